@@ -1,0 +1,39 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO   := $(CURDIR)/.demo-desk
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test bench lint demo clean sysdeps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@bash scripts/ensure-system-libs.sh
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+sysdeps:
+	@bash scripts/ensure-system-libs.sh
+
+demo: $(STAMP)
+	@test -f $(DEMO)/desk.db || $(BIN)/crisisdesk --data-dir $(DEMO) demo
+
+run: demo
+	CRISISDESK_HOME=$(DEMO) CRISISDESK_OPERATOR=demo $(BIN)/crisisdesk
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check crisisdesk tests benchmarks
+	$(BIN)/mypy crisisdesk
+
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(DEMO) build *.egg-info

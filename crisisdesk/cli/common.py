@@ -1,0 +1,118 @@
+"""What every command shares: finding the desk, unlocking it, printing results.
+
+Secrets come from `CRISISDESK_PASSPHRASE`, `--passphrase-file`, the OS keychain (if this
+operator chose "remember"), or a hidden prompt, in that order. Never from a plain option.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crisisdesk.domain.errors import UserError
+from crisisdesk.paths import resolve_data_dir
+from crisisdesk.services import desk as desk_service
+from crisisdesk.services.session import Session
+from crisisdesk.store.keychain import Keychain
+
+
+@dataclass
+class CliContext:
+    data_dir_option: str | None
+    operator_option: str | None
+    passphrase_file: str | None
+    recovery_key_file: str | None
+    _session: Session | None = field(default=None, repr=False)
+
+    @property
+    def data_dir(self) -> Path:
+        return resolve_data_dir(self.data_dir_option)
+
+    def operator_name(self, *, required: bool = True) -> str | None:
+        name = self.operator_option or os.environ.get("CRISISDESK_OPERATOR")
+        if not name and required:
+            if sys.stdin.isatty():
+                return str(click.prompt("Operator"))
+            raise UserError("Say who you are: --operator NAME or CRISISDESK_OPERATOR.")
+        return name
+
+    def passphrase(self, prompt: str = "Passphrase", *, confirm: bool = False) -> str:
+        if self.passphrase_file:
+            return read_secret_file(self.passphrase_file)
+        env = os.environ.get("CRISISDESK_PASSPHRASE")
+        if env:
+            return env
+        if sys.stdin.isatty():
+            return str(click.prompt(prompt, hide_input=True, confirmation_prompt=confirm))
+        raise UserError(
+            "No passphrase given: set CRISISDESK_PASSPHRASE, use --passphrase-file, "
+            "or run in a terminal."
+        )
+
+    def session(self) -> Session:
+        """Unlock the desk once per command."""
+        if self._session is not None:
+            return self._session
+        if self.recovery_key_file:
+            code = read_secret_file(self.recovery_key_file)
+            self._session = desk_service.unlock_with_recovery(self.data_dir, code)
+            return self._session
+        desk_service.load_vault(self.data_dir)  # "no desk here" before asking for secrets
+        name = self.operator_name()
+        assert name is not None
+        has_secret = bool(self.passphrase_file or os.environ.get("CRISISDESK_PASSPHRASE"))
+        if not has_secret:
+            remembered = desk_service.unlock_from_keychain(self.data_dir, name, Keychain())
+            if remembered is not None:
+                self._session = remembered
+                return remembered
+        self._session = desk_service.unlock(self.data_dir, name, self.passphrase())
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+
+def read_secret_file(path: str) -> str:
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror}.") from None
+    secret = text.rstrip("\r\n")
+    if not secret:
+        raise UserError(f"{path} is empty.")
+    return secret
+
+
+def ctx_obj(ctx: click.Context) -> CliContext:
+    obj = ctx.find_object(CliContext)
+    assert obj is not None
+    return obj
+
+
+pass_cli = click.make_pass_decorator(CliContext)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def table(rows: list[list[str]], headers: list[str]) -> None:
+    """Plain aligned columns for terminal output."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    click.echo(fmt.format(*headers).rstrip())
+    for row in rows:
+        click.echo(fmt.format(*row).rstrip())

@@ -1,0 +1,158 @@
+"""Creating, unlocking and checking a desk."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from crisisdesk.domain.errors import DeskExists, DeskNotFound, ValidationError, WrongPassphrase
+from crisisdesk.domain.operators import (
+    Operator,
+    Role,
+    check_new_passphrase,
+    normalise_operator_name,
+)
+from crisisdesk.paths import DeskPaths
+from crisisdesk.services.session import Clock, Session, iso, utc_now
+from crisisdesk.store import operators as operator_store
+from crisisdesk.store import schema
+from crisisdesk.store.backup import write_backup
+from crisisdesk.store.db import connect, ensure_healthy
+from crisisdesk.store.files import ensure_private_dir
+from crisisdesk.store.keychain import Keychain
+from crisisdesk.store.vault import KdfParams, Vault, slot_key
+
+RECOVERY_OPERATOR = "recovery key"
+
+
+@dataclass(frozen=True)
+class InitResult:
+    session: Session
+    recovery_code: str
+
+
+def init_desk(
+    data_dir: Path, *, org: str, operator: str, passphrase: str, clock: Clock = utc_now,
+    kdf: KdfParams | None = None,
+) -> InitResult:
+    """Create a new desk; the first operator is an admin. Returns the one-time recovery code."""
+    paths = DeskPaths(data_dir)
+    org = " ".join(org.split())
+    if not org:
+        raise ValidationError("The organisation needs a name.", {"org": "missing"})
+    name = normalise_operator_name(operator)
+    check_new_passphrase(passphrase)
+    if paths.exists() or paths.desk_file.exists():
+        raise DeskExists(f"{data_dir} already holds a desk; choose another --data-dir.")
+    ensure_private_dir(data_dir)
+    vault, data_key = Vault.create(data_dir, org)
+    try:
+        db = connect(paths.desk_file, data_key, create=True)
+        schema.apply(db)
+        vault.set_operator_slot(data_key, name, passphrase, kdf)
+        code = vault.set_recovery_slot(data_key, kdf)
+        op = Operator(str(uuid.uuid4()), name, Role.ADMIN)
+        session = Session(paths, db, vault, op, data_key, clock)
+        with session.action("desk.init", "desk", vault.desk_id,
+                            f"Created desk for {org}; first admin {name}") as act:
+            db["meta"].insert_all(
+                [{"key": "desk_id", "value": vault.desk_id}, {"key": "org", "value": org},
+                 {"key": "created_at", "value": act.at}], replace=True)
+            operator_store.insert(db, name, Role.ADMIN, act.at, name, op.id)
+        vault.save()
+    except BaseException:
+        for leftover in (paths.desk_file, Path(f"{paths.desk_file}-wal"),
+                         Path(f"{paths.desk_file}-shm"), paths.slots_file):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        raise
+    return InitResult(session, code)
+
+
+def _open(paths: DeskPaths, vault: Vault, data_key: bytes, operator_name: str | None,
+          clock: Clock) -> Session:
+    db = connect(paths.desk_file, data_key)
+    try:
+        schema.check_not_newer(db)
+        pending = schema.pending(db)
+        if pending and "m001_core" not in pending:
+            _backup_before_migration(paths, db, vault, clock)
+        schema.apply(db)
+        ensure_healthy(db)
+        if operator_name is None:
+            op = Operator("recovery", RECOVERY_OPERATOR, Role.ADMIN)
+        else:
+            found = operator_store.find(db, operator_name)
+            if found is None:  # slot without an active operator row: treat as removed
+                raise WrongPassphrase()
+            op = found
+    except BaseException:
+        db.conn.close()
+        raise
+    return Session(paths, db, vault, op, data_key, clock)
+
+
+def _backup_before_migration(paths: DeskPaths, db: object, vault: Vault, clock: Clock) -> None:
+    ensure_private_dir(paths.backups_dir)
+    stamp = iso(clock()).replace(":", "")
+    target = paths.backups_dir / f"before-upgrade-{stamp}.crisisdesk-backup"
+    write_backup(db, vault.to_bytes(), target,  # type: ignore[arg-type]
+                 {"desk_id": vault.desk_id, "org": vault.org, "reason": "before upgrade"})
+
+
+def load_vault(data_dir: Path) -> Vault:
+    paths = DeskPaths(data_dir)
+    if not paths.exists():
+        raise DeskNotFound(
+            f"No desk in {data_dir}. Create one with 'crisisdesk init' or 'crisisdesk demo', "
+            "or point --data-dir / CRISISDESK_HOME at an existing desk."
+        )
+    return Vault.load(data_dir)
+
+
+def unlock(
+    data_dir: Path, operator: str, passphrase: str, *, keychain: Keychain | None = None,
+    remember: bool = False, clock: Clock = utc_now,
+) -> Session:
+    """Open the desk as `operator`. With `remember`, keep the slot key in the OS keychain."""
+    vault = load_vault(data_dir)
+    kek = vault.kek_for(operator, passphrase)
+    data_key = vault.unwrap_with_kek(operator, kek)
+    session = _open(DeskPaths(data_dir), vault, data_key, operator, clock)
+    if remember and keychain is not None:
+        keychain.store(vault.desk_id, slot_key(operator), kek)
+    return session
+
+
+def unlock_from_keychain(
+    data_dir: Path, operator: str, keychain: Keychain, *, clock: Clock = utc_now
+) -> Session | None:
+    """Open with a remembered secret; None if there is none (or it is stale): ask instead."""
+    vault = load_vault(data_dir)
+    secret = keychain.fetch(vault.desk_id, slot_key(operator))
+    if secret is None:
+        return None
+    try:
+        data_key = vault.unwrap_with_kek(operator, secret)
+    except WrongPassphrase:
+        keychain.forget(vault.desk_id, slot_key(operator))
+        return None
+    return _open(DeskPaths(data_dir), vault, data_key, operator, clock)
+
+
+def unlock_with_recovery(data_dir: Path, code: str, *, clock: Clock = utc_now) -> Session:
+    """Open with the printed recovery key, acting as an admin named 'recovery key'."""
+    vault = load_vault(data_dir)
+    data_key = vault.unlock_recovery(code)
+    return _open(DeskPaths(data_dir), vault, data_key, None, clock)
+
+
+def forget_remembered(session: Session, keychain: Keychain) -> None:
+    keychain.forget(session.desk_id, slot_key(session.operator.name))
+
+
+def env_passphrase() -> str | None:
+    return os.environ.get("CRISISDESK_PASSPHRASE")

@@ -1,0 +1,102 @@
+"""The audit table: append-only, hash-chained and keyed (see domain/audit.py).
+
+`append` must run inside the action's write transaction, so the change and its entry commit
+or roll back together. The chain head (count + MAC) lives in `meta` and moves in the same
+transaction, so deleting the newest entries is caught too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import sqlite_utils
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from crisisdesk.domain.audit import (
+    GENESIS,
+    AuditEntry,
+    ChainReport,
+    entry_mac,
+    head_mac,
+    verify_chain,
+)
+
+HEAD_KEY = "audit_head"
+
+
+def audit_key(data_key: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"crisisdesk audit chain v1").derive(data_key)
+
+
+def _head(db: sqlite_utils.Database) -> tuple[int, str] | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [HEAD_KEY]).fetchone()
+    if row is None:
+        return None
+    count, mac = str(row[0]).split(":", 1)
+    return int(count), mac
+
+
+def append(
+    db: sqlite_utils.Database, key: bytes, *, at: str, operator: str, action: str,
+    entity_type: str, entity_id: str, summary: str,
+) -> AuditEntry:
+    last = db.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
+    entry_id = str(uuid.uuid4())
+    mac = entry_mac(key, seq=seq, id=entry_id, at=at, operator=operator, action=action,
+                    entity_type=entity_type, entity_id=entity_id, summary=summary, prev_mac=prev)
+    entry = AuditEntry(seq, entry_id, at, operator, action, entity_type, entity_id, summary,
+                       prev, mac)
+    db.execute(
+        "INSERT INTO audit (seq, id, at, operator, action, entity_type, entity_id, summary, "
+        "prev_mac, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [seq, entry_id, at, operator, action, entity_type, entity_id, summary, prev, mac],
+    )
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [HEAD_KEY, f"{seq}:{head_mac(key, seq, mac)}"],
+    )
+    return entry
+
+
+def _row(r: tuple) -> AuditEntry:  # type: ignore[type-arg]
+    return AuditEntry(int(r[0]), *(str(x or "") for x in r[1:]))
+
+
+_COLS = "seq, id, at, operator, action, entity_type, entity_id, summary, prev_mac, mac"
+
+
+def iter_entries(db: sqlite_utils.Database) -> Iterator[AuditEntry]:
+    for r in db.execute(f"SELECT {_COLS} FROM audit ORDER BY rowid"):
+        yield _row(r)
+
+
+def entries(
+    db: sqlite_utils.Database, *, since: str | None = None, limit: int | None = None,
+    entity_id: str | None = None,
+) -> list[AuditEntry]:
+    """Newest last. `since` is an ISO UTC timestamp or date prefix."""
+    where, params = [], []
+    if since:
+        where.append("at >= ?")
+        params.append(since)
+    if entity_id:
+        where.append("entity_id = ?")
+        params.append(entity_id)
+    sql = f"SELECT {_COLS} FROM audit"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY seq DESC"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    rows = [_row(r) for r in db.execute(sql, params)]
+    rows.reverse()
+    return rows
+
+
+def verify(db: sqlite_utils.Database, key: bytes) -> ChainReport:
+    return verify_chain(key, iter_entries(db), _head(db))

@@ -1,0 +1,108 @@
+"""Open the encrypted desk file: key first, then the pragmas every connection needs.
+
+One connection per thread (`connect()` again in a worker). Writes go through `write_txn`,
+which takes the write lock up front (BEGIN IMMEDIATE) so two writers wait for each other
+under the busy timeout instead of failing halfway through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import sqlite_utils
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from crisisdesk.domain.errors import DeskDamaged, UserError
+from crisisdesk.store.errors import DB_ERRORS, classify
+
+DESK_FILE = "desk.db"
+BUSY_TIMEOUT_S = 10.0
+
+
+def _raise_classified(exc: BaseException) -> None:
+    err = classify(exc)
+    if err is not None:
+        raise err from None
+    raise exc
+
+
+def connect(path: Path, data_key: bytes, *, create: bool = False) -> sqlite_utils.Database:
+    """Open (or with `create`, make) the desk file with the raw 256-bit data key."""
+    if not create and not path.exists():
+        raise DeskDamaged(f"The desk file {path} is missing; restore it from a backup.")
+    conn = sqlcipher.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                             check_same_thread=False)
+    try:
+        # The key must be set before anything reads a page.
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        # First real read: a wrong key fails here with "file is not a database".
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    except DB_ERRORS as exc:
+        conn.close()
+        _raise_classified(exc)
+    db = sqlite_utils.Database(cast(Any, conn), execute_plugins=False)
+    return db
+
+
+@contextlib.contextmanager
+def write_txn(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction (nested calls become savepoints); errors roll everything back."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except DB_ERRORS as exc:
+        _raise_classified(exc)
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except DB_ERRORS as exc:
+        with contextlib.suppress(*DB_ERRORS):
+            db.conn.execute("ROLLBACK")
+        _raise_classified(exc)
+
+
+def quick_check(db: sqlite_utils.Database) -> list[str]:
+    """Problems found by SQLite's quick_check and SQLCipher's page-HMAC check ([] if healthy)."""
+    problems: list[str] = []
+    try:
+        rows = db.execute("PRAGMA quick_check").fetchall()
+        problems += [str(r[0]) for r in rows if str(r[0]).lower() != "ok"]
+        problems += [str(r[0]) for r in db.execute("PRAGMA cipher_integrity_check").fetchall()]
+    except DB_ERRORS as exc:
+        problems.append(str(exc))
+    return problems
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """Changes when *another* connection commits: how the open app notices CLI changes."""
+    return int(db.execute("PRAGMA data_version").fetchone()[0])
+
+
+def ensure_healthy(db: sqlite_utils.Database) -> None:
+    problems = quick_check(db)
+    if problems:
+        raise DeskDamaged(
+            "The desk file failed its integrity check "
+            f"({problems[0]}); restore it from a backup ('crisisdesk backup restore')."
+        )
+
+
+__all__ = ["DESK_FILE", "UserError", "connect", "data_version", "ensure_healthy", "quick_check",
+           "write_txn"]

@@ -1,0 +1,51 @@
+"""Operator rows: who may unlock the desk and with which role (the key slots live in the vault)."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlite_utils
+
+from crisisdesk.domain.operators import Operator, Role
+from crisisdesk.store.vault import slot_key
+
+
+def _op(row: dict[str, object]) -> Operator:
+    return Operator(str(row["id"]), str(row["name"]), Role(str(row["role"])))
+
+
+def find(db: sqlite_utils.Database, name: str) -> Operator | None:
+    rows = list(db["operators"].rows_where(
+        "name_key = ? AND removed_at IS NULL", [slot_key(name)], limit=1))
+    return _op(rows[0]) if rows else None
+
+
+def active(db: sqlite_utils.Database) -> list[Operator]:
+    return [_op(r) for r in db["operators"].rows_where("removed_at IS NULL", order_by="name")]
+
+
+def insert(db: sqlite_utils.Database, name: str, role: Role, at: str, by: str,
+           op_id: str | None = None) -> Operator:
+    op_id = op_id or str(uuid.uuid4())
+    # A removed operator's row is kept for the record; re-adding the name reuses it.
+    existing = list(db["operators"].rows_where("name_key = ?", [slot_key(name)], limit=1))
+    if existing:
+        op_id = str(existing[0]["id"])
+        db["operators"].update(op_id, {"name": name, "role": role.value, "removed_at": None,
+                                       "updated_at": at, "updated_by": by})
+    else:
+        db["operators"].insert({
+            "id": op_id, "name": name, "name_key": slot_key(name), "role": role.value,
+            "created_at": at, "updated_at": at, "updated_by": by, "removed_at": None,
+        })
+    return Operator(op_id, name, role)
+
+
+def mark_removed(db: sqlite_utils.Database, op: Operator, at: str, by: str) -> None:
+    db["operators"].update(op.id, {"removed_at": at, "updated_at": at, "updated_by": by})
+
+
+def count_admins(db: sqlite_utils.Database) -> int:
+    return int(db.execute(
+        "SELECT count(*) FROM operators WHERE role = 'admin' AND removed_at IS NULL"
+    ).fetchone()[0])

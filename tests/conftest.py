@@ -1,0 +1,82 @@
+"""Shared fixtures: every test gets its own data dir, a cheap KDF, an in-memory keychain, and
+Qt in test mode on the offscreen platform. Nothing touches the real user's files or keychain."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+for _var in ("CRISISDESK_HOME", "CRISISDESK_PASSPHRASE", "CRISISDESK_OPERATOR",
+             "CRISISDESK_NEW_PASSPHRASE"):
+    os.environ.pop(_var, None)
+
+from crisisdesk.services import desk as desk_service  # noqa: E402
+from crisisdesk.services.session import Session  # noqa: E402
+from crisisdesk.store import vault  # noqa: E402
+
+PASSPHRASE = "correct horse battery"
+FAST_KDF = vault.KdfParams(iterations=1, lanes=1, memory_cost=8)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keychain that lives only in this process (tests pass it with trusted=True)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def _isolation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    monkeypatch.setattr(vault, "DEFAULT_KDF", FAST_KDF)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        from PySide6.QtCore import QStandardPaths
+
+        QStandardPaths.setTestModeEnabled(True)
+    except ImportError:  # pragma: no cover
+        pass
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "desk"
+
+
+@pytest.fixture
+def session(data_dir: Path) -> Iterator[Session]:
+    """A fresh desk unlocked by its first admin, 'alex'."""
+    result = desk_service.init_desk(data_dir, org="Riverside Clinics", operator="alex",
+                                    passphrase=PASSPHRASE)
+    yield result.session
+    result.session.close()
+
+
+@pytest.fixture
+def recovery(data_dir: Path) -> Iterator[tuple[Session, str]]:
+    result = desk_service.init_desk(data_dir, org="Riverside Clinics", operator="alex",
+                                    passphrase=PASSPHRASE)
+    yield result.session, result.recovery_code
+    result.session.close()
