@@ -66,7 +66,9 @@ class ChainReport:
     bad_seq: int | None = None
 
 
-def verify_chain(key: bytes, entries: Iterable[AuditEntry], head: tuple[int, str] | None) -> ChainReport:
+def verify_chain(
+    key: bytes, entries: Iterable[AuditEntry], head: tuple[int, str] | None
+) -> ChainReport:
     """Walk entries in seq order; report the first one that was altered, deleted or reordered."""
     prev = GENESIS
     expected_seq = 1
@@ -83,7 +85,8 @@ def verify_chain(key: bytes, entries: Iterable[AuditEntry], head: tuple[int, str
                                "(an entry was deleted or reordered)", e.seq)
         want = entry_mac(
             key, seq=e.seq, id=e.id, at=e.at, operator=e.operator, action=e.action,
-            entity_type=e.entity_type, entity_id=e.entity_id, summary=e.summary, prev_mac=e.prev_mac,
+            entity_type=e.entity_type, entity_id=e.entity_id, summary=e.summary,
+            prev_mac=e.prev_mac,
         )
         if not hmac.compare_digest(want, e.mac):
             return ChainReport(False, count, f"entry {e.seq} was altered", e.seq)

@@ -58,7 +58,7 @@ def init_desk(
         session = Session(paths, db, vault, op, data_key, clock)
         with session.action("desk.init", "desk", vault.desk_id,
                             f"Created desk for {org}; first admin {name}") as act:
-            db["meta"].insert_all(
+            db.table("meta").insert_all(
                 [{"key": "desk_id", "value": vault.desk_id}, {"key": "org", "value": org},
                  {"key": "created_at", "value": act.at}], replace=True)
             operator_store.insert(db, name, Role.ADMIN, act.at, name, op.id)

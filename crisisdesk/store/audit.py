@@ -63,8 +63,8 @@ def append(
     return entry
 
 
-def _row(r: tuple) -> AuditEntry:  # type: ignore[type-arg]
-    return AuditEntry(int(r[0]), *(str(x or "") for x in r[1:]))
+def _row(r: tuple[object, ...]) -> AuditEntry:
+    return AuditEntry(int(str(r[0])), *(str(x or "") for x in r[1:]))
 
 
 _COLS = "seq, id, at, operator, action, entity_type, entity_id, summary, prev_mac, mac"

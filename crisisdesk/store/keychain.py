@@ -8,6 +8,8 @@ keeps working. Tests pass an in-memory backend with `trusted=True`.
 
 from __future__ import annotations
 
+import contextlib
+
 import keyring
 import keyring.backend
 from keyring.errors import KeyringError
@@ -97,7 +99,5 @@ class Keychain:
     def forget(self, desk_id: str, operator_key: str) -> None:
         if not self.usable:
             return
-        try:
+        with contextlib.suppress(KeyringError):
             self.backend.delete_password(self._service(desk_id), operator_key)
-        except KeyringError:
-            pass

@@ -15,26 +15,26 @@ def _op(row: dict[str, object]) -> Operator:
 
 
 def find(db: sqlite_utils.Database, name: str) -> Operator | None:
-    rows = list(db["operators"].rows_where(
+    rows = list(db.table("operators").rows_where(
         "name_key = ? AND removed_at IS NULL", [slot_key(name)], limit=1))
     return _op(rows[0]) if rows else None
 
 
 def active(db: sqlite_utils.Database) -> list[Operator]:
-    return [_op(r) for r in db["operators"].rows_where("removed_at IS NULL", order_by="name")]
+    return [_op(r) for r in db.table("operators").rows_where("removed_at IS NULL", order_by="name")]
 
 
 def insert(db: sqlite_utils.Database, name: str, role: Role, at: str, by: str,
            op_id: str | None = None) -> Operator:
     op_id = op_id or str(uuid.uuid4())
     # A removed operator's row is kept for the record; re-adding the name reuses it.
-    existing = list(db["operators"].rows_where("name_key = ?", [slot_key(name)], limit=1))
+    existing = list(db.table("operators").rows_where("name_key = ?", [slot_key(name)], limit=1))
     if existing:
         op_id = str(existing[0]["id"])
-        db["operators"].update(op_id, {"name": name, "role": role.value, "removed_at": None,
+        db.table("operators").update(op_id, {"name": name, "role": role.value, "removed_at": None,
                                        "updated_at": at, "updated_by": by})
     else:
-        db["operators"].insert({
+        db.table("operators").insert({
             "id": op_id, "name": name, "name_key": slot_key(name), "role": role.value,
             "created_at": at, "updated_at": at, "updated_by": by, "removed_at": None,
         })
@@ -42,7 +42,7 @@ def insert(db: sqlite_utils.Database, name: str, role: Role, at: str, by: str,
 
 
 def mark_removed(db: sqlite_utils.Database, op: Operator, at: str, by: str) -> None:
-    db["operators"].update(op.id, {"removed_at": at, "updated_at": at, "updated_by": by})
+    db.table("operators").update(op.id, {"removed_at": at, "updated_at": at, "updated_by": by})
 
 
 def count_admins(db: sqlite_utils.Database) -> int:

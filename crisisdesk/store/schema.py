@@ -17,31 +17,31 @@ migrations = Migrations(MIGRATION_SET)
 
 @migrations()
 def m001_core(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["operators"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("operators").create(
         {
             "id": str, "name": str, "name_key": str, "role": str, "created_at": str,
             "updated_at": str, "updated_by": str, "removed_at": str,
         },
         pk="id", not_null={"name", "name_key", "role", "created_at"},
     )
-    db["operators"].create_index(["name_key"], unique=True)
-    db["audit"].create(
+    db.table("operators").create_index(["name_key"], unique=True)
+    db.table("audit").create(
         {
             "seq": int, "id": str, "at": str, "operator": str, "action": str,
             "entity_type": str, "entity_id": str, "summary": str, "prev_mac": str, "mac": str,
         },
         pk="seq", not_null={"id", "at", "operator", "action", "mac", "prev_mac"},
     )
-    db["audit"].create_index(["at"])
-    db["settings"].create(
+    db.table("audit").create_index(["at"])
+    db.table("settings").create(
         {"key": str, "value": str, "updated_at": str, "updated_by": str}, pk="key"
     )
 
 
 @migrations()
 def m002_contacts(db: sqlite_utils.Database) -> None:
-    db["contacts"].create(
+    db.table("contacts").create(
         {
             "id": str, "name": str, "job_title": str, "organisation": str, "kind": str,
             "email": str, "notes": str, "tags": str, "phones": str, "phone_digits": str,
@@ -51,8 +51,8 @@ def m002_contacts(db: sqlite_utils.Database) -> None:
         defaults={"job_title": "", "organisation": "", "email": "", "notes": "", "tags": "",
                   "phones": "[]", "phone_digits": ""},
     )
-    db["contacts"].create_index(["name"])
-    db["contacts"].enable_fts(
+    db.table("contacts").create_index(["name"])
+    db.table("contacts").enable_fts(
         ["name", "job_title", "organisation", "tags", "phone_digits"],
         fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2",
     )

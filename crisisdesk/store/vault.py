@@ -79,7 +79,7 @@ def new_recovery_code() -> str:
 
 def normalise_recovery_code(code: str) -> str:
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    return cleaned.translate(str.maketrans({"0": "O", "1": "I", "8": "B"}))
+    return cleaned.translate(str.maketrans("018", "OIB"))
 
 
 class Vault:
@@ -212,7 +212,8 @@ class Vault:
     def _unwrap(self, slot: KeySlot, kek: bytes) -> bytes:
         try:
             return AESGCM(kek).decrypt(
-                _unb64(slot.nonce), _unb64(slot.wrapped), self._aad(slot.id, slot.kind, slot.operator)
+                _unb64(slot.nonce), _unb64(slot.wrapped),
+                self._aad(slot.id, slot.kind, slot.operator),
             )
         except (InvalidTag, ValueError):
             raise WrongPassphrase() from None
