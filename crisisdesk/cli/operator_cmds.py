@@ -7,7 +7,14 @@ import sys
 
 import click
 
-from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, read_secret_file, table
+from crisisdesk.cli.common import (
+    CliContext,
+    emit_json,
+    json_option,
+    pass_cli,
+    read_secret_file,
+    table,
+)
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.operators import Role
 from crisisdesk.services import operators as operator_service
