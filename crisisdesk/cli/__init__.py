@@ -44,7 +44,8 @@ def cli(ctx: click.Context, data_dir: str | None, operator: str | None,
 def _register() -> None:
     import importlib
 
-    for name in ("desk_cmds", "operator_cmds", "audit_cmds", "contacts_cmds"):
+    for name in ("desk_cmds", "operator_cmds", "audit_cmds", "contacts_cmds", "backup_cmds",
+                 "settings_cmds", "doctor_cmds", "demo_cmds"):
         try:
             module = importlib.import_module(f"crisisdesk.cli.{name}")
         except ModuleNotFoundError as exc:  # a command module still being written

@@ -1,0 +1,183 @@
+"""Every desk setting, declared once: key, type, default, label, help and what values are valid.
+
+One table drives validation (services/settings.py), the CLI (`crisisdesk settings`), the GUI's
+settings page and the docs, so a setting cannot be valid in one place and refused in another.
+Values are stored as JSON; `coerce` turns what a person typed (always text on the command line)
+into the typed value, or raises one `ValidationError` sentence that says what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import phonenumbers
+
+from crisisdesk.domain.errors import NotFound, ValidationError
+
+SettingValue = int | str | bool
+
+LOCAL_TIMEZONE = "local"  # "use this computer's time zone"
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    type: type[int] | type[str] | type[bool]
+    default: SettingValue
+    label: str
+    help: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] | None = None
+    max_length: int | None = None
+    # Extra check for rules a range or a choice list cannot say; returns the normalised value.
+    check: Callable[[str], str] | None = None
+
+    @property
+    def type_name(self) -> str:
+        return {int: "integer", str: "text", bool: "yes/no"}[self.type]
+
+    def allowed(self) -> str:
+        """What values are valid, in words (for help text and error messages)."""
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.minimum is not None and self.maximum is not None:
+            return f"a whole number from {self.minimum} to {self.maximum}"
+        if self.type is bool:
+            return "yes or no"
+        if self.max_length:
+            return f"text of up to {self.max_length} characters"
+        return self.type_name
+
+    def coerce(self, raw: object) -> SettingValue:
+        """The typed, normalised value for `raw` (typed or text), or a ValidationError."""
+        if self.type is bool:
+            return self._coerce_bool(raw)
+        if self.type is int:
+            return self._coerce_int(raw)
+        return self._coerce_str(raw)
+
+    def _refuse(self, raw: object) -> ValidationError:
+        return ValidationError(
+            f"{self.label} must be {self.allowed()}, not {raw!r}.", {self.key: "invalid"}
+        )
+
+    def _coerce_bool(self, raw: object) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise self._refuse(raw)
+
+    def _coerce_int(self, raw: object) -> int:
+        if isinstance(raw, bool):
+            raise self._refuse(raw)
+        if isinstance(raw, int):
+            value = raw
+        else:
+            try:
+                value = int(str(raw).strip())
+            except ValueError:
+                raise self._refuse(raw) from None
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            raise self._refuse(raw)
+        return value
+
+    def _coerce_str(self, raw: object) -> str:
+        if not isinstance(raw, str):
+            raise self._refuse(raw)
+        value = " ".join(raw.split())
+        if self.max_length is not None and len(value) > self.max_length:
+            raise self._refuse(raw)
+        if self.choices is not None and value not in self.choices:
+            raise self._refuse(raw)
+        if self.check is not None:
+            try:
+                value = self.check(value)
+            except ValueError:
+                raise self._refuse(raw) from None
+        return value
+
+
+def _check_timezone(value: str) -> str:
+    if value.lower() == LOCAL_TIMEZONE:
+        return LOCAL_TIMEZONE
+    if not value or value.startswith(("/", ".")) or ".." in value:
+        raise ValueError(value)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(value) from None
+    return value
+
+
+def _check_region(value: str) -> str:
+    region = value.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(value)
+    return region
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "autolock_minutes", int, 10, "Lock after idle (minutes)",
+        "Lock the app after this many minutes without use; unlocking needs the passphrase again.",
+        minimum=1, maximum=240,
+    ),
+    SettingSpec(
+        "call_attempts_before_flag", int, 3, "Call attempts before escalating",
+        "After this many failed attempts to reach someone in a calling tree, flag the call and "
+        "hand it to the backup caller.",
+        minimum=1, maximum=20,
+    ),
+    SettingSpec(
+        "call_minutes_before_flag", int, 30, "Minutes before escalating a call",
+        "Flag a calling-tree call that is still open after this many minutes.",
+        minimum=5, maximum=1440,
+    ),
+    SettingSpec(
+        "reading_grade_target", int, 8, "Reading grade target",
+        "Warn when a message or letter reads above this school grade (NIH and CDC advise 8 "
+        "or below; the AMA advises 6).",
+        minimum=3, maximum=16,
+    ),
+    SettingSpec(
+        "default_phone_region", str, "US", "Default phone region",
+        "Two-letter country code used for phone numbers typed without a +country prefix.",
+        max_length=3, check=_check_region,
+    ),
+    SettingSpec(
+        "timezone", str, LOCAL_TIMEZONE, "Time zone",
+        "Time zone for showing times and deadlines, e.g. America/Chicago; 'local' follows "
+        "this computer.",
+        max_length=64, check=_check_timezone,
+    ),
+    SettingSpec(
+        "org_display_name", str, "", "Organisation name on paper",
+        "The organisation's name as printed on letters and reports; empty uses the desk's name.",
+        max_length=120,
+    ),
+)
+
+_BY_KEY = {spec.key: spec for spec in SETTINGS}
+
+
+def spec_for(key: str) -> SettingSpec:
+    """The spec of `key`, or NotFound naming the closest real key."""
+    spec = _BY_KEY.get(key.strip().lower().replace("-", "_"))
+    if spec is not None:
+        return spec
+    close = difflib.get_close_matches(key, list(_BY_KEY), n=1)
+    hint = f"; did you mean {close[0]}?" if close else "; see 'crisisdesk settings list'."
+    raise NotFound(f"There is no setting named {key!r}{hint}")
