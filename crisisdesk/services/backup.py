@@ -1,0 +1,251 @@
+"""Backups a crisis team can trust: create, verify by actually opening, restore into a new folder.
+
+A backup nobody has opened is a hope, not a backup, so `verify` unpacks the file into a private
+temporary folder, unlocks it with a real passphrase (or the recovery key) and runs the same checks
+as the live desk: SQLite's quick_check, SQLCipher's page HMACs and the audit chain. `restore`
+runs those checks before anything appears at the destination, only ever fills a new, empty
+folder, and records the restore in the restored desk's own audit log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crisisdesk.domain.audit import ChainReport
+from crisisdesk.domain.errors import DeskDamaged, DeskExists, UserError, WrongPassphrase
+from crisisdesk.domain.operators import Role
+from crisisdesk.services.credentials import Credentials
+from crisisdesk.services.session import Session
+from crisisdesk.store import audit as audit_store
+from crisisdesk.store import schema
+from crisisdesk.store.backup import extract, read_manifest, write_backup
+from crisisdesk.store.db import connect, quick_check
+from crisisdesk.store.errors import DB_ERRORS, classify
+from crisisdesk.store.vault import Vault
+
+SUFFIX = ".crisisdesk-backup"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    backup_id: str
+    created_at: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    """What opening a backup found. `ok` is False if anything would make a restore unsafe."""
+
+    path: Path
+    manifest: dict[str, Any]
+    desk_id: str
+    org: str
+    schema_version: int
+    pending_steps: list[str]
+    unknown_steps: list[str]
+    integrity_problems: list[str]
+    audit: ChainReport
+    operators: int
+    contacts: int | None
+    other_problems: list[str] = field(default_factory=list)
+
+    @property
+    def created_at(self) -> str:
+        return str(self.manifest.get("created_at", ""))
+
+    @property
+    def problems(self) -> list[str]:
+        out = [f"integrity: {p}" for p in self.integrity_problems]
+        if not self.audit.ok:
+            out.append(f"audit chain broken: {self.audit.problem}")
+        if self.unknown_steps:
+            out.append("written by a newer CrisisDesk (schema step "
+                       f"{self.unknown_steps[-1]!r}); upgrade to restore it")
+        return out + self.other_problems
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok, "path": str(self.path), "problems": self.problems,
+            "backup_id": self.manifest.get("backup_id"), "created_at": self.created_at,
+            "created_by": self.manifest.get("created_by"), "desk_id": self.desk_id,
+            "org": self.org, "app_version": self.manifest.get("app_version"),
+            "schema_version": self.schema_version, "pending_steps": self.pending_steps,
+            "audit": asdict(self.audit), "operators": self.operators, "contacts": self.contacts,
+        }
+
+
+def default_file_name(session: Session) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", session.org.lower()).strip("-") or "desk"
+    stamp = session.now_iso().replace(":", "").replace("-", "")
+    return f"{slug[:40]}-{stamp}{SUFFIX}"
+
+
+def _app_version() -> str:
+    try:
+        return importlib.metadata.version("crisisdesk")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _target(session: Session, path: Path, force: bool) -> Path:
+    path = path.expanduser()
+    if path.is_dir():
+        path = path / default_file_name(session)
+    if not path.parent.is_dir():
+        raise UserError(f"The folder {path.parent} does not exist; create it or pick another.")
+    live = session.data_dir.resolve()
+    if path.resolve().parent == live and path.name in ("desk.db", "keyslots.json"):
+        raise UserError("A backup cannot replace the live desk's own files; pick another path.")
+    if path.exists() and not force:
+        raise DeskExists(f"{path} already exists; pick a new name or use --force to replace it.")
+    return path
+
+
+def create_backup(session: Session, path: Path, *, force: bool = False) -> BackupInfo:
+    """Write an encrypted copy of the desk and its key slots to `path` (admins only).
+
+    `path` may be a folder, in which case a dated file name is chosen. Nothing appears at the
+    target unless the whole backup was written.
+    """
+    session.require(Role.ADMIN, "make backups")
+    target = _target(session, path, force)
+    backup_id = os.urandom(8).hex()
+    manifest = {
+        "backup_id": backup_id, "desk_id": session.desk_id, "org": session.org,
+        "created_at": session.now_iso(), "created_by": session.operator.name,
+        "app_version": _app_version(),
+    }
+    data_dir = session.data_dir
+    try:
+        write_backup(session.db, lambda: Vault.load(data_dir).to_bytes(), target, manifest)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UserError(f"Could not write the backup to {target}: {reason}.") from None
+    except DB_ERRORS as exc:
+        err = classify(exc)
+        if err is None:
+            raise
+        raise err from None
+    with session.action("backup.create", "backup", backup_id,
+                        "Wrote an encrypted backup of the desk"):
+        pass
+    return BackupInfo(target, backup_id, str(manifest["created_at"]), target.stat().st_size)
+
+
+def _count(db: Any, sql: str) -> int:
+    return int(db.execute(sql).fetchone()[0])
+
+
+def _inspect(folder: Path, credentials: Credentials, manifest: dict[str, Any],
+             path: Path) -> BackupReport:
+    """Unlock and check the desk extracted into `folder`, without migrating or changing it."""
+    vault = Vault.load(folder)
+    try:
+        key = credentials.data_key(vault)
+    except WrongPassphrase as exc:
+        raise WrongPassphrase(f"{str(exc).rstrip('.')} for this backup.") from None
+    try:
+        db = connect(folder / "desk.db", key)
+    except WrongPassphrase:  # the slot opened, so the file itself is unreadable
+        raise DeskDamaged(f"{path} is damaged: its desk file cannot be read.") from None
+    try:
+        integrity = quick_check(db)
+        if integrity:
+            chain = ChainReport(False, 0, "not checked: the desk file is damaged")
+        else:
+            chain = audit_store.verify(db, audit_store.audit_key(key))
+        tables = set(db.table_names())
+        applied = {m.name for m in schema.migrations.applied(db)}
+        other = []
+        meta_id = db.execute("SELECT value FROM meta WHERE key = 'desk_id'").fetchone()
+        if meta_id is None or str(meta_id[0]) != vault.desk_id:
+            other.append("the key slots belong to a different desk than the desk file")
+        return BackupReport(
+            path=path, manifest=manifest, desk_id=vault.desk_id, org=vault.org,
+            schema_version=schema.version(db), pending_steps=schema.pending(db),
+            unknown_steps=sorted(applied - set(schema.KNOWN)), integrity_problems=integrity,
+            audit=chain,
+            operators=_count(db, "SELECT count(*) FROM operators WHERE removed_at IS NULL"),
+            contacts=_count(db, "SELECT count(*) FROM contacts") if "contacts" in tables
+            else None,
+            other_problems=other,
+        )
+    except DB_ERRORS as exc:
+        raise DeskDamaged(f"{path} is damaged: its desk file cannot be read ({exc}).") from None
+    finally:
+        db.conn.close()
+
+
+def verify_backup(path: Path, credentials: Credentials) -> BackupReport:
+    """Open the backup in a private temporary folder (always removed) and check everything."""
+    path = path.expanduser()
+    manifest = read_manifest(path)
+    with tempfile.TemporaryDirectory(prefix="crisisdesk-verify-") as tmp:
+        extract(path, Path(tmp))
+        return _inspect(Path(tmp), credentials, manifest, path)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    data_dir: Path
+    report: BackupReport
+
+
+def _check_destination(to: Path) -> Path:
+    to = to.expanduser().resolve()
+    if to.exists() and (not to.is_dir() or any(to.iterdir())):
+        raise DeskExists(f"{to} is not empty; restore into a new, empty folder "
+                         "(the live desk is never overwritten).")
+    return to
+
+
+def restore_backup(path: Path, to: Path, credentials: Credentials) -> RestoreResult:
+    """Check the backup, then make it a desk in the new, empty folder `to` (created if needed).
+
+    The desk is unpacked and checked beside `to` and moved into place only when it passed, so a
+    bad backup or a wrong passphrase leaves nothing behind. The restore is the first new entry
+    in the restored desk's audit log.
+    """
+    path = path.expanduser()
+    to = _check_destination(to)
+    manifest = read_manifest(path)
+    to.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{to.name}.restoring-", dir=to.parent))
+    try:
+        extract(path, staging)
+        report = _inspect(staging, credentials, manifest, path)
+        if not report.ok:
+            raise DeskDamaged(f"The backup failed its check ({report.problems[0]}); "
+                              "nothing was restored.")
+        session = credentials.open(staging)
+        try:
+            with session.action("backup.restore", "backup",
+                                str(manifest.get("backup_id", "")),
+                                f"Restored this desk from a backup made {report.created_at}"):
+                pass
+        finally:
+            session.close()
+        _check_destination(to)
+        if to.exists():
+            to.rmdir()
+        staging.rename(to)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    with contextlib.suppress(OSError):
+        to.chmod(0o700)
+    return RestoreResult(to, report)
