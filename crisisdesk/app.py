@@ -1,0 +1,181 @@
+"""The composition root: the only place that builds the app's objects and wires them together.
+
+Order matters and is kept here, in one function, so it can be read top to bottom: Qt
+application (name, Fusion style, shipped fonts) -> crash path -> which desk -> "no desk here"
+-> the single-instance lock (before any secret is asked for) -> unlock dialog -> main window
+with the unlocked session. Objects are handed down; nothing is looked up in a global registry.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from crisisdesk import __version__
+from crisisdesk.domain.errors import DeskAlreadyOpen, UserError
+from crisisdesk.paths import DeskPaths
+from crisisdesk.printing.fonts import SANS, register_fonts
+from crisisdesk.services import desk as desk_service
+from crisisdesk.services.session import Session
+from crisisdesk.store.keychain import Keychain
+from crisisdesk.store.lock import DeskLock
+from crisisdesk.ui import crash
+from crisisdesk.ui.context import DeskState
+from crisisdesk.ui.main_window import MainWindow
+from crisisdesk.ui.prompts import Prompts
+from crisisdesk.ui.sections import Section
+from crisisdesk.ui.unlock_dialog import UnlockDialog
+from crisisdesk.ui.workers import JobRunner
+
+if TYPE_CHECKING:
+    from crisisdesk.cli.common import CliContext
+
+_ALIAS_FAMILIES = {"Sans Serif", "Serif", "Monospace"}
+
+
+class CrisisDeskApp(QObject):
+    """One open desk: its lock, its unlock dialog, then its main window. Testable without exec."""
+
+    finished = Signal(int)
+
+    def __init__(self, data_dir: Path, *, keychain: Keychain, prompts: Prompts,
+                 operator: str = "", passphrase: str = "", recovery_code: str = "",
+                 sections: list[Section] | None = None, idle_timeout_ms: int | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths = DeskPaths(data_dir)
+        self.keychain = keychain
+        self.prompts = prompts
+        self.operator = operator
+        self.passphrase = passphrase
+        self.recovery_code = recovery_code
+        self.sections = sections
+        self.idle_timeout_ms = idle_timeout_ms
+        self.runner = JobRunner(self)
+        self.desk_lock = DeskLock(self.paths.lock_file)
+        self.state: DeskState | None = None
+        self.unlock_dialog: UnlockDialog | None = None
+        self.main_window: MainWindow | None = None
+        self.exit_code = 0
+
+    def start(self) -> int | None:
+        """Show the unlock dialog; an exit code instead if the desk cannot be opened here."""
+        try:
+            vault = desk_service.load_vault(self.paths.data_dir)
+        except UserError as err:
+            self.prompts.error(None, "No desk here", str(err))
+            return 1
+        try:
+            self.desk_lock.acquire()
+        except DeskAlreadyOpen as err:
+            self.prompts.error(None, "Desk already open", str(err))
+            return 1
+        dialog = UnlockDialog(self.paths.data_dir, vault.org, self.keychain, self.runner,
+                              operator=self.operator, passphrase=self.passphrase,
+                              recovery_code=self.recovery_code)
+        self.passphrase = self.recovery_code = ""
+        dialog.unlocked.connect(self.open_main_window)
+        dialog.rejected.connect(lambda: self.finish(0))
+        self.unlock_dialog = dialog
+        dialog.start()
+        return None
+
+    def open_main_window(self, session: Session) -> MainWindow:
+        self.state = DeskState(session, self)
+        window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
+                            sections=self.sections, idle_timeout_ms=self.idle_timeout_ms)
+        self.main_window = window
+        window.show()
+        return window
+
+    def finish(self, code: int) -> None:
+        self.exit_code = code
+        self.shutdown()
+        self.finished.emit(code)
+
+    def shutdown(self) -> None:
+        """Wait for workers, close the desk, release the lock (idempotent)."""
+        self.runner.shutdown()
+        if self.main_window is not None:
+            self.main_window.close()
+        if self.state is not None:
+            self.state.close()
+        self.desk_lock.release()
+
+
+class GuiThreadGc(QObject):
+    """Run Python's cyclic GC on the GUI thread only.
+
+    Left alone, the collector runs in whichever thread allocates, and may then destroy a
+    QObject from a worker thread, which Qt does not allow (see platform notes, section 5).
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(500)
+
+    def check(self) -> None:
+        t0, t1, t2 = gc.get_threshold()
+        c0, c1, c2 = gc.get_count()
+        if c0 > t0:
+            gc.collect(2 if c2 > t2 else 1 if c1 > t1 else 0)
+
+
+def make_qt_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("CrisisDesk")
+    app.setOrganizationName("CrisisDesk")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    families = register_fonts()
+    real = set(QFontDatabase.families()) - set(families) - _ALIAS_FAMILIES
+    if not real:  # no system fonts at all: use the shipped one rather than blank widgets
+        app.setFont(QFont(SANS, max(9, app.font().pointSize())))
+    return app
+
+
+def _secret(read: Callable[[], str | None]) -> str:
+    value = read()
+    return value or ""
+
+
+def run_gui(cli: CliContext) -> int:
+    """Open the app for `cli`'s desk and run until it closes; returns the exit status."""
+    from crisisdesk.cli.common import read_secret_file
+
+    app = make_qt_app()
+    prompts = Prompts()
+    crash.install(prompts, parent=QApplication.activeWindow)
+    try:
+        data_dir = cli.data_dir
+        operator = cli.operator_name(required=False) or ""
+        passphrase = _secret(lambda: read_secret_file(cli.passphrase_file)
+                             if cli.passphrase_file else os.environ.get("CRISISDESK_PASSPHRASE"))
+        recovery = _secret(lambda: read_secret_file(cli.recovery_key_file)
+                           if cli.recovery_key_file else None)
+    except UserError as err:
+        prompts.error(None, "CrisisDesk", str(err))
+        return 1
+    desk = CrisisDeskApp(data_dir, keychain=Keychain(), prompts=prompts, operator=operator,
+                         passphrase=passphrase, recovery_code=recovery, parent=app)
+    code = desk.start()
+    if code is not None:
+        return code
+    desk.finished.connect(app.exit)
+    app.aboutToQuit.connect(desk.shutdown)
+    GuiThreadGc(desk)
+    rc = app.exec()
+    desk.shutdown()
+    return desk.exit_code or rc

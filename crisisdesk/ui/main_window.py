@@ -1,0 +1,253 @@
+"""The main window: sidebar of sections, the message bar, the status bar, and the desk's lock.
+
+It owns the two timers of an open desk (`ui/watchers.py`): idle auto-lock, and the
+`PRAGMA data_version` poll that turns a commit by another connection into `desk_changed`.
+Locking drops every page's data, closes the session (and with it the data key's connection),
+and shows an unlock form that always asks for the passphrase again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.errors import UserError
+from crisisdesk.services.session import Session
+from crisisdesk.store.keychain import Keychain
+from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.prompts import Prompts
+from crisisdesk.ui.sections import Section, default_sections
+from crisisdesk.ui.unlock_dialog import UnlockForm
+from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
+from crisisdesk.ui.workers import JobRunner
+
+DEFAULT_AUTOLOCK_MINUTES = 10
+
+
+def autolock_ms(session: Session) -> int:
+    """The desk's auto-lock setting, or the default while the settings service is absent."""
+    try:
+        from crisisdesk.services import settings as settings_service
+    except ImportError:
+        return DEFAULT_AUTOLOCK_MINUTES * 60_000
+    try:
+        minutes = int(settings_service.get(session, "autolock_minutes"))
+    except (UserError, KeyError, TypeError, ValueError):
+        minutes = DEFAULT_AUTOLOCK_MINUTES
+    return minutes * 60_000
+
+
+class LockScreen(QWidget):
+    """Shown instead of the pages while the desk is locked: nothing but who may unlock it."""
+
+    def __init__(self, data_dir: Path, keychain: Keychain, runner: JobRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("<b>The desk is locked.</b>", self)
+        self.hint = QLabel("Nobody used CrisisDesk for a while, so it locked itself to keep the "
+                           "desk's data private. Type your passphrase to continue.", self)
+        self.hint.setWordWrap(True)
+        self.form = UnlockForm(data_dir, keychain, runner, use_keychain=False, parent=self)
+        box = QFrame(self)
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        box.setMinimumWidth(420)
+        box.setMaximumWidth(520)
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(24, 20, 24, 20)
+        inner.addWidget(self.title)
+        inner.addWidget(self.hint)
+        inner.addWidget(self.form)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def start(self, operator: str, reason: str) -> None:
+        self.hint.setText(reason)
+        self.form.operator_edit.setText(operator)
+        self.form.passphrase_edit.clear()
+        self.form.error_label.hide()
+        self.form.start()
+
+
+class MainWindow(QMainWindow):
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(self, state: DeskState, runner: JobRunner, prompts: Prompts,
+                 keychain: Keychain, *, sections: list[Section] | None = None,
+                 idle_timeout_ms: int | None = None, poll_interval_ms: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.runner = runner
+        self.prompts = prompts
+        session = state.session
+        self.data_dir = session.data_dir
+        self._fixed_timeout = idle_timeout_ms
+        self.setWindowTitle(f"{session.org} — CrisisDesk")
+        self.resize(1100, 720)
+        self.setMinimumSize(760, 480)
+
+        self.messages = MessageBar(self)
+        self.ctx = UiContext(state, runner, prompts, self.messages)
+        self.sidebar = QListWidget(self)
+        self.sidebar.setAccessibleName("Sections")
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
+        self.sidebar.setStyleSheet("#sidebar { padding-top: 8px; }"
+                                   "#sidebar::item { padding: 7px 14px; }")
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pages_stack = QStackedWidget(self)
+        self.pages: dict[str, Page] = {}
+        for section in sections if sections is not None else default_sections():
+            page = section.build(self.ctx)
+            self.pages[section.key] = page
+            self.pages_stack.addWidget(page)
+            self.sidebar.addItem(section.title)
+        self.sidebar.setFixedWidth(max(170, self.sidebar.sizeHintForColumn(0) + 36))
+        self.sidebar.currentRowChanged.connect(self.pages_stack.setCurrentIndex)
+
+        work = QWidget(self)
+        work_layout = QVBoxLayout(work)
+        work_layout.setContentsMargins(8, 8, 8, 0)
+        work_layout.addWidget(self.messages)
+        work_layout.addWidget(self.pages_stack, 1)
+        self.lock_screen = LockScreen(self.data_dir, keychain, runner, self)
+        self.lock_screen.form.unlocked.connect(self._on_unlocked)
+        self.content = QStackedWidget(self)
+        self.content.addWidget(work)
+        self.content.addWidget(self.lock_screen)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.content, 1)
+        self.setCentralWidget(central)
+
+        self.org_label = QLabel(self)
+        self.operator_label = QLabel(self)
+        self.lock_label = QLabel(self)
+        for label in (self.org_label, self.operator_label, self.lock_label):
+            label.setContentsMargins(10, 0, 10, 0)
+            self.statusBar().addPermanentWidget(label)
+        self._shortcuts()
+
+        self.idle = IdleWatcher(0, self)
+        self.idle.idle.connect(lambda: self.lock(idle=True))
+        self.poller = DataVersionPoller(state, poll_interval_ms or POLL_INTERVAL_MS, self)
+        for page in self.pages.values():
+            state.desk_changed.connect(page.mark_stale)
+        state.desk_changed.connect(self._apply_settings)
+        self._apply_settings()
+        self._update_status()
+        self.sidebar.setCurrentRow(0)
+
+    def _shortcuts(self) -> None:
+        std = QKeySequence.StandardKey
+        for keys, slot in (
+            ([QKeySequence(std.Find), QKeySequence("Ctrl+F")], self.focus_search),
+            ([QKeySequence(std.Refresh), QKeySequence("F5")], self.refresh),
+            ([QKeySequence("Ctrl+Q")], self.close),
+            ([QKeySequence("Ctrl+L")], self.lock),
+        ):
+            seen: set[str] = set()
+            for key in keys:
+                if key.isEmpty() or key.toString() in seen:
+                    continue
+                seen.add(key.toString())
+                shortcut = QShortcut(key, self)
+                shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+                shortcut.activated.connect(slot)
+
+    # -- navigation -------------------------------------------------------------------------
+    def current_page(self) -> Page:
+        return self.pages_stack.currentWidget()  # type: ignore[return-value]
+
+    def show_section(self, key: str) -> Page:
+        self.sidebar.setCurrentRow(list(self.pages).index(key))
+        return self.pages[key]
+
+    def focus_search(self) -> None:
+        if self.state.unlocked:
+            self.current_page().focus_search()
+
+    def refresh(self) -> None:
+        if self.state.unlocked:
+            self.poller.poll()
+            self.current_page().reload()
+
+    # -- locking ----------------------------------------------------------------------------
+    @property
+    def is_locked(self) -> bool:
+        return not self.state.unlocked
+
+    def lock(self, idle: bool = False) -> None:
+        if not self.state.unlocked:
+            return
+        operator = self.state.session.operator.name
+        for page in self.pages.values():
+            page.clear()
+        self.messages.clear()
+        self.sidebar.setEnabled(False)
+        self.content.setCurrentWidget(self.lock_screen)
+        self.state.set_session(None)
+        reason = ("Nobody used CrisisDesk for a while, so it locked itself to keep the desk's "
+                  "data private. Type your passphrase to continue." if idle else
+                  "Type your passphrase to continue.")
+        self.lock_screen.start(operator, reason)
+        self._update_status()
+        self.locked.emit()
+
+    def _on_unlocked(self, session: Session) -> None:
+        self.state.set_session(session)
+        for page in self.pages.values():
+            page._stale = True
+        self.sidebar.setEnabled(True)
+        self.content.setCurrentIndex(0)
+        self.idle.reset()
+        self._apply_settings()
+        self._update_status()
+        self.current_page().reload()
+        self.unlocked.emit()
+
+    def _apply_settings(self) -> None:
+        session = self.state.current
+        if session is None:
+            return
+        timeout = self._fixed_timeout if self._fixed_timeout is not None else autolock_ms(session)
+        if timeout != self.idle.timeout_ms:
+            self.idle.set_timeout(timeout)
+
+    def _update_status(self) -> None:
+        session = self.state.current
+        if session is not None:
+            self.org_label.setText(f"Desk: {session.org}")
+            op = session.operator
+            self.operator_label.setText(f"Operator: {op.name} ({op.role.value})")
+            self.lock_label.setText("Unlocked")
+        else:
+            self.operator_label.setText("")
+            self.lock_label.setText("Locked")
+        self.operator_label.setAccessibleName("Operator")
+        self.lock_label.setAccessibleName("Lock state")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.idle.stop()
+        self.poller.stop()
+        super().closeEvent(event)

@@ -1,0 +1,64 @@
+"""Every modal question the app asks, behind one seam.
+
+Screens never call QMessageBox or QFileDialog directly; they call a `Prompts` method. Tests
+replace one method (`monkeypatch.setattr(prompts, "confirm", lambda *a, **k: True)`) instead of
+fighting a nested modal event loop, and the wording of questions stays in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from crisisdesk.ui.crash import CrashDialog
+
+CSV_FILTER = "CSV files (*.csv)"
+PDF_FILTER = "PDF files (*.pdf)"
+IMPORT_FILTER = "Contact files (*.csv *.tsv *.txt *.xlsx *.vcf);;All files (*)"
+
+
+class Prompts:
+    """One instance is made by the composition root and handed to every screen."""
+
+    def __init__(self, start_dir: Path | None = None) -> None:
+        self.start_dir = start_dir or Path.home()
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.critical(parent, title, text)
+
+    def confirm(self, parent: QWidget | None, title: str, text: str, *,
+                ok_label: str = "OK", destructive: bool = False) -> bool:
+        """Ask yes/no; the safe answer (Cancel) is the default for destructive questions."""
+        box = QMessageBox(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
+                          title, text, QMessageBox.StandardButton.Cancel, parent)
+        ok = box.addButton(ok_label, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive else ok)
+        box.exec()
+        return box.clickedButton() is ok
+
+    def open_file(self, parent: QWidget | None, title: str,
+                  filters: str = IMPORT_FILTER) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, title, str(self.start_dir), filters)
+        if not name:
+            return None
+        self.start_dir = Path(name).parent
+        return Path(name)
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: str,
+                  filters: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(parent, title, str(self.start_dir / suggested),
+                                              filters)
+        if not name:
+            return None
+        path = Path(name)
+        if not path.suffix and "(*." in filters:
+            path = path.with_suffix("." + filters.split("(*.", 1)[1].split(")", 1)[0].split()[0])
+        self.start_dir = path.parent
+        return path
+
+    def crash(self, parent: QWidget | None, report: str) -> None:
+        CrashDialog(report, parent).exec()

@@ -1,0 +1,279 @@
+"""Unlocking a desk: operator + passphrase (or the printed recovery key), off the GUI thread.
+
+The Argon2id key derivation takes ~0.3 s on purpose, so it runs as a `Job`; the form shows
+"Unlocking…" and stays responsive. When the operator is known and this computer remembers them
+(a real OS keychain only), the form tries that first and may never need to ask. A wrong
+passphrase is one sentence under the fields; the dialog stays open.
+
+`UnlockForm` is the reusable part: the start-up `UnlockDialog` wraps it, and so does the main
+window's lock screen (which never uses the keychain: after an idle lock the passphrase is
+needed again).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.errors import UserError
+from crisisdesk.services import desk as desk_service
+from crisisdesk.services.session import Session
+from crisisdesk.store.keychain import Keychain
+from crisisdesk.ui.crash import report_unexpected
+from crisisdesk.ui.workers import Job, JobRunner
+
+
+class UnlockForm(QWidget):
+    unlocked = Signal(object)  # the new Session
+
+    def __init__(self, data_dir: Path, keychain: Keychain, runner: JobRunner, *,
+                 operator: str = "", passphrase: str = "", recovery_code: str = "",
+                 use_keychain: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.keychain = keychain
+        self.runner = runner
+        self.use_keychain = use_keychain
+        self._initial_passphrase = passphrase
+        self._initial_recovery = recovery_code
+        self._job: Job | None = None
+        self.abandoned = False
+        self.recovery_mode = False
+
+        self.operator_edit = QLineEdit(operator, self)
+        self.operator_edit.setAccessibleName("Operator name")
+        self.passphrase_edit = QLineEdit(self)
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_edit.setAccessibleName("Passphrase")
+        self.recovery_edit = QLineEdit(self)
+        self.recovery_edit.setAccessibleName("Recovery key")
+        self.recovery_edit.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.remember_check = QCheckBox("&Remember me on this computer", self)
+        self.remember_note = QLabel(self)
+        self.remember_note.setWordWrap(True)
+        self.remember_note.setEnabled(False)
+        if not keychain.usable:
+            self.remember_check.setEnabled(False)
+            self.remember_check.setToolTip(keychain.refusal())
+            self.remember_note.setText(
+                "Not available: this computer has no secure keychain, so the passphrase is "
+                "asked every time.")
+            self.remember_note.setToolTip(keychain.refusal())
+        self.recovery_link = QLabel('<a href="#recovery">Use the recovery key instead</a>', self)
+        self.recovery_link.setAccessibleName("Use the recovery key instead")
+        self.recovery_link.linkActivated.connect(lambda _href: self.toggle_recovery())
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setObjectName("unlockError")
+        self.error_label.setStyleSheet("#unlockError { color: #b00020; }")
+        self.error_label.setAccessibleName("Unlock problem")
+        self.status_label = QLabel(self)
+        self.unlock_button = QPushButton("&Unlock", self)
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.submit)
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.addRow("&Operator:", self.operator_edit)
+        self.form.addRow("&Passphrase:", self.passphrase_edit)
+        self.form.addRow("Recovery &key:", self.recovery_edit)
+        self.form.addRow("", self.remember_check)
+        self.form.addRow("", self.remember_note)
+        self.form.setRowVisible(self.recovery_edit, False)
+        self.form.setRowVisible(self.remember_note, not keychain.usable and use_keychain)
+        self.form.setRowVisible(self.remember_check, use_keychain)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.form)
+        layout.addWidget(self.recovery_link)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignRight)
+        for edit in (self.operator_edit, self.passphrase_edit, self.recovery_edit):
+            edit.returnPressed.connect(self.submit)
+        self.error_label.hide()
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def start(self) -> None:
+        """Called once the form is on screen: unlock straight away if we can."""
+        operator = self.operator_edit.text().strip()
+        if self._initial_recovery:
+            self.toggle_recovery()
+            self.recovery_edit.setText(self._initial_recovery)
+            self._initial_recovery = ""
+            self.submit()
+        elif operator and self._initial_passphrase:
+            self.passphrase_edit.setText(self._initial_passphrase)
+            self._initial_passphrase = ""
+            self.submit()
+        elif operator and self.use_keychain and self.keychain.usable:
+            self._run(lambda **_: desk_service.unlock_from_keychain(
+                self.data_dir, operator, self.keychain), "Checking this computer's keychain…",
+                quiet=True)
+        else:
+            self.focus_first_empty()
+
+    def focus_first_empty(self) -> None:
+        if not self.operator_edit.text().strip():
+            self.operator_edit.setFocus()
+        elif self.recovery_mode:
+            self.recovery_edit.setFocus()
+        else:
+            self.passphrase_edit.setFocus()
+
+    def toggle_recovery(self) -> None:
+        self.recovery_mode = not self.recovery_mode
+        recovery = self.recovery_mode
+        self.form.setRowVisible(self.recovery_edit, recovery)
+        self.form.setRowVisible(self.operator_edit, not recovery)
+        self.form.setRowVisible(self.passphrase_edit, not recovery)
+        self.form.setRowVisible(self.remember_check, not recovery and self.use_keychain)
+        self.form.setRowVisible(self.remember_note, not recovery and self.use_keychain
+                                and not self.keychain.usable)
+        self.recovery_link.setText(
+            '<a href="#passphrase">Use my passphrase instead</a>' if recovery
+            else '<a href="#recovery">Use the recovery key instead</a>')
+        self.error_label.hide()
+        self.focus_first_empty()
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        data_dir, keychain = self.data_dir, self.keychain
+        if self.recovery_mode:
+            code = self.recovery_edit.text().strip()
+            if not code:
+                self.show_error("Type the recovery key printed when the desk was created.")
+                return
+            self._run(lambda **_: desk_service.unlock_with_recovery(data_dir, code),
+                      "Unlocking with the recovery key…")
+            return
+        operator = self.operator_edit.text().strip()
+        passphrase = self.passphrase_edit.text()
+        if not operator:
+            self.show_error("Type your operator name.")
+            self.operator_edit.setFocus()
+            return
+        if not passphrase:
+            self.show_error("Type your passphrase.")
+            self.passphrase_edit.setFocus()
+            return
+        remember = self.remember_check.isChecked() and self.remember_check.isEnabled()
+        self._run(lambda **_: desk_service.unlock(
+            data_dir, operator, passphrase, keychain=keychain, remember=remember),
+            "Unlocking…")
+
+    def _run(self, fn: object, status: str, *, quiet: bool = False) -> None:
+        job = Job(fn, name="unlock")  # type: ignore[arg-type]
+        job.finished.connect(self._on_finished)
+        job.failed.connect(lambda err: self._on_failed(err, quiet))
+        job.cancelled.connect(self._idle)
+        self._job = job
+        self._set_busy(True, status)
+        self.runner.start(job)
+
+    def _set_busy(self, busy: bool, status: str = "") -> None:
+        for w in (self.operator_edit, self.passphrase_edit, self.recovery_edit,
+                  self.unlock_button, self.recovery_link):
+            w.setEnabled(not busy)
+        self.remember_check.setEnabled(not busy and self.keychain.usable)
+        self.status_label.setText(status)
+        if busy:
+            self.error_label.hide()
+
+    def _idle(self) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.focus_first_empty()
+
+    def _on_finished(self, session: Session | None) -> None:
+        self._idle()
+        if session is None:  # nothing remembered for this operator: ask
+            return
+        if self.abandoned:
+            session.close()
+            return
+        self.passphrase_edit.clear()
+        self.recovery_edit.clear()
+        self.unlocked.emit(session)
+
+    def _on_failed(self, err: BaseException, quiet: bool) -> None:
+        self._idle()
+        if isinstance(err, UserError):
+            if not quiet:
+                self.show_error(str(err))
+            self.passphrase_edit.clear()
+            self.recovery_edit.selectAll()
+            return
+        report_unexpected(err)
+
+
+class UnlockDialog(QDialog):
+    """The first window: which desk this is, who you are, and your passphrase."""
+
+    unlocked = Signal(object)
+
+    def __init__(self, data_dir: Path, org: str, keychain: Keychain, runner: JobRunner, *,
+                 operator: str = "", passphrase: str = "", recovery_code: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Unlock {org} — CrisisDesk")
+        self.session: Session | None = None
+        heading = QLabel(f"<b>{escape(org)}</b>", self)
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        heading.setFont(font)
+        where = QLabel(f"Desk folder: {data_dir}", self)
+        where.setTextFormat(Qt.TextFormat.PlainText)
+        where.setWordWrap(True)
+        where.setEnabled(False)
+        self.form = UnlockForm(data_dir, keychain, runner, operator=operator,
+                               passphrase=passphrase, recovery_code=recovery_code,
+                               parent=self)
+        self.form.unlocked.connect(self._on_unlocked)
+        buttons = QDialogButtonBox(self)
+        quit_button = buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        quit_button.setAutoDefault(False)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(10)
+        layout.addWidget(heading)
+        layout.addWidget(where)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def start(self) -> None:
+        self.show()
+        self.form.start()
+
+    def _on_unlocked(self, session: Session) -> None:
+        self.session = session
+        self.unlocked.emit(session)
+        self.accept()
+
+    def reject(self) -> None:
+        self.form.abandoned = True
+        super().reject()

@@ -1,0 +1,175 @@
+"""The one way to run long work off the GUI thread: `Job` on a `JobRunner`'s QThreadPool.
+
+A job runs a Qt-free callable `fn(progress=..., is_cancelled=...)` (a service function, or a
+small lambda around one) and reports back only through signals, which Qt queues onto the GUI
+thread: workers never touch widgets. Anything that touches the desk from a worker opens its own
+connection with `session.for_thread()` (see `in_thread_session`) and closes it after.
+
+Lifetimes are the subtle part. The signals object is parented to the runner (a GUI-thread
+QObject) and removed with `deleteLater()` once a final signal has arrived, so a QObject is
+never destroyed from a worker thread; the runner keeps each Job referenced until then.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from crisisdesk.domain.errors import Cancelled
+from crisisdesk.services.session import Session
+
+PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress updates a second reach the GUI
+
+
+class JobFn(Protocol):
+    def __call__(self, *, progress: Callable[[int, int], None],
+                 is_cancelled: Callable[[], bool]) -> Any: ...
+
+
+class JobSignals(QObject):
+    progress = Signal(int, int)  # done, total
+    finished = Signal(object)  # the result
+    failed = Signal(object)  # a UserError (show it) or another exception (a bug: crash path)
+    cancelled = Signal()
+
+
+class Job(QRunnable):
+    """One piece of work. Connect to its signals *before* `runner.start(job)`: a fast job may
+    finish before a later `connect` and its result would be lost."""
+
+    def __init__(self, fn: JobFn, *, name: str = "job") -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn = fn
+        self.name = name
+        self.signals = JobSignals()
+        self._cancel = threading.Event()
+        self._last_progress = 0.0
+        self.done = False
+
+    @property
+    def progress(self) -> Any:
+        return self.signals.progress
+
+    @property
+    def finished(self) -> Any:
+        return self.signals.finished
+
+    @property
+    def failed(self) -> Any:
+        return self.signals.failed
+
+    @property
+    def cancelled(self) -> Any:
+        return self.signals.cancelled
+
+    def cancel(self) -> None:
+        """Ask the work to stop; it checks `is_cancelled()` and raises `Cancelled`."""
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _report(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last_progress >= PROGRESS_INTERVAL_S:
+            self._last_progress = now
+            self.signals.progress.emit(int(done), int(total))
+
+    def run(self) -> None:  # worker thread
+        try:
+            if self._cancel.is_set():
+                raise Cancelled()
+            result = self.fn(progress=self._report, is_cancelled=self._cancel.is_set)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 - everything must reach the GUI thread
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+class JobRunner(QObject):
+    """Owns the thread pool and keeps running jobs alive; created once by the composition root."""
+
+    def __init__(self, parent: QObject | None = None, *, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._jobs: set[Job] = set()
+
+    def start(self, job: Job) -> Job:
+        job.signals.setParent(self)
+        for sig in (job.finished, job.failed):
+            sig.connect(lambda _value, j=job: self._forget(j))
+        job.cancelled.connect(lambda j=job: self._forget(j))
+        self._jobs.add(job)
+        self.pool.start(job)
+        return job
+
+    def _forget(self, job: Job) -> None:
+        job.done = True
+        self._jobs.discard(job)
+        job.signals.deleteLater()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel everything and wait (at exit, before the desk is closed)."""
+        for job in list(self._jobs):
+            job.cancel()
+        return bool(self.pool.waitForDone(timeout_ms))
+
+
+def in_thread_session(session: Session, work: Callable[..., Any]) -> JobFn:
+    """Wrap `work(twin_session, progress=, is_cancelled=)` to run on its own connection."""
+
+    def fn(*, progress: Callable[[int, int], None], is_cancelled: Callable[[], bool]) -> Any:
+        twin = session.for_thread()
+        try:
+            return work(twin, progress=progress, is_cancelled=is_cancelled)
+        finally:
+            twin.close()
+
+    return fn
+
+
+def run_with_progress(runner: JobRunner, job: Job, parent: QWidget, *, title: str,
+                      label: str) -> QProgressDialog:
+    """Start `job` behind a window-modal progress dialog whose Cancel cancels the job.
+
+    Opened with `open()`, not `exec()`, so no nested event loop: the caller reacts to the
+    job's own signals, and the dialog closes itself when any final signal arrives.
+    """
+    dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(360)
+
+    def on_progress(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total > 0 else 0)
+
+    def close(*_args: object) -> None:
+        dialog.reset()
+        dialog.hide()
+        dialog.deleteLater()
+
+    job.progress.connect(on_progress)
+    for sig in (job.finished, job.failed):
+        sig.connect(close)
+    job.cancelled.connect(close)
+    dialog.canceled.connect(job.cancel)
+    dialog.canceled.connect(lambda: dialog.setLabelText("Cancelling…"))
+    runner.start(job)
+    return dialog
