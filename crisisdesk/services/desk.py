@@ -123,7 +123,11 @@ def unlock(
     data_key = vault.unwrap_with_kek(operator, kek)
     session = _open(DeskPaths(data_dir), vault, data_key, operator, clock)
     if remember and keychain is not None:
-        keychain.store(vault.desk_id, slot_key(operator), kek)
+        try:
+            keychain.store(vault.desk_id, slot_key(operator), kek)
+        except BaseException:
+            session.close()  # the caller gets an error, not a session: don't leak the connection
+            raise
     return session
 
 
