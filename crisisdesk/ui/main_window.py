@@ -151,8 +151,6 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(0, self)
         self.idle.idle.connect(lambda: self.lock(idle=True))
         self.poller = DataVersionPoller(state, poll_interval_ms or POLL_INTERVAL_MS, self)
-        for page in self.pages.values():
-            state.desk_changed.connect(page.mark_stale)
         state.desk_changed.connect(self._apply_settings)
         self._apply_settings()
         self._update_status()

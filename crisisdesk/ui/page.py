@@ -23,6 +23,7 @@ class Page(QWidget):
         self.ctx = ctx
         self._stale = True
         self.setAccessibleName(self.title)
+        ctx.state.desk_changed.connect(self.mark_stale)
 
     def refresh(self) -> None:
         """Reload from `self.ctx.session`; called on the GUI thread, keep it quick."""

@@ -1,0 +1,1 @@
+"""The Contacts section: table model, page, add/edit dialog and import wizard."""

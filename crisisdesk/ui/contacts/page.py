@@ -1,0 +1,303 @@
+"""The Contacts page: search as you type, the table, add/edit/delete, import, export, print.
+
+Search is debounced (150 ms) and calls `services.contacts`; on a big desk it runs in a worker
+so typing never stutters, and results from an older query are dropped. Writes from this page
+call `state.notify_changed()` so other pages refresh; changes from elsewhere arrive through
+`desk_changed` (see `Page.mark_stale`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.contacts import Contact, ContactDraft
+from crisisdesk.domain.errors import UserError
+from crisisdesk.printing.pdf import html_to_pdf
+from crisisdesk.printing.phone_list import phone_list_html
+from crisisdesk.services import contacts as contact_service
+from crisisdesk.services.session import Session
+from crisisdesk.ui.contacts.edit_dialog import ContactDialog
+from crisisdesk.ui.contacts.import_wizard import ImportWizard
+from crisisdesk.ui.contacts.model import NAME, OBJECT_ROLE, ContactsModel, ContactsProxy
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
+from crisisdesk.ui.workers import Job, in_thread_session
+
+SEARCH_DEBOUNCE_MS = 150
+BIG_DESK = 2000  # above this many contacts, searches run in a worker
+SEARCH_LIMIT = 500
+
+
+def paper_org(session: Session) -> str:
+    """The organisation's name as printed: the setting if an admin set one, else the desk's."""
+    try:
+        from crisisdesk.services import settings as settings_service
+
+        return str(settings_service.get(session, "org_display_name") or session.org)
+    except (ImportError, UserError):
+        return session.org
+
+
+def print_phone_list(session: Session, path: Path) -> int:
+    """Worker body: every contact on paper (PDF); returns how many were printed."""
+    contacts = contact_service.list_contacts(session)
+    printed = session.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    html = phone_list_html(contacts, org=paper_org(session),
+                           printed=f"{printed} by {session.operator.name}")
+    html_to_pdf(html, path, title="Phone list")
+    return len(contacts)
+
+
+class ContactsPage(Page):
+    title = "Contacts"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.total = 0
+        self._generation = 0
+        self.dialog: ContactDialog | None = None
+        self.wizard: ImportWizard | None = None
+
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Search names, titles, organisations, tags or "
+                                            "phone numbers (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search contacts")
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.run_search)
+        self.search_edit.textChanged.connect(lambda _t: self._debounce.start())
+
+        self.model = ContactsModel(self)
+        self.proxy = ContactsProxy(self.model, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Contacts")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((190, 170, 180, 110, 260)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Contacts shown")
+
+        self.add_button = QPushButton("&Add…", self)
+        self.add_button.clicked.connect(self.add_contact)
+        self.edit_button = QPushButton("&Edit…", self)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button = QPushButton("&Delete", self)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button = QPushButton("&Import…", self)
+        self.import_button.clicked.connect(self.open_import)
+        self.export_button = QPushButton("E&xport CSV…", self)
+        self.export_button.clicked.connect(self.export_csv)
+        self.print_button = QPushButton("&Print phone list (PDF)…", self)
+        self.print_button.clicked.connect(self.print_phone_list)
+        for keys, slot in (("Return", self.edit_selected), ("Delete", self.delete_selected)):
+            shortcut = QShortcut(QKeySequence(keys), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            top.addWidget(button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        for button in (self.import_button, self.export_button, self.print_button):
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self._update_buttons()
+
+    # -- Page -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.total = contact_service.count_contacts(self.ctx.session)
+        self.run_search()
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._debounce.stop()
+        for window in (self.dialog, self.wizard):
+            if window is not None:
+                window.reject()
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.model.set_contacts([])
+        self.count_label.clear()
+        self._stale = True
+
+    def focus_search(self) -> bool:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+        return True
+
+    # -- search -----------------------------------------------------------------------------
+    def run_search(self) -> None:
+        if not self.ctx.state.unlocked:
+            return
+        self._debounce.stop()
+        self._generation += 1
+        generation, query = self._generation, self.search_edit.text().strip()
+
+        def search(session: Session, **_: Any) -> list[Contact]:
+            if not query:
+                return contact_service.list_contacts(session)
+            return contact_service.search_contacts(session, query, limit=SEARCH_LIMIT)
+
+        if self.total <= BIG_DESK:
+            self._show_results(generation, query, search(self.ctx.session))
+            return
+        job = Job(in_thread_session(self.ctx.session, search), name="search contacts")
+        job.finished.connect(lambda found: self._show_results(generation, query, found))
+        job.failed.connect(self.ctx.show_error)
+        self.ctx.runner.start(job)
+
+    def _show_results(self, generation: int, query: str, found: list[Contact]) -> None:
+        if generation != self._generation or not self.ctx.state.unlocked:
+            return  # an older query, or the desk locked meanwhile
+        self.model.set_contacts(found)
+        if not query:
+            self.count_label.setText(f"{len(found)} contacts")
+        elif len(found) >= SEARCH_LIMIT:
+            self.count_label.setText(f"The first {len(found)} matches of {self.total} contacts; "
+                                     "type more to narrow the search")
+        else:
+            self.count_label.setText(f"{len(found)} of {self.total} contacts match")
+        self._update_buttons()
+
+    # -- actions ----------------------------------------------------------------------------
+    def selected_contact(self) -> Contact | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        contact = self.proxy.data(rows[0], OBJECT_ROLE)
+        return contact if isinstance(contact, Contact) else None
+
+    def select_contact(self, contact_id: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            found = self.proxy.data(index, OBJECT_ROLE)
+            if found is not None and found.id == contact_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                return
+
+    def _update_buttons(self) -> None:
+        has = self.selected_contact() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    def add_contact(self) -> None:
+        self._open_dialog(None)
+
+    def edit_selected(self) -> None:
+        contact = self.selected_contact()
+        if contact is not None:
+            self._open_dialog(contact)
+
+    def _open_dialog(self, contact: Contact | None) -> None:
+        def save(draft: ContactDraft) -> Contact:
+            if contact is None:
+                return contact_service.add_contact(self.ctx.session, draft)
+            return contact_service.update_contact(self.ctx.session, contact.id, draft)
+
+        self.dialog = ContactDialog(save, contact, self)
+        self.dialog.saved.connect(lambda c: self._saved(c, added=contact is None))
+        self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog.open()
+
+    def _saved(self, contact: Contact, *, added: bool) -> None:
+        self.ctx.messages.show_info(f"{'Added' if added else 'Saved'} {contact.name}.")
+        self.ctx.state.notify_changed()
+        self.select_contact(contact.id)
+
+    def delete_selected(self) -> None:
+        contact = self.selected_contact()
+        if contact is None:
+            return
+        if not self.ctx.prompts.confirm(
+                self, "Delete contact",
+                f"Delete {contact.name} from the desk? Calling trees that use this contact "
+                "will lose them.", ok_label="Delete", destructive=True):
+            return
+        try:
+            contact_service.delete_contact(self.ctx.session, contact.id)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.ctx.messages.show_info(f"Deleted {contact.name}.")
+        self.ctx.state.notify_changed()
+
+    def open_import(self) -> None:
+        self.wizard = ImportWizard(self.ctx, self)
+        self.wizard.imported.connect(self._imported)
+        self.wizard.finished.connect(lambda _r: setattr(self, "wizard", None))
+        self.wizard.open()
+
+    def _imported(self, report: contact_service.ImportReport) -> None:
+        skipped = f"; skipped {report.skipped} rows that had problems" if report.skipped else ""
+        self.ctx.messages.show_info(f"Imported {report.imported} contacts{skipped}.")
+        self.ctx.state.notify_changed()
+
+    def export_csv(self) -> None:
+        path = self.ctx.prompts.save_file(self, "Export contacts", "contacts.csv", CSV_FILTER)
+        if path is None:
+            return
+        self._in_worker(lambda s, **_: contact_service.export_contacts_csv(s, path),
+                        lambda n: f"Exported {n} contacts to {path}.", "export contacts")
+
+    def print_phone_list(self) -> None:
+        path = self.ctx.prompts.save_file(self, "Save the phone list as PDF", "phone-list.pdf",
+                                          PDF_FILTER)
+        if path is None:
+            return
+        self.print_button.setEnabled(False)
+        self._in_worker(lambda s, **_: print_phone_list(s, path),
+                        lambda n: f"Saved the phone list ({n} contacts) to {path}.",
+                        "print phone list", done=lambda: self.print_button.setEnabled(True))
+
+    def _in_worker(self, work: Any, message: Any, name: str, done: Any = None) -> Job:
+        job = Job(in_thread_session(self.ctx.session, work), name=name)
+        job.finished.connect(lambda result: self.ctx.messages.show_info(message(result)))
+        job.failed.connect(self.ctx.show_error)
+        if done is not None:
+            for signal in (job.finished, job.failed):
+                signal.connect(lambda *_: done())
+        self.last_job = job
+        self.ctx.runner.start(job)
+        return job
+
+
+__all__ = ["ContactsPage"]

@@ -1,0 +1,213 @@
+"""The shell: navigation, idle auto-lock, CLI changes showing up, and one window per desk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QLabel, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from crisisdesk.app import CrisisDeskApp, run_gui
+from crisisdesk.cli.common import CliContext
+from crisisdesk.services import desk as desk_service
+from crisisdesk.services.session import Session
+from crisisdesk.store.keychain import Keychain
+from crisisdesk.store.lock import DeskLock
+from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.prompts import Prompts
+from crisisdesk.ui.sections import Section, default_sections
+from crisisdesk.ui.workers import JobRunner
+from tests.conftest import PASSPHRASE
+from tests.ui.conftest import RecordingPrompts, unlock_via_dialog
+
+
+class CountingPage(Page):
+    """A page that shows how many audit entries the desk holds (any table would do)."""
+
+    title = "Counter"
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__(ctx)
+        self.label = QLabel(self)
+        self.search = QLineEdit(self)
+        self.refreshes = 0
+
+    def refresh(self) -> None:
+        self.refreshes += 1
+        rows = self.ctx.session.db.execute("select count(*) from operators").fetchone()[0]
+        self.label.setText(f"{rows} operators")
+
+    def clear(self) -> None:
+        self.label.setText("")
+
+    def focus_search(self) -> bool:
+        self.search.setFocus()
+        return True
+
+
+def test_sidebar_shows_each_page(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
+    unlock_via_dialog(qtbot, desk_app)
+    window = desk_app.main_window
+    assert window is not None
+    titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert titles == ["Dashboard", "Contacts", "Calling trees", "Roles", "Templates", "Letters",
+                      "Media desk", "Timeline", "Settings"]
+    for row, key in enumerate(window.pages):
+        window.sidebar.setCurrentRow(row)
+        page = window.pages[key]
+        assert window.pages_stack.currentWidget() is page
+        assert page.isVisible()
+    calling = window.pages["calling_trees"]
+    assert "record each call with one keystroke" in calling.description.text()  # type: ignore
+
+
+def test_placeholder_pages_say_what_will_be_there(qtbot: QtBot, session: Session,
+                                                  prompts: RecordingPrompts,
+                                                  runner: JobRunner) -> None:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    ctx = UiContext(DeskState(session), runner, prompts, bar)
+    for section in default_sections():
+        if section.key == "contacts":
+            continue
+        page = section.build(ctx)
+        qtbot.addWidget(page)
+        assert len(page.description.text()) > 40  # type: ignore[attr-defined]
+
+
+def test_idle_autolock_hides_data_and_needs_passphrase(
+        qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+        trusted_keychain: Keychain) -> None:
+    sections = [Section("counter", "Counter", CountingPage)]
+    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts,
+                        sections=sections, idle_timeout_ms=300)
+    try:
+        unlock_via_dialog(qtbot, app)
+        window = app.main_window
+        assert window is not None
+        page = window.pages["counter"]
+        assert page.label.text() == "1 operators"  # type: ignore[attr-defined]
+        with qtbot.waitSignal(window.locked, timeout=5_000):
+            pass
+        assert window.is_locked
+        assert window.lock_label.text() == "Locked"
+        assert page.label.text() == ""  # type: ignore[attr-defined]
+        assert not window.pages_stack.isVisible()
+        assert window.lock_screen.isVisible()
+        assert app.state is not None and app.state.current is None  # session closed
+        form = window.lock_screen.form
+        assert form.operator_edit.text() == "alex"
+        assert not form.remember_check.isVisible()  # the keychain cannot skip an idle lock
+        form.passphrase_edit.setText("wrong passphrase!")
+        form.unlock_button.click()
+        qtbot.waitUntil(lambda: form.error_label.isVisible(), timeout=10_000)
+        assert window.is_locked
+        window.idle.set_timeout(0)  # no second lock while we type
+        form.passphrase_edit.setText(PASSPHRASE)
+        with qtbot.waitSignal(window.unlocked, timeout=10_000):
+            form.unlock_button.click()
+        assert not window.is_locked
+        assert page.label.text() == "1 operators"  # type: ignore[attr-defined]
+        assert window.pages_stack.isVisible()
+    finally:
+        app.shutdown()
+
+
+def test_change_by_another_connection_shows_after_poll(
+        qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+        trusted_keychain: Keychain) -> None:
+    from crisisdesk.domain.operators import Role
+    from crisisdesk.services import operators
+
+    sections = [Section("counter", "Counter", CountingPage)]
+    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts,
+                        sections=sections)
+    try:
+        unlock_via_dialog(qtbot, app)
+        window = app.main_window
+        assert window is not None
+        page = window.pages["counter"]
+        assert page.label.text() == "1 operators"  # type: ignore[attr-defined]
+        cli_session = desk_service.unlock(session.data_dir, "alex", PASSPHRASE)  # as the CLI
+        try:
+            operators.add_operator(cli_session, "sam", Role.OPERATOR, "another passphrase")
+        finally:
+            cli_session.close()
+        with qtbot.waitSignal(app.state.desk_changed, timeout=5_000):  # type: ignore[union-attr]
+            pass  # the 1.5 s data_version poll notices the commit
+        assert page.label.text() == "2 operators"  # type: ignore[attr-defined]
+    finally:
+        app.shutdown()
+
+
+def test_shortcuts_focus_search_and_refresh(qtbot: QtBot, session: Session,
+                                            prompts: RecordingPrompts,
+                                            trusted_keychain: Keychain) -> None:
+    sections = [Section("counter", "Counter", CountingPage)]
+    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts,
+                        sections=sections)
+    try:
+        unlock_via_dialog(qtbot, app)
+        window = app.main_window
+        assert window is not None
+        page = window.pages["counter"]
+        before = page.refreshes  # type: ignore[attr-defined]
+        window.refresh()  # F5
+        assert page.refreshes == before + 1  # type: ignore[attr-defined]
+        keys = {s.key().toString() for s in window.findChildren(QObject)
+                if hasattr(s, "key") and callable(s.key)}
+        assert {"Ctrl+F", "F5", "Ctrl+Q"} <= keys
+    finally:
+        app.shutdown()
+
+
+def test_second_copy_on_same_desk_says_already_open(session: Session,
+                                                    prompts: RecordingPrompts,
+                                                    trusted_keychain: Keychain) -> None:
+    other = DeskLock(session.paths.lock_file)  # the first window's lock
+    other.acquire()
+    try:
+        app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts)
+        assert app.start() == 1
+        assert app.unlock_dialog is None
+        kind, title, text = prompts.asked[-1]
+        assert kind == "error"
+        assert "already open in another CrisisDesk window" in text
+    finally:
+        other.release()
+
+
+def test_run_gui_exits_1_when_desk_is_open_elsewhere(
+        qapp: object, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(Prompts, "error", lambda self, parent, title, text: shown.append(text))
+    other = DeskLock(session.paths.lock_file)
+    other.acquire()
+    try:
+        cli = CliContext(str(session.data_dir), None, None, None)
+        assert run_gui(cli) == 1
+    finally:
+        other.release()
+    assert "already open" in shown[0]
+
+
+def test_run_gui_without_desk_says_how_to_make_one(
+        qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(Prompts, "error", lambda self, parent, title, text: shown.append(text))
+    cli = CliContext(str(tmp_path / "nothing-here"), None, None, None)
+    assert run_gui(cli) == 1
+    assert "crisisdesk init" in shown[0] and "crisisdesk demo" in shown[0]
+
+
+def test_ctrl_q_closes_the_window(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
+    unlock_via_dialog(qtbot, desk_app)
+    window = desk_app.main_window
+    assert window is not None
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2_000)

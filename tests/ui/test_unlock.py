@@ -1,0 +1,135 @@
+"""Unlocking through the real dialog: right and wrong passphrases, remember-me, recovery key."""
+
+from __future__ import annotations
+
+import keyring
+from pytestqt.qtbot import QtBot
+
+from crisisdesk.app import CrisisDeskApp
+from crisisdesk.services.session import Session
+from crisisdesk.store.keychain import Keychain
+from crisisdesk.ui.workers import JobRunner
+from tests.conftest import PASSPHRASE, MemoryKeyring
+from tests.ui.conftest import RecordingPrompts, unlock_via_dialog
+
+
+def test_right_passphrase_opens_main_window_with_operator(qtbot: QtBot,
+                                                          desk_app: CrisisDeskApp) -> None:
+    unlock_via_dialog(qtbot, desk_app)
+    window = desk_app.main_window
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    assert "alex (admin)" in window.operator_label.text()
+    assert "Riverside Clinics" in window.org_label.text()
+    assert window.lock_label.text() == "Unlocked"
+    assert desk_app.unlock_dialog is not None and not desk_app.unlock_dialog.isVisible()
+
+
+def test_wrong_passphrase_shows_one_sentence_and_stays(qtbot: QtBot,
+                                                       desk_app: CrisisDeskApp) -> None:
+    assert desk_app.start() is None
+    dialog = desk_app.unlock_dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    form = dialog.form
+    form.operator_edit.setText("alex")
+    form.passphrase_edit.setText("not the passphrase")
+    form.unlock_button.click()
+    assert form.busy  # the KDF runs in a worker; the dialog keeps painting
+    qtbot.waitUntil(lambda: not form.busy, timeout=10_000)
+    assert form.error_label.isVisible()
+    assert form.error_label.text() == "Wrong operator name or passphrase."
+    assert dialog.isVisible()
+    assert desk_app.main_window is None
+    assert form.passphrase_edit.text() == ""
+    assert form.unlock_button.isEnabled()
+
+
+def test_empty_fields_are_named_without_unlocking(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
+    desk_app.start()
+    form = desk_app.unlock_dialog.form  # type: ignore[union-attr]
+    form.operator_edit.setText("alex")
+    form.unlock_button.click()
+    assert not form.busy
+    assert form.error_label.text() == "Type your passphrase."
+
+
+def test_remember_me_disabled_on_untrusted_backend(qtbot: QtBot, session: Session,
+                                                   runner: JobRunner) -> None:
+    from crisisdesk.ui.unlock_dialog import UnlockDialog
+
+    untrusted = Keychain(keyring.get_keyring())  # the test MemoryKeyring, not trusted
+    assert not untrusted.usable
+    dialog = UnlockDialog(session.data_dir, session.org, untrusted, runner)
+    qtbot.addWidget(dialog)
+    dialog.start()
+    check = dialog.form.remember_check
+    assert not check.isEnabled()
+    assert check.toolTip() == untrusted.refusal()
+    assert dialog.form.remember_note.isVisible()
+    assert "no secure keychain" in dialog.form.remember_note.text()
+
+
+def test_remember_me_stores_secret_and_next_start_skips_passphrase(
+        qtbot: QtBot, session: Session, prompts: RecordingPrompts) -> None:
+    backend = MemoryKeyring()
+    keychain = Keychain(backend, trusted=True)
+    first = CrisisDeskApp(session.data_dir, keychain=keychain, prompts=prompts)
+    assert first.start() is None
+    form = first.unlock_dialog.form  # type: ignore[union-attr]
+    assert form.remember_check.isEnabled()
+    form.operator_edit.setText("alex")
+    form.passphrase_edit.setText(PASSPHRASE)
+    form.remember_check.setChecked(True)
+    form.unlock_button.click()
+    qtbot.waitUntil(lambda: first.main_window is not None, timeout=10_000)
+    assert len(backend.items) == 1
+    first.shutdown()
+
+    second = CrisisDeskApp(session.data_dir, keychain=keychain, prompts=prompts, operator="alex")
+    assert second.start() is None  # operator known: the keychain is tried first
+    qtbot.waitUntil(lambda: second.main_window is not None, timeout=10_000)
+    assert second.unlock_dialog.form.passphrase_edit.text() == ""  # type: ignore[union-attr]
+    second.shutdown()
+
+
+def test_unknown_operator_in_keychain_falls_back_to_asking(
+        qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
+    desk_app.operator = "alex"
+    assert desk_app.start() is None
+    form = desk_app.unlock_dialog.form  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not form.busy, timeout=5_000)
+    assert desk_app.main_window is None
+    assert not form.error_label.isVisible()
+    assert form.passphrase_edit.isEnabled()
+
+
+def test_recovery_key_unlocks(qtbot: QtBot, recovery: tuple[Session, str],
+                              prompts: RecordingPrompts, trusted_keychain: Keychain) -> None:
+    session, code = recovery
+    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts)
+    try:
+        app.start()
+        form = app.unlock_dialog.form  # type: ignore[union-attr]
+        form.recovery_link.linkActivated.emit("#recovery")
+        assert form.recovery_mode and form.recovery_edit.isVisible()
+        assert not form.passphrase_edit.isVisible()
+        form.recovery_edit.setText(code.lower())
+        form.unlock_button.click()
+        qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
+        assert "recovery key (admin)" in app.main_window.operator_label.text()  # type: ignore
+    finally:
+        app.shutdown()
+
+
+def test_env_operator_and_passphrase_unlock_straight_away(
+        qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+        trusted_keychain: Keychain) -> None:
+    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts,
+                        operator="alex", passphrase=PASSPHRASE)
+    try:
+        assert app.start() is None
+        qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
+    finally:
+        app.shutdown()
