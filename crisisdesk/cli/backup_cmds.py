@@ -66,6 +66,7 @@ def create_cmd(cli: CliContext, path: Path, force: bool) -> None:
     PATH may be a folder (a dated file name is chosen). Safe while the app is open. The backup
     opens with the same passphrases and recovery key as the desk does now.
 
+    \b
     Example: crisisdesk backup create /media/usb/
     """
     info = backup_service.create_backup(cli.session(), path, force=force)
@@ -82,7 +83,9 @@ def verify_cmd(cli: CliContext, path: Path, as_json: bool) -> None:
 
     Unlock it with an operator's passphrase or with --recovery-key-file.
 
-    Example: CRISISDESK_OPERATOR=alex crisisdesk backup verify desk.crisisdesk-backup --json
+    \b
+    Example:
+      CRISISDESK_OPERATOR=alex crisisdesk backup verify desk.crisisdesk-backup --json
     """
     report = backup_service.verify_backup(path, backup_credentials(cli))
     if as_json:
@@ -106,7 +109,9 @@ def verify_cmd(cli: CliContext, path: Path, as_json: bool) -> None:
 def restore_cmd(cli: CliContext, path: Path, to: Path) -> None:
     """Check a backup, then restore it into NEWDIR (never over an existing desk).
 
-    Example: crisisdesk backup restore desk.crisisdesk-backup --to ~/restored-desk
+    \b
+    Example:
+      crisisdesk backup restore desk.crisisdesk-backup --to ~/restored-desk
     """
     result = backup_service.restore_backup(path, to, backup_credentials(cli))
     r = result.report

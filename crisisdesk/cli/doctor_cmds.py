@@ -45,6 +45,7 @@ def doctor_cmd(cli: CliContext, as_json: bool) -> None:
     --passphrase-file, --recovery-key-file or a prompt) the checks that need the desk
     unlocked are skipped.
 
+    \b
     Example: crisisdesk doctor --json
     """
     report = doctor_service.run_doctor(cli.data_dir, _credentials(cli))

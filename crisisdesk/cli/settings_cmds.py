@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
-from crisisdesk.domain.settings import SettingSpec, SettingValue, spec_for
+from crisisdesk.domain.settings import SETTINGS, SettingSpec, SettingValue, spec_for
 from crisisdesk.services import settings as settings_service
 
 
@@ -33,6 +33,7 @@ def settings_group() -> None:
 def list_cmd(cli: CliContext, as_json: bool) -> None:
     """Show every setting, its value and whether it is the default.
 
+    \b
     Example: crisisdesk settings list --json
     """
     states = settings_service.all_settings(cli.session())
@@ -49,7 +50,11 @@ def list_cmd(cli: CliContext, as_json: bool) -> None:
 @json_option
 @pass_cli
 def get_cmd(cli: CliContext, key: str, as_json: bool) -> None:
-    """Print one setting's value.  Example: crisisdesk settings get autolock_minutes"""
+    """Print one setting's value.
+
+    \b
+    Example: crisisdesk settings get autolock_minutes
+    """
     spec = spec_for(key)
     session = cli.session()
     value = settings_service.get(session, spec.key)
@@ -60,12 +65,22 @@ def get_cmd(cli: CliContext, key: str, as_json: bool) -> None:
         click.echo(_show(value))
 
 
-@settings_group.command("set")
+def _keys_epilog() -> str:
+    lines = ["\b", "Settings:"]
+    lines += [f"  {s.key:<26} {s.allowed()} (default {_show(s.default)})" for s in SETTINGS]
+    return "\n".join(lines)
+
+
+@settings_group.command("set", epilog=_keys_epilog())
 @click.argument("key")
 @click.argument("value")
 @pass_cli
 def set_cmd(cli: CliContext, key: str, value: str) -> None:
-    """Change a setting (admins only).  Example: crisisdesk settings set autolock_minutes 15"""
+    """Change a setting (admins only).
+
+    \b
+    Example: crisisdesk settings set autolock_minutes 15
+    """
     spec = spec_for(key)
     session = cli.session()
     typed = settings_service.set(session, spec.key, value)
@@ -78,6 +93,7 @@ def set_cmd(cli: CliContext, key: str, value: str) -> None:
 def reset_cmd(cli: CliContext, key: str) -> None:
     """Put a setting back to its default (admins only).
 
+    \b
     Example: crisisdesk settings reset timezone
     """
     spec = spec_for(key)

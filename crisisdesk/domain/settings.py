@@ -36,6 +36,7 @@ class SettingSpec:
     maximum: int | None = None
     choices: tuple[str, ...] | None = None
     max_length: int | None = None
+    values: str = ""  # what is allowed, in words, when a range or choice list cannot say it
     # Extra check for rules a range or a choice list cannot say; returns the normalised value.
     check: Callable[[str], str] | None = None
 
@@ -45,6 +46,8 @@ class SettingSpec:
 
     def allowed(self) -> str:
         """What values are valid, in words (for help text and error messages)."""
+        if self.values:
+            return self.values
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.minimum is not None and self.maximum is not None:
@@ -155,13 +158,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "default_phone_region", str, "US", "Default phone region",
         "Two-letter country code used for phone numbers typed without a +country prefix.",
-        max_length=3, check=_check_region,
+        max_length=3, check=_check_region, values="a two-letter country code such as US or CA",
     ),
     SettingSpec(
         "timezone", str, LOCAL_TIMEZONE, "Time zone",
         "Time zone for showing times and deadlines, e.g. America/Chicago; 'local' follows "
         "this computer.",
         max_length=64, check=_check_timezone,
+        values="a time zone name such as America/Chicago, or local",
     ),
     SettingSpec(
         "org_display_name", str, "", "Organisation name on paper",
