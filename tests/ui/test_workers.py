@@ -1,0 +1,92 @@
+"""The worker primitive: results, errors, cancel and progress arrive on the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from crisisdesk.domain.errors import Cancelled, UserError
+from crisisdesk.services.session import Session
+from crisisdesk.ui.message_bar import Level, MessageBar
+from crisisdesk.ui.workers import Job, JobRunner, in_thread_session, run_with_progress
+
+Progress = Callable[[int, int], None]
+
+
+def test_result_arrives_on_gui_thread(qtbot: QtBot, runner: JobRunner) -> None:
+    seen: list[tuple[object, bool]] = []
+    job = Job(lambda progress, is_cancelled: threading.get_ident())
+    job.finished.connect(lambda r: seen.append((r, threading.get_ident() == gui)))
+    gui = threading.get_ident()
+    with qtbot.waitSignal(job.finished, timeout=5_000):
+        runner.start(job)
+    assert seen and seen[0][0] != gui and seen[0][1]
+    qtbot.waitUntil(lambda: not runner.busy)
+
+
+def test_user_error_and_bug_both_fail(qtbot: QtBot, runner: JobRunner) -> None:
+    def boom(progress: Progress, is_cancelled: Callable[[], bool]) -> None:
+        raise UserError("The disk is full.")
+
+    job = Job(boom)
+    with qtbot.waitSignal(job.failed, timeout=5_000) as blocker:
+        runner.start(job)
+    assert isinstance(blocker.args[0], UserError)
+
+    job2 = Job(lambda progress, is_cancelled: 1 / 0)
+    with qtbot.waitSignal(job2.failed, timeout=5_000) as blocker2:
+        runner.start(job2)
+    assert isinstance(blocker2.args[0], ZeroDivisionError)
+
+
+def test_cancel_and_progress(qtbot: QtBot, runner: JobRunner) -> None:
+    started = threading.Event()
+
+    def slow(progress: Progress, is_cancelled: Callable[[], bool]) -> int:
+        for i in range(1000):
+            started.set()
+            if is_cancelled():
+                raise Cancelled()
+            progress(i, 1000)
+            time.sleep(0.002)
+        return 1
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    job = Job(slow)
+    progress: list[tuple[int, int]] = []
+    job.progress.connect(lambda d, t: progress.append((d, t)))
+    dialog = run_with_progress(runner, job, parent, title="Slow", label="Working…")
+    assert started.wait(5)
+    qtbot.waitUntil(lambda: bool(progress), timeout=5_000)
+    assert len(progress) < 200  # throttled, not one signal per call
+    with qtbot.waitSignal(job.cancelled, timeout=5_000):
+        dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+    assert job.is_cancelled()
+
+
+def test_in_thread_session_uses_own_connection(qtbot: QtBot, runner: JobRunner,
+                                               session: Session) -> None:
+    def work(twin: Session, **_: object) -> bool:
+        return twin.db.conn is not session.db.conn and twin.operator == session.operator
+
+    job = Job(in_thread_session(session, work))
+    with qtbot.waitSignal(job.finished, timeout=5_000) as blocker:
+        runner.start(job)
+    assert blocker.args == [True]
+
+
+def test_message_bar_levels_and_dismiss(qtbot: QtBot) -> None:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    bar.show_user_error(UserError("That contact no longer exists."))
+    assert bar.isVisibleTo(None) or not bar.isHidden()
+    assert bar.level is Level.ERROR and bar.text == "That contact no longer exists."
+    assert bar.close_button.accessibleName() == "Dismiss message"
+    with qtbot.waitSignal(bar.dismissed):
+        bar.close_button.click()
+    assert bar.isHidden() and bar.text == ""
