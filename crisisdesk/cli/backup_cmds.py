@@ -42,9 +42,15 @@ def _print_report(report: BackupReport) -> None:
     click.echo(f"Desk:        {r.org} ({r.desk_id})")
     click.echo(f"Created at:  {r.created_at or 'unknown'} by {r.manifest.get('created_by', '?')}")
     click.echo(f"Integrity:   {'OK' if not r.integrity_problems else r.integrity_problems[0]}")
-    audit = (f"OK, {_entries(r.audit.count)}" if r.audit.ok else f"BROKEN: {r.audit.problem}")
+    if r.audit is None:
+        audit = "not checked (the desk file is damaged)"
+    elif r.audit.ok:
+        audit = f"OK, {_entries(r.audit.count)}"
+    else:
+        audit = f"BROKEN: {r.audit.problem}"
     click.echo(f"Audit chain: {audit}")
-    click.echo(f"Operators:   {r.operators}")
+    if r.operators is not None:
+        click.echo(f"Operators:   {r.operators}")
     if r.contacts is not None:
         click.echo(f"Contacts:    {r.contacts}")
     if r.pending_steps:
@@ -117,7 +123,8 @@ def restore_cmd(cli: CliContext, path: Path, to: Path) -> None:
     r = result.report
     click.echo(f"Restored the desk of {r.org} (backup made {r.created_at or 'at an unknown time'}) "
                f"into {result.data_dir}")
-    click.echo(f"Audit chain OK: {_entries(r.audit.count)}, plus one recording this restore.")
+    count = r.audit.count if r.audit else 0
+    click.echo(f"Audit chain OK: {_entries(count)}, plus one recording this restore.")
     click.echo("")
     click.echo("Open it with:")
     where = shlex.quote(str(result.data_dir))

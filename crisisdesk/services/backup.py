@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +50,12 @@ class BackupReport:
     manifest: dict[str, Any]
     desk_id: str
     org: str
-    schema_version: int
+    schema_version: int | None  # None (like the counts): not read, the file is damaged
     pending_steps: list[str]
     unknown_steps: list[str]
     integrity_problems: list[str]
-    audit: ChainReport
-    operators: int
+    audit: ChainReport | None  # None: not checked, the file itself is damaged
+    operators: int | None
     contacts: int | None
     other_problems: list[str] = field(default_factory=list)
 
@@ -66,7 +66,7 @@ class BackupReport:
     @property
     def problems(self) -> list[str]:
         out = [f"integrity: {p}" for p in self.integrity_problems]
-        if not self.audit.ok:
+        if self.audit is not None and not self.audit.ok:
             out.append(f"audit chain broken: {self.audit.problem}")
         if self.unknown_steps:
             out.append("written by a newer CrisisDesk (schema step "
@@ -84,7 +84,8 @@ class BackupReport:
             "created_by": self.manifest.get("created_by"), "desk_id": self.desk_id,
             "org": self.org, "app_version": self.manifest.get("app_version"),
             "schema_version": self.schema_version, "pending_steps": self.pending_steps,
-            "audit": asdict(self.audit), "operators": self.operators, "contacts": self.contacts,
+            "audit": asdict(self.audit) if self.audit else None,
+            "operators": self.operators, "contacts": self.contacts,
         }
 
 
@@ -160,32 +161,33 @@ def _inspect(folder: Path, credentials: Credentials, manifest: dict[str, Any],
         raise WrongPassphrase(f"{str(exc).rstrip('.')} for this backup.") from None
     try:
         db = connect(folder / "desk.db", key)
-    except WrongPassphrase:  # the slot opened, so the file itself is unreadable
+    except (WrongPassphrase, DeskDamaged):  # the slot opened, so the file itself is bad
         raise DeskDamaged(f"{path} is damaged: its desk file cannot be read.") from None
+    report = BackupReport(
+        path=path, manifest=manifest, desk_id=vault.desk_id, org=vault.org, schema_version=None,
+        pending_steps=[], unknown_steps=[], integrity_problems=[], audit=None, operators=None,
+        contacts=None,
+    )
     try:
-        integrity = quick_check(db)
-        if integrity:
-            chain = ChainReport(False, 0, "not checked: the desk file is damaged")
-        else:
-            chain = audit_store.verify(db, audit_store.audit_key(key))
-        tables = set(db.table_names())
+        integrity = [" ".join(p.split()) for p in quick_check(db)]
+        if integrity:  # nothing else in the file can be trusted (or, often, read)
+            return replace(report, integrity_problems=integrity)
         applied = {m.name for m in schema.migrations.applied(db)}
-        other = []
         meta_id = db.execute("SELECT value FROM meta WHERE key = 'desk_id'").fetchone()
+        other = []
         if meta_id is None or str(meta_id[0]) != vault.desk_id:
             other.append("the key slots belong to a different desk than the desk file")
-        return BackupReport(
-            path=path, manifest=manifest, desk_id=vault.desk_id, org=vault.org,
+        return replace(
+            report, audit=audit_store.verify(db, audit_store.audit_key(key)),
             schema_version=schema.version(db), pending_steps=schema.pending(db),
-            unknown_steps=sorted(applied - set(schema.KNOWN)), integrity_problems=integrity,
-            audit=chain,
+            unknown_steps=sorted(applied - set(schema.KNOWN)),
             operators=_count(db, "SELECT count(*) FROM operators WHERE removed_at IS NULL"),
-            contacts=_count(db, "SELECT count(*) FROM contacts") if "contacts" in tables
-            else None,
+            contacts=_count(db, "SELECT count(*) FROM contacts")
+            if "contacts" in db.table_names() else None,
             other_problems=other,
         )
     except DB_ERRORS as exc:
-        raise DeskDamaged(f"{path} is damaged: its desk file cannot be read ({exc}).") from None
+        return replace(report, integrity_problems=[f"the desk file cannot be read ({exc})"])
     finally:
         db.conn.close()
 

@@ -195,7 +195,8 @@ def _health_checks(paths: DeskPaths, vault: Vault, credentials: Credentials | No
                                                   f"read ({exc})"))
         return
     if health.integrity_problems:
-        yield Check("integrity", Status.FAIL, f"{health.integrity_problems[0]} "
+        first = " ".join(health.integrity_problems[0].split())
+        yield Check("integrity", Status.FAIL, f"{first} "
                     f"({len(health.integrity_problems)} problem(s)); restore from a backup")
     else:
         yield Check("integrity", Status.OK, "quick_check and cipher_integrity_check passed")

@@ -129,3 +129,14 @@ def test_restore_needs_to(desk: tuple[Path, str, Path]) -> None:
     data_dir, _, backup = desk
     out = run_cli(data_dir, "backup", "restore", str(backup))
     assert out.returncode == 2
+
+
+def test_a_damaged_desk_inside_a_valid_zip_fails_verify(desk: tuple[Path, str, Path],
+                                                        tmp_path: Path) -> None:
+    from tests.services.test_backup import _forge
+
+    data_dir, _, backup = desk
+    forged = _forge(backup, tmp_path / "forged.crisisdesk-backup", page=3)
+    out = run_cli(data_dir, "backup", "verify", str(forged))
+    assert "the backup failed its check: integrity" in _one_line_error(out)
+    assert "Audit chain: not checked" in out.stdout

@@ -168,27 +168,34 @@ def test_a_corrupted_desk_inside_the_backup_is_rejected(backup_file: Path) -> No
         backup_service.verify_backup(backup_file, ALEX)
 
 
-def test_a_rezipped_tampered_desk_fails_the_page_checks(backup_file: Path,
-                                                        tmp_path: Path) -> None:
-    """Someone who rebuilds the zip (so CRCs and checksums agree) is still caught."""
-    with zipfile.ZipFile(backup_file) as zf:
+def _forge(backup: Path, target: Path, page: int) -> Path:
+    """Rebuild the zip with one page of the desk zeroed, so CRCs and the manifest agree."""
+    with zipfile.ZipFile(backup) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
     db = bytearray(members["desk.db"])
-    db[4096 + 100 : 4096 + 116] = bytes(16)  # inside page 2
+    db[4096 * page + 100 : 4096 * page + 116] = bytes(16)
     members["desk.db"] = bytes(db)
     manifest = json.loads(members["manifest.json"])
     manifest.pop("db_sha256")
     members["manifest.json"] = json.dumps(manifest).encode()
-    forged = tmp_path / "forged.crisisdesk-backup"
-    with zipfile.ZipFile(forged, "w") as zf:
+    with zipfile.ZipFile(target, "w") as zf:
         for name, blob in members.items():
             zf.writestr(name, blob)
-    try:
-        report = backup_service.verify_backup(forged, ALEX)
-    except DeskDamaged:
-        return
+    return target
+
+
+def test_a_rezipped_tampered_desk_fails_the_page_checks(backup_file: Path,
+                                                        tmp_path: Path) -> None:
+    """Someone who rebuilds the zip (so CRCs and checksums agree) is still caught."""
+    forged = _forge(backup_file, tmp_path / "forged.crisisdesk-backup", page=3)
+    report = backup_service.verify_backup(forged, ALEX)
     assert not report.ok
     assert report.problems[0].startswith("integrity")
+    assert "\n" not in report.problems[0]
+    assert report.audit is None  # not checked on a damaged file
+    with pytest.raises(DeskDamaged, match="failed its check"):
+        backup_service.restore_backup(forged, tmp_path / "r", ALEX)
+    assert not (tmp_path / "r").exists()
 
 
 def test_not_a_backup_at_all(tmp_path: Path) -> None:
