@@ -58,6 +58,103 @@ def m002_contacts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_incidents(db: sqlite_utils.Database) -> None:
+    """Incidents, obligations done, the append-only timeline, roles, periods, systems board."""
+    db.table("incidents").create(
+        {
+            "id": str, "title": str, "kind": str, "status": str, "discovered_on": str,
+            "breach_started_on": str, "breach_ended_on": str, "systems_affected": str,
+            "info_kinds": str, "affected_by_state": str, "affected_unknown": int,
+            "law_enforcement_delay": str, "summary": str,
+            "created_at": str, "updated_at": str, "updated_by": str,
+        },
+        pk="id", not_null={"title", "kind", "status", "discovered_on", "created_at"},
+        defaults={"systems_affected": "[]", "info_kinds": "[]", "affected_by_state": "{}",
+                  "affected_unknown": 0, "summary": ""},
+    )
+    db.table("obligation_status").create(
+        {
+            "incident_id": str, "obligation_key": str, "done_on": str, "reference": str,
+            "note": str, "created_at": str, "updated_at": str, "updated_by": str,
+        },
+        pk=("incident_id", "obligation_key"), not_null={"done_on"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db.table("timeline").create(
+        {
+            "id": str, "seq": int, "incident_id": str, "at": str, "recorded_at": str,
+            "author": str, "position": str, "category": str, "text": str, "corrects": str,
+            "source": str, "created_at": str, "updated_at": str, "updated_by": str,
+        },
+        pk="id", not_null={"seq", "incident_id", "at", "category", "text", "created_at"},
+        defaults={"position": "", "corrects": "", "source": "log"},
+        foreign_keys=[("incident_id", "incidents", "id")],
+    )
+    db.table("timeline").create_index(["incident_id", "at", "seq"])
+    db.table("timeline").create_index(["seq"], unique=True)
+    # Append-only: a correction is a new entry, so the store refuses edits and deletions.
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER timeline_no_{verb.lower()} BEFORE {verb} ON timeline "
+            "BEGIN SELECT RAISE(ABORT, 'timeline entries are append-only'); END"
+        )
+    db.table("role_catalogue").create(
+        {
+            "key": str, "title": str, "short": str, "grp": str, "description": str,
+            "first_actions": str, "hics": int, "removed": int,
+            "created_at": str, "updated_at": str, "updated_by": str,
+        },
+        pk="key", defaults={"first_actions": "[]", "hics": 0, "removed": 0},
+    )
+    db.table("operational_periods").create(
+        {
+            "id": str, "number": int, "starts_at": str, "ends_at": str, "ended_at": str,
+            "ended_by": str, "handover_note": str,
+            "created_at": str, "updated_at": str, "updated_by": str,
+        },
+        pk="id", not_null={"number", "starts_at", "ends_at", "created_at"},
+        defaults={"ended_at": "", "ended_by": "", "handover_note": ""},
+    )
+    db.table("operational_periods").create_index(["number"], unique=True)
+    db.table("role_assignments").create(
+        {
+            "id": str, "period_id": str, "role_key": str, "rank": int, "contact_id": str,
+            "acknowledged_at": str, "acknowledged_by": str, "unavailable_since": str,
+            "unavailable_reason": str, "created_at": str, "updated_at": str, "updated_by": str,
+        },
+        pk="id", not_null={"period_id", "role_key", "rank", "contact_id", "created_at"},
+        defaults={"acknowledged_at": "", "acknowledged_by": "", "unavailable_since": "",
+                  "unavailable_reason": ""},
+        foreign_keys=[("period_id", "operational_periods", "id")],
+    )
+    db.table("role_assignments").create_index(["period_id", "role_key", "rank"], unique=True)
+    db.table("role_assignments").create_index(["period_id", "role_key", "contact_id"],
+                                              unique=True)
+    db.table("systems").create(
+        {
+            "id": str, "name": str, "name_key": str, "position": int, "status": str,
+            "since": str, "procedure": str, "notes": str, "removed_at": str,
+            "created_at": str, "updated_at": str, "updated_by": str,
+        },
+        pk="id", not_null={"name", "name_key", "status", "created_at"},
+        defaults={"procedure": "", "notes": "", "removed_at": ""},
+    )
+    db.table("systems").create_index(["name_key"], unique=True)
+    import datetime as _dt
+    import uuid as _uuid
+
+    now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    defaults = ("EHR", "Email", "Phones", "Pharmacy", "Lab", "Imaging", "Scheduling", "Billing",
+                "Network")
+    db.table("systems").insert_all(
+        {"id": str(_uuid.uuid4()), "name": name, "name_key": name.casefold(), "position": i,
+         "status": "unknown", "since": now, "procedure": "", "notes": "", "removed_at": "",
+         "created_at": now, "updated_at": now, "updated_by": "crisisdesk"}
+        for i, name in enumerate(defaults)
+    )
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

@@ -1,0 +1,526 @@
+"""Notification clocks: from the rules data and an incident to obligations with due dates.
+
+The rules are data (`resources/rules/notification_rules.toml`), never code: this module parses
+the decoded file into `Rule`s (a broken rule is reported by key and skipped, the rest still
+work) and `compute_obligations` applies them to an incident. Pure date arithmetic, no I/O.
+
+How a rule becomes an obligation:
+
+* **Applies?** `applies_when` compares a count with a threshold, and the operator is stored
+  with it because the laws differ: HHS "500 or more" in *total* (`>= 500`), media "more than
+  500 residents of a State" (`> 500`, one obligation per state), CO `>= 500`, CA `> 500`. A rule
+  never applies when nobody is affected. A rule with `effective_from` after the discovery date,
+  or one that `requires` a profile flag the organisation has not set, or one whose `hipaa` field
+  says HIPAA-compliant notice is deemed compliance (or the entity is exempt), is kept but marked
+  *advisory* so the team sees it and can check it with counsel.
+* **Due when?** `due` counts calendar or business days (Mon-Fri; holidays are not known) from an
+  anchor: `discovery`, `year_end` (31 Dec of the discovery year: the HHS annual log, due 1 March
+  or 29 February in a leap year), `individual_notice` (the state's own individual notice, else the
+  HIPAA one; its done date when done, else its due date) or `hhs_notice`. A list of anchors means
+  "whichever comes first". No `due` means no fixed date ("without unreasonable delay").
+* **Law-enforcement delay** (45 CFR 164.412) pushes clocks anchored on discovery or year end.
+  `effect = "until_end"` (the shipped, conservative reading): the notice is due on the later of
+  the normal due date and the day the delay ends, for a delay that began on or before the due
+  date. `effect = "toll"`: the clock stops while the delay holds and the days left run after it.
+  An oral delay ends 30 days after the statement unless a written one followed (see incidents).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from crisisdesk.domain.incidents import US_STATES, Incident
+
+FEDERAL = "US"
+
+
+class Anchor(StrEnum):
+    DISCOVERY = "discovery"
+    YEAR_END = "year_end"
+    INDIVIDUAL_NOTICE = "individual_notice"
+    HHS_NOTICE = "hhs_notice"
+
+
+class CountScope(StrEnum):
+    TOTAL = "total"  # everyone affected
+    STATE = "state"  # residents of the rule's own state
+    EACH_STATE = "each_state"  # one obligation per state whose residents pass the threshold
+
+
+class HipaaTreatment(StrEnum):
+    APPLIES = "applies"  # applies to a HIPAA covered entity as well
+    DEEMED_COMPLIANT = "deemed_compliant"  # HIPAA-compliant notice counts as compliance
+    EXEMPT = "exempt"  # HIPAA covered entities are outside this law
+    UNKNOWN = "unknown"  # sources disagree: treated as applying, flagged
+
+
+class DelayEffect(StrEnum):
+    UNTIL_END = "until_end"
+    TOLL = "toll"
+
+
+_OPS: dict[str, Callable[[int, int], bool]] = {
+    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+}
+_OP_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most"}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    scope: CountScope
+    op: str
+    value: int
+
+    def passes(self, count: int) -> bool:
+        return count >= 1 and _OPS[self.op](count, self.value)
+
+    def describe(self, jurisdiction: str) -> str:
+        who = {CountScope.TOTAL: "people affected in total",
+               CountScope.STATE: f"residents of {jurisdiction}",
+               CountScope.EACH_STATE: "residents of one state"}[self.scope]
+        return f"{_OP_WORDS[self.op]} {self.value:,} {who}"
+
+
+ANY_AFFECTED = Threshold(CountScope.TOTAL, ">=", 1)
+ANY_RESIDENT = Threshold(CountScope.STATE, ">=", 1)
+
+
+@dataclass(frozen=True)
+class DueRule:
+    anchor: Anchor
+    days: int
+    business_days: bool = False
+
+    def describe(self) -> str:
+        unit = "business days" if self.business_days else "days"
+        what = {Anchor.DISCOVERY: "discovery", Anchor.YEAR_END: "the end of the calendar year",
+                Anchor.INDIVIDUAL_NOTICE: "the notice to individuals",
+                Anchor.HHS_NOTICE: "the notice to HHS"}[self.anchor]
+        if self.days == 0:
+            return f"no later than {what}"
+        return f"{self.days} {unit} after {what}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    jurisdiction: str  # "US" or a state code
+    audience: str  # individuals, media, hhs, regulator, ...
+    title: str
+    citation: str
+    timing: str  # the rule's own words for when, shown on the sheet
+    due: tuple[DueRule, ...]  # empty: no fixed date; several: whichever comes first
+    applies_when: Threshold = ANY_AFFECTED
+    law_enforcement_delay: bool = True
+    hipaa: HipaaTreatment = HipaaTreatment.APPLIES
+    effective_from: dt.date | None = None
+    requires: str = ""
+    clock_starts: str = "discovery"
+    note: str = ""
+    source: str = ""
+    confidence: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    problems: tuple[str, ...] = ()
+    last_reviewed: dt.date | None = None
+    verify_note: str = ""
+    delay_effect: DelayEffect = DelayEffect.UNTIL_END
+    delay_note: str = ""
+    flags: Mapping[str, str] = field(default_factory=dict)  # profile flag -> what it means
+
+    def rule(self, key: str) -> Rule | None:
+        return next((r for r in self.rules if r.key == key), None)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """An obligation marked done: when the notice went out, and the proof (portal id, letter)."""
+
+    done_on: dt.date
+    reference: str = ""
+    note: str = ""
+    recorded_by: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class Obligation:
+    key: str  # the rule key, plus ".<STATE>" for per-state obligations
+    rule: Rule
+    jurisdiction: str
+    count: int  # the count the threshold was tested on
+    nominal_due: dt.date | None  # before any law-enforcement delay
+    due: dt.date | None
+    basis: tuple[str, ...]  # how the due date was reached, in words
+    advisory: str = ""  # why this is shown for checking rather than as a running clock
+    done: Completion | None = None
+
+    @property
+    def title(self) -> str:
+        return self.rule.title if self.jurisdiction == self.rule.jurisdiction else (
+            f"{self.rule.title} ({US_STATES.get(self.jurisdiction, self.jurisdiction)})")
+
+    @property
+    def delayed(self) -> bool:
+        return self.due != self.nominal_due
+
+    def days_left(self, today: dt.date) -> int | None:
+        return None if self.due is None else (self.due - today).days
+
+    def state(self, today: dt.date) -> str:
+        """done, advisory, no_date, overdue, due_today or open."""
+        if self.done is not None:
+            return "done"
+        if self.advisory:
+            return "advisory"
+        left = self.days_left(today)
+        if left is None:
+            return "no_date"
+        if left < 0:
+            return "overdue"
+        return "due_today" if left == 0 else "open"
+
+
+# --- rule parsing -------------------------------------------------------------------------
+
+
+class RuleProblem(Exception):
+    pass
+
+
+_RULE_FIELDS = {"key", "jurisdiction", "audience", "title", "citation", "timing", "due",
+                "applies_when", "law_enforcement_delay", "hipaa", "effective_from", "requires",
+                "clock_starts", "note", "source", "confidence"}
+
+
+def _text(data: Mapping[str, Any], name: str, *, required: bool = True) -> str:
+    value = data.get(name, "")
+    if not isinstance(value, str):
+        raise RuleProblem(f"'{name}' must be text")
+    if required and not value.strip():
+        raise RuleProblem(f"'{name}' is missing")
+    return value.strip()
+
+
+def _date(value: object, name: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise RuleProblem(f"'{name}' must be a date like 2026-01-01, not {value!r}")
+
+
+def _due_one(item: object) -> DueRule:
+    if not isinstance(item, Mapping):
+        raise RuleProblem("'due' must be a table like { from = \"discovery\", days = 60 }")
+    unknown = set(item) - {"from", "days", "unit"}
+    if unknown:
+        raise RuleProblem(f"'due' has unknown field {sorted(unknown)[0]!r}")
+    try:
+        anchor = Anchor(str(item.get("from", "")))
+    except ValueError:
+        raise RuleProblem(f"'due.from' must be one of {', '.join(a.value for a in Anchor)}, "
+                          f"not {item.get('from')!r}") from None
+    days = item.get("days")
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise RuleProblem(f"'due.days' must be a whole number of days, not {days!r}")
+    unit = item.get("unit", "calendar")
+    if unit not in ("calendar", "business"):
+        raise RuleProblem(f"'due.unit' must be calendar or business, not {unit!r}")
+    return DueRule(anchor, days, unit == "business")
+
+
+def _threshold(value: object) -> Threshold:
+    if not isinstance(value, Mapping):
+        raise RuleProblem("'applies_when' must be a table like { count = \"total\", op = \">=\", "
+                          "value = 500 }")
+    unknown = set(value) - {"count", "op", "value"}
+    if unknown:
+        raise RuleProblem(f"'applies_when' has unknown field {sorted(unknown)[0]!r}")
+    try:
+        scope = CountScope(str(value.get("count", "")))
+    except ValueError:
+        raise RuleProblem("'applies_when.count' must be one of "
+                          f"{', '.join(s.value for s in CountScope)}") from None
+    op = value.get("op")
+    if op not in _OPS:
+        raise RuleProblem(f"'applies_when.op' must be one of {', '.join(_OPS)}, not {op!r}")
+    number = value.get("value")
+    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        raise RuleProblem(f"'applies_when.value' must be a whole number, not {number!r}")
+    return Threshold(scope, str(op), number)
+
+
+def parse_rule(data: Mapping[str, Any]) -> Rule:
+    unknown = set(data) - _RULE_FIELDS
+    if unknown:
+        raise RuleProblem(f"unknown field {sorted(unknown)[0]!r}")
+    key = _text(data, "key")
+    jurisdiction = _text(data, "jurisdiction").upper()
+    if jurisdiction != FEDERAL and jurisdiction not in US_STATES:
+        raise RuleProblem(f"'jurisdiction' must be US or a state code, not {jurisdiction!r}")
+    raw_due = data.get("due", [])
+    due_items = raw_due if isinstance(raw_due, list) else [raw_due]
+    due = tuple(_due_one(item) for item in due_items)
+    if "applies_when" in data:
+        applies = _threshold(data["applies_when"])
+    else:  # anyone affected: in total for a federal rule, among the state's residents otherwise
+        applies = ANY_AFFECTED if jurisdiction == FEDERAL else ANY_RESIDENT
+    if applies.scope is CountScope.STATE and jurisdiction == FEDERAL:
+        raise RuleProblem("a federal rule cannot count residents of its own state; "
+                          "use count = \"total\" or \"each_state\"")
+    delay = data.get("law_enforcement_delay", True)
+    if not isinstance(delay, bool):
+        raise RuleProblem("'law_enforcement_delay' must be true or false")
+    try:
+        hipaa = HipaaTreatment(str(data.get("hipaa", "applies")))
+    except ValueError:
+        raise RuleProblem("'hipaa' must be one of "
+                          f"{', '.join(h.value for h in HipaaTreatment)}") from None
+    effective = data.get("effective_from")
+    return Rule(
+        key=key, jurisdiction=jurisdiction, audience=_text(data, "audience"),
+        title=_text(data, "title"), citation=_text(data, "citation"),
+        timing=_text(data, "timing"), due=due, applies_when=applies,
+        law_enforcement_delay=delay, hipaa=hipaa,
+        effective_from=_date(effective, "effective_from") if effective is not None else None,
+        requires=_text(data, "requires", required=False),
+        clock_starts=_text(data, "clock_starts", required=False) or "discovery",
+        note=_text(data, "note", required=False), source=_text(data, "source", required=False),
+        confidence=_text(data, "confidence", required=False),
+    )
+
+
+def parse_rules(data: Mapping[str, Any]) -> RuleSet:
+    """Rules from the decoded rules file. Broken rules are skipped and named in `problems`."""
+    problems: list[str] = []
+    last_reviewed: dt.date | None = None
+    try:
+        last_reviewed = _date(data.get("last_reviewed"), "last_reviewed")
+    except RuleProblem as exc:
+        problems.append(f"file header: {exc}")
+    verify_note = data.get("verify_note", "")
+    if not isinstance(verify_note, str) or not verify_note.strip():
+        problems.append("file header: 'verify_note' is missing")
+        verify_note = "Verify every deadline with counsel before relying on it."
+    delay_cfg = data.get("law_enforcement_delay", {})
+    effect = DelayEffect.UNTIL_END
+    delay_note = ""
+    if isinstance(delay_cfg, Mapping):
+        try:
+            effect = DelayEffect(str(delay_cfg.get("effect", "until_end")))
+        except ValueError:
+            problems.append("law_enforcement_delay: 'effect' must be until_end or toll; "
+                            "using until_end")
+        delay_note = str(delay_cfg.get("note", ""))
+    flags_cfg = data.get("flags", {})
+    flags = {str(k): str(v) for k, v in flags_cfg.items()} if isinstance(flags_cfg,
+                                                                         Mapping) else {}
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    raw_rules = data.get("rule", [])
+    if not isinstance(raw_rules, list):
+        problems.append("'rule' must be a list of [[rule]] tables")
+        raw_rules = []
+    for index, raw in enumerate(raw_rules, start=1):
+        name = f"rule #{index}"
+        if isinstance(raw, Mapping) and isinstance(raw.get("key"), str) and raw["key"].strip():
+            name = f"rule {raw['key'].strip()!r}"
+        if not isinstance(raw, Mapping):
+            problems.append(f"{name}: not a table")
+            continue
+        try:
+            rule = parse_rule(raw)
+        except RuleProblem as exc:
+            problems.append(f"{name}: {exc}")
+            continue
+        except (KeyError, TypeError, ValueError) as exc:  # defensive: never crash on data
+            problems.append(f"{name}: {exc}")
+            continue
+        if rule.key in seen:
+            problems.append(f"{name}: the key is used twice; the second one is ignored")
+            continue
+        if rule.requires and rule.requires not in flags:
+            problems.append(f"{name}: 'requires' names unknown flag {rule.requires!r}")
+        seen.add(rule.key)
+        rules.append(rule)
+    return RuleSet(tuple(rules), tuple(problems), last_reviewed, verify_note.strip(), effect,
+                   delay_note.strip(), flags)
+
+
+# --- date arithmetic ----------------------------------------------------------------------
+
+
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    """`days` weekdays after `start` (Saturdays and Sundays skipped; holidays are not known)."""
+    current = start
+    left = days
+    while left > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def _add(start: dt.date, rule: DueRule) -> dt.date:
+    if rule.business_days:
+        return add_business_days(start, rule.days)
+    return start + dt.timedelta(days=rule.days)
+
+
+def year_end(day: dt.date) -> dt.date:
+    return dt.date(day.year, 12, 31)
+
+
+def apply_delay(start: dt.date, nominal: dt.date, delay_from: dt.date, delay_until: dt.date,
+                effect: DelayEffect) -> dt.date:
+    """The due date after a law-enforcement delay held from `delay_from` to `delay_until`."""
+    if delay_from > nominal:  # asked too late to matter for this clock
+        return nominal
+    if effect is DelayEffect.UNTIL_END:
+        return max(nominal, delay_until)
+    if delay_until <= start:
+        return nominal
+    remaining = nominal - max(delay_from, start)
+    return max(delay_until, start) + remaining
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    incident: Incident
+    rules: RuleSet
+    done: Mapping[str, Completion]
+    flags: frozenset[str]
+
+
+def _advisory(rule: Rule, ctx: _Context) -> str:
+    if rule.effective_from and ctx.incident.discovered_on < rule.effective_from:
+        return (f"in force only for breaches discovered from {rule.effective_from.isoformat()}; "
+                "an earlier version of the law applies")
+    if rule.requires and rule.requires not in ctx.flags:
+        meaning = ctx.rules.flags.get(rule.requires, rule.requires)
+        return f"applies only if {meaning}"
+    if rule.hipaa is HipaaTreatment.EXEMPT:
+        return "HIPAA covered entities are exempt (per source); verify with counsel"
+    if rule.hipaa is HipaaTreatment.DEEMED_COMPLIANT:
+        return ("a HIPAA-compliant notice is deemed compliance (per source); "
+                "verify with counsel")
+    return ""
+
+
+def _anchor_date(anchor: Anchor, jurisdiction: str, ctx: _Context,
+                 computed: list[Obligation]) -> tuple[dt.date | None, str]:
+    incident = ctx.incident
+    if anchor is Anchor.DISCOVERY:
+        return incident.discovered_on, f"discovery on {incident.discovered_on.isoformat()}"
+    if anchor is Anchor.YEAR_END:
+        end = year_end(incident.discovered_on)
+        return end, f"the end of {end.year}"
+    if anchor is Anchor.INDIVIDUAL_NOTICE:
+        running = [o for o in computed if o.rule.audience == "individuals" and not o.advisory]
+        found = next((o for o in running if o.jurisdiction == jurisdiction), None)
+        found = found or next((o for o in running if o.jurisdiction == FEDERAL), None)
+        label = "the notice to individuals"
+    else:
+        found = next((o for o in computed if o.rule.audience == "hhs" and not o.advisory), None)
+        label = "the notice to HHS"
+    if found is None:
+        return None, label
+    if found.done is not None:
+        return found.done.done_on, f"{label}, sent {found.done.done_on.isoformat()}"
+    if found.due is None:
+        return None, label
+    return found.due, f"{label}, due {found.due.isoformat()}"
+
+
+def _compute(rule: Rule, jurisdiction: str, count: int, ctx: _Context,
+             computed: list[Obligation]) -> Obligation:
+    key = rule.key if jurisdiction == rule.jurisdiction else f"{rule.key}.{jurisdiction}"
+    candidates: list[tuple[dt.date, dt.date, list[str]]] = []
+    delay = ctx.incident.delay
+    for due_rule in rule.due:
+        start, label = _anchor_date(due_rule.anchor, jurisdiction, ctx, computed)
+        if start is None:
+            continue
+        nominal = _add(start, due_rule)
+        due = nominal
+        basis = [f"{due_rule.describe()}: {label} -> {nominal.isoformat()}"]
+        if (delay is not None and rule.law_enforcement_delay
+                and due_rule.anchor in (Anchor.DISCOVERY, Anchor.YEAR_END)):
+            due = apply_delay(start, nominal, delay.starts_on, delay.ends_on,
+                              ctx.rules.delay_effect)
+            if due != nominal:
+                basis.append(f"pushed to {due.isoformat()} by the {delay.describe()}")
+        candidates.append((due, nominal, basis))
+    if candidates:
+        due, nominal, basis = min(candidates, key=lambda c: c[0])
+        if len(candidates) > 1:
+            basis = [*basis, "whichever comes first"]
+        due_date: dt.date | None = due
+        nominal_date: dt.date | None = nominal
+    else:
+        due_date = nominal_date = None
+        basis = [rule.timing or "no fixed deadline"]
+    return Obligation(key=key, rule=rule, jurisdiction=jurisdiction, count=count,
+                      nominal_due=nominal_date, due=due_date, basis=tuple(basis),
+                      advisory=_advisory(rule, ctx), done=ctx.done.get(key))
+
+
+def _needs_others(rule: Rule) -> bool:
+    return any(d.anchor in (Anchor.INDIVIDUAL_NOTICE, Anchor.HHS_NOTICE) for d in rule.due)
+
+
+def compute_obligations(rules: RuleSet, incident: Incident,
+                        done: Mapping[str, Completion] | None = None,
+                        flags: Iterable[str] = ()) -> list[Obligation]:
+    """Every obligation the incident triggers, running clocks first by due date.
+
+    `done` maps obligation keys to completions; `flags` are the organisation's profile flags
+    (e.g. "ca_licensed_health_facility") that make conditional rules apply.
+    """
+    ctx = _Context(incident, rules, done or {}, frozenset(flags))
+    computed: list[Obligation] = []
+    ordered = sorted(rules.rules, key=_needs_others)  # anchors first, dependants after
+    for rule in ordered:
+        threshold = rule.applies_when
+        if threshold.scope is CountScope.EACH_STATE:
+            for state, count in sorted(incident.affected_by_state.items()):
+                if threshold.passes(count):
+                    computed.append(_compute(rule, state, count, ctx, computed))
+            continue
+        if threshold.scope is CountScope.STATE:
+            count = incident.residents(rule.jurisdiction)
+        else:
+            count = incident.total_affected
+        if threshold.passes(count):
+            computed.append(_compute(rule, rule.jurisdiction, count, ctx, computed))
+    return sort_obligations(computed)
+
+
+def sort_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:
+    def key(o: Obligation) -> tuple[int, dt.date, bool, str, str]:
+        group = 2 if o.advisory else (1 if o.done else 0)
+        return (group, o.due or dt.date.max, o.jurisdiction != FEDERAL, o.jurisdiction, o.key)
+    return sorted(obligations, key=key)
+
+
+def next_due(obligations: Iterable[Obligation], today: dt.date) -> Obligation | None:
+    """The running obligation due soonest (overdue ones first): what the dashboard leads with."""
+    running = [o for o in obligations if o.state(today) in ("open", "due_today", "overdue")]
+    return min(running, key=lambda o: o.due or dt.date.max, default=None)

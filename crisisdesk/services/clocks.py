@@ -1,0 +1,161 @@
+"""Notification deadlines for an incident, and marking obligations done.
+
+Public API
+----------
+load_rules(session=None) -> RuleSet
+    The desk's own `notification_rules.toml` (in its data folder) if present, else the shipped
+    file. Never raises on a bad file: `RuleSet.problems` names each broken rule (or the parse
+    error), and the rules that did parse still work.
+deadlines(session, incident_ref=None, *, rules=None) -> DeadlineReport
+    Every obligation for the incident (default: the current one) with due dates, as of today.
+mark_done(session, obligation_key, done_on, *, reference="", note="", incident_ref=None)
+    -> Obligation
+mark_not_done(session, obligation_key, *, incident_ref=None) -> Obligation
+profile_flags(session) -> frozenset[str]
+set_profile_flag(session, flag, on) -> frozenset[str]     (admins; e.g.
+    "ca_licensed_health_facility" makes conditional rules run as clocks instead of advisories)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from crisisdesk.domain.clocks import (
+    Completion,
+    Obligation,
+    RuleSet,
+    compute_obligations,
+    next_due,
+    parse_rules,
+)
+from crisisdesk.domain.errors import NotFound, ValidationError
+from crisisdesk.domain.incidents import Incident
+from crisisdesk.domain.operators import Role
+from crisisdesk.domain.timeline import Category
+from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.localtime import today
+from crisisdesk.services.session import Session
+from crisisdesk.store import incidents as incident_store
+from crisisdesk.store import rule_files
+
+FLAGS_KEY = "notification_profile_flags"
+
+
+def load_rules(session: Session | None = None) -> RuleSet:
+    loaded = rule_files.notification_rules(session.data_dir if session else None)
+    if loaded.problem:
+        return RuleSet((), (loaded.problem,), verify_note="Verify every deadline with counsel.")
+    rules = parse_rules(loaded.data)
+    if loaded.origin != "/".join(("resources", *rule_files.RULES_RESOURCE)):
+        return RuleSet(rules.rules, tuple(f"{loaded.origin}: {p}" for p in rules.problems),
+                       rules.last_reviewed, rules.verify_note, rules.delay_effect,
+                       rules.delay_note, rules.flags)
+    return rules
+
+
+@dataclass(frozen=True)
+class DeadlineReport:
+    incident: Incident
+    rules: RuleSet
+    obligations: tuple[Obligation, ...]
+    today: dt.date
+
+    @property
+    def running(self) -> list[Obligation]:
+        return [o for o in self.obligations if not o.advisory and o.done is None]
+
+    @property
+    def advisories(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.advisory]
+
+    @property
+    def next_due(self) -> Obligation | None:
+        return next_due(self.obligations, self.today)
+
+    @property
+    def days_since_discovery(self) -> int:
+        return (self.today - self.incident.discovered_on).days
+
+    def find(self, key: str) -> Obligation:
+        for obligation in self.obligations:
+            if obligation.key == key:
+                return obligation
+        known = ", ".join(o.key for o in self.obligations) or "none"
+        raise NotFound(f"No obligation {key!r} for this incident (it has: {known}).")
+
+
+def profile_flags(session: Session) -> frozenset[str]:
+    row = session.db.execute("SELECT value FROM meta WHERE key = ?", [FLAGS_KEY]).fetchone()
+    try:
+        return frozenset(json.loads(row[0])) if row and row[0] else frozenset()
+    except ValueError:
+        return frozenset()
+
+
+def set_profile_flag(session: Session, flag: str, on: bool) -> frozenset[str]:
+    session.require(Role.ADMIN, "change the organisation's notification profile")
+    rules = load_rules(session)
+    if flag not in rules.flags:
+        raise ValidationError(f"Unknown profile flag {flag!r}; the rules know: "
+                              f"{', '.join(rules.flags) or 'none'}.", {"flag": "unknown"})
+    flags = set(profile_flags(session))
+    flags = flags | {flag} if on else flags - {flag}
+    with session.action("deadlines.profile", "desk", session.desk_id,
+                        f"{'Set' if on else 'Cleared'} notification profile flag {flag}"):
+        session.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                           "DO UPDATE SET value = excluded.value",
+                           [FLAGS_KEY, json.dumps(sorted(flags))])
+    return frozenset(flags)
+
+
+def deadlines(session: Session, incident_ref: str | None = None, *,
+              rules: RuleSet | None = None) -> DeadlineReport:
+    incident = incident_service.get_incident(session, incident_ref)
+    ruleset = rules if rules is not None else load_rules(session)
+    done = incident_store.completions(session.db, incident.id)
+    obligations = compute_obligations(ruleset, incident, done, profile_flags(session))
+    return DeadlineReport(incident, ruleset, tuple(obligations), today(session))
+
+
+def mark_done(session: Session, obligation_key: str, done_on: dt.date, *, reference: str = "",
+              note: str = "", incident_ref: str | None = None) -> Obligation:
+    """Record that a notice went out on `done_on`, with its proof (portal id, mailing ref)."""
+    report = deadlines(session, incident_ref)
+    obligation = report.find(obligation_key.strip())
+    if done_on > report.today:
+        raise ValidationError(f"The done date {done_on} is in the future.",
+                              {"done_on": "in the future"})
+    if done_on < report.incident.discovered_on:
+        raise ValidationError(f"The done date {done_on} is before the breach was discovered "
+                              f"({report.incident.discovered_on}).",
+                              {"done_on": "before discovery"})
+    completion = Completion(done_on, " ".join(reference.split()), note.strip(),
+                            session.operator.name)
+    with session.action("deadlines.done", "obligation", obligation.key,
+                        f"Marked {obligation.key} done on {done_on.isoformat()}") as act:
+        incident_store.put_completion(session.db, report.incident.id, obligation.key,
+                                      completion, act.at, session.operator.name)
+        ref = f" (reference {completion.reference})" if completion.reference else ""
+        timeline_service.record_in_action(
+            session, act, f"{obligation.title}: done on {done_on.isoformat()}{ref}.",
+            category=Category.COMMUNICATION, source="deadlines", incident_id=report.incident.id)
+    return deadlines(session, report.incident.id).find(obligation.key)
+
+
+def mark_not_done(session: Session, obligation_key: str, *,
+                  incident_ref: str | None = None) -> Obligation:
+    report = deadlines(session, incident_ref)
+    obligation = report.find(obligation_key.strip())
+    if obligation.done is None:
+        return obligation
+    with session.action("deadlines.undone", "obligation", obligation.key,
+                        f"Marked {obligation.key} not done") as act:
+        incident_store.delete_completion(session.db, report.incident.id, obligation.key)
+        timeline_service.record_in_action(
+            session, act, f"{obligation.title}: marked not done (was recorded as done on "
+            f"{obligation.done.done_on.isoformat()}).", category=Category.NOTE,
+            source="deadlines", incident_id=report.incident.id)
+    return deadlines(session, report.incident.id).find(obligation.key)

@@ -1,0 +1,63 @@
+"""The operator's local time: today's date for the clocks, and times people type or read.
+
+Times are stored in UTC and shown in the desk's time zone (the `timezone` setting, else this
+computer's). Incident dates are calendar dates in that zone: "discovered today" means today
+where the team is, not in Greenwich.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crisisdesk.domain.errors import ValidationError
+from crisisdesk.services.session import Session, iso
+
+
+def zone(session: Session) -> dt.tzinfo:
+    try:
+        from crisisdesk.services import settings as settings_service
+    except ImportError:  # pragma: no cover - settings not installed
+        return dt.datetime.now().astimezone().tzinfo or dt.UTC
+    return settings_service.zone(session)
+
+
+def today(session: Session) -> dt.date:
+    return session.now().astimezone(zone(session)).date()
+
+
+def parse_time(session: Session, value: str | dt.datetime | None, field_name: str) -> str:
+    """UTC ISO text from '2026-03-02 14:05' (local), '14:05' (today, local), ISO with offset,
+    a datetime, or None (now)."""
+    if value is None:
+        return session.now_iso()
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=zone(session))
+        return iso(moment)
+    text = value.strip()
+    if not text:
+        return session.now_iso()
+    tz = zone(session)
+    try:
+        if len(text) <= 5 and ":" in text:
+            hours, minutes = (int(p) for p in text.split(":"))
+            moment = dt.datetime.combine(today(session), dt.time(hours, minutes), tz)
+        else:
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    except ValueError:
+        raise ValidationError(
+            f"{field_name.replace('_', ' ').capitalize()} must be a time like "
+            f"'2026-03-02 14:05' or '14:05', not {text!r}.", {field_name: "not a time"}
+        ) from None
+    return iso(moment)
+
+
+def show(session: Session, utc_iso: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time in the desk's zone, for people."""
+    if not utc_iso:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
+    except ValueError:
+        return utc_iso
+    return moment.astimezone(zone(session)).strftime(fmt)

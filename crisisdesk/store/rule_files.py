@@ -1,0 +1,64 @@
+"""Reading the shipped data files the crisis features run on (notification rules, role
+catalogue), and a desk's own copy of the rules when it has one.
+
+Returns decoded TOML plus a problem string instead of raising, so a broken file never stops the
+app from opening: the caller shows the problem and carries on with what it could read.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+RULES_RESOURCE = ("rules", "notification_rules.toml")
+ROLES_RESOURCE = ("roles", "hics_roles.toml")
+DESK_RULES_FILE = "notification_rules.toml"  # a desk's own edited copy, in its data folder
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    origin: str  # where it came from, for messages ("shipped rules", a path)
+    data: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""  # why it could not be read at all ("" when it was)
+
+
+def _decode(origin: str, raw: bytes) -> LoadedFile:
+    try:
+        return LoadedFile(origin, tomllib.loads(raw.decode("utf-8")))
+    except UnicodeDecodeError:
+        return LoadedFile(origin, problem=f"{origin} is not UTF-8 text")
+    except tomllib.TOMLDecodeError as exc:
+        return LoadedFile(origin, problem=f"{origin} cannot be read: {exc}")
+
+
+def shipped(*parts: str) -> LoadedFile:
+    origin = "/".join(("resources", *parts))
+    try:
+        raw = resources.files("crisisdesk").joinpath("resources", *parts).read_bytes()
+    except OSError as exc:
+        return LoadedFile(origin, problem=f"{origin} is missing ({exc.strerror})")
+    return _decode(origin, raw)
+
+
+def from_path(path: Path) -> LoadedFile:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return LoadedFile(str(path), problem=f"{path} cannot be opened ({exc.strerror})")
+    return _decode(str(path), raw)
+
+
+def notification_rules(data_dir: Path | None = None) -> LoadedFile:
+    """The desk's own rules file if its data folder has one, else the shipped rules."""
+    if data_dir is not None:
+        own = data_dir / DESK_RULES_FILE
+        if own.exists():
+            return from_path(own)
+    return shipped(*RULES_RESOURCE)
+
+
+def role_catalogue() -> LoadedFile:
+    return shipped(*ROLES_RESOURCE)
