@@ -1,0 +1,239 @@
+"""Contacts domain: validation, phone numbers, column mapping, cell escaping, search syntax."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crisisdesk.domain.contacts import (
+    FIELDS,
+    Contact,
+    ContactDraft,
+    ContactKind,
+    Phone,
+    contact_to_row,
+    fts_query,
+    guess_mapping,
+    neutralise_cell,
+    parse_kind,
+    row_to_draft,
+    unneutralise_cell,
+    validate_draft,
+)
+from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.phones import (
+    PhoneError,
+    fast_normalise,
+    parse_phone,
+    search_tokens,
+    slow_normalise,
+)
+
+# -- phones -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "e164"), [
+    ("(212) 555-0142", "+12125550142"),
+    ("212.555.0142", "+12125550142"),
+    ("+1 212 555 0142", "+12125550142"),
+    ("1-212-555-0142", "+12125550142"),
+    ("+44 20 7946 0958", "+442079460958"),
+    ("+44 (0)20 7946 0958", "+442079460958"),
+    ("tel:+1-212-555-0142", "+12125550142"),
+    ("555-0142", "+15550142"),  # a local number (no area code) is possible, not complete
+])
+def test_phone_normalised_to_e164(typed: str, e164: str) -> None:
+    phone = parse_phone("Mobile", typed)
+    assert phone.e164 == e164
+    assert phone.label == "mobile"
+    assert phone.original == typed.removeprefix("tel:")
+
+
+def test_phone_extension_kept_for_display_not_in_e164() -> None:
+    phone = parse_phone("work", "212-555-0142 ext. 12")
+    assert phone.e164 == "+12125550142"
+    assert phone.original == "212-555-0142 ext. 12"
+
+
+@pytest.mark.parametrize("garbage", ["call me", "12", "+999 123 456", "x" * 100, "555"])
+def test_garbage_phone_is_an_error_naming_it(garbage: str) -> None:
+    with pytest.raises(PhoneError) as info:
+        parse_phone("phone", garbage)
+    assert garbage[:20] in str(info.value)
+
+
+def test_phone_search_tokens_cover_groups_and_tails() -> None:
+    tokens = search_tokens([parse_phone("m", "(212) 555-0142")]).split()
+    for token in ("12125550142", "2125550142", "212", "555", "0142", "5550142"):
+        assert token in tokens
+    uk = search_tokens([parse_phone("m", "+44 20 7946 0958")]).split()
+    assert {"442079460958", "2079460958", "020", "7946", "0958", "02079460958"} <= set(uk)
+
+
+nanp = st.builds(
+    lambda pre, a, paren, s1, b, s2, c: (
+        f"{pre}{'(' + a + ')' if paren else a}{s1}{b}{s2}{c}"),
+    st.sampled_from(["", "1", "+1", "+1 ", "1-", "1 "]),
+    st.from_regex(r"\d{3}", fullmatch=True), st.booleans(),
+    st.sampled_from(["", " ", "-", "."]), st.from_regex(r"\d{3}", fullmatch=True),
+    st.sampled_from(["", " ", "-", "."]), st.from_regex(r"\d{4}", fullmatch=True),
+)
+
+
+@given(nanp)
+def test_fast_path_agrees_with_phonenumbers(number: str) -> None:
+    fast = fast_normalise(number)
+    if fast is not None:
+        assert fast == slow_normalise(number)
+
+
+# -- drafts ---------------------------------------------------------------------------------
+
+
+def test_validate_draft_normalises() -> None:
+    fields = validate_draft(ContactDraft(
+        name="  Dana   Reyes ", job_title=" Charge  Nurse", organisation="Riverside",
+        kind=ContactKind.MEDIA, phones=[("Mobile", " (212) 555-0142 "), ("work", "  ")],
+        email=" dana@example.org ", tags=["on-call", " ICU ", "On-Call", "a, b", ""]))
+    assert fields.name == "Dana Reyes"
+    assert fields.job_title == "Charge Nurse"
+    assert fields.phones == (Phone("mobile", "(212) 555-0142", "+12125550142"),)
+    assert fields.email == "dana@example.org"
+    assert fields.tags == ("on-call", "ICU", "a", "b")
+    assert "5550142" in fields.phone_digits.split()
+
+
+def test_validate_draft_names_every_bad_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        validate_draft(ContactDraft(name=" ", email="not-an-email", phones=[("m", "call me")]))
+    assert set(info.value.fields) == {"name", "email", "phones"}
+    assert '"call me" is not a phone number' in str(info.value)
+
+
+def test_parse_kind_accepts_labels_and_rejects_others() -> None:
+    assert parse_kind("Law Enforcement") is ContactKind.LAW_ENFORCEMENT
+    assert parse_kind("law-enforcement") is ContactKind.LAW_ENFORCEMENT
+    assert parse_kind(" MEDIA ") is ContactKind.MEDIA
+    assert parse_kind("") is ContactKind.STAFF
+    with pytest.raises(ValidationError, match="not one of"):
+        parse_kind("astronaut")
+
+
+# -- column mapping -----------------------------------------------------------------------
+
+
+def test_guess_mapping_common_spellings() -> None:
+    headers = ["Full Name", "First", "Last Name", "Title", "Company", "Mobile", "Cell",
+               "Work Phone", "E-mail", "Tags", "Favourite Colour"]
+    mapping = guess_mapping(headers)
+    assert mapping == {
+        "Full Name": "name", "First": "first_name", "Last Name": "last_name",
+        "Title": "job_title", "Company": "organisation", "Mobile": "mobile", "Cell": "mobile",
+        "Work Phone": "work_phone", "E-mail": "email", "Tags": "tags",
+    }
+    assert set(mapping.values()) <= set(FIELDS)
+
+
+def test_guess_mapping_outlook_headers_and_department_fallback() -> None:
+    mapping = guess_mapping(["First Name", "Last Name", "Organization", "Business Phone",
+                             "Business Phone 2", "E-mail Address", "Categories", "Dept"])
+    assert mapping["Organization"] == "organisation"
+    assert mapping["Business Phone 2"] == "work_phone"
+    assert mapping["E-mail Address"] == "email"
+    assert mapping["Categories"] == "tags"
+    assert "Dept" not in mapping  # an organisation column exists already
+    assert guess_mapping(["Name", "Dept"])["Dept"] == "organisation"
+
+
+def test_row_to_draft_first_last_and_labelled_phones() -> None:
+    mapping = {"First": "first_name", "Last": "last_name", "Phone": "phone", "Cell": "mobile",
+               "Kind": "kind", "Tags": "tags"}
+    draft = row_to_draft({"First": "Zoë", "Last": "Müller", "Phone": "pager: 555 0199; 555-0100",
+                          "Cell": "'+1 212 555 0142", "Kind": "Vendor", "Tags": "a;b"}, mapping)
+    assert draft.name == "Zoë Müller"
+    assert draft.kind is ContactKind.VENDOR
+    assert draft.phones == [("mobile", "+1 212 555 0142"), ("pager", "555 0199"),
+                            ("phone", "555-0100")]
+    assert validate_draft(draft).tags == ("a", "b")
+
+
+def test_row_without_name_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="no name"):
+        row_to_draft({"Name": "  ", "Email": "a@b.org"}, {"Name": "name", "Email": "email"})
+
+
+# -- spreadsheet cells --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r", "\n"])
+def test_neutralise_each_trigger(trigger: str) -> None:
+    value = f"{trigger}SUM(A1)"
+    assert neutralise_cell(value) == "'" + value
+    assert unneutralise_cell(neutralise_cell(value)) == value
+
+
+@pytest.mark.parametrize("safe", ["Dana", "", "'quoted", "O'Brien", "555-0142", " =x"])
+def test_safe_cells_untouched(safe: str) -> None:
+    assert neutralise_cell(safe) == safe
+    assert unneutralise_cell(safe) == safe
+
+
+def test_export_row_puts_labels_in_the_right_columns() -> None:
+    contact = Contact("id", "Dana", "", "", ContactKind.STAFF,
+                      (Phone("mobile", "+1 212 555 0142", "+12125550142"),
+                       Phone("pager", "555 0199", "+15550199")),
+                      "", "", ("a", "b"), "t", "t", "alex")
+    row = contact_to_row(contact)
+    assert row[4] == "+1 212 555 0142"  # Mobile
+    assert row[7] == "pager: 555 0199"  # Phone
+    assert row[9] == "a, b"
+
+
+# -- search syntax ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fts_db() -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(name, organisation, phone_digits, "
+               "tokenize='unicode61 remove_diacritics 2')")
+    db.execute("INSERT INTO t VALUES ('José O''Brien', 'Riverside Clinics', "
+               "'12125550142 2125550142 212 555 0142 5550142')")
+    return db
+
+
+def _matches(db: sqlite3.Connection, text: str) -> int:
+    query = fts_query(text)
+    if not query:
+        return -1
+    return int(db.execute("SELECT count(*) FROM t WHERE t MATCH ?", [query]).fetchone()[0])
+
+
+@pytest.mark.parametrize("text", ["jose", "JOSÉ", "o'brien", "brie", "river clin",
+                                  "555 0142", "5550142", "(212) 555-0142", "+1 212 555"])
+def test_fts_query_finds(fts_db: sqlite3.Connection, text: str) -> None:
+    assert _matches(fts_db, text) == 1
+
+
+def test_fts_query_empty_and_syntax_only() -> None:
+    assert fts_query("") == ""
+    assert fts_query('  " * ( ) - ') == ""
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text())
+def test_fts_query_is_always_accepted(fts_db: sqlite3.Connection, text: str) -> None:
+    query = fts_query(text)
+    if query:
+        fts_db.execute("SELECT count(*) FROM t WHERE t MATCH ?", [query]).fetchone()
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet='"*:^()-+ ANDORNOTNEAR{}0123456789\x00\\', max_size=40))
+def test_fts_query_survives_fts_syntax(fts_db: sqlite3.Connection, text: str) -> None:
+    query = fts_query(text)
+    if query:
+        fts_db.execute("SELECT count(*) FROM t WHERE t MATCH ?", [query]).fetchone()
