@@ -1,0 +1,185 @@
+"""Importing contact lists: preview first (`plan_import`), then all or nothing (`import_contacts`).
+
+The whole import is one `session.action`: one transaction and one audit entry. Rows are
+validated and inserted as the file streams by; at the first bad row (unless `skip_invalid`)
+inserting stops but checking goes on, so the user hears about every bad line at once, and the
+transaction is rolled back. A cancel, an error or a killed process therefore leaves the desk
+exactly as it was. `progress(done, total)` is called every PROGRESS_EVERY rows, where `is_cancelled`
+is also polled; both may be called from a worker thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crisisdesk.domain.contacts import (
+    ContactDraft,
+    ContactFields,
+    apply_overrides,
+    guess_mapping,
+    has_name_column,
+    problem_text,
+    RowReader,
+    validate_draft,
+)
+from crisisdesk.domain.errors import (
+    Cancelled,
+    ImportRejected,
+    RowProblem,
+    UserError,
+    ValidationError,
+)
+from crisisdesk.services.contact_files import SourceFile, open_source
+from crisisdesk.services.session import Session
+from crisisdesk.store import contacts as contact_store
+
+Progress = Callable[[int, int], None]
+IsCancelled = Callable[[], bool]
+PROGRESS_EVERY = 500
+SAMPLE_SIZE = 5
+
+
+@dataclass
+class ImportPlan:
+    """What importing `path` would do; nothing has been written."""
+
+    path: Path
+    format: str  # "csv" | "xlsx" | "vcf"
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    mapping: dict[str, str]  # header -> contact field
+    total_rows: int
+    valid_rows: int
+    problems: list[RowProblem]
+    sample: list[ContactDraft]  # the first rows as they would be read with this mapping
+    ignored_columns: list[str] = field(default_factory=list)
+    blocking: str = ""  # why nothing can be imported with this mapping ("" when it can)
+
+
+@dataclass
+class ImportReport:
+    imported: int
+    skipped: int
+    problems: list[RowProblem]
+    total_rows: int
+    dry_run: bool
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def _mapping(source: SourceFile, overrides: Mapping[str, str] | None) -> dict[str, str]:
+    if source.format == "vcf":
+        guess = {h: h for h in source.headers}
+    else:
+        guess = guess_mapping(source.headers)
+    return apply_overrides(source.headers, guess, overrides)
+
+
+def _no_name(source: SourceFile) -> str:
+    return (f"{source.path.name} has no name column (such as \"Name\", \"Full Name\", "
+            "\"First Name\" or \"Last Name\"); map one of its columns to name.")
+
+
+class _Validator:
+    """Walks the rows, yielding valid ones and collecting problems, progress and cancels."""
+
+    def __init__(self, source: SourceFile, mapping: dict[str, str],
+                 progress: Progress | None, is_cancelled: IsCancelled | None) -> None:
+        self.source, self.mapping = source, mapping
+        self.progress, self.is_cancelled = progress, is_cancelled
+        self.problems: list[RowProblem] = []
+        self.rows = 0
+        self.sample: list[ContactDraft] = []
+
+    def __iter__(self) -> Iterator[tuple[int, ContactFields]]:
+        total, problems = self.source.total_rows, self.problems
+        reader = RowReader(self.mapping)
+        for line, row in self.source.rows():
+            self.rows += 1
+            if self.rows % PROGRESS_EVERY == 0:
+                self._tick(total)
+            if isinstance(row, str):
+                problems.append(RowProblem(line, row))
+                continue
+            try:
+                draft = reader.draft(row)
+                if len(self.sample) < SAMPLE_SIZE:
+                    self.sample.append(draft)
+                fields = validate_draft(draft)
+            except ValidationError as exc:
+                problems.append(RowProblem(line, problem_text(exc)))
+                continue
+            yield line, fields
+        self._tick(max(total, self.rows), final=True)
+
+    def _tick(self, total: int, *, final: bool = False) -> None:
+        if self.is_cancelled is not None and not final and self.is_cancelled():
+            raise Cancelled()
+        if self.progress is not None:
+            self.progress(self.rows, max(total, self.rows))
+
+
+def plan_import(path: Path, mapping_overrides: dict[str, str] | None = None,
+                progress: Progress | None = None,
+                is_cancelled: IsCancelled | None = None) -> ImportPlan:
+    """Read and check `path` without writing anything (the import preview)."""
+    source = open_source(path)
+    mapping = _mapping(source, mapping_overrides)
+    ignored = [h for h in source.headers if h not in mapping]
+    plan = ImportPlan(path, source.format, source.encoding, source.delimiter,
+                      list(source.headers), mapping, source.total_rows, 0, [], [], ignored)
+    if not has_name_column(mapping):
+        plan.blocking = _no_name(source)
+        return plan
+    checker = _Validator(source, mapping, progress, is_cancelled)
+    plan.valid_rows = sum(1 for _ in checker)
+    plan.total_rows, plan.problems, plan.sample = checker.rows, checker.problems, checker.sample
+    return plan
+
+
+def import_contacts(
+    session: Session, path: Path, *, mapping_overrides: dict[str, str] | None = None,
+    skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
+    is_cancelled: IsCancelled | None = None,
+) -> ImportReport:
+    """Import every row of `path`, or nothing (ImportRejected) if any row is bad.
+
+    With `skip_invalid` the bad rows are left out and reported; with `dry_run` everything is
+    checked exactly as for real but nothing is written (and nothing is audited).
+    """
+    source = open_source(path)
+    mapping = _mapping(source, mapping_overrides)
+    ignored = [h for h in source.headers if h not in mapping]
+    if not has_name_column(mapping):
+        raise ValidationError(_no_name(source), {"mapping": "no name column"})
+    if source.total_rows == 0:
+        raise UserError(f"{path.name} has a header but no contacts.")
+    checker = _Validator(source, mapping, progress, is_cancelled)
+    if dry_run:
+        valid = sum(1 for _ in checker)
+        return _report(checker, valid, skip_invalid, dry_run=True, ignored=ignored)
+    with session.action("contacts.import", "contact") as act:
+        by = session.operator.name
+        records = (
+            contact_store.record(str(uuid.uuid4()), fields, created_at=act.at,
+                                 updated_at=act.at, updated_by=by)
+            for _, fields in checker
+            if skip_invalid or not checker.problems  # after a bad row: only check the rest
+        )
+        with contact_store.bulk_insert(session.db):
+            imported = contact_store.insert_many(session.db, records)
+        report = _report(checker, imported, skip_invalid, dry_run=False, ignored=ignored)
+        skipped = f"; skipped {report.skipped} bad rows" if report.skipped else ""
+        act.summary = f"Imported {imported} contacts from {path.name}{skipped}"
+    return report
+
+
+def _report(checker: _Validator, valid: int, skip_invalid: bool, *, dry_run: bool,
+            ignored: list[str]) -> ImportReport:
+    if checker.problems and not skip_invalid:
+        raise ImportRejected(checker.problems, checker.rows)
+    return ImportReport(valid, len(checker.problems), checker.problems, checker.rows, dry_run,
+                        ignored)

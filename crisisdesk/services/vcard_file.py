@@ -1,0 +1,101 @@
+"""Reading vCard (.vcf) files, as exported by phones, Outlook and macOS Contacts.
+
+The file is cut into cards by their BEGIN/END lines first, so every card is named by the line
+it starts on and one damaged card is reported as a bad row instead of stopping the whole file.
+Each card is parsed with `vobject` and turned into a row keyed by contact field names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import vobject
+
+from crisisdesk.domain.errors import UserError
+
+Rows = Iterator[tuple[int, dict[str, str] | str]]
+
+# vCard TEL types, most telling first -> our phone label
+_TEL_LABELS = (("cell", "mobile"), ("pager", "pager"), ("fax", "fax"), ("work", "work"),
+               ("home", "home"))
+HEADERS = ["name", "first_name", "last_name", "job_title", "organisation", "phone", "email",
+           "notes", "tags"]
+
+
+def split_cards(text: str) -> Iterator[tuple[int, str]]:
+    """(line of BEGIN:VCARD, card text) for every card in the file."""
+    start = 0
+    lines: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        upper = line.strip().upper()
+        if upper == "BEGIN:VCARD":
+            start, lines = number, [line]
+        elif start:
+            lines.append(line)
+            if upper == "END:VCARD":
+                yield start, "\n".join(lines) + "\n"
+                start, lines = 0, []
+    if start:
+        yield start, "\n".join(lines) + "\n"  # an unterminated last card: let vobject judge
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v).strip() for v in value if str(v).strip())
+    return str(value or "").strip()
+
+
+def _tel_label(line: Any) -> str:
+    types = {t.lower() for raw in line.params.get("TYPE", []) for t in str(raw).split(",")}
+    types |= {str(t).lower() for t in getattr(line, "singletonparams", [])}
+    return next((label for vtype, label in _TEL_LABELS if vtype in types), "phone")
+
+
+def card_row(card: Any) -> dict[str, str]:
+    """One parsed card as {field: text}."""
+    contents = card.contents
+    row: dict[str, str] = {}
+
+    def first(key: str) -> Any:
+        lines = contents.get(key)
+        return lines[0].value if lines else None
+
+    row["name"] = _text(first("fn"))
+    name = first("n")
+    if name is not None and not row["name"]:
+        row["first_name"] = _text(getattr(name, "given", ""))
+        row["last_name"] = _text(getattr(name, "family", ""))
+    row["job_title"] = _text(first("title"))
+    row["organisation"] = _text(first("org"))
+    phones = [f"{_tel_label(line)}: {_text(line.value)}" for line in contents.get("tel", [])
+              if _text(line.value)]
+    row["phone"] = "; ".join(phones)
+    row["email"] = _text(first("email"))
+    row["notes"] = _text(first("note"))
+    tags: list[str] = []
+    for line in contents.get("categories", []):
+        tags.extend(line.value if isinstance(line.value, list) else [str(line.value)])
+    row["tags"] = ", ".join(t.strip() for t in tags if t.strip())
+    return {k: v for k, v in row.items() if v}
+
+
+def _parse(text: str) -> dict[str, str] | str:
+    try:
+        card = vobject.readOne(text, ignoreUnreadable=True)
+    except Exception:  # noqa: BLE001 - vobject raises many kinds of error on damaged input
+        return "the card could not be read"
+    return card_row(card)
+
+
+def open_vcf(text: str) -> tuple[list[str], int, Callable[[], Rows]]:
+    """(headers, card count, rows) for the text of a .vcf file."""
+    total = sum(1 for _ in split_cards(text))
+    if total == 0:
+        raise UserError("The file holds no vCards (no BEGIN:VCARD line).")
+
+    def rows() -> Rows:
+        for line, card in split_cards(text):
+            yield line, _parse(card)
+
+    return list(HEADERS), total, rows

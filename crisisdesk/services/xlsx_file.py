@@ -1,0 +1,85 @@
+"""Reading the first sheet of an Excel workbook as rows of text.
+
+openpyxl runs in read-only mode (streams rows, near-constant memory) with `data_only=True`, so
+formulas give their cached values, never formula text; defusedxml is installed, which openpyxl
+uses against XML bombs. A workbook opened read-only is lazy and must be closed explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from crisisdesk.domain.contact_columns import unique_headers
+from crisisdesk.domain.errors import UserError
+
+Rows = Iterator[tuple[int, dict[str, str] | str]]
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: whole-number floats without '.0' (phone numbers typed as numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _workbook(path: Path) -> Any:
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}.") from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        raise UserError(f"{path.name} is not a readable Excel (.xlsx) workbook.") from None
+
+
+def _sheet_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
+    """(row number, cells) of the non-blank rows of the first sheet; closes the workbook."""
+    wb = _workbook(path)
+    try:
+        if not wb.worksheets:
+            return
+        ws = wb.worksheets[0]
+        if ws.max_row is None or (ws.max_row == 1 and ws.max_column == 1):
+            ws.reset_dimensions()  # some writers record no (or a wrong) size
+        for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+            cells = [cell_text(v) for v in values]
+            if any(c.strip() for c in cells):
+                yield number, cells
+    finally:
+        wb.close()
+
+
+def open_xlsx(path: Path) -> tuple[list[str], int, Callable[[], Rows]]:
+    """(headers, data row count, rows) for the workbook's first sheet."""
+    it = _sheet_rows(path)
+    try:
+        first = next(it, None)
+        if first is None:
+            raise UserError(f"The first sheet of {path.name} is empty.")
+        headers = unique_headers(first[1])
+        total = sum(1 for _ in it)
+    finally:
+        it.close()
+
+    def rows() -> Rows:
+        sheet = _sheet_rows(path)
+        try:
+            next(sheet, None)
+            for number, cells in sheet:
+                yield number, dict(zip(headers, cells, strict=False))
+        finally:
+            sheet.close()
+
+    return headers, total, rows
