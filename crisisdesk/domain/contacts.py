@@ -15,11 +15,11 @@ from crisisdesk.domain.cells import neutralise_cell, unneutralise_cell
 from crisisdesk.domain.contact_columns import (
     EXPORT_COLUMNS,
     FIELDS,
+    RowReader,
     apply_overrides,
     contact_to_row,
     guess_mapping,
     has_name_column,
-    RowReader,
     row_to_draft,
 )
 from crisisdesk.domain.contact_types import (
@@ -108,8 +108,8 @@ def problem_text(err: ValidationError) -> str:
 
 
 __all__ = [
-    "EXPORT_COLUMNS", "FIELDS", "Contact", "RowReader", "ContactDraft", "ContactFields", "ContactKind",
-    "Phone", "apply_overrides", "clean_tags", "contact_to_row", "fts_query", "guess_mapping",
-    "has_name_column", "neutralise_cell", "parse_kind", "problem_text", "row_to_draft",
-    "unneutralise_cell", "validate_draft",
+    "EXPORT_COLUMNS", "FIELDS", "Contact", "ContactDraft", "ContactFields", "ContactKind",
+    "Phone", "RowReader", "apply_overrides", "clean_tags", "contact_to_row", "fts_query",
+    "guess_mapping", "has_name_column", "neutralise_cell", "parse_kind", "problem_text",
+    "row_to_draft", "unneutralise_cell", "validate_draft",
 ]

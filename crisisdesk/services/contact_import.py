@@ -18,11 +18,11 @@ from pathlib import Path
 from crisisdesk.domain.contacts import (
     ContactDraft,
     ContactFields,
+    RowReader,
     apply_overrides,
     guess_mapping,
     has_name_column,
     problem_text,
-    RowReader,
     validate_draft,
 )
 from crisisdesk.domain.errors import (

@@ -1,0 +1,101 @@
+"""Kill -9 a CLI import half-way: the desk must hold all of the file or none of it.
+
+The test watches the desk's write lock from its own connection: once the importing process
+holds it (its one import transaction is open), the test waits a moment so rows are being
+written, then kills the process without warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import desk as desk_service
+from crisisdesk.store.errors import DB_ERRORS
+from tests.e2e.cli import E2E_PASSPHRASE, run_cli
+
+ROWS = 60_000
+DEADLINE_S = 120.0
+
+
+def write_big_csv(path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Name", "Organisation", "Mobile", "Email"])
+        for i in range(ROWS):
+            writer.writerow([f"Person {i}", f"Org {i % 97}",
+                             f"({200 + i % 800}) 555-{i % 10000:04d}", f"p{i}@example.org"])
+
+
+def writer_holds_lock(conn: object) -> bool:
+    """True while another connection holds the write lock (BEGIN IMMEDIATE fails at once)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+    except DB_ERRORS as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            return True
+        raise
+    conn.execute("ROLLBACK")  # type: ignore[attr-defined]
+    return False
+
+
+@pytest.mark.slow
+def test_kill_9_during_import_leaves_all_or_nothing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "desk"
+    out = run_cli(data_dir, "init", "--org", "Riverside Clinics")
+    assert out.returncode == 0, out.stderr
+    big = tmp_path / "big.csv"
+    write_big_csv(big)
+
+    watcher = desk_service.unlock(data_dir, "alex", E2E_PASSPHRASE)
+    watcher.db.conn.execute("PRAGMA busy_timeout = 0")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRISISDESK_")}
+    env.update(QT_QPA_PLATFORM="offscreen", CRISISDESK_PASSPHRASE=E2E_PASSPHRASE,
+               CRISISDESK_OPERATOR="alex")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crisisdesk", "--data-dir", str(data_dir), "contacts", "import",
+         str(big)], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + DEADLINE_S
+        while not writer_holds_lock(watcher.db.conn):
+            assert proc.poll() is None, f"import ended before it was seen: {proc.stderr}"
+            assert time.monotonic() < deadline, "the import never started"
+            time.sleep(0.02)
+        time.sleep(0.5)  # let it write a good part of the file
+        still_running = proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()
+        proc.stderr.close()
+        watcher.close()
+    assert still_running, "the import finished before the kill; nothing was tested"
+
+    session = desk_service.unlock(data_dir, "alex", E2E_PASSPHRASE)
+    try:
+        count = contact_service.count_contacts(session)
+        assert count in (0, ROWS), f"partial import: {count} of {ROWS} rows"
+        # the search index agrees with the table, and its trigger is in place
+        session.db.execute("INSERT INTO contacts_fts (contacts_fts) VALUES ('integrity-check')")
+        triggers = {r[0] for r in session.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert "contacts_ai" in triggers
+    finally:
+        session.close()
+
+    out = run_cli(data_dir, "audit", "verify")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("OK:")
