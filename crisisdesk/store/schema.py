@@ -161,6 +161,73 @@ def m004_incidents(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_templates(db: sqlite_utils.Database) -> None:
+    """Message templates with their versions, and the append-only communication log."""
+    db.table("templates").create(
+        {
+            "id": str, "key": str, "name": str, "audience": str, "channel": str,
+            "language": str, "translation_group": str, "hipaa_notice": int, "description": str,
+            "source": str, "created_at": str, "created_by": str, "updated_at": str,
+            "updated_by": str,
+        },
+        pk="id", not_null={"key", "name", "audience", "channel", "language", "created_at"},
+        defaults={"translation_group": "", "hipaa_notice": 0, "description": "", "source": ""},
+    )
+    db.table("templates").create_index(["key"], unique=True)
+    db.table("template_versions").create(
+        {
+            "id": str, "template_id": str, "version": int, "status": str, "body": str,
+            "variables": str, "required_sections": str, "sha256": str, "note": str,
+            "created_at": str, "created_by": str, "updated_at": str, "updated_by": str,
+            "submitted_at": str, "submitted_by": str, "approved_at": str, "approved_by": str,
+            "acknowledged_warnings": str, "retired_at": str, "retired_by": str,
+            "retired_reason": str,
+        },
+        pk="id", not_null={"template_id", "version", "status", "body", "sha256", "created_at"},
+        defaults={"variables": "[]", "required_sections": "[]", "note": "",
+                  "acknowledged_warnings": "[]", "retired_reason": ""},
+        foreign_keys=[("template_id", "templates", "id")],
+    )
+    db.table("template_versions").create_index(["template_id", "version"], unique=True)
+    # Belt and braces: the services never change an approved version, and neither can SQL.
+    db.execute(
+        "CREATE TRIGGER template_versions_approved_immutable BEFORE UPDATE OF template_id, "
+        "version, body, variables, required_sections, sha256, approved_at, approved_by, "
+        "acknowledged_warnings ON template_versions WHEN OLD.approved_at IS NOT NULL "
+        "BEGIN SELECT RAISE(ABORT, 'an approved template version cannot be changed'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER template_versions_approved_kept BEFORE DELETE ON template_versions "
+        "WHEN OLD.approved_at IS NOT NULL "
+        "BEGIN SELECT RAISE(ABORT, 'an approved template version cannot be deleted'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER templates_identity_fixed BEFORE UPDATE OF key, audience, channel, "
+        "language, hipaa_notice ON templates "
+        "BEGIN SELECT RAISE(ABORT, 'a template''s key, audience, channel, language and "
+        "notice type cannot be changed'); END"
+    )
+    db.table("message_log").create(
+        {
+            "id": str, "issued_at": str, "operator": str, "template_id": str,
+            "template_key": str, "template_name": str, "version": int,
+            "template_sha256": str, "audience": str, "channel": str, "language": str,
+            "incident_id": str, "recipient_count": int, "note": str, "content": str,
+            "content_sha256": str, "sms_segments": int,
+        },
+        pk="id", not_null={"issued_at", "operator", "template_id", "version",
+                           "recipient_count"},
+        defaults={"incident_id": "", "note": ""},
+        foreign_keys=[("template_id", "templates", "id")],
+    )
+    db.table("message_log").create_index(["issued_at"])
+    db.execute(
+        "CREATE TRIGGER message_log_append_only BEFORE UPDATE ON message_log "
+        "BEGIN SELECT RAISE(ABORT, 'the communication log is append-only'); END"
+    )
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

@@ -1,0 +1,625 @@
+"""The one template environment factory: every message and letter is rendered through here.
+
+Templates are edited by people, so they are treated as untrusted code:
+
+- `ImmutableSandboxedEnvironment` with an attribute policy tighter than Jinja's own (no
+  `str.format`, no padding or replacing methods that can blow a string up) and a short list of
+  filters (no `attr`, `format`, `safe`, `xmlattr`, `indent`, `center`, `wordwrap`, ...).
+- `StrictUndefined`: a missing or misspelt variable is an error naming it, never a blank.
+- Autoescape for printed and HTML channels (`html=True`); a separate non-escaping environment
+  for SMS, e-mail and spoken scripts, so `&amp;` never leaks into a text message.
+- CPU and memory are bounded per render: every loop iteration and call spends from a step
+  budget, string building (`~`, `+`, `*`, `join`, `replace`) is size-checked *before* it
+  allocates, `%` formatting is refused, and the output is capped.
+- `{% include %}`, `{% extends %}`, `{% import %}` and recursive loops are refused: a template
+  is one self-contained text.
+
+Errors come out as `TemplateError` (a `UserError`) with a line and, for syntax errors, a column.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import functools
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from html.parser import HTMLParser
+from typing import Any
+
+import phonenumbers
+from jinja2 import StrictUndefined, nodes
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import TemplateError as JinjaTemplateError
+from jinja2.filters import FILTERS as JINJA_FILTERS
+from jinja2.lexer import TokenStream
+from jinja2.parser import Parser
+from jinja2.runtime import Context, markup_join, str_join
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import pass_eval_context
+from markupsafe import Markup
+
+from crisisdesk.domain.errors import UserError
+
+MAX_OUTPUT_CHARS = 200_000  # a long FAQ is ~30k characters
+MAX_STEPS = 200_000  # loop iterations + calls per render
+MAX_SECONDS = 5.0
+MAX_BODY_CHARS = 100_000
+
+LANGUAGES = ("en", "es")
+
+# Filters kept from Jinja: harmless, bounded, and useful in letters.
+_KEPT_FILTERS = (
+    "abs", "capitalize", "count", "d", "default", "dictsort", "e", "escape", "first", "float",
+    "int", "items", "last", "length", "list", "lower", "max", "min", "reject", "rejectattr",
+    "reverse", "round", "select", "selectattr", "sort", "striptags", "title", "trim",
+    "truncate", "unique", "upper", "wordcount",
+)
+# str methods a template may not call: formatting reaches attributes; the rest pad or multiply.
+_UNSAFE_STR_METHODS = frozenset({
+    "format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs", "replace",
+    "translate", "maketrans", "encode", "join",
+})
+_PRIMITIVES = (str, int, float, Decimal, dt.date, Markup)
+
+
+class TemplateError(UserError):
+    """A template that cannot be compiled or rendered; `line`/`column` are 1-based (or None)."""
+
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None) -> None:
+        where = ""
+        if line is not None:
+            where = f"Line {line}" + (f", column {column}" if column is not None else "") + ": "
+        super().__init__(f"{where}{reason}")
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+
+# --- per-render budget ---------------------------------------------------------------------
+
+class _Budget:
+    __slots__ = ("deadline", "steps")
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def spend(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise SecurityError(f"the template does too much work (over {MAX_STEPS:,} steps)")
+        if self.steps % 1024 == 0 and time.monotonic() > self.deadline:
+            raise SecurityError(f"the template took longer than {MAX_SECONDS:g} seconds")
+
+
+_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("crisisdesk_budget",
+                                                                          default=None)
+
+
+def _spend() -> None:
+    budget = _budget.get()
+    if budget is not None:
+        budget.spend()
+
+
+def _check_size(n: int) -> None:
+    if n > MAX_OUTPUT_CHARS:
+        raise SecurityError(f"the text would be longer than {MAX_OUTPUT_CHARS:,} characters")
+
+
+def _size(value: object) -> int:
+    return len(value) if isinstance(value, str | list | tuple) else len(str(value))
+
+
+# --- the sandbox ---------------------------------------------------------------------------
+
+class CrisisSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with CrisisDesk's stricter policy (see the module docstring)."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def wrap_str_format(self, value: Any) -> None:
+        """Jinja would hand out a sandboxed `str.format`; CrisisDesk hands out none at all."""
+        return None
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, str) and attr in _UNSAFE_STR_METHODS:
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def call(__self, __context: Context, __obj: Any, *args: Any,  # noqa: N805
+             **kwargs: Any) -> Any:
+        _spend()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Context, operator_: str, left: Any, right: Any) -> Any:
+        seqs = (str, list, tuple)
+        if operator_ == "%" and isinstance(left, str):
+            raise SecurityError("'%' formatting is not allowed; use filters such as |date")
+        if operator_ == "**":
+            small_base = isinstance(left, int | float | Decimal) and -(10**6) <= left <= 10**6
+            small_exponent = isinstance(right, int) and 0 <= right <= 64
+            if not (small_base and small_exponent):
+                raise SecurityError("'**' is limited to small numbers")
+        elif operator_ == "*":
+            if isinstance(left, seqs) and isinstance(right, int):
+                _check_size(_size(left) * max(right, 0))
+            elif isinstance(right, seqs) and isinstance(left, int):
+                _check_size(_size(right) * max(left, 0))
+            elif isinstance(left, int) and isinstance(right, int) and (
+                    left.bit_length() + right.bit_length() > 256):
+                raise SecurityError("the numbers are too large")
+        elif operator_ == "+" and isinstance(left, seqs) and isinstance(right, seqs):
+            _check_size(_size(left) + _size(right))
+        return self.binop_table[operator_](left, right)
+
+
+def _finalize(value: Any) -> Any:
+    """Applied to every `{{ ... }}`: lists and mappings are never printed as Python reprs."""
+    if isinstance(value, list | tuple | dict | set):
+        raise TemplateError(
+            "a list cannot be printed directly; use a loop or |join_and (e.g. "
+            "{{ phi_types|join_and }})"
+        )
+    return value
+
+
+# --- filters -------------------------------------------------------------------------------
+
+MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+}
+WEEKDAYS = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+DATE_STYLES = ("long", "short", "iso", "weekday")
+
+
+def format_date(value: object, style: str = "long", language: str = "en") -> str:
+    """A calendar date in the desk's US conventions: 'March 3, 2026' / '3 de marzo de 2026'."""
+    if not isinstance(value, dt.date):
+        raise TemplateError(f"|date needs a date, not {_kind(value)} {_short(value)!r}")
+    d = value.date() if isinstance(value, dt.datetime) else value
+    month = MONTHS[language][d.month - 1]
+    if style == "iso":
+        return d.isoformat()
+    if style == "short":
+        return (f"{d.month:02d}/{d.day:02d}/{d.year}" if language == "en"
+                else f"{d.day:02d}/{d.month:02d}/{d.year}")
+    long = f"{month} {d.day}, {d.year}" if language == "en" else f"{d.day} de {month} de {d.year}"
+    if style == "long":
+        return long
+    if style == "weekday":
+        return f"{WEEKDAYS[language][d.weekday()]}, {long}"
+    raise TemplateError(f"|date style must be one of {', '.join(DATE_STYLES)}, not {style!r}")
+
+
+def format_time(value: object, language: str = "en") -> str:
+    if not isinstance(value, dt.datetime | dt.time):
+        raise TemplateError(f"|time needs a date and time, not {_kind(value)} {_short(value)!r}")
+    hour = value.hour % 12 or 12
+    suffix = ("AM" if value.hour < 12 else "PM") if language == "en" else (
+        "a. m." if value.hour < 12 else "p. m.")
+    return f"{hour}:{value.minute:02d} {suffix}"
+
+
+def format_datetime(value: object, language: str = "en") -> str:
+    if not isinstance(value, dt.datetime):
+        raise TemplateError(f"|datetime needs a date and time, not {_kind(value)} "
+                            f"{_short(value)!r}")
+    joiner = " at " if language == "en" else ", a las "
+    return format_date(value, "long", language) + joiner + format_time(value, language)
+
+
+def _decimal(value: object, what: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise TemplateError(f"{what} needs a number, not {_kind(value)} {_short(value)!r}")
+    try:
+        number = Decimal(str(value).replace(",", "").replace("$", "").strip())
+    except InvalidOperation:
+        raise TemplateError(f"{what} needs a number, not {_short(value)!r}") from None
+    if not number.is_finite() or abs(number) >= Decimal(10) ** 15:
+        raise TemplateError(f"{what} needs a reasonable number, not {_short(value)!r}")
+    return number
+
+
+def format_money(value: object, language: str = "en") -> str:
+    """US dollars, as US English and US Spanish both write them: '$1,234.50'."""
+    amount = _decimal(value, "|money").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def format_number(value: object, language: str = "en") -> str:
+    number = _decimal(value, "|number")
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number:,}"
+
+
+def format_phone(value: object, region: str = "US") -> str:
+    """A phone number as people dial it here: '(800) 555-0199', foreign ones internationally."""
+    if not isinstance(value, str | int):
+        raise TemplateError(f"|phone needs a phone number, not {_kind(value)}")
+    try:
+        parsed = phonenumbers.parse(str(value), region)
+    except phonenumbers.NumberParseException:
+        raise TemplateError(f"|phone: {_short(value)!r} is not a phone number") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise TemplateError(f"|phone: {_short(value)!r} is not a phone number")
+    same_region = phonenumbers.region_code_for_number(parsed) == region or (
+        parsed.country_code == phonenumbers.country_code_for_region(region))
+    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if same_region
+           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return str(phonenumbers.format_number(parsed, fmt))
+
+
+def join_and(items: object, language: str = "en") -> str:
+    """'name, address, and date of birth' / 'nombre, dirección y fecha de nacimiento'."""
+    if isinstance(items, str) or not isinstance(items, list | tuple):
+        raise TemplateError(f"|join_and needs a list, not {_kind(items)}")
+    words = [str(i) for i in items]
+    _check_size(sum(len(w) + 2 for w in words))
+    if len(words) <= 1:
+        return "".join(words)
+    if language == "es":
+        return ", ".join(words[:-1]) + " y " + words[-1]
+    if len(words) == 2:
+        return f"{words[0]} and {words[1]}"
+    return ", ".join(words[:-1]) + ", and " + words[-1]
+
+
+@pass_eval_context
+def _safe_join(eval_ctx: Any, value: Iterable[Any], d: str = "", attribute: Any = None) -> str:
+    if attribute is not None:
+        raise TemplateError("|join(attribute=...) is not supported")
+    items = []
+    for item in value:
+        _spend()
+        if not isinstance(item, _PRIMITIVES):
+            raise TemplateError("|join works on lists of text, numbers or dates")
+        items.append(item)
+    _check_size(sum(_size(i) for i in items) + len(d) * max(len(items) - 1, 0))
+    joined = JINJA_FILTERS["join"](eval_ctx, items, d)
+    return str(joined) if not isinstance(joined, Markup) else joined
+
+
+@pass_eval_context
+def _safe_replace(eval_ctx: Any, s: str, old: str, new: str, count: int | None = None) -> str:
+    text = str(s)
+    hits = text.count(str(old)) if old else len(text) + 1
+    if count is not None:
+        hits = min(hits, max(count, 0))
+    _check_size(len(text) + hits * max(len(str(new)) - len(str(old)), 0))
+    return str(JINJA_FILTERS["replace"](eval_ctx, s, old, new, count))
+
+
+def _safe_sum(iterable: Iterable[Any], attribute: Any = None, start: Any = 0) -> Any:
+    total = start
+    for item in iterable:
+        _spend()
+        if isinstance(item, bool) or not isinstance(item, int | float | Decimal):
+            raise TemplateError("|sum adds numbers only")
+        total = total + item
+    return total
+
+
+def _safe_string(value: Any) -> str:
+    if not isinstance(value, _PRIMITIVES):
+        raise TemplateError(f"|string cannot turn {_kind(value)} into text")
+    return str(value)
+
+
+def _loop_budget(iterable: Any) -> Iterator[Any]:
+    """Wrapped around every `{% for %}` iterable by `compile_template`."""
+    for item in iterable:
+        _spend()
+        yield item
+
+
+@pass_eval_context
+def _guarded_concat(eval_ctx: Any, parts: list[Any]) -> str:
+    """`a ~ b`, checked for size before the string is built."""
+    for part in parts:
+        if isinstance(part, list | tuple | dict | set):
+            raise TemplateError("'~' joins text; use |join_and for a list")
+    _check_size(sum(_size(p) for p in parts))
+    joiner = markup_join if eval_ctx.autoescape else str_join
+    return joiner(parts)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- the factory ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=16)
+def make_environment(*, html: bool, language: str = "en",
+                     phone_region: str = "US") -> CrisisSandbox:
+    """The environment for one output kind and locale (cached; environments are thread-safe).
+
+    `html=True` autoescapes (printed letters, web notices, FAQs); `html=False` is for SMS,
+    e-mail and spoken scripts, where nothing must be escaped.
+    """
+    if language not in LANGUAGES:
+        raise TemplateError(f"Unsupported language {language!r}; use one of {LANGUAGES}.")
+    env = CrisisSandbox(undefined=StrictUndefined, autoescape=html, finalize=_finalize,
+                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                        auto_reload=False)
+    env.filters = {name: JINJA_FILTERS[name] for name in _KEPT_FILTERS}
+    lang_filters: dict[str, Callable[..., Any]] = {
+        "date": lambda v, style="long": format_date(v, style, language),
+        "time": lambda v: format_time(v, language),
+        "datetime": lambda v: format_datetime(v, language),
+        "money": lambda v: format_money(v, language),
+        "number": lambda v: format_number(v, language),
+        "phone": lambda v: format_phone(v, phone_region),
+        "join_and": lambda v: join_and(v, language),
+    }
+    env.filters.update(lang_filters)
+    env.filters.update({"join": _safe_join, "replace": _safe_replace, "sum": _safe_sum,
+                        "string": _safe_string, "_cd_loop": _loop_budget,
+                        "_cd_concat": _guarded_concat})
+    env.globals = {"range": env.globals["range"], "namespace": env.globals["namespace"]}
+    return env
+
+
+@functools.lru_cache(maxsize=512)
+def _compile_cached(body: str, html: bool, language: str, phone_region: str) -> Any:
+    env = make_environment(html=html, language=language, phone_region=phone_region)
+    if len(body) > MAX_BODY_CHARS:
+        raise TemplateError(f"The template is longer than {MAX_BODY_CHARS:,} characters.")
+    try:
+        tree = env.parse(body)
+    except TemplateSyntaxError as exc:
+        raise _syntax_error(env, body, exc) from None
+    _harden(tree)
+    try:
+        return env.from_string(tree)
+    except TemplateSyntaxError as exc:  # e.g. an unknown filter
+        raise TemplateError(exc.message or str(exc), exc.lineno,
+                            _column_of_name(body, exc.lineno, exc.message or "")) from None
+
+
+def compile_template(body: str, *, html: bool, language: str = "en",
+                     phone_region: str = "US") -> Any:
+    """Parse and compile `body`, or raise TemplateError with line and column."""
+    return _compile_cached(body, html, language, phone_region)
+
+
+def _harden(tree: nodes.Template) -> None:
+    """Refuse includes and recursion; route loops and `~` through the budget and size checks."""
+    for node in tree.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
+        raise TemplateError("a template cannot include or import other templates", node.lineno)
+    for call in tree.find_all(nodes.Filter):
+        if call.name.startswith("_cd_"):
+            raise TemplateError(f"no filter named {call.name!r}", call.lineno)
+    for loop in tree.find_all(nodes.For):
+        if loop.recursive:
+            raise TemplateError("recursive loops are not allowed", loop.lineno)
+    _rewrite(tree)
+
+
+def _rewrite(node: nodes.Node) -> None:
+    for field in node.fields:
+        child = getattr(node, field, None)
+        if isinstance(child, nodes.Node):
+            setattr(node, field, _rewritten(child))
+        elif isinstance(child, list):
+            setattr(node, field, [_rewritten(c) if isinstance(c, nodes.Node) else c
+                                  for c in child])
+
+
+def _rewritten(node: nodes.Node) -> nodes.Node:
+    _rewrite(node)
+    if isinstance(node, nodes.For):
+        node.iter = nodes.Filter(node.iter, "_cd_loop", [], [], None, None, lineno=node.lineno)
+    if isinstance(node, nodes.Concat):
+        return nodes.Filter(nodes.List(list(node.nodes), lineno=node.lineno), "_cd_concat", [],
+                            [], None, None, lineno=node.lineno)
+    return node
+
+
+def _syntax_error(env: CrisisSandbox, body: str, exc: TemplateSyntaxError) -> TemplateError:
+    """Re-run the parser over a token stream that remembers where each token starts."""
+    where: list[tuple[int, int]] = []
+
+    def raw_tokens() -> Iterator[tuple[int, str, str]]:
+        pos = 0
+        for lineno, token, value in env.lexer.tokeniter(body, None):
+            start = body.find(value, pos) if value else pos
+            start = pos if start < 0 else start
+            line_start = body.rfind("\n", 0, start) + 1
+            where.append((lineno, start - line_start + 1))
+            pos = start + len(value)
+            yield lineno, token, value
+
+    column: int | None = None
+    line = exc.lineno
+    try:
+        parser = Parser(env, body)
+        parser.stream = TokenStream(env.lexer.wrap(raw_tokens()), None, None)
+        parser.parse()
+    except TemplateSyntaxError as again:
+        line = again.lineno
+        if where and where[-1][0] == line:
+            column = where[-1][1]
+        elif "end of template" in (again.message or ""):
+            lines = body.split("\n")
+            if 0 < line <= len(lines):
+                column = len(lines[line - 1]) + 1
+    return TemplateError(_plain_message(exc.message or str(exc)), line, column)
+
+
+def _plain_message(message: str) -> str:
+    message = message.replace("Jinja was looking for the following tags:", "expected one of:")
+    message = message.split("\n")[0] if "\n" in message and "expected" not in message else message
+    return " ".join(message.split())
+
+
+def _column_of_name(body: str, line: int | None, message: str) -> int | None:
+    m = re.search(r"named '([^']+)'", message)
+    lines = body.split("\n")
+    if not m or line is None or not 0 < line <= len(lines):
+        return None
+    found = re.search(r"\|\s*" + re.escape(m.group(1)) + r"\b", lines[line - 1])
+    return found.start() + 1 if found else None
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+def _template_line(exc: BaseException) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _run(fn: Callable[[], Iterator[str]]) -> str:
+    token = _budget.set(_Budget())
+    try:
+        parts: list[str] = []
+        size = 0
+        for chunk in fn():
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateError(f"The text is longer than {MAX_OUTPUT_CHARS:,} characters.")
+            parts.append(chunk)
+        return "".join(parts)
+    except TemplateError as exc:
+        if exc.line is None:
+            raise TemplateError(exc.reason, _template_line(exc)) from None
+        raise
+    except UndefinedError as exc:
+        raise TemplateError(_undefined_message(exc), _template_line(exc)) from None
+    except SecurityError as exc:
+        raise TemplateError(f"not allowed in a template: {exc}", _template_line(exc)) from None
+    except (JinjaTemplateError, TypeError, ValueError, ArithmeticError, LookupError,
+            RecursionError, AttributeError) as exc:
+        raise TemplateError(_plain_message(str(exc)) or type(exc).__name__,
+                            _template_line(exc)) from None
+    finally:
+        _budget.reset(token)
+
+
+def _undefined_message(exc: UndefinedError) -> str:
+    m = re.match(r"'([^']+)' is undefined", str(exc))
+    if m:
+        return (f"the variable {m.group(1)!r} has no value (is it misspelt, or missing from the "
+                "template's variables?)")
+    return _plain_message(str(exc))
+
+
+def render(compiled: Any, values: Mapping[str, Any]) -> str:
+    """Render a compiled template with `values` (already checked), or raise TemplateError."""
+    return _run(lambda: compiled.generate(dict(values)))
+
+
+def render_block(compiled: Any, name: str, values: Mapping[str, Any]) -> str:
+    """Render just one `{% block name %}` (for checking required sections)."""
+    def gen() -> Iterator[str]:
+        ctx = compiled.new_context(dict(values))
+        yield from compiled.blocks[name](ctx)
+    return _run(gen)
+
+
+def block_names(compiled: Any) -> list[str]:
+    return list(compiled.blocks)
+
+
+def variables_used(body: str, *, html: bool = False) -> set[str]:
+    """Names a template reads from its data (not ones it sets itself)."""
+    from jinja2 import meta
+
+    compile_template(body, html=html)
+    env = make_environment(html=html)
+    return set(meta.find_undeclared_variables(env.parse(body))) - set(env.globals)
+
+
+# --- HTML to text --------------------------------------------------------------------------
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+               "table", "section", "header", "footer", "blockquote", "address", "dt", "dd",
+               "hr", "pre", "article"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self, keep_headings: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.keep_headings = keep_headings
+        self.parts: list[str] = []
+        self.in_heading = 0
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag in _HEADINGS:
+            self.in_heading += 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        if tag == "li":
+            self.parts.append("- ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        if tag in _HEADINGS:
+            self.in_heading = max(0, self.in_heading - 1)
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip or (self.in_heading and not self.keep_headings):
+            return
+        self.parts.append(data)
+
+
+def html_to_text(html: str, *, keep_headings: bool = True) -> str:
+    """Readable plain text from rendered HTML: one line per block, blank lines collapsed."""
+    parser = _TextExtractor(keep_headings)
+    parser.feed(html)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+__all__ = [
+    "DATE_STYLES", "MAX_OUTPUT_CHARS", "MAX_STEPS", "CrisisSandbox", "TemplateError",
+    "block_names", "compile_template", "format_date", "format_datetime", "format_money",
+    "format_number", "format_phone", "format_time", "html_to_text", "join_and",
+    "make_environment", "render", "render_block", "variables_used",
+]

@@ -1,0 +1,142 @@
+"""Issuing messages from approved templates, and the communication log.
+
+Issuing renders an approved version (through `templates.require_approved`, the only way in)
+and records template, version, audience, channel, time, operator and number of recipients.
+That log is the documentation the organisation keeps for six years (45 CFR 164.530(j)); it
+exports as spreadsheet-safe CSV and as an HTML report the CLI or GUI turns into a PDF.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+from crisisdesk.domain.errors import NotFound, ValidationError
+from crisisdesk.domain.messages import LOG_COLUMNS, LogEntry, spreadsheet_safe
+from crisisdesk.domain.sms import count_segments
+from crisisdesk.domain.templates import Channel
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services import templates as template_service
+from crisisdesk.services.session import Session
+from crisisdesk.store import templates as store
+from crisisdesk.store.files import write_bytes_atomic
+
+MAX_RECIPIENTS = 10_000_000
+
+
+@dataclass(frozen=True)
+class IssuedMessage:
+    entry: LogEntry
+    rendered: template_service.Rendered
+
+
+def issue_message(session: Session, ref: str, *, recipient_count: int,
+                  values: Mapping[str, Any] | None = None, version: int | None = None,
+                  incident_id: str = "", note: str = "") -> IssuedMessage:
+    """Render an approved template with `values` and record it in the communication log."""
+    if isinstance(recipient_count, bool) or not 1 <= recipient_count <= MAX_RECIPIENTS:
+        raise ValidationError("The number of recipients must be at least 1.",
+                              {"recipient_count": "invalid"})
+    approved = template_service.require_approved(session, ref, version)
+    rendered = template_service.render_approved(session, approved, values or {})
+    meta = approved.meta
+    segments = (count_segments(rendered.plain.strip()).segments
+                if meta.channel is Channel.SMS else None)
+    summary = (f"Issued {approved.key} version {approved.version} to {recipient_count} "
+               f"{meta.audience.value.replace('_', ' ')} by {meta.channel.value.replace('_', ' ')}")
+    with session.action("message.issue", "template", approved.template_id, summary) as act:
+        entry = LogEntry(
+            id=str(uuid.uuid4()), issued_at=act.at, operator=session.operator.name,
+            template_key=approved.key, template_name=meta.name, version=approved.version,
+            template_sha256=approved.sha256, audience=meta.audience.value,
+            channel=meta.channel.value, language=meta.language.value,
+            recipient_count=recipient_count, incident_id=incident_id.strip(),
+            note=" ".join(note.split()),
+            content_sha256=hashlib.sha256(rendered.text.encode("utf-8")).hexdigest(),
+            sms_segments=segments)
+        store.append_log(session.db, entry, template_id=approved.template_id,
+                         content=rendered.text)
+    return IssuedMessage(entry, rendered)
+
+
+def communication_log(session: Session, *, incident_id: str | None = None,
+                      since: str | None = None) -> list[LogEntry]:
+    """Issued messages, oldest first."""
+    return store.log_entries(session.db, incident_id=incident_id, since=since)
+
+
+def issued_content(session: Session, entry_id: str) -> str:
+    """The exact text that was issued (it may hold patient data: show, never log it)."""
+    content = store.log_content(session.db, entry_id)
+    if content is None:
+        raise NotFound(f"No issued message {entry_id}.")
+    return content
+
+
+def log_csv(entries: Sequence[LogEntry]) -> str:
+    """CSV of the log; a cell that a spreadsheet would run as a formula gets a leading '."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(LOG_COLUMNS)
+    for entry in entries:
+        writer.writerow([spreadsheet_safe(cell) for cell in entry.row()])
+    return out.getvalue()
+
+
+def export_log_csv(session: Session, path: Path, *, incident_id: str | None = None) -> int:
+    """Write the log as CSV (UTF-8 with a BOM so spreadsheets read accents); returns rows."""
+    entries = communication_log(session, incident_id=incident_id)
+    with session.action("message_log.export", "message_log",
+                        summary=f"Exported {len(entries)} communication-log entries as CSV"):
+        write_bytes_atomic(Path(path), ("\ufeff" + log_csv(entries)).encode("utf-8"))
+    return len(entries)
+
+
+def log_report_html(session: Session, entries: Sequence[LogEntry]) -> str:
+    """The log as a printable HTML report (every value escaped), for `html_to_pdf`."""
+    zone = settings_service.zone(session)
+    org = settings_service.display_org(session)
+    now = session.now().astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    head = ["When", "Template", "Version", "Audience", "Channel", "Lang", "Recipients",
+            "Operator", "Incident", "Note"]
+    rows = []
+    for e in entries:
+        when = _local(e.issued_at, zone)
+        cells = [when, f"{e.template_name} ({e.template_key})", str(e.version),
+                 e.audience.replace("_", " "), e.channel.replace("_", " "), e.language,
+                 f"{e.recipient_count:,}", e.operator, e.incident_id, e.note]
+        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    body = "".join(rows) or f"<tr><td colspan='{len(head)}'>No messages issued yet.</td></tr>"
+    return (
+        f"<h2>Communication log: {escape(org)}</h2>"
+        f"<p>Messages issued from approved templates. Printed {escape(now)}; "
+        f"{len(entries)} entries. Keep for six years (45 CFR 164.530(j)).</p>"
+        "<table border='1' cellspacing='0' cellpadding='3' width='100%'><thead><tr>"
+        + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr></thead><tbody>"
+        + body + "</tbody></table>"
+    )
+
+
+def note_export(session: Session, what: str, count: int) -> None:
+    """Record an export made by the caller (e.g. a PDF the GUI or CLI wrote)."""
+    with session.action("message_log.export", "message_log",
+                        summary=f"Exported {count} communication-log entries as {what}"):
+        pass
+
+
+def _local(iso_utc: str, zone: Any) -> str:
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
+    except ValueError:
+        return iso_utc
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
