@@ -80,6 +80,11 @@ class Threshold:
         return count >= 1 and _OPS[self.op](count, self.value)
 
     def describe(self, jurisdiction: str) -> str:
+        if self.op == ">=" and self.value <= 1:
+            state = US_STATES.get(jurisdiction, jurisdiction)
+            return {CountScope.TOTAL: "anyone affected",
+                    CountScope.STATE: f"any resident of {state}",
+                    CountScope.EACH_STATE: "any state's residents"}[self.scope]
         who = {CountScope.TOTAL: "people affected in total",
                CountScope.STATE: f"residents of {jurisdiction}",
                CountScope.EACH_STATE: "residents of one state"}[self.scope]

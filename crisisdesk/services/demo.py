@@ -84,7 +84,14 @@ def seed_external(ctx: SeedContext) -> str:
             "regulators, media, vendors")
 
 
-SEED_STEPS: list[SeedStep] = [seed_operators, seed_settings, seed_staff, seed_external]
+def seed_incident(ctx: SeedContext) -> str:
+    from crisisdesk.services.incident_demo import seed_incident_demo
+
+    return seed_incident_demo(ctx.session)
+
+
+SEED_STEPS: list[SeedStep] = [seed_operators, seed_settings, seed_staff, seed_external,
+                              seed_incident]
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,9 @@ def seed_incident_demo(session: Session, *, today: dt.date | None = None) -> str
             by_key[role.key] = people
             filled += 1
 
-    officer = next((c for c in contacts if c.kind is ContactKind.LAW_ENFORCEMENT), None)
+    police = [c for c in contacts if c.kind is ContactKind.LAW_ENFORCEMENT]
+    officer = next((c for c in police if "special agent" in c.job_title.casefold()),
+                   police[0] if police else None)
     delay = None
     if officer is not None:
         delay = LawEnforcementDelay(

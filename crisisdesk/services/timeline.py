@@ -139,6 +139,8 @@ def list_entries(session: Session, incident_id: str | None = None, *,
     target = _incident_id(session, incident_id)
     lines = with_corrections(timeline_store.for_incident(session.db, target))
     since_iso = parse_time(session, since, "since") if since else ""
+    if isinstance(until, str) and len(until.strip()) == 10:  # a bare date: the whole day
+        until = until.strip() + " 23:59:59"
     until_iso = parse_time(session, until, "until") if until else ""
     return [line for line in lines
             if matches(line, categories=categories, text=text, since=since_iso,

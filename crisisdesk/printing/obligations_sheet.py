@@ -1,0 +1,104 @@
+"""The obligations sheet: every notice the incident triggers, when it is due, and proof done.
+
+Carries the rules file's "verify with counsel" note and its last-reviewed date at the top, and
+names any rule that could not be read, so the paper never looks more certain than the data.
+Running clocks come first by due date, then notices done, then advisories to check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from crisisdesk.domain.clocks import Obligation, RuleSet
+from crisisdesk.domain.incidents import Incident
+from crisisdesk.printing.crisis_paper import document, esc, header_table
+
+_STATE_WORDS = {"open": "", "due_today": "DUE TODAY", "overdue": "OVERDUE", "no_date": "",
+                "done": "done", "advisory": "check"}
+
+
+def _days(o: Obligation, today: dt.date) -> str:
+    left = o.days_left(today)
+    if o.done is not None or left is None:
+        return ""
+    if left < 0:
+        return f"{-left} days late"
+    return "today" if left == 0 else f"{left} days"
+
+
+def _row(o: Obligation, today: dt.date) -> str:
+    state = o.state(today)
+    due = o.due.isoformat() if o.due else "no fixed date"
+    flag = _STATE_WORDS[state]
+    flag_html = f'<br><span class="alert">{esc(flag)}</span>' if flag in ("DUE TODAY",
+                                                                         "OVERDUE") else ""
+    threshold = o.rule.applies_when.describe(o.jurisdiction)
+    count = f"{o.count:,} counted; applies to {threshold}"
+    basis = "<br>".join(esc(b) for b in o.basis)
+    if o.rule.note:
+        basis += f'<br><span class="small">{esc(o.rule.note)}</span>'
+    if o.advisory:
+        basis += f'<br><span class="alert">Advisory: {esc(o.advisory)}</span>'
+    if o.done is not None:
+        done = f"{esc(o.done.done_on.isoformat())}<br>{esc(o.done.reference)}"
+    else:
+        done = "Date: ____________<br>Ref: ____________"
+    return (
+        "<tr>"
+        f"<td><b>{esc(due)}</b>{flag_html}<br>{esc(_days(o, today))}</td>"
+        f"<td><b>{esc(o.title)}</b><br>{esc(o.rule.citation)}"
+        f'<br><span class="small">{esc(o.rule.timing)}</span></td>'
+        f'<td><span class="small">{esc(count)}</span></td>'
+        f"<td>{basis}</td>"
+        f"<td>{done}</td>"
+        "</tr>"
+    )
+
+
+def _table(rows: Sequence[Obligation], today: dt.date) -> str:
+    body = "".join(_row(o, today) for o in rows)
+    return ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
+            '<thead><tr><th width="13%">Due</th><th width="27%">Notice</th>'
+            '<th width="14%">Count</th><th width="30%">How the date was reached</th>'
+            '<th width="16%">Done (date, reference)</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def obligations_html(incident: Incident, obligations: Sequence[Obligation], rules: RuleSet, *,
+                     today: dt.date, org: str = "", printed: str = "") -> str:
+    """A complete HTML page listing the incident's obligations as of `today`."""
+    running = [o for o in obligations if not o.advisory and o.done is None]
+    done = [o for o in obligations if not o.advisory and o.done is not None]
+    advisory = [o for o in obligations if o.advisory]
+    counts = ", ".join(f"{state} {n:,}" for state, n in incident.affected_by_state.items())
+    if incident.affected_unknown_residence:
+        counts += f", unknown residence {incident.affected_unknown_residence:,}"
+    reviewed = rules.last_reviewed.isoformat() if rules.last_reviewed else "unknown"
+    body = header_table([
+        ("Incident", incident.title), ("Discovered", incident.discovered_on.isoformat()),
+        ("Days since discovery", str((today - incident.discovered_on).days)),
+        ("Affected", f"{incident.total_affected:,}" + (f" ({counts})" if counts else "")),
+    ])
+    body += (f'<p class="warn">{esc(rules.verify_note)} Rules last reviewed {esc(reviewed)}.'
+             "</p>")
+    if incident.delay is not None:
+        body += f"<p>Law-enforcement delay: {esc(incident.delay.describe())}.</p>"
+    if rules.problems:
+        items = "".join(f"<li>{esc(p)}</li>" for p in rules.problems)
+        body += ('<p class="warn">These rules could not be read and are NOT on this sheet:</p>'
+                 f"<ul>{items}</ul>")
+    if not obligations:
+        body += "<p>No notices are triggered: record how many people are affected, by state.</p>"
+    if running:
+        body += "<h2>Running clocks</h2>" + _table(running, today)
+    if done:
+        body += "<h2>Done</h2>" + _table(done, today)
+    if advisory:
+        body += ("<h2>Check with counsel (not counted as clocks)</h2>"
+                 + _table(advisory, today))
+    foot = (f"{org + ' · ' if org else ''}Printed {printed or today.isoformat()}. Dates are "
+            "calendar dates; business days skip weekends but not holidays.")
+    return document("Notification obligations", body,
+                    sub="Who must be told, by when (45 CFR 164.404-412 and state laws).",
+                    foot=esc(foot))

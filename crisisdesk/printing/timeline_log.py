@@ -1,0 +1,51 @@
+"""The timeline on paper as a dated activity log, in the style of HICS 214 (Activity Log).
+
+Rows by date and 24-hour time. A corrected entry stays, marked with the time of its
+correction; the correction says which entry it corrects, so the paper is as honest as the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from crisisdesk.domain.timeline import LogLine
+from crisisdesk.printing.crisis_paper import document, esc, header_table, local
+
+
+def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo) -> str:
+    entry = line.entry
+    text = esc(entry.text).replace("\n", "<br>")
+    if entry.corrects:
+        original = by_id.get(entry.corrects)
+        when = local(original.entry.at, tz, "%H:%M") if original else "an earlier"
+        text = f'<span class="small">Correction of the {esc(when)} entry:</span><br>{text}'
+    if line.corrected_by is not None:
+        text = (f'<span class="struck">{text}</span><br><span class="small">corrected '
+                f"{esc(local(line.corrected_by.recorded_at, tz))}</span>")
+    who = esc(entry.author) + (f"<br>{esc(entry.position)}" if entry.position else "")
+    return (f"<tr><td>{esc(local(entry.at, tz, '%Y-%m-%d'))}</td>"
+            f"<td>{esc(local(entry.at, tz, '%H:%M'))}</td><td>{esc(entry.category.value)}</td>"
+            f"<td>{text}</td><td>{who}</td></tr>")
+
+
+def timeline_html(lines: Sequence[LogLine], *, incident: str, tz: dt.tzinfo, org: str = "",
+                  period: str = "", printed: str = "", filters: str = "") -> str:
+    """A complete HTML page: the log lines (already filtered and in time order)."""
+    by_id = {line.entry.id: line for line in lines}
+    rows = "".join(_row(line, by_id, tz) for line in lines) or (
+        '<tr><td colspan="5">No entries.</td></tr>')
+    body = header_table([("1. Incident name", incident), ("2. Operational period", period),
+                         ("Facility", org), ("Prepared", printed)])
+    if filters:
+        body += f'<p class="sub">Showing: {esc(filters)}</p>'
+    body += ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
+             '<thead><tr><th width="11%">Date</th><th width="7%">Time</th>'
+             '<th width="12%">Category</th><th width="52%">Notable activities</th>'
+             '<th width="18%">By</th></tr></thead>'
+             f"<tbody>{rows}</tbody></table>")
+    return document("Activity Log (HICS 214)", body,
+                    sub=f"{len(lines)} entries; times are local, 24-hour clock.",
+                    foot=esc("HICS 214 (Activity Log, formerly Operational Log). Entries are "
+                             "append-only; corrections are new entries. Originals to the "
+                             "Documentation Unit Leader."))

@@ -1,0 +1,129 @@
+"""The crisis commands as a user runs them: on the demo desk, in a separate process.
+
+Each run unlocks the desk with the real key-derivation cost, so this module keeps the number of
+runs small and checks several things per run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from crisisdesk.cli import cli
+from tests.e2e.cli import run_cli
+
+
+def demo(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A run as the demo desk's admin."""
+    return run_cli(data_dir, *args, operator="demo", passphrase="demo-passphrase-2026")
+
+COMMANDS = {"incident": ["create", "list", "show", "update", "use"],
+            "roles": ["list", "who", "show", "assign", "ack", "unavailable", "handover",
+                      "print"],
+            "timeline": ["add", "correct", "list"], "systems": ["list", "set", "add", "remove"],
+            "deadlines": ["done", "undo"]}
+
+
+@pytest.fixture(scope="module")
+def demo_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("incident-e2e") / "desk"
+    out = run_cli(data_dir, "demo", passphrase=None, operator=None)
+    assert out.returncode == 0, out.stderr
+    assert "roles: 14 filled" in out.stdout
+    return data_dir
+
+
+def squash(text: str) -> str:
+    """PDF text without ligatures or line breaks, so a wrapped name still matches."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_org_chart_pdf_has_every_holder(demo_desk: Path, tmp_path: Path) -> None:
+    listed = demo(demo_desk, "roles", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    roster = json.loads(listed.stdout)
+    names = {slot["name"] for role in roster["roles"] for slot in role["lineup"]}
+    assert len(names) > 14
+    pdf = tmp_path / "org chart.pdf"
+    out = demo(demo_desk, "roles", "print", "--pdf", str(pdf))
+    assert out.returncode == 0, out.stderr
+    text = squash("".join(page.extract_text() for page in PdfReader(pdf).pages))
+    missing = sorted(n for n in names if squash(n) not in text)
+    assert missing == []
+    assert squash("Incident Management Team Chart (HICS 207)") in text
+    acting = [r for r in roster["roles"] if r["state"] == "backup_acting"]
+    assert acting, "the demo has a backup acting for someone on leave"
+    assert squash(f"acting ({acting[0]['acting']['label']})") in text
+
+
+def test_incident_deadlines_and_log_round_trip(demo_desk: Path) -> None:
+    bad = demo(demo_desk, "incident", "create", "--title", "Lost laptop", "--kind",
+                  "data_breach", "--discovered", "2099-01-01")
+    assert bad.returncode == 1
+    assert bad.stderr.count("\n") == 1 and "in the future" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+    made = demo(demo_desk, "incident", "create", "--title", "Lost laptop", "--kind",
+                   "data_breach", "--discovered", "2026-03-02", "--affected", "TX=600",
+                   "--affected", "OK=40", "--info", "names", "--info", "dob")
+    assert made.returncode == 0, made.stderr
+
+    due = demo(demo_desk, "deadlines", "--json")
+    assert due.returncode == 0, due.stderr
+    report = json.loads(due.stdout)
+    assert report["incident"]["title"] == "Lost laptop"  # the new one is current
+    by_key = {o["key"]: o for o in report["obligations"]}
+    assert by_key["hipaa.hhs"]["due"] == "2026-05-01"
+    assert by_key["hipaa.media.TX"]["due"] == "2026-05-01"
+    assert "hipaa.media.OK" not in by_key
+    assert by_key["state.TX.ag"]["due"] == "2026-04-01"
+    assert "counsel" in report["verify_note"]
+
+    done = demo(demo_desk, "deadlines", "done", "state.TX.ag", "--on", "2026-03-30",
+                   "--ref", "TX AG form 55120")
+    assert done.returncode == 0, done.stderr
+
+    bad_count = demo(demo_desk, "incident", "update", "--affected", "XX=5")
+    assert bad_count.returncode == 1 and "'XX' is not a US state" in bad_count.stderr
+
+    logged = demo(demo_desk, "timeline", "list", "--json")
+    texts = [e["text"] for e in json.loads(logged.stdout)]
+    assert any(t.startswith("Incident opened: Lost laptop") for t in texts)
+    assert any("done on 2026-03-30 (reference TX AG form 55120)" in t for t in texts)
+
+
+def test_spokesperson_hands_over_to_the_backup(demo_desk: Path) -> None:
+    pio = json.loads(demo(demo_desk, "roles", "who", "pio", "--json").stdout)
+    primary, backup = pio["lineup"][0]["name"], pio["lineup"][1]["name"]
+    out = demo(demo_desk, "roles", "unavailable", primary, "--role", "pio", "--reason",
+                  "lost voice")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"PIO: {backup} (acting, backup 1)"
+    who = demo(demo_desk, "roles", "who")
+    assert who.stdout.startswith(f"PIO: {backup} (acting, backup 1)")
+    systems = demo(demo_desk, "systems", "set", "phones", "down", "--procedure",
+                      "Runners and radios")
+    assert systems.returncode == 0, systems.stderr
+    media = demo(demo_desk, "timeline", "list", "--search", "now acting", "--json")
+    assert any(f"{primary} marked unavailable (lost voice)" in e["text"]
+               for e in json.loads(media.stdout))
+
+
+def test_every_command_has_an_example_in_its_help() -> None:
+    runner = CliRunner()
+    for group, subs in COMMANDS.items():
+        command = cli.commands[group]
+        assert isinstance(command, click.Group)
+        assert set(subs) <= set(command.commands), group
+        for sub in subs:
+            result = runner.invoke(cli, [group, sub, "--help"])
+            assert result.exit_code == 0, (group, sub, result.output)
+            assert "Example: crisisdesk " in result.output, (group, sub)
+    assert "Example: crisisdesk deadlines" in runner.invoke(cli, ["deadlines", "--help"]).output
