@@ -82,7 +82,7 @@ class Readability:
             return "No sentences to score."
         if self.language == "en":
             return f"Flesch-Kincaid grade {self.score:.1f}"
-        return f"Szigriszt-Pazos {self.score:.1f} ({self.band} on the INFLESZ scale)"
+        return f"Szigriszt-Pazos {self.score:.1f}, {self.band} on the INFLESZ scale"
 
     def to_dict(self) -> dict[str, object]:
         return {

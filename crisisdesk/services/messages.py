@@ -105,14 +105,14 @@ def log_report_html(session: Session, entries: Sequence[LogEntry]) -> str:
     zone = settings_service.zone(session)
     org = settings_service.display_org(session)
     now = session.now().astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    head = ["When", "Template", "Version", "Audience", "Channel", "Lang", "Recipients",
-            "Operator", "Incident", "Note"]
+    head = [("When", 16), ("Template and version", 28), ("Sent to", 18), ("Recipients", 12),
+            ("Operator", 12), ("Incident, note", 14)]
     rows = []
     for e in entries:
-        when = _local(e.issued_at, zone)
-        cells = [when, f"{e.template_name} ({e.template_key})", str(e.version),
-                 e.audience.replace("_", " "), e.channel.replace("_", " "), e.language,
-                 f"{e.recipient_count:,}", e.operator, e.incident_id, e.note]
+        cells = [_local(e.issued_at, zone), f"{e.template_name} ({e.template_key}) v{e.version}",
+                 f"{e.audience.replace('_', ' ')} by {e.channel.replace('_', ' ')}, "
+                 f"{e.language}", f"{e.recipient_count:,}", e.operator,
+                 " ".join(x for x in (e.incident_id, e.note) if x)]
         rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
     body = "".join(rows) or f"<tr><td colspan='{len(head)}'>No messages issued yet.</td></tr>"
     return (
@@ -120,7 +120,8 @@ def log_report_html(session: Session, entries: Sequence[LogEntry]) -> str:
         f"<p>Messages issued from approved templates. Printed {escape(now)}; "
         f"{len(entries)} entries. Keep for six years (45 CFR 164.530(j)).</p>"
         "<table border='1' cellspacing='0' cellpadding='3' width='100%'><thead><tr>"
-        + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr></thead><tbody>"
+        + "".join(f"<th width='{w}%' align='left'>{escape(h)}</th>" for h, w in head)
+        + "</tr></thead><tbody>"
         + body + "</tbody></table>"
     )
 

@@ -22,6 +22,7 @@ from crisisdesk.domain.errors import DeskDamaged, NotFound, UserError, Validatio
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.templates import (
     LIBRARY_APPROVER,
+    Channel,
     Status,
     TemplateMeta,
     TemplateVersion,
@@ -241,7 +242,7 @@ def check_version(session: Session, ref: str, version: int | None = None,
 
 
 def _problems(findings: tuple[Finding, ...]) -> str:
-    first = str(findings[0])
+    first = str(findings[0]).rstrip(".")
     more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
     return f"{first}{more}"
 
@@ -478,7 +479,10 @@ def render_approved(session: Session, approved: ApprovedTemplate,
     html = approved.meta.channel.is_html
     compiled = compile_template(approved.body, html=html,
                                 language=approved.meta.language.value, phone_region=region)
-    return Rendered(approved, render(compiled, typed), html)
+    text = render(compiled, typed)
+    if approved.meta.channel is Channel.SMS:
+        text = text.strip()
+    return Rendered(approved, text, html)
 
 
 # --- import, export and the shipped library ------------------------------------------------
