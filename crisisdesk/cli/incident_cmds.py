@@ -11,7 +11,7 @@ import click
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import date_arg, pdf_option, when, write_pdf
 from crisisdesk.domain.clocks import Obligation
-from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.incidents import (
     DelayForm,
     Incident,
@@ -322,6 +322,9 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
     assert cli is not None
     session = cli.session()
     report = clock_service.deadlines(session, incident)
+    if not report.rules.rules:
+        raise UserError("No deadlines can be computed: the notification rules could not be "
+                        f"read ({'; '.join(report.rules.problems) or 'no rules'}).")
     for problem in report.rules.problems:
         click.echo(f"crisisdesk: warning: rule skipped: {problem}", err=True)
     if as_json:
@@ -398,6 +401,28 @@ def undo_cmd(cli: CliContext, key: str, incident: str | None) -> None:
     """
     o = clock_service.mark_not_done(cli.session(), key, incident_ref=incident)
     click.echo(f"Not done: {o.title}.")
+
+
+@deadlines_group.command("flag")
+@click.argument("flag", required=False)
+@click.option("--off", is_flag=True, help="Clear the flag instead of setting it.")
+@pass_cli
+def flag_cmd(cli: CliContext, flag: str | None, off: bool) -> None:
+    """Show or set the organisation's profile flags that make conditional rules apply
+    (admins only to change).
+
+    \b
+    Example: crisisdesk deadlines flag ca_licensed_health_facility
+    """
+    session = cli.session()
+    known = clock_service.load_rules(session).flags
+    if flag is None:
+        current = clock_service.profile_flags(session)
+        for name, meaning in known.items():
+            click.echo(f"[{'x' if name in current else ' '}] {name}: {meaning}")
+        return
+    flags = clock_service.set_profile_flag(session, flag, not off)
+    click.echo(f"{flag} is {'set' if flag in flags else 'not set'}.")
 
 
 COMMANDS = [incident_group, deadlines_group]

@@ -1,4 +1,4 @@
-"""`crisisdesk roles list|who|show|assign|ack|unavailable|handover|print`."""
+"""`crisisdesk roles list|who|show|assign|ack|unavailable|handover|edit|print`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import pdf_option, when, write_pdf
-from crisisdesk.domain.roles import SPOKESPERSON, RoleStatus, Slot
+from crisisdesk.domain.roles import SPOKESPERSON, RoleGroup, RoleStatus, Slot
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.session import Session
 
@@ -198,6 +198,45 @@ def handover_cmd(cli: CliContext, note: str, hours: float) -> None:
     period = role_service.end_period(cli.session(), note, next_hours=hours)
     click.echo(f"Operational period {period.number} started; roles carried over "
                "(acknowledgements start again).")
+
+
+@roles_group.command("edit")
+@click.argument("role")
+@click.option("--title", help="The role's name.")
+@click.option("--short", help="Abbreviation for the chart and status bar, e.g. PIO.")
+@click.option("--group", type=click.Choice([g.value for g in RoleGroup]),
+              help="Where it sits on the chart.")
+@click.option("--description", help="One or two sentences: what the role does.")
+@click.option("--action", "actions", multiple=True, metavar="TEXT",
+              help="A first action (repeat, in order; replaces the checklist).")
+@click.option("--remove", is_flag=True, help="Take the role out of this desk's catalogue.")
+@pass_cli
+def edit_cmd(cli: CliContext, role: str, title: str | None, short: str | None,
+             group: str | None, description: str | None, actions: tuple[str, ...],
+             remove: bool) -> None:
+    """Edit a role in this desk's catalogue, or add a new one (admins only).
+
+    \b
+    Example: crisisdesk roles edit hr_lead --title "HR lead" --group breach
+             --description "Staff welfare and overtime." --action "Open the overtime log"
+    """
+    session = cli.session()
+    if remove:
+        role_service.remove_role(session, role)
+        click.echo(f"Removed {role} from this desk's catalogue.")
+        return
+    existing = role_service.catalogue(session).get(role.strip().lower())
+    saved = role_service.edit_role(
+        session, role, title=title if title is not None else (existing.title if existing
+                                                                else ""),
+        short=short if short is not None else (existing.short if existing else ""),
+        group=RoleGroup(group) if group else (existing.group if existing
+                                              else RoleGroup.BREACH),
+        description=description if description is not None else (
+            existing.description if existing else ""),
+        first_actions=list(actions) if actions else list(
+            existing.first_actions if existing else ()))
+    click.echo(f"Saved {saved.key}: {saved.title}")
 
 
 @roles_group.command("print")

@@ -88,7 +88,9 @@ def obligations_html(incident: Incident, obligations: Sequence[Obligation], rule
         items = "".join(f"<li>{esc(p)}</li>" for p in rules.problems)
         body += ('<p class="warn">These rules could not be read and are NOT on this sheet:</p>'
                  f"<ul>{items}</ul>")
-    if not obligations:
+    if not rules.rules:
+        body += '<p class="warn">No deadlines could be computed: no rule could be read.</p>'
+    elif not obligations:
         body += "<p>No notices are triggered: record how many people are affected, by state.</p>"
     if running:
         body += "<h2>Running clocks</h2>" + _table(running, today)

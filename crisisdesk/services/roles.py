@@ -39,6 +39,7 @@ from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.roles import (
+    INCIDENT_COMMANDER,
     SPOKESPERSON,
     Acting,
     OperationalPeriod,
@@ -130,6 +131,10 @@ def edit_role(session: Session, role_key: str, *, title: str, description: str,
 def remove_role(session: Session, role_key: str) -> None:
     session.require(Role.ADMIN, "edit the role catalogue")
     role = get_role(session, role_key)
+    if role.key in (SPOKESPERSON, INCIDENT_COMMANDER):
+        raise ValidationError(f"The {role.short} role cannot be removed (the desk always names "
+                              "an Incident Commander and a spokesperson); edit its text instead.",
+                              {"role": "required role"})
     with session.action("role.remove", "role", role.key, f"Removed role {role.key}") as act:
         role_store.put_role(session.db, role, act.at, session.operator.name, removed=True)
 

@@ -26,9 +26,9 @@ def demo(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 COMMANDS = {"incident": ["create", "list", "show", "update", "use"],
             "roles": ["list", "who", "show", "assign", "ack", "unavailable", "handover",
-                      "print"],
+                      "edit", "print"],
             "timeline": ["add", "correct", "list"], "systems": ["list", "set", "add", "remove"],
-            "deadlines": ["done", "undo"]}
+            "deadlines": ["done", "undo", "flag"]}
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,7 @@ def test_obligations_sheet_carries_the_counsel_note_and_the_dates(session: Sessi
     (data_dir / "notification_rules.toml").write_text("broken = [", "utf-8")
     html = crisis_reports.obligations(session)
     assert "could not be read and are NOT on this sheet" in html
+    assert "No deadlines could be computed" in html
 
 
 def test_activity_log_keeps_corrected_entries_visible(session: Session) -> None:

@@ -159,5 +159,8 @@ def test_catalogue_edits_are_for_admins(session: Session, data_dir: object) -> N
             role_service.remove_role(olly, "pio")
     finally:
         olly.close()
+    with pytest.raises(ValidationError) as err:
+        role_service.remove_role(session, "pio")  # the spokesperson is always there
+    assert "role" in err.value.fields
     role_service.remove_role(session, "hr_lead")
     assert role_service.catalogue(session).get("hr_lead") is None
