@@ -44,7 +44,9 @@ _MISSING = "That contact no longer exists; it may have been deleted."
 
 
 def _noun(kind: ContactKind) -> str:
-    return f"{kind.label.lower()} contact"
+    """'a staff contact', 'an external contact'."""
+    label = kind.label.lower()
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label} contact"
 
 
 def add_contact(session: Session, draft: ContactDraft) -> Contact:
@@ -52,7 +54,7 @@ def add_contact(session: Session, draft: ContactDraft) -> Contact:
     fields = validate_draft(draft)
     contact_id = str(uuid.uuid4())
     with session.action("contact.add", "contact", contact_id,
-                        f"Added a {_noun(fields.kind)}") as act:
+                        f"Added {_noun(fields.kind)}") as act:
         contact_store.insert(session.db, contact_store.record(
             contact_id, fields, created_at=act.at, updated_at=act.at,
             updated_by=session.operator.name))
@@ -75,7 +77,7 @@ def update_contact(session: Session, contact_id: str, draft: ContactDraft) -> Co
     if not changed:
         return old
     with session.action("contact.update", "contact", contact_id,
-                        f"Updated a {_noun(fields.kind)} ({', '.join(changed)})") as act:
+                        f"Updated {_noun(fields.kind)} ({', '.join(changed)})") as act:
         if not contact_store.update(session.db, contact_id, fields, updated_at=act.at,
                                     updated_by=session.operator.name):
             raise NotFound(_MISSING)
@@ -89,7 +91,7 @@ def delete_contact(session: Session, contact_id: str) -> None:
         if old is None:
             raise NotFound(_MISSING)
         contact_store.delete(session.db, contact_id)
-        act.summary = f"Deleted a {_noun(old.kind)}"
+        act.summary = f"Deleted {_noun(old.kind)}"
 
 
 def get_contact(session: Session, contact_id: str) -> Contact:

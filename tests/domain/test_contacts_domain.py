@@ -237,3 +237,13 @@ def test_fts_query_survives_fts_syntax(fts_db: sqlite3.Connection, text: str) ->
     query = fts_query(text)
     if query:
         fts_db.execute("SELECT count(*) FROM t WHERE t MATCH ?", [query]).fetchone()
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=40) | st.from_regex(r"[+(]?[0-9 ().\-]{3,20}(ext\.? ?[0-9]{1,4})?"))
+def test_any_text_is_a_phone_or_a_phone_error(text: str) -> None:
+    try:
+        phone = parse_phone("x", text)
+    except PhoneError:
+        return
+    assert phone.e164.startswith("+") and phone.e164[1:].isdigit()
