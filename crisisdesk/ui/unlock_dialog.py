@@ -123,9 +123,9 @@ class UnlockForm(QWidget):
             self._initial_passphrase = ""
             self.submit()
         elif operator and self.use_keychain and self.keychain.usable:
-            self._run(lambda **_: desk_service.unlock_from_keychain(
-                self.data_dir, operator, self.keychain), "Checking this computer's keychain…",
-                quiet=True)
+            data_dir, keychain = self.data_dir, self.keychain  # the job must not hold `self`
+            self._run(lambda **_: desk_service.unlock_from_keychain(data_dir, operator, keychain),
+                      "Checking this computer's keychain…", quiet=True)
         else:
             self.focus_first_empty()
 

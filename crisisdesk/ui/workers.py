@@ -17,13 +17,14 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from crisisdesk.domain.errors import Cancelled
 from crisisdesk.services.session import Session
 
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress updates a second reach the GUI
+REAP_AFTER_S = 0.5
 
 
 class JobFn(Protocol):
@@ -31,11 +32,17 @@ class JobFn(Protocol):
                  is_cancelled: Callable[[], bool]) -> Any: ...
 
 
+def _spent(**_kwargs: Any) -> None:
+    raise RuntimeError("a Job runs once")
+
+
 class JobSignals(QObject):
     progress = Signal(int, int)  # done, total
     finished = Signal(object)  # the result
     failed = Signal(object)  # a UserError (show it) or another exception (a bug: crash path)
     cancelled = Signal()
+
+    job: Job | None = None
 
 
 class Job(QRunnable):
@@ -50,6 +57,8 @@ class Job(QRunnable):
         self.signals = JobSignals()
         self._cancel = threading.Event()
         self._last_progress = 0.0
+        self._spent_fn: object = None
+        self.exited_at = 0.0
         self.done = False
 
     @property
@@ -82,16 +91,21 @@ class Job(QRunnable):
             self.signals.progress.emit(int(done), int(total))
 
     def run(self) -> None:  # worker thread
+        fn, self.fn = self.fn, _spent  # the closure is released on the GUI thread, not here
         try:
             if self._cancel.is_set():
                 raise Cancelled()
-            result = self.fn(progress=self._report, is_cancelled=self._cancel.is_set)
+            result = fn(progress=self._report, is_cancelled=self._cancel.is_set)
         except Cancelled:
             self.signals.cancelled.emit()
         except BaseException as exc:  # noqa: BLE001 - everything must reach the GUI thread
+            exc.__traceback__ = exc.__traceback__.tb_next if exc.__traceback__ else None
             self.signals.failed.emit(exc)
         else:
             self.signals.finished.emit(result)
+        finally:
+            self._spent_fn = fn
+            self.exited_at = time.monotonic()
 
 
 class JobRunner(QObject):
@@ -102,20 +116,50 @@ class JobRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._jobs: set[Job] = set()
+        self._graveyard: list[Job] = []
+        self._reaper = QTimer(self)
+        self._reaper.setInterval(500)
+        self._reaper.timeout.connect(self._reap)
 
     def start(self, job: Job) -> Job:
+        # Bound methods, not lambdas holding `self`: a lambda would keep this runner's wrapper
+        # alive until the signals object is deleted, and dropping the wrapper then deletes the
+        # runner, and with it (again) the child that is being deleted: a crash.
         job.signals.setParent(self)
-        for sig in (job.finished, job.failed):
-            sig.connect(lambda _value, j=job: self._forget(j))
-        job.cancelled.connect(lambda j=job: self._forget(j))
+        job.signals.job = job
+        job.finished.connect(self._ended_with_value)
+        job.failed.connect(self._ended_with_value)
+        job.cancelled.connect(self._ended)
         self._jobs.add(job)
         self.pool.start(job)
         return job
 
+    def _ended_with_value(self, _value: object) -> None:
+        self._ended()
+
+    def _ended(self) -> None:
+        signals = self.sender()
+        job = getattr(signals, "job", None)
+        if isinstance(job, Job) and not job.done:
+            self._forget(job)
+
     def _forget(self, job: Job) -> None:
+        """A final signal arrived. Keep the Job (and what its closure holds) a little longer:
+        if the GUI let go first, the last reference would drop in the worker thread as its
+        `run()` returns, and objects must not be destroyed there."""
         job.done = True
         self._jobs.discard(job)
         job.signals.deleteLater()
+        self._graveyard.append(job)
+        if not self._reaper.isActive():
+            self._reaper.start()
+
+    def _reap(self) -> None:
+        cutoff = time.monotonic() - REAP_AFTER_S
+        keep = [j for j in self._graveyard if not j.exited_at or j.exited_at > cutoff]
+        self._graveyard = keep
+        if not keep:
+            self._reaper.stop()
 
     @property
     def busy(self) -> bool:
@@ -125,7 +169,10 @@ class JobRunner(QObject):
         """Cancel everything and wait (at exit, before the desk is closed)."""
         for job in list(self._jobs):
             job.cancel()
-        return bool(self.pool.waitForDone(timeout_ms))
+        done = bool(self.pool.waitForDone(timeout_ms))
+        if done:
+            self._graveyard.clear()
+        return done
 
 
 def in_thread_session(session: Session, work: Callable[..., Any]) -> JobFn:

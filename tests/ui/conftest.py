@@ -7,6 +7,7 @@ answers them and remembers what was asked.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/ui" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints"))
+
+
+@pytest.fixture(autouse=True)
+def _gc_on_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app (`crisisdesk.app.GuiThreadGc`): the cyclic GC must not run in a worker
+    thread, where it could destroy a QObject left over from an earlier test and crash Qt."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 class RecordingPrompts(Prompts):

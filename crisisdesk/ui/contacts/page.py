@@ -289,12 +289,19 @@ class ContactsPage(Page):
                         "print phone list", done=lambda: self.print_button.setEnabled(True))
 
     def _in_worker(self, work: Any, message: Any, name: str, done: Any = None) -> Job:
+        def finished(result: Any) -> None:
+            if done is not None:
+                done()
+            self.ctx.messages.show_info(message(result))
+
+        def failed(err: BaseException) -> None:
+            if done is not None:
+                done()
+            self.ctx.show_error(err)
+
         job = Job(in_thread_session(self.ctx.session, work), name=name)
-        job.finished.connect(lambda result: self.ctx.messages.show_info(message(result)))
-        job.failed.connect(self.ctx.show_error)
-        if done is not None:
-            for signal in (job.finished, job.failed):
-                signal.connect(lambda *_: done())
+        job.finished.connect(finished)
+        job.failed.connect(failed)
         self.last_job = job
         self.ctx.runner.start(job)
         return job

@@ -1,0 +1,152 @@
+"""How long CrisisDesk takes to open, against the floor of an empty PySide6 window.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_startup.py
+
+Both are measured in fresh subprocesses, from the first line of the child (before any import)
+to the window shown and its first events processed; interpreter start-up is common to both and
+left out. CrisisDesk opens a demo-like desk (~85 contacts) through the real unlock dialog, on
+the "remember on this computer" path, so the Argon2id derivation (deliberately slow) is not in
+the figure; it is measured on its own as `unlock_argon2id`. Target: within 2x of the floor.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import keyring.backend
+
+RUNS = 5
+OPERATOR = "bench"
+PASSPHRASE = "benchmark passphrase"
+
+FLOOR = r"""
+import time
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow()
+w.resize(1100, 720)
+w.show()
+app.processEvents()
+print((time.perf_counter() - t0) * 1000)
+"""
+
+APP = r"""
+import time
+t0 = time.perf_counter()
+import os, sys
+import keyring.backend
+from crisisdesk.app import CrisisDeskApp, make_qt_app
+from crisisdesk.store.keychain import Keychain
+from crisisdesk.ui.prompts import Prompts
+
+class Seeded(keyring.backend.KeyringBackend):
+    priority = 1
+    def __init__(self, items):
+        super().__init__()
+        self.items = items
+    def get_password(self, service, username):
+        return self.items.get((service, username))
+    def set_password(self, service, username, password):
+        self.items[(service, username)] = password
+    def delete_password(self, service, username):
+        self.items.pop((service, username), None)
+
+service, user, secret = os.environ["BENCH_SECRET"].split("|")
+app = make_qt_app()
+desk = CrisisDeskApp(sys.argv[1], keychain=Keychain(Seeded({(service, user): secret}),
+                     trusted=True), prompts=Prompts(), operator=sys.argv[2])
+assert desk.start() is None
+while desk.main_window is None:
+    app.processEvents()
+    time.sleep(0.0005)
+app.processEvents()
+t1 = time.perf_counter()
+page = desk.main_window.show_section("contacts")
+app.processEvents()
+t2 = time.perf_counter()
+rows = page.model.rowCount()
+desk.shutdown()
+print((t1 - t0) * 1000, (t2 - t1) * 1000, rows)
+"""
+
+
+class _Memory(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+def make_desk(data_dir: Path) -> tuple[str, float]:
+    """A desk like `crisisdesk demo`'s; returns the remembered secret and the unlock time."""
+    from crisisdesk.domain.contacts import ContactDraft, ContactKind
+    from crisisdesk.services import contacts, desk
+    from crisisdesk.store.keychain import Keychain
+
+    result = desk.init_desk(data_dir, org="Riverside Clinics", operator=OPERATOR,
+                            passphrase=PASSPHRASE)
+    kinds = list(ContactKind)
+    for i in range(85):
+        contacts.add_contact(result.session, ContactDraft(
+            f"Person {i:02d} Example", "Charge Nurse" if i % 3 else "Director",
+            "Riverside Clinics" if i % 4 else "County Health Dept", kinds[i % len(kinds)],
+            [("mobile", f"(312) 555-{i:04d}"), ("work", f"(773) 555-{i + 100:04d}")],
+            email=f"person{i}@example.org", tags=["on-call"] if i % 5 == 0 else []))
+    result.session.close()
+    memory = _Memory()
+    timings = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        session = desk.unlock(data_dir, OPERATOR, PASSPHRASE, keychain=Keychain(memory,
+                              trusted=True), remember=True)
+        timings.append((time.perf_counter() - t0) * 1000)
+        session.close()
+    (service, user), secret = next(iter(memory.items.items()))
+    return f"{service}|{user}|{secret}", statistics.median(timings)
+
+
+def child(code: str, *args: str, env: dict[str, str] | None = None) -> list[float]:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True, env=env, timeout=120)
+    return [float(x) for x in out.stdout.strip().splitlines()[-1].split()]
+
+
+def main() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    with tempfile.TemporaryDirectory(prefix="crisisdesk-bench-") as tmp:
+        data_dir = Path(tmp) / "desk"
+        secret, unlock_ms = make_desk(data_dir)
+        env["BENCH_SECRET"] = secret
+        floor, app, contacts_page = [], [], []
+        for _ in range(RUNS):  # interleaved, so both see the same machine load
+            floor.append(child(FLOOR, env=env)[0])
+            opened, page_ms, rows = child(APP, str(data_dir), OPERATOR, env=env)
+            assert rows == 85, rows
+            app.append(opened)
+            contacts_page.append(page_ms)
+    f, a = statistics.median(floor), statistics.median(app)
+    print(f"floor_qapplication_empty_window: {f:.0f} ms")
+    print(f"app_open_to_main_window: {a:.0f} ms (ratio {a / f:.2f} to floor)")
+    print(f"contacts_page_first_show_85: {statistics.median(contacts_page):.0f} ms")
+    print(f"unlock_argon2id: {unlock_ms:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
