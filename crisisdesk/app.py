@@ -51,7 +51,7 @@ class CrisisDeskApp(QObject):
                  sections: list[Section] | None = None, idle_timeout_ms: int | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.paths = DeskPaths(data_dir)
+        self.paths = DeskPaths(Path(data_dir))
         self.keychain = keychain
         self.prompts = prompts
         self.operator = operator

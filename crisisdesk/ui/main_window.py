@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -113,14 +113,16 @@ class MainWindow(QMainWindow):
                                    "#sidebar::item { padding: 7px 14px; }")
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages_stack = QStackedWidget(self)
+        # Pages are built the first time they are shown: opening the desk then costs only the
+        # first page, and a section's services (and their imports) load when someone uses it.
+        self.sections = list(sections if sections is not None else default_sections())
+        self.section_keys = [section.key for section in self.sections]
         self.pages: dict[str, Page] = {}
-        for section in sections if sections is not None else default_sections():
-            page = section.build(self.ctx)
-            self.pages[section.key] = page
-            self.pages_stack.addWidget(page)
+        for section in self.sections:
+            self.pages_stack.addWidget(QWidget(self.pages_stack))
             self.sidebar.addItem(section.title)
         self.sidebar.setFixedWidth(max(170, self.sidebar.sizeHintForColumn(0) + 36))
-        self.sidebar.currentRowChanged.connect(self.pages_stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._show_row)
 
         work = QWidget(self)
         work_layout = QVBoxLayout(work)
@@ -148,11 +150,14 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self._shortcuts()
 
-        self.idle = IdleWatcher(0, self)
+        self.idle = IdleWatcher(DEFAULT_AUTOLOCK_MINUTES * 60_000 if idle_timeout_ms is None
+                                else idle_timeout_ms, self)
         self.idle.idle.connect(lambda: self.lock(idle=True))
         self.poller = DataVersionPoller(state, poll_interval_ms or POLL_INTERVAL_MS, self)
         state.desk_changed.connect(self._apply_settings)
-        self._apply_settings()
+        # Reading the desk's setting loads the settings schema (and phonenumbers, ~90 ms):
+        # done right after the window is on screen, not before.
+        QTimer.singleShot(0, self._apply_settings)
         self._update_status()
         self.sidebar.setCurrentRow(0)
 
@@ -174,11 +179,27 @@ class MainWindow(QMainWindow):
                 shortcut.activated.connect(slot)
 
     # -- navigation -------------------------------------------------------------------------
+    def page(self, key: str) -> Page:
+        """The section's page, built now if it never was."""
+        if key not in self.pages:
+            row = self.section_keys.index(key)
+            page = self.sections[row].build(self.ctx)
+            self.pages[key] = page
+            stub = self.pages_stack.widget(row)
+            self.pages_stack.insertWidget(row, page)
+            self.pages_stack.removeWidget(stub)
+            stub.deleteLater()
+        return self.pages[key]
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(self.sections):
+            self.pages_stack.setCurrentWidget(self.page(self.section_keys[row]))
+
     def current_page(self) -> Page:
-        return self.pages_stack.currentWidget()  # type: ignore[return-value]
+        return self.page(self.section_keys[max(0, self.sidebar.currentRow())])
 
     def show_section(self, key: str) -> Page:
-        self.sidebar.setCurrentRow(list(self.pages).index(key))
+        self.sidebar.setCurrentRow(self.section_keys.index(key))
         return self.pages[key]
 
     def focus_search(self) -> None:
