@@ -230,9 +230,12 @@ def _check_sections(compiled: Any, meta: TemplateMeta, values: dict[str, Any], h
             add("render", Severity.ERROR, exc.reason, section=name, line=exc.line)
             continue
         texts[name] = " ".join((html_to_text(rendered) if html else rendered).split())
-        if not texts[name]:
+        content = html_to_text(rendered, keep_headings=False) if html else texts[name]
+        if not content.strip():
             add("empty-section", Severity.ERROR,
-                f"Empty {label}: it renders as nothing with the sample data.", section=name)
+                f"Empty {label}: it renders as nothing but a heading with the sample data."
+                if texts[name] else f"Empty {label}: it renders as nothing with the sample data.",
+                section=name)
     return texts
 
 

@@ -81,6 +81,12 @@ def test_each_empty_element_is_reported_on_its_own(section: str) -> None:
     assert all(s == section for _, s in codes)  # nothing else is blamed
 
 
+def test_a_section_with_only_its_heading_is_empty() -> None:
+    report = check(letter(what_information="<h3>What information was involved</h3>"))
+    assert error_codes(report) == [("empty-section", "what_information")]
+    assert "nothing but a heading" in str(report.errors[0])
+
+
 def test_the_breach_and_discovery_dates_are_each_required() -> None:
     no_breach = check(letter(what_happened="<p>On {{ discovery_date|date }}, we found a "
                                            "problem.</p>"))
