@@ -396,14 +396,17 @@ def _compile_cached(body: str, html: bool, language: str, phone_region: str) -> 
         raise TemplateError(f"The template is longer than {MAX_BODY_CHARS:,} characters.")
     try:
         tree = env.parse(body)
-    except TemplateSyntaxError as exc:
-        raise _syntax_error(env, body, exc) from None
-    _harden(tree)
-    try:
+        _harden(tree)
         return env.from_string(tree)
-    except TemplateSyntaxError as exc:  # e.g. an unknown filter
-        raise TemplateError(exc.message or str(exc), exc.lineno,
-                            _column_of_name(body, exc.lineno, exc.message or "")) from None
+    except TemplateError:
+        raise
+    except TemplateSyntaxError as exc:
+        if exc.source is None:  # raised by the compiler (e.g. an unknown filter), not the parser
+            raise TemplateError(exc.message or str(exc), exc.lineno,
+                                _column_of_name(body, exc.lineno, exc.message or "")) from None
+        raise _syntax_error(env, body, exc) from None
+    except RecursionError:
+        raise TemplateError("the template nests too deeply") from None
 
 
 def compile_template(body: str, *, html: bool, language: str = "en",
@@ -461,6 +464,13 @@ def _syntax_error(env: CrisisSandbox, body: str, exc: TemplateSyntaxError) -> Te
 
     column: int | None = None
     line = exc.lineno
+    lexed = re.search(r" at (\d+)$", exc.message or "")
+    if lexed:  # the lexer says where, as an offset into the text
+        offset = int(lexed.group(1))
+        line = body.count("\n", 0, offset) + 1
+        column = offset - (body.rfind("\n", 0, offset) + 1) + 1
+        message = (exc.message or "")[: lexed.start()]
+        return TemplateError(_plain_message(message), line, column)
     try:
         parser = Parser(env, body)
         parser.stream = TokenStream(env.lexer.wrap(raw_tokens()), None, None)

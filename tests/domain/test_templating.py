@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crisisdesk.domain.templating import (
     MAX_OUTPUT_CHARS,
@@ -151,3 +154,16 @@ def test_html_to_text_keeps_one_line_per_block() -> None:
     lines = [line for line in html_to_text(html).splitlines() if line]
     assert lines == ["Notice", "One & two.", "- A", "- B"]
     assert html_to_text(html, keep_headings=False).splitlines()[0] == "One & two."
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="{}%#-+~*|()[]'\"ab x.\n=!<>", max_size=40))
+def test_any_text_typed_in_the_editor_compiles_or_gives_a_template_error(body: str) -> None:
+    try:
+        compiled = compile_template(body, html=True)
+    except TemplateError as exc:
+        assert exc.line is None or exc.line >= 1
+        assert exc.column is None or exc.column >= 1
+        return
+    with contextlib.suppress(TemplateError):
+        render(compiled, {"a": "x", "b": 2})
