@@ -19,9 +19,9 @@ _STYLE = """
 h1 { font-size: 15pt; margin-bottom: 2pt; }
 p.sub { font-size: 8.5pt; color: #444444; margin-top: 0; }
 table.list { border-collapse: collapse; }
-th { background-color: #e4e4e4; text-align: left; font-size: 9pt; }
-td { font-size: 9pt; vertical-align: top; }
-td.name { font-weight: bold; }
+th { background-color: #e4e4e4; text-align: left; font-size: 8.5pt; }
+td { font-size: 8.5pt; vertical-align: top; }
+span.name { font-weight: bold; }
 td.phones { white-space: nowrap; }
 span.label { color: #555555; }
 p.foot { font-size: 8pt; color: #444444; }
@@ -42,9 +42,10 @@ def _row(contact: Contact) -> str:
     kind = str(getattr(contact.kind, "value", contact.kind)).replace("_", " ")
     return (
         "<tr>"
-        f'<td class="name">{escape(contact.name)}</td>'
+        f'<td><span class="name">{escape(contact.name)}</span><br>'
+        f'<span class="label">{escape(kind)}</span></td>'
         f"<td>{escape(contact.job_title)}</td>"
-        f"<td>{escape(org)}<br><span class=\"label\">{escape(kind)}</span></td>"
+        f"<td>{escape(org)}</td>"
         f'<td class="phones">{_phones(contact)}</td>'
         "</tr>"
     )
@@ -69,9 +70,9 @@ def phone_list_html(contacts: Iterable[Contact], *, org: str = "", printed: str 
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
         f'<p class="sub">{escape(sub)}. Confidential: staff and partner contact details.</p>'
-        '<table class="list" width="100%" border="1" cellspacing="0" cellpadding="4">'
-        '<thead><tr><th width="26%">Name</th><th width="24%">Title</th>'
-        '<th width="26%">Organisation</th><th width="24%">Phones</th></tr></thead>'
+        '<table class="list" width="100%" border="1" cellspacing="0" cellpadding="3">'
+        '<thead><tr><th width="25%">Name</th><th width="22%">Title</th>'
+        '<th width="25%">Organisation</th><th width="28%">Phones</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
         '<p class="foot">Keep this list with the crisis binder; shred old copies.</p>'
         "</body></html>"

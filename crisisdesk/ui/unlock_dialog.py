@@ -105,6 +105,7 @@ class UnlockForm(QWidget):
         for edit in (self.operator_edit, self.passphrase_edit, self.recovery_edit):
             edit.returnPressed.connect(self.submit)
         self.error_label.hide()
+        self.status_label.hide()
 
     @property
     def busy(self) -> bool:
@@ -198,6 +199,7 @@ class UnlockForm(QWidget):
             w.setEnabled(not busy)
         self.remember_check.setEnabled(not busy and self.keychain.usable)
         self.status_label.setText(status)
+        self.status_label.setVisible(bool(status))
         if busy:
             self.error_label.hide()
 
@@ -255,6 +257,7 @@ class UnlockDialog(QDialog):
         buttons = QDialogButtonBox(self)
         quit_button = buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
         quit_button.setAutoDefault(False)
+        buttons.addButton(self.form.unlock_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)

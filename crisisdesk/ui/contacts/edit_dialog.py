@@ -96,13 +96,15 @@ class ContactDialog(QDialog):
         phones_box = QVBoxLayout()
         phones_box.addWidget(self.phones_table)
         phones_box.addLayout(phone_buttons)
+        phones_label = QLabel("&Phones:", self)
+        phones_label.setBuddy(self.phones_table)  # a layout cannot be a buddy; its table can
         for text, widget, key in (
             ("&Name:", self.name_edit, "name"), ("&Title:", self.title_edit, "job_title"),
             ("&Organisation:", self.org_edit, "organisation"), ("&Kind:", self.kind_combo, "kind"),
-            ("&Phones:", phones_box, "phones"), ("&Email:", self.email_edit, "email"),
+            (phones_label, phones_box, "phones"), ("&Email:", self.email_edit, "email"),
             ("Ta&gs:", self.tags_edit, "tags"), ("N&otes:", self.notes_edit, "notes"),
         ):
-            form.addRow(text, widget)
+            form.addRow(text, widget)  # type: ignore[call-overload]
             form.addRow("", self.field_errors[key])
             form.setRowVisible(self.field_errors[key], False)
         self.form = form

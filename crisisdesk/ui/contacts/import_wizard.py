@@ -56,7 +56,7 @@ class ImportWizard(QDialog):
         self.busy = False
         self.progress_seen = (0, 0)
         self.setWindowTitle("Import contacts")
-        self.resize(760, 600)
+        self.resize(780, 660)
         self.steps = QStackedWidget(self)
         self.steps.addWidget(self._choose_step())
         self.steps.addWidget(self._preview_step())
@@ -137,11 +137,13 @@ class ImportWizard(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary_label)
         layout.addWidget(QLabel("<b>Columns</b>: change a choice if a column was misread.", page))
-        layout.addWidget(self.mapping_table, 2)
+        layout.addWidget(self.mapping_table, 3)
         layout.addWidget(QLabel("<b>First rows</b> as they will be imported:", page))
         layout.addWidget(self.sample_table, 2)
         layout.addWidget(self.problems_label)
-        layout.addWidget(self.problems_list, 2)
+        layout.addWidget(self.problems_list, 1)
+        for table in (self.mapping_table, self.sample_table):
+            table.verticalHeader().setDefaultSectionSize(26)
         layout.addWidget(self.skip_check)
         return page
 
