@@ -12,6 +12,7 @@ import click
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.domain.compliance import CheckReport, Severity
 from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.template_files import parse_file
 from crisisdesk.domain.templates import (
     FILE_SUFFIX,
     LEGAL_REVIEW_NOTE,
@@ -20,7 +21,6 @@ from crisisdesk.domain.templates import (
     Language,
     Status,
     TemplateVersion,
-    parse_file,
 )
 from crisisdesk.services import templates as template_service
 
@@ -156,7 +156,7 @@ def show_cmd(cli: CliContext, key: str, version: int | None, as_json: bool) -> N
         click.echo("  translations: " + ", ".join(f"{t.key} ({t.language})" for t in others))
     click.echo("\nVariables:")
     table([[var.name, var.type.value + ("" if var.required else "?"), var.description]
-           for var in v.meta.variables], ["  NAME", "TYPE", "DESCRIPTION"])
+           for var in v.meta.variables], ["NAME", "TYPE (? = optional)", "DESCRIPTION"])
     click.echo("\n" + v.body.rstrip())
 
 

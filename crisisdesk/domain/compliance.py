@@ -23,6 +23,8 @@ from typing import Any
 import phonenumbers
 
 from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.formatting import DATE_STYLES, format_date
+from crisisdesk.domain.plaintext import html_to_text
 from crisisdesk.domain.readability import Readability, SyllableCounter, analyse, speaking_seconds
 from crisisdesk.domain.sms import MAX_SEGMENTS, SUGGESTIONS, SmsCount, count_segments
 from crisisdesk.domain.templates import (
@@ -35,12 +37,9 @@ from crisisdesk.domain.templates import (
     coerce_values,
 )
 from crisisdesk.domain.templating import (
-    DATE_STYLES,
     TemplateError,
     block_names,
     compile_template,
-    format_date,
-    html_to_text,
     render,
     render_block,
     variables_used,

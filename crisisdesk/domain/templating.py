@@ -25,12 +25,10 @@ import functools
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from html.parser import HTMLParser
+from decimal import Decimal
 from typing import Any
 
-import phonenumbers
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.filters import FILTERS as JINJA_FILTERS
@@ -42,6 +40,15 @@ from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
 from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.formatting import (
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    format_phone,
+    format_time,
+    kind_of,
+)
 
 MAX_OUTPUT_CHARS = 200_000  # a long FAQ is ~30k characters
 MAX_STEPS = 200_000  # loop iterations + calls per render
@@ -169,102 +176,10 @@ def _finalize(value: Any) -> Any:
 
 # --- filters -------------------------------------------------------------------------------
 
-MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"),
-}
-WEEKDAYS = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
-}
-DATE_STYLES = ("long", "short", "iso", "weekday")
-
-
-def format_date(value: object, style: str = "long", language: str = "en") -> str:
-    """A calendar date in the desk's US conventions: 'March 3, 2026' / '3 de marzo de 2026'."""
-    if not isinstance(value, dt.date):
-        raise TemplateError(f"|date needs a date, not {_kind(value)} {_short(value)!r}")
-    d = value.date() if isinstance(value, dt.datetime) else value
-    month = MONTHS[language][d.month - 1]
-    if style == "iso":
-        return d.isoformat()
-    if style == "short":
-        return (f"{d.month:02d}/{d.day:02d}/{d.year}" if language == "en"
-                else f"{d.day:02d}/{d.month:02d}/{d.year}")
-    long = f"{month} {d.day}, {d.year}" if language == "en" else f"{d.day} de {month} de {d.year}"
-    if style == "long":
-        return long
-    if style == "weekday":
-        return f"{WEEKDAYS[language][d.weekday()]}, {long}"
-    raise TemplateError(f"|date style must be one of {', '.join(DATE_STYLES)}, not {style!r}")
-
-
-def format_time(value: object, language: str = "en") -> str:
-    if not isinstance(value, dt.datetime | dt.time):
-        raise TemplateError(f"|time needs a date and time, not {_kind(value)} {_short(value)!r}")
-    hour = value.hour % 12 or 12
-    suffix = ("AM" if value.hour < 12 else "PM") if language == "en" else (
-        "a. m." if value.hour < 12 else "p. m.")
-    return f"{hour}:{value.minute:02d} {suffix}"
-
-
-def format_datetime(value: object, language: str = "en") -> str:
-    if not isinstance(value, dt.datetime):
-        raise TemplateError(f"|datetime needs a date and time, not {_kind(value)} "
-                            f"{_short(value)!r}")
-    joiner = " at " if language == "en" else ", a las "
-    return format_date(value, "long", language) + joiner + format_time(value, language)
-
-
-def _decimal(value: object, what: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise TemplateError(f"{what} needs a number, not {_kind(value)} {_short(value)!r}")
-    try:
-        number = Decimal(str(value).replace(",", "").replace("$", "").strip())
-    except InvalidOperation:
-        raise TemplateError(f"{what} needs a number, not {_short(value)!r}") from None
-    if not number.is_finite() or abs(number) >= Decimal(10) ** 15:
-        raise TemplateError(f"{what} needs a reasonable number, not {_short(value)!r}")
-    return number
-
-
-def format_money(value: object, language: str = "en") -> str:
-    """US dollars, as US English and US Spanish both write them: '$1,234.50'."""
-    amount = _decimal(value, "|money").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
-
-
-def format_number(value: object, language: str = "en") -> str:
-    number = _decimal(value, "|number")
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{number:,}"
-
-
-def format_phone(value: object, region: str = "US") -> str:
-    """A phone number as people dial it here: '(800) 555-0199', foreign ones internationally."""
-    if not isinstance(value, str | int):
-        raise TemplateError(f"|phone needs a phone number, not {_kind(value)}")
-    try:
-        parsed = phonenumbers.parse(str(value), region)
-    except phonenumbers.NumberParseException:
-        raise TemplateError(f"|phone: {_short(value)!r} is not a phone number") from None
-    if not phonenumbers.is_possible_number(parsed):
-        raise TemplateError(f"|phone: {_short(value)!r} is not a phone number")
-    same_region = phonenumbers.region_code_for_number(parsed) == region or (
-        parsed.country_code == phonenumbers.country_code_for_region(region))
-    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL if same_region
-           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return str(phonenumbers.format_number(parsed, fmt))
-
-
 def join_and(items: object, language: str = "en") -> str:
     """'name, address, and date of birth' / 'nombre, dirección y fecha de nacimiento'."""
     if isinstance(items, str) or not isinstance(items, list | tuple):
-        raise TemplateError(f"|join_and needs a list, not {_kind(items)}")
+        raise TemplateError(f"|join_and needs a list, not {kind_of(items)}")
     words = [str(i) for i in items]
     _check_size(sum(len(w) + 2 for w in words))
     if len(words) <= 1:
@@ -313,7 +228,7 @@ def _safe_sum(iterable: Iterable[Any], attribute: Any = None, start: Any = 0) ->
 
 def _safe_string(value: Any) -> str:
     if not isinstance(value, _PRIMITIVES):
-        raise TemplateError(f"|string cannot turn {_kind(value)} into text")
+        raise TemplateError(f"|string cannot turn {kind_of(value)} into text")
     return str(value)
 
 
@@ -333,27 +248,6 @@ def _guarded_concat(eval_ctx: Any, parts: list[Any]) -> str:
     _check_size(sum(_size(p) for p in parts))
     joiner = markup_join if eval_ctx.autoescape else str_join
     return joiner(parts)
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes/no"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, int | float | Decimal):
-        return "a number"
-    if isinstance(value, dt.datetime):
-        return "a date and time"
-    if isinstance(value, dt.date):
-        return "a date"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
-def _short(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # --- the factory ---------------------------------------------------------------------------
@@ -567,69 +461,13 @@ def block_names(compiled: Any) -> list[str]:
 
 def variables_used(body: str, *, html: bool = False) -> set[str]:
     """Names a template reads from its data (not ones it sets itself)."""
-    from jinja2 import meta
-
     compile_template(body, html=html)
     env = make_environment(html=html)
     return set(meta.find_undeclared_variables(env.parse(body))) - set(env.globals)
 
 
-# --- HTML to text --------------------------------------------------------------------------
-
-_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
-               "table", "section", "header", "footer", "blockquote", "address", "dt", "dd",
-               "hr", "pre", "article"}
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self, keep_headings: bool) -> None:
-        super().__init__(convert_charrefs=True)
-        self.keep_headings = keep_headings
-        self.parts: list[str] = []
-        self.in_heading = 0
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self.skip += 1
-        if tag in _HEADINGS:
-            self.in_heading += 1
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-        if tag == "li":
-            self.parts.append("- ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self.skip = max(0, self.skip - 1)
-        if tag in _HEADINGS:
-            self.in_heading = max(0, self.in_heading - 1)
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.skip or (self.in_heading and not self.keep_headings):
-            return
-        self.parts.append(data)
-
-
-def html_to_text(html: str, *, keep_headings: bool = True) -> str:
-    """Readable plain text from rendered HTML: one line per block, blank lines collapsed."""
-    parser = _TextExtractor(keep_headings)
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
-
-
 __all__ = [
-    "DATE_STYLES", "MAX_OUTPUT_CHARS", "MAX_STEPS", "CrisisSandbox", "TemplateError",
-    "block_names", "compile_template", "format_date", "format_datetime", "format_money",
-    "format_number", "format_phone", "format_time", "html_to_text", "join_and",
-    "make_environment", "render", "render_block", "variables_used",
+    "MAX_OUTPUT_CHARS", "MAX_STEPS", "CrisisSandbox", "TemplateError", "block_names",
+    "compile_template", "join_and", "make_environment", "render", "render_block",
+    "variables_used",
 ]

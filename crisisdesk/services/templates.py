@@ -20,6 +20,8 @@ from typing import Any
 from crisisdesk.domain.compliance import CheckReport, Finding, check_template
 from crisisdesk.domain.errors import DeskDamaged, NotFound, UserError, ValidationError
 from crisisdesk.domain.operators import Role
+from crisisdesk.domain.plaintext import html_to_text
+from crisisdesk.domain.template_files import dump_file, parse_file
 from crisisdesk.domain.templates import (
     LIBRARY_APPROVER,
     Channel,
@@ -30,11 +32,9 @@ from crisisdesk.domain.templates import (
     coerce_values,
     content_sha256,
     diff_versions,
-    dump_file,
     next_status_allowed,
-    parse_file,
 )
-from crisisdesk.domain.templating import compile_template, html_to_text, render
+from crisisdesk.domain.templating import compile_template, render
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import library

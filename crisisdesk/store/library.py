@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib.resources
 
-from crisisdesk.domain.templates import FILE_SUFFIX, TemplateFile, parse_file
+from crisisdesk.domain.template_files import TemplateFile, parse_file
+from crisisdesk.domain.templates import FILE_SUFFIX
 
 
 def library_files() -> list[TemplateFile]:

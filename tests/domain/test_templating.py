@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crisisdesk.domain.plaintext import html_to_text
 from crisisdesk.domain.templating import (
     MAX_OUTPUT_CHARS,
     TemplateError,
     compile_template,
-    html_to_text,
     make_environment,
     render,
 )

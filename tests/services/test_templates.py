@@ -12,6 +12,7 @@ import pytest
 
 from crisisdesk.domain.errors import DeskDamaged, NotFound, PermissionDenied, ValidationError
 from crisisdesk.domain.operators import Role
+from crisisdesk.domain.template_files import parse_file
 from crisisdesk.domain.templates import (
     LIBRARY_APPROVER,
     Audience,
@@ -22,7 +23,6 @@ from crisisdesk.domain.templates import (
     Variable,
     VarType,
     content_sha256,
-    parse_file,
 )
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import desk as desk_service
