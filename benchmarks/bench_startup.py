@@ -68,12 +68,16 @@ while desk.main_window is None:
     time.sleep(0.0005)
 app.processEvents()
 t1 = time.perf_counter()
+while not desk.main_window.warmed_up:  # background imports, while the user looks around
+    app.processEvents()
+    time.sleep(0.0005)
+tw = time.perf_counter()
 page = desk.main_window.show_section("contacts")
 app.processEvents()
 t2 = time.perf_counter()
 rows = page.model.rowCount()
 desk.shutdown()
-print((t1 - t0) * 1000, (t2 - t1) * 1000, rows)
+print((t1 - t0) * 1000, (t2 - tw) * 1000, rows, (tw - t1) * 1000)
 """
 
 
@@ -136,17 +140,20 @@ def main() -> None:
         data_dir = Path(tmp) / "desk"
         secret, unlock_ms = make_desk(data_dir)
         env["BENCH_SECRET"] = secret
-        floor, app, contacts_page = [], [], []
+        floor, app, contacts_page, warm = [], [], [], []
         for _ in range(RUNS):  # interleaved, so both see the same machine load
             floor.append(child(FLOOR, env=env)[0])
-            opened, page_ms, rows = child(APP, str(data_dir), OPERATOR, env=env)
+            opened, page_ms, rows, warm_ms = child(APP, str(data_dir), OPERATOR, env=env)
             assert rows == 85, rows
             app.append(opened)
             contacts_page.append(page_ms)
+            warm.append(warm_ms)
     f, a = statistics.median(floor), statistics.median(app)
     print(f"floor_qapplication_empty_window: {f:.0f} ms")
     print(f"app_open_to_main_window: {a:.0f} ms (ratio {a / f:.2f} to floor)")
-    print(f"contacts_page_first_show_85: {statistics.median(contacts_page):.0f} ms")
+    print(f"background_warm_up_after_open: {statistics.median(warm):.0f} ms (worker thread)")
+    print(f"contacts_page_first_show_85: {statistics.median(contacts_page):.0f} ms "
+          "(GUI thread, after the warm-up)")
     print(f"unlock_argon2id: {unlock_ms:.0f} ms")
 
 

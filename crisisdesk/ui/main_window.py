@@ -8,9 +8,12 @@ and shows an unlock form that always asks for the passphrase again.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,7 +36,7 @@ from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section, default_sections
 from crisisdesk.ui.unlock_dialog import UnlockForm
 from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
-from crisisdesk.ui.workers import JobRunner
+from crisisdesk.ui.workers import Job, JobRunner
 
 DEFAULT_AUTOLOCK_MINUTES = 10
 
@@ -99,6 +102,7 @@ class MainWindow(QMainWindow):
         session = state.session
         self.data_dir = session.data_dir
         self._fixed_timeout = idle_timeout_ms
+        self._warm_done = threading.Event()
         self.setWindowTitle(f"{session.org} — CrisisDesk")
         self.resize(1100, 720)
         self.setMinimumSize(760, 480)
@@ -155,11 +159,9 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(lambda: self.lock(idle=True))
         self.poller = DataVersionPoller(state, poll_interval_ms or POLL_INTERVAL_MS, self)
         state.desk_changed.connect(self._apply_settings)
-        # Reading the desk's setting loads the settings schema (and phonenumbers, ~90 ms):
-        # done right after the window is on screen, not before.
-        QTimer.singleShot(0, self._apply_settings)
         self._update_status()
         self.sidebar.setCurrentRow(0)
+        self._warm_up()
 
     def _shortcuts(self) -> None:
         std = QKeySequence.StandardKey
@@ -182,6 +184,8 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> Page:
         """The section's page, built now if it never was."""
         if key not in self.pages:
+            if self.pages:  # not the first page: let the warm-up finish its imports first
+                self._warm_done.wait(30)
             row = self.section_keys.index(key)
             page = self.sections[row].build(self.ctx)
             self.pages[key] = page
@@ -245,9 +249,42 @@ class MainWindow(QMainWindow):
         self.current_page().reload()
         self.unlocked.emit()
 
+    def _warm_up(self) -> None:
+        """Import, in a worker, the service modules that pages and settings need (hundreds of
+        ms: phonenumbers, openpyxl...), then read the settings. Only this job imports them
+        while it runs, so two threads never initialise the same module at once."""
+        modules = ["crisisdesk.services.settings"]
+        modules += [m for section in self.sections for m in section.warm]
+
+        done = self._warm_done
+
+        def work(**_: object) -> None:
+            try:
+                for name in modules:
+                    with contextlib.suppress(ImportError):  # not in this build
+                        importlib.import_module(name)
+            finally:
+                done.set()
+
+        job = Job(work, name="warm up")
+        job.finished.connect(self._warmed)
+        job.failed.connect(self._warm_failed)
+        self.runner.start(job)
+
+    @property
+    def warmed_up(self) -> bool:
+        return self._warm_done.is_set()
+
+    def _warm_failed(self, err: BaseException) -> None:
+        self._warmed()
+        self.ctx.show_error(err)
+
+    def _warmed(self, _result: object = None) -> None:
+        self._apply_settings()
+
     def _apply_settings(self) -> None:
         session = self.state.current
-        if session is None:
+        if session is None or not self._warm_done.is_set():
             return
         timeout = self._fixed_timeout if self._fixed_timeout is not None else autolock_ms(session)
         if timeout != self.idle.timeout_ms:

@@ -20,6 +20,9 @@ class Section:
     key: str
     title: str
     build: Callable[[UiContext], Page]
+    # Service modules the page imports: loaded in a worker once the window is up, so the first
+    # click on the section does not freeze the window while Python imports them.
+    warm: tuple[str, ...] = ()
 
 
 def _placeholder(title: str, description: str) -> Callable[[UiContext], Page]:
@@ -71,7 +74,8 @@ def default_sections() -> list[Section]:
     sections = []
     for key in order:
         if key == "contacts":
-            sections.append(Section(key, "Contacts", _contacts))
+            sections.append(Section(key, "Contacts", _contacts,
+                                    warm=("crisisdesk.services.contacts",)))
         else:
             title, text = PLANNED[key]
             sections.append(Section(key, title, _placeholder(title, text)))

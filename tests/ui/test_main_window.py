@@ -212,3 +212,16 @@ def test_ctrl_q_closes_the_window(qtbot: QtBot, desk_app: CrisisDeskApp) -> None
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=2_000)
+
+
+def test_autolock_follows_the_desk_setting(qtbot: QtBot, session: Session,
+                                           desk_app: CrisisDeskApp) -> None:
+    from crisisdesk.services import settings
+
+    settings.set(session, "autolock_minutes", 3)
+    unlock_via_dialog(qtbot, desk_app)
+    window = desk_app.main_window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.idle.timeout_ms == 3 * 60_000, timeout=10_000)
+    settings.set(session, "autolock_minutes", 5)  # changed elsewhere while the app is open
+    qtbot.waitUntil(lambda: window.idle.timeout_ms == 5 * 60_000, timeout=10_000)
