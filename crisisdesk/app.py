@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -175,7 +176,9 @@ def run_gui(cli: CliContext) -> int:
         return code
     desk.finished.connect(app.exit)
     app.aboutToQuit.connect(desk.shutdown)
-    GuiThreadGc(desk)
+    GuiThreadGc(desk)  # its timer also lets Python see Ctrl+C / SIGTERM while Qt waits
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: app.quit())
     rc = app.exec()
     desk.shutdown()
     return desk.exit_code or rc

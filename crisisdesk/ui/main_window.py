@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -152,6 +153,13 @@ class MainWindow(QMainWindow):
         for label in (self.org_label, self.operator_label, self.lock_label):
             label.setContentsMargins(10, 0, 10, 0)
             self.statusBar().addPermanentWidget(label)
+        self.lock_button = QToolButton(self)
+        self.lock_button.setText("Lock now")
+        self.lock_button.setAutoRaise(True)
+        self.lock_button.setToolTip("Lock the desk now (Ctrl+L); unlocking needs the passphrase")
+        self.lock_button.setAccessibleName("Lock the desk now")
+        self.lock_button.clicked.connect(lambda: self.lock())
+        self.statusBar().addPermanentWidget(self.lock_button)
         self._shortcuts()
 
         self.idle = IdleWatcher(DEFAULT_AUTOLOCK_MINUTES * 60_000 if idle_timeout_ms is None
@@ -235,6 +243,7 @@ class MainWindow(QMainWindow):
                   "Type your passphrase to continue.")
         self.lock_screen.start(operator, reason)
         self._update_status()
+        self.lock_button.setEnabled(False)
         self.locked.emit()
 
     def _on_unlocked(self, session: Session) -> None:
@@ -247,6 +256,7 @@ class MainWindow(QMainWindow):
         self._apply_settings()
         self._update_status()
         self.current_page().reload()
+        self.lock_button.setEnabled(True)
         self.unlocked.emit()
 
     def _warm_up(self) -> None:

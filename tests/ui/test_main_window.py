@@ -225,3 +225,13 @@ def test_autolock_follows_the_desk_setting(qtbot: QtBot, session: Session,
     qtbot.waitUntil(lambda: window.idle.timeout_ms == 3 * 60_000, timeout=10_000)
     settings.set(session, "autolock_minutes", 5)  # changed elsewhere while the app is open
     qtbot.waitUntil(lambda: window.idle.timeout_ms == 5 * 60_000, timeout=10_000)
+
+
+def test_lock_now_button(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
+    unlock_via_dialog(qtbot, desk_app)
+    window = desk_app.main_window
+    assert window is not None
+    assert window.lock_button.accessibleName() == "Lock the desk now"
+    with qtbot.waitSignal(window.locked, timeout=2_000):
+        window.lock_button.click()
+    assert window.is_locked and not window.lock_button.isEnabled()
