@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import threading
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -31,11 +30,11 @@ from crisisdesk.domain.errors import UserError
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.lock_screen import LockScreen
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section, default_sections
-from crisisdesk.ui.unlock_dialog import UnlockForm
 from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
 from crisisdesk.ui.workers import Job, JobRunner
 
@@ -53,39 +52,6 @@ def autolock_ms(session: Session) -> int:
     except (UserError, KeyError, TypeError, ValueError):
         minutes = DEFAULT_AUTOLOCK_MINUTES
     return minutes * 60_000
-
-
-class LockScreen(QWidget):
-    """Shown instead of the pages while the desk is locked: nothing but who may unlock it."""
-
-    def __init__(self, data_dir: Path, keychain: Keychain, runner: JobRunner,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = QLabel("<b>The desk is locked.</b>", self)
-        self.hint = QLabel("Nobody used CrisisDesk for a while, so it locked itself to keep the "
-                           "desk's data private. Type your passphrase to continue.", self)
-        self.hint.setWordWrap(True)
-        self.form = UnlockForm(data_dir, keychain, runner, use_keychain=False, parent=self)
-        box = QFrame(self)
-        box.setFrameShape(QFrame.Shape.StyledPanel)
-        box.setMinimumWidth(420)
-        box.setMaximumWidth(520)
-        inner = QVBoxLayout(box)
-        inner.setContentsMargins(24, 20, 24, 20)
-        inner.addWidget(self.title)
-        inner.addWidget(self.hint)
-        inner.addWidget(self.form)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-
-    def start(self, operator: str, reason: str) -> None:
-        self.hint.setText(reason)
-        self.form.operator_edit.setText(operator)
-        self.form.passphrase_edit.clear()
-        self.form.error_label.hide()
-        self.form.start()
 
 
 class MainWindow(QMainWindow):
@@ -199,8 +165,9 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
             stub = self.pages_stack.widget(row)
             self.pages_stack.insertWidget(row, page)
-            self.pages_stack.removeWidget(stub)
-            stub.deleteLater()
+            if stub is not None:
+                self.pages_stack.removeWidget(stub)
+                stub.deleteLater()
         return self.pages[key]
 
     def _show_row(self, row: int) -> None:

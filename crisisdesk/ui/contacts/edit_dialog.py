@@ -104,7 +104,7 @@ class ContactDialog(QDialog):
             (phones_label, phones_box, "phones"), ("&Email:", self.email_edit, "email"),
             ("Ta&gs:", self.tags_edit, "tags"), ("N&otes:", self.notes_edit, "notes"),
         ):
-            form.addRow(text, widget)  # type: ignore[call-overload]
+            form.addRow(text, widget)
             form.addRow("", self.field_errors[key])
             form.setRowVisible(self.field_errors[key], False)
         self.form = form
