@@ -172,6 +172,45 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "The organisation's name as printed on letters and reports; empty uses the desk's name.",
         max_length=120,
     ),
+    # How the public reaches the organisation: filled into every notice (45 CFR 164.404(c)(1)(E)
+    # asks for a toll-free number plus an email address, website or postal address).
+    SettingSpec(
+        "public_phone", str, "", "Toll-free help line",
+        "The toll-free number printed on notices for questions (e.g. 1-833-555-0142).",
+        max_length=40,
+    ),
+    SettingSpec(
+        "public_hours", str, "", "Help line hours",
+        "When the help line answers, as printed (e.g. Monday to Friday, 8 a.m. to 8 p.m. CT).",
+        max_length=120,
+    ),
+    SettingSpec(
+        "public_email", str, "", "Public email address",
+        "The email address printed on notices for questions.", max_length=120,
+    ),
+    SettingSpec(
+        "public_website", str, "", "Public website",
+        "The web page with information about the incident (e.g. www.example.org/notice).",
+        max_length=200,
+    ),
+    SettingSpec(
+        "public_postal_address", str, "", "Postal address",
+        "The organisation's mailing address for questions, as printed on letters.",
+        max_length=300,
+    ),
+    SettingSpec(
+        "signer_name", str, "", "Letters signed by",
+        "The name that signs patient letters and notices.", max_length=120,
+    ),
+    SettingSpec(
+        "signer_title", str, "", "Signer's title",
+        "The job title printed under the signature (e.g. Chief Privacy Officer).",
+        max_length=120,
+    ),
+    SettingSpec(
+        "staff_hotline", str, "", "Staff hotline",
+        "The internal number staff call for instructions during the incident.", max_length=40,
+    ),
 )
 
 _BY_KEY = {spec.key: spec for spec in SETTINGS}

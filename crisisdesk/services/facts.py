@@ -1,0 +1,76 @@
+"""The facts a template is filled with: the incident record, the desk's public contact details
+and who holds the key roles, as template variable names.
+
+One place maps the desk's records to the variables the shipped templates use, so a calling-tree
+script, a letter and a press statement all say the same dates and the same help-line number.
+Values the desk does not know are left out (not blanked), so rendering an approved template
+names exactly which variable still needs a value instead of printing an empty gap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crisisdesk.domain.incidents import Incident
+from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import roles as role_service
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services.session import Session
+from crisisdesk.services.templates import desk_facts
+
+# template variable -> desk setting
+SETTING_FACTS = {
+    "call_center_phone": "public_phone",
+    "contact_phone": "public_phone",
+    "call_center_hours": "public_hours",
+    "contact_email": "public_email",
+    "website": "public_website",
+    "postal_address": "public_postal_address",
+    "org_address": "public_postal_address",
+    "signer_name": "signer_name",
+    "signer_title": "signer_title",
+    "staff_hotline": "staff_hotline",
+}
+
+
+def incident_record_facts(incident: Incident) -> dict[str, Any]:
+    """What the incident record itself says, under the templates' variable names."""
+    facts: dict[str, Any] = {
+        "incident_title": incident.title,
+        "breach_type": incident.kind.label,
+        "discovery_date": incident.discovered_on,
+        "affected_count": incident.total_affected,
+    }
+    if incident.summary:
+        facts["incident_summary"] = incident.summary
+    if incident.breach_started_on:
+        facts["breach_date"] = incident.breach_started_on
+    if incident.breach_ended_on:
+        facts["breach_end_date"] = incident.breach_ended_on
+    if incident.info_kinds:
+        facts["phi_types"] = [kind.label for kind in incident.info_kinds]
+    return facts
+
+
+def incident_facts(session: Session, incident_id: str | None = None) -> dict[str, Any]:
+    """All known facts for `incident_id` (default: the current incident, if any).
+
+    Raises NotFound only when an incident id is given and does not exist; with no current
+    incident the desk-level facts are still returned.
+    """
+    facts: dict[str, Any] = dict(desk_facts(session))
+    for variable, key in SETTING_FACTS.items():
+        value = str(settings_service.get(session, key) or "").strip()
+        if value:
+            facts[variable] = value
+    holder = role_service.spokesperson(session)
+    if holder is not None:
+        person = holder.slot.person
+        facts["spokesperson_name"] = facts["pio_name"] = person.name
+        if person.phone:
+            facts["spokesperson_phone"] = person.phone
+    incident = (incident_service.get_incident(session, incident_id) if incident_id
+                else incident_service.current_incident(session))
+    if incident is not None:
+        facts.update(incident_record_facts(incident))
+    return facts
