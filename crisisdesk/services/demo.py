@@ -64,9 +64,19 @@ def seed_operators(ctx: SeedContext) -> str:
 
 
 def seed_settings(ctx: SeedContext) -> str:
-    for key, value in (("timezone", "America/Chicago"), ("org_display_name", DEMO_ORG)):
+    public = (
+        ("timezone", "America/Chicago"), ("org_display_name", DEMO_ORG),
+        ("public_phone", "1-833-555-0142"),
+        ("public_hours", "Monday to Saturday, 8 a.m. to 8 p.m. Central Time"),
+        ("public_email", "privacy@riverbend-health.example"),
+        ("public_website", "www.riverbend-health.example/notice"),
+        ("public_postal_address", "Privacy Office, 400 River Road, Springfield, IL 62701"),
+        ("signer_name", "Margaret Whitfield"), ("signer_title", "Privacy Officer"),
+        ("staff_hotline", "(312) 555-0150"),
+    )
+    for key, value in public:
         settings_service.set(ctx.session, key, value)
-    return "settings: time zone America/Chicago"
+    return "settings: time zone America/Chicago, public help line and letter signer"
 
 
 def seed_staff(ctx: SeedContext) -> str:
