@@ -61,11 +61,13 @@ class Channel(StrEnum):
     FAQ = "faq"
     HANDOUT = "handout"  # a printed flyer or fact sheet
     WORKSHEET = "worksheet"  # a printed form to fill in (e.g. the HHS breach report)
+    QA = "qa"  # an approved answer for the spokesperson's Q&A bank (plain text to copy)
 
     @property
     def is_html(self) -> bool:
         """Printed and web output is HTML (autoescaped); texts, e-mails and scripts are plain."""
-        return self not in (Channel.PHONE_SCRIPT, Channel.VOICEMAIL, Channel.EMAIL, Channel.SMS)
+        return self not in (Channel.PHONE_SCRIPT, Channel.VOICEMAIL, Channel.EMAIL, Channel.SMS,
+                            Channel.QA)
 
     @property
     def spoken(self) -> bool:

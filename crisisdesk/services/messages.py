@@ -25,7 +25,7 @@ from crisisdesk.domain.sms import count_segments
 from crisisdesk.domain.templates import Channel
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
-from crisisdesk.services.session import Session
+from crisisdesk.services.session import Action, Session
 from crisisdesk.store import templates as store
 from crisisdesk.store.files import write_bytes_atomic
 
@@ -48,23 +48,34 @@ def issue_message(session: Session, ref: str, *, recipient_count: int,
     approved = template_service.require_approved(session, ref, version)
     rendered = template_service.render_approved(session, approved, values or {})
     meta = approved.meta
-    segments = (count_segments(rendered.plain.strip()).segments
-                if meta.channel is Channel.SMS else None)
     summary = (f"Issued {approved.key} version {approved.version} to {recipient_count} "
                f"{meta.audience.value.replace('_', ' ')} by {meta.channel.value.replace('_', ' ')}")
     with session.action("message.issue", "template", approved.template_id, summary) as act:
-        entry = LogEntry(
-            id=str(uuid.uuid4()), issued_at=act.at, operator=session.operator.name,
-            template_key=approved.key, template_name=meta.name, version=approved.version,
-            template_sha256=approved.sha256, audience=meta.audience.value,
-            channel=meta.channel.value, language=meta.language.value,
-            recipient_count=recipient_count, incident_id=incident_id.strip(),
-            note=" ".join(note.split()),
-            content_sha256=hashlib.sha256(rendered.text.encode("utf-8")).hexdigest(),
-            sms_segments=segments)
-        store.append_log(session.db, entry, template_id=approved.template_id,
-                         content=rendered.text)
+        entry = record_issue(session, act, rendered, recipient_count=recipient_count,
+                             incident_id=incident_id, note=note)
     return IssuedMessage(entry, rendered)
+
+
+def record_issue(session: Session, act: Action, rendered: template_service.Rendered, *,
+                 recipient_count: int, incident_id: str = "", note: str = "") -> LogEntry:
+    """Append a rendered approved message to the log inside the caller's open action, so a
+    feature that issues a message as part of its own action (a media answer, a statement)
+    writes one audit entry, not two."""
+    approved, meta = rendered.approved, rendered.approved.meta
+    segments = (count_segments(rendered.plain.strip()).segments
+                if meta.channel is Channel.SMS else None)
+    entry = LogEntry(
+        id=str(uuid.uuid4()), issued_at=act.at, operator=session.operator.name,
+        template_key=approved.key, template_name=meta.name, version=approved.version,
+        template_sha256=approved.sha256, audience=meta.audience.value,
+        channel=meta.channel.value, language=meta.language.value,
+        recipient_count=recipient_count, incident_id=incident_id.strip(),
+        note=" ".join(note.split()),
+        content_sha256=hashlib.sha256(rendered.text.encode("utf-8")).hexdigest(),
+        sms_segments=segments)
+    store.append_log(session.db, entry, template_id=approved.template_id,
+                     content=rendered.text)
+    return entry
 
 
 def communication_log(session: Session, *, incident_id: str | None = None,
