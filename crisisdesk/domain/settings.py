@@ -211,6 +211,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "staff_hotline", str, "", "Staff hotline",
         "The internal number staff call for instructions during the incident.", max_length=40,
     ),
+    SettingSpec(
+        "tree_fan_out_limit", int, 5, "Calling-tree fan-out limit",
+        "Warn when a caller in a calling tree has more than this many people to call.",
+        minimum=1, maximum=50,
+    ),
+    SettingSpec(
+        "stale_contact_days", int, 180, "Stale contact after (days)",
+        "List calling-tree members whose numbers no call has confirmed for this many days.",
+        minimum=7, maximum=3650,
+    ),
 )
 
 _BY_KEY = {spec.key: spec for spec in SETTINGS}
