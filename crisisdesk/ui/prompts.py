@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from crisisdesk.domain.operators import Role
 from crisisdesk.ui.crash import CrashDialog
 
 CSV_FILTER = "CSV files (*.csv)"
@@ -59,6 +60,23 @@ class Prompts:
             path = path.with_suffix("." + filters.split("(*.", 1)[1].split(")", 1)[0].split()[0])
         self.start_dir = path.parent
         return path
+
+    def new_operator(self, parent: QWidget | None) -> tuple[str, Role, str] | None:
+        """Name, role and passphrase (typed twice) for a new operator; None if cancelled."""
+        from crisisdesk.ui.settings.dialogs import ask_new_operator
+
+        return ask_new_operator(parent)
+
+    def new_passphrase(self, parent: QWidget | None, whose: str) -> str | None:
+        from crisisdesk.ui.settings.dialogs import ask_new_passphrase
+
+        return ask_new_passphrase(parent, whose)
+
+    def show_secret(self, parent: QWidget | None, title: str, text: str, secret: str) -> None:
+        """Show a secret once (a recovery key) in large type, selectable for copying."""
+        from crisisdesk.ui.settings.dialogs import show_code
+
+        show_code(parent, title, text, secret)
 
     def crash(self, parent: QWidget | None, report: str) -> None:
         CrashDialog(report, parent).exec()

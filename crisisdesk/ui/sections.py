@@ -68,6 +68,12 @@ def _contacts(ctx: UiContext) -> Page:
     return ContactsPage(ctx)
 
 
+def _settings(ctx: UiContext) -> Page:
+    from crisisdesk.ui.settings.page import SettingsPage
+
+    return SettingsPage(ctx)
+
+
 def default_sections() -> list[Section]:
     order = ["dashboard", "contacts", "calling_trees", "roles", "templates", "letters", "media",
              "timeline", "settings"]
@@ -76,6 +82,9 @@ def default_sections() -> list[Section]:
         if key == "contacts":
             sections.append(Section(key, "Contacts", _contacts,
                                     warm=("crisisdesk.services.contacts",)))
+        elif key == "settings":
+            sections.append(Section(key, "Settings", _settings,
+                                    warm=("crisisdesk.services.backup",)))
         else:
             title, text = PLANNED[key]
             sections.append(Section(key, title, _placeholder(title, text)))

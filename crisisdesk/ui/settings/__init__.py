@@ -1,0 +1,1 @@
+"""The Settings section: desk settings, operators, backups and the recovery key."""

@@ -1,0 +1,298 @@
+"""The Settings page: desk settings from the schema, operators, backups and the recovery key.
+
+Every change goes through a service (settings, operators, backup), which enforces the role
+again; the page only mirrors it by disabling what the operator may not do, with a sentence
+saying why. Secrets (new passphrases) are asked through `Prompts`, so tests answer them
+without a modal loop; the recovery key is shown once and never stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.domain.operators import Role
+from crisisdesk.domain.settings import SETTINGS
+from crisisdesk.services import backup as backup_service
+from crisisdesk.services import operators as operator_service
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services.session import Session
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.settings.fields import SettingField
+from crisisdesk.ui.workers import Job, in_thread_session
+
+BACKUP_FILTER = "CrisisDesk backups (*.crisisdesk-backup);;All files (*)"
+
+
+class SettingsPage(Page):
+    title = "Settings"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(24, 16, 24, 16)
+        heading = QLabel("Settings", body)
+        heading.setObjectName("pageTitle")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        layout.addWidget(self._build_settings(body))
+        layout.addWidget(self._build_operators(body))
+        layout.addWidget(self._build_backups(body))
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    # -- building --------------------------------------------------------------------------
+    def _build_settings(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox("Desk settings", parent)
+        form = QFormLayout(box)
+        self.admin_note = QLabel("Only an admin can change settings.", box)
+        self.admin_note.setEnabled(False)
+        form.addRow(self.admin_note)
+        self.fields: dict[str, SettingField] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.reset_buttons: dict[str, QToolButton] = {}
+        for spec in SETTINGS:
+            field = SettingField(spec, box)
+            reset = QToolButton(box)
+            reset.setText("Reset")
+            reset.setAccessibleName(f"Reset {spec.label} to its default")
+            reset.setToolTip(f"Back to the default ({spec.default!r})")
+            reset.clicked.connect(lambda _=False, k=spec.key: self._reset(k))
+            error = QLabel(box)
+            error.setObjectName("fieldError")
+            error.setStyleSheet("color: #b00020;")
+            error.hide()
+            row = QHBoxLayout()
+            row.addWidget(field.widget, 1)
+            row.addWidget(reset)
+            column = QVBoxLayout()
+            column.addLayout(row)
+            column.addWidget(error)
+            label = QLabel(spec.label + ":", box)
+            label.setBuddy(field.widget)
+            label.setToolTip(spec.help)
+            form.addRow(label, column)
+            self.fields[spec.key] = field
+            self.errors[spec.key] = error
+            self.reset_buttons[spec.key] = reset
+        self.save_button = QPushButton("&Save settings", box)
+        self.save_button.clicked.connect(self.save_settings)
+        form.addRow(self.save_button)
+        return box
+
+    def _build_operators(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox("Operators", parent)
+        layout = QVBoxLayout(box)
+        self.operator_list = QListWidget(box)
+        self.operator_list.setAccessibleName("Operators")
+        self.operator_list.setMaximumHeight(140)
+        layout.addWidget(self.operator_list)
+        row = QHBoxLayout()
+        self.add_operator_button = QPushButton("Add operator…", box)
+        self.remove_operator_button = QPushButton("Remove…", box)
+        self.passwd_button = QPushButton("Change my passphrase…", box)
+        for button in (self.add_operator_button, self.remove_operator_button,
+                       self.passwd_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.add_operator_button.clicked.connect(self.add_operator)
+        self.remove_operator_button.clicked.connect(self.remove_operator)
+        self.passwd_button.clicked.connect(self.change_passphrase)
+        return box
+
+    def _build_backups(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox("Backups and recovery", parent)
+        layout = QVBoxLayout(box)
+        text = QLabel("A backup is an encrypted copy of the whole desk and its key slots; it "
+                      "opens with the same passphrases and recovery key. Keep one on a USB "
+                      "stick in the crisis binder.", box)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        row = QHBoxLayout()
+        self.backup_button = QPushButton("Create backup…", box)
+        self.recovery_button = QPushButton("Replace recovery key…", box)
+        row.addWidget(self.backup_button)
+        row.addWidget(self.recovery_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.backup_button.clicked.connect(self.create_backup)
+        self.recovery_button.clicked.connect(self.replace_recovery_key)
+        return box
+
+    # -- Page protocol ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        session = self.ctx.session
+        is_admin = session.operator.role is Role.ADMIN
+        for state in settings_service.all_settings(session):
+            field = self.fields[state.spec.key]
+            field.set_value(state.value)
+            field.widget.setEnabled(is_admin)
+            self.reset_buttons[state.spec.key].setEnabled(is_admin and not state.is_default)
+            self.errors[state.spec.key].hide()
+        self.save_button.setEnabled(is_admin)
+        self.admin_note.setVisible(not is_admin)
+        self.operator_list.clear()
+        for op in operator_service.list_operators(session):
+            item = QListWidgetItem(f"{op.name} — {op.role.value}")
+            item.setData(Qt.ItemDataRole.UserRole, op.name)
+            self.operator_list.addItem(item)
+        for button in (self.add_operator_button, self.remove_operator_button,
+                       self.backup_button, self.recovery_button):
+            button.setEnabled(is_admin)
+
+    def clear(self) -> None:
+        self.operator_list.clear()
+        for field in self.fields.values():
+            field.set_value(field.spec.default)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _changed(self) -> None:
+        self.ctx.state.notify_changed()
+
+    def save_settings(self) -> None:
+        session = self.ctx.session
+        current = {s.spec.key: s.value for s in settings_service.all_settings(session)}
+        saved, failed = 0, 0
+        for key, field in self.fields.items():
+            self.errors[key].hide()
+            value = field.value()
+            if value == current[key]:
+                continue
+            try:
+                settings_service.set(session, key, value)
+                saved += 1
+            except ValidationError as err:
+                failed += 1
+                self.errors[key].setText(err.message)
+                self.errors[key].show()
+            except UserError as err:
+                self.ctx.messages.show_user_error(err)
+                return
+        if saved:
+            self._changed()
+        if failed:
+            self.ctx.messages.show_warning(
+                f"{failed} setting(s) were not saved; see the messages next to them.")
+        elif saved:
+            self.ctx.messages.show_info(f"Saved {saved} setting(s).")
+
+    def _reset(self, key: str) -> None:
+        try:
+            settings_service.reset(self.ctx.session, key)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self._changed()
+
+    def _selected_operator(self) -> str | None:
+        item = self.operator_list.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def add_operator(self) -> None:
+        answer = self.ctx.prompts.new_operator(self)
+        if answer is None:
+            return
+        name, role, passphrase = answer
+        try:
+            op = operator_service.add_operator(self.ctx.session, name, role, passphrase)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.ctx.messages.show_info(f"Added {op.name} as {op.role.value}.")
+        self._changed()
+
+    def remove_operator(self) -> None:
+        name = self._selected_operator()
+        if name is None:
+            self.ctx.messages.show_warning("Choose an operator in the list first.")
+            return
+        if not self.ctx.prompts.confirm(
+                self, "Remove operator",
+                f"Remove {name}? Their passphrase stops opening this desk at once.",
+                ok_label="Remove", destructive=True):
+            return
+        try:
+            operator_service.remove_operator(self.ctx.session, name)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.ctx.messages.show_info(f"Removed {name}.")
+        self._changed()
+
+    def change_passphrase(self) -> None:
+        session = self.ctx.session
+        passphrase = self.ctx.prompts.new_passphrase(self, session.operator.name)
+        if passphrase is None:
+            return
+        try:
+            operator_service.change_passphrase(session, session.operator.name, passphrase)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.ctx.messages.show_info("Your passphrase was changed.")
+        self._changed()
+
+    def create_backup(self) -> None:
+        session = self.ctx.session
+        path = self.ctx.prompts.save_file(self, "Save a backup of the desk",
+                                          backup_service.default_file_name(session),
+                                          BACKUP_FILTER)
+        if path is None:
+            return
+
+        def work(twin: Session, *, progress: object, is_cancelled: object) -> Path:
+            return backup_service.create_backup(twin, path, force=True).path
+
+        job = Job(in_thread_session(session, work), name="backup")
+        job.finished.connect(self._backup_done)
+        job.failed.connect(self.ctx.show_error)
+        self.backup_button.setEnabled(False)
+        job.finished.connect(lambda _r: self.backup_button.setEnabled(True))
+        job.failed.connect(lambda _e: self.backup_button.setEnabled(True))
+        self.ctx.runner.start(job)
+
+    def _backup_done(self, path: object) -> None:
+        self.ctx.messages.show_info(f"Backup written to {path}.")
+        self._changed()
+
+    def replace_recovery_key(self) -> None:
+        if not self.ctx.prompts.confirm(
+                self, "Replace recovery key",
+                "Make a new recovery key? The printed one stops working at once.",
+                ok_label="Replace", destructive=True):
+            return
+        try:
+            code = operator_service.replace_recovery_key(self.ctx.session)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.ctx.prompts.show_secret(
+            self, "New recovery key",
+            "Print this and keep it with the crisis plan; it is shown only now:", code)
+        self._changed()
