@@ -35,6 +35,7 @@ from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section, default_sections
+from crisisdesk.ui.spokesperson import SpokespersonLabel
 from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
 from crisisdesk.ui.workers import Job, JobRunner
 
@@ -113,6 +114,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.content, 1)
         self.setCentralWidget(central)
 
+        self.spokesperson_label = SpokespersonLabel(state, self)
+        self.statusBar().addPermanentWidget(self.spokesperson_label)
         self.org_label = QLabel(self)
         self.operator_label = QLabel(self)
         self.lock_label = QLabel(self)

@@ -1,0 +1,95 @@
+"""Showing a service's `ValidationError` next to the fields it names, in any form dialog.
+
+Services raise `ValidationError(message, fields={"discovered_on": "in the future", ...})`. A
+dialog registers one error label per field key under its input (`FieldErrors.add_row`); `show`
+puts each reason under its field, and the whole message at the top when a reason names a field
+the form does not have, so the user always sees what to fix and nothing typed is lost. The
+same helper serves the incident, assign, timeline-entry, mark-done and system dialogs, which is
+why it is not inside any one of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QWidget
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def error_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName("fieldError")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def sentence(reason: str) -> str:
+    return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
+
+
+class FieldErrors:
+    """Error labels of one QFormLayout, keyed by the service's field names."""
+
+    def __init__(self, form: QFormLayout, message: QLabel) -> None:
+        self.form = form
+        self.message = message
+        self.labels: dict[str, QLabel] = {}
+        self.aliases: dict[str, str] = {}
+
+    def add_row(self, text: str | QLabel, widget: QWidget | QLayout, *keys: str) -> None:
+        """A form row, and under it the error label for `keys` (the first is its own)."""
+        parent = self.form.parentWidget() or self.message.parentWidget()
+        self.form.addRow(text, widget)
+        if not keys:
+            return
+        label = error_label(parent)  # type: ignore[arg-type]
+        self.form.addRow("", label)
+        self.form.setRowVisible(label, False)
+        self.labels[keys[0]] = label
+        for key in keys[1:]:
+            self.aliases[key] = keys[0]
+
+    def show(self, message: str, fields: dict[str, str]) -> None:
+        placed: dict[str, list[str]] = {}
+        unplaced = []
+        for key, reason in fields.items():
+            own = self.aliases.get(key, key)
+            if own in self.labels:
+                placed.setdefault(own, []).append(reason)
+            else:
+                unplaced.append(reason)
+        for key, label in self.labels.items():
+            reasons = placed.get(key, [])
+            # The service's own sentence is clearer than the short reason when there is one.
+            label.setText(message if len(reasons) == 1 and len(fields) == 1
+                          else " ".join(sentence(r) for r in reasons))
+            self.form.setRowVisible(label, bool(reasons))
+        top = message if unplaced or not fields else "Please correct the fields marked below."
+        self.message.setText(top)
+        self.message.setVisible(bool(top))
+
+    def clear(self) -> None:
+        self.show("", {})
+
+    def text(self, key: str) -> str:
+        label = self.labels[key]
+        return label.text() if not label.isHidden() else ""
+
+
+def qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+def buddy_label(text: str, parent: QWidget, buddy: QWidget) -> QLabel:
+    """A label whose &mnemonic moves the focus to `buddy`."""
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    return label

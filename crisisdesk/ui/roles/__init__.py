@@ -1,0 +1,1 @@
+"""The Roles section: the HICS roster per operational period, assignment and handover."""

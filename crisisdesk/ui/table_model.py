@@ -1,0 +1,157 @@
+"""A table model over a list of frozen domain objects, updated in place rather than reset.
+
+The crisis screens (roster, timeline, obligations, systems board) each show a list of frozen
+dataclasses that a service returns whole on every refresh. Resetting the model on each refresh
+would drop the user's selection and scroll position every time the desk changes (which, with
+the data_version poll, can be every few seconds). `RowTableModel.set_rows` instead removes rows
+that went away, emits `dataChanged` for rows that changed and inserts new ones, all matched by a
+key. Subclasses say only what a cell shows: `HEADERS`, `key()`, `display()`, and optionally
+`sort_value()`, `foreground()`, `background()`, `tooltip()`.
+
+Roles: `OBJECT_ROLE` hands back the row object, `SORT_ROLE` a comparable value (so a proxy sorts
+dates as dates and names case-insensitively).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+OBJECT_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+T = TypeVar("T")
+
+
+def blocks(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """[2, 3, 4, 8] -> [(2, 4), (8, 8)]: contiguous runs for begin/endRemoveRows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+class RowTableModel(QAbstractTableModel, Generic[T]):
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[T] = []
+
+    # -- what subclasses define -------------------------------------------------------------
+    def key(self, row: T) -> Hashable:
+        raise NotImplementedError
+
+    def display(self, row: T, column: int) -> str:
+        raise NotImplementedError
+
+    def sort_value(self, row: T, column: int) -> Any:
+        return self.display(row, column).casefold()
+
+    def foreground(self, row: T, column: int) -> QColor | None:
+        return None
+
+    def background(self, row: T, column: int) -> QColor | None:
+        return None
+
+    def tooltip(self, row: T, column: int) -> str | None:
+        return None
+
+    def bold(self, row: T, column: int) -> bool:
+        return False
+
+    # -- Qt ---------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, column)
+        if role == OBJECT_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return self.sort_value(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = self.foreground(row, column)
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = self.background(row, column)
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, column)
+        if role == Qt.ItemDataRole.FontRole and self.bold(row, column):
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    # -- rows -------------------------------------------------------------------------------
+    def row_at(self, row: int) -> T:
+        return self._rows[row]
+
+    def rows(self) -> list[T]:
+        return list(self._rows)
+
+    def set_rows(self, rows: Iterable[T]) -> None:
+        """Make the model hold exactly `rows` (in this order for new ones), fine-grained."""
+        new: dict[Hashable, T] = {}
+        for row in rows:
+            new[self.key(row)] = row
+        gone = [i for i, r in enumerate(self._rows) if self.key(r) not in new]
+        for first, last in reversed(blocks(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first:last + 1]
+            self.endRemoveRows()
+        present: set[Hashable] = set()
+        last_col = max(len(self.HEADERS) - 1, 0)
+        for i, old in enumerate(self._rows):
+            key = self.key(old)
+            present.add(key)
+            fresh = new[key]
+            if fresh != old:
+                self._rows[i] = fresh
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last_col))
+        added = [r for k, r in new.items() if k not in present]
+        if added:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
+            self._rows.extend(added)
+            self.endInsertRows()
+
+
+def time_formatter(tz: dt.tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> Callable[[str], str]:
+    """Stored UTC ISO -> the desk's local time; the zone is read once per refresh, not per
+    painted cell (the setting lives in the desk)."""
+
+    def show(utc_iso: str) -> str:
+        if not utc_iso:
+            return ""
+        try:
+            moment = dt.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
+        except ValueError:
+            return utc_iso
+        return moment.astimezone(tz).strftime(fmt)
+
+    return show
