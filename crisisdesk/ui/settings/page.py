@@ -55,6 +55,7 @@ class SettingsPage(Page):
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
+        body.setMaximumWidth(860)  # long lines of fields are hard to scan on a wide screen
         layout.addWidget(self._build_settings(body))
         layout.addWidget(self._build_operators(body))
         layout.addWidget(self._build_backups(body))
