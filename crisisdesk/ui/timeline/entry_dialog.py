@@ -1,0 +1,127 @@
+"""Add a timeline entry, or correct one. The log is append-only, so a correction is a new entry.
+
+For a correction the original is shown read-only above the new text (which starts as a copy of
+the original to edit), and the dialog says plainly that the original stays in the log. The
+dialog only collects values; `services.timeline` validates them (no empty text, nothing in the
+future) and its `ValidationError` is shown under the field it names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.domain.timeline import Category, TimelineEntry
+from crisisdesk.ui.forms import FieldErrors, error_label
+
+
+class EntryValues:
+    """What the person typed, handed to the page's save function."""
+
+    def __init__(self, text: str, category: Category, at: dt.datetime, author: str,
+                 position: str) -> None:
+        self.text, self.category, self.at = text, category, at
+        self.author, self.position = author, position
+
+
+Save = Callable[[EntryValues], TimelineEntry]
+
+
+class EntryDialog(QDialog):
+    saved = Signal(object)  # the new TimelineEntry
+
+    def __init__(self, save: Save, *, author: str, now: dt.datetime,
+                 original: TimelineEntry | None = None, original_time: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.save_fn = save
+        self.original = original
+        self.setWindowTitle("Correct a timeline entry" if original else "Add a timeline entry")
+        self.setMinimumWidth(560)
+        self.category_combo = QComboBox(self)
+        for category in Category:
+            self.category_combo.addItem(category.value.capitalize(), category)
+        self.category_combo.setAccessibleName("Category")
+        self.at_edit = QDateTimeEdit(self)
+        self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at_edit.setCalendarPopup(True)
+        self.at_edit.setDateTime(QDateTime(now.year, now.month, now.day, now.hour,
+                                           now.minute, 0))
+        self.at_edit.setAccessibleName("When it happened")
+        self.author_edit = QLineEdit(author, self)
+        self.author_edit.setAccessibleName("Author")
+        self.position_edit = QLineEdit(self)
+        self.position_edit.setPlaceholderText("e.g. PIO, IC, Privacy (optional)")
+        self.position_edit.setAccessibleName("Position")
+        self.text_edit = QPlainTextEdit(self)
+        self.text_edit.setAccessibleName("Entry text")
+        self.text_edit.setMinimumHeight(120)
+        self.message = error_label(self)
+        form = QFormLayout()
+        self.errors = FieldErrors(form, self.message)
+        layout = QVBoxLayout(self)
+        if original is not None:
+            note = QLabel("The original entry stays in the log, marked as corrected; your "
+                          "correction is a new entry that points to it.", self)
+            note.setWordWrap(True)
+            layout.addWidget(note)
+            shown = QPlainTextEdit(original.text, self)
+            shown.setReadOnly(True)
+            shown.setMaximumHeight(90)
+            shown.setAccessibleName("Original entry")
+            form.addRow(f"Original ({original_time}, {original.author}):", shown)
+            self.category_combo.setCurrentIndex(self.category_combo.findData(original.category))
+            self.text_edit.setPlainText(original.text)
+            self.errors.add_row("&Category:", self.category_combo, "category")
+            self.errors.add_row("&Corrected text:", self.text_edit, "text")
+        else:
+            self.category_combo.setCurrentIndex(self.category_combo.findData(Category.NOTE))
+            self.errors.add_row("&Category:", self.category_combo, "category")
+            self.errors.add_row("&When:", self.at_edit, "at")
+            self.errors.add_row("A&uthor:", self.author_edit, "author")
+            self.errors.add_row("&Position:", self.position_edit, "position")
+            self.errors.add_row("&Entry:", self.text_edit, "text")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save &correction" if original else "&Add to log")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(self.message)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.text_edit.setFocus()
+
+    def values(self) -> EntryValues:
+        moment = self.at_edit.dateTime().toPython()
+        assert isinstance(moment, dt.datetime)
+        category = Category(self.category_combo.currentData())
+        return EntryValues(self.text_edit.toPlainText(), category, moment,
+                           self.author_edit.text(), self.position_edit.text())
+
+    def submit(self) -> None:
+        try:
+            entry = self.save_fn(self.values())
+        except ValidationError as err:
+            self.errors.show(str(err), err.fields)
+            return
+        except UserError as err:
+            self.errors.show(str(err), {})
+            return
+        self.saved.emit(entry)
+        self.accept()

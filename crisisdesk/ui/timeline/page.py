@@ -1,0 +1,363 @@
+"""The Timeline page: the current incident's activity log, filtered, added to, corrected, printed.
+
+The whole log of the incident is loaded (a crisis log holds hundreds of entries, not millions)
+and filtered in the proxy as the user types: category, text, author and a date range. Adding
+and correcting open `EntryDialog`; nothing is ever edited in place or deleted (the store refuses
+both). Selecting an entry shows it in full below the table, with the entry it corrects or the
+correction that replaced it, and a button to jump between the two. Print makes a dated log
+(HICS 214 style) of what the filter shows, rendered in a worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.timeline import Category, LogLine, TimelineEntry
+from crisisdesk.printing import crisis_reports
+from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.localtime import parse_time, zone
+from crisisdesk.services.session import Session
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.forms import pydate, qdate
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.printouts import print_preview, save_pdf
+from crisisdesk.ui.table_model import OBJECT_ROLE, time_formatter
+from crisisdesk.ui.timeline.entry_dialog import EntryDialog, EntryValues
+from crisisdesk.ui.timeline.model import TEXT, TIME, TimelineModel, TimelineProxy
+from crisisdesk.ui.workers import Job
+
+FILTER_DEBOUNCE_MS = 150
+
+
+class TimelinePage(Page):
+    title = "Timeline"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.incident_id = ""
+        self.dialog: EntryDialog | None = None
+        self.last_job: Job | None = None
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(FILTER_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.incident_label = QLabel(self)
+        self.incident_label.setObjectName("pageTitle")
+        self.category_combo = QComboBox(self)
+        self.category_combo.setAccessibleName("Category filter")
+        self.category_combo.addItem("All categories", None)
+        for category in Category:
+            self.category_combo.addItem(category.value.capitalize(), category)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Search the log (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search the log")
+        self.author_edit = QLineEdit(self)
+        self.author_edit.setPlaceholderText("Author")
+        self.author_edit.setClearButtonEnabled(True)
+        self.author_edit.setAccessibleName("Author filter")
+        self.author_edit.setMaximumWidth(150)
+        self.range_check = QCheckBox("&Dates", self)
+        self.range_check.setToolTip("Show only entries between these dates (inclusive)")
+        self.from_edit = QDateEdit(self)
+        self.until_edit = QDateEdit(self)
+        for edit, name in ((self.from_edit, "From date"), (self.until_edit, "Until date")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
+            edit.setEnabled(False)
+            edit.dateChanged.connect(lambda _d: self._debounce.start())
+        self.range_check.toggled.connect(self._range_toggled)
+        self.search_edit.textChanged.connect(lambda _t: self._debounce.start())
+        self.author_edit.textChanged.connect(lambda _t: self._debounce.start())
+        self.category_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+
+        self.model = TimelineModel(self)
+        self.proxy = TimelineProxy(self.model, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Timeline entries")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(TIME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        for column, width in enumerate((125, 100, 130, 520)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
+        self.count_label = QLabel(self)
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAccessibleName("Selected entry")
+        self.detail.setMinimumHeight(48)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        self.add_button = QPushButton("&Add entry…", self)
+        self.add_button.setToolTip("Add an entry to the log (Ctrl+N)")
+        self.add_button.clicked.connect(self.add_entry)
+        self.correct_button = QPushButton("&Correct…", self)
+        self.correct_button.setToolTip("Add a correction; the original stays in the log")
+        self.correct_button.clicked.connect(self.correct_selected)
+        self.jump_button = QPushButton("&Go to linked entry", self)
+        self.jump_button.clicked.connect(self.jump_to_linked)
+        self.pdf_button = QPushButton("Log &PDF…", self)
+        self.pdf_button.setToolTip("Save the log as shown (with its filters) as a dated PDF")
+        self.pdf_button.clicked.connect(self.print_pdf)
+        self.print_button = QPushButton("Pr&int…", self)
+        self.print_button.clicked.connect(self.print_log)
+        for keys, slot in (("Ctrl+N", self.add_entry), (QKeySequence.StandardKey.Print,
+                                                        self.print_log)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.category_combo)
+        filters.addWidget(self.search_edit, 1)
+        filters.addWidget(self.author_edit)
+        filters.addWidget(self.range_check)
+        filters.addWidget(self.from_edit)
+        filters.addWidget(QLabel("–", self))
+        filters.addWidget(self.until_edit)
+        top = QHBoxLayout()
+        top.addWidget(self.incident_label, 1)
+        for button in (self.add_button, self.correct_button):
+            top.addWidget(button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        for button in (self.jump_button, self.pdf_button, self.print_button):
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        layout.addLayout(bottom)
+        self._update_buttons()
+
+    # -- Page -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        session = self.ctx.session
+        incident = incident_service.current_incident(session)
+        self.model.show = time_formatter(zone(session))
+        if incident is None:
+            self.incident_id = ""
+            self.incident_label.setText("No current incident: open one from the Dashboard "
+                                        "(Incident…) to start the log.")
+            self.model.set_rows([])
+        else:
+            self.incident_id = incident.id
+            self.incident_label.setText(f"Activity log: {incident.title}")
+            self.model.set_rows(timeline_service.list_entries(session, incident.id))
+            if not self.range_check.isChecked():
+                today = session.now().astimezone(zone(session)).date()
+                self.from_edit.setDate(qdate(incident.discovered_on))
+                self.until_edit.setDate(qdate(today))
+        self.apply_filter()
+
+    def clear(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+        self._debounce.stop()
+        self.model.set_rows([])
+        for edit in (self.search_edit, self.author_edit):
+            edit.blockSignals(True)
+            edit.clear()
+            edit.blockSignals(False)
+        self.detail.clear()
+        self.count_label.clear()
+        self.incident_label.clear()
+        self._stale = True
+
+    def focus_search(self) -> bool:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+        return True
+
+    # -- filter -----------------------------------------------------------------------------
+    def _range_toggled(self, on: bool) -> None:
+        self.from_edit.setEnabled(on)
+        self.until_edit.setEnabled(on)
+        self.apply_filter()
+
+    def _day_bound(self, day: QDate, end: bool) -> str:
+        moment = dt.datetime.combine(pydate(day), dt.time(23, 59, 59) if end else dt.time())
+        return parse_time(self.ctx.session, moment, "until" if end else "since")
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        if not self.ctx.state.unlocked:
+            return
+        category = self.category_combo.currentData()
+        since = until = ""
+        if self.range_check.isChecked():
+            since = self._day_bound(self.from_edit.date(), False)
+            until = self._day_bound(self.until_edit.date(), True)
+        self.proxy.set_filter(categories=(Category(category),) if category else (),
+                              text=self.search_edit.text(), author=self.author_edit.text(),
+                              since=since, until=until)
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{total} entries" if shown == total
+                                 else f"{shown} of {total} entries match the filter")
+        self._update_buttons()
+
+    def filters_text(self) -> str:
+        parts = []
+        if self.category_combo.currentData():
+            parts.append(f"category {self.category_combo.currentText().lower()}")
+        if self.search_edit.text().strip():
+            parts.append(f"text “{self.search_edit.text().strip()}”")
+        if self.author_edit.text().strip():
+            parts.append(f"author “{self.author_edit.text().strip()}”")
+        if self.range_check.isChecked():
+            parts.append(f"{self.from_edit.date().toString('yyyy-MM-dd')} to "
+                         f"{self.until_edit.date().toString('yyyy-MM-dd')}")
+        return "; ".join(parts)
+
+    # -- selection --------------------------------------------------------------------------
+    def selected_line(self) -> LogLine | None:
+        rows = self.table.selectionModel().selectedRows()
+        line = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
+        return line if isinstance(line, LogLine) else None
+
+    def visible_texts(self) -> list[str]:
+        return [self.proxy.index(r, TEXT).data() for r in range(self.proxy.rowCount())]
+
+    def select_entry(self, entry_id: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            line = index.data(OBJECT_ROLE)
+            if isinstance(line, LogLine) and line.entry.id == entry_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    def _linked_id(self, line: LogLine | None) -> str:
+        if line is None:
+            return ""
+        if line.corrected_by is not None:
+            return line.corrected_by.id
+        return line.entry.corrects
+
+    def _show_detail(self) -> None:
+        line = self.selected_line()
+        if line is None:
+            self.detail.clear()
+        else:
+            show, entry = self.model.show, line.entry
+            text = (f"{show(entry.at)} · {entry.category.value} · {entry.author} "
+                    f"(written {show(entry.recorded_at)})\n{entry.text}")
+            if line.corrected_by is not None:
+                text += f"\n\nCORRECTED by {line.corrected_by.author} at " \
+                        f"{show(line.corrected_by.recorded_at)}:\n{line.corrected_by.text}"
+            elif entry.corrects:
+                original = self.model.line(entry.corrects)
+                if original is not None:
+                    text += f"\n\nThis corrects the entry written " \
+                            f"{show(original.entry.recorded_at)}:\n{original.entry.text}"
+            self.detail.setText(text)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        line = self.selected_line()
+        has_incident = bool(self.incident_id) and self.ctx.state.unlocked
+        self.add_button.setEnabled(has_incident)
+        self.correct_button.setEnabled(has_incident and line is not None)
+        self.jump_button.setEnabled(bool(self._linked_id(line)))
+        self.pdf_button.setEnabled(has_incident)
+        self.print_button.setEnabled(has_incident)
+
+    def jump_to_linked(self) -> None:
+        target = self._linked_id(self.selected_line())
+        if target and not self.select_entry(target):
+            self.ctx.messages.show_info("The linked entry is hidden by the filter.")
+
+    # -- actions ----------------------------------------------------------------------------
+    def _open(self, original: TimelineEntry | None) -> None:
+        session = self.ctx.session
+        incident_id = self.incident_id
+
+        def save(values: EntryValues) -> TimelineEntry:
+            if original is not None:
+                return timeline_service.correct_entry(self.ctx.session, original.id,
+                                                      values.text, category=values.category)
+            return timeline_service.add_entry(
+                self.ctx.session, values.text, category=values.category,
+                incident_id=incident_id, at=values.at, author=values.author,
+                position=values.position)
+
+        now = session.now().astimezone(zone(session)).replace(tzinfo=None)
+        dialog = EntryDialog(save, author=session.operator.name, now=now, original=original,
+                             original_time=self.model.show(original.at) if original else "",
+                             parent=self)
+        dialog.saved.connect(lambda e: self._saved(e, corrected=original is not None))
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+
+    def add_entry(self) -> None:
+        if self.incident_id:
+            self._open(None)
+
+    def correct_selected(self) -> None:
+        line = self.selected_line()
+        if line is not None:
+            self._open(line.corrected_by or line.entry)
+
+    def _saved(self, entry: TimelineEntry, *, corrected: bool) -> None:
+        self.ctx.messages.show_info("Correction added; the original stays in the log."
+                                    if corrected else "Added to the log.")
+        self.ctx.state.notify_changed()
+        if not self.select_entry(entry.id):
+            self.ctx.messages.show_info("Saved; the current filter hides the new entry.")
+
+    def _log_html(self) -> Callable[[Session], str]:
+        """The printout builder, with the filter read now (on the GUI thread): the builder
+        itself may run in a worker, which must not touch widgets."""
+        incident_id, described, filters = self.incident_id, self.filters_text(), \
+            self.proxy.filters()
+
+        def build(session: Session) -> str:
+            return crisis_reports.activity_log(session, incident_id, filters_text=described,
+                                               **filters)
+
+        return build
+
+    def print_pdf(self) -> None:
+        day = dt.date.today().isoformat()
+        self.last_job = save_pdf(self.ctx, self, self._log_html(), title="Activity log",
+                                 suggested=f"activity-log-{day}.pdf", button=self.pdf_button)
+
+    def print_log(self) -> None:
+        if self.incident_id:
+            print_preview(self.ctx, self, self._log_html(), title="Activity log")
+
+
+__all__ = ["TimelinePage"]
