@@ -1,0 +1,32 @@
+"""Helpers for the media-desk tests: an approved Q&A answer and a frozen clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crisisdesk.domain.templates import Audience, Channel, Language, TemplateMeta
+from crisisdesk.services import templates as template_service
+from crisisdesk.services.session import Session
+
+NOW = dt.datetime(2026, 3, 20, 15, 0, tzinfo=dt.UTC)
+
+
+def freeze(session: Session, now: dt.datetime = NOW) -> None:
+    session.clock = lambda: now
+
+
+def approved_answer(session: Session, key: str, question: str, answer: str) -> str:
+    """Create, submit and approve a Q&A template through the real workflow."""
+    meta = TemplateMeta(key=key, name=question, audience=Audience.MEDIA, channel=Channel.QA,
+                        language=Language.EN, description="test answer")
+    template_service.create_template(session, meta, answer)
+    template_service.submit(session, key)
+    template_service.approve(session, key, acknowledge_warnings=True)
+    return key
+
+
+def draft_answer(session: Session, key: str, question: str, answer: str) -> str:
+    meta = TemplateMeta(key=key, name=question, audience=Audience.MEDIA, channel=Channel.QA,
+                        language=Language.EN, description="test answer")
+    template_service.create_template(session, meta, answer)
+    return key
