@@ -74,6 +74,12 @@ def _settings(ctx: UiContext) -> Page:
     return SettingsPage(ctx)
 
 
+def _templates(ctx: UiContext) -> Page:
+    from crisisdesk.ui.templates.page import TemplatesPage
+
+    return TemplatesPage(ctx)
+
+
 def default_sections() -> list[Section]:
     order = ["dashboard", "contacts", "calling_trees", "roles", "templates", "letters", "media",
              "timeline", "settings"]
@@ -82,6 +88,11 @@ def default_sections() -> list[Section]:
         if key == "contacts":
             sections.append(Section(key, "Contacts", _contacts,
                                     warm=("crisisdesk.services.contacts",)))
+        elif key == "templates":
+            sections.append(Section(key, "Templates", _templates,
+                                    warm=("crisisdesk.services.templates",
+                                          "crisisdesk.services.messages",
+                                          "crisisdesk.store.syllables")))
         elif key == "settings":
             sections.append(Section(key, "Settings", _settings,
                                     warm=("crisisdesk.services.backup",)))

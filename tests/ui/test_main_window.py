@@ -17,7 +17,7 @@ from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.lock import DeskLock
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.message_bar import MessageBar
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import Page, PlaceholderPage
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section, default_sections
 from crisisdesk.ui.workers import JobRunner
@@ -77,7 +77,9 @@ def test_placeholder_pages_say_what_will_be_there(qtbot: QtBot, session: Session
             continue
         page = section.build(ctx)
         qtbot.addWidget(page)
-        assert len(page.description.text()) > 40  # type: ignore[attr-defined]
+        if not isinstance(page, PlaceholderPage):
+            continue  # a built section
+        assert len(page.description.text()) > 40
 
 
 def test_idle_autolock_hides_data_and_needs_passphrase(

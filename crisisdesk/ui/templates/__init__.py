@@ -1,0 +1,1 @@
+"""The Templates section: library, editor with live checks, history, issuing, the log."""

@@ -1,0 +1,161 @@
+"""The template library: every template with filters by audience, channel, language, status.
+
+In a crisis someone needs "the Spanish patient letter that is approved" in two clicks: the
+four filters and the search narrow the table in a proxy (no query per keystroke), and the
+"In use" column says which version would be issued and whether it is still the shipped
+library text that needs the organisation's own legal review.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.templates import Audience, Channel, Language, Status
+from crisisdesk.services.templates import TemplateSummary
+from crisisdesk.ui.templates.model import (
+    NAME,
+    OBJECT_ROLE,
+    TemplatesModel,
+    TemplatesProxy,
+    words,
+)
+
+FILTERS = (("audience", "All audiences", [a.value for a in Audience]),
+           ("channel", "All channels", [c.value for c in Channel]),
+           ("language", "All languages", [lang.value for lang in Language]),
+           ("status", "Any status", [s.value for s in Status]))
+
+
+class LibraryView(QWidget):
+    open_requested = Signal(str)
+    issue_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("Search templates by name, key, audience or "
+                                            "channel (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search templates")
+        self.model = TemplatesModel(self)
+        self.proxy = TemplatesProxy(self.model, self)
+        self.search_edit.textChanged.connect(self._filtered_search)
+        self.filters: dict[str, QComboBox] = {}
+        filters_row = QHBoxLayout()
+        filters_row.addWidget(self.search_edit, 2)
+        for name, everything, values in FILTERS:
+            combo = QComboBox(self)
+            combo.setAccessibleName(f"Filter by {name}")
+            combo.addItem(everything, "")
+            for value in values:
+                combo.addItem(words(value), value)
+            combo.currentIndexChanged.connect(
+                lambda _i, n=name, c=combo: self._filtered(n, c.currentData()))
+            self.filters[name] = combo
+            filters_row.addWidget(combo, 1)
+
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Templates")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((250, 210, 130, 120, 70, 120)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Templates shown")
+        self.open_button = QPushButton("&Open in editor", self)
+        self.open_button.clicked.connect(self.open_selected)
+        self.issue_button = QPushButton("&Issue message…", self)
+        self.issue_button.clicked.connect(self.issue_selected)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.open_button)
+        bottom.addWidget(self.issue_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(filters_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.update_buttons()
+
+    def set_templates(self, templates: list[TemplateSummary]) -> None:
+        self.model.set_rows(templates)
+        self._count()
+        self.update_buttons()
+
+    def _filtered(self, name: str, value: str) -> None:
+        self.proxy.set_choice(name, value or "")
+        self._count()
+
+    def _filtered_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._count()
+
+    def _count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        library = sum(1 for t in self.model.rows() if t.needs_legal_review)
+        text = f"{shown} of {total} templates" if shown != total else f"{total} templates"
+        if library:
+            text += (f" · {library} still use the shipped library text: have your own counsel "
+                     "review them")
+        self.count_label.setText(text)
+
+    def selected(self) -> TemplateSummary | None:
+        rows = self.table.selectionModel().selectedRows()
+        found = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
+        return found if isinstance(found, TemplateSummary) else None
+
+    def update_buttons(self) -> None:
+        chosen = self.selected()
+        self.open_button.setEnabled(chosen is not None)
+        self.issue_button.setEnabled(chosen is not None and chosen.approved_version is not None)
+
+    def open_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            self.open_requested.emit(chosen.key)
+
+    def issue_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is not None and chosen.approved_version is not None:
+            self.issue_requested.emit(chosen.key)
+
+    def select_key(self, key: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            found = self.proxy.data(index, OBJECT_ROLE)
+            if found is not None and found.key == key:
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                return
+
+    def clear(self) -> None:
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.proxy.set_search("")
+        self.model.set_rows([])
+        self.count_label.clear()

@@ -1,0 +1,153 @@
+"""The Templates page: the library, the editor, a template's history, the communication log.
+
+Four tabs rather than one crowded screen: the editor needs the width for text, preview and
+checks side by side, and the diff needs it to stay readable. Opening a template (double-click
+in the library) loads its latest version into the editor and its versions into History.
+Every write goes through a service (in `actions.py`, the Issue dialog or the log's exports),
+then `notify_changed()` so other pages and other windows refresh.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.templates import Status
+from crisisdesk.services import localtime
+from crisisdesk.services import messages as message_service
+from crisisdesk.services import templates as template_service
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.templates.actions import TemplateActions
+from crisisdesk.ui.templates.editor import TemplateEditor
+from crisisdesk.ui.templates.facts import facts_for, incidents
+from crisisdesk.ui.templates.history import HistoryView
+from crisisdesk.ui.templates.issue_dialog import IssueDialog
+from crisisdesk.ui.templates.library import LibraryView
+from crisisdesk.ui.templates.log_view import LogView
+
+LIBRARY, EDITOR, HISTORY, LOG = range(4)
+
+
+class TemplatesPage(Page):
+    title = "Templates"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.key: str | None = None
+        self.issue_dialog: IssueDialog | None = None
+        self.library = LibraryView(self)
+        self.library.open_requested.connect(self.open_template)
+        self.library.issue_requested.connect(self.open_issue)
+        editor_tab = QWidget(self)
+        self.editor = TemplateEditor(ctx.runner, editor_tab)
+        self.editor.checker.failed.connect(ctx.show_error)
+        self.lifecycle = TemplateActions(ctx, self.editor, editor_tab)
+        self.lifecycle.done.connect(lambda key: self.open_template(key, switch=False))
+        self.lifecycle.issue_requested.connect(self.open_issue)
+        editor_layout = QVBoxLayout(editor_tab)
+        editor_layout.setContentsMargins(6, 6, 6, 6)
+        editor_layout.addWidget(self.editor, 1)
+        editor_layout.addWidget(self.lifecycle)
+        self.history = HistoryView(self)
+        self.history.diff_fn = self._diff
+        self.log = LogView(ctx, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Templates")
+        self.tabs.addTab(self.library, "&Library")
+        self.tabs.addTab(editor_tab, "&Editor")
+        self.tabs.addTab(self.history, "&History and changes")
+        self.tabs.addTab(self.log, "Communication l&og")
+        self._enable_template_tabs(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+    def _enable_template_tabs(self, enabled: bool) -> None:
+        for index in (EDITOR, HISTORY):
+            self.tabs.setTabEnabled(index, enabled)
+            self.tabs.setTabToolTip(index, "" if enabled else
+                                    "Open a template from the library first")
+
+    # -- Page -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        session = self.ctx.session
+        self.library.set_templates(template_service.list_templates(session))
+        if self.key is not None and not self.editor.dirty:
+            self.open_template(self.key, switch=False)
+        self.log.refresh()
+
+    def clear(self) -> None:
+        if self.issue_dialog is not None:
+            self.issue_dialog.reject()
+        self.key = None
+        self.library.clear()
+        self.editor.clear()
+        self.lifecycle.approved_version = None
+        self.lifecycle.update_buttons()
+        self.history.clear()
+        self.log.clear()
+        self._enable_template_tabs(False)
+        self.tabs.setCurrentIndex(LIBRARY)
+        self._stale = True
+
+    def focus_search(self) -> bool:
+        self.tabs.setCurrentIndex(LIBRARY)
+        self.library.search_edit.setFocus()
+        self.library.search_edit.selectAll()
+        return True
+
+    # -- opening ----------------------------------------------------------------------------
+    def open_template(self, key: str, *, switch: bool = True) -> None:
+        session = self.ctx.session
+        try:
+            version = template_service.get_version(session, key)
+            versions = template_service.history(session, key)
+            settings = template_service.check_settings(session)
+        except UserError as err:
+            self.ctx.show_error(err)
+            return
+        _all, current = incidents(session)
+        self.key = key
+        approved = [v.version for v in versions if v.status is Status.APPROVED]
+        self.lifecycle.approved_version = approved[-1] if approved else None
+        self.editor.load(version, settings=settings, facts=facts_for(session),
+                         incident_title=current.title if current else None)
+        self.history.model.show_time = lambda iso: localtime.show(session, iso)
+        self.history.set_versions(versions)
+        self._enable_template_tabs(True)
+        self.lifecycle.update_buttons()
+        if switch:
+            self.tabs.setCurrentIndex(EDITOR)
+            self.editor.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _diff(self, old: int, new: int) -> str:
+        if self.key is None or not self.ctx.state.unlocked:
+            return ""
+        try:
+            return template_service.diff(self.ctx.session, self.key, old, new)
+        except UserError as err:
+            self.ctx.show_error(err)
+            return ""
+
+    # -- issuing ----------------------------------------------------------------------------
+    def open_issue(self, key: str) -> None:
+        try:
+            self.issue_dialog = IssueDialog(self.ctx, key, self)
+        except UserError as err:
+            self.ctx.show_error(err)
+            return
+        self.issue_dialog.issued.connect(self._issued)
+        self.issue_dialog.finished.connect(lambda _r: setattr(self, "issue_dialog", None))
+        self.issue_dialog.open()
+
+    def _issued(self, issued: message_service.IssuedMessage) -> None:
+        e = issued.entry
+        self.ctx.messages.show_info(
+            f"Issued {e.template_key} version {e.version} to {e.recipient_count:,} "
+            f"{e.audience.replace('_', ' ')}; it is in the communication log.")
+        self.ctx.state.notify_changed()
+
+
+__all__ = ["TemplatesPage"]

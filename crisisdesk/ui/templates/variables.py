@@ -1,0 +1,227 @@
+"""The variables palette beside the editor, and the dialog that defines one variable.
+
+A template's variables are part of what an approver signs off (their types and descriptions
+are hashed with the body), so they are edited here next to the text, not in a separate
+screen. Double-clicking a variable inserts `{{ name }}` at the cursor, which keeps spelling
+mistakes (and the "undeclared variable" error they cause) out of letters. Whether a definition
+is valid is the domain's call (`check_meta`), passed in as `validate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.templates import Variable, VarType
+from crisisdesk.ui.templates.model import OBJECT_ROLE, RowModel
+
+VAR_NAME, VAR_TYPE, VAR_DESCRIPTION = range(3)
+
+
+def sample_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+class VariablesModel(RowModel[Variable]):
+    headers = ("Variable", "Type", "Description")
+
+    def row_id(self, row: Variable) -> str:
+        return row.name
+
+    def display(self, row: Variable, column: int) -> Any:
+        if column == VAR_NAME:
+            return row.name
+        if column == VAR_TYPE:
+            return row.type.value + ("" if row.required else " (optional)")
+        if column == VAR_DESCRIPTION:
+            return row.description
+        return ""
+
+    def extra(self, row: Variable, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            sample = sample_text(row.sample)
+            return (f"{{{{ {row.name} }}}}: {row.description}\nType: {row.type.example}"
+                    + (f"\nSample: {sample}" if sample else "") + "\nDouble-click to insert.")
+        return None
+
+
+class VariableDialog(QDialog):
+    """Add or edit one variable; `validate(variable)` raises a UserError to refuse it."""
+
+    def __init__(self, validate: Callable[[Variable], None], variable: Variable | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.validate = validate
+        self.result_variable: Variable | None = None
+        self.setWindowTitle("Edit variable" if variable else "Add variable")
+        self.setMinimumWidth(460)
+        self.name_edit = QLineEdit(variable.name if variable else "", self)
+        self.name_edit.setPlaceholderText("lower_case_with_underscores")
+        self.type_combo = QComboBox(self)
+        for vt in VarType:
+            self.type_combo.addItem(f"{vt.value}: {vt.example}", vt)
+        if variable:
+            self.type_combo.setCurrentIndex(self.type_combo.findData(variable.type))
+        self.description_edit = QLineEdit(variable.description if variable else "", self)
+        self.description_edit.setPlaceholderText("What it means, for whoever fills it in")
+        self.sample_edit = QLineEdit(sample_text(variable.sample) if variable else "", self)
+        self.sample_edit.setPlaceholderText("A realistic example, used for the preview")
+        self.required_check = QCheckBox("A value is required to issue a message", self)
+        self.required_check.setChecked(variable.required if variable else True)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("fieldError")
+        self.error_label.setStyleSheet("#fieldError { color: #b00020; }")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        form = QFormLayout()
+        for text, widget in (("&Name:", self.name_edit), ("&Type:", self.type_combo),
+                             ("&Description:", self.description_edit),
+                             ("&Sample value:", self.sample_edit), ("", self.required_check)):
+            form.addRow(text, widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def variable(self) -> Variable:
+        sample = self.sample_edit.text().strip()
+        return Variable.from_dict({
+            "name": self.name_edit.text().strip(), "type": self.type_combo.currentData().value,
+            "description": self.description_edit.text().strip(), "sample": sample or None,
+            "required": self.required_check.isChecked()})
+
+    def submit(self) -> None:
+        try:
+            variable = self.variable()
+            self.validate(variable)
+        except UserError as err:
+            self.error_label.setText(str(err))
+            self.error_label.show()
+            return
+        self.result_variable = variable
+        self.accept()
+
+
+class VariablesPalette(QWidget):
+    """The declared variables; emits `insert_requested(text)` and `changed(variables)`."""
+
+    insert_requested = Signal(str)
+    changed = Signal(tuple)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.validate_with: Callable[[tuple[Variable, ...]], None] = lambda _v: None
+        self.dialog: VariableDialog | None = None
+        self.model = VariablesModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Template variables")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(VAR_NAME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(VAR_TYPE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.insert_selected())
+        self.insert_button = QPushButton("&Insert", self)
+        self.insert_button.setToolTip("Insert the selected variable at the cursor")
+        self.insert_button.clicked.connect(self.insert_selected)
+        self.add_button = QPushButton("Add…", self)
+        self.add_button.clicked.connect(lambda: self.open_dialog(None))
+        self.edit_button = QPushButton("Edit…", self)
+        self.edit_button.clicked.connect(lambda: self.open_dialog(self.selected()))
+        self.remove_button = QPushButton("Remove", self)
+        self.remove_button.clicked.connect(self.remove_selected)
+        title = QLabel("<b>Variables</b> (double-click to insert)", self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(title, 1)
+        for button in (self.insert_button, self.add_button, self.edit_button,
+                       self.remove_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+
+    def variables(self) -> tuple[Variable, ...]:
+        return tuple(self.model.rows())
+
+    def set_variables(self, variables: tuple[Variable, ...]) -> None:
+        self.model.set_rows(variables)
+
+    def selected(self) -> Variable | None:
+        rows = self.table.selectionModel().selectedRows()
+        found = self.model.data(rows[0], OBJECT_ROLE) if rows else None
+        return found if isinstance(found, Variable) else None
+
+    def insert_selected(self) -> None:
+        variable = self.selected()
+        if variable is not None:
+            self.insert_requested.emit(f"{{{{ {variable.name} }}}}")
+
+    def open_dialog(self, variable: Variable | None) -> None:
+        current = list(self.variables())
+
+        def validate(new: Variable) -> None:
+            self.validate_with(tuple(self._replaced(current, variable, new)))
+
+        self.dialog = VariableDialog(validate, variable, self)
+        self.dialog.accepted.connect(lambda: self._dialog_done(current, variable))
+        self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog.open()
+
+    def _dialog_done(self, current: list[Variable], old: Variable | None) -> None:
+        dialog = self.dialog
+        if dialog is None or dialog.result_variable is None:
+            return
+        self.apply(tuple(self._replaced(current, old, dialog.result_variable)))
+
+    @staticmethod
+    def _replaced(current: list[Variable], old: Variable | None,
+                  new: Variable) -> list[Variable]:
+        if old is None:
+            return [*current, new]
+        return [new if v.name == old.name else v for v in current]
+
+    def remove_selected(self) -> None:
+        variable = self.selected()
+        if variable is not None:
+            self.apply(tuple(v for v in self.variables() if v.name != variable.name))
+
+    def apply(self, variables: tuple[Variable, ...]) -> None:
+        self.set_variables(variables)
+        self.changed.emit(variables)
+
+    def set_editable(self, editable: bool) -> None:
+        for button in (self.add_button, self.edit_button, self.remove_button):
+            button.setEnabled(editable)

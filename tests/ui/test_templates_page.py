@@ -1,0 +1,247 @@
+"""The Templates page on a real desk: live checks, roles, approval, issuing, log, diff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from crisisdesk.domain.operators import Role
+from crisisdesk.domain.templates import Status
+from crisisdesk.services import desk as desk_service
+from crisisdesk.services import messages as message_service
+from crisisdesk.services import operators as operator_service
+from crisisdesk.services import templates as template_service
+from crisisdesk.services.session import Session
+from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.templates.model import KEY
+from crisisdesk.ui.templates.page import EDITOR, TemplatesPage
+from crisisdesk.ui.workers import JobRunner
+from tests.conftest import FAST_KDF
+from tests.ui.conftest import RecordingPrompts
+
+SMS = "staff-sms-alert-en"
+OTHER_PASSPHRASE = "another long passphrase"
+
+
+def make_page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+              runner: JobRunner) -> TemplatesPage:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    page = TemplatesPage(UiContext(DeskState(session), runner, prompts, bar))
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    return page
+
+
+@pytest.fixture
+def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+         runner: JobRunner) -> Iterator[TemplatesPage]:
+    yield make_page(qtbot, session, prompts, runner)
+    runner.shutdown()
+
+
+def other_session(session: Session, name: str, role: Role) -> Session:
+    operator_service.add_operator(session, name, role, OTHER_PASSPHRASE, kdf=FAST_KDF)
+    return desk_service.unlock(session.data_dir, name, OTHER_PASSPHRASE)
+
+
+def keys(page: TemplatesPage) -> list[str]:
+    proxy = page.library.proxy
+    return [proxy.data(proxy.index(r, KEY)) for r in range(proxy.rowCount())]
+
+
+def wait_checked(qtbot: QtBot, page: TemplatesPage) -> None:
+    qtbot.waitUntil(lambda: page.editor.report is not None and page.editor.checker.idle,
+                    timeout=10_000)
+
+
+def in_review_without_drill_notice(session: Session) -> None:
+    """A version whose only finding is a warning (a declared variable that is not used)."""
+    body = template_service.get_version(session, SMS).body.replace("{{ drill_notice }}", "")
+    template_service.save_draft(session, SMS, body)
+    template_service.submit(session, SMS)
+
+
+def test_library_filters_and_search(qtbot: QtBot, page: TemplatesPage) -> None:
+    everything = keys(page)
+    assert SMS in everything and "patient-notification-es" in everything
+    page.library.filters["language"].setCurrentIndex(
+        page.library.filters["language"].findData("es"))
+    assert keys(page) == ["patient-notification-es"]
+    page.library.filters["language"].setCurrentIndex(0)
+    page.library.filters["channel"].setCurrentIndex(page.library.filters["channel"].findData("sms"))
+    assert keys(page) == [SMS]
+    page.library.filters["channel"].setCurrentIndex(0)
+    page.library.search_edit.setText("voicemail")
+    assert keys(page) == ["voicemail-script-en"]
+    assert page.library.count_label.text().startswith(f"1 of {len(everything)} templates")
+
+
+def test_models_pass_the_model_tester(qtmodeltester: object, page: TemplatesPage) -> None:
+    qtmodeltester.check(page.library.model)  # type: ignore[attr-defined]
+    qtmodeltester.check(page.library.proxy)  # type: ignore[attr-defined]
+
+
+def test_editing_updates_preview_and_checks(qtbot: QtBot, page: TemplatesPage) -> None:
+    page.open_template(SMS)
+    assert page.tabs.currentIndex() == EDITOR
+    wait_checked(qtbot, page)
+    assert "Do not forward this text" in page.editor.preview.toPlainText()
+    assert "segment" in page.editor.checks.stats_label.text()
+    assert not page.lifecycle.save_button.isEnabled()  # nothing changed yet
+    page.editor.text_edit.setPlainText("{{ org_name }} alert: the phones are down. Call "
+                                       "{{ staff_hotline|phone }}. {{ action_requested }}. "
+                                       "{{ drill_notice }}")
+    assert page.editor.report is None  # debounced: the check has not run yet
+    wait_checked(qtbot, page)
+    assert "the phones are down" in page.editor.preview.toPlainText()
+    assert "Reading level" not in page.editor.checks.meter.text() or \
+        "grade" in page.editor.checks.meter.text().lower()
+    assert page.lifecycle.save_button.isEnabled()
+    assert page.lifecycle.submit_button.isEnabled()
+    assert "unsaved changes" in page.editor.status_label.text()
+
+
+def test_syntax_error_shows_line_and_column_and_blocks_submit(qtbot: QtBot,
+                                                              page: TemplatesPage) -> None:
+    page.open_template(SMS)
+    wait_checked(qtbot, page)
+    page.editor.text_edit.setPlainText("Hello {{ org_name }}\nCall {{ staff_hotline ")
+    wait_checked(qtbot, page)
+    label = page.editor.checks.syntax_label
+    assert label.isVisible()
+    assert "line 2" in label.text() and "column" in label.text()
+    assert not page.lifecycle.submit_button.isEnabled()
+    assert "syntax" in page.lifecycle.submit_button.toolTip()
+
+
+def test_save_and_submit_then_diff_shows_the_changed_line(qtbot: QtBot, page: TemplatesPage,
+                                                          session: Session) -> None:
+    page.open_template(SMS)
+    wait_checked(qtbot, page)
+    body = page.editor.body.replace("Do not forward this text.", "Please do not forward.")
+    page.editor.text_edit.setPlainText(body)
+    wait_checked(qtbot, page)
+    page.lifecycle.submit_button.click()
+    qtbot.waitUntil(lambda: template_service.get_version(session, SMS).status
+                    is Status.IN_REVIEW, timeout=10_000)
+    qtbot.waitUntil(lambda: page.editor.version is not None
+                    and page.editor.version.version == 2, timeout=5_000)
+    assert "Submitted" in page.ctx.messages.text
+    history = page.history
+    assert history.old_combo.currentData() == 1 and history.new_combo.currentData() == 2
+    text = history.diff_view.toPlainText()
+    assert any(line.startswith("+") and "Please do not forward." in line
+               for line in text.splitlines())
+    assert any(line.startswith("-") and "Do not forward this text." in line
+               for line in text.splitlines())
+    assert "#e6f4ea" in history.diff_view.toHtml()  # added lines are coloured
+
+
+def test_approval_refused_for_an_operator(qtbot: QtBot, session: Session,
+                                          prompts: RecordingPrompts, runner: JobRunner) -> None:
+    in_review_without_drill_notice(session)
+    olive = other_session(session, "olive", Role.OPERATOR)
+    try:
+        page = make_page(qtbot, olive, prompts, runner)
+        page.open_template(SMS)
+        wait_checked(qtbot, page)
+        assert not page.lifecycle.approve_button.isEnabled()
+        assert "approvers only" in page.lifecycle.approve_button.toolTip()
+        page.lifecycle.approve()  # the service decides, whatever the button says
+        qtbot.waitUntil(lambda: "approver role" in page.ctx.messages.text, timeout=10_000)
+        assert template_service.get_version(session, SMS).status is Status.IN_REVIEW
+        runner.shutdown()
+    finally:
+        olive.close()
+
+
+def test_approver_acknowledges_warnings(qtbot: QtBot, session: Session,
+                                        prompts: RecordingPrompts, runner: JobRunner) -> None:
+    in_review_without_drill_notice(session)
+    pat = other_session(session, "pat", Role.APPROVER)
+    try:
+        page = make_page(qtbot, pat, prompts, runner)
+        page.open_template(SMS)
+        wait_checked(qtbot, page)
+        assert page.lifecycle.approve_button.isEnabled()
+        page.lifecycle.approve_button.click()
+        qtbot.waitUntil(lambda: template_service.get_version(session, SMS).status
+                        is Status.APPROVED, timeout=10_000)
+        asked = [a for a in prompts.asked if a[0] == "confirm"]
+        assert asked and "drill_notice is declared but never used" in asked[0][2]
+        approved = template_service.get_version(session, SMS)
+        assert approved.approved_by == "pat" and approved.acknowledged_warnings
+        runner.shutdown()
+    finally:
+        pat.close()
+
+
+def test_refused_approval_lists_the_findings(qtbot: QtBot, page: TemplatesPage) -> None:
+    page.open_template(SMS)
+    findings = template_service.check_draft("{{ nope }}", page.editor.edited_meta()).errors
+    page.editor.checks.show_refusal("Approval refused:", findings)
+    text = page.editor.checks.refusal_label.text()
+    assert text.startswith("Approval refused:") and "nope is used but not declared" in text
+
+
+def test_issue_message_appears_in_the_log(qtbot: QtBot, page: TemplatesPage, session: Session,
+                                          prompts: RecordingPrompts, tmp_path: Path) -> None:
+    page.open_issue(SMS)
+    dialog = page.issue_dialog
+    assert dialog is not None
+    assert dialog.fields["org_name"].value() == "Riverside Clinics"  # the desk's own facts
+    assert dialog.fields["staff_hotline"].value() is None  # never the sample values
+    assert not dialog.copy_button.isEnabled()
+    dialog.issue_button.click()
+    assert dialog.field_errors["action_requested"].isVisible()  # missing values are named
+    dialog.fields["action_requested"].widget.setText("Come to Room 210 now")  # type: ignore[attr-defined]
+    dialog.fields["staff_hotline"].widget.setText("217-555-0120")  # type: ignore[attr-defined]
+    dialog.recipients_spin.setValue(240)
+    dialog.issue_button.click()
+    assert dialog.result_message is not None
+    assert "Come to Room 210 now" in dialog.preview.toPlainText()
+    log = message_service.communication_log(session)
+    assert [(e.template_key, e.recipient_count) for e in log] == [(SMS, 240)]
+    qtbot.waitUntil(lambda: page.log.model.rowCount() == 1, timeout=5_000)
+    assert dialog.copy_button.isEnabled()
+    dialog.copy_button.click()
+    assert "Room 210" in QApplication.clipboard().text()
+    prompts.save_path = tmp_path / "message.pdf"
+    dialog.pdf_button.click()
+    qtbot.waitUntil(lambda: (tmp_path / "message.pdf").exists(), timeout=10_000)
+    dialog.reject()
+
+
+def test_log_exports_csv_and_pdf(qtbot: QtBot, page: TemplatesPage, session: Session,
+                                 prompts: RecordingPrompts, tmp_path: Path) -> None:
+    message_service.issue_message(session, SMS, recipient_count=12, values={
+        "org_name": "Riverside", "action_requested": "Stay home",
+        "staff_hotline": "217-555-0120"})
+    page.ctx.state.notify_changed()
+    qtbot.waitUntil(lambda: page.log.model.rowCount() == 1, timeout=5_000)
+    page.log.table.selectRow(0)
+    assert "Stay home" in page.log.content.toPlainText()
+    prompts.save_path = tmp_path / "log.csv"
+    page.log.csv_button.click()
+    qtbot.waitUntil(lambda: (tmp_path / "log.csv").exists(), timeout=10_000)
+    assert SMS in (tmp_path / "log.csv").read_text("utf-8-sig")
+    qtbot.waitUntil(lambda: page.log.pdf_button.isEnabled(), timeout=5_000)
+    prompts.save_path = tmp_path / "log.pdf"
+    page.log.pdf_button.click()
+    qtbot.waitUntil(lambda: (tmp_path / "log.pdf").exists(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Exported 1 log entries" in page.ctx.messages.text, timeout=5_000)
+
+
+def test_lock_clears_everything(qtbot: QtBot, page: TemplatesPage) -> None:
+    page.open_template(SMS)
+    wait_checked(qtbot, page)
+    page.clear()
+    assert page.editor.body == "" and page.library.model.rowCount() == 0
+    assert not page.tabs.isTabEnabled(EDITOR)
