@@ -38,18 +38,23 @@ class FieldErrors:
         self.form = form
         self.message = message
         self.labels: dict[str, QLabel] = {}
+        self.forms: dict[str, QFormLayout] = {}
         self.aliases: dict[str, str] = {}
 
-    def add_row(self, text: str | QLabel, widget: QWidget | QLayout, *keys: str) -> None:
-        """A form row, and under it the error label for `keys` (the first is its own)."""
-        parent = self.form.parentWidget() or self.message.parentWidget()
-        self.form.addRow(text, widget)
+    def add_row(self, text: str | QLabel, widget: QWidget | QLayout, *keys: str,
+                form: QFormLayout | None = None) -> None:
+        """A form row, and under it the error label for `keys` (the first is its own).
+        `form` puts the row in a nested form (e.g. inside a group box) instead."""
+        target = form or self.form
+        parent = target.parentWidget() or self.message.parentWidget()
+        target.addRow(text, widget)
         if not keys:
             return
         label = error_label(parent)  # type: ignore[arg-type]
-        self.form.addRow("", label)
-        self.form.setRowVisible(label, False)
+        target.addRow("", label)
+        target.setRowVisible(label, False)
         self.labels[keys[0]] = label
+        self.forms[keys[0]] = target
         for key in keys[1:]:
             self.aliases[key] = keys[0]
 
@@ -67,7 +72,7 @@ class FieldErrors:
             # The service's own sentence is clearer than the short reason when there is one.
             label.setText(message if len(reasons) == 1 and len(fields) == 1
                           else " ".join(sentence(r) for r in reasons))
-            self.form.setRowVisible(label, bool(reasons))
+            self.forms[key].setRowVisible(label, bool(reasons))
         top = message if unplaced or not fields else "Please correct the fields marked below."
         self.message.setText(top)
         self.message.setVisible(bool(top))

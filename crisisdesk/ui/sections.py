@@ -80,6 +80,30 @@ def _templates(ctx: UiContext) -> Page:
     return TemplatesPage(ctx)
 
 
+def _dashboard(ctx: UiContext) -> Page:
+    from crisisdesk.ui.dashboard.page import DashboardPage
+
+    return DashboardPage(ctx)
+
+
+def _roles(ctx: UiContext) -> Page:
+    from crisisdesk.ui.roles.page import RolesPage
+
+    return RolesPage(ctx)
+
+
+def _timeline(ctx: UiContext) -> Page:
+    from crisisdesk.ui.timeline.page import TimelinePage
+
+    return TimelinePage(ctx)
+
+
+
+def _media(ctx: UiContext) -> Page:
+    from crisisdesk.ui.media.page import MediaPage
+
+    return MediaPage(ctx)
+
 def default_sections() -> list[Section]:
     order = ["dashboard", "contacts", "calling_trees", "roles", "templates", "letters", "media",
              "timeline", "settings"]
@@ -93,6 +117,19 @@ def default_sections() -> list[Section]:
                                     warm=("crisisdesk.services.templates",
                                           "crisisdesk.services.messages",
                                           "crisisdesk.store.syllables")))
+        elif key == "dashboard":
+            sections.append(Section(key, "Dashboard", _dashboard,
+                                    warm=("crisisdesk.services.clocks",
+                                          "crisisdesk.printing.crisis_reports")))
+        elif key == "media":
+            sections.append(Section(key, "Media desk", _media,
+                                    warm=("crisisdesk.services.media",
+                                          "crisisdesk.services.statements")))
+        elif key == "roles":
+            sections.append(Section(key, "Roles", _roles, warm=("crisisdesk.services.roles",)))
+        elif key == "timeline":
+            sections.append(Section(key, "Timeline", _timeline,
+                                    warm=("crisisdesk.services.timeline",)))
         elif key == "settings":
             sections.append(Section(key, "Settings", _settings,
                                     warm=("crisisdesk.services.backup",)))

@@ -1,0 +1,261 @@
+"""The Deadlines tab: every notification obligation of the current incident, and marking done.
+
+The obligations (due dates, law-enforcement delays, advisories) are computed by
+`services.clocks.deadlines`; this view only shows them, colours the days left, and passes a
+"done" (date and reference, e.g. the HHS portal id) to `mark_done`. The rules file's "last
+reviewed" date and its "verify with counsel" note are always on screen, because the dates come
+from reference data, not legal advice; a rule that failed to parse is named in red.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from typing import Any
+
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.clocks import Obligation
+from crisisdesk.domain.errors import UserError
+from crisisdesk.services import clocks as clock_service
+from crisisdesk.services.clocks import DeadlineReport
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.forms import ERROR_STYLE, pydate, qdate
+from crisisdesk.ui.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel
+
+DUE, LEFT, NOTICE, BASIS, DONE = range(5)
+HEADERS = ("Due", "Days left", "Notice", "How the date was reached", "Done")
+
+# Background per state / nearness: red overdue, orange within a week, amber within two.
+OVERDUE = QColor("#f4b4b4")
+SOON = QColor("#ffd08a")
+NEAR = QColor("#fff0b3")
+CALM = QColor("#dff3e3")
+DONE_BG = QColor("#e8e8e8")
+ADVISORY = QColor("#e3ecfa")
+
+
+def days_left_text(obligation: Obligation, today: dt.date) -> str:
+    state = obligation.state(today)
+    if state == "done" and obligation.done is not None:
+        return "done"
+    if state == "advisory":
+        return "check with counsel"
+    left = obligation.days_left(today)
+    if left is None:
+        return "no fixed date"
+    if left < 0:
+        return f"OVERDUE by {-left} day{'s' if left != -1 else ''}"
+    if left == 0:
+        return "due TODAY"
+    return f"{left} day{'s' if left != 1 else ''} left"
+
+
+def urgency_colour(obligation: Obligation, today: dt.date) -> QColor | None:
+    state = obligation.state(today)
+    if state == "done":
+        return DONE_BG
+    if state == "advisory":
+        return ADVISORY
+    left = obligation.days_left(today)
+    if left is None:
+        return None
+    if left < 0:
+        return OVERDUE
+    if left <= 7:
+        return SOON
+    if left <= 14:
+        return NEAR
+    return CALM
+
+
+class ObligationsModel(RowTableModel[Obligation]):
+    HEADERS = HEADERS
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.today = dt.date.today()
+
+    def key(self, row: Obligation) -> Hashable:
+        return row.key
+
+    def display(self, row: Obligation, column: int) -> str:
+        if column == DUE:
+            return row.due.isoformat() if row.due else "—"
+        if column == LEFT:
+            return days_left_text(row, self.today)
+        if column == NOTICE:
+            return row.title
+        if column == BASIS:
+            return "; ".join(row.basis) + (f" — {row.advisory}" if row.advisory else "")
+        if column == DONE and row.done is not None:
+            ref = f", ref {row.done.reference}" if row.done.reference else ""
+            return f"{row.done.done_on.isoformat()}{ref}"
+        return ""
+
+    def sort_value(self, row: Obligation, column: int) -> Any:
+        if column in (DUE, LEFT):
+            return (row.due or dt.date.max).isoformat()
+        return super().sort_value(row, column)
+
+    def background(self, row: Obligation, column: int) -> QColor | None:
+        return urgency_colour(row, self.today) if column in (DUE, LEFT) else None
+
+    def foreground(self, row: Obligation, column: int) -> QColor | None:
+        return QColor("#1b1b1b") if column in (DUE, LEFT) else None
+
+    def bold(self, row: Obligation, column: int) -> bool:
+        return column == LEFT and row.state(self.today) in ("overdue", "due_today")
+
+    def tooltip(self, row: Obligation, column: int) -> str | None:
+        rule = row.rule
+        return "\n".join(x for x in (rule.citation, rule.timing, rule.note,
+                                     row.done.note if row.done else "") if x)
+
+
+class DeadlinesView(QWidget):
+    changed = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.report: DeadlineReport | None = None
+        self.rules_label = QLabel(self)
+        self.rules_label.setWordWrap(True)
+        self.problems_label = QLabel(self)
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet(ERROR_STYLE)
+        self.problems_label.setAccessibleName("Broken notification rules")
+        self.problems_label.hide()
+        self.delay_label = QLabel(self)
+        self.delay_label.setWordWrap(True)
+        self.model = ObligationsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Notification obligations")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        for column, width in enumerate((90, 140, 330, 330)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        self.done_date = QDateEdit(self)
+        self.done_date.setCalendarPopup(True)
+        self.done_date.setDisplayFormat("yyyy-MM-dd")
+        self.done_date.setAccessibleName("Date the notice went out")
+        self.reference_edit = QLineEdit(self)
+        self.reference_edit.setPlaceholderText("Reference: portal id, mailing batch, letter no.")
+        self.reference_edit.setAccessibleName("Reference")
+        self.done_button = QPushButton("Mark &done", self)
+        self.done_button.clicked.connect(self.mark_done)
+        self.undone_button = QPushButton("Mark &not done", self)
+        self.undone_button.clicked.connect(self.mark_not_done)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Sent on:", self))
+        row.addWidget(self.done_date)
+        row.addWidget(self.reference_edit, 1)
+        row.addWidget(self.done_button)
+        row.addWidget(self.undone_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.rules_label)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.delay_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        self._selected()
+
+    def show_report(self, report: DeadlineReport | None) -> None:
+        self.report = report
+        rules = report.rules if report else clock_service.load_rules(self.ctx.session)
+        reviewed = rules.last_reviewed.isoformat() if rules.last_reviewed else "unknown"
+        self.rules_label.setText(f"⚖ {rules.verify_note} Rules last reviewed: {reviewed}.")
+        self.problems_label.setText("Broken rules (skipped until fixed): "
+                                    + "; ".join(rules.problems) if rules.problems else "")
+        self.problems_label.setVisible(bool(rules.problems))
+        delay = report.incident.delay if report else None
+        self.delay_label.setText(f"Law-enforcement delay: {delay.describe()}." if delay else "")
+        self.delay_label.setVisible(delay is not None)
+        if report is not None:
+            self.model.today = report.today
+            self.done_date.setMaximumDate(qdate(report.today))
+            self.done_date.setMinimumDate(QDate(2000, 1, 1))
+            if self.selected() is None:
+                self.done_date.setDate(qdate(report.today))
+        self.model.set_rows(report.obligations if report else [])
+        self._selected()
+
+    def selected(self) -> Obligation | None:
+        rows = self.table.selectionModel().selectedRows()
+        found = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
+        return found if isinstance(found, Obligation) else None
+
+    def select(self, key: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            found = self.proxy.index(row, 0).data(OBJECT_ROLE)
+            if isinstance(found, Obligation) and found.key == key:
+                self.table.selectRow(row)
+                return
+
+    def _selected(self) -> None:
+        obligation = self.selected()
+        self.done_button.setEnabled(obligation is not None and obligation.done is None)
+        self.undone_button.setEnabled(obligation is not None and obligation.done is not None)
+        if obligation is not None and obligation.done is not None:
+            self.reference_edit.setText(obligation.done.reference)
+
+    def mark_done(self) -> None:
+        obligation = self.selected()
+        if obligation is None or self.report is None:
+            return
+        try:
+            clock_service.mark_done(self.ctx.session, obligation.key,
+                                    pydate(self.done_date.date()),
+                                    reference=self.reference_edit.text(),
+                                    incident_ref=self.report.incident.id)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.reference_edit.clear()
+        self.ctx.messages.show_info(f"{obligation.title}: marked done.")
+        self.changed.emit()
+        self.select(obligation.key)
+
+    def mark_not_done(self) -> None:
+        obligation = self.selected()
+        if obligation is None or self.report is None:
+            return
+        if not self.ctx.prompts.confirm(self, "Mark not done",
+                                        f"Mark “{obligation.title}” as not done? The record "
+                                        "of when it was sent is removed (the timeline keeps "
+                                        "a note).", ok_label="Mark not done", destructive=True):
+            return
+        try:
+            clock_service.mark_not_done(self.ctx.session, obligation.key,
+                                        incident_ref=self.report.incident.id)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.ctx.messages.show_info(f"{obligation.title}: marked not done.")
+        self.changed.emit()
+        self.select(obligation.key)

@@ -1,0 +1,301 @@
+"""The incident record form: new or edit, with every field the clocks and letters depend on.
+
+Title, kind, status, dates (breach start and end may be unknown), systems, kinds of
+information, people affected by state of residence, and a law-enforcement delay (who asked,
+written or oral, from, until). The form only gathers values; `services.incidents` validates
+them and its `ValidationError.fields` are shown under the fields they name (a future discovery
+date, an end before the start, an unknown state code, a delay ending before it starts...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.domain.incidents import (
+    DelayForm,
+    Incident,
+    IncidentKind,
+    IncidentStatus,
+    InfoKind,
+    LawEnforcementDelay,
+    parse_counts,
+)
+from crisisdesk.ui.forms import FieldErrors, error_label, pydate, qdate
+
+Save = Callable[[dict[str, Any]], Incident]
+
+
+class OptionalDate(QWidget):
+    """A date that may be unknown: a checkbox saying it is known, and the date."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.known = QCheckBox(label, self)
+        self.edit = QDateEdit(self)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setAccessibleName(label)
+        self.edit.setEnabled(False)
+        self.known.toggled.connect(self.edit.setEnabled)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.known)
+        row.addWidget(self.edit, 1)
+
+    def set(self, day: dt.date | None, default: dt.date) -> None:
+        self.known.setChecked(day is not None)
+        self.edit.setDate(qdate(day or default))
+
+    def value(self) -> dt.date | None:
+        return pydate(self.edit.date()) if self.known.isChecked() else None
+
+
+def _date_edit(parent: QWidget, name: str) -> QDateEdit:
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setAccessibleName(name)
+    edit.setMinimumDate(QDate(1990, 1, 1))
+    return edit
+
+
+class IncidentDialog(QDialog):
+    saved = Signal(object)  # the stored Incident
+
+    def __init__(self, save: Save, today: dt.date, incident: Incident | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.save_fn = save
+        self.incident = incident
+        self.setWindowTitle("Edit incident" if incident else "New incident")
+        self.resize(720, 760)
+        body = QWidget(self)
+        form = QFormLayout(body)
+        self.message = error_label(self)
+        self.errors = FieldErrors(form, self.message)
+
+        self.title_edit = QLineEdit(body)
+        self.kind_combo = QComboBox(body)
+        for kind in IncidentKind:
+            self.kind_combo.addItem(kind.label.capitalize(), kind)
+        self.status_combo = QComboBox(body)
+        for status in IncidentStatus:
+            self.status_combo.addItem(status.value.capitalize(), status)
+        self.discovered_edit = _date_edit(body, "Date of discovery")
+        self.started = OptionalDate("known:", body)
+        self.ended = OptionalDate("known:", body)
+        self.systems_edit = QLineEdit(body)
+        self.systems_edit.setPlaceholderText("e.g. EHR, file servers, email (comma separated)")
+        info_box = QWidget(body)
+        info_grid = QGridLayout(info_box)
+        info_grid.setContentsMargins(0, 0, 0, 0)
+        self.info_checks: dict[InfoKind, QCheckBox] = {}
+        for i, info in enumerate(InfoKind):
+            check = QCheckBox(info.label.capitalize(), info_box)
+            self.info_checks[info] = check
+            info_grid.addWidget(check, i // 3, i % 3)
+        self.counts_table = QTableWidget(0, 2, body)
+        self.counts_table.setHorizontalHeaderLabels(["State (2 letters)", "People affected"])
+        self.counts_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch)
+        self.counts_table.verticalHeader().hide()
+        self.counts_table.setMinimumHeight(120)
+        self.counts_table.setAccessibleName("People affected by state of residence")
+        add_state = QPushButton("Add &state", body)
+        add_state.clicked.connect(lambda: self.add_count_row("", ""))
+        remove_state = QPushButton("Remove state", body)
+        remove_state.clicked.connect(self.remove_count_row)
+        counts_box = QVBoxLayout()
+        counts_box.addWidget(self.counts_table)
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(add_state)
+        buttons_row.addWidget(remove_state)
+        buttons_row.addStretch(1)
+        counts_box.addLayout(buttons_row)
+        self.unknown_spin = QSpinBox(body)
+        self.unknown_spin.setRange(0, 100_000_000)
+        self.unknown_spin.setGroupSeparatorShown(True)
+        self.unknown_spin.setAccessibleName("People affected with unknown residence")
+
+        self.delay_box = QGroupBox("Law-enforcement delay (45 CFR 164.412)", body)
+        self.delay_box.setCheckable(True)
+        self.delay_box.setChecked(False)
+        delay_form = QFormLayout(self.delay_box)
+        self.official_edit = QLineEdit(self.delay_box)
+        self.agency_edit = QLineEdit(self.delay_box)
+        self.form_combo = QComboBox(self.delay_box)
+        self.form_combo.addItem("Written statement", DelayForm.WRITTEN)
+        self.form_combo.addItem("Oral statement (holds 30 days unless a written one follows)",
+                                DelayForm.ORAL)
+        self.delay_from = _date_edit(self.delay_box, "Delay from")
+        self.delay_until = OptionalDate("given:", self.delay_box)
+        self.written_on = OptionalDate("received:", self.delay_box)
+        self.contact_edit = QLineEdit(self.delay_box)
+        self.delay_notes = QLineEdit(self.delay_box)
+        delay_rows: tuple[tuple[str, QWidget, str], ...] = (
+                ("Official's &name:", self.official_edit, "delay_official"),
+                ("A&gency:", self.agency_edit, "delay_agency"),
+                ("Form:", self.form_combo, "delay_form"),
+                ("From:", self.delay_from, "delay_from"),
+                ("Until:", self.delay_until, "delay_until"),
+                ("Written statement (after an oral one):", self.written_on, "delay_written_on"),
+                ("Contact:", self.contact_edit, "delay_contact"),
+                ("Notes:", self.delay_notes, "delay_notes"))
+        for text, widget, key in delay_rows:
+            self.errors.add_row(text, widget, key, form=delay_form)
+        self.summary_edit = QPlainTextEdit(body)
+        self.summary_edit.setFixedHeight(70)
+        self.summary_edit.setAccessibleName("Summary")
+
+        rows: tuple[tuple[str, QWidget | QLayout, tuple[str, ...]], ...] = (
+                ("&Title:", self.title_edit, ("title",)),
+                ("&Kind:", self.kind_combo, ("kind",)),
+                ("St&atus:", self.status_combo, ("status",)),
+                ("&Discovered on:", self.discovered_edit, ("discovered_on",)),
+                ("Breach &started:", self.started, ("breach_started_on",)),
+                ("Breach &ended:", self.ended, ("breach_ended_on",)),
+                ("S&ystems affected:", self.systems_edit, ("systems_affected",)),
+                ("&Information involved:", info_box, ("info_kinds",)),
+                ("Affected &by state:", counts_box, ("affected_by_state",)),
+                ("&Unknown residence:", self.unknown_spin, ("affected_unknown_residence",)),
+                ("", self.delay_box, ()),
+                ("Su&mmary:", self.summary_edit, ("summary",)))
+        for text, item, keys in rows:
+            self.errors.add_row(text, item, *keys)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+        self._load(incident, today)
+        self.title_edit.setFocus()
+
+    def _load(self, incident: Incident | None, today: dt.date) -> None:
+        self.discovered_edit.setMaximumDate(QDate(2100, 1, 1))
+        if incident is None:
+            self.discovered_edit.setDate(qdate(today))
+            self.started.set(None, today)
+            self.ended.set(None, today)
+            self.delay_from.setDate(qdate(today))
+            self.delay_until.set(None, today)
+            self.written_on.set(None, today)
+            return
+        self.title_edit.setText(incident.title)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(incident.kind))
+        self.status_combo.setCurrentIndex(self.status_combo.findData(incident.status))
+        self.discovered_edit.setDate(qdate(incident.discovered_on))
+        self.started.set(incident.breach_started_on, incident.discovered_on)
+        self.ended.set(incident.breach_ended_on, incident.discovered_on)
+        self.systems_edit.setText(", ".join(incident.systems_affected))
+        for kind, check in self.info_checks.items():
+            check.setChecked(kind in incident.info_kinds)
+        for state, count in incident.affected_by_state.items():
+            self.add_count_row(state, str(count))
+        self.unknown_spin.setValue(incident.affected_unknown_residence)
+        delay = incident.delay
+        self.delay_box.setChecked(delay is not None)
+        self.delay_from.setDate(qdate(delay.starts_on if delay else today))
+        self.delay_until.set(delay.until if delay else None, today)
+        self.written_on.set(delay.written_on if delay else None, today)
+        if delay is not None:
+            self.official_edit.setText(delay.official)
+            self.agency_edit.setText(delay.agency)
+            self.form_combo.setCurrentIndex(self.form_combo.findData(delay.form))
+            self.contact_edit.setText(delay.contact)
+            self.delay_notes.setText(delay.notes)
+        self.summary_edit.setPlainText(incident.summary)
+
+    def add_count_row(self, state: str, count: str) -> None:
+        row = self.counts_table.rowCount()
+        self.counts_table.insertRow(row)
+        self.counts_table.setItem(row, 0, QTableWidgetItem(state))
+        self.counts_table.setItem(row, 1, QTableWidgetItem(count))
+
+    def remove_count_row(self) -> None:
+        row = self.counts_table.currentRow()
+        if row >= 0:
+            self.counts_table.removeRow(row)
+
+    def counts(self) -> dict[str, int]:
+        pairs = []
+        for row in range(self.counts_table.rowCount()):
+            cells = [self.counts_table.item(row, c) for c in (0, 1)]
+            state, count = (c.text().strip() if c is not None else "" for c in cells)
+            if state or count:
+                pairs.append(f"{state}={count or 0}")
+        return parse_counts(pairs)  # the domain's parser: "1,200" and "tx" are fine
+
+    def values(self) -> dict[str, Any]:
+        delay = None
+        if self.delay_box.isChecked():
+            delay = LawEnforcementDelay(
+                official=self.official_edit.text(), agency=self.agency_edit.text(),
+                form=DelayForm(self.form_combo.currentData()),
+                starts_on=pydate(self.delay_from.date()), until=self.delay_until.value(),
+                written_on=self.written_on.value(), contact=self.contact_edit.text(),
+                notes=self.delay_notes.text())
+        return {
+            "title": self.title_edit.text(),
+            "kind": IncidentKind(self.kind_combo.currentData()),
+            "status": IncidentStatus(self.status_combo.currentData()),
+            "discovered_on": pydate(self.discovered_edit.date()),
+            "breach_started_on": self.started.value(),
+            "breach_ended_on": self.ended.value(),
+            "systems_affected": [s for s in self.systems_edit.text().split(",") if s.strip()],
+            "info_kinds": [k for k, check in self.info_checks.items() if check.isChecked()],
+            "affected_by_state": self.counts(),
+            "affected_unknown_residence": self.unknown_spin.value(),
+            "delay": delay,
+            "summary": self.summary_edit.toPlainText(),
+        }
+
+    def submit(self) -> None:
+        try:
+            incident = self.save_fn(self.values())
+        except ValidationError as err:
+            self.errors.show(str(err), err.fields)
+            return
+        except UserError as err:
+            self.errors.show(str(err), {})
+            return
+        self.incident = incident
+        self.saved.emit(incident)
+        self.accept()
+
+    def field_error(self, key: str) -> str:
+        return self.errors.text(key)

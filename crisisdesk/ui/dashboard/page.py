@@ -1,0 +1,323 @@
+"""The Dashboard: the one screen the incident commander keeps open.
+
+Overview: the current incident (chooser, status, affected counts, law-enforcement delay), each
+notification clock with its days left coloured as it nears, who holds each role now with a
+phone number, the latest timeline entries, and the optional panels of features that may not be
+in this build (calling trees, letters, next public update; see `panels.py`). The Deadlines and
+Systems tabs hold the obligations table and the HICS 251 board. Everything is read from the
+services on refresh (a few milliseconds on a crisis-sized desk); every change goes through one
+service call and then `notify_changed()`, which refreshes this and every other page.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.incidents import Incident
+from crisisdesk.printing import crisis_reports
+from crisisdesk.services import clocks as clock_service
+from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import roles as role_service
+from crisisdesk.services import systems as system_service
+from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.localtime import today, zone
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.dashboard import deadlines as dl
+from crisisdesk.ui.dashboard.deadlines import DeadlinesView, ObligationsModel
+from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
+from crisisdesk.ui.dashboard.panels import OPTIONAL_PANELS, SummaryPanel
+from crisisdesk.ui.dashboard.systems import SystemsBoard
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.printouts import print_preview, save_pdf
+from crisisdesk.ui.roles import model as roster
+from crisisdesk.ui.table_model import SORT_ROLE, time_formatter
+from crisisdesk.ui.workers import Job
+
+LATEST = 8
+
+
+def _compact_table(parent: QWidget, name: str, keep: tuple[int, ...], columns: int) -> QTableView:
+    table = QTableView(parent)
+    table.setAccessibleName(name)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setProperty("keep", keep)
+    table.setProperty("columns", columns)
+    return table
+
+
+def _hide_columns(table: QTableView, keep: tuple[int, ...], columns: int) -> None:
+    for column in range(columns):
+        table.setColumnHidden(column, column not in keep)
+
+
+def incident_line(incident: Incident, days: int) -> str:
+    states = ", ".join(f"{s} {n:,}" for s, n in incident.affected_by_state.items())
+    unknown = (f", unknown residence {incident.affected_unknown_residence:,}"
+               if incident.affected_unknown_residence else "")
+    return (f"{incident.kind.label.capitalize()} · {incident.status.value.upper()} · discovered "
+            f"{incident.discovered_on.isoformat()} (day {days}) · "
+            f"{incident.total_affected:,} people affected"
+            + (f" ({states}{unknown})" if states or unknown else ""))
+
+
+class DashboardPage(Page):
+    title = "Dashboard"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.incident: Incident | None = None
+        self.dialog: IncidentDialog | None = None
+        self.last_job: Job | None = None
+
+        self.incident_combo = QComboBox(self)
+        self.incident_combo.setAccessibleName("Current incident")
+        self.incident_combo.setMinimumWidth(280)
+        self.incident_combo.activated.connect(self._incident_chosen)
+        self.edit_button = QPushButton("&Incident…", self)
+        self.edit_button.setToolTip("Edit the current incident's record (Ctrl+E)")
+        self.edit_button.clicked.connect(self.edit_incident)
+        self.new_button = QPushButton("&New incident…", self)
+        self.new_button.clicked.connect(self.new_incident)
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("pageTitle")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setWordWrap(True)
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Incident status")
+        self.next_label = QLabel(self)
+        self.next_label.setWordWrap(True)
+        self.next_label.setAccessibleName("Next deadline")
+
+        self.clocks_model = ObligationsModel(self)
+        self.clocks_proxy = QSortFilterProxyModel(self)
+        self.clocks_proxy.setSourceModel(self.clocks_model)
+        self.clocks_proxy.setSortRole(SORT_ROLE)
+        self.clocks = _compact_table(self, "Notification clocks", (dl.DUE, dl.LEFT, dl.NOTICE),
+                                     len(dl.HEADERS))
+        self.clocks.setModel(self.clocks_proxy)
+        self.clocks.setSortingEnabled(True)
+        self.clocks.sortByColumn(dl.DUE, Qt.SortOrder.AscendingOrder)
+        _hide_columns(self.clocks, (dl.DUE, dl.LEFT, dl.NOTICE), len(dl.HEADERS))
+        self.clocks.setColumnWidth(dl.DUE, 90)
+        self.clocks.setColumnWidth(dl.LEFT, 150)
+        self.holders_model = roster.RosterModel(self)
+        self.holders = _compact_table(self, "Role holders now",
+                                      (roster.ROLE, roster.ACTING, roster.PHONE),
+                                      len(roster.HEADERS))
+        self.holders.setModel(self.holders_model)
+        _hide_columns(self.holders, (roster.ROLE, roster.ACTING, roster.PHONE),
+                      len(roster.HEADERS))
+        self.holders.setColumnWidth(roster.ROLE, 230)
+        self.holders.setColumnWidth(roster.ACTING, 230)
+        self.latest = QListWidget(self)
+        self.latest.setAccessibleName("Latest timeline entries")
+        self.latest.setWordWrap(True)
+        self.panels = [SummaryPanel(title, module, absent, self)
+                       for title, module, absent in OPTIONAL_PANELS]
+
+        overview = QWidget(self)
+        grid = QGridLayout(overview)
+        grid.setContentsMargins(4, 4, 4, 4)
+        for row, col, title, widget in ((0, 0, "Notification clocks", self.clocks),
+                                        (0, 1, "Who holds each role now", self.holders),
+                                        (1, 0, "Latest timeline entries", self.latest)):
+            box = QGroupBox(title, overview)
+            QVBoxLayout(box).addWidget(widget)
+            grid.addWidget(box, row, col)
+        side = QVBoxLayout()
+        for panel in self.panels:
+            side.addWidget(panel)
+        side.addStretch(1)
+        grid.addLayout(side, 1, 1)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        self.deadlines = DeadlinesView(ctx, self)
+        self.deadlines.changed.connect(self.ctx.state.notify_changed)
+        self.systems = SystemsBoard(ctx, self)
+        self.systems.changed.connect(self.ctx.state.notify_changed)
+        self.sheet_button = QPushButton("Obligations sheet &PDF…", self)
+        self.sheet_button.clicked.connect(self.print_obligations)
+        self.board_button = QPushButton("Board P&DF (one page)…", self)
+        self.board_button.clicked.connect(self.print_board)
+        self.board_print = QPushButton("Pr&int board…", self)
+        self.board_print.clicked.connect(
+            lambda: print_preview(self.ctx, self, crisis_reports.systems_board,
+                                  title="Systems status board"))
+        self.deadlines.layout().addWidget(self.sheet_button)  # type: ignore[union-attr]
+        board_row = QHBoxLayout()
+        board_row.addStretch(1)
+        board_row.addWidget(self.board_button)
+        board_row.addWidget(self.board_print)
+        self.systems.layout().addLayout(board_row)  # type: ignore[union-attr]
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(overview, "&Overview")
+        self.tabs.addTab(self.deadlines, "&Deadlines")
+        self.tabs.addTab(self.systems, "&Systems board")
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Incident:", self))
+        top.addWidget(self.incident_combo)
+        top.addStretch(1)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.next_label)
+        layout.addWidget(self.tabs, 1)
+        shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.edit_incident)
+
+    # -- Page -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        session = self.ctx.session
+        show = time_formatter(zone(session))
+        incidents = incident_service.list_incidents(session)
+        self.incident = incident_service.current_incident(session)
+        self.incident_combo.clear()
+        for incident in incidents:
+            self.incident_combo.addItem(f"{incident.title} ({incident.status.value})",
+                                        incident.id)
+        if self.incident is not None:
+            self.incident_combo.setCurrentIndex(self.incident_combo.findData(self.incident.id))
+        else:
+            self.incident_combo.addItem("No incident yet", "")
+        self.edit_button.setEnabled(self.incident is not None)
+        self.sheet_button.setEnabled(self.incident is not None)
+        self._show_incident(show)
+        self.holders_model.show = show
+        self.holders_model.set_rows(role_service.roster(session).statuses)
+        self.latest.clear()
+        if self.incident is not None:
+            for entry in timeline_service.latest_entries(session, self.incident.id, LATEST):
+                self.latest.addItem(f"{show(entry.at)}  [{entry.category.value}] "
+                                    f"{entry.author}: {' '.join(entry.text.split())}")
+        self.systems.show_systems(system_service.list_systems(session), show)
+        for panel in self.panels:
+            panel.refresh(session)
+
+    def _show_incident(self, show: object) -> None:
+        session = self.ctx.session
+        if self.incident is None:
+            self.title_label.setText("No incident recorded yet")
+            self.status_label.setText("Record the incident (New incident…) to start the "
+                                      "notification clocks and the timeline.")
+            self.next_label.clear()
+            self.clocks_model.set_rows([])
+            self.deadlines.show_report(None)
+            return
+        report = clock_service.deadlines(session, self.incident.id)
+        self.title_label.setText(self.incident.title)
+        text = incident_line(self.incident, report.days_since_discovery)
+        if self.incident.delay is not None:
+            text += f"\nLaw-enforcement delay: {self.incident.delay.describe()}."
+        self.status_label.setText(text)
+        nxt = report.next_due
+        self.next_label.setText(
+            f"Next deadline: {nxt.title}, due {nxt.due} "
+            f"({dl.days_left_text(nxt, report.today)})." if nxt is not None and nxt.due
+            else "No open deadline with a fixed date.")
+        self.clocks_model.today = report.today
+        self.clocks_model.set_rows(report.running + [o for o in report.obligations
+                                                     if o.done is not None])
+        self.deadlines.show_report(report)
+
+    def clear(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.incident = None
+        self.incident_combo.clear()
+        for label in (self.title_label, self.status_label, self.next_label):
+            label.clear()
+        self.clocks_model.set_rows([])
+        self.holders_model.set_rows([])
+        self.deadlines.model.set_rows([])
+        self.systems.model.set_rows([])
+        self.latest.clear()
+        for panel in self.panels:
+            panel.clear()
+        self._stale = True
+
+    # -- incident ---------------------------------------------------------------------------
+    def _incident_chosen(self, _index: int) -> None:
+        incident_id = self.incident_combo.currentData()
+        if not incident_id or (self.incident and self.incident.id == incident_id):
+            return
+        try:
+            chosen = incident_service.set_current_incident(self.ctx.session, incident_id)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.ctx.messages.show_info(f"The current incident is now {chosen.title}.")
+        self.ctx.state.notify_changed()
+
+    def _open(self, incident: Incident | None) -> None:
+        def save(values: dict[str, object]) -> Incident:
+            if incident is None:
+                return incident_service.create_incident(self.ctx.session, **values)  # type: ignore[arg-type]
+            return incident_service.update_incident(self.ctx.session, incident.id, **values)
+
+        dialog = IncidentDialog(save, today(self.ctx.session), incident, self)
+        dialog.saved.connect(lambda i: self._saved(i, new=incident is None))
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+
+    def edit_incident(self) -> None:
+        if self.incident is not None:
+            self._open(self.incident)
+
+    def new_incident(self) -> None:
+        self._open(None)
+
+    def _saved(self, incident: Incident, *, new: bool) -> None:
+        self.ctx.messages.show_info(f"{'Recorded' if new else 'Saved'} {incident.title}.")
+        self.ctx.state.notify_changed()
+
+    # -- paper ------------------------------------------------------------------------------
+    def print_obligations(self) -> None:
+        if self.incident is None:
+            return
+        incident_id = self.incident.id
+        self.last_job = save_pdf(self.ctx, self,
+                                 lambda s: crisis_reports.obligations(s, incident_id),
+                                 title="Obligations sheet", suggested="obligations.pdf",
+                                 button=self.sheet_button)
+
+    def print_board(self) -> None:
+        self.last_job = save_pdf(self.ctx, self, crisis_reports.systems_board,
+                                 title="Systems status board", suggested="systems-board.pdf",
+                                 button=self.board_button)
+
+
+__all__ = ["DashboardPage"]

@@ -1,0 +1,253 @@
+"""The Dashboard: clocks with days left, holders, incident form, deadlines, systems board."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pytestqt.qtbot import QtBot
+
+from crisisdesk.domain.contacts import ContactDraft, ContactKind
+from crisisdesk.domain.incidents import IncidentKind
+from crisisdesk.domain.systems import SystemStatus
+from crisisdesk.services import clocks as clock_service
+from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import roles as role_service
+from crisisdesk.services import systems as system_service
+from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.localtime import today
+from crisisdesk.services.session import Session
+from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.dashboard import deadlines as dl
+from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
+from crisisdesk.ui.dashboard.page import DashboardPage
+from crisisdesk.ui.dashboard.panels import SummaryPanel, summary_rows
+from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.table_model import OBJECT_ROLE
+from crisisdesk.ui.workers import JobRunner
+from tests.ui.conftest import RecordingPrompts
+
+
+def seed(session: Session, *, days_ago: int = 10) -> None:
+    incident_service.create_incident(
+        session, title="Ransomware on file servers", kind=IncidentKind.RANSOMWARE,
+        discovered_on=today(session) - dt.timedelta(days=days_ago),
+        affected_by_state={"IL": 900, "WI": 40})
+    pio = contact_service.add_contact(session, ContactDraft(
+        "Zoë Mbeki-Adams", "Director of Communications", "Riverside", ContactKind.STAFF,
+        [("mobile", "(312) 555-0180")]))
+    role_service.assign_role(session, "pio", pio.id)
+    timeline_service.add_entry(session, "Network isolated at the core switch.")
+
+
+@pytest.fixture
+def ctx(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+        runner: JobRunner) -> Iterator[UiContext]:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    yield UiContext(DeskState(session), runner, prompts, bar)
+    runner.shutdown()
+
+
+@pytest.fixture
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> DashboardPage:
+    seed(session)
+    widget = DashboardPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def clock_rows(page: DashboardPage) -> list[tuple[str, str, str]]:
+    proxy = page.clocks_proxy
+    return [tuple(proxy.index(r, c).data() for c in (dl.DUE, dl.LEFT, dl.NOTICE))  # type: ignore
+            for r in range(proxy.rowCount())]
+
+
+def test_dashboard_shows_clocks_with_days_left(page: DashboardPage, session: Session) -> None:
+    assert page.title_label.text() == "Ransomware on file servers"
+    assert "940 people affected (IL 900, WI 40)" in page.status_label.text()
+    assert "(day 10)" in page.status_label.text()
+    rows = clock_rows(page)
+    due = (today(session) + dt.timedelta(days=50)).isoformat()
+    assert (due, "50 days left", "Notice to affected individuals") in rows
+    assert (due, "50 days left", "Notice to HHS (500 or more people)") in rows
+    media = [r for r in rows if "media" in r[2]]
+    assert media and "Illinois" in media[0][2]  # more than 500 residents of one state
+    assert page.next_label.text().startswith("Next deadline:")
+    index = page.clocks_proxy.index(0, dl.LEFT)
+    assert index.data(0x8) is not None  # BackgroundRole: coloured by nearness
+    holders = {page.holders_model.row_at(r).role.key: (page.holders_model.index(r, 1).data(),
+                                                       page.holders_model.index(r, 2).data())
+               for r in range(page.holders_model.rowCount())}
+    assert holders["pio"] == ("Zoë Mbeki-Adams", "(312) 555-0180")
+    assert holders["ic"] == ("nobody assigned", "")
+    assert any("Network isolated" in page.latest.item(i).text()
+               for i in range(page.latest.count()))
+
+
+def test_clock_colours_follow_days_left(session: Session) -> None:
+    seed(session, days_ago=58)
+    report = clock_service.deadlines(session)
+    obligation = next(o for o in report.obligations if o.key == "hipaa.individuals")
+    assert dl.days_left_text(obligation, report.today) == "2 days left"
+    assert dl.urgency_colour(obligation, report.today) == dl.SOON
+    late = dataclasses.replace(obligation, due=report.today - dt.timedelta(days=1))
+    assert dl.days_left_text(late, report.today) == "OVERDUE by 1 day"
+    assert dl.urgency_colour(late, report.today) == dl.OVERDUE
+
+
+def test_mark_deadline_done(qtbot: QtBot, page: DashboardPage, session: Session) -> None:
+    view = page.deadlines
+    page.tabs.setCurrentWidget(view)
+    assert "verify" in view.rules_label.text().lower()
+    assert "last reviewed" in view.rules_label.text().lower()
+    view.select("hipaa.hhs")
+    assert view.done_button.isEnabled() and not view.undone_button.isEnabled()
+    view.done_date.setDate(view.done_date.maximumDate())
+    view.reference_edit.setText("HHS-2026-0042")
+    view.done_button.click()
+    done = clock_service.deadlines(session).find("hipaa.hhs").done
+    assert done is not None and done.reference == "HHS-2026-0042"
+    assert done.done_on == today(session)
+    selected = view.selected()
+    assert selected is not None and selected.key == "hipaa.hhs"
+    row = view.table.currentIndex().row()
+    assert view.proxy.index(row, dl.LEFT).data() == "done"
+    assert view.proxy.index(row, dl.DONE).data().endswith("ref HHS-2026-0042")
+    assert view.undone_button.isEnabled()
+    view.undone_button.click()  # prompts.confirm answers yes
+    assert clock_service.deadlines(session).find("hipaa.hhs").done is None
+
+
+def test_broken_rules_are_named(qtbot: QtBot, session: Session, ctx: UiContext) -> None:
+    seed(session)
+    (session.data_dir / "notification_rules.toml").write_text(
+        'last_reviewed = 2026-01-05\nverify_note = "Check with counsel."\n'
+        '[[rule]]\nkey = "broken"\n', encoding="utf-8")
+    widget = DashboardPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.deadlines.problems_label.isVisibleTo(widget.deadlines)
+    assert "broken" in widget.deadlines.problems_label.text()
+    assert "2026-01-05" in widget.deadlines.rules_label.text()
+
+
+def test_incident_form_shows_errors_next_to_fields(qtbot: QtBot, page: DashboardPage,
+                                                   session: Session) -> None:
+    page.edit_button.click()
+    dialog = page.dialog
+    assert isinstance(dialog, IncidentDialog) and dialog.isVisible()
+    assert dialog.title_edit.text() == "Ransomware on file servers"
+    dialog.discovered_edit.setDate(dialog.discovered_edit.date().addDays(30))
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    assert "in the future" in dialog.field_error("discovered_on")
+    dialog.discovered_edit.setDate(dialog.discovered_edit.date().addDays(-30))
+    dialog.add_count_row("ZZ", "5")
+    dialog.save_button.click()
+    assert "ZZ" in dialog.field_error("affected_by_state")
+    dialog.counts_table.removeRow(dialog.counts_table.rowCount() - 1)
+    dialog.delay_box.setChecked(True)
+    dialog.official_edit.setText("Kimberly Osei")
+    dialog.save_button.click()
+    assert "agency" in dialog.field_error("delay_agency")
+    dialog.agency_edit.setText("U.S. Secret Service")
+    dialog.form_combo.setCurrentIndex(1)  # oral
+    dialog.add_count_row("tx", "1,200")
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    stored = incident_service.get_incident(session)
+    assert stored.affected_by_state == {"IL": 900, "TX": 1200, "WI": 40}
+    assert stored.delay is not None and stored.delay.official == "Kimberly Osei"
+    assert "Law-enforcement delay" in page.status_label.text()
+
+
+def test_new_incident_and_chooser(qtbot: QtBot, page: DashboardPage, session: Session) -> None:
+    page.new_button.click()
+    dialog = page.dialog
+    assert isinstance(dialog, IncidentDialog)
+    dialog.title_edit.setText("Email phishing")
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(IncidentKind.DATA_BREACH))
+    dialog.save_button.click()
+    assert page.title_label.text() == "Email phishing"
+    assert page.incident_combo.count() == 2
+    first = page.incident_combo.findText("Ransomware on file servers (open)")
+    page.incident_combo.setCurrentIndex(first)
+    page.incident_combo.activated.emit(first)
+    assert page.title_label.text() == "Ransomware on file servers"
+    assert incident_service.get_incident(session).title == "Ransomware on file servers"
+
+
+def test_systems_board_change_status_and_print(qtbot: QtBot, page: DashboardPage,
+                                               session: Session, tmp_path: Path,
+                                               prompts: RecordingPrompts) -> None:
+    board = page.systems
+    page.tabs.setCurrentWidget(board)
+    board.select("EHR")
+    board.status_combo.setCurrentIndex(board.status_combo.findData(SystemStatus.DOWN))
+    board.procedure_edit.setText("Paper downtime forms")
+    board.apply_button.click()
+    stored = system_service.get_system(session, "EHR")
+    assert stored.status is SystemStatus.DOWN and stored.procedure == "Paper downtime forms"
+    selected = board.selected()
+    assert selected is not None and selected.name == "EHR"
+    assert board.model.index(board.table.currentIndex().row(), 1).data() == "DOWN"
+    assert any("EHR is now DOWN" in line.entry.text
+               for line in timeline_service.list_entries(session))
+    prompts.save_path = tmp_path / "board.pdf"
+    page.board_button.click()
+    qtbot.waitUntil(lambda: page.ctx.messages.text.startswith("Saved the systems status board"),
+                    timeout=15_000)
+    reader = PdfReader(prompts.save_path)
+    assert len(reader.pages) == 1
+    assert "Paper downtime forms" in " ".join(reader.pages[0].extract_text().split())
+
+
+def test_optional_panels_say_not_set_up_or_render_any_shape(
+        qtbot: QtBot, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    panel = SummaryPanel("Media", "crisisdesk.services.no_such_feature", "Not set up yet.")
+    qtbot.addWidget(panel)
+    panel.refresh(session)
+    assert panel.rows() == [("", "Not set up yet.")]
+
+    @dataclasses.dataclass
+    class Summary:
+        next_update_due: dt.date
+        inquiries_open: int
+
+    assert summary_rows(Summary(dt.date(2026, 3, 2), 1200)) == [
+        ("Next update due", "2026-03-02"), ("Inquiries open", "1,200")]
+    assert summary_rows({"trees": ["Staff", "Board"], "done": True}) == [
+        ("Trees", "Staff, Board"), ("Done", "yes")]
+    assert summary_rows("All quiet") == [("", "All quiet")]
+    import crisisdesk.ui.dashboard.panels as panels
+
+    monkeypatch.setattr(panels, "summary_function",
+                        lambda name: lambda s: {"calls_made": 5, "calls_left": 7})
+    panel.refresh(session)
+    assert panel.rows() == [("Calls made:", "5"), ("Calls left:", "7")]
+
+    def broken(_s: Session) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setattr(panels, "summary_function", lambda name: broken)
+    panel.refresh(session)
+    assert panel.rows() == [("", "Not available right now (KeyError).")]
+
+
+def test_dashboard_without_incident(qtbot: QtBot, ctx: UiContext) -> None:
+    widget = DashboardPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.title_label.text() == "No incident recorded yet"
+    assert not widget.edit_button.isEnabled()
+    assert widget.clocks_proxy.rowCount() == 0
+    assert widget.systems.model.rowCount() >= 9  # the default board
+    obligation = widget.deadlines.proxy.index(0, 0).data(OBJECT_ROLE)
+    assert obligation is None
