@@ -254,6 +254,84 @@ def m008_media(db: sqlite_utils.Database) -> None:
             )
 
 
+@migrations()
+def m006_calling_trees(db: sqlite_utils.Database) -> None:
+    """Calling trees, their activations (a frozen copy each), call attempts and caller marks.
+
+    Attempts and availability marks are append-only events; `activation_people` carries each
+    person's state folded from their attempts, so progress is a cheap count.
+    """
+    db.table("calling_trees").create(
+        {"id": str, "name": str, "name_key": str, "description": str, "version": int,
+         "removed_at": str, "created_at": str, "updated_at": str, "updated_by": str},
+        pk="id", not_null={"name", "name_key", "version", "created_at"},
+        defaults={"description": "", "version": 1, "removed_at": ""},
+    )
+    db.table("calling_trees").create_index(["name_key"], unique=True)
+    db.table("tree_nodes").create(
+        {"id": str, "tree_id": str, "contact_id": str, "caller_id": str, "backup_id": str,
+         "position": int, "created_at": str, "updated_at": str, "updated_by": str},
+        pk="id", not_null={"tree_id", "contact_id", "position", "created_at"},
+        defaults={"caller_id": "", "backup_id": ""},
+        foreign_keys=[("tree_id", "calling_trees", "id")],
+    )
+    db.table("tree_nodes").create_index(["tree_id", "contact_id"], unique=True)
+    db.table("tree_nodes").create_index(["tree_id", "caller_id", "position"])
+    db.table("tree_activations").create(
+        {"id": str, "tree_id": str, "tree_name": str, "tree_version": int, "is_drill": int,
+         "status": str, "started_at": str, "started_by": str, "incident_id": str,
+         "template_key": str, "template_version": int, "template_sha256": str, "script": str,
+         "message_log_id": str, "closed_at": str, "closed_by": str, "summary": str,
+         "created_at": str, "updated_at": str, "updated_by": str},
+        pk="id", not_null={"tree_id", "tree_name", "tree_version", "status", "started_at",
+                           "created_at"},
+        defaults={"is_drill": 0, "incident_id": "", "closed_at": "", "closed_by": "",
+                  "summary": "", "message_log_id": ""},
+        foreign_keys=[("tree_id", "calling_trees", "id")],
+    )
+    db.table("tree_activations").create_index(["tree_id", "started_at"])
+    db.table("activation_people").create(
+        {"activation_id": str, "contact_id": str, "seq": int, "name": str, "job_title": str,
+         "phones": str, "caller_id": str, "backup_id": str, "position": int, "depth": int,
+         "branch_id": str, "status": str, "attempts": int, "failed_attempts": int,
+         "last_outcome": str, "last_at": str, "first_at": str, "reached_at": str,
+         "wrong_numbers": str},
+        pk=("activation_id", "contact_id"),
+        not_null={"seq", "name", "status"},
+        defaults={"caller_id": "", "backup_id": "", "status": "not_called", "attempts": 0,
+                  "failed_attempts": 0, "last_outcome": "", "last_at": "", "first_at": "",
+                  "reached_at": "", "wrong_numbers": "[]", "job_title": "", "phones": "[]"},
+        foreign_keys=[("activation_id", "tree_activations", "id")],
+    )
+    db.table("activation_people").create_index(["activation_id", "status"])
+    db.table("call_attempts").create(
+        {"id": str, "activation_id": str, "contact_id": str, "outcome": str, "at": str,
+         "recorded_at": str, "recorded_by": str, "number": str, "caller_id": str, "note": str,
+         "corrects": str},
+        pk="id", not_null={"activation_id", "contact_id", "outcome", "at", "recorded_at",
+                           "recorded_by"},
+        defaults={"number": "", "caller_id": "", "note": "", "corrects": ""},
+        foreign_keys=[("activation_id", "tree_activations", "id")],
+    )
+    db.table("call_attempts").create_index(["activation_id", "contact_id"])
+    db.table("call_attempts").create_index(["contact_id", "outcome", "at"])
+    db.table("caller_marks").create(
+        {"id": str, "seq": int, "activation_id": str, "contact_id": str, "available": int,
+         "at": str, "recorded_by": str, "note": str},
+        pk="id", not_null={"seq", "activation_id", "contact_id", "available", "at"},
+        defaults={"note": ""},
+        foreign_keys=[("activation_id", "tree_activations", "id")],
+    )
+    db.table("caller_marks").create_index(["activation_id", "seq"], unique=True)
+    for table in ("call_attempts", "caller_marks"):
+        for verb in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only: correct with a new "
+                "entry'); END"
+            )
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

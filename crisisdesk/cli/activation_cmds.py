@@ -1,0 +1,203 @@
+"""`crisisdesk activation start|record|mark|status|close`: run a calling tree from the command
+line (also how results written on paper are typed back in afterwards, with `--at`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
+from crisisdesk.cli.crisis_common import when, write_pdf
+from crisisdesk.domain.call_outcomes import parse_outcome
+from crisisdesk.services import activation_reports as report_service
+from crisisdesk.services import activations as activation_service
+from crisisdesk.services import roles as role_service
+from crisisdesk.services.session import Session
+from crisisdesk.store import activations as activation_store
+
+
+@click.group("activation")
+def activation_group() -> None:
+    """Run a calling tree: start it, record each call, follow progress, close it."""
+
+
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE (e.g. staff_hotline="
+                                     "312-555-0100).")
+        out[key.strip()] = text.strip()
+    return out
+
+
+@activation_group.command("start")
+@click.argument("tree")
+@click.option("--message", required=True, help="The message, in one or two short sentences.")
+@click.option("--action", "action_text", required=True, help="What each person must do.")
+@click.option("--report-to", required=True, help="Who callers report back to (name, phone).")
+@click.option("--drill", is_flag=True, help="An exercise: the script says so.")
+@click.option("--value", "values", multiple=True, metavar="NAME=VALUE",
+              help="Another script value (repeatable), e.g. staff_hotline=312-555-0100.")
+@json_option
+@pass_cli
+def start_cmd(cli: CliContext, tree: str, message: str, action_text: str, report_to: str,
+              drill: bool, values: tuple[str, ...], as_json: bool) -> None:
+    """Start a tree with the approved call script filled with the incident's facts.
+
+    Example: crisisdesk activation start IT --message "EHR down" --action "Use paper" --report-to IC
+    """
+    act = activation_service.start_activation(
+        cli.session(), tree, message=message, action=action_text, report_back_to=report_to,
+        drill=drill, values=_pairs(values))
+    if as_json:
+        emit_json({"id": act.id, "tree": act.tree_name, "tree_version": act.tree_version,
+                   "template": act.template_key, "template_version": act.template_version,
+                   "drill": act.is_drill})
+        return
+    click.echo(f"Started {act.label} ({act.id[:8]}) with {act.template_key} version "
+               f"{act.template_version}.")
+
+
+def _person_in(session: Session, activation_id: str, text: str) -> str:
+    people = activation_store.people(session.db, activation_id)
+    key = " ".join(text.split()).casefold()
+    match = [p.contact_id for p in people if p.contact_id == text or p.name.casefold() == key]
+    if len(match) == 1:
+        return match[0]
+    return role_service.find_person(session, text).id
+
+
+@activation_group.command("record")
+@click.argument("activation")
+@click.argument("person")
+@click.argument("outcome")
+@click.option("--number", help="The number dialled (default: their first).")
+@click.option("--note", default="", help="A short note.")
+@click.option("--at", "at", metavar="TIME", help="When the call was made, e.g. 14:05 "
+              "(default: now).")
+@click.option("--corrects", metavar="ATTEMPT_ID", default="", help="Replace a mistaken entry.")
+@pass_cli
+def record_cmd(cli: CliContext, activation: str, person: str, outcome: str,
+               number: str | None, note: str, at: str | None, corrects: str) -> None:
+    """Record one call: OUTCOME is reached, voicemail, no_answer, busy, wrong_number or
+    unavailable (declined).
+
+    Example: crisisdesk activation record 3f2a "Hyun-woo Park" voicemail --at 14:05
+    """
+    session = cli.session()
+    act = activation_service.get_activation(session, activation)
+    rec = activation_service.record_call(
+        session, act.id, _person_in(session, act.id, person), parse_outcome(outcome),
+        number=number, note=note, at=at, corrects=corrects)
+    moved = f"; {rec.reassigned} calls moved to others" if rec.reassigned else ""
+    click.echo(f"Recorded {rec.attempt.outcome.label.lower()} for {rec.person.name} "
+               f"({rec.attempt.id[:8]}): {rec.counts.reached} of {rec.counts.total} "
+               f"reached{moved}.")
+
+
+
+@activation_group.command("mark")
+@click.argument("activation")
+@click.argument("caller")
+@click.option("--unavailable/--available", default=True,
+              help="Unavailable moves their people on; available undoes it.")
+@click.option("--note", default="", help="Why.")
+@pass_cli
+def mark_cmd(cli: CliContext, activation: str, caller: str, unavailable: bool,
+             note: str) -> None:
+    """Mark a caller unavailable (their people go to their backup or the caller above).
+
+    Example: crisisdesk activation mark 3f2a "Adaeze Okafor" --unavailable
+    """
+    session = cli.session()
+    act = activation_service.get_activation(session, activation)
+    moved = activation_service.mark_caller(session, act.id, _person_in(session, act.id, caller),
+                                           available=not unavailable, note=note)
+    click.echo(f"Marked {'unavailable' if unavailable else 'available'}; {moved} calls moved.")
+
+
+def _status(session: Session, ref: str) -> dict[str, Any]:
+    view = activation_service.view(session, ref)
+    c = view.progress.counts
+    names = {p.contact_id: p.name for p in view.people}
+    return {"id": view.activation.id, "tree": view.activation.tree_name,
+            "status": view.activation.status, "drill": view.activation.is_drill,
+            "total": c.total, "reached": c.reached, "attempted": c.attempted,
+            "not_called": c.not_called, "unavailable": c.unavailable,
+            "percent_reached": round(c.percent_reached, 1),
+            "elapsed_minutes": view.progress.elapsed_s // 60,
+            "oldest_waiting": names.get(view.progress.oldest_waiting[0])
+            if view.progress.oldest_waiting else None,
+            "needs_coordinator": [{"name": names.get(f.contact_id, "?"), "why": f.text}
+                                  for f in view.progress.flags],
+            "reassigned": [{"name": names.get(r.contact_id, "?"),
+                            "to": names.get(r.to_caller or "", "the coordinator")}
+                           for r in view.progress.reassignments]}
+
+
+@activation_group.command("status")
+@click.argument("activation", required=False)
+@json_option
+@pass_cli
+def status_cmd(cli: CliContext, activation: str | None, as_json: bool) -> None:
+    """Progress of one activation, or a list of all of them.
+
+    Example: crisisdesk activation status --json
+    """
+    session = cli.session()
+    if activation is None:
+        acts = activation_service.list_activations(session)
+        if as_json:
+            emit_json([_status(session, a.id) for a in acts])
+            return
+        table([[a.id[:8], a.tree_name, "drill" if a.is_drill else "real", a.status,
+                when(session, a.started_at)] for a in acts],
+              ["ID", "TREE", "KIND", "STATUS", "STARTED"])
+        return
+    data = _status(session, activation)
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data['tree']} ({data['status']}): {data['reached']} of {data['total']} "
+               f"reached ({data['percent_reached']}%), {data['attempted']} tried, "
+               f"{data['not_called']} not called, {data['unavailable']} unavailable; "
+               f"{data['elapsed_minutes']} min elapsed.")
+    for flag in data["needs_coordinator"]:
+        click.echo(f"needs the coordinator: {flag['name']}: {flag['why']}")
+    for moved in data["reassigned"]:
+        click.echo(f"reassigned: {moved['name']} -> {moved['to']}")
+
+
+@activation_group.command("close")
+@click.argument("activation")
+@click.option("--pdf", "pdf_path", metavar="FILE", help="Also save the report as PDF.")
+@json_option
+@pass_cli
+def close_cmd(cli: CliContext, activation: str, pdf_path: str | None, as_json: bool) -> None:
+    """Close an activation and keep its report (counts, duration, who was never reached).
+
+    Example: crisisdesk activation close 3f2a --pdf report.pdf
+    """
+    session = cli.session()
+    act = activation_service.get_activation(session, activation)
+    summary = report_service.close_activation(session, act.id)
+    if pdf_path:
+        from crisisdesk.printing.calling_tree_paper import report_html
+        from crisisdesk.services import settings as settings_service
+
+        html = report_html(report_service.report(session, act.id),
+                           org=settings_service.display_org(session),
+                           printed=when(session, session.now_iso()))
+        write_pdf(html, pdf_path, "Calling tree report")
+    if as_json:
+        emit_json(report_service.report(session, act.id))
+        return
+    click.echo(f"Closed: {summary['reached']} of {summary['total']} reached "
+               f"({summary['percent_reached']}%) in {summary['duration_minutes']} minutes; "
+               f"{len(summary['never_reached'])} never reached.")
+
+
+COMMANDS = [activation_group]
