@@ -11,6 +11,7 @@ Public API
 ----------
 statement_templates(session) -> list[TemplateSummary]      press statements, approved or not
 statement_values(session) -> dict                          the facts a statement is filled with
+missing_values(session, ref, version=None) -> list[Variable]   what the user must still give
 preview_statement(session, ref, values=None, version=None) -> Rendered   (nothing recorded)
 issue_statement(session, ref, *, values=None, version=None, recipient_count=1, note="")
     -> IssuedStatement
@@ -27,7 +28,7 @@ from crisisdesk.domain.cadence import CadenceAudience
 from crisisdesk.domain.cadence import fold as fold_cadence
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.messages import LogEntry
-from crisisdesk.domain.templates import Channel
+from crisisdesk.domain.templates import Channel, Variable
 from crisisdesk.domain.timeline import Category
 from crisisdesk.services import cadence as cadence_service
 from crisisdesk.services import messages as message_service
@@ -72,6 +73,13 @@ def _approved(session: Session, ref: str, version: int | None
         raise ValidationError(f"{approved.key} is not a press statement (its channel is "
                               f"{approved.meta.channel.value}).", {"template": "not a statement"})
     return approved
+
+
+def missing_values(session: Session, ref: str, version: int | None = None) -> list[Variable]:
+    """The variables of the approved statement the desk cannot fill in itself (to ask for)."""
+    approved = _approved(session, ref, version)
+    known = statement_values(session)
+    return [v for v in approved.meta.variables if known.get(v.name) in (None, "", [])]
 
 
 def preview_statement(session: Session, ref: str, values: Mapping[str, Any] | None = None,

@@ -98,11 +98,11 @@ def _timeline(ctx: UiContext) -> Page:
     return TimelinePage(ctx)
 
 
-
 def _media(ctx: UiContext) -> Page:
     from crisisdesk.ui.media.page import MediaPage
 
     return MediaPage(ctx)
+
 
 def default_sections() -> list[Section]:
     order = ["dashboard", "contacts", "calling_trees", "roles", "templates", "letters", "media",

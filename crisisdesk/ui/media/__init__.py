@@ -1,0 +1,1 @@
+"""The Media desk page: inquiry log, answer bank, statements and update cadence."""

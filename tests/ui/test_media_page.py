@@ -1,0 +1,158 @@
+"""The Media desk page, driven through its real widgets on a real encrypted desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from crisisdesk.domain.media import InquiryStatus
+from crisisdesk.services import cadence as cadence_service
+from crisisdesk.services import media as media_service
+from crisisdesk.services import messages as message_service
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services.session import Session
+from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.media.page import MediaPage
+from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.workers import JobRunner
+from tests.services.crisis_support import open_incident
+from tests.services.media_support import NOW, approved_answer, freeze
+from tests.ui.conftest import RecordingPrompts
+
+
+@pytest.fixture
+def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+         runner: JobRunner) -> Iterator[MediaPage]:
+    freeze(session)
+    settings_service.set(session, "timezone", "America/Chicago")
+    open_incident(session)
+    approved_answer(session, "key-message-care", "Patient care continues",
+                    "Our clinics are open and patient care continues on downtime procedures.")
+    approved_answer(session, "qa-data", "Was patient data taken?",
+                    "We are investigating with outside experts and will notify anyone affected.")
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    ctx = UiContext(DeskState(session), runner, prompts, bar)
+    widget = MediaPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: len(widget.bank.entries) == 2, timeout=5_000)
+    yield widget
+    runner.shutdown()
+
+
+def overdue_outlets(page: MediaPage) -> list[str]:
+    return [q.outlet for q in page.visible_inquiries()]
+
+
+def test_log_an_inquiry_answer_it_from_the_bank_and_it_leaves_the_overdue_list(
+        qtbot: QtBot, page: MediaPage, session: Session) -> None:
+    page.log_button.click()
+    dialog = page.dialog
+    assert dialog is not None
+    dialog.outlet_edit.setText("Daily Ledger")
+    dialog.reporter_combo.setEditText("Carla Smithers")
+    dialog.question_edit.setPlainText("Was any patient data taken?")
+    dialog.deadline_edit.setText("2026-03-20 09:30")  # Chicago time, already past
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert page.dialog is None
+    page.overdue_only.setChecked(True)
+    assert overdue_outlets(page) == ["Daily Ledger"]
+    assert "1 open, 1 overdue" in page.summary_label.text()
+    assert page.model.data(page.model.index(0, 1)) == "OVERDUE"
+
+    page.table.selectRow(0)
+    page.bank.search_edit.setText("patient data")
+    assert page.bank.list.count() == 1
+    assert page.bank.current_entry() is not None and page.bank.current_entry().key == "qa-data"
+    session.clock = lambda: NOW + dt.timedelta(minutes=25)
+    page.bank.attach_button.click()
+
+    assert overdue_outlets(page) == []
+    assert "0 open, 0 overdue" in page.summary_label.text()
+    assert "average time to answer 25 min" in page.summary_label.text()
+    answered = media_service.list_inquiries(session)[0]
+    assert answered.status is InquiryStatus.ANSWERED and answered.answer_key == "qa-data"
+    assert [e.template_key for e in message_service.communication_log(session)] == ["qa-data"]
+    assert "Answered Daily Ledger with qa-data" in page.ctx.messages.text
+
+
+def test_an_inquiry_without_outlet_shows_the_reason_and_saves_nothing(
+        page: MediaPage, session: Session) -> None:
+    page.log_button.click()
+    dialog = page.dialog
+    assert dialog is not None
+    dialog.question_edit.setPlainText("Is the ER open?")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.isVisible()
+    assert dialog.errors["outlet"].isVisibleTo(dialog)
+    assert "outlet" in dialog.errors["outlet"].text()
+    assert media_service.list_inquiries(session) == []
+    dialog.reject()
+
+
+def test_bank_search_as_you_type_and_copy(page: MediaPage) -> None:
+    page.bank.search_edit.setText("care")
+    assert [page.bank.list.item(i).text() for i in range(page.bank.list.count())] == [
+        "Patient care continues  [key message]"]
+    page.bank.copy_button.click()
+    assert QGuiApplication.clipboard().text().startswith("Our clinics are open")
+    page.bank.search_edit.setText("nothing like this")
+    assert page.bank.list.count() == 0
+    assert not page.bank.attach_button.isEnabled()
+
+
+def test_cadence_banner_appears_when_overdue_and_update_clears_it(
+        page: MediaPage, session: Session) -> None:
+    page.cadence.audience_combo.setCurrentIndex(
+        page.cadence.audience_combo.findData("staff"))
+    page.cadence.interval_edit.setText("1h")
+    page.cadence.set_button.click()
+    assert page.banner.isHidden()
+    session.clock = lambda: NOW + dt.timedelta(hours=1, minutes=10)
+    page.tick()
+    assert page.banner.isVisible()
+    assert page.banner.text() == "Staff update overdue (was due today 11:00)."
+    page.cadence.done_button.click()
+    assert page.banner.isHidden()
+    assert cadence_service.cadence_status(session)[2].state.value == "ok"
+
+
+def test_print_brief_in_a_worker(qtbot: QtBot, page: MediaPage, prompts: RecordingPrompts,
+                                 tmp_path: Path) -> None:
+    prompts.save_path = tmp_path / "brief.pdf"
+    page.brief_button.click()
+    qtbot.waitUntil(lambda: page.brief_button.isEnabled(), timeout=10_000)
+    text = " ".join(PdfReader(prompts.save_path).pages[0].extract_text().split())
+    assert "Our clinics are open and patient care continues" in text
+    assert "Was patient data taken?" in text
+
+
+def test_issue_a_holding_statement_from_the_statements_tab(
+        page: MediaPage, prompts: RecordingPrompts, session: Session) -> None:
+    panel = page.statements.panel
+    assert panel.current_key() == "media-holding-statement-en"
+    assert "confirmed_facts" in panel.inputs
+    panel.issue_button.click()  # values missing: refused, nothing logged
+    assert "No value for confirmed_facts" in page.ctx.messages.text
+    for name, value in {"confirmed_facts": "We found a cybersecurity incident.",
+                        "patient_care_status": "Clinics remain open.",
+                        "website": "www.riverside.example/updates",
+                        "spokesperson_name": "Jordan Reyes, PIO",
+                        "spokesperson_phone": "217-555-0110",
+                        "next_update_time": "2026-03-20 16:00"}.items():
+        panel.inputs[name].setText(value)
+    panel.issue_button.click()
+    assert prompts.asked, page.ctx.messages.text
+    assert prompts.asked[-1][0] == "confirm"
+    assert "We found a cybersecurity incident." in panel.preview.toPlainText()
+    assert [e.template_key for e in message_service.communication_log(session)] == [
+        "media-holding-statement-en"]
+    assert "1 statement(s) issued" in panel.issued_label.text()
