@@ -194,7 +194,8 @@ class CheckPanel(QWidget):
         if readable is None or readable.words == 0:
             self.meter.setRange(0, 1)
             self.meter.setValue(0)
-            self.meter.setFormat("Reading level: no sentences to score")
+            self.meter.setFormat("Reading level: scored when the template renders"
+                                 if readable is None else "Reading level: no sentences to score")
             self.meter.setStyleSheet("")
             return
         good = readable.meets(report.grade_target)

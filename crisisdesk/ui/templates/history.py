@@ -134,7 +134,7 @@ class HistoryView(QWidget):
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([150, 450])
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
 
     def set_versions(self, versions: list[TemplateVersion]) -> None:

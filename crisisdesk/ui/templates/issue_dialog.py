@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -77,6 +77,9 @@ class IssueDialog(QDialog):
 
         self.incident_combo = QComboBox(self)
         self.incident_combo.setAccessibleName("Incident")
+        self.incident_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.incident_combo.setMinimumContentsLength(16)
         self.incident_combo.addItem("(no incident)", "")
         found, current = incidents(ctx.session)
         for incident in found:
@@ -97,6 +100,8 @@ class IssueDialog(QDialog):
         self.field_errors: dict[str, QLabel] = {}
         form_widget = QWidget(self)
         form = QFormLayout(form_widget)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(4)
         form.addRow("&Incident:", self.incident_combo)
         for variable in meta.variables:
             field = ValueField(variable, form_widget)
@@ -108,14 +113,17 @@ class IssueDialog(QDialog):
             form.addRow(label, field.widget)
             hint = QLabel(variable.description, form_widget)
             hint.setWordWrap(True)
-            hint.setStyleSheet("color: palette(mid); font-size: 11px;")
+            hint.setStyleSheet("color: #5f6b76; font-size: 11px;")
             form.addRow("", hint)
             self.field_errors[variable.name] = _error_label(form_widget)
             form.addRow("", self.field_errors[variable.name])
+            form.setRowVisible(self.field_errors[variable.name], False)
         form.addRow("&Recipients:", self.recipients_spin)
         form.addRow("N&ote:", self.note_edit)
+        self.form, self.form_widget = form, form_widget
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(form_widget)
 
         self.preview = QTextBrowser(self)
@@ -173,8 +181,8 @@ class IssueDialog(QDialog):
     def show_errors(self, err: UserError) -> None:
         fields = err.fields if isinstance(err, ValidationError) else {}
         for name, label in self.field_errors.items():
-            label.setVisible(name in fields)
             label.setText(str(err) if name in fields else "")
+            self.form.setRowVisible(label, name in fields)
         placed = any(name in self.field_errors for name in fields)
         self.message.setText("Please correct the fields marked below." if placed else str(err))
         self.message.show()
@@ -182,7 +190,7 @@ class IssueDialog(QDialog):
     def clear_errors(self) -> None:
         self.message.hide()
         for label in self.field_errors.values():
-            label.hide()
+            self.form.setRowVisible(label, False)
 
     def _show(self, rendered: template_service.Rendered) -> None:
         if rendered.is_html:
@@ -215,6 +223,8 @@ class IssueDialog(QDialog):
         self.result_message = result
         self._show(result.rendered)
         self.issue_button.setEnabled(False)
+        self.preview_button.setEnabled(False)
+        self.form_widget.setEnabled(False)  # what was logged is what is shown
         self.issue_button.setText("Issued and logged")
         for button in (self.copy_button, self.pdf_button, self.print_button):
             button.setEnabled(True)

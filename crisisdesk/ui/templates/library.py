@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.templates import Audience, Channel, Language, Status
 from crisisdesk.services.templates import TemplateSummary
 from crisisdesk.ui.templates.model import (
+    KEY,
     NAME,
     OBJECT_ROLE,
     TemplatesModel,
@@ -78,10 +79,11 @@ class LibraryView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((250, 210, 130, 120, 70, 120)):
-            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(KEY, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(KEY, 170)
+        header.setMinimumSectionSize(50)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
         self.count_label = QLabel(self)

@@ -86,7 +86,7 @@ class LogView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((130, 260, 60, 220, 90, 90, 160)):
+        for column, width in enumerate((125, 220, 55, 145, 80, 80, 180)):
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
         self.content = QTextBrowser(self)
@@ -109,7 +109,7 @@ class LogView(QWidget):
         splitter.addWidget(self.content)
         splitter.setSizes([380, 200])
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.count_label)
@@ -127,8 +127,10 @@ class LogView(QWidget):
         entries = message_service.communication_log(session, incident_id=self.incident_filter())
         self.model.set_rows(entries)
         recipients = sum(e.recipient_count for e in entries)
-        self.count_label.setText(f"{len(entries)} messages issued to {recipients:,} "
-                                 "recipients in all. Keep this log for six years.")
+        messages = "1 message" if len(entries) == 1 else f"{len(entries)} messages"
+        people = "1 recipient" if recipients == 1 else f"{recipients:,} recipients"
+        self.count_label.setText(f"{messages} issued to {people} in all. Keep this log for "
+                                 "six years.")
         self.show_selected()
 
     def _fill_incidents(self, found: list[Any]) -> None:

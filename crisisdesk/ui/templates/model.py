@@ -29,7 +29,7 @@ Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
 
 NAME, KEY, AUDIENCE, CHANNEL, LANGUAGE, LATEST, APPROVED = range(7)
-HEADERS = ("Name", "Key", "Audience", "Channel", "Language", "Latest version", "In use")
+HEADERS = ("Name", "Key", "Audience", "Channel", "Lang.", "Latest", "In use")
 
 WHEN, TEMPLATE, VERSION, SENT_TO, RECIPIENTS, OPERATOR, INCIDENT, NOTE = range(8)
 LOG_HEADERS = ("When", "Template", "Version", "Sent to", "Recipients", "Operator", "Incident",
@@ -139,6 +139,8 @@ class TemplatesModel(RowModel[TemplateSummary]):
         return ""
 
     def extra(self, row: TemplateSummary, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, KEY):
+            return f"{row.name} ({row.key})"
         if role == Qt.ItemDataRole.ToolTipRole and column == APPROVED and row.approved_by:
             note = ("; shipped with CrisisDesk: have your own counsel review it"
                     if row.needs_legal_review else "")
