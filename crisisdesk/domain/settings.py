@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from crisisdesk.domain.envelopes import STOCK_NAMES, check_custom_window
 from crisisdesk.domain.errors import NotFound, ValidationError
 
 SettingValue = int | str | bool
@@ -220,6 +221,34 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "stale_contact_days", int, 180, "Stale contact after (days)",
         "List calling-tree members whose numbers no call has confirmed for this many days.",
         minimum=7, maximum=3650,
+    ),
+    # Patient letters (issue 6): envelope stock geometry, file splitting, age of majority.
+    SettingSpec(
+        "envelope_stock", str, "single-window-10", "Envelope stock",
+        "The window envelope letters are folded into; 'custom' uses the window geometry below.",
+        choices=STOCK_NAMES,
+    ),
+    SettingSpec(
+        "envelope_window", str, "", "Custom envelope window",
+        "For the custom stock: LEFT,TOP,WIDTH,HEIGHT of the window on the letter sheet in "
+        "inches, measured with the printed alignment page (e.g. 0.375,2.042,4.5,1.125).",
+        max_length=60, check=check_custom_window,
+        values="four numbers in inches: LEFT,TOP,WIDTH,HEIGHT",
+    ),
+    SettingSpec(
+        "letters_per_file", int, 500, "Letters per PDF file",
+        "Letter batches are split into PDF files of at most this many letters, each with a "
+        "cover sheet.", minimum=1, maximum=5000,
+    ),
+    SettingSpec(
+        "age_of_majority", int, 18, "Age of majority",
+        "Patients younger than this on the notice date are minors: their letter goes to the "
+        "parent or guardian.", minimum=14, maximum=21,
+    ),
+    SettingSpec(
+        "letterhead_logo", str, "", "Letterhead logo",
+        "A PNG or JPEG file printed at the top left of every letter; empty prints the "
+        "organisation's name only.", max_length=400,
     ),
 )
 

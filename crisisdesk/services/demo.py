@@ -100,8 +100,14 @@ def seed_incident(ctx: SeedContext) -> str:
     return seed_incident_demo(ctx.session)
 
 
+def seed_media(ctx: SeedContext) -> str:
+    from crisisdesk.services.media_demo import seed_media_demo
+
+    return seed_media_demo(ctx.session)
+
+
 SEED_STEPS: list[SeedStep] = [seed_operators, seed_settings, seed_staff, seed_external,
-                              seed_incident]
+                              seed_incident, seed_media]
 
 
 @dataclass(frozen=True)

@@ -332,6 +332,71 @@ def m006_calling_trees(db: sqlite_utils.Database) -> None:
             )
 
 
+
+@migrations()
+def m007_letters(db: sqlite_utils.Database) -> None:
+    """Patient letters: recipients per incident, the review list, enrollment codes, batches,
+    letters and their append-only mailing log. The UNIQUE constraints are the guarantees:
+    one letter per recipient, one code per letter, no code twice, no reference twice."""
+    for sql in _LETTER_TABLES:
+        db.execute(sql)
+
+
+_LETTER_TABLES = (
+    "CREATE TABLE letter_sources (signature TEXT PRIMARY KEY, mapping TEXT NOT NULL, "
+    "date_format TEXT NOT NULL DEFAULT '', updated_at TEXT, updated_by TEXT)",
+    "CREATE TABLE recipient_imports (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL "
+    "REFERENCES incidents(id), file_name TEXT, format TEXT, encoding TEXT, delimiter TEXT, "
+    "date_format TEXT, total_rows INTEGER, imported INTEGER, set_aside INTEGER, "
+    "created_at TEXT NOT NULL, created_by TEXT)",
+    "CREATE TABLE recipients (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL "
+    "REFERENCES incidents(id), import_id TEXT, line INTEGER, name TEXT NOT NULL, "
+    "first_name TEXT DEFAULT '', last_name TEXT DEFAULT '', birth_date TEXT, death_date TEXT, "
+    "address1 TEXT DEFAULT '', address2 TEXT DEFAULT '', city TEXT DEFAULT '', "
+    "state TEXT DEFAULT '', zip TEXT DEFAULT '', zip_repaired INTEGER DEFAULT 0, "
+    "language TEXT DEFAULT 'en', guardian_name TEXT DEFAULT '', nok_name TEXT DEFAULT '', "
+    "nok_address1 TEXT DEFAULT '', nok_address2 TEXT DEFAULT '', nok_city TEXT DEFAULT '', "
+    "nok_state TEXT DEFAULT '', nok_zip TEXT DEFAULT '', external_id TEXT DEFAULT '', "
+    "dedupe_key TEXT DEFAULT '', variant TEXT DEFAULT '', outcome TEXT DEFAULT '', "
+    "reason TEXT DEFAULT '', duplicate_of TEXT DEFAULT '', classified_at TEXT DEFAULT '', "
+    "created_at TEXT NOT NULL, updated_at TEXT, updated_by TEXT)",
+    "CREATE INDEX idx_recipients_incident ON recipients (incident_id, outcome, state)",
+    "CREATE INDEX idx_recipients_dedupe ON recipients (incident_id, dedupe_key)",
+    "CREATE TABLE recipient_review (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL "
+    "REFERENCES incidents(id), import_id TEXT, line INTEGER, row_json TEXT NOT NULL, "
+    "reason TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open', recipient_id TEXT DEFAULT '', "
+    "created_at TEXT NOT NULL, updated_at TEXT, updated_by TEXT)",
+    "CREATE INDEX idx_recipient_review ON recipient_review (incident_id, status)",
+    "CREATE TABLE code_pools (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL "
+    "REFERENCES incidents(id), file_name TEXT, expires_on TEXT NOT NULL, "
+    "enrollment_url TEXT DEFAULT '', monitoring_months INTEGER, codes INTEGER NOT NULL, "
+    "created_at TEXT NOT NULL, created_by TEXT)",
+    "CREATE TABLE enrollment_codes (id INTEGER PRIMARY KEY, pool_id TEXT NOT NULL "
+    "REFERENCES code_pools(id), incident_id TEXT NOT NULL, code TEXT NOT NULL UNIQUE, "
+    "letter_id TEXT UNIQUE, assigned_at TEXT)",
+    "CREATE INDEX idx_codes_free ON enrollment_codes (incident_id, letter_id)",
+    "CREATE TABLE letter_batches (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL "
+    "REFERENCES incidents(id), number INTEGER NOT NULL, letter_date TEXT NOT NULL, "
+    "templates TEXT NOT NULL, selection TEXT NOT NULL, letters_per_file INTEGER NOT NULL, "
+    "letter_count INTEGER NOT NULL, rendered_at TEXT DEFAULT '', printed_at TEXT DEFAULT '', "
+    "created_at TEXT NOT NULL, created_by TEXT, UNIQUE (incident_id, number))",
+    "CREATE TABLE letters (id TEXT PRIMARY KEY, batch_id TEXT NOT NULL "
+    "REFERENCES letter_batches(id), incident_id TEXT NOT NULL, recipient_id TEXT NOT NULL "
+    "UNIQUE REFERENCES recipients(id), seq INTEGER NOT NULL, ref_no INTEGER NOT NULL UNIQUE, "
+    "reference TEXT NOT NULL UNIQUE, variant TEXT NOT NULL, language TEXT NOT NULL, "
+    "template_key TEXT NOT NULL, template_version INTEGER NOT NULL, state TEXT DEFAULT '', "
+    "status TEXT NOT NULL DEFAULT 'pending', file TEXT DEFAULT '', "
+    "created_at TEXT NOT NULL, updated_at TEXT, updated_by TEXT, UNIQUE (batch_id, seq))",
+    "CREATE INDEX idx_letters_incident ON letters (incident_id, status, state)",
+    "CREATE TABLE letter_events (id TEXT PRIMARY KEY, letter_id TEXT NOT NULL "
+    "REFERENCES letters(id), incident_id TEXT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, "
+    "on_date TEXT DEFAULT '', note TEXT DEFAULT '', address TEXT DEFAULT '', "
+    "operator TEXT NOT NULL)",
+    "CREATE INDEX idx_letter_events ON letter_events (letter_id, at)",
+    "CREATE TRIGGER letter_events_append_only BEFORE UPDATE ON letter_events "
+    "BEGIN SELECT RAISE(ABORT, 'the mailing log is append-only'); END",
+)
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

@@ -1,0 +1,287 @@
+"""`crisisdesk letters import|classify|codes-import|batch-create|render|mark|status|...`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
+from crisisdesk.domain.errors import ImportRejected, UserError
+from crisisdesk.domain.letters import LetterStatus
+from crisisdesk.domain.recipient_columns import FIELDS
+from crisisdesk.domain.recipients import FORMAT_BY_LABEL, Address, parse_state, parse_zip
+from crisisdesk.services import letter_codes, mailing_log
+from crisisdesk.services import letters as letter_service
+
+incident_option = click.option("--incident", metavar="ID",
+                               help="The incident (default: the current one).")
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-04-06.",
+                                 param_hint=name) from None
+
+
+def _range(value: str | None) -> tuple[int | None, int | None]:
+    if not value:
+        return None, None
+    lo, _, hi = value.partition("-")
+    try:
+        return int(lo), int(hi or lo)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a range like 1-500.",
+                                 param_hint="--range") from None
+
+
+def _pdf_writer() -> object:
+    from crisisdesk.printing.letters import open_letter_pdf
+    from crisisdesk.printing.pdf import ensure_gui_app
+
+    ensure_gui_app()
+    return open_letter_pdf
+
+
+@click.group("letters")
+def letters_group() -> None:
+    """Breach-notification letters: recipients, codes, batches, printing and the mailing log."""
+
+
+@letters_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@incident_option
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
+              help=f"Read COLUMN as FIELD (or 'ignore'). Fields: {', '.join(FIELDS)}.")
+@click.option("--date-format", default="", metavar="FORMAT",
+              help=f"How dates are written: {', '.join(FORMAT_BY_LABEL)} (default: detected).")
+@click.option("--set-aside-invalid", "--skip-invalid", "set_aside", is_flag=True,
+              help="Import the good rows and keep the bad ones in the review list.")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@json_option
+@pass_cli
+def import_cmd(cli: CliContext, file: Path, incident: str | None, maps: tuple[str, ...],
+               date_format: str, set_aside: bool, dry_run: bool, as_json: bool) -> None:
+    """Import the affected-patient list (CSV or .xlsx) into the incident: all rows or none.
+
+    Example: crisisdesk letters import affected.csv --date-format MM/DD/YYYY --dry-run
+    """
+    overrides = {}
+    for pair in maps:
+        column, sep, fld = pair.rpartition("=")
+        if not sep or not column.strip():
+            raise click.BadParameter(f"{pair!r} is not COLUMN=FIELD.", param_hint="--map")
+        overrides[column.strip()] = fld.strip()
+    session = cli.session()
+    try:
+        report = letter_service.import_recipients(
+            session, file, incident_id=incident, mapping_overrides=overrides,
+            date_format=date_format, set_aside_invalid=set_aside, dry_run=dry_run)
+    except ImportRejected as rejected:
+        for problem in rejected.problems[:200]:
+            click.echo(f"{file.name}: {problem}", err=True)
+        raise
+    if as_json:
+        emit_json({"imported": report.imported, "set_aside": report.set_aside,
+                   "total_rows": report.total_rows, "zip_repaired": report.zip_repaired,
+                   "dry_run": report.dry_run,
+                   "problems": [{"line": p.line, "reason": p.reason} for p in report.problems]})
+        return
+    for problem in report.problems:
+        click.echo(f"{file.name}: set aside {problem}", err=True)
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} {report.imported} of {report.total_rows} recipients; "
+               f"{report.zip_repaired} ZIP codes repaired; {report.set_aside} set aside.")
+
+
+@letters_group.command("classify")
+@incident_option
+@click.option("--notice-date", metavar="DATE", help="Date the letters go out (default: today).")
+@json_option
+@pass_cli
+def classify_cmd(cli: CliContext, incident: str | None, notice_date: str | None,
+                 as_json: bool) -> None:
+    """Sort recipients into adult, minor, deceased, no usable address and duplicates.
+
+    Example: crisisdesk letters classify --notice-date 2026-04-06
+    """
+    report = letter_service.classify_recipients(
+        cli.session(), incident, notice_date=_date(notice_date, "--notice-date"))
+    if as_json:
+        emit_json({"total": report.total, "counts": report.counts, "by_state": report.by_state,
+                   "unknown_state": report.unknown_state,
+                   "substitute_notice": report.substitute.required,
+                   "notice_date": report.notice_date.isoformat()})
+        return
+    c = report.counts
+    click.echo(f"{report.total} recipients: {c.get('letter', 0)} letters ({c.get('adult', 0)} "
+               f"adult, {c.get('minor', 0)} minor, {c.get('deceased', 0)} next of kin); "
+               f"{c.get('duplicate', 0)} duplicates merged; {c.get('no_notice', 0)} deceased "
+               "without a next-of-kin address.")
+    click.echo(report.substitute.text)
+
+
+@letters_group.command("codes-import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--expires", required=True, metavar="DATE", help="Last day the codes work.")
+@click.option("--url", default="", help="Where patients enrol (printed on the letter).")
+@click.option("--months", type=int, default=None, help="Months of monitoring offered.")
+@incident_option
+@pass_cli
+def codes_cmd(cli: CliContext, file: Path, expires: str, url: str, months: int | None,
+              incident: str | None) -> None:
+    """Import the monitoring vendor's enrollment codes (one per line or a Code column).
+
+    Example: crisisdesk letters codes-import codes.csv --expires 2026-07-31 --months 12
+    """
+    when = _date(expires, "--expires")
+    assert when is not None
+    report = letter_codes.import_codes(cli.session(), file, expires_on=when, incident_id=incident,
+                                       enrollment_url=url, monitoring_months=months)
+    click.echo(f"Imported {report.imported} codes expiring {report.expires_on}; "
+               f"{report.free_codes} unused codes available.")
+
+
+@letters_group.command("batch-create")
+@incident_option
+@click.option("--state", default="", help="Only recipients in this state (e.g. TX).")
+@click.option("--variant", type=click.Choice(["adult", "minor", "deceased"]), default=None)
+@click.option("--language", type=click.Choice(["en", "es"]), default=None)
+@click.option("--letter-date", metavar="DATE", help="Date printed on the letters.")
+@click.option("--template", "templates", multiple=True, metavar="VARIANT[:LANG]=KEY",
+              help="Use this approved template for a letter type (repeatable).")
+@pass_cli
+def batch_cmd(cli: CliContext, incident: str | None, state: str, variant: str | None,
+              language: str | None, letter_date: str | None, templates: tuple[str, ...]) -> None:
+    """Make a batch from recipients who have no letter yet; assigns references and codes.
+
+    Example: crisisdesk letters batch-create --state TX --letter-date 2026-04-06
+    """
+    chosen = dict(t.split("=", 1) for t in templates if "=" in t)
+    spec = letter_service.BatchSpec(state=state, variant=variant or "",
+                                    language=language or "",
+                                    letter_date=_date(letter_date, "--letter-date"),
+                                    templates=chosen)
+    batch = letter_service.create_batch(cli.session(), incident, spec)
+    click.echo(f"Created batch {batch.number}: {batch.letter_count} letters "
+               f"({batch.letters_per_file} per file), dated {batch.letter_date}.")
+
+
+@letters_group.command("render")
+@click.argument("batch")
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Folder for the PDFs.")
+@click.option("--range", "span", metavar="FIRST-LAST",
+              help="Reprint only these letters (e.g. after a jam) into one file in DIR.")
+@click.option("--alignment", is_flag=True, help="Also write the envelope alignment page.")
+@incident_option
+@pass_cli
+def render_cmd(cli: CliContext, batch: str, out_dir: str, span: str | None, alignment: bool,
+               incident: str | None) -> None:
+    """Render a batch to print-ready PDFs (resumes an interrupted run without duplicates).
+
+    Example: crisisdesk letters render 1 --out ~/letters --alignment
+    """
+    from crisisdesk.services import letter_render
+
+    writer = _pdf_writer()
+    session = cli.session()
+    folder = Path(out_dir).expanduser()
+    if alignment:
+        from crisisdesk.printing.letter_alignment import alignment_pdf
+
+        path = folder / "envelope-alignment.pdf"
+        alignment_pdf(letter_render.letter_layout(session), path)
+        click.echo(f"Wrote {path}")
+    first, last = _range(span)
+    if first is not None and last is not None:
+        name = f"reprint-batch{batch}-letters-{first}-{last}.pdf"
+        n = letter_render.reprint(session, batch, first, last, folder / name, writer,  # type: ignore[arg-type]
+                                  incident_id=incident)
+        click.echo(f"Wrote {n} letters to {folder / name}")
+        return
+    report = letter_render.render_batch(session, batch, folder, writer,  # type: ignore[arg-type]
+                                        incident_id=incident)
+    rate = report.letters / report.seconds if report.seconds else 0.0
+    click.echo(f"Rendered {report.letters} letters into {len(report.files)} files in {folder} "
+               f"({report.reused_files} reused; {rate:.0f} letters/s).")
+
+
+@letters_group.command("mark")
+@click.argument("status", type=click.Choice(["printed", "mailed", "returned", "remailed"]))
+@click.argument("target")
+@click.option("--range", "span", metavar="FIRST-LAST", help="Only these letters of the batch.")
+@click.option("--date", "on_date", metavar="DATE", help="When it happened (default: today).")
+@click.option("--note", default="", help="A short note for the mailing log.")
+@click.option("--address", metavar="LINE1|CITY|STATE|ZIP", help="Corrected address (remailed).")
+@incident_option
+@pass_cli
+def mark_cmd(cli: CliContext, status: str, target: str, span: str | None, on_date: str | None,
+             note: str, address: str | None, incident: str | None) -> None:
+    """Record printed/mailed for a batch, or returned/remailed for one letter reference.
+
+    Example: crisisdesk letters mark mailed 1 --date 2026-04-07
+    """
+    session, when = cli.session(), _date(on_date, "--date")
+    if status in ("printed", "mailed"):
+        first, last = _range(span)
+        report = mailing_log.mark_batch(session, target, LetterStatus(status), first=first,
+                                        last=last, on_date=when, note=note, incident_id=incident)
+        click.echo(f"Marked {report.changed} letters of batch {report.batch_number} {status}.")
+        return
+    if status == "returned":
+        ref = mailing_log.mark_returned(session, target, on_date=when, note=note)
+        click.echo(f"Marked {ref} returned.")
+        return
+    if not address:
+        raise UserError("Give the corrected address with --address 'LINE1|CITY|STATE|ZIP'.")
+    parts = [p.strip() for p in address.split("|")]
+    if len(parts) != 4:
+        raise UserError("Give the corrected address as 'LINE1|CITY|STATE|ZIP'.")
+    state = parse_state(parts[2])
+    zip_code, _ = parse_zip(parts[3], state)
+    ref = mailing_log.remail(session, target, Address(parts[0], "", parts[1], state, zip_code),
+                             on_date=when, note=note)
+    click.echo(f"Marked {ref} re-mailed to the corrected address.")
+
+
+@letters_group.command("status")
+@incident_option
+@click.option("--csv", "csv_path", metavar="FILE", help="Export the mailing log as CSV.")
+@json_option
+@pass_cli
+def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
+               as_json: bool) -> None:
+    """Letters per state and status, batches, codes and the substitute-notice rule.
+
+    Example: crisisdesk letters status --json
+    """
+    session = cli.session()
+    totals = mailing_log.totals(session, incident)
+    report = letter_service.classification(session, incident)
+    batches = letter_service.list_batches(session, incident)
+    summary = letter_service.dashboard_summary(session, incident)
+    if csv_path:
+        n = mailing_log.export_csv(session, Path(csv_path).expanduser(), incident)
+        click.echo(f"Wrote {n} letters to {csv_path}", err=as_json)
+    if as_json:
+        emit_json({"summary": summary, "by_state": totals, "classification": report.counts,
+                   "substitute_notice": report.substitute.required,
+                   "batches": [{"number": b.number, "letters": b.letter_count,
+                                "letter_date": b.letter_date, "rendered_at": b.rendered_at,
+                                "printed_at": b.printed_at} for b in batches]})
+        return
+    statuses = [s.value for s in LetterStatus]
+    table([[state] + [str(row.get(s, 0)) for s in statuses] for state, row in totals.items()],
+          ["STATE", *(s.upper() for s in statuses)])
+    for b in batches:
+        click.echo(f"Batch {b.number}: {b.letter_count} letters dated {b.letter_date}"
+                   f"{'; rendered' if b.rendered_at else ''}{'; printed' if b.printed_at else ''}")
+    click.echo(report.substitute.text)
+
+
+COMMANDS = [letters_group]

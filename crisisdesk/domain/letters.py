@@ -1,0 +1,220 @@
+"""Who gets which letter: the breach-notice rules for one affected person, as pure functions.
+
+45 CFR 164.404(d): a letter goes by first-class mail to the individual; for a minor, to the
+parent or guardian (the personal representative, 164.502(g)); for someone known to have died,
+to the next of kin or personal representative *only if their address is known*, and otherwise
+no letter and no substitute notice (d)(2). People whose contact information is insufficient get
+substitute notice, whose form depends on whether there are fewer than 10 of them or 10 or more.
+The same person listed twice (same name, birth date and address after normalisation) gets one
+letter, and the merge is recorded. A wrong letter is itself a breach, so every outcome carries
+the reason it was chosen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from crisisdesk.domain.recipients import Address, RecipientFields
+
+AGE_OF_MAJORITY = 18
+SUBSTITUTE_NOTICE_THRESHOLD = 10  # 164.404(d)(2): fewer than 10 vs 10 or more
+
+
+class Variant(StrEnum):
+    ADULT = "adult"
+    MINOR = "minor"
+    DECEASED = "deceased"
+
+
+class Outcome(StrEnum):
+    LETTER = "letter"
+    NO_NOTICE = "no_notice"  # deceased, next of kin's address unknown: (d)(2)
+    INSUFFICIENT = "insufficient"  # no usable address: substitute notice
+    DUPLICATE = "duplicate"  # merged into another recipient
+
+    @property
+    def label(self) -> str:
+        return {"letter": "letter", "no_notice": "no letter (deceased, no next-of-kin address)",
+                "insufficient": "insufficient address (substitute notice)",
+                "duplicate": "duplicate (merged)"}[self.value]
+
+
+class LetterStatus(StrEnum):
+    PENDING = "pending"
+    RENDERED = "rendered"
+    PRINTED = "printed"
+    MAILED = "mailed"
+    RETURNED = "returned"
+    REMAILED = "remailed"
+
+
+# Which mailing-log states may follow which (a reprint keeps the state; remail needs a return).
+NEXT_STATUS: dict[LetterStatus, frozenset[LetterStatus]] = {
+    LetterStatus.PENDING: frozenset({LetterStatus.RENDERED, LetterStatus.PRINTED}),
+    LetterStatus.RENDERED: frozenset({LetterStatus.PRINTED, LetterStatus.RENDERED}),
+    LetterStatus.PRINTED: frozenset({LetterStatus.MAILED, LetterStatus.PRINTED}),
+    LetterStatus.MAILED: frozenset({LetterStatus.RETURNED}),
+    LetterStatus.RETURNED: frozenset({LetterStatus.REMAILED}),
+    LetterStatus.REMAILED: frozenset({LetterStatus.RETURNED}),
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    variant: Variant
+    outcome: Outcome
+    reason: str
+    addressee: str = ""
+    address: Address = Address()
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Whole years on `day`; a 29 February birthday comes of age on 1 March in common years."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def classify(person: RecipientFields, notice_date: dt.date,
+             age_of_majority: int = AGE_OF_MAJORITY) -> Classification:
+    """The letter (or the reason for none) for one person, at the date the notice goes out."""
+    if person.death_date is not None:
+        if person.nok_address.usable:
+            addressee, address = addressee_for(person, Variant.DECEASED)
+            return Classification(Variant.DECEASED, Outcome.LETTER,
+                                  "deceased: letter to the next of kin or personal "
+                                  "representative", addressee, address)
+        return Classification(Variant.DECEASED, Outcome.NO_NOTICE,
+                              "deceased and no next-of-kin address: no letter and no "
+                              "substitute notice (45 CFR 164.404(d)(2))")
+    minor = (person.birth_date is not None
+             and age_on(person.birth_date, notice_date) < age_of_majority)
+    variant = Variant.MINOR if minor else Variant.ADULT
+    if not person.address.usable:
+        return Classification(variant, Outcome.INSUFFICIENT,
+                              "no usable mailing address: counts toward substitute notice")
+    addressee, address = addressee_for(person, variant)
+    if minor:
+        return Classification(variant, Outcome.LETTER,
+                              f"minor (under {age_of_majority} on {notice_date.isoformat()}): "
+                              "letter to the parent or guardian", addressee, address)
+    return Classification(variant, Outcome.LETTER, "adult: letter to the patient",
+                          addressee, address)
+
+
+def addressee_for(person: RecipientFields, variant: Variant) -> tuple[str, Address]:
+    """Who the envelope is addressed to, and where, for a letter of `variant`."""
+    if variant is Variant.DECEASED:
+        return person.nok_name or f"Next of kin of {person.name}", person.nok_address
+    if variant is Variant.MINOR:
+        return person.guardian_name or f"Parent or Guardian of {person.name}", person.address
+    return person.name, person.address
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter of a batch, with everything needed to print it."""
+
+    id: str
+    batch_id: str
+    seq: int
+    reference: str
+    variant: Variant
+    language: str
+    template_key: str
+    template_version: int
+    status: LetterStatus
+    state: str
+    recipient_id: str
+    person: RecipientFields
+    code: str = ""
+    file: str = ""
+
+    @property
+    def addressee(self) -> str:
+        return addressee_for(self.person, self.variant)[0]
+
+    @property
+    def address(self) -> Address:
+        return addressee_for(self.person, self.variant)[1]
+
+    def address_lines(self) -> list[str]:
+        return [self.addressee, *self.address.lines()]
+
+
+_ABBREVIATIONS = {
+    "street": "st", "avenue": "ave", "av": "ave", "road": "rd", "drive": "dr", "lane": "ln",
+    "boulevard": "blvd", "court": "ct", "place": "pl", "terrace": "ter", "circle": "cir",
+    "highway": "hwy", "parkway": "pkwy", "apartment": "apt", "suite": "ste", "north": "n",
+    "south": "s", "east": "e", "west": "w", "unit": "apt", "#": "apt",
+}
+
+
+def _fold(text: str) -> str:
+    """Case, accents and punctuation removed; words single-spaced."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w#]+", " ", plain).split())
+
+
+def dedupe_key(person: RecipientFields) -> str:
+    """Equal for the same person listed twice: name, birth date and address, normalised."""
+    address = person.address
+    street = " ".join(_ABBREVIATIONS.get(w, w) for w in
+                      _fold(f"{address.line1} {address.line2}").split())
+    name = _fold(person.name)
+    return "|".join((name, person.birth_date.isoformat() if person.birth_date else "",
+                     street, address.zip[:5] or _fold(address.city)))
+
+
+@dataclass(frozen=True)
+class SubstituteNotice:
+    insufficient: int
+    required: str  # "", "alternative" or "web_or_media"
+
+    @property
+    def text(self) -> str:
+        if not self.required:
+            return "No substitute notice is needed: every person has a usable address."
+        if self.required == "alternative":
+            return (f"{self.insufficient} people lack a usable address (fewer than 10): give "
+                    "substitute notice by another written notice, telephone or other means.")
+        return (f"{self.insufficient} people lack a usable address (10 or more): post a "
+                "conspicuous notice on the home page for 90 days or in major print or broadcast "
+                "media, with a toll-free number active for at least 90 days.")
+
+
+def substitute_notice(insufficient: int) -> SubstituteNotice:
+    if insufficient <= 0:
+        return SubstituteNotice(0, "")
+    if insufficient < SUBSTITUTE_NOTICE_THRESHOLD:
+        return SubstituteNotice(insufficient, "alternative")
+    return SubstituteNotice(insufficient, "web_or_media")
+
+
+def reference_number(n: int) -> str:
+    """'CD' + 7 digits + a Luhn check digit, so a mistyped reference is caught, not misfiled."""
+    digits = f"{n:07d}"
+    return f"CD{digits}{_luhn(digits)}"
+
+
+def parse_reference(text: str) -> str:
+    """The canonical reference for what someone typed or scanned, or '' if it cannot be one."""
+    clean = re.sub(r"[\s\-]", "", text).upper()
+    m = re.fullmatch(r"(?:CD)?(\d{7})(\d)", clean)
+    if m is None or _luhn(m.group(1)) != m.group(2):
+        return ""
+    return f"CD{m.group(1)}{m.group(2)}"
+
+
+def _luhn(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return str((10 - total % 10) % 10)

@@ -1,0 +1,243 @@
+"""One affected person as read from a list: dates, states and ZIP codes made trustworthy.
+
+Spreadsheets damage exactly the fields a letter depends on: a ZIP column stored as a number
+loses its leading zero (02134 becomes 2134), a file re-saved in another locale turns 03/04/1990
+into 04/03/1990 or 1990-04-03, and states arrive as "MA", "Mass." or "Massachusetts". Dates are
+read with one format per file (detected from the column, shown to the user to confirm); a ZIP
+is repaired only where the state makes the missing digits certain, and refused otherwise; names
+are kept exactly as given (accents, apostrophes, hyphens, suffixes), because a letter that
+misspells a name looks like a scam.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from crisisdesk.domain.cells import unneutralise_cell
+from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.incidents import US_STATES
+
+# Candidate date formats, most trusted first: ISO, then US month-first, then day-first.
+DATE_FORMATS: tuple[tuple[str, str], ...] = (
+    ("%Y-%m-%d", "YYYY-MM-DD"), ("%m/%d/%Y", "MM/DD/YYYY"), ("%d/%m/%Y", "DD/MM/YYYY"),
+    ("%d.%m.%Y", "DD.MM.YYYY"), ("%Y/%m/%d", "YYYY/MM/DD"), ("%m-%d-%Y", "MM-DD-YYYY"),
+    ("%Y%m%d", "YYYYMMDD"),
+)
+FORMAT_BY_LABEL = {label: fmt for fmt, label in DATE_FORMATS}
+_STATE_NAMES = {name.casefold(): code for code, name in US_STATES.items()}
+_STATE_NAMES.update({"mass": "MA", "calif": "CA", "penn": "PA", "wash": "WA", "d.c.": "DC",
+                     "washington dc": "DC", "washington, d.c.": "DC"})
+# The first digit(s) each state's ZIP codes start with (USPS national areas).
+_ZIP_FIRST: dict[str, str] = {
+    "CT": "0", "MA": "0", "ME": "0", "NH": "0", "NJ": "0", "PR": "0", "RI": "0", "VT": "0",
+    "VI": "0", "NY": "01", "DE": "1", "PA": "1", "DC": "2", "MD": "2", "NC": "2", "SC": "2",
+    "VA": "2", "WV": "2", "AL": "3", "FL": "3", "GA": "3", "MS": "3", "TN": "3", "IN": "4",
+    "KY": "4", "MI": "4", "OH": "4", "IA": "5", "MN": "5", "MT": "5", "ND": "5", "SD": "5",
+    "WI": "5", "IL": "6", "KS": "6", "MO": "6", "NE": "6", "AR": "7", "LA": "7", "OK": "7",
+    "TX": "7", "AZ": "8", "CO": "8", "ID": "8", "NM": "8", "NV": "8", "UT": "8", "WY": "8",
+    "AK": "9", "CA": "9", "GU": "9", "HI": "9", "OR": "9", "WA": "9", "AS": "9", "MP": "9",
+}
+_ZIP = re.compile(r"(\d{3,5})(?:[- ]?(\d{4}))?")
+_TIME_TAIL = re.compile(r"[T ]00:00(:00(\.0+)?)?$")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+
+    @property
+    def usable(self) -> bool:
+        """Enough to reach a mailbox: a street line and a city with state, or a ZIP."""
+        return bool(self.line1 and ((self.city and self.state) or self.zip))
+
+    def lines(self) -> list[str]:
+        last = " ".join(p for p in (f"{self.city}," if self.city else "", self.state,
+                                    self.zip) if p).strip(" ,")
+        return [line for line in (self.line1, self.line2, last) if line]
+
+
+@dataclass(frozen=True)
+class RecipientFields:
+    """A validated row: what the classification and the letter are made from."""
+
+    name: str
+    first_name: str = ""
+    last_name: str = ""
+    birth_date: dt.date | None = None
+    death_date: dt.date | None = None
+    address: Address = Address()
+    language: str = "en"
+    guardian_name: str = ""
+    nok_name: str = ""
+    nok_address: Address = Address()
+    external_id: str = ""
+    zip_repaired: bool = False
+
+
+def detect_date_format(values: Iterable[str]) -> tuple[str, bool]:
+    """(label of the format that reads every sample, whether another one would too).
+
+    Returns ("", False) when no single format reads them all; ambiguity (03/04/1990 reads as
+    March and as April) is reported so the user confirms the guess, US order first.
+    """
+    samples = [_strip_time(v) for v in values if v and v.strip()][:500]
+    if not samples:
+        return "YYYY-MM-DD", False
+    fits = [label for fmt, label in DATE_FORMATS if all(_parse(s, fmt) for s in samples)]
+    if not fits:
+        return "", False
+    return fits[0], len(fits) > 1
+
+
+def _strip_time(value: str) -> str:
+    return _TIME_TAIL.sub("", value.strip())
+
+
+def _parse(value: str, fmt: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(value, fmt).date()
+    except ValueError:
+        return None
+
+
+def parse_date(value: str, label: str, field_name: str) -> dt.date | None:
+    text = _strip_time(value)
+    if not text:
+        return None
+    found = _parse(text, FORMAT_BY_LABEL.get(label, "%Y-%m-%d"))
+    if found is None or found.year < 1880:
+        what = field_name.replace("_", " ")
+        raise ValidationError(f"the {what} {value.strip()!r} is not a date in {label} form",
+                              {field_name: "unparseable date"})
+    return found
+
+
+def parse_state(value: str, field_name: str = "state") -> str:
+    text = value.strip()
+    if not text:
+        return ""
+    code = text.upper().rstrip(".")
+    if code in US_STATES:
+        return code
+    found = _STATE_NAMES.get(text.casefold().rstrip("."))
+    if found is None:
+        raise ValidationError(f"{text!r} is not a US state or territory",
+                              {field_name: "unknown state"})
+    return found
+
+
+def parse_zip(value: str, state: str, field_name: str = "zip") -> tuple[str, bool]:
+    """(ZIP or ZIP+4, repaired): leading zeros lost by a spreadsheet are put back only when
+    every ZIP code of `state` starts with 0, so the digits are certain."""
+    text = value.strip()
+    if not text:
+        return "", False
+    if text.endswith(".0"):  # a number cell read as a float
+        text = text[:-2]
+    m = _ZIP.fullmatch(text)
+    if m is None:
+        raise ValidationError(f"the ZIP code {text!r} is malformed", {field_name: "malformed"})
+    five, plus4 = m.group(1), m.group(2)
+    repaired = False
+    if len(five) < 5:
+        first = _ZIP_FIRST.get(state, "")
+        if first != "0" and not (first == "01" and len(five) == 3):
+            where = f"in {state} ZIP codes do not start with 0" if state else "the state is unknown"
+            raise ValidationError(
+                f"the ZIP code {text!r} has lost digits and {where}, so it cannot be repaired",
+                {field_name: "malformed"})
+        five, repaired = five.zfill(5), True
+    elif state and _ZIP_FIRST.get(state) and five[0] not in _ZIP_FIRST[state]:
+        raise ValidationError(f"the ZIP code {five} is not a {state} ZIP code",
+                              {field_name: "wrong state"})
+    return (f"{five}-{plus4}" if plus4 else five), repaired
+
+
+def parse_language(value: str) -> str:
+    text = value.strip().casefold()
+    if text in {"es", "spa", "spanish", "español", "espanol"}:
+        return "es"
+    return "en"
+
+
+def clean_cell(value: str | None) -> str:
+    """A cell's text with our own export's anti-formula apostrophe removed; spaces collapsed."""
+    if not value:
+        return ""
+    if value[0] == "'":
+        value = unneutralise_cell(value)
+    return " ".join(value.split())
+
+
+class RecipientReader:
+    """A confirmed mapping and date format, compiled once for reading many rows."""
+
+    def __init__(self, mapping: Mapping[str, str], date_label: str) -> None:
+        by_field: dict[str, tuple[str, ...]] = {}
+        for header, fld in mapping.items():
+            by_field[fld] = (*by_field.get(fld, ()), header)
+        self._by_field = by_field
+        self.date_label = date_label
+
+    def _get(self, row: Mapping[str, str], fld: str) -> str:
+        cells = (clean_cell(row.get(h)) for h in self._by_field.get(fld, ()))
+        return " ".join(c for c in cells if c)
+
+    def read(self, row: Mapping[str, str]) -> RecipientFields:
+        """One row as validated fields, or one ValidationError naming every bad field."""
+        g = self._get
+        first, last = g(row, "first_name"), g(row, "last_name")
+        name = g(row, "name") or " ".join(p for p in (first, g(row, "middle_name"), last,
+                                                       g(row, "suffix")) if p)
+        check = _Collector()
+        if not name:
+            check.fail("the name is missing", {"name": "missing"})
+        birth = check.call(parse_date, g(row, "birth_date"), self.date_label, "birth_date")
+        death = check.call(parse_date, g(row, "death_date"), self.date_label, "death_date")
+        address, repaired = self._address(row, "", check)
+        nok, nok_repaired = self._address(row, "nok_", check)
+        if check.fields:
+            raise ValidationError("; ".join(check.reasons), check.fields)
+        return RecipientFields(
+            name=name, first_name=first, last_name=last, birth_date=birth, death_date=death,
+            address=address, language=parse_language(g(row, "language")),
+            guardian_name=g(row, "guardian_name"), nok_name=g(row, "nok_name"),
+            nok_address=nok, external_id=g(row, "external_id"),
+            zip_repaired=repaired or nok_repaired)
+
+    def _address(self, row: Mapping[str, str], prefix: str,
+                 check: _Collector) -> tuple[Address, bool]:
+        g = self._get
+        state = check.call(parse_state, g(row, f"{prefix}state"), f"{prefix}state") or ""
+        zipped = check.call(parse_zip, g(row, f"{prefix}zip"), state, f"{prefix}zip")
+        zip_code, repaired = zipped or ("", False)
+        return Address(g(row, f"{prefix}address1"), g(row, f"{prefix}address2"),
+                       g(row, f"{prefix}city"), state, zip_code), repaired
+
+
+class _Collector:
+    """Gathers every bad field of a row, so one message names them all."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.reasons: list[str] = []
+
+    def fail(self, reason: str, fields: Mapping[str, str]) -> None:
+        self.fields.update(fields)
+        self.reasons.append(reason)
+
+    def call(self, fn: Callable[..., T], *args: str) -> T | None:
+        try:
+            return fn(*args)
+        except ValidationError as exc:
+            self.fail(str(exc), exc.fields)
+            return None

@@ -1,0 +1,280 @@
+"""Patient letters on paper: letterhead, the address inside the envelope window, the approved
+text below it, "Page X of Y", and the reference as text and as a Code 128 barcode.
+
+Layout is painted directly with QPainter on a QPdfWriter (or a QImage for previews), one
+QTextDocument per letter laid out against the output device, so a batch of any size streams:
+one letter in memory at a time, many letters per file. On every page the body starts below the
+envelope window plus the tap-test allowance, so nothing from the body (above all, the
+enrollment code) can show through the window, whichever page ends up outermost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPaintDevice,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+
+from crisisdesk.domain import code128
+from crisisdesk.domain.envelopes import MIN_ADDRESS_PT, SHEET_HEIGHT_IN, SHEET_WIDTH_IN
+from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.letter_pages import CoverSheet, LetterContent, LetterLayout
+from crisisdesk.printing.fonts import print_family
+from crisisdesk.store.files import atomic_path
+
+DPI = 300
+MARGIN_IN = 0.9
+BODY_GAP_IN = 0.3  # below the window: the insert may slide 1/4 in or so inside the envelope
+FOOTER_IN = 0.55
+BODY_PT = 10.0
+ADDRESS_PT = 10.5
+BARCODE_MODULE_IN = 0.011
+BARCODE_HEIGHT_IN = 0.4
+
+
+class AddressTooLong(UserError):
+    """An address line cannot fit the window at the minimum type size."""
+
+
+def _font(point_size: float, *, bold: bool = False) -> QFont:
+    font = QFont(print_family())
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
+class LetterPainter:
+    """Paints letters on one device; `dpi` converts inches to device pixels."""
+
+    def __init__(self, painter: QPainter, device: QPaintDevice, layout: LetterLayout,
+                 dpi: float) -> None:
+        self.p, self.device, self.layout, self.dpi = painter, device, layout, dpi
+        w = layout.window
+        self.body = QRectF(self.px(MARGIN_IN), self.px(w.bottom + BODY_GAP_IN),
+                           self.px(SHEET_WIDTH_IN - 2 * MARGIN_IN),
+                           self.px(SHEET_HEIGHT_IN - FOOTER_IN - 0.2 - w.bottom - BODY_GAP_IN))
+        self.logo = QImage(layout.logo_path) if layout.logo_path else QImage()
+
+    def px(self, inches: float) -> float:
+        return inches * self.dpi
+
+    def document(self, html: str) -> QTextDocument:
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(self.device)
+        doc.setDefaultFont(_font(BODY_PT))
+        doc.setDocumentMargin(0)
+        doc.setHtml(html)
+        doc.setPageSize(QSizeF(self.body.width(), self.body.height()))
+        return doc
+
+    def letter(self, content: LetterContent, new_page: Callable[[], object]) -> int:
+        """Paint every page of one letter; `new_page()` is called before pages 2..n."""
+        doc = self.document(content.body_html)
+        pages = max(1, doc.pageCount())
+        height = self.body.height()
+        for i in range(pages):
+            if i:
+                new_page()
+                self._continuation_header(content)
+            else:
+                self._letterhead()
+                self._reference(content.reference)
+                self._address(content.address_lines)
+            self.p.save()
+            self.p.translate(self.body.left(), self.body.top() - i * height)
+            doc.drawContents(self.p, QRectF(0, i * height, self.body.width(), height))
+            self.p.restore()
+            self._footer(content, i + 1, pages)
+        return pages
+
+    def _letterhead(self) -> None:
+        top = self.px(0.5)
+        left = self.px(MARGIN_IN)
+        if not self.logo.isNull():
+            h = self.px(0.6)
+            w = h * self.logo.width() / max(1, self.logo.height())
+            self.p.drawImage(QRectF(left, top, min(w, self.px(2.5)), h), self.logo)
+            top += h + self.px(0.05)
+        self.p.setFont(_font(13, bold=True))
+        self.p.setPen(QColor("black"))
+        fm = QFontMetricsF(self.p.font(), self.device)
+        self.p.drawText(QPointF(left, top + fm.ascent()), self.layout.org_name)
+        if self.layout.return_address:
+            self.p.setFont(_font(8.5))
+            fm2 = QFontMetricsF(self.p.font(), self.device)
+            self.p.drawText(QPointF(left, top + fm.height() + fm2.ascent()),
+                            self.layout.return_address)
+
+    def _reference(self, reference: str) -> None:
+        widths = code128.widths(reference)
+        module = self.px(BARCODE_MODULE_IN)
+        total = (sum(widths) + 2 * code128.QUIET_MODULES) * module
+        x = self.px(SHEET_WIDTH_IN - MARGIN_IN) - total + code128.QUIET_MODULES * module
+        top = self.px(0.5)
+        height = self.px(BARCODE_HEIGHT_IN)
+        bar = True
+        for wdt in widths:
+            if bar:
+                self.p.fillRect(QRectF(x, top, wdt * module, height), QColor("black"))
+            x += wdt * module
+            bar = not bar
+        self.p.setFont(_font(9))
+        fm = QFontMetricsF(self.p.font(), self.device)
+        text = f"Reference {reference}"
+        right = self.px(SHEET_WIDTH_IN - MARGIN_IN)
+        self.p.drawText(QPointF(right - fm.horizontalAdvance(text), top + height + fm.ascent()
+                                + self.px(0.03)), text)
+
+    def _address(self, lines: tuple[str, ...]) -> None:
+        """The address inside the safe box (window inset 1/8 in), never below 10 pt."""
+        safe = self.layout.window.inset()
+        pad = self.px(0.03)  # keep glyphs off the safe box's edge
+        box = QRectF(self.px(safe.left) + pad, self.px(safe.top) + pad,
+                     self.px(safe.width) - 2 * pad, self.px(safe.height) - 2 * pad)
+        for size in (ADDRESS_PT, MIN_ADDRESS_PT):
+            for stretch in (100, 90, 80, 70):
+                font = _font(size)
+                font.setStretch(stretch)
+                fm = QFontMetricsF(font, self.device)
+                fits_w = all(fm.horizontalAdvance(line) <= box.width() for line in lines)
+                if fits_w and fm.lineSpacing() * len(lines) <= box.height():
+                    self.p.setFont(font)
+                    y = box.top() + fm.ascent()
+                    for line in lines:
+                        self.p.drawText(QPointF(box.left(), y), line)
+                        y += fm.lineSpacing()
+                    return
+        raise AddressTooLong("An address is too long for the envelope window at 10 pt; "
+                             "shorten it (e.g. abbreviate the street type) and render again.")
+
+    def _continuation_header(self, content: LetterContent) -> None:
+        self.p.setFont(_font(9))
+        fm = QFontMetricsF(self.p.font(), self.device)
+        self.p.drawText(QPointF(self.px(MARGIN_IN), self.px(0.5) + fm.ascent()),
+                        f"{self.layout.org_name}, continued (reference {content.reference})")
+
+    def _footer(self, content: LetterContent, page: int, pages: int) -> None:
+        self.p.setFont(_font(9))
+        fm = QFontMetricsF(self.p.font(), self.device)
+        y = self.px(SHEET_HEIGHT_IN - FOOTER_IN) + fm.ascent()
+        text = (f"Página {page} de {pages}" if content.language == "es"
+                else f"Page {page} of {pages}")
+        right = self.px(SHEET_WIDTH_IN - MARGIN_IN)
+        self.p.drawText(QPointF(right - fm.horizontalAdvance(text), y), text)
+        self.p.drawText(QPointF(self.px(MARGIN_IN), y), content.reference)
+
+    def cover(self, cover: CoverSheet) -> None:
+        left, y = self.px(MARGIN_IN), self.px(1.2)
+        lines = [
+            (16, True, cover.org_name),
+            (13, True, f"Patient letters: batch {cover.batch_number}, file {cover.part} of "
+                       f"{cover.parts}"),
+            (11, False, f"Incident: {cover.incident_title}"),
+            (11, False, f"Letters {cover.first_seq} to {cover.last_seq} ({cover.letters} "
+                        "letters)"),
+            (11, False, f"References {cover.first_reference} to {cover.last_reference}"),
+            (11, False, f"Printed on {cover.printed_on}"),
+            (11, False, ""),
+            (11, True, "Confidential: these letters contain patient information."),
+            (10, False, "Print at 100% (no fit-to-page), single-sided, on US Letter. Check the "
+                        "first letter against the alignment page before printing the rest."),
+        ]
+        if cover.note:
+            lines.append((10, False, cover.note))
+        for size, bold, text in lines:
+            self.p.setFont(_font(size, bold=bold))
+            fm = QFontMetricsF(self.p.font(), self.device)
+            y += fm.lineSpacing() * 1.4
+            self.p.drawText(QPointF(left, y), text)
+
+
+def _writer(path: Path, title: str) -> QPdfWriter:
+    writer = QPdfWriter(str(path))
+    writer.setResolution(DPI)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.Letter),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
+                                     QPageLayout.Unit.Inch))
+    writer.setTitle(title)
+    writer.setCreator("CrisisDesk")
+    return writer
+
+
+class LetterPdf:
+    """One output file; `add` paints a letter and returns its page count."""
+
+    def __init__(self, writer: QPagedPaintDevice, painter: QPainter, layout: LetterLayout,
+                 started: bool) -> None:
+        self.writer, self.painter = writer, painter
+        self.paint = LetterPainter(painter, writer, layout, DPI)
+        self._started = started
+        self.letters = 0
+        self.pages = 0
+
+    def add(self, letter: LetterContent) -> int:
+        if self._started:
+            self.writer.newPage()
+        self._started = True
+        pages = self.paint.letter(letter, self.writer.newPage)
+        self.letters += 1
+        self.pages += pages
+        return pages
+
+
+@contextlib.contextmanager
+def open_letter_pdf(path: Path, layout: LetterLayout,
+                    cover: CoverSheet | None) -> Iterator[LetterPdf]:
+    """Write letters to `path` (a temp file beside it, renamed when complete)."""
+    with atomic_path(Path(path)) as tmp:
+        writer = _writer(tmp, "Patient letters" if cover is None else
+                         f"Patient letters, batch {cover.batch_number}, file {cover.part}")
+        painter = QPainter(writer)
+        try:
+            out = LetterPdf(writer, painter, layout, started=cover is not None)
+            if cover is not None:
+                out.paint.cover(cover)
+            yield out
+        finally:
+            painter.end()
+            del painter, writer  # closes and flushes the file before it is renamed
+
+
+def preview_pages(layout: LetterLayout, content: LetterContent, dpi: float = 72
+                  ) -> list[QImage]:
+    """The letter's pages as images, exactly as `open_letter_pdf` lays them out."""
+    size = (round(SHEET_WIDTH_IN * dpi), round(SHEET_HEIGHT_IN * dpi))
+    images: list[QImage] = []
+
+    def page() -> QPainter:
+        image = QImage(size[0], size[1], QImage.Format.Format_RGB32)
+        image.setDotsPerMeterX(round(dpi / 0.0254))
+        image.setDotsPerMeterY(round(dpi / 0.0254))
+        image.fill(Qt.GlobalColor.white)
+        images.append(image)
+        return QPainter(image)
+
+    painters = [page()]
+
+    def new_page() -> None:
+        painters[-1].end()
+        nxt = page()
+        painters.append(nxt)
+        lp.p = nxt
+
+    lp = LetterPainter(painters[0], images[0], layout, dpi)
+    lp.letter(content, new_page)
+    painters[-1].end()
+    return images

@@ -1,0 +1,113 @@
+"""Credit-monitoring enrollment codes, and fixing rows set aside in the review list.
+
+The monitoring vendor sends a CSV of activation codes that stop working on a given date. The
+pool is imported whole or not at all: a duplicate code (in the file or already on the desk) is
+refused with its line, because one code on two letters would let one patient enrol as another.
+Codes are secrets of the patients they go to, so audit entries give only how many.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from crisisdesk.domain.errors import (
+    ImportRejected,
+    NotFound,
+    RowProblem,
+    UserError,
+    ValidationError,
+)
+from crisisdesk.domain.recipient_columns import header_key
+from crisisdesk.domain.recipients import RecipientFields, RecipientReader
+from crisisdesk.services import incidents as incident_service
+from crisisdesk.services.contact_files import open_source
+from crisisdesk.services.localtime import today
+from crisisdesk.services.session import Session
+from crisisdesk.store import letters as store
+from crisisdesk.store import recipients as recipient_store
+
+CODE_HEADERS = ("code", "activationcode", "enrollmentcode", "activation", "promocode",
+                "voucher", "vouchercode", "pin")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{3,39}")
+
+
+@dataclass(frozen=True)
+class CodeImportReport:
+    imported: int
+    expires_on: dt.date
+    free_codes: int
+
+
+def import_codes(session: Session, path: Path, *, expires_on: dt.date,
+                 incident_id: str | None = None, enrollment_url: str = "",
+                 monitoring_months: int | None = None) -> CodeImportReport:
+    """Add a vendor's pool of enrollment codes to the incident, all or none."""
+    incident = incident_service.get_incident(session, incident_id)
+    if expires_on < today(session):
+        raise ValidationError(f"The codes expired on {expires_on.isoformat()}; ask the vendor "
+                              "for a current pool.", {"expires_on": "in the past"})
+    source = open_source(path)
+    column = next((h for h in source.headers if header_key(h) in CODE_HEADERS),
+                  source.headers[0])
+    codes: list[str] = []
+    problems: list[RowProblem] = []
+    lines: dict[str, int] = {}
+    if header_key(source.headers[0]) not in CODE_HEADERS and len(source.headers) == 1 \
+            and _CODE.fullmatch(source.headers[0]):
+        codes.append(source.headers[0])  # a bare list of codes, no header line
+        lines[source.headers[0]] = 1
+    for line, row in source.rows():
+        code = row.get(column, "").strip() if isinstance(row, dict) else ""
+        if not _CODE.fullmatch(code):
+            problems.append(RowProblem(line, "not an enrollment code (4 to 40 letters, digits "
+                                             "or hyphens)"))
+        elif code in lines:
+            problems.append(RowProblem(line, f"the same code as line {lines[code]}"))
+        else:
+            lines[code] = line
+            codes.append(code)
+    if not problems and not codes:
+        raise UserError(f"{path.name} holds no enrollment codes.")
+    for code in sorted(store.existing_codes(session.db, codes), key=lines.__getitem__):
+        problems.append(RowProblem(lines[code], "this code was imported before"))
+    if problems:
+        raise ImportRejected(sorted(problems, key=lambda p: p.line), len(codes) + len(problems))
+    with session.action("letters.codes_import", "incident", incident.id,
+                        f"Imported {len(codes)} enrollment codes expiring "
+                        f"{expires_on.isoformat()}") as act:
+        store.insert_pool(session.db, {
+            "id": str(uuid.uuid4()), "incident_id": incident.id, "file_name": path.name,
+            "expires_on": expires_on.isoformat(), "enrollment_url": enrollment_url.strip(),
+            "monitoring_months": monitoring_months, "codes": len(codes), "created_at": act.at,
+            "created_by": session.operator.name}, codes)
+    free = store.free_code_count(session.db, incident.id, today(session).isoformat())
+    return CodeImportReport(len(codes), expires_on, free)
+
+
+def review_list(session: Session, incident_id: str | None = None) -> list[dict[str, object]]:
+    """Rows set aside at import, still to be fixed (each: id, line, row, reason)."""
+    incident = incident_service.get_incident(session, incident_id)
+    return recipient_store.review_items(session.db, incident.id)
+
+
+def fix_review_item(session: Session, review_id: str, row: Mapping[str, str], *,
+                    mapping: Mapping[str, str], date_format: str) -> RecipientFields:
+    """Add a corrected set-aside row as a recipient (re-checked like any imported row)."""
+    item = recipient_store.get_review(session.db, review_id)
+    if item is None or item["status"] != "open":
+        raise NotFound("That review item is gone or already fixed.")
+    fields = RecipientReader(mapping, date_format).read(row)
+    recipient_id = str(uuid.uuid4())
+    with session.action("letters.review_fix", "incident", str(item["incident_id"]),
+                        f"Fixed a set-aside recipient row (line {item['line']})") as act:
+        recipient_store.insert_many(session.db, [recipient_store.record(
+            recipient_id, str(item["incident_id"]), str(item["import_id"]), int(item["line"]),
+            fields, at=act.at, by=session.operator.name)])
+        recipient_store.close_review(session.db, review_id, "fixed", recipient_id, at=act.at,
+                                     by=session.operator.name)
+    return fields

@@ -1,0 +1,296 @@
+"""Patient letters: classify recipients, import enrollment codes, create batches, report.
+
+Each function is one user action (one transaction, one audit entry) and the GUI and the CLI
+both call these. Audit summaries and timeline entries carry counts only, never a name, an
+address or a code: the audit log cannot be purged, and the timeline is printed for the team.
+Rendering lives in `letter_render.py`, the mailing log in `mailing_log.py`, and importing the
+list in `letter_import.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crisisdesk.domain.errors import Cancelled, NotFound, UserError, ValidationError
+from crisisdesk.domain.incidents import validate_counts
+from crisisdesk.domain.letters import (
+    LetterStatus,
+    Outcome,
+    SubstituteNotice,
+    classify,
+    dedupe_key,
+    reference_number,
+    substitute_notice,
+)
+from crisisdesk.domain.operators import Role
+from crisisdesk.domain.templates import Channel
+from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services import templates as template_service
+from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.letter_import import (  # noqa: F401 - re-exported API
+    RecipientImportReport,
+    RecipientPlan,
+    import_recipients,
+    plan_recipients,
+)
+from crisisdesk.services.localtime import today
+from crisisdesk.services.session import Session
+from crisisdesk.store import incidents as incident_store
+from crisisdesk.store import letters as store
+from crisisdesk.store import recipients as recipient_store
+
+Progress = Callable[[int, int], None]
+IsCancelled = Callable[[], bool]
+
+# (variant, language) -> the shipped template used unless the batch names another.
+DEFAULT_TEMPLATES: dict[tuple[str, str], str] = {
+    ("adult", "en"): "patient-notification-en", ("adult", "es"): "patient-notification-es",
+    ("minor", "en"): "parent-guardian-notification-en",
+    ("deceased", "en"): "next-of-kin-notification-en",
+}
+
+
+@dataclass
+class ClassificationReport:
+    total: int
+    counts: dict[str, int]  # outcome or variant label -> people
+    by_state: dict[str, int]
+    unknown_state: int
+    substitute: SubstituteNotice
+    notice_date: dt.date
+
+
+def _incident_id(session: Session, incident_id: str | None) -> str:
+    return incident_service.get_incident(session, incident_id).id
+
+
+def classify_recipients(session: Session, incident_id: str | None = None, *,
+                        notice_date: dt.date | None = None, progress: Progress | None = None,
+                        is_cancelled: IsCancelled | None = None) -> ClassificationReport:
+    """Classify every recipient of the incident (again) and update its counts by state."""
+    incident = incident_service.get_incident(session, incident_id)
+    notice = notice_date or today(session)
+    majority = int(settings_service.get(session, "age_of_majority"))
+    total = recipient_store.count(session.db, incident.id)
+    if total == 0:
+        raise UserError("This incident has no letter recipients yet; import the list first.")
+    with session.action("letters.classify", "incident", incident.id) as act:
+        seen: dict[str, str] = {}
+        updates = []
+        for n, (rid, person) in enumerate(
+                recipient_store.iter_for_classification(session.db, incident.id), start=1):
+            if n % 2000 == 0:
+                if is_cancelled is not None and is_cancelled():
+                    raise Cancelled()
+                if progress is not None:
+                    progress(n, total)
+            key = dedupe_key(person)
+            result = classify(person, notice, majority)
+            if key in seen:
+                updates.append((result.variant.value, Outcome.DUPLICATE.value,
+                                "same name, date of birth and address as an earlier row: "
+                                "merged into it", seen[key], key, act.at, rid))
+                continue
+            seen[key] = rid
+            updates.append((result.variant.value, result.outcome.value, result.reason, "", key,
+                            act.at, rid))
+        recipient_store.set_classifications(session.db, updates)
+        report = _report(session, incident.id, notice)
+        counts, unknown = validate_counts(report.by_state, report.unknown_state)
+        if counts != dict(incident.affected_by_state) or unknown != \
+                incident.affected_unknown_residence:
+            incident_store.update(session.db, dataclasses.replace(
+                incident, affected_by_state=counts, affected_unknown_residence=unknown,
+                updated_at=act.at, updated_by=session.operator.name))
+            timeline_service.record_in_action(
+                session, act, f"Affected counts updated from the letter list: "
+                f"{sum(counts.values()) + unknown} people in {len(counts)} states.",
+                source="letters", incident_id=incident.id)
+        if progress is not None:
+            progress(total, total)
+        act.summary = (f"Classified {total} letter recipients: {report.counts.get('letter', 0)} "
+                       f"letters, {report.substitute.insufficient} without a usable address")
+    return report
+
+
+def _report(session: Session, incident_id: str, notice: dt.date) -> ClassificationReport:
+    raw = recipient_store.outcome_counts(session.db, incident_id)
+    counts: dict[str, int] = {}
+    for (variant, outcome), n in raw.items():
+        counts[outcome or "unclassified"] = counts.get(outcome or "unclassified", 0) + n
+        if outcome == Outcome.LETTER.value:
+            counts[variant] = counts.get(variant, 0) + n
+    by_state, unknown = recipient_store.people_by_state(session.db, incident_id)
+    return ClassificationReport(sum(raw.values()), counts, by_state, unknown,
+                                substitute_notice(counts.get(Outcome.INSUFFICIENT.value, 0)),
+                                notice)
+
+
+def classification(session: Session, incident_id: str | None = None) -> ClassificationReport:
+    """The current counts (no reclassification)."""
+    iid = _incident_id(session, incident_id)
+    return _report(session, iid, today(session))
+
+
+# --- batches --------------------------------------------------------------------------------
+
+@dataclass
+class BatchSpec:
+    """What a new batch takes: which recipients, which templates, which date."""
+
+    state: str = ""
+    variant: str = ""
+    language: str = ""
+    letter_date: dt.date | None = None
+    templates: dict[str, str] = field(default_factory=dict)  # "variant:lang" -> template key
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: str
+    incident_id: str
+    number: int
+    letter_date: str
+    letter_count: int
+    letters_per_file: int
+    templates: dict[str, Any]
+    selection: dict[str, Any]
+    rendered_at: str
+    printed_at: str
+    created_at: str
+
+
+def _batch(row: Mapping[str, Any]) -> Batch:
+    return Batch(row["id"], row["incident_id"], int(row["number"]), row["letter_date"],
+                 int(row["letter_count"]), int(row["letters_per_file"]), row["templates"],
+                 row["selection"], row["rendered_at"] or "", row["printed_at"] or "",
+                 row["created_at"])
+
+
+def _choose_templates(session: Session, groups: set[tuple[str, str]],
+                      overrides: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    chosen: dict[str, dict[str, Any]] = {}
+    for variant, language in sorted(groups):
+        slot = f"{variant}:{language}"
+        key = (overrides.get(slot) or overrides.get(variant)
+               or DEFAULT_TEMPLATES.get((variant, language))
+               or DEFAULT_TEMPLATES[(variant, "en")])
+        approved = template_service.require_approved(session, key)
+        if approved.meta.channel is not Channel.PRINTED_LETTER:
+            raise ValidationError(f"{approved.key} is not a printed-letter template.",
+                                  {"templates": slot})
+        chosen[slot] = {"key": approved.key, "version": approved.version,
+                        "sha256": approved.sha256,
+                        "uses_code": any(v.name == "enrollment_code"
+                                         for v in approved.meta.variables)}
+    return chosen
+
+
+def create_batch(session: Session, incident_id: str | None = None,
+                 spec: BatchSpec | None = None) -> Batch:
+    """Make a batch of letters for recipients who have none yet, each with its reference
+    and (where the template offers monitoring) its enrollment code, all in one transaction.
+
+    Refused before anything is written when a template is not approved or the code pool
+    cannot cover every letter that needs a code.
+    """
+    session.require(Role.OPERATOR, "create letter batches")
+    spec = spec or BatchSpec()
+    incident = incident_service.get_incident(session, incident_id)
+    letter_date = spec.letter_date or today(session)
+    per_file = int(settings_service.get(session, "letters_per_file"))
+    with session.action("letters.batch_create", "incident", incident.id) as act:
+        picked = store.eligible_recipients(session.db, incident.id, state=spec.state.upper(),
+                                           variant=spec.variant, language=spec.language)
+        if not picked:
+            raise UserError("No classified recipient without a letter matches; import and "
+                            "classify the list, or change the selection.")
+        templates = _choose_templates(session, {(r[1], r[2]) for r in picked}, spec.templates)
+
+        def slot(r: tuple[Any, ...]) -> dict[str, Any]:
+            exact = f"{r[1]}:{r[2]}"
+            return templates[exact] if exact in templates else templates[f"{r[1]}:en"]
+
+        needs_code = [r for r in picked if slot(r)["uses_code"]]
+        free = store.free_code_count(session.db, incident.id, letter_date.isoformat())
+        if len(needs_code) > free:
+            raise UserError(f"The batch needs {len(needs_code)} enrollment codes but only "
+                            f"{free} unused, unexpired codes are left; import more codes "
+                            "first. Nothing was created.")
+        number = store.next_batch_number(session.db, incident.id)
+        batch_id, ref, by = str(uuid.uuid4()), store.next_ref_no(session.db), session.operator.name
+        rows, code_letters = [], []
+        for seq, r in enumerate(picked, start=1):
+            letter_id, chosen = str(uuid.uuid4()), slot(r)
+            rows.append((letter_id, batch_id, incident.id, r[0], seq, ref + seq - 1,
+                         reference_number(ref + seq - 1), r[1], r[2], chosen["key"],
+                         chosen["version"], r[3] or "", LetterStatus.PENDING.value, act.at,
+                         act.at, by))
+            if chosen["uses_code"]:
+                code_letters.append(letter_id)
+        store.insert_batch(session.db, {
+            "id": batch_id, "incident_id": incident.id, "number": number,
+            "letter_date": letter_date.isoformat(), "templates": json.dumps(templates),
+            "selection": json.dumps({"state": spec.state.upper(), "variant": spec.variant,
+                                     "language": spec.language}),
+            "letters_per_file": per_file, "letter_count": len(rows), "created_at": act.at,
+            "created_by": by})
+        store.insert_letters(session.db, rows)
+        store.take_codes(session.db, incident.id, code_letters, letter_date.isoformat(), act.at)
+        act.entity_type, act.entity_id = "letter_batch", batch_id
+        act.summary = (f"Created letter batch {number}: {len(rows)} letters, "
+                       f"{len(code_letters)} enrollment codes assigned")
+    return get_batch(session, str(number), incident.id)
+
+
+def get_batch(session: Session, ref: str, incident_id: str | None = None) -> Batch:
+    """A batch by number (within the incident) or id."""
+    iid = _incident_id(session, incident_id)
+    row = (store.batch_by_number(session.db, iid, int(ref)) if ref.strip().isdigit()
+           else store.batch(session.db, ref.strip()))
+    if row is None or row["incident_id"] != iid:
+        raise NotFound(f"No letter batch {ref!r} in this incident; see 'crisisdesk letters "
+                       "status'.")
+    return _batch(row)
+
+
+def list_batches(session: Session, incident_id: str | None = None) -> list[Batch]:
+    return [_batch(r) for r in store.batches(session.db, _incident_id(session, incident_id))]
+
+
+def dashboard_summary(session: Session, incident_id: str | None = None) -> dict[str, int]:
+    """Counts for the dashboard (Qt-free): letters ready (to print), printed, mailed, returned.
+
+    With no current incident every count is 0.
+    """
+    zero = {"recipients": 0, "ready": 0, "printed": 0, "mailed": 0, "returned": 0}
+    try:
+        iid = _incident_id(session, incident_id)
+    except NotFound:
+        return zero
+    counts = dict(zero, recipients=recipient_store.count(session.db, iid))
+    for _state, status, n in store.totals(session.db, iid):
+        key = {"pending": "ready", "rendered": "ready", "remailed": "mailed"}.get(status, status)
+        counts[key] = counts.get(key, 0) + n
+    return counts
+
+
+def purge_recipients(session: Session, incident_id: str) -> dict[str, int]:
+    """Delete the incident's patient records (retention over); admins only."""
+    session.require(Role.ADMIN, "purge patient letter data")
+    incident = incident_service.get_incident(session, incident_id)
+    with session.action("letters.purge", "incident", incident.id) as act:
+        removed = recipient_store.purge_incident(session.db, incident.id)
+        act.summary = (f"Purged patient letter data: {removed['recipients']} recipients, "
+                       f"{removed['letters']} letters")
+    return removed
+
+
+

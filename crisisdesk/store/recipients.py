@@ -1,0 +1,218 @@
+"""The `recipients`, `recipient_review`, `recipient_imports` and `letter_sources` tables.
+
+Recipients are patient data: they live only in the encrypted desk, always under one incident
+(so `purge_incident` can remove them when the retention period ends). Bulk inserts use one
+prepared statement per batch (`executemany`), as the contact import does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import sqlite_utils
+
+from crisisdesk.domain.recipients import Address, RecipientFields
+
+COLUMNS = ("id", "incident_id", "import_id", "line", "name", "first_name", "last_name",
+           "birth_date", "death_date", "address1", "address2", "city", "state", "zip",
+           "zip_repaired", "language", "guardian_name", "nok_name", "nok_address1",
+           "nok_address2", "nok_city", "nok_state", "nok_zip", "external_id", "created_at",
+           "updated_at", "updated_by")
+_INSERT = (f"INSERT INTO recipients ({', '.join(COLUMNS)}) "
+           f"VALUES ({', '.join('?' for _ in COLUMNS)})")
+FIELD_COLUMNS = ("name", "first_name", "last_name", "birth_date", "death_date", "address1",
+                 "address2", "city", "state", "zip", "zip_repaired", "language",
+                 "guardian_name", "nok_name", "nok_address1", "nok_address2", "nok_city",
+                 "nok_state", "nok_zip", "external_id")
+SELECT_FIELDS = ", ".join(f"r.{c}" for c in FIELD_COLUMNS)
+BATCH = 2000
+Row = tuple[Any, ...]
+
+
+def record(recipient_id: str, incident_id: str, import_id: str, line: int,
+           f: RecipientFields, *, at: str, by: str) -> Row:
+    a, n = f.address, f.nok_address
+    return (recipient_id, incident_id, import_id, line, f.name, f.first_name, f.last_name,
+            f.birth_date.isoformat() if f.birth_date else None,
+            f.death_date.isoformat() if f.death_date else None,
+            a.line1, a.line2, a.city, a.state, a.zip, int(f.zip_repaired), f.language,
+            f.guardian_name, f.nok_name, n.line1, n.line2, n.city, n.state, n.zip,
+            f.external_id, at, at, by)
+
+
+def fields_from(r: Sequence[Any], start: int = 0) -> RecipientFields:
+    """RecipientFields from SELECT_FIELDS columns beginning at `start`."""
+    v = r[start:start + len(FIELD_COLUMNS)]
+    return RecipientFields(
+        name=v[0], first_name=v[1] or "", last_name=v[2] or "",
+        birth_date=dt.date.fromisoformat(v[3]) if v[3] else None,
+        death_date=dt.date.fromisoformat(v[4]) if v[4] else None,
+        address=Address(v[5] or "", v[6] or "", v[7] or "", v[8] or "", v[9] or ""),
+        zip_repaired=bool(v[10]), language=v[11] or "en", guardian_name=v[12] or "",
+        nok_name=v[13] or "", nok_address=Address(v[14] or "", v[15] or "", v[16] or "",
+                                                  v[17] or "", v[18] or ""),
+        external_id=v[19] or "")
+
+
+def insert_many(db: sqlite_utils.Database, rows: Iterable[Row]) -> int:
+    count, batch = 0, []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            db.conn.executemany(_INSERT, batch)
+            count, batch = count + len(batch), []
+    if batch:
+        db.conn.executemany(_INSERT, batch)
+        count += len(batch)
+    return count
+
+
+def update_fields(db: sqlite_utils.Database, recipient_id: str, f: RecipientFields, *,
+                  at: str, by: str) -> bool:
+    values = record(recipient_id, "", "", 0, f, at=at, by=by)
+    by_col = dict(zip(COLUMNS, values, strict=True))
+    sets = ", ".join(f"{c} = ?" for c in (*FIELD_COLUMNS, "updated_at", "updated_by"))
+    cur = db.execute(f"UPDATE recipients SET {sets} WHERE id = ?",
+                     [*(by_col[c] for c in FIELD_COLUMNS), at, by, recipient_id])
+    return bool(cur.rowcount)
+
+
+def iter_for_classification(db: sqlite_utils.Database, incident_id: str
+                            ) -> Iterator[tuple[str, RecipientFields]]:
+    """Every recipient of the incident in import order (first listed wins a duplicate)."""
+    sql = (f"SELECT r.id, {SELECT_FIELDS} FROM recipients r WHERE r.incident_id = ? "
+           "ORDER BY r.rowid")
+    for r in db.execute(sql, [incident_id]):
+        yield r[0], fields_from(r, 1)
+
+
+def set_classifications(db: sqlite_utils.Database, rows: Iterable[Row]) -> None:
+    """rows: (variant, outcome, reason, duplicate_of, dedupe_key, classified_at, id)."""
+    sql = ("UPDATE recipients SET variant = ?, outcome = ?, reason = ?, duplicate_of = ?, "
+           "dedupe_key = ?, classified_at = ? WHERE id = ?")
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            db.conn.executemany(sql, batch)
+            batch = []
+    if batch:
+        db.conn.executemany(sql, batch)
+
+
+def get(db: sqlite_utils.Database, recipient_id: str) -> tuple[dict[str, Any],
+                                                                RecipientFields] | None:
+    row = db.execute(f"SELECT r.incident_id, r.variant, r.outcome, r.reason, r.duplicate_of, "
+                     f"r.line, {SELECT_FIELDS} FROM recipients r WHERE r.id = ?",
+                     [recipient_id]).fetchone()
+    if row is None:
+        return None
+    meta = dict(zip(("incident_id", "variant", "outcome", "reason", "duplicate_of", "line"),
+                    row[:6], strict=True))
+    return meta, fields_from(row, 6)
+
+
+def listing(db: sqlite_utils.Database, incident_id: str, *, outcome: str = "",
+            limit: int = 1000, offset: int = 0) -> list[tuple[str, dict[str, Any],
+                                                               RecipientFields]]:
+    where, params = "r.incident_id = ?", [incident_id]
+    if outcome:
+        where += " AND r.outcome = ?"
+        params.append(outcome)
+    sql = (f"SELECT r.id, r.variant, r.outcome, r.reason, r.line, {SELECT_FIELDS} "
+           f"FROM recipients r WHERE {where} ORDER BY r.rowid LIMIT ? OFFSET ?")
+    out = []
+    for r in db.execute(sql, [*params, limit, offset]):
+        meta = {"variant": r[1], "outcome": r[2], "reason": r[3], "line": r[4]}
+        out.append((r[0], meta, fields_from(r, 5)))
+    return out
+
+
+def outcome_counts(db: sqlite_utils.Database, incident_id: str) -> dict[tuple[str, str], int]:
+    """{(variant, outcome): n}; unclassified rows count under ('', '')."""
+    rows = db.execute("SELECT variant, outcome, count(*) FROM recipients WHERE incident_id = ? "
+                      "GROUP BY variant, outcome", [incident_id]).fetchall()
+    return {(r[0] or "", r[1] or ""): int(r[2]) for r in rows}
+
+
+def people_by_state(db: sqlite_utils.Database, incident_id: str) -> tuple[dict[str, int], int]:
+    """Affected people (duplicates counted once) by state of residence, and those unknown."""
+    rows = db.execute("SELECT state, count(*) FROM recipients WHERE incident_id = ? AND "
+                      "outcome != 'duplicate' GROUP BY state", [incident_id]).fetchall()
+    counts = {str(r[0]): int(r[1]) for r in rows if r[0]}
+    unknown = sum(int(r[1]) for r in rows if not r[0])
+    return counts, unknown
+
+
+def count(db: sqlite_utils.Database, incident_id: str) -> int:
+    return int(db.execute("SELECT count(*) FROM recipients WHERE incident_id = ?",
+                          [incident_id]).fetchone()[0])
+
+
+# --- the review list and remembered mappings ------------------------------------------------
+
+def insert_review(db: sqlite_utils.Database, rows: Iterable[Row]) -> None:
+    """rows: (id, incident_id, import_id, line, row_json, reason, created_at, by)."""
+    db.conn.executemany(
+        "INSERT INTO recipient_review (id, incident_id, import_id, line, row_json, reason, "
+        "status, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
+        [(*r[:7], r[6], r[7]) for r in rows])
+
+
+def review_items(db: sqlite_utils.Database, incident_id: str, *, status: str = "open"
+                 ) -> list[dict[str, Any]]:
+    rows = db.execute("SELECT id, import_id, line, row_json, reason, status FROM "
+                      "recipient_review WHERE incident_id = ? AND status = ? ORDER BY rowid",
+                      [incident_id, status]).fetchall()
+    return [{"id": r[0], "import_id": r[1], "line": r[2], "row": json.loads(r[3]),
+             "reason": r[4], "status": r[5]} for r in rows]
+
+
+def get_review(db: sqlite_utils.Database, review_id: str) -> dict[str, Any] | None:
+    r = db.execute("SELECT id, incident_id, import_id, line, row_json, reason, status FROM "
+                   "recipient_review WHERE id = ?", [review_id]).fetchone()
+    if r is None:
+        return None
+    return {"id": r[0], "incident_id": r[1], "import_id": r[2], "line": r[3],
+            "row": json.loads(r[4]), "reason": r[5], "status": r[6]}
+
+
+def close_review(db: sqlite_utils.Database, review_id: str, status: str, recipient_id: str,
+                 *, at: str, by: str) -> None:
+    db.execute("UPDATE recipient_review SET status = ?, recipient_id = ?, updated_at = ?, "
+               "updated_by = ? WHERE id = ?", [status, recipient_id, at, by, review_id])
+
+
+def insert_import(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    db.table("recipient_imports").insert(row)
+
+
+def saved_source(db: sqlite_utils.Database, signature: str) -> tuple[dict[str, str], str] | None:
+    r = db.execute("SELECT mapping, date_format FROM letter_sources WHERE signature = ?",
+                   [signature]).fetchone()
+    return (json.loads(r[0]), r[1] or "") if r else None
+
+
+def save_source(db: sqlite_utils.Database, signature: str, mapping: dict[str, str],
+                date_format: str, *, at: str, by: str) -> None:
+    db.execute("INSERT INTO letter_sources (signature, mapping, date_format, updated_at, "
+               "updated_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT(signature) DO UPDATE SET "
+               "mapping = excluded.mapping, date_format = excluded.date_format, "
+               "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+               [signature, json.dumps(mapping, ensure_ascii=False), date_format, at, by])
+
+
+PURGE_ORDER = ("letter_events", "enrollment_codes", "letters", "code_pools", "letter_batches",
+               "recipient_review", "recipients", "recipient_imports")
+
+
+def purge_incident(db: sqlite_utils.Database, incident_id: str) -> dict[str, int]:
+    """Delete every patient record of the incident (call inside a write transaction)."""
+    removed = {}
+    for table in PURGE_ORDER:
+        cur = db.execute(f"DELETE FROM {table} WHERE incident_id = ?", [incident_id])
+        removed[table] = int(cur.rowcount)
+    return removed
