@@ -121,7 +121,8 @@ class ObligationsModel(RowTableModel[Obligation]):
 
     def tooltip(self, row: Obligation, column: int) -> str | None:
         rule = row.rule
-        return "\n".join(x for x in (rule.citation, rule.timing, rule.note,
+        return "\n".join(x for x in ("; ".join(row.basis), row.advisory, rule.citation,
+                                     rule.timing, rule.note,
                                      row.done.note if row.done else "") if x)
 
 
@@ -134,6 +135,10 @@ class DeadlinesView(QWidget):
         self.report: DeadlineReport | None = None
         self.rules_label = QLabel(self)
         self.rules_label.setWordWrap(True)
+        self.rules_label.setObjectName("verifyNote")
+        self.rules_label.setStyleSheet("#verifyNote { background: #fff4d6; border: 1px solid "
+                                       "#d9a520; border-radius: 3px; padding: 4px; "
+                                       "color: #4a3500; }")
         self.problems_label = QLabel(self)
         self.problems_label.setWordWrap(True)
         self.problems_label.setStyleSheet(ERROR_STYLE)

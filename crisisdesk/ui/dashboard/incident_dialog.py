@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -95,7 +95,7 @@ class IncidentDialog(QDialog):
         self.save_fn = save
         self.incident = incident
         self.setWindowTitle("Edit incident" if incident else "New incident")
-        self.resize(720, 760)
+        self.resize(780, 760)
         body = QWidget(self)
         form = QFormLayout(body)
         self.message = error_label(self)
@@ -152,7 +152,7 @@ class IncidentDialog(QDialog):
         self.agency_edit = QLineEdit(self.delay_box)
         self.form_combo = QComboBox(self.delay_box)
         self.form_combo.addItem("Written statement", DelayForm.WRITTEN)
-        self.form_combo.addItem("Oral statement (holds 30 days unless a written one follows)",
+        self.form_combo.addItem("Oral (holds 30 days unless a written one follows)",
                                 DelayForm.ORAL)
         self.delay_from = _date_edit(self.delay_box, "Delay from")
         self.delay_until = OptionalDate("given:", self.delay_box)
@@ -183,7 +183,7 @@ class IncidentDialog(QDialog):
                 ("Breach &ended:", self.ended, ("breach_ended_on",)),
                 ("S&ystems affected:", self.systems_edit, ("systems_affected",)),
                 ("&Information involved:", info_box, ("info_kinds",)),
-                ("Affected &by state:", counts_box, ("affected_by_state",)),
+                ("Affected by state:", counts_box, ("affected_by_state",)),
                 ("&Unknown residence:", self.unknown_spin, ("affected_unknown_residence",)),
                 ("", self.delay_box, ()),
                 ("Su&mmary:", self.summary_edit, ("summary",)))
@@ -192,6 +192,7 @@ class IncidentDialog(QDialog):
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)

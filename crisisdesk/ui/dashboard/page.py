@@ -16,12 +16,15 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -131,8 +134,17 @@ class DashboardPage(Page):
         self.holders.setModel(self.holders_model)
         _hide_columns(self.holders, (roster.ROLE, roster.ACTING, roster.PHONE),
                       len(roster.HEADERS))
-        self.holders.setColumnWidth(roster.ROLE, 230)
-        self.holders.setColumnWidth(roster.ACTING, 230)
+        self.holders.setColumnWidth(roster.ROLE, 200)
+        self.holders.setColumnWidth(roster.ACTING, 200)
+        for table in (self.clocks, self.holders):
+            table.setMinimumHeight(170)
+            table.horizontalHeader().setStretchLastSection(False)
+        fit, stretch = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
+        for table, modes in ((self.clocks, {dl.DUE: fit, dl.LEFT: fit, dl.NOTICE: stretch}),
+                             (self.holders, {roster.ROLE: stretch, roster.ACTING: stretch,
+                                             roster.PHONE: fit})):
+            for column, mode in modes.items():
+                table.horizontalHeader().setSectionResizeMode(column, mode)
         self.latest = QListWidget(self)
         self.latest.setAccessibleName("Latest timeline entries")
         self.latest.setWordWrap(True)
@@ -148,13 +160,19 @@ class DashboardPage(Page):
             box = QGroupBox(title, overview)
             QVBoxLayout(box).addWidget(widget)
             grid.addWidget(box, row, col)
-        side = QVBoxLayout()
+        side = QWidget(overview)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
         for panel in self.panels:
-            side.addWidget(panel)
-        side.addStretch(1)
-        grid.addLayout(side, 1, 1)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
+            side_layout.addWidget(panel)
+        side_layout.addStretch(1)
+        scroll = QScrollArea(overview)  # the other features' panels never squeeze the clocks
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(side)
+        grid.addWidget(scroll, 1, 1)
+        grid.setRowStretch(0, 1)
+        grid.setRowStretch(1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
@@ -170,7 +188,10 @@ class DashboardPage(Page):
         self.board_print.clicked.connect(
             lambda: print_preview(self.ctx, self, crisis_reports.systems_board,
                                   title="Systems status board"))
-        self.deadlines.layout().addWidget(self.sheet_button)  # type: ignore[union-attr]
+        sheet_row = QHBoxLayout()
+        sheet_row.addStretch(1)
+        sheet_row.addWidget(self.sheet_button)
+        self.deadlines.layout().addLayout(sheet_row)  # type: ignore[union-attr]
         board_row = QHBoxLayout()
         board_row.addStretch(1)
         board_row.addWidget(self.board_button)
@@ -219,7 +240,8 @@ class DashboardPage(Page):
         self.holders_model.set_rows(role_service.roster(session).statuses)
         self.latest.clear()
         if self.incident is not None:
-            for entry in timeline_service.latest_entries(session, self.incident.id, LATEST):
+            entries = timeline_service.latest_entries(session, self.incident.id, LATEST)
+            for entry in sorted(entries, key=lambda e: (e.at, e.seq), reverse=True):
                 self.latest.addItem(f"{show(entry.at)}  [{entry.category.value}] "
                                     f"{entry.author}: {' '.join(entry.text.split())}")
         self.systems.show_systems(system_service.list_systems(session), show)

@@ -63,10 +63,13 @@ def value_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:,}"
-    if isinstance(value, Mapping):
-        return ", ".join(f"{label_for(k)} {value_text(v)}" for k, v in value.items())
+    if isinstance(value, Mapping):  # a nested record: its filled-in fields on one line
+        return " · ".join(f"{label_for(k)}: {value_text(v)}" for k, v in value.items()
+                          if v not in (None, "", (), []))
     if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(value_text(v) for v in value) or "none"
+        items = [value_text(v) for v in value]
+        nested = any(isinstance(v, Mapping) or dataclasses.is_dataclass(v) for v in value)
+        return ("\n" if nested else ", ").join(items) or "none"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return value_text(dataclasses.asdict(value))
     return str(value)

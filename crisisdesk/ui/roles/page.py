@@ -88,7 +88,7 @@ class RolesPage(Page):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((230, 240, 130, 170, 300)):
+        for column, width in enumerate((210, 220, 120, 160, 280)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())

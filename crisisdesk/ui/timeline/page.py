@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -104,9 +105,11 @@ class TimelinePage(Page):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        for column, width in enumerate((125, 100, 130, 520)):
+        for column, width in enumerate((125, 105, 130, 500, 210)):
             self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)  # the entry gets the room
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.count_label = QLabel(self)
         self.detail = QLabel(self)
