@@ -41,8 +41,9 @@ def incident_record_facts(incident: Incident) -> dict[str, Any]:
         "discovery_date": incident.discovered_on,
         "affected_count": incident.total_affected,
     }
-    if incident.summary:
-        facts["incident_summary"] = incident.summary
+    summary = incident.summary.strip().rstrip(".").strip()
+    if summary:  # templates use it to finish their own sentence, full stop included
+        facts["incident_summary"] = summary
     if incident.breach_started_on:
         facts["breach_date"] = incident.breach_started_on
     if incident.breach_ended_on:

@@ -23,7 +23,7 @@ def test_incident_and_settings_fill_the_patient_letter(session: Session) -> None
         session, title="Ransomware at the main campus", kind=IncidentKind.RANSOMWARE,
         discovered_on=dt.date(2026, 3, 2), breach_started_on=dt.date(2026, 2, 20),
         info_kinds=(InfoKind.NAMES, InfoKind.SSN), affected_by_state={"IL": 700, "IN": 20},
-        summary="someone got into part of our network without permission")
+        summary="someone got into part of our network without permission.")
     settings_service.set(session, "public_phone", "1-833-555-0142")
     settings_service.set(session, "public_email", "privacy@riverside.example")
     known = facts.incident_facts(session)
@@ -31,6 +31,7 @@ def test_incident_and_settings_fill_the_patient_letter(session: Session) -> None
     assert known["breach_date"] == dt.date(2026, 2, 20)
     assert known["phi_types"] == ["names", "Social Security numbers"]
     assert known["affected_count"] == 720
+    assert known["incident_summary"].endswith("permission")  # the template adds the full stop
     assert known["call_center_phone"] == "1-833-555-0142"
 
     approved = template_service.require_approved(session, "patient-notification-en")
