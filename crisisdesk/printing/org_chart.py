@@ -57,7 +57,7 @@ def _rows(statuses: Sequence[RoleStatus], tz: dt.tzinfo) -> str:
         cells = "".join(_box(s, tz) for s in chunk)
         cells += "<td></td>" * (PER_ROW - len(chunk))
         out.append(f"<tr>{cells}</tr>")
-    return ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="5">'
+    return ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="3">'
             + "".join(out) + "</table>")
 
 
@@ -77,7 +77,7 @@ def org_chart_html(statuses: Sequence[RoleStatus], *, period: OperationalPeriod 
     if ic:
         body += ('<h2>Incident Commander</h2><table width="100%" cellspacing="0"><tr>'
                  '<td width="33%"></td><td width="34%">'
-                 '<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="5">'
+                 '<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="3">'
                  f"<tr>{_box(ic[0], tz, '100%')}</tr>"
                  '</table></td><td width="33%"></td></tr></table>')
     for group, members in groups:

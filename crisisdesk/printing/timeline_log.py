@@ -24,8 +24,10 @@ def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo) -> str:
         text = (f'<span class="struck">{text}</span><br><span class="small">corrected '
                 f"{esc(local(line.corrected_by.recorded_at, tz))}</span>")
     who = esc(entry.author) + (f"<br>{esc(entry.position)}" if entry.position else "")
-    return (f"<tr><td>{esc(local(entry.at, tz, '%Y-%m-%d'))}</td>"
-            f"<td>{esc(local(entry.at, tz, '%H:%M'))}</td><td>{esc(entry.category.value)}</td>"
+    nowrap = '<td style="white-space: nowrap">'
+    return (f"<tr>{nowrap}{esc(local(entry.at, tz, '%Y-%m-%d'))}</td>"
+            f"{nowrap}{esc(local(entry.at, tz, '%H:%M'))}</td>"
+            f"{nowrap}{esc(entry.category.value)}</td>"
             f"<td>{text}</td><td>{who}</td></tr>")
 
 
@@ -40,9 +42,9 @@ def timeline_html(lines: Sequence[LogLine], *, incident: str, tz: dt.tzinfo, org
     if filters:
         body += f'<p class="sub">Showing: {esc(filters)}</p>'
     body += ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
-             '<thead><tr><th width="11%">Date</th><th width="7%">Time</th>'
-             '<th width="12%">Category</th><th width="52%">Notable activities</th>'
-             '<th width="18%">By</th></tr></thead>'
+             '<thead><tr><th width="14%">Date</th><th width="7%">Time</th>'
+             '<th width="15%">Category</th><th width="50%">Notable activities</th>'
+             '<th width="14%">By</th></tr></thead>'
              f"<tbody>{rows}</tbody></table>")
     return document("Activity Log (HICS 214)", body,
                     sub=f"{len(lines)} entries; times are local, 24-hour clock.",
