@@ -84,17 +84,20 @@ class RecipientFields:
 
 
 def detect_date_format(values: Iterable[str]) -> tuple[str, bool]:
-    """(label of the format that reads every sample, whether another one would too).
+    """(label of the format that reads the most samples, whether another reads as many).
 
-    Returns ("", False) when no single format reads them all; ambiguity (03/04/1990 reads as
-    March and as April) is reported so the user confirms the guess, US order first.
+    A few unreadable dates do not hide the format (those rows are reported as bad rows), but
+    when no format reads nine in ten of them there is no answer (""). Ambiguity (03/04/1990
+    reads as March and as April) is reported so the user confirms the guess, US order first.
     """
     samples = [_strip_time(v) for v in values if v and v.strip()][:500]
     if not samples:
         return "YYYY-MM-DD", False
-    fits = [label for fmt, label in DATE_FORMATS if all(_parse(s, fmt) for s in samples)]
-    if not fits:
+    scores = [(sum(1 for s in samples if _parse(s, fmt)), label) for fmt, label in DATE_FORMATS]
+    best = max(score for score, _ in scores)
+    if best < 0.9 * len(samples):
         return "", False
+    fits = [label for score, label in scores if score == best]
     return fits[0], len(fits) > 1
 
 

@@ -96,7 +96,11 @@ class LetterPainter:
                 self._address(content.address_lines)
             self.p.save()
             self.p.translate(self.body.left(), self.body.top() - i * height)
-            doc.drawContents(self.p, QRectF(0, i * height, self.body.width(), height))
+            # A line that ends a hair past the page boundary would otherwise be drawn (clipped,
+            # invisible, but still in the PDF's text) on both pages: keep the clip inside.
+            eps = self.px(0.01)
+            doc.drawContents(self.p, QRectF(0, i * height + eps, self.body.width(),
+                                            height - 2 * eps))
             self.p.restore()
             self._footer(content, i + 1, pages)
         return pages
@@ -185,7 +189,7 @@ class LetterPainter:
                        f"{cover.parts}"),
             (11, False, f"Incident: {cover.incident_title}"),
             (11, False, f"Letters {cover.first_seq} to {cover.last_seq} ({cover.letters} "
-                        "letters)"),
+                        f"letter{'s' if cover.letters != 1 else ''})"),
             (11, False, f"References {cover.first_reference} to {cover.last_reference}"),
             (11, False, f"Printed on {cover.printed_on}"),
             (11, False, ""),
@@ -195,11 +199,14 @@ class LetterPainter:
         ]
         if cover.note:
             lines.append((10, False, cover.note))
+        width = self.px(SHEET_WIDTH_IN - 2 * MARGIN_IN)
         for size, bold, text in lines:
             self.p.setFont(_font(size, bold=bold))
             fm = QFontMetricsF(self.p.font(), self.device)
-            y += fm.lineSpacing() * 1.4
-            self.p.drawText(QPointF(left, y), text)
+            flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+            box = self.p.boundingRect(QRectF(left, y, width, self.px(2)), flags, text)
+            self.p.drawText(QRectF(left, y, width, box.height()), flags, text)
+            y += max(box.height(), fm.lineSpacing()) + fm.lineSpacing() * 0.4
 
 
 def _writer(path: Path, title: str) -> QPdfWriter:
