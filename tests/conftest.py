@@ -43,6 +43,14 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         self.items.pop((service, username), None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication(qapp: object) -> object:
+    """A QApplication exists before any test runs: if a printing test made a bare
+    QGuiApplication first (as `ensure_gui_app()` does for the CLI), every later widget test
+    would abort the process ("Cannot create a QWidget without QApplication")."""
+    return qapp
+
+
 @pytest.fixture(autouse=True)
 def _isolation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setattr(vault, "DEFAULT_KDF", FAST_KDF)
