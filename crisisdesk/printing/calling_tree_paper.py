@@ -25,9 +25,10 @@ th { background-color: #e4e4e4; text-align: left; }
 pre.script { font-size: 8.5pt; white-space: pre-wrap; }
 span.name { font-weight: bold; }
 td.big { font-size: 10pt; }
+td.nums { font-size: 10pt; white-space: nowrap; }
+td.ticks { font-size: 7.5pt; }
 """
-TICKS = "&#9744; reached &#9744; voicemail &#9744; no answer &#9744; busy &#9744; wrong # " \
-        "&#9744; unavailable"
+TICKS = "&#9744;reached &#9744;VM &#9744;no answer &#9744;busy &#9744;wrong # &#9744;unavail."
 
 
 def _doc(title: str, body: str) -> str:
@@ -53,11 +54,11 @@ def chart_html(paper: TreePaper) -> str:
     """The whole tree, indented by who calls whom, with numbers and backups."""
     rows = []
     for person in paper.chart:
-        indent = "&nbsp;" * (6 * person.depth)
         backup = f"backup: {escape(person.backup)}" if person.backup else ""
-        rows.append(f"<tr><td>{indent}<span class=\"name\">{escape(person.name)}</span> "
+        rows.append(f"<tr><td style=\"padding-left: {4 + 14 * person.depth}px\">"
+                    f"<span class=\"name\">{escape(person.name)}</span><br>"
                     f"<span>{escape(person.job_title)}</span></td>"
-                    f"<td>{_phones(person, ' · ')}</td><td>{backup}</td></tr>")
+                    f"<td>{_phones(person)}</td><td>{backup}</td></tr>")
     body = "".join(rows) or "<tr><td colspan='3'>Nobody is in this tree yet.</td></tr>"
     return _doc(f"Calling tree {paper.tree_name}", (
         f"<h1>Calling tree: {escape(paper.tree_name)}</h1>"
@@ -81,15 +82,16 @@ def _sheet(paper: TreePaper, sheet: CallerSheet, first: bool) -> str:
     for i, person in enumerate(sheet.people, start=1):
         rows.append(f"<tr><td>{i}</td><td class=\"big\"><span class=\"name\">"
                     f"{escape(person.name)}</span><br>{escape(person.job_title)}</td>"
-                    f"<td class=\"big\">{_phones(person)}</td>"
-                    f"<td>1st __:__ {TICKS}<br>2nd __:__ {TICKS}<br>3rd __:__ {TICKS}</td>"
+                    f"<td class=\"nums\">{_phones(person)}</td>"
+                    f"<td class=\"ticks\">1st __:__ {TICKS}<br><br>2nd __:__ {TICKS}<br><br>"
+                    f"3rd __:__ {TICKS}</td>"
                     "</tr>")
     own = f" ({_phones(sheet.caller, ' · ')})" if sheet.caller.phones else ""
     return (f"<div{brk}><h1>Call sheet: {escape(sheet.caller.name)}{own}</h1>"
             f"<p class=\"sub\">{escape(paper.org)} · {_stamp(paper)}</p>"
             f"{backup}{script}"
             "<table width='100%' border='1' cellspacing='0' cellpadding='3'><thead><tr>"
-            "<th width='4%'>#</th><th width='24%'>Call</th><th width='22%'>Numbers</th>"
+            "<th width='3%'>#</th><th width='22%'>Call</th><th width='25%'>Numbers</th>"
             "<th width='50%'>Tries: time and outcome</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>"
             "<p class=\"sub\">A voicemail is not reached: try again. When your list is done, "

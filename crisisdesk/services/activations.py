@@ -274,3 +274,20 @@ def my_calls(session: Session, activation_ref: str, caller_id: str | None
     picture = view(session, activation_ref)
     return [(p, picture.states[p.contact_id]) for p in picture.people
             if picture.progress.callers.get(p.contact_id) == caller_id]
+
+
+def undo_reassignment(session: Session, activation_ref: str, contact_id: str) -> int:
+    """The coordinator's undo: mark available again the caller whose absence moved
+    `contact_id`'s call (the nearest unavailable caller above them); returns people moved."""
+    activation = _open(session, activation_ref)
+    people = {p.contact_id: p for p in store.people(session.db, activation.id)}
+    down = unavailable_callers(store.marks(session.db, activation.id))
+    person = people.get(contact_id)
+    caller = person.caller_id if person is not None else None
+    while caller is not None and caller not in down:
+        caller = people[caller].caller_id if caller in people else None
+    if caller is None:
+        raise ValidationError("That call was not moved, so there is nothing to undo.",
+                              {"person": "not reassigned"})
+    return mark_caller(session, activation.id, caller, available=True,
+                       note="reassignment undone by the coordinator")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any
 
 from crisisdesk.domain.calling_trees import (
     CallingTree,
@@ -225,9 +224,15 @@ def validate(session: Session, ref: str) -> list[TreeProblem]:
     return validate_tree(tree.nodes, people, fan_out_limit=limit)
 
 
-def dashboard_summary(session: Session) -> list[Any]:
-    """One `DashboardLine` per open activation, for the Dashboard (Qt-free; see
-    `services.activation_reports.dashboard_summary`, which this forwards to)."""
-    from crisisdesk.services.activation_reports import dashboard_summary as summary
+def dashboard_summary(session: Session) -> dict[str, str]:
+    """For the Dashboard (Qt-free): one row per open activation ("label: value"), or a line
+    saying none is running. Details: `services.activation_reports.dashboard_summary`."""
+    from crisisdesk.services.activation_reports import dashboard_summary as lines
 
-    return list(summary(session))
+    rows: dict[str, str] = {}
+    for line in lines(session):
+        label, _, value = line.text.partition(": ")
+        rows[label] = value
+    if not rows:
+        rows["Running now"] = f"none ({len(list_trees(session))} trees ready)"
+    return rows

@@ -106,8 +106,14 @@ def seed_media(ctx: SeedContext) -> str:
     return seed_media_demo(ctx.session)
 
 
+def seed_calling_trees(ctx: SeedContext) -> str:
+    from crisisdesk.services.calling_tree_demo import seed_calling_trees as seed
+
+    return seed(ctx.session, ctx.rng)
+
+
 SEED_STEPS: list[SeedStep] = [seed_operators, seed_settings, seed_staff, seed_external,
-                              seed_incident, seed_media]
+                              seed_incident, seed_media, seed_calling_trees]
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,12 @@ def _media(ctx: UiContext) -> Page:
     return MediaPage(ctx)
 
 
+def _calling_trees(ctx: UiContext) -> Page:
+    from crisisdesk.ui.calling_trees.page import CallingTreesPage
+
+    return CallingTreesPage(ctx)
+
+
 def default_sections() -> list[Section]:
     order = ["dashboard", "contacts", "calling_trees", "roles", "templates", "letters", "media",
              "timeline", "settings"]
@@ -125,6 +131,10 @@ def default_sections() -> list[Section]:
             sections.append(Section(key, "Media desk", _media,
                                     warm=("crisisdesk.services.media",
                                           "crisisdesk.services.statements")))
+        elif key == "calling_trees":
+            sections.append(Section(key, "Calling trees", _calling_trees,
+                                    warm=("crisisdesk.services.activations",
+                                          "crisisdesk.services.tree_files")))
         elif key == "roles":
             sections.append(Section(key, "Roles", _roles, warm=("crisisdesk.services.roles",)))
         elif key == "timeline":

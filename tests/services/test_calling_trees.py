@@ -184,9 +184,11 @@ def test_dashboard_summary_names_open_activations(session: Session, people: dict
                                                   tree: str) -> None:
     act = activations.start_activation(session, tree, **START)  # type: ignore[arg-type]
     activations.record_call(session, act.id, people["lee"], Outcome.REACHED)
-    [line] = trees.dashboard_summary(session)
+    [line] = reports.dashboard_summary(session)
     assert line.activation_id == act.id
     assert line.text.startswith("Calling tree All staff: 1 of 6 reached (17%), 5 open")
+    assert trees.dashboard_summary(session)["Calling tree All staff"].startswith(
+        "1 of 6 reached (17%)")
 
 
 def test_import_export_round_trip_and_bad_rows(session: Session, people: dict[str, str],

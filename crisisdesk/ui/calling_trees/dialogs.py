@@ -1,0 +1,111 @@
+"""The calling-trees page's small dialogs: pick a contact, start an activation.
+
+Both are opened modal with `exec()` from a seam on the page (`pick_contact`, `ask_start`), so
+tests replace the seam instead of driving a nested event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.contacts import Contact
+from crisisdesk.services import contacts as contact_service
+from crisisdesk.services.session import Session
+
+
+class ContactPicker(QDialog):
+    """Search contacts as you type and pick one."""
+
+    def __init__(self, session: Session, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.session = session
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Type a name, title or number")
+        self.search.setAccessibleName("Search contacts")
+        self.results = QListWidget(self)
+        self.results.setAccessibleName("Matching contacts")
+        self.search.textChanged.connect(self._search)
+        self.results.itemDoubleClicked.connect(lambda _i: self.accept())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(buttons)
+        self.resize(420, 420)
+        self._search("")
+
+    def _search(self, text: str) -> None:
+        self.results.clear()
+        for contact in contact_service.search_contacts(self.session, text, limit=100):
+            item = QListWidgetItem(f"{contact.name} — {contact.job_title}".rstrip(" —"))
+            item.setData(256, contact)
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def chosen(self) -> Contact | None:
+        item = self.results.currentItem()
+        found = item.data(256) if item is not None else None
+        return found if isinstance(found, Contact) else None
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    message: str
+    action: str
+    report_back_to: str
+    drill: bool
+    staff_hotline: str
+
+
+class StartDialog(QDialog):
+    """What the approved call script needs from the coordinator."""
+
+    def __init__(self, tree_name: str, hotline: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Start calling tree: {tree_name}")
+        self.message = QPlainTextEdit(self)
+        self.message.setPlaceholderText("The message, in one or two short sentences (facts "
+                                        "only).")
+        self.message.setMaximumHeight(80)
+        self.action = QLineEdit(self)
+        self.report_to = QLineEdit(self)
+        self.report_to.setPlaceholderText("e.g. the command center at 217-555-0120")
+        self.hotline = QLineEdit(hotline, self)
+        self.drill = QCheckBox("This is a &drill (the script says so)", self)
+        form = QFormLayout()
+        form.addRow("&Message:", self.message)
+        form.addRow("&What to do:", self.action)
+        form.addRow("&Report back to:", self.report_to)
+        form.addRow("Staff &hotline:", self.hotline)
+        form.addRow("", self.drill)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(520, 300)
+
+    def request(self) -> StartRequest:
+        return StartRequest(self.message.toPlainText(), self.action.text(),
+                            self.report_to.text(), self.drill.isChecked(), self.hotline.text())

@@ -1,0 +1,349 @@
+"""The Calling trees page: choose a tree and an activation; edit, run ("my calls"), follow.
+
+Reading an activation's whole picture (5,000 people, flags, branches) runs in a worker every
+few seconds while the page is visible; recording a call is done on the GUI thread because it
+is one small committed transaction and must be saved before the next key. Paper (PDF) and
+file exports run in workers. Modal questions go through seams (`pick_contact`, `ask_start`,
+`ask_text`) so tests replace them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.contacts import Contact
+from crisisdesk.domain.errors import UserError
+from crisisdesk.printing.calling_tree_paper import paper_html, report_html
+from crisisdesk.printing.pdf import html_to_pdf
+from crisisdesk.services import activation_reports as report_service
+from crisisdesk.services import activations as activation_service
+from crisisdesk.services import calling_trees as tree_service
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services import tree_files, tree_paper
+from crisisdesk.services.activations import ActivationView, Recorded
+from crisisdesk.services.localtime import show
+from crisisdesk.services.session import Session
+from crisisdesk.ui.calling_trees.dialogs import ContactPicker, StartDialog, StartRequest
+from crisisdesk.ui.calling_trees.my_calls import MyCallsView
+from crisisdesk.ui.calling_trees.progress_view import ProgressView
+from crisisdesk.ui.calling_trees.tree_editor import TreeEditor
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
+from crisisdesk.ui.workers import Job, in_thread_session
+
+REFRESH_MS = 5000
+PAPER = (("chart", "Print tree &chart…"), ("sheets", "Print call &sheets…"),
+         ("cards", "Print &wallet cards…"))
+
+
+def print_paper(session: Session, tree_id: str, what: str, path: Path) -> str:
+    """Worker body: one kind of tree paper as PDF."""
+    html, title = paper_html(tree_paper.tree_paper(session, tree_id), what)
+    html_to_pdf(html, path, title=title)
+    tree_paper.note_printed(session, tree_id, what)
+    return title
+
+
+def print_report(session: Session, activation_id: str, path: Path) -> str:
+    data = report_service.report(session, activation_id)
+    html = report_html(data, org=settings_service.display_org(session),
+                       printed=show(session, session.now_iso()))
+    html_to_pdf(html, path, title="Calling tree report")
+    return "the report"
+
+
+class CallingTreesPage(Page):
+    title = "Calling trees"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.view_data: ActivationView | None = None
+        self._generation = 0
+        self.tree_combo = QComboBox(self)
+        self.tree_combo.setAccessibleName("Calling tree")
+        self.tree_combo.currentIndexChanged.connect(lambda _i: self._tree_chosen())
+        self.activation_combo = QComboBox(self)
+        self.activation_combo.setAccessibleName("Activation")
+        self.activation_combo.currentIndexChanged.connect(lambda _i: self.load_activation())
+        self.new_button = self._button("&New tree…", self.new_tree)
+        self.import_button = self._button("&Import…", self.import_tree)
+        self.export_button = self._button("E&xport CSV…", self.export_csv)
+        self.vcard_button = self._button("v&Cards…", self.export_vcards)
+        self.start_button = self._button("S&tart activation…", self.start_activation)
+        self.close_button = self._button("Close activation", self.close_activation)
+        self.report_button = self._button("Report PDF…", self.save_report)
+        self.paper_buttons = [self._button(label, lambda _c=False, w=what: self.save_paper(w))
+                              for what, label in PAPER]
+        self.editor = TreeEditor(ctx, self.pick_contact, self)
+        self.editor.changed.connect(self.ctx.state.notify_changed)
+        self.my_calls = MyCallsView(ctx, self)
+        self.my_calls.recorded.connect(self._recorded)
+        self.progress = ProgressView(self)
+        self.progress.undo_button.clicked.connect(self.undo_reassignment)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.editor, "&Tree")
+        self.tabs.addTab(self.my_calls, "&My calls")
+        self.tabs.addTab(self.progress, "&Progress")
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh_activation)
+        row1 = QHBoxLayout()
+        row1.addWidget(QLabel("Tree:", self))
+        row1.addWidget(self.tree_combo, 1)
+        for button in (self.new_button, self.import_button, self.export_button,
+                       self.vcard_button, *self.paper_buttons):
+            row1.addWidget(button)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel("Activation:", self))
+        row2.addWidget(self.activation_combo, 1)
+        for button in (self.start_button, self.close_button, self.report_button):
+            row2.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.tabs, 1)
+
+    def _button(self, label: str, slot: Any) -> QPushButton:
+        button = QPushButton(label, self)
+        button.clicked.connect(slot)
+        return button
+
+    # -- seams for modal questions ----------------------------------------------------------
+    def pick_contact(self, title: str) -> Contact | None:
+        picker = ContactPicker(self.ctx.session, title, self)
+        return picker.chosen() if picker.exec() else None
+
+    def ask_start(self, tree_name: str) -> StartRequest | None:
+        hotline = str(settings_service.get(self.ctx.session, "staff_hotline") or "")
+        dialog = StartDialog(tree_name, hotline, self)
+        return dialog.request() if dialog.exec() else None
+
+    def ask_text(self, title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, label)
+        return text if ok else None
+
+    # -- Page -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        chosen = self.tree_combo.currentData()
+        self.tree_combo.blockSignals(True)
+        self.tree_combo.clear()
+        for summary in tree_service.list_trees(self.ctx.session):
+            self.tree_combo.addItem(f"{summary.tree.name} ({summary.people} people, "
+                                    f"v{summary.tree.version})", summary.tree.id)
+        found = self.tree_combo.findData(chosen)
+        self.tree_combo.setCurrentIndex(found if found >= 0 else 0)
+        self.tree_combo.blockSignals(False)
+        self._tree_chosen()
+
+    def clear(self) -> None:
+        self._generation += 1
+        self.timer.stop()
+        self.tree_combo.clear()
+        self.activation_combo.clear()
+        self.editor.show_tree(None)
+        self.my_calls.load(None)
+        self.progress.apply_view(None)
+        self.view_data = None
+        self._stale = True
+
+    def tree_id(self) -> str | None:
+        data = self.tree_combo.currentData()
+        return str(data) if data else None
+
+    def activation_id(self) -> str | None:
+        data = self.activation_combo.currentData()
+        return str(data) if data else None
+
+    def _tree_chosen(self) -> None:
+        tree_id = self.tree_id()
+        tree = tree_service.get_tree(self.ctx.session, tree_id) if tree_id else None
+        self.editor.show_tree(tree)
+        chosen = self.activation_combo.currentData()
+        self.activation_combo.blockSignals(True)
+        self.activation_combo.clear()
+        if tree is not None:
+            for act in activation_service.list_activations(self.ctx.session, tree.id):
+                state = "in progress" if act.is_open else "closed"
+                self.activation_combo.addItem(f"{act.label} — {state}", act.id)
+        found = self.activation_combo.findData(chosen)
+        self.activation_combo.setCurrentIndex(found if found >= 0 else 0)
+        self.activation_combo.blockSignals(False)
+        for button in (self.export_button, self.vcard_button, self.start_button,
+                       *self.paper_buttons):
+            button.setEnabled(tree is not None)
+        self.load_activation()
+
+    def load_activation(self) -> None:
+        """Show the chosen activation now (GUI thread: used on selection, not per call)."""
+        act_id = self.activation_id()
+        view = activation_service.view(self.ctx.session, act_id) if act_id else None
+        self._apply(view, reload_queue=True)
+
+    def _apply(self, view: ActivationView | None, *, reload_queue: bool) -> None:
+        old = self.view_data
+        self.view_data = view
+        moved = (old is None or view is None or old.activation.id != view.activation.id
+                 or old.progress.callers != view.progress.callers)
+        if reload_queue or moved:
+            self.my_calls.load(view)
+        elif view is not None:
+            self.my_calls.model.set_states(view.states, view.progress.callers)
+        self.progress.apply_view(view)
+        is_open = view is not None and view.activation.is_open
+        self.close_button.setEnabled(is_open)
+        self.report_button.setEnabled(view is not None)
+        if is_open:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def refresh_activation(self) -> None:
+        """Background refresh of flags, branches and elapsed time (and other laptops' calls)."""
+        act_id = self.activation_id()
+        if not act_id or not self.ctx.state.unlocked or not self.isVisible():
+            return
+        self._generation += 1
+        generation = self._generation
+
+        def work(session: Session, **_: Any) -> ActivationView:
+            return activation_service.view(session, act_id)
+
+        job = Job(in_thread_session(self.ctx.session, work), name="activation progress")
+        job.finished.connect(lambda v: self._refreshed(generation, v))
+        job.failed.connect(self.ctx.show_error)
+        self.ctx.runner.start(job)
+
+    def _refreshed(self, generation: int, view: ActivationView) -> None:
+        if generation == self._generation and view.activation.id == self.activation_id():
+            self._apply(view, reload_queue=False)
+
+    def _recorded(self, rec: Recorded) -> None:
+        self.progress.apply_recorded(rec)
+        if rec.reassigned:
+            self.load_activation()
+        self.ctx.messages.show_info(f"{rec.person.name}: {rec.attempt.outcome.label}. "
+                                    f"{rec.counts.reached} of {rec.counts.total} reached.")
+
+    # -- actions ----------------------------------------------------------------------------
+    def _try(self, work: Any, message: str) -> Any:
+        try:
+            result = work()
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return None
+        self.ctx.messages.show_info(message)
+        self.ctx.state.notify_changed()
+        return result
+
+    def new_tree(self) -> None:
+        name = self.ask_text("New calling tree", "Name of the tree:")
+        if name is None:
+            return
+        tree = self._try(lambda: tree_service.create_tree(self.ctx.session, name),
+                         f"Created calling tree {name.strip()}.")
+        if tree is not None:
+            self.refresh()
+            self.tree_combo.setCurrentIndex(self.tree_combo.findData(tree.id))
+
+    def start_activation(self) -> None:
+        tree_id = self.tree_id()
+        if tree_id is None:
+            return
+        request = self.ask_start(self.tree_combo.currentText())
+        if request is None:
+            return
+        values = {"staff_hotline": request.staff_hotline} if request.staff_hotline else {}
+        act = self._try(lambda: activation_service.start_activation(
+            self.ctx.session, tree_id, message=request.message, action=request.action,
+            report_back_to=request.report_back_to, drill=request.drill, values=values),
+            "Started the calling tree; record each call in My calls.")
+        if act is not None:
+            self._tree_chosen()
+            self.activation_combo.setCurrentIndex(self.activation_combo.findData(act.id))
+            self.tabs.setCurrentWidget(self.my_calls)
+
+    def close_activation(self) -> None:
+        act_id = self.activation_id()
+        if act_id is None or not self.ctx.prompts.confirm(
+                self, "Close activation", "Close this activation? No more calls can be "
+                "recorded; its report is kept in the desk.", ok_label="Close"):
+            return
+        summary = self._try(lambda: report_service.close_activation(self.ctx.session, act_id),
+                            "Closed the activation.")
+        if summary is not None:
+            self._tree_chosen()
+
+    def undo_reassignment(self) -> None:
+        moved = self.progress.selected_reassignment()
+        act_id = self.activation_id()
+        if moved is None or act_id is None:
+            return
+        if self._try(lambda: activation_service.undo_reassignment(
+                self.ctx.session, act_id, moved.contact_id), "Reassignment undone.") is not None:
+            self.load_activation()
+
+    def _in_worker(self, work: Any, done: str) -> Job:
+        job = Job(in_thread_session(self.ctx.session, work), name="calling tree file")
+        job.finished.connect(lambda r: self.ctx.messages.show_info(done.format(r)))
+        job.failed.connect(self.ctx.show_error)
+        self.last_job = job
+        self.ctx.runner.start(job)
+        return job
+
+    def save_paper(self, what: str) -> None:
+        tree_id = self.tree_id()
+        path = self.ctx.prompts.save_file(self, "Save as PDF", f"calling-tree-{what}.pdf",
+                                          PDF_FILTER)
+        if tree_id and path is not None:
+            self._in_worker(lambda s, **_: print_paper(s, tree_id, what, path),
+                            f"Saved {{}} to {path}.")
+
+    def save_report(self) -> None:
+        act_id = self.activation_id()
+        path = self.ctx.prompts.save_file(self, "Save the report as PDF",
+                                          "calling-tree-report.pdf", PDF_FILTER)
+        if act_id and path is not None:
+            self._in_worker(lambda s, **_: print_report(s, act_id, path), f"Saved {{}} to {path}.")
+
+    def import_tree(self) -> None:
+        path = self.ctx.prompts.open_file(self, "Import a calling tree (person, caller, backup)")
+        if path is None:
+            return
+        tree = self._try(lambda: tree_files.import_tree(self.ctx.session, path),
+                         f"Imported {path.name}.")
+        if tree is not None:
+            self.refresh()
+            self.tree_combo.setCurrentIndex(self.tree_combo.findData(tree.id))
+
+    def export_csv(self) -> None:
+        tree_id = self.tree_id()
+        path = self.ctx.prompts.save_file(self, "Export the tree", "calling-tree.csv", CSV_FILTER)
+        if tree_id and path is not None:
+            self._in_worker(lambda s, **_: tree_files.export_tree_csv(s, tree_id, path),
+                            f"Exported {{}} people to {path}.")
+
+    def export_vcards(self) -> None:
+        tree_id = self.tree_id()
+        path = self.ctx.prompts.save_file(self, "Export vCards", "calling-tree.vcf",
+                                          "vCard files (*.vcf)")
+        if tree_id and path is not None:
+            self._in_worker(lambda s, **_: tree_files.export_tree_vcard(s, tree_id, path),
+                            f"Exported {{}} people to {path}.")
+
+
+__all__ = ["CallingTreesPage"]

@@ -1,0 +1,235 @@
+"""Editing a calling tree: the tree itself, drag and drop, keyboard moves, and the checks.
+
+Every edit calls one `services.calling_trees` function (one audited action) and the tree is
+redrawn from the desk, so what the screen shows is always what was saved. Drag and drop is
+Qt's internal move, but the drop is turned into a service call instead of being applied to
+the widget. Keyboard: Ctrl+Up/Down reorder, Ctrl+Right puts a person under the one above,
+Ctrl+Left moves them up a level, Delete removes, Insert adds, B sets a backup. The service
+refuses any move that would make a loop, so the widget never has to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.calling_trees import CallingTree, children
+from crisisdesk.domain.contacts import Contact
+from crisisdesk.domain.errors import UserError
+from crisisdesk.services import calling_trees as tree_service
+from crisisdesk.ui.context import UiContext
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class DropTree(QTreeWidget):
+    """A tree whose drops become requests: `moved(contact_id, new_caller, position)`."""
+
+    moved = Signal(str, object, int)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        dragged = self.currentItem()
+        target = self.itemAt(event.position().toPoint())
+        if dragged is None:
+            event.ignore()
+            return
+        where = self.dropIndicatorPosition()
+        Position = QAbstractItemView.DropIndicatorPosition  # noqa: N806
+        if target is None or where == Position.OnViewport:
+            caller, position = None, self.topLevelItemCount()
+        elif where == Position.OnItem:
+            caller, position = target.data(0, ID_ROLE), target.childCount()
+        else:
+            parent = target.parent()
+            caller = parent.data(0, ID_ROLE) if parent is not None else None
+            index = (parent.indexOfChild(target) if parent is not None
+                     else self.indexOfTopLevelItem(target))
+            position = index + (1 if where == Position.BelowItem else 0)
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        self.moved.emit(str(dragged.data(0, ID_ROLE)), caller, position)
+
+
+class TreeEditor(QWidget):
+    changed = Signal()
+
+    def __init__(self, ctx: UiContext, pick_contact: Callable[[str], Contact | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pick_contact = pick_contact
+        self.tree: CallingTree | None = None
+        self.view = DropTree(self)
+        self.view.setHeaderLabels(["Person (under their caller)", "Title", "Phones", "Backup"])
+        self.view.setAccessibleName("Calling tree")
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        for column, width in enumerate((260, 170, 240)):
+            self.view.setColumnWidth(column, width)
+        self.view.moved.connect(self.move_to)
+        self.problems = QListWidget(self)
+        self.problems.setAccessibleName("Problems with this tree")
+        self.problems.setMaximumHeight(110)
+        buttons = QHBoxLayout()
+        actions: list[tuple[str, str, Callable[[], None]]] = [
+            ("&Add person…", "Insert", self.add), ("&Remove", "Delete", self.remove),
+            ("Set &backup…", "B", self.set_backup), ("Up", "Ctrl+Up", lambda: self.shift(-1)),
+            ("Down", "Ctrl+Down", lambda: self.shift(1)), ("Indent", "Ctrl+Right", self.indent),
+            ("Outdent", "Ctrl+Left", self.outdent)]
+        for label, keys, slot in actions:
+            button = QPushButton(label, self)
+            button.setToolTip(keys)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+            shortcut = QShortcut(QKeySequence(keys), self.view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(QLabel("Checks:", self))
+        layout.addWidget(self.problems)
+
+    def show_tree(self, tree: CallingTree | None) -> None:
+        selected = self.selected_id()
+        self.tree = tree
+        self.view.clear()
+        self.problems.clear()
+        if tree is None:
+            return
+        contacts = tree_service.contacts_for(self.ctx.session, tree)
+        kids = children(tree.nodes)
+        items: dict[str, QTreeWidgetItem] = {}
+
+        def name(cid: str | None) -> str:
+            return contacts[cid].name if cid and cid in contacts else ("" if not cid else "?")
+
+        def add(parent: QTreeWidgetItem | None, caller: str | None) -> None:
+            for node in kids.get(caller, []):
+                contact = contacts.get(node.contact_id)
+                phones = "  ·  ".join(p.original for p in contact.phones) if contact else ""
+                item = QTreeWidgetItem([name(node.contact_id) or "(deleted contact)",
+                                        contact.job_title if contact else "", phones,
+                                        name(node.backup_id)])
+                item.setData(0, ID_ROLE, node.contact_id)
+                if parent is None:
+                    self.view.addTopLevelItem(item)
+                else:
+                    parent.addChild(item)
+                items[node.contact_id] = item
+                add(item, node.contact_id)
+
+        add(None, None)
+        self.view.expandAll()
+        if selected in items:
+            self.view.setCurrentItem(items[selected])
+        problems = tree_service.validate(self.ctx.session, tree.id)
+        self.problems.addItems([p.message for p in problems] or ["No problems found."])
+
+    def selected_id(self) -> str | None:
+        item = self.view.currentItem()
+        return str(item.data(0, ID_ROLE)) if item is not None else None
+
+    def _do(self, work: Callable[[CallingTree], CallingTree], message: str) -> None:
+        if self.tree is None:
+            return
+        try:
+            tree = work(self.tree)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.ctx.messages.show_info(message)
+        self.show_tree(tree)
+        self.changed.emit()
+
+    def add(self) -> None:
+        contact = self.pick_contact("Add a person to the tree")
+        if contact is None:
+            return
+        caller = self.selected_id()
+        self._do(lambda t: tree_service.add_person(self.ctx.session, t.id, contact.id,
+                                                   caller_id=caller),
+                 f"Added {contact.name}.")
+
+    def remove(self) -> None:
+        cid = self.selected_id()
+        if cid is not None:
+            self._do(lambda t: tree_service.remove_person(self.ctx.session, t.id, cid),
+                     "Removed; their people moved up to their caller.")
+
+    def set_backup(self) -> None:
+        cid = self.selected_id()
+        if cid is None:
+            return
+        contact = self.pick_contact("Choose the backup caller")
+        if contact is not None:
+            self._do(lambda t: tree_service.set_backup(self.ctx.session, t.id, cid, contact.id),
+                     f"{contact.name} is now the backup.")
+
+    def move_to(self, cid: str, caller: str | None, position: int) -> None:
+        self._do(lambda t: tree_service.move_person(self.ctx.session, t.id, cid,
+                                                    caller_id=caller, position=position),
+                 "Moved.")
+        item = self._item(cid)
+        if item is not None:
+            self.view.setCurrentItem(item)
+
+    def _item(self, cid: str) -> QTreeWidgetItem | None:
+        for item in self.view.findItems("*", Qt.MatchFlag.MatchWildcard |
+                                        Qt.MatchFlag.MatchRecursive):
+            if item.data(0, ID_ROLE) == cid:
+                return item
+        return None
+
+    def _place(self) -> tuple[str, str | None, int] | None:
+        item = self.view.currentItem()
+        if item is None:
+            return None
+        parent = item.parent()
+        index = (parent.indexOfChild(item) if parent is not None
+                 else self.view.indexOfTopLevelItem(item))
+        return (str(item.data(0, ID_ROLE)),
+                parent.data(0, ID_ROLE) if parent is not None else None, index)
+
+    def shift(self, step: int) -> None:
+        place = self._place()
+        if place is not None and place[2] + step >= 0:
+            self.move_to(place[0], place[1], place[2] + step)
+
+    def indent(self) -> None:
+        item = self.view.currentItem()
+        place = self._place()
+        if item is None or place is None:
+            return
+        sibling_parent: QTreeWidgetItem | None = self.view.itemAbove(item)
+        while sibling_parent is not None and sibling_parent.parent() is not item.parent():
+            sibling_parent = sibling_parent.parent()
+        if sibling_parent is not None:
+            self.move_to(place[0], str(sibling_parent.data(0, ID_ROLE)),
+                      sibling_parent.childCount())
+
+    def outdent(self) -> None:
+        item = self.view.currentItem()
+        parent = item.parent() if item is not None else None
+        if item is None or parent is None:
+            return
+        grand = parent.parent()
+        index = (grand.indexOfChild(parent) if grand is not None
+                 else self.view.indexOfTopLevelItem(parent))
+        self.move_to(str(item.data(0, ID_ROLE)),
+                  grand.data(0, ID_ROLE) if grand is not None else None, index + 1)

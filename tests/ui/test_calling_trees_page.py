@@ -1,0 +1,162 @@
+"""The Calling trees page: record calls with one keystroke, see progress change, print paper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from crisisdesk.domain.call_outcomes import Status
+from crisisdesk.services import activations as activation_service
+from crisisdesk.services import calling_trees as tree_service
+from crisisdesk.services.session import Session
+from crisisdesk.store import activations as activation_store
+from crisisdesk.ui.calling_trees.dialogs import StartRequest
+from crisisdesk.ui.calling_trees.model import NAME, STATUS
+from crisisdesk.ui.calling_trees.page import CallingTreesPage
+from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.workers import JobRunner
+from tests.services.crisis_support import staff
+from tests.ui.conftest import RecordingPrompts
+
+NAMES = ["Lee Lead", "Ann Able", "Bo Baker", "Cy Cole", "Di Dunn"]
+
+
+@pytest.fixture
+def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+         runner: JobRunner) -> Iterator[CallingTreesPage]:
+    ids = {n: staff(session, n, phone=f"(312) 555-01{i:02d}").id for i, n in enumerate(NAMES)}
+    tree = tree_service.create_tree(session, "All staff")
+    tree_service.add_person(session, tree.id, ids["Lee Lead"])
+    for name in ("Ann Able", "Bo Baker"):
+        tree_service.add_person(session, tree.id, ids[name], caller_id=ids["Lee Lead"])
+    for name in ("Cy Cole", "Di Dunn"):
+        tree_service.add_person(session, tree.id, ids[name], caller_id=ids["Ann Able"])
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    widget = CallingTreesPage(UiContext(DeskState(session), runner, prompts, bar))
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    yield widget
+    widget.timer.stop()
+    runner.shutdown()
+
+
+def start(page: CallingTreesPage) -> None:
+    page.ask_start = lambda _name: StartRequest(  # type: ignore[method-assign]
+        "Systems are down.", "Use paper.", "the command center", False, "312-555-0199")
+    page.start_button.click()
+    assert page.activation_id() is not None
+    assert page.tabs.currentWidget() is page.my_calls
+
+
+def choose_caller(page: CallingTreesPage, name: str) -> None:
+    combo = page.my_calls.caller_combo
+    combo.setCurrentIndex(combo.findText(name))
+
+
+def queue(page: CallingTreesPage) -> list[tuple[str, str]]:
+    m = page.my_calls.model
+    return [(m.data(m.index(r, NAME)), m.data(m.index(r, STATUS))) for r in range(m.rowCount())]
+
+
+def test_record_outcomes_with_the_keyboard_and_progress_follows(
+        qtbot: QtBot, page: CallingTreesPage, session: Session) -> None:
+    start(page)
+    choose_caller(page, "Ann Able")
+    assert queue(page) == [("Cy Cole", "Not called yet"), ("Di Dunn", "Not called yet")]
+    resets: list[int] = []
+    changed: list[int] = []
+    page.my_calls.model.modelReset.connect(lambda: resets.append(1))
+    page.progress.model.modelReset.connect(lambda: resets.append(1))
+    page.progress.model.dataChanged.connect(lambda a, b: changed.append(a.row()))
+    table = page.my_calls.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus, timeout=2000)
+    qtbot.keyClick(table, Qt.Key.Key_V)  # Cy: voicemail, still open, stays next
+    assert queue(page)[0] == ("Cy Cole", "Tried, not reached")
+    assert page.my_calls.model.next_id == page.my_calls.model.person_at(0).contact_id
+    qtbot.keyClick(table, Qt.Key.Key_R)  # Cy reached; the selection moves on to Di
+    assert queue(page)[0] == ("Cy Cole", "Reached")
+    assert page.my_calls.selected().name == "Di Dunn"  # type: ignore[union-attr]
+    assert page.progress.totals.text().startswith("Reached 1 of 5 (20%)")
+    assert page.progress.bar.value() == 1
+    qtbot.keyClick(table, Qt.Key.Key_N)
+    assert queue(page)[1] == ("Di Dunn", "Tried, not reached")
+    assert resets == [] and changed  # incremental updates only
+    # each keystroke was committed at once: another connection sees all three calls
+    other = session.for_thread()
+    try:
+        act_id = page.activation_id()
+        assert act_id is not None
+        states = activation_store.states(other.db, act_id)
+        assert sorted(s.status for s in states.values()) == sorted(
+            [Status.REACHED, Status.ATTEMPTED] + [Status.NOT_CALLED] * 3)
+        assert len(activation_store.attempts(other.db, act_id)) == 3
+    finally:
+        other.close()
+
+
+def test_unavailable_caller_moves_their_queue_and_undo(qtbot: QtBot,
+                                                       page: CallingTreesPage) -> None:
+    start(page)
+    choose_caller(page, "Lee Lead")
+    assert [n for n, _ in queue(page)] == ["Ann Able", "Bo Baker"]
+    page.my_calls.table.selectRow(0)
+    page.my_calls.buttons[next(o for o in page.my_calls.buttons
+                               if o.value == "unavailable")].click()
+    choose_caller(page, "Lee Lead")
+    names = [n for n, _ in queue(page)]
+    assert names == ["Ann Able", "Cy Cole", "Di Dunn", "Bo Baker"]  # calling order
+    page.progress.apply_view(activation_service.view(page.ctx.session, page.activation_id()
+                                                     or ""))
+    assert page.progress.moved.count() == 2
+    page.progress.moved.setCurrentRow(0)
+    page.progress.undo_button.click()
+    choose_caller(page, "Ann Able")
+    assert [n for n, _ in queue(page)] == ["Cy Cole", "Di Dunn"]
+
+
+def test_closed_activation_refuses_calls(page: CallingTreesPage,
+                                         prompts: RecordingPrompts) -> None:
+    start(page)
+    page.close_button.click()
+    assert prompts.asked[-1][0] == "confirm"
+    assert not page.close_button.isEnabled()
+    choose_caller(page, "Coordinator (top of the tree)")
+    page.my_calls.table.selectRow(0)
+    page.my_calls.record(next(iter(page.my_calls.buttons)))
+    assert "closed" in page.ctx.messages.label.text()
+
+
+def test_call_sheets_pdf_has_each_callers_people_on_their_page(
+        qtbot: QtBot, page: CallingTreesPage, prompts: RecordingPrompts,
+        tmp_path: Path) -> None:
+    start(page)
+    prompts.save_path = tmp_path / "sheets.pdf"
+    sheets = page.paper_buttons[1]
+    sheets.click()
+    qtbot.waitUntil(lambda: prompts.save_path is not None and prompts.save_path.exists(),
+                    timeout=15_000)
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(prompts.save_path).pages]
+    by_caller = {}
+    for text in pages:
+        if "Call sheet: " in text:
+            head = text.split("Call sheet: ", 1)[1].split(" Riverside Clinics", 1)[0]
+            caller = head.split(" (", 1)[0]
+            by_caller[caller] = text
+    assert set(by_caller) == {"The coordinator", "Lee Lead", "Ann Able"}
+    expected = {"The coordinator": ["Lee Lead"], "Lee Lead": ["Ann Able", "Bo Baker"],
+                "Ann Able": ["Cy Cole", "Di Dunn"]}
+    for caller, people in expected.items():
+        body = by_caller[caller].split("Tries: time and outcome", 1)[1]
+        for name in NAMES:
+            assert (name in body) == (name in people), (caller, name)
+        assert "Systems are down." in by_caller[caller]
+        assert "version" in by_caller[caller] and "printed" in by_caller[caller]
