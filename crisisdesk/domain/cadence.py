@@ -195,5 +195,5 @@ def banner_text(items: Iterable[CadenceStatus], show: Any) -> str:
         if s.state is CadenceState.OVERDUE:
             parts.append(f"{s.audience.label} update overdue (was due {when})")
         else:
-            parts.append(f"{s.audience.label} update due at {when}")
+            parts.append(f"{s.audience.label} update due {when}")
     return "; ".join(parts) + ("." if parts else "")

@@ -260,9 +260,9 @@ def span_text(span: dt.timedelta | None) -> str:
     days, rest = divmod(total, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{days} d {hours} h"
+        return f"{days} d {hours} h" if hours else f"{days} d"
     if hours:
-        return f"{hours} h {mins:02d} min"
+        return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
     return f"{mins} min"
 
 

@@ -110,5 +110,5 @@ def test_banner_lists_overdue_first() -> None:
     items = statuses(events, t0 + dt.timedelta(minutes=80))
     text = banner_text(items, lambda m: m.strftime("%H:%M"))
     assert text == ("Public and media update overdue (was due 09:00); "
-                    "Staff update due at 09:30.")
+                    "Staff update due 09:30.")
     assert banner_text(statuses(events, t0), str) == ""

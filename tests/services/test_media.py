@@ -175,7 +175,7 @@ def test_cadence_near_overdue_and_done(desk: Session) -> None:
     cadence_service.set_cadence(desk, "staff", "2h")
     desk.clock = lambda: NOW + dt.timedelta(hours=1, minutes=45)
     assert cadence_service.alerts(desk)[0].state is CadenceState.NEAR
-    assert cadence_service.banner(desk) == "Staff update due at today 12:00."
+    assert cadence_service.banner(desk) == "Staff update due today 12:00."
     desk.clock = lambda: NOW + dt.timedelta(hours=2, minutes=5)
     assert "Staff update overdue" in cadence_service.banner(desk)
     assert media_service.dashboard_summary(desk).cadence_overdue == 1

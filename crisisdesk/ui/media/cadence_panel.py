@@ -53,7 +53,7 @@ class CadencePanel(QWidget):
         self.table.currentCellChanged.connect(
             lambda row, *_: self.audience_combo.setCurrentIndex(max(row, 0)))
         self.interval_edit = QLineEdit(self)
-        self.interval_edit.setPlaceholderText("every… e.g. 4h, 90m")
+        self.interval_edit.setPlaceholderText("e.g. 4h")
         self.interval_edit.setAccessibleName("Interval")
         self.interval_edit.setMaximumWidth(130)
         self.set_button = QPushButton("&Set interval", self)

@@ -83,7 +83,7 @@ class InquiryModel(QAbstractTableModel):
             return _STATE_TEXT.get(state, "")
         if column == STATUS:
             if q.is_open and q.id in self.drafts:
-                return f"{q.status.label}: answer awaiting approval"
+                return "awaiting approval"
             return q.status.label
         if column == OUTLET:
             return q.outlet + (f" ({q.reporter})" if q.reporter else "")

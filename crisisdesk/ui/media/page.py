@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -84,7 +85,7 @@ class MediaPage(Page):
         self.banner.setAccessibleName("Update cadence warning")
         self.banner.hide()
 
-        self.model = InquiryModel(self._show_time, self)
+        self.model = InquiryModel(self._show_due, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Media inquiries, by deadline")
@@ -96,7 +97,7 @@ class MediaPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(QUESTION, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((120, 70, 110, 170, 200, 90, 90)[:len(HEADERS)]):
+        for column, width in enumerate((92, 74, 100, 140, 200, 55, 78)[:len(HEADERS)]):
             if column != QUESTION:
                 self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
@@ -151,11 +152,12 @@ class MediaPage(Page):
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.detail)
         left_layout.addLayout(actions)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        self._sized = False
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.brief_button)
@@ -168,6 +170,13 @@ class MediaPage(Page):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         self._show_selected()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if not self._sized and self.splitter.width() > 0:
+            self._sized = True  # the log gets most of the width; the tabs are for reading
+            width = self.splitter.width()
+            self.splitter.setSizes([width * 5 // 8, width * 3 // 8])
+        super().showEvent(event)
 
     # -- Page -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -209,6 +218,14 @@ class MediaPage(Page):
     def _show_time(self, utc_iso: str) -> str:
         current = self.ctx.state.current
         return show(current, utc_iso) if current is not None else utc_iso
+
+    def _show_due(self, utc_iso: str) -> str:
+        """Deadlines as 'today 16:30' or 'tomorrow 09:00': short, and hard to misread."""
+        current = self.ctx.state.current
+        if current is None:
+            return utc_iso
+        moment = dt.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
+        return cadence_service.show_local(current, moment)
 
     def tick(self) -> None:
         if not self.ctx.state.unlocked:

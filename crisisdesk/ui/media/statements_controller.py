@@ -29,8 +29,8 @@ class StatementsController:
         session = self.ctx.session
         items = [(t.key, t.name, t.approved_version is not None)
                  for t in statement_service.statement_templates(session)]
-        self.panel.set_templates(items)
         issued = statement_service.issued_statements(session)
+        self.panel.set_templates(items, issued[-1].template_key if issued else "")
         if issued:
             last = issued[-1]
             self.panel.issued_label.setText(

@@ -38,6 +38,7 @@ class StatementsPanel(QWidget):
         self.form_host = QWidget(self)
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # long hints
         self.inputs: dict[str, QLineEdit] = {}
         self.preview = QTextBrowser(self)
         self.preview.setAccessibleName("Statement preview")
@@ -62,9 +63,10 @@ class StatementsPanel(QWidget):
     def current_key(self) -> str:
         return str(self.template_combo.currentData() or "")
 
-    def set_templates(self, items: list[tuple[str, str, bool]]) -> None:
-        """(key, label, approved) per statement template; unapproved ones are listed, disabled."""
-        keep = self.current_key()
+    def set_templates(self, items: list[tuple[str, str, bool]], prefer: str = "") -> None:
+        """(key, label, approved) per statement template; unapproved ones are listed, disabled.
+        Selects the current choice, else `prefer` (the last one issued), else the first."""
+        keep = self.current_key() or prefer
         self.template_combo.blockSignals(True)
         self.template_combo.clear()
         for key, label, approved in items:
