@@ -110,6 +110,12 @@ def _calling_trees(ctx: UiContext) -> Page:
     return CallingTreesPage(ctx)
 
 
+def _letters(ctx: UiContext) -> Page:
+    from crisisdesk.ui.letters.page import LettersPage
+
+    return LettersPage(ctx)
+
+
 def default_sections() -> list[Section]:
     order = ["dashboard", "contacts", "calling_trees", "roles", "templates", "letters", "media",
              "timeline", "settings"]
@@ -140,6 +146,10 @@ def default_sections() -> list[Section]:
         elif key == "timeline":
             sections.append(Section(key, "Timeline", _timeline,
                                     warm=("crisisdesk.services.timeline",)))
+        elif key == "letters":
+            sections.append(Section(key, "Letters", _letters,
+                                    warm=("crisisdesk.services.letter_render",
+                                          "crisisdesk.services.mailing_log")))
         elif key == "settings":
             sections.append(Section(key, "Settings", _settings,
                                     warm=("crisisdesk.services.backup",)))

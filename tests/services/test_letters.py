@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from crisisdesk.domain.errors import ImportRejected, PermissionDenied, UserError, \
-    ValidationError
+from crisisdesk.domain.errors import ImportRejected, PermissionDenied, UserError, ValidationError
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipients import Address
 from crisisdesk.services import incidents as incident_service

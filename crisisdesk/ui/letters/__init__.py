@@ -1,0 +1,1 @@
+"""The Letters section: patient breach-notification letters."""

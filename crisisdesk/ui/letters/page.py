@@ -1,0 +1,347 @@
+"""The Letters page: from the affected-patient list to printed, mailed and tracked letters.
+
+Top to bottom it follows the work: import and classify the list (with the substitute-notice
+rule shown as soon as it applies), import enrollment codes, make a batch, preview it, render it
+to PDF files or print it, then record printed, mailed and returned letters. Everything long
+(import, classify, render) runs in a worker with progress and Cancel; the page itself only
+reads counts, which are indexed queries.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.letters import LetterStatus
+from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import letter_codes, letter_render, mailing_log
+from crisisdesk.services import letters as letter_service
+from crisisdesk.services.localtime import today
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.letters.dialogs import BatchDialog, CodesDialog, PreviewDialog, print_letters
+from crisisdesk.ui.letters.import_wizard import RecipientImportWizard
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
+
+STATUSES = [s.value for s in LetterStatus]
+
+
+class LettersPage(Page):
+    title = "Letters"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.wizard: RecipientImportWizard | None = None
+        self.render_job: Job | None = None
+        self.last_render: letter_render.RenderReport | None = None
+        heading = QLabel("Patient letters", self)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        heading.setFont(font)
+        self.incident_label = QLabel(self)
+        self.summary_label = QLabel(self)
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setAccessibleName("Letter counts")
+        self.substitute_label = QLabel(self)
+        self.substitute_label.setWordWrap(True)
+        bar = QHBoxLayout()
+        self.import_button = self._button("&Import patient list…", self.open_import, bar)
+        self.classify_button = self._button("&Classify", self.classify, bar)
+        self.codes_button = self._button("Import &codes…", self.import_codes, bar)
+        self.batch_button = self._button("&New batch…", self.new_batch, bar)
+        self.align_button = self._button("&Alignment page…", self.alignment, bar)
+        self.export_button = self._button("&Export mailing log…", self.export_log, bar)
+        bar.addStretch(1)
+        self.batches = QTableWidget(0, 5, self)
+        self.batches.setHorizontalHeaderLabels(["Batch", "Letters", "Dated", "Rendered",
+                                                "Printed"])
+        self.batches.setAccessibleName("Letter batches")
+        self._table(self.batches)
+        batch_bar = QHBoxLayout()
+        self.preview_button = self._button("Pre&view", self.preview, batch_bar)
+        self.render_button = self._button("&Render to PDF…", self.render_batch, batch_bar)
+        self.print_button = self._button("&Print…", self.print_batch, batch_bar)
+        self.printed_button = self._button("Mark p&rinted", lambda: self.mark("printed"),
+                                           batch_bar)
+        self.mailed_button = self._button("Mark &mailed", lambda: self.mark("mailed"), batch_bar)
+        batch_bar.addStretch(1)
+        self.totals = QTableWidget(0, len(STATUSES) + 1, self)
+        self.totals.setHorizontalHeaderLabels(["State", *STATUSES])
+        self.totals.setAccessibleName("Letters by state and status")
+        self._table(self.totals)
+        returned = QHBoxLayout()
+        self.reference_edit = QLineEdit(self)
+        self.reference_edit.setPlaceholderText("Scan or type the reference of a returned letter")
+        self.reference_edit.setAccessibleName("Returned letter reference")
+        self.reference_edit.returnPressed.connect(self.mark_returned)
+        returned.addWidget(self.reference_edit, 1)
+        self._button("Mark re&turned", self.mark_returned, returned)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        for widget in (heading, self.incident_label, self.summary_label, self.substitute_label):
+            layout.addWidget(widget)
+        layout.addLayout(bar)
+        layout.addWidget(QLabel("<b>Batches</b>", self))
+        layout.addWidget(self.batches, 2)
+        layout.addLayout(batch_bar)
+        layout.addWidget(QLabel("<b>Mailing log</b>: letters by state and status", self))
+        layout.addWidget(self.totals, 3)
+        layout.addLayout(returned)
+
+    def _button(self, text: str, slot: Any, row: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text, self)
+        button.clicked.connect(lambda _c=False: slot())
+        row.addWidget(button)
+        return button
+
+    def _table(self, table: QTableWidget) -> None:
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    # -- reading ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        session = self.ctx.session
+        incident = incident_service.current_incident(session)
+        for w in (self.import_button, self.classify_button, self.codes_button,
+                  self.batch_button, self.export_button):
+            w.setEnabled(incident is not None)
+        if incident is None:
+            self.incident_label.setText("There is no current incident: create one first.")
+            self.summary_label.clear()
+            self.substitute_label.clear()
+            self.batches.setRowCount(0)
+            self.totals.setRowCount(0)
+            return
+        self.incident_label.setText(f"Incident: {incident.title}")
+        summary = letter_service.dashboard_summary(session)
+        report = letter_service.classification(session)
+        c = report.counts
+        review = len(letter_codes.review_list(session))
+        self.summary_label.setText(
+            f"{summary['recipients']} recipients: {c.get('letter', 0)} letters "
+            f"({c.get('adult', 0)} adult, {c.get('minor', 0)} to parents or guardians, "
+            f"{c.get('deceased', 0)} to next of kin); {c.get('duplicate', 0)} duplicates "
+            f"merged; {c.get('no_notice', 0)} deceased with no next-of-kin address; "
+            f"{c.get('unclassified', 0)} not classified yet; {review} rows set aside for "
+            f"review. Ready {summary['ready']}, printed {summary['printed']}, mailed "
+            f"{summary['mailed']}, returned {summary['returned']}.")
+        self.substitute_label.setText(report.substitute.text if c else "")
+        batches = letter_service.list_batches(session)
+        self.batches.setRowCount(len(batches))
+        for row, b in enumerate(batches):
+            cells = (str(b.number), str(b.letter_count), b.letter_date, b.rendered_at[:10],
+                     b.printed_at[:10])
+            for col, text in enumerate(cells):
+                self.batches.setItem(row, col, QTableWidgetItem(text))
+        if batches and not self.batches.selectedItems():
+            self.batches.selectRow(len(batches) - 1)
+        totals = mailing_log.totals(session)
+        self.totals.setRowCount(len(totals))
+        for row, (state, counts) in enumerate(totals.items()):
+            self.totals.setItem(row, 0, QTableWidgetItem(state))
+            for col, status in enumerate(STATUSES, start=1):
+                self.totals.setItem(row, col, QTableWidgetItem(str(counts.get(status, 0))))
+
+    def clear(self) -> None:
+        for label in (self.incident_label, self.summary_label, self.substitute_label):
+            label.clear()
+        self.batches.setRowCount(0)
+        self.totals.setRowCount(0)
+        self.reference_edit.clear()
+
+    def selected_batch(self) -> str | None:
+        items = self.batches.selectedItems()
+        if not items:
+            self.ctx.messages.show_warning("Choose a batch first (or create one).")
+            return None
+        number = self.batches.item(items[0].row(), 0)
+        return number.text() if number is not None else None
+
+    # -- actions ----------------------------------------------------------------------------
+    def _run(self, work: Any, name: str, label: str, done: Any) -> Job:
+        job = Job(in_thread_session(self.ctx.session, work), name=name)
+        job.finished.connect(done)
+        job.failed.connect(self._failed)
+        job.cancelled.connect(lambda: self.ctx.messages.show_info(f"{name.capitalize()} "
+                                                                  "cancelled."))
+        self.progress_dialog = run_with_progress(self.ctx.runner, job, self, title=name,
+                                                 label=label)
+        return job
+
+    def _failed(self, err: BaseException) -> None:
+        self.ctx.show_error(err)
+        self.ctx.state.notify_changed()
+
+    def _done(self, text: str) -> None:
+        self.ctx.messages.show_info(text)
+        self.ctx.state.notify_changed()
+
+    def open_import(self) -> None:
+        self.wizard = RecipientImportWizard(self.ctx, self)
+        self.wizard.imported.connect(lambda r: self._done(
+            f"Imported {r.imported} recipients; {r.set_aside} rows set aside for review. "
+            "Classify them next."))
+        self.wizard.open()
+
+    def classify(self) -> None:
+        def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
+            return letter_service.classify_recipients(session, progress=progress,
+                                                      is_cancelled=is_cancelled)
+
+        self._run(work, "classify", "Classifying recipients…", lambda r: self._done(
+            f"Classified {r.total} recipients. {r.substitute.text}"))
+
+    def import_codes(self) -> None:
+        path = self.ctx.prompts.open_file(self, "Choose the enrollment code file",
+                                          "Code lists (*.csv *.txt *.xlsx);;All files (*)")
+        if path is None:
+            return
+        dialog = CodesDialog(today(self.ctx.session), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        expires, url, months = dialog.values()
+        try:
+            report = letter_codes.import_codes(self.ctx.session, path, expires_on=expires,
+                                               enrollment_url=url, monitoring_months=months)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self._done(f"Imported {report.imported} codes; {report.free_codes} unused.")
+
+    def new_batch(self) -> None:
+        report = letter_service.classification(self.ctx.session)
+        dialog = BatchDialog(sorted(report.by_state), today(self.ctx.session), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            batch = letter_service.create_batch(self.ctx.session, spec=dialog.spec())
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self._done(f"Created batch {batch.number} with {batch.letter_count} letters.")
+
+    def preview(self) -> None:
+        number = self.selected_batch()
+        if number is None:
+            return
+        try:
+            layout, letters = letter_render.preview(self.ctx.session, number, 3)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        PreviewDialog(layout, letters, self).open()
+
+    def render_batch(self, folder: Path | None = None) -> Job | None:
+        number = self.selected_batch()
+        if number is None:
+            return None
+        if folder is None:
+            chosen = self.ctx.prompts.save_file(self, "Where to save the batch's PDF files",
+                                                f"batch-{number}.pdf", "PDF files (*.pdf)")
+            if chosen is None:
+                return None
+            folder = chosen.parent
+        from crisisdesk.printing.letters import open_letter_pdf
+
+        started = time.monotonic()
+
+        def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
+            return letter_render.render_batch(session, number, folder, open_letter_pdf,
+                                              progress=progress, is_cancelled=is_cancelled)
+
+        def rendered(report: letter_render.RenderReport) -> None:
+            self.last_render = report
+            self._done(f"Rendered {report.letters} letters into {len(report.files)} files in "
+                       f"{folder}.")
+
+        job = self._run(work, "render letters", f"Rendering batch {number}…", rendered)
+        dialog = self.progress_dialog
+
+        def speed(done: int, total: int) -> None:
+            spent = time.monotonic() - started
+            if done and spent > 0:
+                rate = done / spent
+                left = (total - done) / rate
+                dialog.setLabelText(f"Rendering batch {number}: {done} of {total} letters, "
+                                    f"{rate:.0f} letters/s, about {left:.0f} s left")
+
+        job.progress.connect(speed)
+        self.render_job = job
+        return job
+
+    def print_batch(self) -> None:
+        number = self.selected_batch()
+        if number is None:
+            return
+        session = self.ctx.session
+        layout = letter_render.letter_layout(session)
+        count = letter_service.get_batch(session, number).letter_count
+        if print_letters(self, layout,
+                         lambda: letter_render.preview(session, number, count)[1]):
+            self.ctx.messages.show_info("Sent to the printer; mark the batch printed when the "
+                                        "pages are out.")
+
+    def mark(self, status: str) -> None:
+        number = self.selected_batch()
+        if number is None:
+            return
+        try:
+            report = mailing_log.mark_batch(self.ctx.session, number, LetterStatus(status))
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self._done(f"Marked {report.changed} letters of batch {number} {status}.")
+
+    def mark_returned(self) -> None:
+        text = self.reference_edit.text().strip()
+        if not text:
+            return
+        try:
+            ref = mailing_log.mark_returned(self.ctx.session, text)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self.reference_edit.clear()
+        self._done(f"Letter {ref} marked returned.")
+
+    def alignment(self) -> None:
+        path = self.ctx.prompts.save_file(self, "Save the envelope alignment page",
+                                          "envelope-alignment.pdf", "PDF files (*.pdf)")
+        if path is None:
+            return
+        from crisisdesk.printing.letter_alignment import alignment_pdf
+
+        alignment_pdf(letter_render.letter_layout(self.ctx.session), path)
+        self.ctx.messages.show_info(f"Wrote the alignment page to {path}; print it at 100%.")
+
+    def export_log(self) -> None:
+        path = self.ctx.prompts.save_file(self, "Export the mailing log", "mailing-log.csv",
+                                          "CSV files (*.csv)")
+        if path is None:
+            return
+        try:
+            count = mailing_log.export_csv(self.ctx.session, path)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            return
+        self._done(f"Exported {count} letters to {path}.")
