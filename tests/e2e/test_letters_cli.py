@@ -1,0 +1,109 @@
+"""`crisisdesk letters` as a user runs it, including a render killed half-way and resumed.
+
+The desk is prepared in-process (fast KDF, so each CLI unlock is cheap); the commands run in
+subprocesses exactly as typed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from crisisdesk.services import letters as letter_service
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services.session import Session
+from tests.conftest import PASSPHRASE
+from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list
+
+
+def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRISISDESK_")}
+    env.update(QT_QPA_PLATFORM="offscreen", CRISISDESK_PASSPHRASE=PASSPHRASE,
+               CRISISDESK_OPERATOR="alex")
+    return subprocess.run([sys.executable, "-m", "crisisdesk", "--data-dir", str(data_dir),
+                           *args], capture_output=True, text=True, env=env, timeout=180,
+                          stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.slow
+def test_import_errors_by_line_then_status_json(session: Session, tmp_path: Path) -> None:
+    letter_desk(session)
+    rows = adult_rows(50)
+    rows[2] = "Pat,X,1970-01-01,,1 Elm St,Springfield,IL,ABCDE,,,,,,,"
+    bad = write_list(tmp_path / "bad.csv", rows)
+    session.close()
+    out = cli(session.data_dir, "letters", "import", str(bad))
+    assert out.returncode == 1
+    assert "bad.csv: line 4: the ZIP code 'ABCDE' is malformed" in out.stderr
+    assert "Nothing was imported" in out.stderr
+    out = cli(session.data_dir, "letters", "status", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["summary"]["recipients"] == 0
+
+
+@pytest.mark.slow
+def test_render_killed_half_way_resumes_without_duplicates(session: Session,
+                                                           tmp_path: Path) -> None:
+    letter_desk(session)
+    settings_service.set(session, "letters_per_file", 10)
+    letter_service.import_recipients(session, write_list(tmp_path / "l.csv", adult_rows(100)))
+    letter_service.classify_recipients(session)
+    add_codes(session, tmp_path, 100)
+    letter_service.create_batch(session)
+    session.close()
+    out_dir = tmp_path / "pdf"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRISISDESK_")}
+    env.update(QT_QPA_PLATFORM="offscreen", CRISISDESK_PASSPHRASE=PASSPHRASE,
+               CRISISDESK_OPERATOR="alex")
+    proc = subprocess.Popen([sys.executable, "-m", "crisisdesk", "--data-dir",
+                             str(session.data_dir), "letters", "render", "1", "--out",
+                             str(out_dir)], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(out_dir.glob("*.pdf"))) < 2:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the render never wrote a file"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+    finished = sorted(out_dir.glob("*.pdf"))
+    assert 2 <= len(finished) < 10
+    out = cli(session.data_dir, "letters", "render", "1", "--out", str(out_dir))
+    assert out.returncode == 0, out.stderr
+    assert f"({len(finished)} reused" in out.stdout
+    assert not list(out_dir.glob(".*.tmp"))
+    files = sorted(out_dir.glob("*.pdf"))
+    assert len(files) == 10
+    references: list[str] = []
+    for path in files:
+        text = "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+        references += re.findall(r"Reference\s(CD\d{8})", text)
+    assert len(references) == len(set(references)) == 100
+    out = cli(session.data_dir, "letters", "status", "--json")
+    status = json.loads(out.stdout)
+    assert status["summary"]["ready"] == 100
+    assert status["by_state"]["ALL"] == {"rendered": 100}
+    from crisisdesk.services import desk as desk_service
+
+    check = desk_service.unlock(session.data_dir, "alex", PASSPHRASE)
+    try:
+        codes, letters = check.db.execute(
+            "SELECT (SELECT count(*) FROM enrollment_codes WHERE letter_id IS NOT NULL), "
+            "(SELECT count(*) FROM letters)").fetchone()
+    finally:
+        check.close()
+    assert codes == letters == 100
