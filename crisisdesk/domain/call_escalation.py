@@ -37,7 +37,8 @@ class FrozenPerson:
     backup_id: str | None
     position: int
     depth: int
-    branch_id: str  # the person at the top of this person's branch (themselves at the top)
+    branch_id: str  # who heads this person's branch (a person the coordinator calls, or, when
+    # the coordinator calls only one person, one of the people that person calls)
 
 
 def freeze(nodes: Sequence[TreeNode], contacts: Mapping[str, tuple[str, str, tuple[Phone, ...]]]
@@ -45,6 +46,8 @@ def freeze(nodes: Sequence[TreeNode], contacts: Mapping[str, tuple[str, str, tup
     """The frozen copy, in calling order. People whose contact was deleted are left out and
     their own people are called by the deleted person's caller instead."""
     by_id = {n.contact_id: n for n in nodes}
+    tops = [n.contact_id for n in nodes if n.caller_id is None and n.contact_id in contacts]
+    single_root = tops[0] if len(tops) == 1 else None  # then branches start one level down
     out: list[FrozenPerson] = []
     branch: dict[str, str] = {}
     depth: dict[str, int] = {}
@@ -54,7 +57,8 @@ def freeze(nodes: Sequence[TreeNode], contacts: Mapping[str, tuple[str, str, tup
         caller = node.caller_id
         while caller is not None and caller not in contacts:
             caller = by_id[caller].caller_id if caller in by_id else None
-        top = node.contact_id if caller is None else branch[caller]
+        top = (node.contact_id if caller is None or caller == single_root
+               else branch[caller])
         level = 0 if caller is None else depth[caller] + 1
         branch[node.contact_id], depth[node.contact_id] = top, level
         name, title, phones = contacts[node.contact_id]

@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 
+BULK_LOOKUP = 200
+
+
 @dataclass(frozen=True)
 class TreeSummary:
     tree: CallingTree
@@ -207,6 +210,8 @@ def contacts_for(session: Session, tree: CallingTree) -> dict[str, Contact]:
     """The contacts behind a tree's people and backups (deleted ones are simply absent)."""
     wanted = {n.contact_id for n in tree.nodes} | {n.backup_id for n in tree.nodes
                                                    if n.backup_id}
+    if len(wanted) > BULK_LOOKUP:  # one pass over the table beats thousands of lookups
+        return {c.id: c for c in contact_store.iter_all(session.db) if c.id in wanted}
     found = {}
     for cid in wanted:
         contact = contact_store.get(session.db, cid)

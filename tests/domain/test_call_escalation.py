@@ -102,7 +102,7 @@ def test_freeze_is_a_copy_that_drops_deleted_contacts_and_lifts_their_people() -
     frozen = {p.contact_id: p for p in freeze(TREE, contacts)}
     assert "a" not in frozen
     assert frozen["a1"].caller_id == "root" and frozen["a1"].depth == 1
-    assert frozen["x"].branch_id == "root" and frozen["x"].depth == 2
+    assert frozen["x"].branch_id == "a1" and frozen["x"].depth == 2  # a1 is now below root
     frozen_list = freeze(TREE, {cid: (cid, "", ()) for cid in contacts} | {"a": ("a", "", ())})
     edited = [n if n.contact_id != "b1" else TreeNode("b1", "a", 5) for n in TREE]
     assert [p.caller_id for p in frozen_list if p.contact_id == "b1"] == ["b"]
@@ -165,7 +165,9 @@ def test_progress_arithmetic_per_activation_and_branch() -> None:
     c = picture.counts
     assert (c.total, c.reached, c.attempted, c.not_called, c.unavailable) == (7, 2, 1, 3, 1)
     assert round(c.percent_reached, 1) == 28.6 and c.open == 4
-    assert picture.branches["root"].total == 7
+    # one person at the top: the branches are the subtrees of the people they call
+    assert {k: (v.total, v.reached) for k, v in picture.branches.items()} == {
+        "root": (1, 1), "a": (4, 1), "b": (2, 0)}
     assert picture.elapsed_s == 300
     assert picture.oldest_waiting == ("a1", at(2))  # due since a was reached
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.call_outcomes import Status
@@ -140,8 +141,7 @@ def test_call_sheets_pdf_has_each_callers_people_on_their_page(
         tmp_path: Path) -> None:
     start(page)
     prompts.save_path = tmp_path / "sheets.pdf"
-    sheets = page.paper_buttons[1]
-    sheets.click()
+    page.paper_actions[1].trigger()
     qtbot.waitUntil(lambda: prompts.save_path is not None and prompts.save_path.exists(),
                     timeout=15_000)
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(prompts.save_path).pages]
@@ -160,3 +160,43 @@ def test_call_sheets_pdf_has_each_callers_people_on_their_page(
             assert (name in body) == (name in people), (caller, name)
         assert "Systems are down." in by_caller[caller]
         assert "version" in by_caller[caller] and "printed" in by_caller[caller]
+
+
+def test_tree_editor_keyboard_moves_refuse_loops_and_show_checks(
+        qtbot: QtBot, page: CallingTreesPage, session: Session) -> None:
+    editor = page.editor
+
+    def caller_of(name: str) -> str | None:
+        tree = tree_service.get_tree(session, "All staff")
+        ids = {c.name: c.id for c in tree_service.contacts_for(session, tree).values()}
+        names = {v: k for k, v in ids.items()}
+        node = tree.node(ids[name])
+        assert node is not None
+        return names.get(node.caller_id or "")
+
+    def item_named(name: str) -> QTreeWidgetItem:
+        found = editor.view.findItems(name, Qt.MatchFlag.MatchExactly |
+                                      Qt.MatchFlag.MatchRecursive)
+        assert len(found) == 1
+        return found[0]
+
+    item = item_named("Cy Cole")
+    assert item is not None
+    editor.view.setCurrentItem(item)
+    editor.view.setFocus()
+    qtbot.waitUntil(editor.view.hasFocus, timeout=2000)
+    qtbot.keyClick(editor.view, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    assert caller_of("Cy Cole") == "Lee Lead"
+    cy = editor.selected_id()
+    editor.view.moved.emit(item_named("Lee Lead").data(0, 256), cy, 0)  # drop Lee under Cy
+    assert "loop" in page.ctx.messages.label.text()
+    from crisisdesk.services import settings as settings_service
+
+    settings_service.set(session, "tree_fan_out_limit", 2)
+    editor.show_tree(tree_service.get_tree(session, "All staff"))
+    texts = [editor.problems.item(i).text() for i in range(editor.problems.count())]
+    assert texts == ["Lee Lead has 3 people to call; the limit is 2."]
+    editor.view.setCurrentItem(item_named("Cy Cole"))
+    qtbot.keyClick(editor.view, Qt.Key.Key_Delete)
+    assert "Cy Cole" not in {c.name for c in tree_service.contacts_for(
+        session, tree_service.get_tree(session, "All staff")).values()}

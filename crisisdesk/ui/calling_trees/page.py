@@ -9,7 +9,6 @@ file exports run in workers. Modal questions go through seams (`pick_contact`, `
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -18,55 +17,46 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from crisisdesk.domain.call_outcomes import Activation
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import UserError
-from crisisdesk.printing.calling_tree_paper import paper_html, report_html
-from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.services import activation_reports as report_service
 from crisisdesk.services import activations as activation_service
 from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services import tree_files, tree_paper
 from crisisdesk.services.activations import ActivationView, Recorded
 from crisisdesk.services.localtime import show
 from crisisdesk.services.session import Session
 from crisisdesk.ui.calling_trees.dialogs import ContactPicker, StartDialog, StartRequest
+from crisisdesk.ui.calling_trees.file_actions import FileActions
 from crisisdesk.ui.calling_trees.my_calls import MyCallsView
 from crisisdesk.ui.calling_trees.progress_view import ProgressView
 from crisisdesk.ui.calling_trees.tree_editor import TreeEditor
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
-from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
-from crisisdesk.ui.workers import Job, in_thread_session
+from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 REFRESH_MS = 5000
-PAPER = (("chart", "Print tree &chart…"), ("sheets", "Print call &sheets…"),
-         ("cards", "Print &wallet cards…"))
+BIG_TREE = 1000  # above this many people, loading and starting run in a worker
+PAPER = (("chart", "Tree &chart"), ("sheets", "Call &sheets, one per caller"),
+         ("cards", "&Wallet cards"))
 
 
-def print_paper(session: Session, tree_id: str, what: str, path: Path) -> str:
-    """Worker body: one kind of tree paper as PDF."""
-    html, title = paper_html(tree_paper.tree_paper(session, tree_id), what)
-    html_to_pdf(html, path, title=title)
-    tree_paper.note_printed(session, tree_id, what)
-    return title
+def activation_label(session: Session, act: Activation) -> str:
+    """'Drill, started 2026-03-02 14:05 — closed' in the desk's time zone."""
+    kind = "Drill" if act.is_drill else "Activation"
+    state = "in progress" if act.is_open else "closed"
+    return f"{kind}, started {show(session, act.started_at)} — {state}"
 
 
-def print_report(session: Session, activation_id: str, path: Path) -> str:
-    data = report_service.report(session, activation_id)
-    html = report_html(data, org=settings_service.display_org(session),
-                       printed=show(session, session.now_iso()))
-    html_to_pdf(html, path, title="Calling tree report")
-    return "the report"
-
-
-class CallingTreesPage(Page):
+class CallingTreesPage(FileActions, Page):
     title = "Calling trees"
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -86,8 +76,14 @@ class CallingTreesPage(Page):
         self.start_button = self._button("S&tart activation…", self.start_activation)
         self.close_button = self._button("Close activation", self.close_activation)
         self.report_button = self._button("Report PDF…", self.save_report)
-        self.paper_buttons = [self._button(label, lambda _c=False, w=what: self.save_paper(w))
-                              for what, label in PAPER]
+        self.paper_button = QPushButton("&Paper (PDF)", self)
+        menu = QMenu(self.paper_button)
+        self.paper_actions = [menu.addAction(label.replace("…", "") + "…")
+                              for _what, label in PAPER]
+        for action, (what, _label) in zip(self.paper_actions, PAPER, strict=True):
+            action.triggered.connect(lambda _c=False, w=what: self.save_paper(w))
+        self.paper_button.setMenu(menu)
+        self.tree_combo.setMinimumWidth(280)
         self.editor = TreeEditor(ctx, self.pick_contact, self)
         self.editor.changed.connect(self.ctx.state.notify_changed)
         self.my_calls = MyCallsView(ctx, self)
@@ -105,7 +101,7 @@ class CallingTreesPage(Page):
         row1.addWidget(QLabel("Tree:", self))
         row1.addWidget(self.tree_combo, 1)
         for button in (self.new_button, self.import_button, self.export_button,
-                       self.vcard_button, *self.paper_buttons):
+                       self.vcard_button, self.paper_button):
             row1.addWidget(button)
         row2 = QHBoxLayout()
         row2.addWidget(QLabel("Activation:", self))
@@ -178,21 +174,41 @@ class CallingTreesPage(Page):
         self.activation_combo.clear()
         if tree is not None:
             for act in activation_service.list_activations(self.ctx.session, tree.id):
-                state = "in progress" if act.is_open else "closed"
-                self.activation_combo.addItem(f"{act.label} — {state}", act.id)
+                self.activation_combo.addItem(activation_label(self.ctx.session, act), act.id)
         found = self.activation_combo.findData(chosen)
         self.activation_combo.setCurrentIndex(found if found >= 0 else 0)
         self.activation_combo.blockSignals(False)
         for button in (self.export_button, self.vcard_button, self.start_button,
-                       *self.paper_buttons):
+                       self.paper_button):
             button.setEnabled(tree is not None)
         self.load_activation()
 
     def load_activation(self) -> None:
-        """Show the chosen activation now (GUI thread: used on selection, not per call)."""
+        """Show the chosen activation: at once for a small tree, from a worker for a big one
+        (reading 5,000 people and their flags takes longer than a GUI thread may block)."""
         act_id = self.activation_id()
-        view = activation_service.view(self.ctx.session, act_id) if act_id else None
-        self._apply(view, reload_queue=True)
+        if act_id is None or self.tree_people() <= BIG_TREE:
+            view = activation_service.view(self.ctx.session, act_id) if act_id else None
+            self._apply(view, reload_queue=True)
+            return
+        self._generation += 1
+        generation = self._generation
+
+        def work(session: Session, **_: Any) -> ActivationView:
+            return activation_service.view(session, act_id)
+
+        job = Job(in_thread_session(self.ctx.session, work), name="load activation")
+        job.finished.connect(lambda v: self._loaded(generation, v))
+        job.failed.connect(self.ctx.show_error)
+        self.ctx.runner.start(job)
+
+    def _loaded(self, generation: int, view: ActivationView) -> None:
+        if generation == self._generation and view.activation.id == self.activation_id():
+            self._apply(view, reload_queue=True)
+
+    def tree_people(self) -> int:
+        tree = self.editor.tree
+        return len(tree.nodes) if tree is not None else 0
 
     def _apply(self, view: ActivationView | None, *, reload_queue: bool) -> None:
         old = self.view_data
@@ -203,6 +219,7 @@ class CallingTreesPage(Page):
             self.my_calls.load(view)
         elif view is not None:
             self.my_calls.model.set_states(view.states, view.progress.callers)
+        self.progress.label = self.activation_combo.currentText()
         self.progress.apply_view(view)
         is_open = view is not None and view.activation.is_open
         self.close_button.setEnabled(is_open)
@@ -268,14 +285,32 @@ class CallingTreesPage(Page):
         if request is None:
             return
         values = {"staff_hotline": request.staff_hotline} if request.staff_hotline else {}
-        act = self._try(lambda: activation_service.start_activation(
-            self.ctx.session, tree_id, message=request.message, action=request.action,
-            report_back_to=request.report_back_to, drill=request.drill, values=values),
-            "Started the calling tree; record each call in My calls.")
-        if act is not None:
-            self._tree_chosen()
-            self.activation_combo.setCurrentIndex(self.activation_combo.findData(act.id))
-            self.tabs.setCurrentWidget(self.my_calls)
+
+        def work(session: Session, **kw: Any) -> Activation:
+            return activation_service.start_activation(
+                session, tree_id, message=request.message, action=request.action,
+                report_back_to=request.report_back_to, drill=request.drill, values=values,
+                progress_cb=kw.get("progress"), is_cancelled=kw.get("is_cancelled"))
+
+        if self.tree_people() <= BIG_TREE:
+            act = self._try(lambda: work(self.ctx.session), "Started the calling tree; "
+                            "record each call in My calls.")
+            if act is not None:
+                self._started(act)
+            return
+        job = Job(in_thread_session(self.ctx.session, work), name="start activation")
+        job.finished.connect(self._started)
+        job.failed.connect(self.ctx.show_error)
+        self.start_job = job
+        run_with_progress(self.ctx.runner, job, self, title="Start calling tree",
+                          label="Freezing the tree and filling in the script…")
+
+    def _started(self, act: Activation) -> None:
+        self.ctx.messages.show_info("Started the calling tree; record each call in My calls.")
+        self.ctx.state.notify_changed()
+        self._tree_chosen()
+        self.activation_combo.setCurrentIndex(self.activation_combo.findData(act.id))
+        self.tabs.setCurrentWidget(self.my_calls)
 
     def close_activation(self) -> None:
         act_id = self.activation_id()
@@ -296,54 +331,6 @@ class CallingTreesPage(Page):
         if self._try(lambda: activation_service.undo_reassignment(
                 self.ctx.session, act_id, moved.contact_id), "Reassignment undone.") is not None:
             self.load_activation()
-
-    def _in_worker(self, work: Any, done: str) -> Job:
-        job = Job(in_thread_session(self.ctx.session, work), name="calling tree file")
-        job.finished.connect(lambda r: self.ctx.messages.show_info(done.format(r)))
-        job.failed.connect(self.ctx.show_error)
-        self.last_job = job
-        self.ctx.runner.start(job)
-        return job
-
-    def save_paper(self, what: str) -> None:
-        tree_id = self.tree_id()
-        path = self.ctx.prompts.save_file(self, "Save as PDF", f"calling-tree-{what}.pdf",
-                                          PDF_FILTER)
-        if tree_id and path is not None:
-            self._in_worker(lambda s, **_: print_paper(s, tree_id, what, path),
-                            f"Saved {{}} to {path}.")
-
-    def save_report(self) -> None:
-        act_id = self.activation_id()
-        path = self.ctx.prompts.save_file(self, "Save the report as PDF",
-                                          "calling-tree-report.pdf", PDF_FILTER)
-        if act_id and path is not None:
-            self._in_worker(lambda s, **_: print_report(s, act_id, path), f"Saved {{}} to {path}.")
-
-    def import_tree(self) -> None:
-        path = self.ctx.prompts.open_file(self, "Import a calling tree (person, caller, backup)")
-        if path is None:
-            return
-        tree = self._try(lambda: tree_files.import_tree(self.ctx.session, path),
-                         f"Imported {path.name}.")
-        if tree is not None:
-            self.refresh()
-            self.tree_combo.setCurrentIndex(self.tree_combo.findData(tree.id))
-
-    def export_csv(self) -> None:
-        tree_id = self.tree_id()
-        path = self.ctx.prompts.save_file(self, "Export the tree", "calling-tree.csv", CSV_FILTER)
-        if tree_id and path is not None:
-            self._in_worker(lambda s, **_: tree_files.export_tree_csv(s, tree_id, path),
-                            f"Exported {{}} people to {path}.")
-
-    def export_vcards(self) -> None:
-        tree_id = self.tree_id()
-        path = self.ctx.prompts.save_file(self, "Export vCards", "calling-tree.vcf",
-                                          "vCard files (*.vcf)")
-        if tree_id and path is not None:
-            self._in_worker(lambda s, **_: tree_files.export_tree_vcard(s, tree_id, path),
-                            f"Exported {{}} people to {path}.")
 
 
 __all__ = ["CallingTreesPage"]

@@ -46,6 +46,7 @@ class ProgressView(QWidget):
         self.timing = QLabel(self)
         self.flags = QListWidget(self)
         self.flags.setAccessibleName("Needs the coordinator")
+        self.flags.setWordWrap(True)
         self.moved = QListWidget(self)
         self.moved.setAccessibleName("Reassigned calls")
         self.undo_button = QPushButton("Mark caller &available again (undo)", self)
@@ -62,18 +63,19 @@ class ProgressView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
         for column, width in enumerate((170, 140, 240, 120, 45, 140)):
             self.table.setColumnWidth(column, width)
         left = QWidget(self)
         side = QVBoxLayout(left)
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(QLabel("Needs the coordinator:", left))
-        side.addWidget(self.flags, 2)
+        side.addWidget(self.flags, 1)
         side.addWidget(QLabel("Reassigned calls:", left))
         side.addWidget(self.moved, 1)
         side.addWidget(self.undo_button)
         side.addWidget(QLabel("Branches:", left))
-        side.addWidget(self.branches, 1)
+        side.addWidget(self.branches, 2)
         split = QSplitter(self)
         split.addWidget(left)
         split.addWidget(self.table)
@@ -102,6 +104,8 @@ class ProgressView(QWidget):
         self._set_counts(rec.counts)
         self.model.update_state(rec.person.contact_id, rec.state)
 
+    label = ""  # the activation as the page names it (local time)
+
     def apply_view(self, view: ActivationView | None) -> None:
         if view is None:
             self.activation_id = ""
@@ -123,7 +127,7 @@ class ProgressView(QWidget):
         waiting = (f" · waiting longest: {names.get(p.oldest_waiting[0], '?')}"
                    if p.oldest_waiting else "")
         state = "open" if view.activation.is_open else "closed"
-        self.timing.setText(f"{view.activation.label} ({state}) · {p.elapsed_s // 60} min "
+        self.timing.setText(f"{self.label or state} · {p.elapsed_s // 60} min "
                             f"elapsed{waiting}")
         self.flags.clear()
         self.flags.addItems([f"{names.get(f.contact_id, '?')}: {f.text}" for f in p.flags]

@@ -1,0 +1,114 @@
+"""The Calling trees page's file and paper actions: PDFs, CSV and vCard export, import.
+
+Paper and exports run in workers (a 5,000-person tree's call sheets take a few seconds to lay
+out); an import is one service call whose rows are all checked before anything is written.
+Kept apart from the page so the page module stays about the screen itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from crisisdesk.printing.calling_tree_paper import paper_html, report_html
+from crisisdesk.printing.pdf import html_to_pdf
+from crisisdesk.services import activation_reports as report_service
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services import tree_files, tree_paper
+from crisisdesk.services.localtime import show
+from crisisdesk.services.session import Session
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
+from crisisdesk.ui.workers import Job, in_thread_session
+
+
+def print_paper(session: Session, tree_id: str, what: str, path: Path) -> str:
+    """Worker body: one kind of tree paper as PDF."""
+    html, title = paper_html(tree_paper.tree_paper(session, tree_id), what)
+    html_to_pdf(html, path, title=title)
+    tree_paper.note_printed(session, tree_id, what)
+    return title
+
+
+def print_report(session: Session, activation_id: str, path: Path) -> str:
+    data = report_service.report(session, activation_id)
+    html = report_html(data, org=settings_service.display_org(session),
+                       printed=show(session, session.now_iso()))
+    html_to_pdf(html, path, title="Calling tree report")
+    return "the report"
+
+
+class FileActions:
+    """Mixed into the page: needs `ctx`, `tree_id()`, `activation_id()`, `refresh()`."""
+
+    ctx: UiContext
+    tree_combo: QComboBox
+
+    def _parent(self) -> QWidget:
+        return cast(QWidget, self)
+
+    def _try(self, work: Any, message: str) -> Any:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def tree_id(self) -> str | None:
+        raise NotImplementedError
+
+    def activation_id(self) -> str | None:
+        raise NotImplementedError
+
+    def _in_worker(self, work: Any, done: str) -> Job:
+        job = Job(in_thread_session(self.ctx.session, work), name="calling tree file")
+        job.finished.connect(lambda r: self.ctx.messages.show_info(done.format(r)))
+        job.failed.connect(self.ctx.show_error)
+        self.last_job = job
+        self.ctx.runner.start(job)
+        return job
+
+    def save_paper(self, what: str) -> None:
+        tree_id = self.tree_id()
+        path = self.ctx.prompts.save_file(self._parent(), "Save as PDF",
+                                          f"calling-tree-{what}.pdf", PDF_FILTER)
+        if tree_id and path is not None:
+            self._in_worker(lambda s, **_: print_paper(s, tree_id, what, path),
+                            f"Saved {{}} to {path}.")
+
+    def save_report(self) -> None:
+        act_id = self.activation_id()
+        path = self.ctx.prompts.save_file(self._parent(), "Save the report as PDF",
+                                          "calling-tree-report.pdf", PDF_FILTER)
+        if act_id and path is not None:
+            self._in_worker(lambda s, **_: print_report(s, act_id, path), f"Saved {{}} to {path}.")
+
+    def import_tree(self) -> None:
+        path = self.ctx.prompts.open_file(self._parent(),
+                                          "Import a calling tree (person, caller, backup)")
+        if path is None:
+            return
+        tree = self._try(lambda: tree_files.import_tree(self.ctx.session, path),
+                         f"Imported {path.name}.")
+        if tree is not None:
+            self.refresh()
+            self.tree_combo.setCurrentIndex(self.tree_combo.findData(tree.id))
+
+    def export_csv(self) -> None:
+        tree_id = self.tree_id()
+        path = self.ctx.prompts.save_file(self._parent(), "Export the tree", "calling-tree.csv",
+                                          CSV_FILTER)
+        if tree_id and path is not None:
+            self._in_worker(lambda s, **_: tree_files.export_tree_csv(s, tree_id, path),
+                            f"Exported {{}} people to {path}.")
+
+    def export_vcards(self) -> None:
+        tree_id = self.tree_id()
+        path = self.ctx.prompts.save_file(self._parent(), "Export vCards", "calling-tree.vcf",
+                                          "vCard files (*.vcf)")
+        if tree_id and path is not None:
+            self._in_worker(lambda s, **_: tree_files.export_tree_vcard(s, tree_id, path),
+                            f"Exported {{}} people to {path}.")
+
+
