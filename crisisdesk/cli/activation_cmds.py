@@ -185,19 +185,46 @@ def close_cmd(cli: CliContext, activation: str, pdf_path: str | None, as_json: b
     act = activation_service.get_activation(session, activation)
     summary = report_service.close_activation(session, act.id)
     if pdf_path:
-        from crisisdesk.printing.calling_tree_paper import report_html
-        from crisisdesk.services import settings as settings_service
-
-        html = report_html(report_service.report(session, act.id),
-                           org=settings_service.display_org(session),
-                           printed=when(session, session.now_iso()))
-        write_pdf(html, pdf_path, "Calling tree report")
+        _write_report(session, report_service.report(session, act.id), pdf_path)
     if as_json:
         emit_json(report_service.report(session, act.id))
         return
     click.echo(f"Closed: {summary['reached']} of {summary['total']} reached "
                f"({summary['percent_reached']}%) in {summary['duration_minutes']} minutes; "
                f"{len(summary['never_reached'])} never reached.")
+
+
+@activation_group.command("report")
+@click.argument("activation")
+@click.option("--pdf", "pdf_path", metavar="FILE", help="Save the report as PDF.")
+@json_option
+@pass_cli
+def report_cmd(cli: CliContext, activation: str, pdf_path: str | None, as_json: bool) -> None:
+    """The report of an activation (kept at closing), with earlier drills of the same tree.
+
+    Example: crisisdesk activation report 3f2a --pdf drill-report.pdf
+    """
+    session = cli.session()
+    data = report_service.report(session, activation_service.get_activation(session,
+                                                                            activation).id)
+    if pdf_path:
+        _write_report(session, data, pdf_path)
+    if as_json:
+        emit_json(data)
+        return
+    ms = {k: "never" if v is None else f"after {v} min" for k, v in data["milestones"].items()}
+    click.echo(f"{data['tree']}: {data['reached']} of {data['total']} reached "
+               f"({data['percent_reached']}%); 50% {ms.get('50')}, 90% {ms.get('90')}, "
+               f"100% {ms.get('100')}; {len(data['earlier_drills'])} earlier drills.")
+
+
+def _write_report(session: Session, data: dict[str, Any], pdf_path: str) -> None:
+    from crisisdesk.printing.calling_tree_paper import report_html
+    from crisisdesk.services import settings as settings_service
+
+    html = report_html(data, org=settings_service.display_org(session),
+                       printed=when(session, session.now_iso()))
+    write_pdf(html, pdf_path, "Calling tree report")
 
 
 COMMANDS = [activation_group]

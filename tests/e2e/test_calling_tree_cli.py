@@ -20,7 +20,7 @@ def test_every_command_has_an_example() -> None:
     runner = CliRunner()
     for group, subs in (("tree", ["list", "show", "create", "add", "remove", "move", "backup",
                                   "import", "export", "print", "stale"]),
-                        ("activation", ["start", "record", "mark", "status", "close"])):
+                        ("activation", ["start", "record", "mark", "status", "close", "report"])):
         for sub in subs:
             result = runner.invoke(cli, [group, sub, "--help"])
             assert result.exit_code == 0, (group, sub, result.output)

@@ -124,7 +124,7 @@ class PeopleModel(QAbstractTableModel):
         row = self.row_of(contact_id)
         if row >= 0:
             self._changed(row)
-        self._move_next()
+        self._move_next(row)
 
     def set_states(self, states: Mapping[str, PersonState],
                    callers: Mapping[str, str | None]) -> None:
@@ -136,14 +136,17 @@ class PeopleModel(QAbstractTableModel):
                 self._states[cid] = new_state
                 self._callers[cid] = new_caller
                 self._changed(row)
-        self._move_next()
+        self._move_next(self.row_of(self.next_id or ""))
 
-    def first_open(self) -> str | None:
-        return next((p.contact_id for p in self._people
-                     if self.state(p.contact_id).status.is_open), None)
+    def first_open(self, after: int = -1) -> str | None:
+        """The first person still open after row `after`, wrapping round: after a voicemail
+        the caller moves on and comes back to that person later."""
+        order = self._people[after + 1:] + self._people[:after + 1]
+        return next((p.contact_id for p in order if self.state(p.contact_id).status.is_open),
+                    None)
 
-    def _move_next(self) -> None:
-        old, self.next_id = self.next_id, self.first_open()
+    def _move_next(self, after: int = -1) -> None:
+        old, self.next_id = self.next_id, self.first_open(after)
         for cid in {old, self.next_id} - {None}:
             row = self.row_of(cid or "")
             if row >= 0 and old != self.next_id:
