@@ -112,8 +112,14 @@ def seed_calling_trees(ctx: SeedContext) -> str:
     return seed(ctx.session, ctx.rng)
 
 
+def seed_letters(ctx: SeedContext) -> str:
+    from crisisdesk.services.letter_demo import seed_letters_demo
+
+    return seed_letters_demo(ctx.session, ctx.rng)
+
+
 SEED_STEPS: list[SeedStep] = [seed_operators, seed_settings, seed_staff, seed_external,
-                              seed_incident, seed_media, seed_calling_trees]
+                              seed_incident, seed_media, seed_calling_trees, seed_letters]
 
 
 @dataclass(frozen=True)

@@ -77,11 +77,22 @@ def import_codes(session: Session, path: Path, *, expires_on: dt.date,
         problems.append(RowProblem(lines[code], "this code was imported before"))
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: p.line), len(codes) + len(problems))
+    return add_code_pool(session, codes, expires_on=expires_on, incident_id=incident.id,
+                         enrollment_url=enrollment_url, monitoring_months=monitoring_months,
+                         source_name=path.name)
+
+
+def add_code_pool(session: Session, codes: list[str], *, expires_on: dt.date,
+                  incident_id: str | None = None, enrollment_url: str = "",
+                  monitoring_months: int | None = None,
+                  source_name: str = "") -> CodeImportReport:
+    """Add checked, distinct codes as one pool (the file import and the demo both use it)."""
+    incident = incident_service.get_incident(session, incident_id)
     with session.action("letters.codes_import", "incident", incident.id,
                         f"Imported {len(codes)} enrollment codes expiring "
                         f"{expires_on.isoformat()}") as act:
         store.insert_pool(session.db, {
-            "id": str(uuid.uuid4()), "incident_id": incident.id, "file_name": path.name,
+            "id": str(uuid.uuid4()), "incident_id": incident.id, "file_name": source_name,
             "expires_on": expires_on.isoformat(), "enrollment_url": enrollment_url.strip(),
             "monitoring_months": monitoring_months, "codes": len(codes), "created_at": act.at,
             "created_by": session.operator.name}, codes)

@@ -247,3 +247,14 @@ def _report(walker: _Rows, valid: int, set_aside: bool, import_id: str, *,
         raise ImportRejected(walker.problems, walker.rows)
     return RecipientImportReport(valid, len(walker.problems), walker.problems, walker.rows,
                                  walker.repaired, import_id, dry_run)
+
+
+def add_recipients(session: Session, people: list[RecipientFields], *,
+                   incident_id: str | None = None) -> int:
+    """Add recipients typed in (or the demo's fictional ones), already validated."""
+    incident = incident_service.get_incident(session, incident_id)
+    with session.action("letters.add", "incident", incident.id,
+                        f"Added {len(people)} letter recipients") as act:
+        return store.insert_many(session.db, (
+            store.record(str(uuid.uuid4()), incident.id, "", 0, person, at=act.at,
+                         by=session.operator.name) for person in people))

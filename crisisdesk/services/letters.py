@@ -72,9 +72,14 @@ def _incident_id(session: Session, incident_id: str | None) -> str:
 
 
 def classify_recipients(session: Session, incident_id: str | None = None, *,
-                        notice_date: dt.date | None = None, progress: Progress | None = None,
+                        notice_date: dt.date | None = None, update_counts: bool = True,
+                        progress: Progress | None = None,
                         is_cancelled: IsCancelled | None = None) -> ClassificationReport:
-    """Classify every recipient of the incident (again) and update its counts by state."""
+    """Classify every recipient of the incident (again) and update its counts by state.
+
+    `update_counts=False` leaves the incident's affected counts alone, for a list that is only
+    part of the affected population (the demo's sample, or a first tranche).
+    """
     incident = incident_service.get_incident(session, incident_id)
     notice = notice_date or today(session)
     majority = int(settings_service.get(session, "age_of_majority"))
@@ -104,8 +109,8 @@ def classify_recipients(session: Session, incident_id: str | None = None, *,
         recipient_store.set_classifications(session.db, updates)
         report = _report(session, incident.id, notice)
         counts, unknown = validate_counts(report.by_state, report.unknown_state)
-        if counts != dict(incident.affected_by_state) or unknown != \
-                incident.affected_unknown_residence:
+        if update_counts and (counts != dict(incident.affected_by_state)
+                              or unknown != incident.affected_unknown_residence):
             incident_store.update(session.db, dataclasses.replace(
                 incident, affected_by_state=counts, affected_unknown_residence=unknown,
                 updated_at=act.at, updated_by=session.operator.name))
