@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from crisisdesk.domain.operators import Role
 from crisisdesk.ui.crash import CrashDialog
@@ -40,6 +40,11 @@ class Prompts:
         box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive else ok)
         box.exec()
         return box.clickedButton() is ok
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str) -> str | None:
+        """A short line of free text, e.g. a reason (stripped; None if cancelled)."""
+        text, ok = QInputDialog.getText(parent, title, label)
+        return text.strip() if ok else None
 
     def open_file(self, parent: QWidget | None, title: str,
                   filters: str = IMPORT_FILTER) -> Path | None:

@@ -165,6 +165,21 @@ def test_an_approved_version_never_changes_editing_makes_a_new_draft(session: Se
     assert history[0].body == NOTICE_BODY
 
 
+def test_a_drafts_name_and_description_change_in_one_action(session: Session) -> None:
+    ts.create_template(session, NOTICE_META, NOTICE_BODY)
+    before = len(audit_service.show(session))
+    renamed = dataclasses.replace(NOTICE_META, name="Flooded floor", description="Water")
+    saved = ts.save_draft(session, "flood-notice", NOTICE_BODY, meta=renamed)
+    assert (saved.version, saved.meta.name, saved.meta.description) == (
+        1, "Flooded floor", "Water")
+    assert [e.action for e in audit_service.show(session)[before:]] == ["template.edit"]
+    assert [t.name for t in ts.list_templates(session) if t.key == "flood-notice"] == [
+        "Flooded floor"]
+    with pytest.raises(ValidationError, match="needs a name"):
+        ts.save_draft(session, "flood-notice", NOTICE_BODY,
+                      meta=dataclasses.replace(NOTICE_META, name=" "))
+
+
 def test_the_database_itself_refuses_to_alter_an_approved_version(session: Session) -> None:
     approve_new(session)
     with pytest.raises(Exception, match="approved template version cannot be changed"):

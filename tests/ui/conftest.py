@@ -51,6 +51,7 @@ class RecordingPrompts(Prompts):
         self.confirm_answer = True
         self.open_path: Path | None = None
         self.save_path: Path | None = None
+        self.text_answer: str | None = ""
 
     def info(self, parent: object, title: str, text: str) -> None:
         self.asked.append(("info", title, text))
@@ -61,6 +62,10 @@ class RecordingPrompts(Prompts):
     def confirm(self, parent: object, title: str, text: str, **kwargs: object) -> bool:
         self.asked.append(("confirm", title, text))
         return self.confirm_answer
+
+    def ask_text(self, parent: object, title: str, label: str) -> str | None:
+        self.asked.append(("ask_text", title, label))
+        return self.text_answer
 
     def open_file(self, parent: object, title: str, filters: str = "") -> Path | None:
         self.asked.append(("open_file", title, ""))

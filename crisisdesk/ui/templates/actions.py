@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.templates import Status, TemplateVersion
@@ -22,12 +22,6 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.templates.editor import TemplateEditor
 from crisisdesk.ui.workers import Job, in_thread_session
-
-
-def ask_reason(parent: QWidget, title: str, label: str) -> str | None:
-    """A short free-text reason (None: cancelled). Tests replace this function."""
-    text, ok = QInputDialog.getText(parent, title, label)
-    return text.strip() if ok else None
 
 
 class TemplateActions(QWidget):
@@ -156,7 +150,8 @@ class TemplateActions(QWidget):
         self._run(work, lambda v: f"Submitted {v.meta.key} version {v.version} for review.")
 
     def send_back(self) -> None:
-        reason = ask_reason(self, "Send back to draft", "What should the author change?")
+        reason = self.ctx.prompts.ask_text(self, "Send back to draft",
+                                           "What should the author change?")
         if reason is None:
             return
         key, number = self._key(), self._number()
@@ -192,8 +187,9 @@ class TemplateActions(QWidget):
         key = self._key()
         which = (f"approved version {self.approved_version}" if self.approved_version
                  else f"version {self._number()}")
-        reason = ask_reason(self, "Retire template",
-                            f"Retire {key} {which}? It can no longer be used. Reason:")
+        reason = self.ctx.prompts.ask_text(self, "Retire template",
+                                           f"Retire {key} {which}? It can no longer be "
+                                           "used. Reason:")
         if reason is None:
             return
         self._run(lambda s: template_service.retire(s, key, reason=reason),

@@ -36,6 +36,7 @@ from crisisdesk.domain.templates import (
 )
 from crisisdesk.services import templates as template_service
 from crisisdesk.ui.templates.checks import CheckPanel, LiveChecker, syntax_error
+from crisisdesk.ui.templates.details import DetailsRow
 from crisisdesk.ui.templates.highlighter import JinjaHighlighter
 from crisisdesk.ui.templates.model import words
 from crisisdesk.ui.templates.variables import VariablesPalette
@@ -67,6 +68,8 @@ class TemplateEditor(QWidget):
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Version status")
+        self.details = DetailsRow(self)
+        self.details.changed.connect(self._details_changed)
         self.data_combo = QComboBox(self)
         self.data_combo.setAccessibleName("Preview with")
         self.data_combo.addItem("the sample values", SAMPLE_DATA)
@@ -124,6 +127,7 @@ class TemplateEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title_label)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.details)
         layout.addWidget(self.splitter, 1)
 
     # -- loading ----------------------------------------------------------------------------
@@ -138,6 +142,7 @@ class TemplateEditor(QWidget):
             self.text_edit.setPlainText(version.body)
             self._loading = False
         self.palette_widget.set_variables(version.meta.variables)
+        self.details.load(version)
         self.checks.clear()
         self.update_labels()
         self.schedule_check()
@@ -183,8 +188,9 @@ class TemplateEditor(QWidget):
     def dirty(self) -> bool:
         if self.version is None or self.meta is None:
             return False
-        return (self.body != self.version.body
-                or self.meta.variables != self.version.meta.variables)
+        old = self.version.meta
+        return (self.body != self.version.body or self.meta.variables != old.variables
+                or self.meta.name != old.name or self.meta.description != old.description)
 
     def edited_meta(self) -> TemplateMeta:
         assert self.meta is not None
@@ -197,6 +203,12 @@ class TemplateEditor(QWidget):
     def _variables_changed(self, variables: tuple[Variable, ...]) -> None:
         if self.meta is not None:
             self.meta = replace(self.meta, variables=variables)
+            self._edited()
+
+    def _details_changed(self) -> None:
+        if self.meta is not None:
+            self.meta = replace(self.meta, name=self.details.name,
+                                description=self.details.description)
             self._edited()
 
     def _edited(self) -> None:
@@ -255,6 +267,7 @@ class TemplateEditor(QWidget):
         self.text_edit.clear()
         self._loading = False
         self.palette_widget.set_variables(())
+        self.details.clear()
         self.preview.clear()
         self.checks.clear()
         self.title_label.clear()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from markupsafe import escape
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -88,7 +89,10 @@ def diff_html(diff: str) -> str:
 
 
 class HistoryView(QWidget):
-    """`set_versions(versions)` then the two choosers drive `diff_fn(old, new)`."""
+    """`set_versions(versions)` then the two choosers drive `diff_fn(old, new)`;
+    `export_requested(version)` for the version selected in the table (or the latest)."""
+
+    export_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +107,11 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._export_label())
+        self.export_button = QPushButton("E&xport .tmpl…", self)
+        self.export_button.setToolTip("Write the selected version as a file to edit and "
+                                      "import again")
+        self.export_button.clicked.connect(self._export)
         self.old_combo = QComboBox(self)
         self.old_combo.setAccessibleName("Compare from version")
         self.new_combo = QComboBox(self)
@@ -128,17 +137,44 @@ class HistoryView(QWidget):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addLayout(choose)
         bottom_layout.addWidget(self.diff_view, 1)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.table, 1)
+        export_row = QHBoxLayout()
+        export_row.addStretch(1)
+        export_row.addWidget(self.export_button)
+        top_layout.addLayout(export_row)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.table)
+        splitter.addWidget(top)
         splitter.addWidget(bottom)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([150, 450])
+        splitter.setSizes([190, 410])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
 
+    def selected_version(self) -> int | None:
+        """The version selected in the table, else the latest."""
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return self.model.rows()[rows[0].row()].version
+        return self.model.rows()[-1].version if self.model.rows() else None
+
+    def _export_label(self) -> None:
+        number = self.selected_version()
+        self.export_button.setEnabled(number is not None)
+        self.export_button.setText(f"E&xport v{number} as .tmpl…" if number else
+                                   "E&xport .tmpl…")
+
+    def _export(self) -> None:
+        number = self.selected_version()
+        if number is not None:
+            self.export_requested.emit(number)
+
     def set_versions(self, versions: list[TemplateVersion]) -> None:
         self.model.set_rows(versions)
+        self._export_label()
         numbers = [v.version for v in versions]
         same = [self.old_combo.itemData(i) for i in range(self.old_combo.count())] == numbers
         old_pick = self.old_combo.currentData() if same else None
@@ -172,6 +208,7 @@ class HistoryView(QWidget):
 
     def clear(self) -> None:
         self.model.set_rows([])
+        self._export_label()
         for combo in (self.old_combo, self.new_combo):
             combo.blockSignals(True)
             combo.clear()

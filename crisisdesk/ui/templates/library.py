@@ -42,6 +42,9 @@ FILTERS = (("audience", "All audiences", [a.value for a in Audience]),
 class LibraryView(QWidget):
     open_requested = Signal(str)
     issue_requested = Signal(str)
+    new_requested = Signal()
+    import_requested = Signal()
+    export_requested = Signal(str, int)  # key, version
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,14 +95,26 @@ class LibraryView(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.issue_button = QPushButton("&Issue message…", self)
         self.issue_button.clicked.connect(self.issue_selected)
+        self.new_button = QPushButton("&New template…", self)
+        self.new_button.clicked.connect(self.new_requested)
+        self.import_button = QPushButton("I&mport .tmpl…", self)
+        self.import_button.setToolTip("Add a template file as a draft (a known key gets a new "
+                                      "draft version)")
+        self.import_button.clicked.connect(self.import_requested)
+        self.export_button = QPushButton("E&xport .tmpl…", self)
+        self.export_button.clicked.connect(self.export_selected)
+        self.count_label.setWordWrap(True)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
+        for button in (self.new_button, self.import_button, self.export_button):
+            bottom.addWidget(button)
+        bottom.addStretch(1)
         bottom.addWidget(self.open_button)
         bottom.addWidget(self.issue_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(filters_row)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
         layout.addLayout(bottom)
         self.update_buttons()
 
@@ -134,11 +149,20 @@ class LibraryView(QWidget):
         chosen = self.selected()
         self.open_button.setEnabled(chosen is not None)
         self.issue_button.setEnabled(chosen is not None and chosen.approved_version is not None)
+        self.export_button.setEnabled(chosen is not None)
+        self.export_button.setToolTip(
+            f"Write version {chosen.latest_version} of {chosen.key} as a file to edit and "
+            "import again" if chosen is not None else "Select a template first")
 
     def open_selected(self) -> None:
         chosen = self.selected()
         if chosen is not None:
             self.open_requested.emit(chosen.key)
+
+    def export_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            self.export_requested.emit(chosen.key, chosen.latest_version)
 
     def issue_selected(self) -> None:
         chosen = self.selected()

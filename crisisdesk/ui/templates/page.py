@@ -3,8 +3,9 @@
 Four tabs rather than one crowded screen: the editor needs the width for text, preview and
 checks side by side, and the diff needs it to stay readable. Opening a template (double-click
 in the library) loads its latest version into the editor and its versions into History.
-Every write goes through a service (in `actions.py`, the Issue dialog or the log's exports),
-then `notify_changed()` so other pages and other windows refresh.
+Every write goes through a service (in `actions.py`, `library_actions.py` for new, import
+and export, the Issue dialog or the log's exports), then `notify_changed()` so other pages and
+other windows refresh.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from crisisdesk.ui.templates.facts import facts_for, incidents
 from crisisdesk.ui.templates.history import HistoryView
 from crisisdesk.ui.templates.issue_dialog import IssueDialog
 from crisisdesk.ui.templates.library import LibraryView
+from crisisdesk.ui.templates.library_actions import LibraryActions
 from crisisdesk.ui.templates.log_view import LogView
 
 LIBRARY, EDITOR, HISTORY, LOG = range(4)
@@ -40,6 +42,11 @@ class TemplatesPage(Page):
         self.library = LibraryView(self)
         self.library.open_requested.connect(self.open_template)
         self.library.issue_requested.connect(self.open_issue)
+        self.files = LibraryActions(ctx, self)
+        self.files.open_requested.connect(self._open_new)
+        self.library.new_requested.connect(self.files.new_template)
+        self.library.import_requested.connect(self.files.import_template)
+        self.library.export_requested.connect(self.files.export_template)
         editor_tab = QWidget(self)
         self.editor = TemplateEditor(ctx.runner, editor_tab)
         self.editor.checker.failed.connect(ctx.show_error)
@@ -52,6 +59,8 @@ class TemplatesPage(Page):
         editor_layout.addWidget(self.lifecycle)
         self.history = HistoryView(self)
         self.history.diff_fn = self._diff
+        self.history.export_requested.connect(
+            lambda number: self.key and self.files.export_template(self.key, number))
         self.log = LogView(ctx, self)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Templates")
@@ -81,6 +90,8 @@ class TemplatesPage(Page):
     def clear(self) -> None:
         if self.issue_dialog is not None:
             self.issue_dialog.reject()
+        if self.files.dialog is not None:
+            self.files.dialog.reject()
         self.key = None
         self.library.clear()
         self.editor.clear()
@@ -121,6 +132,11 @@ class TemplatesPage(Page):
         if switch:
             self.tabs.setCurrentIndex(EDITOR)
             self.editor.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _open_new(self, key: str) -> None:
+        """A template just created or imported: select it in the library, edit it."""
+        self.library.select_key(key)
+        self.open_template(key)
 
     def _diff(self, old: int, new: int) -> str:
         if self.key is None or not self.ctx.state.unlocked:
