@@ -16,18 +16,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
-
+# The Qt-free stack is imported before PySide6, on purpose. Importing PySide6 replaces
+# `builtins.__import__` with a Python wrapper that, for every module imported afterwards, reads
+# that module's source looking for "PySide6" (shibokensupport.feature); for the ~200 modules of
+# the storage stack (sqlite_utils and its dependencies, cryptography, filelock...) that made
+# opening the app ~100 ms slower. Modules loaded later (pages, the warm-up) still pay it.
 from crisisdesk import __version__
 from crisisdesk.domain.errors import DeskAlreadyOpen, UserError
 from crisisdesk.paths import DeskPaths
-from crisisdesk.printing.fonts import SANS, register_fonts
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.lock import DeskLock
+
+# isort: split
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from crisisdesk.printing.fonts import SANS, register_fonts
 from crisisdesk.ui import crash
 from crisisdesk.ui.context import DeskState
 from crisisdesk.ui.main_window import MainWindow

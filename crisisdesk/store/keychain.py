@@ -4,17 +4,24 @@ Only real OS keychains are accepted (macOS Keychain, Windows Credential Locker, 
 KWallet). keyrings.alt's file backends keep secrets in a file beside the user's data, and the
 null/fail backends keep nothing; both are refused with an explanation, and the passphrase
 keeps working. Tests pass an in-memory backend with `trusted=True`.
+
+`keyring` is imported, and the OS backend looked up, on first use rather than at import: the
+package and its backend discovery cost tens of milliseconds (entry points, jaraco, the
+backends' own imports), which would otherwise sit in front of the first window even when
+nobody uses "remember me". `Keychain()` is therefore free; the first `usable`, `fetch` or
+`store` pays, ideally in a worker (`resolved` says whether it has been paid).
 """
 
 from __future__ import annotations
 
 import contextlib
-
-import keyring
-import keyring.backend
-from keyring.errors import KeyringError
+import threading
+from typing import TYPE_CHECKING
 
 from crisisdesk.domain.errors import UserError
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 REAL_BACKEND_MODULES = (
     "keyring.backends.macOS",
@@ -48,12 +55,35 @@ def is_real_keychain(backend: keyring.backend.KeyringBackend) -> bool:
     )
 
 
+def _keyring_error() -> type[Exception]:
+    from keyring.errors import KeyringError
+
+    return KeyringError
+
+
 class Keychain:
     def __init__(
         self, backend: keyring.backend.KeyringBackend | None = None, *, trusted: bool = False
     ) -> None:
-        self.backend = backend if backend is not None else keyring.get_keyring()
+        self._backend = backend
+        self._lock = threading.Lock()
         self.trusted = trusted
+
+    @property
+    def backend(self) -> keyring.backend.KeyringBackend:
+        """The keyring backend; the OS default is looked up (and `keyring` imported) once."""
+        if self._backend is None:
+            with self._lock:
+                if self._backend is None:
+                    import keyring
+
+                    self._backend = keyring.get_keyring()
+        return self._backend
+
+    @property
+    def resolved(self) -> bool:
+        """True once the backend is known, so `usable` costs nothing on the GUI thread."""
+        return self._backend is not None
 
     @property
     def usable(self) -> bool:
@@ -79,7 +109,7 @@ class Keychain:
             raise KeychainRefused(self.refusal())
         try:
             self.backend.set_password(self._service(desk_id), operator_key, secret.hex())
-        except KeyringError as exc:
+        except _keyring_error() as exc:
             raise KeychainRefused(f"The keychain refused to store the secret ({exc}).") from None
 
     def fetch(self, desk_id: str, operator_key: str) -> bytes | None:
@@ -87,7 +117,7 @@ class Keychain:
             return None
         try:
             value = self.backend.get_password(self._service(desk_id), operator_key)
-        except KeyringError:
+        except _keyring_error():
             return None
         if not value:
             return None
@@ -99,5 +129,5 @@ class Keychain:
     def forget(self, desk_id: str, operator_key: str) -> None:
         if not self.usable:
             return
-        with contextlib.suppress(KeyringError):
+        with contextlib.suppress(_keyring_error()):
             self.backend.delete_password(self._service(desk_id), operator_key)

@@ -8,6 +8,10 @@ passphrase is one sentence under the fields; the dialog stays open.
 `UnlockForm` is the reusable part: the start-up `UnlockDialog` wraps it, and so does the main
 window's lock screen (which never uses the keychain: after an idle lock the passphrase is
 needed again).
+
+Looking the keychain up imports `keyring` and asks the OS for its backend, so the form never
+does that on the GUI thread: until a worker has done it (the remembered-operator attempt, or a
+small probe job) "Remember me" stays disabled, then it is enabled or explained.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ class UnlockForm(QWidget):
         self._job: Job | None = None
         self.abandoned = False
         self.recovery_mode = False
+        self._keychain_known = False
 
         self.operator_edit = QLineEdit(operator, self)
         self.operator_edit.setAccessibleName("Operator name")
@@ -65,13 +70,7 @@ class UnlockForm(QWidget):
         self.remember_note = QLabel(self)
         self.remember_note.setWordWrap(True)
         self.remember_note.setEnabled(False)
-        if not keychain.usable:
-            self.remember_check.setEnabled(False)
-            self.remember_check.setToolTip(keychain.refusal())
-            self.remember_note.setText(
-                "Not available: this computer has no secure keychain, so the passphrase is "
-                "asked every time.")
-            self.remember_note.setToolTip(keychain.refusal())
+        self.remember_check.setEnabled(False)  # until the keychain is known to be real
         self.recovery_link = QLabel('<a href="#recovery">Use the recovery key instead</a>', self)
         self.recovery_link.setAccessibleName("Use the recovery key instead")
         self.recovery_link.linkActivated.connect(lambda _href: self.toggle_recovery())
@@ -93,7 +92,7 @@ class UnlockForm(QWidget):
         self.form.addRow("", self.remember_check)
         self.form.addRow("", self.remember_note)
         self.form.setRowVisible(self.recovery_edit, False)
-        self.form.setRowVisible(self.remember_note, not keychain.usable and use_keychain)
+        self.form.setRowVisible(self.remember_note, False)
         self.form.setRowVisible(self.remember_check, use_keychain)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -106,14 +105,48 @@ class UnlockForm(QWidget):
             edit.returnPressed.connect(self.submit)
         self.error_label.hide()
         self.status_label.hide()
+        if use_keychain and keychain.resolved:
+            self._show_keychain_state()
 
     @property
     def busy(self) -> bool:
         return self._job is not None
 
+    @property
+    def _keychain_usable(self) -> bool:
+        return self.use_keychain and self._keychain_known and self.keychain.usable
+
+    def _show_keychain_state(self, _result: object = None) -> None:
+        """The keychain has been looked up: offer "remember me", or say why not."""
+        if self._keychain_known or not self.use_keychain:
+            return
+        self._keychain_known = True
+        usable = self.keychain.usable
+        if not usable:
+            self.remember_check.setToolTip(self.keychain.refusal())
+            self.remember_note.setText(
+                "Not available: this computer has no secure keychain, so the passphrase is "
+                "asked every time.")
+            self.remember_note.setToolTip(self.keychain.refusal())
+        self.remember_check.setEnabled(usable and not self.busy)
+        self.form.setRowVisible(self.remember_note, not usable and not self.recovery_mode)
+
+    def _probe_keychain(self) -> None:
+        """Look the keychain up in a worker (the import and the OS query take a while)."""
+        if not self.use_keychain or self._keychain_known:
+            return
+        keychain = self.keychain  # the job must not hold `self`
+        job = Job(lambda **_: keychain.usable, name="keychain")
+        job.finished.connect(self._show_keychain_state)
+        job.failed.connect(report_unexpected)
+        self.runner.start(job)
+
     def start(self) -> None:
         """Called once the form is on screen: unlock straight away if we can."""
         operator = self.operator_edit.text().strip()
+        if not (operator and self.use_keychain and not self._initial_recovery
+                and not self._initial_passphrase):
+            self._probe_keychain()
         if self._initial_recovery:
             self.toggle_recovery()
             self.recovery_edit.setText(self._initial_recovery)
@@ -123,7 +156,10 @@ class UnlockForm(QWidget):
             self.passphrase_edit.setText(self._initial_passphrase)
             self._initial_passphrase = ""
             self.submit()
-        elif operator and self.use_keychain and self.keychain.usable:
+        elif operator and self.use_keychain and (self._keychain_usable
+                                                 or not self._keychain_known):
+            # Looks the keychain up too (in the worker); nothing remembered or no real
+            # keychain: the job returns None and the form asks.
             data_dir, keychain = self.data_dir, self.keychain  # the job must not hold `self`
             self._run(lambda **_: desk_service.unlock_from_keychain(data_dir, operator, keychain),
                       "Checking this computer's keychain…", quiet=True)
@@ -146,7 +182,7 @@ class UnlockForm(QWidget):
         self.form.setRowVisible(self.passphrase_edit, not recovery)
         self.form.setRowVisible(self.remember_check, not recovery and self.use_keychain)
         self.form.setRowVisible(self.remember_note, not recovery and self.use_keychain
-                                and not self.keychain.usable)
+                                and self._keychain_known and not self.keychain.usable)
         self.recovery_link.setText(
             '<a href="#passphrase">Use my passphrase instead</a>' if recovery
             else '<a href="#recovery">Use the recovery key instead</a>')
@@ -197,7 +233,7 @@ class UnlockForm(QWidget):
         for w in (self.operator_edit, self.passphrase_edit, self.recovery_edit,
                   self.unlock_button, self.recovery_link):
             w.setEnabled(not busy)
-        self.remember_check.setEnabled(not busy and self.keychain.usable)
+        self.remember_check.setEnabled(not busy and self._keychain_usable)
         self.status_label.setText(status)
         self.status_label.setVisible(bool(status))
         if busy:
@@ -205,6 +241,8 @@ class UnlockForm(QWidget):
 
     def _idle(self) -> None:
         self._job = None
+        if self.use_keychain and self.keychain.resolved:
+            self._show_keychain_state()
         self._set_busy(False)
         self.focus_first_empty()
 
