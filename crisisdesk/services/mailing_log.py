@@ -170,13 +170,17 @@ def remail(session: Session, reference: str, address: Address, *,
 
 
 def totals(session: Session, incident_id: str | None = None) -> dict[str, dict[str, int]]:
-    """{state: {status: letters}} with a "ALL" row; states with no letters are left out."""
+    """{state: {status: letters}}, states in order and an "ALL" row last; states with no
+    letters are left out."""
     iid = incident_service.get_incident(session, incident_id).id
     out: dict[str, dict[str, int]] = {}
+    everything: dict[str, int] = {}
     for state, status, n in store.totals(session.db, iid):
-        for key in (state or "??", "ALL"):
-            row = out.setdefault(key, {})
-            row[status] = row.get(status, 0) + n
+        row = out.setdefault(state or "??", {})
+        row[status] = row.get(status, 0) + n
+        everything[status] = everything.get(status, 0) + n
+    if everything:
+        out["ALL"] = everything  # last, as the total row of a table
     return out
 
 

@@ -119,7 +119,7 @@ class PreviewDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preview: first letters of the batch")
-        self.resize(720, 820)
+        self.resize(790, 860)
         inner = QWidget(self)
         column = QVBoxLayout(inner)
         self.pages = 0

@@ -140,8 +140,8 @@ class LettersPage(Page):
         self.summary_label.setText(
             f"{summary['recipients']} recipients: {c.get('letter', 0)} letters "
             f"({c.get('adult', 0)} adult, {c.get('minor', 0)} to parents or guardians, "
-            f"{c.get('deceased', 0)} to next of kin); {c.get('duplicate', 0)} duplicates "
-            f"merged; {c.get('no_notice', 0)} deceased with no next-of-kin address; "
+            f"{c.get('deceased', 0)} to next of kin); {c.get('duplicate', 0)} duplicate "
+            f"rows merged; {c.get('no_notice', 0)} deceased with no next-of-kin address; "
             f"{c.get('unclassified', 0)} not classified yet; {review} rows set aside for "
             f"review. Ready {summary['ready']}, printed {summary['printed']}, mailed "
             f"{summary['mailed']}, returned {summary['returned']}.")
