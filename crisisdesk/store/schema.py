@@ -230,31 +230,6 @@ def m005_templates(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m008_media(db: sqlite_utils.Database) -> None:
-    """The media desk: inquiry events and update-cadence events, both append-only."""
-    db.table("media_events").create(
-        {"id": str, "seq": int, "inquiry_id": str, "kind": str, "at": str, "operator": str,
-         "data": str, "created_at": str},
-        pk="id", not_null={"seq", "inquiry_id", "kind", "at", "operator", "data"},
-    )
-    db.table("media_events").create_index(["seq"], unique=True)
-    db.table("media_events").create_index(["inquiry_id", "seq"])
-    db.table("cadence_events").create(
-        {"id": str, "seq": int, "audience": str, "kind": str, "at": str, "operator": str,
-         "interval_minutes": int, "note": str, "created_at": str},
-        pk="id", not_null={"seq", "audience", "kind", "at", "operator"},
-        defaults={"interval_minutes": 0, "note": ""},
-    )
-    db.table("cadence_events").create_index(["seq"], unique=True)
-    for table in ("media_events", "cadence_events"):
-        for verb in ("UPDATE", "DELETE"):
-            db.execute(
-                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
-            )
-
-
-@migrations()
 def m006_calling_trees(db: sqlite_utils.Database) -> None:
     """Calling trees, their activations (a frozen copy each), call attempts and caller marks.
 
@@ -396,6 +371,32 @@ _LETTER_TABLES = (
     "CREATE TRIGGER letter_events_append_only BEFORE UPDATE ON letter_events "
     "BEGIN SELECT RAISE(ABORT, 'the mailing log is append-only'); END",
 )
+
+
+@migrations()
+def m008_media(db: sqlite_utils.Database) -> None:
+    """The media desk: inquiry events and update-cadence events, both append-only."""
+    db.table("media_events").create(
+        {"id": str, "seq": int, "inquiry_id": str, "kind": str, "at": str, "operator": str,
+         "data": str, "created_at": str},
+        pk="id", not_null={"seq", "inquiry_id", "kind", "at", "operator", "data"},
+    )
+    db.table("media_events").create_index(["seq"], unique=True)
+    db.table("media_events").create_index(["inquiry_id", "seq"])
+    db.table("cadence_events").create(
+        {"id": str, "seq": int, "audience": str, "kind": str, "at": str, "operator": str,
+         "interval_minutes": int, "note": str, "created_at": str},
+        pk="id", not_null={"seq", "audience", "kind", "at", "operator"},
+        defaults={"interval_minutes": 0, "note": ""},
+    )
+    db.table("cadence_events").create_index(["seq"], unique=True)
+    for table in ("media_events", "cadence_events"):
+        for verb in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
+            )
+
 
 KNOWN = [m.name for m in migrations._migrations]
 
