@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.backend
@@ -44,11 +45,16 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _one_qapplication(qapp: object) -> object:
+def _one_qapplication(qapp: Any) -> Iterator[Any]:
     """A QApplication exists before any test runs: if a printing test made a bare
     QGuiApplication first (as `ensure_gui_app()` does for the CLI), every later widget test
-    would abort the process ("Cannot create a QWidget without QApplication")."""
-    return qapp
+    would abort the process ("Cannot create a QWidget without QApplication").
+
+    At the end the clipboard is emptied: Qt's offscreen platform segfaults while exiting when
+    its clipboard still holds QMimeData (seen after the templates "Copy" test; xcb is fine).
+    """
+    yield qapp
+    qapp.clipboard().clear()
 
 
 @pytest.fixture(autouse=True)
