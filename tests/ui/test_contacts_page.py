@@ -258,3 +258,17 @@ def test_model_updates_in_place(qtbot: QtBot, session: Session) -> None:
     assert [model.contact_at(r).name for r in range(model.rowCount())] == ["Ada Smith",
                                                                            "Ben Okafor"]
     assert model.data(model.index(1, 1), Qt.ItemDataRole.DisplayRole) == "CPO"
+
+
+def test_a_big_desk_lists_its_first_page_in_a_worker(
+    qtbot: QtBot, page: ContactsPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crisisdesk.ui.contacts.page as page_module
+
+    monkeypatch.setattr(page_module, "BIG_DESK", 2)
+    monkeypatch.setattr(page_module, "SEARCH_LIMIT", 2)
+    page.reload()
+    qtbot.waitUntil(lambda: names(page) == ["Ada Smith", "Ben Okafor"], timeout=3_000)
+    assert page.count_label.text().startswith("The first 2 of 3 contacts")
+    page.search_edit.setText("carla")
+    qtbot.waitUntil(lambda: names(page) == ["Carla Smithers"], timeout=3_000)

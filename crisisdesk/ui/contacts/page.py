@@ -30,6 +30,7 @@ from crisisdesk.domain.errors import UserError
 from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.printing.phone_list import phone_list_html
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.contacts.edit_dialog import ContactDialog
 from crisisdesk.ui.contacts.import_wizard import ImportWizard
@@ -44,21 +45,11 @@ BIG_DESK = 2000  # above this many contacts, searches run in a worker
 SEARCH_LIMIT = 500
 
 
-def paper_org(session: Session) -> str:
-    """The organisation's name as printed: the setting if an admin set one, else the desk's."""
-    try:
-        from crisisdesk.services import settings as settings_service
-
-        return str(settings_service.get(session, "org_display_name") or session.org)
-    except (ImportError, UserError):
-        return session.org
-
-
 def print_phone_list(session: Session, path: Path) -> int:
     """Worker body: every contact on paper (PDF); returns how many were printed."""
     contacts = contact_service.list_contacts(session)
     printed = session.now().astimezone().strftime("%Y-%m-%d %H:%M")
-    html = phone_list_html(contacts, org=paper_org(session),
+    html = phone_list_html(contacts, org=settings_service.display_org(session),
                            printed=f"{printed} by {session.operator.name}")
     html_to_pdf(html, path, title="Phone list")
     return len(contacts)
@@ -172,8 +163,9 @@ class ContactsPage(Page):
         generation, query = self._generation, self.search_edit.text().strip()
 
         def search(session: Session, **_: Any) -> list[Contact]:
-            if not query:
-                return contact_service.list_contacts(session)
+            if not query:  # a big desk shows its first page; typing narrows the search
+                limit = None if self.total <= BIG_DESK else SEARCH_LIMIT
+                return contact_service.list_contacts(session, limit=limit)
             return contact_service.search_contacts(session, query, limit=SEARCH_LIMIT)
 
         if self.total <= BIG_DESK:
@@ -188,7 +180,10 @@ class ContactsPage(Page):
         if generation != self._generation or not self.ctx.state.unlocked:
             return  # an older query, or the desk locked meanwhile
         self.model.set_contacts(found)
-        if not query:
+        if not query and len(found) < self.total:
+            self.count_label.setText(f"The first {len(found)} of {self.total} contacts by name; "
+                                     "type to search them all")
+        elif not query:
             self.count_label.setText(f"{len(found)} contacts")
         elif len(found) >= SEARCH_LIMIT:
             self.count_label.setText(f"The first {len(found)} matches of {self.total} contacts; "
