@@ -48,7 +48,6 @@ class LettersPage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.wizard: RecipientImportWizard | None = None
-        self.render_job: Job | None = None
         self.last_render: letter_render.RenderReport | None = None
         heading = QLabel("Patient letters", self)
         font = heading.font()
@@ -286,7 +285,6 @@ class LettersPage(Page):
                                     f"{rate:.0f} letters/s, about {left:.0f} s left")
 
         job.progress.connect(speed)
-        self.render_job = job
         return job
 
     def print_batch(self) -> None:
