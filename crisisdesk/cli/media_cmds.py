@@ -19,7 +19,6 @@ from crisisdesk.domain.media import (
     DeadlineState,
     Inquiry,
     InquiryChannel,
-    deadline_state,
     span_text,
     time_to_answer,
 )
@@ -70,8 +69,7 @@ def add_cmd(cli: CliContext, outlet: str, question: str, channel: str, reporter:
     click.echo(f"Logged inquiry {inquiry.id[:8]} from {inquiry.outlet}.")
 
 
-def _row(session: Session, q: Inquiry) -> list[str]:
-    state = deadline_state(q, session.now())
+def _row(session: Session, q: Inquiry, state: DeadlineState) -> list[str]:
     return [q.id[:8], show(session, q.deadline) or "-", _MARK.get(state, ""), q.status.label,
             q.outlet, q.question if len(q.question) <= 50 else q.question[:47] + "...",
             q.assignee, span_text(time_to_answer(q))]
@@ -85,12 +83,12 @@ def list_cmd(cli: CliContext, open_only: bool, as_json: bool) -> None:
     """Inquiries by deadline, overdue ones marked.  Example: crisisdesk media list --open"""
     session = cli.session()
     inquiries = media_service.list_inquiries(session, open_only=open_only)
+    states = media_service.deadline_states(session, inquiries)
     if as_json:
-        now = session.now()
-        emit_json([{**q.to_dict(), "deadline_state": deadline_state(q, now).value}
-                   for q in inquiries])
+        emit_json([{**q.to_dict(), "deadline_state": state.value}
+                   for q, state in zip(inquiries, states, strict=True)])
         return
-    table([_row(session, q) for q in inquiries],
+    table([_row(session, q, state) for q, state in zip(inquiries, states, strict=True)],
           ["ID", "DEADLINE", "", "STATUS", "OUTLET", "QUESTION", "ASSIGNED", "ANSWERED IN"])
     summary = media_service.dashboard_summary(session)
     average = summary.average_minutes_to_answer
@@ -129,6 +127,62 @@ def close_cmd(cli: CliContext, inquiry: str, status: str, note: str) -> None:
     """
     done = media_service.close_inquiry(cli.session(), inquiry, status, note)
     click.echo(f"Closed inquiry {done.id[:8]} ({done.status.label}).")
+
+
+_EDITED = ("outlet", "reporter", "contact_details", "channel", "deadline", "question")
+
+
+@media_group.command("edit")
+@click.argument("inquiry")
+@click.option("--outlet", default=None, help="The newspaper, station or site asking.")
+@click.option("--question", default=None, help="What they asked.")
+@click.option("--deadline", default=None, metavar="TIME",
+              help="Their deadline: '16:30' or '2026-03-02 16:30' (local); 'none' clears it.")
+@click.option("--reporter", default=None, help="The reporter's name (unlinks a media contact "
+              "of another name).")
+@click.option("--details", default=None, help="How to reach them (phone or e-mail).")
+@click.option("--channel", type=click.Choice([c.value for c in InquiryChannel]), default=None)
+@pass_cli
+def edit_cmd(cli: CliContext, inquiry: str, outlet: str | None, question: str | None,
+             deadline: str | None, reporter: str | None, details: str | None,
+             channel: str | None) -> None:
+    """Correct a logged inquiry; only the options given change.
+
+    \b
+    Example: crisisdesk media edit 5c1d09aa --deadline "2026-03-20 17:00" --reporter "C. Smithers"
+    """
+    if deadline is not None and deadline.strip().lower() in ("", "none"):
+        deadline = ""
+    given = {k: v for k, v in (("outlet", outlet), ("question", question),
+                                ("deadline", deadline), ("reporter", reporter),
+                                ("contact_details", details), ("channel", channel))
+             if v is not None}
+    if not given:
+        raise click.UsageError("Give at least one of --outlet, --question, --deadline, "
+                               "--reporter, --details or --channel.")
+    session = cli.session()
+    before = media_service.get_inquiry(session, inquiry)
+    after = media_service.edit_inquiry(session, before.id, **given)
+    changed = [k.replace("_", " ") for k in _EDITED if getattr(before, k) != getattr(after, k)]
+    if not changed:
+        click.echo(f"Inquiry {after.id[:8]} already says that; nothing changed.")
+        return
+    click.echo(f"Edited inquiry {after.id[:8]} from {after.outlet}: {', '.join(changed)}.")
+
+
+@media_group.command("assign")
+@click.argument("inquiry")
+@click.argument("name")
+@pass_cli
+def assign_cmd(cli: CliContext, inquiry: str, name: str) -> None:
+    """Give an open inquiry to NAME to answer ("" takes it off them).
+
+    \b
+    Example: crisisdesk media assign 5c1d09aa "Jordan Reyes"
+    """
+    done = media_service.assign(cli.session(), inquiry, name)
+    who = done.assignee or "nobody"
+    click.echo(f"Inquiry {done.id[:8]} from {done.outlet} is assigned to {who}.")
 
 
 @media_group.command("bank")

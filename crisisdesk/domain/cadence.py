@@ -20,6 +20,7 @@ from crisisdesk.domain.errors import ValidationError
 
 MIN_INTERVAL = dt.timedelta(minutes=15)
 MAX_INTERVAL = dt.timedelta(days=14)
+# The default cap on the "near" warning; a desk sets its own (`cadence_near_minutes` setting).
 NEAR_CAP = dt.timedelta(minutes=30)
 
 
@@ -155,28 +156,30 @@ def fold(audience: CadenceAudience, events: Iterable[CadenceEvent]) -> Cadence:
     return Cadence(audience, interval, since, last, last_by)
 
 
-def near_window(interval: dt.timedelta) -> dt.timedelta:
-    """How early 'near' starts: a quarter of the interval, at most 30 minutes."""
-    return min(interval / 4, NEAR_CAP)
+def near_window(interval: dt.timedelta, cap: dt.timedelta = NEAR_CAP) -> dt.timedelta:
+    """How early 'near' starts: a quarter of the interval, at most `cap` (30 minutes)."""
+    return min(interval / 4, cap)
 
 
-def status(cadence: Cadence, now: dt.datetime) -> CadenceStatus:
+def status(cadence: Cadence, now: dt.datetime, near_cap: dt.timedelta = NEAR_CAP
+           ) -> CadenceStatus:
     due = cadence.next_due()
     if due is None or cadence.interval is None:
         return CadenceStatus(cadence, CadenceState.NOT_SET, None, None)
     remaining = due - now
     if remaining <= dt.timedelta():
         state = CadenceState.OVERDUE
-    elif remaining <= near_window(cadence.interval):
+    elif remaining <= near_window(cadence.interval, near_cap):
         state = CadenceState.NEAR
     else:
         state = CadenceState.OK
     return CadenceStatus(cadence, state, due, remaining)
 
 
-def statuses(events: Iterable[CadenceEvent], now: dt.datetime) -> list[CadenceStatus]:
+def statuses(events: Iterable[CadenceEvent], now: dt.datetime,
+             near_cap: dt.timedelta = NEAR_CAP) -> list[CadenceStatus]:
     evs = list(events)
-    return [status(fold(a, evs), now) for a in CadenceAudience]
+    return [status(fold(a, evs), now, near_cap) for a in CadenceAudience]
 
 
 def alerts(items: Iterable[CadenceStatus]) -> list[CadenceStatus]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from crisisdesk.domain.errors import ValidationError
 
+# The default "due soon" window; a desk sets its own (`media_due_soon_minutes` setting).
 NEAR_DEADLINE = dt.timedelta(minutes=30)
 MAX_QUESTION = 4000
 MAX_FIELD = 200
@@ -54,7 +55,8 @@ class InquiryStatus(StrEnum):
 
 
 CLOSING = (InquiryStatus.DECLINED, InquiryStatus.NO_RESPONSE_NEEDED)
-EDITABLE = ("outlet", "reporter", "contact_details", "deadline", "question", "channel")
+EDITABLE = ("outlet", "reporter", "contact_id", "contact_details", "deadline", "question",
+            "channel")
 
 
 class DeadlineState(StrEnum):

@@ -250,6 +250,17 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "A PNG or JPEG file printed at the top left of every letter; empty prints the "
         "organisation's name only.", max_length=400,
     ),
+    # Media desk (issue 7): when an inquiry's deadline and an audience's update turn amber.
+    SettingSpec(
+        "media_due_soon_minutes", int, 30, "Media deadline 'due soon' (minutes)",
+        "Mark a media inquiry 'due soon' when its deadline is this many minutes away or less.",
+        minimum=5, maximum=720,
+    ),
+    SettingSpec(
+        "cadence_near_minutes", int, 30, "Update cadence warning (minutes)",
+        "Warn that an audience's scheduled update is near a quarter of its interval before it "
+        "is due, but never earlier than this many minutes.", minimum=5, maximum=720,
+    ),
 )
 
 _BY_KEY = {spec.key: spec for spec in SETTINGS}

@@ -11,6 +11,7 @@ alerts(session) -> list[CadenceStatus]                     near or overdue, most
 banner(session) -> str                                     one sentence, '' when all is well
 
 The clock runs on UTC instants (see `domain.cadence`); times are shown in the desk's zone.
+How early "near" starts is capped by the `cadence_near_minutes` setting.
 """
 
 from __future__ import annotations
@@ -21,21 +22,28 @@ from crisisdesk.domain import cadence as rules
 from crisisdesk.domain.cadence import CadenceAudience, CadenceStatus, parse_audience
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.timeline import Category
+from crisisdesk.services import settings as settings_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.services.session import Action, Session
 from crisisdesk.store import media as store
 
-__all__ = ["CadenceStatus", "alerts", "banner", "cadence_status", "record_update",
+__all__ = ["CadenceStatus", "alerts", "banner", "cadence_status", "near_cap", "record_update",
            "record_update_in_action", "set_cadence", "show_local", "stop_cadence"]
 
 
+def near_cap(session: Session) -> dt.timedelta:
+    """At most how long before an update is due it shows as near (a desk setting)."""
+    return dt.timedelta(minutes=int(settings_service.get(session, "cadence_near_minutes")))
+
+
 def cadence_status(session: Session) -> list[CadenceStatus]:
-    return rules.statuses(store.cadence_events(session.db), session.now())
+    return rules.statuses(store.cadence_events(session.db), session.now(), near_cap(session))
 
 
 def _one(session: Session, audience: CadenceAudience) -> CadenceStatus:
-    return rules.status(rules.fold(audience, store.cadence_events(session.db)), session.now())
+    return rules.status(rules.fold(audience, store.cadence_events(session.db)), session.now(),
+                        near_cap(session))
 
 
 def show_local(session: Session, moment: dt.datetime | None) -> str:

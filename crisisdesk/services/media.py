@@ -10,8 +10,12 @@ log_inquiry(session, *, outlet, question, channel="phone", reporter="", contact_
     reporter to Contacts as a media contact in the same action.
 assign(session, ref, assignee) -> Inquiry
 set_status(session, ref, status) -> Inquiry         (new / assigned / drafting)
-edit_inquiry(session, ref, **changes) -> Inquiry    (outlet, reporter, contact_details,
-                                                     deadline, question, channel)
+edit_inquiry(session, ref, **changes) -> Inquiry    (outlet, reporter, contact_id,
+                                                     contact_details, deadline, question,
+                                                     channel, assignee)
+    Corrects what was logged as one action; only fields that differ are recorded and nothing
+    changed records nothing. `deadline=""` clears it. A new reporter name without a
+    contact_id unlinks the old media contact.
 answer_inquiry(session, ref, template_ref, *, version=None, values=None) -> Inquiry
     Only an approved Q&A template (`require_approved`); the answer goes to the communication
     log with its version, and to the timeline.
@@ -20,6 +24,8 @@ request_answer(session, ref, proposed_answer="") -> str
     "No approved answer yet": a new draft Q&A template for the approver (key returned).
 list_inquiries(session, *, open_only=False) -> list[Inquiry]   (deadline order)
 get_inquiry(session, ref) -> Inquiry                (id or unique prefix)
+due_soon_window(session) -> timedelta               the `media_due_soon_minutes` setting
+deadline_states(session, inquiries, now=None) -> list[DeadlineState]
 pending_drafts(session) -> dict[inquiry_id, template_key]
 dashboard_summary(session) -> MediaSummary           Qt-free, for the Dashboard
 
@@ -31,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +60,7 @@ from crisisdesk.domain.timeline import Category
 from crisisdesk.services import cadence as cadence_service
 from crisisdesk.services import media_bank
 from crisisdesk.services import messages as message_service
+from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time
@@ -168,14 +175,47 @@ def set_status(session: Session, ref: str, status: str | InquiryStatus) -> Inqui
 
 
 def edit_inquiry(session: Session, ref: str, **changes: Any) -> Inquiry:
-    unknown = sorted(set(changes) - set(EDITABLE))
+    """Correct a logged inquiry (and who answers it) in one action; see the module docstring."""
+    unknown = sorted(set(changes) - {*EDITABLE, "assignee"})
     if unknown:
         raise ValidationError(f"{unknown[0]} cannot be edited here.", {unknown[0]: "fixed"})
+    inquiry = get_inquiry(session, ref)
+    raw_assignee = changes.pop("assignee", None)
     data = check_fields(changes)
     if "deadline" in data:
         raw = data["deadline"]
         data["deadline"] = parse_time(session, raw, "deadline") if raw else ""
-    return _change(session, ref, "edited", data, "Edited", open_only=False)
+    if "contact_id" in data:
+        data["contact_id"] = str(data["contact_id"] or "").strip()
+        if data["contact_id"] and data["contact_id"] != inquiry.contact_id \
+                and contact_store.get(session.db, data["contact_id"]) is None:
+            raise NotFound("That reporter is no longer in Contacts; pick them again.")
+    elif data.get("reporter", inquiry.reporter) != inquiry.reporter and inquiry.contact_id:
+        data["contact_id"] = ""  # someone else now: no longer the linked media contact
+    edited = {k: v for k, v in data.items() if getattr(inquiry, k) != v}
+    assignee = (" ".join(str(raw_assignee).split()) if raw_assignee is not None
+                else inquiry.assignee)
+    if assignee != inquiry.assignee and not inquiry.is_open:
+        raise ValidationError(f"Inquiry {_short(inquiry.id)} is already "
+                              f"{inquiry.status.label}; nobody can be assigned to it now.",
+                              {"assignee": inquiry.status.value})
+    if not edited and assignee == inquiry.assignee:
+        return inquiry
+    what = [k.replace("_", " ") for k in edited if k != "contact_id" or "reporter" not in edited]
+    if assignee != inquiry.assignee:
+        what.append("assignee")
+    outlet = edited.get("outlet", inquiry.outlet)
+    with session.action("media.edited", "media_inquiry", inquiry.id,
+                        f"Edited media inquiry {_short(inquiry.id)} from {outlet}: "
+                        f"{', '.join(what)}") as act:
+        if edited:
+            store.append_inquiry_event(session.db, inquiry.id, "edited", at=act.at,
+                                       operator=session.operator.name, data=edited)
+        if assignee != inquiry.assignee:
+            store.append_inquiry_event(session.db, inquiry.id, "assigned", at=act.at,
+                                       operator=session.operator.name,
+                                       data={"assignee": assignee})
+    return get_inquiry(session, inquiry.id)
 
 
 def answer_inquiry(session: Session, ref: str, template_ref: str, *,
@@ -258,11 +298,22 @@ class MediaSummary:
                 "cadence": [c.to_dict() for c in self.cadence]}
 
 
+def due_soon_window(session: Session) -> dt.timedelta:
+    """How long before its deadline an inquiry shows as due soon (a desk setting)."""
+    return dt.timedelta(minutes=int(settings_service.get(session, "media_due_soon_minutes")))
+
+
+def deadline_states(session: Session, inquiries: Sequence[Inquiry],
+                    now: dt.datetime | None = None) -> list[DeadlineState]:
+    """Each inquiry's deadline state, with the desk's "due soon" window."""
+    moment, near = now or session.now(), due_soon_window(session)
+    return [deadline_state(q, moment, near) for q in inquiries]
+
+
 def dashboard_summary(session: Session) -> MediaSummary:
     """Open inquiries, how many are overdue or due soon, and the next update per audience."""
     inquiries = list_inquiries(session)
-    now = session.now()
-    states = [deadline_state(q, now) for q in inquiries]
+    states = deadline_states(session, inquiries)
     average = average_time_to_answer(inquiries)
     return MediaSummary(
         open_inquiries=sum(1 for q in inquiries if q.is_open),
