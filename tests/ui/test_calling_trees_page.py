@@ -201,3 +201,70 @@ def test_tree_editor_keyboard_moves_refuse_loops_and_show_checks(
     qtbot.keyClick(editor.view, Qt.Key.Key_Delete)
     assert "Cy Cole" not in {c.name for c in tree_service.contacts_for(
         session, tree_service.get_tree(session, "All staff")).values()}
+
+
+def test_drop_moves_a_person_down_and_up_within_their_caller(
+        qtbot: QtBot, page: CallingTreesPage, session: Session) -> None:
+    """Drive the drop as the view does (the model's mimeData, then dropMimeData with Qt's row,
+    which still counts the dragged person): each person lands exactly where dropped."""
+    editor = page.editor
+    tree = tree_service.get_tree(session, "All staff")
+    ids = {c.name: c.id for c in tree_service.contacts_for(session, tree).values()}
+    ed = staff(session, "Ed Eng").id
+    editor.show_tree(tree_service.add_person(session, tree.id, ed, caller_id=ids["Lee Lead"]))
+    model = editor.view.model()
+
+    def item(name: str) -> QTreeWidgetItem:
+        found = editor.view.findItems(name, Qt.MatchFlag.MatchExactly |
+                                      Qt.MatchFlag.MatchRecursive)
+        assert len(found) == 1
+        return found[0]
+
+    def under(name: str) -> list[str]:
+        parent = item(name)
+        return [parent.child(i).text(0) for i in range(parent.childCount())]
+
+    def drop(name: str, row: int, parent_name: str) -> bool:
+        dragged = item(name)
+        editor.view.setCurrentItem(dragged)  # pressing to drag selects the person
+        mime = model.mimeData([editor.view.indexFromItem(dragged)])
+        parent = editor.view.indexFromItem(item(parent_name))
+        return model.dropMimeData(mime, Qt.DropAction.MoveAction, row, -1 if row < 0 else 0,
+                                  parent)
+
+    assert under("Lee Lead") == ["Ann Able", "Bo Baker", "Ed Eng"]
+    assert drop("Ann Able", 2, "Lee Lead")  # below Bo Baker (Qt's row 1 + 1)
+    assert under("Lee Lead") == ["Bo Baker", "Ann Able", "Ed Eng"]
+    assert drop("Ed Eng", 0, "Lee Lead")  # above Bo Baker
+    assert under("Lee Lead") == ["Ed Eng", "Bo Baker", "Ann Able"]
+    assert drop("Ed Eng", 3, "Lee Lead")  # below the last one
+    assert under("Lee Lead") == ["Bo Baker", "Ann Able", "Ed Eng"]
+    assert drop("Ann Able", -1, "Lee Lead")  # onto their own caller: to the end
+    assert under("Lee Lead") == ["Bo Baker", "Ed Eng", "Ann Able"]
+    version = tree_service.get_tree(session, tree.id).version
+    assert not drop("Ed Eng", 2, "Lee Lead")  # just below itself: where it already is
+    assert not drop("Ed Eng", 1, "Lee Lead")  # just above itself
+    assert tree_service.get_tree(session, tree.id).version == version  # no empty edit saved
+    assert drop("Cy Cole", 1, "Lee Lead")  # to another caller, between Bo and Ed
+    assert under("Lee Lead") == ["Bo Baker", "Cy Cole", "Ed Eng", "Ann Able"]
+    assert under("Ann Able") == ["Di Dunn"]
+    saved = tree_service.get_tree(session, tree.id)
+    names = {v: k for k, v in ids.items()} | {ed: "Ed Eng"}
+    lee = [names[n.contact_id] for n in sorted(saved.nodes, key=lambda n: n.position)
+           if n.caller_id == ids["Lee Lead"]]
+    assert lee == under("Lee Lead")  # the screen shows what was saved
+
+
+def test_new_tree_asks_for_a_name_through_prompts(page: CallingTreesPage,
+                                                  prompts: RecordingPrompts) -> None:
+    prompts.text_answer = None  # cancelled: nothing happens
+    page.new_button.click()
+    assert prompts.asked[-1] == ("ask_text", "New calling tree", "Name of the tree:")
+    assert page.tree_combo.count() == 1
+    prompts.text_answer = ""  # empty: refused in the message bar
+    page.new_button.click()
+    assert page.tree_combo.count() == 1 and page.ctx.messages.label.text()
+    prompts.text_answer = "Leadership"
+    page.new_button.click()
+    assert page.tree_combo.count() == 2
+    assert page.tree_combo.currentText().startswith("Leadership (0 people")

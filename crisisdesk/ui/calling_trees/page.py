@@ -3,8 +3,8 @@
 Reading an activation's whole picture (5,000 people, flags, branches) runs in a worker every
 few seconds while the page is visible; recording a call is done on the GUI thread because it
 is one small committed transaction and must be saved before the next key. Paper (PDF) and
-file exports run in workers. Modal questions go through seams (`pick_contact`, `ask_start`,
-`ask_text`) so tests replace them.
+file exports run in workers. Modal questions go through seams (`pick_contact`, `ask_start`
+here, the shared `Prompts` for the rest) so tests replace them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMenu,
     QPushButton,
@@ -128,10 +127,6 @@ class CallingTreesPage(FileActions, Page):
         hotline = str(settings_service.get(self.ctx.session, "staff_hotline") or "")
         dialog = StartDialog(tree_name, hotline, self)
         return dialog.request() if dialog.exec() else None
-
-    def ask_text(self, title: str, label: str) -> str | None:
-        text, ok = QInputDialog.getText(self, title, label)
-        return text if ok else None
 
     # -- Page -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -268,7 +263,7 @@ class CallingTreesPage(FileActions, Page):
         return result
 
     def new_tree(self) -> None:
-        name = self.ask_text("New calling tree", "Name of the tree:")
+        name = self.ctx.prompts.ask_text(self, "New calling tree", "Name of the tree:")
         if name is None:
             return
         tree = self._try(lambda: tree_service.create_tree(self.ctx.session, name),

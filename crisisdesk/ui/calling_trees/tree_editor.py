@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,31 +36,54 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class DropTree(QTreeWidget):
-    """A tree whose drops become requests: `moved(contact_id, new_caller, position)`."""
+    """A tree whose drops become requests: `moved(contact_id, new_caller, position)`.
+
+    A drop takes Qt's own route: `dropEvent` turns the drop indicator into a parent and a row
+    and hands them to the model's `dropMimeData`, which QTreeWidget passes on to
+    `dropMimeData` below; the items themselves are never moved (the editor redraws from the
+    desk). Qt's row counts the dragged person where they still are, while the service's
+    position counts the list without them, so a move down within one caller is one less.
+    """
 
     moved = Signal(str, object, int)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        dragged = self.currentItem()
         target = self.itemAt(event.position().toPoint())
-        if dragged is None:
-            event.ignore()
-            return
         where = self.dropIndicatorPosition()
         Position = QAbstractItemView.DropIndicatorPosition  # noqa: N806
         if target is None or where == Position.OnViewport:
-            caller, position = None, self.topLevelItemCount()
+            parent, row = QModelIndex(), self.topLevelItemCount()
         elif where == Position.OnItem:
-            caller, position = target.data(0, ID_ROLE), target.childCount()
+            parent, row = self.indexFromItem(target), -1
         else:
-            parent = target.parent()
-            caller = parent.data(0, ID_ROLE) if parent is not None else None
-            index = (parent.indexOfChild(target) if parent is not None
-                     else self.indexOfTopLevelItem(target))
-            position = index + (1 if where == Position.BelowItem else 0)
-        event.setDropAction(Qt.DropAction.IgnoreAction)
-        event.accept()
-        self.moved.emit(str(dragged.data(0, ID_ROLE)), caller, position)
+            index = self.indexFromItem(target)
+            parent = index.parent()
+            row = index.row() + (1 if where == Position.BelowItem else 0)
+        handled = self.model().dropMimeData(event.mimeData(), Qt.DropAction.MoveAction, row,
+                                            -1 if row < 0 else 0, parent)
+        event.setDropAction(Qt.DropAction.IgnoreAction)  # nothing for Qt to remove afterwards
+        if handled:
+            event.accept()
+        else:
+            event.ignore()
+
+    def dropMimeData(self, parent: QTreeWidgetItem | None, index: int,  # noqa: N802
+                     data: QMimeData, action: Qt.DropAction) -> bool:
+        """The dragged (current) person goes to `parent` (None: the top) at row `index`."""
+        dragged = self.currentItem()
+        if dragged is None or action != Qt.DropAction.MoveAction:
+            return False
+        caller = parent.data(0, ID_ROLE) if parent is not None else None
+        was = dragged.parent()
+        if (was.data(0, ID_ROLE) if was is not None else None) == caller:
+            old = was.indexOfChild(dragged) if was is not None else \
+                self.indexOfTopLevelItem(dragged)
+            if old < index:
+                index -= 1
+            if old == index:
+                return False  # dropped where it already is
+        self.moved.emit(str(dragged.data(0, ID_ROLE)), caller, index)
+        return True
 
 
 class TreeEditor(QWidget):
