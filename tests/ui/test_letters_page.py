@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,7 +59,17 @@ def test_import_wizard_names_bad_rows_then_sets_them_aside(
 
 
 def test_classify_render_with_progress_then_cancel_and_resume(
-        qtbot: QtBot, page: LettersPage, session: Session, tmp_path: Path) -> None:
+        qtbot: QtBot, page: LettersPage, session: Session, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from crisisdesk.printing import letters as printing_letters
+
+    real_add = printing_letters.LetterPdf.add
+
+    def slow_add(self: printing_letters.LetterPdf, letter: object) -> int:
+        time.sleep(0.02)  # a slow printer driver: leaves time to click Cancel on a busy box
+        return real_add(self, letter)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(printing_letters.LetterPdf, "add", slow_add)
     settings_service.set(session, "letters_per_file", 4)
     letter_service.import_recipients(session, write_list(tmp_path / "l.csv", adult_rows(120)))
     add_codes(session, tmp_path, 120)
