@@ -4,12 +4,18 @@ The table is the roster of the chosen period; below it the selected role's line-
 acting holder marked, and the actions on one person: acknowledged, unavailable (the next backup
 becomes acting, visibly and in the timeline), available again. Assigning opens `AssignDialog`;
 ending the period asks for the handover note. Earlier periods are shown read-only with their
-handover note. Every action is one call into `services.roles`; the rules (who acts, what a
-valid line-up is) are the service's. The org chart prints as a PDF in a worker, or through the
+handover note. Before anyone is assigned, "Start period…" sets when period 1 began and how long
+it runs. Beside the line-up, the role card shows the selected role's description and its first
+actions (what a person taking the role reads first); it prints on its own, and admins edit,
+add and remove roles of the catalogue from there. Every action is one call into
+`services.roles`; the rules (who acts, what a valid line-up is, which roles cannot be removed)
+are the service's. The org chart and the role card print as a PDF in a worker, or through the
 print preview.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
@@ -43,8 +49,10 @@ from crisisdesk.ui.forms import buddy_label
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles.assign_dialog import AssignDialog
+from crisisdesk.ui.roles.card_panel import RoleCardPanel
 from crisisdesk.ui.roles.handover_dialog import HandoverDialog
 from crisisdesk.ui.roles.model import HEADERS, RosterModel, acknowledged_text, slot_name
+from crisisdesk.ui.roles.period_dialog import StartPeriodDialog
 from crisisdesk.ui.table_model import OBJECT_ROLE, time_formatter
 from crisisdesk.ui.workers import Job
 
@@ -56,7 +64,7 @@ class RolesPage(Page):
         super().__init__(ctx, parent)
         self.roster: Roster | None = None
         self.viewing: int | None = None  # None: the current period
-        self.dialog: AssignDialog | HandoverDialog | None = None
+        self.dialog: AssignDialog | HandoverDialog | StartPeriodDialog | None = None
         self.last_job: Job | None = None
 
         self.period_combo = QComboBox(self)
@@ -70,6 +78,11 @@ class RolesPage(Page):
         self.end_button.setToolTip("Close this operational period with a handover note and "
                                    "start the next")
         self.end_button.clicked.connect(self.end_period)
+        self.start_button = QPushButton("&Start period…", self)
+        self.start_button.setToolTip("Choose when operational period 1 starts and how long it "
+                                     "runs (otherwise the first assignment starts a 12-hour "
+                                     "period)")
+        self.start_button.clicked.connect(self.start_period)
         self.pdf_button = QPushButton("Org chart &PDF…", self)
         self.pdf_button.setToolTip("Save the roster as a HICS 207-style org chart (PDF)")
         self.pdf_button.clicked.connect(self.print_pdf)
@@ -116,7 +129,8 @@ class RolesPage(Page):
         top.addWidget(buddy_label("Operational &period:", self, self.period_combo))
         top.addWidget(self.period_combo)
         top.addWidget(self.period_label, 1)
-        for button in (self.assign_button, self.end_button, self.pdf_button, self.print_button):
+        for button in (self.assign_button, self.start_button, self.end_button, self.pdf_button,
+                       self.print_button):
             top.addWidget(button)
         detail = QWidget(self)
         actions = QHBoxLayout()
@@ -129,9 +143,16 @@ class RolesPage(Page):
         detail_layout.addWidget(self.role_label)
         detail_layout.addWidget(self.lineup, 1)
         detail_layout.addLayout(actions)
+        self.card = RoleCardPanel(ctx, self)
+        self.card.changed.connect(self._catalogue_changed)
+        lower = QSplitter(Qt.Orientation.Horizontal, self)
+        lower.addWidget(detail)
+        lower.addWidget(self.card)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
-        splitter.addWidget(detail)
+        splitter.addWidget(lower)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -171,6 +192,8 @@ class RolesPage(Page):
     def clear(self) -> None:
         if self.dialog is not None:
             self.dialog.reject()
+        self.card.close_dialog()
+        self.card.show_status(None, None)
         self.roster = None
         self.model.set_rows([])
         self.lineup.clear()
@@ -183,7 +206,8 @@ class RolesPage(Page):
     def _period_text(self) -> str:
         period = self.roster.period if self.roster else None
         if period is None:
-            return "No period yet: the first assignment starts operational period 1."
+            return ("No period yet: the first assignment starts a 12-hour period 1 at once, or "
+                    "choose its start and length with Start period….")
         show = self.model.show
         text = f"{show(period.starts_at)} to {show(period.ended_at or period.ends_at)}"
         if period.ended_at:
@@ -230,13 +254,15 @@ class RolesPage(Page):
         status = self.selected_status()
         keep = self.selected_slot()
         self.lineup.clear()
+        self.card.show_status(status, self.viewing)
         if status is None:
             self.role_label.clear()
             self._update_buttons()
             return
-        actions = "".join(f"\n  • {a}" for a in status.role.first_actions[:6])
-        self.role_label.setText(f"{status.role.title}: {status.role.description}"
-                                + (f"\nFirst actions:{actions}" if actions else ""))
+        self.role_label.setText(f"Line-up for {status.role.title}"
+                                + (f" ({status.role.short})"
+                                   if status.role.short != status.role.title else "")
+                                + ", acting holder marked:")
         acting_rank = status.acting.slot.rank if status.acting else -1
         for slot in status.slots:
             phone = f" · {slot.person.phone}" if slot.person.phone else ""
@@ -264,8 +290,12 @@ class RolesPage(Page):
         slot = self.selected_slot()
         editable = self.ctx.state.unlocked and not self.read_only
         self.assign_button.setEnabled(editable and self.selected_status() is not None)
-        self.end_button.setEnabled(editable and self.roster is not None
-                                   and self.roster.period is not None)
+        running = self.roster is not None and self.roster.period is not None
+        self.end_button.setEnabled(editable and running)
+        self.end_button.setVisible(running or self.read_only)
+        self.start_button.setVisible(not running and not self.read_only)
+        self.start_button.setEnabled(editable and self.roster is not None and not running)
+        self.card.update_buttons()
         self.ack_button.setEnabled(editable and slot is not None and slot.available)
         self.unavailable_button.setEnabled(editable and slot is not None and slot.available)
         self.reason_edit.setEnabled(editable and slot is not None and slot.available)
@@ -330,6 +360,26 @@ class RolesPage(Page):
 
     def mark_available(self) -> None:
         self._person_action("available")
+
+    def _catalogue_changed(self, message: str, role_key: str) -> None:
+        self._done(message, role_key or None)
+
+    def start_period(self) -> None:
+        if self.read_only or (self.roster is not None and self.roster.period is not None):
+            return
+        session = self.ctx.session
+
+        def start(starts_at: dt.datetime, hours: float) -> OperationalPeriod:
+            return role_service.start_period(session, hours=hours,
+                                             starts_at=starts_at.isoformat())
+
+        dialog = StartPeriodDialog(session.now(), zone(session), start, self)
+        dialog.started.connect(lambda p: self._done(
+            f"Operational period 1 started: {self.model.show(p.starts_at)} to "
+            f"{self.model.show(p.ends_at)}."))
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
 
     def end_period(self) -> None:
         period = self.roster.period if self.roster else None
