@@ -5,20 +5,28 @@ The obligations (due dates, law-enforcement delays, advisories) are computed by
 "done" (date and reference, e.g. the HHS portal id) to `mark_done`. The rules file's "last
 reviewed" date and its "verify with counsel" note are always on screen, because the dates come
 from reference data, not legal advice; a rule that failed to parse is named in red.
+
+The organisation's profile flags (from the rules file's `[flags]`, e.g. "a California-licensed
+health facility") are checkboxes above the table: a rule that `requires` a flag runs as a clock
+only when it is set, else it is shown as an advisory. Changing one is `set_profile_flag` (admins)
+and the obligations are computed again. A "done" can carry a free-text note, shown in the row's
+tooltip.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDateEdit,
-    QHBoxLayout,
+    QGridLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.clocks import Obligation
 from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.operators import Role
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services.clocks import DeadlineReport
 from crisisdesk.ui.context import UiContext
@@ -102,7 +111,8 @@ class ObligationsModel(RowTableModel[Obligation]):
             return "; ".join(row.basis) + (f" — {row.advisory}" if row.advisory else "")
         if column == DONE and row.done is not None:
             ref = f", ref {row.done.reference}" if row.done.reference else ""
-            return f"{row.done.done_on.isoformat()}{ref}"
+            note = " · note (hover)" if row.done.note else ""
+            return f"{row.done.done_on.isoformat()}{ref}{note}"
         return ""
 
     def sort_value(self, row: Obligation, column: int) -> Any:
@@ -121,9 +131,23 @@ class ObligationsModel(RowTableModel[Obligation]):
 
     def tooltip(self, row: Obligation, column: int) -> str | None:
         rule = row.rule
-        return "\n".join(x for x in ("; ".join(row.basis), row.advisory, rule.citation,
-                                     rule.timing, rule.note,
-                                     row.done.note if row.done else "") if x)
+        return "\n".join(x for x in (done_text(row), "; ".join(row.basis), row.advisory,
+                                     rule.citation, rule.timing, rule.note) if x)
+
+
+def done_text(row: Obligation) -> str:
+    """'Done 2026-03-02 (ref HHS-1), recorded by alex. Note: ...' for the tooltip."""
+    done = row.done
+    if done is None:
+        return ""
+    ref = f" (ref {done.reference})" if done.reference else ""
+    by = f", recorded by {done.recorded_by}" if done.recorded_by else ""
+    note = f"\nNote: {done.note}" if done.note else ""
+    return f"Done {done.done_on.isoformat()}{ref}{by}.{note}"
+
+
+def flag_text(description: str) -> str:
+    return description[:1].upper() + description[1:]
 
 
 class DeadlinesView(QWidget):
@@ -146,6 +170,12 @@ class DeadlinesView(QWidget):
         self.problems_label.hide()
         self.delay_label = QLabel(self)
         self.delay_label.setWordWrap(True)
+        self.flags_box = QGroupBox("Organisation profile (which conditional rules run as "
+                                   "clocks)", self)
+        self.flags_layout = QVBoxLayout(self.flags_box)
+        self.flags_layout.setContentsMargins(6, 2, 6, 2)
+        self.flag_boxes: dict[str, QCheckBox] = {}
+        self.flags_box.hide()
         self.model = ObligationsModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -171,21 +201,29 @@ class DeadlinesView(QWidget):
         self.reference_edit = QLineEdit(self)
         self.reference_edit.setPlaceholderText("Reference: portal id, mailing batch, letter no.")
         self.reference_edit.setAccessibleName("Reference")
+        self.note_edit = QLineEdit(self)
+        self.note_edit.setPlaceholderText("Note (optional): how it was sent, who signed, what "
+                                          "is still to follow")
+        self.note_edit.setAccessibleName("Note")
         self.done_button = QPushButton("Mark &done", self)
         self.done_button.clicked.connect(self.mark_done)
         self.undone_button = QPushButton("Mark &not done", self)
         self.undone_button.clicked.connect(self.mark_not_done)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Sent on:", self))
-        row.addWidget(self.done_date)
-        row.addWidget(self.reference_edit, 1)
-        row.addWidget(self.done_button)
-        row.addWidget(self.undone_button)
+        row = QGridLayout()
+        row.addWidget(QLabel("Sent on:", self), 0, 0)
+        row.addWidget(self.done_date, 0, 1)
+        row.addWidget(self.reference_edit, 0, 2)
+        row.addWidget(self.done_button, 0, 3)
+        row.addWidget(QLabel("Note:", self), 1, 0)
+        row.addWidget(self.note_edit, 1, 1, 1, 2)
+        row.addWidget(self.undone_button, 1, 3)
+        row.setColumnStretch(2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.rules_label)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.delay_label)
+        layout.addWidget(self.flags_box)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         self._selected()
@@ -201,6 +239,7 @@ class DeadlinesView(QWidget):
         delay = report.incident.delay if report else None
         self.delay_label.setText(f"Law-enforcement delay: {delay.describe()}." if delay else "")
         self.delay_label.setVisible(delay is not None)
+        self._show_flags(rules.flags)
         if report is not None:
             self.model.today = report.today
             self.done_date.setMaximumDate(qdate(report.today))
@@ -209,6 +248,45 @@ class DeadlinesView(QWidget):
                 self.done_date.setDate(qdate(report.today))
         self.model.set_rows(report.obligations if report else [])
         self._selected()
+
+    def _show_flags(self, flags: Mapping[str, str]) -> None:
+        session = self.ctx.state.current
+        on = clock_service.profile_flags(session) if session is not None else frozenset()
+        admin = session is not None and session.operator.role is Role.ADMIN
+        if list(self.flag_boxes) != list(flags):
+            for box in self.flag_boxes.values():
+                box.deleteLater()
+            self.flag_boxes = {}
+            for flag, description in flags.items():
+                box = QCheckBox(flag_text(description), self.flags_box)
+                box.setAccessibleName(f"Profile flag {flag}")
+                box.toggled.connect(lambda checked, f=flag: self.set_flag(f, checked))
+                self.flags_layout.addWidget(box)
+                self.flag_boxes[flag] = box
+        for flag, box in self.flag_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(flag in on)
+            box.blockSignals(False)
+            box.setEnabled(admin)
+            box.setToolTip(f"{flag}: rules that require it run as clocks when checked, and "
+                           "are shown for checking with counsel otherwise."
+                           + ("" if admin else "\nOnly an admin can change the profile."))
+        self.flags_box.setVisible(bool(flags))
+
+    def set_flag(self, flag: str, on: bool) -> None:
+        try:
+            clock_service.set_profile_flag(self.ctx.session, flag, on)
+        except UserError as err:
+            self.ctx.messages.show_user_error(err)
+            box = self.flag_boxes.get(flag)
+            if box is not None:
+                box.blockSignals(True)
+                box.setChecked(not on)
+                box.blockSignals(False)
+            return
+        self.ctx.messages.show_info(f"{'Set' if on else 'Cleared'}: "
+                                    f"{self.flag_boxes[flag].text()}. Deadlines recomputed.")
+        self.changed.emit()
 
     def selected(self) -> Obligation | None:
         rows = self.table.selectionModel().selectedRows()
@@ -228,6 +306,7 @@ class DeadlinesView(QWidget):
         self.undone_button.setEnabled(obligation is not None and obligation.done is not None)
         if obligation is not None and obligation.done is not None:
             self.reference_edit.setText(obligation.done.reference)
+            self.note_edit.setText(obligation.done.note)
 
     def mark_done(self) -> None:
         obligation = self.selected()
@@ -237,11 +316,13 @@ class DeadlinesView(QWidget):
             clock_service.mark_done(self.ctx.session, obligation.key,
                                     pydate(self.done_date.date()),
                                     reference=self.reference_edit.text(),
+                                    note=self.note_edit.text(),
                                     incident_ref=self.report.incident.id)
         except UserError as err:
             self.ctx.messages.show_user_error(err)
             return
         self.reference_edit.clear()
+        self.note_edit.clear()
         self.ctx.messages.show_info(f"{obligation.title}: marked done.")
         self.changed.emit()
         self.select(obligation.key)

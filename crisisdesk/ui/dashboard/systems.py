@@ -4,7 +4,8 @@ One row per system (EHR, e-mail, phones, ...): status, since when, the downtime 
 and notes. The edit row under the table changes the selected system through
 `services.systems.set_status`, which also writes the change to the incident timeline; the
 board prints on one page. Adding and removing systems are there too, since the list is the
-desk's own.
+desk's own. "Since" is a date-time picker in the desk's time zone showing now; left untouched
+it sends nothing and the service uses the moment of the change, otherwise the chosen time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,7 +32,9 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.systems import SystemRow, SystemStatus
 from crisisdesk.services import systems as system_service
+from crisisdesk.services.localtime import zone
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.dashboard.when_edit import WhenEdit
 from crisisdesk.ui.table_model import OBJECT_ROLE, RowTableModel, time_formatter
 
 NAME, STATUS, SINCE, PROCEDURE, NOTES = range(5)
@@ -95,9 +99,13 @@ class SystemsBoard(QWidget):
         self.status_combo.setAccessibleName("New status")
         for status in SystemStatus:
             self.status_combo.addItem(f"{status.value.upper()} — {status.hics_251}", status)
-        self.since_edit = QLineEdit(self)
-        self.since_edit.setPlaceholderText("now, or 14:05, or 2026-03-02 14:05")
+        self.since_edit = WhenEdit(self)
         self.since_edit.setAccessibleName("Status since")
+        self.since_edit.setToolTip("When the status changed (the desk's time zone); leave it "
+                                   "as shown for now")
+        self.now_button = QPushButton("No&w", self)
+        self.now_button.setToolTip("Set 'since' back to now")
+        self.now_button.clicked.connect(self._since_now)
         self.procedure_edit = QLineEdit(self)
         self.procedure_edit.setAccessibleName("Downtime procedure in use")
         self.notes_edit = QLineEdit(self)
@@ -116,7 +124,10 @@ class SystemsBoard(QWidget):
         grid.addWidget(QLabel("Status:", self), 0, 0)
         grid.addWidget(self.status_combo, 0, 1)
         grid.addWidget(QLabel("Since:", self), 0, 2)
-        grid.addWidget(self.since_edit, 0, 3)
+        since = QHBoxLayout()
+        since.addWidget(self.since_edit, 1)
+        since.addWidget(self.now_button)
+        grid.addLayout(since, 0, 3)
         grid.addWidget(QLabel("Procedure:", self), 1, 0)
         grid.addWidget(self.procedure_edit, 1, 1, 1, 3)
         grid.addWidget(QLabel("Notes:", self), 2, 0)
@@ -152,14 +163,19 @@ class SystemsBoard(QWidget):
     def _load_selected(self) -> None:
         system = self.selected()
         for widget in (self.apply_button, self.remove_button, self.status_combo,
-                       self.since_edit, self.procedure_edit, self.notes_edit):
+                       self.since_edit, self.now_button, self.procedure_edit, self.notes_edit):
             widget.setEnabled(system is not None)
         if system is None:
             return
         self.status_combo.setCurrentIndex(self.status_combo.findData(system.status))
-        self.since_edit.clear()
+        self._since_now()
         self.procedure_edit.setText(system.procedure)
         self.notes_edit.setText(system.notes)
+
+    def _since_now(self) -> None:
+        session = self.ctx.state.current
+        if session is not None:
+            self.since_edit.set_moment(session.now(), zone(session))
 
     def _act(self, action: Any, message: str, select: str = "") -> None:
         try:
@@ -177,7 +193,7 @@ class SystemsBoard(QWidget):
         if system is None:
             return
         status = SystemStatus(self.status_combo.currentData())
-        since = self.since_edit.text().strip() or None
+        since = self.since_edit.moment() if self.since_edit.edited else None
         self._act(lambda: system_service.set_status(
             self.ctx.session, system.name, status, since=since,
             procedure=self.procedure_edit.text(), notes=self.notes_edit.text()),
