@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -268,3 +269,50 @@ def test_new_tree_asks_for_a_name_through_prompts(page: CallingTreesPage,
     page.new_button.click()
     assert page.tree_combo.count() == 2
     assert page.tree_combo.currentText().startswith("Leadership (0 people")
+
+
+def test_switching_to_a_big_tree_reads_it_in_a_worker(
+        qtbot: QtBot, page: CallingTreesPage, session: Session,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tree above BIG_TREE people is read and checked off the GUI thread; the editor fills
+    when the job ends, and a result for a tree no longer chosen is dropped."""
+    from crisisdesk.ui.calling_trees import page as page_module
+    from crisisdesk.ui.calling_trees import tree_editor
+
+    monkeypatch.setattr(tree_editor, "BIG_TREE", 5)  # "All staff" (5) stays small
+    monkeypatch.setattr(page_module, "BIG_TREE", 5)
+    big = tree_service.create_tree(session, "Big")
+    top = staff(session, "Top Person").id
+    tree_service.add_person(session, big.id, top)
+    for i in range(5):
+        tree_service.add_person(session, big.id, staff(session, f"Big {i}").id, caller_id=top)
+    page.refresh()
+    threads: list[bool] = []
+    real = tree_service.details
+
+    def spy(s: Session, ref: object) -> tree_service.TreeDetails:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(s, ref)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tree_service, "details", spy)
+    combo = page.tree_combo
+    with qtbot.waitSignal(page.editor.loaded, timeout=10_000):
+        combo.setCurrentIndex(combo.findData(big.id))
+        assert page.editor.tree is None and page.editor.view.topLevelItemCount() == 0
+        assert page.editor.problems.item(0).text() == "Loading the tree…"
+    assert threads == [False]
+    assert page.editor.tree is not None and page.editor.tree.id == big.id
+    top_item = page.editor.view.topLevelItem(0)
+    assert top_item.text(0) == "Top Person" and top_item.childCount() == 5
+    assert page.editor.problems.item(0).text() == "No problems found."
+    # chosen and left at once: the small tree shows, the big tree's late result is dropped
+    small = combo.findText("All staff", Qt.MatchFlag.MatchStartsWith)
+    combo.setCurrentIndex(small)
+    combo.setCurrentIndex(combo.findData(big.id))
+    job = page.editor.loading
+    combo.setCurrentIndex(small)
+    assert job is not None
+    qtbot.waitUntil(lambda: job.done, timeout=10_000)
+    qtbot.wait(50)
+    assert page.editor.tree is not None and page.editor.tree.name == "All staff"
+    assert page.editor.view.topLevelItem(0).text(0) == "Lee Lead"

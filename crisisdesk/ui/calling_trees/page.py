@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -37,13 +37,13 @@ from crisisdesk.ui.calling_trees.dialogs import ContactPicker, StartDialog, Star
 from crisisdesk.ui.calling_trees.file_actions import FileActions
 from crisisdesk.ui.calling_trees.my_calls import MyCallsView
 from crisisdesk.ui.calling_trees.progress_view import ProgressView
-from crisisdesk.ui.calling_trees.tree_editor import TreeEditor
+from crisisdesk.ui.calling_trees.tree_editor import BIG_TREE, TreeEditor
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 REFRESH_MS = 5000
-BIG_TREE = 1000  # above this many people, loading and starting run in a worker
+PEOPLE_ROLE = Qt.ItemDataRole.UserRole + 1  # the tree combo's people count
 PAPER = (("chart", "Tree &chart"), ("sheets", "Call &sheets, one per caller"),
          ("cards", "&Wallet cards"))
 
@@ -136,6 +136,8 @@ class CallingTreesPage(FileActions, Page):
         for summary in tree_service.list_trees(self.ctx.session):
             self.tree_combo.addItem(f"{summary.tree.name} ({summary.people} people, "
                                     f"v{summary.tree.version})", summary.tree.id)
+            self.tree_combo.setItemData(self.tree_combo.count() - 1, summary.people,
+                                        PEOPLE_ROLE)
         found = self.tree_combo.findData(chosen)
         self.tree_combo.setCurrentIndex(found if found >= 0 else 0)
         self.tree_combo.blockSignals(False)
@@ -162,20 +164,19 @@ class CallingTreesPage(FileActions, Page):
 
     def _tree_chosen(self) -> None:
         tree_id = self.tree_id()
-        tree = tree_service.get_tree(self.ctx.session, tree_id) if tree_id else None
-        self.editor.show_tree(tree)
+        self.editor.load(tree_id, self.tree_people())
         chosen = self.activation_combo.currentData()
         self.activation_combo.blockSignals(True)
         self.activation_combo.clear()
-        if tree is not None:
-            for act in activation_service.list_activations(self.ctx.session, tree.id):
+        if tree_id is not None:
+            for act in activation_service.list_activations(self.ctx.session, tree_id):
                 self.activation_combo.addItem(activation_label(self.ctx.session, act), act.id)
         found = self.activation_combo.findData(chosen)
         self.activation_combo.setCurrentIndex(found if found >= 0 else 0)
         self.activation_combo.blockSignals(False)
         for button in (self.export_button, self.vcard_button, self.start_button,
                        self.paper_button):
-            button.setEnabled(tree is not None)
+            button.setEnabled(tree_id is not None)
         self.load_activation()
 
     def load_activation(self) -> None:
@@ -202,8 +203,9 @@ class CallingTreesPage(FileActions, Page):
             self._apply(view, reload_queue=True)
 
     def tree_people(self) -> int:
-        tree = self.editor.tree
-        return len(tree.nodes) if tree is not None else 0
+        """The chosen tree's size as listed (the editor may still be reading a big one)."""
+        people = self.tree_combo.currentData(PEOPLE_ROLE)
+        return int(people) if people is not None else 0
 
     def _apply(self, view: ActivationView | None, *, reload_queue: bool) -> None:
         old = self.view_data
