@@ -8,7 +8,7 @@ import pytest
 
 from crisisdesk.domain.cadence import CadenceState
 from crisisdesk.domain.contacts import ContactKind
-from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.media import InquiryStatus
 from crisisdesk.services import cadence as cadence_service
 from crisisdesk.services import contacts as contact_service
@@ -185,3 +185,88 @@ def test_cadence_near_overdue_and_done(desk: Session) -> None:
     settings_service.set(desk, "timezone", "Asia/Tokyo")  # display moves, the clock does not
     # 17:05 UTC is already 02:05 tomorrow in Tokyo, so the 19:05 UTC update is "today" there
     assert cadence_service.show_local(desk, status.next_due) == "today 04:05"
+
+
+def test_editing_an_inquiry_is_one_action_recording_only_what_changed(desk: Session) -> None:
+    q = media_service.log_inquiry(desk, outlet="Daily Ledger", question="Was data taken?",
+                                  reporter="Carla Smithers", contact_details="(773) 555-0199",
+                                  save_contact=True, deadline="2026-03-20 11:00")
+    before = len(audit_store.entries(desk.db))
+    edited = media_service.edit_inquiry(
+        desk, q.id[:8], outlet="The Daily Ledger", reporter="Carla Smithers",
+        contact_details="(773) 555-0199", channel="email", deadline="2026-03-20 12:30",
+        question="Was any patient data taken?", assignee=" Jordan  Reyes ")
+    assert (edited.outlet, edited.channel.value, edited.question) == (
+        "The Daily Ledger", "email", "Was any patient data taken?")
+    assert edited.deadline == "2026-03-20T17:30:00Z"  # Chicago 12:30
+    assert (edited.assignee, edited.status) == ("Jordan Reyes", InquiryStatus.ASSIGNED)
+    assert edited.contact_id == q.contact_id and edited.received_at == q.received_at
+    new = audit_store.entries(desk.db)[before:]
+    assert [e.action for e in new] == ["media.edited"]
+    assert new[0].summary == (f"Edited media inquiry {q.id[:8]} from The Daily Ledger: outlet, "
+                              "channel, deadline, question, assignee")
+    assert "Carla" not in str(new[0]) and "555" not in str(new[0]) and "Jordan" not in str(new[0])
+
+    same = media_service.edit_inquiry(desk, q.id, outlet="The Daily Ledger",
+                                      deadline="2026-03-20 12:30", assignee="Jordan Reyes")
+    assert same == edited
+    assert len(audit_store.entries(desk.db)) == before + 1  # nothing changed: nothing recorded
+    cleared = media_service.edit_inquiry(desk, q.id, deadline="")
+    assert cleared.deadline == ""
+    assert media_service.deadline_states(desk, [cleared])[0].value == "none"
+
+
+def test_a_renamed_reporter_is_no_longer_the_linked_contact(desk: Session) -> None:
+    q = media_service.log_inquiry(desk, outlet="WXYZ News", question="Is the ER open?",
+                                  reporter="Carla Smithers", save_contact=True)
+    assert q.contact_id
+    renamed = media_service.edit_inquiry(desk, q.id, reporter="Dan Ortiz")
+    assert (renamed.reporter, renamed.contact_id) == ("Dan Ortiz", "")
+    relinked = media_service.edit_inquiry(desk, q.id, reporter="Carla Smithers",
+                                          contact_id=q.contact_id)
+    assert relinked.contact_id == q.contact_id
+    with pytest.raises(NotFound):
+        media_service.edit_inquiry(desk, q.id, contact_id="no-such-contact")
+
+
+def test_a_bad_edit_saves_nothing(desk: Session) -> None:
+    q = media_service.log_inquiry(desk, outlet="Blog", question="Q?")
+    before = len(audit_store.entries(desk.db))
+    with pytest.raises(ValidationError) as err:
+        media_service.edit_inquiry(desk, q.id, outlet=" ", question="New question?")
+    assert err.value.fields == {"outlet": "missing"}
+    with pytest.raises(ValidationError) as err:
+        media_service.edit_inquiry(desk, q.id, deadline="half past four")
+    assert "deadline" in err.value.fields
+    with pytest.raises(ValidationError) as err:
+        media_service.edit_inquiry(desk, q.id, status="answered")
+    assert "status" in err.value.fields
+    media_service.close_inquiry(desk, q.id, "declined")
+    before = len(audit_store.entries(desk.db))
+    with pytest.raises(ValidationError) as err:
+        media_service.edit_inquiry(desk, q.id, question="Other?", assignee="Jordan")
+    assert "assignee" in err.value.fields
+    assert media_service.get_inquiry(desk, q.id).question == "Q?"
+    assert len(audit_store.entries(desk.db)) == before
+    # a closed inquiry's record can still be corrected
+    assert media_service.edit_inquiry(desk, q.id, question="Other?").question == "Other?"
+
+
+def test_due_soon_window_and_cadence_warning_are_desk_settings(desk: Session) -> None:
+    q = media_service.log_inquiry(desk, outlet="Ledger", question="Q?",
+                                  deadline=NOW + dt.timedelta(minutes=45))
+    assert media_service.deadline_states(desk, [q])[0].value == "ok"  # default: 30 minutes
+    assert media_service.dashboard_summary(desk).due_soon_inquiries == 0
+    settings_service.set(desk, "media_due_soon_minutes", "60")
+    assert media_service.due_soon_window(desk) == dt.timedelta(minutes=60)
+    assert media_service.deadline_states(desk, [q])[0].value == "due_soon"
+    assert media_service.dashboard_summary(desk).due_soon_inquiries == 1
+
+    cadence_service.set_cadence(desk, "board", "4h")
+    desk.clock = lambda: NOW + dt.timedelta(hours=3, minutes=15)  # 45 minutes left
+    assert cadence_service.alerts(desk) == []  # a quarter of 4 h, capped at 30 minutes
+    settings_service.set(desk, "cadence_near_minutes", "60")
+    assert [s.state for s in cadence_service.alerts(desk)] == [CadenceState.NEAR]
+    assert "Board update due" in cadence_service.banner(desk)
+    with pytest.raises(ValidationError):
+        settings_service.set(desk, "media_due_soon_minutes", "0")

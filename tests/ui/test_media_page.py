@@ -19,6 +19,7 @@ from crisisdesk.services import messages as message_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.media.log_dialog import EditInquiryDialog
 from crisisdesk.ui.media.page import MediaPage
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
@@ -45,6 +46,7 @@ def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
     widget.show()
     qtbot.waitUntil(lambda: len(widget.bank.entries) == 2, timeout=5_000)
     yield widget
+    widget.timer.stop()  # the 30-second tick must not outlive the desk the test closes
     runner.shutdown()
 
 
@@ -156,3 +158,56 @@ def test_issue_a_holding_statement_from_the_statements_tab(
     assert [e.template_key for e in message_service.communication_log(session)] == [
         "media-holding-statement-en"]
     assert "1 statement(s) issued" in panel.issued_label.text()
+
+
+def test_edit_an_inquiry_from_the_log(qtbot: QtBot, page: MediaPage, session: Session) -> None:
+    logged = media_service.log_inquiry(session, outlet="Ledger", question="Is the ER open?",
+                                       reporter="Carla Smithers", deadline="2026-03-20 09:30")
+    page.refresh()
+    assert not page.edit_button.isEnabled()  # nothing selected
+    page.select(logged.id)
+    assert page.edit_button.isEnabled()
+    page.edit_button.click()
+    dialog = page.dialog
+    assert isinstance(dialog, EditInquiryDialog)
+    assert (dialog.outlet_edit.text(), dialog.reporter_combo.currentText(),
+            dialog.deadline_edit.text()) == ("Ledger", "Carla Smithers", "2026-03-20 09:30")
+    assert not dialog.received_edit.isVisibleTo(dialog)
+    assert not dialog.save_contact_box.isVisibleTo(dialog)
+
+    dialog.outlet_edit.clear()  # a refused edit: the reason under the field, nothing saved
+    dialog.deadline_edit.setText("later")
+    dialog.save_button.click()
+    assert dialog.isVisible() and dialog.errors["outlet"].isVisibleTo(dialog)
+    assert "outlet" in dialog.errors["outlet"].text()
+    assert media_service.get_inquiry(session, logged.id).outlet == "Ledger"
+    dialog.outlet_edit.setText("Daily Ledger")
+    dialog.save_button.click()
+    assert dialog.errors["deadline"].isVisibleTo(dialog)
+    assert not dialog.errors["outlet"].isVisibleTo(dialog)
+
+    dialog.deadline_edit.setText("2026-03-20 16:00")  # Chicago: 21:00 UTC, no longer overdue
+    dialog.question_edit.setPlainText("Is the emergency room open tonight?")
+    dialog.channel_combo.setCurrentIndex(dialog.channel_combo.findData("email"))
+    dialog.assignee_edit.setText("Jordan Reyes")
+    dialog.save_button.click()
+    assert page.dialog is None and not dialog.isVisible()
+    q = media_service.get_inquiry(session, logged.id)
+    assert (q.outlet, q.question, q.channel.value, q.deadline, q.assignee) == (
+        "Daily Ledger", "Is the emergency room open tonight?", "email",
+        "2026-03-20T21:00:00Z", "Jordan Reyes")
+    assert "Saved the changes to the inquiry from Daily Ledger" in page.ctx.messages.text
+    page.refresh()
+    assert page.selected() is not None and page.selected().id == logged.id
+    assert "0 overdue" in page.summary_label.text()
+    assert page.model.data(page.model.index(0, 2)) == "assigned"
+
+
+def test_due_soon_follows_the_desk_setting(page: MediaPage, session: Session) -> None:
+    media_service.log_inquiry(session, outlet="Ledger", question="Q?",
+                              deadline=NOW + dt.timedelta(minutes=45))
+    page.refresh()
+    assert page.model.data(page.model.index(0, 1)) == ""
+    settings_service.set(session, "media_due_soon_minutes", 60)
+    page.tick()
+    assert page.model.data(page.model.index(0, 1)) == "due soon"

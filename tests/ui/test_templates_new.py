@@ -201,3 +201,34 @@ def test_send_back_asks_for_a_reason(qtbot: QtBot, session: Session,
         runner.shutdown()
     finally:
         pat.close()
+
+
+def test_new_or_import_asks_before_replacing_unsaved_edits(
+        qtbot: QtBot, page: TemplatesPage, prompts: RecordingPrompts, tmp_path: Path) -> None:
+    page.open_template(SMS)
+    wait_checked(qtbot, page)
+    page.editor.text_edit.setPlainText("{{ org_name }}: unsaved words. {{ drill_notice }}")
+    prompts.confirm_answer = False
+    dialog = page.files.new_template()
+    fill(dialog, "pharmacy-letter-es", "Pharmacy letter (Spanish)")
+    with qtbot.waitSignal(dialog.created, timeout=10_000):
+        dialog.create_button.click()
+    assert prompts.asked[-1][:2] == ("confirm", "Unsaved changes")
+    assert prompts.asked[-1][2].startswith(f"Discard your unsaved changes to {SMS}?")
+    assert "pharmacy-letter-es" in keys(page)  # created all the same, waiting in the library
+    assert page.editor.version is not None and page.editor.version.meta.key == SMS
+    assert page.editor.dirty and "unsaved words" in page.editor.body
+    assert "Kept your unsaved changes" in page.ctx.messages.text
+
+    source = tmp_path / "flood.tmpl"
+    source.write_text(dump_file(FLOOD, FLOOD_BODY), "utf-8")
+    prompts.open_path = source
+    prompts.confirm_answer = True
+    asked = len(prompts.asked)
+    page.library.import_button.click()
+    qtbot.waitUntil(lambda: page.editor.version is not None
+                    and page.editor.version.meta.key == "flood-notice", timeout=10_000)
+    assert [a[0] for a in prompts.asked[asked:]] == ["open_file", "confirm"]
+    assert page.editor.body == FLOOD_BODY and not page.editor.dirty
+    assert page.tabs.currentIndex() == EDITOR
+    wait_checked(qtbot, page)

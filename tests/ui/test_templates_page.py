@@ -19,7 +19,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.templates.model import KEY
-from crisisdesk.ui.templates.page import EDITOR, TemplatesPage
+from crisisdesk.ui.templates.page import EDITOR, LIBRARY, TemplatesPage
 from crisisdesk.ui.workers import JobRunner
 from tests.conftest import FAST_KDF
 from tests.ui.conftest import RecordingPrompts
@@ -245,3 +245,56 @@ def test_lock_clears_everything(qtbot: QtBot, page: TemplatesPage) -> None:
     page.clear()
     assert page.editor.body == "" and page.library.model.rowCount() == 0
     assert not page.tabs.isTabEnabled(EDITOR)
+
+
+UNSAVED = "{{ org_name }} alert: my unsaved words. {{ drill_notice }}"
+
+
+def edit_unsaved(qtbot: QtBot, page: TemplatesPage) -> None:
+    page.open_template(SMS)
+    wait_checked(qtbot, page)
+    page.editor.text_edit.setPlainText(UNSAVED)
+    assert page.editor.dirty
+    page.tabs.setCurrentIndex(LIBRARY)
+
+
+@pytest.mark.parametrize("discard", [True, False])
+def test_opening_another_template_asks_before_discarding_unsaved_edits(
+        qtbot: QtBot, page: TemplatesPage, prompts: RecordingPrompts, discard: bool) -> None:
+    edit_unsaved(qtbot, page)
+    prompts.confirm_answer = discard
+    page.library.select_key("voicemail-script-en")
+    page.library.open_button.click()
+    assert [a[:2] for a in prompts.asked] == [("confirm", "Unsaved changes")]
+    assert prompts.asked[0][2].startswith(f"Discard your unsaved changes to {SMS}?")
+    version = page.editor.version
+    assert version is not None
+    if discard:
+        assert version.meta.key == "voicemail-script-en"
+        assert not page.editor.dirty and UNSAVED not in page.editor.body
+        assert page.tabs.currentIndex() == EDITOR
+    else:
+        assert version.meta.key == SMS
+        assert page.editor.dirty and page.editor.body == UNSAVED
+        assert page.tabs.currentIndex() == LIBRARY
+        assert f"Kept your unsaved changes to {SMS}" in page.ctx.messages.text
+        page.ctx.state.notify_changed()  # a refresh does not reload a dirty editor either
+        assert page.editor.body == UNSAVED
+    wait_checked(qtbot, page)
+
+
+def test_reopening_the_same_template_or_a_clean_editor_does_not_ask(
+        qtbot: QtBot, page: TemplatesPage, prompts: RecordingPrompts) -> None:
+    edit_unsaved(qtbot, page)
+    page.library.select_key(SMS)
+    page.library.open_button.click()  # the template being edited: just show the editor
+    assert prompts.asked == []
+    assert page.tabs.currentIndex() == EDITOR and page.editor.body == UNSAVED
+    page.open_template(SMS)  # the unsaved text is thrown away by the test, not a person
+    wait_checked(qtbot, page)
+    page.library.select_key("voicemail-script-en")
+    page.library.open_button.click()
+    assert prompts.asked == []
+    assert page.editor.version is not None
+    assert page.editor.version.meta.key == "voicemail-script-en"
+    wait_checked(qtbot, page)

@@ -5,6 +5,10 @@ question). The reporter can be picked from the media contacts or typed new, and 
 Contacts in the same action. Times are typed the way the CLI takes them ('16:30' today, or
 '2026-03-20 16:30'), in the desk's time zone. The rules are the service's: a ValidationError
 comes back naming the field, and its reason is shown under that field; nothing is saved.
+
+`EditInquiryDialog` is the same form filled with a logged inquiry, for corrections: the deadline
+shown in local time (emptied: no deadline), without "received at" (when they called is a fact,
+not a detail to correct) and without saving a new contact.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ class LogInquiryDialog(QDialog):
         self.question_edit.setFixedHeight(90)
         self.assignee_edit = QLineEdit(self)
         self.errors: dict[str, QLabel] = {}
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         for label, name, widget in (
                 ("&Outlet:", "outlet", self.outlet_edit),
                 ("&Reporter:", "reporter", self.reporter_combo),
@@ -152,3 +156,37 @@ class LogInquiryDialog(QDialog):
             return
         self.saved.emit(inquiry)
         self.accept()
+
+
+class EditInquiryDialog(LogInquiryDialog):
+    """Correct a logged inquiry; `save` gets only the fields this form edits."""
+
+    def __init__(self, inquiry: Inquiry, save: SaveFn, reporters: list[Contact],
+                 deadline_text: str, parent: QWidget | None = None) -> None:
+        known = {c.id for c in reporters}
+        super().__init__(save, reporters, parent)
+        self.inquiry = inquiry
+        self.setWindowTitle(f"Edit the inquiry from {inquiry.outlet}")
+        for widget in (self.save_contact_box, self.received_edit):
+            self.form.setRowVisible(widget, False)
+        self.outlet_edit.setText(inquiry.outlet)
+        if inquiry.contact_id in known:
+            self.reporter_combo.setCurrentIndex(self.reporter_combo.findData(inquiry.contact_id))
+        else:
+            self.reporter_combo.setEditText(inquiry.reporter)
+        self.details_edit.setText(inquiry.contact_details)
+        self.channel_combo.setCurrentIndex(self.channel_combo.findData(inquiry.channel.value))
+        self.deadline_edit.setText(deadline_text)
+        self.deadline_edit.setPlaceholderText("16:30 or 2026-03-20 16:30 (empty: none)")
+        self.question_edit.setPlainText(inquiry.question)
+        self.assignee_edit.setText(inquiry.assignee)
+        if not inquiry.is_open:
+            self.assignee_edit.setEnabled(False)
+            self.assignee_edit.setToolTip(f"The inquiry is {inquiry.status.label}")
+
+    def values(self) -> dict[str, object]:
+        logged = super().values()
+        out = {k: logged[k] for k in ("outlet", "reporter", "contact_id", "contact_details",
+                                       "channel", "question", "assignee")}
+        out["deadline"] = self.deadline_edit.text().strip()  # empty clears the deadline
+        return out

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QFont
 
 from crisisdesk.domain.media import (
+    NEAR_DEADLINE,
     DeadlineState,
     Inquiry,
     deadline_state,
@@ -41,11 +42,12 @@ class InquiryModel(QAbstractTableModel):
         self._states: list[DeadlineState] = []
         self._show = show_time
         self.drafts: dict[str, str] = {}  # inquiry id -> draft answer key awaiting approval
+        self.near = NEAR_DEADLINE  # the desk's "due soon" window, set by the page
 
     def set_inquiries(self, inquiries: Sequence[Inquiry], now: dt.datetime,
                       drafts: dict[str, str] | None = None) -> None:
         self.drafts = dict(drafts or {})
-        states = [deadline_state(q, now) for q in inquiries]
+        states = [deadline_state(q, now, self.near) for q in inquiries]
         if [q.id for q in inquiries] == [q.id for q in self._rows] and self._rows:
             self._rows, self._states = list(inquiries), states
             self.dataChanged.emit(self.index(0, 0),

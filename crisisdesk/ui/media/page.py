@@ -46,7 +46,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.media.bank_panel import BankPanel
 from crisisdesk.ui.media.cadence_panel import CadencePanel
-from crisisdesk.ui.media.log_dialog import LogInquiryDialog
+from crisisdesk.ui.media.log_dialog import EditInquiryDialog, LogInquiryDialog
 from crisisdesk.ui.media.model import HEADERS, OBJECT_ROLE, QUESTION, STATE_ROLE, InquiryModel
 from crisisdesk.ui.media.statements_controller import StatementsController
 from crisisdesk.ui.page import Page
@@ -101,8 +101,13 @@ class MediaPage(Page):
             if column != QUESTION:
                 self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
+        self.table.doubleClicked.connect(lambda _index: self.open_edit_dialog())
         self.log_button = QPushButton("&Log inquiry…", self)
         self.log_button.clicked.connect(self.open_log_dialog)
+        self.edit_button = QPushButton("&Edit…", self)
+        self.edit_button.setToolTip("Correct the selected inquiry: outlet, reporter, deadline, "
+                                    "question, who answers it")
+        self.edit_button.clicked.connect(self.open_edit_dialog)
         self.overdue_only = QCheckBox("&Overdue only", self)
         self.overdue_only.toggled.connect(lambda _c: self._apply_filter())
         self.summary_label = QLabel(self)
@@ -139,6 +144,7 @@ class MediaPage(Page):
 
         top = QHBoxLayout()
         top.addWidget(self.log_button)
+        top.addWidget(self.edit_button)
         top.addWidget(self.overdue_only)
         top.addWidget(self.summary_label, 1)
         actions = QHBoxLayout()
@@ -182,6 +188,7 @@ class MediaPage(Page):
     def refresh(self) -> None:
         session = self.ctx.session
         inquiries = media_service.list_inquiries(session)
+        self.model.near = media_service.due_soon_window(session)
         self.model.set_inquiries(inquiries, session.now(), media_service.pending_drafts(session))
         self._apply_filter()
         self._update_summary()
@@ -230,6 +237,7 @@ class MediaPage(Page):
     def tick(self) -> None:
         if not self.ctx.state.unlocked:
             return
+        self.model.near = media_service.due_soon_window(self.ctx.session)
         self.model.set_inquiries(self.model.inquiries(), self.ctx.session.now(),
                                  self.model.drafts)
         self._apply_filter()
@@ -302,6 +310,7 @@ class MediaPage(Page):
 
     def _show_selected(self) -> None:
         q = self.selected()
+        self.edit_button.setEnabled(q is not None)
         for widget in (self.assign_button, self.decline_button, self.no_response_button,
                        self.assign_edit):
             widget.setEnabled(q is not None and q.is_open)
@@ -348,6 +357,27 @@ class MediaPage(Page):
         self.dialog.saved.connect(self._logged)
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
+
+    def open_edit_dialog(self) -> None:
+        q = self.selected()
+        if q is None or self.dialog is not None:
+            return
+        session = self.ctx.session
+        reporters = contact_service.list_contacts(session, kind=ContactKind.MEDIA)
+
+        def save(values: dict[str, Any]) -> Inquiry:
+            return media_service.edit_inquiry(self.ctx.session, q.id, **values)
+
+        deadline = show(session, q.deadline) if q.deadline else ""
+        self.dialog = EditInquiryDialog(q, save, reporters, deadline, self)
+        self.dialog.saved.connect(self._edited)
+        self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog.open()
+
+    def _edited(self, inquiry: Inquiry) -> None:
+        self.ctx.messages.show_info(f"Saved the changes to the inquiry from {inquiry.outlet}.")
+        self.ctx.state.notify_changed()
+        self.select(inquiry.id)
 
     def _logged(self, inquiry: Inquiry) -> None:
         self.ctx.messages.show_info(f"Logged the inquiry from {inquiry.outlet}.")

@@ -2,7 +2,9 @@
 
 Four tabs rather than one crowded screen: the editor needs the width for text, preview and
 checks side by side, and the diff needs it to stay readable. Opening a template (double-click
-in the library) loads its latest version into the editor and its versions into History.
+in the library) loads its latest version into the editor and its versions into History;
+when the editor holds unsaved changes to another template, the page asks before discarding
+them (opening the same template again just shows the editor, edits kept).
 Every write goes through a service (in `actions.py`, `library_actions.py` for new, import
 and export, the Issue dialog or the log's exports), then `notify_changed()` so other pages and
 other windows refresh.
@@ -40,7 +42,7 @@ class TemplatesPage(Page):
         self.key: str | None = None
         self.issue_dialog: IssueDialog | None = None
         self.library = LibraryView(self)
-        self.library.open_requested.connect(self.open_template)
+        self.library.open_requested.connect(self.request_open)
         self.library.issue_requested.connect(self.open_issue)
         self.files = LibraryActions(ctx, self)
         self.files.open_requested.connect(self._open_new)
@@ -133,10 +135,33 @@ class TemplatesPage(Page):
             self.tabs.setCurrentIndex(EDITOR)
             self.editor.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def request_open(self, key: str) -> bool:
+        """Open `key` for a person's request, asking before unsaved edits are discarded.
+
+        False when they chose to keep their edits (the editor is left as it was)."""
+        editing = self.editor.version
+        if editing is None or not self.editor.dirty:
+            self.open_template(key)
+            return True
+        current = editing.meta.key
+        if key == current:
+            self.tabs.setCurrentIndex(EDITOR)
+            return True
+        if not self.ctx.prompts.confirm(
+                self, "Unsaved changes",
+                f"Discard your unsaved changes to {current}?\n\nOpening {key} replaces the "
+                "editor's text; to keep the changes, answer Cancel and save them first.",
+                ok_label="Discard changes", destructive=True):
+            self.ctx.messages.show_info(f"Kept your unsaved changes to {current}; {key} is in "
+                                        "the library.")
+            return False
+        self.open_template(key)
+        return True
+
     def _open_new(self, key: str) -> None:
         """A template just created or imported: select it in the library, edit it."""
         self.library.select_key(key)
-        self.open_template(key)
+        self.request_open(key)
 
     def _diff(self, old: int, new: int) -> str:
         if self.key is None or not self.ctx.state.unlocked:
