@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QFont, QTextDocument
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialog, QWidget
 
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
@@ -71,8 +71,12 @@ def save_pdf(ctx: UiContext, parent: QWidget, html: HtmlBuilder, *, title: str,
     return job
 
 
-def print_preview(ctx: UiContext, parent: QWidget, html: HtmlBuilder, *, title: str) -> None:
-    """Show the printout in Qt's print preview, with its Print button for a real printer."""
+def print_preview(ctx: UiContext, parent: QWidget, html: HtmlBuilder, *, title: str,
+                  printed: Callable[[], None] | None = None) -> None:
+    """Show the printout in Qt's print preview, with its Print button for a real printer.
+
+    `printed` is called if the user printed (the dialog accepts only after printing), e.g. to
+    record that personal details left the desk on paper."""
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
     from crisisdesk.domain.errors import UserError
@@ -96,10 +100,12 @@ def print_preview(ctx: UiContext, parent: QWidget, html: HtmlBuilder, *, title: 
     # Keep the printer and document alive as long as the dialog; tidy up when it closes.
     _open_previews[id(parent)] = (dialog, printer, doc)
 
-    def closed(_result: int) -> None:
+    def closed(result: int) -> None:
         _open_previews.pop(id(parent), None)
         doc.deleteLater()
         dialog.deleteLater()
+        if printed is not None and result == QDialog.DialogCode.Accepted.value:
+            printed()
 
     dialog.finished.connect(closed)
     dialog.open()

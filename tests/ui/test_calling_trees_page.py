@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTreeWidgetItem
+from PySide6.QtPrintSupport import QPrintPreviewDialog
+from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.call_outcomes import Status
@@ -316,3 +317,48 @@ def test_switching_to_a_big_tree_reads_it_in_a_worker(
     qtbot.wait(50)
     assert page.editor.tree is not None and page.editor.tree.name == "All staff"
     assert page.editor.view.topLevelItem(0).text(0) == "Lee Lead"
+
+
+def preview_dialog(qtbot: QtBot) -> QPrintPreviewDialog:
+    found: list[QPrintPreviewDialog] = []
+
+    def shown() -> bool:
+        found[:] = [w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QPrintPreviewDialog) and w.isVisible()]
+        return bool(found)
+
+    qtbot.waitUntil(shown, timeout=15_000)
+    return found[0]
+
+
+def test_print_paper_and_report_through_the_preview(
+        qtbot: QtBot, page: CallingTreesPage, session: Session) -> None:
+    """Print… builds the paper in a worker and opens Qt's print preview (its Print button goes
+    to a printer); printing tree paper is recorded like a saved PDF, a closed preview is not."""
+    from crisisdesk.store import audit as audit_store
+
+    def printed() -> list[str]:
+        return [e.summary for e in audit_store.entries(session.db) if e.action == "tree.print"]
+
+    start(page)
+    assert [a.text() for a in page.print_actions] == [
+        "Print tree c&hart…", "Print call sh&eets…", "Print wallet c&ards…"]
+    page.print_actions[1].trigger()
+    dialog = preview_dialog(qtbot)
+    assert dialog.windowTitle() == "Print call sheets"
+    dialog.reject()  # looked, did not print
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert printed() == []
+    page.print_actions[0].trigger()
+    dialog = preview_dialog(qtbot)
+    assert dialog.windowTitle() == "Print calling tree chart"
+    dialog.accept()  # what the dialog does after sending the pages to the printer
+    qtbot.waitUntil(lambda: bool(printed()), timeout=5000)
+    version = tree_service.get_tree(session, "All staff").version
+    assert printed() == [f"Printed the chart of calling tree 'All staff' (version {version})"]
+    assert page.ctx.messages.label.text() == "Printed the calling tree chart."
+    assert page.print_report_button.isEnabled()
+    page.print_report_button.click()
+    dialog = preview_dialog(qtbot)
+    assert dialog.windowTitle() == "Print calling tree report"
+    dialog.reject()

@@ -1,8 +1,10 @@
-"""The Calling trees page's file and paper actions: PDFs, CSV and vCard export, import.
+"""The Calling trees page's file and paper actions: PDF or printer, CSV and vCard, import.
 
 Paper and exports run in workers (a 5,000-person tree's call sheets take a few seconds to lay
-out); an import is one service call whose rows are all checked before anything is written.
-Kept apart from the page so the page module stays about the screen itself.
+out). Printing builds the same HTML in a worker, then shows it in Qt's print preview
+(`ui/printouts.print_preview`), whose Print button goes to a real printer; printed tree paper
+is recorded like a saved PDF. An import is one service call whose rows are all checked before
+anything is written. Kept apart from the page so the page module stays about the screen.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any, cast
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from crisisdesk.printing.calling_tree_paper import paper_html, report_html
+from crisisdesk.printing.calling_tree_paper import BUILDERS, paper_html, report_html
 from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.services import activation_reports as report_service
 from crisisdesk.services import settings as settings_service
@@ -20,6 +22,7 @@ from crisisdesk.services import tree_files, tree_paper
 from crisisdesk.services.localtime import show
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.printouts import print_preview
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
 from crisisdesk.ui.workers import Job, in_thread_session
 
@@ -32,11 +35,15 @@ def print_paper(session: Session, tree_id: str, what: str, path: Path) -> str:
     return title
 
 
-def print_report(session: Session, activation_id: str, path: Path) -> str:
+def report_page(session: Session, activation_id: str) -> str:
+    """The closing report as HTML (worker body when printing)."""
     data = report_service.report(session, activation_id)
-    html = report_html(data, org=settings_service.display_org(session),
+    return report_html(data, org=settings_service.display_org(session),
                        printed=show(session, session.now_iso()))
-    html_to_pdf(html, path, title="Calling tree report")
+
+
+def print_report(session: Session, activation_id: str, path: Path) -> str:
+    html_to_pdf(report_page(session, activation_id), path, title="Calling tree report")
     return "the report"
 
 
@@ -83,6 +90,36 @@ class FileActions:
                                           "calling-tree-report.pdf", PDF_FILTER)
         if act_id and path is not None:
             self._in_worker(lambda s, **_: print_report(s, act_id, path), f"Saved {{}} to {path}.")
+
+    def _then_preview(self, work: Any, title: str, printed: Any = None) -> Job:
+        """Build the HTML in a worker, then open the print preview with it."""
+        job = Job(in_thread_session(self.ctx.session, work), name="calling tree printout")
+        job.finished.connect(lambda html: print_preview(
+            self.ctx, self._parent(), lambda _s: str(html), title=title, printed=printed))
+        job.failed.connect(self.ctx.show_error)
+        self.last_job = job
+        self.ctx.runner.start(job)
+        return job
+
+    def preview_paper(self, what: str) -> None:
+        """Print… : one kind of tree paper through the print preview."""
+        tree_id = self.tree_id()
+        if tree_id is None:
+            return
+        title = BUILDERS[what][1]
+
+        def printed() -> None:
+            self._try(lambda: tree_paper.note_printed(self.ctx.session, tree_id, what),
+                      f"Printed the {title.lower()}.")
+
+        self._then_preview(
+            lambda s, **_: paper_html(tree_paper.tree_paper(s, tree_id), what)[0], title,
+            printed)
+
+    def preview_report(self) -> None:
+        act_id = self.activation_id()
+        if act_id is not None:
+            self._then_preview(lambda s, **_: report_page(s, act_id), "Calling tree report")
 
     def import_tree(self) -> None:
         path = self.ctx.prompts.open_file(self._parent(),

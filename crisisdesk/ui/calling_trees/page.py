@@ -44,8 +44,9 @@ from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 REFRESH_MS = 5000
 PEOPLE_ROLE = Qt.ItemDataRole.UserRole + 1  # the tree combo's people count
-PAPER = (("chart", "Tree &chart"), ("sheets", "Call &sheets, one per caller"),
-         ("cards", "&Wallet cards"))
+PAPER = (("chart", "Tree &chart as PDF…", "Print tree c&hart…"),
+         ("sheets", "Call &sheets as PDF (one per caller)…", "Print call sh&eets…"),
+         ("cards", "&Wallet cards as PDF…", "Print wallet c&ards…"))
 
 
 def activation_label(session: Session, act: Activation) -> str:
@@ -75,12 +76,17 @@ class CallingTreesPage(FileActions, Page):
         self.start_button = self._button("S&tart activation…", self.start_activation)
         self.close_button = self._button("Close activation", self.close_activation)
         self.report_button = self._button("Report PDF…", self.save_report)
-        self.paper_button = QPushButton("&Paper (PDF)", self)
+        self.print_report_button = self._button("Print rep&ort…", self.preview_report)
+        self.paper_button = QPushButton("&Paper", self)
         menu = QMenu(self.paper_button)
-        self.paper_actions = [menu.addAction(label.replace("…", "") + "…")
-                              for _what, label in PAPER]
-        for action, (what, _label) in zip(self.paper_actions, PAPER, strict=True):
-            action.triggered.connect(lambda _c=False, w=what: self.save_paper(w))
+        self.paper_actions = [menu.addAction(pdf) for _what, pdf, _print in PAPER]
+        menu.addSeparator()
+        self.print_actions = [menu.addAction(label) for _what, _pdf, label in PAPER]
+        for what, pdf_action, print_action in zip((w for w, _p, _l in PAPER),
+                                                   self.paper_actions, self.print_actions,
+                                                   strict=True):
+            pdf_action.triggered.connect(lambda _c=False, w=what: self.save_paper(w))
+            print_action.triggered.connect(lambda _c=False, w=what: self.preview_paper(w))
         self.paper_button.setMenu(menu)
         self.tree_combo.setMinimumWidth(280)
         self.editor = TreeEditor(ctx, self.pick_contact, self)
@@ -105,7 +111,8 @@ class CallingTreesPage(FileActions, Page):
         row2 = QHBoxLayout()
         row2.addWidget(QLabel("Activation:", self))
         row2.addWidget(self.activation_combo, 1)
-        for button in (self.start_button, self.close_button, self.report_button):
+        for button in (self.start_button, self.close_button, self.report_button,
+                       self.print_report_button):
             row2.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -221,6 +228,7 @@ class CallingTreesPage(FileActions, Page):
         is_open = view is not None and view.activation.is_open
         self.close_button.setEnabled(is_open)
         self.report_button.setEnabled(view is not None)
+        self.print_report_button.setEnabled(view is not None)
         if is_open:
             self.timer.start()
         else:
