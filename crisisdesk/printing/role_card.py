@@ -6,7 +6,7 @@ checklist with room to tick and note the time. Plain Python returning HTML (QTex
 it out for the screen, `pdf.html_to_pdf` or a printer for paper); every value goes through
 `esc`.
 
-Public API: role_card_body(status) -> HTML fragment (the screen's card);
+Public API: role_card_body(status, paper=False) -> HTML fragment (the screen's card);
 role_card_html(status, *, period, tz, org, incident, printed) -> a complete page;
 role_card(session, role_key, period_number=None) -> the complete page from an open desk
     (holders of that period; default the current one).
@@ -23,6 +23,11 @@ from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.services.session import Session
+
+
+def _name(status: RoleStatus) -> str:
+    role = status.role
+    return role.title + (f" ({role.short})" if role.short and role.short != role.title else "")
 
 
 def _holders(status: RoleStatus) -> str:
@@ -43,25 +48,27 @@ def _holders(status: RoleStatus) -> str:
             + "</table>")
 
 
-def _checklist(actions: tuple[str, ...]) -> str:
+def _checklist(actions: tuple[str, ...], paper: bool) -> str:
     if not actions:
         return "<p><i>No first actions are written for this role yet.</i></p>"
-    rows = "".join(f'<tr><td width="6%">&#160;</td><td width="5%">{n}.</td>'
-                   f'<td>{esc(action)}</td><td width="16%">&#160;</td></tr>'
+    if not paper:  # a narrow pane on screen: the list alone, without the tick columns
+        return "<ol>" + "".join(f"<li>{esc(action)}</li>" for action in actions) + "</ol>"
+    rows = "".join(f'<tr><td width="9%">&#160;</td><td width="5%">{n}.</td>'
+                   f'<td>{esc(action)}</td><td width="18%">&#160;</td></tr>'
                    for n, action in enumerate(actions, 1))
-    return ('<table class="grid" border="1" cellspacing="0" cellpadding="4" width="100%">'
+    return ('<table class="grid" border="1" cellspacing="0" cellpadding="6" width="100%">'
             "<tr><th>Done</th><th>#</th><th>First action</th><th>Time / initials</th></tr>"
             + rows + "</table>")
 
 
-def role_card_body(status: RoleStatus) -> str:
-    """The card without the page around it: description, holders, the first-actions list."""
+def role_card_body(status: RoleStatus, *, paper: bool = False) -> str:
+    """The card without the page around it: description, the first-actions list (on paper
+    with columns to tick and note the time), who holds the role."""
     role = status.role
-    name = role.title + (f" ({role.short})" if role.short and role.short != role.title else "")
-    return (f"<h2>{esc(name)}</h2>"
-            f'<p class="sub">{esc(role.group.label)}</p>'
-            f"<p>{esc(role.description)}</p>"
-            "<h2>First actions</h2>" + _checklist(role.first_actions)
+    heading = ("" if paper  # on paper the page's title and sub-line say these
+               else f'<h2>{esc(_name(status))}</h2><p class="sub">{esc(role.group.label)}</p>')
+    return (heading + f"<p>{esc(role.description)}</p>"
+            "<h2>First actions</h2>" + _checklist(role.first_actions, paper)
             + "<h2>Who holds it now</h2>" + _holders(status))
 
 
@@ -71,8 +78,9 @@ def role_card_html(status: RoleStatus, *, period: OperationalPeriod | None, tz: 
             if period else "not started")
     header = header_table((("Organisation", org), ("Incident", incident),
                            ("Operational period", when)))
-    return document(f"Role card: {status.role.title}", header + role_card_body(status),
-                    sub="Read this first when you take the role.",
+    return document(f"Role card: {_name(status)}",
+                    header + role_card_body(status, paper=True),
+                    sub=f"{status.role.group.label}. Read this first when you take the role.",
                     foot=f"Printed {esc(printed)}" if printed else "")
 
 

@@ -72,12 +72,12 @@ def test_edit_role_changes_the_roster(qtbot: QtBot, page: RolesPage, session: Se
     page.card.edit_button.click()
     dialog = role_dialog(page)
     assert dialog.title_edit.text() == role_service.get_role(session, "liaison").title
+    assert not dialog.key_edit.isVisible()  # an existing role keeps its key
     dialog.title_edit.setText("")
     dialog.save_button.click()
     assert dialog.isVisible() and "title" in dialog.errors.text("title")
     dialog.title_edit.setText("Agency Liaison")
     dialog.short_edit.setText("AL")
-    dialog.group_combo.setCurrentIndex(dialog.group_combo.findData(RoleGroup.BREACH))
     dialog.actions_edit.setPlainText("Call the county health department\n\n  List partner "
                                      "agencies  \n")
     before = len(audit_service.show(session))
@@ -87,7 +87,7 @@ def test_edit_role_changes_the_roster(qtbot: QtBot, page: RolesPage, session: Se
     assert page.ctx.messages.text == "Saved the role Agency Liaison."
     stored = role_service.get_role(session, "liaison")
     assert stored.first_actions == ("Call the county health department", "List partner agencies")
-    assert stored.group is RoleGroup.BREACH
+    assert stored.group is RoleGroup.COMMAND  # untouched, kept
     assert [e.action for e in audit_service.show(session)[before:]] == ["role.edit"]
     status = page.selected_status()
     assert status is not None and status.role.key == "liaison"
@@ -105,12 +105,14 @@ def test_add_a_new_role(page: RolesPage, session: Session) -> None:
     assert dialog.key_edit.text() == "patient_relations"
     dialog.description_edit.setPlainText("Answers patients' and families' complaints.")
     dialog.actions_edit.setPlainText("Open the complaints log")
+    dialog.group_combo.setCurrentIndex(dialog.group_combo.findData(RoleGroup.GENERAL))
     dialog.save_button.click()
     assert not dialog.isVisible()
     assert page.model.rowCount() == rows + 1
     assert role_cell(page, "patient_relations") == "Patient Relations Lead (Patient relations)"
     status = page.selected_status()
     assert status is not None and status.role.key == "patient_relations"
+    assert role_service.get_role(session, "patient_relations").group is RoleGroup.GENERAL
     assert suggested_key("Call-center lead!") == "call_center_lead"
 
 

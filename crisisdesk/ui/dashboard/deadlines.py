@@ -175,6 +175,7 @@ class DeadlinesView(QWidget):
         self.flags_layout = QVBoxLayout(self.flags_box)
         self.flags_layout.setContentsMargins(6, 2, 6, 2)
         self.flag_boxes: dict[str, QCheckBox] = {}
+        self._shows_done = False
         self.flags_box.hide()
         self.model = ObligationsModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -307,6 +308,11 @@ class DeadlinesView(QWidget):
         if obligation is not None and obligation.done is not None:
             self.reference_edit.setText(obligation.done.reference)
             self.note_edit.setText(obligation.done.note)
+            self._shows_done = True
+        elif self._shows_done:  # a recorded reference must not slip into the next "done"
+            self.reference_edit.clear()
+            self.note_edit.clear()
+            self._shows_done = False
 
     def mark_done(self) -> None:
         obligation = self.selected()

@@ -165,10 +165,10 @@ class SystemsBoard(QWidget):
         for widget in (self.apply_button, self.remove_button, self.status_combo,
                        self.since_edit, self.now_button, self.procedure_edit, self.notes_edit):
             widget.setEnabled(system is not None)
+        self._since_now()
         if system is None:
             return
         self.status_combo.setCurrentIndex(self.status_combo.findData(system.status))
-        self._since_now()
         self.procedure_edit.setText(system.procedure)
         self.notes_edit.setText(system.notes)
 

@@ -69,6 +69,7 @@ class RolesPage(Page):
 
         self.period_combo = QComboBox(self)
         self.period_combo.setAccessibleName("Operational period")
+        self.period_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.period_combo.activated.connect(self._period_chosen)
         self.period_label = QLabel(self)
         self.period_label.setWordWrap(True)
@@ -148,8 +149,9 @@ class RolesPage(Page):
         lower = QSplitter(Qt.Orientation.Horizontal, self)
         lower.addWidget(detail)
         lower.addWidget(self.card)
-        lower.setStretchFactor(0, 3)
-        lower.setStretchFactor(1, 2)
+        lower.setStretchFactor(0, 1)
+        lower.setStretchFactor(1, 1)
+        lower.setSizes([1, 1])
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
@@ -206,8 +208,8 @@ class RolesPage(Page):
     def _period_text(self) -> str:
         period = self.roster.period if self.roster else None
         if period is None:
-            return ("No period yet: the first assignment starts a 12-hour period 1 at once, or "
-                    "choose its start and length with Start period….")
+            return ("No period yet: the first assignment starts a 12-hour period 1 at once; "
+                    "Start period… chooses its start and length.")
         show = self.model.show
         text = f"{show(period.starts_at)} to {show(period.ended_at or period.ends_at)}"
         if period.ended_at:

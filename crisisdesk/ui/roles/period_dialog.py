@@ -55,7 +55,7 @@ class StartPeriodDialog(QDialog):
         form = QFormLayout()
         self.errors = FieldErrors(form, self.message)
         self.errors.add_row("&Starts at:", self.starts_edit, "starts_at")
-        self.errors.add_row("&Lasts:", self.hours_spin, "hours", "period")
+        self.errors.add_row("&Lasts:", self.hours_spin, "hours")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.start_button = buttons.addButton("&Start period",
                                               QDialogButtonBox.ButtonRole.AcceptRole)
@@ -71,11 +71,9 @@ class StartPeriodDialog(QDialog):
     def submit(self) -> None:
         try:
             period = self.start_fn(self.starts_edit.moment(), self.hours_spin.value())
-        except ValidationError as err:
-            self.errors.show(str(err), err.fields)
-            return
         except UserError as err:
-            self.errors.show(str(err), {})
+            self.errors.show(str(err), err.fields if isinstance(err, ValidationError) else {})
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))  # room
             return
         self.started.emit(period)
         self.accept()

@@ -92,6 +92,7 @@ class RoleDialog(QDialog):
         if role is None:
             self.errors.add_row("&Key:", self.key_edit, "role", "key")
         else:
+            self.key_edit.hide()
             form.addRow("Key:", QLabel(role.key, self))
         self.errors.add_row("&Title:", self.title_edit, "title")
         self.errors.add_row("&Short name:", self.short_edit, "short")
@@ -127,10 +128,10 @@ class RoleDialog(QDialog):
                                                 or self.title_edit.text()))
 
     def values(self) -> RoleValues:
-        group = self.group_combo.currentData()
+        group = RoleGroup(self.group_combo.currentData())  # Qt hands a StrEnum back as str
         return RoleValues(
             self.role.key if self.role else self.key_edit.text(), self.title_edit.text(),
-            self.short_edit.text(), group if isinstance(group, RoleGroup) else RoleGroup.BREACH,
+            self.short_edit.text(), group,
             self.description_edit.toPlainText(), self.actions_edit.toPlainText().splitlines())
 
     def submit(self) -> None:
