@@ -119,6 +119,8 @@ def test_mark_done_with_a_note(page: DashboardPage, session: Session) -> None:
     assert tip.startswith(f"Done {done.done_on.isoformat()} (ref HHS-2026-0042), recorded by "
                           "alex.\nNote: Filed by Dana on the HHS portal")
     assert view.proxy.index(row, dl.DONE).data().endswith("· note (hover)")
+    view.select("hipaa.individuals")  # not done: the recorded reference and note go away
+    assert view.reference_edit.text() == "" and view.note_edit.text() == ""
 
 
 def test_systems_since_picker(page: DashboardPage, session: Session) -> None:
