@@ -23,6 +23,7 @@ p.sub { font-size: 8pt; color: #444444; margin-top: 0; }
 td, th { font-size: 8.5pt; vertical-align: top; }
 th { background-color: #e4e4e4; text-align: left; }
 pre.script { font-size: 8.5pt; white-space: pre-wrap; }
+p.blanks { font-size: 8.5pt; border: 1px solid #000000; padding: 3pt; }
 span.name { font-weight: bold; }
 td.big { font-size: 10pt; }
 td.nums { font-size: 10pt; white-space: nowrap; }
@@ -69,9 +70,24 @@ def chart_html(paper: TreePaper) -> str:
         f"<th width='20%'>Backup caller</th></tr></thead><tbody>{body}</tbody></table>"))
 
 
+def _script(paper: TreePaper) -> str:
+    """The script; printed before the tree is started, its blanks stand out and a line says
+    they are to be filled in when the coordinator starts the tree."""
+    text = escape(paper.script)
+    if not paper.blanks:
+        return f"<pre class=\"script\">{text}</pre>"
+    for blank in paper.blanks:
+        text = text.replace(escape(blank), f"<b><u>{escape(blank)}</u></b>")
+    source = f" ({escape(paper.script_source)})" if paper.script_source else ""
+    return ("<p class=\"blanks\"><b>SCRIPT TO COMPLETE:</b> no activation was running when "
+            f"this was printed. The approved script{source} is below; fill in every "
+            "<b><u>[BLANK IN CAPITALS]</u></b> with what the coordinator gives out when the "
+            f"tree is started, before your first call.</p><pre class=\"script\">{text}</pre>")
+
+
 def _sheet(paper: TreePaper, sheet: CallerSheet, first: bool) -> str:
     brk = "" if first else " style=\"page-break-before: always\""
-    script = (f"<pre class=\"script\">{escape(paper.script)}</pre>" if paper.script else
+    script = (_script(paper) if paper.script else
               "<p>Script: write down the message you were given, word for word, and read it "
               "to each person.</p><p>&nbsp;</p><p>&nbsp;</p>")
     backup = (f"<p><b>Your backup</b> (takes over if you cannot finish): "

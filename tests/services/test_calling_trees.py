@@ -233,3 +233,54 @@ def test_unknown_things_are_clear_errors(session: Session, tree: str) -> None:
     empty = trees.create_tree(session, "Empty")
     with pytest.raises(ValidationError, match="nobody in it"):
         activations.start_activation(session, empty.id, **START)  # type: ignore[arg-type]
+
+
+def sheets_pdf_text(session: Session, tree: str, path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    from crisisdesk.printing.calling_tree_paper import paper_html
+    from crisisdesk.printing.pdf import html_to_pdf
+    from crisisdesk.services import tree_paper
+
+    html, title = paper_html(tree_paper.tree_paper(session, tree), "sheets")
+    html_to_pdf(html, path, title=title)
+    return [" ".join(p.extract_text().split()) for p in PdfReader(path).pages]
+
+
+def test_call_sheets_before_activation_carry_the_script_with_marked_blanks(
+        session: Session, tree: str, tmp_path: Path) -> None:
+    """No activation running: each sheet has the approved script, the desk's own facts filled
+    in and a marked blank for each fact only known on the day, never an empty box."""
+    from crisisdesk.services import settings as settings_service
+    from crisisdesk.services.tree_paper import script_to_complete
+
+    text, blanks, source = script_to_complete(session)  # no hotline set: a blank stands in
+    assert "call [STAFF HOTLINE NUMBER: ______________]." in text and "201" not in text
+    assert len(blanks) == 5 and all(b in text for b in blanks) and source.endswith("v1")
+    settings_service.set(session, "staff_hotline", "312-555-0150")
+    pages = sheets_pdf_text(session, tree, tmp_path / "before.pdf")
+    sheets = [p for p in pages if "Call sheet: " in p]
+    assert len(sheets) == 4  # the coordinator, Lee, Ann and Bo
+    for text in sheets:
+        squashed = text.replace(" ", "")  # pypdf splits some bold words and wrapped names
+        assert "SCRIPT TO COMPLETE" in text and "calling-tree-script-env1" in squashed
+        assert "CALL SCRIPT: read this word for word." in text
+        assert "from Riverside Clinics" in text  # a known fact, filled in
+        assert "call (312) 555-0150" in text and "[STAFF HOTLINE" not in text
+        for blank in ("[THE MESSAGE, WORD FOR WORD:", "[WHAT THEY MUST DO:",
+                      "[REPORT BACK TO, NAME AND NUMBER:", "[IF THIS IS A DRILL, SAY:"):
+            assert blank.replace(" ", "") in squashed, blank
+        assert "write down the message you were given" not in text
+
+    act = activations.start_activation(session, tree, **START)  # type: ignore[arg-type]
+    running = [p for p in sheets_pdf_text(session, tree, tmp_path / "during.pdf")
+               if "Call sheet: " in p]
+    for text in running:
+        assert "Our systems are down." in text and "Use the paper forms." in text
+        assert "SCRIPT TO COMPLETE" not in text and "[THE MESSAGE" not in text
+    reports.close_activation(session, act.id)
+
+    template_service.retire(session, "calling-tree-script-en", reason="rewriting it")
+    without = [p for p in sheets_pdf_text(session, tree, tmp_path / "none.pdf")
+               if "Call sheet: " in p]
+    assert all("write down the message you were given" in t for t in without)
