@@ -72,7 +72,8 @@ def _record_options(func: Callable[..., Any]) -> Callable[..., Any]:
                           "replaces the table)."),
         click.option("--unknown-residence", type=int, metavar="N",
                      help="People affected whose state of residence is unknown."),
-        click.option("--summary", help="What happened, in a sentence or two (no patient data)."),
+        click.option("--summary", help="What happened, in plain words that finish the sentence "
+                     "'we found out that ...' (notices use it; no patient data)."),
         click.option("--delay-official", metavar="NAME",
                      help="Law-enforcement delay: the official who asked."),
         click.option("--delay-agency", metavar="AGENCY", help="Law-enforcement delay: agency."),

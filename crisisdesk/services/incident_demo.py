@@ -112,8 +112,8 @@ def seed_incident_demo(session: Session, *, today: dt.date | None = None) -> str
         info_kinds=(InfoKind.NAMES, InfoKind.ADDRESSES, InfoKind.DATES_OF_BIRTH,
                     InfoKind.MEDICAL_RECORD_NUMBERS, InfoKind.DIAGNOSES, InfoKind.INSURANCE),
         affected_by_state=AFFECTED, delay=delay,
-        summary="Servers encrypted overnight; ransom note found on the file server. Patient "
-                "data on the file server may have been copied before encryption.",
+        summary="someone locked our computer servers with ransomware, and may have copied "
+                "patient files from one file server before locking it",
     )
 
     def d(days_after: int) -> dt.date:

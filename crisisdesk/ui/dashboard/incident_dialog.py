@@ -173,6 +173,8 @@ class IncidentDialog(QDialog):
         self.summary_edit = QPlainTextEdit(body)
         self.summary_edit.setFixedHeight(70)
         self.summary_edit.setAccessibleName("Summary")
+        self.summary_edit.setPlaceholderText(
+            "Plain words that finish the sentence 'we found out that …' (used in notices)")
 
         rows: tuple[tuple[str, QWidget | QLayout, tuple[str, ...]], ...] = (
                 ("&Title:", self.title_edit, ("title",)),
