@@ -23,7 +23,7 @@ p.sub { font-size: 8pt; color: #444444; margin-top: 0; }
 td, th { font-size: 8.5pt; vertical-align: top; }
 th { background-color: #e4e4e4; text-align: left; }
 pre.script { font-size: 8.5pt; white-space: pre-wrap; }
-p.blanks { font-size: 8.5pt; border: 1px solid #000000; padding: 3pt; }
+p.blanks { font-size: 8.5pt; }
 span.name { font-weight: bold; }
 td.big { font-size: 10pt; }
 td.nums { font-size: 10pt; white-space: nowrap; }
