@@ -18,6 +18,8 @@ from crisisdesk.domain.errors import ValidationError
 
 SPOKESPERSON = "pio"  # the role the status bar names everywhere
 INCIDENT_COMMANDER = "ic"
+# Every desk always names these two: they can be edited but never removed.
+REQUIRED_ROLES = (INCIDENT_COMMANDER, SPOKESPERSON)
 MAX_BACKUPS = 5
 
 

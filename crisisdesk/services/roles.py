@@ -39,7 +39,7 @@ from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.roles import (
-    INCIDENT_COMMANDER,
+    REQUIRED_ROLES,
     SPOKESPERSON,
     Acting,
     OperationalPeriod,
@@ -110,10 +110,14 @@ def get_role(session: Session, role_key: str) -> RoleDef:
 
 def edit_role(session: Session, role_key: str, *, title: str, description: str,
               first_actions: Sequence[str], short: str = "",
-              group: RoleGroup = RoleGroup.BREACH) -> RoleDef:
+              group: RoleGroup = RoleGroup.BREACH, new: bool = False) -> RoleDef:
+    """Edit a role's text, or add a role; with `new`, a key already in use is refused."""
     session.require(Role.ADMIN, "edit the role catalogue")
     key = normalise_role_key(role_key)
     existing = catalogue(session).get(key)
+    if new and existing is not None:
+        raise ValidationError(f"There is already a role with the key {key!r} "
+                              f"({existing.title}); choose another key.", {"key": "taken"})
     if not title.strip():
         raise ValidationError("A role needs a title.", {"title": "missing"})
     if not description.strip():
@@ -131,7 +135,7 @@ def edit_role(session: Session, role_key: str, *, title: str, description: str,
 def remove_role(session: Session, role_key: str) -> None:
     session.require(Role.ADMIN, "edit the role catalogue")
     role = get_role(session, role_key)
-    if role.key in (SPOKESPERSON, INCIDENT_COMMANDER):
+    if role.key in REQUIRED_ROLES:
         raise ValidationError(f"The {role.short} role cannot be removed (the desk always names "
                               "an Incident Commander and a spokesperson); edit its text instead.",
                               {"role": "required role"})

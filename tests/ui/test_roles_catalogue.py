@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
 from pytestqt.qtbot import QtBot
 
+from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.roles import RoleGroup
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import contacts as contact_service
@@ -116,12 +117,13 @@ def test_add_a_new_role(page: RolesPage, session: Session) -> None:
     assert suggested_key("Call-center lead!") == "call_center_lead"
 
 
-def test_remove_pio_is_refused_with_the_service_message(page: RolesPage, session: Session,
-                                                        prompts: RecordingPrompts) -> None:
+def test_pio_cannot_be_removed_other_roles_can(page: RolesPage, session: Session,
+                                               prompts: RecordingPrompts) -> None:
     page.select_role("pio")
-    page.card.remove_button.click()
-    assert prompts.asked[-1][0] == "confirm"
-    assert "cannot be removed" in page.ctx.messages.text
+    assert not page.card.remove_button.isEnabled()  # not offered, so nobody confirms in vain
+    assert "spokesperson" in page.card.remove_button.toolTip()
+    with pytest.raises(ValidationError, match="cannot be removed"):
+        role_service.remove_role(session, "pio")  # and the service refuses it anyway
     assert role_cell(page, "pio")
     page.select_role("liaison")
     page.card.remove_button.click()
@@ -204,3 +206,16 @@ def test_handover_sets_the_next_period_length(page: RolesPage, session: Session)
     start = dt.datetime.fromisoformat(period.starts_at.replace("Z", "+00:00"))
     end = dt.datetime.fromisoformat(period.ends_at.replace("Z", "+00:00"))
     assert end - start == dt.timedelta(hours=8)
+
+
+def test_a_new_role_cannot_take_an_existing_key(page: RolesPage, session: Session) -> None:
+    before = role_service.get_role(session, "liaison")
+    page.card.new_button.click()
+    dialog = role_dialog(page)
+    dialog.title_edit.setText("Liaison")
+    dialog.key_edit.setText("liaison")
+    dialog.description_edit.setPlainText("Something else entirely.")
+    dialog.save_button.click()
+    assert dialog.isVisible()  # refused: the form stays open with the reason
+    assert role_service.get_role(session, "liaison") == before
+    dialog.reject()

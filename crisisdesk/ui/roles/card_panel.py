@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.operators import Role
-from crisisdesk.domain.roles import RoleDef, RoleStatus
+from crisisdesk.domain.roles import REQUIRED_ROLES, RoleDef, RoleStatus
 from crisisdesk.printing.crisis_paper import STYLE
 from crisisdesk.printing.role_card import role_card, role_card_body
 from crisisdesk.services import roles as role_service
@@ -92,11 +92,15 @@ class RoleCardPanel(QGroupBox):
         for button in (self.pdf_button, self.print_button):
             button.setEnabled(selected)
         self.edit_button.setEnabled(admin and selected)
-        self.remove_button.setEnabled(admin and selected)
+        required = self.status is not None and self.status.role.key in REQUIRED_ROLES
+        self.remove_button.setEnabled(admin and selected and not required)
         self.new_button.setEnabled(admin)
         why = "" if admin else "Only an admin can change the role catalogue."
         for button in (self.edit_button, self.new_button, self.remove_button):
             button.setToolTip(why)
+        if admin and required:
+            self.remove_button.setToolTip("Every desk names an Incident Commander and a "
+                                          "spokesperson; edit this role's text instead.")
 
     # -- paper ------------------------------------------------------------------------------
     def _card(self) -> tuple[str, int | None] | None:
@@ -118,13 +122,14 @@ class RoleCardPanel(QGroupBox):
             print_preview(self.ctx, self, lambda s: role_card(s, key, number), title="Role card")
 
     # -- catalogue --------------------------------------------------------------------------
-    def _save(self, values: RoleValues) -> RoleDef:
+    def _save(self, values: RoleValues, *, new: bool) -> RoleDef:
         return role_service.edit_role(
             self.ctx.session, values.key, title=values.title, description=values.description,
-            first_actions=values.first_actions, short=values.short, group=values.group)
+            first_actions=values.first_actions, short=values.short, group=values.group,
+            new=new)
 
     def _open(self, role: RoleDef | None) -> None:
-        dialog = RoleDialog(role, self._save, self)
+        dialog = RoleDialog(role, lambda values: self._save(values, new=role is None), self)
         verb = "Saved" if role else "Added"
         dialog.saved.connect(lambda r: self.changed.emit(f"{verb} the role {r.title}.", r.key))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
