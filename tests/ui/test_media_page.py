@@ -12,8 +12,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from crisisdesk.domain.contacts import ContactDraft, ContactKind
 from crisisdesk.domain.media import InquiryStatus
+from crisisdesk.services import audit as audit_service
 from crisisdesk.services import cadence as cadence_service
+from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import media as media_service
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import settings as settings_service
@@ -211,3 +214,23 @@ def test_due_soon_follows_the_desk_setting(page: MediaPage, session: Session) ->
     settings_service.set(session, "media_due_soon_minutes", 60)
     page.tick()
     assert page.model.data(page.model.index(0, 1)) == "due soon"
+
+
+def test_editing_one_field_changes_only_that_field(page: MediaPage, session: Session) -> None:
+    contact = contact_service.add_contact(session, ContactDraft(
+        name="Dana Whitmore", organisation="WRBN-TV", kind=ContactKind.MEDIA))
+    logged = media_service.log_inquiry(session, outlet="WRBN-TV", question="Can we film?",
+                                       contact_id=contact.id, reporter="Dana W.")
+    page.refresh()
+    page.select(logged.id)
+    page.edit_button.click()
+    dialog = page.dialog
+    assert isinstance(dialog, EditInquiryDialog)
+    assert dialog.reporter_combo.currentData() == contact.id  # the linked contact is picked
+    dialog.question_edit.setPlainText("Can we film outside at 5 pm?")
+    dialog.save_button.click()
+    q = media_service.get_inquiry(session, logged.id)
+    assert (q.question, q.reporter, q.contact_id) == (
+        "Can we film outside at 5 pm?", "Dana W.", contact.id)
+    summary = audit_service.show(session)[-1].summary
+    assert summary.endswith("from WRBN-TV: question")

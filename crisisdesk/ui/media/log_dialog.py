@@ -189,4 +189,6 @@ class EditInquiryDialog(LogInquiryDialog):
         out = {k: logged[k] for k in ("outlet", "reporter", "contact_id", "contact_details",
                                        "channel", "question", "assignee")}
         out["deadline"] = self.deadline_edit.text().strip()  # empty clears the deadline
+        if out["contact_id"] and out["contact_id"] == self.inquiry.contact_id:
+            out["reporter"] = self.inquiry.reporter  # the same contact: the name as logged
         return out

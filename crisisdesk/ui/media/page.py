@@ -144,10 +144,10 @@ class MediaPage(Page):
 
         top = QHBoxLayout()
         top.addWidget(self.log_button)
-        top.addWidget(self.edit_button)
         top.addWidget(self.overdue_only)
         top.addWidget(self.summary_label, 1)
-        actions = QHBoxLayout()
+        actions = QHBoxLayout()  # what can be done to the selected inquiry
+        actions.addWidget(self.edit_button)
         actions.addWidget(self.assign_edit, 1)
         for button in (self.assign_button, self.decline_button, self.no_response_button):
             actions.addWidget(button)
