@@ -284,4 +284,50 @@ def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
     click.echo(report.substitute.text)
 
 
+@letters_group.command("report")
+@click.option("--pdf", "pdf_path", required=True, metavar="FILE",
+              help="Write the summary page and the per-state table here.")
+@incident_option
+@pass_cli
+def report_cmd(cli: CliContext, pdf_path: str, incident: str | None) -> None:
+    """The counts report for counsel: a one-page summary and the per-state table (PDF).
+
+    Example: crisisdesk letters report --pdf letter-counts.pdf
+    """
+    from crisisdesk.printing.letter_report import write_pdf
+    from crisisdesk.printing.pdf import ensure_gui_app
+    from crisisdesk.services import letter_report
+
+    ensure_gui_app()
+    path = Path(pdf_path).expanduser()
+    try:
+        report = letter_report.save_counsel_report(cli.session(), path, write_pdf,
+                                                   incident_id=incident)
+    except OSError as exc:
+        raise UserError(f"Cannot write {pdf_path}: {exc.strerror}.") from None
+    click.echo(f"Wrote {path}: {report.total.rows} rows in {len(report.states)} states, "
+               f"{report.total.letters('letters')} letters.")
+
+
+@letters_group.command("purge")
+@click.option("--incident", required=True, metavar="ID", help="The incident whose patient "
+              "data is deleted (retention period over).")
+@click.option("--yes", is_flag=True, help="Confirm: this cannot be undone.")
+@pass_cli
+def purge_cmd(cli: CliContext, incident: str, yes: bool) -> None:
+    """Delete an incident's recipients, letters and codes for good (admins); the audit log and
+    the counts already recorded on the incident stay.
+
+    Example: crisisdesk letters purge --incident 3f2a9c1e --yes
+    """
+    if not yes:
+        raise UserError("Purging deletes every patient record of the incident and cannot be "
+                        "undone; add --yes to confirm.")
+    removed = letter_service.purge_recipients(cli.session(), incident)
+    click.echo(f"Purged {removed['recipients']} recipients and {removed['letters']} letters.")
+    if not removed.get("scrubbed"):
+        click.echo("Another window kept the desk busy, so deleted pages could not be wiped "
+                   "yet; close it and run this command again.", err=True)
+
+
 COMMANDS = [letters_group]

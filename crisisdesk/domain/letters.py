@@ -186,6 +186,18 @@ class SubstituteNotice:
                 "media, with a toll-free number active for at least 90 days.")
 
 
+SUBSTITUTE_OBLIGATION_KEY = "hipaa.substitute_notice"
+SUBSTITUTE_WEB_TEMPLATE = "substitute-web-notice-en"
+
+
+def substitute_obligation_title(notice: SubstituteNotice) -> str:
+    """The line the deadlines and the obligations sheet show (45 CFR 164.404(d)(2))."""
+    if notice.required == "web_or_media":
+        return ("Substitute notice required: website posting for 90 days or major print/"
+                "broadcast media, with a toll-free number active 90 days")
+    return "Substitute notice: alternative written notice, telephone or other means"
+
+
 def substitute_notice(insufficient: int) -> SubstituteNotice:
     if insufficient <= 0:
         return SubstituteNotice(0, "")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from crisisdesk.domain.clocks import Obligation, RuleSet
 from crisisdesk.domain.incidents import Incident
+from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY
 from crisisdesk.printing.crisis_paper import document, esc, header_table
 
 _STATE_WORDS = {"open": "", "due_today": "DUE TODAY", "overdue": "OVERDUE", "no_date": "",
@@ -34,7 +35,9 @@ def _row(o: Obligation, today: dt.date) -> str:
     flag_html = f'<br><span class="alert">{esc(flag)}</span>' if flag in ("DUE TODAY",
                                                                          "OVERDUE") else ""
     threshold = o.rule.applies_when.describe(o.jurisdiction)
-    count = f"{o.count:,} counted; applies to {threshold}"
+    count = (f"{o.count:,} people without a usable address"
+             if o.key == SUBSTITUTE_OBLIGATION_KEY else
+             f"{o.count:,} counted; applies to {threshold}")
     basis = "<br>".join(esc(b) for b in o.basis)
     if o.rule.note:
         basis += f'<br><span class="small">{esc(o.rule.note)}</span>'

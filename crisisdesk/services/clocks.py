@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from crisisdesk.domain.clocks import (
     Completion,
     Obligation,
+    Rule,
     RuleSet,
     compute_obligations,
     next_due,
@@ -32,6 +33,12 @@ from crisisdesk.domain.clocks import (
 )
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.incidents import Incident
+from crisisdesk.domain.letters import (
+    SUBSTITUTE_OBLIGATION_KEY,
+    Outcome,
+    substitute_notice,
+    substitute_obligation_title,
+)
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.timeline import Category
 from crisisdesk.services import incidents as incident_service
@@ -39,6 +46,7 @@ from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
+from crisisdesk.store import recipients as recipient_store
 from crisisdesk.store import rule_files
 
 FLAGS_KEY = "notification_profile_flags"
@@ -117,7 +125,32 @@ def deadlines(session: Session, incident_ref: str | None = None, *,
     ruleset = rules if rules is not None else load_rules(session)
     done = incident_store.completions(session.db, incident.id)
     obligations = compute_obligations(ruleset, incident, done, profile_flags(session))
+    _add_substitute_notice(session, incident, obligations, done)
     return DeadlineReport(incident, ruleset, tuple(obligations), today(session))
+
+
+def _add_substitute_notice(session: Session, incident: Incident, obligations: list[Obligation],
+                           done: dict[str, Completion]) -> None:
+    """Letter recipients without a usable address need substitute notice (45 CFR
+    164.404(d)(2)): its form switches at 10 people. Shown beside the individual notice, due
+    with it, and marked done like any obligation."""
+    raw = recipient_store.outcome_counts(session.db, incident.id)
+    notice = substitute_notice(sum(n for (_variant, outcome), n in raw.items()
+                                   if outcome == Outcome.INSUFFICIENT.value))
+    if not notice.required:
+        return
+    at = next((i for i, o in enumerate(obligations) if o.rule.key == "hipaa.individuals"), -1)
+    base = obligations[at] if at >= 0 else None
+    rule = Rule(key=SUBSTITUTE_OBLIGATION_KEY, jurisdiction="US", audience="individuals",
+                title=substitute_obligation_title(notice), citation="45 CFR 164.404(d)(2)",
+                timing="with the individual notices", due=base.rule.due if base else (),
+                note=notice.text)
+    basis = (f"{notice.insufficient} letter recipients have no usable address (patient "
+             "letters classification).", *(base.basis if base else ()))
+    obligation = Obligation(SUBSTITUTE_OBLIGATION_KEY, rule, "US", notice.insufficient,
+                            base.nominal_due if base else None, base.due if base else None,
+                            basis, done=done.get(SUBSTITUTE_OBLIGATION_KEY))
+    obligations.insert(at + 1 if base else len(obligations), obligation)
 
 
 def mark_done(session: Session, obligation_key: str, done_on: dt.date, *, reference: str = "",

@@ -22,7 +22,12 @@ from crisisdesk.domain.errors import (
     UserError,
     ValidationError,
 )
-from crisisdesk.domain.recipient_columns import header_key
+from crisisdesk.domain.recipient_columns import (
+    FIELDS,
+    guess_mapping,
+    header_key,
+    source_signature,
+)
 from crisisdesk.domain.recipients import RecipientFields, RecipientReader
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services.contact_files import open_source
@@ -122,3 +127,41 @@ def fix_review_item(session: Session, review_id: str, row: Mapping[str, str], *,
         recipient_store.close_review(session.db, review_id, "fixed", recipient_id, at=act.at,
                                      by=session.operator.name)
     return fields
+
+
+@dataclass(frozen=True)
+class ReviewForm:
+    """A set-aside row laid out by recipient field, ready to correct in a form."""
+
+    review_id: str
+    line: int
+    reason: str
+    values: dict[str, str]  # every field of FIELDS -> the row's text for it
+    date_format: str  # the import's date format label
+
+
+def review_form(session: Session, review_id: str) -> ReviewForm:
+    """The set-aside row's cells under the recipient fields they were read as at import (the
+    source's remembered mapping, else the guess from the headers)."""
+    item = recipient_store.get_review(session.db, review_id)
+    if item is None or item["status"] != "open":
+        raise NotFound("That review item is gone or already fixed.")
+    row = {str(k): str(v or "") for k, v in dict(item["row"]).items()}
+    saved = recipient_store.saved_source(session.db, source_signature(row))
+    mapping = saved[0] if saved else guess_mapping(row)
+    values = dict.fromkeys(FIELDS, "")
+    for header, fld in mapping.items():
+        if fld in values and row.get(header, "").strip():
+            values[fld] = " ".join(p for p in (values[fld], row[header].strip()) if p)
+    found = session.db.execute("SELECT date_format FROM recipient_imports WHERE id = ?",
+                               [item["import_id"]]).fetchone()
+    label = (found[0] if found and found[0] else "") or (saved[1] if saved else "")
+    return ReviewForm(review_id, int(item["line"]), str(item["reason"]), values,
+                      label or "YYYY-MM-DD")
+
+
+def fix_review_form(session: Session, review_id: str, values: Mapping[str, str],
+                    date_format: str) -> RecipientFields:
+    """Fix a set-aside row from the corrected field values of `review_form`."""
+    return fix_review_item(session, review_id, dict(values),
+                           mapping={f: f for f in values}, date_format=date_format)

@@ -288,14 +288,21 @@ def dashboard_summary(session: Session, incident_id: str | None = None) -> dict[
 
 
 def purge_recipients(session: Session, incident_id: str) -> dict[str, int]:
-    """Delete the incident's patient records (retention over); admins only."""
+    """Delete the incident's patient records (retention over); admins only.
+
+    Secure delete is switched on before the delete, and once the action has committed the file
+    is vacuumed and the WAL truncated, so no freed page or old log frame keeps a purged row.
+    The result's "scrubbed" is 0 when another connection kept the log busy; purging again
+    (there is nothing left to delete) once it is closed finishes the job.
+    """
     session.require(Role.ADMIN, "purge patient letter data")
     incident = incident_service.get_incident(session, incident_id)
+    if not recipient_store.secure_delete_on(session.db):
+        raise UserError("This SQLite build cannot zero deleted data (secure_delete); purging "
+                        "was refused so no patient row lingers in the desk file.")
     with session.action("letters.purge", "incident", incident.id) as act:
         removed = recipient_store.purge_incident(session.db, incident.id)
         act.summary = (f"Purged patient letter data: {removed['recipients']} recipients, "
                        f"{removed['letters']} letters")
+    removed["scrubbed"] = int(recipient_store.scrub_free_pages(session.db))
     return removed
-
-
-

@@ -138,6 +138,14 @@ def outcome_counts(db: sqlite_utils.Database, incident_id: str) -> dict[tuple[st
     return {(r[0] or "", r[1] or ""): int(r[2]) for r in rows}
 
 
+def state_outcome_counts(db: sqlite_utils.Database, incident_id: str
+                         ) -> list[tuple[str, str, str, int]]:
+    """(state, variant, outcome, rows) for the incident; '' where not known yet."""
+    return [(r[0] or "", r[1] or "", r[2] or "", int(r[3])) for r in db.execute(
+        "SELECT state, variant, outcome, count(*) FROM recipients WHERE incident_id = ? "
+        "GROUP BY state, variant, outcome ORDER BY state", [incident_id])]
+
+
 def people_by_state(db: sqlite_utils.Database, incident_id: str) -> tuple[dict[str, int], int]:
     """Affected people (duplicates counted once) by state of residence, and those unknown."""
     rows = db.execute("SELECT state, count(*) FROM recipients WHERE incident_id = ? AND "
@@ -216,3 +224,25 @@ def purge_incident(db: sqlite_utils.Database, incident_id: str) -> dict[str, int
         cur = db.execute(f"DELETE FROM {table} WHERE incident_id = ?", [incident_id])
         removed[table] = int(cur.rowcount)
     return removed
+
+
+def secure_delete_on(db: sqlite_utils.Database) -> bool:
+    """Switch on (and report) zeroing of deleted content for this connection.
+
+    SQLCipher builds have it on by default; asking again makes a purge independent of the
+    build and of any earlier pragma on the connection."""
+    db.execute("PRAGMA secure_delete = ON")
+    return bool(db.execute("PRAGMA secure_delete").fetchone()[0])
+
+
+def scrub_free_pages(db: sqlite_utils.Database) -> bool:
+    """Rebuild the file and empty the write-ahead log after a purge has committed.
+
+    Secure delete already zeroes deleted cells and freed pages; VACUUM rewrites the file
+    without free pages, and the TRUNCATE checkpoint drops old page images (which still hold
+    the deleted rows) from the WAL. VACUUM cannot run inside a transaction, so this runs after
+    the purge action. False when another connection kept the WAL busy (try again later).
+    """
+    db.execute("VACUUM")
+    busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy is None or int(busy[0]) == 0
