@@ -13,9 +13,6 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from crisisdesk.domain.contact_columns import unique_headers
 from crisisdesk.domain.errors import UserError
 
@@ -36,6 +33,11 @@ def cell_text(value: Any) -> str:
 
 
 def _workbook(path: Path) -> Any:
+    # Imported here, not at module load: openpyxl takes ~0.2 s to import, and every screen
+    # that can import a file would otherwise pay it on opening.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:

@@ -12,7 +12,7 @@ import contextlib
 import importlib
 import threading
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -40,6 +40,7 @@ from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatc
 from crisisdesk.ui.workers import Job, JobRunner
 
 DEFAULT_AUTOLOCK_MINUTES = 10
+WARM_UP_DELAY_MS = 250
 
 
 def autolock_ms(session: Session) -> int:
@@ -138,7 +139,10 @@ class MainWindow(QMainWindow):
         state.desk_changed.connect(self._apply_settings)
         self._update_status()
         self.sidebar.setCurrentRow(0)
-        self._warm_up()
+        # The warm-up starts once the window has painted: started earlier, its imports compete
+        # with building and showing the first page for the interpreter lock.
+        self._warm_started = False
+        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
 
     def _shortcuts(self) -> None:
         std = QKeySequence.StandardKey
@@ -161,7 +165,9 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> Page:
         """The section's page, built now if it never was."""
         if key not in self.pages:
-            if self.pages:  # not the first page: let the warm-up finish its imports first
+            if self.pages and self._warm_started:
+                # Not the first page: let the running warm-up finish its imports first, so two
+                # threads never initialise one module at once.
                 self._warm_done.wait(30)
             row = self.section_keys.index(key)
             page = self.sections[row].build(self.ctx)
@@ -233,6 +239,9 @@ class MainWindow(QMainWindow):
         """Import, in a worker, the service modules that pages and settings need (hundreds of
         ms: phonenumbers, openpyxl...), then read the settings. Only this job imports them
         while it runs, so two threads never initialise the same module at once."""
+        if self._warm_started:
+            return
+        self._warm_started = True
         modules = ["crisisdesk.services.settings"]
         modules += [m for section in self.sections for m in section.warm]
 

@@ -251,3 +251,22 @@ def test_dashboard_without_incident(qtbot: QtBot, ctx: UiContext) -> None:
     assert widget.systems.model.rowCount() >= 9  # the default board
     obligation = widget.deadlines.proxy.index(0, 0).data(OBJECT_ROLE)
     assert obligation is None
+
+
+def test_feature_panels_load_off_the_gui_thread(qtbot: QtBot, page: DashboardPage,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import crisisdesk.ui.dashboard.panels as panels
+
+    threads: list[bool] = []
+
+    def summary(session: Session) -> dict[str, int]:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return {"calls_made": 5}
+
+    monkeypatch.setattr(panels, "summary_function", lambda name: summary)
+    page.reload()
+    qtbot.waitUntil(lambda: all(p.rows() == [("Calls made:", "5")] for p in page.panels),
+                    timeout=5_000)
+    assert threads and not any(threads)  # every summary was computed in a worker

@@ -40,6 +40,7 @@ from crisisdesk.services import roles as role_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import today, zone
+from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.dashboard import deadlines as dl
 from crisisdesk.ui.dashboard.deadlines import DeadlinesView, ObligationsModel
@@ -50,7 +51,7 @@ from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles import model as roster
 from crisisdesk.ui.table_model import SORT_ROLE, time_formatter
-from crisisdesk.ui.workers import Job
+from crisisdesk.ui.workers import Job, in_thread_session
 
 LATEST = 8
 
@@ -150,6 +151,8 @@ class DashboardPage(Page):
         self.latest.setWordWrap(True)
         self.panels = [SummaryPanel(title, module, absent, self)
                        for title, module, absent in OPTIONAL_PANELS]
+        self._panel_generation = 0
+        self.panel_job: Job | None = None
 
         overview = QWidget(self)
         grid = QGridLayout(overview)
@@ -245,8 +248,28 @@ class DashboardPage(Page):
                 self.latest.addItem(f"{show(entry.at)}  [{entry.category.value}] "
                                     f"{entry.author}: {' '.join(entry.text.split())}")
         self.systems.show_systems(system_service.list_systems(session), show)
-        for panel in self.panels:
-            panel.refresh(session)
+        self._refresh_panels()
+
+    def _refresh_panels(self) -> None:
+        """The other features' summaries load in a worker: importing and querying them takes
+        hundreds of milliseconds on a big desk, too long for the GUI thread."""
+        self._panel_generation += 1
+        generation, panels = self._panel_generation, list(self.panels)
+
+        def work(twin: Session, **_: object) -> list[list[tuple[str, str]]]:
+            return [panel.compute(twin) for panel in panels]
+
+        job = Job(in_thread_session(self.ctx.session, work), name="dashboard panels")
+        job.finished.connect(lambda rows: self._show_panels(generation, rows))
+        job.failed.connect(self.ctx.show_error)
+        self.panel_job = job
+        self.ctx.runner.start(job)
+
+    def _show_panels(self, generation: int, rows: list[list[tuple[str, str]]]) -> None:
+        if generation != self._panel_generation or not self.ctx.state.unlocked:
+            return  # a newer refresh is on its way, or the desk locked meanwhile
+        for panel, panel_rows in zip(self.panels, rows, strict=True):
+            panel.show_rows(panel_rows)
 
     def _show_incident(self, show: object) -> None:
         session = self.ctx.session
@@ -275,6 +298,7 @@ class DashboardPage(Page):
         self.deadlines.show_report(report)
 
     def clear(self) -> None:
+        self._panel_generation += 1  # a summary still loading must not show after locking
         if self.dialog is not None:
             self.dialog.reject()
         self.incident = None

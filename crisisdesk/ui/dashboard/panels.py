@@ -100,6 +100,18 @@ def summary_rows(summary: Any) -> list[tuple[str, str]]:
     return [("", str(summary))]
 
 
+def compute_rows(module_name: str, absent: str, session: Session) -> list[tuple[str, str]]:
+    """One feature's summary as rows; a failure becomes a row, never an exception."""
+    try:
+        fn = summary_function(module_name)
+        rows = summary_rows(fn(session)) if fn is not None else [("", absent)]
+    except UserError as err:
+        rows = [("", str(err))]
+    except Exception as err:  # noqa: BLE001 - another feature's bug must not hide this page
+        rows = [("", f"Not available right now ({type(err).__name__}).")]
+    return rows or [("", "Nothing to report yet.")]
+
+
 class SummaryPanel(QGroupBox):
     """One optional feature's summary, or the line saying it is not set up."""
 
@@ -122,18 +134,16 @@ class SummaryPanel(QGroupBox):
         widget = item.widget() if item is not None else None
         return widget.text() if isinstance(widget, QLabel) else ""
 
+    def compute(self, session: Session) -> list[tuple[str, str]]:
+        """The rows to show (no widgets touched): safe to call from a worker thread."""
+        return compute_rows(self.module_name, self.absent, session)
+
     def refresh(self, session: Session) -> None:
+        self.show_rows(self.compute(session))
+
+    def show_rows(self, rows: list[tuple[str, str]]) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
-        try:
-            fn = summary_function(self.module_name)
-            rows = summary_rows(fn(session)) if fn is not None else [("", self.absent)]
-        except UserError as err:
-            rows = [("", str(err))]
-        except Exception as err:  # noqa: BLE001 - another feature's bug must not hide this page
-            rows = [("", f"Not available right now ({type(err).__name__}).")]
-        if not rows:
-            rows = [("", "Nothing to report yet.")]
         for label, value in rows[:MAX_ROWS]:
             field = QLabel(value, self)
             field.setWordWrap(True)
