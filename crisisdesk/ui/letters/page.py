@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.errors import UserError
-from crisisdesk.domain.letters import LetterStatus
+from crisisdesk.domain.letters import SUBSTITUTE_WEB_TEMPLATE, LetterStatus
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_codes, letter_render, mailing_log
+from crisisdesk.services import letter_codes, letter_render, letter_report, mailing_log
 from crisisdesk.services import letters as letter_service
 from crisisdesk.services.localtime import today
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.letters.dialogs import BatchDialog, CodesDialog, PreviewDialog, print_letters
 from crisisdesk.ui.letters.import_wizard import RecipientImportWizard
+from crisisdesk.ui.letters.mailing import RemailDialog, ReprintDialog
+from crisisdesk.ui.letters.review import ReviewDialog
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
@@ -60,6 +62,13 @@ class LettersPage(Page):
         self.summary_label.setAccessibleName("Letter counts")
         self.substitute_label = QLabel(self)
         self.substitute_label.setWordWrap(True)
+        substitute_row = QHBoxLayout()
+        substitute_row.addWidget(self.substitute_label, 1)
+        self.substitute_button = self._button("Issue substitute &web notice…",
+                                              self.open_substitute_notice, substitute_row)
+        self.substitute_button.setToolTip(f"Opens the approved {SUBSTITUTE_WEB_TEMPLATE} "
+                                          "template to fill and issue (Templates page).")
+        self.substitute_button.hide()
         bar = QHBoxLayout()
         self.import_button = self._button("&Import patient list…", self.open_import, bar)
         self.classify_button = self._button("&Classify", self.classify, bar)
@@ -67,6 +76,8 @@ class LettersPage(Page):
         self.batch_button = self._button("&New batch…", self.new_batch, bar)
         self.align_button = self._button("&Alignment page…", self.alignment, bar)
         self.export_button = self._button("&Export mailing log…", self.export_log, bar)
+        self.review_button = self._button("Review &list…", self.open_review, bar)
+        self.report_button = self._button("Counts rep&ort…", self.counts_report, bar)
         bar.addStretch(1)
         self.batches = QTableWidget(0, 5, self)
         self.batches.setHorizontalHeaderLabels(["Batch", "Letters", "Dated", "Rendered",
@@ -80,6 +91,7 @@ class LettersPage(Page):
         self.printed_button = self._button("Mark p&rinted", lambda: self.mark("printed"),
                                            batch_bar)
         self.mailed_button = self._button("Mark &mailed", lambda: self.mark("mailed"), batch_bar)
+        self.reprint_button = self._button("Reprint ran&ge…", self.reprint_range, batch_bar)
         batch_bar.addStretch(1)
         self.totals = QTableWidget(0, len(STATUSES) + 1, self)
         self.totals.setHorizontalHeaderLabels(["State", *STATUSES])
@@ -92,10 +104,12 @@ class LettersPage(Page):
         self.reference_edit.returnPressed.connect(self.mark_returned)
         returned.addWidget(self.reference_edit, 1)
         self._button("Mark re&turned", self.mark_returned, returned)
+        self.remail_button = self._button("Re-mail to new a&ddress…", self.remail, returned)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        for widget in (heading, self.incident_label, self.summary_label, self.substitute_label):
+        for widget in (heading, self.incident_label, self.summary_label):
             layout.addWidget(widget)
+        layout.addLayout(substitute_row)
         layout.addLayout(bar)
         layout.addWidget(QLabel("<b>Batches</b>", self))
         layout.addWidget(self.batches, 2)
@@ -122,12 +136,14 @@ class LettersPage(Page):
         session = self.ctx.session
         incident = incident_service.current_incident(session)
         for w in (self.import_button, self.classify_button, self.codes_button,
-                  self.batch_button, self.export_button):
+                  self.batch_button, self.export_button, self.review_button,
+                  self.report_button):
             w.setEnabled(incident is not None)
         if incident is None:
             self.incident_label.setText("There is no current incident: create one first.")
             self.summary_label.clear()
             self.substitute_label.clear()
+            self.substitute_button.hide()
             self.batches.setRowCount(0)
             self.totals.setRowCount(0)
             return
@@ -145,6 +161,8 @@ class LettersPage(Page):
             f"review. Ready {summary['ready']}, printed {summary['printed']}, mailed "
             f"{summary['mailed']}, returned {summary['returned']}.")
         self.substitute_label.setText(report.substitute.text if c else "")
+        self.substitute_button.setVisible(report.substitute.required == "web_or_media")
+        self.review_button.setText(f"Review &list ({review})…" if review else "Review &list…")
         batches = letter_service.list_batches(session)
         self.batches.setRowCount(len(batches))
         for row, b in enumerate(batches):
@@ -164,6 +182,7 @@ class LettersPage(Page):
     def clear(self) -> None:
         for label in (self.incident_label, self.summary_label, self.substitute_label):
             label.clear()
+        self.substitute_button.hide()
         self.batches.setRowCount(0)
         self.totals.setRowCount(0)
         self.reference_edit.clear()
@@ -343,3 +362,85 @@ class LettersPage(Page):
             self.ctx.messages.show_user_error(err)
             return
         self._done(f"Exported {count} letters to {path}.")
+
+    # -- review list, mailing-log corrections, reports --------------------------------------
+    def open_review(self) -> None:
+        self.review_dialog = ReviewDialog(self.ctx, self)
+        self.review_dialog.changed.connect(self.ctx.state.notify_changed)
+        self.review_dialog.open()
+
+    def remail(self) -> None:
+        self.remail_dialog = RemailDialog(self.ctx, self.reference_edit.text().strip(), self)
+        self.remail_dialog.remailed.connect(self._remailed)
+        self.remail_dialog.open()
+
+    def _remailed(self, ref: str) -> None:
+        self.reference_edit.clear()
+        self._done(f"Letter {ref} recorded as re-mailed to the corrected address.")
+
+    def reprint_range(self, span: tuple[int, int] | None = None,
+                      path: Path | None = None) -> Job | None:
+        """Print letters first..last of the selected batch again, into one PDF (a worker)."""
+        number = self.selected_batch()
+        if number is None:
+            return None
+        if span is None:
+            count = letter_service.get_batch(self.ctx.session, number).letter_count
+            dialog = ReprintDialog(number, count, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            span = dialog.span()
+        first, last = span
+        if path is None:
+            path = self.ctx.prompts.save_file(
+                self, "Save the reprinted letters",
+                f"reprint-batch{number}-letters-{first}-{last}.pdf", "PDF files (*.pdf)")
+            if path is None:
+                return None
+        from crisisdesk.printing.letters import open_letter_pdf
+
+        target = path
+
+        def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
+            return letter_render.reprint(session, number, first, last, target,
+                                         open_letter_pdf, progress=progress,
+                                         is_cancelled=is_cancelled)
+
+        return self._run(work, "reprint letters", f"Reprinting letters {first}-{last} of "
+                         f"batch {number}…", lambda n: self._done(
+                             f"Wrote {n} letters (batch {number}, {first}-{last}) to {target}; "
+                             "print it, then mark the batch printed if it was not."))
+
+    def counts_report(self, path: Path | None = None) -> Job | None:
+        """The counts report for counsel as a PDF, laid out in a worker."""
+        if path is None:
+            path = self.ctx.prompts.save_file(self, "Save the counts report for counsel",
+                                              "letter-counts.pdf", "PDF files (*.pdf)")
+            if path is None:
+                return None
+        from crisisdesk.printing.letter_report import write_pdf
+
+        target = path
+
+        def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
+            return letter_report.save_counsel_report(session, target, write_pdf)
+
+        return self._run(work, "counts report", "Writing the counts report…", lambda r: self._done(
+            f"Wrote the counts report ({r.total.rows} rows, {len(r.states)} states) to "
+            f"{target}."))
+
+    def open_substitute_notice(self) -> None:
+        """Open the shipped substitute web notice in the Templates page's issue dialog."""
+        from crisisdesk.ui.templates.issue_dialog import IssueDialog
+
+        try:
+            self.issue_dialog = IssueDialog(self.ctx, SUBSTITUTE_WEB_TEMPLATE, self)
+        except UserError as err:
+            self.ctx.messages.show_warning(
+                f"{err} Approve the {SUBSTITUTE_WEB_TEMPLATE} template on the Templates page, "
+                "then issue it from there or with this button.")
+            return
+        self.issue_dialog.issued.connect(lambda _m: self._done(
+            "Substitute web notice issued; it is in the communication log. Record the posting "
+            "dates on the deadlines when it is live."))
+        self.issue_dialog.open()
