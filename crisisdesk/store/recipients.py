@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from crisisdesk.domain.recipients import Address, RecipientFields
+from crisisdesk.store.errors import DB_ERRORS
 
 COLUMNS = ("id", "incident_id", "import_id", "line", "name", "first_name", "last_name",
            "birth_date", "death_date", "address1", "address2", "city", "state", "zip",
@@ -235,6 +236,9 @@ def secure_delete_on(db: sqlite_utils.Database) -> bool:
     return bool(db.execute("PRAGMA secure_delete").fetchone()[0])
 
 
+SCRUB_WAIT_MS = 2000  # how long the scrub waits for another connection's reader
+
+
 def scrub_free_pages(db: sqlite_utils.Database) -> bool:
     """Rebuild the file and empty the write-ahead log after a purge has committed.
 
@@ -243,6 +247,13 @@ def scrub_free_pages(db: sqlite_utils.Database) -> bool:
     the deleted rows) from the WAL. VACUUM cannot run inside a transaction, so this runs after
     the purge action. False when another connection kept the WAL busy (try again later).
     """
-    db.execute("VACUUM")
-    busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    waited = int(db.execute("PRAGMA busy_timeout").fetchone()[0])
+    db.execute(f"PRAGMA busy_timeout = {min(waited, SCRUB_WAIT_MS)}")
+    try:
+        db.execute("VACUUM")
+        busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except DB_ERRORS:  # another connection is reading: the purge itself has committed
+        return False
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {waited}")
     return busy is None or int(busy[0]) == 0

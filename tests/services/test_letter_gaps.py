@@ -189,3 +189,18 @@ def test_purge_leaves_no_patient_row_in_free_pages_or_the_log(session: Session, 
     wal = desk.with_name(desk.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
     assert session.db.execute("SELECT count(*) FROM recipients").fetchone()[0] == 0
+
+
+def test_purge_with_another_reader_open_still_commits_and_says_not_scrubbed(
+        session: Session, incident: str, tmp_path: Path) -> None:
+    _list(session, tmp_path, adult_rows(5))
+    other = session.for_thread()
+    try:
+        other.db.execute("BEGIN")
+        other.db.execute("SELECT count(*) FROM recipients").fetchone()  # holds a read snapshot
+        removed = letter_service.purge_recipients(session, incident)
+        assert removed["recipients"] == 5 and removed["scrubbed"] == 0
+        other.db.execute("COMMIT")
+    finally:
+        other.close()
+    assert letter_service.purge_recipients(session, incident)["scrubbed"] == 1
