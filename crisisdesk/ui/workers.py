@@ -37,12 +37,48 @@ def _spent(**_kwargs: Any) -> None:
 
 
 class JobSignals(QObject):
+    """Lives on the GUI thread. Progress is coalesced: the worker only records the newest
+    (done, total) and queues at most one wake-up; the GUI thread delivers the newest value, at
+    most every PROGRESS_INTERVAL_S, and always delivers the last one (a trailing timer), so a
+    pause in the work never leaves the dialog showing an old count."""
+
     progress = Signal(int, int)  # done, total
     finished = Signal(object)  # the result
     failed = Signal(object)  # a UserError (show it) or another exception (a bug: crash path)
     cancelled = Signal()
+    _wake = Signal()
 
     job: Job | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._latest: tuple[int, int] | None = None
+        self._pending = False
+        self._delivered_at = 0.0
+        self._wake.connect(self._deliver_soon)  # queued: emitted from the worker thread
+
+    def report(self, done: int, total: int) -> None:  # worker thread
+        with self._lock:
+            self._latest = (int(done), int(total))
+            if self._pending:
+                return
+            self._pending = True
+        self._wake.emit()
+
+    def _deliver_soon(self) -> None:  # GUI thread
+        wait = PROGRESS_INTERVAL_S - (time.monotonic() - self._delivered_at)
+        if wait > 0:
+            QTimer.singleShot(int(wait * 1000) + 1, self, self._deliver)
+        else:
+            self._deliver()
+
+    def _deliver(self) -> None:
+        with self._lock:
+            latest, self._latest, self._pending = self._latest, None, False
+        if latest is not None:
+            self._delivered_at = time.monotonic()
+            self.progress.emit(*latest)
 
 
 class Job(QRunnable):
@@ -56,7 +92,6 @@ class Job(QRunnable):
         self.name = name
         self.signals = JobSignals()
         self._cancel = threading.Event()
-        self._last_progress = 0.0
         self._spent_fn: object = None
         self.exited_at = 0.0
         self.done = False
@@ -85,10 +120,7 @@ class Job(QRunnable):
         return self._cancel.is_set()
 
     def _report(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - self._last_progress >= PROGRESS_INTERVAL_S:
-            self._last_progress = now
-            self.signals.progress.emit(int(done), int(total))
+        self.signals.report(done, total)
 
     def run(self) -> None:  # worker thread
         fn, self.fn = self.fn, _spent  # the closure is released on the GUI thread, not here

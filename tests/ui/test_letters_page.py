@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,9 +64,15 @@ def test_classify_render_with_progress_then_cancel_and_resume(
     from crisisdesk.printing import letters as printing_letters
 
     real_add = printing_letters.LetterPdf.add
+    clicked = threading.Event()
+    added = [0]
 
     def slow_add(self: printing_letters.LetterPdf, letter: object) -> int:
-        time.sleep(0.02)  # a slow printer driver: leaves time to click Cancel on a busy box
+        # A printer that stalls after a few letters until the person has clicked Cancel: on a
+        # busy machine the GUI may see the progress late, and the render must not finish first.
+        added[0] += 1
+        if added[0] > 8:
+            clicked.wait(20)
         return real_add(self, letter)  # type: ignore[arg-type]
 
     monkeypatch.setattr(printing_letters.LetterPdf, "add", slow_add)
@@ -85,10 +91,11 @@ def test_classify_render_with_progress_then_cancel_and_resume(
     def on_progress(done: int, total: int) -> None:
         seen.append((done, total))
         labels.append(page.progress_dialog.labelText())
-        if done >= 5:  # click Cancel, as a person would, once a file or two is done
+        if done >= 5 and not clicked.is_set():  # click Cancel, as a person would
             button = page.progress_dialog.findChild(QPushButton)
             assert button is not None and button.text() == "Cancel"
             button.click()
+            clicked.set()
 
     job = page.render_batch(out)
     assert job is not None

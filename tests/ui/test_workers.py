@@ -90,3 +90,23 @@ def test_message_bar_levels_and_dismiss(qtbot: QtBot) -> None:
     with qtbot.waitSignal(bar.dismissed):
         bar.close_button.click()
     assert bar.isHidden() and bar.text == ""
+
+
+def test_the_newest_progress_arrives_even_when_the_work_pauses(
+    qtbot: QtBot, runner: JobRunner
+) -> None:
+    resume = threading.Event()
+
+    def stalls(progress: Progress, is_cancelled: Callable[[], bool]) -> None:
+        for i in range(1, 6):
+            progress(i, 10)  # five quick reports, inside one throttling interval
+        resume.wait(10)  # then a long pause (a printer stalls)
+
+    job = Job(stalls)
+    seen: list[tuple[int, int]] = []
+    job.progress.connect(lambda d, t: seen.append((d, t)))
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        runner.start(job)
+        qtbot.waitUntil(lambda: bool(seen) and seen[-1] == (5, 10), timeout=5_000)
+        assert len(seen) <= 2  # coalesced, not one event per report
+        resume.set()
