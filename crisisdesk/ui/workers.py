@@ -47,6 +47,7 @@ class JobSignals(QObject):
     failed = Signal(object)  # a UserError (show it) or another exception (a bug: crash path)
     cancelled = Signal()
     _wake = Signal()
+    _flush = Signal()
 
     job: Job | None = None
 
@@ -57,6 +58,14 @@ class JobSignals(QObject):
         self._pending = False
         self._delivered_at = 0.0
         self._wake.connect(self._deliver_soon)  # queued: emitted from the worker thread
+        self._flush.connect(self._deliver)
+
+    def flush(self) -> None:  # worker thread, just before the final signal
+        """The newest count reaches the GUI before finished/failed/cancelled (same queue)."""
+        with self._lock:
+            pending = self._latest is not None
+        if pending:
+            self._flush.emit()
 
     def report(self, done: int, total: int) -> None:  # worker thread
         with self._lock:
@@ -129,11 +138,14 @@ class Job(QRunnable):
                 raise Cancelled()
             result = fn(progress=self._report, is_cancelled=self._cancel.is_set)
         except Cancelled:
+            self.signals.flush()
             self.signals.cancelled.emit()
         except BaseException as exc:  # noqa: BLE001 - everything must reach the GUI thread
             exc.__traceback__ = exc.__traceback__.tb_next if exc.__traceback__ else None
+            self.signals.flush()
             self.signals.failed.emit(exc)
         else:
+            self.signals.flush()
             self.signals.finished.emit(result)
         finally:
             self._spent_fn = fn

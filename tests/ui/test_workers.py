@@ -110,3 +110,18 @@ def test_the_newest_progress_arrives_even_when_the_work_pauses(
         qtbot.waitUntil(lambda: bool(seen) and seen[-1] == (5, 10), timeout=5_000)
         assert len(seen) <= 2  # coalesced, not one event per report
         resume.set()
+
+
+def test_the_final_count_arrives_before_finished(qtbot: QtBot, runner: JobRunner) -> None:
+    def quick(progress: Progress, is_cancelled: Callable[[], bool]) -> str:
+        for i in range(1, 4):
+            progress(i, 3)
+        return "done"
+
+    job = Job(quick)
+    events: list[object] = []
+    job.progress.connect(lambda d, t: events.append((d, t)))
+    job.finished.connect(events.append)
+    with qtbot.waitSignal(job.finished, timeout=5_000):
+        runner.start(job)
+    assert events[-2:] == [(3, 3), "done"]
