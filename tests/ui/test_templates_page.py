@@ -158,6 +158,8 @@ def test_approval_refused_for_an_operator(qtbot: QtBot, session: Session,
         qtbot.waitUntil(lambda: "approver role" in page.ctx.messages.text, timeout=10_000)
         assert template_service.get_version(session, SMS).status is Status.IN_REVIEW
         runner.shutdown()
+        page.ctx.state.set_session(None)  # nothing queued may use the desk after it closes
+        qtbot.wait(50)
     finally:
         olive.close()
 
@@ -178,7 +180,12 @@ def test_approver_acknowledges_warnings(qtbot: QtBot, session: Session,
         assert asked and "drill_notice is declared but never used" in asked[0][2]
         approved = template_service.get_version(session, SMS)
         assert approved.approved_by == "pat" and approved.acknowledged_warnings
+        # The page reopens the approved version after the action; let it finish before the
+        # session closes, or its queued refresh would run on a closed desk in a later test.
+        qtbot.waitUntil(lambda: not page.lifecycle.approve_button.isEnabled(), timeout=5_000)
         runner.shutdown()
+        page.ctx.state.set_session(None)
+        qtbot.wait(50)
     finally:
         pat.close()
 
