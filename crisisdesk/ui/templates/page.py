@@ -113,6 +113,8 @@ class TemplatesPage(Page):
 
     # -- opening ----------------------------------------------------------------------------
     def open_template(self, key: str, *, switch: bool = True) -> None:
+        if not self.ctx.state.unlocked:
+            return  # an action finished after the desk locked: nothing to reopen
         session = self.ctx.session
         try:
             version = template_service.get_version(session, key)
