@@ -3,12 +3,17 @@
 openpyxl runs in read-only mode (streams rows, near-constant memory) with `data_only=True`, so
 formulas give their cached values, never formula text; defusedxml is installed, which openpyxl
 uses against XML bombs. A workbook opened read-only is lazy and must be closed explicitly.
+
+A damaged workbook (a cut download, a flipped byte) fails inside openpyxl, zipfile, zlib or the
+XML parser with whatever error each of them raises, at opening or only when a row is reached;
+every such failure becomes one UserError saying the workbook cannot be read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,11 @@ from crisisdesk.domain.contact_columns import unique_headers
 from crisisdesk.domain.errors import UserError
 
 Rows = Iterator[tuple[int, dict[str, str] | str]]
+# What openpyxl and the libraries under it raise on a damaged file (zlib.error, XML ParseError,
+# which is a SyntaxError, KeyError for a missing part, EOFError for a cut one, ...).
+DAMAGED: tuple[type[Exception], ...] = (zlib.error, LookupError, ValueError, TypeError,
+                                         AttributeError, SyntaxError, EOFError, OSError,
+                                         ArithmeticError)
 
 
 def cell_text(value: Any) -> str:
@@ -42,8 +52,12 @@ def _workbook(path: Path) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise UserError(f"There is no file {path}.") from None
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        raise UserError(f"{path.name} is not a readable Excel (.xlsx) workbook.") from None
+    except (zipfile.BadZipFile, InvalidFileException, *DAMAGED):
+        raise _unreadable(path) from None
+
+
+def _unreadable(path: Path) -> UserError:
+    return UserError(f"{path.name} is not a readable Excel (.xlsx) workbook.")
 
 
 def _sheet_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
@@ -55,10 +69,17 @@ def _sheet_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
         ws = wb.worksheets[0]
         if ws.max_row is None or (ws.max_row == 1 and ws.max_column == 1):
             ws.reset_dimensions()  # some writers record no (or a wrong) size
-        for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+        values_of = enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
+        while True:
+            try:
+                number, values = next(values_of)
+            except StopIteration:
+                return
             cells = [cell_text(v) for v in values]
             if any(c.strip() for c in cells):
                 yield number, cells
+    except DAMAGED:
+        raise _unreadable(path) from None
     finally:
         wb.close()
 

@@ -1,0 +1,106 @@
+"""Calling-tree import (`person, caller, backup` in CSV or Excel) against whatever a file can
+hold: the whole tree is written, or nothing, with the line and the reason."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crisisdesk.domain.calling_trees import CallingTree
+from crisisdesk.domain.contacts import ContactDraft
+from crisisdesk.domain.errors import UserError
+from crisisdesk.services import contacts as contact_service
+from crisisdesk.services.session import Session
+from crisisdesk.services.tree_files import import_tree
+from crisisdesk.store import calling_trees as tree_store
+from tests.property.importer_support import (
+    FORMULAS,
+    IMPORTS,
+    MARKUP,
+    Files,
+    any_bytes,
+    attempt,
+    audit_entries,
+    cells,
+    csv_text,
+    encoded,
+    module_desk,
+    physical_lines,
+)
+from tests.property.importer_support import tables as any_tables
+
+PEOPLE = ("Dana Reyes", "Sam Lee", "Ana Silva", "Pat Kim", FORMULAS[0], MARKUP[0], "@SUM(1+1)")
+_trees = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    for session in module_desk(tmp_path_factory, "tree-props"):
+        for name in (*PEOPLE, "Pat Kim"):  # two people called Pat Kim: that name is ambiguous
+            contact_service.add_contact(session, ContactDraft(name=name))
+        yield session
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
+    return Files(tmp_path_factory.mktemp("tree-files"))
+
+
+HEADERS = st.sampled_from(("person", "caller", "backup", "Person", " CALLER ", "'=person",
+                           "notes", "=person"))
+NAMES = st.sampled_from((*PEOPLE, "  dana   REYES ", "'" + FORMULAS[0], "Nobody Known", ""))
+CELLS = cells(st.one_of(NAMES, st.just("")))
+
+
+def _import(desk: Session, path: Path, last_line: int) -> CallingTree | UserError:
+    trees_before, audit_before = len(tree_store.list_trees(desk.db)), audit_entries(desk)
+    name = f"Tree {next(_trees)}"
+    result = attempt(desk, lambda: import_tree(desk, path, name=name), last_line=last_line)
+    if isinstance(result, CallingTree):
+        assert result.name == name
+        assert len(tree_store.list_trees(desk.db)) == trees_before + 1
+        assert audit_entries(desk) == audit_before + 1
+    return result
+
+
+@IMPORTS
+@given(table=any_tables(HEADERS, CELLS, first=st.just("person")),
+       delimiter=st.sampled_from(",;\t"), quoted=st.booleans(), data=st.data())
+def test_tree_csv_imports_whole_or_refuses_cleanly(desk: Session, files: Files,
+                                                   table: list[list[str]], delimiter: str,
+                                                   quoted: bool, data: st.DataObject) -> None:
+    raw = data.draw(encoded(csv_text(table, delimiter, quoted)))
+    _import(desk, files.write(raw, ".csv", "tree"), physical_lines(raw))
+
+
+@IMPORTS
+@given(raw=any_bytes(), suffix=st.sampled_from((".csv", ".xlsx", ".txt")))
+def test_tree_any_bytes_never_crash(desk: Session, files: Files, raw: bytes,
+                                    suffix: str) -> None:
+    _import(desk, files.write(raw, suffix, "tree"), physical_lines(raw))
+
+
+@IMPORTS
+@given(people=st.lists(st.sampled_from(PEOPLE[:4] + PEOPLE[4:]), min_size=1, max_size=6),
+       neutralised=st.booleans())
+def test_tree_names_that_look_like_formulas_or_markup_are_matched_literally(
+        desk: Session, files: Files, people: list[str], neutralised: bool) -> None:
+    """A contact called "=HYPERLINK(...)" or "<script>" is found by its name, as typed or as
+    our own export wrote it (with the spreadsheet-safe apostrophe)."""
+    rows = [["person", "caller", "backup"]]
+    for name in dict.fromkeys(people):
+        cell = "'" + name if neutralised and name[0] in "=+-@" else name
+        rows.append([cell, "", ""])
+    raw = csv_text(rows, ",", True).encode("utf-8")
+    result = _import(desk, files.write(raw, ".csv", "tree"), len(rows))
+    if "Pat Kim" in people:
+        assert isinstance(result, UserError) and "more than one contact" in str(result)
+        return
+    assert isinstance(result, CallingTree), result
+    by_id = {c.id: c.name for c in contact_service.list_contacts(desk)}
+    assert [by_id[n.contact_id] for n in result.nodes] == list(dict.fromkeys(people))
