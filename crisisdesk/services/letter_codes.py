@@ -57,17 +57,21 @@ def import_codes(session: Session, path: Path, *, expires_on: dt.date,
         raise ValidationError(f"The codes expired on {expires_on.isoformat()}; ask the vendor "
                               "for a current pool.", {"expires_on": "in the past"})
     source = open_source(path)
+    if source.format not in ("csv", "xlsx"):
+        raise UserError(f"{path.name} is not a CSV or Excel (.xlsx) list of codes.")
     column = next((h for h in source.headers if header_key(h) in CODE_HEADERS),
                   source.headers[0])
     codes: list[str] = []
     problems: list[RowProblem] = []
     lines: dict[str, int] = {}
-    if header_key(source.headers[0]) not in CODE_HEADERS and len(source.headers) == 1 \
-            and _CODE.fullmatch(source.headers[0]):
-        codes.append(source.headers[0])  # a bare list of codes, no header line
+    if _headerless(source.headers):
+        codes.append(source.headers[0])  # a bare list of codes: its first line is a code
         lines[source.headers[0]] = 1
     for line, row in source.rows():
-        code = row.get(column, "").strip() if isinstance(row, dict) else ""
+        if isinstance(row, str):
+            problems.append(RowProblem(line, row))
+            continue
+        code = row.get(column, "").strip()
         if not _CODE.fullmatch(code):
             problems.append(RowProblem(line, "not an enrollment code (4 to 40 letters, digits "
                                              "or hyphens)"))
@@ -85,6 +89,15 @@ def import_codes(session: Session, path: Path, *, expires_on: dt.date,
     return add_code_pool(session, codes, expires_on=expires_on, incident_id=incident.id,
                          enrollment_url=enrollment_url, monitoring_months=monitoring_months,
                          source_name=path.name)
+
+
+def _headerless(headers: list[str]) -> bool:
+    """Whether the first line is already a code (vendors often send bare lists): no column is
+    named like a code column and its first cell is a code; with several columns only a code
+    holding a digit counts, so a header such as "Serial, Member" is not taken for one."""
+    if any(header_key(h) in CODE_HEADERS for h in headers) or not _CODE.fullmatch(headers[0]):
+        return False
+    return len(headers) == 1 or any(c.isdigit() for c in headers[0])
 
 
 def add_code_pool(session: Session, codes: list[str], *, expires_on: dt.date,
