@@ -119,7 +119,12 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None).isoformat(timespec="seconds")
+        # Every digit and the offset, so the sample reads back as the same moment; TOML
+        # offsets are whole minutes, so an odd historical offset is written in UTC.
+        offset = value.utcoffset()
+        if offset is not None and offset.seconds % 60:
+            value = value.astimezone(dt.UTC)
+        return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):

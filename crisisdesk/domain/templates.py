@@ -234,7 +234,7 @@ class TemplateVersion:
 
 def check_key(key: str) -> str:
     key = key.strip()
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise ValidationError(
             f"A template key is 2-63 lower-case letters, digits and dashes (not {key!r}).",
             {"key": "invalid"})
@@ -274,7 +274,7 @@ def var_type(raw: object, name: str) -> VarType:
 
 
 def check_variable_name(name: str) -> str:
-    if not _NAME.match(name) or name in _RESERVED or keyword.iskeyword(name):
+    if not _NAME.fullmatch(name) or name in _RESERVED or keyword.iskeyword(name):
         raise ValidationError(
             f"{name!r} cannot be a variable name: use lower-case letters, digits and "
             "underscores, starting with a letter.", {name: "name"})
