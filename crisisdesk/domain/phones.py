@@ -21,6 +21,8 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
 
+from crisisdesk.domain.formatting import shorten
+
 DEFAULT_REGION = "US"
 MAX_NUMBER_LENGTH = 64
 DEFAULT_LABEL = "phone"
@@ -47,7 +49,7 @@ class PhoneError(ValueError):
     """`number` is not a possible phone number (the caller turns this into a field error)."""
 
     def __init__(self, number: str) -> None:
-        super().__init__(f'"{number}" is not a phone number')
+        super().__init__(f'"{shorten(number)}" is not a phone number')
         self.number = number
 
 

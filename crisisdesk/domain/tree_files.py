@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from crisisdesk.domain.calling_trees import TreeNode
 from crisisdesk.domain.cells import unneutralise_cell
 from crisisdesk.domain.errors import ImportRejected, RowProblem
+from crisisdesk.domain.formatting import shorten
 
 COLUMNS = ("person", "caller", "backup")
 AMBIGUOUS = "?ambiguous"
@@ -94,10 +95,10 @@ def nodes_from_rows(rows: list[TreeRow], resolve: Resolver) -> list[TreeNode]:
     def look(line: int, text: str, what: str) -> str | None:
         found = resolve(text)
         if found is None:
-            problems.append(RowProblem(line, f'{what} "{text}" is not in Contacts'))
+            problems.append(RowProblem(line, f'{what} "{shorten(text)}" is not in Contacts'))
         elif found == AMBIGUOUS:
-            problems.append(RowProblem(line, f'{what} "{text}" matches more than one contact; '
-                                             "use the contact's id"))
+            problems.append(RowProblem(line, f'{what} "{shorten(text)}" matches more than one '
+                                             "contact; use the contact's id"))
             return None
         return found
 
@@ -112,14 +113,16 @@ def nodes_from_rows(rows: list[TreeRow], resolve: Resolver) -> list[TreeNode]:
         if len(problems) > before or person is None:
             continue
         if person in first_line:
-            problems.append(RowProblem(row.line, f'"{row.person}" is already listed on line '
-                                                 f"{first_line[person]}"))
+            problems.append(RowProblem(row.line, f'"{shorten(row.person)}" is already listed '
+                                                 f"on line {first_line[person]}"))
             continue
         if backup is not None and backup == person:
-            problems.append(RowProblem(row.line, f'"{row.person}" is their own backup'))
+            problems.append(RowProblem(row.line,
+                                       f'"{shorten(row.person)}" is their own backup'))
             continue
         if caller is not None and caller == person:
-            problems.append(RowProblem(row.line, f'"{row.person}" is their own caller'))
+            problems.append(RowProblem(row.line,
+                                       f'"{shorten(row.person)}" is their own caller'))
             continue
         first_line[person] = row.line
         ids[row.line] = (person, caller, backup)

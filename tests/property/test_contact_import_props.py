@@ -16,6 +16,7 @@ from crisisdesk.services.contact_import import ImportReport, import_contacts
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
 from tests.property.importer_support import (
+    BIG_CELLS,
     FEW,
     IMPORTS,
     LITERALS,
@@ -192,3 +193,19 @@ def test_vcard_formula_and_markup_are_stored_literally(desk: Session, files: Fil
     report = _import(desk, files.write(text.encode(), ".vcf", "cards"), text.count("\n") + 1)
     assert isinstance(report, ImportReport), report
     _stored(desk, names)
+
+
+@FEW
+@given(big=st.sampled_from(BIG_CELLS), column=st.integers(0, 4),
+       suffix=st.sampled_from((".csv", ".xlsx")))
+def test_a_huge_cell_imports_or_is_refused_without_quoting_it_whole(
+        desk: Session, files: Files, big: str, column: int, suffix: str) -> None:
+    table = [["Name", "Mobile", "E-mail", "Notes", "Tags"],
+             ["Dana Reyes", "(212) 555-0142", "dana@example.org", "", "on-call"],
+             ["Sam Lee", "(212) 555-0143", "", "", ""]]
+    table[2][column] = big
+    if suffix == ".csv":
+        path = files.write(csv_text(table, ",", True).encode(), suffix)
+    else:
+        path = write_xlsx(files.write(b"", suffix, "sheet"), table, formulas=False)
+    _import(desk, path, len(table))

@@ -19,6 +19,8 @@ from crisisdesk.services.session import Session
 from crisisdesk.services.tree_files import import_tree
 from crisisdesk.store import calling_trees as tree_store
 from tests.property.importer_support import (
+    BIG_CELLS,
+    FEW,
     FORMULAS,
     IMPORTS,
     MARKUP,
@@ -31,6 +33,7 @@ from tests.property.importer_support import (
     encoded,
     module_desk,
     physical_lines,
+    write_xlsx,
 )
 from tests.property.importer_support import tables as any_tables
 
@@ -104,3 +107,25 @@ def test_tree_names_that_look_like_formulas_or_markup_are_matched_literally(
     assert isinstance(result, CallingTree), result
     by_id = {c.id: c.name for c in contact_service.list_contacts(desk)}
     assert [by_id[n.contact_id] for n in result.nodes] == list(dict.fromkeys(people))
+
+
+@IMPORTS
+@given(table=any_tables(HEADERS, CELLS, first=st.just("person")), formulas=st.booleans())
+def test_tree_xlsx_imports_whole_or_refuses_cleanly(desk: Session, files: Files,
+                                                    table: list[list[str]],
+                                                    formulas: bool) -> None:
+    _import(desk, write_xlsx(files.write(b"", ".xlsx", "tree"), table, formulas), len(table))
+
+
+@FEW
+@given(big=st.sampled_from(BIG_CELLS), column=st.integers(0, 2), suffix=st.sampled_from(
+    (".csv", ".xlsx")))
+def test_a_huge_cell_is_refused_without_quoting_it_whole(desk: Session, files: Files, big: str,
+                                                         column: int, suffix: str) -> None:
+    table = [["person", "caller", "backup"], ["Dana Reyes", "", ""], ["Sam Lee", "", ""]]
+    table[2][column] = big
+    if suffix == ".csv":
+        path = files.write(csv_text(table, ",", True).encode(), suffix, "tree")
+    else:
+        path = write_xlsx(files.write(b"", suffix, "tree"), table, formulas=False)
+    assert isinstance(_import(desk, path, len(table)), UserError)
