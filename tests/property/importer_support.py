@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,12 +33,15 @@ from tests.conftest import FAST_KDF, PASSPHRASE
 T = TypeVar("T")
 
 # Small, fixed example counts: the folder runs in well under a minute in `make test`, and
-# derandomize makes every run try the same inputs, so CI never fails on a lucky draw.
-IMPORTS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
+# derandomize makes every run try the same inputs, so CI never fails on a lucky draw. For a
+# long bug hunt, CRISISDESK_PROPERTY_EXAMPLES=1000 multiplies the counts and draws new inputs.
+_HUNT = int(os.environ.get("CRISISDESK_PROPERTY_EXAMPLES", "0"))
+IMPORTS = settings(max_examples=_HUNT or 25, deadline=None, derandomize=not _HUNT,
+                   database=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture,
                                           HealthCheck.too_slow, HealthCheck.data_too_large,
                                           HealthCheck.large_base_example])
-FEW = settings(IMPORTS, max_examples=10)
+FEW = settings(IMPORTS, max_examples=max(10, _HUNT // 4))
 
 LONGEST_MESSAGE = 600  # a refusal quotes a cell, not a 1 MB cell
 

@@ -4,6 +4,8 @@ refuses with a reason and the line, leaving the desk as it was, and never crashe
 from __future__ import annotations
 
 import itertools
+import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.errors import ImportRejected, UserError
 from crisisdesk.services.contact_import import ImportReport, import_contacts
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
@@ -209,3 +211,36 @@ def test_a_huge_cell_imports_or_is_refused_without_quoting_it_whole(
     else:
         path = write_xlsx(files.write(b"", suffix, "sheet"), table, formulas=False)
     _import(desk, path, len(table))
+
+
+@FEW
+@given(parameters=st.integers(20, 40), colon=st.booleans(), folded=st.booleans())
+def test_a_card_line_crowded_with_parameters_is_refused_at_once(
+        desk: Session, files: Files, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture, parameters: int, colon: bool, folded: bool) -> None:
+    """vobject's line pattern backtracks exponentially on such a line (24 parameters: about
+    ten seconds, 30: minutes); the card is refused before vobject reads it, and nothing of the
+    card reaches stderr (vobject logs the lines it skips, text and all)."""
+    crowded = "X-SECRET-NOTE" + ";P=1" * parameters + (";:Dana's home 555 0142" if colon
+                                                       else "")
+    if folded:
+        crowded = crowded[:30] + "\r\n " + crowded[30:]
+    text = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Sam Lee\r\nEND:VCARD\r\n"
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Reyes\r\n{crowded}\r\nEND:VCARD\r\n")
+    started = time.monotonic()
+    result = _import(desk, files.write(text.encode(), ".vcf", "cards"), text.count("\n") + 1)
+    assert time.monotonic() - started < 5
+    assert isinstance(result, ImportRejected), result
+    assert [p.line for p in result.problems] == [5]
+    assert "SECRET" not in capsys.readouterr().err + caplog.text
+
+
+@FEW
+@given(line=st.sampled_from(("X-A;;:v", "TEL;TYPE=:5550142", "N", "X-B;P=1;:v", ";;;")))
+def test_vobject_logs_nothing_of_a_card(desk: Session, files: Files,
+                                        caplog: pytest.LogCaptureFixture, line: str) -> None:
+    caplog.clear()
+    text = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Reyes\r\n{line}\r\nEND:VCARD\r\n"
+    with caplog.at_level(logging.DEBUG):
+        _import(desk, files.write(text.encode(), ".vcf", "cards"), 5)
+    assert [r.getMessage() for r in caplog.records] == []
