@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from crisisdesk.domain.calling_trees import CallingTree
 from crisisdesk.domain.contacts import ContactDraft
 from crisisdesk.domain.errors import UserError
+from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.session import Session
 from crisisdesk.services.tree_files import import_tree
@@ -57,28 +58,40 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
 HEADERS = st.sampled_from(("person", "caller", "backup", "Person", " CALLER ", "'=person",
                            "notes", "=person"))
 NAMES = st.sampled_from((*PEOPLE, "  dana   REYES ", "'" + FORMULAS[0], "Nobody Known", ""))
-CELLS = cells(st.one_of(NAMES, st.just("")))
+CELLS = cells(st.one_of(NAMES, st.just("")), odd=8)
 
 
-def _import(desk: Session, path: Path, last_line: int) -> CallingTree | UserError:
+def _import(desk: Session, path: Path, last_line: int,
+            replace: bool = False) -> CallingTree | UserError:
+    """Import as a new tree, or over the module's "Base" tree (made on first use)."""
     trees_before, audit_before = len(tree_store.list_trees(desk.db)), audit_entries(desk)
-    name = f"Tree {next(_trees)}"
-    result = attempt(desk, lambda: import_tree(desk, path, name=name), last_line=last_line)
+    name, ref = f"Tree {next(_trees)}", None
+    if replace:
+        base = tree_store.find(desk.db, "Base")
+        ref = base[0].id if base else tree_service.create_tree(desk, "Base").id
+        trees_before, audit_before = len(tree_store.list_trees(desk.db)), audit_entries(desk)
+        nodes_before = tree_store.nodes(desk.db, ref)
+    result = attempt(desk, lambda: import_tree(desk, path, tree_ref=ref, name=name),
+                     last_line=last_line)
     if isinstance(result, CallingTree):
-        assert result.name == name
-        assert len(tree_store.list_trees(desk.db)) == trees_before + 1
+        assert result.name == ("Base" if replace else name)
+        assert len(tree_store.list_trees(desk.db)) == trees_before + (not replace)
         assert audit_entries(desk) == audit_before + 1
+    elif replace:
+        assert tree_store.nodes(desk.db, ref) == nodes_before, "a refused import changed a tree"
     return result
 
 
 @IMPORTS
 @given(table=any_tables(HEADERS, CELLS, first=st.just("person")),
-       delimiter=st.sampled_from(",;\t"), quoted=st.booleans(), data=st.data())
+       delimiter=st.sampled_from(",;\t"), quoted=st.booleans(), replace=st.booleans(),
+       data=st.data())
 def test_tree_csv_imports_whole_or_refuses_cleanly(desk: Session, files: Files,
                                                    table: list[list[str]], delimiter: str,
-                                                   quoted: bool, data: st.DataObject) -> None:
+                                                   quoted: bool, replace: bool,
+                                                   data: st.DataObject) -> None:
     raw = data.draw(encoded(csv_text(table, delimiter, quoted)))
-    _import(desk, files.write(raw, ".csv", "tree"), physical_lines(raw))
+    _import(desk, files.write(raw, ".csv", "tree"), physical_lines(raw), replace)
 
 
 @IMPORTS
