@@ -40,6 +40,8 @@ def import_tree(session: Session, path: Path, *, tree_ref: str | None = None,
                 name: str | None = None) -> CallingTree:
     """Replace `tree_ref`'s people with the file's, or create a tree called `name`."""
     source = open_source(Path(path))
+    if source.format not in ("csv", "xlsx"):
+        raise UserError(f"{Path(path).name} is not a CSV or Excel (.xlsx) calling tree.")
     problems: list[RowProblem] = []
     body: list[tuple[int, list[str]]] = []
     for line, row in source.rows():

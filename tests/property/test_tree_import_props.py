@@ -95,7 +95,7 @@ def test_tree_csv_imports_whole_or_refuses_cleanly(desk: Session, files: Files,
 
 
 @IMPORTS
-@given(raw=any_bytes(), suffix=st.sampled_from((".csv", ".xlsx", ".txt")))
+@given(raw=any_bytes(), suffix=st.sampled_from((".csv", ".xlsx", ".txt", ".vcf")))
 def test_tree_any_bytes_never_crash(desk: Session, files: Files, raw: bytes,
                                     suffix: str) -> None:
     _import(desk, files.write(raw, suffix, "tree"), physical_lines(raw))
@@ -142,3 +142,9 @@ def test_a_huge_cell_is_refused_without_quoting_it_whole(desk: Session, files: F
     else:
         path = write_xlsx(files.write(b"", suffix, "tree"), table, formulas=False)
     assert isinstance(_import(desk, path, len(table)), UserError)
+
+
+def test_a_vcard_file_is_not_read_as_a_tree(desk: Session, files: Files) -> None:
+    raw = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Reyes\r\nEND:VCARD\r\n"
+    result = _import(desk, files.write(raw, ".vcf", "tree"), 4)
+    assert isinstance(result, UserError) and "not a CSV or Excel" in str(result), result
