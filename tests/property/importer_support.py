@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, currently_in_test_context, event, settings
 from hypothesis import strategies as st
 
 from crisisdesk.domain.errors import ImportRejected, UserError
@@ -214,10 +214,16 @@ def attempt(session: Session, run: Callable[[], T], *, last_line: int) -> T | Us
     except UserError as err:
         assert counts(session) == before, f"a refused import changed the desk: {err}"
         check_refusal(err, last_line)
-        event(f"refused: {type(err).__name__}: {str(err)[:70]}")
+        _event(f"refused: {type(err).__name__}: {str(err)[:70]}")
         return err
-    event("imported")
+    _event("imported")
     return result
+
+
+def _event(text: str) -> None:
+    """Tally the outcome (shown with --hypothesis-show-statistics) when inside @given."""
+    if currently_in_test_context():
+        event(text)
 
 
 def check_refusal(err: UserError, last_line: int) -> None:
