@@ -130,13 +130,12 @@ def encoded(draw: st.DrawFn, text: str) -> bytes:
     encoding = draw(st.sampled_from(("utf-8", "utf-8", *ENCODINGS)))
     data = text.encode(encoding, errors="replace")
     damage = draw(st.sampled_from(("none", "none", "none", "nul", "cut", "flip")))
-    if damage == "nul" and data:
-        at = draw(st.integers(0, len(data)))
+    at = len(data) * draw(st.integers(0, 999)) // 1000  # a share: lengths vary with serials
+    if damage == "nul":
         data = data[:at] + b"\x00" * draw(st.integers(1, 3)) + data[at:]
-    elif damage == "cut" and data:
-        data = data[:draw(st.integers(0, len(data)))]
+    elif damage == "cut":
+        data = data[:at]
     elif damage == "flip" and data:
-        at = draw(st.integers(0, len(data) - 1))
         data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
     return data
 
