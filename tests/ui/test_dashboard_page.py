@@ -80,8 +80,10 @@ def test_dashboard_shows_clocks_with_days_left(page: DashboardPage, session: Ses
     media = [r for r in rows if "media" in r[2]]
     assert media and "Illinois" in media[0][2]  # more than 500 residents of one state
     assert page.next_label.text().startswith("Next deadline:")
-    index = page.clocks_proxy.index(0, dl.LEFT)
-    assert index.data(0x8) is not None  # BackgroundRole: coloured by nearness
+    proxy = page.clocks_proxy
+    fifty = next(r for r in range(proxy.rowCount())
+                 if proxy.index(r, dl.LEFT).data() == "50 days left")
+    assert proxy.index(fifty, dl.LEFT).data(0x8) == dl.CALM  # BackgroundRole: by nearness
     holders = {page.holders_model.row_at(r).role.key: (page.holders_model.index(r, 1).data(),
                                                        page.holders_model.index(r, 2).data())
                for r in range(page.holders_model.rowCount())}
