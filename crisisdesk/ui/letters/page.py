@@ -219,9 +219,7 @@ class LettersPage(Page):
 
     def open_import(self) -> None:
         self.wizard = RecipientImportWizard(self.ctx, self)
-        self.wizard.imported.connect(lambda r: self._done(
-            f"Imported {r.imported} recipients; {r.set_aside} rows set aside for review. "
-            "Classify them next."))
+        self.wizard.imported.connect(lambda _r: self.ctx.state.notify_changed())
         self.wizard.open()
 
     def classify(self) -> None:
