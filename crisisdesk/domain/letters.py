@@ -247,8 +247,9 @@ def substitute_change(before: SubstituteNotice, after: SubstituteNotice, cause: 
     verb = "raised" if order.index(after.required) > order.index(before.required) else "lowered"
     if not after.required:
         return f"{cause} {verb} substitute notice to none needed (0 people)."
+    people = "person" if after.insufficient == 1 else "people"
     return (f"{cause} {verb} substitute notice to the {after.kind} kind "
-            f"({after.insufficient:,} people: {after.breakdown}).")
+            f"({after.insufficient:,} {people}: {after.breakdown}).")
 
 
 SUBSTITUTE_OBLIGATION_KEY = "hipaa.substitute_notice"
