@@ -270,19 +270,26 @@ class RecipientReader:
     def _address(self, row: Mapping[str, str], prefix: str) -> tuple[Address, bool, str]:
         """(address, ZIP repaired, why it cannot be used): an unreadable state or ZIP is left
         out of the address and named in the reason instead of refusing the row."""
-        def cell(fld: str) -> str:
-            text = self._get(row, f"{prefix}{fld}")
-            return "" if is_placeholder(text) else text
-
-        check = _Collector()
-        state = check.call(parse_state, self._get(row, f"{prefix}state"), "state") or ""
-        zipped = check.call(parse_zip, self._get(row, f"{prefix}zip"), state, "zip")
-        zip_code, repaired = zipped or ("", False)
-        issue = "; ".join(check.reasons)
+        g = self._get
+        reasons: list[str] = []
+        try:
+            state = parse_state(g(row, f"{prefix}state"))
+        except ValidationError as exc:
+            state = ""
+            reasons.append(str(exc))
+        try:
+            zip_code, repaired = parse_zip(g(row, f"{prefix}zip"), state)
+        except ValidationError as exc:
+            zip_code, repaired = "", False
+            reasons.append(str(exc))
+        line1, line2, city = (g(row, f"{prefix}{f}") for f in ("address1", "address2", "city"))
+        address = Address("" if is_placeholder(line1) else line1,
+                          "" if is_placeholder(line2) else line2,
+                          "" if is_placeholder(city) else city, state, zip_code)
+        issue = "; ".join(reasons)
         if issue and prefix:
             issue = f"next-of-kin address: {issue}"
-        return (Address(cell("address1"), cell("address2"), cell("city"), state, zip_code),
-                repaired, issue)
+        return address, repaired, issue
 
 
 class _Collector:
