@@ -3,8 +3,9 @@
 Each function is one user action (one transaction, one audit entry) and the GUI and the CLI
 both call these. Audit summaries and timeline entries carry counts only, never a name, an
 address or a code: the audit log cannot be purged, and the timeline is printed for the team.
-Rendering lives in `letter_render.py`, the mailing log in `mailing_log.py`, and importing the
-list in `letter_import.py`.
+Rendering lives in `letter_render.py`, the mailing log in `mailing_log.py`, importing the
+list in `letter_import.py`, and who is counted where (classification, the incident's affected
+counts, the substitute-notice count) in `letter_counts.py`.
 """
 
 from __future__ import annotations
