@@ -87,16 +87,16 @@ def import_cmd(cli: CliContext, file: Path, incident: str | None, maps: tuple[st
             click.echo(f"{file.name}: {problem}", err=True)
         raise
     if as_json:
-        emit_json({"imported": report.imported, "set_aside": report.set_aside,
-                   "total_rows": report.total_rows, "zip_repaired": report.zip_repaired,
-                   "dry_run": report.dry_run,
-                   "problems": [{"line": p.line, "reason": p.reason} for p in report.problems]})
+        emit_json(report.as_json())
         return
     for problem in report.problems:
         click.echo(f"{file.name}: set aside {problem}", err=True)
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} {report.imported} of {report.total_rows} recipients; "
                f"{report.zip_repaired} ZIP codes repaired; {report.set_aside} set aside.")
+    click.echo(report.summary + ".")
+    if report.substitute is not None:
+        click.echo(report.substitute.text)
 
 
 @letters_group.command("classify")
@@ -269,8 +269,15 @@ def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
         n = mailing_log.export_csv(session, Path(csv_path).expanduser(), incident)
         click.echo(f"Wrote {n} letters to {csv_path}", err=as_json)
     if as_json:
+        sub = report.substitute
         emit_json({"summary": summary, "by_state": totals, "classification": report.counts,
-                   "substitute_notice": report.substitute.required,
+                   "affected": {"by_state": report.by_state,
+                                "unknown_residence": report.unknown_state,
+                                "total": sum(report.by_state.values()) + report.unknown_state},
+                   "substitute_notice": sub.required,
+                   "substitute": {"kind": sub.kind, "people": sub.insufficient,
+                                  "no_address": sub.no_address, "returned": sub.returned,
+                                  "set_aside": sub.set_aside, "text": sub.text},
                    "batches": [{"number": b.number, "letters": b.letter_count,
                                 "letter_date": b.letter_date, "rendered_at": b.rendered_at,
                                 "printed_at": b.printed_at} for b in batches]})

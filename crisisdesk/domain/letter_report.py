@@ -19,10 +19,13 @@ PEOPLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("adult", "Adult"), ("minor", "Minor (to parent)"), ("deceased", "Deceased (to next of kin)"),
     ("no_notice", "Deceased, no next-of-kin address"), ("insufficient", "Insufficient address"),
     ("duplicate", "Duplicates merged"), ("unclassified", "Not classified"),
+    ("set_aside", "Set aside for review"),
 )
+SET_ASIDE = "set_aside"  # rows set aside for review: still affected people, still counted
 SHORT_HEADINGS: dict[str, str] = {
     "adult": "Adult", "minor": "Minor", "deceased": "Dec. (kin)", "no_notice": "Dec. (none)",
     "insufficient": "No addr.", "duplicate": "Merged", "unclassified": "Uncl.",
+    "set_aside": "Aside",
     "letters": "Letters", "printed": "Printed", "mailed": "Mailed", "returned": "Ret.",
     "remailed": "Re-mail",
 }
@@ -80,3 +83,5 @@ class LetterReport:
     review_open: int
     substitute: SubstituteNotice
     substitute_done: str  # "2026-04-01 (reference ...)" or ""
+    counted: int = 0  # affected people the list accounts for: distinct people + set aside
+    incident_total: int = 0  # the incident's affected total (by state + unknown residence)

@@ -81,7 +81,7 @@ def classify(person: RecipientFields, notice_date: dt.date,
              age_of_majority: int = AGE_OF_MAJORITY) -> Classification:
     """The letter (or the reason for none) for one person, at the date the notice goes out."""
     if person.death_date is not None:
-        if person.nok_address.usable:
+        if not person.nok_address_problem:
             addressee, address = addressee_for(person, Variant.DECEASED)
             return Classification(Variant.DECEASED, Outcome.LETTER,
                                   "deceased: letter to the next of kin or personal "
@@ -92,9 +92,11 @@ def classify(person: RecipientFields, notice_date: dt.date,
     minor = (person.birth_date is not None
              and age_on(person.birth_date, notice_date) < age_of_majority)
     variant = Variant.MINOR if minor else Variant.ADULT
-    if not person.address.usable:
+    problem = person.address_problem
+    if problem:
         return Classification(variant, Outcome.INSUFFICIENT,
-                              "no usable mailing address: counts toward substitute notice")
+                              f"insufficient address ({problem}): counts toward substitute "
+                              "notice")
     addressee, address = addressee_for(person, variant)
     if minor:
         return Classification(variant, Outcome.LETTER,
@@ -169,21 +171,85 @@ def dedupe_key(person: RecipientFields) -> str:
                      street, address.zip[:5] or _fold(address.city)))
 
 
+# The three forms the substitute-notice duty takes, by `SubstituteNotice.required`.
+SUBSTITUTE_KINDS = {"": "none", "alternative": "fewer-than-10", "web_or_media": "10-or-more"}
+
+
 @dataclass(frozen=True)
 class SubstituteNotice:
+    """Who counts toward substitute notice and the form it takes (45 CFR 164.404(d)(2)).
+
+    The rule says "insufficient or out-of-date contact information", so three groups count:
+    people listed without a usable address, people whose letter came back undeliverable and
+    who have no new address yet, and rows set aside for review (not mailable until fixed).
+    Deceased people are never counted: without a next-of-kin address there is no notice at all.
+    `insufficient` is everyone counted; `returned` and `set_aside` say how many of them are in
+    those two groups.
+    """
+
     insufficient: int
     required: str  # "", "alternative" or "web_or_media"
+    returned: int = 0
+    set_aside: int = 0
+
+    @property
+    def no_address(self) -> int:
+        return self.insufficient - self.returned - self.set_aside
+
+    @property
+    def kind(self) -> str:
+        """"none", "fewer-than-10" or "10-or-more"."""
+        return SUBSTITUTE_KINDS[self.required]
+
+    @property
+    def breakdown(self) -> str:
+        """"400 without a usable address, 10 letters returned with no new address, ..."."""
+        parts = [f"{self.no_address:,} without a usable address"]
+        if self.returned:
+            parts.append(f"{self.returned:,} letters returned with no new address")
+        if self.set_aside:
+            parts.append(f"{self.set_aside:,} rows set aside for review")
+        return ", ".join(parts)
+
+    @property
+    def short(self) -> str:
+        """One line for the Dashboard: the kind, how many, and what it takes."""
+        if not self.required:
+            return "none needed"
+        if self.required == "alternative":
+            return (f"fewer than 10 ({self.insufficient:,} people): another written notice, "
+                    "telephone or other means")
+        return (f"10 or more ({self.insufficient:,} people): web posting or major media, with "
+                "the toll-free number")
 
     @property
     def text(self) -> str:
         if not self.required:
             return "No substitute notice is needed: every person has a usable address."
+        who = f"{self.insufficient:,} people lack a usable or current address"
+        if self.returned or self.set_aside:
+            who += f" ({self.breakdown})"
         if self.required == "alternative":
-            return (f"{self.insufficient} people lack a usable address (fewer than 10): give "
-                    "substitute notice by another written notice, telephone or other means.")
-        return (f"{self.insufficient} people lack a usable address (10 or more): post a "
-                "conspicuous notice on the home page for 90 days or in major print or broadcast "
-                "media, with a toll-free number active for at least 90 days.")
+            return (f"{who}; fewer than 10: give substitute notice by another written notice, "
+                    "telephone or other means.")
+        return (f"{who}; 10 or more: post a conspicuous notice on the home page for 90 days or "
+                "in major print or broadcast media, with a toll-free number active for at "
+                "least 90 days.")
+
+
+def substitute_change(before: SubstituteNotice, after: SubstituteNotice, cause: str) -> str:
+    """The timeline line when the substitute-notice form changes ("" when it does not).
+
+    `cause` starts the sentence ("Returned mail", "Re-mailing")."""
+    if before.required == after.required:
+        return ""
+    order = list(SUBSTITUTE_KINDS)
+    verb = "raised" if order.index(after.required) > order.index(before.required) else "lowered"
+    if not after.required:
+        return f"{cause} {verb} substitute notice to none needed (0 people)."
+    people = "person" if after.insufficient == 1 else "people"
+    return (f"{cause} {verb} substitute notice to the {after.kind} kind "
+            f"({after.insufficient:,} {people}: {after.breakdown}).")
 
 
 SUBSTITUTE_OBLIGATION_KEY = "hipaa.substitute_notice"
@@ -198,12 +264,15 @@ def substitute_obligation_title(notice: SubstituteNotice) -> str:
     return "Substitute notice: alternative written notice, telephone or other means"
 
 
-def substitute_notice(insufficient: int) -> SubstituteNotice:
-    if insufficient <= 0:
+def substitute_notice(no_address: int, returned: int = 0, set_aside: int = 0
+                      ) -> SubstituteNotice:
+    """The duty for `no_address` people listed without a usable address, `returned` whose
+    letter came back with no new address and `set_aside` rows awaiting review."""
+    total = max(0, no_address) + max(0, returned) + max(0, set_aside)
+    if total <= 0:
         return SubstituteNotice(0, "")
-    if insufficient < SUBSTITUTE_NOTICE_THRESHOLD:
-        return SubstituteNotice(insufficient, "alternative")
-    return SubstituteNotice(insufficient, "web_or_media")
+    required = "alternative" if total < SUBSTITUTE_NOTICE_THRESHOLD else "web_or_media"
+    return SubstituteNotice(total, required, max(0, returned), max(0, set_aside))
 
 
 def reference_number(n: int) -> str:

@@ -4,9 +4,16 @@ Spreadsheets damage exactly the fields a letter depends on: a ZIP column stored 
 loses its leading zero (02134 becomes 2134), a file re-saved in another locale turns 03/04/1990
 into 04/03/1990 or 1990-04-03, and states arrive as "MA", "Mass." or "Massachusetts". Dates are
 read with one format per file (detected from the column, shown to the user to confirm); a ZIP
-is repaired only where the state makes the missing digits certain, and refused otherwise; names
-are kept exactly as given (accents, apostrophes, hyphens, suffixes), because a letter that
-misspells a name looks like a scam.
+is repaired only where the state makes the missing digits certain; names are kept exactly as
+given (accents, apostrophes, hyphens, suffixes), because a letter that misspells a name looks
+like a scam.
+
+An affected person is affected whether or not we can mail them, so an address that cannot be
+used (no street, a blank or placeholder ZIP such as `0` or `N/A`, a ZIP that cannot be repaired
+or belongs to another state, an unknown state) never refuses the row: the person is read with
+the unusable part left out and the reason kept (`address_issue`), and classification gives them
+insufficient address (substitute notice). Only a row that names nobody, or whose dates cannot
+be read (an unreadable birth date would hide a minor), is a bad row.
 """
 
 from __future__ import annotations
@@ -41,6 +48,9 @@ _ZIP_FIRST: dict[str, str] = {
     "TX": "7", "AZ": "8", "CO": "8", "ID": "8", "NM": "8", "NV": "8", "UT": "8", "WY": "8",
     "AK": "9", "CA": "9", "GU": "9", "HI": "9", "OR": "9", "WA": "9", "AS": "9", "MP": "9",
 }
+# What exports write instead of leaving an address cell empty.
+PLACEHOLDERS = frozenset({"0", "00000", "00000-0000", "n/a", "na", "null", "none", "-", "--",
+                          "?", "unknown", "nil", "#n/a"})
 _ZIP = re.compile(r"(\d{3,5})(?:[- ]?(\d{4}))?")
 _TIME_TAIL = re.compile(r"[T ]00:00(:00(\.0+)?)?$")
 T = TypeVar("T")
@@ -56,8 +66,17 @@ class Address:
 
     @property
     def usable(self) -> bool:
-        """Enough to reach a mailbox: a street line and a city with state, or a ZIP."""
-        return bool(self.line1 and ((self.city and self.state) or self.zip))
+        """Enough to reach a mailbox: a street line and a ZIP code."""
+        return not self.problem
+
+    @property
+    def problem(self) -> str:
+        """Why a letter cannot be addressed here ("" when it can)."""
+        if not self.line1:
+            return "no street line"
+        if not self.zip:
+            return "no ZIP code"
+        return ""
 
     def lines(self) -> list[str]:
         last = " ".join(p for p in (f"{self.city}," if self.city else "", self.state,
@@ -81,6 +100,17 @@ class RecipientFields:
     nok_address: Address = Address()
     external_id: str = ""
     zip_repaired: bool = False
+    address_issue: str = ""  # why the address as listed could not be used ("" if it could)
+    nok_address_issue: str = ""
+
+    @property
+    def address_problem(self) -> str:
+        """Why no letter can be addressed to the person's own address ("" when one can)."""
+        return self.address_issue or self.address.problem
+
+    @property
+    def nok_address_problem(self) -> str:
+        return self.nok_address_issue or self.nok_address.problem
 
 
 def detect_date_format(values: Iterable[str]) -> tuple[str, bool]:
@@ -124,9 +154,14 @@ def parse_date(value: str, label: str, field_name: str) -> dt.date | None:
     return found
 
 
+def is_placeholder(value: str) -> bool:
+    """True for a cell that stands for "no value" (`0`, `N/A`, `NULL`, `-`, ...)."""
+    return value.strip().casefold() in PLACEHOLDERS
+
+
 def parse_state(value: str, field_name: str = "state") -> str:
     text = value.strip()
-    if not text:
+    if not text or is_placeholder(text):
         return ""
     code = text.upper().rstrip(".")
     if code in US_STATES:
@@ -146,6 +181,9 @@ def parse_zip(value: str, state: str, field_name: str = "zip") -> tuple[str, boo
         return "", False
     if text.endswith(".0"):  # a number cell read as a float
         text = text[:-2]
+    if is_placeholder(text) or set(text) <= {"0", "-"}:
+        raise ValidationError(f"the ZIP code {text!r} is a placeholder, not a ZIP code",
+                              {field_name: "placeholder"})
     m = _ZIP.fullmatch(text)
     if m is None:
         raise ValidationError(f"the ZIP code {text!r} is malformed", {field_name: "malformed"})
@@ -195,8 +233,19 @@ class RecipientReader:
         cells = (clean_cell(row.get(h)) for h in self._by_field.get(fld, ()))
         return " ".join(c for c in cells if c)
 
+    def state_of(self, row: Mapping[str, str]) -> str:
+        """The row's state of residence if it can be read, else "" (for a set-aside row)."""
+        try:
+            return parse_state(self._get(row, "state"))
+        except ValidationError:
+            return ""
+
     def read(self, row: Mapping[str, str]) -> RecipientFields:
-        """One row as validated fields, or one ValidationError naming every bad field."""
+        """One row as fields, or one ValidationError naming every bad field.
+
+        Only a missing name and unreadable dates are bad fields; an address that cannot be
+        used is left out with the reason in `address_issue` (the person still counts).
+        """
         g = self._get
         first, last = g(row, "first_name"), g(row, "last_name")
         name = g(row, "name") or " ".join(p for p in (first, g(row, "middle_name"), last,
@@ -206,8 +255,8 @@ class RecipientReader:
             check.fail("the name is missing", {"name": "missing"})
         birth = check.call(parse_date, g(row, "birth_date"), self.date_label, "birth_date")
         death = check.call(parse_date, g(row, "death_date"), self.date_label, "death_date")
-        address, repaired = self._address(row, "", check)
-        nok, nok_repaired = self._address(row, "nok_", check)
+        address, repaired, issue = self._address(row, "")
+        nok, nok_repaired, nok_issue = self._address(row, "nok_")
         if check.fields:
             raise ValidationError("; ".join(check.reasons), check.fields)
         return RecipientFields(
@@ -215,16 +264,32 @@ class RecipientReader:
             address=address, language=parse_language(g(row, "language")),
             guardian_name=g(row, "guardian_name"), nok_name=g(row, "nok_name"),
             nok_address=nok, external_id=g(row, "external_id"),
-            zip_repaired=repaired or nok_repaired)
+            zip_repaired=repaired or nok_repaired, address_issue=issue,
+            nok_address_issue=nok_issue)
 
-    def _address(self, row: Mapping[str, str], prefix: str,
-                 check: _Collector) -> tuple[Address, bool]:
+    def _address(self, row: Mapping[str, str], prefix: str) -> tuple[Address, bool, str]:
+        """(address, ZIP repaired, why it cannot be used): an unreadable state or ZIP is left
+        out of the address and named in the reason instead of refusing the row."""
         g = self._get
-        state = check.call(parse_state, g(row, f"{prefix}state"), f"{prefix}state") or ""
-        zipped = check.call(parse_zip, g(row, f"{prefix}zip"), state, f"{prefix}zip")
-        zip_code, repaired = zipped or ("", False)
-        return Address(g(row, f"{prefix}address1"), g(row, f"{prefix}address2"),
-                       g(row, f"{prefix}city"), state, zip_code), repaired
+        reasons: list[str] = []
+        try:
+            state = parse_state(g(row, f"{prefix}state"))
+        except ValidationError as exc:
+            state = ""
+            reasons.append(str(exc))
+        try:
+            zip_code, repaired = parse_zip(g(row, f"{prefix}zip"), state)
+        except ValidationError as exc:
+            zip_code, repaired = "", False
+            reasons.append(str(exc))
+        line1, line2, city = (g(row, f"{prefix}{f}") for f in ("address1", "address2", "city"))
+        address = Address("" if is_placeholder(line1) else line1,
+                          "" if is_placeholder(line2) else line2,
+                          "" if is_placeholder(city) else city, state, zip_code)
+        issue = "; ".join(reasons)
+        if issue and prefix:
+            issue = f"next-of-kin address: {issue}"
+        return address, repaired, issue
 
 
 class _Collector:

@@ -35,8 +35,8 @@ def _substitute(report: LetterReport) -> str:
               else '<span class="alert">Not recorded as done.</span>')
     extra = (f" Proposed template: {esc(SUBSTITUTE_WEB_TEMPLATE)}."
              if s.required == "web_or_media" else "")
-    return (f"<p><b>{esc(line)}</b> ({_n(s.insufficient)} people without a usable address, "
-            f"45 CFR 164.404(d)(2).) {status}{extra}</p>")
+    return (f"<p><b>{esc(line)}</b> ({_n(s.insufficient)} people without a usable or current "
+            f"address: {esc(s.breakdown)}; 45 CFR 164.404(d)(2).) {status}{extra}</p>")
 
 
 def _summary(report: LetterReport) -> str:
@@ -48,6 +48,8 @@ def _summary(report: LetterReport) -> str:
     body = header_table([("Incident", report.incident_title),
                          ("Discovered", report.discovered_on),
                          ("Counts as of", report.as_of.isoformat()),
+                         ("Affected people counted", f"{_n(report.counted)} (incident total "
+                                                     f"{_n(report.incident_total)})"),
                          ("States", _n(sum(1 for s in report.states if s.state != "??")))])
     body += "<h2>People on the list, by classification</h2>"
     body += (f'{_GRID}<tr><th width="70%">Classification</th><th>People (rows)</th></tr>'
@@ -62,7 +64,7 @@ def _summary(report: LetterReport) -> str:
     body += "<h2>Substitute notice</h2>" + _substitute(report)
     if report.review_open:
         body += (f'<p class="warn">{_n(report.review_open)} rows of the list are set aside for '
-                 "review and are not counted above.</p>")
+                 "review: they are counted above and in the substitute notice until fixed.</p>")
     return body
 
 

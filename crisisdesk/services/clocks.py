@@ -35,18 +35,16 @@ from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.domain.letters import (
     SUBSTITUTE_OBLIGATION_KEY,
-    Outcome,
-    substitute_notice,
     substitute_obligation_title,
 )
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.timeline import Category
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import letter_counts
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
-from crisisdesk.store import recipients as recipient_store
 from crisisdesk.store import rule_files
 
 FLAGS_KEY = "notification_profile_flags"
@@ -131,12 +129,10 @@ def deadlines(session: Session, incident_ref: str | None = None, *,
 
 def _add_substitute_notice(session: Session, incident: Incident, obligations: list[Obligation],
                            done: dict[str, Completion]) -> None:
-    """Letter recipients without a usable address need substitute notice (45 CFR
+    """Letter recipients without a usable or current address need substitute notice (45 CFR
     164.404(d)(2)): its form switches at 10 people. Shown beside the individual notice, due
     with it, and marked done like any obligation."""
-    raw = recipient_store.outcome_counts(session.db, incident.id)
-    notice = substitute_notice(sum(n for (_variant, outcome), n in raw.items()
-                                   if outcome == Outcome.INSUFFICIENT.value))
+    notice = letter_counts.substitute_position(session, incident.id)
     if not notice.required:
         return
     at = next((i for i, o in enumerate(obligations) if o.rule.key == "hipaa.individuals"), -1)
@@ -145,8 +141,8 @@ def _add_substitute_notice(session: Session, incident: Incident, obligations: li
                 title=substitute_obligation_title(notice), citation="45 CFR 164.404(d)(2)",
                 timing="with the individual notices", due=base.rule.due if base else (),
                 note=notice.text)
-    basis = (f"{notice.insufficient} letter recipients have no usable address (patient "
-             "letters classification).", *(base.basis if base else ()))
+    basis = (f"{notice.insufficient} letter recipients have no usable or current address "
+             f"({notice.breakdown}).", *(base.basis if base else ()))
     obligation = Obligation(SUBSTITUTE_OBLIGATION_KEY, rule, "US", notice.insufficient,
                             base.nominal_due if base else None, base.due if base else None,
                             basis, done=done.get(SUBSTITUTE_OBLIGATION_KEY))

@@ -2,10 +2,16 @@
 
 The file readers are the contact import's (`contact_files.open_source`: CSV with encoding and
 delimiter detection, XLSX streamed read-only); what differs is the columns, the dates and the
-rule for bad rows. A bad row either stops the whole import (ImportRejected naming every bad
-line) or, when the user says so, is set aside into the incident's review list, kept with its
-line number and reason to be fixed later. Either way it is one action: one transaction and one
-audit entry, so a cancel, an error or a killed process leaves nothing half-imported.
+rule for bad rows. Every person on the list stays counted: a row whose address cannot be used
+(no street, a blank or placeholder ZIP, a ZIP that cannot be repaired, an unknown state) is
+imported as a recipient with insufficient address and the reason. Only a row that names nobody
+or whose dates cannot be read is bad: it either stops the whole import (ImportRejected naming
+every bad line) or, when the user says so, is set aside into the incident's review list, kept
+with its line number, reason and state to be fixed later, and still counted in the incident's
+totals and the substitute-notice count. Either way it is one action: one transaction and one
+audit entry (counts only), so a cancel, an error or a killed process leaves nothing
+half-imported. The import classifies the list and updates the incident's affected counts in
+that same action.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from crisisdesk.domain.errors import (
     UserError,
     ValidationError,
 )
+from crisisdesk.domain.letters import SubstituteNotice
 from crisisdesk.domain.recipient_columns import (
     DATE_FIELDS,
     apply_overrides,
@@ -37,7 +44,9 @@ from crisisdesk.domain.recipients import (
     detect_date_format,
 )
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import letter_counts
 from crisisdesk.services.contact_files import SourceFile, open_source
+from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import recipients as store
 
@@ -64,6 +73,8 @@ class RecipientPlan:
     total_rows: int = 0
     valid_rows: int = 0
     zip_repaired: int = 0
+    usable: int = 0  # of the valid rows: a letter can be addressed
+    insufficient: int = 0  # of the valid rows: insufficient address (substitute notice)
     problems: list[RowProblem] = field(default_factory=list)
     sample: list[RecipientFields] = field(default_factory=list)
     blocking: str = ""
@@ -71,6 +82,8 @@ class RecipientPlan:
 
 @dataclass
 class RecipientImportReport:
+    """What an import did, and where each person is counted."""
+
     imported: int
     set_aside: int
     problems: list[RowProblem]
@@ -78,6 +91,38 @@ class RecipientImportReport:
     zip_repaired: int
     import_id: str = ""
     dry_run: bool = False
+    usable: int = 0  # imported with an address a letter can go to
+    insufficient: int = 0  # imported with insufficient address (substitute notice)
+    no_notice: int = 0  # deceased with no next-of-kin address: no letter, no substitute
+    counted: int = 0  # the incident's affected total afterwards (by state + unknown)
+    substitute: SubstituteNotice | None = None  # the incident's position afterwards
+
+    @property
+    def people(self) -> int:
+        return self.imported + self.set_aside
+
+    @property
+    def summary(self) -> str:
+        """"1,000 people: 600 with a usable address, 400 insufficient address (substitute
+        notice), 0 set aside; counted in the incident: 1,000"."""
+        parts = [f"{self.usable:,} with a usable address",
+                 f"{self.insufficient:,} insufficient address (substitute notice)"]
+        if self.no_notice:
+            parts.append(f"{self.no_notice:,} deceased with no next-of-kin address")
+        parts.append(f"{self.set_aside:,} set aside")
+        where = (f"would be counted in the incident: {self.people:,}" if self.dry_run
+                 else f"counted in the incident: {self.counted:,}")
+        return f"{self.people:,} people: {', '.join(parts)}; {where}"
+
+    def as_json(self) -> dict[str, object]:
+        sub = self.substitute
+        return {"imported": self.imported, "set_aside": self.set_aside,
+                "total_rows": self.total_rows, "zip_repaired": self.zip_repaired,
+                "dry_run": self.dry_run, "people": self.people, "usable": self.usable,
+                "insufficient": self.insufficient, "no_notice": self.no_notice,
+                "counted_in_incident": self.people if self.dry_run else self.counted,
+                "substitute_notice": sub.kind if sub is not None else "",
+                "problems": [{"line": p.line, "reason": p.reason} for p in self.problems]}
 
 
 def _open(path: Path) -> SourceFile:
@@ -125,8 +170,8 @@ class _Rows:
         self.source, self.reader = source, reader
         self.progress, self.is_cancelled = progress, is_cancelled
         self.problems: list[RowProblem] = []
-        self.bad_rows: list[tuple[int, dict[str, str], str]] = []
-        self.rows = self.repaired = 0
+        self.bad_rows: list[tuple[int, dict[str, str], str]] = []  # (line, row, reason)
+        self.rows = self.repaired = self.usable = self.insufficient = self.no_notice = 0
         self.sample: list[RecipientFields] = []
 
     def __iter__(self) -> Iterator[tuple[int, RecipientFields]]:
@@ -145,6 +190,13 @@ class _Rows:
                 self.bad_rows.append((line, row, str(exc)))
                 continue
             self.repaired += fields.zip_repaired
+            if fields.death_date is not None:
+                self.no_notice += bool(fields.nok_address_problem)
+                self.usable += not fields.nok_address_problem
+            elif fields.address_problem:
+                self.insufficient += 1
+            else:
+                self.usable += 1
             if len(self.sample) < SAMPLE_SIZE:
                 self.sample.append(fields)
             yield line, fields
@@ -181,6 +233,7 @@ def plan_recipients(session: Session | None, path: Path, *,
     plan.valid_rows = sum(1 for _ in walker)
     plan.total_rows, plan.problems, plan.sample = walker.rows, walker.problems, walker.sample
     plan.zip_repaired = walker.repaired
+    plan.usable, plan.insufficient = walker.usable, walker.insufficient
     return plan
 
 
@@ -190,10 +243,12 @@ def import_recipients(
     set_aside_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
     is_cancelled: IsCancelled | None = None,
 ) -> RecipientImportReport:
-    """Import every row of `path` into the incident's recipients, or nothing.
+    """Import every row of `path` into the incident's recipients, or nothing; then classify
+    the incident's list and update its affected counts, in the same action.
 
-    Bad rows reject the whole file (ImportRejected, naming each line) unless
-    `set_aside_invalid`, which keeps them in the review list instead.
+    Bad rows (no name, unreadable dates) reject the whole file (ImportRejected, naming each
+    line) unless `set_aside_invalid`, which keeps them in the review list instead, still
+    counted. An unusable address is not a bad row.
     """
     incident = incident_service.get_incident(session, incident_id)
     source = _open(path)
@@ -211,13 +266,15 @@ def import_recipients(
                               {"date_format": "ambiguous"})
     if source.total_rows == 0:
         raise UserError(f"{path.name} has a header but no patients.")
-    walker = _Rows(source, RecipientReader(mapping, label), progress, is_cancelled)
+    reader = RecipientReader(mapping, label)
+    walker = _Rows(source, reader, progress, is_cancelled)
     if dry_run:
         valid = sum(1 for _ in walker)
         return _report(walker, valid, set_aside_invalid, "", dry_run=True)
     import_id = str(uuid.uuid4())
     with session.action("letters.import", "incident", incident.id) as act:
         by = session.operator.name
+        before = letter_counts.substitute_position(session, incident.id)
         rows = (store.record(str(uuid.uuid4()), incident.id, import_id, line, fields,
                              at=act.at, by=by)
                 for line, fields in walker if set_aside_invalid or not walker.problems)
@@ -226,7 +283,8 @@ def import_recipients(
         if walker.bad_rows:
             store.insert_review(session.db, (
                 (str(uuid.uuid4()), incident.id, import_id, line,
-                 json.dumps(row, ensure_ascii=False), reason, act.at, by)
+                 json.dumps(row, ensure_ascii=False), reason, act.at, by,
+                 reader.state_of(row) if row else "")
                 for line, row, reason in walker.bad_rows))
         store.insert_import(session.db, {
             "id": import_id, "incident_id": incident.id, "file_name": path.name,
@@ -236,8 +294,13 @@ def import_recipients(
             "created_by": by})
         store.save_source(session.db, source_signature(source.headers), mapping, label,
                           at=act.at, by=by)
-        aside = f"; set aside {len(walker.bad_rows)} rows for review" if walker.bad_rows else ""
-        act.summary = f"Imported {imported} letter recipients from a {source.format} file{aside}"
+        letter_counts.classify_all(session, act, incident.id, today(session),
+                                   is_cancelled=is_cancelled)
+        counts, unknown = letter_counts.update_incident_counts(session, act, incident)
+        report.counted = sum(counts.values()) + unknown
+        report.substitute = letter_counts.record_substitute_change(
+            session, act, incident.id, before, "Importing the letter list")
+        act.summary = f"Imported letter recipients from a {source.format} file: {report.summary}"
     return report
 
 
@@ -246,7 +309,8 @@ def _report(walker: _Rows, valid: int, set_aside: bool, import_id: str, *,
     if walker.problems and not set_aside:
         raise ImportRejected(walker.problems, walker.rows)
     return RecipientImportReport(valid, len(walker.problems), walker.problems, walker.rows,
-                                 walker.repaired, import_id, dry_run)
+                                 walker.repaired, import_id, dry_run, walker.usable,
+                                 walker.insufficient, walker.no_notice)
 
 
 def add_recipients(session: Session, people: list[RecipientFields], *,

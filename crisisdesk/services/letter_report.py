@@ -11,10 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crisisdesk.domain.errors import NotFound
-from crisisdesk.domain.letter_report import LetterReport, StateCounts, people_key
-from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY, Outcome, substitute_notice
+from crisisdesk.domain.letter_report import SET_ASIDE, LetterReport, StateCounts, people_key
+from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import letter_counts
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
@@ -30,14 +31,15 @@ def counsel_report(session: Session, incident_id: str | None = None) -> LetterRe
     incident = incident_service.get_incident(session, incident_id)
     states: dict[str, StateCounts] = {}
     total = StateCounts("All states")
-    insufficient = 0
     for state, variant, outcome, n in recipient_store.state_outcome_counts(session.db,
                                                                            incident.id):
         key = people_key(variant, outcome)
         states.setdefault(state or UNKNOWN, StateCounts(state or UNKNOWN)).add_people(key, n)
         total.add_people(key, n)
-        if outcome == Outcome.INSUFFICIENT.value:
-            insufficient += n
+    for state, n in recipient_store.review_by_state(session.db, incident.id).items():
+        states.setdefault(state or UNKNOWN, StateCounts(state or UNKNOWN)).add_people(
+            SET_ASIDE, n)
+        total.add_people(SET_ASIDE, n)
     for state, status, n in letter_store.totals(session.db, incident.id):
         row = states.setdefault(state or UNKNOWN, StateCounts(state or UNKNOWN))
         row.statuses[status] = row.statuses.get(status, 0) + n
@@ -53,12 +55,16 @@ def counsel_report(session: Session, incident_id: str | None = None) -> LetterRe
         done = completion.done_on.isoformat() + (f" (reference {completion.reference})"
                                                  if completion.reference else "")
     ordered = sorted(states.values(), key=lambda s: (s.state == UNKNOWN, s.state))
+    by_state, unknown = recipient_store.people_by_state(session.db, incident.id)
     return LetterReport(
         settings_service.display_org(session), incident.title,
         incident.discovered_on.isoformat(), today(session), tuple(ordered), total,
         len(batches), sum(1 for b in batches if b["printed_at"]),
         len(recipient_store.review_items(session.db, incident.id)),
-        substitute_notice(insufficient), done)
+        letter_counts.substitute_position(session, incident.id), done,
+        counted=sum(by_state.values()) + unknown,
+        incident_total=sum(incident.affected_by_state.values())
+        + incident.affected_unknown_residence)
 
 
 def save_counsel_report(session: Session, path: Path, write_pdf: WritePdf, *,

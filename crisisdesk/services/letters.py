@@ -3,13 +3,13 @@
 Each function is one user action (one transaction, one audit entry) and the GUI and the CLI
 both call these. Audit summaries and timeline entries carry counts only, never a name, an
 address or a code: the audit log cannot be purged, and the timeline is printed for the team.
-Rendering lives in `letter_render.py`, the mailing log in `mailing_log.py`, and importing the
-list in `letter_import.py`.
+Rendering lives in `letter_render.py`, the mailing log in `mailing_log.py`, importing the
+list in `letter_import.py`, and who is counted where (classification, the incident's affected
+counts, the substitute-notice count) in `letter_counts.py`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -17,23 +17,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from crisisdesk.domain.errors import Cancelled, NotFound, UserError, ValidationError
-from crisisdesk.domain.incidents import validate_counts
+from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.letters import (
     LetterStatus,
     Outcome,
     SubstituteNotice,
-    classify,
-    dedupe_key,
     reference_number,
-    substitute_notice,
 )
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.templates import Channel
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import letter_counts
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
-from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.letter_import import (  # noqa: F401 - re-exported API
     RecipientImportReport,
     RecipientPlan,
@@ -42,7 +38,6 @@ from crisisdesk.services.letter_import import (  # noqa: F401 - re-exported API
 )
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
-from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import letters as store
 from crisisdesk.store import recipients as recipient_store
 
@@ -82,46 +77,23 @@ def classify_recipients(session: Session, incident_id: str | None = None, *,
     """
     incident = incident_service.get_incident(session, incident_id)
     notice = notice_date or today(session)
-    majority = int(settings_service.get(session, "age_of_majority"))
     total = recipient_store.count(session.db, incident.id)
     if total == 0:
         raise UserError("This incident has no letter recipients yet; import the list first.")
     with session.action("letters.classify", "incident", incident.id) as act:
-        seen: dict[str, str] = {}
-        updates = []
-        for n, (rid, person) in enumerate(
-                recipient_store.iter_for_classification(session.db, incident.id), start=1):
-            if n % 2000 == 0:
-                if is_cancelled is not None and is_cancelled():
-                    raise Cancelled()
-                if progress is not None:
-                    progress(n, total)
-            key = dedupe_key(person)
-            result = classify(person, notice, majority)
-            if key in seen:
-                updates.append((result.variant.value, Outcome.DUPLICATE.value,
-                                "same name, date of birth and address as an earlier row: "
-                                "merged into it", seen[key], key, act.at, rid))
-                continue
-            seen[key] = rid
-            updates.append((result.variant.value, result.outcome.value, result.reason, "", key,
-                            act.at, rid))
-        recipient_store.set_classifications(session.db, updates)
+        before = letter_counts.substitute_position(session, incident.id)
+        letter_counts.classify_all(session, act, incident.id, notice, total=total,
+                                   progress=progress, is_cancelled=is_cancelled)
         report = _report(session, incident.id, notice)
-        counts, unknown = validate_counts(report.by_state, report.unknown_state)
-        if update_counts and (counts != dict(incident.affected_by_state)
-                              or unknown != incident.affected_unknown_residence):
-            incident_store.update(session.db, dataclasses.replace(
-                incident, affected_by_state=counts, affected_unknown_residence=unknown,
-                updated_at=act.at, updated_by=session.operator.name))
-            timeline_service.record_in_action(
-                session, act, f"Affected counts updated from the letter list: "
-                f"{sum(counts.values()) + unknown} people in {len(counts)} states.",
-                source="letters", incident_id=incident.id)
+        if update_counts:
+            letter_counts.update_incident_counts(session, act, incident)
+        letter_counts.record_substitute_change(session, act, incident.id, before,
+                                               "Classifying the letter list")
         if progress is not None:
             progress(total, total)
         act.summary = (f"Classified {total} letter recipients: {report.counts.get('letter', 0)} "
-                       f"letters, {report.substitute.insufficient} without a usable address")
+                       f"letters, {report.substitute.insufficient} counted toward substitute "
+                       "notice")
     return report
 
 
@@ -134,8 +106,7 @@ def _report(session: Session, incident_id: str, notice: dt.date) -> Classificati
             counts[variant] = counts.get(variant, 0) + n
     by_state, unknown = recipient_store.people_by_state(session.db, incident_id)
     return ClassificationReport(sum(raw.values()), counts, by_state, unknown,
-                                substitute_notice(counts.get(Outcome.INSUFFICIENT.value, 0)),
-                                notice)
+                                letter_counts.substitute_position(session, incident_id), notice)
 
 
 def classification(session: Session, incident_id: str | None = None) -> ClassificationReport:
@@ -270,21 +241,25 @@ def list_batches(session: Session, incident_id: str | None = None) -> list[Batch
     return [_batch(r) for r in store.batches(session.db, _incident_id(session, incident_id))]
 
 
-def dashboard_summary(session: Session, incident_id: str | None = None) -> dict[str, int]:
-    """Counts for the dashboard (Qt-free): letters ready (to print), printed, mailed, returned.
+def dashboard_summary(session: Session, incident_id: str | None = None
+                      ) -> dict[str, int | str]:
+    """Counts for the dashboard (Qt-free): letters ready (to print), printed, mailed, returned,
+    and the substitute-notice duty in words.
 
     With no current incident every count is 0.
     """
-    zero = {"recipients": 0, "ready": 0, "printed": 0, "mailed": 0, "returned": 0}
+    zero: dict[str, int] = {"recipients": 0, "ready": 0, "printed": 0, "mailed": 0,
+                            "returned": 0}
     try:
         iid = _incident_id(session, incident_id)
     except NotFound:
-        return zero
+        return dict(zero)
     counts = dict(zero, recipients=recipient_store.count(session.db, iid))
     for _state, status, n in store.totals(session.db, iid):
         key = {"pending": "ready", "rendered": "ready", "remailed": "mailed"}.get(status, status)
         counts[key] = counts.get(key, 0) + n
-    return counts
+    notice = letter_counts.substitute_position(session, iid)
+    return {**counts, "substitute_notice": notice.short}
 
 
 def purge_recipients(session: Session, incident_id: str) -> dict[str, int]:

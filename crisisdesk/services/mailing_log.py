@@ -10,6 +10,7 @@ to the communication log, inside the same action. The CSV export is spreadsheet-
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -29,8 +30,9 @@ from crisisdesk.domain.letters import (
     parse_reference,
 )
 from crisisdesk.domain.messages import LogEntry
-from crisisdesk.domain.recipients import Address, RecipientFields
+from crisisdesk.domain.recipients import Address
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import letter_counts
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.letters import get_batch
@@ -135,37 +137,49 @@ def _letter(session: Session, reference: str) -> tuple[str, str, str]:
 
 def mark_returned(session: Session, reference: str, *, on_date: dt.date | None = None,
                   note: str = "") -> str:
-    """Record a letter returned undeliverable (scan or type its reference)."""
+    """Record a letter returned undeliverable (scan or type its reference).
+
+    Until it is re-mailed to a corrected address its person counts toward substitute notice
+    (out-of-date contact information); if that changes the form of substitute notice, the
+    change goes on the timeline in this same action."""
     letter_id, current, incident_id = _letter(session, reference)
     with session.action("letters.mark_returned", "letter", letter_id,
                         "Marked a letter returned undeliverable") as act:
         _check_moves([(letter_id, current)], LetterStatus.RETURNED)
+        before = letter_counts.substitute_position(session, incident_id)
         _apply(session, act, incident_id, [letter_id], LetterStatus.RETURNED,
                on_date or today(session), " ".join(note.split()))
+        letter_counts.record_substitute_change(session, act, incident_id, before,
+                                               "Returned mail")
     return parse_reference(reference)
 
 
 def remail(session: Session, reference: str, address: Address, *,
            on_date: dt.date | None = None, note: str = "") -> str:
-    """Record a returned letter sent again to a corrected address (kept on the recipient)."""
+    """Record a returned letter sent again to a corrected address (kept on the recipient).
+
+    Its person leaves the substitute-notice count; a change of form goes on the timeline."""
     if not address.usable:
-        raise ValidationError("The corrected address needs a street line and a city and state "
-                              "or ZIP code.", {"address": "incomplete"})
+        raise ValidationError("The corrected address needs a street line and a ZIP code.",
+                              {"address": "incomplete"})
     letter_id, current, incident_id = _letter(session, reference)
     letter = store.letter_by_reference(session.db, parse_reference(reference))
     assert letter is not None
     with session.action("letters.remail", "letter", letter_id,
                         "Re-mailed a returned letter to a corrected address") as act:
         _check_moves([(letter_id, current)], LetterStatus.REMAILED)
+        before = letter_counts.substitute_position(session, incident_id)
         person = letter.person
-        fields = (RecipientFields(**{**person.__dict__, "nok_address": address})
+        fields = (dataclasses.replace(person, nok_address=address, nok_address_issue="")
                   if letter.variant.value == "deceased"
-                  else RecipientFields(**{**person.__dict__, "address": address}))
+                  else dataclasses.replace(person, address=address, address_issue=""))
         recipient_store.update_fields(session.db, letter.recipient_id, fields, at=act.at,
                                       by=session.operator.name)
         _apply(session, act, incident_id, [letter_id], LetterStatus.REMAILED,
                on_date or today(session), " ".join(note.split()),
                json.dumps(address.__dict__, ensure_ascii=False))
+        letter_counts.record_substitute_change(session, act, incident_id, before,
+                                               "Re-mailing")
     return letter.reference
 
 

@@ -20,14 +20,14 @@ from crisisdesk.store.errors import DB_ERRORS
 COLUMNS = ("id", "incident_id", "import_id", "line", "name", "first_name", "last_name",
            "birth_date", "death_date", "address1", "address2", "city", "state", "zip",
            "zip_repaired", "language", "guardian_name", "nok_name", "nok_address1",
-           "nok_address2", "nok_city", "nok_state", "nok_zip", "external_id", "created_at",
-           "updated_at", "updated_by")
+           "nok_address2", "nok_city", "nok_state", "nok_zip", "external_id", "address_issue",
+           "nok_address_issue", "created_at", "updated_at", "updated_by")
 _INSERT = (f"INSERT INTO recipients ({', '.join(COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in COLUMNS)})")
 FIELD_COLUMNS = ("name", "first_name", "last_name", "birth_date", "death_date", "address1",
                  "address2", "city", "state", "zip", "zip_repaired", "language",
                  "guardian_name", "nok_name", "nok_address1", "nok_address2", "nok_city",
-                 "nok_state", "nok_zip", "external_id")
+                 "nok_state", "nok_zip", "external_id", "address_issue", "nok_address_issue")
 SELECT_FIELDS = ", ".join(f"r.{c}" for c in FIELD_COLUMNS)
 BATCH = 2000
 Row = tuple[Any, ...]
@@ -41,7 +41,7 @@ def record(recipient_id: str, incident_id: str, import_id: str, line: int,
             f.death_date.isoformat() if f.death_date else None,
             a.line1, a.line2, a.city, a.state, a.zip, int(f.zip_repaired), f.language,
             f.guardian_name, f.nok_name, n.line1, n.line2, n.city, n.state, n.zip,
-            f.external_id, at, at, by)
+            f.external_id, f.address_issue, f.nok_address_issue, at, at, by)
 
 
 def fields_from(r: Sequence[Any], start: int = 0) -> RecipientFields:
@@ -55,7 +55,7 @@ def fields_from(r: Sequence[Any], start: int = 0) -> RecipientFields:
         zip_repaired=bool(v[10]), language=v[11] or "en", guardian_name=v[12] or "",
         nok_name=v[13] or "", nok_address=Address(v[14] or "", v[15] or "", v[16] or "",
                                                   v[17] or "", v[18] or ""),
-        external_id=v[19] or "")
+        external_id=v[19] or "", address_issue=v[20] or "", nok_address_issue=v[21] or "")
 
 
 def insert_many(db: sqlite_utils.Database, rows: Iterable[Row]) -> int:
@@ -148,12 +148,34 @@ def state_outcome_counts(db: sqlite_utils.Database, incident_id: str
 
 
 def people_by_state(db: sqlite_utils.Database, incident_id: str) -> tuple[dict[str, int], int]:
-    """Affected people (duplicates counted once) by state of residence, and those unknown."""
-    rows = db.execute("SELECT state, count(*) FROM recipients WHERE incident_id = ? AND "
-                      "outcome != 'duplicate' GROUP BY state", [incident_id]).fetchall()
+    """Affected people by state of residence, and those whose state is unknown.
+
+    Duplicates count once; rows set aside for review count too (they are people we could not
+    read fully, not people who were not affected)."""
+    rows = db.execute(
+        "SELECT state, count(*) FROM (SELECT coalesce(state, '') AS state FROM recipients "
+        "WHERE incident_id = ? AND coalesce(outcome, '') != 'duplicate' UNION ALL "
+        "SELECT coalesce(state, '') FROM recipient_review WHERE incident_id = ? AND "
+        "status = 'open') GROUP BY state", [incident_id, incident_id]).fetchall()
     counts = {str(r[0]): int(r[1]) for r in rows if r[0]}
     unknown = sum(int(r[1]) for r in rows if not r[0])
     return counts, unknown
+
+
+def substitute_counts(db: sqlite_utils.Database, incident_id: str) -> tuple[int, int, int]:
+    """(classified insufficient address, letters returned with no new address, open review
+    rows): the three groups that count toward substitute notice. A returned letter counts
+    while its latest state is "returned" (a re-mail to a corrected address ends that); a
+    letter to a deceased person's next of kin never counts (45 CFR 164.404(d)(2))."""
+    r = db.execute(
+        "SELECT (SELECT count(*) FROM recipients WHERE incident_id = ? AND "
+        "outcome = 'insufficient'), "
+        "(SELECT count(*) FROM letters l JOIN recipients p ON p.id = l.recipient_id "
+        "WHERE l.incident_id = ? AND l.status = 'returned' AND l.variant != 'deceased' AND "
+        "p.outcome = 'letter'), "
+        "(SELECT count(*) FROM recipient_review WHERE incident_id = ? AND status = 'open')",
+        [incident_id, incident_id, incident_id]).fetchone()
+    return int(r[0]), int(r[1]), int(r[2])
 
 
 def count(db: sqlite_utils.Database, incident_id: str) -> int:
@@ -164,11 +186,19 @@ def count(db: sqlite_utils.Database, incident_id: str) -> int:
 # --- the review list and remembered mappings ------------------------------------------------
 
 def insert_review(db: sqlite_utils.Database, rows: Iterable[Row]) -> None:
-    """rows: (id, incident_id, import_id, line, row_json, reason, created_at, by)."""
+    """rows: (id, incident_id, import_id, line, row_json, reason, created_at, by, state)."""
     db.conn.executemany(
         "INSERT INTO recipient_review (id, incident_id, import_id, line, row_json, reason, "
-        "status, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
-        [(*r[:7], r[6], r[7]) for r in rows])
+        "status, created_at, updated_at, updated_by, state) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
+        [(*r[:7], r[6], r[7], r[8]) for r in rows])
+
+
+def review_by_state(db: sqlite_utils.Database, incident_id: str) -> dict[str, int]:
+    """Open review rows by the state read from them ('' where it could not be read)."""
+    return {str(r[0] or ""): int(r[1]) for r in db.execute(
+        "SELECT coalesce(state, ''), count(*) FROM recipient_review WHERE incident_id = ? AND "
+        "status = 'open' GROUP BY 1", [incident_id])}
 
 
 def review_items(db: sqlite_utils.Database, incident_id: str, *, status: str = "open"

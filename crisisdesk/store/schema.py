@@ -398,6 +398,19 @@ def m008_media(db: sqlite_utils.Database) -> None:
             )
 
 
+
+@migrations()
+def m009_recipient_counts(db: sqlite_utils.Database) -> None:
+    """Every affected person counted: why a recipient's (or next of kin's) address cannot be
+    used, and the state of residence of a row set aside for review (for the incident's
+    counts by state)."""
+    for sql in (
+        "ALTER TABLE recipients ADD COLUMN address_issue TEXT DEFAULT ''",
+        "ALTER TABLE recipients ADD COLUMN nok_address_issue TEXT DEFAULT ''",
+        "ALTER TABLE recipient_review ADD COLUMN state TEXT DEFAULT ''",
+    ):
+        db.execute(sql)
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

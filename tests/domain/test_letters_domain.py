@@ -116,7 +116,8 @@ def test_zip_codes_are_repaired_only_when_the_state_makes_it_certain(
 
 
 @pytest.mark.parametrize(("raw", "state"), [("7520", "TX"), ("2134", ""), ("ABCDE", "MA"),
-                                            ("90210", "MA")])
+                                            ("90210", "MA"), ("0", "MA"), ("00000", "MA"),
+                                            ("N/A", "MA")])
 def test_zip_codes_that_cannot_be_trusted_are_refused(raw: str, state: str) -> None:
     with pytest.raises(ValidationError):
         parse_zip(raw, state)
@@ -154,11 +155,69 @@ def test_synthea_style_headers_map_and_names_are_kept_exactly() -> None:
 
 
 def test_a_bad_row_names_every_bad_field() -> None:
+    """Only the name and the dates make a row bad; the address never does."""
     mapping = {"N": "name", "B": "birth_date", "S": "state", "Z": "zip", "A": "address1"}
     with pytest.raises(ValidationError) as info:
         RecipientReader(mapping, "YYYY-MM-DD").read({"N": "", "B": "31/31/1980", "S": "XX",
                                                      "Z": "1", "A": "1 Way"})
-    assert set(info.value.fields) == {"name", "birth_date", "state", "zip"}
+    assert set(info.value.fields) == {"name", "birth_date"}
+
+
+READER = RecipientReader({"N": "name", "B": "birth_date", "A": "address1", "C": "city",
+                          "S": "state", "Z": "zip", "D": "death_date", "K": "nok_name",
+                          "KA": "nok_address1", "KS": "nok_state", "KZ": "nok_zip"},
+                         "YYYY-MM-DD")
+
+
+def _read(**cells: str) -> RecipientFields:
+    row = {"N": "Ann Smith", "B": "1980-05-01", "A": "12 Elm St", "C": "Springfield",
+           "S": "IL", "Z": "62701", "D": "", "K": "", "KA": "", "KS": "", "KZ": ""}
+    row.update(cells)
+    return READER.read(row)
+
+
+@pytest.mark.parametrize(("cells", "state", "why"), [
+    ({"Z": ""}, "IL", "no ZIP code"),
+    ({"Z": "0"}, "IL", "the ZIP code '0' is a placeholder"),
+    ({"Z": "00000"}, "IL", "placeholder"),
+    ({"Z": "0.0"}, "IL", "placeholder"),
+    ({"Z": "N/A"}, "IL", "placeholder"),
+    ({"Z": "NULL"}, "IL", "placeholder"),
+    ({"Z": "none"}, "IL", "placeholder"),
+    ({"Z": "-"}, "IL", "placeholder"),
+    ({"Z": "7520", "S": "TX"}, "TX", "cannot be repaired"),
+    ({"Z": "90210"}, "IL", "is not a IL ZIP code"),
+    ({"Z": "ABCDE"}, "IL", "malformed"),
+    ({"S": "Narnia"}, "", "'Narnia' is not a US state"),
+    ({"A": ""}, "IL", "no street line"),
+    ({"A": "N/A"}, "IL", "no street line"),
+])
+def test_an_unusable_address_imports_the_person_as_insufficient(
+        cells: dict[str, str], state: str, why: str) -> None:
+    fields = _read(**cells)
+    assert fields.name == "Ann Smith" and fields.address.state == state
+    assert why in fields.address_problem
+    result = classify(fields, NOTICE)
+    assert result.outcome is Outcome.INSUFFICIENT and why in result.reason
+
+
+def test_a_good_address_has_no_problem_and_a_bad_next_of_kin_address_means_no_notice() -> None:
+    good = _read()
+    assert good.address_problem == "" and classify(good, NOTICE).outcome is Outcome.LETTER
+    dead = _read(D="2025-12-01", K="Linda Brown", KA="77 Birch Ln", KS="TX", KZ="0")
+    assert "next-of-kin address" in dead.nok_address_problem
+    assert classify(dead, NOTICE).outcome is Outcome.NO_NOTICE
+
+
+@pytest.mark.parametrize(("no_address", "returned", "aside", "kind"), [
+    (0, 0, 0, "none"), (1, 8, 0, "fewer-than-10"), (1, 9, 0, "10-or-more"),
+    (0, 0, 10, "10-or-more"), (400, 0, 0, "10-or-more")])
+def test_substitute_notice_counts_returned_mail_and_set_aside_rows(
+        no_address: int, returned: int, aside: int, kind: str) -> None:
+    notice = substitute_notice(no_address, returned, aside)
+    assert notice.kind == kind
+    assert notice.insufficient == no_address + returned + aside
+    assert notice.no_address == no_address
 
 
 def test_reference_numbers_carry_a_check_digit() -> None:

@@ -38,16 +38,43 @@ def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_import_errors_by_line_then_status_json(session: Session, tmp_path: Path) -> None:
     letter_desk(session)
     rows = adult_rows(50)
-    rows[2] = "Pat,X,1970-01-01,,1 Elm St,Springfield,IL,ABCDE,,,,,,,"
+    rows[2] = "Pat,X,1970-13-01,,1 Elm St,Springfield,IL,62701,,,,,,,"
     bad = write_list(tmp_path / "bad.csv", rows)
     session.close()
     out = cli(session.data_dir, "letters", "import", str(bad))
     assert out.returncode == 1
-    assert "bad.csv: line 4: the ZIP code 'ABCDE' is malformed" in out.stderr
+    assert "bad.csv: line 4: the birth date '1970-13-01' is not a date" in out.stderr
     assert "Nothing was imported" in out.stderr
     out = cli(session.data_dir, "letters", "status", "--json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["summary"]["recipients"] == 0
+
+
+@pytest.mark.slow
+def test_a_thousand_rows_with_400_zip_zero_import_whole_and_count(session: Session,
+                                                                   tmp_path: Path) -> None:
+    letter_desk(session)
+    rows = [*adult_rows(600, state="TX", zip_code="75201"),
+            *(f"Zed{i},Nozip{i},1971-02-01,,{i} Oak St,Austin,TX,0,,,,,,," for i in range(400))]
+    path = write_list(tmp_path / "ehr.csv", rows)
+    session.close()
+    out = cli(session.data_dir, "letters", "import", str(path))
+    assert out.returncode == 0, out.stderr
+    assert ("1,000 people: 600 with a usable address, 400 insufficient address (substitute "
+            "notice), 0 set aside; counted in the incident: 1,000.") in out.stdout
+    assert "with a toll-free number" in out.stdout
+    out = cli(session.data_dir, "letters", "status", "--json")
+    assert out.returncode == 0, out.stderr
+    status = json.loads(out.stdout)
+    assert status["affected"] == {"by_state": {"TX": 1000}, "unknown_residence": 0,
+                                  "total": 1000}
+    assert status["classification"]["insufficient"] == 400
+    assert status["substitute_notice"] == "web_or_media"
+    assert (status["substitute"]["kind"], status["substitute"]["people"]) == ("10-or-more", 400)
+    out = cli(session.data_dir, "incident", "show", "--json")
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    assert (shown["affected_by_state"], shown["total_affected"]) == ({"TX": 1000}, 1000)
 
 
 @pytest.mark.slow

@@ -232,9 +232,18 @@ def test_restore_gives_a_desk_with_the_same_data_and_audit_chain(
 def test_restore_with_the_recovery_key(recovery: tuple[Session, str], tmp_path: Path) -> None:
     session, code = recovery
     info = backup_service.create_backup(session, tmp_path / "b.crisisdesk-backup")
+    with pytest.raises(WrongPassphrase):
+        backup_service.restore_backup(info.path, tmp_path / "wrong",
+                                      Credentials(recovery_code="A" * len(code)))
+    assert not (tmp_path / "wrong" / "desk.db").exists()
     backup_service.restore_backup(info.path, tmp_path / "new", Credentials(recovery_code=code))
     reopened = desk_service.unlock(tmp_path / "new", "alex", PASSPHRASE)
-    reopened.close()
+    try:
+        assert reopened.desk_id == session.desk_id
+        assert audit_service.show(reopened)[-1].action == "backup.restore"
+        assert audit_service.verify(reopened).ok
+    finally:
+        reopened.close()
 
 
 def test_restore_refuses_a_folder_that_is_not_empty(backup_file: Path, session: Session,

@@ -19,6 +19,7 @@ from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.messages import communication_log
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
+from crisisdesk.store import recipients as recipient_store
 from tests.services.letters_support import (
     HEADER,
     add_codes,
@@ -79,29 +80,38 @@ def test_the_same_columns_are_remembered_with_their_mapping(session: Session, in
 
 def test_bad_rows_are_named_by_line_and_nothing_is_imported(session: Session, incident: str,
                                                             tmp_path: Path) -> None:
+    """No name or an unreadable date is a bad row; an unknown state is not (the person is
+    imported with insufficient address). Set-aside rows still count in the incident."""
     rows = adult_rows(300)
     rows[9] = "Pat,,1970-13-01,,1 Elm St,Springfield,IL,62701,,,,,,,"
-    rows[150] = ",,1970-01-01,,1 Elm St,Springfield,IL,62701,,,,,,,"
+    rows[150] = ",,1970-01-01,,1 Elm St,Springfield,TX,62701,,,,,,,"
     rows[299] = "Pat,X,1970-01-01,,1 Elm St,Springfield,Narnia,62701,,,,,,,"
     path = write_list(tmp_path / "bad.csv", rows)
     with pytest.raises(ImportRejected) as info:
         letter_service.import_recipients(session, path)
     problems = info.value.problems
-    assert [p.line for p in problems] == [11, 152, 301]
+    assert [p.line for p in problems] == [11, 152]
     assert "birth date" in problems[0].reason and "name is missing" in problems[1].reason
-    assert "Narnia" in problems[2].reason
     assert letter_service.dashboard_summary(session)["recipients"] == 0
     report = letter_service.import_recipients(session, path, set_aside_invalid=True)
-    assert (report.imported, report.set_aside) == (297, 3)
+    assert (report.imported, report.set_aside) == (298, 2)
+    assert (report.usable, report.insufficient, report.counted) == (297, 1, 300)
+    narnia = recipient_store.listing(session.db, incident, outcome="insufficient")
+    assert [(m["line"], f.address.state) for _id, m, f in narnia] == [(301, "")]
+    assert "'Narnia' is not a US state" in narnia[0][1]["reason"]
+    now = incident_service.get_incident(session, incident)
+    assert dict(now.affected_by_state) == {"IL": 298, "TX": 1}  # set aside: IL and TX
+    assert now.affected_unknown_residence == 1  # Narnia
+    assert letter_service.classification(session).substitute.insufficient == 3
     review = letter_codes.review_list(session)
-    assert [r["line"] for r in review] == [11, 152, 301]
+    assert [r["line"] for r in review] == [11, 152]
     fixed = dict(review[0]["row"])  # type: ignore[call-overload]
     fixed["BIRTHDATE"] = "1970-12-01"
     mapping = letter_service.plan_recipients(session, path).mapping
     letter_codes.fix_review_item(session, str(review[0]["id"]), fixed, mapping=mapping,
                                  date_format="YYYY-MM-DD")
-    assert len(letter_codes.review_list(session)) == 2
-    assert letter_service.dashboard_summary(session)["recipients"] == 298
+    assert len(letter_codes.review_list(session)) == 1
+    assert letter_service.dashboard_summary(session)["recipients"] == 299
 
 
 def test_xlsx_import(session: Session, incident: str, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -36,8 +37,12 @@ def test_wrong_passphrase_and_unknown_operator_give_the_same_message(tmp_path: P
 
 def test_slot_file_holds_no_secret_in_clear(tmp_path: Path) -> None:
     v, key = _vault(tmp_path)
-    text = (tmp_path / "keyslots.json").read_text()
-    assert key.hex() not in text
+    raw = (tmp_path / "keyslots.json").read_bytes()
+    text = raw.decode("utf-8")
+    for encoded in (key.hex(), key.hex().upper(), base64.b64encode(key).decode(),
+                    base64.urlsafe_b64encode(key).decode(), base64.b32encode(key).decode()):
+        assert encoded.rstrip("=") not in text
+    assert key not in raw
     assert "first passphrase" not in text
 
 

@@ -18,6 +18,7 @@ from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
+from crisisdesk.services import settings as settings_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import today
@@ -80,8 +81,10 @@ def test_dashboard_shows_clocks_with_days_left(page: DashboardPage, session: Ses
     media = [r for r in rows if "media" in r[2]]
     assert media and "Illinois" in media[0][2]  # more than 500 residents of one state
     assert page.next_label.text().startswith("Next deadline:")
-    index = page.clocks_proxy.index(0, dl.LEFT)
-    assert index.data(0x8) is not None  # BackgroundRole: coloured by nearness
+    proxy = page.clocks_proxy
+    fifty = next(r for r in range(proxy.rowCount())
+                 if proxy.index(r, dl.LEFT).data() == "50 days left")
+    assert proxy.index(fifty, dl.LEFT).data(0x8) == dl.CALM  # BackgroundRole: by nearness
     holders = {page.holders_model.row_at(r).role.key: (page.holders_model.index(r, 1).data(),
                                                        page.holders_model.index(r, 2).data())
                for r in range(page.holders_model.rowCount())}
@@ -270,3 +273,30 @@ def test_feature_panels_load_off_the_gui_thread(qtbot: QtBot, page: DashboardPag
     qtbot.waitUntil(lambda: all(p.rows() == [("Calls made:", "5")] for p in page.panels),
                     timeout=5_000)
     assert threads and not any(threads)  # every summary was computed in a worker
+
+
+def test_letters_panel_and_deadlines_show_substitute_notice_from_returned_mail(
+        qtbot: QtBot, page: DashboardPage, session: Session, tmp_path: Path) -> None:
+    from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY, LetterStatus
+    from crisisdesk.services import letter_codes, mailing_log
+    from crisisdesk.services import letters as letter_service
+    from tests.services.letters_support import PUBLIC, adult_rows, write_list
+
+    for key, value in PUBLIC:
+        settings_service.set(session, key, value)
+    letter_service.import_recipients(session, write_list(tmp_path / "l.csv", adult_rows(10)))
+    letter_codes.add_code_pool(session, [f"AB{i:05d}-Q" for i in range(10)],
+                               expires_on=today(session) + dt.timedelta(days=90))
+    letter_service.create_batch(session)
+    mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
+    mailing_log.mark_batch(session, "1", LetterStatus.MAILED)
+    for (ref,) in session.db.execute("SELECT reference FROM letters").fetchall():
+        mailing_log.mark_returned(session, ref)
+    page.reload()
+    letters = next(p for p in page.panels if p.title() == "Letters")
+    qtbot.waitUntil(lambda: ("Substitute notice:", "10 or more (10 people): web posting or "
+                             "major media, with the toll-free number") in letters.rows(),
+                    timeout=5_000)
+    keys = [page.deadlines.proxy.index(r, 0).data(OBJECT_ROLE).key
+            for r in range(page.deadlines.proxy.rowCount())]
+    assert SUBSTITUTE_OBLIGATION_KEY in keys

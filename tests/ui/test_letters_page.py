@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.services import letters as letter_service
+from crisisdesk.services import mailing_log
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState, UiContext
@@ -39,6 +42,7 @@ def test_import_wizard_names_bad_rows_then_sets_them_aside(
     rows = adult_rows(20)
     rows[4] = "Pat,X,1970-02-31,,1 Elm St,Springfield,IL,62701,,,,,,,"
     rows.append("Bo,Lee,1990-01-02,,9 Main St,Hartford,CT,6103,,,,,,,")
+    rows.append("Cy,Ng,1990-01-02,,9 Main St,Hartford,CT,0,,,,,,,")  # imported, insufficient
     prompts.open_path = write_list(tmp_path / "affected.csv", rows)
     page.import_button.click()
     wizard = page.wizard
@@ -46,16 +50,48 @@ def test_import_wizard_names_bad_rows_then_sets_them_aside(
     wizard.browse()
     qtbot.waitUntil(lambda: wizard.plan is not None and not wizard.busy, timeout=5_000)
     summary = wizard.summary_label.text()
-    assert "21 rows, 20 ready" in summary and "1 ZIP codes missing" in summary
+    assert "22 rows, 21 ready" in summary and "1 ZIP codes missing" in summary
+    assert "20 with a usable address, 1 with insufficient address" in summary
     assert wizard.date_combo.currentText() == "YYYY-MM-DD"
     assert wizard.problems_list.item(0).text().startswith("Line 6: the birth date")
     assert not wizard.import_button.isEnabled()
     wizard.aside_check.setChecked(True)
     assert wizard.import_button.isEnabled()
     wizard.import_button.click()
-    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10_000)
-    qtbot.waitUntil(lambda: "20 recipients" in page.summary_label.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: wizard.steps.currentIndex() == 2, timeout=10_000)
+    assert wizard.done_label.text() == (
+        "Imported. 22 people: 20 with a usable address, 1 insufficient address (substitute "
+        "notice), 1 set aside; counted in the incident: 22.")
+    assert "2 people lack a usable or current address" in wizard.substitute_label.text()
+    assert not wizard.import_button.isVisible() and not wizard.cancel_button.isVisible()
+    wizard.close_button.click()
+    assert not wizard.isVisible()
+    qtbot.waitUntil(lambda: "21 recipients" in page.summary_label.text(), timeout=5_000)
     assert "1 rows set aside for review" in page.summary_label.text()
+
+
+def test_returned_letters_scanned_on_the_page_raise_substitute_notice(
+        qtbot: QtBot, page: LettersPage, session: Session, tmp_path: Path) -> None:
+    letter_service.import_recipients(session, write_list(tmp_path / "l.csv", [
+        *adult_rows(12), "Lost,Person,1970-01-01,,,,,,,,,,,,"]))
+    add_codes(session, tmp_path, 12)
+    letter_service.create_batch(session)
+    mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
+    mailing_log.mark_batch(session, "1", LetterStatus.MAILED)
+    refs = [r[0] for r in session.db.execute("SELECT reference FROM letters ORDER BY seq")]
+    for ref in refs[:8]:
+        mailing_log.mark_returned(session, ref)
+    page.ctx.state.notify_changed()
+    qtbot.waitUntil(lambda: "9 people lack" in page.substitute_label.text(), timeout=5_000)
+    assert "fewer than 10" in page.substitute_label.text()
+    assert not page.substitute_button.isVisible()
+    page.reference_edit.setText(refs[8])  # the ninth returned envelope, scanned
+    qtbot.keyClick(page.reference_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "10 or more" in page.substitute_label.text(), timeout=5_000)
+    assert page.substitute_label.text().startswith(
+        "10 people lack a usable or current address (1 without a usable address, 9 letters "
+        "returned with no new address); 10 or more")
+    assert page.substitute_button.isVisible()
 
 
 def test_classify_render_with_progress_then_cancel_and_resume(

@@ -4,8 +4,10 @@ The preview (`plan_recipients`) reads and checks the whole file in a worker and 
 was detected (format, encoding, delimiter and, above all, the date format, since a file
 re-saved in another locale swaps day and month), the column mapping as editable choices, the
 first rows exactly as they will be stored, and every bad row by line. Nothing is saved until
-Import; bad rows block it unless "set aside for review" is ticked. The import runs in a worker
-with progress and Cancel, and is all-or-nothing in the service.
+Import; bad rows block it unless "set aside for review" is ticked (an unusable address is not
+a bad row: the person is imported with insufficient address and counted). The import runs in a
+worker with progress and Cancel, and is all-or-nothing in the service; the last page says how
+many people were counted where, and the substitute notice that follows.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class RecipientImportWizard(QDialog):
         self.steps = QStackedWidget(self)
         self.steps.addWidget(self._choose_step())
         self.steps.addWidget(self._preview_step())
+        self.steps.addWidget(self._done_step())
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setWordWrap(True)
@@ -67,12 +70,15 @@ class RecipientImportWizard(QDialog):
         self.preview_button.clicked.connect(lambda: self.preview())
         self.import_button = QPushButton("&Import", self)
         self.import_button.clicked.connect(self.start_import)
-        cancel = QPushButton("Cancel", self)
-        cancel.clicked.connect(self.reject)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self.reject)
+        self.close_button = QPushButton("&Close", self)
+        self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
-        for button in (self.preview_button, self.import_button, cancel):
+        for button in (self.preview_button, self.import_button, self.cancel_button,
+                       self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.steps, 1)
@@ -146,6 +152,19 @@ class RecipientImportWizard(QDialog):
         layout.addWidget(self.aside_check)
         return page
 
+    def _done_step(self) -> QWidget:
+        page = QWidget(self)
+        self.done_label = QLabel(page)
+        self.done_label.setWordWrap(True)
+        self.done_label.setAccessibleName("Import result")
+        self.substitute_label = QLabel(page)
+        self.substitute_label.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.done_label)
+        layout.addWidget(self.substitute_label)
+        layout.addStretch(1)
+        return page
+
     def browse(self) -> None:
         path = self.ctx.prompts.open_file(self, "Choose the affected-patient list", FILTER)
         if path is not None:
@@ -192,6 +211,9 @@ class RecipientImportWizard(QDialog):
         if delim:
             parts.append(f"delimiter {delim}")
         parts.append(f"{plan.total_rows} rows, {plan.valid_rows} ready to import")
+        if plan.valid_rows:
+            parts.append(f"{plan.usable} with a usable address, {plan.insufficient} with "
+                         "insufficient address (imported and counted toward substitute notice)")
         if plan.zip_repaired:
             parts.append(f"{plan.zip_repaired} ZIP codes missing their leading zero repaired")
         if plan.remembered:
@@ -244,8 +266,11 @@ class RecipientImportWizard(QDialog):
 
     def _update_buttons(self) -> None:
         on_preview = self.steps.currentIndex() == 1
+        done = self.steps.currentIndex() == 2
         self.back_button.setVisible(on_preview)
-        self.preview_button.setVisible(not on_preview)
+        self.cancel_button.setVisible(not done)
+        self.close_button.setVisible(done)
+        self.preview_button.setVisible(self.steps.currentIndex() == 0)
         self.preview_button.setEnabled(bool(self.path_edit.text().strip()) and not self.busy)
         self.import_button.setVisible(on_preview)
         self.import_button.setEnabled(on_preview and self.can_import())
@@ -287,8 +312,10 @@ class RecipientImportWizard(QDialog):
 
     def _imported(self, report: RecipientImportReport) -> None:
         self._set_busy(False)
+        self.done_label.setText(f"Imported. {report.summary}.")
+        self.substitute_label.setText(report.substitute.text if report.substitute else "")
+        self.steps.setCurrentIndex(2)
         self.imported.emit(report)
-        self.accept()
 
     def _cancelled(self) -> None:
         self._set_busy(False)

@@ -163,7 +163,8 @@ class LettersPage(Page):
             f"{c.get('unclassified', 0)} not classified yet; {review} rows set aside for "
             f"review. Ready {summary['ready']}, printed {summary['printed']}, mailed "
             f"{summary['mailed']}, returned {summary['returned']}.")
-        self.substitute_label.setText(report.substitute.text if c else "")
+        self.substitute_label.setText(report.substitute.text
+                                      if c or report.substitute.required else "")
         self.substitute_button.setVisible(report.substitute.required == "web_or_media")
         self.review_button.setText(f"Review &list ({review})…" if review else "Review &list…")
         batches = letter_service.list_batches(session)
@@ -219,9 +220,7 @@ class LettersPage(Page):
 
     def open_import(self) -> None:
         self.wizard = RecipientImportWizard(self.ctx, self)
-        self.wizard.imported.connect(lambda r: self._done(
-            f"Imported {r.imported} recipients; {r.set_aside} rows set aside for review. "
-            "Classify them next."))
+        self.wizard.imported.connect(lambda _r: self.ctx.state.notify_changed())
         self.wizard.open()
 
     def classify(self) -> None:
