@@ -268,6 +268,8 @@ class RowReader:
             if fld == "phone":
                 default = _HEADER_LABELS.get(header_key(header), default)
             self._phones.append((header, _label_column(header, labels), default))
+        order = list(PHONE_FIELDS)  # mobile numbers first, then work, home, the rest
+        self._phones.sort(key=lambda p: order.index(mapping[p[0]]))
         self.counts: dict[str, int] = {}
         self._groups = [(name, tuple(h for f in flds for h in by_field.get(f, ())))
                         for name, flds in SUMMARY_GROUPS]
@@ -297,7 +299,7 @@ class RowReader:
         organisation = " ".join(_cells(row, get("organisation")))
         department = " ".join(_cells(row, get("department")))
         if department and department.casefold() != organisation.casefold():
-            organisation = f"{organisation} / {department}" if organisation else department
+            organisation = f"{organisation}, {department}" if organisation else department
         kinds = _cells(row, get("kind"))
         emails = [e for cell in _cells(row, get("email")) for e in split_emails(cell)]
         return ContactDraft(

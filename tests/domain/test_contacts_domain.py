@@ -144,8 +144,24 @@ def test_guess_mapping_outlook_headers_and_department_fallback() -> None:
     assert mapping["Business Phone 2"] == "work_phone"
     assert mapping["E-mail Address"] == "email"
     assert mapping["Categories"] == "tags"
-    assert "Dept" not in mapping  # an organisation column exists already
-    assert guess_mapping(["Name", "Dept"])["Dept"] == "organisation"
+    assert mapping["Dept"] == "department"
+    both = row_to_draft({"Name": "Dana", "Org": "Riverside Health", "Dept": "Pharmacy"},
+                        {"Name": "name", "Org": "organisation", "Dept": "department"})
+    assert both.organisation == "Riverside Health, Pharmacy"
+    alone = row_to_draft({"Name": "Dana", "Dept": "Pharmacy"},
+                         {"Name": "name", "Dept": "department"})
+    assert alone.organisation == "Pharmacy"
+
+
+def test_title_is_the_job_unless_a_job_title_column_exists_or_it_holds_honorifics() -> None:
+    assert guess_mapping(["Name", "Title"])["Title"] == "job_title"
+    outlook = guess_mapping(["Title", "First Name", "Job Title"])
+    assert outlook["Job Title"] == "job_title" and "Title" not in outlook
+    rows = [{"Name": "A", "Title": "Ms."}, {"Name": "B", "Title": "Dr."},
+            {"Name": "C", "Title": ""}, {"Name": "D", "Title": "Mr"}]
+    assert "Title" not in guess_mapping(["Name", "Title"], rows)
+    jobs = [{"Name": "A", "Title": "Charge Nurse"}, {"Name": "B", "Title": "Dr."}]
+    assert guess_mapping(["Name", "Title"], jobs)["Title"] == "job_title"
 
 
 def test_row_to_draft_first_last_and_labelled_phones() -> None:
