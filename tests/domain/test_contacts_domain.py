@@ -122,6 +122,34 @@ def test_parse_kind_accepts_labels_and_rejects_others() -> None:
         parse_kind("astronaut")
 
 
+def test_several_email_addresses_are_each_checked_and_kept() -> None:
+    fields = validate_draft(ContactDraft(
+        "Dana", email="dana@riverside.example; dana@home.example,\nDANA@home.example"))
+    assert fields.email == "dana@riverside.example, dana@home.example"
+    with pytest.raises(ValidationError) as info:
+        validate_draft(ContactDraft("Dana", email="dana@riverside.example, dana-at-home"))
+    assert info.value.fields["email"] == '"dana-at-home" does not look like an email address'
+    contact = Contact("id", "Dana", "", "", ContactKind.STAFF, (), fields.email, "", (),
+                      "t", "t", "alex")
+    assert contact.emails == ["dana@riverside.example", "dana@home.example"]
+    assert contact.as_dict()["emails"] == contact.emails
+
+
+def test_google_multi_values_labels_and_system_groups() -> None:
+    mapping = guess_mapping(["Name", "Group Membership", "Phone 1 - Type", "Phone 1 - Value",
+                             "E-mail 1 - Label", "E-mail 1 - Value", "Phone 2 - Value"])
+    assert mapping["Phone 1 - Type"] == "label" and mapping["E-mail 1 - Label"] == "label"
+    draft = row_to_draft({
+        "Name": "Dana", "Group Membership": "Crisis Team ::: * myContacts ::: * starred",
+        "Phone 1 - Type": "* Work", "Phone 1 - Value": "617-555-0101 ::: 617-555-0199",
+        "E-mail 1 - Value": "a@x.org ::: b@y.org", "Phone 2 - Value": "617-555-0142",
+    }, mapping)
+    assert draft.phones == [("work", "617-555-0101"), ("work", "617-555-0199"),
+                            ("phone", "617-555-0142")]
+    assert draft.email == "a@x.org, b@y.org"
+    assert draft.tags == ["Crisis Team"]
+
+
 # -- column mapping -----------------------------------------------------------------------
 
 
