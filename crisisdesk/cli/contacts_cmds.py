@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
-from crisisdesk.domain.contacts import FIELDS, Contact, ContactDraft, ContactKind
 from crisisdesk.domain.contact_columns import EMAILS
+from crisisdesk.domain.contacts import FIELDS, Contact, ContactDraft, ContactKind
 from crisisdesk.domain.errors import ImportRejected, UserError
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.contact_import import UnreadColumns

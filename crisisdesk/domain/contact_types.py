@@ -15,7 +15,6 @@ from typing import Any
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.phones import Phone
 
-
 EMAIL_SEPARATOR = ", "  # several addresses share the one `email` text, joined by this
 _EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s.,;<>]+")
 _EMAIL_SPLIT = re.compile(r"\s*(?:,|;|:::|\s)\s*")
@@ -104,7 +103,8 @@ class Contact:
             "organisation": self.organisation, "kind": self.kind.value,
             "phones": [{"label": p.label, "number": p.original, "e164": p.e164}
                        for p in self.phones],
-            "email": self.email, "emails": self.emails, "notes": self.notes, "tags": list(self.tags),
+            "email": self.email, "emails": self.emails, "notes": self.notes,
+            "tags": list(self.tags),
             "created_at": self.created_at, "updated_at": self.updated_at,
             "updated_by": self.updated_by,
         }

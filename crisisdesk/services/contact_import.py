@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crisisdesk.domain.column_scheme import SNIFF_ROWS
+from crisisdesk.domain.contact_columns import SCHEME
 from crisisdesk.domain.contacts import (
     ContactDraft,
     ContactFields,
@@ -40,8 +42,6 @@ from crisisdesk.domain.errors import (
     UserError,
     ValidationError,
 )
-from crisisdesk.domain.column_scheme import SNIFF_ROWS
-from crisisdesk.domain.contact_columns import SCHEME
 from crisisdesk.services import vcard_file
 from crisisdesk.services.contact_files import SourceFile, open_source
 from crisisdesk.services.session import Session

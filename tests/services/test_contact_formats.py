@@ -16,6 +16,7 @@ import pytest
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.services import audit as audit_service
+from crisisdesk.services import calling_trees, tree_files
 from crisisdesk.services import contacts as svc
 from crisisdesk.services.contact_import import UnreadColumns
 from crisisdesk.services.session import Session
@@ -245,3 +246,24 @@ def test_numbers_that_are_not_phones_do_not_block(session: Session, tmp_path: Pa
     plan = svc.plan_import(path)
     assert plan.unread == {} and not plan.blocking
     assert svc.import_contacts(session, path).imported == 2
+
+
+def test_every_email_survives_export_reimport_and_the_tree_vcard(session: Session,
+                                                                 tmp_path: Path) -> None:
+    imported(session, "android_30.vcf")
+    out = tmp_path / "export.csv"
+    assert svc.export_contacts_csv(session, out) == 1
+    assert "linh.nguyen@riverside.example, linh@home.example, linh.n@other.example" in \
+        out.read_text("utf-8-sig")
+    linh = svc.list_contacts(session)[0]
+    svc.delete_contact(session, linh.id)
+    again = imported(session, out)["Linh Nguyen"]
+    assert again.emails == linh.emails and phones(again) == phones(linh)
+    tree = calling_trees.create_tree(session, "Night shift")
+    calling_trees.add_person(session, tree.id, again.id)
+    vcf = tmp_path / "tree.vcf"
+    tree_files.export_tree_vcard(session, tree.id, vcf)
+    lines = vcf.read_text("utf-8").splitlines()
+    assert [ln for ln in lines if ln.startswith("EMAIL")] == [
+        "EMAIL:linh.nguyen@riverside.example", "EMAIL:linh@home.example",
+        "EMAIL:linh.n@other.example"]
