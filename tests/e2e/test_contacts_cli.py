@@ -156,3 +156,15 @@ def test_add_with_several_emails(desk: Path) -> None:
     assert vic["emails"] == ["vic@riverside.example", "vic@home.example"]
     assert vic["email"] == "vic@riverside.example, vic@home.example"
     assert run_cli(desk, "contacts", "remove", vic["id"]).returncode == 0
+
+
+def test_unbalanced_quote_exit_1_naming_the_line(desk: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "glued.csv"
+    bad.write_text('Name,Phone\nAnn Able,212 555 0101\nBen Bold,"212 555 0102\n'
+                   "Cy Clear,212 555 0103\nDi Dash,212 555 0104\n", encoding="utf-8")
+    before = json.loads(run_cli(desk, "contacts", "list", "--json").stdout)
+    out = run_cli(desk, "contacts", "import", str(bad), "--skip-invalid")
+    assert out.returncode == 1
+    assert out.stderr.strip() == ('crisisdesk: Line 3 of glued.csv opens a quoted cell that is '
+                                  'never closed (an unbalanced " quote).')
+    assert json.loads(run_cli(desk, "contacts", "list", "--json").stdout) == before
