@@ -62,13 +62,6 @@ class ColumnScheme:
             return re.sub(r"[^a-z0-9]", "", header.casefold())
         return re.sub(r"[^a-z]", "", header.casefold().rstrip("0123456789 "))
 
-    def field_for(self, header: str) -> str | None:
-        """The field a header names by itself (pattern first, then synonyms), if any."""
-        for pattern, fld in self.patterns:
-            if pattern.fullmatch(header.strip()):
-                return fld
-        return self._lookup.get(self.header_key(header))
-
     @cached_property
     def _lookup(self) -> dict[str, str]:
         return {syn: fld for fld, syns in self.synonyms.items() for syn in syns}
@@ -76,8 +69,9 @@ class ColumnScheme:
     def guess(self, headers: Iterable[str], rows: Rows = ()) -> dict[str, str]:
         """{header: field} for the headers we recognise, checked against sampled `rows`.
 
-        The first column wins a single-valued field; a second choice (e.g. "Department" for
-        the organisation) is used only when no column claimed that field.
+        The first column wins a single-valued field; a second choice (e.g. a contact list's
+        "Title" for the job title) is used only when no column claimed that field. A field's
+        veto rules a column out when most of its sampled cells fail it.
         """
         headers = list(headers)
         sample = list(rows)

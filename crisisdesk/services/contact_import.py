@@ -106,8 +106,13 @@ def _mapping(source: SourceFile, overrides: Mapping[str, str] | None
     """(mapping, unread columns) for `source` with the user's `overrides`."""
     if source.format == "vcf":
         return apply_overrides(source.headers, {h: h for h in source.headers}, overrides), {}
-    sample = [row for _, row in itertools.islice(source.rows(), SNIFF_ROWS)
-              if isinstance(row, dict)]
+    rows = source.rows()
+    try:
+        sample = [row for _, row in itertools.islice(rows, SNIFF_ROWS) if isinstance(row, dict)]
+    finally:
+        close = getattr(rows, "close", None)  # a generator: closes an open workbook at once
+        if callable(close):
+            close()
     guess = guess_mapping(source.headers, sample)
     mapping = apply_overrides(source.headers, guess, overrides)
     return mapping, unread_columns(source.headers, mapping, sample, overrides)
