@@ -273,6 +273,7 @@ class RowReader:
         self.counts: dict[str, int] = {}
         self._groups = [(name, tuple(h for f in flds for h in by_field.get(f, ())))
                         for name, flds in SUMMARY_GROUPS]
+        self._tallied = tuple(h for _, headers in self._groups for h in headers)
 
     def draft(self, row: Mapping[str, str]) -> ContactDraft:
         by_field = self._by_field
@@ -291,7 +292,8 @@ class RowReader:
                 continue
             labels = [label_text(v) for v in MULTI_VALUE.split(_clean(row.get(label_header)))
                       ] if label_header else []
-            for i, value in enumerate(MULTI_VALUE.split(cell)):
+            values = MULTI_VALUE.split(cell) if ":::" in cell else (cell,)
+            for i, value in enumerate(values):
                 if not value.strip():
                     continue
                 label = (labels[i] if i < len(labels) else labels[0]) if labels else ""
@@ -301,14 +303,14 @@ class RowReader:
         if department and department.casefold() != organisation.casefold():
             organisation = f"{organisation}, {department}" if organisation else department
         kinds = _cells(row, get("kind"))
-        emails = [e for cell in _cells(row, get("email")) for e in split_emails(cell)]
         return ContactDraft(
             name=name,
             job_title=" ".join(_cells(row, get("job_title"))),
             organisation=organisation,
             kind=parse_kind(kinds[0]) if kinds else ContactKind.STAFF,
             phones=phones,
-            email=EMAIL_SEPARATOR.join(split_emails(EMAIL_SEPARATOR.join(emails))),
+            email=EMAIL_SEPARATOR.join(split_emails(EMAIL_SEPARATOR.join(
+                _cells(row, get("email"))))),
             notes="\n".join(_cells(row, get("notes"))),
             tags=[t for t in _values(_cells(row, get("tags"))) if not t.startswith("*")],
         )
@@ -316,10 +318,10 @@ class RowReader:
     def tally(self, row: Mapping[str, str]) -> None:
         """Count the row's non-blank cells per column (for `sources`)."""
         counts = self.counts
-        for _, headers in self._groups:
-            for header in headers:
-                if _clean(row.get(header)):
-                    counts[header] = counts.get(header, 0) + 1
+        for header in self._tallied:
+            cell = row.get(header)
+            if cell and cell.strip() not in ("", "'"):
+                counts[header] = counts.get(header, 0) + 1
 
     def sources(self) -> list[FieldSource]:
         """What each field was filled from in the rows tallied: the columns that had a value

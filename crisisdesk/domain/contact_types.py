@@ -17,6 +17,7 @@ from crisisdesk.domain.phones import Phone
 
 EMAIL_SEPARATOR = ", "  # several addresses share the one `email` text, joined by this
 _EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s.,;<>]+")
+_EMAIL_SEPARATORS = re.compile(r"[,;:\s]")
 _EMAIL_SPLIT = re.compile(r"\s*(?:,|;|:::|\s)\s*")
 
 
@@ -31,8 +32,11 @@ def looks_like_email(text: str) -> bool:
 def split_emails(text: str) -> list[str]:
     """The addresses in a cell or form field: separated by commas, semicolons, spaces or
     Google's ' ::: '; 'mailto:' removed; repeats (ignoring case) dropped."""
+    text = text.strip()
+    if _EMAIL_SEPARATORS.search(text) is None:
+        return [text] if text else []  # the usual case: one plain address
     seen: dict[str, str] = {}
-    for part in _EMAIL_SPLIT.split(text.strip()):
+    for part in _EMAIL_SPLIT.split(text):
         if part[:7].lower() == "mailto:":
             part = part[7:]
         if part and part.casefold() not in seen:
