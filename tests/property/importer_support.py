@@ -88,9 +88,10 @@ def cells(usual: st.SearchStrategy[str] | None = None,
 @st.composite
 def tables(draw: st.DrawFn, headers: st.SearchStrategy[str],
            cell: st.SearchStrategy[str], *, first: st.SearchStrategy[str] | None = None,
-           max_rows: int = 6) -> list[list[str]]:
+           max_rows: int = 6, huge_header: bool = True) -> list[list[str]]:
     """A header row (usually starting with `first`; repeats allowed) and rows; sometimes rows
-    with fewer or more cells than the header, sometimes one huge cell, sometimes no rows."""
+    with fewer or more cells than the header, sometimes one huge cell (in the header too,
+    unless not `huge_header`), sometimes no rows."""
     header = draw(st.lists(st.one_of(headers, headers, headers, cells()), min_size=1,
                            max_size=6))
     if first is not None and chance(draw, 80):
@@ -102,8 +103,9 @@ def tables(draw: st.DrawFn, headers: st.SearchStrategy[str],
     rows = draw(st.lists(lengths.flatmap(lambda n: st.lists(cell, min_size=n, max_size=n)),
                          max_size=max_rows))
     table = [header, *rows]
-    if chance(draw, 15):
-        r = draw(st.integers(0, len(table) - 1))
+    top = 0 if huge_header else 1
+    if chance(draw, 15) and len(table) > top:
+        r = draw(st.integers(top, len(table) - 1))
         if table[r]:
             table[r][draw(st.integers(0, len(table[r]) - 1))] = draw(st.sampled_from(BIG_CELLS))
     return table
