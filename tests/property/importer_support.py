@@ -116,6 +116,9 @@ def chance(draw: st.DrawFn, percent: int) -> bool:
     return draw(st.integers(1, 100)) <= percent
 
 
+QUOTED = st.sampled_from((True, True, True, False))  # mostly as a CSV writer quotes
+
+
 def csv_text(table: list[list[str]], delimiter: str, quoted: bool) -> str:
     """The table as CSV: properly quoted, or cells joined as they are (stray quotes stay)."""
     if quoted:
@@ -129,7 +132,7 @@ def csv_text(table: list[list[str]], delimiter: str, quoted: bool) -> str:
 def encoded(draw: st.DrawFn, text: str) -> bytes:
     """`text` in some encoding (unencodable characters replaced), sometimes damaged: NUL bytes
     dropped in, cut short, or bytes flipped."""
-    encoding = draw(st.sampled_from(("utf-8", "utf-8", *ENCODINGS)))
+    encoding = draw(st.sampled_from(("utf-8",) * len(ENCODINGS) + ENCODINGS))  # half UTF-8
     data = text.encode(encoding, errors="replace")
     damage = draw(st.sampled_from(("none", "none", "none", "nul", "cut", "flip")))
     at = len(data) * draw(st.integers(0, 999)) // 1000  # a share: lengths vary with serials

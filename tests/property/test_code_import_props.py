@@ -17,6 +17,7 @@ from crisisdesk.services.session import Session
 from tests.property.importer_support import (
     FEW,
     IMPORTS,
+    QUOTED,
     Files,
     any_bytes,
     attempt,
@@ -70,7 +71,7 @@ def _import(desk: tuple[Session, str], path_of: object, last_line: int
 
 @IMPORTS
 @given(table=tables(HEADERS, cells(CODES), first=HEADERS), delimiter=st.sampled_from(",;\t"),
-       quoted=st.booleans(), data=st.data())
+       quoted=QUOTED, data=st.data())
 def test_code_csv_imports_whole_or_refuses_cleanly(desk: tuple[Session, str], files: Files,
                                                    table: list[list[str]], delimiter: str,
                                                    quoted: bool, data: st.DataObject) -> None:

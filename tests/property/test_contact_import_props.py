@@ -22,6 +22,7 @@ from tests.property.importer_support import (
     FEW,
     IMPORTS,
     LITERALS,
+    QUOTED,
     Files,
     any_bytes,
     attempt,
@@ -42,7 +43,7 @@ USUAL = st.sampled_from(("Dana Reyes", "José Müller", "O'Brien, Pat", "(212) 5
                          "+44 20 7946 0958", "mobile: 555 0142; pager: 555 0199",
                          "dana@example.org", "Riverside Clinics", "on-call, nurses", "staff",
                          "Charge Nurse"))
-CELLS = cells(USUAL)
+CELLS = cells(USUAL, odd=10)
 FIRST = st.sampled_from(("Name", "Full Name", "First Name", "Last Name"))
 # KNOWN BUG, reported to the lead (contact_import.py, not this helper's): a column left unread
 # because it holds phone numbers or e-mails is refused as 'Column "<its whole header>" holds
@@ -80,7 +81,7 @@ def _import(desk: Session, path: Path, last_line: int,
 
 @IMPORTS
 @given(table=TABLES, delimiter=st.sampled_from(",;\t|"),
-       quoted=st.booleans(), data=st.data(), skip_invalid=st.booleans())
+       quoted=QUOTED, data=st.data(), skip_invalid=st.booleans())
 def test_csv_imports_whole_or_refuses_cleanly(desk: Session, files: Files,
                                               table: list[list[str]], delimiter: str,
                                               quoted: bool, data: st.DataObject,

@@ -19,6 +19,7 @@ from tests.property.importer_support import (
     FEW,
     IMPORTS,
     LITERALS,
+    QUOTED,
     Files,
     any_bytes,
     attempt,
@@ -134,7 +135,7 @@ def _import(desk: tuple[Session, str], path: Path, last_line: int,
 
 
 @IMPORTS
-@given(table=patient_tables(), delimiter=st.sampled_from(",;\t"), quoted=st.booleans(),
+@given(table=patient_tables(), delimiter=st.sampled_from(",;\t"), quoted=QUOTED,
        set_aside=st.booleans(), data=st.data())
 def test_patient_csv_imports_whole_or_refuses_cleanly(desk: tuple[Session, str], files: Files,
                                                       table: list[list[str]], delimiter: str,
