@@ -22,10 +22,12 @@ from crisisdesk.services.session import Session
 from tests.property.importer_support import (
     IMPORTS,
     LITERALS,
+    any_bytes,
     attempt,
     audit_entries,
     cells,
     chance,
+    check_refusal,
     module_desk,
 )
 
@@ -184,3 +186,25 @@ def test_exported_tmpl_reads_back_unchanged(head: dict[str, Any], body: str) -> 
     event("read back")
     again = parse_file(dump_file(first.meta, first.body))
     assert again == TemplateFile(first.meta, first.body)
+
+
+@IMPORTS
+@given(raw=st.one_of(any_bytes(), st.builds(lambda t, e: t.encode(e, errors="replace"),
+                                              st.text(max_size=40),
+                                              st.sampled_from(("utf-16", "utf-16-le", "utf-8",
+                                                               "utf-8-sig", "cp1252")))))
+def test_tmpl_file_of_any_bytes_is_read_or_refused(desk: Session, tmp_path_factory:
+                                                   pytest.TempPathFactory, raw: bytes) -> None:
+    """The CLI's and the GUI's readers of a .tmpl file: text, or one sentence saying why not."""
+    from crisisdesk.cli.templates_cmds import read_text_file
+    from crisisdesk.ui.templates.library_actions import read_template_file
+
+    path = tmp_path_factory.getbasetemp() / f"odd-{next(_keys)}.tmpl"
+    path.write_bytes(raw)
+    for read in (lambda: read_text_file(str(path)), lambda: read_template_file(path)):
+        try:
+            text = read()
+        except UserError as err:
+            check_refusal(err, 1)
+            continue
+        _import(desk, text, path.name)
