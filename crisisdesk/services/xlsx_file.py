@@ -23,10 +23,11 @@ from crisisdesk.domain.errors import UserError
 
 Rows = Iterator[tuple[int, dict[str, str] | str]]
 # What openpyxl and the libraries under it raise on a damaged file (zlib.error, XML ParseError,
-# which is a SyntaxError, KeyError for a missing part, EOFError for a cut one, ...).
+# which is a SyntaxError, KeyError for a missing part, EOFError for a cut one, zipfile's
+# NotImplementedError for a compression method a flipped byte names, ...).
 DAMAGED: tuple[type[Exception], ...] = (zlib.error, LookupError, ValueError, TypeError,
                                          AttributeError, SyntaxError, EOFError, OSError,
-                                         ArithmeticError)
+                                         ArithmeticError, NotImplementedError)
 
 
 def cell_text(value: Any) -> str:

@@ -251,3 +251,17 @@ def test_vobject_logs_nothing_of_a_card(desk: Session, files: Files,
     with caplog.at_level(logging.DEBUG):
         _import(desk, files.write(text.encode(), ".vcf", "cards"), 5)
     assert [r.getMessage() for r in caplog.records] == []
+
+
+@pytest.mark.parametrize("field, value", [(10, b"\x63\x00"), (6, b"\x4e\x00")])
+def test_a_workbook_naming_an_unknown_zip_method_or_version_is_unreadable(
+        desk: Session, files: Files, field: int, value: bytes) -> None:
+    """zipfile raises NotImplementedError for these (found by the damaged-workbook property:
+    a flipped byte in the zip's central directory entry of the sheet)."""
+    path = write_xlsx(files.write(b"", ".xlsx", "sheet"), [["Name"], ["Dana Reyes"]], False)
+    raw = bytearray(path.read_bytes())
+    at = raw.rindex(b"xl/worksheets/sheet1.xml") - 46  # its central directory entry
+    assert raw[at:at + 4] == b"PK\x01\x02"
+    raw[at + field:at + field + 2] = value
+    result = _import(desk, files.write(bytes(raw), ".xlsx", "damaged"), 2)
+    assert isinstance(result, UserError) and "not a readable Excel" in str(result), result
