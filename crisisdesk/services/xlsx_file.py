@@ -24,10 +24,11 @@ from crisisdesk.domain.errors import UserError
 Rows = Iterator[tuple[int, dict[str, str] | str]]
 # What openpyxl and the libraries under it raise on a damaged file (zlib.error, XML ParseError,
 # which is a SyntaxError, KeyError for a missing part, EOFError for a cut one, zipfile's
-# NotImplementedError for a compression method a flipped byte names, ...).
-DAMAGED: tuple[type[Exception], ...] = (zlib.error, LookupError, ValueError, TypeError,
-                                         AttributeError, SyntaxError, EOFError, OSError,
-                                         ArithmeticError, NotImplementedError)
+# NotImplementedError for a compression method a flipped byte names, BadZipFile for a wrong
+# checksum, found only when the sheet has been read to its end, ...).
+DAMAGED: tuple[type[Exception], ...] = (zlib.error, zipfile.BadZipFile, LookupError,
+                                         ValueError, TypeError, AttributeError, SyntaxError,
+                                         EOFError, OSError, ArithmeticError, NotImplementedError)
 
 
 def cell_text(value: Any) -> str:
@@ -53,7 +54,7 @@ def _workbook(path: Path) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise UserError(f"There is no file {path}.") from None
-    except (zipfile.BadZipFile, InvalidFileException, *DAMAGED):
+    except (InvalidFileException, *DAMAGED):
         raise _unreadable(path) from None
 
 

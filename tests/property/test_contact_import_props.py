@@ -253,15 +253,19 @@ def test_vobject_logs_nothing_of_a_card(desk: Session, files: Files,
     assert [r.getMessage() for r in caplog.records] == []
 
 
-@pytest.mark.parametrize("field, value", [(10, b"\x63\x00"), (6, b"\x4e\x00")])
-def test_a_workbook_naming_an_unknown_zip_method_or_version_is_unreadable(
+@pytest.mark.parametrize("field, value", [(10, b"\x63\x00"), (6, b"\x4e\x00"),
+                                          (16, b"\x00\x00\x00\x00")])
+def test_a_workbook_with_a_damaged_zip_entry_is_unreadable(
         desk: Session, files: Files, field: int, value: bytes) -> None:
-    """zipfile raises NotImplementedError for these (found by the damaged-workbook property:
-    a flipped byte in the zip's central directory entry of the sheet)."""
-    path = write_xlsx(files.write(b"", ".xlsx", "sheet"), [["Name"], ["Dana Reyes"]], False)
+    """An unknown compression method or zip version (zipfile: NotImplementedError) and a wrong
+    checksum (BadZipFile, raised only once the sheet's rows have been read): found by the
+    damaged-workbook property as a flipped byte in the sheet's central directory entry."""
+    # enough rows that openpyxl reads past the sheet's first 16 kB only while iterating
+    table = [["Name", "Notes"], *([f"Person {i}", "x" * 50] for i in range(2000))]
+    path = write_xlsx(files.write(b"", ".xlsx", "sheet"), table, False)
     raw = bytearray(path.read_bytes())
     at = raw.rindex(b"xl/worksheets/sheet1.xml") - 46  # its central directory entry
     assert raw[at:at + 4] == b"PK\x01\x02"
-    raw[at + field:at + field + 2] = value
-    result = _import(desk, files.write(bytes(raw), ".xlsx", "damaged"), 2)
+    raw[at + field:at + field + len(value)] = value
+    result = _import(desk, files.write(bytes(raw), ".xlsx", "damaged"), len(table))
     assert isinstance(result, UserError) and "not a readable Excel" in str(result), result
