@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
+from crisisdesk.domain.contact_columns import EMAILS
 from crisisdesk.domain.contacts import FIELDS, Contact, ContactDraft, ContactKind
-from crisisdesk.domain.errors import ImportRejected
+from crisisdesk.domain.errors import ImportRejected, UserError
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services.contact_import import UnreadColumns
 
 KINDS = click.Choice([k.value for k in ContactKind], case_sensitive=False)
 
@@ -38,7 +40,8 @@ def _rows(contacts: list[Contact]) -> None:
 @contacts_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help=f"Read COLUMN as FIELD (or 'ignore'); repeatable. Fields: {', '.join(FIELDS)}.")
+              help="Read COLUMN as FIELD, or 'COLUMN=ignore' to drop it on purpose; "
+                   f"repeatable. Fields: {', '.join(FIELDS)}.")
 @click.option("--skip-invalid", is_flag=True, help="Import the good rows, list the bad ones.")
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @json_option
@@ -46,6 +49,9 @@ def _rows(contacts: list[Contact]) -> None:
 def import_cmd(cli: CliContext, file: Path, maps: tuple[str, ...], skip_invalid: bool,
                dry_run: bool, as_json: bool) -> None:
     """Import contacts from CSV, Excel (.xlsx) or vCard (.vcf): all rows or none.
+
+    A column that holds phone numbers or e-mail addresses is never dropped silently: map it,
+    or ignore it on purpose with --map 'COLUMN=ignore'.
 
     Example: crisisdesk contacts import staff.csv --map "Cell Phone=mobile" --dry-run
     """
@@ -59,10 +65,14 @@ def import_cmd(cli: CliContext, file: Path, maps: tuple[str, ...], skip_invalid:
         for problem in rejected.problems:
             click.echo(f"{file.name}: {problem}", err=True)
         raise
+    except UnreadColumns as unread:
+        raise UserError(_unread_text(unread.columns)) from None
     if as_json:
         emit_json({"imported": report.imported, "skipped": report.skipped,
                    "total_rows": report.total_rows, "dry_run": report.dry_run,
                    "ignored_columns": report.ignored_columns,
+                   "sources": [{"field": s.field, "cells": s.cells, "columns": list(s.columns)}
+                               for s in report.sources],
                    "problems": [{"line": p.line, "reason": p.reason} for p in report.problems]})
         return
     for problem in report.problems:
@@ -71,8 +81,26 @@ def import_cmd(cli: CliContext, file: Path, maps: tuple[str, ...], skip_invalid:
     skipped = f"; skipped {report.skipped} bad rows" if report.skipped else ""
     click.echo(f"{verb} {report.imported} of {report.total_rows} contacts from {file.name}"
                f"{skipped}.")
+    if report.sources:
+        click.echo(f"Read {report.sources_text()}.")
     if report.ignored_columns:
         click.echo(f"Ignored columns: {', '.join(report.ignored_columns)}")
+
+
+def _shell_quote(text: str) -> str:
+    return f'"{text}"' if "'" in text else f"'{text}'"
+
+
+def _unread_text(columns: dict[str, str]) -> str:
+    """One line naming each unread column and the --map options that settle it."""
+    parts = []
+    for header, what in columns.items():
+        fld = "email" if what == EMAILS else "phone"
+        read, drop = (_shell_quote(f"{header}={target}") for target in (fld, "ignore"))
+        parts.append(f"column \"{header}\" holds {what} but is not read: add --map {read} "
+                     f"to read it or --map {drop} to drop it")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
 
 
 @contacts_group.command("export")
@@ -126,13 +154,13 @@ def search_cmd(cli: CliContext, query: str, limit: int, as_json: bool) -> None:
 @click.option("--kind", type=KINDS, default=ContactKind.STAFF.value, show_default=True)
 @click.option("--phone", "phones", multiple=True, metavar="LABEL=NUMBER",
               help="A phone number with its label; repeatable.")
-@click.option("--email", default="")
+@click.option("--email", "emails", multiple=True, help="An e-mail address; repeatable.")
 @click.option("--notes", default="")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeatable.")
 @json_option
 @pass_cli
 def add_cmd(cli: CliContext, name: str, title: str, org: str, kind: str,
-            phones: tuple[str, ...], email: str, notes: str, tags: tuple[str, ...],
+            phones: tuple[str, ...], emails: tuple[str, ...], notes: str, tags: tuple[str, ...],
             as_json: bool) -> None:
     """Add one contact.
 
@@ -140,7 +168,7 @@ def add_cmd(cli: CliContext, name: str, title: str, org: str, kind: str,
     """
     draft = ContactDraft(name, title, org, ContactKind(kind.lower()),
                          _pairs(phones, "LABEL=NUMBER", "--phone 'mobile=212 555 0142'"),
-                         email, notes, list(tags))
+                         ", ".join(emails), notes, list(tags))
     contact = contact_service.add_contact(cli.session(), draft)
     if as_json:
         emit_json(contact.as_dict())

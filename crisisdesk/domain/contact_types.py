@@ -15,6 +15,34 @@ from typing import Any
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.phones import Phone
 
+EMAIL_SEPARATOR = ", "  # several addresses share the one `email` text, joined by this
+_EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s.,;<>]+")
+_EMAIL_SEPARATORS = re.compile(r"[,;:\s]")
+_EMAIL_SPLIT = re.compile(r"\s*(?:,|;|:::|\s)\s*")
+
+
+def looks_like_email(text: str) -> bool:
+    """'dana@example.org' (a 'mailto:' in front is allowed)."""
+    text = text.strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    return _EMAIL.fullmatch(text) is not None
+
+
+def split_emails(text: str) -> list[str]:
+    """The addresses in a cell or form field: separated by commas, semicolons, spaces or
+    Google's ' ::: '; 'mailto:' removed; repeats (ignoring case) dropped."""
+    text = text.strip()
+    if _EMAIL_SEPARATORS.search(text) is None:
+        return [text] if text else []  # the usual case: one plain address
+    seen: dict[str, str] = {}
+    for part in _EMAIL_SPLIT.split(text):
+        if part[:7].lower() == "mailto:":
+            part = part[7:]
+        if part and part.casefold() not in seen:
+            seen[part.casefold()] = part
+    return list(seen.values())
+
 
 class ContactKind(StrEnum):
     STAFF = "staff"
@@ -67,6 +95,11 @@ class Contact:
     updated_at: str
     updated_by: str
 
+    @property
+    def emails(self) -> list[str]:
+        """Every address of the contact (`email` holds them joined by ', ')."""
+        return split_emails(self.email)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (for `--json` output)."""
         return {
@@ -74,7 +107,8 @@ class Contact:
             "organisation": self.organisation, "kind": self.kind.value,
             "phones": [{"label": p.label, "number": p.original, "e164": p.e164}
                        for p in self.phones],
-            "email": self.email, "notes": self.notes, "tags": list(self.tags),
+            "email": self.email, "emails": self.emails, "notes": self.notes,
+            "tags": list(self.tags),
             "created_at": self.created_at, "updated_at": self.updated_at,
             "updated_by": self.updated_by,
         }

@@ -15,29 +15,35 @@ from crisisdesk.domain.cells import neutralise_cell, unneutralise_cell
 from crisisdesk.domain.contact_columns import (
     EXPORT_COLUMNS,
     FIELDS,
+    FieldSource,
     RowReader,
     apply_overrides,
     contact_to_row,
     guess_mapping,
     has_name_column,
     row_to_draft,
+    unread_columns,
 )
 from crisisdesk.domain.contact_types import (
+    EMAIL_SEPARATOR,
     Contact,
     ContactDraft,
     ContactFields,
     ContactKind,
+    looks_like_email,
     parse_kind,
+    split_emails,
 )
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.fts import fts_query
 from crisisdesk.domain.phones import Phone, PhoneError, parse_phone_tokens
 
-LIMITS = {"name": 200, "job_title": 200, "organisation": 200, "email": 254, "notes": 10_000}
+LIMITS = {"name": 200, "job_title": 200, "organisation": 200, "email": 2_000, "notes": 10_000}
+MAX_EMAIL_LENGTH = 254  # one address (RFC 5321)
+MAX_EMAILS = 20
 MAX_PHONES = 20
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 60
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _TAG_SPLIT = re.compile(r"[,;]")
 
 
@@ -62,7 +68,8 @@ def validate_draft(draft: ContactDraft) -> ContactFields:
     name = _line(draft.name)
     job_title = _line(draft.job_title)
     organisation = _line(draft.organisation)
-    email = draft.email.strip()
+    emails = split_emails(draft.email)
+    email = EMAIL_SEPARATOR.join(emails)
     notes = draft.notes.strip()
     if not name:
         problems["name"] = "the contact has no name"
@@ -70,8 +77,11 @@ def validate_draft(draft: ContactDraft) -> ContactFields:
                        ("organisation", organisation), ("email", email), ("notes", notes)):
         if len(value) > LIMITS[key] and key not in problems:
             problems[key] = f"{key.replace('_', ' ')} is longer than {LIMITS[key]} characters"
-    if email and "email" not in problems and not _EMAIL.fullmatch(email):
-        problems["email"] = f'"{email}" does not look like an email address'
+    bad = [e for e in emails if not looks_like_email(e) or len(e) > MAX_EMAIL_LENGTH]
+    if bad and "email" not in problems:
+        problems["email"] = f'"{bad[0]}" does not look like an email address'
+    elif len(emails) > MAX_EMAILS:
+        problems.setdefault("email", f"a contact can have at most {MAX_EMAILS} email addresses")
     phones: list[Phone] = []
     digits: dict[str, None] = {}
     for label, number in draft.phones:
@@ -109,7 +119,8 @@ def problem_text(err: ValidationError) -> str:
 
 __all__ = [
     "EXPORT_COLUMNS", "FIELDS", "Contact", "ContactDraft", "ContactFields", "ContactKind",
-    "Phone", "RowReader", "apply_overrides", "clean_tags", "contact_to_row", "fts_query",
-    "guess_mapping", "has_name_column", "neutralise_cell", "parse_kind", "problem_text",
-    "row_to_draft", "unneutralise_cell", "validate_draft",
+    "FieldSource", "Phone", "RowReader", "apply_overrides", "clean_tags", "contact_to_row",
+    "fts_query", "guess_mapping", "has_name_column", "neutralise_cell", "parse_kind",
+    "problem_text", "row_to_draft", "split_emails", "unneutralise_cell", "unread_columns",
+    "validate_draft",
 ]

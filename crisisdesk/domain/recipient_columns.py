@@ -10,11 +10,9 @@ kept per source (a header signature) so next week's file from the same system ma
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 
-from crisisdesk.domain.contact_columns import IGNORE
-from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.column_scheme import ColumnScheme
 
 FIELDS: tuple[str, ...] = (
     "name", "first_name", "middle_name", "last_name", "suffix", "birth_date", "death_date",
@@ -54,49 +52,23 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "external_id": ("id", "mrn", "medicalrecordnumber", "patientid", "recordid", "accountnumber",
                     "account"),
 }
-_LOOKUP = {syn: fld for fld, syns in _SYNONYMS.items() for syn in syns}
+SCHEME = ColumnScheme("recipient", FIELDS, _SYNONYMS, MULTI_FIELDS, keep_digits=True)
 
 
 def header_key(header: str) -> str:
     """'Address Line 2' -> 'addressline2' (digits kept: line 1 and line 2 differ here)."""
-    return re.sub(r"[^a-z0-9]", "", header.casefold())
+    return SCHEME.header_key(header)
 
 
 def guess_mapping(headers: Iterable[str]) -> dict[str, str]:
     """{header: field} for headers we recognise; the first column wins a single-valued field."""
-    mapping: dict[str, str] = {}
-    taken: set[str] = set()
-    for header in headers:
-        fld = _LOOKUP.get(header_key(header))
-        if fld is None or (fld in taken and fld not in MULTI_FIELDS):
-            continue
-        mapping[header] = fld
-        taken.add(fld)
-    return mapping
+    return SCHEME.guess(headers)
 
 
 def apply_overrides(headers: list[str], mapping: Mapping[str, str],
                     overrides: Mapping[str, str] | None) -> dict[str, str]:
     """The guess with the user's choices on top ('' / '-' / 'ignore' drops a column)."""
-    result = dict(mapping)
-    by_key = {h.casefold().strip(): h for h in headers}
-    for column, fld in (overrides or {}).items():
-        header = column if column in headers else by_key.get(column.casefold().strip())
-        if header is None:
-            raise ValidationError(f'The file has no column named "{column}".',
-                                  {"mapping": column})
-        target = fld.strip().lower()
-        if target in IGNORE:
-            result.pop(header, None)
-            continue
-        if target not in FIELDS:
-            raise ValidationError(
-                f'"{fld}" is not a recipient field; use one of {", ".join(FIELDS)}.',
-                {"mapping": column})
-        if target not in MULTI_FIELDS:
-            result = {h: f for h, f in result.items() if f != target}
-        result[header] = target
-    return {h: result[h] for h in headers if h in result}
+    return SCHEME.apply_overrides(headers, mapping, overrides)
 
 
 def missing_columns(mapping: Mapping[str, str]) -> list[str]:

@@ -5,6 +5,13 @@ Each reader yields `(line, row)`, where `line` is where the row starts as the us
 that spans lines moves later rows down as in a text editor; XLSX: the sheet's row number; vCard:
 the line of BEGIN:VCARD) and `row` is {header: cell text}, or a reason string when that row
 could not be read at all. Blank rows are skipped and not counted.
+
+A malformed CSV is refused whole, naming the line, before anything is read from it: an
+unbalanced quote (which would otherwise glue the rest of the file into one cell), text after a
+closing quote, a quoted cell whose lines look like rows of their own, and any row with a
+different number of cells than the header. Extra cells at the end of a row are allowed only
+when they are blank (a trailing comma); a row with fewer cells than the header is an error,
+because we cannot tell a trimmed blank from a lost cell.
 """
 
 from __future__ import annotations
@@ -118,9 +125,10 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > 0 else (sniffed or ",")
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(start line, cells) for each non-blank CSV record."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _records(text: str, delimiter: str, name: str = "the file"
+             ) -> Iterator[tuple[int, list[str]]]:
+    """(start line, cells) for each non-blank CSV record; quoting is read strictly."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
     while True:
         try:
@@ -128,25 +136,49 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise UserError(f"Line {start} of the file cannot be read as CSV: {exc}.") from None
+            if "unexpected end of data" in str(exc):
+                raise UserError(f'Line {start} of {name} opens a quoted cell that is never '
+                                'closed (an unbalanced " quote).') from None
+            raise UserError(f"Line {start} of {name} cannot be read as CSV: {exc}.") from None
         if any(c.strip() for c in cells):
             yield start, cells
         start = reader.line_num + 1
 
 
+def check_shape(line: int, cells: list[str], width: int, delimiter: str, name: str) -> None:
+    """Refuse a record that does not line up with the header (see the module docstring)."""
+    count = len(cells)
+    if count > width and not any(c.strip() for c in cells[width:]):
+        count = width  # trailing empty cells: a row ending in extra delimiters
+    if count != width:
+        raise UserError(f"Line {line} of {name} has {len(cells)} cells but the header has "
+                        f"{width}.")
+    if width < 4:
+        return
+    for cell in cells:
+        if "\n" in cell and any(len(part.split(delimiter)) == width
+                                for part in cell.splitlines()[1:]):
+            raise UserError(f"Line {line} of {name} has a quoted cell whose lines look like "
+                            'rows of their own (an unbalanced " quote?).')
+
+
 def _open_csv(path: Path, text: str, encoding: str) -> SourceFile:
     delimiter = sniff_delimiter(text)
-    records = _records(text, delimiter)
+    records = _records(text, delimiter, path.name)
     first = next(records, None)
     if first is None:
         raise UserError(f"{path.name} is empty.")
     headers = unique_headers(first[1])
-    total = sum(1 for _ in records)
+    check_shape(first[0], first[1], len(first[1]), delimiter, path.name)
+    total = 0
+    for line, cells in records:
+        check_shape(line, cells, len(headers), delimiter, path.name)
+        total += 1
 
     def rows() -> Rows:
-        it = _records(text, delimiter)
+        it = _records(text, delimiter, path.name)
         next(it, None)
-        for line, cells in it:  # short rows just lack keys; extra cells have no header
+        for line, cells in it:  # every row was checked to line up with the header
             yield line, dict(zip(headers, cells, strict=False))
 
     return SourceFile(path, "csv", headers, total, encoding, delimiter, rows)

@@ -6,23 +6,33 @@ inserting stops but checking goes on, so the user hears about every bad line at 
 transaction is rolled back. A cancel, an error or a killed process therefore leaves the desk
 exactly as it was. `progress(done, total)` is called every PROGRESS_EVERY rows, where `is_cancelled`
 is also polled; both may be called from a worker thread.
+
+Nothing is dropped silently: the column guess looks at a sample of the rows as well as the
+headers, and a column whose values look like phone numbers or e-mail addresses but that no
+field reads stops the import (`UnreadColumns`) until it is mapped or ignored on purpose. The
+report says which columns filled each field and how many cells had a value.
 """
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crisisdesk.domain.column_scheme import SNIFF_ROWS
+from crisisdesk.domain.contact_columns import SCHEME
 from crisisdesk.domain.contacts import (
     ContactDraft,
     ContactFields,
+    FieldSource,
     RowReader,
     apply_overrides,
     guess_mapping,
     has_name_column,
     problem_text,
+    unread_columns,
     validate_draft,
 )
 from crisisdesk.domain.errors import (
@@ -32,6 +42,7 @@ from crisisdesk.domain.errors import (
     UserError,
     ValidationError,
 )
+from crisisdesk.services import vcard_file
 from crisisdesk.services.contact_files import SourceFile, open_source
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
@@ -58,6 +69,9 @@ class ImportPlan:
     sample: list[ContactDraft]  # the first rows as they would be read with this mapping
     ignored_columns: list[str] = field(default_factory=list)
     blocking: str = ""  # why nothing can be imported with this mapping ("" when it can)
+    unread: dict[str, str] = field(default_factory=dict)  # column -> what it holds
+    ignored_on_purpose: list[str] = field(default_factory=list)
+    sources: list[FieldSource] = field(default_factory=list)
 
 
 @dataclass
@@ -68,14 +82,40 @@ class ImportReport:
     total_rows: int
     dry_run: bool
     ignored_columns: list[str] = field(default_factory=list)
+    sources: list[FieldSource] = field(default_factory=list)
+
+    def sources_text(self) -> str:
+        """'phones: 14 from Phone 1 - Value, Phone 2 - Value; e-mail: 6 from E-mail 1 - Value'."""
+        return "; ".join(str(s) for s in self.sources)
 
 
-def _mapping(source: SourceFile, overrides: Mapping[str, str] | None) -> dict[str, str]:
+class UnreadColumns(ValidationError):
+    """Columns hold phone numbers or e-mail addresses that no field reads: `columns` maps each
+    such header to what it holds."""
+
+    def __init__(self, columns: dict[str, str]) -> None:
+        self.columns = dict(columns)
+        named = "; ".join(f'column "{h}" holds {what}' for h, what in columns.items())
+        super().__init__(
+            f"{named[:1].upper()}{named[1:]} but is not read: map it to a contact field, or "
+            "ignore it on purpose.", {"mapping": "unread columns"})
+
+
+def _mapping(source: SourceFile, overrides: Mapping[str, str] | None
+             ) -> tuple[dict[str, str], dict[str, str]]:
+    """(mapping, unread columns) for `source` with the user's `overrides`."""
     if source.format == "vcf":
-        guess = {h: h for h in source.headers}
-    else:
-        guess = guess_mapping(source.headers)
-    return apply_overrides(source.headers, guess, overrides)
+        return apply_overrides(source.headers, {h: h for h in source.headers}, overrides), {}
+    rows = source.rows()
+    try:
+        sample = [row for _, row in itertools.islice(rows, SNIFF_ROWS) if isinstance(row, dict)]
+    finally:
+        close = getattr(rows, "close", None)  # a generator: closes an open workbook at once
+        if callable(close):
+            close()
+    guess = guess_mapping(source.headers, sample)
+    mapping = apply_overrides(source.headers, guess, overrides)
+    return mapping, unread_columns(source.headers, mapping, sample, overrides)
 
 
 def _no_name(source: SourceFile) -> str:
@@ -93,10 +133,11 @@ class _Validator:
         self.problems: list[RowProblem] = []
         self.rows = 0
         self.sample: list[ContactDraft] = []
+        self.reader = RowReader(mapping)
 
     def __iter__(self) -> Iterator[tuple[int, ContactFields]]:
         total, problems = self.source.total_rows, self.problems
-        reader = RowReader(self.mapping)
+        reader = self.reader
         for line, row in self.source.rows():
             self.rows += 1
             if self.rows % PROGRESS_EVERY == 0:
@@ -112,6 +153,7 @@ class _Validator:
             except ValidationError as exc:
                 problems.append(RowProblem(line, problem_text(exc)))
                 continue
+            reader.tally(row)
             yield line, fields
         self._tick(max(total, self.rows), final=True)
 
@@ -127,17 +169,27 @@ def plan_import(path: Path, mapping_overrides: dict[str, str] | None = None,
                 is_cancelled: IsCancelled | None = None) -> ImportPlan:
     """Read and check `path` without writing anything (the import preview)."""
     source = open_source(path)
-    mapping = _mapping(source, mapping_overrides)
+    mapping, unread = _mapping(source, mapping_overrides)
     ignored = [h for h in source.headers if h not in mapping]
     plan = ImportPlan(path, source.format, source.encoding, source.delimiter,
-                      list(source.headers), mapping, source.total_rows, 0, [], [], ignored)
+                      list(source.headers), mapping, source.total_rows, 0, [], [], ignored,
+                      unread=unread)
+    plan.ignored_on_purpose = [h for h in source.headers if h in _on_purpose(
+        source, mapping_overrides)]
     if not has_name_column(mapping):
         plan.blocking = _no_name(source)
         return plan
     checker = _Validator(source, mapping, progress, is_cancelled)
     plan.valid_rows = sum(1 for _ in checker)
     plan.total_rows, plan.problems, plan.sample = checker.rows, checker.problems, checker.sample
+    plan.sources = _sources(checker)
+    if unread:
+        plan.blocking = str(UnreadColumns(unread))
     return plan
+
+
+def _on_purpose(source: SourceFile, overrides: Mapping[str, str] | None) -> set[str]:
+    return SCHEME.ignored_on_purpose(source.headers, overrides)
 
 
 def import_contacts(
@@ -151,10 +203,12 @@ def import_contacts(
     checked exactly as for real but nothing is written (and nothing is audited).
     """
     source = open_source(path)
-    mapping = _mapping(source, mapping_overrides)
+    mapping, unread = _mapping(source, mapping_overrides)
     ignored = [h for h in source.headers if h not in mapping]
     if not has_name_column(mapping):
         raise ValidationError(_no_name(source), {"mapping": "no name column"})
+    if unread:
+        raise UnreadColumns(unread)
     if source.total_rows == 0:
         raise UserError(f"{path.name} has a header but no contacts.")
     checker = _Validator(source, mapping, progress, is_cancelled)
@@ -173,7 +227,8 @@ def import_contacts(
             imported = contact_store.insert_many(session.db, records)
         report = _report(checker, imported, skip_invalid, dry_run=False, ignored=ignored)
         skipped = f"; skipped {report.skipped} bad rows" if report.skipped else ""
-        act.summary = f"Imported {imported} contacts from {path.name}{skipped}"
+        filled = f" ({report.sources_text()})" if report.sources else ""
+        act.summary = f"Imported {imported} contacts from {path.name}{skipped}{filled}"
     return report
 
 
@@ -182,4 +237,14 @@ def _report(checker: _Validator, valid: int, skip_invalid: bool, *, dry_run: boo
     if checker.problems and not skip_invalid:
         raise ImportRejected(checker.problems, checker.rows)
     return ImportReport(valid, len(checker.problems), checker.problems, checker.rows, dry_run,
-                        ignored)
+                        ignored, _sources(checker))
+
+
+def _sources(checker: _Validator) -> list[FieldSource]:
+    """The reader's field sources, with vCard columns named by their property (TEL, EMAIL)."""
+    sources = checker.reader.sources()
+    if checker.source.format != "vcf":
+        return sources
+    names = vcard_file.PROPERTIES
+    return [FieldSource(s.field, s.cells, tuple(dict.fromkeys(names.get(c, c) for c in s.columns)))
+            for s in sources]

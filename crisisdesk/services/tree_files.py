@@ -126,8 +126,7 @@ def export_tree_vcard(session: Session, tree_ref: str, path: Path) -> int:
         for phone in contact.phones:
             label = _vcard_text(phone.label or "voice").upper()
             lines.append(f"TEL;TYPE={label}:{phone.e164 or phone.original}")
-        if contact.email:
-            lines.append(f"EMAIL:{_vcard_text(contact.email)}")
+        lines.extend(f"EMAIL:{_vcard_text(email)}" for email in contact.emails)
         lines.append(f"CATEGORIES:{_vcard_text(tree.name)}")
         lines.append("END:VCARD")
         cards.append("\r\n".join(lines))

@@ -2,11 +2,16 @@
 
 The file is cut into cards by their BEGIN/END lines first, so every card is named by the line
 it starts on and one damaged card is reported as a bad row instead of stopping the whole file.
-Each card is parsed with `vobject` and turned into a row keyed by contact field names.
+Each card is parsed with `vobject` (versions 2.1, 3.0 and 4.0, folded lines, quoted-printable)
+and turned into a row keyed by contact field names. Every TEL and EMAIL line is kept. A number's
+label comes from Apple's `itemN.X-ABLabel` of the same group ("_$!<Mobile>!$_" or a label the
+user typed), else from its TYPE (`TEL;type=CELL`, `TEL;CELL` in 2.1, `TEL;TYPE="work,voice"`
+in 4.0). `ORG:Company;Department` fills the organisation and department.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,10 +22,17 @@ from crisisdesk.domain.errors import UserError
 Rows = Iterator[tuple[int, dict[str, str] | str]]
 
 # vCard TEL types, most telling first -> our phone label
-_TEL_LABELS = (("cell", "mobile"), ("pager", "pager"), ("fax", "fax"), ("work", "work"),
-               ("home", "home"))
-HEADERS = ["name", "first_name", "last_name", "job_title", "organisation", "phone", "email",
-           "notes", "tags"]
+_TEL_LABELS = (("cell", "mobile"), ("iphone", "mobile"), ("pager", "pager"), ("fax", "fax"),
+               ("work", "work"), ("home", "home"), ("main", "main"), ("other", "other"))
+_NOT_LABELS = frozenset({"voice", "pref", "internet", "x400", "msg", "text", "video", "bbs",
+                         "modem", "car", "isdn", "pcs"})
+_APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
+# the vCard property each of our columns comes from (for the import summary)
+PROPERTIES = {"name": "FN", "first_name": "N", "middle_name": "N", "last_name": "N",
+              "suffix": "N", "job_title": "TITLE", "organisation": "ORG", "department": "ORG",
+              "phone": "TEL", "email": "EMAIL", "notes": "NOTE", "tags": "CATEGORIES"}
+HEADERS = ["name", "first_name", "middle_name", "last_name", "suffix", "job_title",
+           "organisation", "department", "phone", "email", "notes", "tags"]
 
 
 def split_cards(text: str) -> Iterator[tuple[int, str]]:
@@ -46,10 +58,37 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
-def _tel_label(line: Any) -> str:
-    types = {t.lower() for raw in line.params.get("TYPE", []) for t in str(raw).split(",")}
-    types |= {str(t).lower() for t in getattr(line, "singletonparams", [])}
-    return next((label for vtype, label in _TEL_LABELS if vtype in types), "phone")
+def _types(line: Any) -> list[str]:
+    """A line's TYPE values, lower case: 'TYPE=CELL,VOICE', repeated TYPE=, 2.1's ';CELL'."""
+    raw = [*line.params.get("TYPE", []), *getattr(line, "singletonparams", [])]
+    return [t.strip().strip('"').lower() for r in raw for t in str(r).split(",") if t.strip()]
+
+
+def _tel_label(line: Any, ab_labels: dict[str, str]) -> str:
+    group = getattr(line, "group", None)
+    if group and group.lower() in ab_labels:
+        return ab_labels[group.lower()]
+    types = _types(line)
+    if "fax" in types and ("work" in types or "home" in types):
+        return "work fax" if "work" in types else "home fax"
+    label = next((label for vtype, label in _TEL_LABELS if vtype in types), "")
+    if label:
+        return label
+    custom = [t[2:] for t in types if t.startswith("x-") and len(t) > 2]
+    rest = [t for t in types if t not in _NOT_LABELS and not t.startswith("x-")]
+    return (custom or rest or ["phone"])[0].replace("-", " ")
+
+
+def _ab_labels(contents: dict[str, list[Any]]) -> dict[str, str]:
+    """{group: label} from Apple's `itemN.X-ABLabel` lines ('_$!<Mobile>!$_' -> 'mobile')."""
+    labels: dict[str, str] = {}
+    for line in contents.get("x-ablabel", []):
+        group = getattr(line, "group", None)
+        text = _text(line.value)
+        m = _APPLE_LABEL.fullmatch(text)
+        if group and text:
+            labels[group.lower()] = " ".join((m.group(1) if m else text).split()).lower()
+    return labels
 
 
 def card_row(card: Any) -> dict[str, str]:
@@ -65,13 +104,22 @@ def card_row(card: Any) -> dict[str, str]:
     name = first("n")
     if name is not None and not row["name"]:
         row["first_name"] = _text(getattr(name, "given", ""))
+        row["middle_name"] = _text(getattr(name, "additional", ""))
         row["last_name"] = _text(getattr(name, "family", ""))
+        row["suffix"] = _text(getattr(name, "suffix", ""))
     row["job_title"] = _text(first("title"))
-    row["organisation"] = _text(first("org"))
-    phones = [f"{_tel_label(line)}: {_text(line.value)}" for line in contents.get("tel", [])
-              if _text(line.value)]
+    org = first("org")
+    parts = [str(p).strip() for p in org] if isinstance(org, list) else [_text(org)]
+    parts = [p for p in parts if p]
+    if parts:
+        row["organisation"] = parts[0]
+        row["department"] = " ".join(parts[1:])
+    labels = _ab_labels(contents)
+    phones = [f"{_tel_label(line, labels)}: {_text(line.value)}"
+              for line in contents.get("tel", []) if _text(line.value)]
     row["phone"] = "; ".join(phones)
-    row["email"] = _text(first("email"))
+    row["email"] = ", ".join(_text(line.value) for line in contents.get("email", [])
+                             if _text(line.value))
     row["notes"] = _text(first("note"))
     tags: list[str] = []
     for line in contents.get("categories", []):

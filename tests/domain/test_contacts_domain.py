@@ -122,6 +122,34 @@ def test_parse_kind_accepts_labels_and_rejects_others() -> None:
         parse_kind("astronaut")
 
 
+def test_several_email_addresses_are_each_checked_and_kept() -> None:
+    fields = validate_draft(ContactDraft(
+        "Dana", email="dana@riverside.example; dana@home.example,\nDANA@home.example"))
+    assert fields.email == "dana@riverside.example, dana@home.example"
+    with pytest.raises(ValidationError) as info:
+        validate_draft(ContactDraft("Dana", email="dana@riverside.example, dana-at-home"))
+    assert info.value.fields["email"] == '"dana-at-home" does not look like an email address'
+    contact = Contact("id", "Dana", "", "", ContactKind.STAFF, (), fields.email, "", (),
+                      "t", "t", "alex")
+    assert contact.emails == ["dana@riverside.example", "dana@home.example"]
+    assert contact.as_dict()["emails"] == contact.emails
+
+
+def test_google_multi_values_labels_and_system_groups() -> None:
+    mapping = guess_mapping(["Name", "Group Membership", "Phone 1 - Type", "Phone 1 - Value",
+                             "E-mail 1 - Label", "E-mail 1 - Value", "Phone 2 - Value"])
+    assert mapping["Phone 1 - Type"] == "label" and mapping["E-mail 1 - Label"] == "label"
+    draft = row_to_draft({
+        "Name": "Dana", "Group Membership": "Crisis Team ::: * myContacts ::: * starred",
+        "Phone 1 - Type": "* Work", "Phone 1 - Value": "617-555-0101 ::: 617-555-0199",
+        "E-mail 1 - Value": "a@x.org ::: b@y.org", "Phone 2 - Value": "617-555-0142",
+    }, mapping)
+    assert draft.phones == [("work", "617-555-0101"), ("work", "617-555-0199"),
+                            ("phone", "617-555-0142")]
+    assert draft.email == "a@x.org, b@y.org"
+    assert draft.tags == ["Crisis Team"]
+
+
 # -- column mapping -----------------------------------------------------------------------
 
 
@@ -144,8 +172,24 @@ def test_guess_mapping_outlook_headers_and_department_fallback() -> None:
     assert mapping["Business Phone 2"] == "work_phone"
     assert mapping["E-mail Address"] == "email"
     assert mapping["Categories"] == "tags"
-    assert "Dept" not in mapping  # an organisation column exists already
-    assert guess_mapping(["Name", "Dept"])["Dept"] == "organisation"
+    assert mapping["Dept"] == "department"
+    both = row_to_draft({"Name": "Dana", "Org": "Riverside Health", "Dept": "Pharmacy"},
+                        {"Name": "name", "Org": "organisation", "Dept": "department"})
+    assert both.organisation == "Riverside Health, Pharmacy"
+    alone = row_to_draft({"Name": "Dana", "Dept": "Pharmacy"},
+                         {"Name": "name", "Dept": "department"})
+    assert alone.organisation == "Pharmacy"
+
+
+def test_title_is_the_job_unless_a_job_title_column_exists_or_it_holds_honorifics() -> None:
+    assert guess_mapping(["Name", "Title"])["Title"] == "job_title"
+    outlook = guess_mapping(["Title", "First Name", "Job Title"])
+    assert outlook["Job Title"] == "job_title" and "Title" not in outlook
+    rows = [{"Name": "A", "Title": "Ms."}, {"Name": "B", "Title": "Dr."},
+            {"Name": "C", "Title": ""}, {"Name": "D", "Title": "Mr"}]
+    assert "Title" not in guess_mapping(["Name", "Title"], rows)
+    jobs = [{"Name": "A", "Title": "Charge Nurse"}, {"Name": "B", "Title": "Dr."}]
+    assert guess_mapping(["Name", "Title"], jobs)["Title"] == "job_title"
 
 
 def test_row_to_draft_first_last_and_labelled_phones() -> None:

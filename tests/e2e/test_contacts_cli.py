@@ -103,3 +103,68 @@ def test_every_contacts_command_has_an_example(desk: Path) -> None:
         out = run_cli(desk, "contacts", command, "--help", passphrase=None, operator=None)
         assert out.returncode == 0
         assert "Example: crisisdesk contacts " + command in out.stdout
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "contacts"
+
+
+def test_unread_phone_column_exit_1_until_mapped_or_ignored(desk: Path, tmp_path: Path) -> None:
+    staff = write_csv(tmp_path / "oncall.csv", [
+        ["Name", "Reach me on", "Badge"],
+        ["Tess Ward", "(212) 555-0131", "10442"],
+        ["Uma Vale", "+1 212 555 0132", "10443"],
+    ])
+    before = json.loads(run_cli(desk, "contacts", "list", "--json").stdout)
+    out = run_cli(desk, "contacts", "import", str(staff))
+    assert out.returncode == 1
+    assert out.stderr.strip() == (
+        "crisisdesk: Column \"Reach me on\" holds phone numbers but is not read: add --map "
+        "'Reach me on=phone' to read it or --map 'Reach me on=ignore' to drop it.")
+    assert json.loads(run_cli(desk, "contacts", "list", "--json").stdout) == before
+
+    out = run_cli(desk, "contacts", "import", str(staff), "--map", "Reach me on=ignore",
+                  "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert "Ignored columns: Reach me on, Badge" in out.stdout
+    out = run_cli(desk, "contacts", "import", str(staff), "--map", "Reach me on=mobile",
+                  "--dry-run", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["sources"] == [
+        {"field": "name", "cells": 2, "columns": ["Name"]},
+        {"field": "phones", "cells": 2, "columns": ["Reach me on"]}]
+
+
+def test_google_csv_says_what_filled_each_field(desk: Path) -> None:
+    out = run_cli(desk, "contacts", "import", str(FIXTURES / "google_legacy.csv"), "--dry-run")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "Would import 3 of 3 contacts from google_legacy.csv."
+    assert lines[1].startswith("Read name: 9 from Name, Given Name, Additional Name, ")
+    assert "phones: 6 from Phone 1 - Value, Phone 2 - Value, Phone 3 - Value;" in lines[1]
+    assert "e-mail: 3 from E-mail 1 - Value, E-mail 2 - Value;" in lines[1]
+    ignored = lines[2].removeprefix("Ignored columns: ").split(", ")
+    assert "Yomi Name" in ignored and "Website 1 - Value" in ignored
+    assert not [c for c in ignored if c.startswith(("Phone", "E-mail", "Group"))]
+    assert "Organization 1 - Title" not in ignored
+
+
+def test_add_with_several_emails(desk: Path) -> None:
+    out = run_cli(desk, "contacts", "add", "Vic Moss", "--email", "vic@riverside.example",
+                  "--email", "vic@home.example", "--json")
+    assert out.returncode == 0, out.stderr
+    vic = json.loads(out.stdout)
+    assert vic["emails"] == ["vic@riverside.example", "vic@home.example"]
+    assert vic["email"] == "vic@riverside.example, vic@home.example"
+    assert run_cli(desk, "contacts", "remove", vic["id"]).returncode == 0
+
+
+def test_unbalanced_quote_exit_1_naming_the_line(desk: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "glued.csv"
+    bad.write_text('Name,Phone\nAnn Able,212 555 0101\nBen Bold,"212 555 0102\n'
+                   "Cy Clear,212 555 0103\nDi Dash,212 555 0104\n", encoding="utf-8")
+    before = json.loads(run_cli(desk, "contacts", "list", "--json").stdout)
+    out = run_cli(desk, "contacts", "import", str(bad), "--skip-invalid")
+    assert out.returncode == 1
+    assert out.stderr.strip() == ('crisisdesk: Line 3 of glued.csv opens a quoted cell that is '
+                                  'never closed (an unbalanced " quote).')
+    assert json.loads(run_cli(desk, "contacts", "list", "--json").stdout) == before

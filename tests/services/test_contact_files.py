@@ -8,9 +8,13 @@ import pytest
 
 from crisisdesk.domain.contacts import ContactDraft
 from crisisdesk.domain.errors import ImportRejected, UserError
+from crisisdesk.services import audit as audit_service
 from crisisdesk.services import contacts as svc
+from crisisdesk.services import letters as letter_service
 from crisisdesk.services.contact_files import decode, open_source, sniff_delimiter
 from crisisdesk.services.session import Session
+from tests.services.letters_support import HEADER as LETTER_HEADER
+from tests.services.letters_support import adult_rows, letter_desk
 
 
 def test_decode_order(tmp_path: Path) -> None:
@@ -88,6 +92,76 @@ def test_damaged_vcard_is_a_bad_row(session: Session, tmp_path: Path) -> None:
         svc.import_contacts(session, path)
     assert info.value.problems[0].line == 5
     assert svc.import_contacts(session, path, skip_invalid=True).imported == 1
+
+
+# -- malformed CSV: refused whole, naming the line ----------------------------------------
+
+GOOD = ["Ann Able,212 555 0101,ann@example.org", "Ben Bold,212 555 0102,ben@example.org"]
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([*GOOD, 'Cy "Clear,212 555 0103,cy@example.org', "Di Dash,212 555 0104,"],
+     None),  # a quote inside an unquoted cell is just a character
+    ([*GOOD, 'Cy Clear,"212 555 0103,cy@example.org', "Di Dash,212 555 0104,"],
+     'Line 4 of list.csv opens a quoted cell that is never closed (an unbalanced " quote).'),
+    ([*GOOD, 'Cy Clear,"212" 555 0103,cy@example.org'],
+     "Line 4 of list.csv cannot be read as CSV"),
+    ([*GOOD, "Cy Clear,212 555 0103", "Di Dash,212 555 0104,di@example.org"],
+     "Line 4 of list.csv has 2 cells but the header has 3."),
+    ([*GOOD, "Cy Clear,212 555 0103,cy@example.org,oops"],
+     "Line 4 of list.csv has 4 cells but the header has 3."),
+    ([*GOOD, "Cy Clear,212 555 0103,cy@example.org,,,"], None),  # trailing blank cells
+])
+def test_contact_import_refuses_a_malformed_csv(session: Session, tmp_path: Path,
+                                               rows: list[str], message: str | None) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Phone,Email\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    before = len(audit_service.show(session))
+    if message is None:
+        assert svc.import_contacts(session, path).imported == len(rows)
+        return
+    for attempt in (lambda: svc.plan_import(path),
+                    lambda: svc.import_contacts(session, path, skip_invalid=True)):
+        with pytest.raises(UserError) as caught:
+            attempt()
+        assert str(caught.value).startswith(message)
+    assert svc.count_contacts(session) == 0
+    assert len(audit_service.show(session)) == before
+
+
+def test_a_quoted_cell_that_swallowed_rows_is_refused(session: Session,
+                                                      tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text('Name,Phone,Email,Tags\nAnn Able,"212 555 0101\n'
+                    'Ben Bold,212 555 0102,ben@example.org,y\nCy Clear",cy@example.org,z\n',
+                    encoding="utf-8")
+    with pytest.raises(UserError, match="^Line 2 of list.csv has a quoted cell whose lines"):
+        svc.import_contacts(session, path)
+    notes = tmp_path / "notes.csv"  # a real two-line cell is fine
+    notes.write_text('Name,Phone,Email,Notes\nAnn Able,212 555 0101,,"Night lead,\n'
+                     'keys to pharmacy"\n', encoding="utf-8")
+    assert svc.import_contacts(session, notes).imported == 1
+
+
+def test_patient_list_import_refuses_a_malformed_csv(session: Session, tmp_path: Path) -> None:
+    letter_desk(session)
+    rows = adult_rows(5)
+    short = rows[3].rsplit(",", 3)[0]  # line 5 loses its last three (blank) cells
+    path = tmp_path / "patients.csv"
+    path.write_text(LETTER_HEADER + "\n" + "\n".join([*rows[:3], short, rows[4]]) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        letter_service.import_recipients(session, path, set_aside_invalid=True)
+    assert str(caught.value) == "Line 5 of patients.csv has 12 cells but the header has 15."
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(LETTER_HEADER + "\n" + "\n".join(
+        [*rows[:2], rows[2].replace("Springfield", '"Springfield'), *rows[3:]]) + "\n",
+        encoding="utf-8")
+    with pytest.raises(UserError, match="^Line 4 of quoted.csv opens a quoted cell"):
+        letter_service.plan_recipients(session, quoted)
+    good = tmp_path / "good.csv"
+    good.write_text(LETTER_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert letter_service.import_recipients(session, good).imported == 5
 
 
 def test_search_survives_vacuum(session: Session) -> None:

@@ -272,3 +272,51 @@ def test_a_big_desk_lists_its_first_page_in_a_worker(
     assert page.count_label.text().startswith("The first 2 of 3 contacts")
     page.search_edit.setText("carla")
     qtbot.waitUntil(lambda: names(page) == ["Carla Smithers"], timeout=3_000)
+
+
+def test_wizard_shows_an_unread_phone_column_in_red_until_settled(
+        qtbot: QtBot, page: ContactsPage, session: Session, tmp_path: Path) -> None:
+    staff = write(tmp_path / "oncall.csv",
+                  "Name,Reach me on,E-mail\n"
+                  "Tess Ward,(312) 555-0131,tess@riverside.example\n"
+                  "Uma Vale,+1 312 555 0132,\n")
+    page.open_import()
+    wizard = page.wizard
+    assert wizard is not None
+    wizard.path_edit.setText(str(staff))
+    wizard.preview_button.click()
+    qtbot.waitUntil(lambda: wizard.plan is not None and not wizard.busy, timeout=5_000)
+    table = wizard.mapping_table
+    assert table.item(1, 0).text() == "Reach me on"
+    assert table.item(1, 2).text() == (
+        "Holds phone numbers: choose a field, or ignore it on purpose")
+    assert table.item(1, 0).foreground().color().name() == "#b00020"
+    assert table.item(0, 2).text() == ""  # the name column is fine
+    assert "Reach me on" in wizard.problems_label.text()
+    assert not wizard.import_button.isEnabled()
+    wizard.import_button.click()
+    assert contact_service.count_contacts(session) == 3
+
+    combo = table.cellWidget(1, 1)
+    assert isinstance(combo, QComboBox) and combo.currentData() == ""
+    combo.setCurrentIndex(combo.findData("ignore"))  # drop it on purpose
+    qtbot.waitUntil(lambda: not wizard.busy and wizard.plan is not None
+                    and not wizard.plan.blocking, timeout=5_000)
+    assert table.item(1, 2).text() == ""
+    assert wizard.import_button.isEnabled()
+
+    combo = table.cellWidget(1, 1)
+    assert isinstance(combo, QComboBox) and combo.currentData() == "ignore"
+    combo.setCurrentIndex(combo.findData("mobile"))  # or read it after all
+    qtbot.waitUntil(lambda: not wizard.busy and wizard.plan is not None
+                    and wizard.plan.mapping.get("Reach me on") == "mobile", timeout=5_000)
+    assert "phones: 2 from Reach me on" in wizard.summary_label.text()
+    with qtbot.waitSignal(wizard.imported, timeout=10_000):
+        wizard.import_button.click()
+    assert wizard.steps.currentIndex() == 2  # the last page: what was read from where
+    assert wizard.done_label.text().splitlines() == [
+        "Imported 2 of 2 contacts from oncall.csv.",
+        "Name: 2 from Name.", "Phones: 2 from Reach me on.", "E-mail: 1 from E-mail."]
+    assert wizard.close_button.isVisible() and not wizard.cancel_button.isVisible()
+    wizard.close_button.click()
+    assert contact_service.count_contacts(session) == 5

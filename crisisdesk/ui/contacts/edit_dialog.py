@@ -78,6 +78,7 @@ class ContactDialog(QDialog):
         remove_phone = QPushButton("&Remove number", self)
         remove_phone.clicked.connect(self.remove_phone_row)
         self.email_edit = QLineEdit(draft.email, self)
+        self.email_edit.setPlaceholderText("several addresses: separate them with commas")
         self.tags_edit = QLineEdit(", ".join(draft.tags), self)
         self.tags_edit.setPlaceholderText("e.g. command, on-call, IT (comma separated)")
         self.notes_edit = QPlainTextEdit(draft.notes, self)

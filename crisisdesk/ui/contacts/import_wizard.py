@@ -3,15 +3,20 @@
 The preview (`plan_import`) reads and checks the whole file in a worker and shows the detected
 format, encoding and delimiter, the column mapping as editable choices, and every bad row by
 its line number, before anything is saved. Import stays disabled while rows are bad unless
-"Skip invalid rows" is ticked. The import itself runs in a worker with progress and Cancel,
-and is all-or-nothing in the service, so a cancel leaves the desk unchanged.
+"Skip invalid rows" is ticked. A column whose values are phone numbers or e-mail addresses but
+that nothing reads is shown in red with the reason, and import stays disabled until it is
+given a field or set to "ignore on purpose". The import itself runs in a worker with progress
+and Cancel, and is all-or-nothing in the service, so a cancel leaves the desk unchanged; the
+last page says what each field was read from.
 """
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +42,9 @@ from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 MAX_LISTED_PROBLEMS = 500
-IGNORE_LABEL = "(ignore this column)"
+NOT_READ_LABEL = "(not read)"
+IGNORE_LABEL = "(ignore on purpose)"
+ERROR_COLOUR = "#b00020"
 FORMAT_NAMES = {"csv": "CSV (comma/tab separated text)", "xlsx": "Excel workbook (.xlsx)",
                 "vcf": "vCard (.vcf)"}
 
@@ -60,6 +67,7 @@ class ImportWizard(QDialog):
         self.steps = QStackedWidget(self)
         self.steps.addWidget(self._choose_step())
         self.steps.addWidget(self._preview_step())
+        self.steps.addWidget(self._done_step())
         self.error_label = QLabel(self)
         self.error_label.setObjectName("importError")
         self.error_label.setStyleSheet("#importError { color: #b00020; }")
@@ -75,10 +83,13 @@ class ImportWizard(QDialog):
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self.reject)
+        self.close_button = QPushButton("&Close", self)
+        self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
-        for button in (self.preview_button, self.import_button, self.cancel_button):
+        for button in (self.preview_button, self.import_button, self.cancel_button,
+                       self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.steps, 1)
@@ -115,8 +126,9 @@ class ImportWizard(QDialog):
         page = QWidget(self)
         self.summary_label = QLabel(page)
         self.summary_label.setWordWrap(True)
-        self.mapping_table = QTableWidget(0, 2, page)
-        self.mapping_table.setHorizontalHeaderLabels(["Column in the file", "Contact field"])
+        self.mapping_table = QTableWidget(0, 3, page)
+        self.mapping_table.setHorizontalHeaderLabels(
+            ["Column in the file", "Contact field", "Note"])
         self.mapping_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Stretch)
         self.mapping_table.verticalHeader().hide()
@@ -145,6 +157,17 @@ class ImportWizard(QDialog):
         for table in (self.mapping_table, self.sample_table):
             table.verticalHeader().setDefaultSectionSize(26)
         layout.addWidget(self.skip_check)
+        return page
+
+    def _done_step(self) -> QWidget:
+        page = QWidget(self)
+        self.done_label = QLabel(page)
+        self.done_label.setWordWrap(True)
+        self.done_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.done_label.setAccessibleName("Import summary")
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.done_label)
+        layout.addStretch(1)
         return page
 
     # -- step 1 -----------------------------------------------------------------------------
@@ -190,14 +213,17 @@ class ImportWizard(QDialog):
                                                                      repr(plan.delimiter))
             details.append(f"delimiter {delim}")
         details.append(f"{plan.total_rows} rows, {plan.valid_rows} ready to import")
-        self.summary_label.setText(", ".join(details) + ".")
+        read = "; ".join(str(source) for source in plan.sources)
+        self.summary_label.setText(", ".join(details) + "."
+                                   + (f"<br>Will read {html.escape(read)}." if read else ""))
         self._fill_mapping(plan)
         self._fill_sample(plan)
         self.problems_list.clear()
         for problem in plan.problems[:MAX_LISTED_PROBLEMS]:
             self.problems_list.addItem(f"Line {problem.line}: {problem.reason}")
         if plan.blocking:
-            self.problems_label.setText(plan.blocking)
+            self.problems_label.setText(
+                f'<span style="color: {ERROR_COLOUR}">{html.escape(plan.blocking)}</span>')
         elif plan.problems:
             more = len(plan.problems) - MAX_LISTED_PROBLEMS
             extra = f" (the first {MAX_LISTED_PROBLEMS} are listed)" if more > 0 else ""
@@ -215,15 +241,28 @@ class ImportWizard(QDialog):
         self.mapping_table.setRowCount(0)
         for row, header in enumerate(plan.headers):
             self.mapping_table.insertRow(row)
-            self.mapping_table.setItem(row, 0, QTableWidgetItem(header))
+            header_item = QTableWidgetItem(header)
+            self.mapping_table.setItem(row, 0, header_item)
             combo = QComboBox(self.mapping_table)
             combo.setAccessibleName(f"Field for column {header}")
-            combo.addItem(IGNORE_LABEL, "")
+            combo.addItem(NOT_READ_LABEL, "")
             for field in FIELDS:
                 combo.addItem(field_label(field), field)
-            combo.setCurrentIndex(max(0, combo.findData(plan.mapping.get(header, ""))))
+            combo.addItem(IGNORE_LABEL, "ignore")
+            chosen = "ignore" if header in plan.ignored_on_purpose else plan.mapping.get(
+                header, "")
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
             combo.currentIndexChanged.connect(lambda _i: self.preview(self.overrides()))
             self.mapping_table.setCellWidget(row, 1, combo)
+            holds = plan.unread.get(header)
+            note = QTableWidgetItem(
+                f"Holds {holds}: choose a field, or ignore it on purpose" if holds else "")
+            if holds:
+                red = QBrush(QColor(ERROR_COLOUR))
+                for item in (header_item, note):
+                    item.setForeground(red)
+                    item.setToolTip(note.text())
+            self.mapping_table.setItem(row, 2, note)
 
     def _fill_sample(self, plan: ImportPlan) -> None:
         self.sample_table.setRowCount(0)
@@ -241,12 +280,15 @@ class ImportWizard(QDialog):
         return not plan.problems or self.skip_check.isChecked()
 
     def _update_buttons(self) -> None:
-        on_preview = self.steps.currentIndex() == 1
+        step = self.steps.currentIndex()
+        on_preview, done = step == 1, step == 2
         self.back_button.setVisible(on_preview)
-        self.preview_button.setVisible(not on_preview)
+        self.preview_button.setVisible(step == 0)
         self.preview_button.setEnabled(bool(self.path_edit.text().strip()) and not self.busy)
         self.import_button.setVisible(on_preview)
         self.import_button.setEnabled(on_preview and self.can_import())
+        self.cancel_button.setVisible(not done)
+        self.close_button.setVisible(done)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.busy = busy
@@ -293,10 +335,23 @@ class ImportWizard(QDialog):
 
     def _imported(self, report: ImportReport) -> None:
         self._set_busy(False)
+        self.done_label.setText(summary_text(report, self.plan.path.name if self.plan else ""))
+        self.steps.setCurrentIndex(2)
         self.imported.emit(report)
-        self.accept()
 
     def _import_cancelled(self) -> None:
         self._set_busy(False)
         self.error_label.setText("Import cancelled; nothing was saved.")
         self.error_label.show()
+
+
+def summary_text(report: ImportReport, file_name: str) -> str:
+    """The last page: how many contacts, what each field was read from, what was left out."""
+    lines = [f"Imported {report.imported} of {report.total_rows} contacts from {file_name}."]
+    if report.skipped:
+        lines.append(f"Skipped {report.skipped} rows that could not be imported.")
+    lines.extend(f"{source.field.capitalize()}: {source.cells} from {', '.join(source.columns)}."
+                 for source in report.sources)
+    if report.ignored_columns:
+        lines.append(f"Not read: {', '.join(report.ignored_columns)}.")
+    return "\n".join(lines)
