@@ -757,8 +757,7 @@ def rules_not_in_force(rules: RuleSet, incident: Incident) -> list[OutOfForce]:
         else:
             start = rule.effective_from.isoformat() if rule.effective_from else "?"
             reason = f"in force only for breaches discovered from {start}"
-        found.append(OutOfForce(rule, f"not in force for a breach discovered "
-                                      f"{discovered.isoformat()}: {reason}"))
+        found.append(OutOfForce(rule, reason))
     return found
 
 
