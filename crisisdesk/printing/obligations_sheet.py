@@ -23,6 +23,7 @@ from crisisdesk.domain.clocks import (
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY
 from crisisdesk.printing.crisis_paper import document, esc, header_table
+from crisisdesk.printing.pdf import KEEP_TABLES_TOGETHER
 
 _STATE_WORDS = {"open": "", "due_today": "DUE TODAY", "overdue": "OVERDUE", "no_date": "",
                 "done": "done", "advisory": "check"}
@@ -67,23 +68,30 @@ def _row(o: Obligation, today: dt.date) -> str:
         done = "Date: ____________<br>Ref: ____________"
     return (
         "<tr>"
-        f"<td><b>{esc(due)}</b>{flag_html}<br>{esc(_days(o, today))}</td>"
-        f"<td><b>{esc(o.title)}</b><br>{esc(o.rule.citation)}"
+        f'<td width="13%"><b>{esc(due)}</b>{flag_html}<br>{esc(_days(o, today))}</td>'
+        f'<td width="27%"><b>{esc(o.title)}</b><br>{esc(o.rule.citation)}'
         f'<br><span class="small">{esc(o.rule.timing)}</span></td>'
-        f'<td><span class="small">{esc(count)}</span></td>'
-        f"<td>{basis}</td>"
-        f"<td>{done}</td>"
+        f'<td width="14%"><span class="small">{esc(count)}</span></td>'
+        f'<td width="30%">{basis}</td>'
+        f'<td width="16%">{done}</td>'
         "</tr>"
     )
 
 
+_HEAD = ('<thead><tr><th width="13%">Due</th><th width="27%">Notice</th>'
+         '<th width="14%">Count</th><th width="30%">How the date was reached</th>'
+         '<th width="16%">Done (date, reference)</th></tr></thead>')
+
+
 def _table(rows: Sequence[Obligation], today: dt.date) -> str:
-    body = "".join(_row(o, today) for o in rows)
-    return ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
-            '<thead><tr><th width="13%">Due</th><th width="27%">Notice</th>'
-            '<th width="14%">Count</th><th width="30%">How the date was reached</th>'
-            '<th width="16%">Done (date, reference)</th></tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    """One small table per obligation (the first with the column heads), so the PDF can keep
+    each entry whole on a page (`KEEP_TABLES_TOGETHER`)."""
+    grid = '<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
+    tables = []
+    for index, o in enumerate(rows):
+        head = _HEAD if index == 0 else ""
+        tables.append(f"{grid}{head}<tbody>{_row(o, today)}</tbody></table>")
+    return "".join(tables)
 
 
 def _not_in_force(versions: Sequence[OutOfForce]) -> str:
@@ -147,6 +155,6 @@ def obligations_html(incident: Incident, obligations: Sequence[Obligation], rule
                  + _not_in_force(not_in_force))
     foot = (f"{org + ' · ' if org else ''}Printed {printed or today.isoformat()}. Dates are "
             "calendar dates; business days skip weekends but not holidays.")
-    return document("Notification obligations", body,
+    return document("Notification obligations", KEEP_TABLES_TOGETHER + body,
                     sub="Who must be told, by when (45 CFR 164.404-412 and state laws).",
                     foot=esc(foot))
