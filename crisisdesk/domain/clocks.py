@@ -784,4 +784,5 @@ def sort_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:
 def next_due(obligations: Iterable[Obligation], today: dt.date) -> Obligation | None:
     """The running obligation due soonest (overdue ones first): what the dashboard leads with."""
     running = [o for o in obligations if o.state(today) in ("open", "due_today", "overdue")]
-    return min(running, key=lambda o: o.due or dt.date.max, default=None)
+    # a notice before a reminder due the same day: the notice is what the law asks for
+    return min(running, key=lambda o: (o.due or dt.date.max, o.is_prompt), default=None)

@@ -21,6 +21,7 @@ from crisisdesk.domain.clocks import (
     Obligation,
     compute_obligations,
     delay_summary,
+    next_due,
     parse_rules,
     rules_not_in_force,
 )
@@ -132,6 +133,8 @@ def test_clocks_run_from_discovery_before_anyone_is_counted(
     assert running <= live
     assert not absent & set(found)
     assert found["hipaa.individuals"].due == D(2026, 5, 1)
+    soonest = next_due(found.values(), D(2026, 3, 3))
+    assert soonest is not None and not soonest.is_prompt  # a notice before the reminder
     if COUNTS_UNKNOWN_KEY in running:
         prompt = found[COUNTS_UNKNOWN_KEY]
         assert prompt.is_prompt and prompt.due == D(2026, 5, 1)
