@@ -84,6 +84,7 @@ def test_rules_not_in_force_and_dated_state_clocks_with_the_counsel_note(
     assert row_text(page, "state.CA.ag")[dl.DUE] == "—"  # no 15-day deadline in 2025
     colorado = row_text(page, "state.CO.individuals")
     assert colorado[dl.DUE] == "2025-07-01"
+    assert colorado[dl.LEFT].endswith("· verify")
     assert "verify: binds a HIPAA covered entity too" in colorado[dl.BASIS]
 
 

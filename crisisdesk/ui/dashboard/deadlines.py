@@ -70,13 +70,14 @@ def days_left_text(obligation: Obligation, today: dt.date) -> str:
     if state == "advisory":
         return "check with counsel"
     left = obligation.days_left(today)
+    verify = " · verify" if obligation.caution else ""  # the counsel note stays by the date
     if left is None:
-        return "no fixed date"
+        return "no fixed date" + verify
     if left < 0:
-        return f"OVERDUE by {-left} day{'s' if left != -1 else ''}"
+        return f"OVERDUE by {-left} day{'s' if left != -1 else ''}{verify}"
     if left == 0:
-        return "due TODAY"
-    return f"{left} day{'s' if left != 1 else ''} left"
+        return "due TODAY" + verify
+    return f"{left} day{'s' if left != 1 else ''} left{verify}"
 
 
 def urgency_colour(obligation: Obligation, today: dt.date) -> QColor | None:
@@ -216,7 +217,7 @@ class DeadlinesView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        for column, width in enumerate((90, 140, 330, 330)):
+        for column, width in enumerate((90, 190, 330, 330)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
