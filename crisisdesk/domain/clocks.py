@@ -362,8 +362,11 @@ def parse_rule(data: Mapping[str, Any]) -> Rule:
     if applies.scope is CountScope.STATE and jurisdiction == FEDERAL:
         raise RuleProblem("a federal rule cannot count residents of its own state; "
                           "use count = \"total\" or \"each_state\"")
-    delay = _delay_law(data.get("law_enforcement_delay"), jurisdiction)
     delay_note = _text(data, "delay_note", required=False)
+    raw_delay = data.get("law_enforcement_delay")
+    if raw_delay is True and jurisdiction != FEDERAL and not delay_note:
+        raw_delay = False  # an older file's `true` without the state's terms: not delayed
+    delay = _delay_law(raw_delay, jurisdiction)
     if delay is DelayLaw.STATE and not delay_note:
         raise RuleProblem("law_enforcement_delay = \"state\" needs a 'delay_note' giving the "
                           "state's own terms")

@@ -221,3 +221,29 @@ def test_unknown_residence_over_500_warns_that_media_notice_may_be_due(
     assert "Media notice may be due" in warning.title and warning.rule.citation == "45 CFR 164.406"
     assert where in warning.basis[0]
     assert warning.due == D(2026, 5, 1) and not warning.advisory
+
+
+DELAY_FIELD_CASES = [
+    # jurisdiction, field text, delay_note, expected (None: the rule is refused)
+    ("US", "", "", DelayLaw.HIPAA),
+    ("CO", "", "", DelayLaw.NONE),  # a state clock is delayed only when its rule says so
+    ("CA", 'law_enforcement_delay = "state"\n', "its own terms", DelayLaw.STATE),
+    ("CA", 'law_enforcement_delay = "state"\n', "", None),  # the state's terms are required
+    ("CO", "law_enforcement_delay = true\n", "", DelayLaw.NONE),  # older files
+    ("US", "law_enforcement_delay = false\n", "", DelayLaw.NONE),
+    ("US", 'law_enforcement_delay = "state"\n', "x", None),
+]
+
+
+@pytest.mark.parametrize(("jurisdiction", "field", "note", "expected"), DELAY_FIELD_CASES)
+def test_the_delay_field_names_whose_law_provides_the_delay(
+        jurisdiction: str, field: str, note: str, expected: DelayLaw | None) -> None:
+    text = ('last_reviewed = 2026-12-01\nverify_note = "Verify with counsel."\n'
+            f'[[rule]]\nkey = "k"\njurisdiction = "{jurisdiction}"\naudience = "individuals"\n'
+            'title = "T"\ncitation = "c"\ntiming = "t"\n' + field
+            + (f'delay_note = "{note}"\n' if note else ""))
+    rules = parse_rules(tomllib.loads(text))
+    if expected is None:
+        assert rules.rules == () and "'k'" in rules.problems[0]
+    else:
+        assert rules.problems == () and rules.rules[0].law_enforcement_delay is expected
