@@ -403,7 +403,8 @@ def parse_rule(data: Mapping[str, Any]) -> Rule:
 def _delay_law(value: object, jurisdiction: str) -> DelayLaw:
     """"hipaa", "state" or false; absent: HIPAA's for a federal rule, none for a state rule (a
     state clock is delayed only when its own law says so). `true` (older files) means the
-    rule's own law: HIPAA for a federal rule, the state's provision for a state one."""
+    rule's own law: HIPAA for a federal rule, the state's provision for a state one (the caller
+    reads it as false when the state's terms are not given)."""
     if value is None:
         return DelayLaw.HIPAA if jurisdiction == FEDERAL else DelayLaw.NONE
     if value is False:
