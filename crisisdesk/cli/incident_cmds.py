@@ -294,7 +294,11 @@ def obligation_json(o: Obligation, today: Any) -> dict[str, Any]:
         "nominal_due": o.nominal_due.isoformat() if o.nominal_due else None,
         "days_left": o.days_left(today), "state": o.state(today), "count": o.count,
         "basis": list(o.basis), "advisory": o.advisory or None,
+        "caution": o.caution or None, "prompt": o.is_prompt,
+        "delay_applied": o.delay_applied or None,
         "confidence": o.rule.confidence or None,
+        "effective_from": o.rule.effective_from.isoformat() if o.rule.effective_from else None,
+        "effective_to": o.rule.effective_to.isoformat() if o.rule.effective_to else None,
         "done": ({"done_on": o.done.done_on.isoformat(), "reference": o.done.reference,
                   "note": o.done.note} if o.done else None),
     }
@@ -309,7 +313,8 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
                     pdf_path: str | None) -> None:
     """Notification deadlines for an incident: who must be told, by when.
 
-    Computed from the rules file (federal HIPAA and state laws); verify with counsel.
+    Computed from the rules file (federal HIPAA and state laws) as in force on the incident's
+    discovery date; versions not in force then are listed below the table. Verify with counsel.
 
     \b
     Example: crisisdesk deadlines
@@ -336,6 +341,11 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
                                     if report.rules.last_reviewed else None),
             "verify_note": report.rules.verify_note, "rule_problems": list(report.rules.problems),
             "obligations": [obligation_json(o, report.today) for o in report.obligations],
+            "law_enforcement_delay_applies": report.delay_lines,
+            "not_in_force": [{"key": v.rule.key, "title": v.rule.title,
+                              "citation": v.rule.citation, "timing": v.rule.timing,
+                              "in_force": v.rule.period(), "reason": v.reason}
+                             for v in report.not_in_force],
         })
     else:
         inc = report.incident
@@ -345,6 +355,8 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
                    f"{report.rules.last_reviewed or 'unknown'}.")
         if inc.delay:
             click.echo(f"Law-enforcement delay: {inc.delay.describe()}.")
+            for line in report.delay_lines:
+                click.echo(f"  {line}")
         rows = []
         for o in report.obligations:
             state = o.state(report.today)
@@ -356,12 +368,20 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
             elif left is None:
                 status = "no fixed date"
             else:
-                status = ("OVERDUE " if left < 0 else "") + f"{left} days left"
+                status = (f"OVERDUE by {-left} days" if left < 0 else f"{left} days left")
             rows.append([o.due.isoformat() if o.due else "-", status, o.key, o.title])
         if rows:
             table(rows, ["DUE", "STATUS", "KEY", "NOTICE"])
         else:
             click.echo("No notices triggered yet: record affected counts by state.")
+        for o in report.obligations:
+            if o.caution:
+                click.echo(f"Verify {o.key}: {o.caution}.")
+        if report.not_in_force:
+            click.echo(f"Not in force for a breach discovered {inc.discovered_on.isoformat()} "
+                       "(not applied):")
+            for v in report.not_in_force:
+                click.echo(f"  {v.rule.key}: {v.reason}. It says: {v.rule.timing}.")
     if pdf_path:
         from crisisdesk.printing import crisis_reports
 

@@ -99,6 +99,33 @@ def test_incident_deadlines_and_log_round_trip(demo_desk: Path) -> None:
     assert any("done on 2026-03-30 (reference TX AG form 55120)" in t for t in texts)
 
 
+def test_deadlines_from_day_one_and_the_law_of_the_discovery_date(demo_desk: Path,
+                                                                  tmp_path: Path) -> None:
+    made = demo(demo_desk, "incident", "create", "--title", "Stolen backup tape", "--kind",
+                "data_breach", "--discovered", "2025-06-01")
+    assert made.returncode == 0, made.stderr
+    shown = demo(demo_desk, "deadlines")
+    assert shown.returncode == 0, shown.stderr
+    assert "No notices triggered" not in shown.stdout
+    def line(key: str) -> str:
+        return next(x for x in shown.stdout.splitlines() if f" {key} " in x)
+
+    assert line("hipaa.individuals").startswith("2025-07-31")  # 60 days, no count needed
+    assert "OVERDUE by" in line("hipaa.individuals")
+    assert "Counts unknown: HHS and media thresholds undecided" in line("counts_unknown")
+
+    updated = demo(demo_desk, "incident", "update", "--affected", "CA=800",
+                   "--unknown-residence", "600")
+    assert updated.returncode == 0, updated.stderr
+    report = json.loads(demo(demo_desk, "deadlines", "--json").stdout)
+    by_key = {o["key"]: o for o in report["obligations"]}
+    assert by_key["state.CA.ag"]["due"] is None  # the 15-day deadline began in 2026
+    assert by_key["state.CA.ag"]["effective_to"] == "2026-01-01"
+    assert "media_possible" in by_key and by_key["media_possible"]["prompt"] is True
+    assert {v["key"] for v in report["not_in_force"]} >= {"state.CA.ag", "state.CA.individuals"}
+    assert all("2026-01-01" in v["reason"] for v in report["not_in_force"])
+
+
 def test_spokesperson_hands_over_to_the_backup(demo_desk: Path) -> None:
     pio = json.loads(demo(demo_desk, "roles", "who", "pio", "--json").stdout)
     primary, backup = pio["lineup"][0]["name"], pio["lineup"][1]["name"]
