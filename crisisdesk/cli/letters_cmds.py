@@ -170,6 +170,8 @@ def batch_cmd(cli: CliContext, incident: str | None, state: str, variant: str | 
     batch = letter_service.create_batch(cli.session(), incident, spec)
     click.echo(f"Created batch {batch.number}: {batch.letter_count} letters "
                f"({batch.letters_per_file} per file), dated {batch.letter_date}.")
+    if batch.language_note:
+        click.echo(f"Note: {batch.language_note}.")
 
 
 @letters_group.command("render")
@@ -273,7 +275,8 @@ def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
                    "substitute_notice": report.substitute.required,
                    "batches": [{"number": b.number, "letters": b.letter_count,
                                 "letter_date": b.letter_date, "rendered_at": b.rendered_at,
-                                "printed_at": b.printed_at} for b in batches]})
+                                "printed_at": b.printed_at,
+                                "language_note": b.language_note} for b in batches]})
         return
     statuses = [s.value for s in LetterStatus]
     table([[state] + [str(row.get(s, 0)) for s in statuses] for state, row in totals.items()],
@@ -281,6 +284,8 @@ def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
     for b in batches:
         click.echo(f"Batch {b.number}: {b.letter_count} letters dated {b.letter_date}"
                    f"{'; rendered' if b.rendered_at else ''}{'; printed' if b.printed_at else ''}")
+        if b.language_note:
+            click.echo(f"  Note: {b.language_note}.")
     click.echo(report.substitute.text)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from crisisdesk.domain.cells import unneutralise_cell
+from crisisdesk.domain.data_elements import parse_elements
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.incidents import US_STATES
 
@@ -81,6 +82,7 @@ class RecipientFields:
     nok_address: Address = Address()
     external_id: str = ""
     zip_repaired: bool = False
+    information: tuple[str, ...] = ()  # this person's exposed data elements (data_elements)
 
 
 def detect_date_format(values: Iterable[str]) -> tuple[str, bool]:
@@ -215,7 +217,8 @@ class RecipientReader:
             address=address, language=parse_language(g(row, "language")),
             guardian_name=g(row, "guardian_name"), nok_name=g(row, "nok_name"),
             nok_address=nok, external_id=g(row, "external_id"),
-            zip_repaired=repaired or nok_repaired)
+            zip_repaired=repaired or nok_repaired,
+            information=parse_elements(g(row, "information")))
 
     def _address(self, row: Mapping[str, str], prefix: str,
                  check: _Collector) -> tuple[Address, bool]:

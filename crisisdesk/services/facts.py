@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from crisisdesk.domain.data_elements import INFO_KIND_ELEMENTS, letter_list
+from crisisdesk.domain.fact_languages import TranslatableField, localise
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.services.templates import desk_facts
+from crisisdesk.store import incident_translations as translation_store
 
 # template variable -> desk setting
 SETTING_FACTS = {
@@ -75,3 +78,28 @@ def incident_facts(session: Session, incident_id: str | None = None) -> dict[str
     if incident is not None:
         facts.update(incident_record_facts(incident))
     return facts
+
+
+# --- the same facts in another language -----------------------------------------------------
+
+def incident_elements(incident: Incident) -> tuple[str, ...]:
+    """The incident-wide kinds of information as data elements (the letters' fallback when
+    the recipients file says nothing about a person)."""
+    return tuple(INFO_KIND_ELEMENTS[k.value] for k in incident.info_kinds
+                 if k.value in INFO_KIND_ELEMENTS)
+
+
+def facts_in_language(session: Session, incident_id: str, language: str
+                      ) -> tuple[dict[str, Any], dict[str, TranslatableField]]:
+    """(facts for a text in `language`, {variable: fact} that exist only in English).
+
+    Free-text facts take the incident's wording in `language`; one without it is left out and
+    reported, so the caller refuses to fill a template that uses it instead of printing
+    English in a Spanish text. `phi_types` is the incident's list in that language."""
+    facts = incident_facts(session, incident_id)
+    incident = incident_service.get_incident(session, incident_id)
+    wording = translation_store.wording(session.db, incident.id, language)
+    localised, missing = localise(facts, language, wording)
+    if incident.info_kinds:
+        localised["phi_types"] = letter_list(incident_elements(incident), language)
+    return localised, missing

@@ -34,7 +34,7 @@ from crisisdesk.domain.templates import (
     diff_versions,
     next_status_allowed,
 )
-from crisisdesk.domain.templating import compile_template, render
+from crisisdesk.domain.templating import compile_template, render, render_sections
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import library
@@ -465,10 +465,13 @@ def desk_facts(session: Session) -> dict[str, Any]:
 
 
 def render_approved(session: Session, approved: ApprovedTemplate,
-                    values: Mapping[str, Any]) -> Rendered:
+                    values: Mapping[str, Any], *, omit_sections: tuple[str, ...] = (),
+                    insert: str = "") -> Rendered:
     """Fill an approved template with `values` (over the desk's own facts).
 
     A missing value or one of the wrong type is a ValidationError naming the variable.
+    `omit_sections` leaves blocks out and `insert` adds text rendered from another approved
+    template (a state's insert in a letter; see `templating.render_sections`).
     """
     if not isinstance(approved, ApprovedTemplate):
         raise TypeError("render_approved needs the result of require_approved")
@@ -479,7 +482,8 @@ def render_approved(session: Session, approved: ApprovedTemplate,
     html = approved.meta.channel.is_html
     compiled = compile_template(approved.body, html=html,
                                 language=approved.meta.language.value, phone_region=region)
-    text = render(compiled, typed)
+    text = (render_sections(compiled, typed, omit=omit_sections, insert=insert)
+            if omit_sections or insert else render(compiled, typed))
     if approved.meta.channel is Channel.SMS:
         text = text.strip()
     return Rendered(approved, text, html)

@@ -398,6 +398,19 @@ def m008_media(db: sqlite_utils.Database) -> None:
             )
 
 
+
+@migrations()
+def m011_recipient_information(db: sqlite_utils.Database) -> None:
+    """Each recipient's exposed data elements; the Spanish (or other) wording of an
+    incident's free-text facts, one row per field and language."""
+    db.execute("ALTER TABLE recipients ADD COLUMN information TEXT NOT NULL DEFAULT ''")
+    db.table("incident_translations").create(
+        {"incident_id": str, "field": str, "language": str, "text": str, "updated_at": str,
+         "updated_by": str},
+        pk=("incident_id", "field", "language"),
+        not_null={"incident_id", "field", "language", "text", "updated_at", "updated_by"},
+    )
+
 KNOWN = [m.name for m in migrations._migrations]
 
 
