@@ -32,6 +32,8 @@ TRANSLATABLE: tuple[TranslatableField, ...] = (
     TranslatableField("what_we_are_doing", "what_we_are_doing", "what we are doing"),
     TranslatableField("hours", "call_center_hours", "help-line hours"),
     TranslatableField("signer_title", "signer_title", "signer's title"),
+    TranslatableField("law_enforcement_agency", "law_enforcement_agency",
+                      "law-enforcement agency"),
 )
 BY_FIELD = {t.field: t for t in TRANSLATABLE}
 BY_VARIABLE = {t.variable: t for t in TRANSLATABLE}
