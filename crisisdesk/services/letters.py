@@ -34,13 +34,13 @@ from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
-from crisisdesk.services.letter_languages import fallback_note, usable_template
 from crisisdesk.services.letter_import import (  # noqa: F401 - re-exported API
     RecipientImportReport,
     RecipientPlan,
     import_recipients,
     plan_recipients,
 )
+from crisisdesk.services.letter_languages import fallback_note, usable_template
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.domain.errors import ValidationError
-from crisisdesk.services import incident_translations
+from crisisdesk.services import incident_translations, letter_render
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_render
 from crisisdesk.services import letters as letter_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
