@@ -155,9 +155,12 @@ def codes_cmd(cli: CliContext, file: Path, expires: str, url: str, months: int |
 @click.option("--letter-date", metavar="DATE", help="Date printed on the letters.")
 @click.option("--template", "templates", multiple=True, metavar="VARIANT[:LANG]=KEY",
               help="Use this approved template for a letter type (repeatable).")
+@click.option("--taglines", is_flag=True,
+              help="Add the language-assistance page (15 languages) to every letter.")
 @pass_cli
 def batch_cmd(cli: CliContext, incident: str | None, state: str, variant: str | None,
-              language: str | None, letter_date: str | None, templates: tuple[str, ...]) -> None:
+              language: str | None, letter_date: str | None, templates: tuple[str, ...],
+              taglines: bool) -> None:
     """Make a batch from recipients who have no letter yet; assigns references and codes.
 
     Example: crisisdesk letters batch-create --state TX --letter-date 2026-04-06
@@ -166,7 +169,7 @@ def batch_cmd(cli: CliContext, incident: str | None, state: str, variant: str | 
     spec = letter_service.BatchSpec(state=state, variant=variant or "",
                                     language=language or "",
                                     letter_date=_date(letter_date, "--letter-date"),
-                                    templates=chosen)
+                                    templates=chosen, taglines=taglines)
     batch = letter_service.create_batch(cli.session(), incident, spec)
     click.echo(f"Created batch {batch.number}: {batch.letter_count} letters "
                f"({batch.letters_per_file} per file), dated {batch.letter_date}.")

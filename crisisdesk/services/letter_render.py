@@ -28,7 +28,7 @@ from crisisdesk.domain.letters import Letter, LetterStatus
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.letter_values import LetterValues
-from crisisdesk.services.letters import Batch, get_batch
+from crisisdesk.services.letters import TAGLINES_TEMPLATE, Batch, get_batch
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
@@ -79,6 +79,12 @@ class _Filler:
             self.approved[(approved.key, approved.version)] = approved
         self.values = LetterValues.for_incident(session, batch.incident_id)
         self.letter_date = batch.letter_date
+        self.taglines = ""
+        if batch.selection.get("taglines"):
+            page = template_service.require_approved(session, TAGLINES_TEMPLATE)
+            facts, _ = self.values.facts("en")
+            text = template_service.render_approved(session, page, facts).text
+            self.taglines = f'<div style="page-break-before: always">{text}</div>'
 
     def content(self, letter: Letter) -> LetterContent:
         approved = self.approved[(letter.template_key, letter.template_version)]
@@ -97,8 +103,8 @@ class _Filler:
         except ValidationError as exc:
             raise ValidationError(f"Letter {letter.reference} cannot be filled in: {exc}",
                                   exc.fields) from None
-        return LetterContent(letter.reference, tuple(letter.address_lines()), text,
-                             approved.meta.language.value, letter.seq)
+        return LetterContent(letter.reference, tuple(letter.address_lines()),
+                             text + self.taglines, approved.meta.language.value, letter.seq)
 
 
 def part_name(batch: Batch, part: int, parts: int) -> str:

@@ -50,6 +50,7 @@ from crisisdesk.store import recipients as recipient_store
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
 
+TAGLINES_TEMPLATE = "language-assistance-taglines-en"  # the optional last page, per batch
 # (variant, language) -> the shipped template used unless the batch names another.
 DEFAULT_TEMPLATES: dict[tuple[str, str], str] = {
     ("adult", "en"): "patient-notification-en", ("adult", "es"): "patient-notification-es",
@@ -158,6 +159,7 @@ class BatchSpec:
     language: str = ""
     letter_date: dt.date | None = None
     templates: dict[str, str] = field(default_factory=dict)  # "variant:lang" -> template key
+    taglines: bool = False  # add the language-assistance page to every letter
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,8 @@ def create_batch(session: Session, incident_id: str | None = None,
                             "classify the list, or change the selection.")
         templates = _choose_templates(session, {(r[1], r[2]) for r in picked}, spec.templates,
                                       incident.id)
+        if spec.taglines:
+            template_service.require_approved(session, TAGLINES_TEMPLATE)
 
         def slot(r: tuple[Any, ...]) -> dict[str, Any]:
             exact = f"{r[1]}:{r[2]}"
@@ -264,7 +268,8 @@ def create_batch(session: Session, incident_id: str | None = None,
             "id": batch_id, "incident_id": incident.id, "number": number,
             "letter_date": letter_date.isoformat(), "templates": json.dumps(templates),
             "selection": json.dumps({"state": spec.state.upper(), "variant": spec.variant,
-                                     "language": spec.language}),
+                                     "language": spec.language,
+                                     **({"taglines": True} if spec.taglines else {})}),
             "letters_per_file": per_file, "letter_count": len(rows), "created_at": act.at,
             "created_by": by})
         store.insert_letters(session.db, rows)

@@ -179,3 +179,29 @@ def test_a_spanish_letter_with_an_english_only_fact_is_refused_naming_it(
                        r"translate --field summary --lang es"):
         letter_render.render_batch(desk, "1", tmp_path / "out", open_letter_pdf)
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+# --- the language-assistance page -----------------------------------------------------------
+
+def test_the_tagline_page_prints_every_language_with_the_shipped_fonts(
+        desk: Session, tmp_path: Path) -> None:
+    ensure_gui_app()
+    path = tmp_path / "list.csv"
+    path.write_text(HEADER + "\n" + STATES[2] + "\n", encoding="utf-8")
+    letter_service.import_recipients(desk, path)
+    letter_service.classify_recipients(desk, notice_date=dt.date(2026, 4, 6))
+    add_codes(desk, tmp_path, 2)
+    letter_service.create_batch(desk, spec=letter_service.BatchSpec(taglines=True))
+    report = letter_render.render_batch(desk, "1", tmp_path / "out", open_letter_pdf)
+    whole = " ".join(" ".join(read(report.files[0])[1]).split())
+    assert whole.count("Language help / Ayuda con el idioma") == 1
+    page = whole.split("Language help / Ayuda con el idioma")[1]
+    for phrase in ("si habla español", "免費獲得語言援助服務", "Tiếng Việt", "Tagalog",
+                   "언어 지원 서비스를 무료로", "на русском языке", "Kreyòl Ayisyen",
+                   "parlez français", "Se fala português", "mówisz po polsku",
+                   "無料の言語支援", "lingua parlata", "Wenn Sie Deutsch sprechen"):
+        assert phrase.replace(" ", "") in page.replace(" ", ""), phrase  # lines may wrap
+    # the English line and the 13 languages written left to right (pypdf reorders the RTL ones)
+    assert page.count("(833) 555-0142") == 14
+    raw = report.files[0].read_bytes()
+    assert b"CrisisDeskTaglinesCJK" in raw and b"CrisisDeskTaglinesHangul" in raw
