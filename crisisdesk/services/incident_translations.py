@@ -44,22 +44,36 @@ class FactWording:
 def set_translation(session: Session, field: str, language: str, text: str, *,
                     incident_id: str | None = None) -> FactWording:
     """Record the `language` wording of one of the incident's free-text facts."""
+    saved = set_translations(session, language, {field: text}, incident_id=incident_id)
+    return saved[0]
+
+
+def set_translations(session: Session, language: str, texts: dict[str, str], *,
+                     incident_id: str | None = None) -> list[FactWording]:
+    """Record several facts' wording at once (one action); an empty text removes one."""
     session.require(Role.OPERATOR, "translate incident facts")
-    fact = check_field(field, language)
-    text = " ".join(text.split())
-    if not text:
-        raise ValidationError(f"Give the {fact.label} in the new language (it is empty).",
-                              {"text": "empty"})
-    if len(text) > MAX_CHARS:
-        raise ValidationError(f"The {fact.label} is longer than {MAX_CHARS} characters.",
-                              {"text": "too long"})
+    cleaned: dict[str, str] = {}
+    for field, text in texts.items():
+        fact = check_field(field, language)
+        text = " ".join(text.split())
+        if not text and len(texts) == 1:
+            raise ValidationError(f"Give the {fact.label} in the new language (it is empty).",
+                                  {fact.field: "empty"})
+        if len(text) > MAX_CHARS:
+            raise ValidationError(f"The {fact.label} is longer than {MAX_CHARS} characters.",
+                                  {fact.field: "too long"})
+        cleaned[fact.field] = text
     incident = incident_service.get_incident(session, incident_id)
+    labels = ", ".join(BY_FIELD[f].label for f in cleaned)
     with session.action("incident.translate", "incident", incident.id,
-                        f"Recorded the {language} wording of the {fact.label}") as act:
-        store.put(session.db, incident.id, fact.field, language, text, at=act.at,
-                  by=session.operator.name)
-    return next(w for w in listing(session, language, incident_id=incident.id)
-                if w.field == fact.field)
+                        f"Recorded the {language} wording of the {labels}") as act:
+        for field, text in cleaned.items():
+            if text:
+                store.put(session.db, incident.id, field, language, text, at=act.at,
+                          by=session.operator.name)
+            else:
+                store.remove(session.db, incident.id, field, language)
+    return [w for w in listing(session, language, incident_id=incident.id) if w.field in cleaned]
 
 
 def clear_translation(session: Session, field: str, language: str, *,
@@ -95,4 +109,4 @@ def listing(session: Session, language: str = "es", *,
 
 
 __all__ = ["BY_FIELD", "FactWording", "clear_translation", "listing", "set_translation",
-           "wording"]
+           "set_translations", "wording"]
