@@ -205,3 +205,15 @@ def test_the_tagline_page_prints_every_language_with_the_shipped_fonts(
     assert page.count("(833) 555-0142") == 14
     raw = report.files[0].read_bytes()
     assert b"CrisisDeskTaglinesCJK" in raw and b"CrisisDeskTaglinesHangul" in raw
+
+
+def test_a_spanish_letter_to_a_massachusetts_resident_has_the_insert_in_spanish(
+        desk: Session, tmp_path: Path) -> None:
+    spanish_facts(desk)
+    letters = _letters(desk, tmp_path, [
+        'Ana,Ruiz,1980-05-01,1 Main St,Boston,MA,02134,es,,"SSN"'])
+    text = letters["Ana"]
+    assert "Para residentes de Massachusetts" in text and "informe policial" in text
+    assert "por lo menos 18 meses de vigilancia de crédito gratis" in text
+    assert "Massachusetts residents" not in text and "Qué pasó" not in text
+    assert SPANISH[0][1] not in text  # the nature of the breach, in Spanish too

@@ -63,7 +63,8 @@ REQUIRED_LIBRARY = {
     "state-ag-cover-letter-en", "hhs-breach-report-worksheet-en",
     "parent-guardian-notification-es", "next-of-kin-notification-es", "substitute-web-notice-es",
     "patient-protection-flyer-es", "call-center-faq-es", "voicemail-script-es",
-    *(f"state-insert-{s}-en" for s in ("ma", "ca", "ny", "md", "nc", "or", "ct", "dc")),
+    *(f"state-insert-{s}-{lang}" for s in ("ma", "ca", "ny", "md", "nc", "or", "ct", "dc")
+      for lang in ("en", "es")), "language-assistance-taglines-en",
 }
 
 
@@ -113,9 +114,9 @@ def test_english_and_spanish_letters_are_linked_as_translations(session: Session
 
 def test_filters_by_audience_channel_language_and_status(session: Session) -> None:
     keys = {s.key for s in ts.list_templates(session, audience="patients", language="es")}
-    assert keys == {"patient-notification-es", "parent-guardian-notification-es",
-                    "next-of-kin-notification-es", "substitute-web-notice-es",
-                    "patient-protection-flyer-es"}
+    assert {k for k in keys if not k.startswith("state-insert-")} == {
+        "patient-notification-es", "parent-guardian-notification-es",
+        "next-of-kin-notification-es", "substitute-web-notice-es", "patient-protection-flyer-es"}
     assert {s.key for s in ts.list_templates(session, channel="sms")} == {"staff-sms-alert-en"}
     assert ts.list_templates(session, status="draft") == []
 
