@@ -398,6 +398,16 @@ def m008_media(db: sqlite_utils.Database) -> None:
             )
 
 
+
+@migrations()
+def m010_incident_response_facts(db: sqlite_utils.Database) -> None:
+    """The recorded facts of the response that letters may state: when the access was stopped,
+    and when (and which) law enforcement was told."""
+    incidents = db.table("incidents")
+    incidents.add_column("contained_on", str)
+    incidents.add_column("law_enforcement_notified_on", str)
+    incidents.add_column("law_enforcement_agency", str, not_null_default="")
+
 KNOWN = [m.name for m in migrations._migrations]
 
 
