@@ -398,6 +398,15 @@ def m008_media(db: sqlite_utils.Database) -> None:
             )
 
 
+@migrations()
+def m010_incident_response_facts(db: sqlite_utils.Database) -> None:
+    """The recorded facts of the response that letters may state: when the access was stopped,
+    and when (and which) law enforcement was told."""
+    incidents = db.table("incidents")
+    incidents.add_column("contained_on", str)
+    incidents.add_column("law_enforcement_notified_on", str)
+    incidents.add_column("law_enforcement_agency", str, not_null_default="")
+
 
 @migrations()
 def m011_recipient_information(db: sqlite_utils.Database) -> None:
@@ -410,6 +419,7 @@ def m011_recipient_information(db: sqlite_utils.Database) -> None:
         pk=("incident_id", "field", "language"),
         not_null={"incident_id", "field", "language", "text", "updated_at", "updated_by"},
     )
+
 
 KNOWN = [m.name for m in migrations._migrations]
 
