@@ -40,13 +40,19 @@ def _letters(session: Session, tmp_path: Path, rows: list[str], *, codes: int = 
     add_codes(session, tmp_path, codes)
     settings_service.set(session, "letters_per_file", 1)
     letter_service.create_batch(session)
-    report = letter_render.render_batch(session, "1", tmp_path / "out", open_letter_pdf)
+    letter_render.render_batch(session, "1", tmp_path / "out", open_letter_pdf)
+    return _rendered(session, tmp_path / "out")
+
+
+def _rendered(session: Session, out: Path) -> dict[str, str]:
+    """{first name: letter text} of batch 1's files in `out`, one letter a file."""
     firsts = [r[0] for r in session.db.execute(
         "SELECT r.first_name FROM letters l JOIN recipients r ON r.id = l.recipient_id "
         "ORDER BY l.seq")]
-    assert len(firsts) == len(report.files)  # one letter a file, in letter order
+    files = sorted(out.glob("letters-*.pdf"))
+    assert len(firsts) == len(files)
     return {first: " ".join("\n".join(read(file)[1][1:]).split())  # without the cover
-            for first, file in zip(firsts, report.files, strict=True)}
+            for first, file in zip(firsts, files, strict=True)}
 
 
 @pytest.fixture
@@ -123,17 +129,24 @@ SPANISH_ROWS = [
 def test_a_spanish_letter_has_none_of_the_incidents_english_free_text(
         desk: Session, tmp_path: Path) -> None:
     spanish_facts(desk)
+    incident_service.update_incident(desk, None, contained_on=dt.date(2026, 3, 2),
+                                     law_enforcement_notified_on=dt.date(2026, 3, 3),
+                                     law_enforcement_agency="the State Police")
+    incident_translations.set_translation(desk, "law_enforcement_agency", "es",
+                                          "la Policía Estatal")
     letters = _letters(desk, tmp_path, SPANISH_ROWS)
+    assert letter_service.get_batch(desk, "1").language_note == ""
     incident = incident_service.get_incident(desk)
     english = [incident.summary, str(settings_service.get(desk, "public_hours")),
                str(settings_service.get(desk, "signer_title")), "What happened",
-               "Social Security number", "date of birth", "names"]
+               "Social Security number", "date of birth", "names", "the State Police"]
     for first, text in letters.items():
         assert "Aviso de violación de datos" in text, first
         for phrase in english:
             assert phrase.rstrip(".") not in text, (first, phrase)
         for _, wording in SPANISH:
             assert wording.rstrip(".") in text, (first, wording)
+        assert "lo denunciamos ante la Policía Estatal" in text
     assert "su número de Seguro Social y fecha de nacimiento." in letters["Rosa"]
     assert re.search(r"Página 1 de \d", letters["Rosa"])
 
