@@ -320,3 +320,25 @@ def test_a_new_incident_has_no_hhs_notice_fact(session: Session) -> None:
     incident_service.create_incident(session, title="Outage", kind=IncidentKind.SYSTEM_DOWNTIME,
                                      discovered_on=dt.date(2026, 3, 2))
     assert "hhs_notified_date" not in incident_facts(session)
+
+
+def test_letters_mailed_and_monitoring_come_from_the_mailing_log_and_the_codes(
+        session: Session, tmp_path: Path) -> None:
+    from crisisdesk.domain.letters import LetterStatus
+    from crisisdesk.services import mailing_log
+
+    incident_id = letter_desk(session)
+    letter_service.import_recipients(session, write_list(tmp_path / "list.csv", adult_rows(2)))
+    letter_service.classify_recipients(session)
+    facts = incident_facts(session, incident_id)
+    assert "letters_mailed_date" not in facts and "credit_monitoring_months" not in facts
+    add_codes(session, tmp_path, 2)
+    facts = incident_facts(session, incident_id)
+    assert facts["credit_monitoring_months"] == 12
+    assert facts["enroll_by_date"] == dt.date(2026, 7, 31)
+    batch = letter_service.create_batch(session)
+    mailing_log.mark_batch(session, str(batch.number), LetterStatus.PRINTED)
+    assert "letters_mailed_date" not in incident_facts(session, incident_id)  # printed only
+    mailing_log.mark_batch(session, str(batch.number), LetterStatus.MAILED,
+                           on_date=dt.date(2026, 3, 18))
+    assert incident_facts(session, incident_id)["letters_mailed_date"] == dt.date(2026, 3, 18)
