@@ -155,9 +155,12 @@ def codes_cmd(cli: CliContext, file: Path, expires: str, url: str, months: int |
 @click.option("--letter-date", metavar="DATE", help="Date printed on the letters.")
 @click.option("--template", "templates", multiple=True, metavar="VARIANT[:LANG]=KEY",
               help="Use this approved template for a letter type (repeatable).")
+@click.option("--taglines", is_flag=True,
+              help="Add the language-assistance page (15 languages) to every letter.")
 @pass_cli
 def batch_cmd(cli: CliContext, incident: str | None, state: str, variant: str | None,
-              language: str | None, letter_date: str | None, templates: tuple[str, ...]) -> None:
+              language: str | None, letter_date: str | None, templates: tuple[str, ...],
+              taglines: bool) -> None:
     """Make a batch from recipients who have no letter yet; assigns references and codes.
 
     Example: crisisdesk letters batch-create --state TX --letter-date 2026-04-06
@@ -166,10 +169,12 @@ def batch_cmd(cli: CliContext, incident: str | None, state: str, variant: str | 
     spec = letter_service.BatchSpec(state=state, variant=variant or "",
                                     language=language or "",
                                     letter_date=_date(letter_date, "--letter-date"),
-                                    templates=chosen)
+                                    templates=chosen, taglines=taglines)
     batch = letter_service.create_batch(cli.session(), incident, spec)
     click.echo(f"Created batch {batch.number}: {batch.letter_count} letters "
                f"({batch.letters_per_file} per file), dated {batch.letter_date}.")
+    if batch.language_note:
+        click.echo(f"Note: {batch.language_note}.")
 
 
 @letters_group.command("render")
@@ -280,7 +285,8 @@ def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
                                   "set_aside": sub.set_aside, "text": sub.text},
                    "batches": [{"number": b.number, "letters": b.letter_count,
                                 "letter_date": b.letter_date, "rendered_at": b.rendered_at,
-                                "printed_at": b.printed_at} for b in batches]})
+                                "printed_at": b.printed_at,
+                                "language_note": b.language_note} for b in batches]})
         return
     statuses = [s.value for s in LetterStatus]
     table([[state] + [str(row.get(s, 0)) for s in statuses] for state, row in totals.items()],
@@ -288,6 +294,8 @@ def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
     for b in batches:
         click.echo(f"Batch {b.number}: {b.letter_count} letters dated {b.letter_date}"
                    f"{'; rendered' if b.rendered_at else ''}{'; printed' if b.printed_at else ''}")
+        if b.language_note:
+            click.echo(f"  Note: {b.language_note}.")
     click.echo(report.substitute.text)
 
 

@@ -177,6 +177,9 @@ def create_demo(data_dir: Path, *, force: bool = False, kdf: KdfParams | None = 
                                     passphrase=DEMO_PASSPHRASE, kdf=kdf)
     session = result.session
     try:
+        from crisisdesk.services.templates import approve_library_for_demo
+
+        approve_library_for_demo(session)  # the demo works at once; a real desk approves
         ctx = SeedContext(session, random.Random(DEMO_SEED), kdf)
         summaries = [step(ctx) for step in (SEED_STEPS if steps is None else steps)]
         contacts = contact_service.count_contacts(session)

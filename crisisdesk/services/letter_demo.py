@@ -18,6 +18,7 @@ from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipients import Address, RecipientFields
 from crisisdesk.services import letter_codes, mailing_log
 from crisisdesk.services import letters as letter_service
+from crisisdesk.services.incident_translations import set_translations
 from crisisdesk.services.letter_import import add_recipients
 from crisisdesk.services.localtime import today as local_today
 from crisisdesk.services.session import Session
@@ -30,6 +31,13 @@ LAST = ("Ashford", "Bellweather", "Calloway", "Dunmore", "Ellery", "Fairbanks", 
 TOWNS = (("Springfield", "IL", "62701"), ("Peoria", "IL", "61602"), ("Decatur", "IL", "62521"),
          ("Champaign", "IL", "61820"), ("Madison", "WI", "53703"),
          ("Indianapolis", "IN", "46204"), ("St. Louis", "MO", "63101"))
+# The demo incident's free-text facts in Spanish (see incident_demo.py and the demo settings).
+SPANISH = {
+    "summary": "alguien bloqueó nuestros servidores con un programa de secuestro de datos y "
+               "puede haber copiado archivos de pacientes de un servidor antes de bloquearlo",
+    "hours": "Atiende de lunes a sábado, de 8 a. m. a 8 p. m., hora del centro",
+    "signer_title": "Oficial de Privacidad",
+}
 STREETS = ("Example Street", "Example Avenue", "Sample Road", "Specimen Lane", "Placeholder Drive")
 
 
@@ -74,6 +82,7 @@ def seed_letters_demo(session: Session, rng: random.Random) -> str:
         expires_on=day0 + dt.timedelta(days=120),
         enrollment_url="www.example-monitoring.com/enroll", monitoring_months=24,
         source_name="demo vendor codes")
+    set_translations(session, "es", SPANISH)  # so the Spanish speakers get Spanish letters
     batch = letter_service.create_batch(session, spec=letter_service.BatchSpec(state="IL"))
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.PRINTED)
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.MAILED, on_date=day0)

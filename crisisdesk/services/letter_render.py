@@ -27,8 +27,8 @@ from crisisdesk.domain.letter_pages import CoverSheet, LetterContent, LetterLayo
 from crisisdesk.domain.letters import Letter, LetterStatus
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
-from crisisdesk.services.facts import incident_facts
-from crisisdesk.services.letters import Batch, get_batch
+from crisisdesk.services.letter_values import LetterValues
+from crisisdesk.services.letters import TAGLINES_TEMPLATE, Batch, get_batch
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
@@ -77,13 +77,19 @@ class _Filler:
                 raise UserError(f"Template {approved.key} for {slot} letters changed since the "
                                 "batch was made; make a new batch.")
             self.approved[(approved.key, approved.version)] = approved
-        facts = incident_facts(session, batch.incident_id)
-        facts["letter_date"] = batch.letter_date
-        self.facts = facts
+        self.values = LetterValues.for_incident(session, batch.incident_id)
+        self.letter_date = batch.letter_date
+        self.taglines = ""
+        if batch.selection.get("taglines"):
+            page = template_service.require_approved(session, TAGLINES_TEMPLATE)
+            facts, _ = self.values.facts("en")
+            text = template_service.render_approved(session, page, facts).text
+            self.taglines = f'<div style="page-break-before: always">{text}</div>'
 
     def content(self, letter: Letter) -> LetterContent:
         approved = self.approved[(letter.template_key, letter.template_version)]
-        values: dict[str, Any] = dict(self.facts, recipient_name=letter.addressee,
+        values: dict[str, Any] = dict(letter_date=self.letter_date,
+                                      recipient_name=letter.addressee,
                                       patient_name=letter.person.name)
         if letter.code:
             expires, url, months = store.pool_terms(self.session.db, letter.id)
@@ -93,12 +99,12 @@ class _Filler:
             if months:
                 values["credit_monitoring_months"] = months
         try:
-            rendered = template_service.render_approved(self.session, approved, values)
+            text = self.values.render(letter, approved, values)
         except ValidationError as exc:
             raise ValidationError(f"Letter {letter.reference} cannot be filled in: {exc}",
                                   exc.fields) from None
-        return LetterContent(letter.reference, tuple(letter.address_lines()), rendered.text,
-                             letter.language, letter.seq)
+        return LetterContent(letter.reference, tuple(letter.address_lines()),
+                             text + self.taglines, approved.meta.language.value, letter.seq)
 
 
 def part_name(batch: Batch, part: int, parts: int) -> str:

@@ -36,6 +36,7 @@ from crisisdesk.services.letter_import import (  # noqa: F401 - re-exported API
     import_recipients,
     plan_recipients,
 )
+from crisisdesk.services.letter_languages import fallback_note, usable_template
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import letters as store
@@ -44,11 +45,14 @@ from crisisdesk.store import recipients as recipient_store
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
 
+TAGLINES_TEMPLATE = "language-assistance-taglines-en"  # the optional last page, per batch
 # (variant, language) -> the shipped template used unless the batch names another.
 DEFAULT_TEMPLATES: dict[tuple[str, str], str] = {
     ("adult", "en"): "patient-notification-en", ("adult", "es"): "patient-notification-es",
     ("minor", "en"): "parent-guardian-notification-en",
+    ("minor", "es"): "parent-guardian-notification-es",
     ("deceased", "en"): "next-of-kin-notification-en",
+    ("deceased", "es"): "next-of-kin-notification-es",
 }
 
 
@@ -126,6 +130,7 @@ class BatchSpec:
     language: str = ""
     letter_date: dt.date | None = None
     templates: dict[str, str] = field(default_factory=dict)  # "variant:lang" -> template key
+    taglines: bool = False  # add the language-assistance page to every letter
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,12 @@ class Batch:
     printed_at: str
     created_at: str
 
+    @property
+    def language_note(self) -> str:
+        """How many letters are in English for a reader who asked for another language, and
+        why ('' when none)."""
+        return fallback_note(self.templates)
+
 
 def _batch(row: Mapping[str, Any]) -> Batch:
     return Batch(row["id"], row["incident_id"], int(row["number"]), row["letter_date"],
@@ -151,13 +162,18 @@ def _batch(row: Mapping[str, Any]) -> Batch:
 
 
 def _choose_templates(session: Session, groups: set[tuple[str, str]],
-                      overrides: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+                      overrides: Mapping[str, str],
+                      incident_id: str) -> dict[str, dict[str, Any]]:
     chosen: dict[str, dict[str, Any]] = {}
     for variant, language in sorted(groups):
         slot = f"{variant}:{language}"
-        key = (overrides.get(slot) or overrides.get(variant)
-               or DEFAULT_TEMPLATES.get((variant, language))
-               or DEFAULT_TEMPLATES[(variant, "en")])
+        key = overrides.get(slot) or overrides.get(variant)
+        fallback = ""
+        if not key and language != "en":
+            key = DEFAULT_TEMPLATES.get((variant, language))
+            fallback = usable_template(session, incident_id, key, language)
+        if not key or fallback:
+            key = DEFAULT_TEMPLATES[(variant, "en")]
         approved = template_service.require_approved(session, key)
         if approved.meta.channel is not Channel.PRINTED_LETTER:
             raise ValidationError(f"{approved.key} is not a printed-letter template.",
@@ -166,6 +182,8 @@ def _choose_templates(session: Session, groups: set[tuple[str, str]],
                         "sha256": approved.sha256,
                         "uses_code": any(v.name == "enrollment_code"
                                          for v in approved.meta.variables)}
+        if fallback:
+            chosen[slot]["fallback"] = fallback
     return chosen
 
 
@@ -188,7 +206,10 @@ def create_batch(session: Session, incident_id: str | None = None,
         if not picked:
             raise UserError("No classified recipient without a letter matches; import and "
                             "classify the list, or change the selection.")
-        templates = _choose_templates(session, {(r[1], r[2]) for r in picked}, spec.templates)
+        templates = _choose_templates(session, {(r[1], r[2]) for r in picked}, spec.templates,
+                                      incident.id)
+        if spec.taglines:
+            template_service.require_approved(session, TAGLINES_TEMPLATE)
 
         def slot(r: tuple[Any, ...]) -> dict[str, Any]:
             exact = f"{r[1]}:{r[2]}"
@@ -211,18 +232,24 @@ def create_batch(session: Session, incident_id: str | None = None,
                          act.at, by))
             if chosen["uses_code"]:
                 code_letters.append(letter_id)
+        for chosen in templates.values():
+            if chosen.get("fallback"):
+                chosen["fallback_letters"] = sum(1 for r in picked if slot(r) is chosen)
         store.insert_batch(session.db, {
             "id": batch_id, "incident_id": incident.id, "number": number,
             "letter_date": letter_date.isoformat(), "templates": json.dumps(templates),
             "selection": json.dumps({"state": spec.state.upper(), "variant": spec.variant,
-                                     "language": spec.language}),
+                                     "language": spec.language,
+                                     **({"taglines": True} if spec.taglines else {})}),
             "letters_per_file": per_file, "letter_count": len(rows), "created_at": act.at,
             "created_by": by})
         store.insert_letters(session.db, rows)
         store.take_codes(session.db, incident.id, code_letters, letter_date.isoformat(), act.at)
         act.entity_type, act.entity_id = "letter_batch", batch_id
+        note = fallback_note(templates)
         act.summary = (f"Created letter batch {number}: {len(rows)} letters, "
-                       f"{len(code_letters)} enrollment codes assigned")
+                       f"{len(code_letters)} enrollment codes assigned"
+                       + (f"; {note}" if note else ""))
     return get_batch(session, str(number), incident.id)
 
 

@@ -154,3 +154,25 @@ def test_every_command_has_an_example_in_its_help() -> None:
             assert result.exit_code == 0, (group, sub, result.output)
             assert "Example: crisisdesk " in result.output, (group, sub)
     assert "Example: crisisdesk deadlines" in runner.invoke(cli, ["deadlines", "--help"]).output
+
+
+def test_response_facts_are_set_and_shown(demo_desk: Path) -> None:
+    made = demo(demo_desk, "incident", "create", "--title", "Phishing", "--kind", "data_breach",
+                "--discovered", "2026-03-02", "--breach-start", "2026-02-27",
+                "--affected", "IL=12")
+    assert made.returncode == 0, made.stderr
+    bad = demo(demo_desk, "incident", "update", "--contained-on", "2026-02-01")
+    assert bad.returncode == 1 and "before the breach started" in bad.stderr
+    set_ = demo(demo_desk, "incident", "update", "--contained-on", "2026-03-03",
+                "--law-enforcement-told", "2026-03-04", "--law-enforcement-agency", "the FBI")
+    assert set_.returncode == 0, set_.stderr
+    done = demo(demo_desk, "deadlines", "done", "hipaa.hhs_annual", "--on", "2026-03-20")
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(demo(demo_desk, "incident", "show", "--json").stdout)
+    assert (shown["contained_on"], shown["law_enforcement_notified_on"],
+            shown["law_enforcement_agency"]) == ("2026-03-03", "2026-03-04", "the FBI")
+    assert shown["response_facts"]["hhs_notified_on"] == "2026-03-20"
+    assert shown["response_facts"]["letters_mailed_on"] is None
+    text = demo(demo_desk, "incident", "show").stdout
+    assert "Access stopped (contained):" in text and "2026-03-03" in text
+    assert "Letters first mailed:" in text and "not recorded" in text

@@ -25,6 +25,7 @@ from tests.services.letters_support import (
     add_codes,
     adult_rows,
     letter_desk,
+    spanish_facts,
     write_list,
 )
 
@@ -164,6 +165,7 @@ def test_duplicate_codes_are_refused_by_line(session: Session, incident: str,
 def test_each_letter_gets_one_code_and_a_unique_reference(session: Session, incident: str,
                                                           tmp_path: Path) -> None:
     _ready(session, tmp_path, MIXED, codes=10)
+    spanish_facts(session)
     batch = letter_service.create_batch(session)
     rows = session.db.execute("SELECT l.reference, l.template_key, c.code FROM letters l LEFT "
                               "JOIN enrollment_codes c ON c.letter_id = l.id").fetchall()

@@ -19,7 +19,8 @@ from tests.conftest import FAST_KDF
 
 def test_demo_media_desk(tmp_path: Path) -> None:
     data_dir = tmp_path / "demo"
-    steps = [demo_service.seed_settings, demo_service.seed_staff, demo_service.seed_external,
+    steps = [demo_service.seed_operators, demo_service.seed_settings,
+             demo_service.seed_staff, demo_service.seed_external,
              demo_service.seed_incident, demo_service.seed_media]
     result = demo_service.create_demo(data_dir, kdf=FAST_KDF, steps=steps)
     assert result.steps[-1].startswith("media desk: 15 approved answers, holding statement")

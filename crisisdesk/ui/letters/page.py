@@ -258,7 +258,8 @@ class LettersPage(Page):
         except UserError as err:
             self.ctx.messages.show_user_error(err)
             return
-        self._done(f"Created batch {batch.number} with {batch.letter_count} letters.")
+        note = f" Note: {batch.language_note}." if batch.language_note else ""
+        self._done(f"Created batch {batch.number} with {batch.letter_count} letters.{note}")
 
     def preview(self) -> None:
         number = self.selected_batch()
