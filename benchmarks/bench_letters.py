@@ -35,10 +35,10 @@ from pathlib import Path
 from crisisdesk.domain.incidents import IncidentKind, InfoKind
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_codes
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.session import Session
 from crisisdesk.store import vault
 
@@ -120,7 +120,7 @@ def child_render(letters: int) -> None:
     """In a child process: build a batch, render it, print seconds and peak RSS as JSON."""
     from crisisdesk.printing.letters import open_letter_pdf
     from crisisdesk.printing.pdf import ensure_gui_app
-    from crisisdesk.services import letter_render
+    from crisisdesk.services.letters import render as letter_render
 
     ensure_gui_app()
     with tempfile.TemporaryDirectory(prefix="crisisdesk-bench-") as tmp:

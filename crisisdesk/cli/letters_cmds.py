@@ -12,8 +12,9 @@ from crisisdesk.domain.errors import ImportRejected, UserError
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.domain.recipients import FORMAT_BY_LABEL, Address, parse_state, parse_zip
-from crisisdesk.services import letter_codes, mailing_log
-from crisisdesk.services import letters as letter_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
+from crisisdesk.services.letters import mailing_log as mailing_log
 
 incident_option = click.option("--incident", metavar="ID",
                                help="The incident (default: the current one).")
@@ -191,7 +192,7 @@ def render_cmd(cli: CliContext, batch: str, out_dir: str, span: str | None, alig
 
     Example: crisisdesk letters render 1 --out ~/letters --alignment
     """
-    from crisisdesk.services import letter_render
+    from crisisdesk.services.letters import render as letter_render
 
     writer = _pdf_writer()
     session = cli.session()
@@ -311,7 +312,7 @@ def report_cmd(cli: CliContext, pdf_path: str, incident: str | None) -> None:
     """
     from crisisdesk.printing.letter_report import write_pdf
     from crisisdesk.printing.pdf import ensure_gui_app
-    from crisisdesk.services import letter_report
+    from crisisdesk.services.letters import report as letter_report
 
     ensure_gui_app()
     path = Path(pdf_path).expanduser()

@@ -46,8 +46,8 @@ from crisisdesk.domain.letters import (
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.timeline import Category
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_counts
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store

@@ -12,7 +12,7 @@ from crisisdesk.domain.state_inserts import (
     monitoring_months,
     parse_inserts,
 )
-from crisisdesk.services import state_inserts as shipped
+from crisisdesk.services.letters import state_inserts as shipped
 from crisisdesk.store import library
 
 D = dt.date

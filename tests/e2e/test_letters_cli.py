@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
 from tests.conftest import PASSPHRASE
 from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.domain.errors import ValidationError
-from crisisdesk.services import incident_translations, letter_render
+from crisisdesk.services import incident_translations
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
 from tests.printing.test_letter_pdf import read

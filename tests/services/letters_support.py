@@ -7,8 +7,8 @@ from pathlib import Path
 
 from crisisdesk.domain.incidents import IncidentKind, InfoKind
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_codes
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.session import Session
 from tests.services.crisis_support import freeze
 

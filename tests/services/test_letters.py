@@ -13,9 +13,10 @@ from crisisdesk.domain.errors import ImportRejected, PermissionDenied, UserError
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipients import Address
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_codes, mailing_log
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
+from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.messages import communication_log
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store

@@ -10,15 +10,15 @@ from crisisdesk.domain.cadence import CadenceState
 from crisisdesk.domain.contacts import ContactKind
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.media import InquiryStatus
-from crisisdesk.services import cadence as cadence_service
 from crisisdesk.services import contacts as contact_service
-from crisisdesk.services import media as media_service
-from crisisdesk.services import media_bank
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services import statements as statement_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.media import bank as media_bank
+from crisisdesk.services.media import cadence as cadence_service
+from crisisdesk.services.media import inquiries as media_service
+from crisisdesk.services.media import statements as statement_service
 from crisisdesk.services.session import Session
 from crisisdesk.services.templates import NotApproved
 from crisisdesk.store import audit as audit_store

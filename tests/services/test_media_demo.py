@@ -7,12 +7,12 @@ from collections import Counter
 from pathlib import Path
 
 from crisisdesk.domain.cadence import CadenceState
-from crisisdesk.services import cadence as cadence_service
-from crisisdesk.services import demo as demo_service
 from crisisdesk.services import desk as desk_service
-from crisisdesk.services import media as media_service
-from crisisdesk.services import media_bank
-from crisisdesk.services import statements as statement_service
+from crisisdesk.services.demo import desk as demo_service
+from crisisdesk.services.media import bank as media_bank
+from crisisdesk.services.media import cadence as cadence_service
+from crisisdesk.services.media import inquiries as media_service
+from crisisdesk.services.media import statements as statement_service
 from crisisdesk.store import audit as audit_store
 from tests.conftest import FAST_KDF
 

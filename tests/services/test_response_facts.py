@@ -26,12 +26,12 @@ from crisisdesk.domain.wording import sentences
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import templates as ts
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.facts import incident_facts, recorded_response
+from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import wording as wording_store
 from crisisdesk.store.library import library_files
@@ -300,8 +300,8 @@ def test_an_admin_can_allow_single_person_approval_with_a_recorded_reason(
 
 
 def test_the_demo_desk_keeps_its_library_approved(tmp_path: Path) -> None:
-    from crisisdesk.services import demo as demo_service
     from crisisdesk.services import desk as desk_service
+    from crisisdesk.services.demo import desk as demo_service
     from tests.conftest import FAST_KDF
 
     data_dir = tmp_path / "demo"
@@ -325,7 +325,7 @@ def test_a_new_incident_has_no_hhs_notice_fact(session: Session) -> None:
 def test_letters_mailed_and_monitoring_come_from_the_mailing_log_and_the_codes(
         session: Session, tmp_path: Path) -> None:
     from crisisdesk.domain.letters import LetterStatus
-    from crisisdesk.services import mailing_log
+    from crisisdesk.services.letters import mailing_log as mailing_log
 
     incident_id = letter_desk(session)
     letter_service.import_recipients(session, write_list(tmp_path / "list.csv", adult_rows(2)))

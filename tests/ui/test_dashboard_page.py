@@ -300,8 +300,9 @@ def test_feature_panels_load_off_the_gui_thread(qtbot: QtBot, page: DashboardPag
 def test_letters_panel_and_deadlines_show_substitute_notice_from_returned_mail(
         qtbot: QtBot, page: DashboardPage, session: Session, tmp_path: Path) -> None:
     from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY, LetterStatus
-    from crisisdesk.services import letter_codes, mailing_log
-    from crisisdesk.services import letters as letter_service
+    from crisisdesk.services.letters import batches as letter_service
+    from crisisdesk.services.letters import codes as letter_codes
+    from crisisdesk.services.letters import mailing_log as mailing_log
     from tests.services.letters_support import PUBLIC, adult_rows, write_list
 
     for key, value in PUBLIC:

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.letters import LetterStatus
-from crisisdesk.services import letters as letter_service
-from crisisdesk.services import mailing_log
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.letters.page import LettersPage

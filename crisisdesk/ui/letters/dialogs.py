@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.letter_pages import LetterContent, LetterLayout
 from crisisdesk.printing.letters import LetterPainter, preview_pages
-from crisisdesk.services.letters import BatchSpec
+from crisisdesk.services.letters.batches import BatchSpec
 
 
 def _qdate(day: dt.date) -> QDate:

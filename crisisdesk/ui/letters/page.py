@@ -30,8 +30,11 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.letters import SUBSTITUTE_WEB_TEMPLATE, LetterStatus
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_codes, letter_render, letter_report, mailing_log
-from crisisdesk.services import letters as letter_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
+from crisisdesk.services.letters import mailing_log as mailing_log
+from crisisdesk.services.letters import render as letter_render
+from crisisdesk.services.letters import report as letter_report
 from crisisdesk.services.localtime import today
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.letters.dialogs import BatchDialog, CodesDialog, PreviewDialog, print_letters

@@ -16,10 +16,11 @@ import random
 
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipients import Address, RecipientFields
-from crisisdesk.services import letter_codes, mailing_log
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services.incident_translations import set_translations
-from crisisdesk.services.letter_import import add_recipients
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
+from crisisdesk.services.letters import mailing_log as mailing_log
+from crisisdesk.services.letters.imports import add_recipients
 from crisisdesk.services.localtime import today as local_today
 from crisisdesk.services.session import Session
 

@@ -247,7 +247,7 @@ def validate(session: Session, ref: str) -> list[TreeProblem]:
 def dashboard_summary(session: Session) -> dict[str, str]:
     """For the Dashboard (Qt-free): one row per open activation ("label: value"), or a line
     saying none is running. Details: `services.activation_reports.dashboard_summary`."""
-    from crisisdesk.services.activation_reports import dashboard_summary as lines
+    from crisisdesk.services.calling_trees.reports import dashboard_summary as lines
 
     rows: dict[str, str] = {}
     for line in lines(session):

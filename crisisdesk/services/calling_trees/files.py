@@ -24,8 +24,8 @@ from crisisdesk.domain.tree_files import (
     resolver,
     rows_from_cells,
 )
-from crisisdesk.services import calling_trees as tree_service
-from crisisdesk.services.contact_files import open_source
+from crisisdesk.services.calling_trees import trees as tree_service
+from crisisdesk.services.files.tabular import open_source
 from crisisdesk.services.session import Session
 from crisisdesk.store import calling_trees as store
 from crisisdesk.store import contacts as contact_store

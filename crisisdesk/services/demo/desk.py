@@ -24,7 +24,7 @@ from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services.demo_data import ORG, FictionalNumbers, external_drafts, staff_drafts
+from crisisdesk.services.demo.data import ORG, FictionalNumbers, external_drafts, staff_drafts
 from crisisdesk.services.session import Session
 from crisisdesk.store.lock import DeskLock
 from crisisdesk.store.vault import KdfParams, Vault
@@ -95,25 +95,25 @@ def seed_external(ctx: SeedContext) -> str:
 
 
 def seed_incident(ctx: SeedContext) -> str:
-    from crisisdesk.services.incident_demo import seed_incident_demo
+    from crisisdesk.services.demo.incident import seed_incident_demo
 
     return seed_incident_demo(ctx.session)
 
 
 def seed_media(ctx: SeedContext) -> str:
-    from crisisdesk.services.media_demo import seed_media_demo
+    from crisisdesk.services.demo.media import seed_media_demo
 
     return seed_media_demo(ctx.session)
 
 
 def seed_calling_trees(ctx: SeedContext) -> str:
-    from crisisdesk.services.calling_tree_demo import seed_calling_trees as seed
+    from crisisdesk.services.demo.calling_trees import seed_calling_trees as seed
 
     return seed(ctx.session, ctx.rng)
 
 
 def seed_letters(ctx: SeedContext) -> str:
-    from crisisdesk.services.letter_demo import seed_letters_demo
+    from crisisdesk.services.demo.letters import seed_letters_demo
 
     return seed_letters_demo(ctx.session, ctx.rng)
 

@@ -30,12 +30,12 @@ from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.domain.templates import Channel, Variable
 from crisisdesk.domain.timeline import Category
-from crisisdesk.services import cadence as cadence_service
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.facts import incident_facts
 from crisisdesk.services.localtime import zone
+from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import media as media_store

@@ -39,9 +39,9 @@ from crisisdesk.domain.call_outcomes import (
 from crisisdesk.domain.errors import Cancelled, NotFound, ValidationError
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.domain.timeline import Category
-from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.facts import incident_facts
 from crisisdesk.services.localtime import parse_time
 from crisisdesk.services.session import Session

@@ -23,10 +23,10 @@ from crisisdesk.domain.templates import (
     Variable,
     VarType,
 )
-from crisisdesk.services import cadence as cadence_service
-from crisisdesk.services import media as media_service
-from crisisdesk.services import statements as statement_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.media import cadence as cadence_service
+from crisisdesk.services.media import inquiries as media_service
+from crisisdesk.services.media import statements as statement_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
 from crisisdesk.store import operators as operator_store

@@ -27,16 +27,16 @@ from crisisdesk.domain.letters import (
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.templates import Channel
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_counts
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
-from crisisdesk.services.letter_import import (  # noqa: F401 - re-exported API
+from crisisdesk.services.letters import counts as letter_counts
+from crisisdesk.services.letters.imports import (  # noqa: F401 - re-exported API
     RecipientImportReport,
     RecipientPlan,
     import_recipients,
     plan_recipients,
 )
-from crisisdesk.services.letter_languages import fallback_note, usable_template
+from crisisdesk.services.letters.languages import fallback_note, usable_template
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import letters as store

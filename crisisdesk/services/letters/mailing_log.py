@@ -32,10 +32,10 @@ from crisisdesk.domain.letters import (
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.domain.recipients import Address
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_counts
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
-from crisisdesk.services.letters import get_batch
+from crisisdesk.services.letters import counts as letter_counts
+from crisisdesk.services.letters.batches import get_batch
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Action, Session
 from crisisdesk.store import letters as store

@@ -16,15 +16,15 @@ from crisisdesk.domain.cadence import CadenceState
 from crisisdesk.domain.media import DO_NOT_SAY, KEY_MESSAGE_PREFIX
 from crisisdesk.domain.plaintext import html_to_text
 from crisisdesk.domain.roles import INCIDENT_COMMANDER, SPOKESPERSON
-from crisisdesk.services import cadence as cadence_service
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import media as media_service
-from crisisdesk.services import media_bank
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services import statements as statement_service
 from crisisdesk.services.localtime import show
+from crisisdesk.services.media import bank as media_bank
+from crisisdesk.services.media import cadence as cadence_service
+from crisisdesk.services.media import inquiries as media_service
+from crisisdesk.services.media import statements as statement_service
 from crisisdesk.services.session import Session
 
 TOP_QA = 6

@@ -24,9 +24,9 @@ from crisisdesk.domain.letters import Letter
 from crisisdesk.domain.plaintext import html_to_text
 from crisisdesk.domain.state_inserts import StateInsert, in_force, missing_headings
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import state_inserts as insert_rules
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.facts import facts_in_language, incident_elements
+from crisisdesk.services.letters import state_inserts as insert_rules
 from crisisdesk.services.session import Session
 
 ApprovedTemplate = template_service.ApprovedTemplate

@@ -7,7 +7,7 @@ Public API
 seed_incident_demo(session, *, today=None) -> str
     Seeds the current desk and returns one summary line. Role holders are found among the
     desk's contacts by job title (see `ROLE_TITLES`), so it works with whatever demo staff
-    `services/demo_data.py` ships; roles nobody matches stay unassigned.
+    `services/demo/data.py` ships; roles nobody matches stay unassigned.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from crisisdesk.domain.contact_columns import unique_headers
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services import vcard_file, xlsx_file
+from crisisdesk.services.files import vcard as vcard_file
+from crisisdesk.services.files import xlsx as xlsx_file
 
 RowResult = dict[str, str] | str  # a row, or why it could not be read
 Rows = Iterator[tuple[int, RowResult]]

@@ -57,13 +57,13 @@ from crisisdesk.domain.media import (
     parse_status,
 )
 from crisisdesk.domain.timeline import Category
-from crisisdesk.services import cadence as cadence_service
-from crisisdesk.services import media_bank
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time
+from crisisdesk.services.media import bank as media_bank
+from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
 from crisisdesk.store import incidents as incident_store

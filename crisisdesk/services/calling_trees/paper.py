@@ -22,10 +22,10 @@ from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import format_phone
 from crisisdesk.domain.phones import Phone
 from crisisdesk.domain.templates import VarType
-from crisisdesk.services import activations as activation_service
-from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.calling_trees import activations as activation_service
+from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.facts import incident_facts
 from crisisdesk.services.localtime import show
 from crisisdesk.services.session import Session

@@ -44,8 +44,8 @@ from crisisdesk.domain.recipients import (
     detect_date_format,
 )
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_counts
-from crisisdesk.services.contact_files import SourceFile, open_source
+from crisisdesk.services.files.tabular import SourceFile, open_source
+from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import recipients as store

@@ -15,8 +15,8 @@ from crisisdesk.domain.letter_report import SET_ASIDE, LetterReport, StateCounts
 from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_counts
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import letters as letter_store

@@ -16,10 +16,10 @@ import random
 from crisisdesk.domain.call_outcomes import Outcome
 from crisisdesk.domain.calling_trees import TreeNode
 from crisisdesk.domain.contacts import Contact, ContactKind
-from crisisdesk.services import activation_reports as report_service
-from crisisdesk.services import activations as activation_service
-from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services.calling_trees import activations as activation_service
+from crisisdesk.services.calling_trees import reports as report_service
+from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import calling_trees as tree_store
 

@@ -15,9 +15,9 @@ from typing import Any
 from crisisdesk.domain.call_escalation import milestones, parse_utc
 from crisisdesk.domain.call_outcomes import Activation, Status
 from crisisdesk.domain.timeline import Category
-from crisisdesk.services import activations as activation_service
-from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.calling_trees import activations as activation_service
+from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.localtime import show
 from crisisdesk.services.session import Session
 from crisisdesk.services.timeline import record_in_action
