@@ -9,6 +9,7 @@ import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.domain.errors import ImportRejected, UserError
+from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.domain.recipients import FORMAT_BY_LABEL, Address, parse_state, parse_zip
@@ -213,7 +214,8 @@ def render_cmd(cli: CliContext, batch: str, out_dir: str, span: str | None, alig
     report = letter_render.render_batch(session, batch, folder, writer,  # type: ignore[arg-type]
                                         incident_id=incident)
     rate = report.letters / report.seconds if report.seconds else 0.0
-    click.echo(f"Rendered {report.letters} letters into {len(report.files)} files in {folder} "
+    click.echo(f"Rendered {count_of(report.letters, 'letter')} into "
+               f"{count_of(len(report.files), 'file')} in {folder} "
                f"({report.reused_files} reused; {rate:.0f} letters/s).")
 
 

@@ -67,7 +67,7 @@ def test_import_wizard_names_bad_rows_then_sets_them_aside(
     wizard.close_button.click()
     assert not wizard.isVisible()
     qtbot.waitUntil(lambda: "21 recipients" in page.summary_label.text(), timeout=5_000)
-    assert "1 rows set aside for review" in page.summary_label.text()
+    assert "1 row set aside for review" in page.summary_label.text()
 
 
 def test_returned_letters_scanned_on_the_page_raise_substitute_notice(

@@ -38,6 +38,7 @@ SPANISH = {
                "puede haber copiado archivos de pacientes de un servidor antes de bloquearlo",
     "hours": "Atiende de lunes a sábado, de 8 a. m. a 8 p. m., hora del centro",
     "signer_title": "Oficial de Privacidad",
+    "law_enforcement_agency": "el Servicio Secreto de los EE. UU., oficina de Chicago",
 }
 STREETS = ("Example Street", "Example Avenue", "Sample Road", "Specimen Lane", "Placeholder Drive")
 
