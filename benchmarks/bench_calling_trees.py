@@ -30,9 +30,10 @@ from pathlib import Path
 from crisisdesk.domain.call_outcomes import Attempt, Outcome, fold
 from crisisdesk.domain.calling_trees import TreeNode
 from crisisdesk.domain.contacts import ContactDraft, ContactKind, validate_draft
-from crisisdesk.services import activations as activation_service
-from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import desk as desk_service
+from crisisdesk.services import templates as template_service
+from crisisdesk.services.calling_trees import activations as activation_service
+from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
 from crisisdesk.store import calling_trees as tree_store
@@ -90,6 +91,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         session = desk_service.init_desk(Path(tmp) / "desk", org="Bench", operator="bench",
                                          passphrase="bench passphrase 2026").session
+        for summary in template_service.list_templates(session, status="in_review"):
+            # a new desk gets the library in review: approve it as the organisation would
+            template_service.approve(session, summary.key, acknowledge_warnings=True)
         tree_id = build(session, args.people)
         started: list[str] = []
 

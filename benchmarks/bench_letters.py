@@ -35,9 +35,10 @@ from pathlib import Path
 from crisisdesk.domain.incidents import IncidentKind, InfoKind
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_codes
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services import templates as template_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.session import Session
 from crisisdesk.store import vault
 
@@ -79,6 +80,9 @@ def desk(work: Path) -> Session:
     vault.DEFAULT_KDF = vault.KdfParams(iterations=1, lanes=1, memory_cost=8)
     session = desk_service.init_desk(work / "desk", org="Bench Clinics", operator="bench",
                                      passphrase="benchmark passphrase").session
+    for summary in template_service.list_templates(session, status="in_review"):
+        # a new desk gets the library in review: approve it as the organisation would
+        template_service.approve(session, summary.key, acknowledge_warnings=True)
     for key, value in (("public_phone", "1-833-555-0142"), ("public_hours", "8 to 8"),
                        ("public_email", "privacy@example.org"),
                        ("public_website", "www.example.org/notice"),
@@ -116,7 +120,7 @@ def child_render(letters: int) -> None:
     """In a child process: build a batch, render it, print seconds and peak RSS as JSON."""
     from crisisdesk.printing.letters import open_letter_pdf
     from crisisdesk.printing.pdf import ensure_gui_app
-    from crisisdesk.services import letter_render
+    from crisisdesk.services.letters import render as letter_render
 
     ensure_gui_app()
     with tempfile.TemporaryDirectory(prefix="crisisdesk-bench-") as tmp:

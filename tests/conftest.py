@@ -81,7 +81,20 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def session(data_dir: Path) -> Iterator[Session]:
-    """A fresh desk unlocked by its first admin, 'alex'."""
+    """A fresh desk unlocked by its first admin, 'alex', who has approved the shipped template
+    library (a new desk gets it in review; see `new_desk_session` for that state)."""
+    from tests.template_support import approve_library
+
+    result = desk_service.init_desk(data_dir, org="Riverside Clinics", operator="alex",
+                                    passphrase=PASSPHRASE)
+    approve_library(result.session)
+    yield result.session
+    result.session.close()
+
+
+@pytest.fixture
+def new_desk_session(data_dir: Path) -> Iterator[Session]:
+    """A desk exactly as `crisisdesk init` leaves it: the library in review, nothing approved."""
     result = desk_service.init_desk(data_dir, org="Riverside Clinics", operator="alex",
                                     passphrase=PASSPHRASE)
     yield result.session

@@ -45,7 +45,8 @@ def _register() -> None:
     import importlib
 
     for name in ("desk_cmds", "operator_cmds", "audit_cmds", "contacts_cmds", "backup_cmds",
-                 "settings_cmds", "doctor_cmds", "demo_cmds", "incident_cmds", "roles_cmds",
+                 "settings_cmds", "doctor_cmds", "demo_cmds", "incident_cmds", "translation_cmds",
+                 "roles_cmds",
                  "timeline_cmds", "systems_cmds", "templates_cmds", "messages_cmds", "media_cmds",
                  "calling_tree_cmds", "activation_cmds", "letters_cmds"):
         try:

@@ -10,9 +10,9 @@ import click
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import when, write_pdf
 from crisisdesk.domain.call_outcomes import parse_outcome
-from crisisdesk.services import activation_reports as report_service
-from crisisdesk.services import activations as activation_service
 from crisisdesk.services import roles as role_service
+from crisisdesk.services.calling_trees import activations as activation_service
+from crisisdesk.services.calling_trees import reports as report_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
 

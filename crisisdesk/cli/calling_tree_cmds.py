@@ -12,10 +12,10 @@ from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, 
 from crisisdesk.cli.crisis_common import when, write_pdf
 from crisisdesk.domain.calling_trees import CallingTree, in_call_order
 from crisisdesk.domain.errors import ImportRejected
-from crisisdesk.services import activation_reports as report_service
-from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import roles as role_service
-from crisisdesk.services import tree_files
+from crisisdesk.services.calling_trees import files as tree_files
+from crisisdesk.services.calling_trees import reports as report_service
+from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.session import Session
 
 
@@ -215,7 +215,7 @@ def print_cmd(cli: CliContext, tree: str, file: Path, what: str) -> None:
     Example: crisisdesk tree print "All staff" call-sheets.pdf --what sheets
     """
     from crisisdesk.printing.calling_tree_paper import paper_html
-    from crisisdesk.services import tree_paper
+    from crisisdesk.services.calling_trees import paper as tree_paper
 
     session = cli.session()
     html, title = paper_html(tree_paper.tree_paper(session, tree), what)

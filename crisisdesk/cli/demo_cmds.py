@@ -7,7 +7,7 @@ import shlex
 import click
 
 from crisisdesk.cli.common import CliContext, pass_cli
-from crisisdesk.services import demo as demo_service
+from crisisdesk.services.demo import desk as demo_service
 
 
 @click.command("demo")

@@ -22,6 +22,7 @@ from crisisdesk.domain.incidents import (
     parse_info_kinds,
 )
 from crisisdesk.services import clocks as clock_service
+from crisisdesk.services import facts as fact_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services.session import Session
 
@@ -48,7 +49,15 @@ def incident_json(incident: Incident, current_id: str | None = None) -> dict[str
                                   if incident.delay else None),
         "summary": incident.summary, "created_at": incident.created_at,
         "updated_at": incident.updated_at, "updated_by": incident.updated_by,
+        "contained_on": incident.contained_on.isoformat() if incident.contained_on else None,
+        "law_enforcement_notified_on": (incident.law_enforcement_notified_on.isoformat()
+                                        if incident.law_enforcement_notified_on else None),
+        "law_enforcement_agency": incident.law_enforcement_agency,
     }
+
+
+def _fact_text(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _record_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -84,6 +93,14 @@ def _record_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Law-enforcement delay: end of the period the official specified."),
         click.option("--delay-written-on", metavar="DATE",
                      help="An oral delay's written follow-up: the date it was received."),
+        click.option("--contained-on", metavar="DATE",
+                     help="Response fact: the date the access was stopped ('' = not yet). "
+                          "Letters say so only when it is recorded."),
+        click.option("--law-enforcement-told", metavar="DATE",
+                     help="Response fact: the date law enforcement was told ('' = not told)."),
+        click.option("--law-enforcement-agency", metavar="AGENCY",
+                     help="Response fact: which agency was told, as it reads after 'we "
+                          "reported it to' (e.g. 'the FBI')."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -145,6 +162,13 @@ def _changes(kw: dict[str, Any], old: Incident | None) -> dict[str, Any]:
         out["affected_unknown_residence"] = kw["unknown_residence"]
     if kw.get("summary") is not None:
         out["summary"] = kw["summary"]
+    if kw.get("contained_on") is not None:
+        out["contained_on"] = date_arg(kw["contained_on"], "contained_on")
+    if kw.get("law_enforcement_told") is not None:
+        out["law_enforcement_notified_on"] = date_arg(kw["law_enforcement_told"],
+                                                      "law_enforcement_notified_on")
+    if kw.get("law_enforcement_agency") is not None:
+        out["law_enforcement_agency"] = kw["law_enforcement_agency"]
     delay = _delay(old.delay if old else None, kw)
     if delay is not (old.delay if old else None):
         out["delay"] = delay
@@ -175,6 +199,11 @@ def _show(session: Session, incident: Incident, current: bool) -> None:
             line("", f"oral: expires {expiry.isoformat()} unless a written statement follows")
     if incident.summary:
         line("Summary", incident.summary)
+    facts = fact_service.recorded_response(session, incident)
+    click.echo("Response facts (what letters and statements may state):")
+    for key, _variable, label in fact_service.RESPONSE_FACTS:
+        value = facts[key]
+        line(f"  {label}", _fact_text(value) if value not in (None, "") else "not recorded")
     line("Updated", f"{when(session, incident.updated_at)} by {incident.updated_by}")
 
 
@@ -241,7 +270,10 @@ def show_cmd(cli: CliContext, incident: str | None, as_json: bool) -> None:
     current = incident_service.current_incident(session)
     is_current = current is not None and current.id == found.id
     if as_json:
-        emit_json(incident_json(found, current.id if current else None))
+        facts = fact_service.recorded_response(session, found)
+        emit_json({**incident_json(found, current.id if current else None),
+                   "response_facts": {k: None if v in (None, "") else _fact_text(v)
+                                      for k, v in facts.items()}})
         return
     _show(session, found, is_current)
 
@@ -294,7 +326,11 @@ def obligation_json(o: Obligation, today: Any) -> dict[str, Any]:
         "nominal_due": o.nominal_due.isoformat() if o.nominal_due else None,
         "days_left": o.days_left(today), "state": o.state(today), "count": o.count,
         "basis": list(o.basis), "advisory": o.advisory or None,
+        "caution": o.caution or None, "prompt": o.is_prompt,
+        "delay_applied": o.delay_applied or None,
         "confidence": o.rule.confidence or None,
+        "effective_from": o.rule.effective_from.isoformat() if o.rule.effective_from else None,
+        "effective_to": o.rule.effective_to.isoformat() if o.rule.effective_to else None,
         "done": ({"done_on": o.done.done_on.isoformat(), "reference": o.done.reference,
                   "note": o.done.note} if o.done else None),
     }
@@ -309,7 +345,8 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
                     pdf_path: str | None) -> None:
     """Notification deadlines for an incident: who must be told, by when.
 
-    Computed from the rules file (federal HIPAA and state laws); verify with counsel.
+    Computed from the rules file (federal HIPAA and state laws) as in force on the incident's
+    discovery date; versions not in force then are listed below the table. Verify with counsel.
 
     \b
     Example: crisisdesk deadlines
@@ -336,6 +373,11 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
                                     if report.rules.last_reviewed else None),
             "verify_note": report.rules.verify_note, "rule_problems": list(report.rules.problems),
             "obligations": [obligation_json(o, report.today) for o in report.obligations],
+            "law_enforcement_delay_applies": report.delay_lines,
+            "not_in_force": [{"key": v.rule.key, "title": v.rule.title,
+                              "citation": v.rule.citation, "timing": v.rule.timing,
+                              "in_force": v.rule.period(), "reason": v.reason}
+                             for v in report.not_in_force],
         })
     else:
         inc = report.incident
@@ -345,6 +387,8 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
                    f"{report.rules.last_reviewed or 'unknown'}.")
         if inc.delay:
             click.echo(f"Law-enforcement delay: {inc.delay.describe()}.")
+            for line in report.delay_lines:
+                click.echo(f"  {line}")
         rows = []
         for o in report.obligations:
             state = o.state(report.today)
@@ -356,12 +400,20 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
             elif left is None:
                 status = "no fixed date"
             else:
-                status = ("OVERDUE " if left < 0 else "") + f"{left} days left"
+                status = (f"OVERDUE by {-left} days" if left < 0 else f"{left} days left")
             rows.append([o.due.isoformat() if o.due else "-", status, o.key, o.title])
         if rows:
             table(rows, ["DUE", "STATUS", "KEY", "NOTICE"])
         else:
             click.echo("No notices triggered yet: record affected counts by state.")
+        for o in report.obligations:
+            if o.caution:
+                click.echo(f"Verify {o.key}: {o.caution}.")
+        if report.not_in_force:
+            click.echo(f"Not in force for a breach discovered {inc.discovered_on.isoformat()} "
+                       "(not applied):")
+            for v in report.not_in_force:
+                click.echo(f"  {v.rule.key}: {v.reason}. It says: {v.rule.timing}.")
     if pdf_path:
         from crisisdesk.printing import crisis_reports
 

@@ -9,11 +9,13 @@ import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.domain.errors import ImportRejected, UserError
+from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.domain.recipients import FORMAT_BY_LABEL, Address, parse_state, parse_zip
-from crisisdesk.services import letter_codes, mailing_log
-from crisisdesk.services import letters as letter_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
+from crisisdesk.services.letters import mailing_log as mailing_log
 
 incident_option = click.option("--incident", metavar="ID",
                                help="The incident (default: the current one).")
@@ -155,9 +157,12 @@ def codes_cmd(cli: CliContext, file: Path, expires: str, url: str, months: int |
 @click.option("--letter-date", metavar="DATE", help="Date printed on the letters.")
 @click.option("--template", "templates", multiple=True, metavar="VARIANT[:LANG]=KEY",
               help="Use this approved template for a letter type (repeatable).")
+@click.option("--taglines", is_flag=True,
+              help="Add the language-assistance page (15 languages) to every letter.")
 @pass_cli
 def batch_cmd(cli: CliContext, incident: str | None, state: str, variant: str | None,
-              language: str | None, letter_date: str | None, templates: tuple[str, ...]) -> None:
+              language: str | None, letter_date: str | None, templates: tuple[str, ...],
+              taglines: bool) -> None:
     """Make a batch from recipients who have no letter yet; assigns references and codes.
 
     Example: crisisdesk letters batch-create --state TX --letter-date 2026-04-06
@@ -166,10 +171,12 @@ def batch_cmd(cli: CliContext, incident: str | None, state: str, variant: str | 
     spec = letter_service.BatchSpec(state=state, variant=variant or "",
                                     language=language or "",
                                     letter_date=_date(letter_date, "--letter-date"),
-                                    templates=chosen)
+                                    templates=chosen, taglines=taglines)
     batch = letter_service.create_batch(cli.session(), incident, spec)
     click.echo(f"Created batch {batch.number}: {batch.letter_count} letters "
                f"({batch.letters_per_file} per file), dated {batch.letter_date}.")
+    if batch.language_note:
+        click.echo(f"Note: {batch.language_note}.")
 
 
 @letters_group.command("render")
@@ -186,7 +193,7 @@ def render_cmd(cli: CliContext, batch: str, out_dir: str, span: str | None, alig
 
     Example: crisisdesk letters render 1 --out ~/letters --alignment
     """
-    from crisisdesk.services import letter_render
+    from crisisdesk.services.letters import render as letter_render
 
     writer = _pdf_writer()
     session = cli.session()
@@ -207,7 +214,8 @@ def render_cmd(cli: CliContext, batch: str, out_dir: str, span: str | None, alig
     report = letter_render.render_batch(session, batch, folder, writer,  # type: ignore[arg-type]
                                         incident_id=incident)
     rate = report.letters / report.seconds if report.seconds else 0.0
-    click.echo(f"Rendered {report.letters} letters into {len(report.files)} files in {folder} "
+    click.echo(f"Rendered {count_of(report.letters, 'letter')} into "
+               f"{count_of(len(report.files), 'file')} in {folder} "
                f"({report.reused_files} reused; {rate:.0f} letters/s).")
 
 
@@ -280,7 +288,8 @@ def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
                                   "set_aside": sub.set_aside, "text": sub.text},
                    "batches": [{"number": b.number, "letters": b.letter_count,
                                 "letter_date": b.letter_date, "rendered_at": b.rendered_at,
-                                "printed_at": b.printed_at} for b in batches]})
+                                "printed_at": b.printed_at,
+                                "language_note": b.language_note} for b in batches]})
         return
     statuses = [s.value for s in LetterStatus]
     table([[state] + [str(row.get(s, 0)) for s in statuses] for state, row in totals.items()],
@@ -288,6 +297,8 @@ def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
     for b in batches:
         click.echo(f"Batch {b.number}: {b.letter_count} letters dated {b.letter_date}"
                    f"{'; rendered' if b.rendered_at else ''}{'; printed' if b.printed_at else ''}")
+        if b.language_note:
+            click.echo(f"  Note: {b.language_note}.")
     click.echo(report.substitute.text)
 
 
@@ -303,7 +314,7 @@ def report_cmd(cli: CliContext, pdf_path: str, incident: str | None) -> None:
     """
     from crisisdesk.printing.letter_report import write_pdf
     from crisisdesk.printing.pdf import ensure_gui_app
-    from crisisdesk.services import letter_report
+    from crisisdesk.services.letters import report as letter_report
 
     ensure_gui_app()
     path = Path(pdf_path).expanduser()

@@ -22,11 +22,11 @@ from crisisdesk.domain.media import (
     span_text,
     time_to_answer,
 )
-from crisisdesk.services import cadence as cadence_service
-from crisisdesk.services import media as media_service
-from crisisdesk.services import media_bank
-from crisisdesk.services import statements as statement_service
 from crisisdesk.services.localtime import show
+from crisisdesk.services.media import bank as media_bank
+from crisisdesk.services.media import cadence as cadence_service
+from crisisdesk.services.media import inquiries as media_service
+from crisisdesk.services.media import statements as statement_service
 from crisisdesk.services.session import Session
 
 _MARK = {DeadlineState.OVERDUE: "OVERDUE", DeadlineState.DUE_SOON: "due soon"}
@@ -222,7 +222,7 @@ def brief_cmd(cli: CliContext, pdf_path: str) -> None:
     """Print the one-page spokesperson brief.  Example: crisisdesk media brief --pdf brief.pdf"""
     from crisisdesk.cli.crisis_common import write_pdf
     from crisisdesk.printing.media_brief import brief_html
-    from crisisdesk.services.media_brief import gather_brief, note_printed
+    from crisisdesk.services.media.brief import gather_brief, note_printed
 
     session = cli.session()
     write_pdf(brief_html(gather_brief(session)), pdf_path, "Spokesperson brief")

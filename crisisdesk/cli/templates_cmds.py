@@ -132,6 +132,8 @@ def _echo_version(v: TemplateVersion) -> None:
         click.echo(f"  retired {v.retired_at} by {v.retired_by}{reason}")
     if v.needs_legal_review:
         click.echo(f"  NOTE: {LEGAL_REVIEW_NOTE}")
+    if v.note:
+        click.echo("  note: " + v.note.replace("\n", "\n        "))
     if m.all_required_sections:
         click.echo(f"  required sections: {', '.join(m.all_required_sections)}")
 
@@ -329,6 +331,10 @@ def approve_cmd(cli: CliContext, key: str, version: int | None,
         for w in exc.warnings:
             click.echo(f"  WARNING {w}", err=True)
         raise UserError(f"{exc} Re-run with --acknowledge-warnings to approve anyway.") from None
+    except template_service.ApprovalRefused as exc:
+        for f in exc.findings:
+            click.echo(f"  ERROR {f}", err=True)
+        raise
     click.echo(f"Approved {v.meta.key} version {v.version} (sha256 {v.sha256}).")
 
 
@@ -362,8 +368,8 @@ def import_cmd(cli: CliContext, files: tuple[str, ...], library: bool) -> None:
         click.echo(f"{result.key}: version {result.version} {result.outcome}.")
     if library:
         count = template_service.install_library(session)
-        click.echo(f"Added {count} library template(s) as approved version 1. "
-                   f"{LEGAL_REVIEW_NOTE}")
+        click.echo(f"Added {count} library template(s) as version 1, in review: an approver "
+                   f"at your organisation approves each before use. {LEGAL_REVIEW_NOTE}")
 
 
 @templates_group.command("export")
@@ -379,6 +385,37 @@ def export_cmd(cli: CliContext, key: str, version: int | None, out: str | None) 
         click.echo(f"Wrote {out}.")
     else:
         click.echo(text, nl=False)
+
+
+@templates_group.command("policy")
+@click.option("--single-person", "single", is_flag=True,
+              help="Allow an approver to approve their own versions (admins; needs --reason).")
+@click.option("--four-eyes", "four", is_flag=True,
+              help="Back to the default: whoever drafted or submitted a version cannot approve "
+                   "it.")
+@click.option("--reason", default="", help="Why single-person approval is needed (recorded "
+              "in the audit log and on each version approved that way).")
+@json_option
+@pass_cli
+def policy_cmd(cli: CliContext, single: bool, four: bool, reason: str, as_json: bool) -> None:
+    """Show or set who may approve a template version (four-eyes by default).
+
+    \b
+    Example: crisisdesk templates policy
+    Example: crisisdesk templates policy --single-person --reason "Two-person privacy team"
+    """
+    if single and four:
+        raise click.UsageError("Give --single-person or --four-eyes, not both.")
+    session = cli.session()
+    if single or four:
+        policy = template_service.set_approval_policy(session, single_person=single,
+                                                      reason=reason)
+    else:
+        policy = template_service.approval_policy(session)
+    if as_json:
+        emit_json(policy.to_dict())
+        return
+    click.echo(policy.describe())
 
 
 COMMANDS = [templates_group]

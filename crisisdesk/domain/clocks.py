@@ -9,24 +9,41 @@ How a rule becomes an obligation:
 * **Applies?** `applies_when` compares a count with a threshold, and the operator is stored
   with it because the laws differ: HHS "500 or more" in *total* (`>= 500`), media "more than
   500 residents of a State" (`> 500`, one obligation per state), CO `>= 500`, CA `> 500`. A rule
-  never applies when nobody is affected. A rule with `effective_from` after the discovery date,
-  or one that `requires` a profile flag the organisation has not set, or one whose `hipaa` field
-  says HIPAA-compliant notice is deemed compliance (or the entity is exempt), is kept but marked
-  *advisory* so the team sees it and can check it with counsel.
+  never applies when nobody is counted, except a `from_day_one` rule (the HIPAA individual
+  notice, the business-associate notice): its duty runs from discovery whatever the count, so it
+  shows while the counts are still unknown. A rule that `requires` a profile flag the
+  organisation has not set, or whose `hipaa` field says HIPAA-compliant notice is deemed
+  compliance (or the entity is exempt), is kept but marked *advisory* so the team sees it and can
+  check it with counsel. `hipaa = "deadline_binds"` (Colorado, California from 2026) runs as a
+  dated clock with a *caution* to verify with counsel.
+* **Which version?** A key may appear several times, one version per period (`effective_from`,
+  `effective_to` = the day the next version took over). The version in force on the incident's
+  DISCOVERY date is used; the others are listed by `rules_not_in_force` ("superseded on ...",
+  "in force only for breaches discovered from ...") so a team sees why a newer deadline is
+  missing. `effective_from_exact = false` marks a date that is only the day a source verified
+  the rule, not when it began: earlier discoveries still get it, with a caution.
 * **Due when?** `due` counts calendar or business days (Mon-Fri; holidays are not known) from an
   anchor: `discovery`, `year_end` (31 Dec of the discovery year: the HHS annual log, due 1 March
   or 29 February in a leap year), `individual_notice` (the state's own individual notice, else the
   HIPAA one; its done date when done, else its due date) or `hhs_notice`. A list of anchors means
   "whichever comes first". No `due` means no fixed date ("without unreasonable delay").
-* **Law-enforcement delay** (45 CFR 164.412) pushes clocks anchored on discovery or year end.
-  `effect = "until_end"` (the shipped, conservative reading): the notice is due on the later of
-  the normal due date and the day the delay ends, for a delay that began on or before the due
-  date. `effect = "toll"`: the clock stops while the delay holds and the days left run after it.
+* **Law-enforcement delay** pushes only the clocks whose law provides one
+  (`law_enforcement_delay`): "hipaa" = 45 CFR 164.412 (an oral statement holds at most 30
+  days), "state" = the state's own provision (`delay_note`; it has no 30-day oral limit, so the
+  period the official gave is used), none = not delayed (the earlier date shows). It pushes
+  clocks anchored on discovery or year end. `effect = "until_end"` (the shipped, conservative
+  reading): the notice is due on the later of the normal due date and the day the delay ends,
+  for a delay that began on or before the due date. `effect = "toll"`: the clock stops while
+  the delay holds and the days left run after it.
   An oral delay ends 30 days after the statement unless a written one followed (see incidents).
+* **Prompts** for the team, not notices: "counts unknown" while nobody is counted (the HHS and
+  media thresholds cannot be decided; record an estimate), and "media notice may be due" when
+  people of unknown residence could put a state over 500 residents (45 CFR 164.406).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import operator
 from collections.abc import Callable, Iterable, Mapping
@@ -34,7 +51,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from crisisdesk.domain.incidents import US_STATES, Incident
+from crisisdesk.domain.incidents import US_STATES, Incident, LawEnforcementDelay
 
 FEDERAL = "US"
 
@@ -54,6 +71,7 @@ class CountScope(StrEnum):
 
 class HipaaTreatment(StrEnum):
     APPLIES = "applies"  # applies to a HIPAA covered entity as well
+    DEADLINE_BINDS = "deadline_binds"  # deemed compliance covers content at most: the date binds
     DEEMED_COMPLIANT = "deemed_compliant"  # HIPAA-compliant notice counts as compliance
     EXEMPT = "exempt"  # HIPAA covered entities are outside this law
     UNKNOWN = "unknown"  # sources disagree: treated as applying, flagged
@@ -62,6 +80,20 @@ class HipaaTreatment(StrEnum):
 class DelayEffect(StrEnum):
     UNTIL_END = "until_end"
     TOLL = "toll"
+
+
+class DelayLaw(StrEnum):
+    """Whose law-enforcement delay provision a clock follows."""
+
+    HIPAA = "hipaa"  # 45 CFR 164.412: written period, or an oral statement for at most 30 days
+    STATE = "state"  # the state's own provision, on its own terms (the rule's delay_note)
+    NONE = "none"  # no delay provision recorded: the clock is not delayed
+
+
+# Obligations that are prompts to the team rather than notices to anyone.
+PROMPT_AUDIENCE = "desk"
+COUNTS_UNKNOWN_KEY = "counts_unknown"
+MEDIA_POSSIBLE_KEY = "media_possible"
 
 
 _OPS: dict[str, Callable[[int, int], bool]] = {
@@ -121,7 +153,7 @@ class Rule:
     timing: str  # the rule's own words for when, shown on the sheet
     due: tuple[DueRule, ...]  # empty: no fixed date; several: whichever comes first
     applies_when: Threshold = ANY_AFFECTED
-    law_enforcement_delay: bool = True
+    law_enforcement_delay: DelayLaw = DelayLaw.HIPAA
     hipaa: HipaaTreatment = HipaaTreatment.APPLIES
     effective_from: dt.date | None = None
     requires: str = ""
@@ -129,6 +161,27 @@ class Rule:
     note: str = ""
     source: str = ""
     confidence: str = ""
+    effective_to: dt.date | None = None  # the day the next version took over (not included)
+    effective_from_exact: bool = True  # False: only the day a source found it in force
+    delay_note: str = ""  # the state's own delay provision, in words
+    from_day_one: bool = False  # runs from discovery even before anyone is counted
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether this version governs a breach discovered on `day`."""
+        if self.effective_to is not None and day >= self.effective_to:
+            return False
+        return not (self.effective_from_exact and self.effective_from is not None
+                    and day < self.effective_from)
+
+    def period(self) -> str:
+        """'from 2026-01-01', 'until 2025-12-31', 'from 2020-01-01 until 2023-08-31'."""
+        parts = []
+        if self.effective_from is not None:
+            parts.append(f"from {self.effective_from.isoformat()}")
+        if self.effective_to is not None:
+            last = self.effective_to - dt.timedelta(days=1)
+            parts.append(f"until {last.isoformat()}")
+        return " ".join(parts) or "no dates recorded"
 
 
 @dataclass(frozen=True)
@@ -141,8 +194,14 @@ class RuleSet:
     delay_note: str = ""
     flags: Mapping[str, str] = field(default_factory=dict)  # profile flag -> what it means
 
-    def rule(self, key: str) -> Rule | None:
-        return next((r for r in self.rules if r.key == key), None)
+    def rule(self, key: str, on: dt.date | None = None) -> Rule | None:
+        """The version of `key` in force for a discovery on `on` (any: the first listed)."""
+        return next((r for r in self.rules if r.key == key
+                     and (on is None or r.in_force(on))), None)
+
+    def versions(self, key: str) -> list[Rule]:
+        return sorted((r for r in self.rules if r.key == key),
+                      key=lambda r: r.effective_from or dt.date.min)
 
 
 @dataclass(frozen=True)
@@ -157,6 +216,14 @@ class Completion:
 
 
 @dataclass(frozen=True)
+class OutOfForce:
+    """A version of a rule that does not govern this incident's discovery date."""
+
+    rule: Rule
+    reason: str  # "superseded on 2026-01-01 ...", "in force only for breaches discovered from"
+
+
+@dataclass(frozen=True)
 class Obligation:
     key: str  # the rule key, plus ".<STATE>" for per-state obligations
     rule: Rule
@@ -167,6 +234,13 @@ class Obligation:
     basis: tuple[str, ...]  # how the due date was reached, in words
     advisory: str = ""  # why this is shown for checking rather than as a running clock
     done: Completion | None = None
+    caution: str = ""  # a running clock the source is less sure of: verify with counsel
+    delay_applied: str = ""  # which law-enforcement delay moved (or did not move) this clock
+
+    @property
+    def is_prompt(self) -> bool:
+        """A reminder to the team (counts unknown, media may be due), not a notice to send."""
+        return self.rule.audience == PROMPT_AUDIENCE
 
     @property
     def title(self) -> str:
@@ -203,7 +277,8 @@ class RuleProblem(Exception):
 
 _RULE_FIELDS = {"key", "jurisdiction", "audience", "title", "citation", "timing", "due",
                 "applies_when", "law_enforcement_delay", "hipaa", "effective_from", "requires",
-                "clock_starts", "note", "source", "confidence"}
+                "clock_starts", "note", "source", "confidence", "effective_to",
+                "effective_from_exact", "delay_note", "from_day_one"}
 
 
 def _text(data: Mapping[str, Any], name: str, *, required: bool = True) -> str:
@@ -287,26 +362,62 @@ def parse_rule(data: Mapping[str, Any]) -> Rule:
     if applies.scope is CountScope.STATE and jurisdiction == FEDERAL:
         raise RuleProblem("a federal rule cannot count residents of its own state; "
                           "use count = \"total\" or \"each_state\"")
-    delay = data.get("law_enforcement_delay", True)
-    if not isinstance(delay, bool):
-        raise RuleProblem("'law_enforcement_delay' must be true or false")
+    delay_note = _text(data, "delay_note", required=False)
+    raw_delay = data.get("law_enforcement_delay")
+    if raw_delay is True and jurisdiction != FEDERAL and not delay_note:
+        raw_delay = False  # an older file's `true` without the state's terms: not delayed
+    delay = _delay_law(raw_delay, jurisdiction)
+    if delay is DelayLaw.STATE and not delay_note:
+        raise RuleProblem("law_enforcement_delay = \"state\" needs a 'delay_note' giving the "
+                          "state's own terms")
+    flags = {name: data.get(name, default) for name, default in
+             (("effective_from_exact", True), ("from_day_one", False))}
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise RuleProblem(f"'{name}' must be true or false")
     try:
         hipaa = HipaaTreatment(str(data.get("hipaa", "applies")))
     except ValueError:
         raise RuleProblem("'hipaa' must be one of "
                           f"{', '.join(h.value for h in HipaaTreatment)}") from None
     effective = data.get("effective_from")
+    effective_from = _date(effective, "effective_from") if effective is not None else None
+    ends = data.get("effective_to")
+    effective_to = _date(ends, "effective_to") if ends is not None else None
+    if effective_from and effective_to and effective_to <= effective_from:
+        raise RuleProblem("'effective_to' must be after 'effective_from'")
     return Rule(
         key=key, jurisdiction=jurisdiction, audience=_text(data, "audience"),
         title=_text(data, "title"), citation=_text(data, "citation"),
         timing=_text(data, "timing"), due=due, applies_when=applies,
-        law_enforcement_delay=delay, hipaa=hipaa,
-        effective_from=_date(effective, "effective_from") if effective is not None else None,
+        law_enforcement_delay=delay, hipaa=hipaa, effective_from=effective_from,
         requires=_text(data, "requires", required=False),
         clock_starts=_text(data, "clock_starts", required=False) or "discovery",
         note=_text(data, "note", required=False), source=_text(data, "source", required=False),
-        confidence=_text(data, "confidence", required=False),
+        confidence=_text(data, "confidence", required=False), effective_to=effective_to,
+        effective_from_exact=bool(flags["effective_from_exact"]), delay_note=delay_note,
+        from_day_one=bool(flags["from_day_one"]),
     )
+
+
+def _delay_law(value: object, jurisdiction: str) -> DelayLaw:
+    """"hipaa", "state" or false; absent: HIPAA's for a federal rule, none for a state rule (a
+    state clock is delayed only when its own law says so). `true` (older files) means the
+    rule's own law: HIPAA for a federal rule, the state's provision for a state one (the caller
+    reads it as false when the state's terms are not given)."""
+    if value is None:
+        return DelayLaw.HIPAA if jurisdiction == FEDERAL else DelayLaw.NONE
+    if value is False:
+        return DelayLaw.NONE
+    if value is True:
+        return DelayLaw.HIPAA if jurisdiction == FEDERAL else DelayLaw.STATE
+    if value in (DelayLaw.HIPAA.value, DelayLaw.STATE.value):
+        law = DelayLaw(str(value))
+        if law is DelayLaw.STATE and jurisdiction == FEDERAL:
+            raise RuleProblem("a federal rule's delay is \"hipaa\", not \"state\"")
+        return law
+    raise RuleProblem(f"'law_enforcement_delay' must be \"hipaa\", \"state\" or false, "
+                      f"not {value!r}")
 
 
 def parse_rules(data: Mapping[str, Any]) -> RuleSet:
@@ -335,7 +446,6 @@ def parse_rules(data: Mapping[str, Any]) -> RuleSet:
     flags = {str(k): str(v) for k, v in flags_cfg.items()} if isinstance(flags_cfg,
                                                                          Mapping) else {}
     rules: list[Rule] = []
-    seen: set[str] = set()
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list):
         problems.append("'rule' must be a list of [[rule]] tables")
@@ -355,15 +465,24 @@ def parse_rules(data: Mapping[str, Any]) -> RuleSet:
         except (KeyError, TypeError, ValueError) as exc:  # defensive: never crash on data
             problems.append(f"{name}: {exc}")
             continue
-        if rule.key in seen:
-            problems.append(f"{name}: the key is used twice; the second one is ignored")
+        clash = next((r for r in rules if r.key == rule.key and _overlap(r, rule)), None)
+        if clash is not None:
+            problems.append(f"{name}: the key is used twice for the same period "
+                            f"({clash.period()}); the second one is ignored (give each version "
+                            "its effective_from / effective_to)")
             continue
         if rule.requires and rule.requires not in flags:
             problems.append(f"{name}: 'requires' names unknown flag {rule.requires!r}")
-        seen.add(rule.key)
         rules.append(rule)
     return RuleSet(tuple(rules), tuple(problems), last_reviewed, verify_note.strip(), effect,
                    delay_note.strip(), flags)
+
+
+def _overlap(a: Rule, b: Rule) -> bool:
+    """Whether two versions of a key claim a common discovery date."""
+    a_from, b_from = a.effective_from or dt.date.min, b.effective_from or dt.date.min
+    a_to, b_to = a.effective_to or dt.date.max, b.effective_to or dt.date.max
+    return a_from < b_to and b_from < a_to
 
 
 # --- date arithmetic ----------------------------------------------------------------------
@@ -415,9 +534,6 @@ class _Context:
 
 
 def _advisory(rule: Rule, ctx: _Context) -> str:
-    if rule.effective_from and ctx.incident.discovered_on < rule.effective_from:
-        return (f"in force only for breaches discovered from {rule.effective_from.isoformat()}; "
-                "an earlier version of the law applies")
     if rule.requires and rule.requires not in ctx.flags:
         meaning = ctx.rules.flags.get(rule.requires, rule.requires)
         return f"applies only if {meaning}"
@@ -427,6 +543,25 @@ def _advisory(rule: Rule, ctx: _Context) -> str:
         return ("a HIPAA-compliant notice is deemed compliance (per source); "
                 "verify with counsel")
     return ""
+
+
+def _caution(rule: Rule, ctx: _Context) -> str:
+    """Why a running clock still needs counsel's eye (kept beside its date, never instead)."""
+    found = []
+    if rule.hipaa is HipaaTreatment.DEADLINE_BINDS:
+        found.append("binds a HIPAA covered entity too: a HIPAA-compliant notice does not "
+                     "replace this deadline (per source); verify with counsel")
+    elif rule.hipaa is HipaaTreatment.UNKNOWN:
+        found.append("sources disagree whether this binds a HIPAA covered entity: shown as a "
+                     "clock to be safe; verify with counsel")
+    discovered = ctx.incident.discovered_on
+    if (not rule.effective_from_exact and rule.effective_from is not None
+            and discovered < rule.effective_from):
+        found.append(f"this version is only known in force from "
+                     f"{rule.effective_from.isoformat()} (when a source checked it); for a "
+                     f"breach discovered on {discovered.isoformat()} check the law then in "
+                     "force with counsel")
+    return "; ".join(found)
 
 
 def _anchor_date(anchor: Anchor, jurisdiction: str, ctx: _Context,
@@ -454,11 +589,25 @@ def _anchor_date(anchor: Anchor, jurisdiction: str, ctx: _Context,
     return found.due, f"{label}, due {found.due.isoformat()}"
 
 
+def _delay_end(rule: Rule, delay: LawEnforcementDelay) -> tuple[dt.date, str] | None:
+    """When the recorded delay ends for this clock, under the law the clock follows."""
+    if rule.law_enforcement_delay is DelayLaw.HIPAA:
+        return delay.ends_on, f"the {delay.describe()} (45 CFR 164.412)"
+    if rule.law_enforcement_delay is DelayLaw.STATE:
+        # The state's own provision has no 30-day limit on an oral request: the period the
+        # official gave holds; with none given, the HIPAA end is the only date we have.
+        end = delay.until or delay.ends_on
+        return end, (f"the law-enforcement delay from {delay.starts_on.isoformat()} until "
+                     f"{end.isoformat()} under this state's own provision ({rule.delay_note})")
+    return None
+
+
 def _compute(rule: Rule, jurisdiction: str, count: int, ctx: _Context,
              computed: list[Obligation]) -> Obligation:
     key = rule.key if jurisdiction == rule.jurisdiction else f"{rule.key}.{jurisdiction}"
     candidates: list[tuple[dt.date, dt.date, list[str]]] = []
     delay = ctx.incident.delay
+    delay_applied = ""
     for due_rule in rule.due:
         start, label = _anchor_date(due_rule.anchor, jurisdiction, ctx, computed)
         if start is None:
@@ -466,12 +615,19 @@ def _compute(rule: Rule, jurisdiction: str, count: int, ctx: _Context,
         nominal = _add(start, due_rule)
         due = nominal
         basis = [f"{due_rule.describe()}: {label} -> {nominal.isoformat()}"]
-        if (delay is not None and rule.law_enforcement_delay
-                and due_rule.anchor in (Anchor.DISCOVERY, Anchor.YEAR_END)):
-            due = apply_delay(start, nominal, delay.starts_on, delay.ends_on,
-                              ctx.rules.delay_effect)
-            if due != nominal:
-                basis.append(f"pushed to {due.isoformat()} by the {delay.describe()}")
+        if delay is not None and due_rule.anchor in (Anchor.DISCOVERY, Anchor.YEAR_END):
+            delay_applied = rule.law_enforcement_delay.value
+            ending = _delay_end(rule, delay)
+            if ending is None:
+                if delay.starts_on <= nominal:
+                    basis.append("not delayed: no law-enforcement delay provision is recorded "
+                                 "for this law (the 45 CFR 164.412 delay covers HIPAA notices "
+                                 "only)")
+            else:
+                due = apply_delay(start, nominal, delay.starts_on, ending[0],
+                                  ctx.rules.delay_effect)
+                if due != nominal:
+                    basis.append(f"pushed to {due.isoformat()} by {ending[1]}")
         candidates.append((due, nominal, basis))
     if candidates:
         due, nominal, basis = min(candidates, key=lambda c: c[0])
@@ -484,11 +640,21 @@ def _compute(rule: Rule, jurisdiction: str, count: int, ctx: _Context,
         basis = [rule.timing or "no fixed deadline"]
     return Obligation(key=key, rule=rule, jurisdiction=jurisdiction, count=count,
                       nominal_due=nominal_date, due=due_date, basis=tuple(basis),
-                      advisory=_advisory(rule, ctx), done=ctx.done.get(key))
+                      advisory=_advisory(rule, ctx), done=ctx.done.get(key),
+                      caution=_caution(rule, ctx), delay_applied=delay_applied)
 
 
 def _needs_others(rule: Rule) -> bool:
     return any(d.anchor in (Anchor.INDIVIDUAL_NOTICE, Anchor.HHS_NOTICE) for d in rule.due)
+
+
+def _passes_somewhere(rule: Rule, incident: Incident) -> bool:
+    threshold = rule.applies_when
+    if threshold.scope is CountScope.EACH_STATE:
+        return any(threshold.passes(n) for n in incident.affected_by_state.values())
+    if threshold.scope is CountScope.STATE:
+        return threshold.passes(incident.residents(rule.jurisdiction))
+    return threshold.passes(incident.total_affected)
 
 
 def compute_obligations(rules: RuleSet, incident: Incident,
@@ -496,14 +662,23 @@ def compute_obligations(rules: RuleSet, incident: Incident,
                         flags: Iterable[str] = ()) -> list[Obligation]:
     """Every obligation the incident triggers, running clocks first by due date.
 
-    `done` maps obligation keys to completions; `flags` are the organisation's profile flags
-    (e.g. "ca_licensed_health_facility") that make conditional rules apply.
+    Only the rule versions in force on the DISCOVERY date count (`rules_not_in_force` lists the
+    others). `done` maps obligation keys to completions; `flags` are the organisation's profile
+    flags (e.g. "ca_licensed_health_facility") that make conditional rules apply. With nobody
+    counted yet, the `from_day_one` clocks run and a "counts unknown" prompt asks for an
+    estimate.
     """
     ctx = _Context(incident, rules, done or {}, frozenset(flags))
     computed: list[Obligation] = []
-    ordered = sorted(rules.rules, key=_needs_others)  # anchors first, dependants after
+    in_force = [r for r in rules.rules if r.in_force(incident.discovered_on)]
+    ordered = sorted(in_force, key=_needs_others)  # anchors first, dependants after
+    counted = incident.total_affected > 0
     for rule in ordered:
         threshold = rule.applies_when
+        if not counted:
+            if rule.from_day_one:
+                computed.append(_compute(rule, rule.jurisdiction, 0, ctx, computed))
+            continue
         if threshold.scope is CountScope.EACH_STATE:
             for state, count in sorted(incident.affected_by_state.items()):
                 if threshold.passes(count):
@@ -515,7 +690,92 @@ def compute_obligations(rules: RuleSet, incident: Incident,
             count = incident.total_affected
         if threshold.passes(count):
             computed.append(_compute(rule, rule.jurisdiction, count, ctx, computed))
+    if rules.rules:
+        computed.extend(_prompts(incident, ctx, computed))
     return sort_obligations(computed)
+
+
+def _prompt_rule(key: str, title: str, citation: str, timing: str, note: str) -> Rule:
+    return Rule(key=key, jurisdiction=FEDERAL, audience=PROMPT_AUDIENCE, title=title,
+                citation=citation, timing=timing, due=(DueRule(Anchor.DISCOVERY, 60),),
+                note=note, confidence="V")
+
+
+COUNTS_UNKNOWN_RULE = _prompt_rule(
+    COUNTS_UNKNOWN_KEY, "Counts unknown: HHS and media thresholds undecided — record an estimate",
+    "45 CFR 164.406, 164.408(b)",
+    "HHS with the individual notice if 500 or more in total; media if more than 500 residents "
+    "of one state; both no later than 60 days after discovery",
+    "Record how many people are affected by state (an estimate is fine: HHS accepts an "
+    "estimate and a later addendum). Until then these two notices cannot be decided.")
+
+MEDIA_POSSIBLE_RULE = _prompt_rule(
+    MEDIA_POSSIBLE_KEY, "Media notice may be due: people of unknown residence",
+    "45 CFR 164.406",
+    "more than 500 residents of a State: prominent media outlets, no later than 60 days after "
+    "discovery",
+    "Find out where the people of unknown residence live: if more than 500 residents of one "
+    "state are affected, the media notice for that state is due.")
+
+
+def media_possible_states(incident: Incident) -> list[str]:
+    """States not yet over 500 residents that the unknown-residence count could put over."""
+    unknown = incident.affected_unknown_residence
+    return [state for state, n in sorted(incident.affected_by_state.items())
+            if n <= 500 < n + unknown]
+
+
+def _prompts(incident: Incident, ctx: _Context, computed: list[Obligation]) -> list[Obligation]:
+    found = []
+    if incident.total_affected == 0:
+        prompt = _compute(COUNTS_UNKNOWN_RULE, FEDERAL, 0, ctx, computed)
+        found.append(dataclasses.replace(prompt, basis=(
+            *prompt.basis, "no affected counts recorded yet")))
+    unknown = incident.affected_unknown_residence
+    states = media_possible_states(incident)
+    if unknown > 500 or states:
+        prompt = _compute(MEDIA_POSSIBLE_RULE, FEDERAL, unknown, ctx, computed)
+        where = (", ".join(f"{s} ({incident.residents(s):,} known)" for s in states)
+                 if states else "any one state")
+        found.append(dataclasses.replace(prompt, basis=(
+            f"{unknown:,} people of unknown residence could put {where} over 500 residents",
+            *prompt.basis)))
+    return found
+
+
+def rules_not_in_force(rules: RuleSet, incident: Incident) -> list[OutOfForce]:
+    """Versions that do not govern this discovery date but would otherwise concern the
+    incident (its states, federal rules): superseded ones and ones that began later."""
+    discovered = incident.discovered_on
+    found = []
+    for rule in rules.rules:
+        if rule.in_force(discovered):
+            continue
+        involved = rule.jurisdiction == FEDERAL or incident.residents(rule.jurisdiction) > 0
+        if not involved or (incident.total_affected > 0
+                            and not _passes_somewhere(rule, incident)):
+            continue
+        if rule.effective_to is not None and discovered >= rule.effective_to:
+            reason = (f"superseded on {rule.effective_to.isoformat()}: applied to breaches "
+                      "discovered before then")
+        else:
+            start = rule.effective_from.isoformat() if rule.effective_from else "?"
+            reason = f"in force only for breaches discovered from {start}"
+        found.append(OutOfForce(rule, reason))
+    return found
+
+
+def delay_summary(obligations: Iterable[Obligation]) -> list[str]:
+    """Which law-enforcement delay applied to which clock, one line per kind, for the views."""
+    groups: dict[str, list[str]] = {}
+    for o in obligations:
+        if o.delay_applied and not o.advisory and not o.is_prompt:
+            groups.setdefault(o.delay_applied, []).append(o.title)
+    words = {DelayLaw.HIPAA.value: "HIPAA delay (45 CFR 164.412; an oral request holds at "
+                                   "most 30 days)",
+             DelayLaw.STATE.value: "the state's own delay provision",
+             DelayLaw.NONE.value: "not delayed (no delay provision recorded for the law)"}
+    return [f"{words[law]}: {'; '.join(titles)}" for law, titles in groups.items()]
 
 
 def sort_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:
@@ -528,4 +788,5 @@ def sort_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:
 def next_due(obligations: Iterable[Obligation], today: dt.date) -> Obligation | None:
     """The running obligation due soonest (overdue ones first): what the dashboard leads with."""
     running = [o for o in obligations if o.state(today) in ("open", "due_today", "overdue")]
-    return min(running, key=lambda o: o.due or dt.date.max, default=None)
+    # a notice before a reminder due the same day: the notice is what the law asks for
+    return min(running, key=lambda o: (o.due or dt.date.max, o.is_prompt), default=None)

@@ -10,6 +10,12 @@ For HIPAA breach notices (patients, parents, next of kin, substitute and media n
 "what happened" must state both the breach date and the discovery date, and the contact section
 must give a toll-free number (800, 833, 844, 855, 866, 877 or 888) plus an e-mail address,
 website or postal address.
+
+With the reviewed wording lists (`domain/wording.py`), texts for patients, the media,
+regulators and call-center answers are also checked for risky phrases (each named with its
+sentence; errors block approval, warnings must be acknowledged), and their fixed text for
+claims about the response ("we told HHS", "we stopped it") that no recorded fact backs.
+These two findings block approval, not submission: the reviewer is the one who decides.
 """
 
 from __future__ import annotations
@@ -44,9 +50,18 @@ from crisisdesk.domain.templating import (
     render_block,
     variables_used,
 )
+from crisisdesk.domain.wording import (
+    CLAIM_AUDIENCES,
+    RISKY_AUDIENCES,
+    WordingRules,
+    fixed_claims,
+    risky_wording,
+)
 
 TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
 VOICEMAIL_MAX_SECONDS = 60
+# Findings about wording: they block approval but not submission for review.
+APPROVAL_ONLY_CODES = frozenset({"risky-wording", "fixed-claim"})
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _WEBSITE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
@@ -68,6 +83,7 @@ class Finding:
     section: str = ""
     line: int | None = None
     column: int | None = None
+    phrase: str = ""  # for wording findings: the risky phrase or the claim, as listed
 
     def __str__(self) -> str:
         where = ""
@@ -78,7 +94,8 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity.value, "message": self.message,
-                "section": self.section, "line": self.line, "column": self.column}
+                "section": self.section, "line": self.line, "column": self.column,
+                "phrase": self.phrase}
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,11 @@ class CheckReport:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def submit_errors(self) -> tuple[Finding, ...]:
+        """The errors that stop a draft going to review (wording is the reviewer's call)."""
+        return tuple(f for f in self.errors if f.code not in APPROVAL_ONLY_CODES)
+
     def codes(self) -> set[str]:
         return {f.code for f in self.findings}
 
@@ -134,16 +156,18 @@ def _first_line_using(body: str, name: str) -> int | None:
 
 def check_template(body: str, meta: TemplateMeta, sample_data: Mapping[str, Any] | None = None,
                    *, syllables: SyllableCounter, grade_target: int = 8,
-                   phone_region: str = "US") -> CheckReport:
+                   phone_region: str = "US", wording: WordingRules | None = None
+                   ) -> CheckReport:
     """Every check for one template text; fast enough to run on each edit (off the GUI thread).
 
     `sample_data` (e.g. an incident's facts) overrides the variables' own sample values.
+    `wording` (the reviewed lists) adds the risky-wording and fixed-claim checks.
     """
     findings: list[Finding] = []
 
     def add(code: str, severity: Severity, message: str, section: str = "",
-            line: int | None = None, column: int | None = None) -> None:
-        findings.append(Finding(code, severity, message, section, line, column))
+            line: int | None = None, column: int | None = None, phrase: str = "") -> None:
+        findings.append(Finding(code, severity, message, section, line, column, phrase))
 
     def report(**kwargs: Any) -> CheckReport:
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -172,6 +196,14 @@ def check_template(body: str, meta: TemplateMeta, sample_data: Mapping[str, Any]
         add("unused-variable", Severity.WARNING, f"{name} is declared but never used.")
     if used - declared:
         return report()
+    if wording is not None and meta.audience in CLAIM_AUDIENCES:
+        for hit in fixed_claims(body, wording, html=html):
+            fact = hit.claim.facts[0]
+            add("fixed-claim", Severity.ERROR,
+                f"Fixed claim that {hit.claim.claim}, with no recorded fact behind it: "
+                f"\"{_clip(hit.sentence)}\" Put it inside {{% if {fact} %}}...{{% endif %}} "
+                f"and say what is true otherwise ({hit.claim.reason})", line=hit.line,
+                phrase=hit.claim.claim)
 
     raw = {**meta.sample_values(), **dict(sample_data or {})}
     no_sample = [v.name for v in meta.variables if v.required and raw.get(v.name) is None]
@@ -191,6 +223,12 @@ def check_template(body: str, meta: TemplateMeta, sample_data: Mapping[str, Any]
         add("render", Severity.ERROR, exc.reason, line=exc.line, column=exc.column)
         return report()
     text = html_to_text(preview) if html else preview
+    if wording is not None and meta.audience in RISKY_AUDIENCES:
+        for risky in risky_wording(text, wording):
+            severity = Severity.ERROR if risky.rule.severity == "error" else Severity.WARNING
+            add("risky-wording", severity,
+                f"Risky wording \"{risky.rule.phrase}\" in: \"{_clip(risky.sentence)}\" "
+                f"({risky.rule.reason})", phrase=risky.rule.phrase)
 
     sections = _check_sections(compiled, meta, values, html, add)
     if meta.hipaa_notice:
@@ -323,4 +361,5 @@ def _clip(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-__all__ = ["TOLL_FREE_PREFIXES", "CheckReport", "Finding", "Severity", "check_template"]
+__all__ = ["APPROVAL_ONLY_CODES", "TOLL_FREE_PREFIXES", "CheckReport", "Finding", "Severity",
+           "check_template"]

@@ -128,3 +128,8 @@ def kind_of(value: object) -> str:
 def shorten(value: object) -> str:
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def count_of(n: int, noun: str, plural: str = "") -> str:
+    """'1 letter', '2 letters', '1,000 people' (pass the plural when it is not noun + s)."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"

@@ -1,11 +1,17 @@
-"""The incident record: what happened, when it was discovered, who is affected, and any
-law-enforcement delay (45 CFR 164.412).
+"""The incident record: what happened, when it was discovered, who is affected, any
+law-enforcement delay (45 CFR 164.412), and the recorded facts of the response.
 
 Plain data plus the checks that make a record valid. Every check names the field it is about, so
 the CLI and the GUI can point at the exact box that is wrong, and nothing is half-saved.
 
 Dates of the incident (discovery, breach start and end, delay dates) are calendar dates; the
 discovery date starts every notification clock (see `domain/clocks.py`).
+
+Response facts (`contained_on`, `law_enforcement_notified_on` and its agency) are what letters
+and statements may say about the response: a template states "we stopped the access" or "we
+reported it to the FBI" only when the fact is recorded here, so nothing is printed that is not
+true for this incident. Whether HHS was notified and when letters were mailed are not stored a
+second time: they come from the HHS deadline marked done and from the mailing log.
 """
 
 from __future__ import annotations
@@ -154,6 +160,9 @@ class Incident:
     created_at: str = ""
     updated_at: str = ""
     updated_by: str = ""
+    contained_on: dt.date | None = None
+    law_enforcement_notified_on: dt.date | None = None
+    law_enforcement_agency: str = ""
 
     @property
     def total_affected(self) -> int:
@@ -325,6 +334,7 @@ def validate_incident(incident: Incident, today: dt.date) -> Incident:
                               {"breach_ended_on": "before the start"})
     counts, unknown = validate_counts(incident.affected_by_state,
                                       incident.affected_unknown_residence)
+    contained, police, agency = _check_response_facts(incident, today)
     delay = validate_delay(incident.delay, today) if incident.delay else None
     if len(incident.summary) > MAX_TEXT:
         raise ValidationError(f"The summary is longer than {MAX_TEXT} characters.",
@@ -338,7 +348,34 @@ def validate_incident(incident: Incident, today: dt.date) -> Incident:
         affected_by_state=counts, affected_unknown_residence=unknown, delay=delay,
         summary=incident.summary.strip(), created_at=incident.created_at,
         updated_at=incident.updated_at, updated_by=incident.updated_by,
+        contained_on=contained, law_enforcement_notified_on=police,
+        law_enforcement_agency=agency,
     )
+
+
+def _check_response_facts(incident: Incident, today: dt.date
+                          ) -> tuple[dt.date | None, dt.date | None, str]:
+    """The response facts, cleaned: no fact dated in the future or before the breach began."""
+    contained, police = incident.contained_on, incident.law_enforcement_notified_on
+    agency = " ".join(incident.law_enforcement_agency.split())
+    for name, day, what in (("contained_on", contained, "containment"),
+                            ("law_enforcement_notified_on", police, "law-enforcement notice")):
+        if day is None:
+            continue
+        if day > today:
+            raise ValidationError(f"The {what} date {day} is in the future (today is {today}); "
+                                  "record it when it has happened.", {name: "in the future"})
+        if incident.breach_started_on is not None and day < incident.breach_started_on:
+            raise ValidationError(f"The {what} date ({day}) is before the breach started "
+                                  f"({incident.breach_started_on}).",
+                                  {name: "before the breach"})
+    if agency and police is None:
+        raise ValidationError("Give the date law enforcement was told as well as the agency.",
+                              {"law_enforcement_notified_on": "missing"})
+    if len(agency) > MAX_TITLE:
+        raise ValidationError(f"The agency is longer than {MAX_TITLE} characters.",
+                              {"law_enforcement_agency": "too long"})
+    return contained, police, agency
 
 
 def parse_choice(enum: type[StrEnum], value: str, field_name: str) -> StrEnum:

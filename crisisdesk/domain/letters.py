@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.recipients import Address, RecipientFields
 
 AGE_OF_MAJORITY = 18
@@ -206,9 +207,9 @@ class SubstituteNotice:
         """"400 without a usable address, 10 letters returned with no new address, ..."."""
         parts = [f"{self.no_address:,} without a usable address"]
         if self.returned:
-            parts.append(f"{self.returned:,} letters returned with no new address")
+            parts.append(f"{count_of(self.returned, 'letter')} returned with no new address")
         if self.set_aside:
-            parts.append(f"{self.set_aside:,} rows set aside for review")
+            parts.append(f"{count_of(self.set_aside, 'row')} set aside for review")
         return ", ".join(parts)
 
     @property
@@ -226,7 +227,8 @@ class SubstituteNotice:
     def text(self) -> str:
         if not self.required:
             return "No substitute notice is needed: every person has a usable address."
-        who = f"{self.insufficient:,} people lack a usable or current address"
+        who = (f"{count_of(self.insufficient, 'person', 'people')} "
+               f"{'lacks' if self.insufficient == 1 else 'lack'} a usable or current address")
         if self.returned or self.set_aside:
             who += f" ({self.breakdown})"
         if self.required == "alternative":

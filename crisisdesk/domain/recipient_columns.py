@@ -18,6 +18,7 @@ FIELDS: tuple[str, ...] = (
     "name", "first_name", "middle_name", "last_name", "suffix", "birth_date", "death_date",
     "address1", "address2", "city", "state", "zip", "language", "guardian_name", "nok_name",
     "nok_address1", "nok_address2", "nok_city", "nok_state", "nok_zip", "external_id",
+    "information",
 )
 NAME_FIELDS = ("name", "first_name", "last_name")
 DATE_FIELDS = ("birth_date", "death_date")
@@ -51,6 +52,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "nok_zip": ("nokzip", "nextofkinzip", "nokzipcode", "nokpostalcode"),
     "external_id": ("id", "mrn", "medicalrecordnumber", "patientid", "recordid", "accountnumber",
                     "account"),
+    "information": ("information", "dataelements", "informationinvolved", "phi",
+                    "dataexposed", "exposeddata", "elementsexposed", "datatypes"),
 }
 SCHEME = ColumnScheme("recipient", FIELDS, _SYNONYMS, MULTI_FIELDS, keep_digits=True)
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from crisisdesk.domain.cells import unneutralise_cell
+from crisisdesk.domain.data_elements import parse_elements
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.incidents import US_STATES
 
@@ -102,6 +103,7 @@ class RecipientFields:
     zip_repaired: bool = False
     address_issue: str = ""  # why the address as listed could not be used ("" if it could)
     nok_address_issue: str = ""
+    information: tuple[str, ...] = ()  # this person's exposed data elements (data_elements)
 
     @property
     def address_problem(self) -> str:
@@ -265,7 +267,7 @@ class RecipientReader:
             guardian_name=g(row, "guardian_name"), nok_name=g(row, "nok_name"),
             nok_address=nok, external_id=g(row, "external_id"),
             zip_repaired=repaired or nok_repaired, address_issue=issue,
-            nok_address_issue=nok_issue)
+            nok_address_issue=nok_issue, information=parse_elements(g(row, "information")))
 
     def _address(self, row: Mapping[str, str], prefix: str) -> tuple[Address, bool, str]:
         """(address, ZIP repaired, why it cannot be used): an unreadable state or ZIP is left

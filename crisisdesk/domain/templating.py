@@ -447,6 +447,41 @@ def render(compiled: Any, values: Mapping[str, Any]) -> str:
     return _run(lambda: compiled.generate(dict(values)))
 
 
+def render_sections(compiled: Any, values: Mapping[str, Any], *, omit: Iterable[str] = (),
+                    insert: str = "", after: str = "what_you_can_do",
+                    before: str = "contact") -> str:
+    """Render with the `omit` blocks left out and `insert` (text already rendered from another
+    approved template) placed after block `after`, else before block `before`, else at the
+    end. This is how a state's required insert joins a letter without editing the letter."""
+    def gen() -> Iterator[str]:
+        ctx = compiled.new_context(dict(values))
+        for name in omit:
+            if name in ctx.blocks:
+                ctx.blocks[name] = [lambda _c: iter(())]
+        placed = not insert
+        if not placed and after in ctx.blocks:
+            ctx.blocks[after] = [_then(ctx.blocks[after][0], insert, first=False)]
+            placed = True
+        elif not placed and before in ctx.blocks:
+            ctx.blocks[before] = [_then(ctx.blocks[before][0], insert, first=True)]
+            placed = True
+        yield from compiled.root_render_func(ctx)
+        if not placed:
+            yield insert
+    return _run(gen)
+
+
+def _then(block: Callable[[Context], Iterator[str]], extra: str, *,
+          first: bool) -> Callable[[Context], Iterator[str]]:
+    def run(ctx: Context) -> Iterator[str]:
+        if first:
+            yield extra
+        yield from block(ctx)
+        if not first:
+            yield extra
+    return run
+
+
 def render_block(compiled: Any, name: str, values: Mapping[str, Any]) -> str:
     """Render just one `{% block name %}` (for checking required sections)."""
     def gen() -> Iterator[str]:
@@ -469,5 +504,6 @@ def variables_used(body: str, *, html: bool = False) -> set[str]:
 __all__ = [
     "MAX_OUTPUT_CHARS", "MAX_STEPS", "CrisisSandbox", "TemplateError", "block_names",
     "compile_template", "join_and", "make_environment", "render", "render_block",
+    "render_sections",
     "variables_used",
 ]

@@ -14,7 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from crisisdesk.services.tree_paper import CallerSheet, PaperPerson, TreePaper
+    from crisisdesk.services.calling_trees.paper import CallerSheet, PaperPerson, TreePaper
 
 _STYLE = """
 h1 { font-size: 14pt; margin-bottom: 2pt; }

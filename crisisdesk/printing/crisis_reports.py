@@ -59,7 +59,8 @@ def org_chart(session: Session, period_number: int | None = None) -> str:
 def obligations(session: Session, incident_ref: str | None = None) -> str:
     report = clock_service.deadlines(session, incident_ref)
     return obligations_html(report.incident, report.obligations, report.rules,
-                            today=report.today, org=_org(session), printed=_printed(session))
+                            today=report.today, org=_org(session), printed=_printed(session),
+                            not_in_force=report.not_in_force)
 
 
 def activity_log(session: Session, incident_ref: str | None = None, *, filters_text: str = "",

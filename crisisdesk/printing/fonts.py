@@ -13,7 +13,11 @@ from pathlib import Path
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 
 FONTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
-FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf")
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf",
+              "CrisisDeskTaglinesCJK.ttf", "CrisisDeskTaglinesHangul.ttf")
+# DejaVu has no Chinese, Japanese or Korean glyphs: the language-assistance page falls back to
+# these two small subsets (only the taglines' own characters; see their LICENSE files).
+TAGLINE_FAMILIES = ("DejaVu Sans", "CrisisDesk Taglines CJK", "CrisisDesk Taglines Hangul")
 
 SANS = "DejaVu Sans"
 SERIF = "DejaVu Serif"

@@ -33,7 +33,7 @@ from crisisdesk.domain import code128
 from crisisdesk.domain.envelopes import MIN_ADDRESS_PT, SHEET_HEIGHT_IN, SHEET_WIDTH_IN
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.letter_pages import CoverSheet, LetterContent, LetterLayout
-from crisisdesk.printing.fonts import print_family
+from crisisdesk.printing.fonts import TAGLINE_FAMILIES, print_family
 from crisisdesk.store.files import atomic_path
 
 DPI = 300
@@ -52,6 +52,9 @@ class AddressTooLong(UserError):
 
 def _font(point_size: float, *, bold: bool = False) -> QFont:
     font = QFont(print_family())
+    # Glyphs DejaVu lacks (the Chinese, Japanese and Korean taglines) come from the shipped
+    # tagline subsets, never from whatever fonts the printing machine happens to have.
+    font.setFamilies([print_family(), *TAGLINE_FAMILIES[1:]])
     font.setPointSizeF(point_size)
     font.setBold(bold)
     return font

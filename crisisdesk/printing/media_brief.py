@@ -9,7 +9,7 @@ risk: the spokesperson must see at a glance how old it is.
 from __future__ import annotations
 
 from crisisdesk.printing.crisis_paper import esc
-from crisisdesk.services.media_brief import BriefData
+from crisisdesk.services.media.brief import BriefData
 
 STYLE = """
 p { margin-top: 0; margin-bottom: 1pt; font-size: 8pt; }

@@ -2,7 +2,10 @@
 
 Carries the rules file's "verify with counsel" note and its last-reviewed date at the top, and
 names any rule that could not be read, so the paper never looks more certain than the data.
-Running clocks come first by due date, then notices done, then advisories to check.
+Decisions the team owes first (counts unknown, media notice may be due), then running clocks by
+due date, then notices done, then advisories to check, and last the rule versions that do not
+govern this discovery date (superseded, or begun later) so nobody applies them by mistake. A
+law-enforcement delay is printed with the clocks it moves and the ones it does not.
 """
 
 from __future__ import annotations
@@ -10,10 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from crisisdesk.domain.clocks import Obligation, RuleSet
+from crisisdesk.domain.clocks import (
+    COUNTS_UNKNOWN_KEY,
+    Obligation,
+    OutOfForce,
+    RuleSet,
+    delay_summary,
+)
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY
 from crisisdesk.printing.crisis_paper import document, esc, header_table
+from crisisdesk.printing.pdf import KEEP_TABLES_TOGETHER
 
 _STATE_WORDS = {"open": "", "due_today": "DUE TODAY", "overdue": "OVERDUE", "no_date": "",
                 "done": "done", "advisory": "check"}
@@ -35,12 +45,21 @@ def _row(o: Obligation, today: dt.date) -> str:
     flag_html = f'<br><span class="alert">{esc(flag)}</span>' if flag in ("DUE TODAY",
                                                                          "OVERDUE") else ""
     threshold = o.rule.applies_when.describe(o.jurisdiction)
-    count = (f"{o.count:,} people without a usable address"
-             if o.key == SUBSTITUTE_OBLIGATION_KEY else
-             f"{o.count:,} counted; applies to {threshold}")
+    if o.key == SUBSTITUTE_OBLIGATION_KEY:
+        count = f"{o.count:,} people without a usable address"
+    elif o.key == COUNTS_UNKNOWN_KEY:
+        count = "nobody counted yet"
+    elif o.is_prompt:
+        count = f"{o.count:,} of unknown residence"
+    elif o.count == 0:
+        count = "runs from discovery whatever the count"
+    else:
+        count = f"{o.count:,} counted; applies to {threshold}"
     basis = "<br>".join(esc(b) for b in o.basis)
     if o.rule.note:
         basis += f'<br><span class="small">{esc(o.rule.note)}</span>'
+    if o.caution:
+        basis += f'<br><span class="alert">Verify: {esc(o.caution)}</span>'
     if o.advisory:
         basis += f'<br><span class="alert">Advisory: {esc(o.advisory)}</span>'
     if o.done is not None:
@@ -49,28 +68,52 @@ def _row(o: Obligation, today: dt.date) -> str:
         done = "Date: ____________<br>Ref: ____________"
     return (
         "<tr>"
-        f"<td><b>{esc(due)}</b>{flag_html}<br>{esc(_days(o, today))}</td>"
-        f"<td><b>{esc(o.title)}</b><br>{esc(o.rule.citation)}"
+        f'<td width="13%"><b>{esc(due)}</b>{flag_html}<br>{esc(_days(o, today))}</td>'
+        f'<td width="27%"><b>{esc(o.title)}</b><br>{esc(o.rule.citation)}'
         f'<br><span class="small">{esc(o.rule.timing)}</span></td>'
-        f'<td><span class="small">{esc(count)}</span></td>'
-        f"<td>{basis}</td>"
-        f"<td>{done}</td>"
+        f'<td width="14%"><span class="small">{esc(count)}</span></td>'
+        f'<td width="30%">{basis}</td>'
+        f'<td width="16%">{done}</td>'
         "</tr>"
     )
 
 
+_HEAD = ('<thead><tr><th width="13%">Due</th><th width="27%">Notice</th>'
+         '<th width="14%">Count</th><th width="30%">How the date was reached</th>'
+         '<th width="16%">Done (date, reference)</th></tr></thead>')
+
+
 def _table(rows: Sequence[Obligation], today: dt.date) -> str:
-    body = "".join(_row(o, today) for o in rows)
+    """One small table per obligation (the first with the column heads), so the PDF can keep
+    each entry whole on a page (`KEEP_TABLES_TOGETHER`)."""
+    grid = '<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
+    tables = []
+    for index, o in enumerate(rows):
+        head = _HEAD if index == 0 else ""
+        tables.append(f"{grid}{head}<tbody>{_row(o, today)}</tbody></table>")
+    return "".join(tables)
+
+
+def _not_in_force(versions: Sequence[OutOfForce]) -> str:
+    rows = "".join(
+        "<tr>"
+        f"<td><b>{esc(v.rule.title)}</b><br>{esc(v.rule.citation)}</td>"
+        f'<td><span class="small">{esc(v.rule.timing)}</span></td>'
+        f'<td><span class="small">{esc(v.rule.period())}</span></td>'
+        f'<td><span class="small">{esc(v.reason)}</span></td>'
+        "</tr>" for v in versions)
     return ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
-            '<thead><tr><th width="13%">Due</th><th width="27%">Notice</th>'
-            '<th width="14%">Count</th><th width="30%">How the date was reached</th>'
-            '<th width="16%">Done (date, reference)</th></tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+            '<thead><tr><th width="30%">Rule</th><th width="30%">What it says</th>'
+            '<th width="15%">In force</th><th width="25%">Why not here</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
 
 
 def obligations_html(incident: Incident, obligations: Sequence[Obligation], rules: RuleSet, *,
-                     today: dt.date, org: str = "", printed: str = "") -> str:
+                     today: dt.date, org: str = "", printed: str = "",
+                     not_in_force: Sequence[OutOfForce] = ()) -> str:
     """A complete HTML page listing the incident's obligations as of `today`."""
+    prompts = [o for o in obligations if o.is_prompt]
+    obligations = [o for o in obligations if not o.is_prompt]
     running = [o for o in obligations if not o.advisory and o.done is None]
     done = [o for o in obligations if not o.advisory and o.done is not None]
     advisory = [o for o in obligations if o.advisory]
@@ -87,6 +130,9 @@ def obligations_html(incident: Incident, obligations: Sequence[Obligation], rule
              "</p>")
     if incident.delay is not None:
         body += f"<p>Law-enforcement delay: {esc(incident.delay.describe())}.</p>"
+        lines = delay_summary(obligations)
+        if lines:
+            body += "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>"
     if rules.problems:
         items = "".join(f"<li>{esc(p)}</li>" for p in rules.problems)
         body += ('<p class="warn">These rules could not be read and are NOT on this sheet:</p>'
@@ -95,6 +141,8 @@ def obligations_html(incident: Incident, obligations: Sequence[Obligation], rule
         body += '<p class="warn">No deadlines could be computed: no rule could be read.</p>'
     elif not obligations:
         body += "<p>No notices are triggered: record how many people are affected, by state.</p>"
+    if prompts:
+        body += "<h2>To decide now (not notices)</h2>" + _table(prompts, today)
     if running:
         body += "<h2>Running clocks</h2>" + _table(running, today)
     if done:
@@ -102,8 +150,11 @@ def obligations_html(incident: Incident, obligations: Sequence[Obligation], rule
     if advisory:
         body += ("<h2>Check with counsel (not counted as clocks)</h2>"
                  + _table(advisory, today))
+    if not_in_force:
+        body += ("<h2>Not in force for this discovery date (do not apply)</h2>"
+                 + _not_in_force(not_in_force))
     foot = (f"{org + ' · ' if org else ''}Printed {printed or today.isoformat()}. Dates are "
             "calendar dates; business days skip weekends but not holidays.")
-    return document("Notification obligations", body,
+    return document("Notification obligations", KEEP_TABLES_TOGETHER + body,
                     sub="Who must be told, by when (45 CFR 164.404-412 and state laws).",
                     foot=esc(foot))

@@ -9,6 +9,11 @@ a printout.
 Thread use: everything here is QtGui and creates its own objects, so it may run in a worker
 thread (Qt 6 supports painting on a QPdfWriter outside the GUI thread); `tests/ui/test_pdf_font.py`
 renders from a QThreadPool thread to keep that true.
+
+QTextDocument has no "keep together" for table rows: a tall row splits across two pages. A page
+that must not split an entry (the obligations sheet) prints one small table per entry and
+carries `KEEP_TABLES_TOGETHER`; each top-level table that fits on a page but would straddle a
+page break then starts on the next page.
 """
 
 from __future__ import annotations
@@ -17,8 +22,23 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPalette,
+    QPdfWriter,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextFrame,
+)
 
 from crisisdesk.printing.fonts import print_family, register_fonts
 from crisisdesk.store.files import atomic_path
@@ -28,6 +48,10 @@ RESOLUTION_DPI = 300
 # document is not paginated, so the writer itself gets none: the page has 2 cm all round.
 WRITER_MARGINS_MM = QMarginsF(0, 0, 0, 0)
 BASE_POINT_SIZE = 10.0
+# QTextDocument.print_'s own margin for a document that is not paginated (2 cm all round).
+PRINT_MARGIN_CM = 2.0
+# Put in a page's HTML to keep each top-level table on one page when it fits on one.
+KEEP_TABLES_TOGETHER = "<!-- crisisdesk:keep-tables-together -->"
 
 _headless_app: list[QGuiApplication] = []
 
@@ -70,5 +94,100 @@ def html_to_pdf(html: str, path: Path, *, title: str) -> None:
         writer.setPageLayout(page_layout())
         writer.setTitle(title)
         writer.setCreator("CrisisDesk")
-        doc.print_(writer)
+        if KEEP_TABLES_TOGETHER in html:
+            laid_out = keep_tables_together(doc, writer)
+            print_laid_out(laid_out, writer, print_layout(doc, writer)[1])
+        else:
+            doc.print_(writer)
         del writer  # closes and flushes the file before it is renamed
+
+
+def print_layout(doc: QTextDocument, device: QPagedPaintDevice) -> tuple[QTextDocument, float]:
+    """A copy of `doc` laid out as `QTextDocument.print_` lays out an unpaginated document: the
+    device's page, 2 cm margins given in screen units and scaled to the device. Returns the
+    copy and the margin in device units."""
+    probe = doc.clone()
+    probe.documentLayout().setPaintDevice(device)
+    screen = QGuiApplication.primaryScreen()
+    source_x = round(screen.logicalDotsPerInchX()) if screen else 100
+    source_y = round(screen.logicalDotsPerInchY()) if screen else 100
+    root = probe.rootFrame().frameFormat()
+    root.setLeftMargin(int(PRINT_MARGIN_CM / 2.54 * source_x))
+    root.setRightMargin(int(PRINT_MARGIN_CM / 2.54 * source_x))
+    root.setTopMargin(int(PRINT_MARGIN_CM / 2.54 * source_y))
+    root.setBottomMargin(int(PRINT_MARGIN_CM / 2.54 * source_y))
+    probe.rootFrame().setFrameFormat(root)
+    probe.setPageSize(QSizeF(device.width(), device.height()))
+    return probe, int(PRINT_MARGIN_CM / 2.54 * source_y) * device.logicalDpiY() / source_y
+
+
+def keep_tables_together(doc: QTextDocument, device: QPagedPaintDevice) -> QTextDocument:
+    """The document laid out for `device` with each top-level table that fits on one page but
+    straddles a page break moved to the next page ("page break before").
+
+    One table per pass, because each move shifts everything after it. The result is printed
+    as laid out (`print_laid_out`), so what was measured is what is printed.
+    """
+    probe, margin = print_layout(doc, device)
+    for _ in range(len(probe.rootFrame().childFrames())):
+        straddling = straddling_tables(probe, float(device.height()), margin)
+        if not straddling:
+            break
+        _break_before(probe, straddling[0])
+    return probe
+
+
+def straddling_tables(doc: QTextDocument, page: float, margin: float) -> list[QTextFrame]:
+    """Top-level tables of a laid-out document that cross a page's foot although they would
+    fit on one page."""
+    layout = doc.documentLayout()
+    found = []
+    for frame in doc.rootFrame().childFrames():
+        box = layout.frameBoundingRect(frame)
+        page_end = (box.top() // page + 1) * page - margin
+        if box.bottom() > page_end and box.height() < page - 2 * margin:
+            found.append(frame)
+    return found
+
+
+def _break_before(doc: QTextDocument, frame: QTextFrame) -> None:
+    """Start `frame` on a new page, or the heading right above it, so a heading is never left
+    alone at the foot of a page."""
+    before = doc.findBlock(frame.firstPosition() - 2)
+    if before.isValid() and before.blockFormat().headingLevel() > 0:
+        cursor = QTextCursor(before)
+        fmt = before.blockFormat()
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        cursor.setBlockFormat(fmt)
+        return
+    frame_format = frame.frameFormat()
+    frame_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+    frame.setFrameFormat(frame_format)
+
+
+def print_laid_out(doc: QTextDocument, device: QPagedPaintDevice, margin: float) -> None:
+    """Paint an already paginated document page by page, with the page number bottom right
+    (as `QTextDocument.print_` does for an unpaginated one), text in black."""
+    painter = QPainter(device)
+    try:
+        width, height = float(device.width()), float(device.height())
+        metrics = QFontMetrics(doc.defaultFont(), device)
+        pages = doc.pageCount()
+        for number in range(pages):
+            if number:
+                device.newPage()
+            painter.save()
+            painter.translate(0, -number * height)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = QRectF(0, number * height, width, height)
+            context.palette.setColor(QPalette.ColorRole.Text, Qt.GlobalColor.black)
+            painter.setClipRect(context.clip)
+            doc.documentLayout().draw(painter, context)
+            painter.restore()
+            label = str(number + 1)
+            painter.setFont(doc.defaultFont())
+            painter.drawText(QPointF(width - margin - metrics.horizontalAdvance(label),
+                                     height - margin + metrics.ascent()
+                                     + 5 * device.logicalDpiY() / 72.0), label)
+    finally:
+        painter.end()

@@ -7,7 +7,10 @@ load_rules(session=None) -> RuleSet
     file. Never raises on a bad file: `RuleSet.problems` names each broken rule (or the parse
     error), and the rules that did parse still work.
 deadlines(session, incident_ref=None, *, rules=None) -> DeadlineReport
-    Every obligation for the incident (default: the current one) with due dates, as of today.
+    Every obligation for the incident (default: the current one) with due dates, as of today,
+    under the rule versions in force on its discovery date (`not_in_force` lists the others),
+    with the day-one clocks and prompts even before anyone is counted, and which
+    law-enforcement delay moved which clock (`delay_lines`).
 mark_done(session, obligation_key, done_on, *, reference="", note="", incident_ref=None)
     -> Obligation
 mark_not_done(session, obligation_key, *, incident_ref=None) -> Obligation
@@ -25,11 +28,14 @@ from dataclasses import dataclass
 from crisisdesk.domain.clocks import (
     Completion,
     Obligation,
+    OutOfForce,
     Rule,
     RuleSet,
     compute_obligations,
+    delay_summary,
     next_due,
     parse_rules,
+    rules_not_in_force,
 )
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.incidents import Incident
@@ -40,8 +46,8 @@ from crisisdesk.domain.letters import (
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.timeline import Category
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_counts
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
@@ -68,6 +74,12 @@ class DeadlineReport:
     rules: RuleSet
     obligations: tuple[Obligation, ...]
     today: dt.date
+    not_in_force: tuple[OutOfForce, ...] = ()
+
+    @property
+    def delay_lines(self) -> list[str]:
+        """Which law-enforcement delay applied to which clock ("" lines when no delay)."""
+        return delay_summary(self.obligations) if self.incident.delay else []
 
     @property
     def running(self) -> list[Obligation]:
@@ -124,7 +136,8 @@ def deadlines(session: Session, incident_ref: str | None = None, *,
     done = incident_store.completions(session.db, incident.id)
     obligations = compute_obligations(ruleset, incident, done, profile_flags(session))
     _add_substitute_notice(session, incident, obligations, done)
-    return DeadlineReport(incident, ruleset, tuple(obligations), today(session))
+    return DeadlineReport(incident, ruleset, tuple(obligations), today(session),
+                          tuple(rules_not_in_force(ruleset, incident)))
 
 
 def _add_substitute_notice(session: Session, incident: Incident, obligations: list[Obligation],
@@ -154,6 +167,11 @@ def mark_done(session: Session, obligation_key: str, done_on: dt.date, *, refere
     """Record that a notice went out on `done_on`, with its proof (portal id, mailing ref)."""
     report = deadlines(session, incident_ref)
     obligation = report.find(obligation_key.strip())
+    if obligation.is_prompt:
+        raise ValidationError(f"“{obligation.title}” is a reminder, not a notice: it clears "
+                              "itself once the counts it asks for are recorded (an estimate is "
+                              "fine).",
+                              {"key": "a reminder"})
     if done_on > report.today:
         raise ValidationError(f"The done date {done_on} is in the future.",
                               {"done_on": "in the future"})

@@ -62,7 +62,7 @@ def init_desk(
                 [{"key": "desk_id", "value": vault.desk_id}, {"key": "org", "value": org},
                  {"key": "created_at", "value": act.at}], replace=True)
             operator_store.insert(db, name, Role.ADMIN, act.at, name, op.id)
-            # A new desk is usable at once: the shipped templates, approved as version 1.
+            # The shipped templates arrive in review: someone at the organisation approves them.
             from crisisdesk.services.templates import install_library_rows
 
             install_library_rows(session, act.at)

@@ -5,12 +5,15 @@ Public API
 create_incident(session, *, title, kind, discovered_on, status=IncidentStatus.OPEN,
                 breach_started_on=None, breach_ended_on=None, systems_affected=(),
                 info_kinds=(), affected_by_state=None, affected_unknown_residence=0,
-                delay=None, summary="", make_current=True) -> Incident
+                delay=None, summary="", contained_on=None, law_enforcement_notified_on=None,
+                law_enforcement_agency="", make_current=True) -> Incident
 update_incident(session, incident_ref, **changes) -> Incident
     `changes` are Incident fields (title, kind, status, discovered_on, breach_started_on,
     breach_ended_on, systems_affected, info_kinds, affected_by_state,
-    affected_unknown_residence, delay, summary); `delay=None` clears the delay. Only fields
-    passed change. Counts replace the whole per-state table.
+    affected_unknown_residence, delay, summary, contained_on, law_enforcement_notified_on,
+    law_enforcement_agency); `delay=None` clears the delay. Only fields passed change. Counts
+    replace the whole per-state table. The response facts feed what letters may say
+    (`services/facts.py`).
 get_incident(session, incident_ref=None) -> Incident     (None: the current incident)
 list_incidents(session) -> list[Incident]
 current_incident(session) -> Incident | None
@@ -60,7 +63,9 @@ def create_incident(
     breach_ended_on: dt.date | None = None, systems_affected: Iterable[str] = (),
     info_kinds: Iterable[InfoKind] = (), affected_by_state: Mapping[str, int] | None = None,
     affected_unknown_residence: int = 0, delay: LawEnforcementDelay | None = None,
-    summary: str = "", make_current: bool = True,
+    summary: str = "", contained_on: dt.date | None = None,
+    law_enforcement_notified_on: dt.date | None = None, law_enforcement_agency: str = "",
+    make_current: bool = True,
 ) -> Incident:
     """Record a new incident; it becomes the current one (or when there is none yet)."""
     now = session.now_iso()
@@ -71,6 +76,8 @@ def create_incident(
         affected_by_state=dict(affected_by_state or {}),
         affected_unknown_residence=affected_unknown_residence, delay=delay, summary=summary,
         created_at=now, updated_at=now, updated_by=session.operator.name,
+        contained_on=contained_on, law_enforcement_notified_on=law_enforcement_notified_on,
+        law_enforcement_agency=law_enforcement_agency,
     )
     incident = validate_incident(draft, today(session))
     with session.action("incident.create", "incident", incident.id,
@@ -87,7 +94,34 @@ def create_incident(
             timeline_service.record_in_action(
                 session, act, f"Recorded {incident.delay.describe()}.",
                 category=Category.DECISION, source="incident", incident_id=incident.id)
+        for text in _fact_notes(None, incident):
+            timeline_service.record_in_action(session, act, text, category=Category.DECISION,
+                                              source="incident", incident_id=incident.id)
     return incident
+
+
+_FACT_FIELDS = {"contained_on", "law_enforcement_notified_on", "law_enforcement_agency"}
+
+
+def _fact_notes(old: Incident | None, new: Incident) -> list[str]:
+    """Timeline lines for response facts recorded, changed or removed (dates only)."""
+    notes = []
+    was = old.contained_on if old else None
+    if new.contained_on != was:
+        notes.append(f"Recorded: the access was stopped (contained) on "
+                     f"{new.contained_on.isoformat()}." if new.contained_on else
+                     "Containment date removed from the record.")
+    before = ((old.law_enforcement_notified_on, old.law_enforcement_agency) if old
+              else (None, ""))
+    after = (new.law_enforcement_notified_on, new.law_enforcement_agency)
+    if after != before:
+        if new.law_enforcement_notified_on:
+            who = new.law_enforcement_agency or "law enforcement"
+            notes.append(f"Recorded: {who} was told on "
+                         f"{new.law_enforcement_notified_on.isoformat()}.")
+        else:
+            notes.append("Law-enforcement notice removed from the record.")
+    return notes
 
 
 def get_incident(session: Session, incident_ref: str | None = None) -> Incident:
@@ -143,7 +177,8 @@ def _describe_changes(old: Incident, new: Incident) -> list[tuple[Category, str]
             notes.append((Category.DECISION, "Law-enforcement delay removed from the record."))
         else:
             notes.append((Category.DECISION, f"Recorded {new.delay.describe()}."))
-    other = [name.replace("_", " ") for name in sorted(_FIELDS - {
+    notes.extend((Category.DECISION, text) for text in _fact_notes(old, new))
+    other = [name.replace("_", " ") for name in sorted(_FIELDS - _FACT_FIELDS - {
         "status", "discovered_on", "affected_by_state", "affected_unknown_residence", "delay"})
         if getattr(old, name) != getattr(new, name)]
     if other:

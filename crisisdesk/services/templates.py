@@ -8,6 +8,12 @@ status is approved and whose content still matches the SHA-256 recorded at appro
 `check_draft` needs no session and touches no database, so the editor can run it on every
 keystroke in a worker thread; the other functions are one user action each (one transaction,
 one audit entry).
+
+Approval means a person at the organisation approved: a new desk gets the shipped library *in
+review* (drafted and submitted by "CrisisDesk library"), so nothing leaves the building until
+an approver approves it. Four-eyes by default: whoever drafted or submitted a version cannot
+approve it. An admin may allow single-person approval for a tiny team, with a recorded reason
+(`set_approval_policy`); an approval made under it says so on the version.
 """
 
 from __future__ import annotations
@@ -34,12 +40,13 @@ from crisisdesk.domain.templates import (
     diff_versions,
     next_status_allowed,
 )
-from crisisdesk.domain.templating import compile_template, render
+from crisisdesk.domain.templating import compile_template, render, render_sections
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import library
 from crisisdesk.store import syllables as syllable_store
 from crisisdesk.store import templates as store
+from crisisdesk.store import wording as wording_store
 
 
 class NotApproved(UserError):
@@ -125,6 +132,26 @@ class ImportResult:
     key: str
     version: int
     outcome: str  # "created", "new draft", "draft updated" or "unchanged"
+
+
+@dataclass(frozen=True)
+class ApprovalPolicy:
+    """Four-eyes (the default) or single-person approval, with who allowed it and why."""
+
+    single_person: bool = False
+    reason: str = ""
+    set_by: str = ""
+    set_at: str = ""
+
+    def describe(self) -> str:
+        if not self.single_person:
+            return ("Four-eyes: whoever drafted or submitted a version cannot approve it.")
+        return (f"Single-person approval allowed by {self.set_by} ({self.set_at[:10]}): "
+                f"{self.reason}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"single_person": self.single_person, "reason": self.reason,
+                "set_by": self.set_by, "set_at": self.set_at, "description": self.describe()}
 
 
 @dataclass(frozen=True)
@@ -232,7 +259,8 @@ def check_draft(body: str, meta: TemplateMeta, sample_data: Mapping[str, Any] | 
     return check_template(body, meta, sample_data,
                           syllables=syllable_store.counter(meta.language.value),
                           grade_target=settings.grade_target,
-                          phone_region=settings.phone_region)
+                          phone_region=settings.phone_region,
+                          wording=wording_store.wording_rules())
 
 
 def check_version(session: Session, ref: str, version: int | None = None,
@@ -245,6 +273,22 @@ def _problems(findings: tuple[Finding, ...]) -> str:
     first = str(findings[0]).rstrip(".")
     more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
     return f"{first}{more}"
+
+
+def _refusal(errors: tuple[Finding, ...]) -> str:
+    """Why approval is refused: every risky phrase and unbacked claim named, then the rest."""
+    def named(code: str) -> list[str]:
+        return list(dict.fromkeys(f'"{f.phrase}"' for f in errors if f.code == code))
+
+    parts = []
+    if risky := named("risky-wording"):
+        parts.append("risky wording " + ", ".join(risky))
+    if claims := named("fixed-claim"):
+        parts.append("fixed claims with no recorded fact (" + ", ".join(claims) + ")")
+    other = tuple(f for f in errors if f.code not in ("risky-wording", "fixed-claim"))
+    if other:
+        parts.append(_problems(other))
+    return "; ".join(parts)
 
 
 # --- changing ------------------------------------------------------------------------------
@@ -313,10 +357,10 @@ def submit(session: Session, ref: str, version: int | None = None) -> TemplateVe
     found = get_version(session, ref, version)
     _expect(found, Status.DRAFT, "submitted for review")
     report = check_version(session, found.meta.key, found.version)
-    if report.errors:
+    if report.submit_errors:
         raise ValidationError(
             f"Cannot submit {found.meta.key} version {found.version}: "
-            f"{_problems(report.errors)}.", {"template": "check"})
+            f"{_problems(report.submit_errors)}.", {"template": "check"})
     with session.action("template.submit", "template", found.template_id,
                         f"Submitted {found.meta.key} version {found.version} for review") as act:
         _recheck_unchanged(session, found)
@@ -353,11 +397,19 @@ def approve(session: Session, ref: str, version: int | None = None, *,
     session.require(Role.APPROVER, "approve templates")
     found = get_version(session, ref, version)
     _expect(found, Status.IN_REVIEW, "approved (submit it for review first)")
+    policy = approval_policy(session)
+    own = session.operator.name in {found.created_by, found.submitted_by}
+    if own and not policy.single_person:
+        raise ValidationError(
+            f"You drafted or submitted {found.meta.key} version {found.version}, so another "
+            "approver must approve it (four-eyes rule; an admin can allow single-person "
+            "approval for a small team with 'crisisdesk templates policy').",
+            {"approved_by": "author"})
     report = check_version(session, found.meta.key, found.version)
     if report.errors:
         raise ApprovalRefused(
             f"Cannot approve {found.meta.key} version {found.version}: "
-            f"{_problems(report.errors)}.", report.errors)
+            f"{_refusal(report.errors)}.", report.errors)
     if report.warnings and not acknowledge_warnings:
         raise NeedsAcknowledgement(
             f"{found.meta.key} version {found.version} has {len(report.warnings)} "
@@ -367,12 +419,17 @@ def approve(session: Session, ref: str, version: int | None = None, *,
     summary = f"Approved {found.meta.key} version {found.version} (sha256 {found.sha256[:12]})"
     if older:
         summary += f"; retired version {', '.join(str(v.version) for v in older)} as superseded"
+    extra: dict[str, Any] = {}
+    if own:
+        self_note = f"Approved by its own author under the single-person policy: {policy.reason}"
+        summary += f"; single-person approval ({policy.reason})"
+        extra["note"] = f"{found.note}\n{self_note}".strip()
     with session.action("template.approve", "template", found.template_id, summary) as act:
         _recheck_unchanged(session, found)
         store.set_status(session.db, found.template_id, found.version, Status.APPROVED,
                          at=act.at, by=session.operator.name, approved_at=act.at,
                          approved_by=session.operator.name,
-                         acknowledged_warnings=[str(w) for w in report.warnings])
+                         acknowledged_warnings=[str(w) for w in report.warnings], **extra)
         for old in older:
             store.set_status(session.db, old.template_id, old.version, Status.RETIRED,
                              at=act.at, by=session.operator.name, retired_at=act.at,
@@ -465,10 +522,13 @@ def desk_facts(session: Session) -> dict[str, Any]:
 
 
 def render_approved(session: Session, approved: ApprovedTemplate,
-                    values: Mapping[str, Any]) -> Rendered:
+                    values: Mapping[str, Any], *, omit_sections: tuple[str, ...] = (),
+                    insert: str = "") -> Rendered:
     """Fill an approved template with `values` (over the desk's own facts).
 
     A missing value or one of the wrong type is a ValidationError naming the variable.
+    `omit_sections` leaves blocks out and `insert` adds text rendered from another approved
+    template (a state's insert in a letter; see `templating.render_sections`).
     """
     if not isinstance(approved, ApprovedTemplate):
         raise TypeError("render_approved needs the result of require_approved")
@@ -479,7 +539,8 @@ def render_approved(session: Session, approved: ApprovedTemplate,
     html = approved.meta.channel.is_html
     compiled = compile_template(approved.body, html=html,
                                 language=approved.meta.language.value, phone_region=region)
-    text = render(compiled, typed)
+    text = (render_sections(compiled, typed, omit=omit_sections, insert=insert)
+            if omit_sections or insert else render(compiled, typed))
     if approved.meta.channel is Channel.SMS:
         text = text.strip()
     return Rendered(approved, text, html)
@@ -506,9 +567,14 @@ def import_template(session: Session, text: str, *, source_name: str = "file") -
     return ImportResult(saved.meta.key, saved.version, outcome)
 
 
+LIBRARY_NOTE = ("CrisisDesk library: have your organisation's counsel review it; an approver "
+                "at your organisation approves it before it can be used")
+
+
 def install_library_rows(session: Session, at: str) -> int:
-    """Write the shipped library as approved version 1 by "CrisisDesk library", skipping keys
-    the desk already has. No audit entry of its own: call it inside an action (desk.init)."""
+    """Write the shipped library as version 1 *in review*, drafted and submitted by "CrisisDesk
+    library" (so any approver at the organisation may approve it), skipping keys the desk
+    already has. No audit entry of its own: call it inside an action (desk.init)."""
     count = 0
     for tf in library.library_files():
         if store.find_template(session.db, tf.meta.key) is not None:
@@ -516,18 +582,70 @@ def install_library_rows(session: Session, at: str) -> int:
         sha = content_sha256(tf.body, tf.meta.variables, tf.meta.required_sections)
         template_id = store.insert_template(session.db, tf.meta, at=at, by=LIBRARY_APPROVER,
                                             source="library")
-        store.insert_version(session.db, template_id, 1, Status.APPROVED, tf.meta, tf.body,
-                             sha, at=at, by=LIBRARY_APPROVER, approved_by=LIBRARY_APPROVER,
-                             note="CrisisDesk library: needs your organisation's legal review")
+        store.insert_version(session.db, template_id, 1, Status.IN_REVIEW, tf.meta, tf.body,
+                             sha, at=at, by=LIBRARY_APPROVER, submitted_by=LIBRARY_APPROVER,
+                             note=LIBRARY_NOTE)
         count += 1
     return count
 
 
 def install_library(session: Session) -> int:
-    """Add any shipped library templates this desk lacks (approvers only); returns how many."""
+    """Add any shipped library templates this desk lacks (approvers only), in review; returns
+    how many."""
     session.require(Role.APPROVER, "import the template library")
     with session.action("template.library", "template",
                         summary="Imported the CrisisDesk template library") as act:
         count = install_library_rows(session, act.at)
-        act.summary = f"Imported {count} CrisisDesk library templates as approved version 1"
+        act.summary = f"Imported {count} CrisisDesk library templates for review"
     return count
+
+
+def approve_library_for_demo(session: Session) -> int:
+    """The demo desk only: its library versions in review become approved *as the library*
+    (marked as needing legal review), so the demo works at once. Returns how many."""
+    count = 0
+    with session.action("template.library_demo", "template",
+                        summary="Demo desk: library templates approved as shipped") as act:
+        for row in store.all_templates(session.db):
+            for v in store.versions(session.db, row):
+                if v.status is Status.IN_REVIEW and v.created_by == LIBRARY_APPROVER:
+                    store.set_status(session.db, v.template_id, v.version, Status.APPROVED,
+                                     at=act.at, by=LIBRARY_APPROVER, approved_at=act.at,
+                                     approved_by=LIBRARY_APPROVER)
+                    count += 1
+        act.summary = f"Demo desk: {count} library templates approved as shipped"
+    return count
+
+
+# --- the approval policy ---------------------------------------------------------------------
+
+def approval_policy(session: Session) -> ApprovalPolicy:
+    raw = store.approval_policy(session.db)
+    return ApprovalPolicy(bool(raw.get("single_person")), str(raw.get("reason", "")),
+                          str(raw.get("set_by", "")), str(raw.get("set_at", "")))
+
+
+def set_approval_policy(session: Session, *, single_person: bool, reason: str = ""
+                        ) -> ApprovalPolicy:
+    """Allow (or stop allowing) an approver to approve their own versions (admins only).
+
+    Allowing it needs a reason, e.g. "two-person privacy team; counsel reviews every letter";
+    the reason is in the audit log and on every version approved that way.
+    """
+    session.require(Role.ADMIN, "change the template approval policy")
+    reason = " ".join(reason.split())
+    if single_person and len(reason) < 10:
+        raise ValidationError("Give the reason single-person approval is needed (at least a "
+                              "few words; it is recorded and shown on the templates).",
+                              {"reason": "missing"})
+    if len(reason) > 500:
+        raise ValidationError("Keep the reason under 500 characters.", {"reason": "too long"})
+    summary = ("Allowed single-person template approval: " + reason if single_person
+               else "Template approval set to four-eyes (the author cannot approve)")
+    with session.action("template.policy", "template", summary=summary) as act:
+        policy = ApprovalPolicy(single_person, reason if single_person else "",
+                                session.operator.name, act.at)
+        store.set_approval_policy(session.db, {
+            "single_person": policy.single_person, "reason": policy.reason,
+            "set_by": policy.set_by, "set_at": policy.set_at})
+    return policy

@@ -25,7 +25,8 @@ from crisisdesk.domain.incidents import (
 CURRENT_KEY = "current_incident_id"
 _COLS = ("id, title, kind, status, discovered_on, breach_started_on, breach_ended_on, "
          "systems_affected, info_kinds, affected_by_state, affected_unknown, "
-         "law_enforcement_delay, summary, created_at, updated_at, updated_by")
+         "law_enforcement_delay, summary, created_at, updated_at, updated_by, contained_on, "
+         "law_enforcement_notified_on, law_enforcement_agency")
 
 
 def _date(value: object) -> dt.date | None:
@@ -57,7 +58,8 @@ def _incident(r: tuple[Any, ...]) -> Incident:
         affected_by_state={str(k): int(v) for k, v in json.loads(r[9] or "{}").items()},
         affected_unknown_residence=int(r[10] or 0), delay=_delay(r[11]),
         summary=str(r[12] or ""), created_at=str(r[13] or ""), updated_at=str(r[14] or ""),
-        updated_by=str(r[15] or ""),
+        updated_by=str(r[15] or ""), contained_on=_date(r[16]),
+        law_enforcement_notified_on=_date(r[17]), law_enforcement_agency=str(r[18] or ""),
     )
 
 
@@ -76,6 +78,10 @@ def _row(incident: Incident) -> dict[str, Any]:
         "law_enforcement_delay": json.dumps(incident.delay.to_dict()) if incident.delay else None,
         "summary": incident.summary, "created_at": incident.created_at,
         "updated_at": incident.updated_at, "updated_by": incident.updated_by,
+        "contained_on": incident.contained_on.isoformat() if incident.contained_on else None,
+        "law_enforcement_notified_on": (incident.law_enforcement_notified_on.isoformat()
+                                        if incident.law_enforcement_notified_on else None),
+        "law_enforcement_agency": incident.law_enforcement_agency,
     }
 
 
@@ -145,3 +151,11 @@ def delete_completion(db: sqlite_utils.Database, incident_id: str, key: str) -> 
     cur = db.execute("DELETE FROM obligation_status WHERE incident_id = ? AND obligation_key = ?",
                      [incident_id, key])
     return bool(cur.rowcount)
+
+
+def first_mailed_on(db: sqlite_utils.Database, incident_id: str) -> dt.date | None:
+    """The first day the mailing log records a letter of this incident as mailed."""
+    row = db.execute("SELECT min(CASE WHEN on_date != '' THEN on_date ELSE substr(at, 1, 10) "
+                     "END) FROM letter_events WHERE incident_id = ? AND kind = 'mailed'",
+                     [incident_id]).fetchone()
+    return _date(row[0]) if row and row[0] else None

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.domain.data_elements import decode, encode
 from crisisdesk.domain.recipients import Address, RecipientFields
 from crisisdesk.store.errors import DB_ERRORS
 
@@ -21,13 +22,14 @@ COLUMNS = ("id", "incident_id", "import_id", "line", "name", "first_name", "last
            "birth_date", "death_date", "address1", "address2", "city", "state", "zip",
            "zip_repaired", "language", "guardian_name", "nok_name", "nok_address1",
            "nok_address2", "nok_city", "nok_state", "nok_zip", "external_id", "address_issue",
-           "nok_address_issue", "created_at", "updated_at", "updated_by")
+           "nok_address_issue", "created_at", "updated_at", "updated_by", "information")
 _INSERT = (f"INSERT INTO recipients ({', '.join(COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in COLUMNS)})")
 FIELD_COLUMNS = ("name", "first_name", "last_name", "birth_date", "death_date", "address1",
                  "address2", "city", "state", "zip", "zip_repaired", "language",
                  "guardian_name", "nok_name", "nok_address1", "nok_address2", "nok_city",
-                 "nok_state", "nok_zip", "external_id", "address_issue", "nok_address_issue")
+                 "nok_state", "nok_zip", "external_id", "address_issue", "nok_address_issue",
+                 "information")
 SELECT_FIELDS = ", ".join(f"r.{c}" for c in FIELD_COLUMNS)
 BATCH = 2000
 Row = tuple[Any, ...]
@@ -41,7 +43,8 @@ def record(recipient_id: str, incident_id: str, import_id: str, line: int,
             f.death_date.isoformat() if f.death_date else None,
             a.line1, a.line2, a.city, a.state, a.zip, int(f.zip_repaired), f.language,
             f.guardian_name, f.nok_name, n.line1, n.line2, n.city, n.state, n.zip,
-            f.external_id, f.address_issue, f.nok_address_issue, at, at, by)
+            f.external_id, f.address_issue, f.nok_address_issue, at, at, by,
+            encode(f.information))
 
 
 def fields_from(r: Sequence[Any], start: int = 0) -> RecipientFields:
@@ -55,7 +58,8 @@ def fields_from(r: Sequence[Any], start: int = 0) -> RecipientFields:
         zip_repaired=bool(v[10]), language=v[11] or "en", guardian_name=v[12] or "",
         nok_name=v[13] or "", nok_address=Address(v[14] or "", v[15] or "", v[16] or "",
                                                   v[17] or "", v[18] or ""),
-        external_id=v[19] or "", address_issue=v[20] or "", nok_address_issue=v[21] or "")
+        external_id=v[19] or "", address_issue=v[20] or "", nok_address_issue=v[21] or "",
+        information=decode(v[22]))
 
 
 def insert_many(db: sqlite_utils.Database, rows: Iterable[Row]) -> int:

@@ -411,6 +411,30 @@ def m009_recipient_counts(db: sqlite_utils.Database) -> None:
     ):
         db.execute(sql)
 
+
+@migrations()
+def m010_incident_response_facts(db: sqlite_utils.Database) -> None:
+    """The recorded facts of the response that letters may state: when the access was stopped,
+    and when (and which) law enforcement was told."""
+    incidents = db.table("incidents")
+    incidents.add_column("contained_on", str)
+    incidents.add_column("law_enforcement_notified_on", str)
+    incidents.add_column("law_enforcement_agency", str, not_null_default="")
+
+
+@migrations()
+def m011_recipient_information(db: sqlite_utils.Database) -> None:
+    """Each recipient's exposed data elements; the Spanish (or other) wording of an
+    incident's free-text facts, one row per field and language."""
+    db.execute("ALTER TABLE recipients ADD COLUMN information TEXT NOT NULL DEFAULT ''")
+    db.table("incident_translations").create(
+        {"incident_id": str, "field": str, "language": str, "text": str, "updated_at": str,
+         "updated_by": str},
+        pk=("incident_id", "field", "language"),
+        not_null={"incident_id", "field", "language", "text", "updated_at", "updated_by"},
+    )
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

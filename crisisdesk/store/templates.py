@@ -82,7 +82,8 @@ def touch_template(db: sqlite_utils.Database, template_id: str, *, at: str, by: 
 
 def insert_version(db: sqlite_utils.Database, template_id: str, version: int, status: Status,
                    meta: TemplateMeta, body: str, sha256: str, *, at: str, by: str,
-                   note: str = "", approved_by: str | None = None) -> None:
+                   note: str = "", approved_by: str | None = None,
+                   submitted_by: str | None = None) -> None:
     row: dict[str, Any] = {
         "id": str(uuid.uuid4()), "template_id": template_id, "version": version,
         "status": status.value, "body": body, "variables": variables_json(meta.variables),
@@ -92,6 +93,8 @@ def insert_version(db: sqlite_utils.Database, template_id: str, version: int, st
         "acknowledged_warnings": "[]", "retired_at": None, "retired_by": None,
         "retired_reason": "",
     }
+    if submitted_by is not None:
+        row.update(submitted_at=at, submitted_by=submitted_by)
     if approved_by is not None:
         row.update(submitted_at=at, submitted_by=by, approved_at=at, approved_by=approved_by)
     db.table("template_versions").insert(row)
@@ -142,6 +145,23 @@ def set_status(db: sqlite_utils.Database, template_id: str, number: int, status:
         changes["acknowledged_warnings"] = json.dumps(list(changes["acknowledged_warnings"]),
                                                       ensure_ascii=False)
     db.table("template_versions").update(row["id"], changes)
+
+
+# --- the approval policy ---------------------------------------------------------------------
+
+POLICY_KEY = "template_approval_policy"
+
+
+def approval_policy(db: sqlite_utils.Database) -> dict[str, Any]:
+    """The desk's recorded approval policy ({} = the default, four-eyes)."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [POLICY_KEY]).fetchone()
+    return dict(json.loads(row[0])) if row and row[0] else {}
+
+
+def set_approval_policy(db: sqlite_utils.Database, policy: dict[str, Any]) -> None:
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+               "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+               [POLICY_KEY, json.dumps(policy, ensure_ascii=False)])
 
 
 # --- the communication log -----------------------------------------------------------------

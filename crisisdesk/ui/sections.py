@@ -135,12 +135,12 @@ def default_sections() -> list[Section]:
                                           "crisisdesk.printing.crisis_reports")))
         elif key == "media":
             sections.append(Section(key, "Media desk", _media,
-                                    warm=("crisisdesk.services.media",
-                                          "crisisdesk.services.statements")))
+                                    warm=("crisisdesk.services.media.inquiries",
+                                          "crisisdesk.services.media.statements")))
         elif key == "calling_trees":
             sections.append(Section(key, "Calling trees", _calling_trees,
-                                    warm=("crisisdesk.services.activations",
-                                          "crisisdesk.services.tree_files")))
+                                    warm=("crisisdesk.services.calling_trees.activations",
+                                          "crisisdesk.services.calling_trees.files")))
         elif key == "roles":
             sections.append(Section(key, "Roles", _roles, warm=("crisisdesk.services.roles",)))
         elif key == "timeline":
@@ -148,8 +148,8 @@ def default_sections() -> list[Section]:
                                     warm=("crisisdesk.services.timeline",)))
         elif key == "letters":
             sections.append(Section(key, "Letters", _letters,
-                                    warm=("crisisdesk.services.letter_render",
-                                          "crisisdesk.services.mailing_log")))
+                                    warm=("crisisdesk.services.letters.render",
+                                          "crisisdesk.services.letters.mailing_log")))
         elif key == "settings":
             sections.append(Section(key, "Settings", _settings,
                                     warm=("crisisdesk.services.backup",)))

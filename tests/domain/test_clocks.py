@@ -218,7 +218,7 @@ STATE_CASES: list[tuple[dt.date, dict[str, int], str, dt.date | str | None]] = [
     (D(2026, 3, 2), {"TX": 250}, "state.TX.ag", D(2026, 4, 1)),  # "at least 250", 30 days
     (D(2026, 3, 2), {"TX": 10}, "state.TX.individuals", D(2026, 5, 1)),  # 60 days
     (D(2026, 3, 2), {"CA": 500}, "state.CA.ag", None),
-    (D(2026, 3, 2), {"CA": 501}, "state.CA.ag", D(2026, 5, 16)),  # 15 days after the notice
+    (D(2026, 3, 2), {"CA": 501}, "state.CA.ag", D(2026, 4, 16)),  # 15 days after CA's 30
     (D(2026, 3, 2), {"CO": 499}, "state.CO.ag", None),
     (D(2026, 3, 2), {"CO": 500}, "state.CO.ag", D(2026, 4, 1)),  # ">= 500", 30 days
     (D(2026, 3, 2), {"AL": 999}, "state.AL.ag", None),
@@ -261,15 +261,17 @@ def test_state_deadlines_and_thresholds(discovered: dt.date, counts: dict[str, i
 
 
 def test_hipaa_deemed_and_exempt_state_rules_are_advisory_not_clocks() -> None:
-    found = by_key(compute_obligations(RULES, incident(D(2026, 3, 2), {"CA": 20, "WI": 5})))
-    assert "deemed" in found["state.CA.individuals"].advisory
+    found = by_key(compute_obligations(RULES, incident(D(2026, 3, 2), {"CT": 20, "WI": 5})))
+    assert "deemed" in found["state.CT.individuals"].advisory
     assert "exempt" in found["state.WI.individuals"].advisory
-    assert found["state.CA.individuals"].state(D(2026, 3, 3)) == "advisory"
+    assert found["state.CT.individuals"].state(D(2026, 3, 3)) == "advisory"
 
 
-def test_rule_not_yet_in_force_is_advisory() -> None:
+def test_the_version_in_force_on_the_discovery_date_is_used() -> None:
+    # the 30-day California rule began on 2026-01-01: a day earlier, the older version governs
     found = by_key(compute_obligations(RULES, incident(D(2025, 12, 31), {"CA": 20})))
-    assert "2026-01-01" in found["state.CA.individuals"].advisory
+    assert found["state.CA.individuals"].due is None
+    assert found["state.CA.individuals"].rule.effective_to == D(2026, 1, 1)
 
 
 def test_profile_flag_turns_a_conditional_rule_into_a_clock() -> None:
@@ -284,10 +286,11 @@ def test_profile_flag_turns_a_conditional_rule_into_a_clock() -> None:
 
 def test_a_done_notice_moves_the_clocks_that_follow_it() -> None:
     inc = incident(D(2026, 3, 2), {"CA": 800, "VT": 3})
-    done = {"hipaa.individuals": Completion(D(2026, 3, 10), "mailing batch 1")}
+    done = {"hipaa.individuals": Completion(D(2026, 3, 10), "mailing batch 1"),
+            "state.CA.individuals": Completion(D(2026, 3, 12), "mailing batch 2")}
     found = by_key(compute_obligations(RULES, inc, done))
     assert found["hipaa.individuals"].state(D(2026, 3, 11)) == "done"
-    assert found["state.CA.ag"].due == D(2026, 3, 25)  # 15 days after the actual mailing
+    assert found["state.CA.ag"].due == D(2026, 3, 27)  # 15 days after CA's actual mailing
     assert found["state.VT.ag"].due == D(2026, 3, 10)  # "or at consumer notice if sooner"
 
 
@@ -298,8 +301,10 @@ def test_delay_moves_dependent_state_clocks_too() -> None:
     assert found["state.CA.ag"].due == D(2026, 6, 16)
 
 
-def test_nobody_affected_means_no_obligations() -> None:
-    assert compute_obligations(RULES, incident(D(2026, 3, 2), {})) == []
+def test_nobody_counted_means_only_the_day_one_clocks() -> None:
+    found = compute_obligations(RULES, incident(D(2026, 3, 2), {}))
+    assert {o.key for o in found} == {"hipaa.individuals", "hipaa.business_associate",
+                                      "counts_unknown"}
 
 
 def test_states_and_next_due() -> None:

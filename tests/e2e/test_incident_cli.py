@@ -99,6 +99,33 @@ def test_incident_deadlines_and_log_round_trip(demo_desk: Path) -> None:
     assert any("done on 2026-03-30 (reference TX AG form 55120)" in t for t in texts)
 
 
+def test_deadlines_from_day_one_and_the_law_of_the_discovery_date(demo_desk: Path,
+                                                                  tmp_path: Path) -> None:
+    made = demo(demo_desk, "incident", "create", "--title", "Stolen backup tape", "--kind",
+                "data_breach", "--discovered", "2025-06-01")
+    assert made.returncode == 0, made.stderr
+    shown = demo(demo_desk, "deadlines")
+    assert shown.returncode == 0, shown.stderr
+    assert "No notices triggered" not in shown.stdout
+    def line(key: str) -> str:
+        return next(x for x in shown.stdout.splitlines() if f" {key} " in x)
+
+    assert line("hipaa.individuals").startswith("2025-07-31")  # 60 days, no count needed
+    assert "OVERDUE by" in line("hipaa.individuals")
+    assert "Counts unknown: HHS and media thresholds undecided" in line("counts_unknown")
+
+    updated = demo(demo_desk, "incident", "update", "--affected", "CA=800",
+                   "--unknown-residence", "600")
+    assert updated.returncode == 0, updated.stderr
+    report = json.loads(demo(demo_desk, "deadlines", "--json").stdout)
+    by_key = {o["key"]: o for o in report["obligations"]}
+    assert by_key["state.CA.ag"]["due"] is None  # the 15-day deadline began in 2026
+    assert by_key["state.CA.ag"]["effective_to"] == "2026-01-01"
+    assert "media_possible" in by_key and by_key["media_possible"]["prompt"] is True
+    assert {v["key"] for v in report["not_in_force"]} >= {"state.CA.ag", "state.CA.individuals"}
+    assert all("2026-01-01" in v["reason"] for v in report["not_in_force"])
+
+
 def test_spokesperson_hands_over_to_the_backup(demo_desk: Path) -> None:
     pio = json.loads(demo(demo_desk, "roles", "who", "pio", "--json").stdout)
     primary, backup = pio["lineup"][0]["name"], pio["lineup"][1]["name"]
@@ -127,3 +154,25 @@ def test_every_command_has_an_example_in_its_help() -> None:
             assert result.exit_code == 0, (group, sub, result.output)
             assert "Example: crisisdesk " in result.output, (group, sub)
     assert "Example: crisisdesk deadlines" in runner.invoke(cli, ["deadlines", "--help"]).output
+
+
+def test_response_facts_are_set_and_shown(demo_desk: Path) -> None:
+    made = demo(demo_desk, "incident", "create", "--title", "Phishing", "--kind", "data_breach",
+                "--discovered", "2026-03-02", "--breach-start", "2026-02-27",
+                "--affected", "IL=12")
+    assert made.returncode == 0, made.stderr
+    bad = demo(demo_desk, "incident", "update", "--contained-on", "2026-02-01")
+    assert bad.returncode == 1 and "before the breach started" in bad.stderr
+    set_ = demo(demo_desk, "incident", "update", "--contained-on", "2026-03-03",
+                "--law-enforcement-told", "2026-03-04", "--law-enforcement-agency", "the FBI")
+    assert set_.returncode == 0, set_.stderr
+    done = demo(demo_desk, "deadlines", "done", "hipaa.hhs_annual", "--on", "2026-03-20")
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(demo(demo_desk, "incident", "show", "--json").stdout)
+    assert (shown["contained_on"], shown["law_enforcement_notified_on"],
+            shown["law_enforcement_agency"]) == ("2026-03-03", "2026-03-04", "the FBI")
+    assert shown["response_facts"]["hhs_notified_on"] == "2026-03-20"
+    assert shown["response_facts"]["letters_mailed_on"] is None
+    text = demo(demo_desk, "incident", "show").stdout
+    assert "Access stopped (contained):" in text and "2026-03-03" in text
+    assert "Letters first mailed:" in text and "not recorded" in text

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.domain.call_outcomes import fold
-from crisisdesk.services import activations as activation_service
-from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import desk as desk_service
+from crisisdesk.services.calling_trees import activations as activation_service
+from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
 from crisisdesk.store import audit as audit_store
@@ -40,7 +40,8 @@ RECORDER = """
 import os, sys
 from pathlib import Path
 from crisisdesk.domain.call_outcomes import Outcome
-from crisisdesk.services import activations, desk
+from crisisdesk.services import desk
+from crisisdesk.services.calling_trees import activations as activations
 
 session = desk.unlock(Path(sys.argv[1]), "alex", os.environ["CRISISDESK_PASSPHRASE"])
 people = [p.contact_id for p in activations.view(session, sys.argv[2]).people]

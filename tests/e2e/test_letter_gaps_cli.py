@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from crisisdesk.services import letters as letter_service
+from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
 from tests.e2e.test_letters_cli import cli
 from tests.services.letters_support import adult_rows, letter_desk, write_list

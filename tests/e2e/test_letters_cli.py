@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
 from tests.conftest import PASSPHRASE
 from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list
@@ -134,3 +134,20 @@ def test_render_killed_half_way_resumes_without_duplicates(session: Session,
     finally:
         check.close()
     assert codes == letters == 100
+
+
+
+@pytest.mark.slow
+def test_incident_translate_and_the_translations_listing(session: Session) -> None:
+    letter_desk(session)
+    session.close()
+    out = cli(session.data_dir, "incident", "translate", "--field", "summary", "--lang", "es",
+              "alguien entró en nuestra red")
+    assert out.returncode == 0, out.stderr
+    assert "Saved the es wording of the incident summary" in out.stdout
+    listed = cli(session.data_dir, "incident", "translations", "--json")
+    rows = {r["field"]: r for r in json.loads(listed.stdout)}
+    assert rows["summary"]["text"] == "alguien entró en nuestra red"
+    assert rows["hours"]["missing"] is True
+    bad = cli(session.data_dir, "incident", "translate", "--field", "summary", "--lang", "es")
+    assert bad.returncode == 2 and "Give the TEXT" in bad.stderr

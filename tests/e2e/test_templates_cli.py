@@ -8,6 +8,20 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.cli import run_cli
+from tests.template_support import approve_library_at
+
+BEA_PASSPHRASE = "bea's long passphrase"
+RISKY_LETTER = (
+    '+++\nkey = "risky-letter"\nname = "Risky letter"\naudience = "patients"\n'
+    'channel = "printed_letter"\nlanguage = "en"\n+++\n'
+    "<p>There is no evidence your information was misused. Your information is safe and we "
+    "guarantee this will never happen again. The hacker, a disgruntled former contractor, "
+    "has been found.</p>\n")
+
+
+def as_bea(desk: Path, *args: str) -> object:
+    """A second approver: the four-eyes rule needs someone who did not write the version."""
+    return run_cli(desk, *args, operator="bea", passphrase=BEA_PASSPHRASE)
 
 
 @pytest.fixture(scope="module")
@@ -15,16 +29,72 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("e2e-templates") / "desk"
     out = run_cli(data_dir, "init", "--org", "Riverside Clinics")
     assert out.returncode == 0, out.stderr
+    out = run_cli(data_dir, "operators", "add", "bea", "--role", "approver",
+                  extra_env={"CRISISDESK_NEW_PASSPHRASE": BEA_PASSPHRASE})
+    assert out.returncode == 0, out.stderr
+    approve_library_at(data_dir)  # alex, an approver at the organisation, approves it
     return data_dir
 
 
-def test_a_new_desk_lists_the_library_marked_for_legal_review(desk: Path) -> None:
-    out = run_cli(desk, "templates", "list", "--json")
+def test_a_new_desk_gets_the_library_in_review_and_uses_nothing_until_approved(
+        tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"
+    assert run_cli(fresh, "init", "--org", "Riverside Clinics").returncode == 0
+    out = run_cli(fresh, "templates", "list", "--json")
     assert out.returncode == 0, out.stderr
     listed = json.loads(out.stdout)
     assert len(listed) >= 15
-    assert all(t["approved_version"] == 1 and t["needs_legal_review"] for t in listed)
+    assert all(t["latest_status"] == "in_review" and t["approved_version"] is None
+               for t in listed)
     assert {"patient-notification-en", "patient-notification-es"} <= {t["key"] for t in listed}
+    out = run_cli(fresh, "templates", "render", "patient-notification-en", "--sample")
+    assert out.returncode == 1
+    assert "has no approved version" in out.stderr
+    out = run_cli(fresh, "messages", "issue", "staff-sms-alert-en", "--recipients", "2",
+                  "--var", "action_requested=Come in", "--var", "staff_hotline=217-555-0120")
+    assert out.returncode == 1 and "has no approved version" in out.stderr
+    out = run_cli(fresh, "templates", "approve", "patient-notification-en",
+                  "--acknowledge-warnings")
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(run_cli(fresh, "templates", "show", "patient-notification-en",
+                               "--json").stdout)
+    assert shown["approved_by"] == "alex" and not shown["needs_legal_review"]
+    out = run_cli(fresh, "templates", "render", "patient-notification-en", "--sample")
+    assert out.returncode == 0, out.stderr
+
+
+def test_risky_wording_is_refused_at_approval_with_each_phrase_named(desk: Path,
+                                                                      tmp_path: Path) -> None:
+    letter = tmp_path / "risky.tmpl"
+    letter.write_text(RISKY_LETTER, "utf-8")
+    for step in (("templates", "import", str(letter)), ("templates", "submit", "risky-letter")):
+        out = run_cli(desk, *step)
+        assert out.returncode == 0, (step, out.stderr)
+    out = as_bea(desk, "templates", "approve", "risky-letter", "--acknowledge-warnings")
+    assert out.returncode == 1
+    refusal = out.stderr.strip().splitlines()[-1]
+    assert refusal.startswith("crisisdesk: Cannot approve risky-letter version 1: risky wording")
+    for phrase in ("no evidence of misuse", "your information is safe", "guarantee",
+                   "will never happen again", "the hacker", "disgruntled", "former contractor"):
+        assert f'"{phrase}"' in refusal, phrase
+    assert "ERROR Risky wording \"your information is safe\" in: \"Your information is safe " \
+        "and we guarantee" in out.stderr  # each finding with its sentence
+
+
+def test_the_approval_policy_is_four_eyes_unless_an_admin_records_a_reason(
+        tmp_path: Path) -> None:
+    fresh = tmp_path / "policy"
+    assert run_cli(fresh, "init", "--org", "Riverside Clinics").returncode == 0
+    policy = json.loads(run_cli(fresh, "templates", "policy", "--json").stdout)
+    assert policy["single_person"] is False
+    out = run_cli(fresh, "templates", "policy", "--single-person")
+    assert out.returncode == 1 and "reason" in out.stderr
+    out = run_cli(fresh, "templates", "policy", "--single-person", "--reason",
+                  "Two-person clinic; counsel reviews every letter")
+    assert out.returncode == 0, out.stderr
+    assert "Single-person approval allowed by alex" in out.stdout
+    audit = run_cli(fresh, "audit", "show", "--json")
+    assert audit.returncode == 0 and "counsel reviews every letter" in audit.stdout
 
 
 def test_check_a_file_reports_line_and_column_and_exits_1(tmp_path: Path) -> None:
@@ -45,11 +115,15 @@ def test_edit_submit_approve_issue_and_log(desk: Path, tmp_path: Path) -> None:
     edited = tmp_path / "sms.tmpl"
     edited.write_text(exported.stdout.replace("Do not forward this text.",
                                               "Reply OK when you read this."), "utf-8")
-    steps = [("templates", "import", str(edited)), ("templates", "submit", "staff-sms-alert-en"),
-             ("templates", "approve", "staff-sms-alert-en")]
+    steps = [("templates", "import", str(edited)), ("templates", "submit", "staff-sms-alert-en")]
     for step in steps:
         out = run_cli(desk, *step)
         assert out.returncode == 0, (step, out.stderr)
+    own = run_cli(desk, "templates", "approve", "staff-sms-alert-en")  # alex wrote it
+    assert own.returncode == 1
+    assert "another approver must approve it" in own.stderr
+    out = as_bea(desk, "templates", "approve", "staff-sms-alert-en")
+    assert out.returncode == 0, out.stderr
     issued = run_cli(desk, "messages", "issue", "staff-sms-alert-en", "--recipients", "12",
                      "--var", "org_name=Riverside", "--var", "action_requested=Come in now",
                      "--var", "staff_hotline=217-555-0120")
@@ -86,4 +160,4 @@ def test_render_a_letter_to_pdf(desk: Path, tmp_path: Path) -> None:
 
     text = " ".join(PdfReader(str(target)).pages[0].extract_text().split())
     assert "Dear <b>Ann</b>," in text
-    assert "legal advice" in out.stderr  # the library note, on stderr
+    assert "legal advice" not in out.stderr  # approved by the organisation, not the library

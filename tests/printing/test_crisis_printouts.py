@@ -6,13 +6,16 @@ due and that the rules need counsel's check; and that typed text never becomes m
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from crisisdesk.domain.incidents import DelayForm, LawEnforcementDelay
 from crisisdesk.domain.systems import SystemStatus
 from crisisdesk.domain.timeline import Category
 from crisisdesk.printing import crisis_reports
+from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
@@ -48,7 +51,9 @@ def test_obligations_sheet_carries_the_counsel_note_and_the_dates(session: Sessi
                                                                   data_dir: Path) -> None:
     open_incident(session, title=EVIL, affected_by_state={"TX": 600, "WI": 5})
     html = crisis_reports.obligations(session)
-    assert "Verify with counsel" in html and "last reviewed 2026-11-25" in html
+    reviewed = clock_service.load_rules(session).last_reviewed
+    assert reviewed is not None
+    assert "Verify with counsel" in html and f"last reviewed {reviewed.isoformat()}" in html
     assert "2026-05-01" in html and "Texas: notice to the Attorney General" in html
     assert "Check with counsel (not counted as clocks)" in html  # Wisconsin exempts HIPAA CEs
     assert "&lt;b&gt;Eve" in html and EVIL not in html
@@ -56,6 +61,25 @@ def test_obligations_sheet_carries_the_counsel_note_and_the_dates(session: Sessi
     html = crisis_reports.obligations(session)
     assert "could not be read and are NOT on this sheet" in html
     assert "No deadlines could be computed" in html
+
+
+def test_obligations_sheet_shows_prompts_cautions_delays_and_rules_not_in_force(
+        session: Session) -> None:
+    delay = LawEnforcementDelay("Det. Ana Ruiz", "FBI", DelayForm.ORAL, dt.date(2026, 3, 10),
+                                dt.date(2026, 6, 1))
+    open_incident(session, discovered_on=dt.date(2026, 2, 1), delay=delay,
+                  affected_by_state={"CA": 800, "CO": 40}, affected_unknown_residence=600)
+    html = crisis_reports.obligations(session)
+    decide, rest = html.split("<h2>To decide now (not notices)</h2>")[1].split(
+        "<h2>Running clocks</h2>")
+    assert "Media notice may be due" in decide and "600 of unknown residence" in decide
+    assert "Colorado: notice to residents" in rest and "2026-03-03" in rest
+    assert "Verify: binds a HIPAA covered entity too" in rest
+    assert "HIPAA delay (45 CFR 164.412" in html
+    assert "the state&#x27;s own delay provision: California: notice to residents" in html
+    assert "not delayed (no delay provision recorded for the law): Colorado" in html
+    gone = html.split("Not in force for this discovery date (do not apply)</h2>")[1]
+    assert "superseded on 2026-01-01" in gone and "most expedient time possible" in gone
 
 
 def test_activity_log_keeps_corrected_entries_visible(session: Session) -> None:

@@ -12,9 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from crisisdesk.domain.envelopes import STOCKS
-from crisisdesk.services import letter_render
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
 from tests.services.letters_support import add_codes, letter_desk, write_list
 

@@ -9,9 +9,9 @@ from pypdf import PdfReader
 
 from crisisdesk.printing.media_brief import brief_html
 from crisisdesk.printing.pdf import ensure_gui_app, html_to_pdf
-from crisisdesk.services import cadence as cadence_service
-from crisisdesk.services import media as media_service
-from crisisdesk.services.media_brief import gather_brief
+from crisisdesk.services.media import cadence as cadence_service
+from crisisdesk.services.media import inquiries as media_service
+from crisisdesk.services.media.brief import gather_brief
 from crisisdesk.services.session import Session
 from tests.services.crisis_support import open_incident
 from tests.services.media_support import approved_answer, freeze

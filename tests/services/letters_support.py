@@ -7,8 +7,8 @@ from pathlib import Path
 
 from crisisdesk.domain.incidents import IncidentKind, InfoKind
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_codes
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.session import Session
 from tests.services.crisis_support import freeze
 
@@ -48,3 +48,15 @@ def add_codes(session: Session, tmp: Path, n: int, prefix: str = "AB") -> None:
     letter_codes.import_codes(session, path, expires_on=dt.date(2026, 7, 31),
                               enrollment_url="www.example-monitoring.com/enroll",
                               monitoring_months=12)
+
+
+SPANISH = (("summary", "alguien de fuera de nuestra organización entró en parte de nuestra red"),
+           ("hours", "Atiende de 8 a. m. a 8 p. m."), ("signer_title", "Oficial de Privacidad"))
+
+
+def spanish_facts(session: Session) -> None:
+    """Give the current incident the Spanish wording of its free-text facts."""
+    from crisisdesk.services import incident_translations
+
+    for fld, text in SPANISH:
+        incident_translations.set_translation(session, fld, "es", text)

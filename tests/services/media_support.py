@@ -7,6 +7,7 @@ import datetime as dt
 from crisisdesk.domain.templates import Audience, Channel, Language, TemplateMeta
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Session
+from tests.template_support import approve_as_second_approver
 
 NOW = dt.datetime(2026, 3, 20, 15, 0, tzinfo=dt.UTC)
 
@@ -21,7 +22,7 @@ def approved_answer(session: Session, key: str, question: str, answer: str) -> s
                         language=Language.EN, description="test answer")
     template_service.create_template(session, meta, answer)
     template_service.submit(session, key)
-    template_service.approve(session, key, acknowledge_warnings=True)
+    approve_as_second_approver(session, key)  # four-eyes: not the author
     return key
 
 

@@ -22,7 +22,8 @@ def _raw(session: Session, sql: str, params: list[object] | None = None) -> None
     session.db.execute(sql, params or [])
 
 
-def test_intact_chain_verifies_with_its_count(session: Session) -> None:
+def test_intact_chain_verifies_with_its_count(new_desk_session: Session) -> None:
+    session = new_desk_session  # only desk.init in the chain
     _make_entries(session, 5)
     report = audit_service.verify(session)
     assert report.ok and report.count == 6  # desk.init + 5
@@ -68,7 +69,8 @@ def test_a_failed_action_leaves_no_entry_and_no_change(session: Session) -> None
     assert audit_service.verify(session).ok
 
 
-def test_show_since_filters_by_time(session: Session) -> None:
+def test_show_since_filters_by_time(new_desk_session: Session) -> None:
+    session = new_desk_session  # only desk.init in the chain
     _make_entries(session, 2)
     assert len(audit_service.show(session, since="2000-01-01")) == 3
     assert audit_service.show(session, since="2999-01-01") == []

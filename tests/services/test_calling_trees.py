@@ -9,12 +9,13 @@ import pytest
 
 from crisisdesk.domain.call_outcomes import Outcome, Status
 from crisisdesk.domain.errors import ImportRejected, NotFound, ValidationError
-from crisisdesk.services import activation_reports as reports
-from crisisdesk.services import activations, tree_files
-from crisisdesk.services import calling_trees as trees
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.calling_trees import activations as activations
+from crisisdesk.services.calling_trees import files as tree_files
+from crisisdesk.services.calling_trees import reports as reports
+from crisisdesk.services.calling_trees import trees as trees
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
 from crisisdesk.store import audit as audit_store
@@ -240,7 +241,7 @@ def sheets_pdf_text(session: Session, tree: str, path: Path) -> list[str]:
 
     from crisisdesk.printing.calling_tree_paper import paper_html
     from crisisdesk.printing.pdf import html_to_pdf
-    from crisisdesk.services import tree_paper
+    from crisisdesk.services.calling_trees import paper as tree_paper
 
     html, title = paper_html(tree_paper.tree_paper(session, tree), "sheets")
     html_to_pdf(html, path, title=title)
@@ -252,7 +253,7 @@ def test_call_sheets_before_activation_carry_the_script_with_marked_blanks(
     """No activation running: each sheet has the approved script, the desk's own facts filled
     in and a marked blank for each fact only known on the day, never an empty box."""
     from crisisdesk.services import settings as settings_service
-    from crisisdesk.services.tree_paper import script_to_complete
+    from crisisdesk.services.calling_trees.paper import script_to_complete
 
     text, blanks, source = script_to_complete(session)  # no hotline set: a blank stands in
     assert "call [STAFF HOTLINE NUMBER: ______________]." in text and "201" not in text

@@ -16,8 +16,9 @@ import pytest
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.services import audit as audit_service
-from crisisdesk.services import calling_trees, tree_files
 from crisisdesk.services import contacts as svc
+from crisisdesk.services.calling_trees import files as tree_files
+from crisisdesk.services.calling_trees import trees as calling_trees
 from crisisdesk.services.contact_import import UnreadColumns
 from crisisdesk.services.session import Session
 

@@ -14,11 +14,11 @@ from crisisdesk.domain.contacts import ContactDraft, ContactKind, validate_draft
 from crisisdesk.domain.errors import DeskAlreadyOpen, DeskExists
 from crisisdesk.domain.operators import Role
 from crisisdesk.services import audit as audit_service
-from crisisdesk.services import demo as demo_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services.demo_data import (
+from crisisdesk.services.demo import desk as demo_service
+from crisisdesk.services.demo.data import (
     FictionalNumbers,
     email_local,
     external_drafts,

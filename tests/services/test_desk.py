@@ -93,7 +93,8 @@ def test_last_admin_cannot_be_removed_and_names_are_unique(session: Session) -> 
         operator_service.add_operator(session, "kim", Role.OPERATOR, "short")
 
 
-def test_every_operator_change_is_audited(session: Session) -> None:
+def test_every_operator_change_is_audited(new_desk_session: Session) -> None:
+    session = new_desk_session
     from crisisdesk.services import audit as audit_service
 
     operator_service.add_operator(session, "sam", Role.OPERATOR, "sams passphrase")

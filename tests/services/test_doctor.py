@@ -23,7 +23,8 @@ def _by_name(report: doctor_service.DoctorReport) -> dict[str, doctor_service.Ch
     return {c.name: c for c in report.checks}
 
 
-def test_a_healthy_desk_passes_every_check(session: Session) -> None:
+def test_a_healthy_desk_passes_every_check(new_desk_session: Session) -> None:
+    session = new_desk_session
     report = doctor_service.run_doctor(session.data_dir, ALEX)
     checks = _by_name(report)
     assert report.ok

@@ -12,8 +12,8 @@ from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
-from crisisdesk.services.demo_data import FictionalNumbers, external_drafts, staff_drafts
-from crisisdesk.services.incident_demo import seed_incident_demo
+from crisisdesk.services.demo.data import FictionalNumbers, external_drafts, staff_drafts
+from crisisdesk.services.demo.incident import seed_incident_demo
 from crisisdesk.services.session import Session
 from tests.services.crisis_support import TODAY, freeze
 

@@ -139,12 +139,29 @@ def test_deadlines_follow_the_incident_and_the_delay(session: Session) -> None:
     incident_service.update_incident(
         session, incident_id, delay=LawEnforcementDelay(
             "SA Jon Bell", "FBI", DelayForm.WRITTEN, D(2026, 3, 15), D(2026, 5, 20)))
-    keys = {o.key: o for o in clock_service.deadlines(session).obligations}
+    report = clock_service.deadlines(session)
+    keys = {o.key: o for o in report.obligations}
     assert keys["hipaa.individuals"].due == D(2026, 5, 20)
-    assert keys["state.TX.ag"].due == D(2026, 5, 20)
+    # 45 CFR 164.412 delays HIPAA notices; Texas has no delay provision in the rules file
+    assert keys["state.TX.ag"].due == D(2026, 4, 1)
+    assert any("not delayed" in b for b in keys["state.TX.ag"].basis)
+    assert any(line.startswith("not delayed") and "Texas" in line
+               for line in report.delay_lines)
     incident_service.update_incident(session, incident_id, delay=None)
     keys = {o.key: o for o in clock_service.deadlines(session).obligations}
     assert keys["hipaa.individuals"].due == D(2026, 5, 1)
+
+
+def test_day_one_clocks_before_counts_and_the_reminder_cannot_be_marked_done(
+        session: Session) -> None:
+    open_incident(session, affected_by_state={})
+    report = clock_service.deadlines(session)
+    keys = {o.key: o for o in report.running}
+    assert keys["hipaa.individuals"].due == D(2026, 5, 1)
+    assert keys["counts_unknown"].is_prompt
+    with pytest.raises(ValidationError) as err:
+        clock_service.mark_done(session, "counts_unknown", D(2026, 3, 10))
+    assert "reminder" in str(err.value)
 
 
 def test_mark_done_with_reference_and_undo(session: Session) -> None:

@@ -16,9 +16,10 @@ from crisisdesk.domain.incidents import IncidentKind
 from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY, LetterStatus
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_report, mailing_log
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import mailing_log as mailing_log
+from crisisdesk.services.letters import report as letter_report
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
 from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list

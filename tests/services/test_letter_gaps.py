@@ -16,8 +16,10 @@ from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY, LetterStatus
 from crisisdesk.printing.letter_report import letter_report_html
 from crisisdesk.printing.obligations_sheet import obligations_html
 from crisisdesk.services import clocks as clock_service
-from crisisdesk.services import letter_codes, letter_report, mailing_log
-from crisisdesk.services import letters as letter_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
+from crisisdesk.services.letters import mailing_log as mailing_log
+from crisisdesk.services.letters import report as letter_report
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
 from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list

@@ -13,9 +13,10 @@ from crisisdesk.domain.errors import ImportRejected, PermissionDenied, UserError
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipients import Address
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_codes, mailing_log
-from crisisdesk.services import letters as letter_service
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
+from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.messages import communication_log
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
@@ -25,6 +26,7 @@ from tests.services.letters_support import (
     add_codes,
     adult_rows,
     letter_desk,
+    spanish_facts,
     write_list,
 )
 
@@ -164,6 +166,7 @@ def test_duplicate_codes_are_refused_by_line(session: Session, incident: str,
 def test_each_letter_gets_one_code_and_a_unique_reference(session: Session, incident: str,
                                                           tmp_path: Path) -> None:
     _ready(session, tmp_path, MIXED, codes=10)
+    spanish_facts(session)
     batch = letter_service.create_batch(session)
     rows = session.db.execute("SELECT l.reference, l.template_key, c.code FROM letters l LEFT "
                               "JOIN enrollment_codes c ON c.letter_id = l.id").fetchall()

@@ -7,19 +7,20 @@ from collections import Counter
 from pathlib import Path
 
 from crisisdesk.domain.cadence import CadenceState
-from crisisdesk.services import cadence as cadence_service
-from crisisdesk.services import demo as demo_service
 from crisisdesk.services import desk as desk_service
-from crisisdesk.services import media as media_service
-from crisisdesk.services import media_bank
-from crisisdesk.services import statements as statement_service
+from crisisdesk.services.demo import desk as demo_service
+from crisisdesk.services.media import bank as media_bank
+from crisisdesk.services.media import cadence as cadence_service
+from crisisdesk.services.media import inquiries as media_service
+from crisisdesk.services.media import statements as statement_service
 from crisisdesk.store import audit as audit_store
 from tests.conftest import FAST_KDF
 
 
 def test_demo_media_desk(tmp_path: Path) -> None:
     data_dir = tmp_path / "demo"
-    steps = [demo_service.seed_settings, demo_service.seed_staff, demo_service.seed_external,
+    steps = [demo_service.seed_operators, demo_service.seed_settings,
+             demo_service.seed_staff, demo_service.seed_external,
              demo_service.seed_incident, demo_service.seed_media]
     result = demo_service.create_demo(data_dir, kdf=FAST_KDF, steps=steps)
     assert result.steps[-1].startswith("media desk: 15 approved answers, holding statement")

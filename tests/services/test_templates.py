@@ -31,6 +31,7 @@ from crisisdesk.services import operators as operator_service
 from crisisdesk.services import templates as ts
 from crisisdesk.services.session import Session
 from crisisdesk.store.library import library_files
+from tests.template_support import approve_as_second_approver, as_second_approver
 
 LIBRARY = {tf.meta.key: tf for tf in library_files()}
 
@@ -50,7 +51,7 @@ def approve_new(session: Session, meta: TemplateMeta = NOTICE_META, body: str = 
                 ) -> None:
     ts.create_template(session, meta, body)
     ts.submit(session, meta.key)
-    ts.approve(session, meta.key)
+    approve_as_second_approver(session, meta.key)  # four-eyes
 
 
 # --- the shipped library -------------------------------------------------------------------
@@ -61,6 +62,10 @@ REQUIRED_LIBRARY = {
     "press-release-en", "staff-notice-en", "calling-tree-script-en", "voicemail-script-en",
     "call-center-faq-en", "patient-protection-flyer-en", "business-associate-notice-en",
     "state-ag-cover-letter-en", "hhs-breach-report-worksheet-en",
+    "parent-guardian-notification-es", "next-of-kin-notification-es", "substitute-web-notice-es",
+    "patient-protection-flyer-es", "call-center-faq-es", "voicemail-script-es",
+    *(f"state-insert-{s}-{lang}" for s in ("ma", "ca", "ny", "md", "nc", "or", "ct", "dc")
+      for lang in ("en", "es")), "language-assistance-taglines-en",
 }
 
 
@@ -81,26 +86,35 @@ def test_every_shipped_template_passes_its_own_checks(key: str) -> None:
     assert report.preview.strip()
 
 
-def test_a_new_desk_has_the_library_approved_as_version_1(session: Session) -> None:
+def test_a_new_desk_has_the_library_in_review_for_the_organisations_approver(
+        new_desk_session: Session) -> None:
+    session = new_desk_session
     listed = {s.key: s for s in ts.list_templates(session)}
     assert set(listed) == set(LIBRARY)
     for summary in listed.values():
-        assert (summary.approved_version, summary.approved_by) == (1, LIBRARY_APPROVER)
-        assert summary.needs_legal_review
-    approved = ts.require_approved(session, "patient-notification-en")
-    assert approved.version == 1 and approved.needs_legal_review
+        assert summary.latest_status is Status.IN_REVIEW and summary.approved_version is None
+        version = ts.get_version(session, summary.key)
+        assert (version.created_by, version.submitted_by) == (LIBRARY_APPROVER, LIBRARY_APPROVER)
+    with pytest.raises(ts.NotApproved):
+        ts.require_approved(session, "patient-notification-en")
     assert [e.action for e in audit_service.show(session)] == ["desk.init"]
     assert ts.install_library(session) == 0  # nothing missing, nothing duplicated
+    # a person at the organisation approves it: it is theirs now, no longer the library's
+    approved = ts.approve(session, "patient-notification-en", acknowledge_warnings=True)
+    assert approved.approved_by == "alex" and not approved.needs_legal_review
+    assert ts.require_approved(session, "patient-notification-en").version == 1
 
 
-def test_a_desk_from_before_the_library_can_add_it(session: Session) -> None:
+def test_a_desk_from_before_the_library_can_add_it(new_desk_session: Session) -> None:
+    session = new_desk_session
     key = "voicemail-script-en"
     row = session.db.execute("SELECT id FROM templates WHERE key = ?", [key]).fetchone()
-    session.db.execute("DROP TRIGGER template_versions_approved_kept")
     session.db.execute("DELETE FROM template_versions WHERE template_id = ?", [row[0]])
     session.db.execute("DELETE FROM templates WHERE id = ?", [row[0]])
     assert ts.install_library(session) == 1
-    assert ts.require_approved(session, key).approved_by == LIBRARY_APPROVER
+    assert ts.get_version(session, key).status is Status.IN_REVIEW
+    with pytest.raises(ts.NotApproved):
+        ts.require_approved(session, key)
 
 
 def test_english_and_spanish_letters_are_linked_as_translations(session: Session) -> None:
@@ -110,7 +124,9 @@ def test_english_and_spanish_letters_are_linked_as_translations(session: Session
 
 def test_filters_by_audience_channel_language_and_status(session: Session) -> None:
     keys = {s.key for s in ts.list_templates(session, audience="patients", language="es")}
-    assert keys == {"patient-notification-es"}
+    assert {k for k in keys if not k.startswith("state-insert-")} == {
+        "patient-notification-es", "parent-guardian-notification-es",
+        "next-of-kin-notification-es", "substitute-web-notice-es", "patient-protection-flyer-es"}
     assert {s.key for s in ts.list_templates(session, channel="sms")} == {"staff-sms-alert-en"}
     assert ts.list_templates(session, status="draft") == []
 
@@ -123,13 +139,15 @@ def test_draft_review_approve_records_who_when_and_the_hash(session: Session) ->
     edited = ts.save_draft(session, "flood-notice", NOTICE_BODY.replace("stairs", "lift"))
     assert edited.version == 1  # a draft is edited in place
     ts.submit(session, "flood-notice")
-    approved = ts.approve(session, "flood-notice")
+    with as_second_approver(session):  # four-eyes: not the author
+        approved = ts.approve(session, "flood-notice")
     assert approved.status is Status.APPROVED
-    assert approved.approved_by == "alex" and approved.approved_at
+    assert approved.approved_by == "bea" and approved.approved_at
     assert approved.sha256 == content_sha256(edited.body, NOTICE_META.variables, ())
     assert len(approved.sha256) == 64
-    actions = [e.action for e in audit_service.show(session)][-4:]
-    assert actions == ["template.create", "template.edit", "template.submit", "template.approve"]
+    actions = [e.action for e in audit_service.show(session)][-5:]
+    assert actions == ["template.create", "template.edit", "template.submit", "operator.add",
+                       "template.approve"]
 
 
 def test_only_an_approver_or_admin_can_approve_or_retire(data_dir: Path,
@@ -157,7 +175,7 @@ def test_an_approved_version_never_changes_editing_makes_a_new_draft(session: Se
     assert v1.status is Status.APPROVED and v1.body == NOTICE_BODY
     assert ts.require_approved(session, "flood-notice").version == 1  # still the one in use
     ts.submit(session, "flood-notice")
-    ts.approve(session, "flood-notice")
+    approve_as_second_approver(session, "flood-notice")
     history = ts.history(session, "flood-notice")
     assert [(v.version, v.status) for v in history] == [(1, Status.RETIRED),
                                                          (2, Status.APPROVED)]
@@ -232,7 +250,7 @@ def _broken_letter(session: Session) -> str:
 def test_approval_of_a_letter_missing_a_required_element_is_refused(session: Session) -> None:
     _broken_letter(session)
     with pytest.raises(ts.ApprovalRefused) as info:
-        ts.approve(session, "patient-notification-en", 2, acknowledge_warnings=True)
+        approve_as_second_approver(session, "patient-notification-en", 2)
     assert "164.404(c)(1)(B)" in str(info.value)
     assert [f.code for f in info.value.findings] == ["empty-section"]
     assert ts.get_version(session, "patient-notification-en", 2).status is Status.IN_REVIEW
@@ -244,9 +262,11 @@ def test_a_reading_level_warning_must_be_acknowledged(session: Session) -> None:
                           "evacuation.\n")
     ts.create_template(session, NOTICE_META, hard)
     ts.submit(session, "flood-notice")
-    with pytest.raises(ts.NeedsAcknowledgement, match="Reads at Flesch-Kincaid grade"):
+    with (pytest.raises(ts.NeedsAcknowledgement, match="Reads at Flesch-Kincaid grade"),
+          as_second_approver(session)):
         ts.approve(session, "flood-notice")
-    approved = ts.approve(session, "flood-notice", acknowledge_warnings=True)
+    with as_second_approver(session):
+        approved = ts.approve(session, "flood-notice", acknowledge_warnings=True)
     assert approved.status is Status.APPROVED
     assert len(approved.acknowledged_warnings) == 1
     assert "target for staff is grade 8" in approved.acknowledged_warnings[0]
@@ -302,7 +322,7 @@ def test_issuing_a_message_needs_an_approved_version_and_is_logged(session: Sess
                                       values={"floor": "2", "until": "2026-03-09"})
     assert message_service.communication_log(session) == []
     ts.submit(session, "flood-notice")
-    ts.approve(session, "flood-notice")
+    approve_as_second_approver(session, "flood-notice")
     issued = message_service.issue_message(session, "flood-notice", recipient_count=5,
                                            values={"floor": "2", "until": "2026-03-09"},
                                            incident_id="INC-1", note="east wing")

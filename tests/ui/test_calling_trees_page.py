@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.call_outcomes import Status
-from crisisdesk.services import activations as activation_service
-from crisisdesk.services import calling_trees as tree_service
+from crisisdesk.services.calling_trees import activations as activation_service
+from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
 from crisisdesk.ui.calling_trees.dialogs import StartRequest

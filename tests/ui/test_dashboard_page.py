@@ -171,6 +171,28 @@ def test_incident_form_shows_errors_next_to_fields(qtbot: QtBot, page: Dashboard
     assert "Law-enforcement delay" in page.status_label.text()
 
 
+def test_incident_form_records_the_response_facts_letters_may_state(
+        qtbot: QtBot, page: DashboardPage, session: Session) -> None:
+    page.edit_button.click()
+    dialog = page.dialog
+    assert isinstance(dialog, IncidentDialog)
+    assert not dialog.contained.known.isChecked() and not dialog.police_told.known.isChecked()
+    dialog.police_agency.setText("the FBI")
+    dialog.save_button.click()  # an agency without the date it was told
+    assert dialog.isVisible()
+    assert "date law enforcement was told" in dialog.field_error("law_enforcement_notified_on")
+    discovered = dialog.discovered_edit.date()
+    dialog.police_told.known.setChecked(True)
+    dialog.police_told.edit.setDate(discovered)
+    dialog.contained.known.setChecked(True)
+    dialog.contained.edit.setDate(discovered)
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    stored = incident_service.get_incident(session)
+    assert stored.law_enforcement_agency == "the FBI"
+    assert stored.contained_on == stored.law_enforcement_notified_on == stored.discovered_on
+
+
 def test_new_incident_and_chooser(qtbot: QtBot, page: DashboardPage, session: Session) -> None:
     page.new_button.click()
     dialog = page.dialog
@@ -278,8 +300,9 @@ def test_feature_panels_load_off_the_gui_thread(qtbot: QtBot, page: DashboardPag
 def test_letters_panel_and_deadlines_show_substitute_notice_from_returned_mail(
         qtbot: QtBot, page: DashboardPage, session: Session, tmp_path: Path) -> None:
     from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY, LetterStatus
-    from crisisdesk.services import letter_codes, mailing_log
-    from crisisdesk.services import letters as letter_service
+    from crisisdesk.services.letters import batches as letter_service
+    from crisisdesk.services.letters import codes as letter_codes
+    from crisisdesk.services.letters import mailing_log as mailing_log
     from tests.services.letters_support import PUBLIC, adult_rows, write_list
 
     for key, value in PUBLIC:

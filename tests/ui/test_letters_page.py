@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.letters import LetterStatus
-from crisisdesk.services import letters as letter_service
-from crisisdesk.services import mailing_log
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.letters.page import LettersPage
@@ -67,7 +67,7 @@ def test_import_wizard_names_bad_rows_then_sets_them_aside(
     wizard.close_button.click()
     assert not wizard.isVisible()
     qtbot.waitUntil(lambda: "21 recipients" in page.summary_label.text(), timeout=5_000)
-    assert "1 rows set aside for review" in page.summary_label.text()
+    assert "1 row set aside for review" in page.summary_label.text()
 
 
 def test_returned_letters_scanned_on_the_page_raise_substitute_notice(

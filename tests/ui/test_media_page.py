@@ -15,11 +15,11 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.domain.contacts import ContactDraft, ContactKind
 from crisisdesk.domain.media import InquiryStatus
 from crisisdesk.services import audit as audit_service
-from crisisdesk.services import cadence as cadence_service
 from crisisdesk.services import contacts as contact_service
-from crisisdesk.services import media as media_service
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.media import cadence as cadence_service
+from crisisdesk.services.media import inquiries as media_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.media.log_dialog import EditInquiryDialog

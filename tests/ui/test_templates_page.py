@@ -73,14 +73,16 @@ def test_library_filters_and_search(qtbot: QtBot, page: TemplatesPage) -> None:
     assert SMS in everything and "patient-notification-es" in everything
     page.library.filters["language"].setCurrentIndex(
         page.library.filters["language"].findData("es"))
-    assert keys(page) == ["patient-notification-es"]
+    spanish = keys(page)
+    assert "patient-notification-es" in spanish and "voicemail-script-es" in spanish
+    assert all(key.endswith("-es") for key in spanish)
     page.library.filters["language"].setCurrentIndex(0)
     page.library.filters["channel"].setCurrentIndex(page.library.filters["channel"].findData("sms"))
     assert keys(page) == [SMS]
     page.library.filters["channel"].setCurrentIndex(0)
     page.library.search_edit.setText("voicemail")
-    assert keys(page) == ["voicemail-script-en"]
-    assert page.library.count_label.text().startswith(f"1 of {len(everything)} templates")
+    assert sorted(keys(page)) == ["voicemail-script-en", "voicemail-script-es"]
+    assert page.library.count_label.text().startswith(f"2 of {len(everything)} templates")
 
 
 def test_models_pass_the_model_tester(qtmodeltester: object, page: TemplatesPage) -> None:
@@ -305,3 +307,39 @@ def test_reopening_the_same_template_or_a_clean_editor_does_not_ask(
     assert page.editor.version is not None
     assert page.editor.version.meta.key == "voicemail-script-en"
     wait_checked(qtbot, page)
+
+
+def test_an_approver_cannot_approve_their_own_version(qtbot: QtBot, page: TemplatesPage,
+                                                      session: Session) -> None:
+    in_review_without_drill_notice(session)  # alex edited and submitted it
+    page.open_template(SMS)
+    wait_checked(qtbot, page)
+    assert "Four-eyes" in page.lifecycle.policy_label.text()
+    assert not page.lifecycle.approve_button.isEnabled()
+    assert "another approver" in page.lifecycle.approve_button.toolTip()
+    page.lifecycle.approve()  # the service decides, whatever the button says
+    qtbot.waitUntil(lambda: "another approver must approve it" in page.ctx.messages.text,
+                    timeout=10_000)
+    assert template_service.get_version(session, SMS).status is Status.IN_REVIEW
+
+
+def test_an_admin_allows_single_person_approval_with_a_reason(
+        qtbot: QtBot, page: TemplatesPage, session: Session,
+        prompts: RecordingPrompts) -> None:
+    in_review_without_drill_notice(session)
+    page.open_template(SMS)
+    wait_checked(qtbot, page)
+    assert page.lifecycle.policy_button.isEnabled()  # alex is an admin
+    prompts.text_answer = "Two-person privacy office; counsel reviews every letter"
+    page.lifecycle.policy_button.click()
+    qtbot.waitUntil(lambda: template_service.approval_policy(session).single_person,
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: "counsel reviews" in page.lifecycle.policy_label.text(),
+                    timeout=5_000)
+    assert page.lifecycle.approve_button.isEnabled()
+    page.lifecycle.approve_button.click()  # the warning is acknowledged (confirm says yes)
+    qtbot.waitUntil(lambda: template_service.get_version(session, SMS).status
+                    is Status.APPROVED, timeout=10_000)
+    approved = template_service.get_version(session, SMS)
+    assert approved.approved_by == "alex" and "single-person policy" in approved.note
+    qtbot.waitUntil(lambda: not page.lifecycle.approve_button.isEnabled(), timeout=5_000)

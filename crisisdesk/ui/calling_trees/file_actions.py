@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from crisisdesk.printing.calling_tree_paper import BUILDERS, paper_html, report_html
 from crisisdesk.printing.pdf import html_to_pdf
-from crisisdesk.services import activation_reports as report_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services import tree_files, tree_paper
+from crisisdesk.services.calling_trees import files as tree_files
+from crisisdesk.services.calling_trees import paper as tree_paper
+from crisisdesk.services.calling_trees import reports as report_service
 from crisisdesk.services.localtime import show
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.call_outcomes import Outcome
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services import activations as activation_service
-from crisisdesk.services.activations import ActivationView
+from crisisdesk.services.calling_trees import activations as activation_service
+from crisisdesk.services.calling_trees.activations import ActivationView
 from crisisdesk.ui.calling_trees.model import CALLER, OBJECT_ROLE, PeopleModel
 from crisisdesk.ui.context import UiContext
 

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.call_outcomes import Activation
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services import activation_reports as report_service
-from crisisdesk.services import activations as activation_service
-from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services.activations import ActivationView, Recorded
+from crisisdesk.services.calling_trees import activations as activation_service
+from crisisdesk.services.calling_trees import reports as report_service
+from crisisdesk.services.calling_trees import trees as tree_service
+from crisisdesk.services.calling_trees.activations import ActivationView, Recorded
 from crisisdesk.services.localtime import show
 from crisisdesk.services.session import Session
 from crisisdesk.ui.calling_trees.dialogs import ContactPicker, StartDialog, StartRequest

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.call_escalation import Counts, Reassignment
-from crisisdesk.services.activations import ActivationView, Recorded
+from crisisdesk.services.calling_trees.activations import ActivationView, Recorded
 from crisisdesk.ui.calling_trees.model import PeopleModel
 
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.calling_trees import CallingTree, TreeNode, children
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services import calling_trees as tree_service
-from crisisdesk.services.calling_trees import TreeDetails
+from crisisdesk.services.calling_trees import trees as tree_service
+from crisisdesk.services.calling_trees.trees import TreeDetails
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.workers import Job, in_thread_session

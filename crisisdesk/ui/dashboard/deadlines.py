@@ -11,6 +11,13 @@ health facility") are checkboxes above the table: a rule that `requires` a flag 
 only when it is set, else it is shown as an advisory. Changing one is `set_profile_flag` (admins)
 and the obligations are computed again. A "done" can carry a free-text note, shown in the row's
 tooltip.
+
+The dates follow the rule versions in force on the incident's discovery date; the versions that
+are not (superseded, or begun later) are listed under the table so nobody applies them. A clock
+the source is less sure of (a state deadline that binds a HIPAA entity) keeps its date and shows
+"verify with counsel" beside it. A law-enforcement delay is shown with the clocks it moved and
+the ones whose law has no delay provision. Reminders to the team (counts unknown, media notice
+may be due) are rows too, but cannot be marked done: they clear when the counts are recorded.
 """
 
 from __future__ import annotations
@@ -63,13 +70,14 @@ def days_left_text(obligation: Obligation, today: dt.date) -> str:
     if state == "advisory":
         return "check with counsel"
     left = obligation.days_left(today)
+    verify = " · verify" if obligation.caution else ""  # the counsel note stays by the date
     if left is None:
-        return "no fixed date"
+        return "no fixed date" + verify
     if left < 0:
-        return f"OVERDUE by {-left} day{'s' if left != -1 else ''}"
+        return f"OVERDUE by {-left} day{'s' if left != -1 else ''}{verify}"
     if left == 0:
-        return "due TODAY"
-    return f"{left} day{'s' if left != 1 else ''} left"
+        return "due TODAY" + verify
+    return f"{left} day{'s' if left != 1 else ''} left{verify}"
 
 
 def urgency_colour(obligation: Obligation, today: dt.date) -> QColor | None:
@@ -108,7 +116,8 @@ class ObligationsModel(RowTableModel[Obligation]):
         if column == NOTICE:
             return row.title
         if column == BASIS:
-            return "; ".join(row.basis) + (f" — {row.advisory}" if row.advisory else "")
+            return ("; ".join(row.basis) + (f" — {row.advisory}" if row.advisory else "")
+                    + (f" — verify: {row.caution}" if row.caution else ""))
         if column == DONE and row.done is not None:
             ref = f", ref {row.done.reference}" if row.done.reference else ""
             note = " · note (hover)" if row.done.note else ""
@@ -131,8 +140,10 @@ class ObligationsModel(RowTableModel[Obligation]):
 
     def tooltip(self, row: Obligation, column: int) -> str | None:
         rule = row.rule
+        verify = f"Verify with counsel: {row.caution}" if row.caution else ""
         return "\n".join(x for x in (done_text(row), "; ".join(row.basis), row.advisory,
-                                     rule.citation, rule.timing, rule.note) if x)
+                                     verify, rule.citation, rule.timing, rule.note,
+                                     f"Version in force: {rule.period()}") if x)
 
 
 def done_text(row: Obligation) -> str:
@@ -144,6 +155,16 @@ def done_text(row: Obligation) -> str:
     by = f", recorded by {done.recorded_by}" if done.recorded_by else ""
     note = f"\nNote: {done.note}" if done.note else ""
     return f"Done {done.done_on.isoformat()}{ref}{by}.{note}"
+
+
+def not_in_force_text(report: DeadlineReport) -> str:
+    """'Not in force for a breach discovered 2026-02-01 (not applied): California: ...'."""
+    if not report.not_in_force:
+        return ""
+    items = "; ".join(f"{v.rule.title} ({v.rule.citation}): {v.reason}"
+                      for v in report.not_in_force)
+    return (f"Not in force for a breach discovered {report.incident.discovered_on.isoformat()} "
+            f"(not applied): {items}.")
 
 
 def flag_text(description: str) -> str:
@@ -170,6 +191,11 @@ class DeadlinesView(QWidget):
         self.problems_label.hide()
         self.delay_label = QLabel(self)
         self.delay_label.setWordWrap(True)
+        self.delay_label.setAccessibleName("Law-enforcement delay and the clocks it moves")
+        self.not_in_force_label = QLabel(self)
+        self.not_in_force_label.setWordWrap(True)
+        self.not_in_force_label.setAccessibleName("Rules not in force for this discovery date")
+        self.not_in_force_label.hide()
         self.flags_box = QGroupBox("Organisation profile (which conditional rules run as "
                                    "clocks)", self)
         self.flags_layout = QVBoxLayout(self.flags_box)
@@ -191,7 +217,7 @@ class DeadlinesView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        for column, width in enumerate((90, 140, 330, 330)):
+        for column, width in enumerate((90, 190, 330, 330)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
@@ -226,6 +252,7 @@ class DeadlinesView(QWidget):
         layout.addWidget(self.delay_label)
         layout.addWidget(self.flags_box)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.not_in_force_label)
         layout.addLayout(row)
         self._selected()
 
@@ -238,8 +265,13 @@ class DeadlinesView(QWidget):
                                     + "; ".join(rules.problems) if rules.problems else "")
         self.problems_label.setVisible(bool(rules.problems))
         delay = report.incident.delay if report else None
-        self.delay_label.setText(f"Law-enforcement delay: {delay.describe()}." if delay else "")
+        lines = report.delay_lines if report else []
+        self.delay_label.setText(
+            f"Law-enforcement delay: {delay.describe()}."
+            + "".join(f"\n• {line}" for line in lines) if delay else "")
         self.delay_label.setVisible(delay is not None)
+        self.not_in_force_label.setText(not_in_force_text(report) if report else "")
+        self.not_in_force_label.setVisible(bool(report and report.not_in_force))
         self._show_flags(rules.flags)
         if report is not None:
             self.model.today = report.today
@@ -303,7 +335,11 @@ class DeadlinesView(QWidget):
 
     def _selected(self) -> None:
         obligation = self.selected()
-        self.done_button.setEnabled(obligation is not None and obligation.done is None)
+        self.done_button.setEnabled(obligation is not None and obligation.done is None
+                                    and not obligation.is_prompt)
+        self.done_button.setToolTip(
+            "A reminder clears itself once the counts are recorded (an estimate is fine)."
+            if obligation is not None and obligation.is_prompt else "")
         self.undone_button.setEnabled(obligation is not None and obligation.done is not None)
         if obligation is not None and obligation.done is not None:
             self.reference_edit.setText(obligation.done.reference)

@@ -1,8 +1,10 @@
 """The incident record form: new or edit, with every field the clocks and letters depend on.
 
 Title, kind, status, dates (breach start and end may be unknown), systems, kinds of
-information, people affected by state of residence, and a law-enforcement delay (who asked,
-written or oral, from, until). The form only gathers values; `services.incidents` validates
+information, people affected by state of residence, a law-enforcement delay (who asked,
+written or oral, from, until), and the response facts letters may state (when the access was
+stopped, when and which law enforcement was told; HHS notice and mailing come from the
+deadlines and the mailing log). The form only gathers values; `services.incidents` validates
 them and its `ValidationError.fields` are shown under the fields they name (a future discovery
 date, an end before the start, an unknown state code, a delay ending before it starts...).
 """
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -170,6 +173,26 @@ class IncidentDialog(QDialog):
                 ("Notes:", self.delay_notes, "delay_notes"))
         for text, widget, key in delay_rows:
             self.errors.add_row(text, widget, key, form=delay_form)
+        self.facts_box = QGroupBox("Response facts (letters state only what is recorded)", body)
+        facts_form = QFormLayout(self.facts_box)
+        self.contained = OptionalDate("recorded:", self.facts_box)
+        self.contained.edit.setAccessibleName("Access stopped (contained) on")
+        self.police_told = OptionalDate("recorded:", self.facts_box)
+        self.police_told.edit.setAccessibleName("Law enforcement told on")
+        self.police_agency = QLineEdit(self.facts_box)
+        self.police_agency.setPlaceholderText("as it reads after 'we reported it to', e.g. the "
+                                              "FBI")
+        self.police_agency.setAccessibleName("Law-enforcement agency told")
+        facts_rows: tuple[tuple[str, QWidget, str], ...] = (
+            ("Access stopped on:", self.contained, "contained_on"),
+            ("Law enforcement told on:", self.police_told, "law_enforcement_notified_on"),
+            ("Agency told:", self.police_agency, "law_enforcement_agency"))
+        for text, widget, key in facts_rows:
+            self.errors.add_row(text, widget, key, form=facts_form)
+        derived = QLabel("HHS notified: mark the HHS deadline done on the Deadlines list. "
+                         "Letters mailed: from the mailing log.", self.facts_box)
+        derived.setWordWrap(True)
+        facts_form.addRow(derived)
         self.summary_edit = QPlainTextEdit(body)
         self.summary_edit.setFixedHeight(70)
         self.summary_edit.setAccessibleName("Summary")
@@ -188,6 +211,7 @@ class IncidentDialog(QDialog):
                 ("Affected by state:", counts_box, ("affected_by_state",)),
                 ("&Unknown residence:", self.unknown_spin, ("affected_unknown_residence",)),
                 ("", self.delay_box, ()),
+                ("", self.facts_box, ()),
                 ("Su&mmary:", self.summary_edit, ("summary",)))
         for text, item, keys in rows:
             self.errors.add_row(text, item, *keys)
@@ -217,6 +241,8 @@ class IncidentDialog(QDialog):
             self.delay_from.setDate(qdate(today))
             self.delay_until.set(None, today)
             self.written_on.set(None, today)
+            self.contained.set(None, today)
+            self.police_told.set(None, today)
             return
         self.title_edit.setText(incident.title)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(incident.kind))
@@ -242,6 +268,9 @@ class IncidentDialog(QDialog):
             self.contact_edit.setText(delay.contact)
             self.delay_notes.setText(delay.notes)
         self.summary_edit.setPlainText(incident.summary)
+        self.contained.set(incident.contained_on, today)
+        self.police_told.set(incident.law_enforcement_notified_on, today)
+        self.police_agency.setText(incident.law_enforcement_agency)
 
     def add_count_row(self, state: str, count: str) -> None:
         row = self.counts_table.rowCount()
@@ -285,6 +314,9 @@ class IncidentDialog(QDialog):
             "affected_unknown_residence": self.unknown_spin.value(),
             "delay": delay,
             "summary": self.summary_edit.toPlainText(),
+            "contained_on": self.contained.value(),
+            "law_enforcement_notified_on": self.police_told.value(),
+            "law_enforcement_agency": self.police_agency.text(),
         }
 
     def submit(self) -> None:

@@ -35,6 +35,7 @@ from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import clocks as clock_service
+from crisisdesk.services import incident_translations as translation_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import systems as system_service
@@ -47,6 +48,7 @@ from crisisdesk.ui.dashboard.deadlines import DeadlinesView, ObligationsModel
 from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
 from crisisdesk.ui.dashboard.panels import OPTIONAL_PANELS, SummaryPanel
 from crisisdesk.ui.dashboard.systems import SystemsBoard
+from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles import model as roster
@@ -102,6 +104,11 @@ class DashboardPage(Page):
         self.edit_button.clicked.connect(self.edit_incident)
         self.new_button = QPushButton("&New incident…", self)
         self.new_button.clicked.connect(self.new_incident)
+        self.spanish_button = QPushButton("Es&pañol…", self)
+        self.spanish_button.setToolTip("The Spanish wording of the incident's facts, for "
+                                       "Spanish letters")
+        self.spanish_button.clicked.connect(self.edit_spanish)
+        self.translations_dialog: TranslationsDialog | None = None
         self.title_label = QLabel(self)
         self.title_label.setObjectName("pageTitle")
         font = self.title_label.font()
@@ -210,6 +217,7 @@ class DashboardPage(Page):
         top.addWidget(self.incident_combo)
         top.addStretch(1)
         top.addWidget(self.edit_button)
+        top.addWidget(self.spanish_button)
         top.addWidget(self.new_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -237,6 +245,7 @@ class DashboardPage(Page):
         else:
             self.incident_combo.addItem("No incident yet", "")
         self.edit_button.setEnabled(self.incident is not None)
+        self.spanish_button.setEnabled(self.incident is not None)
         self.sheet_button.setEnabled(self.incident is not None)
         self._show_incident(show)
         self.holders_model.show = show
@@ -345,6 +354,20 @@ class DashboardPage(Page):
 
     def new_incident(self) -> None:
         self._open(None)
+
+    def edit_spanish(self) -> None:
+        if self.incident is None:
+            return
+        session, incident_id = self.ctx.session, self.incident.id
+        dialog = TranslationsDialog(
+            translation_service.listing(session, "es", incident_id=incident_id),
+            lambda texts: translation_service.set_translations(
+                session, "es", texts, incident_id=incident_id), self)
+        dialog.saved.connect(lambda n: self.ctx.messages.show_info(
+            f"Saved the Spanish wording of {n} fact{'s' if n != 1 else ''}."))
+        dialog.finished.connect(lambda _r: setattr(self, "translations_dialog", None))
+        self.translations_dialog = dialog
+        dialog.open()
 
     def _saved(self, incident: Incident, *, new: bool) -> None:
         self.ctx.messages.show_info(f"{'Recorded' if new else 'Saved'} {incident.title}.")

@@ -26,9 +26,11 @@ from crisisdesk.domain.errors import UserError
 from crisisdesk.services.session import Session
 
 OPTIONAL_PANELS: tuple[tuple[str, str, str], ...] = (
-    ("Calling trees", "crisisdesk.services.calling_trees", "Calling trees are not set up yet."),
-    ("Letters", "crisisdesk.services.letters", "Breach letters are not set up yet."),
-    ("Next public update", "crisisdesk.services.media", "The media desk is not set up yet."),
+    ("Calling trees", "crisisdesk.services.calling_trees.trees",
+     "Calling trees are not set up yet."),
+    ("Letters", "crisisdesk.services.letters.batches", "Breach letters are not set up yet."),
+    ("Next public update", "crisisdesk.services.media.inquiries",
+     "The media desk is not set up yet."),
 )
 MAX_ROWS = 8
 

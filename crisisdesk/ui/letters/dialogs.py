@@ -14,6 +14,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.letter_pages import LetterContent, LetterLayout
 from crisisdesk.printing.letters import LetterPainter, preview_pages
-from crisisdesk.services.letters import BatchSpec
+from crisisdesk.services.letters.batches import BatchSpec
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -60,11 +61,13 @@ class BatchDialog(QDialog):
             self.language_combo.addItem(label, value)
         self.date_edit = QDateEdit(_qdate(today), self)
         self.date_edit.setCalendarPopup(True)
+        self.taglines_check = QCheckBox("Add the language-assistance page (15 languages)", self)
         form = QFormLayout()
         form.addRow("&State:", self.state_combo)
         form.addRow("Letter &type:", self.variant_combo)
         form.addRow("&Language:", self.language_combo)
         form.addRow("Letter &date:", self.date_edit)
+        form.addRow("", self.taglines_check)
         note = QLabel("Only recipients who have no letter yet are included. Each letter gets its "
                       "reference and enrollment code now, from the approved templates.", self)
         note.setWordWrap(True)
@@ -82,7 +85,8 @@ class BatchDialog(QDialog):
         return BatchSpec(state=self.state_combo.currentData(),
                          variant=self.variant_combo.currentData(),
                          language=self.language_combo.currentData(),
-                         letter_date=_pydate(self.date_edit.date()))
+                         letter_date=_pydate(self.date_edit.date()),
+                         taglines=self.taglines_check.isChecked())
 
 
 class CodesDialog(QDialog):

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.domain.recipients import FORMAT_BY_LABEL
-from crisisdesk.services import letters as letter_service
-from crisisdesk.services.letters import RecipientImportReport, RecipientPlan
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters.batches import RecipientImportReport, RecipientPlan
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 

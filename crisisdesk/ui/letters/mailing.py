@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.recipients import Address, parse_state, parse_zip
-from crisisdesk.services import mailing_log
+from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.forms import FieldErrors, error_label
 

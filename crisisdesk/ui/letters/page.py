@@ -28,10 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.letters import SUBSTITUTE_WEB_TEMPLATE, LetterStatus
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import letter_codes, letter_render, letter_report, mailing_log
-from crisisdesk.services import letters as letter_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import codes as letter_codes
+from crisisdesk.services.letters import mailing_log as mailing_log
+from crisisdesk.services.letters import render as letter_render
+from crisisdesk.services.letters import report as letter_report
 from crisisdesk.services.localtime import today
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.letters.dialogs import BatchDialog, CodesDialog, PreviewDialog, print_letters
@@ -160,8 +164,8 @@ class LettersPage(Page):
             f"({c.get('adult', 0)} adult, {c.get('minor', 0)} to parents or guardians, "
             f"{c.get('deceased', 0)} to next of kin); {c.get('duplicate', 0)} duplicate "
             f"rows merged; {c.get('no_notice', 0)} deceased with no next-of-kin address; "
-            f"{c.get('unclassified', 0)} not classified yet; {review} rows set aside for "
-            f"review. Ready {summary['ready']}, printed {summary['printed']}, mailed "
+            f"{c.get('unclassified', 0)} not classified yet; {count_of(review, 'row')} set "
+            f"aside for review. Ready {summary['ready']}, printed {summary['printed']}, mailed "
             f"{summary['mailed']}, returned {summary['returned']}.")
         self.substitute_label.setText(report.substitute.text
                                       if c or report.substitute.required else "")
@@ -258,7 +262,8 @@ class LettersPage(Page):
         except UserError as err:
             self.ctx.messages.show_user_error(err)
             return
-        self._done(f"Created batch {batch.number} with {batch.letter_count} letters.")
+        note = f" Note: {batch.language_note}." if batch.language_note else ""
+        self._done(f"Created batch {batch.number} with {batch.letter_count} letters.{note}")
 
     def preview(self) -> None:
         number = self.selected_batch()
@@ -291,7 +296,8 @@ class LettersPage(Page):
 
         def rendered(report: letter_render.RenderReport) -> None:
             self.last_render = report
-            self._done(f"Rendered {report.letters} letters into {len(report.files)} files in "
+            self._done(f"Rendered {count_of(report.letters, 'letter')} into "
+                       f"{count_of(len(report.files), 'file')} in "
                        f"{folder}.")
 
         job = self._run(work, "render letters", f"Rendering batch {number}…", rendered)

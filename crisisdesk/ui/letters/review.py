@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.recipient_columns import FIELDS
-from crisisdesk.services import letter_codes
+from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.forms import FieldErrors, error_label
 

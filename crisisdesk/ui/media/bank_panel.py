@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.services.media_bank import BankEntry
+from crisisdesk.services.media.bank import BankEntry
 
 
 class BankPanel(QWidget):

@@ -37,11 +37,11 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.contacts import ContactKind
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.media import Inquiry, average_time_to_answer, span_text
-from crisisdesk.services import cadence as cadence_service
 from crisisdesk.services import contacts as contact_service
-from crisisdesk.services import media as media_service
-from crisisdesk.services import media_bank
 from crisisdesk.services.localtime import show
+from crisisdesk.services.media import bank as media_bank
+from crisisdesk.services.media import cadence as cadence_service
+from crisisdesk.services.media import inquiries as media_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.media.bank_panel import BankPanel
@@ -62,7 +62,7 @@ def print_brief(session: Session, path: Path) -> Path:
     """Worker body: gather, lay out and write the one-page brief; record that it was printed."""
     from crisisdesk.printing.media_brief import brief_html
     from crisisdesk.printing.pdf import html_to_pdf
-    from crisisdesk.services.media_brief import gather_brief, note_printed
+    from crisisdesk.services.media.brief import gather_brief, note_printed
 
     html_to_pdf(brief_html(gather_brief(session)), path, title="Spokesperson brief")
     note_printed(session, "PDF")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services import statements as statement_service
 from crisisdesk.services.localtime import show
+from crisisdesk.services.media import statements as statement_service
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.media.statements_panel import StatementsPanel
 

@@ -5,6 +5,10 @@ take longer than a frame). The buttons follow the operator's role and the versio
 people see what they may do, but the services decide: a refusal (PermissionDenied, a failed
 check) comes back as a UserError and is shown in the message bar. An approval that needs
 warnings acknowledged asks through `ui/prompts.py` and is retried with the acknowledgement.
+
+The approval policy is shown beside the buttons: four-eyes by default (Approve is disabled on a
+version you drafted or submitted), or single-person approval with the admin's reason. Admins
+change it with "Approval policy…" (a reason is asked for and recorded).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.templates import Status, TemplateVersion
@@ -44,6 +48,12 @@ class TemplateActions(QWidget):
         self.approve_button = QPushButton("&Approve", self)
         self.retire_button = QPushButton("&Retire…", self)
         self.issue_button = QPushButton("&Issue message…", self)
+        self.policy_button = QPushButton("Approval &policy…", self)
+        self.policy_label = QLabel(self)
+        self.policy_label.setAccessibleName("Approval policy")
+        self.policy_label.setWordWrap(True)
+        self.policy = template_service.ApprovalPolicy()
+        self.policy_button.clicked.connect(self.change_policy)
         self.save_button.clicked.connect(self.save)
         self.submit_button.clicked.connect(self.submit)
         self.send_back_button.clicked.connect(self.send_back)
@@ -56,6 +66,8 @@ class TemplateActions(QWidget):
                        self.approve_button, self.retire_button):
             layout.addWidget(button)
         layout.addStretch(1)
+        layout.addWidget(self.policy_label, 2)
+        layout.addWidget(self.policy_button)
         layout.addWidget(self.issue_button)
         editor.state_changed.connect(self.update_buttons)
         self.update_buttons()
@@ -84,17 +96,75 @@ class TemplateActions(QWidget):
         else:
             self.submit_button.setToolTip("Save and send this version to an approver")
         review = ready and status is Status.IN_REVIEW and not dirty
-        self.approve_button.setEnabled(review and approver)
+        session = self.ctx.state.current
+        own = (version is not None and session is not None
+               and session.operator.name in {version.created_by, version.submitted_by})
+        four_eyes = own and not self.policy.single_person
+        self.approve_button.setEnabled(review and approver and not four_eyes)
         self.send_back_button.setEnabled(review and approver)
         self.retire_button.setEnabled(ready and approver and status is not Status.RETIRED)
         only = "" if approver else " (approvers only)"
-        self.approve_button.setToolTip("Approve this version for use" + only)
+        self.approve_button.setToolTip(
+            "You drafted or submitted this version: another approver must approve it"
+            if four_eyes else "Approve this version for use" + only)
+        admin = session is not None and session.operator.role is Role.ADMIN
+        self.policy_button.setEnabled(admin and not self.busy)
+        self.policy_button.setToolTip("Allow single-person approval for a small team, or go "
+                                      "back to four-eyes" + ("" if admin else " (admins only)"))
         self.send_back_button.setToolTip("Return this version to draft with a note" + only)
         self.retire_button.setToolTip("Take the version in use out of use" + only)
         self.issue_button.setEnabled(not self.busy and self.approved_version is not None)
         self.issue_button.setToolTip(
             f"Fill in approved version {self.approved_version} and log it"
             if self.approved_version else "Only an approved version can be issued")
+
+    def refresh_policy(self) -> None:
+        """Read the desk's approval policy (one small read) and show it."""
+        session = self.ctx.state.current
+        self.policy = (template_service.approval_policy(session) if session is not None
+                       else template_service.ApprovalPolicy())
+        self.policy_label.setText(self.policy.describe() if session is not None else "")
+        self.update_buttons()
+
+    def change_policy(self) -> Job | None:
+        if self.busy or self.ctx.state.current is None:
+            return None
+        if self.policy.single_person:
+            if not self.ctx.prompts.confirm(
+                    self, "Approval policy", "Go back to four-eyes approval? Whoever drafted "
+                    "or submitted a version will no longer be able to approve it.",
+                    ok_label="Use four-eyes"):
+                return None
+            single, reason = False, ""
+        else:
+            answer = self.ctx.prompts.ask_text(
+                self, "Allow single-person approval",
+                "Why does this organisation need one person to draft and approve? The reason "
+                "is recorded in the audit log and on each version approved that way:")
+            if answer is None:
+                return None
+            single, reason = True, answer
+        self.busy = True
+        self.update_buttons()
+
+        def finished(policy: template_service.ApprovalPolicy) -> None:
+            self.busy = False
+            self.ctx.messages.show_info(policy.describe())
+            self.refresh_policy()
+
+        def failed(err: BaseException) -> None:
+            self.busy = False
+            self.update_buttons()
+            self.ctx.show_error(err)
+
+        job = Job(in_thread_session(self.ctx.session, lambda s, **_: (
+            template_service.set_approval_policy(s, single_person=single, reason=reason))),
+            name="approval policy")
+        job.finished.connect(finished)
+        job.failed.connect(failed)
+        self.last_job = job
+        self.ctx.runner.start(job)
+        return job
 
     # -- actions ----------------------------------------------------------------------------
     def _key(self) -> str:

@@ -85,6 +85,7 @@ class TemplatesPage(Page):
     def refresh(self) -> None:
         session = self.ctx.session
         self.library.set_templates(template_service.list_templates(session))
+        self.lifecycle.refresh_policy()
         if self.key is not None and not self.editor.dirty:
             self.open_template(self.key, switch=False)
         self.log.refresh()

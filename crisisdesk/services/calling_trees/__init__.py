@@ -1,0 +1,1 @@
+"""Calling trees: trees, activations and their reports, tree files and paper."""

@@ -1,0 +1,1 @@
+"""The demo desk: fictional people, incidents, trees, letters and media (`make run`)."""

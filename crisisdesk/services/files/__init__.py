@@ -1,0 +1,1 @@
+"""Reading tabular files (CSV, XLSX, vCard) for every importer, with one set of rules."""

@@ -1,0 +1,1 @@
+"""Patient letters: the list, classification, batches, codes, rendering, mailing log, counts."""

@@ -1,0 +1,224 @@
+"""Rendering a batch to print-ready files: streamed, split, resumable, from approved templates.
+
+Each letter is filled from the version of the approved template the batch recorded (checked
+again through `require_approved`, so a changed or retired version stops the run) and handed
+to a file writer that `printing/` supplies (services never import Qt). Letters stream from the
+database one at a time into files of `letters_per_file` letters, each written beside its final
+name and renamed when complete. The split is fixed when the batch is created, so a cancelled or
+killed run resumes by skipping the files that already exist: no letter is printed twice. The
+database records the run once, at the end, as one action.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from crisisdesk.domain.envelopes import STOCKS, window_for
+from crisisdesk.domain.errors import Cancelled, UserError, ValidationError
+from crisisdesk.domain.letter_pages import CoverSheet, LetterContent, LetterLayout
+from crisisdesk.domain.letters import Letter, LetterStatus
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services import templates as template_service
+from crisisdesk.services.letters.batches import TAGLINES_TEMPLATE, Batch, get_batch
+from crisisdesk.services.letters.values import LetterValues
+from crisisdesk.services.localtime import today
+from crisisdesk.services.session import Session
+from crisisdesk.store import incidents as incident_store
+from crisisdesk.store import letters as store
+
+Progress = Callable[[int, int], None]
+IsCancelled = Callable[[], bool]
+
+
+class LetterFile(Protocol):
+    def add(self, letter: LetterContent) -> int: ...
+
+
+OpenLetterFile = Callable[[Path, LetterLayout, CoverSheet | None],
+                          AbstractContextManager[LetterFile]]
+
+
+@dataclass
+class RenderReport:
+    files: list[Path]
+    letters: int
+    reused_files: int
+    seconds: float
+
+
+def letter_layout(session: Session) -> LetterLayout:
+    """The envelope window and letterhead from the desk settings."""
+    stock = str(settings_service.get(session, "envelope_stock"))
+    window = window_for(stock, str(settings_service.get(session, "envelope_window")))
+    label = STOCKS[stock][0] if stock in STOCKS else f"custom window {window.text()} in"
+    return LetterLayout(window, settings_service.display_org(session),
+                        str(settings_service.get(session, "public_postal_address")),
+                        str(settings_service.get(session, "letterhead_logo")), label)
+
+
+class _Filler:
+    """Fills a batch's approved templates for one letter at a time."""
+
+    def __init__(self, session: Session, batch: Batch) -> None:
+        self.session = session
+        self.approved: dict[tuple[str, int], template_service.ApprovedTemplate] = {}
+        for slot, chosen in batch.templates.items():
+            approved = template_service.require_approved(session, chosen["key"],
+                                                         int(chosen["version"]))
+            if approved.sha256 != chosen["sha256"]:
+                raise UserError(f"Template {approved.key} for {slot} letters changed since the "
+                                "batch was made; make a new batch.")
+            self.approved[(approved.key, approved.version)] = approved
+        self.values = LetterValues.for_incident(session, batch.incident_id)
+        self.letter_date = batch.letter_date
+        self.taglines = ""
+        if batch.selection.get("taglines"):
+            page = template_service.require_approved(session, TAGLINES_TEMPLATE)
+            facts, _ = self.values.facts("en")
+            text = template_service.render_approved(session, page, facts).text
+            self.taglines = f'<div style="page-break-before: always">{text}</div>'
+
+    def content(self, letter: Letter) -> LetterContent:
+        approved = self.approved[(letter.template_key, letter.template_version)]
+        values: dict[str, Any] = dict(letter_date=self.letter_date,
+                                      recipient_name=letter.addressee,
+                                      patient_name=letter.person.name)
+        if letter.code:
+            expires, url, months = store.pool_terms(self.session.db, letter.id)
+            values.update(enrollment_code=letter.code, enroll_by_date=expires)
+            if url:
+                values["enrollment_url"] = url
+            if months:
+                values["credit_monitoring_months"] = months
+        try:
+            text = self.values.render(letter, approved, values)
+        except ValidationError as exc:
+            raise ValidationError(f"Letter {letter.reference} cannot be filled in: {exc}",
+                                  exc.fields) from None
+        return LetterContent(letter.reference, tuple(letter.address_lines()),
+                             text + self.taglines, approved.meta.language.value, letter.seq)
+
+
+def part_name(batch: Batch, part: int, parts: int) -> str:
+    return (f"letters-{batch.incident_id[:8]}-batch{batch.number:03d}-part{part:03d}"
+            f"-of{parts:03d}.pdf")
+
+
+def _clean_stale(out_dir: Path, batch: Batch) -> None:
+    """Remove temp files a killed run left beside the parts (they hold patient data)."""
+    pattern = re.compile(rf"^\.letters-{re.escape(batch.incident_id[:8])}-batch"
+                         rf"{batch.number:03d}-part\d+-of\d+\.pdf\..*\.tmp$")
+    for path in out_dir.glob(".letters-*.tmp"):
+        if pattern.match(path.name):
+            path.unlink(missing_ok=True)
+
+
+def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: OpenLetterFile,
+                 *, incident_id: str | None = None, progress: Progress | None = None,
+                 is_cancelled: IsCancelled | None = None) -> RenderReport:
+    """Write the batch's files into `out_dir` (resuming), then record them as rendered."""
+    started = time.monotonic()
+    batch = get_batch(session, batch_ref, incident_id)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clean_stale(out_dir, batch)
+    filler, layout = _Filler(session, batch), letter_layout(session)
+    first = next(store.iter_letters(session.db, batch.id, 1, 1), None)
+    if first is None:
+        raise UserError(f"Letter batch {batch.number} has no letters.")
+    filler.content(first)  # a missing value stops the run before any page is written
+    per, total = batch.letters_per_file, batch.letter_count
+    parts = math.ceil(total / per)
+    incident = incident_store.get(session.db, batch.incident_id)
+    files, reused, done = [], 0, 0
+    for part in range(1, parts + 1):
+        lo, hi = (part - 1) * per + 1, min(part * per, total)
+        path = out_dir / part_name(batch, part, parts)
+        files.append(path)
+        if path.exists():
+            reused += 1
+            done = hi
+            if progress is not None:
+                progress(done, total)
+            continue
+        letters = list(_stream(session, batch, lo, hi))  # references only: cheap, bounded
+        cover = CoverSheet(layout.org_name, incident.title if incident else "", batch.number,
+                           part, parts, letters[0][1], letters[-1][1], lo, hi, hi - lo + 1,
+                           today(session).isoformat())
+        with open_file(path, layout, cover) as out:
+            for letter in store.iter_letters(session.db, batch.id, lo, hi):
+                if is_cancelled is not None and is_cancelled():
+                    raise Cancelled(f"Cancelled; {part - 1} of {parts} files are complete and "
+                                    "will be reused when you render again.")
+                out.add(filler.content(letter))
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+    _record(session, batch, files, reused)
+    return RenderReport(files, total, reused, time.monotonic() - started)
+
+
+def _stream(session: Session, batch: Batch, lo: int, hi: int) -> Iterator[tuple[int, str]]:
+    for r in session.db.execute("SELECT seq, reference FROM letters WHERE batch_id = ? AND "
+                                "seq BETWEEN ? AND ? ORDER BY seq", [batch.id, lo, hi]):
+        yield int(r[0]), str(r[1])
+
+
+def _record(session: Session, batch: Batch, files: list[Path], reused: int) -> None:
+    with session.action("letters.render", "letter_batch", batch.id,
+                        f"Rendered letter batch {batch.number}: {batch.letter_count} letters "
+                        f"in {len(files)} files ({reused} reused from an earlier run)") as act:
+        per, by = batch.letters_per_file, session.operator.name
+        rows = session.db.execute("SELECT id, seq FROM letters WHERE batch_id = ? AND "
+                                  "status = 'pending' ORDER BY seq", [batch.id]).fetchall()
+        store.set_status(session.db, [(LetterStatus.RENDERED.value,
+                                       files[(int(seq) - 1) // per].name, act.at, by, lid)
+                                      for lid, seq in rows])
+        store.insert_events(session.db, [(str(uuid.uuid4()), lid, batch.incident_id, act.at,
+                                          "rendered", "", "", "", by) for lid, _ in rows])
+        session.db.execute("UPDATE letter_batches SET rendered_at = ? WHERE id = ?",
+                           [act.at, batch.id])
+
+
+def reprint(session: Session, batch_ref: str, first: int, last: int, path: Path,
+            open_file: OpenLetterFile, *, incident_id: str | None = None,
+            progress: Progress | None = None,
+            is_cancelled: IsCancelled | None = None) -> int:
+    """Render letters `first`..`last` of a batch again (after a printer jam) into one file."""
+    batch = get_batch(session, batch_ref, incident_id)
+    if not 1 <= first <= last <= batch.letter_count:
+        raise ValidationError(f"Give a range within 1-{batch.letter_count} (first <= last).",
+                              {"range": "out of range"})
+    filler, layout = _Filler(session, batch), letter_layout(session)
+    count = last - first + 1
+    with open_file(Path(path), layout, None) as out:
+        for n, letter in enumerate(store.iter_letters(session.db, batch.id, first, last), 1):
+            if is_cancelled is not None and is_cancelled():
+                raise Cancelled()
+            out.add(filler.content(letter))
+            if progress is not None:
+                progress(n, count)
+    with session.action("letters.reprint", "letter_batch", batch.id,
+                        f"Reprinted letters {first}-{last} of batch {batch.number}") as act:
+        ids = store.letter_ids_in_range(session.db, batch.id, first, last)
+        store.insert_events(session.db, [(str(uuid.uuid4()), lid, batch.incident_id, act.at,
+                                          "reprinted", "", f"letters {first}-{last}", "",
+                                          session.operator.name) for lid, _ in ids])
+    return count
+
+
+def preview(session: Session, batch_ref: str, count: int = 3, *,
+            incident_id: str | None = None) -> tuple[LetterLayout, list[LetterContent]]:
+    """The first letters of a batch exactly as they will print (nothing is written)."""
+    batch = get_batch(session, batch_ref, incident_id)
+    filler = _Filler(session, batch)
+    letters = store.iter_letters(session.db, batch.id, 1, count)
+    return letter_layout(session), [filler.content(letter) for letter in letters]

@@ -1,0 +1,1 @@
+"""The spokesperson's desk: inquiries, the approved answer bank, statements, cadence, the brief."""
