@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services.letter_codes import CodeImportReport, import_codes
+from crisisdesk.services.letters.codes import CodeImportReport, import_codes
 from crisisdesk.services.session import Session
 from tests.property.importer_support import (
     FEW,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.contact_import import ImportReport, import_contacts
-from crisisdesk.services.letter_import import import_recipients
+from crisisdesk.services.letters.imports import import_recipients
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
 from tests.property.importer_support import FEW, Files, attempt, csv_text, module_desk
@@ -98,7 +98,7 @@ def test_text_in_any_encoding_imports_the_names_it_holds_or_is_refused(
         phones: bool) -> None:
     """Never a contact called "\x00D\x00a\x00n\x00a": the right names, or a refusal."""
     if encoding in ("utf-16-le", "utf-16-be") and not phones:
-        # KNOWN BUG, reported to the lead (contact_files.decode, not this helper's): UTF-16
+        # KNOWN BUG, reported to the lead (files/tabular.py decode, not this helper's): UTF-16
         # without a byte order mark is read as UTF-8, NULs and all, and a file of names only
         # imports '\x00D\x00a\x00n\x00a\x00' plus a contact named '\x00' (the NUL between
         # CR and LF makes an extra line). Minimal input: "Name\r\nDana Reyes\r\n" in

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services.letter_import import RecipientImportReport, import_recipients
+from crisisdesk.services.letters.imports import RecipientImportReport, import_recipients
 from crisisdesk.services.session import Session
 from tests.property.importer_support import (
     BIG_CELLS,

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from crisisdesk.domain.calling_trees import CallingTree
 from crisisdesk.domain.contacts import ContactDraft
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services import calling_trees as tree_service
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services.calling_trees import trees as tree_service
+from crisisdesk.services.calling_trees.files import import_tree
 from crisisdesk.services.session import Session
-from crisisdesk.services.tree_files import import_tree
 from crisisdesk.store import calling_trees as tree_store
 from tests.property.importer_support import (
     BIG_CELLS,
