@@ -44,7 +44,7 @@ class Page(QWidget):
         self._stale = False
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale and self.ctx.state.unlocked:
             self.reload()
