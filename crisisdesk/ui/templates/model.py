@@ -8,7 +8,7 @@ in `TemplatesProxy`: they only narrow what is already loaded, so no query runs p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -240,7 +240,3 @@ def sorted_proxy(source: QAbstractTableModel, parent: QObject) -> QSortFilterPro
     proxy.setSortRole(SORT_ROLE)
     proxy.setDynamicSortFilter(True)
     return proxy
-
-
-def choices_of(values: Sequence[str]) -> list[tuple[str, str]]:
-    return [(words(v), v) for v in values]
