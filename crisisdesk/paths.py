@@ -1,18 +1,54 @@
-"""Where a desk lives: `--data-dir`, else `CRISISDESK_HOME`, else the platform's user data dir.
+"""Where things live: a desk's data directory, and the data files CrisisDesk ships.
 
-One data directory holds one desk: `desk.db` (encrypted), `keyslots.json` (wrapped keys only)
-and `desk.lock` (held while the app has the desk open). Picked once; never moved silently.
+A desk lives in `--data-dir`, else `CRISISDESK_HOME`, else the platform's user data dir. One data
+directory holds one desk: `desk.db` (encrypted), `keyslots.json` (wrapped keys only) and
+`desk.lock` (held while the app has the desk open). Picked once; never moved silently.
+
+The shipped data (templates, rules, role catalogue, wording lists, fonts) is the top-level
+`resources/` folder of the source tree, installed as the package `crisisdesk.resources`.
+`shipped()` is the one way to reach it, so a wheel, an editable install and a plain checkout on
+PYTHONPATH all read the same files.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import os
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
 
 ENV_HOME = "CRISISDESK_HOME"
+RESOURCES_PACKAGE = "crisisdesk.resources"
+_SOURCE_TREE = Path(__file__).resolve().parent.parent
+
+
+@functools.lru_cache(maxsize=1)
+def _resources_root() -> Traversable:
+    # A checkout (PYTHONPATH or editable install) reads its own resources/ folder: another
+    # checkout's editable install in the same venv must never supply its copy instead.
+    if (_SOURCE_TREE / "pyproject.toml").is_file() and (_SOURCE_TREE / "resources").is_dir():
+        return _SOURCE_TREE / "resources"
+    return importlib.resources.files(RESOURCES_PACKAGE)
+
+
+def shipped(*parts: str) -> Traversable:
+    """A shipped data file or folder, e.g. `shipped("rules", "notification_rules.toml")`."""
+    return _resources_root().joinpath(*parts)
+
+
+def shipped_dir(*parts: str) -> Path:
+    """A shipped folder as a real path, for APIs that need one (Qt's font database)."""
+    folder = shipped(*parts)
+    if not isinstance(folder, Path):  # only a zipped install could do this; we never ship one
+        raise RuntimeError(f"{RESOURCES_PACKAGE} is not installed as plain files")
+    return folder
+
+
+FONTS_DIR = shipped_dir("fonts")  # the one font folder, for printing and `crisisdesk doctor`
 
 
 def default_data_dir() -> Path:

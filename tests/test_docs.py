@@ -1,7 +1,9 @@
-"""Every CLI command is documented in the README, and every setting too."""
+"""Every CLI command is documented in the README, and every setting too, in a table generated
+from the settings' own declarations."""
 
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
 
 import click
@@ -10,7 +12,8 @@ import pytest
 from crisisdesk.cli import cli
 from crisisdesk.domain.settings import SETTINGS
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text("utf-8")
 
 
 def _commands(group: click.Group, prefix: str) -> list[str]:
@@ -34,3 +37,10 @@ def test_command_is_in_the_readme(command: str) -> None:
 @pytest.mark.parametrize("key", [spec.key for spec in SETTINGS])
 def test_setting_is_in_the_readme(key: str) -> None:
     assert f"`{key}`" in README, f"README.md does not document the setting `{key}`"
+
+
+def test_the_settings_table_is_the_generated_one() -> None:
+    script = runpy.run_path(str(ROOT / "scripts" / "gen_settings_table.py"))
+    assert script["readme_table"](README) == script["settings_table"](), (
+        f"README.md's settings table differs from crisisdesk/domain/settings.py: run "
+        f"{script['COMMAND']}")

@@ -92,12 +92,6 @@ def read_secret_file(path: str) -> str:
     return secret
 
 
-def ctx_obj(ctx: click.Context) -> CliContext:
-    obj = ctx.find_object(CliContext)
-    assert obj is not None
-    return obj
-
-
 pass_cli = click.make_pass_decorator(CliContext)
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

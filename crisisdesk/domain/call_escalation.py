@@ -203,13 +203,6 @@ class Counts:
                       self.unavailable + (status is Status.UNAVAILABLE))
 
 
-def count_statuses(statuses: Iterable[Status]) -> Counts:
-    counts = Counts()
-    for status in statuses:
-        counts = counts.add(status)
-    return counts
-
-
 @dataclass(frozen=True)
 class Progress:
     counts: Counts

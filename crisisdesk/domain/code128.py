@@ -40,7 +40,3 @@ def widths(text: str) -> list[int]:
     for value in [*values, check, STOP]:
         out.extend(int(w) for w in _PATTERNS[value])
     return out
-
-
-def total_modules(text: str) -> int:
-    return sum(widths(text)) + 2 * QUIET_MODULES

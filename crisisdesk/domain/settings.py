@@ -222,7 +222,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "List calling-tree members whose numbers no call has confirmed for this many days.",
         minimum=7, maximum=3650,
     ),
-    # Patient letters (issue 6): envelope stock geometry, file splitting, age of majority.
+    # Patient letters: envelope stock geometry, file splitting, age of majority.
     SettingSpec(
         "envelope_stock", str, "single-window-10", "Envelope stock",
         "The window envelope letters are folded into; 'custom' uses the window geometry below.",
@@ -250,7 +250,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "A PNG or JPEG file printed at the top left of every letter; empty prints the "
         "organisation's name only.", max_length=400,
     ),
-    # Media desk (issue 7): when an inquiry's deadline and an audience's update turn amber.
+    # Media desk: when an inquiry's deadline and an audience's update turn amber.
     SettingSpec(
         "media_due_soon_minutes", int, 30, "Media deadline 'due soon' (minutes)",
         "Mark a media inquiry 'due soon' when its deadline is this many minutes away or less.",

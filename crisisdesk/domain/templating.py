@@ -137,7 +137,7 @@ class CrisisSandbox(ImmutableSandboxedEnvironment):
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
 
-    def call(__self, __context: Context, __obj: Any, *args: Any,  # noqa: N805
+    def call(__self, __context: Context, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:
         _spend()
         return super().call(__context, __obj, *args, **kwargs)

@@ -1,4 +1,4 @@
-"""Register the TTFs shipped in `crisisdesk/resources/fonts/`, so text never depends on the system.
+"""Register the TTFs shipped in `resources/fonts/`, so text never depends on the system.
 
 On a headless Linux box where fontconfig finds no fonts, Qt still "prints" a PDF, silently, with
 no font embedded and no visible text. Shipping DejaVu and registering it with
@@ -8,11 +8,10 @@ registers we raise, because a blank letter is worse than an error.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+from crisisdesk.paths import FONTS_DIR
+
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf",
               "CrisisDeskTaglinesCJK.ttf", "CrisisDeskTaglinesHangul.ttf")
 # DejaVu has no Chinese, Japanese or Korean glyphs: the language-assistance page falls back to

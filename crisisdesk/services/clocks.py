@@ -86,10 +86,6 @@ class DeadlineReport:
         return [o for o in self.obligations if not o.advisory and o.done is None]
 
     @property
-    def advisories(self) -> list[Obligation]:
-        return [o for o in self.obligations if o.advisory]
-
-    @property
     def next_due(self) -> Obligation | None:
         return next_due(self.obligations, self.today)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,11 +155,3 @@ def unlock_with_recovery(data_dir: Path, code: str, *, clock: Clock = utc_now) -
     vault = load_vault(data_dir)
     data_key = vault.unlock_recovery(code)
     return _open(DeskPaths(data_dir), vault, data_key, None, clock)
-
-
-def forget_remembered(session: Session, keychain: Keychain) -> None:
-    keychain.forget(session.desk_id, slot_key(session.operator.name))
-
-
-def env_passphrase() -> str | None:
-    return os.environ.get("CRISISDESK_PASSPHRASE")

@@ -11,7 +11,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+from crisisdesk.paths import FONTS_DIR
+
 EXPECTED = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf")
 _MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO")
 _FAMILY, _STYLE = 1, 2
@@ -83,7 +84,7 @@ def check_font(path: Path) -> FontFile:
 
 def check_fonts(folder: Path | None = None) -> list[FontFile]:
     """Every expected font, plus any other font file found in the folder."""
-    folder = folder or FONT_DIR
+    folder = folder or FONTS_DIR
     extra = sorted(p.name for p in folder.glob("*.[ot]tf") if p.name not in EXPECTED) \
         if folder.is_dir() else []
     return [check_font(folder / name) for name in (*EXPECTED, *extra)]

@@ -50,7 +50,7 @@ def all_settings(session: Session) -> list[SettingState]:
     return [_state(spec, stored) for spec in SETTINGS]
 
 
-def set(session: Session, key: str, value: object) -> SettingValue:  # noqa: A001
+def set(session: Session, key: str, value: object) -> SettingValue:
     """Change a setting (admins only); `value` may be typed or text. Returns the stored value."""
     spec = spec_for(key)
     session.require(Role.ADMIN, "change settings")

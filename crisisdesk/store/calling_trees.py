@@ -110,10 +110,3 @@ def save_nodes(db: sqlite_utils.Database, tree_id: str, old: Iterable[TreeNode],
         "UPDATE tree_nodes SET caller_id = ?, backup_id = ?, position = ?, updated_at = ?, "
         "updated_by = ? WHERE tree_id = ? AND contact_id = ?", changed)
     return len(gone) + len(added) + len(changed)
-
-
-def trees_with_contact(db: sqlite_utils.Database, contact_id: str) -> list[str]:
-    rows = db.execute("SELECT DISTINCT t.name FROM tree_nodes n JOIN calling_trees t ON "
-                      "t.id = n.tree_id WHERE t.removed_at = '' AND (n.contact_id = ? OR "
-                      "n.backup_id = ?)", [contact_id, contact_id]).fetchall()
-    return [str(r[0]) for r in rows]

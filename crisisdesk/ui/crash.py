@@ -137,7 +137,7 @@ def install(prompts: Prompts, parent: Callable[[], QWidget | None] = lambda: Non
         showing[0] = True
         try:
             prompts.crash(parent(), report)
-        except Exception:  # noqa: BLE001 - never recurse into the hook
+        except Exception:  # never recurse into the hook
             traceback.print_exc()
         finally:
             showing[0] = False

@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
         self.operator_label.setAccessibleName("Operator")
         self.lock_label.setAccessibleName("Lock state")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()
         self.poller.stop()
         super().closeEvent(event)

@@ -3,14 +3,13 @@
 A page is built once with the `UiContext`. The main window calls `refresh()` when the page is
 shown and the desk changed since it last loaded (so hidden pages cost nothing), `clear()` when
 the desk locks (drop every row from memory and from the screen), and `focus_search()` for
-Ctrl+F. Pages not built yet are `PlaceholderPage`s that say what will be there.
+Ctrl+F.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from crisisdesk.ui.context import UiContext
 
@@ -44,35 +43,8 @@ class Page(QWidget):
         self._stale = False
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale and self.ctx.state.unlocked:
             self.reload()
 
-
-class PlaceholderPage(Page):
-    """A section that is planned but not built yet: one or two sentences on what it will do."""
-
-    def __init__(self, ctx: UiContext, title: str, description: str,
-                 parent: QWidget | None = None) -> None:
-        self.title = title
-        super().__init__(ctx, parent)
-        heading = QLabel(title, self)
-        heading.setObjectName("pageTitle")
-        heading.setAccessibleName(title)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
-        self.description = QLabel(description, self)
-        self.description.setWordWrap(True)
-        self.description.setMaximumWidth(640)
-        note = QLabel("This section is coming in a later version of CrisisDesk.", self)
-        note.setEnabled(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(heading)
-        layout.addWidget(self.description)
-        layout.addWidget(note)
-        layout.addStretch(1)
-        layout.setAlignment(Qt.AlignmentFlag.AlignTop)

@@ -53,7 +53,7 @@ class IdleWatcher(QObject):
             return
         self._timer.start(max(50, min(1000, timeout_ms // 4)))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS:
             self._last = time.monotonic()
         return False

@@ -140,7 +140,7 @@ class Job(QRunnable):
         except Cancelled:
             self.signals.flush()
             self.signals.cancelled.emit()
-        except BaseException as exc:  # noqa: BLE001 - everything must reach the GUI thread
+        except BaseException as exc:  # everything must reach the GUI thread
             exc.__traceback__ = exc.__traceback__.tb_next if exc.__traceback__ else None
             self.signals.flush()
             self.signals.failed.emit(exc)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from importlib import resources
 
 import pytest
 
@@ -33,13 +32,13 @@ from crisisdesk.domain.incidents import (
     LawEnforcementDelay,
     validate_delay,
 )
+from crisisdesk.paths import shipped
 
 D = dt.date
 
 
 def _shipped() -> RuleSet:
-    raw = resources.files("crisisdesk").joinpath("resources", "rules",
-                                                 "notification_rules.toml").read_bytes()
+    raw = shipped("rules", "notification_rules.toml").read_bytes()
     return parse_rules(tomllib.loads(raw.decode("utf-8")))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
 
 import pytest
 
@@ -20,6 +19,7 @@ from crisisdesk.domain.roles import (
     parse_catalogue,
     resolve_acting,
 )
+from crisisdesk.paths import shipped
 
 ANA, BO, CY = (Person("a", "Ana"), Person("b", "Bo"), Person("c", "Cy"))
 PIO = RoleDef("pio", "Public Information Officer", "PIO", RoleGroup.COMMAND, "Spokesperson", ())
@@ -83,7 +83,7 @@ def test_bad_lineups_name_the_field(lineup: list[str], field: str) -> None:
 
 
 def test_shipped_catalogue_has_hics_and_breach_roles_with_first_actions() -> None:
-    raw = resources.files("crisisdesk").joinpath("resources", "roles", "hics_roles.toml")
+    raw = shipped("roles", "hics_roles.toml")
     roles, problems = parse_catalogue(tomllib.loads(raw.read_text("utf-8")))
     assert problems == []
     keys = {r.key for r in roles}

@@ -23,8 +23,8 @@ from tests.services.letters_support import SPANISH, add_codes, letter_desk, span
 
 pytest.importorskip("PySide6")
 
-from crisisdesk.printing.letters import open_letter_pdf  # noqa: E402
-from crisisdesk.printing.pdf import ensure_gui_app  # noqa: E402
+from crisisdesk.printing.letters import open_letter_pdf
+from crisisdesk.printing.pdf import ensure_gui_app
 
 HEADER = "FIRST,LAST,BIRTHDATE,ADDRESS,CITY,STATE,ZIP,LANGUAGE,GUARDIAN,DATA ELEMENTS"
 ENGLISH_SUMMARY = "someone outside our organization got into part of our network"

@@ -20,9 +20,9 @@ from tests.services.letters_support import add_codes, letter_desk, write_list
 
 pytest.importorskip("PySide6")
 
-from crisisdesk.printing.letter_alignment import alignment_pdf  # noqa: E402
-from crisisdesk.printing.letters import open_letter_pdf  # noqa: E402
-from crisisdesk.printing.pdf import ensure_gui_app  # noqa: E402
+from crisisdesk.printing.letter_alignment import alignment_pdf
+from crisisdesk.printing.letters import open_letter_pdf
+from crisisdesk.printing.pdf import ensure_gui_app
 
 ROWS = [
     "Ann,Smith,1980-05-01,,12 Elm St,Springfield,IL,62701,,,,,,,",

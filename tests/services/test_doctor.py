@@ -155,12 +155,12 @@ def test_a_missing_or_broken_font_fails(session: Session, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "fonts"
     folder.mkdir()
-    (folder / "DejaVuSans.ttf").write_bytes((fonts_service.FONT_DIR / "DejaVuSans.ttf")
+    (folder / "DejaVuSans.ttf").write_bytes((fonts_service.FONTS_DIR / "DejaVuSans.ttf")
                                             .read_bytes())
     (folder / "DejaVuSans-Bold.ttf").write_bytes(b"<html>not a font</html>")
-    truncated = (fonts_service.FONT_DIR / "DejaVuSerif.ttf").read_bytes()[:200]
+    truncated = (fonts_service.FONTS_DIR / "DejaVuSerif.ttf").read_bytes()[:200]
     (folder / "DejaVuSerif.ttf").write_bytes(truncated)
-    monkeypatch.setattr(fonts_service, "FONT_DIR", folder)
+    monkeypatch.setattr(fonts_service, "FONTS_DIR", folder)
     report = doctor_service.run_doctor(session.data_dir, None)
     checks = _by_name(report)
     assert checks["font DejaVuSans.ttf"].status is Status.OK

@@ -192,7 +192,7 @@ def test_concurrent_batches_never_share_a_code_or_a_recipient(
         try:
             results.append(letter_service.create_batch(
                 twin, spec=letter_service.BatchSpec(state=state)))
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:  # reported below
             results.append(exc)
         finally:
             twin.close()

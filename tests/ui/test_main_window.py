@@ -15,12 +15,10 @@ from crisisdesk.services import desk as desk_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.lock import DeskLock
-from crisisdesk.ui.context import DeskState, UiContext
-from crisisdesk.ui.message_bar import MessageBar
-from crisisdesk.ui.page import Page, PlaceholderPage
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import Prompts
-from crisisdesk.ui.sections import Section, default_sections
-from crisisdesk.ui.workers import JobRunner
+from crisisdesk.ui.sections import Section
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import RecordingPrompts, unlock_via_dialog
 
@@ -64,22 +62,6 @@ def test_sidebar_shows_each_page(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
         assert page.isVisible()
     calling = window.pages["calling_trees"]
     assert calling.title == "Calling trees" and calling.tabs.count() == 3  # type: ignore
-
-
-def test_placeholder_pages_say_what_will_be_there(qtbot: QtBot, session: Session,
-                                                  prompts: RecordingPrompts,
-                                                  runner: JobRunner) -> None:
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    ctx = UiContext(DeskState(session), runner, prompts, bar)
-    for section in default_sections():
-        if section.key == "contacts":
-            continue
-        page = section.build(ctx)
-        qtbot.addWidget(page)
-        if not isinstance(page, PlaceholderPage):
-            continue  # a built section
-        assert len(page.description.text()) > 40
 
 
 def test_idle_autolock_hides_data_and_needs_passphrase(

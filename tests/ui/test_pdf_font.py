@@ -106,7 +106,7 @@ def test_pdf_renders_from_a_worker_thread(qtbot: QtBot, tmp_path: Path) -> None:
         def run(self) -> None:
             try:
                 html_to_pdf(HTML, out, title="Font check")
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 errors.append(exc)
 
     pool = QThreadPool()

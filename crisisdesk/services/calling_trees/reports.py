@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crisisdesk.domain.call_escalation import milestones, parse_utc
-from crisisdesk.domain.call_outcomes import Activation, Status
+from crisisdesk.domain.call_outcomes import Status
 from crisisdesk.domain.timeline import Category
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.calling_trees import activations as activation_service
@@ -167,7 +167,3 @@ def stale_contacts(session: Session, days: int | None = None) -> list[StaleNumbe
 
 def local(session: Session, iso: str) -> str:
     return show(session, iso) if iso else ""
-
-
-def activation_choices(session: Session) -> list[Activation]:
-    return store.list_activations(session.db)

@@ -155,7 +155,7 @@ def _parse(text: str) -> dict[str, str] | str:
         return f"the card could not be read: a line has more than {MAX_PARAMETERS} parameters"
     try:
         card = vobject.readOne(text, ignoreUnreadable=True)
-    except Exception:  # noqa: BLE001 - vobject raises many kinds of error on damaged input
+    except Exception:  # vobject raises many kinds of error on damaged input
         return "the card could not be read"
     return card_row(card)
 

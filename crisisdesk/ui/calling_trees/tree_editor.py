@@ -78,10 +78,10 @@ class DropTree(QTreeWidget):
 
     moved = Signal(str, object, int)
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+    def dropEvent(self, event: QDropEvent) -> None:
         target = self.itemAt(event.position().toPoint())
         where = self.dropIndicatorPosition()
-        Position = QAbstractItemView.DropIndicatorPosition  # noqa: N806
+        Position = QAbstractItemView.DropIndicatorPosition
         if target is None or where == Position.OnViewport:
             parent, row = QModelIndex(), self.topLevelItemCount()
         elif where == Position.OnItem:
@@ -98,7 +98,7 @@ class DropTree(QTreeWidget):
         else:
             event.ignore()
 
-    def dropMimeData(self, parent: QTreeWidgetItem | None, index: int,  # noqa: N802
+    def dropMimeData(self, parent: QTreeWidgetItem | None, index: int,
                      data: QMimeData, action: Qt.DropAction) -> bool:
         """The dragged (current) person goes to `parent` (None: the top) at row `index`."""
         dragged = self.currentItem()

@@ -177,7 +177,7 @@ class MediaPage(Page):
         self.timer.timeout.connect(self.tick)
         self._show_selected()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         if not self._sized and self.splitter.width() > 0:
             self._sized = True  # the log gets most of the width; the tabs are for reading
             width = self.splitter.width()

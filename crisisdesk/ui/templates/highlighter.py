@@ -48,7 +48,7 @@ class JinjaHighlighter(QSyntaxHighlighter):
         self.string = _format("#2d7d46")
         self.filter = _format("#0f6b6b", bold=True)
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
+    def highlightBlock(self, text: str) -> None:
         self.setCurrentBlockState(0)
         start = 0
         if self.previousBlockState() == IN_COMMENT:

@@ -8,7 +8,7 @@ in `TemplatesProxy`: they only narrow what is already loaded, so no query runs p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -60,13 +60,13 @@ class RowModel(QAbstractTableModel, Generic[T]):
         value = self.display(row, column)
         return value.casefold() if isinstance(value, str) else value
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(self.headers)):
@@ -169,7 +169,7 @@ class TemplatesProxy(QSortFilterProxyModel):
         self.search = text.strip().casefold()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         row = model.data(model.index(source_row, 0, source_parent), OBJECT_ROLE)
         if not isinstance(row, TemplateSummary):
@@ -240,7 +240,3 @@ def sorted_proxy(source: QAbstractTableModel, parent: QObject) -> QSortFilterPro
     proxy.setSortRole(SORT_ROLE)
     proxy.setDynamicSortFilter(True)
     return proxy
-
-
-def choices_of(values: Sequence[str]) -> list[tuple[str, str]]:
-    return [(words(v), v) for v in values]

@@ -221,7 +221,3 @@ class VariablesPalette(QWidget):
     def apply(self, variables: tuple[Variable, ...]) -> None:
         self.set_variables(variables)
         self.changed.emit(variables)
-
-    def set_editable(self, editable: bool) -> None:
-        for button in (self.add_button, self.edit_button, self.remove_button):
-            button.setEnabled(editable)

@@ -136,7 +136,7 @@ class TimelineProxy(QSortFilterProxyModel):
                 found[name] = value
         return found
 
-    def filterAcceptsRow(self, source_row: int,  # noqa: N802 - Qt override
+    def filterAcceptsRow(self, source_row: int,
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         line = self.sourceModel().index(source_row, 0, source_parent).data(OBJECT_ROLE)
         if not isinstance(line, LogLine):
