@@ -128,11 +128,24 @@ def test_xlsx_import(session: Session, incident: str, tmp_path: Path) -> None:
     assert (report.imported, report.zip_repaired) == (2, 1)
 
 
-def test_cancel_leaves_nothing(session: Session, incident: str, tmp_path: Path) -> None:
+def test_cancel_leaves_nothing(session: Session, incident: str, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cancel after batches of rows were already written takes them all back."""
+    monkeypatch.setattr(recipient_store, "BATCH_SIZE", 100)
     path = write_list(tmp_path / "big.csv", adult_rows(2000))
+    audit_before = len(audit_store.entries(session.db))
+    in_table: list[int] = []
+
+    def cancel_once_rows_are_written() -> bool:
+        in_table.append(session.db["recipients"].count)
+        return in_table[-1] > 0
+
     with pytest.raises(UserError, match="Cancelled"):
-        letter_service.import_recipients(session, path, is_cancelled=lambda: True)
+        letter_service.import_recipients(session, path, is_cancelled=cancel_once_rows_are_written)
+    assert in_table[-1] >= 100  # at least one batch was in the table when the user cancelled
     assert letter_service.dashboard_summary(session)["recipients"] == 0
+    assert session.db["recipients"].count == 0
+    assert len(audit_store.entries(session.db)) == audit_before
 
 
 def _ready(session: Session, tmp_path: Path, rows: list[str], codes: int) -> None:
