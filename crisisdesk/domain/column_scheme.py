@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from crisisdesk.domain.cells import unneutralise_cell
 from crisisdesk.domain.errors import ValidationError
 
 IGNORE = ("", "-", "ignore")
@@ -39,6 +40,20 @@ def mostly(cells: Iterable[str], test: CellTest) -> bool:
         seen += 1
         passed += bool(test(cell))
     return seen > 0 and passed * 2 > seen
+
+
+def unique_headers(cells: list[str]) -> list[str]:
+    """Header names made usable as keys: blanks named "Column N", repeats numbered."""
+    headers: list[str] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(cells, start=1):
+        name = " ".join(unneutralise_cell(cell).split()) or f"Column {i}"
+        candidate, n = name, 2
+        while candidate.casefold() in seen:
+            candidate, n = f"{name} ({n})", n + 1
+        seen.add(candidate.casefold())
+        headers.append(candidate)
+    return headers
 
 
 @dataclass(frozen=True)

@@ -164,20 +164,6 @@ def unread_columns(headers: list[str], mapping: Mapping[str, str],
     return SCHEME.unread(headers, mapping, rows, overrides)
 
 
-def unique_headers(cells: list[str]) -> list[str]:
-    """Header names made usable as keys: blanks named "Column N", repeats numbered."""
-    headers: list[str] = []
-    seen: set[str] = set()
-    for i, cell in enumerate(cells, start=1):
-        name = " ".join(unneutralise_cell(cell).split()) or f"Column {i}"
-        candidate, n = name, 2
-        while candidate.casefold() in seen:
-            candidate, n = f"{name} ({n})", n + 1
-        seen.add(candidate.casefold())
-        headers.append(candidate)
-    return headers
-
-
 def has_name_column(mapping: Mapping[str, str]) -> bool:
     return any(f in NAME_FIELDS for f in mapping.values())
 

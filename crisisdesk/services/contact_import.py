@@ -42,8 +42,8 @@ from crisisdesk.domain.errors import (
     UserError,
     ValidationError,
 )
+from crisisdesk.services.files import SourceFile, open_source
 from crisisdesk.services.files import vcard as vcard_file
-from crisisdesk.services.files.tabular import SourceFile, open_source
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
 

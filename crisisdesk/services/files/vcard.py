@@ -12,14 +12,13 @@ in 4.0). `ORG:Company;Department` fills the organisation and department.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import vobject
 
 from crisisdesk.domain.errors import UserError
-
-Rows = Iterator[tuple[int, dict[str, str] | str]]
+from crisisdesk.services.files.rows import Opened, Rows
 
 # vCard TEL types, most telling first -> our phone label
 _TEL_LABELS = (("cell", "mobile"), ("iphone", "mobile"), ("pager", "pager"), ("fax", "fax"),
@@ -136,7 +135,7 @@ def _parse(text: str) -> dict[str, str] | str:
     return card_row(card)
 
 
-def open_vcf(text: str) -> tuple[list[str], int, Callable[[], Rows]]:
+def open_vcf(text: str) -> Opened:
     """(headers, card count, rows) for the text of a .vcf file."""
     total = sum(1 for _ in split_cards(text))
     if total == 0:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
-from crisisdesk.domain.contact_columns import unique_headers
+from crisisdesk.domain.column_scheme import unique_headers
 from crisisdesk.domain.errors import UserError
-
-Rows = Iterator[tuple[int, dict[str, str] | str]]
+from crisisdesk.services.files.rows import Opened, Rows
 
 
 def cell_text(value: Any) -> str:
@@ -63,7 +62,7 @@ def _sheet_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
         wb.close()
 
 
-def open_xlsx(path: Path) -> tuple[list[str], int, Callable[[], Rows]]:
+def open_xlsx(path: Path) -> Opened:
     """(headers, data row count, rows) for the workbook's first sheet."""
     it = _sheet_rows(path)
     try:

@@ -30,7 +30,7 @@ from crisisdesk.domain.recipient_columns import (
 )
 from crisisdesk.domain.recipients import RecipientFields, RecipientReader
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services.files.tabular import open_source
+from crisisdesk.services.files import open_source
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import letters as store

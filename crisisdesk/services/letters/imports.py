@@ -1,17 +1,17 @@
 """Importing an incident's affected-patient list: preview (`plan_recipients`), then all or none.
 
-The file readers are the contact import's (`contact_files.open_source`: CSV with encoding and
-delimiter detection, XLSX streamed read-only); what differs is the columns, the dates and the
-rule for bad rows. Every person on the list stays counted: a row whose address cannot be used
-(no street, a blank or placeholder ZIP, a ZIP that cannot be repaired, an unknown state) is
-imported as a recipient with insufficient address and the reason. Only a row that names nobody
-or whose dates cannot be read is bad: it either stops the whole import (ImportRejected naming
-every bad line) or, when the user says so, is set aside into the incident's review list, kept
-with its line number, reason and state to be fixed later, and still counted in the incident's
-totals and the substitute-notice count. Either way it is one action: one transaction and one
-audit entry (counts only), so a cancel, an error or a killed process leaves nothing
-half-imported. The import classifies the list and updates the incident's affected counts in
-that same action.
+The file is read by the one reader every import uses (`services.files.open_source`: CSV with
+encoding and delimiter detection, XLSX streamed read-only); what differs is the columns, the
+dates and the rule for bad rows. Every person on the list stays counted: a row whose address
+cannot be used (no street, a blank or placeholder ZIP, a ZIP that cannot be repaired, an
+unknown state) is imported as a recipient with insufficient address and the reason. Only a row
+that names nobody or whose dates cannot be read is bad: it either stops the whole import
+(ImportRejected naming every bad line) or, when the user says so, is set aside into the
+incident's review list, kept with its line number, reason and state to be fixed later, and
+still counted in the incident's totals and the substitute-notice count. Either way it is one
+action: one transaction and one audit entry (counts only), so a cancel, an error or a killed
+process leaves nothing half-imported. The import classifies the list and updates the incident's
+affected counts in that same action.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from crisisdesk.domain.recipients import (
     detect_date_format,
 )
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services.files.tabular import SourceFile, open_source
+from crisisdesk.services.files import SourceFile, open_source
 from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
