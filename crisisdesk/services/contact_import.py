@@ -28,11 +28,8 @@ from crisisdesk.domain.contacts import (
     ContactFields,
     FieldSource,
     RowReader,
-    apply_overrides,
-    guess_mapping,
     has_name_column,
     problem_text,
-    unread_columns,
     validate_draft,
 )
 from crisisdesk.domain.errors import (
@@ -105,7 +102,8 @@ def _mapping(source: SourceFile, overrides: Mapping[str, str] | None
              ) -> tuple[dict[str, str], dict[str, str]]:
     """(mapping, unread columns) for `source` with the user's `overrides`."""
     if source.format == "vcf":
-        return apply_overrides(source.headers, {h: h for h in source.headers}, overrides), {}
+        return SCHEME.apply_overrides(source.headers, {h: h for h in source.headers},
+                                      overrides), {}
     rows = source.rows()
     try:
         sample = [row for _, row in itertools.islice(rows, SNIFF_ROWS) if isinstance(row, dict)]
@@ -113,9 +111,9 @@ def _mapping(source: SourceFile, overrides: Mapping[str, str] | None
         close = getattr(rows, "close", None)  # a generator: closes an open workbook at once
         if callable(close):
             close()
-    guess = guess_mapping(source.headers, sample)
-    mapping = apply_overrides(source.headers, guess, overrides)
-    return mapping, unread_columns(source.headers, mapping, sample, overrides)
+    guess = SCHEME.guess(source.headers, sample)
+    mapping = SCHEME.apply_overrides(source.headers, guess, overrides)
+    return mapping, SCHEME.unread(source.headers, mapping, sample, overrides)
 
 
 def _no_name(source: SourceFile) -> str:

@@ -9,12 +9,12 @@ Codes are secrets of the patients they go to, so audit entries give only how man
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from crisisdesk.domain.code_columns import CODE, code_column, header_is_a_code
 from crisisdesk.domain.errors import (
     ImportRejected,
     NotFound,
@@ -22,12 +22,7 @@ from crisisdesk.domain.errors import (
     UserError,
     ValidationError,
 )
-from crisisdesk.domain.recipient_columns import (
-    FIELDS,
-    guess_mapping,
-    header_key,
-    source_signature,
-)
+from crisisdesk.domain.recipient_columns import FIELDS, SCHEME, source_signature
 from crisisdesk.domain.recipients import RecipientFields, RecipientReader
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services.files import open_source
@@ -35,10 +30,6 @@ from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import letters as store
 from crisisdesk.store import recipients as recipient_store
-
-CODE_HEADERS = ("code", "activationcode", "enrollmentcode", "activation", "promocode",
-                "voucher", "vouchercode", "pin")
-_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{3,39}")
 
 
 @dataclass(frozen=True)
@@ -57,18 +48,16 @@ def import_codes(session: Session, path: Path, *, expires_on: dt.date,
         raise ValidationError(f"The codes expired on {expires_on.isoformat()}; ask the vendor "
                               "for a current pool.", {"expires_on": "in the past"})
     source = open_source(path)
-    column = next((h for h in source.headers if header_key(h) in CODE_HEADERS),
-                  source.headers[0])
+    column = code_column(source.headers)
     codes: list[str] = []
     problems: list[RowProblem] = []
     lines: dict[str, int] = {}
-    if header_key(source.headers[0]) not in CODE_HEADERS and len(source.headers) == 1 \
-            and _CODE.fullmatch(source.headers[0]):
+    if header_is_a_code(source.headers):
         codes.append(source.headers[0])  # a bare list of codes, no header line
         lines[source.headers[0]] = 1
     for line, row in source.rows():
         code = row.get(column, "").strip() if isinstance(row, dict) else ""
-        if not _CODE.fullmatch(code):
+        if not CODE.fullmatch(code):
             problems.append(RowProblem(line, "not an enrollment code (4 to 40 letters, digits "
                                              "or hyphens)"))
         elif code in lines:
@@ -148,7 +137,7 @@ def review_form(session: Session, review_id: str) -> ReviewForm:
         raise NotFound("That review item is gone or already fixed.")
     row = {str(k): str(v or "") for k, v in dict(item["row"]).items()}
     saved = recipient_store.saved_source(session.db, source_signature(row))
-    mapping = saved[0] if saved else guess_mapping(row)
+    mapping = saved[0] if saved else SCHEME.guess(row)
     values = dict.fromkeys(FIELDS, "")
     for header, fld in mapping.items():
         if fld in values and row.get(header, "").strip():

@@ -32,8 +32,7 @@ from crisisdesk.domain.errors import (
 from crisisdesk.domain.letters import SubstituteNotice
 from crisisdesk.domain.recipient_columns import (
     DATE_FIELDS,
-    apply_overrides,
-    guess_mapping,
+    SCHEME,
     missing_columns,
     source_signature,
 )
@@ -147,9 +146,9 @@ def _setup(session: Session | None, source: SourceFile, overrides: Mapping[str, 
            date_format: str) -> tuple[dict[str, str], str, bool, bool]:
     saved = (store.saved_source(session.db, source_signature(source.headers))
              if session is not None else None)
-    base = saved[0] if saved else guess_mapping(source.headers)
+    base = saved[0] if saved else SCHEME.guess(source.headers)
     base = {h: f for h, f in base.items() if h in source.headers}
-    mapping = apply_overrides(source.headers, base, overrides)
+    mapping = SCHEME.apply_overrides(source.headers, base, overrides)
     if date_format:
         label = date_format.strip().upper()
         if label not in FORMAT_BY_LABEL:
