@@ -165,6 +165,14 @@ def test_code_pool_too_small_is_refused_before_anything(session: Session, incide
     assert len(audit_store.entries(session.db)) == before
 
 
+def test_a_bare_list_of_codes_imports_its_first_line_too(session: Session, incident: str,
+                                                          tmp_path: Path) -> None:
+    path = tmp_path / "bare.csv"
+    path.write_text("ZZ00001-Q\nZZ00002-Q\nZZ00003-Q\n")
+    report = letter_codes.import_codes(session, path, expires_on=dt.date(2026, 7, 31))
+    assert report.imported == 3
+
+
 def test_duplicate_codes_are_refused_by_line(session: Session, incident: str,
                                              tmp_path: Path) -> None:
     add_codes(session, tmp_path, 3)
