@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crisisdesk.domain.errors import (
-    Cancelled,
     ImportRejected,
     RowProblem,
     UserError,
@@ -44,14 +43,12 @@ from crisisdesk.domain.recipients import (
 )
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services.files import SourceFile, open_source
+from crisisdesk.services.files.walk import IsCancelled, Progress, RowWalk
 from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import recipients as store
 
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
-PROGRESS_EVERY = 500
 SAMPLE_SIZE = 5
 DATE_SAMPLE_ROWS = 2000
 
@@ -167,17 +164,18 @@ class _Rows:
     def __init__(self, source: SourceFile, reader: RecipientReader, progress: Progress | None,
                  is_cancelled: IsCancelled | None) -> None:
         self.source, self.reader = source, reader
-        self.progress, self.is_cancelled = progress, is_cancelled
+        self.walk = RowWalk(source, progress, is_cancelled)
         self.problems: list[RowProblem] = []
         self.bad_rows: list[tuple[int, dict[str, str], str]] = []  # (line, row, reason)
-        self.rows = self.repaired = self.usable = self.insufficient = self.no_notice = 0
+        self.repaired = self.usable = self.insufficient = self.no_notice = 0
         self.sample: list[RecipientFields] = []
 
+    @property
+    def rows(self) -> int:
+        return self.walk.rows
+
     def __iter__(self) -> Iterator[tuple[int, RecipientFields]]:
-        for line, row in self.source.rows():
-            self.rows += 1
-            if self.rows % PROGRESS_EVERY == 0:
-                self._tick()
+        for line, row in self.walk:
             if isinstance(row, str):
                 self.problems.append(RowProblem(line, row))
                 self.bad_rows.append((line, {}, row))
@@ -199,14 +197,6 @@ class _Rows:
             if len(self.sample) < SAMPLE_SIZE:
                 self.sample.append(fields)
             yield line, fields
-        if self.progress is not None:
-            self.progress(self.rows, max(self.rows, self.source.total_rows))
-
-    def _tick(self) -> None:
-        if self.is_cancelled is not None and self.is_cancelled():
-            raise Cancelled()
-        if self.progress is not None:
-            self.progress(self.rows, max(self.rows, self.source.total_rows))
 
 
 def plan_recipients(session: Session | None, path: Path, *,
