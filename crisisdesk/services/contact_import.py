@@ -38,7 +38,6 @@ from crisisdesk.domain.errors import (
     ValidationError,
 )
 from crisisdesk.services.files import SourceFile, open_source
-from crisisdesk.services.files import vcard as vcard_file
 from crisisdesk.services.files.walk import IsCancelled, Progress, RowWalk
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
@@ -228,10 +227,11 @@ def _report(checker: _Validator, valid: int, skip_invalid: bool, *, dry_run: boo
 
 
 def _sources(checker: _Validator) -> list[FieldSource]:
-    """The reader's field sources, with vCard columns named by their property (TEL, EMAIL)."""
+    """The reader's field sources, with columns named as the file names them (a vCard's TEL,
+    EMAIL)."""
     sources = checker.reader.sources()
-    if checker.source.format != "vcf":
+    names = checker.source.origins
+    if not names:
         return sources
-    names = vcard_file.PROPERTIES
     return [FieldSource(s.field, s.cells, tuple(dict.fromkeys(names.get(c, c) for c in s.columns)))
             for s in sources]

@@ -32,6 +32,8 @@ class SourceFile:
     total_rows: int
     encoding: str = ""
     delimiter: str = ""
+    # where a column comes from when its header is ours, not the file's (vCard: "phone" -> TEL)
+    origins: dict[str, str] = field(default_factory=dict)
     _rows: Callable[[], Rows] = field(default=lambda: iter(()), repr=False)
 
     def rows(self) -> Rows:
@@ -47,9 +49,10 @@ def open_source(path: Path) -> SourceFile:
     text, encoding = decode(read_bytes(path), path)
     if fmt == "vcf":
         headers, total, rows = vcard.open_vcf(text)
-        return SourceFile(path, "vcf", headers, total, encoding, _rows=rows)
+        return SourceFile(path, "vcf", headers, total, encoding, origins=dict(vcard.PROPERTIES),
+                          _rows=rows)
     delimiter, (headers, total, rows) = delimited.open_csv(text, path.name)
-    return SourceFile(path, "csv", headers, total, encoding, delimiter, rows)
+    return SourceFile(path, "csv", headers, total, encoding, delimiter, _rows=rows)
 
 
 def read_bytes(path: Path) -> bytes:

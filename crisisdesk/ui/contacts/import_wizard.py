@@ -34,7 +34,7 @@ class ImportWizard(BaseImportWizard):
     """The contact-list import wizard."""
 
     title = "Import contacts"
-    size = (780, 660)
+    initial_size = (780, 660)
     intro = ("Choose a contact list to import: a CSV or tab-separated file, an Excel workbook "
              "(.xlsx) or vCards (.vcf). You will see what CrisisDesk reads from it, and every "
              "row it cannot use, before anything is saved.")

@@ -31,7 +31,7 @@ class RecipientImportWizard(ImportWizard):
     """The affected-patient list import wizard."""
 
     title = "Import the affected-patient list"
-    size = (860, 680)
+    initial_size = (860, 680)
     intro = ("Choose the list of affected patients (CSV or Excel .xlsx), as exported from the "
              "EHR or sent by the forensics firm. You will see how each column and date is read, "
              "and every row that cannot be used, before anything is saved.")

@@ -56,7 +56,7 @@ class ImportWizard(QDialog):
 
     # -- what a subclass sets -------------------------------------------------------------
     title = "Import"
-    size = (780, 660)
+    initial_size = (780, 660)
     intro = ""
     browse_title = "Choose a file to import"
     file_filter = IMPORT_FILTER
@@ -75,7 +75,7 @@ class ImportWizard(QDialog):
         self.busy = False
         self.progress_seen = (0, 0)
         self.setWindowTitle(self.title)
-        self.resize(*self.size)
+        self.resize(*self.initial_size)
         self.steps = QStackedWidget(self)
         self.steps.addWidget(self._choose_step())
         self.steps.addWidget(self._preview_step())
