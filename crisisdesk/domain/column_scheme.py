@@ -1,8 +1,9 @@
 """Guessing which column of a spreadsheet holds which field, for any kind of list.
 
-Contacts and affected-patient lists are both read from files whose headers nobody controls, so
-both declare a `ColumnScheme` (their fields, the header spellings of each, which fields several
-columns may feed, second choices) and share the guessing here. Headers are compared by a loose
+Contacts, affected-patient lists, calling trees and enrollment codes are all read from files
+whose headers nobody controls, so each declares a `ColumnScheme` (its fields, the header
+spellings of each, which fields several columns may feed, second choices) and shares the
+guessing here. Headers are compared by a loose
 key ("E-mail Address" -> "emailaddress"). A guess is only a proposal: the user's overrides go on
 top, and "ignore" drops a column on purpose.
 
