@@ -1,8 +1,9 @@
 """Guessing which column of a spreadsheet holds which field, for any kind of list.
 
-Contacts and affected-patient lists are both read from files whose headers nobody controls, so
-both declare a `ColumnScheme` (their fields, the header spellings of each, which fields several
-columns may feed, second choices) and share the guessing here. Headers are compared by a loose
+Contacts, affected-patient lists, calling trees and enrollment codes are all read from files
+whose headers nobody controls, so each declares a `ColumnScheme` (its fields, the header
+spellings of each, which fields several columns may feed, second choices) and shares the
+guessing here. Headers are compared by a loose
 key ("E-mail Address" -> "emailaddress"). A guess is only a proposal: the user's overrides go on
 top, and "ignore" drops a column on purpose.
 
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from crisisdesk.domain.cells import unneutralise_cell
 from crisisdesk.domain.errors import ValidationError
 
 IGNORE = ("", "-", "ignore")
@@ -39,6 +41,20 @@ def mostly(cells: Iterable[str], test: CellTest) -> bool:
         seen += 1
         passed += bool(test(cell))
     return seen > 0 and passed * 2 > seen
+
+
+def unique_headers(cells: list[str]) -> list[str]:
+    """Header names made usable as keys: blanks named "Column N", repeats numbered."""
+    headers: list[str] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(cells, start=1):
+        name = " ".join(unneutralise_cell(cell).split()) or f"Column {i}"
+        candidate, n = name, 2
+        while candidate.casefold() in seen:
+            candidate, n = f"{name} ({n})", n + 1
+        seen.add(candidate.casefold())
+        headers.append(candidate)
+    return headers
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ read as the job). A cell may hold several values separated by " ::: " (Google). 
 only a proposal: callers pass overrides. The export writes headers this guess maps straight
 back, so an exported file re-imports unchanged.
 
-Columns whose values look like phone numbers or e-mail addresses are named by `unread_columns`
+The guessing itself is the shared `ColumnScheme`'s (`SCHEME.guess`, `SCHEME.apply_overrides`);
+columns whose values look like phone numbers or e-mail addresses are named by `SCHEME.unread`
 when no field reads them, so an import can refuse to drop them silently.
 """
 
@@ -139,45 +140,6 @@ SCHEME = ColumnScheme(
 )
 
 
-def header_key(header: str) -> str:
-    """'E-mail Address 2' -> 'emailaddress': lower case, letters only, trailing digits gone."""
-    return SCHEME.header_key(header)
-
-
-def guess_mapping(headers: Iterable[str],
-                  rows: Iterable[Mapping[str, str]] = ()) -> dict[str, str]:
-    """{header: field} for the headers we recognise (checked against sample `rows`)."""
-    return SCHEME.guess(headers, rows)
-
-
-def apply_overrides(headers: list[str], mapping: dict[str, str],
-                    overrides: Mapping[str, str] | None) -> dict[str, str]:
-    """The guess with the user's choices on top ('' / '-' / 'ignore' drops a column)."""
-    return SCHEME.apply_overrides(headers, mapping, overrides)
-
-
-def unread_columns(headers: list[str], mapping: Mapping[str, str],
-                   rows: Iterable[Mapping[str, str]],
-                   overrides: Mapping[str, str] | None = None) -> dict[str, str]:
-    """{header: "phone numbers" | "e-mail addresses"} for such columns nothing reads and the
-    user did not ignore on purpose."""
-    return SCHEME.unread(headers, mapping, rows, overrides)
-
-
-def unique_headers(cells: list[str]) -> list[str]:
-    """Header names made usable as keys: blanks named "Column N", repeats numbered."""
-    headers: list[str] = []
-    seen: set[str] = set()
-    for i, cell in enumerate(cells, start=1):
-        name = " ".join(unneutralise_cell(cell).split()) or f"Column {i}"
-        candidate, n = name, 2
-        while candidate.casefold() in seen:
-            candidate, n = f"{name} ({n})", n + 1
-        seen.add(candidate.casefold())
-        headers.append(candidate)
-    return headers
-
-
 def has_name_column(mapping: Mapping[str, str]) -> bool:
     return any(f in NAME_FIELDS for f in mapping.values())
 
@@ -266,7 +228,7 @@ class RowReader:
                 continue
             default = PHONE_FIELDS[fld]
             if fld == "phone":
-                default = _HEADER_LABELS.get(header_key(header), default)
+                default = _HEADER_LABELS.get(SCHEME.header_key(header), default)
             self._phones.append((header, _label_column(header, labels), default))
         order = list(PHONE_FIELDS)  # mobile numbers first, then work, home, the rest
         self._phones.sort(key=lambda p: order.index(mapping[p[0]]))

@@ -17,12 +17,9 @@ from crisisdesk.domain.contact_columns import (
     FIELDS,
     FieldSource,
     RowReader,
-    apply_overrides,
     contact_to_row,
-    guess_mapping,
     has_name_column,
     row_to_draft,
-    unread_columns,
 )
 from crisisdesk.domain.contact_types import (
     EMAIL_SEPARATOR,
@@ -119,8 +116,8 @@ def problem_text(err: ValidationError) -> str:
 
 __all__ = [
     "EXPORT_COLUMNS", "FIELDS", "Contact", "ContactDraft", "ContactFields", "ContactKind",
-    "FieldSource", "Phone", "RowReader", "apply_overrides", "clean_tags", "contact_to_row",
-    "fts_query", "guess_mapping", "has_name_column", "neutralise_cell", "parse_kind",
-    "problem_text", "row_to_draft", "split_emails", "unneutralise_cell", "unread_columns",
+    "FieldSource", "Phone", "RowReader", "clean_tags", "contact_to_row",
+    "fts_query", "has_name_column", "neutralise_cell", "parse_kind",
+    "problem_text", "row_to_draft", "split_emails", "unneutralise_cell",
     "validate_draft",
 ]

@@ -58,22 +58,6 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 SCHEME = ColumnScheme("recipient", FIELDS, _SYNONYMS, MULTI_FIELDS, keep_digits=True)
 
 
-def header_key(header: str) -> str:
-    """'Address Line 2' -> 'addressline2' (digits kept: line 1 and line 2 differ here)."""
-    return SCHEME.header_key(header)
-
-
-def guess_mapping(headers: Iterable[str]) -> dict[str, str]:
-    """{header: field} for headers we recognise; the first column wins a single-valued field."""
-    return SCHEME.guess(headers)
-
-
-def apply_overrides(headers: list[str], mapping: Mapping[str, str],
-                    overrides: Mapping[str, str] | None) -> dict[str, str]:
-    """The guess with the user's choices on top ('' / '-' / 'ignore' drops a column)."""
-    return SCHEME.apply_overrides(headers, mapping, overrides)
-
-
 def missing_columns(mapping: Mapping[str, str]) -> list[str]:
     """What the mapping lacks before any row can be read (in words, for one sentence)."""
     fields = set(mapping.values())
@@ -89,5 +73,5 @@ def missing_columns(mapping: Mapping[str, str]) -> list[str]:
 
 def source_signature(headers: Iterable[str]) -> str:
     """Identifies files from the same source (same columns), to remember their mapping."""
-    keys = "|".join(sorted(header_key(h) or h.casefold() for h in headers))
+    keys = "|".join(sorted(SCHEME.header_key(h) or h.casefold() for h in headers))
     return hashlib.sha256(keys.encode("utf-8")).hexdigest()[:16]

@@ -6,7 +6,8 @@ anything is written, and every bad row is named by its line: an unknown or ambig
 a person listed twice, a caller who is their own backup, a caller with no row of their own, a
 loop of callers. Rows keep their order, which becomes each caller's calling order.
 
-Reading the file (encodings, delimiters) is the service's business; this module sees rows.
+Reading the file (encodings, delimiters) is the service's business; this module sees rows,
+and finds its columns with the column scheme every import shares.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from crisisdesk.domain.calling_trees import TreeNode
 from crisisdesk.domain.cells import unneutralise_cell
+from crisisdesk.domain.column_scheme import ColumnScheme
 from crisisdesk.domain.errors import ImportRejected, RowProblem
 from crisisdesk.domain.formatting import shorten
 
@@ -35,25 +37,28 @@ def name_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def rows_from_cells(header: list[str], body: Iterable[tuple[int, list[str]]]) -> list[TreeRow]:
-    """Rows from a header and numbered cells; a missing `person` column rejects the file."""
-    keys = [name_key(unneutralise_cell(h)) for h in header]
-    if "person" not in keys:
+SCHEME = ColumnScheme("calling-tree", COLUMNS, {c: (c,) for c in COLUMNS})
+
+
+def tree_rows(headers: list[str], body: Iterable[tuple[int, Mapping[str, str]]]
+              ) -> list[TreeRow]:
+    """Rows from a file's headers and numbered {header: cell} rows, the columns found by the
+    shared column scheme; a file without a `person` column is rejected."""
+    by_field = {fld: header for header, fld in SCHEME.guess(headers).items()}
+    if "person" not in by_field:
         raise ImportRejected([RowProblem(1, "the first row must name the columns person, "
                                             "caller and backup")], 0)
 
-    def cell(cells: list[str], column: str) -> str:
-        if column not in keys:
-            return ""
-        i = keys.index(column)
-        return " ".join(unneutralise_cell(cells[i]).split()) if i < len(cells) else ""
+    def cell(row: Mapping[str, str], column: str) -> str:
+        header = by_field.get(column)
+        return " ".join(unneutralise_cell(row.get(header, "")).split()) if header else ""
 
     rows = []
-    for line, cells in body:
-        if not any(c.strip() for c in cells):
+    for line, row in body:
+        if not any(c.strip() for c in row.values()):
             continue
-        rows.append(TreeRow(line, cell(cells, "person"), cell(cells, "caller"),
-                            cell(cells, "backup")))
+        rows.append(TreeRow(line, cell(row, "person"), cell(row, "caller"),
+                            cell(row, "backup")))
     return rows
 
 

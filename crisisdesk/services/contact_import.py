@@ -4,8 +4,7 @@ The whole import is one `session.action`: one transaction and one audit entry. R
 validated and inserted as the file streams by; at the first bad row (unless `skip_invalid`)
 inserting stops but checking goes on, so the user hears about every bad line at once, and the
 transaction is rolled back. A cancel, an error or a killed process therefore leaves the desk
-exactly as it was. `progress(done, total)` is called every PROGRESS_EVERY rows, where `is_cancelled`
-is also polled; both may be called from a worker thread.
+exactly as it was. Progress and Cancel are the shared row walk's (`services.files.walk`).
 
 Nothing is dropped silently: the column guess looks at a sample of the rows as well as the
 headers, and a column whose values look like phone numbers or e-mail addresses but that no
@@ -17,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,28 +27,21 @@ from crisisdesk.domain.contacts import (
     ContactFields,
     FieldSource,
     RowReader,
-    apply_overrides,
-    guess_mapping,
     has_name_column,
     problem_text,
-    unread_columns,
     validate_draft,
 )
 from crisisdesk.domain.errors import (
-    Cancelled,
     ImportRejected,
     RowProblem,
     UserError,
     ValidationError,
 )
-from crisisdesk.services.files import vcard as vcard_file
-from crisisdesk.services.files.tabular import SourceFile, open_source
+from crisisdesk.services.files import SourceFile, open_source
+from crisisdesk.services.files.walk import IsCancelled, Progress, RowWalk
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
 
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
-PROGRESS_EVERY = 500
 SAMPLE_SIZE = 5
 
 
@@ -105,7 +97,8 @@ def _mapping(source: SourceFile, overrides: Mapping[str, str] | None
              ) -> tuple[dict[str, str], dict[str, str]]:
     """(mapping, unread columns) for `source` with the user's `overrides`."""
     if source.format == "vcf":
-        return apply_overrides(source.headers, {h: h for h in source.headers}, overrides), {}
+        return SCHEME.apply_overrides(source.headers, {h: h for h in source.headers},
+                                      overrides), {}
     rows = source.rows()
     try:
         sample = [row for _, row in itertools.islice(rows, SNIFF_ROWS) if isinstance(row, dict)]
@@ -113,9 +106,9 @@ def _mapping(source: SourceFile, overrides: Mapping[str, str] | None
         close = getattr(rows, "close", None)  # a generator: closes an open workbook at once
         if callable(close):
             close()
-    guess = guess_mapping(source.headers, sample)
-    mapping = apply_overrides(source.headers, guess, overrides)
-    return mapping, unread_columns(source.headers, mapping, sample, overrides)
+    guess = SCHEME.guess(source.headers, sample)
+    mapping = SCHEME.apply_overrides(source.headers, guess, overrides)
+    return mapping, SCHEME.unread(source.headers, mapping, sample, overrides)
 
 
 def _no_name(source: SourceFile) -> str:
@@ -124,24 +117,24 @@ def _no_name(source: SourceFile) -> str:
 
 
 class _Validator:
-    """Walks the rows, yielding valid ones and collecting problems, progress and cancels."""
+    """Walks the rows, yielding valid ones and collecting problems (progress and Cancel are
+    the walk's)."""
 
     def __init__(self, source: SourceFile, mapping: dict[str, str],
                  progress: Progress | None, is_cancelled: IsCancelled | None) -> None:
         self.source, self.mapping = source, mapping
-        self.progress, self.is_cancelled = progress, is_cancelled
+        self.walk = RowWalk(source, progress, is_cancelled)
         self.problems: list[RowProblem] = []
-        self.rows = 0
         self.sample: list[ContactDraft] = []
         self.reader = RowReader(mapping)
 
+    @property
+    def rows(self) -> int:
+        return self.walk.rows
+
     def __iter__(self) -> Iterator[tuple[int, ContactFields]]:
-        total, problems = self.source.total_rows, self.problems
-        reader = self.reader
-        for line, row in self.source.rows():
-            self.rows += 1
-            if self.rows % PROGRESS_EVERY == 0:
-                self._tick(total)
+        problems, reader = self.problems, self.reader
+        for line, row in self.walk:
             if isinstance(row, str):
                 problems.append(RowProblem(line, row))
                 continue
@@ -155,13 +148,6 @@ class _Validator:
                 continue
             reader.tally(row)
             yield line, fields
-        self._tick(max(total, self.rows), final=True)
-
-    def _tick(self, total: int, *, final: bool = False) -> None:
-        if self.is_cancelled is not None and not final and self.is_cancelled():
-            raise Cancelled()
-        if self.progress is not None:
-            self.progress(self.rows, max(total, self.rows))
 
 
 def plan_import(path: Path, mapping_overrides: dict[str, str] | None = None,
@@ -241,10 +227,11 @@ def _report(checker: _Validator, valid: int, skip_invalid: bool, *, dry_run: boo
 
 
 def _sources(checker: _Validator) -> list[FieldSource]:
-    """The reader's field sources, with vCard columns named by their property (TEL, EMAIL)."""
+    """The reader's field sources, with columns named as the file names them (a vCard's TEL,
+    EMAIL)."""
     sources = checker.reader.sources()
-    if checker.source.format != "vcf":
+    names = checker.source.origins
+    if not names:
         return sources
-    names = vcard_file.PROPERTIES
     return [FieldSource(s.field, s.cells, tuple(dict.fromkeys(names.get(c, c) for c in s.columns)))
             for s in sources]

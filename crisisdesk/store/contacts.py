@@ -28,7 +28,7 @@ _INSERT = (f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) "
 FTS_COLUMNS = ("name", "job_title", "organisation", "tags", "phone_digits")
 INSERT_TRIGGER = "contacts_ai"
 ORDER = "c.name COLLATE NOCASE, c.id"
-BATCH_SIZE = 2000
+BATCH_SIZE = 2000  # rows per executemany; read at call time so a test can make it small
 BULK_CACHE_KIB = 64 * 1024
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -58,8 +58,10 @@ def insert(db: sqlite_utils.Database, row: Row) -> None:
 
 
 def insert_many(db: sqlite_utils.Database, rows: Iterable[Row],
-                batch_size: int = BATCH_SIZE) -> int:
-    """Insert rows in batches (call inside a write transaction); returns how many."""
+                batch_size: int | None = None) -> int:
+    """Insert rows in batches of `batch_size` (default BATCH_SIZE); call inside a write
+    transaction. Returns how many."""
+    batch_size = batch_size or BATCH_SIZE
     count = 0
     batch: list[Row] = []
     for row in rows:

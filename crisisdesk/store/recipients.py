@@ -31,7 +31,7 @@ FIELD_COLUMNS = ("name", "first_name", "last_name", "birth_date", "death_date", 
                  "nok_state", "nok_zip", "external_id", "address_issue", "nok_address_issue",
                  "information")
 SELECT_FIELDS = ", ".join(f"r.{c}" for c in FIELD_COLUMNS)
-BATCH = 2000
+BATCH_SIZE = 2000  # rows per executemany; read at call time so a test can make it small
 Row = tuple[Any, ...]
 
 
@@ -63,10 +63,11 @@ def fields_from(r: Sequence[Any], start: int = 0) -> RecipientFields:
 
 
 def insert_many(db: sqlite_utils.Database, rows: Iterable[Row]) -> int:
+    """Insert rows in batches of BATCH_SIZE (call inside a write transaction); how many."""
     count, batch = 0, []
     for row in rows:
         batch.append(row)
-        if len(batch) >= BATCH:
+        if len(batch) >= BATCH_SIZE:
             db.conn.executemany(_INSERT, batch)
             count, batch = count + len(batch), []
     if batch:
@@ -101,7 +102,7 @@ def set_classifications(db: sqlite_utils.Database, rows: Iterable[Row]) -> None:
     batch: list[Row] = []
     for row in rows:
         batch.append(row)
-        if len(batch) >= BATCH:
+        if len(batch) >= BATCH_SIZE:
             db.conn.executemany(sql, batch)
             batch = []
     if batch:

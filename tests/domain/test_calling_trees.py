@@ -13,7 +13,7 @@ from crisisdesk.domain.calling_trees import (
     validate_tree,
 )
 from crisisdesk.domain.errors import ImportRejected, ValidationError
-from crisisdesk.domain.tree_files import TreeRow, nodes_from_rows, resolver, rows_from_cells
+from crisisdesk.domain.tree_files import TreeRow, nodes_from_rows, resolver, tree_rows
 
 NODES = [TreeNode("lead", None, 0), TreeNode("a", "lead", 0), TreeNode("b", "lead", 1),
          TreeNode("a1", "a", 0)]
@@ -74,8 +74,9 @@ CONTACTS = {"id-lead": "Lee Lead", "id-a": "Ann A", "id-b": "Bo B", "id-c": "Cy 
 
 
 def rows(*cells: tuple[str, str, str]) -> list[TreeRow]:
-    return rows_from_cells(["Person", "Caller", "Backup"],
-                           [(i + 2, list(c)) for i, c in enumerate(cells)])
+    headers = ["Person", "Caller", "Backup"]
+    return tree_rows(headers, [(i + 2, dict(zip(headers, c, strict=True)))
+                               for i, c in enumerate(cells)])
 
 
 def test_rows_become_nodes_in_file_order() -> None:
@@ -111,4 +112,4 @@ def test_a_loop_of_callers_is_refused() -> None:
 
 def test_a_file_without_a_person_column_is_refused() -> None:
     with pytest.raises(ImportRejected, match="person, caller and backup"):
-        rows_from_cells(["Name", "Phone"], [(2, ["x", "y"])])
+        tree_rows(["Name", "Phone"], [(2, {"Name": "x", "Phone": "y"})])

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crisisdesk.domain.contact_columns import SCHEME
 from crisisdesk.domain.contacts import (
     FIELDS,
     Contact,
@@ -16,7 +17,6 @@ from crisisdesk.domain.contacts import (
     Phone,
     contact_to_row,
     fts_query,
-    guess_mapping,
     neutralise_cell,
     parse_kind,
     row_to_draft,
@@ -136,7 +136,7 @@ def test_several_email_addresses_are_each_checked_and_kept() -> None:
 
 
 def test_google_multi_values_labels_and_system_groups() -> None:
-    mapping = guess_mapping(["Name", "Group Membership", "Phone 1 - Type", "Phone 1 - Value",
+    mapping = SCHEME.guess(["Name", "Group Membership", "Phone 1 - Type", "Phone 1 - Value",
                              "E-mail 1 - Label", "E-mail 1 - Value", "Phone 2 - Value"])
     assert mapping["Phone 1 - Type"] == "label" and mapping["E-mail 1 - Label"] == "label"
     draft = row_to_draft({
@@ -156,7 +156,7 @@ def test_google_multi_values_labels_and_system_groups() -> None:
 def test_guess_mapping_common_spellings() -> None:
     headers = ["Full Name", "First", "Last Name", "Title", "Company", "Mobile", "Cell",
                "Work Phone", "E-mail", "Tags", "Favourite Colour"]
-    mapping = guess_mapping(headers)
+    mapping = SCHEME.guess(headers)
     assert mapping == {
         "Full Name": "name", "First": "first_name", "Last Name": "last_name",
         "Title": "job_title", "Company": "organisation", "Mobile": "mobile", "Cell": "mobile",
@@ -166,7 +166,7 @@ def test_guess_mapping_common_spellings() -> None:
 
 
 def test_guess_mapping_outlook_headers_and_department_fallback() -> None:
-    mapping = guess_mapping(["First Name", "Last Name", "Organization", "Business Phone",
+    mapping = SCHEME.guess(["First Name", "Last Name", "Organization", "Business Phone",
                              "Business Phone 2", "E-mail Address", "Categories", "Dept"])
     assert mapping["Organization"] == "organisation"
     assert mapping["Business Phone 2"] == "work_phone"
@@ -182,14 +182,14 @@ def test_guess_mapping_outlook_headers_and_department_fallback() -> None:
 
 
 def test_title_is_the_job_unless_a_job_title_column_exists_or_it_holds_honorifics() -> None:
-    assert guess_mapping(["Name", "Title"])["Title"] == "job_title"
-    outlook = guess_mapping(["Title", "First Name", "Job Title"])
+    assert SCHEME.guess(["Name", "Title"])["Title"] == "job_title"
+    outlook = SCHEME.guess(["Title", "First Name", "Job Title"])
     assert outlook["Job Title"] == "job_title" and "Title" not in outlook
     rows = [{"Name": "A", "Title": "Ms."}, {"Name": "B", "Title": "Dr."},
             {"Name": "C", "Title": ""}, {"Name": "D", "Title": "Mr"}]
-    assert "Title" not in guess_mapping(["Name", "Title"], rows)
+    assert "Title" not in SCHEME.guess(["Name", "Title"], rows)
     jobs = [{"Name": "A", "Title": "Charge Nurse"}, {"Name": "B", "Title": "Dr."}]
-    assert guess_mapping(["Name", "Title"], jobs)["Title"] == "job_title"
+    assert SCHEME.guess(["Name", "Title"], jobs)["Title"] == "job_title"
 
 
 def test_row_to_draft_first_last_and_labelled_phones() -> None:

@@ -40,6 +40,6 @@ def test_words_in_english_and_spanish_and_the_ssn_test() -> None:
 @pytest.mark.parametrize("header", ["PHI", "Data Elements", "Information Involved",
                                     "Data exposed", "Exposed data"])
 def test_the_recipients_file_column_is_recognised(header: str) -> None:
-    from crisisdesk.domain.recipient_columns import guess_mapping
+    from crisisdesk.domain.recipient_columns import SCHEME
 
-    assert guess_mapping(["Name", header]) == {"Name": "name", header: "information"}
+    assert SCHEME.guess(["Name", header]) == {"Name": "name", header: "information"}

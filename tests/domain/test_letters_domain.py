@@ -19,7 +19,7 @@ from crisisdesk.domain.letters import (
     reference_number,
     substitute_notice,
 )
-from crisisdesk.domain.recipient_columns import guess_mapping, missing_columns
+from crisisdesk.domain.recipient_columns import SCHEME, missing_columns
 from crisisdesk.domain.recipients import (
     Address,
     RecipientFields,
@@ -142,7 +142,7 @@ def test_date_format_detection_flags_day_month_ambiguity() -> None:
 def test_synthea_style_headers_map_and_names_are_kept_exactly() -> None:
     headers = ["Id", "BIRTHDATE", "DEATHDATE", "PREFIX", "FIRST", "LAST", "SUFFIX", "ADDRESS",
                "CITY", "STATE", "COUNTY", "ZIP"]
-    mapping = guess_mapping(headers)
+    mapping = SCHEME.guess(headers)
     assert mapping["FIRST"] == "first_name" and mapping["ZIP"] == "zip"
     assert missing_columns(mapping) == []
     row = dict(zip(headers, ["x1", "1975-01-02", "", "Mr.", "José", "Núñez-O'Brien", "Jr.",

@@ -10,7 +10,9 @@ from crisisdesk.domain.contacts import ContactDraft
 from crisisdesk.domain.errors import ImportRejected, UserError
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import contacts as svc
-from crisisdesk.services.files.tabular import decode, open_source, sniff_delimiter
+from crisisdesk.services.files import open_source
+from crisisdesk.services.files.delimited import sniff_delimiter
+from crisisdesk.services.files.source import decode
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
 from tests.services.letters_support import HEADER as LETTER_HEADER

@@ -19,6 +19,7 @@ from crisisdesk.domain.errors import (
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import contacts as svc
 from crisisdesk.services.session import Session
+from crisisdesk.store import contacts as contact_store
 
 
 def audit_count(session: Session) -> int:
@@ -267,17 +268,26 @@ def test_dry_run_writes_nothing(session: Session, tmp_path: Path) -> None:
         svc.import_contacts(session, malformed(tmp_path), dry_run=True)
 
 
-def test_cancel_mid_import_leaves_desk_unchanged(session: Session, tmp_path: Path) -> None:
+def test_cancel_mid_import_leaves_desk_unchanged(session: Session, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contact_store, "BATCH_SIZE", 100)
     svc.add_contact(session, ContactDraft("Existing Person"))
     rows = [["Name", "Phone"]] + [[f"Person {i}", f"212 555 {i % 10000:04d}"]
                                   for i in range(3000)]
     path = write_csv(tmp_path / "big.csv", rows)
     before = audit_count(session)
     seen: list[tuple[int, int]] = []
+    in_table: list[int] = []
+
+    def cancel_on_second_tick() -> bool:
+        in_table.append(session.db["contacts"].count)
+        return len(seen) >= 2
+
     with pytest.raises(Cancelled):
         svc.import_contacts(session, path, progress=lambda d, t: seen.append((d, t)),
-                            is_cancelled=lambda: len(seen) >= 2)
+                            is_cancelled=cancel_on_second_tick)
     assert seen[0] == (500, 3000)
+    assert in_table[-1] > 100  # batches of the import were in the table when it was cancelled
     assert svc.count_contacts(session) == 1
     assert audit_count(session) == before
     assert svc.search_contacts(session, "person") == [

@@ -128,11 +128,24 @@ def test_xlsx_import(session: Session, incident: str, tmp_path: Path) -> None:
     assert (report.imported, report.zip_repaired) == (2, 1)
 
 
-def test_cancel_leaves_nothing(session: Session, incident: str, tmp_path: Path) -> None:
+def test_cancel_leaves_nothing(session: Session, incident: str, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cancel after batches of rows were already written takes them all back."""
+    monkeypatch.setattr(recipient_store, "BATCH_SIZE", 100)
     path = write_list(tmp_path / "big.csv", adult_rows(2000))
+    audit_before = len(audit_store.entries(session.db))
+    in_table: list[int] = []
+
+    def cancel_once_rows_are_written() -> bool:
+        in_table.append(session.db["recipients"].count)
+        return in_table[-1] > 0
+
     with pytest.raises(UserError, match="Cancelled"):
-        letter_service.import_recipients(session, path, is_cancelled=lambda: True)
+        letter_service.import_recipients(session, path, is_cancelled=cancel_once_rows_are_written)
+    assert in_table[-1] >= 100  # at least one batch was in the table when the user cancelled
     assert letter_service.dashboard_summary(session)["recipients"] == 0
+    assert session.db["recipients"].count == 0
+    assert len(audit_store.entries(session.db)) == audit_before
 
 
 def _ready(session: Session, tmp_path: Path, rows: list[str], codes: int) -> None:
@@ -150,6 +163,14 @@ def test_code_pool_too_small_is_refused_before_anything(session: Session, incide
         letter_service.create_batch(session)
     assert letter_service.list_batches(session) == []
     assert len(audit_store.entries(session.db)) == before
+
+
+def test_a_bare_list_of_codes_imports_its_first_line_too(session: Session, incident: str,
+                                                          tmp_path: Path) -> None:
+    path = tmp_path / "bare.csv"
+    path.write_text("ZZ00001-Q\nZZ00002-Q\nZZ00003-Q\n")
+    report = letter_codes.import_codes(session, path, expires_on=dt.date(2026, 7, 31))
+    assert report.imported == 3
 
 
 def test_duplicate_codes_are_refused_by_line(session: Session, incident: str,

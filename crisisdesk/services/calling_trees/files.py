@@ -1,10 +1,10 @@
 """Calling trees in and out of files: CSV/XLSX import and CSV export (`person, caller,
 backup`), and a tree's people as vCards so callers can carry them on their phones.
 
-Import reads the file with the contact readers (`contact_files.open_source`: encodings,
-delimiters, Excel), checks every row with `domain.tree_files` and writes the whole tree in one
-action, or nothing. Export writes names (an id where a name is shared by two contacts, so the
-file imports back to the same people) with spreadsheet-safe cells.
+Import reads the file with the one reader every import uses (`services.files.open_source`:
+encodings, delimiters, Excel), checks every row with `domain.tree_files` and writes the whole
+tree in one action, or nothing. Export writes names (an id where a name is shared by two
+contacts, so the file imports back to the same people) with spreadsheet-safe cells.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from crisisdesk.domain.tree_files import (
     name_key,
     nodes_from_rows,
     resolver,
-    rows_from_cells,
+    tree_rows,
 )
 from crisisdesk.services.calling_trees import trees as tree_service
-from crisisdesk.services.files.tabular import open_source
+from crisisdesk.services.files import open_source
 from crisisdesk.services.session import Session
 from crisisdesk.store import calling_trees as store
 from crisisdesk.store import contacts as contact_store
@@ -43,13 +43,13 @@ def import_tree(session: Session, path: Path, *, tree_ref: str | None = None,
     if source.format not in ("csv", "xlsx"):
         raise UserError(f"{Path(path).name} is not a CSV or Excel (.xlsx) calling tree.")
     problems: list[RowProblem] = []
-    body: list[tuple[int, list[str]]] = []
+    body: list[tuple[int, dict[str, str]]] = []
     for line, row in source.rows():
         if isinstance(row, str):
             problems.append(RowProblem(line, row))
         else:
-            body.append((line, [row.get(h, "") for h in source.headers]))
-    rows = rows_from_cells(source.headers, body)
+            body.append((line, row))
+    rows = tree_rows(source.headers, body)
     if problems:
         raise TreeImportRejected(problems, len(rows) + len(problems))
     nodes = nodes_from_rows(rows, resolver(_all_contacts(session)))

@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import vobject
 
 from crisisdesk.domain.errors import UserError
+from crisisdesk.services.files.rows import Opened, Rows
 
 logging.getLogger("vobject").setLevel(logging.CRITICAL + 1)
 logging.getLogger("vobject.base").setLevel(logging.CRITICAL + 1)
 
-Rows = Iterator[tuple[int, dict[str, str] | str]]
 MAX_PARAMETERS = 12  # real exports use up to about five (TEL;TYPE=WORK;TYPE=VOICE;PREF=1)
 _HEAD = re.compile(r"[^:]*")
 
@@ -160,7 +160,7 @@ def _parse(text: str) -> dict[str, str] | str:
     return card_row(card)
 
 
-def open_vcf(text: str) -> tuple[list[str], int, Callable[[], Rows]]:
+def open_vcf(text: str) -> Opened:
     """(headers, card count, rows) for the text of a .vcf file."""
     total = sum(1 for _ in split_cards(text))
     if total == 0:

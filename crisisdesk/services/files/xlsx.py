@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 import zlib
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
-from crisisdesk.domain.contact_columns import unique_headers
+from crisisdesk.domain.column_scheme import unique_headers
 from crisisdesk.domain.errors import UserError
+from crisisdesk.services.files.rows import Opened, Rows
 
-Rows = Iterator[tuple[int, dict[str, str] | str]]
 # What openpyxl and the libraries under it raise on a damaged file (zlib.error, XML ParseError,
 # which is a SyntaxError, KeyError for a missing part, EOFError for a cut one, zipfile's
 # NotImplementedError for a compression method a flipped byte names, BadZipFile for a wrong
@@ -86,7 +86,7 @@ def _sheet_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
         wb.close()
 
 
-def open_xlsx(path: Path) -> tuple[list[str], int, Callable[[], Rows]]:
+def open_xlsx(path: Path) -> Opened:
     """(headers, data row count, rows) for the workbook's first sheet."""
     it = _sheet_rows(path)
     try:

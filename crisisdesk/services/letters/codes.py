@@ -9,12 +9,12 @@ Codes are secrets of the patients they go to, so audit entries give only how man
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from crisisdesk.domain.code_columns import CODE, code_column, header_is_a_code
 from crisisdesk.domain.errors import (
     ImportRejected,
     NotFound,
@@ -22,23 +22,14 @@ from crisisdesk.domain.errors import (
     UserError,
     ValidationError,
 )
-from crisisdesk.domain.recipient_columns import (
-    FIELDS,
-    guess_mapping,
-    header_key,
-    source_signature,
-)
+from crisisdesk.domain.recipient_columns import FIELDS, SCHEME, source_signature
 from crisisdesk.domain.recipients import RecipientFields, RecipientReader
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services.files.tabular import open_source
+from crisisdesk.services.files import open_source
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import letters as store
 from crisisdesk.store import recipients as recipient_store
-
-CODE_HEADERS = ("code", "activationcode", "enrollmentcode", "activation", "promocode",
-                "voucher", "vouchercode", "pin")
-_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{3,39}")
 
 
 @dataclass(frozen=True)
@@ -59,12 +50,11 @@ def import_codes(session: Session, path: Path, *, expires_on: dt.date,
     source = open_source(path)
     if source.format not in ("csv", "xlsx"):
         raise UserError(f"{path.name} is not a CSV or Excel (.xlsx) list of codes.")
-    column = next((h for h in source.headers if header_key(h) in CODE_HEADERS),
-                  source.headers[0])
+    column = code_column(source.headers)
     codes: list[str] = []
     problems: list[RowProblem] = []
     lines: dict[str, int] = {}
-    if _headerless(source.headers):
+    if header_is_a_code(source.headers):
         codes.append(source.headers[0])  # a bare list of codes: its first line is a code
         lines[source.headers[0]] = 1
     for line, row in source.rows():
@@ -72,7 +62,7 @@ def import_codes(session: Session, path: Path, *, expires_on: dt.date,
             problems.append(RowProblem(line, row))
             continue
         code = row.get(column, "").strip()
-        if not _CODE.fullmatch(code):
+        if not CODE.fullmatch(code):
             problems.append(RowProblem(line, "not an enrollment code (4 to 40 letters, digits "
                                              "or hyphens)"))
         elif code in lines:
@@ -90,14 +80,6 @@ def import_codes(session: Session, path: Path, *, expires_on: dt.date,
                          enrollment_url=enrollment_url, monitoring_months=monitoring_months,
                          source_name=path.name)
 
-
-def _headerless(headers: list[str]) -> bool:
-    """Whether the first line is already a code (vendors often send bare lists): no column is
-    named like a code column and its first cell is a code; with several columns only a code
-    holding a digit counts, so a header such as "Serial, Member" is not taken for one."""
-    if any(header_key(h) in CODE_HEADERS for h in headers) or not _CODE.fullmatch(headers[0]):
-        return False
-    return len(headers) == 1 or any(c.isdigit() for c in headers[0])
 
 
 def add_code_pool(session: Session, codes: list[str], *, expires_on: dt.date,
@@ -161,7 +143,7 @@ def review_form(session: Session, review_id: str) -> ReviewForm:
         raise NotFound("That review item is gone or already fixed.")
     row = {str(k): str(v or "") for k, v in dict(item["row"]).items()}
     saved = recipient_store.saved_source(session.db, source_signature(row))
-    mapping = saved[0] if saved else guess_mapping(row)
+    mapping = saved[0] if saved else SCHEME.guess(row)
     values = dict.fromkeys(FIELDS, "")
     for header, fld in mapping.items():
         if fld in values and row.get(header, "").strip():

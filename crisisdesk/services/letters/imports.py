@@ -1,29 +1,28 @@
 """Importing an incident's affected-patient list: preview (`plan_recipients`), then all or none.
 
-The file readers are the contact import's (`contact_files.open_source`: CSV with encoding and
-delimiter detection, XLSX streamed read-only); what differs is the columns, the dates and the
-rule for bad rows. Every person on the list stays counted: a row whose address cannot be used
-(no street, a blank or placeholder ZIP, a ZIP that cannot be repaired, an unknown state) is
-imported as a recipient with insufficient address and the reason. Only a row that names nobody
-or whose dates cannot be read is bad: it either stops the whole import (ImportRejected naming
-every bad line) or, when the user says so, is set aside into the incident's review list, kept
-with its line number, reason and state to be fixed later, and still counted in the incident's
-totals and the substitute-notice count. Either way it is one action: one transaction and one
-audit entry (counts only), so a cancel, an error or a killed process leaves nothing
-half-imported. The import classifies the list and updates the incident's affected counts in
-that same action.
+The file is read by the one reader every import uses (`services.files.open_source`: CSV with
+encoding and delimiter detection, XLSX streamed read-only); what differs is the columns, the
+dates and the rule for bad rows. Every person on the list stays counted: a row whose address
+cannot be used (no street, a blank or placeholder ZIP, a ZIP that cannot be repaired, an
+unknown state) is imported as a recipient with insufficient address and the reason. Only a row
+that names nobody or whose dates cannot be read is bad: it either stops the whole import
+(ImportRejected naming every bad line) or, when the user says so, is set aside into the
+incident's review list, kept with its line number, reason and state to be fixed later, and
+still counted in the incident's totals and the substitute-notice count. Either way it is one
+action: one transaction and one audit entry (counts only), so a cancel, an error or a killed
+process leaves nothing half-imported. The import classifies the list and updates the incident's
+affected counts in that same action.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crisisdesk.domain.errors import (
-    Cancelled,
     ImportRejected,
     RowProblem,
     UserError,
@@ -32,8 +31,7 @@ from crisisdesk.domain.errors import (
 from crisisdesk.domain.letters import SubstituteNotice
 from crisisdesk.domain.recipient_columns import (
     DATE_FIELDS,
-    apply_overrides,
-    guess_mapping,
+    SCHEME,
     missing_columns,
     source_signature,
 )
@@ -44,15 +42,13 @@ from crisisdesk.domain.recipients import (
     detect_date_format,
 )
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services.files.tabular import SourceFile, open_source
+from crisisdesk.services.files import SourceFile, open_source
+from crisisdesk.services.files.walk import IsCancelled, Progress, RowWalk
 from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import recipients as store
 
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
-PROGRESS_EVERY = 500
 SAMPLE_SIZE = 5
 DATE_SAMPLE_ROWS = 2000
 
@@ -147,9 +143,9 @@ def _setup(session: Session | None, source: SourceFile, overrides: Mapping[str, 
            date_format: str) -> tuple[dict[str, str], str, bool, bool]:
     saved = (store.saved_source(session.db, source_signature(source.headers))
              if session is not None else None)
-    base = saved[0] if saved else guess_mapping(source.headers)
+    base = saved[0] if saved else SCHEME.guess(source.headers)
     base = {h: f for h, f in base.items() if h in source.headers}
-    mapping = apply_overrides(source.headers, base, overrides)
+    mapping = SCHEME.apply_overrides(source.headers, base, overrides)
     if date_format:
         label = date_format.strip().upper()
         if label not in FORMAT_BY_LABEL:
@@ -168,17 +164,18 @@ class _Rows:
     def __init__(self, source: SourceFile, reader: RecipientReader, progress: Progress | None,
                  is_cancelled: IsCancelled | None) -> None:
         self.source, self.reader = source, reader
-        self.progress, self.is_cancelled = progress, is_cancelled
+        self.walk = RowWalk(source, progress, is_cancelled)
         self.problems: list[RowProblem] = []
         self.bad_rows: list[tuple[int, dict[str, str], str]] = []  # (line, row, reason)
-        self.rows = self.repaired = self.usable = self.insufficient = self.no_notice = 0
+        self.repaired = self.usable = self.insufficient = self.no_notice = 0
         self.sample: list[RecipientFields] = []
 
+    @property
+    def rows(self) -> int:
+        return self.walk.rows
+
     def __iter__(self) -> Iterator[tuple[int, RecipientFields]]:
-        for line, row in self.source.rows():
-            self.rows += 1
-            if self.rows % PROGRESS_EVERY == 0:
-                self._tick()
+        for line, row in self.walk:
             if isinstance(row, str):
                 self.problems.append(RowProblem(line, row))
                 self.bad_rows.append((line, {}, row))
@@ -200,14 +197,6 @@ class _Rows:
             if len(self.sample) < SAMPLE_SIZE:
                 self.sample.append(fields)
             yield line, fields
-        if self.progress is not None:
-            self.progress(self.rows, max(self.rows, self.source.total_rows))
-
-    def _tick(self) -> None:
-        if self.is_cancelled is not None and self.is_cancelled():
-            raise Cancelled()
-        if self.progress is not None:
-            self.progress(self.rows, max(self.rows, self.source.total_rows))
 
 
 def plan_recipients(session: Session | None, path: Path, *,

@@ -1,0 +1,99 @@
+"""Opening any list file an importer is given: detect its format and text encoding, then hand
+it to the one reader for that format (`delimited`, `xlsx`, `vcard`).
+
+Every importer (contacts, patient lists, enrollment codes, calling trees) opens files only
+through `open_source`, so a file is read with the same rules wherever it is imported. Line
+numbers follow the reader's rules: CSV counts physical lines (the header is line 1), XLSX uses
+the sheet's row number, vCard the line of BEGIN:VCARD. Blank rows are skipped, not counted.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crisisdesk.domain.errors import UserError
+from crisisdesk.services.files import delimited, vcard, xlsx
+from crisisdesk.services.files.rows import Rows
+
+FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+           ".vcf": "vcf", ".vcard": "vcf"}
+
+
+@dataclass
+class SourceFile:
+    """An opened list file: what it is, its columns, and a way to walk its rows."""
+
+    path: Path
+    format: str  # "csv" | "xlsx" | "vcf"
+    headers: list[str]
+    total_rows: int
+    encoding: str = ""
+    delimiter: str = ""
+    # where a column comes from when its header is ours, not the file's (vCard: "phone" -> TEL)
+    origins: dict[str, str] = field(default_factory=dict)
+    _rows: Callable[[], Rows] = field(default=lambda: iter(()), repr=False)
+
+    def rows(self) -> Rows:
+        return self._rows()
+
+
+def open_source(path: Path) -> SourceFile:
+    """Detect the format and read the header; raises UserError for unreadable files."""
+    fmt = detect_format(path)
+    if fmt == "xlsx":
+        headers, total, rows = xlsx.open_xlsx(path)
+        return SourceFile(path, "xlsx", headers, total, _rows=rows)
+    text, encoding = decode(read_bytes(path), path)
+    if fmt == "vcf":
+        headers, total, rows = vcard.open_vcf(text)
+        return SourceFile(path, "vcf", headers, total, encoding, origins=dict(vcard.PROPERTIES),
+                          _rows=rows)
+    delimiter, (headers, total, rows) = delimited.open_csv(text, path.name)
+    return SourceFile(path, "csv", headers, total, encoding, delimiter, _rows=rows)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def detect_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise UserError(f"{path.name} is an old-style Excel file; save it as .xlsx or .csv.")
+    if suffix in FORMATS:
+        return FORMATS[suffix]
+    head = read_bytes(path)[:4096]
+    if head.startswith(b"PK"):
+        return "xlsx"
+    return "vcf" if b"BEGIN:VCARD" in head.upper() else "csv"
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """(text, encoding): UTF-16 if it has that BOM, else UTF-8 (BOM or not), else cp1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    try:
+        encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+        return data.decode("utf-8-sig"), encoding
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise UserError(
+            f"{path.name} is neither UTF-8 nor Windows-1252 text; save it as "
+            "\"CSV UTF-8\" and try again."
+        ) from None
