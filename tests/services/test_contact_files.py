@@ -13,8 +13,8 @@ from crisisdesk.services import contacts as svc
 from crisisdesk.services.files.tabular import decode, open_source, sniff_delimiter
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
-from tests.services.letters_support import HEADER as LETTER_HEADER
-from tests.services.letters_support import adult_rows, letter_desk
+from tests.support.letters import HEADER as LETTER_HEADER
+from tests.support.letters import adult_rows, letter_desk
 
 
 def test_decode_order(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.letters import report as letter_report
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
-from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list
+from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
 
 NO_ADDRESS = "Lost{i},Person{i},1970-01-01,,,,,,,,,,,,"
 

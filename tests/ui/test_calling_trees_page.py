@@ -24,8 +24,8 @@ from crisisdesk.ui.calling_trees.page import CallingTreesPage
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
-from tests.services.crisis_support import staff
-from tests.ui.conftest import RecordingPrompts
+from tests.support.crisis import staff
+from tests.support.ui import RecordingPrompts
 
 NAMES = ["Lee Lead", "Ann Able", "Bo Baker", "Cy Cole", "Di Dunn"]
 

@@ -21,8 +21,8 @@ from crisisdesk.ui.page import Page, PlaceholderPage
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section, default_sections
 from crisisdesk.ui.workers import JobRunner
-from tests.conftest import PASSPHRASE
-from tests.ui.conftest import RecordingPrompts, unlock_via_dialog
+from tests.support.desk import PASSPHRASE
+from tests.support.ui import RecordingPrompts, unlock_via_dialog
 
 
 class CountingPage(Page):
