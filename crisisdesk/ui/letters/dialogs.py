@@ -142,8 +142,9 @@ class PreviewDialog(QDialog):
 
 
 def print_letters(parent: QWidget, layout: LetterLayout, letters: Callable[[], list[
-        LetterContent]]) -> bool:
-    """Print letters on a real printer, through Qt's print preview; True if printed."""
+        LetterContent]]) -> QPrintPreviewDialog:
+    """Qt's print preview of the letters, ready to `open()`; it is accepted once the pages
+    went to the printer."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setFullPage(True)
     dialog = QPrintPreviewDialog(printer, parent)
@@ -161,4 +162,4 @@ def print_letters(parent: QWidget, layout: LetterLayout, letters: Callable[[], l
             painter.end()
 
     dialog.paintRequested.connect(paint)
-    return bool(dialog.exec() == QDialog.DialogCode.Accepted)
+    return dialog
