@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import keyring
-import keyring.backend
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,28 +19,8 @@ for _var in ("CRISISDESK_HOME", "CRISISDESK_PASSPHRASE", "CRISISDESK_OPERATOR",
 from crisisdesk.services import desk as desk_service  # noqa: E402
 from crisisdesk.services.session import Session  # noqa: E402
 from crisisdesk.store import vault  # noqa: E402
-
-PASSPHRASE = "correct horse battery"
-FAST_KDF = vault.KdfParams(iterations=1, lanes=1, memory_cost=8)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keychain that lives only in this process (tests pass it with trusted=True)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
+from tests.support.desk import FAST_KDF, PASSPHRASE, MemoryKeyring  # noqa: E402
+from tests.support.templates import approve_library  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -83,8 +62,6 @@ def data_dir(tmp_path: Path) -> Path:
 def session(data_dir: Path) -> Iterator[Session]:
     """A fresh desk unlocked by its first admin, 'alex', who has approved the shipped template
     library (a new desk gets it in review; see `new_desk_session` for that state)."""
-    from tests.template_support import approve_library
-
     result = desk_service.init_desk(data_dir, org="Riverside Clinics", operator="alex",
                                     passphrase=PASSPHRASE)
     approve_library(result.session)

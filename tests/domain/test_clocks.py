@@ -16,7 +16,6 @@ import pytest
 from crisisdesk.domain.clocks import (
     Completion,
     DelayEffect,
-    Obligation,
     RuleSet,
     add_business_days,
     compute_obligations,
@@ -27,32 +26,12 @@ from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.incidents import (
     DelayForm,
     Incident,
-    IncidentKind,
-    IncidentStatus,
     LawEnforcementDelay,
     validate_delay,
 )
-from crisisdesk.paths import shipped
+from tests.support.rules import RULES, by_key, incident
 
 D = dt.date
-
-
-def _shipped() -> RuleSet:
-    raw = shipped("rules", "notification_rules.toml").read_bytes()
-    return parse_rules(tomllib.loads(raw.decode("utf-8")))
-
-
-RULES = _shipped()
-
-
-def incident(discovered: dt.date, counts: dict[str, int], delay: LawEnforcementDelay | None
-             = None, unknown: int = 0) -> Incident:
-    return Incident("i1", "Test", IncidentKind.RANSOMWARE, IncidentStatus.OPEN, discovered,
-                    affected_by_state=counts, affected_unknown_residence=unknown, delay=delay)
-
-
-def by_key(obligations: list[Obligation]) -> dict[str, Obligation]:
-    return {o.key: o for o in obligations}
 
 
 def due_of(inc: Incident, key: str, rules: RuleSet = RULES, **kw: object) -> dt.date | None:

@@ -26,7 +26,7 @@ from crisisdesk.domain.clocks import (
     rules_not_in_force,
 )
 from crisisdesk.domain.incidents import DelayForm, LawEnforcementDelay, validate_delay
-from tests.domain.test_clocks import RULES, by_key, incident
+from tests.support.rules import RULES, by_key, incident
 
 D = dt.date
 

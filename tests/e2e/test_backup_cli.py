@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import run_cli
+from tests.support.cli import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -133,10 +133,10 @@ def test_restore_needs_to(desk: tuple[Path, str, Path]) -> None:
 
 def test_a_damaged_desk_inside_a_valid_zip_fails_verify(desk: tuple[Path, str, Path],
                                                         tmp_path: Path) -> None:
-    from tests.services.test_backup import _forge
+    from tests.support.backups import forge
 
     data_dir, _, backup = desk
-    forged = _forge(backup, tmp_path / "forged.crisisdesk-backup", page=3)
+    forged = forge(backup, tmp_path / "forged.crisisdesk-backup", page=3)
     out = run_cli(data_dir, "backup", "verify", str(forged))
     assert "the backup failed its check: integrity" in _one_line_error(out)
     assert "Audit chain: not checked" in out.stdout

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from crisisdesk.cli import cli
 from crisisdesk.services.session import Session
-from tests.conftest import PASSPHRASE
-from tests.e2e.cli import run_cli
-from tests.services.crisis_support import staff
+from tests.support.cli import run_cli
+from tests.support.crisis import staff
+from tests.support.desk import PASSPHRASE
 
 
 def test_every_command_has_an_example() -> None:

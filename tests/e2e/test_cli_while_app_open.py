@@ -8,8 +8,8 @@ from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.db import data_version
 from crisisdesk.store.lock import DeskLock
-from tests.conftest import PASSPHRASE
-from tests.e2e.cli import run_cli
+from tests.support.cli import run_cli
+from tests.support.desk import PASSPHRASE
 
 
 def test_cli_writes_while_the_app_holds_the_desk(session: Session, data_dir: Path) -> None:

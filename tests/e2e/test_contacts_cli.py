@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import run_cli
+from tests.support.cli import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.services import desk as desk_service
-from tests.e2e.cli import E2E_PASSPHRASE, run_cli
+from tests.support.cli import E2E_PASSPHRASE, run_cli
 
 
 @pytest.fixture(scope="module")

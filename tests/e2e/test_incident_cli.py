@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from crisisdesk.cli import cli
-from tests.e2e.cli import run_cli
+from tests.support.cli import run_cli
 
 
 def demo(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -28,9 +28,9 @@ from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
 from crisisdesk.store import audit as audit_store
-from tests.conftest import PASSPHRASE
-from tests.e2e.cli import run_cli
-from tests.services.crisis_support import staff
+from tests.support.cli import run_cli
+from tests.support.crisis import staff
+from tests.support.desk import PASSPHRASE
 
 PEOPLE = 24
 KILL_AFTER = 40  # calls reported before the kill

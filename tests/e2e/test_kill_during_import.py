@@ -20,7 +20,7 @@ import pytest
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.store.errors import DB_ERRORS
-from tests.e2e.cli import E2E_PASSPHRASE, run_cli
+from tests.support.cli import E2E_PASSPHRASE, run_cli
 
 ROWS = 60_000
 DEADLINE_S = 120.0

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
-from tests.e2e.test_letters_cli import cli
-from tests.services.letters_support import adult_rows, letter_desk, write_list
+from tests.support.cli import cli
+from tests.support.letters import adult_rows, letter_desk, write_list
 
 
 @pytest.mark.slow

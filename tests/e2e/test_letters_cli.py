@@ -21,17 +21,9 @@ from pypdf import PdfReader
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
-from tests.conftest import PASSPHRASE
-from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list
-
-
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRISISDESK_")}
-    env.update(QT_QPA_PLATFORM="offscreen", CRISISDESK_PASSPHRASE=PASSPHRASE,
-               CRISISDESK_OPERATOR="alex")
-    return subprocess.run([sys.executable, "-m", "crisisdesk", "--data-dir", str(data_dir),
-                           *args], capture_output=True, text=True, env=env, timeout=180,
-                          stdin=subprocess.DEVNULL)
+from tests.support.cli import cli
+from tests.support.desk import PASSPHRASE
+from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
 
 
 @pytest.mark.slow

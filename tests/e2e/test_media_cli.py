@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from crisisdesk.cli import cli
-from tests.e2e.cli import run_cli
+from tests.support.cli import run_cli
 
 
 def test_every_media_command_has_an_example() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import run_cli
+from tests.support.cli import run_cli
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import run_cli
-from tests.template_support import approve_library_at
+from tests.support.cli import run_cli
+from tests.support.templates import approve_library_at
 
 BEA_PASSPHRASE = "bea's long passphrase"
 RISKY_LETTER = (

@@ -20,7 +20,7 @@ from crisisdesk.services import roles as role_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.session import Session
-from tests.services.crisis_support import freeze, open_incident, staff
+from tests.support.crisis import freeze, open_incident, staff
 
 EVIL = '<b>Eve & "Co"</b>'
 

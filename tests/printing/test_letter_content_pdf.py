@@ -18,8 +18,8 @@ from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
-from tests.printing.test_letter_pdf import read
-from tests.services.letters_support import SPANISH, add_codes, letter_desk, spanish_facts
+from tests.support.letters import SPANISH, add_codes, letter_desk, spanish_facts
+from tests.support.pdf import read
 
 pytest.importorskip("PySide6")
 

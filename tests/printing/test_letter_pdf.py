@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from crisisdesk.domain.envelopes import STOCKS
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
-from tests.services.letters_support import add_codes, letter_desk, write_list
+from tests.support.letters import add_codes, letter_desk, write_list
 
 pytest.importorskip("PySide6")
 
 from crisisdesk.printing.letter_alignment import alignment_pdf
 from crisisdesk.printing.letters import open_letter_pdf
 from crisisdesk.printing.pdf import ensure_gui_app
+from tests.support.pdf import read
 
 ROWS = [
     "Ann,Smith,1980-05-01,,12 Elm St,Springfield,IL,62701,,,,,,,",
@@ -33,35 +31,6 @@ ROWS = [
     "77 Birch Ln,Austin,TX,78701",
 ]
 STREETS = ["12 Elm St", "400 Main Street Apt 3", "5 Oak Ave", "1 Bad Way", "77 Birch Ln"]
-
-
-@dataclass
-class Text:
-    page: int
-    text: str
-    x_in: float  # from the sheet's left edge
-    top_in: float  # baseline, from the sheet's top edge
-    size_pt: float
-
-
-def clean(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace("\t", " ")
-
-
-def read(path: Path) -> tuple[list[Text], list[str]]:
-    reader = PdfReader(str(path))
-    found: list[Text] = []
-    pages: list[str] = []
-    for number, page in enumerate(reader.pages):
-        def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float,
-                  number: int = number) -> None:
-            if text.strip():
-                x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
-                y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-                found.append(Text(number, clean(text), x / 72, (792 - y) / 72,
-                                  size * abs(cm[3])))
-        pages.append(clean(page.extract_text(visitor_text=visit)))
-    return found, pages
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.media import inquiries as media_service
 from crisisdesk.services.media.brief import gather_brief
 from crisisdesk.services.session import Session
-from tests.services.crisis_support import open_incident
-from tests.services.media_support import approved_answer, freeze
+from tests.support.crisis import open_incident
+from tests.support.media import approved_answer, freeze
 
 
 def test_brief_is_one_page_with_key_messages_and_print_time(session: Session,

@@ -33,7 +33,7 @@ from crisisdesk.printing.pdf import (
     print_layout,
     straddling_tables,
 )
-from tests.domain.test_clocks import RULES
+from tests.support.rules import RULES
 
 STATES = {"CA": 800, "CO": 40, "TX": 300, "FL": 600, "NY": 20, "IL": 700, "WA": 520, "MD": 30,
           "VT": 3, "OR": 260, "PA": 510, "AL": 1000}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.letters.codes import CodeImportReport, import_codes
 from crisisdesk.services.session import Session
-from tests.property.importer_support import (
+from tests.support.importers import (
     FEW,
     IMPORTS,
     QUOTED,
@@ -30,7 +30,7 @@ from tests.property.importer_support import (
     tables,
     write_xlsx,
 )
-from tests.services.letters_support import letter_desk
+from tests.support.letters import letter_desk
 
 EXPIRES = dt.date(2026, 7, 31)
 _serial = itertools.count()

@@ -17,7 +17,7 @@ from crisisdesk.domain.errors import ImportRejected, UserError
 from crisisdesk.services.contact_import import ImportReport, import_contacts
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
-from tests.property.importer_support import (
+from tests.support.importers import (
     BIG_CELLS,
     FEW,
     IMPORTS,

@@ -18,8 +18,8 @@ from crisisdesk.services.contact_import import ImportReport, import_contacts
 from crisisdesk.services.letters.imports import import_recipients
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
-from tests.property.importer_support import FEW, Files, attempt, csv_text, module_desk
-from tests.services.letters_support import HEADER, letter_desk
+from tests.support.importers import FEW, Files, attempt, csv_text, module_desk
+from tests.support.letters import HEADER, letter_desk
 
 PEOPLE = ("Dana Reyes", "José Müller", "Sam Lee", "Ana Silva", "Pat Kim", "Kim Ng")
 PATIENT = ["Tester", "1970-01-05", "", "100 Elm St", "Springfield", "IL", "62701",

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.letters.imports import RecipientImportReport, import_recipients
 from crisisdesk.services.session import Session
-from tests.property.importer_support import (
+from tests.support.importers import (
     BIG_CELLS,
     FEW,
     IMPORTS,
@@ -32,7 +32,7 @@ from tests.property.importer_support import (
     physical_lines,
     write_xlsx,
 )
-from tests.services.letters_support import HEADER, letter_desk
+from tests.support.letters import HEADER, letter_desk
 
 COLUMNS = HEADER.split(",")
 USUAL: dict[str, tuple[str, ...]] = {

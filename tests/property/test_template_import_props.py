@@ -19,7 +19,7 @@ from crisisdesk.domain.template_files import TemplateFile, dump_file, parse_file
 from crisisdesk.domain.templates import Audience, Channel, Language, VarType
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Session
-from tests.property.importer_support import (
+from tests.support.importers import (
     IMPORTS,
     LITERALS,
     any_bytes,

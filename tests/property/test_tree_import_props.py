@@ -19,7 +19,7 @@ from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.calling_trees.files import import_tree
 from crisisdesk.services.session import Session
 from crisisdesk.store import calling_trees as tree_store
-from tests.property.importer_support import (
+from tests.support.importers import (
     BIG_CELLS,
     FEW,
     FORMULAS,
@@ -37,7 +37,7 @@ from tests.property.importer_support import (
     physical_lines,
     write_xlsx,
 )
-from tests.property.importer_support import tables as any_tables
+from tests.support.importers import tables as any_tables
 
 PEOPLE = ("Dana Reyes", "Sam Lee", "Ana Silva", "Pat Kim", FORMULAS[0], MARKUP[0], "@SUM(1+1)")
 _trees = itertools.count()

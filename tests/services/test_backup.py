@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import zipfile
@@ -26,7 +25,8 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.credentials import Credentials
 from crisisdesk.services.session import Session
 from crisisdesk.store import backup as backup_store
-from tests.conftest import PASSPHRASE
+from tests.support.backups import forge
+from tests.support.desk import PASSPHRASE
 
 ALEX = Credentials(operator="alex", passphrase=PASSPHRASE)
 
@@ -168,26 +168,10 @@ def test_a_corrupted_desk_inside_the_backup_is_rejected(backup_file: Path) -> No
         backup_service.verify_backup(backup_file, ALEX)
 
 
-def _forge(backup: Path, target: Path, page: int) -> Path:
-    """Rebuild the zip with one page of the desk zeroed, so CRCs and the manifest agree."""
-    with zipfile.ZipFile(backup) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
-    db = bytearray(members["desk.db"])
-    db[4096 * page + 100 : 4096 * page + 116] = bytes(16)
-    members["desk.db"] = bytes(db)
-    manifest = json.loads(members["manifest.json"])
-    manifest.pop("db_sha256")
-    members["manifest.json"] = json.dumps(manifest).encode()
-    with zipfile.ZipFile(target, "w") as zf:
-        for name, blob in members.items():
-            zf.writestr(name, blob)
-    return target
-
-
 def test_a_rezipped_tampered_desk_fails_the_page_checks(backup_file: Path,
                                                         tmp_path: Path) -> None:
     """Someone who rebuilds the zip (so CRCs and checksums agree) is still caught."""
-    forged = _forge(backup_file, tmp_path / "forged.crisisdesk-backup", page=3)
+    forged = forge(backup_file, tmp_path / "forged.crisisdesk-backup", page=3)
     report = backup_service.verify_backup(forged, ALEX)
     assert not report.ok
     assert report.problems[0].startswith("integrity")

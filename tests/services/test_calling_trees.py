@@ -19,7 +19,7 @@ from crisisdesk.services.calling_trees import trees as trees
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
 from crisisdesk.store import audit as audit_store
-from tests.services.crisis_support import NOW, freeze, open_incident, staff
+from tests.support.crisis import NOW, freeze, open_incident, staff
 
 START = {"message": "Our systems are down.", "action": "Use the paper forms.",
          "report_back_to": "the command center", "values": {"staff_hotline": "312-555-0100"}}

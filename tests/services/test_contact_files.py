@@ -15,8 +15,8 @@ from crisisdesk.services.files.delimited import sniff_delimiter
 from crisisdesk.services.files.source import decode
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
-from tests.services.letters_support import HEADER as LETTER_HEADER
-from tests.services.letters_support import adult_rows, letter_desk
+from tests.support.letters import HEADER as LETTER_HEADER
+from tests.support.letters import adult_rows, letter_desk
 
 
 def test_decode_order(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from crisisdesk.services import operators as operator_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain, KeychainRefused
 from crisisdesk.store.lock import DeskLock
-from tests.conftest import PASSPHRASE, MemoryKeyring
+from tests.support.desk import PASSPHRASE, MemoryKeyring
 
 
 def test_desk_file_is_encrypted_on_disk(session: Session, data_dir: Path) -> None:

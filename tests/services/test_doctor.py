@@ -14,7 +14,7 @@ from crisisdesk.services.doctor import Status
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.lock import DeskLock
-from tests.conftest import PASSPHRASE, MemoryKeyring
+from tests.support.desk import PASSPHRASE, MemoryKeyring
 
 ALEX = Credentials(operator="alex", passphrase=PASSPHRASE)
 

@@ -15,7 +15,7 @@ from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.demo.data import FictionalNumbers, external_drafts, staff_drafts
 from crisisdesk.services.demo.incident import seed_incident_demo
 from crisisdesk.services.session import Session
-from tests.services.crisis_support import TODAY, freeze
+from tests.support.crisis import TODAY, freeze
 
 
 def test_demo_fills_roles_and_opens_a_ransomware_incident(session: Session) -> None:

@@ -10,7 +10,7 @@ from crisisdesk.services import incident_translations as translations
 from crisisdesk.services.facts import facts_in_language
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
-from tests.services.letters_support import letter_desk
+from tests.support.letters import letter_desk
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.session import Session
-from tests.services.crisis_support import TODAY, audit_count, freeze, open_incident
+from tests.support.crisis import TODAY, audit_count, freeze, open_incident
 
 D = dt.date
 

@@ -22,7 +22,7 @@ from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.letters import report as letter_report
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
-from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list
+from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
 
 SUMMARY_1000 = ("1,000 people: 600 with a usable address, 400 insufficient address "
                 "(substitute notice), 0 set aside; counted in the incident: 1,000")

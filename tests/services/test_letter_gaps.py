@@ -22,7 +22,7 @@ from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.letters import report as letter_report
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
-from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list
+from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
 
 NO_ADDRESS = "Lost{i},Person{i},1970-01-01,,,,,,,,,,,,"
 
@@ -78,7 +78,13 @@ def test_ten_without_address_put_substitute_notice_on_deadlines_and_sheet(
     assert "Substitute notice required" in html and "10 people without a usable address" in html
     clock_service.mark_done(session, SUBSTITUTE_OBLIGATION_KEY, dt.date(2026, 3, 19),
                             reference="web posting")
-    assert clock_service.deadlines(session).find(SUBSTITUTE_OBLIGATION_KEY).done is not None
+    after = clock_service.deadlines(session)
+    done = after.find(SUBSTITUTE_OBLIGATION_KEY)
+    assert done.done is not None
+    assert (done.done.done_on, done.done.reference) == (dt.date(2026, 3, 19), "web posting")
+    assert done.state(after.today) == "done"
+    sheet = obligations_html(after.incident, after.obligations, after.rules, today=after.today)
+    assert "2026-03-19<br>web posting" in sheet
 
 
 def test_fewer_than_ten_means_alternative_notice_and_none_means_no_line(

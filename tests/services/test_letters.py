@@ -21,7 +21,7 @@ from crisisdesk.services.messages import communication_log
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
 from crisisdesk.store import recipients as recipient_store
-from tests.services.letters_support import (
+from tests.support.letters import (
     HEADER,
     add_codes,
     adult_rows,

@@ -22,9 +22,9 @@ from crisisdesk.services.media import statements as statement_service
 from crisisdesk.services.session import Session
 from crisisdesk.services.templates import NotApproved
 from crisisdesk.store import audit as audit_store
-from tests.services.crisis_support import open_incident
-from tests.services.media_support import NOW, approved_answer, draft_answer, freeze
-from tests.template_support import approve_as_second_approver
+from tests.support.crisis import open_incident
+from tests.support.media import NOW, approved_answer, draft_answer, freeze
+from tests.support.templates import approve_as_second_approver
 
 HOLDING = {"confirmed_facts": "We found a cybersecurity incident on March 18.",
            "patient_care_status": "Our clinics remain open.",

@@ -14,7 +14,7 @@ from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.media import inquiries as media_service
 from crisisdesk.services.media import statements as statement_service
 from crisisdesk.store import audit as audit_store
-from tests.conftest import FAST_KDF
+from tests.support.desk import FAST_KDF
 
 
 def test_demo_media_desk(tmp_path: Path) -> None:

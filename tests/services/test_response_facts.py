@@ -35,8 +35,8 @@ from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import wording as wording_store
 from crisisdesk.store.library import library_files
-from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list
-from tests.template_support import approve_as_second_approver, as_second_approver
+from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
+from tests.support.templates import approve_as_second_approver, as_second_approver
 
 RISKY = ("There is no evidence your information was misused. Your information is safe and we "
          "guarantee this will never happen again. The hacker, a disgruntled former contractor, "
@@ -302,7 +302,7 @@ def test_an_admin_can_allow_single_person_approval_with_a_recorded_reason(
 def test_the_demo_desk_keeps_its_library_approved(tmp_path: Path) -> None:
     from crisisdesk.services import desk as desk_service
     from crisisdesk.services.demo import desk as demo_service
-    from tests.conftest import FAST_KDF
+    from tests.support.desk import FAST_KDF
 
     data_dir = tmp_path / "demo"
     demo_service.create_demo(data_dir, kdf=FAST_KDF, steps=[])

@@ -12,8 +12,8 @@ from crisisdesk.services import roles as role_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.vault import KdfParams
-from tests.conftest import PASSPHRASE
-from tests.services.crisis_support import audit_count, freeze, open_incident, staff
+from tests.support.crisis import audit_count, freeze, open_incident, staff
+from tests.support.desk import PASSPHRASE
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from crisisdesk.services import desk as desk_service
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
-from tests.conftest import PASSPHRASE
+from tests.support.desk import PASSPHRASE
 
 
 def test_a_new_desk_reads_the_declared_defaults(session: Session) -> None:

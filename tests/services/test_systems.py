@@ -9,7 +9,7 @@ from crisisdesk.domain.systems import DEFAULT_SYSTEMS, SystemStatus, parse_statu
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.session import Session
-from tests.services.crisis_support import audit_count, freeze, open_incident
+from tests.support.crisis import audit_count, freeze, open_incident
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ from crisisdesk.services import operators as operator_service
 from crisisdesk.services import templates as ts
 from crisisdesk.services.session import Session
 from crisisdesk.store.library import library_files
-from tests.template_support import approve_as_second_approver, as_second_approver
+from tests.support.templates import approve_as_second_approver, as_second_approver
 
 LIBRARY = {tf.meta.key: tf for tf in library_files()}
 

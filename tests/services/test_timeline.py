@@ -11,7 +11,7 @@ from crisisdesk.domain.timeline import Category
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.errors import DB_ERRORS
-from tests.services.crisis_support import audit_count, freeze, open_incident
+from tests.support.crisis import audit_count, freeze, open_incident
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -17,9 +16,9 @@ from PySide6.QtWidgets import QApplication
 from crisisdesk.app import CrisisDeskApp
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
-from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.workers import JobRunner
-from tests.conftest import PASSPHRASE, MemoryKeyring
+from tests.support.desk import MemoryKeyring
+from tests.support.ui import RecordingPrompts
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -40,44 +39,6 @@ def _gc_on_gui_thread(qapp: QApplication) -> Iterator[None]:
     finally:
         gc.enable()
         gc.collect()
-
-
-class RecordingPrompts(Prompts):
-    """Answers every question from `answers` and records (kind, title, text)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.asked: list[tuple[str, str, str]] = []
-        self.confirm_answer = True
-        self.open_path: Path | None = None
-        self.save_path: Path | None = None
-        self.text_answer: str | None = ""
-
-    def info(self, parent: object, title: str, text: str) -> None:
-        self.asked.append(("info", title, text))
-
-    def error(self, parent: object, title: str, text: str) -> None:
-        self.asked.append(("error", title, text))
-
-    def confirm(self, parent: object, title: str, text: str, **kwargs: object) -> bool:
-        self.asked.append(("confirm", title, text))
-        return self.confirm_answer
-
-    def ask_text(self, parent: object, title: str, label: str) -> str | None:
-        self.asked.append(("ask_text", title, label))
-        return self.text_answer
-
-    def open_file(self, parent: object, title: str, filters: str = "") -> Path | None:
-        self.asked.append(("open_file", title, ""))
-        return self.open_path
-
-    def save_file(self, parent: object, title: str, suggested: str, filters: str) -> Path | None:
-        self.asked.append(("save_file", title, suggested))
-        return self.save_path
-
-    def crash(self, parent: object, report: str) -> None:
-        self.asked.append(("crash", "", report))
-        raise AssertionError(f"unexpected crash report:\n{report}")
 
 
 @pytest.fixture
@@ -106,15 +67,3 @@ def desk_app(qtbot: object, session: Session, prompts: RecordingPrompts,
     app.shutdown()
     if app.unlock_dialog is not None:
         app.unlock_dialog.close()
-
-
-def unlock_via_dialog(qtbot: object, app: CrisisDeskApp, operator: str = "alex",
-                      passphrase: str = PASSPHRASE) -> None:
-    """Type into the real dialog, click Unlock and wait for the main window."""
-    assert app.start() is None
-    dialog = app.unlock_dialog
-    assert dialog is not None
-    dialog.form.operator_edit.setText(operator)
-    dialog.form.passphrase_edit.setText(passphrase)
-    dialog.form.unlock_button.click()
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QTreeWidgetItem
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.call_outcomes import Status
@@ -18,14 +18,13 @@ from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
-from crisisdesk.ui.calling_trees.dialogs import StartRequest
 from crisisdesk.ui.calling_trees.model import NAME, STATUS
 from crisisdesk.ui.calling_trees.page import CallingTreesPage
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
-from tests.services.crisis_support import staff
-from tests.ui.conftest import RecordingPrompts
+from tests.support.crisis import staff
+from tests.support.ui import RecordingPrompts
 
 NAMES = ["Lee Lead", "Ann Able", "Bo Baker", "Cy Cole", "Di Dunn"]
 
@@ -52,9 +51,20 @@ def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
 
 
 def start(page: CallingTreesPage) -> None:
-    page.ask_start = lambda _name: StartRequest(  # type: ignore[method-assign]
-        "Systems are down.", "Use paper.", "the command center", False, "312-555-0199")
+    """Start the tree as a coordinator would: Start…, fill in the script's blanks, Start."""
     page.start_button.click()
+    dialog = page.start_dialog
+    assert dialog.isModal() and dialog.isVisible()
+    assert dialog.windowTitle() == "Start calling tree: " + page.tree_combo.currentText()
+    dialog.message.setPlainText("Systems are down.")
+    dialog.action.setText("Use paper.")
+    dialog.report_to.setText("the command center")
+    dialog.hotline.setText("312-555-0199")
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    start_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert start_button.text() == "&Start"
+    start_button.click()
     assert page.activation_id() is not None
     assert page.tabs.currentWidget() is page.my_calls
 
@@ -362,3 +372,16 @@ def test_print_paper_and_report_through_the_preview(
     dialog = preview_dialog(qtbot)
     assert dialog.windowTitle() == "Print calling tree report"
     dialog.reject()
+
+
+def test_start_dialog_puts_what_was_typed_into_the_script_and_cancel_starts_nothing(
+        page: CallingTreesPage, session: Session) -> None:
+    page.start_button.click()
+    page.start_dialog.reject()  # a coordinator who changed their mind
+    assert not page.start_dialog.isVisible()
+    assert page.activation_id() is None
+    start(page)
+    act = activation_service.get_activation(session, str(page.activation_id()))
+    assert not act.is_drill
+    for typed in ("Systems are down.", "Use paper.", "report to the command center"):
+        assert typed in act.script

@@ -19,7 +19,7 @@ from crisisdesk.ui.contacts.page import ContactsPage
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
-from tests.ui.conftest import RecordingPrompts
+from tests.support.ui import RecordingPrompts
 
 PEOPLE = [
     ContactDraft("Ada Smith", "Chief Nursing Officer", "Riverside Clinics", ContactKind.STAFF,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from crisisdesk.ui import crash
-from tests.ui.conftest import RecordingPrompts
+from tests.support.ui import RecordingPrompts
 
 
 def make_error() -> ValueError:

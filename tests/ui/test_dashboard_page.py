@@ -11,13 +11,10 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
-from crisisdesk.domain.contacts import ContactDraft, ContactKind
 from crisisdesk.domain.incidents import IncidentKind
 from crisisdesk.domain.systems import SystemStatus
 from crisisdesk.services import clocks as clock_service
-from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
@@ -31,19 +28,8 @@ from crisisdesk.ui.dashboard.panels import SummaryPanel, summary_rows
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.table_model import OBJECT_ROLE
 from crisisdesk.ui.workers import JobRunner
-from tests.ui.conftest import RecordingPrompts
-
-
-def seed(session: Session, *, days_ago: int = 10) -> None:
-    incident_service.create_incident(
-        session, title="Ransomware on file servers", kind=IncidentKind.RANSOMWARE,
-        discovered_on=today(session) - dt.timedelta(days=days_ago),
-        affected_by_state={"IL": 900, "WI": 40})
-    pio = contact_service.add_contact(session, ContactDraft(
-        "Zoë Mbeki-Adams", "Director of Communications", "Riverside", ContactKind.STAFF,
-        [("mobile", "(312) 555-0180")]))
-    role_service.assign_role(session, "pio", pio.id)
-    timeline_service.add_entry(session, "Network isolated at the core switch.")
+from tests.support.dashboard import seed
+from tests.support.ui import RecordingPrompts
 
 
 @pytest.fixture
@@ -303,7 +289,7 @@ def test_letters_panel_and_deadlines_show_substitute_notice_from_returned_mail(
     from crisisdesk.services.letters import batches as letter_service
     from crisisdesk.services.letters import codes as letter_codes
     from crisisdesk.services.letters import mailing_log as mailing_log
-    from tests.services.letters_support import PUBLIC, adult_rows, write_list
+    from tests.support.letters import PUBLIC, adult_rows, write_list
 
     for key, value in PUBLIC:
         settings_service.set(session, key, value)

@@ -24,7 +24,7 @@ from crisisdesk.ui.dashboard import deadlines as dl
 from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
-from tests.ui.conftest import RecordingPrompts
+from tests.support.ui import RecordingPrompts
 
 
 @pytest.fixture

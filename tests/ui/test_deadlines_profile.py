@@ -23,7 +23,7 @@ from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.dashboard.when_edit import WhenEdit
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
-from tests.ui.conftest import RecordingPrompts
+from tests.support.ui import RecordingPrompts
 
 FLAG = "ca_licensed_health_facility"
 CA_RULE = "state.CA.health_facility"

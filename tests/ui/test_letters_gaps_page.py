@@ -20,8 +20,8 @@ from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.letters.page import LettersPage
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
-from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list
-from tests.ui.conftest import RecordingPrompts
+from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
+from tests.support.ui import RecordingPrompts
 
 
 @pytest.fixture

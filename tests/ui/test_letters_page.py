@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import csv
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import mailing_log as mailing_log
+from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.letters.page import LettersPage
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
-from tests.services.letters_support import add_codes, adult_rows, letter_desk, write_list
-from tests.ui.conftest import RecordingPrompts
+from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
+from tests.support.pdf import read
+from tests.support.ui import RecordingPrompts
 
 
 @pytest.fixture
@@ -152,3 +156,133 @@ def test_classify_render_with_progress_then_cancel_and_resume(
     assert page.last_render.reused_files == len(done_files)
     assert len(list(out.glob("*.pdf"))) == 30
     qtbot.waitUntil(lambda: page.batches.item(0, 3).text() != "", timeout=3_000)
+
+
+# -- the buttons of a mailing: codes, batch, preview, print, mark, alignment, log ----------
+
+def message(page: LettersPage) -> str:
+    return page.ctx.messages.label.text()
+
+
+def ok_button(dialog: QDialog) -> QPushButton:
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    return buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def with_list(page: LettersPage, session: Session, tmp_path: Path) -> None:
+    """Six recipients in Illinois and three in Texas, classified, refreshed on the page."""
+    letter_service.import_recipients(session, write_list(tmp_path / "l.csv", [
+        *adult_rows(6), *adult_rows(3, start=10, state="TX", zip_code="75201")]))
+    letter_service.classify_recipients(session)
+    page.ctx.state.notify_changed()
+
+
+def select_batch(qtbot: QtBot, page: LettersPage) -> None:
+    qtbot.waitUntil(lambda: page.batches.rowCount() == 1, timeout=5_000)
+    page.batches.selectRow(0)
+
+
+def test_import_codes_asks_their_terms_and_new_batch_asks_which_letters(
+        qtbot: QtBot, page: LettersPage, session: Session, prompts: RecordingPrompts,
+        tmp_path: Path) -> None:
+    with_list(page, session, tmp_path)
+    codes = tmp_path / "vendor-codes.csv"
+    codes.write_text("Activation Code\n" + "\n".join(f"ZX{i:05d}-Q" for i in range(9)) + "\n")
+    prompts.open_path = codes
+    page.codes_button.click()
+    dialog = page.codes_dialog
+    assert dialog.isModal() and dialog.isVisible()
+    dialog.reject()  # cancelled: nothing imported
+    assert not dialog.isVisible() and "codes" not in message(page)
+    page.codes_button.click()
+    dialog = page.codes_dialog
+    dialog.expires_edit.setDate(QDate(2026, 9, 30))
+    dialog.url_edit.setText("www.vendor.example/enroll")
+    dialog.months_spin.setValue(24)
+    ok_button(dialog).click()
+    assert message(page) == "Imported 9 codes; 9 unused."
+    page.batch_button.click()
+    batch_dialog = page.batch_dialog
+    assert batch_dialog.isModal() and batch_dialog.isVisible()
+    assert [batch_dialog.state_combo.itemText(i) for i in range(batch_dialog.state_combo.count())
+            ] == ["All states", "IL", "TX"]
+    batch_dialog.state_combo.setCurrentIndex(batch_dialog.state_combo.findData("TX"))
+    assert ok_button(batch_dialog).text() == "Create batch"
+    ok_button(batch_dialog).click()
+    assert message(page) == "Created batch 1 with 3 letters."
+    select_batch(qtbot, page)
+    assert page.batches.item(0, 1).text() == "3"
+    _, letters = letter_render.preview(session, "1", 3)
+    assert len(letters) == 3
+    for letter in letters:  # the terms typed into the codes dialog are what the letters say
+        assert "www.vendor.example/enroll" in letter.body_html
+        assert "24 months" in letter.body_html and "September 30, 2026" in letter.body_html
+        assert letter.address_lines[-1] == "Springfield, TX 75201"  # only the chosen state
+
+
+def test_preview_print_to_pdf_then_mark_printed_and_mailed(
+        qtbot: QtBot, page: LettersPage, session: Session, tmp_path: Path) -> None:
+    page.preview_button.click()  # no batch chosen yet
+    assert message(page) == "Choose a batch first (or create one)."
+    with_list(page, session, tmp_path)
+    add_codes(session, tmp_path, 9)
+    letter_service.create_batch(session)
+    page.ctx.state.notify_changed()
+    select_batch(qtbot, page)
+    refs = [r[0] for r in session.db.execute("SELECT reference FROM letters ORDER BY seq")]
+    assert len(refs) == 9
+    page.preview_button.click()
+    preview = page.preview_dialog
+    assert preview.isModal() and preview.isVisible()
+    assert preview.pages >= 3  # the first three letters, page by page
+    preview.close()
+
+    page.print_button.click()
+    dialog = page.print_dialog
+    assert isinstance(dialog, QPrintPreviewDialog) and dialog.isModal() and dialog.isVisible()
+    assert dialog.windowTitle() == "Print letters"
+    out = tmp_path / "printer.pdf"
+    dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # never a real printer
+    dialog.printer().setOutputFileName(str(out))
+    widget = dialog.findChild(QPrintPreviewWidget)
+    assert widget is not None
+    widget.print_()  # what the dialog's Print button does once a printer is chosen
+    dialog.accept()
+    assert message(page) == "Sent to the printer; mark the batch printed when the pages are out."
+    text = "\n".join(read(out)[1])
+    assert all(ref in text for ref in refs)  # every letter of the batch, not just a preview
+
+    page.mailed_button.click()  # not printed yet: refused with the reason
+    assert "printed" in message(page) and mailing_log.totals(session)["IL"].get("mailed", 0) == 0
+    page.printed_button.click()
+    assert message(page) == "Marked 9 letters of batch 1 printed."
+    page.mailed_button.click()
+    assert message(page) == "Marked 9 letters of batch 1 mailed."
+    totals = mailing_log.totals(session)
+    assert (totals["IL"]["mailed"], totals["TX"]["mailed"]) == (6, 3)
+    qtbot.waitUntil(lambda: page.totals.rowCount() >= 2, timeout=5_000)
+
+
+def test_alignment_page_and_mailing_log_export_save_where_chosen(
+        qtbot: QtBot, page: LettersPage, session: Session, prompts: RecordingPrompts,
+        tmp_path: Path) -> None:
+    with_list(page, session, tmp_path)
+    add_codes(session, tmp_path, 9)
+    letter_service.create_batch(session)
+    prompts.save_path = None  # the person cancels the save dialog: nothing is written
+    page.align_button.click()
+    page.export_button.click()
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("log*.csv"))
+    prompts.save_path = tmp_path / "align.pdf"
+    page.align_button.click()
+    assert message(page) == (f"Wrote the alignment page to {prompts.save_path}; print it at "
+                             "100%.")
+    assert "Envelope alignment test" in read(prompts.save_path)[1][0]
+    prompts.save_path = tmp_path / "log.csv"
+    page.export_button.click()
+    assert message(page) == f"Exported 9 letters to {prompts.save_path}."
+    rows = list(csv.reader(prompts.save_path.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:3] == ["Reference", "Batch", "Letter"] and len(rows) == 10
+    assert sorted(r[3] for r in rows[1:]) == ["IL"] * 6 + ["TX"] * 3
+    assert [kind for kind, *_ in prompts.asked] == ["save_file"] * 4

@@ -19,8 +19,8 @@ from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section
-from tests.conftest import PASSPHRASE
-from tests.ui.conftest import RecordingPrompts, unlock_via_dialog
+from tests.support.desk import PASSPHRASE
+from tests.support.ui import RecordingPrompts, unlock_via_dialog
 
 
 class CountingPage(Page):

@@ -26,9 +26,9 @@ from crisisdesk.ui.media.log_dialog import EditInquiryDialog
 from crisisdesk.ui.media.page import MediaPage
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
-from tests.services.crisis_support import open_incident
-from tests.services.media_support import NOW, approved_answer, freeze
-from tests.ui.conftest import RecordingPrompts
+from tests.support.crisis import open_incident
+from tests.support.media import NOW, approved_answer, freeze
+from tests.support.ui import RecordingPrompts
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from crisisdesk.ui.roles.page import RolesPage
 from crisisdesk.ui.roles.period_dialog import StartPeriodDialog
 from crisisdesk.ui.roles.role_dialog import RoleDialog, suggested_key
 from crisisdesk.ui.workers import JobRunner
-from tests.ui.conftest import RecordingPrompts
-from tests.ui.test_roles_page import add_people
+from tests.support.roles import add_people
+from tests.support.ui import RecordingPrompts
 
 
 @pytest.fixture

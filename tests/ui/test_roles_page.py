@@ -10,7 +10,6 @@ from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.app import CrisisDeskApp
-from crisisdesk.domain.contacts import ContactDraft, ContactKind
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.session import Session
@@ -22,21 +21,8 @@ from crisisdesk.ui.roles.model import ACTING, RosterModel
 from crisisdesk.ui.roles.page import RolesPage
 from crisisdesk.ui.sections import Section
 from crisisdesk.ui.workers import JobRunner
-from tests.ui.conftest import RecordingPrompts, unlock_via_dialog
-
-PEOPLE = [
-    ContactDraft("Zoë Mbeki-Adams", "Director of Communications", "Riverside Clinics",
-                 ContactKind.STAFF, [("mobile", "(312) 555-0180")]),
-    ContactDraft("Luis Ortega", "Communications Specialist", "Riverside Clinics",
-                 ContactKind.STAFF, [("work", "(312) 555-0181")]),
-    ContactDraft("Adaeze Okafor", "Chief Executive Officer", "Riverside Clinics",
-                 ContactKind.STAFF, [("mobile", "(312) 555-0164")]),
-]
-
-
-def add_people(session: Session) -> None:
-    for draft in PEOPLE:
-        contact_service.add_contact(session, draft)
+from tests.support.roles import add_people
+from tests.support.ui import RecordingPrompts, unlock_via_dialog
 
 
 @pytest.fixture

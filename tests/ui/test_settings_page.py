@@ -21,8 +21,8 @@ from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.settings.page import SettingsPage
 from crisisdesk.ui.workers import JobRunner
-from tests.conftest import PASSPHRASE
-from tests.ui.conftest import RecordingPrompts
+from tests.support.desk import PASSPHRASE
+from tests.support.ui import RecordingPrompts
 
 
 def _page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,

@@ -25,8 +25,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.templates.new_dialog import NewTemplateDialog
 from crisisdesk.ui.templates.page import EDITOR, TemplatesPage
 from crisisdesk.ui.workers import JobRunner
-from tests.ui.conftest import RecordingPrompts
-from tests.ui.test_templates_page import (
+from tests.support.templates_page import (
     SMS,
     in_review_without_drill_notice,
     keys,
@@ -34,6 +33,7 @@ from tests.ui.test_templates_page import (
     other_session,
     wait_checked,
 )
+from tests.support.ui import RecordingPrompts
 
 FLOOD = TemplateMeta(
     "flood-notice", "Flood notice", Audience.STAFF, Channel.EMAIL, Language.EN,

@@ -22,7 +22,7 @@ from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.timeline.model import TimelineModel
 from crisisdesk.ui.timeline.page import TimelinePage
 from crisisdesk.ui.workers import JobRunner
-from tests.ui.conftest import RecordingPrompts
+from tests.support.ui import RecordingPrompts
 
 
 def seed(session: Session) -> str:

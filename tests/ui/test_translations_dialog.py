@@ -15,8 +15,8 @@ from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.workers import JobRunner
-from tests.ui.conftest import RecordingPrompts
-from tests.ui.test_dashboard_page import seed
+from tests.support.dashboard import seed
+from tests.support.ui import RecordingPrompts
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from crisisdesk.app import CrisisDeskApp
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.workers import JobRunner
-from tests.conftest import PASSPHRASE, MemoryKeyring
-from tests.ui.conftest import RecordingPrompts, unlock_via_dialog
+from tests.support.desk import PASSPHRASE, MemoryKeyring
+from tests.support.ui import RecordingPrompts, unlock_via_dialog
 
 
 def test_right_passphrase_opens_main_window_with_operator(qtbot: QtBot,

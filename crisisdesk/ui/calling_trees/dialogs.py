@@ -1,7 +1,8 @@
 """The calling-trees page's small dialogs: pick a contact, start an activation.
 
-Both are opened modal with `exec()` from a seam on the page (`pick_contact`, `ask_start`), so
-tests replace the seam instead of driving a nested event loop.
+The picker is opened modal with `exec()` from a seam on the page (`pick_contact`), so tests
+replace the seam instead of driving a nested event loop; the start dialog is opened modal with
+`open()`, so tests drive it like a person.
 """
 
 from __future__ import annotations

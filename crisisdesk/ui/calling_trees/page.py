@@ -3,8 +3,9 @@
 Reading an activation's whole picture (5,000 people, flags, branches) runs in a worker every
 few seconds while the page is visible; recording a call is done on the GUI thread because it
 is one small committed transaction and must be saved before the next key. Paper (PDF) and
-file exports run in workers. Modal questions go through seams (`pick_contact`, `ask_start`
-here, the shared `Prompts` for the rest) so tests replace them.
+file exports run in workers. Modal questions go through seams (`pick_contact` here, the shared
+`Prompts` for the rest) so tests replace them; the start dialog opens with `open()` (still
+modal), so tests fill it in and click Start.
 """
 
 from __future__ import annotations
@@ -129,11 +130,6 @@ class CallingTreesPage(FileActions, Page):
     def pick_contact(self, title: str) -> Contact | None:
         picker = ContactPicker(self.ctx.session, title, self)
         return picker.chosen() if picker.exec() else None
-
-    def ask_start(self, tree_name: str) -> StartRequest | None:
-        hotline = str(settings_service.get(self.ctx.session, "staff_hotline") or "")
-        dialog = StartDialog(tree_name, hotline, self)
-        return dialog.request() if dialog.exec() else None
 
     # -- Page -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -286,9 +282,13 @@ class CallingTreesPage(FileActions, Page):
         tree_id = self.tree_id()
         if tree_id is None:
             return
-        request = self.ask_start(self.tree_combo.currentText())
-        if request is None:
-            return
+        hotline = str(settings_service.get(self.ctx.session, "staff_hotline") or "")
+        dialog = StartDialog(self.tree_combo.currentText(), hotline, self)
+        dialog.accepted.connect(lambda: self._start(tree_id, dialog.request()))
+        self.start_dialog = dialog
+        dialog.open()
+
+    def _start(self, tree_id: str, request: StartRequest) -> None:
         values = {"staff_hotline": request.staff_hotline} if request.staff_hotline else {}
 
         def work(session: Session, **kw: Any) -> Activation:

@@ -141,12 +141,21 @@ class PreviewDialog(QDialog):
         layout_.addWidget(scroll)
 
 
+class _PrintPreview(QPrintPreviewDialog):
+    """The preview only borrows its printer: keep it alive as long as the open dialog."""
+
+    def __init__(self, printer: QPrinter, parent: QWidget) -> None:
+        super().__init__(printer, parent)
+        self.kept_printer = printer
+
+
 def print_letters(parent: QWidget, layout: LetterLayout, letters: Callable[[], list[
-        LetterContent]]) -> bool:
-    """Print letters on a real printer, through Qt's print preview; True if printed."""
+        LetterContent]]) -> QPrintPreviewDialog:
+    """Qt's print preview of the letters, ready to `open()`; it is accepted once the pages
+    went to the printer."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setFullPage(True)
-    dialog = QPrintPreviewDialog(printer, parent)
+    dialog = _PrintPreview(printer, parent)
     dialog.setWindowTitle("Print letters")
 
     def paint(target: QPrinter) -> None:
@@ -161,4 +170,4 @@ def print_letters(parent: QWidget, layout: LetterLayout, letters: Callable[[], l
             painter.end()
 
     dialog.paintRequested.connect(paint)
-    return bool(dialog.exec() == QDialog.DialogCode.Accepted)
+    return dialog

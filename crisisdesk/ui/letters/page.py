@@ -9,6 +9,7 @@ reads counts, which are indexed queries.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.letters import report as letter_report
+from crisisdesk.services.letters.batches import BatchSpec
 from crisisdesk.services.localtime import today
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.letters.dialogs import BatchDialog, CodesDialog, PreviewDialog, print_letters
@@ -241,9 +243,11 @@ class LettersPage(Page):
         if path is None:
             return
         dialog = CodesDialog(today(self.ctx.session), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        expires, url, months = dialog.values()
+        dialog.accepted.connect(lambda: self._import_codes(path, *dialog.values()))
+        self.codes_dialog = dialog
+        dialog.open()
+
+    def _import_codes(self, path: Path, expires: dt.date, url: str, months: int) -> None:
         try:
             report = letter_codes.import_codes(self.ctx.session, path, expires_on=expires,
                                                enrollment_url=url, monitoring_months=months)
@@ -255,10 +259,13 @@ class LettersPage(Page):
     def new_batch(self) -> None:
         report = letter_service.classification(self.ctx.session)
         dialog = BatchDialog(sorted(report.by_state), today(self.ctx.session), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
+        dialog.accepted.connect(lambda: self._create_batch(dialog.spec()))
+        self.batch_dialog = dialog
+        dialog.open()
+
+    def _create_batch(self, spec: BatchSpec) -> None:
         try:
-            batch = letter_service.create_batch(self.ctx.session, spec=dialog.spec())
+            batch = letter_service.create_batch(self.ctx.session, spec=spec)
         except UserError as err:
             self.ctx.messages.show_user_error(err)
             return
@@ -274,7 +281,8 @@ class LettersPage(Page):
         except UserError as err:
             self.ctx.messages.show_user_error(err)
             return
-        PreviewDialog(layout, letters, self).open()
+        self.preview_dialog = PreviewDialog(layout, letters, self)
+        self.preview_dialog.open()
 
     def render_batch(self, folder: Path | None = None) -> Job | None:
         number = self.selected_batch()
@@ -321,10 +329,12 @@ class LettersPage(Page):
         session = self.ctx.session
         layout = letter_render.letter_layout(session)
         count = letter_service.get_batch(session, number).letter_count
-        if print_letters(self, layout,
-                         lambda: letter_render.preview(session, number, count)[1]):
-            self.ctx.messages.show_info("Sent to the printer; mark the batch printed when the "
-                                        "pages are out.")
+        dialog = print_letters(self, layout,
+                               lambda: letter_render.preview(session, number, count)[1])
+        dialog.accepted.connect(lambda: self.ctx.messages.show_info(
+            "Sent to the printer; mark the batch printed when the pages are out."))
+        self.print_dialog = dialog
+        dialog.open()
 
     def mark(self, status: str) -> None:
         number = self.selected_batch()

@@ -7,7 +7,7 @@ import datetime as dt
 from crisisdesk.domain.templates import Audience, Channel, Language, TemplateMeta
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Session
-from tests.template_support import approve_as_second_approver
+from tests.support.templates import approve_as_second_approver
 
 NOW = dt.datetime(2026, 3, 20, 15, 0, tzinfo=dt.UTC)
 

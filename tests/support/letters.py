@@ -10,7 +10,7 @@ from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.session import Session
-from tests.services.crisis_support import freeze
+from tests.support.crisis import freeze
 
 HEADER = "FIRST,LAST,BIRTHDATE,DEATHDATE,ADDRESS,CITY,STATE,ZIP,LANGUAGE,GUARDIAN,NOK,"\
          "NOK ADDRESS,NOK CITY,NOK STATE,NOK ZIP"

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from crisisdesk.domain.errors import ImportRejected, UserError
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services.session import Session
-from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.support.desk import FAST_KDF, PASSPHRASE
 
 T = TypeVar("T")
 

@@ -24,3 +24,12 @@ def run_cli(data_dir: Path, *args: str, passphrase: str | None = E2E_PASSPHRASE,
         [sys.executable, "-m", "crisisdesk", "--data-dir", str(data_dir), *args],
         capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL,
     )
+
+
+def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRISISDESK_")}
+    env.update(QT_QPA_PLATFORM="offscreen", CRISISDESK_PASSPHRASE=E2E_PASSPHRASE,
+               CRISISDESK_OPERATOR="alex")
+    return subprocess.run([sys.executable, "-m", "crisisdesk", "--data-dir", str(data_dir),
+                           *args], capture_output=True, text=True, env=env, timeout=180,
+                          stdin=subprocess.DEVNULL)
