@@ -14,10 +14,11 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.domain.contacts import ContactDraft, ContactKind
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.session import Session
-from crisisdesk.ui.contacts.model import NAME, OBJECT_ROLE, PHONES, ContactsModel
+from crisisdesk.ui.contacts.model import NAME, PHONES, ContactsModel
 from crisisdesk.ui.contacts.page import ContactsPage
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.workers import JobRunner
 from tests.ui.conftest import RecordingPrompts
 
@@ -240,7 +241,7 @@ def test_model_passes_qt_model_tester(qtmodeltester: object, session: Session) -
     for draft in PEOPLE:
         contact_service.add_contact(session, draft)
     model = ContactsModel()
-    model.set_contacts(contact_service.list_contacts(session))
+    model.set_rows(contact_service.list_contacts(session))
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.data(model.index(0, 0), OBJECT_ROLE).name == "Ada Smith"
 
@@ -250,12 +251,12 @@ def test_model_updates_in_place(qtbot: QtBot, session: Session) -> None:
         contact_service.add_contact(session, draft)
     contacts = contact_service.list_contacts(session)
     model = ContactsModel()
-    model.set_contacts(contacts)
+    model.set_rows(contacts)
     changed = contact_service.update_contact(
         session, contacts[1].id, ContactDraft("Ben Okafor", "CPO", "Riverside Clinics"))
     with qtbot.waitSignal(model.dataChanged), qtbot.assertNotEmitted(model.modelReset):
-        model.set_contacts([contacts[0], changed])  # Carla went, Ben changed
-    assert [model.contact_at(r).name for r in range(model.rowCount())] == ["Ada Smith",
+        model.set_rows([contacts[0], changed])  # Carla went, Ben changed
+    assert [model.row_at(r).name for r in range(model.rowCount())] == ["Ada Smith",
                                                                            "Ben Okafor"]
     assert model.data(model.index(1, 1), Qt.ItemDataRole.DisplayRole) == "CPO"
 

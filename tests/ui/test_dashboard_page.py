@@ -29,7 +29,7 @@ from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
 from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.dashboard.panels import SummaryPanel, summary_rows
 from crisisdesk.ui.message_bar import MessageBar
-from crisisdesk.ui.table_model import OBJECT_ROLE
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.workers import JobRunner
 from tests.ui.conftest import RecordingPrompts
 

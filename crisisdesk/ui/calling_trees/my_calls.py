@@ -12,14 +12,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,8 +25,10 @@ from crisisdesk.domain.call_outcomes import Outcome
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees.activations import ActivationView
-from crisisdesk.ui.calling_trees.model import CALLER, OBJECT_ROLE, PeopleModel
+from crisisdesk.ui.calling_trees.model import CALLER, PeopleModel
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
+from crisisdesk.ui.widgets.tables import Resize, standard_table
 
 COORDINATOR = "__coordinator__"
 
@@ -48,19 +47,9 @@ class MyCallsView(QWidget):
         caller_label = QLabel("&Calls for:", self)
         caller_label.setBuddy(self.caller_combo)
         self.model = PeopleModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("My calls")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = standard_table(self, "My calls", self.model, resize=Resize.Interactive,
+                                    widths=(170, 150, 260, 120, 50))
         self.table.setColumnHidden(CALLER, True)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((170, 150, 260, 120, 50)):
-            self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.person_label = QLabel(self)
         self.numbers_label = QLabel(self)

@@ -14,13 +14,10 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,10 +31,12 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.contacts.edit_dialog import ContactDialog
 from crisisdesk.ui.contacts.import_wizard import ImportWizard
-from crisisdesk.ui.contacts.model import NAME, OBJECT_ROLE, ContactsModel, ContactsProxy
+from crisisdesk.ui.contacts.model import NAME, ContactsModel, ContactsProxy
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
+from crisisdesk.ui.widgets.tables import Resize, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 SEARCH_DEBOUNCE_MS = 150
@@ -78,22 +77,10 @@ class ContactsPage(Page):
 
         self.model = ContactsModel(self)
         self.proxy = ContactsProxy(self.model, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Contacts")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((190, 170, 180, 110, 260)):
-            self.table.setColumnWidth(column, width)
+        self.table = standard_table(self, "Contacts", self.proxy,
+                                    sort=(NAME, Qt.SortOrder.AscendingOrder), alternate=True,
+                                    resize=Resize.Interactive,
+                                    widths=(190, 170, 180, 110, 260))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.count_label = QLabel(self)
@@ -145,7 +132,7 @@ class ContactsPage(Page):
         self.search_edit.blockSignals(True)
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
-        self.model.set_contacts([])
+        self.model.set_rows([])
         self.count_label.clear()
         self._stale = True
 
@@ -179,7 +166,7 @@ class ContactsPage(Page):
     def _show_results(self, generation: int, query: str, found: list[Contact]) -> None:
         if generation != self._generation or not self.ctx.state.unlocked:
             return  # an older query, or the desk locked meanwhile
-        self.model.set_contacts(found)
+        self.model.set_rows(found)
         if not query and len(found) < self.total:
             self.count_label.setText(f"The first {len(found)} of {self.total} contacts by name; "
                                      "type to search them all")

@@ -29,7 +29,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QGridLayout,
@@ -37,7 +36,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -48,8 +46,9 @@ from crisisdesk.domain.operators import Role
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services.clocks import DeadlineReport
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import ERROR_STYLE, pydate, qdate
-from crisisdesk.ui.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel
+from crisisdesk.ui.widgets.forms import ERROR_STYLE, pydate, qdate
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel
+from crisisdesk.ui.widgets.tables import standard_table
 
 DUE, LEFT, NOTICE, BASIS, DONE = range(5)
 HEADERS = ("Due", "Days left", "Notice", "How the date was reached", "Done")
@@ -207,19 +206,9 @@ class DeadlinesView(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Notification obligations")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        for column, width in enumerate((90, 190, 330, 330)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = standard_table(self, "Notification obligations", self.proxy,
+                                    sort=(DUE, Qt.SortOrder.AscendingOrder),
+                                    widths=(90, 190, 330, 330))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.done_date = QDateEdit(self)
         self.done_date.setCalendarPopup(True)

@@ -50,7 +50,7 @@ from crisisdesk.domain.incidents import (
     LawEnforcementDelay,
     parse_counts,
 )
-from crisisdesk.ui.forms import FieldErrors, error_label, pydate, qdate
+from crisisdesk.ui.widgets.forms import FieldErrors, error_label, pydate, qdate
 
 Save = Callable[[dict[str, Any]], Incident]
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -52,20 +51,15 @@ from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles import model as roster
-from crisisdesk.ui.table_model import SORT_ROLE, time_formatter
+from crisisdesk.ui.widgets.table_model import SORT_ROLE, time_formatter
+from crisisdesk.ui.widgets.tables import Selection, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 LATEST = 8
 
 
 def _compact_table(parent: QWidget, name: str, keep: tuple[int, ...], columns: int) -> QTableView:
-    table = QTableView(parent)
-    table.setAccessibleName(name)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.setWordWrap(False)
-    table.horizontalHeader().setStretchLastSection(True)
+    table = standard_table(parent, name, selection=Selection.NoSelection, rows=False)
     table.setProperty("keep", keep)
     table.setProperty("columns", columns)
     return table

@@ -17,14 +17,12 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +32,9 @@ from crisisdesk.domain.systems import SystemRow, SystemStatus
 from crisisdesk.services import systems as system_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.dashboard.when_edit import WhenEdit
-from crisisdesk.ui.table_model import OBJECT_ROLE, RowTableModel, time_formatter
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel, time_formatter
+from crisisdesk.ui.widgets.tables import standard_table
+from crisisdesk.ui.widgets.when_edit import WhenEdit
 
 NAME, STATUS, SINCE, PROCEDURE, NOTES = range(5)
 HEADERS = ("System", "Status", "Since", "Downtime procedure in use", "Notes")
@@ -84,16 +83,8 @@ class SystemsBoard(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = SystemsModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Systems status board")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        for column, width in enumerate((140, 100, 130, 300)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = standard_table(self, "Systems status board", self.model, wrap=True,
+                                    widths=(140, 100, 130, 300))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._load_selected())
         self.status_combo = QComboBox(self)
         self.status_combo.setAccessibleName("New status")

@@ -24,7 +24,7 @@ from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.recipients import Address, parse_state, parse_zip
 from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.forms import FieldErrors, error_label
 
 
 class RemailDialog(QDialog):

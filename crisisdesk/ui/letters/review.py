@@ -30,7 +30,7 @@ from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.forms import FieldErrors, error_label
 
 LABELS: dict[str, str] = {
     "name": "Full name", "first_name": "First name", "middle_name": "Middle name",

@@ -17,17 +17,14 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
     QSystemTrayIcon,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -47,10 +44,12 @@ from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.media.bank_panel import BankPanel
 from crisisdesk.ui.media.cadence_panel import CadencePanel
 from crisisdesk.ui.media.log_dialog import EditInquiryDialog, LogInquiryDialog
-from crisisdesk.ui.media.model import HEADERS, OBJECT_ROLE, QUESTION, STATE_ROLE, InquiryModel
+from crisisdesk.ui.media.model import HEADERS, QUESTION, STATE_ROLE, InquiryModel
 from crisisdesk.ui.media.statements_controller import StatementsController
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import PDF_FILTER
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
+from crisisdesk.ui.widgets.tables import Resize, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 TICK_MS = 30_000
@@ -86,20 +85,12 @@ class MediaPage(Page):
         self.banner.hide()
 
         self.model = InquiryModel(self._show_due, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Media inquiries, by deadline")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(QUESTION, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((92, 74, 100, 140, 200, 55, 78)[:len(HEADERS)]):
-            if column != QUESTION:
-                self.table.setColumnWidth(column, width)
+        widths = (92, 74, 100, 140, 200, 55, 78)[:len(HEADERS)]
+        self.table = standard_table(self, "Media inquiries, by deadline", self.model,
+                                    resize=Resize.Interactive, stretch=QUESTION,
+                                    stretch_last=False,
+                                    widths=[0 if c == QUESTION else w
+                                            for c, w in enumerate(widths)])
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.table.doubleClicked.connect(lambda _index: self.open_edit_dialog())
         self.log_button = QPushButton("&Log inquiry…", self)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.roles import RoleDef, RoleStatus
-from crisisdesk.ui.forms import buddy_label, error_label
+from crisisdesk.ui.widgets.forms import buddy_label, error_label
 
 SEARCH_DEBOUNCE_MS = 150
 SEARCH_LIMIT = 50

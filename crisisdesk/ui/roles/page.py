@@ -20,17 +20,14 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +42,6 @@ from crisisdesk.services.localtime import zone
 from crisisdesk.services.roles import Roster
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import buddy_label
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles.assign_dialog import AssignDialog
@@ -53,7 +49,9 @@ from crisisdesk.ui.roles.card_panel import RoleCardPanel
 from crisisdesk.ui.roles.handover_dialog import HandoverDialog
 from crisisdesk.ui.roles.model import HEADERS, RosterModel, acknowledged_text, slot_name
 from crisisdesk.ui.roles.period_dialog import StartPeriodDialog
-from crisisdesk.ui.table_model import OBJECT_ROLE, time_formatter
+from crisisdesk.ui.widgets.forms import buddy_label
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
+from crisisdesk.ui.widgets.tables import Resize, standard_table
 from crisisdesk.ui.workers import Job
 
 
@@ -92,19 +90,8 @@ class RolesPage(Page):
         self.print_button.clicked.connect(self.print_chart)
 
         self.model = RosterModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Role roster")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((210, 220, 120, 160, 280)):
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = standard_table(self, "Role roster", self.model, resize=Resize.Interactive,
+                                    widths=(210, 220, 120, 160, 280))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.table.doubleClicked.connect(lambda _i: self.assign_selected())
 

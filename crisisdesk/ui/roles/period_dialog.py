@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.roles import OperationalPeriod
-from crisisdesk.ui.dashboard.when_edit import WhenEdit
-from crisisdesk.ui.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.when_edit import WhenEdit
 
 StartPeriod = Callable[[dt.datetime, float], OperationalPeriod]
 

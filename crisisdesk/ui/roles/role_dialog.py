@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.roles import RoleDef, RoleGroup
-from crisisdesk.ui.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.forms import FieldErrors, error_label
 
 
 @dataclass(frozen=True)

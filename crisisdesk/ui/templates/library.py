@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,11 +24,12 @@ from crisisdesk.services.templates import TemplateSummary
 from crisisdesk.ui.templates.model import (
     KEY,
     NAME,
-    OBJECT_ROLE,
     TemplatesModel,
     TemplatesProxy,
     words,
 )
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
+from crisisdesk.ui.widgets.tables import Resize, standard_table
 
 FILTERS = (("audience", "All audiences", [a.value for a in Audience]),
            ("channel", "All channels", [c.value for c in Channel]),
@@ -70,21 +68,12 @@ class LibraryView(QWidget):
             self.filters[name] = combo
             filters_row.addWidget(combo, 1)
 
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Templates")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table = standard_table(self, "Templates", self.proxy,
+                                    sort=(NAME, Qt.SortOrder.AscendingOrder), alternate=True,
+                                    resize=Resize.ResizeToContents, stretch=NAME,
+                                    stretch_last=False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(KEY, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(KEY, Resize.Interactive)
         self.table.setColumnWidth(KEY, 170)
         header.setMinimumSectionSize(50)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())

@@ -14,14 +14,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -37,7 +34,9 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
 from crisisdesk.ui.templates.facts import incidents
-from crisisdesk.ui.templates.model import OBJECT_ROLE, WHEN, LogModel, sorted_proxy
+from crisisdesk.ui.templates.model import WHEN, LogModel
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, sorted_proxy
+from crisisdesk.ui.widgets.tables import Resize, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 ALL = "*"
@@ -72,22 +71,10 @@ class LogView(QWidget):
         self.incident_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model = LogModel(self)
         self.proxy = sorted_proxy(self.model, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Communication log")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(WHEN, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((125, 220, 55, 145, 80, 80, 180)):
-            self.table.setColumnWidth(column, width)
+        self.table = standard_table(self, "Communication log", self.proxy,
+                                    sort=(WHEN, Qt.SortOrder.DescendingOrder), alternate=True,
+                                    resize=Resize.Interactive,
+                                    widths=(125, 220, 55, 145, 80, 80, 180))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
         self.content = QTextBrowser(self)
         self.content.setAccessibleName("Issued text")

@@ -14,25 +14,23 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.templates import Variable, VarType
-from crisisdesk.ui.templates.model import OBJECT_ROLE, RowModel
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel
+from crisisdesk.ui.widgets.tables import Resize, standard_table
 
 VAR_NAME, VAR_TYPE, VAR_DESCRIPTION = range(3)
 
@@ -45,10 +43,10 @@ def sample_text(value: Any) -> str:
     return str(value)
 
 
-class VariablesModel(RowModel[Variable]):
-    headers = ("Variable", "Type", "Description")
+class VariablesModel(RowTableModel[Variable]):
+    HEADERS = ("Variable", "Type", "Description")
 
-    def row_id(self, row: Variable) -> str:
+    def key(self, row: Variable) -> str:
         return row.name
 
     def display(self, row: Variable, column: int) -> Any:
@@ -140,18 +138,10 @@ class VariablesPalette(QWidget):
         self.validate_with: Callable[[tuple[Variable, ...]], None] = lambda _v: None
         self.dialog: VariableDialog | None = None
         self.model = VariablesModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Template variables")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table = standard_table(self, "Template variables", self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(VAR_NAME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(VAR_TYPE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(VAR_NAME, Resize.ResizeToContents)
+        header.setSectionResizeMode(VAR_TYPE, Resize.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.insert_selected())
         self.insert_button = QPushButton("&Insert", self)
         self.insert_button.setToolTip("Insert the selected variable at the cursor")

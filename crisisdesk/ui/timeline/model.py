@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from crisisdesk.domain.timeline import Category, LogLine, matches
-from crisisdesk.ui.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel, time_formatter
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel, time_formatter
 
 TIME, CATEGORY, AUTHOR, TEXT, LINK = range(5)
 HEADERS = ("Time", "Category", "Author", "Entry", "Correction")

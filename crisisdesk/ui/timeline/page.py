@@ -16,16 +16,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,12 +34,13 @@ from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time, zone
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import pydate, qdate
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
-from crisisdesk.ui.table_model import OBJECT_ROLE, time_formatter
 from crisisdesk.ui.timeline.entry_dialog import EntryDialog, EntryValues
 from crisisdesk.ui.timeline.model import TEXT, TIME, TimelineModel, TimelineProxy
+from crisisdesk.ui.widgets.forms import pydate, qdate
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
+from crisisdesk.ui.widgets.tables import standard_table
 from crisisdesk.ui.workers import Job
 
 FILTER_DEBOUNCE_MS = 150
@@ -94,22 +92,10 @@ class TimelinePage(Page):
 
         self.model = TimelineModel(self)
         self.proxy = TimelineProxy(self.model, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Timeline entries")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(TIME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        for column, width in enumerate((125, 105, 130, 500, 210)):
-            self.table.setColumnWidth(column, width)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)  # the entry gets the room
+        self.table = standard_table(self, "Timeline entries", self.proxy,
+                                    sort=(TIME, Qt.SortOrder.AscendingOrder), alternate=True,
+                                    stretch=TEXT,  # the entry gets the room
+                                    stretch_last=False, widths=(125, 105, 130, 500, 210))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.count_label = QLabel(self)
         self.detail = QLabel(self)
