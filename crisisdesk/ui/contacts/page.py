@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -35,11 +34,11 @@ from crisisdesk.ui.contacts.model import NAME, ContactsModel, ContactsProxy
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
+from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.widgets.tables import Resize, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
-SEARCH_DEBOUNCE_MS = 150
 BIG_DESK = 2000  # above this many contacts, searches run in a worker
 SEARCH_LIMIT = 500
 
@@ -64,16 +63,9 @@ class ContactsPage(Page):
         self.dialog: ContactDialog | None = None
         self.wizard: ImportWizard | None = None
 
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search names, titles, organisations, tags or "
-                                            "phone numbers (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search contacts")
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.run_search)
-        self.search_edit.textChanged.connect(lambda _t: self._debounce.start())
+        self.search_edit = SearchField("Search names, titles, organisations, tags or "
+                                       "phone numbers (Ctrl+F)", "Search contacts", self)
+        self.search_edit.search.connect(lambda _t: self.run_search())
 
         self.model = ContactsModel(self)
         self.proxy = ContactsProxy(self.model, self)
@@ -125,27 +117,22 @@ class ContactsPage(Page):
 
     def clear(self) -> None:
         self._generation += 1
-        self._debounce.stop()
         for window in (self.dialog, self.wizard):
             if window is not None:
                 window.reject()
-        self.search_edit.blockSignals(True)
-        self.search_edit.clear()
-        self.search_edit.blockSignals(False)
+        self.search_edit.clear_quietly()
         self.model.set_rows([])
         self.count_label.clear()
         self._stale = True
 
     def focus_search(self) -> bool:
-        self.search_edit.setFocus()
-        self.search_edit.selectAll()
-        return True
+        return self.search_edit.focus_all()
 
     # -- search -----------------------------------------------------------------------------
     def run_search(self) -> None:
         if not self.ctx.state.unlocked:
             return
-        self._debounce.stop()
+        self.search_edit.cancel()
         self._generation += 1
         generation, query = self._generation, self.search_edit.text().strip()
 

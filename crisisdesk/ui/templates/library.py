@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from crisisdesk.ui.templates.model import (
     TemplatesProxy,
     words,
 )
+from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.widgets.tables import Resize, standard_table
 
@@ -46,14 +46,12 @@ class LibraryView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search templates by name, key, audience or "
-                                            "channel (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search templates")
+        self.search_edit = SearchField("Search templates by name, key, audience or "
+                                       "channel (Ctrl+F)", "Search templates", self,
+                                       debounce_ms=0)  # narrows loaded rows: no query
         self.model = TemplatesModel(self)
         self.proxy = TemplatesProxy(self.model, self)
-        self.search_edit.textChanged.connect(self._filtered_search)
+        self.search_edit.search.connect(self._filtered_search)
         self.filters: dict[str, QComboBox] = {}
         filters_row = QHBoxLayout()
         filters_row.addWidget(self.search_edit, 2)
@@ -168,9 +166,7 @@ class LibraryView(QWidget):
                 return
 
     def clear(self) -> None:
-        self.search_edit.blockSignals(True)
-        self.search_edit.clear()
-        self.search_edit.blockSignals(False)
+        self.search_edit.clear_quietly()
         self.proxy.set_search("")
         self.model.set_rows([])
         self.count_label.clear()

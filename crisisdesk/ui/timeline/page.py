@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -39,11 +38,10 @@ from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.timeline.entry_dialog import EntryDialog, EntryValues
 from crisisdesk.ui.timeline.model import TEXT, TIME, TimelineModel, TimelineProxy
 from crisisdesk.ui.widgets.forms import pydate, qdate
+from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
 from crisisdesk.ui.widgets.tables import standard_table
 from crisisdesk.ui.workers import Job
-
-FILTER_DEBOUNCE_MS = 150
 
 
 class TimelinePage(Page):
@@ -55,10 +53,6 @@ class TimelinePage(Page):
         self.dialog: EntryDialog | None = None
         self.last_job: Job | None = None
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(FILTER_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.apply_filter)
         self.incident_label = QLabel(self)
         self.incident_label.setObjectName("pageTitle")
         self.category_combo = QComboBox(self)
@@ -66,14 +60,8 @@ class TimelinePage(Page):
         self.category_combo.addItem("All categories", None)
         for category in Category:
             self.category_combo.addItem(category.value.capitalize(), category)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search the log (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search the log")
-        self.author_edit = QLineEdit(self)
-        self.author_edit.setPlaceholderText("Author")
-        self.author_edit.setClearButtonEnabled(True)
-        self.author_edit.setAccessibleName("Author filter")
+        self.search_edit = SearchField("Search the log (Ctrl+F)", "Search the log", self)
+        self.author_edit = SearchField("Author", "Author filter", self)
         self.author_edit.setMaximumWidth(150)
         self.range_check = QCheckBox("&Dates", self)
         self.range_check.setToolTip("Show only entries between these dates (inclusive)")
@@ -84,10 +72,10 @@ class TimelinePage(Page):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(name)
             edit.setEnabled(False)
-            edit.dateChanged.connect(lambda _d: self._debounce.start())
+            edit.dateChanged.connect(lambda _d: self.search_edit.timer.start())  # same pause
         self.range_check.toggled.connect(self._range_toggled)
-        self.search_edit.textChanged.connect(lambda _t: self._debounce.start())
-        self.author_edit.textChanged.connect(lambda _t: self._debounce.start())
+        self.search_edit.search.connect(lambda _t: self.apply_filter())
+        self.author_edit.search.connect(lambda _t: self.apply_filter())
         self.category_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
 
         self.model = TimelineModel(self)
@@ -173,21 +161,16 @@ class TimelinePage(Page):
     def clear(self) -> None:
         if self.dialog is not None:
             self.dialog.reject()
-        self._debounce.stop()
         self.model.set_rows([])
         for edit in (self.search_edit, self.author_edit):
-            edit.blockSignals(True)
-            edit.clear()
-            edit.blockSignals(False)
+            edit.clear_quietly()
         self.detail.clear()
         self.count_label.clear()
         self.incident_label.clear()
         self._stale = True
 
     def focus_search(self) -> bool:
-        self.search_edit.setFocus()
-        self.search_edit.selectAll()
-        return True
+        return self.search_edit.focus_all()
 
     # -- filter -----------------------------------------------------------------------------
     def _range_toggled(self, on: bool) -> None:
@@ -200,7 +183,8 @@ class TimelinePage(Page):
         return parse_time(self.ctx.session, moment, "until" if end else "since")
 
     def apply_filter(self) -> None:
-        self._debounce.stop()
+        self.search_edit.cancel()
+        self.author_edit.cancel()
         if not self.ctx.state.unlocked:
             return
         category = self.category_combo.currentData()
