@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.call_outcomes import Outcome
-from crisisdesk.domain.errors import UserError
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees.activations import ActivationView
 from crisisdesk.ui.calling_trees.model import CALLER, PeopleModel
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.widgets.tables import Resize, standard_table
 
@@ -180,16 +180,13 @@ class MyCallsView(QWidget):
         person = self.selected()
         if person is None or not self.activation_id:
             return
-        try:
+        with user_errors(self.ctx.messages):
             rec = activation_service.record_call(
                 self.ctx.session, self.activation_id, person.contact_id,  # type: ignore[attr-defined]
                 outcome, number=self.number_combo.currentData(), note=self.note_edit.text(),
                 caller_id=self.caller_id())
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.note_edit.clear()
-        self.model.update_state(rec.person.contact_id, rec.state)
-        self.select_next()
-        self._show_selected()
-        self.recorded.emit(rec)
+            self.note_edit.clear()
+            self.model.update_state(rec.person.contact_id, rec.state)
+            self.select_next()
+            self._show_selected()
+            self.recorded.emit(rec)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.call_outcomes import Activation
 from crisisdesk.domain.contacts import Contact
-from crisisdesk.domain.errors import UserError
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.calling_trees import activations as activation_service
@@ -42,6 +41,7 @@ from crisisdesk.ui.calling_trees.tree_editor import BIG_TREE, TreeEditor
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.widgets.contact_picker import ContactPicker
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 REFRESH_MS = 5000
@@ -267,14 +267,11 @@ class CallingTreesPage(FileActions, Page):
 
     # -- actions ----------------------------------------------------------------------------
     def _try(self, work: Any, message: str) -> Any:
-        try:
+        with user_errors(self.ctx.messages):
             result = work()
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return None
-        self.ctx.messages.show_info(message)
-        self.ctx.state.notify_changed()
-        return result
+            self.ctx.messages.show_info(message)
+            self.ctx.state.notify_changed()
+            return result
 
     def new_tree(self) -> None:
         name = self.ctx.prompts.ask_text(self, "New calling tree", "Name of the tree:")

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.contacts import Contact, ContactDraft
-from crisisdesk.domain.errors import UserError
 from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.printing.phone_list import phone_list_html
 from crisisdesk.services import contacts as contact_service
@@ -34,6 +33,7 @@ from crisisdesk.ui.contacts.model import NAME, ContactsModel, ContactsProxy
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.widgets.tables import Resize, standard_table
@@ -221,13 +221,10 @@ class ContactsPage(Page):
                 f"Delete {contact.name} from the desk? Calling trees that use this contact "
                 "will lose them.", ok_label="Delete", destructive=True):
             return
-        try:
+        with user_errors(self.ctx.messages):
             contact_service.delete_contact(self.ctx.session, contact.id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"Deleted {contact.name}.")
-        self.ctx.state.notify_changed()
+            self.ctx.messages.show_info(f"Deleted {contact.name}.")
+            self.ctx.state.notify_changed()
 
     def open_import(self) -> None:
         self.wizard = ImportWizard(self.ctx, self)

@@ -46,6 +46,7 @@ from crisisdesk.domain.operators import Role
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services.clocks import DeadlineReport
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import ERROR_STYLE, pydate, qdate
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel
 from crisisdesk.ui.widgets.tables import standard_table
@@ -343,20 +344,17 @@ class DeadlinesView(QWidget):
         obligation = self.selected()
         if obligation is None or self.report is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             clock_service.mark_done(self.ctx.session, obligation.key,
                                     pydate(self.done_date.date()),
                                     reference=self.reference_edit.text(),
                                     note=self.note_edit.text(),
                                     incident_ref=self.report.incident.id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.reference_edit.clear()
-        self.note_edit.clear()
-        self.ctx.messages.show_info(f"{obligation.title}: marked done.")
-        self.changed.emit()
-        self.select(obligation.key)
+            self.reference_edit.clear()
+            self.note_edit.clear()
+            self.ctx.messages.show_info(f"{obligation.title}: marked done.")
+            self.changed.emit()
+            self.select(obligation.key)
 
     def mark_not_done(self) -> None:
         obligation = self.selected()
@@ -367,12 +365,9 @@ class DeadlinesView(QWidget):
                                         "of when it was sent is removed (the timeline keeps "
                                         "a note).", ok_label="Mark not done", destructive=True):
             return
-        try:
+        with user_errors(self.ctx.messages):
             clock_service.mark_not_done(self.ctx.session, obligation.key,
                                         incident_ref=self.report.incident.id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"{obligation.title}: marked not done.")
-        self.changed.emit()
-        self.select(obligation.key)
+            self.ctx.messages.show_info(f"{obligation.title}: marked not done.")
+            self.changed.emit()
+            self.select(obligation.key)

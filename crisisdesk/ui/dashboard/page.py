@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import clocks as clock_service
@@ -51,6 +50,7 @@ from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles import model as roster
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import SORT_ROLE, time_formatter
 from crisisdesk.ui.widgets.tables import Selection, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
@@ -322,13 +322,10 @@ class DashboardPage(Page):
         incident_id = self.incident_combo.currentData()
         if not incident_id or (self.incident and self.incident.id == incident_id):
             return
-        try:
+        with user_errors(self.ctx.messages):
             chosen = incident_service.set_current_incident(self.ctx.session, incident_id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"The current incident is now {chosen.title}.")
-        self.ctx.state.notify_changed()
+            self.ctx.messages.show_info(f"The current incident is now {chosen.title}.")
+            self.ctx.state.notify_changed()
 
     def _open(self, incident: Incident | None) -> None:
         def save(values: dict[str, object]) -> Incident:

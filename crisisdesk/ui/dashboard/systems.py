@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.systems import SystemRow, SystemStatus
 from crisisdesk.services import systems as system_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel, time_formatter
 from crisisdesk.ui.widgets.tables import standard_table
 from crisisdesk.ui.widgets.when_edit import WhenEdit
@@ -169,15 +169,12 @@ class SystemsBoard(QWidget):
             self.since_edit.set_moment(session.now(), zone(session))
 
     def _act(self, action: Any, message: str, select: str = "") -> None:
-        try:
+        with user_errors(self.ctx.messages):
             action()
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(message)
-        self.changed.emit()
-        if select:
-            self.select(select)
+            self.ctx.messages.show_info(message)
+            self.changed.emit()
+            if select:
+                self.select(select)
 
     def apply(self) -> None:
         system = self.selected()

@@ -42,6 +42,7 @@ from crisisdesk.ui.letters.import_wizard import RecipientImportWizard
 from crisisdesk.ui.letters.mailing import RemailDialog, ReprintDialog
 from crisisdesk.ui.letters.review import ReviewDialog
 from crisisdesk.ui.page import Page
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 STATUSES = [s.value for s in LetterStatus]
@@ -243,37 +244,28 @@ class LettersPage(Page):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         expires, url, months = dialog.values()
-        try:
+        with user_errors(self.ctx.messages):
             report = letter_codes.import_codes(self.ctx.session, path, expires_on=expires,
                                                enrollment_url=url, monitoring_months=months)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self._done(f"Imported {report.imported} codes; {report.free_codes} unused.")
+            self._done(f"Imported {report.imported} codes; {report.free_codes} unused.")
 
     def new_batch(self) -> None:
         report = letter_service.classification(self.ctx.session)
         dialog = BatchDialog(sorted(report.by_state), today(self.ctx.session), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
+        with user_errors(self.ctx.messages):
             batch = letter_service.create_batch(self.ctx.session, spec=dialog.spec())
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        note = f" Note: {batch.language_note}." if batch.language_note else ""
-        self._done(f"Created batch {batch.number} with {batch.letter_count} letters.{note}")
+            note = f" Note: {batch.language_note}." if batch.language_note else ""
+            self._done(f"Created batch {batch.number} with {batch.letter_count} letters.{note}")
 
     def preview(self) -> None:
         number = self.selected_batch()
         if number is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             layout, letters = letter_render.preview(self.ctx.session, number, 3)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        PreviewDialog(layout, letters, self).open()
+            PreviewDialog(layout, letters, self).open()
 
     def render_batch(self, folder: Path | None = None) -> Job | None:
         number = self.selected_batch()
@@ -328,24 +320,18 @@ class LettersPage(Page):
         number = self.selected_batch()
         if number is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             report = mailing_log.mark_batch(self.ctx.session, number, LetterStatus(status))
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self._done(f"Marked {report.changed} letters of batch {number} {status}.")
+            self._done(f"Marked {report.changed} letters of batch {number} {status}.")
 
     def mark_returned(self) -> None:
         text = self.reference_edit.text().strip()
         if not text:
             return
-        try:
+        with user_errors(self.ctx.messages):
             ref = mailing_log.mark_returned(self.ctx.session, text)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.reference_edit.clear()
-        self._done(f"Letter {ref} marked returned.")
+            self.reference_edit.clear()
+            self._done(f"Letter {ref} marked returned.")
 
     def alignment(self) -> None:
         path = self.ctx.prompts.save_file(self, "Save the envelope alignment page",
@@ -362,12 +348,9 @@ class LettersPage(Page):
                                           "CSV files (*.csv)")
         if path is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             count = mailing_log.export_csv(self.ctx.session, path)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self._done(f"Exported {count} letters to {path}.")
+            self._done(f"Exported {count} letters to {path}.")
 
     # -- review list, mailing-log corrections, reports --------------------------------------
     def open_review(self) -> None:

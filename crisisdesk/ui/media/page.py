@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.contacts import ContactKind
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.media import Inquiry, average_time_to_answer, span_text
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.localtime import show
@@ -48,6 +47,7 @@ from crisisdesk.ui.media.model import HEADERS, QUESTION, STATE_ROLE, InquiryMode
 from crisisdesk.ui.media.statements_controller import StatementsController
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import PDF_FILTER
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.widgets.tables import Resize, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
@@ -329,14 +329,11 @@ class MediaPage(Page):
     # -- actions ----------------------------------------------------------------------------
     def _run(self, fn: Any, done: str) -> Any:
         """One service call on the GUI thread (a single small transaction)."""
-        try:
+        with user_errors(self.ctx.messages):
             result = fn()
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return None
-        self.ctx.messages.show_info(done)
-        self.ctx.state.notify_changed()
-        return result
+            self.ctx.messages.show_info(done)
+            self.ctx.state.notify_changed()
+            return result
 
     def open_log_dialog(self) -> None:
         reporters = contact_service.list_contacts(self.ctx.session, kind=ContactKind.MEDIA)

@@ -14,6 +14,7 @@ from crisisdesk.services.localtime import show
 from crisisdesk.services.media import statements as statement_service
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.media.statements_panel import StatementsPanel
+from crisisdesk.ui.widgets.errors import user_errors
 
 
 class StatementsController:
@@ -56,14 +57,12 @@ class StatementsController:
         key = self.panel.current_key()
         if not key:
             return False
-        try:
+        with user_errors(self.ctx.messages):
             rendered = statement_service.preview_statement(self.ctx.session, key,
                                                            self.panel.values())
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return False
-        self.panel.preview.setHtml(rendered.text)
-        return True
+            self.panel.preview.setHtml(rendered.text)
+            return True
+        return False
 
     def issue(self) -> None:
         key = self.panel.current_key()
@@ -75,12 +74,9 @@ class StatementsController:
                 "on the timeline, and restarts the public and media update clock.",
                 ok_label="Issue"):
             return
-        try:
+        with user_errors(self.ctx.messages):
             issued = statement_service.issue_statement(self.ctx.session, key,
                                                        values=self.panel.values())
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"Issued {issued.entry.template_key} version "
-                                    f"{issued.entry.version}; logged.")
-        self.ctx.state.notify_changed()
+            self.ctx.messages.show_info(f"Issued {issued.entry.template_key} version "
+                                        f"{issued.entry.version}; logged.")
+            self.ctx.state.notify_changed()

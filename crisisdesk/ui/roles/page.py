@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.contacts import Contact
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.roles import OperationalPeriod, RoleStatus, Slot
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import contacts as contact_service
@@ -49,6 +48,7 @@ from crisisdesk.ui.roles.card_panel import RoleCardPanel
 from crisisdesk.ui.roles.handover_dialog import HandoverDialog
 from crisisdesk.ui.roles.model import HEADERS, RosterModel, acknowledged_text, slot_name
 from crisisdesk.ui.roles.period_dialog import StartPeriodDialog
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import buddy_label
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
 from crisisdesk.ui.widgets.tables import Resize, standard_table
@@ -323,7 +323,7 @@ class RolesPage(Page):
         if status is None or slot is None or self.read_only:
             return
         session, who = self.ctx.session, slot.person.contact_id
-        try:
+        with user_errors(self.ctx.messages):
             if verb == "ack":
                 result = [role_service.acknowledge(session, status.role.key, who)]
                 message = f"{slot.person.name} acknowledged {status.role.short}."
@@ -334,12 +334,9 @@ class RolesPage(Page):
             else:
                 result = role_service.mark_available(session, who, role_key=status.role.key)
                 message = f"{slot.person.name} is available again. {result[0].describe()}."
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.reason_edit.clear()
-        self._done(message, status.role.key)
-        self.select_person(slot.person.name)
+            self.reason_edit.clear()
+            self._done(message, status.role.key)
+            self.select_person(slot.person.name)
 
     def acknowledge(self) -> None:
         self._person_action("ack")

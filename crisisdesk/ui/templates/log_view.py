@@ -35,6 +35,7 @@ from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
 from crisisdesk.ui.templates.facts import incidents
 from crisisdesk.ui.templates.model import WHEN, LogModel
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, sorted_proxy
 from crisisdesk.ui.widgets.tables import Resize, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
@@ -141,15 +142,12 @@ class LogView(QWidget):
         if entry is None or not self.ctx.state.unlocked:
             self.content.clear()
             return
-        try:
+        with user_errors(self.ctx.messages):
             text = message_service.issued_content(self.ctx.session, entry.id)
-        except UserError as err:
-            self.ctx.show_error(err)
-            return
-        if Channel(entry.channel).is_html:
-            self.content.setHtml(text)
-        else:
-            self.content.setPlainText(text)
+            if Channel(entry.channel).is_html:
+                self.content.setHtml(text)
+            else:
+                self.content.setPlainText(text)
 
     def _export(self, title: str, suggested: str, filters: str, work: Any) -> None:
         path = self.ctx.prompts.save_file(self, title, suggested, filters)
