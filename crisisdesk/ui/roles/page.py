@@ -45,9 +45,8 @@ from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles.assign_dialog import AssignDialog
 from crisisdesk.ui.roles.card_panel import RoleCardPanel
-from crisisdesk.ui.roles.handover_dialog import HandoverDialog
 from crisisdesk.ui.roles.model import HEADERS, RosterModel, acknowledged_text, slot_name
-from crisisdesk.ui.roles.period_dialog import StartPeriodDialog
+from crisisdesk.ui.roles.period_dialog import PeriodDialog
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import buddy_label
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
@@ -62,7 +61,7 @@ class RolesPage(Page):
         super().__init__(ctx, parent)
         self.roster: Roster | None = None
         self.viewing: int | None = None  # None: the current period
-        self.dialog: AssignDialog | HandoverDialog | StartPeriodDialog | None = None
+        self.dialog: AssignDialog | PeriodDialog | None = None
         self.last_job: Job | None = None
 
         self.period_combo = QComboBox(self)
@@ -359,8 +358,8 @@ class RolesPage(Page):
             return role_service.start_period(session, hours=hours,
                                              starts_at=starts_at.isoformat())
 
-        dialog = StartPeriodDialog(session.now(), zone(session), start, self)
-        dialog.started.connect(lambda p: self._done(
+        dialog = PeriodDialog.first(session.now(), zone(session), start, self)
+        dialog.submitted.connect(lambda p: self._done(
             f"Operational period 1 started: {self.model.show(p.starts_at)} to "
             f"{self.model.show(p.ends_at)}."))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
@@ -375,8 +374,8 @@ class RolesPage(Page):
         def end(note: str, hours: float) -> OperationalPeriod:
             return role_service.end_period(self.ctx.session, note, next_hours=hours)
 
-        dialog = HandoverDialog(period, end, self)
-        dialog.ended.connect(lambda p: self._done(
+        dialog = PeriodDialog.handover(period, end, self)
+        dialog.submitted.connect(lambda p: self._done(
             f"Operational period {p.number - 1} ended; period {p.number} has started."))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
