@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.contacts import Contact, ContactDraft, ContactKind
 from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.ui.widgets.errors import user_errors
 
 PHONE_LABELS = ("mobile", "work", "home", "phone", "pager", "fax")
 
@@ -161,18 +162,15 @@ class ContactDialog(QDialog):
         self.message.setText(top)
         self.message.setVisible(bool(top))
 
+    def show_user_error(self, err: UserError) -> None:
+        self.show_errors(str(err), err.fields if isinstance(err, ValidationError) else {})
+
     def submit(self) -> None:
-        try:
+        with user_errors(self.show_user_error):
             contact = self.save_fn(self.draft())
-        except ValidationError as err:
-            self.show_errors(str(err), err.fields)
-            return
-        except UserError as err:
-            self.show_errors(str(err), {})
-            return
-        self.contact = contact
-        self.saved.emit(contact)
-        self.accept()
+            self.contact = contact
+            self.saved.emit(contact)
+            self.accept()
 
     def field_error(self, key: str) -> str:
         label = self.field_errors[key]

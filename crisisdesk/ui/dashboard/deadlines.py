@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.clocks import Obligation
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.operators import Role
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services.clocks import DeadlineReport
@@ -297,10 +296,9 @@ class DeadlinesView(QWidget):
         self.flags_box.setVisible(bool(flags))
 
     def set_flag(self, flag: str, on: bool) -> None:
-        try:
+        with user_errors(self.ctx.messages) as change:
             clock_service.set_profile_flag(self.ctx.session, flag, on)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
+        if change.failed:
             box = self.flag_boxes.get(flag)
             if box is not None:
                 box.blockSignals(True)

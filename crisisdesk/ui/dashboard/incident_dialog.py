@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.incidents import (
     DelayForm,
     Incident,
@@ -50,6 +49,7 @@ from crisisdesk.domain.incidents import (
     LawEnforcementDelay,
     parse_counts,
 )
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import FieldErrors, error_label, pydate, qdate
 
 Save = Callable[[dict[str, Any]], Incident]
@@ -320,17 +320,11 @@ class IncidentDialog(QDialog):
         }
 
     def submit(self) -> None:
-        try:
+        with user_errors(self.errors):
             incident = self.save_fn(self.values())
-        except ValidationError as err:
-            self.errors.show(str(err), err.fields)
-            return
-        except UserError as err:
-            self.errors.show(str(err), {})
-            return
-        self.incident = incident
-        self.saved.emit(incident)
-        self.accept()
+            self.incident = incident
+            self.saved.emit(incident)
+            self.accept()
 
     def field_error(self, key: str) -> str:
         return self.errors.text(key)

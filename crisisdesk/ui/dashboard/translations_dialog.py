@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.services.incident_translations import FactWording
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import FieldErrors, error_label
 
 Save = Callable[[dict[str, str]], list[FactWording]]
@@ -80,13 +80,7 @@ class TranslationsDialog(QDialog):
         if not changed:
             self.accept()
             return
-        try:
+        with user_errors(self.errors):
             saved = self._save(changed)
-        except ValidationError as exc:
-            self.errors.show(str(exc), dict(exc.fields))
-            return
-        except UserError as exc:
-            self.errors.show(str(exc), {})
-            return
-        self.saved.emit(len(saved))
-        self.accept()
+            self.saved.emit(len(saved))
+            self.accept()

@@ -24,6 +24,7 @@ from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.recipients import Address, parse_state, parse_zip
 from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import FieldErrors, error_label
 
 
@@ -81,22 +82,21 @@ class RemailDialog(QDialog):
         layout.addWidget(buttons)
         (self.line1_edit if reference else self.reference_edit).setFocus()
 
+    def show_user_error(self, err: UserError) -> None:
+        """Reasons under their fields; a refusal without fields is about the reference."""
+        fields = dict(err.fields) if isinstance(err, ValidationError) else {"reference": str(err)}
+        self.errors.show(str(err), fields)
+
     def save(self) -> None:
-        try:
+        with user_errors(self.show_user_error):
             state = parse_state(self.state_edit.text())
             zip_code, _ = parse_zip(self.zip_edit.text(), state)
             address = Address(self.line1_edit.text().strip(), self.line2_edit.text().strip(),
                               self.city_edit.text().strip(), state, zip_code)
             ref = mailing_log.remail(self.ctx.session, self.reference_edit.text(), address,
                                      note=self.note_edit.text())
-        except ValidationError as err:
-            self.errors.show(str(err), dict(err.fields))
-            return
-        except UserError as err:
-            self.errors.show(str(err), {"reference": str(err)})
-            return
-        self.remailed.emit(ref)
-        self.accept()
+            self.remailed.emit(ref)
+            self.accept()
 
 
 class ReprintDialog(QDialog):

@@ -422,14 +422,14 @@ class LettersPage(Page):
         """Open the shipped substitute web notice in the Templates page's issue dialog."""
         from crisisdesk.ui.templates.issue_dialog import IssueDialog
 
-        try:
+        with user_errors(self._no_substitute_notice):
             self.issue_dialog = IssueDialog(self.ctx, SUBSTITUTE_WEB_TEMPLATE, self)
-        except UserError as err:
-            self.ctx.messages.show_warning(
-                f"{err} Approve the {SUBSTITUTE_WEB_TEMPLATE} template on the Templates page, "
-                "then issue it from there or with this button.")
-            return
-        self.issue_dialog.issued.connect(lambda _m: self._done(
-            "Substitute web notice issued; it is in the communication log. Record the posting "
-            "dates on the deadlines when it is live."))
-        self.issue_dialog.open()
+            self.issue_dialog.issued.connect(lambda _m: self._done(
+                "Substitute web notice issued; it is in the communication log. Record the "
+                "posting dates on the deadlines when it is live."))
+            self.issue_dialog.open()
+
+    def _no_substitute_notice(self, err: UserError) -> None:
+        self.ctx.messages.show_warning(
+            f"{err} Approve the {SUBSTITUTE_WEB_TEMPLATE} template on the Templates page, "
+            "then issue it from there or with this button.")

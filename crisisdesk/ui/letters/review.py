@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import FieldErrors, error_label
 
 LABELS: dict[str, str] = {
@@ -88,17 +89,11 @@ class ReviewItemDialog(QDialog):
         return {fld: edit.text() for fld, edit in self.edits.items()}
 
     def save(self) -> None:
-        try:
+        with user_errors(self.errors):
             person = letter_codes.fix_review_form(self.ctx.session, self.form.review_id,
                                                   self.values(), self.form.date_format)
-        except ValidationError as err:
-            self.errors.show(str(err), dict(err.fields))
-            return
-        except UserError as err:
-            self.errors.show(str(err), {})
-            return
-        self.fixed.emit(person)
-        self.accept()
+            self.fixed.emit(person)
+            self.accept()
 
 
 class ReviewDialog(QDialog):
@@ -155,20 +150,21 @@ class ReviewDialog(QDialog):
         if self.items:
             self.table.selectRow(0)
 
+    def _gone(self, err: UserError) -> None:
+        """The row was fixed or discarded elsewhere meanwhile: say so and show the list now."""
+        self.ctx.messages.show_user_error(err)
+        self.reload()
+
     def fix_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return
         review_id = str(self.items[rows[0].row()]["id"])
-        try:
+        with user_errors(self._gone):
             form = letter_codes.review_form(self.ctx.session, review_id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            self.reload()
-            return
-        self.item_dialog = ReviewItemDialog(self.ctx, form, self)
-        self.item_dialog.fixed.connect(lambda _p, line=form.line: self._fixed(line))
-        self.item_dialog.open()
+            self.item_dialog = ReviewItemDialog(self.ctx, form, self)
+            self.item_dialog.fixed.connect(lambda _p, line=form.line: self._fixed(line))
+            self.item_dialog.open()
 
     def _fixed(self, line: int) -> None:
         self.ctx.messages.show_info(f"Added the row from line {line} as a recipient; classify "

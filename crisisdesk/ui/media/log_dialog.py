@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.media import Inquiry, InquiryChannel
+from crisisdesk.ui.widgets.errors import user_errors
 
 SaveFn = Callable[[dict[str, object]], Inquiry]
 
@@ -132,30 +133,28 @@ class LogInquiryDialog(QDialog):
                 "question": self.question_edit.toPlainText(),
                 "assignee": self.assignee_edit.text()}
 
+    def show_user_error(self, err: UserError) -> None:
+        """A ValidationError's reasons under their fields; anything else on the top line."""
+        fields = err.fields if isinstance(err, ValidationError) else {}
+        shown = False
+        for name, reason in fields.items():
+            field_label = self.errors.get(name)
+            if field_label is not None:
+                field_label.setText(str(err) if len(fields) == 1 else reason)
+                field_label.show()
+                shown = True
+        if not shown:
+            self.message.setText(str(err))
+            self.message.show()
+
     def try_save(self) -> None:
         for label in self.errors.values():
             label.hide()
         self.message.hide()
-        try:
+        with user_errors(self.show_user_error):
             inquiry = self.save_fn(self.values())
-        except ValidationError as err:
-            shown = False
-            for name, reason in err.fields.items():
-                field_label = self.errors.get(name)
-                if field_label is not None:
-                    field_label.setText(err.message if len(err.fields) == 1 else reason)
-                    field_label.show()
-                    shown = True
-            if not shown:
-                self.message.setText(err.message)
-                self.message.show()
-            return
-        except UserError as err:
-            self.message.setText(str(err))
-            self.message.show()
-            return
-        self.saved.emit(inquiry)
-        self.accept()
+            self.saved.emit(inquiry)
+            self.accept()
 
 
 class EditInquiryDialog(LogInquiryDialog):

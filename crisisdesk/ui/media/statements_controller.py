@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.services.localtime import show
 from crisisdesk.services.media import statements as statement_service
 from crisisdesk.ui.context import UiContext
@@ -47,11 +46,9 @@ class StatementsController:
         if not key or not self.ctx.state.unlocked:
             self.panel.set_inputs([])
             return
-        try:
+        self.panel.set_inputs([])  # until the template's questions are known
+        with user_errors(self.ctx.messages):
             self.panel.set_inputs(statement_service.missing_values(self.ctx.session, key))
-        except UserError as err:
-            self.panel.set_inputs([])
-            self.ctx.messages.show_user_error(err)
 
     def preview(self) -> bool:
         key = self.panel.current_key()

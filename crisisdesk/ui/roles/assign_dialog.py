@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.roles import RoleDef, RoleStatus
 from crisisdesk.ui.widgets.contact_picker import ContactSearch, Search
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import buddy_label, error_label
 
 Save = Callable[[str, list[str]], RoleStatus]
@@ -147,10 +147,7 @@ class AssignDialog(QDialog):
 
     def submit(self) -> None:
         ids = self.lineup_ids()
-        try:
+        with user_errors(lambda err: self.show_error(str(err))):
             status = self.save_fn(ids[0] if ids else "", ids[1:])
-        except UserError as err:  # a ValidationError names the line-up's problem in words
-            self.show_error(str(err))
-            return
-        self.saved.emit(status)
-        self.accept()
+            self.saved.emit(status)
+            self.accept()

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.roles import RoleDef, RoleGroup
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import FieldErrors, error_label
 
 
@@ -135,13 +135,7 @@ class RoleDialog(QDialog):
             self.description_edit.toPlainText(), self.actions_edit.toPlainText().splitlines())
 
     def submit(self) -> None:
-        try:
+        with user_errors(self.errors):
             role = self.save_fn(self.values())
-        except ValidationError as err:
-            self.errors.show(str(err), err.fields)
-            return
-        except UserError as err:
-            self.errors.show(str(err), {})
-            return
-        self.saved.emit(role)
-        self.accept()
+            self.saved.emit(role)
+            self.accept()

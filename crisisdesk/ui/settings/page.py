@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.settings import SETTINGS
 from crisisdesk.services import backup as backup_service
@@ -181,28 +181,26 @@ class SettingsPage(Page):
         session = self.ctx.session
         current = {s.spec.key: s.value for s in settings_service.all_settings(session)}
         saved, failed = 0, 0
-        for key, field in self.fields.items():
-            self.errors[key].hide()
-            value = field.value()
-            if value == current[key]:
-                continue
-            try:
-                settings_service.set(session, key, value)
-                saved += 1
-            except ValidationError as err:
-                failed += 1
-                self.errors[key].setText(err.message)
-                self.errors[key].show()
-            except UserError as err:
-                self.ctx.messages.show_user_error(err)
-                return
-        if saved:
-            self._changed()
-        if failed:
-            self.ctx.messages.show_warning(
-                f"{failed} setting(s) were not saved; see the messages next to them.")
-        elif saved:
-            self.ctx.messages.show_info(f"Saved {saved} setting(s).")
+        with user_errors(self.ctx.messages):  # a refusal that is not about one setting
+            for key, field in self.fields.items():
+                self.errors[key].hide()
+                value = field.value()
+                if value == current[key]:
+                    continue
+                try:
+                    settings_service.set(session, key, value)
+                    saved += 1
+                except ValidationError as err:  # about this setting: shown next to it
+                    failed += 1
+                    self.errors[key].setText(err.message)
+                    self.errors[key].show()
+            if saved:
+                self._changed()
+            if failed:
+                self.ctx.messages.show_warning(
+                    f"{failed} setting(s) were not saved; see the messages next to them.")
+            elif saved:
+                self.ctx.messages.show_info(f"Saved {saved} setting(s).")
 
     def _reset(self, key: str) -> None:
         with user_errors(self.ctx.messages):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.templates import Variable, VarType
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel
 from crisisdesk.ui.widgets.tables import Resize, standard_table
 
@@ -115,16 +116,16 @@ class VariableDialog(QDialog):
             "description": self.description_edit.text().strip(), "sample": sample or None,
             "required": self.required_check.isChecked()})
 
+    def show_error(self, err: UserError) -> None:
+        self.error_label.setText(str(err))
+        self.error_label.show()
+
     def submit(self) -> None:
-        try:
+        with user_errors(self.show_error):
             variable = self.variable()
             self.validate(variable)
-        except UserError as err:
-            self.error_label.setText(str(err))
-            self.error_label.show()
-            return
-        self.result_variable = variable
-        self.accept()
+            self.result_variable = variable
+            self.accept()
 
 
 class VariablesPalette(QWidget):

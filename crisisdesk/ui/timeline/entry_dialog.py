@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.timeline import Category, TimelineEntry
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import FieldErrors, error_label
 
 
@@ -115,13 +115,7 @@ class EntryDialog(QDialog):
                            self.author_edit.text(), self.position_edit.text())
 
     def submit(self) -> None:
-        try:
+        with user_errors(self.errors):
             entry = self.save_fn(self.values())
-        except ValidationError as err:
-            self.errors.show(str(err), err.fields)
-            return
-        except UserError as err:
-            self.errors.show(str(err), {})
-            return
-        self.saved.emit(entry)
-        self.accept()
+            self.saved.emit(entry)
+            self.accept()
