@@ -75,14 +75,14 @@ def test_edit_role_changes_the_roster(qtbot: QtBot, page: RolesPage, session: Se
     assert dialog.title_edit.text() == role_service.get_role(session, "liaison").title
     assert not dialog.key_edit.isVisible()  # an existing role keeps its key
     dialog.title_edit.setText("")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible() and "title" in dialog.errors.text("title")
     dialog.title_edit.setText("Agency Liaison")
     dialog.short_edit.setText("AL")
     dialog.actions_edit.setPlainText("Call the county health department\n\n  List partner "
                                      "agencies  \n")
     before = len(audit_service.show(session))
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     assert role_cell(page, "liaison") == "Agency Liaison (AL)"
     assert page.ctx.messages.text == "Saved the role Agency Liaison."
@@ -107,7 +107,7 @@ def test_add_a_new_role(page: RolesPage, session: Session) -> None:
     dialog.description_edit.setPlainText("Answers patients' and families' complaints.")
     dialog.actions_edit.setPlainText("Open the complaints log")
     dialog.group_combo.setCurrentIndex(dialog.group_combo.findData(RoleGroup.GENERAL))
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     assert page.model.rowCount() == rows + 1
     assert role_cell(page, "patient_relations") == "Patient Relations Lead (Patient relations)"
@@ -217,7 +217,7 @@ def test_a_new_role_cannot_take_an_existing_key(page: RolesPage, session: Sessio
     dialog.title_edit.setText("Liaison")
     dialog.key_edit.setText("liaison")
     dialog.description_edit.setPlainText("Something else entirely.")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible()  # refused: the form stays open with the reason
     assert role_service.get_role(session, "liaison") == before
     dialog.reject()

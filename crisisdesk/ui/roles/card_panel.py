@@ -131,7 +131,7 @@ class RoleCardPanel(QGroupBox):
     def _open(self, role: RoleDef | None) -> None:
         dialog = RoleDialog(role, lambda values: self._save(values, new=role is None), self)
         verb = "Saved" if role else "Added"
-        dialog.saved.connect(lambda r: self.changed.emit(f"{verb} the role {r.title}.", r.key))
+        dialog.submitted.connect(lambda r: self.changed.emit(f"{verb} the role {r.title}.", r.key))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

@@ -40,7 +40,7 @@ class PeriodDialog(FormDialog):
         self.hours_spin.setValue(12)
         self.hours_spin.setSuffix(" hours")
         self.hours_spin.setAccessibleName(hours_name)
-        self._save: Callable[[], OperationalPeriod] = lambda: None  # type: ignore[assignment, return-value]
+        self._save: Callable[[], OperationalPeriod] | None = None  # set by the constructors
 
     @classmethod
     def first(cls, now: dt.datetime, tz: dt.tzinfo, start: StartPeriod,
@@ -76,4 +76,5 @@ class PeriodDialog(FormDialog):
         return dialog
 
     def save(self) -> OperationalPeriod:
+        assert self._save is not None, "build a PeriodDialog with first() or handover()"
         return self._save()

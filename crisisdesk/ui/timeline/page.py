@@ -290,7 +290,7 @@ class TimelinePage(Page):
         dialog = EntryDialog(save, author=session.operator.name, now=now, original=original,
                              original_time=self.model.show(original.at) if original else "",
                              parent=self)
-        dialog.saved.connect(lambda e: self._saved(e, corrected=original is not None))
+        dialog.submitted.connect(lambda e: self._saved(e, corrected=original is not None))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

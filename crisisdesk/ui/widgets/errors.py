@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from crisisdesk.domain.errors import UserError
 
 
+@runtime_checkable
 class ShowsUserErrors(Protocol):
     def show_user_error(self, err: UserError) -> None: ...
 
@@ -31,7 +32,7 @@ class user_errors:  # noqa: N801 -- used as a statement: `with user_errors(bar):
 
     def __init__(self, where: ShowsUserErrors | Callable[[UserError], object]) -> None:
         self.show: Callable[[UserError], object] = (
-            where.show_user_error if hasattr(where, "show_user_error") else where)  # type: ignore[union-attr, assignment]
+            where.show_user_error if isinstance(where, ShowsUserErrors) else where)
         self.error: UserError | None = None
 
     @property
