@@ -152,7 +152,7 @@ def test_incident_form_shows_errors_next_to_fields(qtbot: QtBot, page: Dashboard
     assert dialog.isVisible()
     assert "in the future" in dialog.field_error("discovered_on")
     dialog.discovered_edit.setDate(dialog.discovered_edit.date().addDays(-30))
-    dialog.add_count_row("ZZ", "5")
+    dialog.count_rows.add_row("ZZ", "5")
     dialog.save_button.click()
     assert "ZZ" in dialog.field_error("affected_by_state")
     dialog.counts_table.removeRow(dialog.counts_table.rowCount() - 1)
@@ -162,7 +162,7 @@ def test_incident_form_shows_errors_next_to_fields(qtbot: QtBot, page: Dashboard
     assert "agency" in dialog.field_error("delay_agency")
     dialog.agency_edit.setText("U.S. Secret Service")
     dialog.form_combo.setCurrentIndex(1)  # oral
-    dialog.add_count_row("tx", "1,200")
+    dialog.count_rows.add_row("tx", "1,200")
     dialog.save_button.click()
     assert not dialog.isVisible()
     stored = incident_service.get_incident(session)

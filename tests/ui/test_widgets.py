@@ -13,9 +13,10 @@ from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.widgets.contact_picker import ContactSearch
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.form_dialog import FormDialog
+from crisisdesk.ui.widgets.pairs_table import PairsTable
 from crisisdesk.ui.widgets.search_field import SearchField
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel
-from crisisdesk.ui.widgets.tables import standard_table
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel, SortProxy
+from crisisdesk.ui.widgets.tables import selected_object, standard_table
 
 
 def contact(cid: str, name: str, title: str = "") -> Contact:
@@ -89,8 +90,7 @@ def test_standard_table_sorts_with_the_models_sort_values(qtbot: QtBot) -> None:
     qtbot.addWidget(parent)
     model = Pairs(parent)
     model.set_rows([("b", 10), ("a", 9), ("c", 100)])
-    from crisisdesk.ui.widgets.table_model import sorted_proxy
-    proxy = sorted_proxy(model, parent)
+    proxy = SortProxy(model, parent)
     table = standard_table(parent, "Pairs", proxy, sort=(1, Qt.SortOrder.AscendingOrder),
                            widths=(120,))
     assert [proxy.index(r, 0).data() for r in range(3)] == ["a", "b", "c"]  # 9 < 10 < 100
@@ -100,6 +100,10 @@ def test_standard_table_sorts_with_the_models_sort_values(qtbot: QtBot) -> None:
     assert table.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
     assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
     assert table.columnWidth(0) == 120 and table.accessibleName() == "Pairs"
+    assert selected_object(table, tuple) is None
+    table.selectRow(2)
+    assert selected_object(table, tuple) == ("c", 100)  # the sorted row, not the source's
+    assert selected_object(table, str) is None
 
 
 def test_row_model_updates_in_place_and_passes_the_model_tester(qtmodeltester: object,
@@ -138,6 +142,19 @@ def test_contact_search_reports_a_refused_search(qtbot: QtBot) -> None:
     finder.failed.connect(failed.append)
     finder.run_search()
     assert failed == ["The desk is locked."]
+
+
+# -- PairsTable -------------------------------------------------------------------------------
+def test_pairs_table_adds_and_removes_rows(qtbot: QtBot) -> None:
+    pairs = PairsTable(("Label", "Number"), "Phone numbers", add_label="&Add",
+                       remove_label="&Remove", new_row=("work", ""))
+    qtbot.addWidget(pairs)
+    pairs.add_row(" mobile ", "555 0100")
+    pairs.add_button.click()
+    assert pairs.pairs() == [("mobile", "555 0100"), ("work", "")]
+    pairs.table.setCurrentCell(0, 1)
+    pairs.remove_button.click()
+    assert pairs.pairs() == [("work", "")]
 
 
 # -- FormDialog --------------------------------------------------------------------------------

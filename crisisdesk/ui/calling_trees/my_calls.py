@@ -27,8 +27,7 @@ from crisisdesk.services.calling_trees.activations import ActivationView
 from crisisdesk.ui.calling_trees.model import CALLER, PeopleModel
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
-from crisisdesk.ui.widgets.tables import Resize, standard_table
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 
 COORDINATOR = "__coordinator__"
 
@@ -140,8 +139,7 @@ class MyCallsView(QWidget):
         self.table.setFocus()
 
     def selected(self) -> object | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.data(rows[0], OBJECT_ROLE) if rows else None
+        return selected_object(self.table, object)
 
     def _show_selected(self) -> None:
         person = self.selected()

@@ -12,19 +12,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +26,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.contacts import Contact, ContactDraft, ContactKind
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.pairs_table import PairsTable
 
 PHONE_LABELS = ("mobile", "work", "home", "phone", "pager", "fax")
 
@@ -64,20 +59,12 @@ class ContactDialog(QDialog):
         for kind in ContactKind:
             self.kind_combo.addItem(kind.label, kind)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(ContactKind(draft.kind)))
-        self.phones_table = QTableWidget(0, 2, self)
-        self.phones_table.setHorizontalHeaderLabels(["Label", "Number"])
-        self.phones_table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.Stretch)
-        self.phones_table.verticalHeader().hide()
-        self.phones_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.phones_table.setMinimumHeight(110)
-        self.phones_table.setAccessibleName("Phone numbers")
+        self.phone_rows = PairsTable(("Label", "Number"), "Phone numbers", self,
+                                     add_label="Add &number", remove_label="&Remove number",
+                                     new_row=("work", ""), stretch=1, select_rows=True)
+        self.phones_table = self.phone_rows.table
         for label, number in draft.phones or [("mobile", "")]:
-            self.add_phone_row(label, number)
-        add_phone = QPushButton("Add &number", self)
-        add_phone.clicked.connect(lambda: self.add_phone_row("work", ""))
-        remove_phone = QPushButton("&Remove number", self)
-        remove_phone.clicked.connect(self.remove_phone_row)
+            self.phone_rows.add_row(label, number)
         self.email_edit = QLineEdit(draft.email, self)
         self.email_edit.setPlaceholderText("several addresses: separate them with commas")
         self.tags_edit = QLineEdit(", ".join(draft.tags), self)
@@ -91,19 +78,12 @@ class ContactDialog(QDialog):
             "name", "job_title", "organisation", "kind", "phones", "email", "tags", "notes")}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        phone_buttons = QHBoxLayout()
-        phone_buttons.addWidget(add_phone)
-        phone_buttons.addWidget(remove_phone)
-        phone_buttons.addStretch(1)
-        phones_box = QVBoxLayout()
-        phones_box.addWidget(self.phones_table)
-        phones_box.addLayout(phone_buttons)
         phones_label = QLabel("&Phones:", self)
-        phones_label.setBuddy(self.phones_table)  # a layout cannot be a buddy; its table can
+        phones_label.setBuddy(self.phones_table)  # the table, not the buttons under it
         for text, widget, key in (
             ("&Name:", self.name_edit, "name"), ("&Title:", self.title_edit, "job_title"),
             ("&Organisation:", self.org_edit, "organisation"), ("&Kind:", self.kind_combo, "kind"),
-            (phones_label, phones_box, "phones"), ("&Email:", self.email_edit, "email"),
+            (phones_label, self.phone_rows, "phones"), ("&Email:", self.email_edit, "email"),
             ("Ta&gs:", self.tags_edit, "tags"), ("N&otes:", self.notes_edit, "notes"),
         ):
             form.addRow(text, widget)
@@ -121,27 +101,8 @@ class ContactDialog(QDialog):
         layout.addWidget(buttons)
         self.name_edit.setFocus()
 
-    def add_phone_row(self, label: str, number: str) -> None:
-        row = self.phones_table.rowCount()
-        self.phones_table.insertRow(row)
-        self.phones_table.setItem(row, 0, QTableWidgetItem(label))
-        self.phones_table.setItem(row, 1, QTableWidgetItem(number))
-
-    def remove_phone_row(self) -> None:
-        row = self.phones_table.currentRow()
-        if row >= 0:
-            self.phones_table.removeRow(row)
-
     def phones(self) -> list[tuple[str, str]]:
-        result = []
-        for row in range(self.phones_table.rowCount()):
-            label_item = self.phones_table.item(row, 0)
-            number_item = self.phones_table.item(row, 1)
-            label = label_item.text().strip() if label_item else ""
-            number = number_item.text().strip() if number_item else ""
-            if number:
-                result.append((label, number))
-        return result
+        return [(label, number) for label, number in self.phone_rows.pairs() if number]
 
     def draft(self) -> ContactDraft:
         return ContactDraft(

@@ -2,17 +2,15 @@
 
 `set_rows()` (the shared `RowTableModel`) removes rows that went away, emits `dataChanged` for
 rows that changed and appends new ones, so a refresh after a CLI change (or a search
-refinement) keeps the user's selection and scroll position. Order is the view's business: a
-`QSortFilterProxyModel` sorts on `SORT_ROLE` (case-folded text), and `OBJECT_ROLE` hands back
+refinement) keeps the user's selection and scroll position. Order is the view's business: the
+shared `SortProxy` sorts on `SORT_ROLE` (case-folded text), and `OBJECT_ROLE` hands back
 the `Contact` itself.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel
-
 from crisisdesk.domain.contacts import Contact
-from crisisdesk.ui.widgets.table_model import SORT_ROLE, RowTableModel
+from crisisdesk.ui.widgets.table_model import RowTableModel
 
 NAME, TITLE, ORGANISATION, KIND, PHONES, EMAIL = range(6)
 HEADERS = ("Name", "Title", "Organisation", "Kind", "Phones", "Email")
@@ -49,13 +47,3 @@ class ContactsModel(RowTableModel[Contact]):
 
     def tooltip(self, row: Contact, column: int) -> str | None:
         return phones_text(row, "\n") if column == PHONES and row.phones else None
-
-
-class ContactsProxy(QSortFilterProxyModel):
-    """Sorts on SORT_ROLE so 'ada' and 'Ada' sort together; filtering is the search service's."""
-
-    def __init__(self, source: ContactsModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)

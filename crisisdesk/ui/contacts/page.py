@@ -29,14 +29,14 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.contacts.edit_dialog import ContactDialog
 from crisisdesk.ui.contacts.import_wizard import ImportWizard
-from crisisdesk.ui.contacts.model import NAME, ContactsModel, ContactsProxy
+from crisisdesk.ui.contacts.model import NAME, ContactsModel
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.search_field import SearchField
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
-from crisisdesk.ui.widgets.tables import Resize, standard_table
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SortProxy
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 BIG_DESK = 2000  # above this many contacts, searches run in a worker
@@ -68,7 +68,7 @@ class ContactsPage(Page):
         self.search_edit.search.connect(lambda _t: self.run_search())
 
         self.model = ContactsModel(self)
-        self.proxy = ContactsProxy(self.model, self)
+        self.proxy = SortProxy(self.model, self)
         self.table = standard_table(self, "Contacts", self.proxy,
                                     sort=(NAME, Qt.SortOrder.AscendingOrder), alternate=True,
                                     resize=Resize.Interactive,
@@ -168,11 +168,7 @@ class ContactsPage(Page):
 
     # -- actions ----------------------------------------------------------------------------
     def selected_contact(self) -> Contact | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        contact = self.proxy.data(rows[0], OBJECT_ROLE)
-        return contact if isinstance(contact, Contact) else None
+        return selected_object(self.table, Contact)
 
     def select_contact(self, contact_id: str) -> None:
         for row in range(self.proxy.rowCount()):

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -47,8 +47,8 @@ from crisisdesk.services.clocks import DeadlineReport
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import ERROR_STYLE, pydate, qdate
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel
-from crisisdesk.ui.widgets.tables import standard_table
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel, SortProxy
+from crisisdesk.ui.widgets.tables import selected_object, standard_table
 
 DUE, LEFT, NOTICE, BASIS, DONE = range(5)
 HEADERS = ("Due", "Days left", "Notice", "How the date was reached", "Done")
@@ -203,9 +203,7 @@ class DeadlinesView(QWidget):
         self._shows_done = False
         self.flags_box.hide()
         self.model = ObligationsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy = SortProxy(self.model, self)
         self.table = standard_table(self, "Notification obligations", self.proxy,
                                     sort=(DUE, Qt.SortOrder.AscendingOrder),
                                     widths=(90, 190, 330, 330))
@@ -310,9 +308,7 @@ class DeadlinesView(QWidget):
         self.changed.emit()
 
     def selected(self) -> Obligation | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, Obligation) else None
+        return selected_object(self.table, Obligation)
 
     def select(self, key: str) -> None:
         for row in range(self.proxy.rowCount()):

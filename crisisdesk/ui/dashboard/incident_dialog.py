@@ -26,16 +26,12 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLayout,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +47,7 @@ from crisisdesk.domain.incidents import (
 )
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import FieldErrors, error_label, pydate, qdate
+from crisisdesk.ui.widgets.pairs_table import PairsTable
 
 Save = Callable[[dict[str, Any]], Incident]
 
@@ -124,24 +121,11 @@ class IncidentDialog(QDialog):
             check = QCheckBox(info.label.capitalize(), info_box)
             self.info_checks[info] = check
             info_grid.addWidget(check, i // 3, i % 3)
-        self.counts_table = QTableWidget(0, 2, body)
-        self.counts_table.setHorizontalHeaderLabels(["State (2 letters)", "People affected"])
-        self.counts_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Stretch)
-        self.counts_table.verticalHeader().hide()
-        self.counts_table.setMinimumHeight(120)
-        self.counts_table.setAccessibleName("People affected by state of residence")
-        add_state = QPushButton("Add &state", body)
-        add_state.clicked.connect(lambda: self.add_count_row("", ""))
-        remove_state = QPushButton("Remove state", body)
-        remove_state.clicked.connect(self.remove_count_row)
-        counts_box = QVBoxLayout()
-        counts_box.addWidget(self.counts_table)
-        buttons_row = QHBoxLayout()
-        buttons_row.addWidget(add_state)
-        buttons_row.addWidget(remove_state)
-        buttons_row.addStretch(1)
-        counts_box.addLayout(buttons_row)
+        self.count_rows = PairsTable(("State (2 letters)", "People affected"),
+                                     "People affected by state of residence", body,
+                                     add_label="Add &state", remove_label="Remove state",
+                                     min_height=120)
+        self.counts_table = self.count_rows.table
         self.unknown_spin = QSpinBox(body)
         self.unknown_spin.setRange(0, 100_000_000)
         self.unknown_spin.setGroupSeparatorShown(True)
@@ -208,7 +192,7 @@ class IncidentDialog(QDialog):
                 ("Breach &ended:", self.ended, ("breach_ended_on",)),
                 ("S&ystems affected:", self.systems_edit, ("systems_affected",)),
                 ("&Information involved:", info_box, ("info_kinds",)),
-                ("Affected by state:", counts_box, ("affected_by_state",)),
+                ("Affected by state:", self.count_rows, ("affected_by_state",)),
                 ("&Unknown residence:", self.unknown_spin, ("affected_unknown_residence",)),
                 ("", self.delay_box, ()),
                 ("", self.facts_box, ()),
@@ -254,7 +238,7 @@ class IncidentDialog(QDialog):
         for kind, check in self.info_checks.items():
             check.setChecked(kind in incident.info_kinds)
         for state, count in incident.affected_by_state.items():
-            self.add_count_row(state, str(count))
+            self.count_rows.add_row(state, str(count))
         self.unknown_spin.setValue(incident.affected_unknown_residence)
         delay = incident.delay
         self.delay_box.setChecked(delay is not None)
@@ -272,24 +256,9 @@ class IncidentDialog(QDialog):
         self.police_told.set(incident.law_enforcement_notified_on, today)
         self.police_agency.setText(incident.law_enforcement_agency)
 
-    def add_count_row(self, state: str, count: str) -> None:
-        row = self.counts_table.rowCount()
-        self.counts_table.insertRow(row)
-        self.counts_table.setItem(row, 0, QTableWidgetItem(state))
-        self.counts_table.setItem(row, 1, QTableWidgetItem(count))
-
-    def remove_count_row(self) -> None:
-        row = self.counts_table.currentRow()
-        if row >= 0:
-            self.counts_table.removeRow(row)
-
     def counts(self) -> dict[str, int]:
-        pairs = []
-        for row in range(self.counts_table.rowCount()):
-            cells = [self.counts_table.item(row, c) for c in (0, 1)]
-            state, count = (c.text().strip() if c is not None else "" for c in cells)
-            if state or count:
-                pairs.append(f"{state}={count or 0}")
+        pairs = [f"{state}={count or 0}" for state, count in self.count_rows.pairs()
+                 if state or count]
         return parse_counts(pairs)  # the domain's parser: "1,200" and "tx" are fine
 
     def values(self) -> dict[str, Any]:

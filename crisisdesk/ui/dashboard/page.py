@@ -11,7 +11,7 @@ service call and then `notify_changed()`, which refreshes this and every other p
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,7 +51,7 @@ from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles import model as roster
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.widgets.table_model import SORT_ROLE, time_formatter
+from crisisdesk.ui.widgets.table_model import SortProxy, time_formatter
 from crisisdesk.ui.widgets.tables import Selection, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
@@ -118,9 +118,7 @@ class DashboardPage(Page):
         self.next_label.setAccessibleName("Next deadline")
 
         self.clocks_model = ObligationsModel(self)
-        self.clocks_proxy = QSortFilterProxyModel(self)
-        self.clocks_proxy.setSourceModel(self.clocks_model)
-        self.clocks_proxy.setSortRole(SORT_ROLE)
+        self.clocks_proxy = SortProxy(self.clocks_model, self)
         self.clocks = _compact_table(self, "Notification clocks", (dl.DUE, dl.LEFT, dl.NOTICE),
                                      len(dl.HEADERS))
         self.clocks.setModel(self.clocks_proxy)

@@ -32,8 +32,8 @@ from crisisdesk.services import systems as system_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel, time_formatter
-from crisisdesk.ui.widgets.tables import standard_table
+from crisisdesk.ui.widgets.table_model import RowTableModel, time_formatter
+from crisisdesk.ui.widgets.tables import selected_object, standard_table
 from crisisdesk.ui.widgets.when_edit import WhenEdit
 
 NAME, STATUS, SINCE, PROCEDURE, NOTES = range(5)
@@ -141,9 +141,7 @@ class SystemsBoard(QWidget):
         self._load_selected()
 
     def selected(self) -> SystemRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.model.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, SystemRow) else None
+        return selected_object(self.table, SystemRow)
 
     def select(self, name: str) -> None:
         for row in range(self.model.rowCount()):

@@ -49,7 +49,7 @@ from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import PDF_FILTER
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
-from crisisdesk.ui.widgets.tables import Resize, standard_table
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 TICK_MS = 30_000
@@ -290,9 +290,7 @@ class MediaPage(Page):
 
     # -- selection --------------------------------------------------------------------------
     def selected(self) -> Inquiry | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.model.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, Inquiry) else None
+        return selected_object(self.table, Inquiry)
 
     def select(self, inquiry_id: str) -> None:
         row = self.model.row_of(inquiry_id)

@@ -29,7 +29,7 @@ from crisisdesk.ui.templates.model import (
 )
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
-from crisisdesk.ui.widgets.tables import Resize, standard_table
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 
 FILTERS = (("audience", "All audiences", [a.value for a in Audience]),
            ("channel", "All channels", [c.value for c in Channel]),
@@ -128,9 +128,7 @@ class LibraryView(QWidget):
         self.count_label.setText(text)
 
     def selected(self) -> TemplateSummary | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, TemplateSummary) else None
+        return selected_object(self.table, TemplateSummary)
 
     def update_buttons(self) -> None:
         chosen = self.selected()

@@ -36,8 +36,8 @@ from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
 from crisisdesk.ui.templates.facts import incidents
 from crisisdesk.ui.templates.model import WHEN, LogModel
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, sorted_proxy
-from crisisdesk.ui.widgets.tables import Resize, standard_table
+from crisisdesk.ui.widgets.table_model import SortProxy
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 ALL = "*"
@@ -71,7 +71,7 @@ class LogView(QWidget):
         self.incident_combo.setAccessibleName("Show messages for incident")
         self.incident_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model = LogModel(self)
-        self.proxy = sorted_proxy(self.model, self)
+        self.proxy = SortProxy(self.model, self)
         self.table = standard_table(self, "Communication log", self.proxy,
                                     sort=(WHEN, Qt.SortOrder.DescendingOrder), alternate=True,
                                     resize=Resize.Interactive,
@@ -133,9 +133,7 @@ class LogView(QWidget):
         self.incident_combo.blockSignals(False)
 
     def selected(self) -> LogEntry | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, LogEntry) else None
+        return selected_object(self.table, LogEntry)
 
     def show_selected(self) -> None:
         entry = self.selected()

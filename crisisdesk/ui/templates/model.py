@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.services.templates import TemplateSummary
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, Index, RowTableModel
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, Index, RowTableModel, SortProxy
 
 NAME, KEY, AUDIENCE, CHANNEL, LANGUAGE, LATEST, APPROVED = range(7)
 HEADERS = ("Name", "Key", "Audience", "Channel", "Lang.", "Latest", "In use")
@@ -65,14 +65,11 @@ class TemplatesModel(RowTableModel[TemplateSummary]):
         return None
 
 
-class TemplatesProxy(QSortFilterProxyModel):
+class TemplatesProxy(SortProxy):
     """Sorts on SORT_ROLE; filters on the four choices and a search over name and key."""
 
     def __init__(self, source: TemplatesModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
+        super().__init__(source, parent)
         self.choices: dict[str, str] = {}
         self.search = ""
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.templates import Variable, VarType
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel
-from crisisdesk.ui.widgets.tables import Resize, standard_table
+from crisisdesk.ui.widgets.table_model import RowTableModel
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 
 VAR_NAME, VAR_TYPE, VAR_DESCRIPTION = range(3)
 
@@ -171,9 +171,7 @@ class VariablesPalette(QWidget):
         self.model.set_rows(variables)
 
     def selected(self) -> Variable | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.model.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, Variable) else None
+        return selected_object(self.table, Variable)
 
     def insert_selected(self) -> None:
         variable = self.selected()

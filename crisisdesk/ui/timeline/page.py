@@ -40,7 +40,7 @@ from crisisdesk.ui.timeline.model import TEXT, TIME, TimelineModel, TimelineProx
 from crisisdesk.ui.widgets.forms import pydate, qdate
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
-from crisisdesk.ui.widgets.tables import standard_table
+from crisisdesk.ui.widgets.tables import selected_object, standard_table
 from crisisdesk.ui.workers import Job
 
 
@@ -215,9 +215,7 @@ class TimelinePage(Page):
 
     # -- selection --------------------------------------------------------------------------
     def selected_line(self) -> LogLine | None:
-        rows = self.table.selectionModel().selectedRows()
-        line = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
-        return line if isinstance(line, LogLine) else None
+        return selected_object(self.table, LogLine)
 
     def visible_texts(self) -> list[str]:
         return [self.proxy.index(r, TEXT).data() for r in range(self.proxy.rowCount())]

@@ -159,14 +159,15 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             self.endInsertRows()
 
 
-def sorted_proxy(source: QAbstractTableModel, parent: QObject | None = None
-                 ) -> QSortFilterProxyModel:
-    """A proxy that sorts on `SORT_ROLE` (dates as dates, names case-insensitively)."""
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(source)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setDynamicSortFilter(True)
-    return proxy
+class SortProxy(QSortFilterProxyModel):
+    """Sorts on `SORT_ROLE` (dates as dates, names case-insensitively) and keeps sorting as
+    rows change; a page that also filters subclasses it and adds `filterAcceptsRow`."""
+
+    def __init__(self, source: QAbstractTableModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
 
 
 def time_formatter(tz: dt.tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> Callable[[str], str]:

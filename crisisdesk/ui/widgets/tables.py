@@ -9,12 +9,16 @@ but another did not hide row numbers); the arguments here name only what differs
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
+
 Selection = QAbstractItemView.SelectionMode
 Resize = QHeaderView.ResizeMode
+T = TypeVar("T")
 
 
 def standard_table(parent: QWidget, name: str, model: QAbstractItemModel | None = None, *,
@@ -54,3 +58,10 @@ def standard_table(parent: QWidget, name: str, model: QAbstractItemModel | None 
         if width:
             table.setColumnWidth(column, width)
     return table
+
+
+def selected_object(table: QTableView, kind: type[T]) -> T | None:
+    """The object behind the table's selected row (`OBJECT_ROLE`), if it is a `kind`."""
+    rows = table.selectionModel().selectedRows()
+    found = rows[0].data(OBJECT_ROLE) if rows else None
+    return found if isinstance(found, kind) else None
