@@ -85,7 +85,7 @@ def test_add_contact_through_dialog(qtbot: QtBot, page: ContactsPage, session: S
     dialog.title_edit.setText("IT Security Lead")
     dialog.phones_table.item(0, 1).setText("(312) 555-0123")
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(ContactKind.VENDOR))
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     qtbot.waitUntil(lambda: "Dana Reyes" in names(page), timeout=3_000)
     assert page.ctx.messages.text == "Added Dana Reyes."
@@ -102,11 +102,11 @@ def test_dialog_shows_validation_next_to_fields(qtbot: QtBot, page: ContactsPage
     dialog = page.dialog
     assert dialog is not None
     dialog.email_edit.setText("not-an-address")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible()  # nothing saved, nothing lost
-    assert "no name" in dialog.field_error("name")
-    assert "email" in dialog.field_error("email")
-    assert dialog.field_error("phones") == ""
+    assert "no name" in dialog.errors.text("name")
+    assert "email" in dialog.errors.text("email")
+    assert dialog.errors.text("phones") == ""
     assert contact_service.count_contacts(session) == 3
     dialog.reject()
 
@@ -117,7 +117,7 @@ def test_edit_contact(qtbot: QtBot, page: ContactsPage, session: Session) -> Non
     dialog = page.dialog
     assert dialog is not None and dialog.name_edit.text() == "Ben Okafor"
     dialog.title_edit.setText("Chief Privacy Officer")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     qtbot.waitUntil(lambda: page.proxy.data(page.proxy.index(1, 1)) == "Chief Privacy Officer",
                     timeout=3_000)
 

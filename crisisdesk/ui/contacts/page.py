@@ -199,7 +199,7 @@ class ContactsPage(Page):
             return contact_service.update_contact(self.ctx.session, contact.id, draft)
 
         self.dialog = ContactDialog(save, contact, self)
-        self.dialog.saved.connect(lambda c: self._saved(c, added=contact is None))
+        self.dialog.submitted.connect(lambda c: self._saved(c, added=contact is None))
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
 

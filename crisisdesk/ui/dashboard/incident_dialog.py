@@ -15,13 +15,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,9 +28,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -45,8 +41,8 @@ from crisisdesk.domain.incidents import (
     LawEnforcementDelay,
     parse_counts,
 )
-from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.widgets.forms import FieldErrors, error_label, pydate, qdate
+from crisisdesk.ui.widgets.form_dialog import FormDialog
+from crisisdesk.ui.widgets.forms import pydate, qdate
 from crisisdesk.ui.widgets.pairs_table import PairsTable
 
 Save = Callable[[dict[str, Any]], Incident]
@@ -86,20 +82,17 @@ def _date_edit(parent: QWidget, name: str) -> QDateEdit:
     return edit
 
 
-class IncidentDialog(QDialog):
-    saved = Signal(object)  # the stored Incident
+class IncidentDialog(FormDialog):
+    """`submitted` carries the stored Incident."""
 
     def __init__(self, save: Save, today: dt.date, incident: Incident | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Edit incident" if incident else "New incident", "&Save", parent,
+                         scroll=True)
         self.save_fn = save
         self.incident = incident
-        self.setWindowTitle("Edit incident" if incident else "New incident")
         self.resize(780, 760)
-        body = QWidget(self)
-        form = QFormLayout(body)
-        self.message = error_label(self)
-        self.errors = FieldErrors(form, self.message)
+        body = self.form_widget
 
         self.title_edit = QLineEdit(body)
         self.kind_combo = QComboBox(body)
@@ -198,21 +191,7 @@ class IncidentDialog(QDialog):
                 ("", self.facts_box, ()),
                 ("Su&mmary:", self.summary_edit, ("summary",)))
         for text, item, keys in rows:
-            self.errors.add_row(text, item, *keys)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(buttons)
+            self.add_row(text, item, *keys)
         self._load(incident, today)
         self.title_edit.setFocus()
 
@@ -288,12 +267,6 @@ class IncidentDialog(QDialog):
             "law_enforcement_agency": self.police_agency.text(),
         }
 
-    def submit(self) -> None:
-        with user_errors(self.errors):
-            incident = self.save_fn(self.values())
-            self.incident = incident
-            self.saved.emit(incident)
-            self.accept()
-
-    def field_error(self, key: str) -> str:
-        return self.errors.text(key)
+    def save(self) -> Incident:
+        self.incident = self.save_fn(self.values())
+        return self.incident

@@ -332,7 +332,7 @@ class DashboardPage(Page):
             return incident_service.update_incident(self.ctx.session, incident.id, **values)
 
         dialog = IncidentDialog(save, today(self.ctx.session), incident, self)
-        dialog.saved.connect(lambda i: self._saved(i, new=incident is None))
+        dialog.submitted.connect(lambda i: self._saved(i, new=incident is None))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

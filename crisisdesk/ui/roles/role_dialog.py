@@ -49,7 +49,7 @@ class RoleDialog(FormDialog):
         self.save_fn = save
         self._key_touched = role is not None
         self.setMinimumSize(600, 520)
-        self.body.setStretchFactor(self.form, 1)
+        self.body.setStretchFactor(self.form_widget, 1)
 
         self.key_edit = QLineEdit(self)
         self.key_edit.setAccessibleName("Role key")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +34,9 @@ class FormDialog(QDialog):
     submitted = Signal(object)  # what `save()` returned
 
     def __init__(self, title: str, accept_label: str, parent: QWidget | None = None, *,
-                 intro: str = "", min_width: int = 460) -> None:
+                 intro: str = "", min_width: int = 460, scroll: bool = False) -> None:
+        """`scroll=True` puts a long form in a scroll area; its rows' widgets then belong to
+        `form_widget`."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(min_width)
@@ -41,7 +44,8 @@ class FormDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setVisible(bool(intro))
         self.message = error_label(self)
-        self.form = QFormLayout()
+        self.form_widget = QWidget(self)
+        self.form = QFormLayout(self.form_widget)
         self.errors = FieldErrors(self.form, self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.accept_button: QPushButton = self.buttons.addButton(
@@ -51,7 +55,15 @@ class FormDialog(QDialog):
         self.body = QVBoxLayout(self)
         self.body.addWidget(self.intro)
         self.body.addWidget(self.message)
-        self.body.addLayout(self.form)
+        if scroll:
+            area = QScrollArea(self)
+            area.setWidgetResizable(True)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setWidget(self.form_widget)
+            self.body.addWidget(area, 1)
+        else:
+            self.form.setContentsMargins(0, 0, 0, 0)
+            self.body.addWidget(self.form_widget)
         self.body.addWidget(self.buttons)
 
     def add_row(self, text: str | QLabel, widget: QWidget | QLayout, *keys: str) -> None:
