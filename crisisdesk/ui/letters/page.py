@@ -360,7 +360,7 @@ class LettersPage(Page):
 
     def remail(self) -> None:
         self.remail_dialog = RemailDialog(self.ctx, self.reference_edit.text().strip(), self)
-        self.remail_dialog.remailed.connect(self._remailed)
+        self.remail_dialog.submitted.connect(self._remailed)
         self.remail_dialog.open()
 
     def _remailed(self, ref: str) -> None:

@@ -16,9 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,9 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.templates import Variable, VarType
-from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.form_dialog import FormDialog
 from crisisdesk.ui.widgets.table_model import RowTableModel
 from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 
@@ -67,16 +63,14 @@ class VariablesModel(RowTableModel[Variable]):
         return None
 
 
-class VariableDialog(QDialog):
-    """Add or edit one variable; `validate(variable)` raises a UserError to refuse it."""
+class VariableDialog(FormDialog):
+    """Add or edit one variable; `validate(variable)` raises a UserError to refuse it.
+    `submitted` carries the Variable."""
 
     def __init__(self, validate: Callable[[Variable], None], variable: Variable | None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Edit variable" if variable else "Add variable", "OK", parent)
         self.validate = validate
-        self.result_variable: Variable | None = None
-        self.setWindowTitle("Edit variable" if variable else "Add variable")
-        self.setMinimumWidth(460)
         self.name_edit = QLineEdit(variable.name if variable else "", self)
         self.name_edit.setPlaceholderText("lower_case_with_underscores")
         self.type_combo = QComboBox(self)
@@ -90,24 +84,11 @@ class VariableDialog(QDialog):
         self.sample_edit.setPlaceholderText("A realistic example, used for the preview")
         self.required_check = QCheckBox("A value is required to issue a message", self)
         self.required_check.setChecked(variable.required if variable else True)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("fieldError")
-        self.error_label.setStyleSheet("#fieldError { color: #b00020; }")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        form = QFormLayout()
-        for text, widget in (("&Name:", self.name_edit), ("&Type:", self.type_combo),
-                             ("&Description:", self.description_edit),
-                             ("&Sample value:", self.sample_edit), ("", self.required_check)):
-            form.addRow(text, widget)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.add_row("&Name:", self.name_edit, "name")
+        self.add_row("&Type:", self.type_combo, "type")
+        self.add_row("&Description:", self.description_edit, "description")
+        self.add_row("&Sample value:", self.sample_edit, "sample")
+        self.add_row("", self.required_check)
 
     def variable(self) -> Variable:
         sample = self.sample_edit.text().strip()
@@ -116,16 +97,10 @@ class VariableDialog(QDialog):
             "description": self.description_edit.text().strip(), "sample": sample or None,
             "required": self.required_check.isChecked()})
 
-    def show_error(self, err: UserError) -> None:
-        self.error_label.setText(str(err))
-        self.error_label.show()
-
-    def submit(self) -> None:
-        with user_errors(self.show_error):
-            variable = self.variable()
-            self.validate(variable)
-            self.result_variable = variable
-            self.accept()
+    def save(self) -> Variable:
+        variable = self.variable()
+        self.validate(variable)
+        return variable
 
 
 class VariablesPalette(QWidget):
@@ -185,15 +160,13 @@ class VariablesPalette(QWidget):
             self.validate_with(tuple(self._replaced(current, variable, new)))
 
         self.dialog = VariableDialog(validate, variable, self)
-        self.dialog.accepted.connect(lambda: self._dialog_done(current, variable))
+        self.dialog.submitted.connect(lambda new: self._dialog_done(current, variable, new))
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
 
-    def _dialog_done(self, current: list[Variable], old: Variable | None) -> None:
-        dialog = self.dialog
-        if dialog is None or dialog.result_variable is None:
-            return
-        self.apply(tuple(self._replaced(current, old, dialog.result_variable)))
+    def _dialog_done(self, current: list[Variable], old: Variable | None,
+                     new: Variable) -> None:
+        self.apply(tuple(self._replaced(current, old, new)))
 
     @staticmethod
     def _replaced(current: list[Variable], old: Variable | None,
