@@ -340,7 +340,7 @@ class MediaPage(Page):
             return media_service.log_inquiry(self.ctx.session, **values)
 
         self.dialog = LogInquiryDialog(save, reporters, self)
-        self.dialog.saved.connect(self._logged)
+        self.dialog.submitted.connect(self._logged)
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
 
@@ -356,7 +356,7 @@ class MediaPage(Page):
 
         deadline = show(session, q.deadline) if q.deadline else ""
         self.dialog = EditInquiryDialog(q, save, reporters, deadline, self)
-        self.dialog.saved.connect(self._edited)
+        self.dialog.submitted.connect(self._edited)
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
 
