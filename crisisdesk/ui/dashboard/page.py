@@ -352,7 +352,7 @@ class DashboardPage(Page):
             translation_service.listing(session, "es", incident_id=incident_id),
             lambda texts: translation_service.set_translations(
                 session, "es", texts, incident_id=incident_id), self)
-        dialog.saved.connect(lambda n: self.ctx.messages.show_info(
+        dialog.submitted.connect(lambda n: self.ctx.messages.show_info(
             f"Saved the Spanish wording of {n} fact{'s' if n != 1 else ''}."))
         dialog.finished.connect(lambda _r: setattr(self, "translations_dialog", None))
         self.translations_dialog = dialog
