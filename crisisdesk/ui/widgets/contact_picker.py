@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import UserError
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 
@@ -61,18 +62,18 @@ class ContactSearch(QWidget):
 
     def run_search(self) -> None:
         self.field.cancel()
-        try:
+        with user_errors(self._failed):
             found = self.search_fn(self.field.text().strip())
-        except UserError as err:
-            self.failed.emit(str(err))
-            return
-        self.results.clear()
-        for contact in found[:self.limit]:
-            item = QListWidgetItem(contact_text(contact))
-            item.setData(OBJECT_ROLE, contact)
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
+            self.results.clear()
+            for contact in found[:self.limit]:
+                item = QListWidgetItem(contact_text(contact))
+                item.setData(OBJECT_ROLE, contact)
+                self.results.addItem(item)
+            if self.results.count():
+                self.results.setCurrentRow(0)
+
+    def _failed(self, err: UserError) -> None:
+        self.failed.emit(str(err))
 
     def chosen(self) -> Contact | None:
         item = self.results.currentItem()
