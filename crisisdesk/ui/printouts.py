@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QAbstractButton, QDialog, QWidget
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.prompts import PDF_FILTER
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session
 
 HtmlBuilder = Callable[[Session], str]
@@ -79,33 +80,29 @@ def print_preview(ctx: UiContext, parent: QWidget, html: HtmlBuilder, *, title: 
     record that personal details left the desk on paper."""
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
-    from crisisdesk.domain.errors import UserError
     from crisisdesk.printing.fonts import print_family
 
-    try:
+    with user_errors(ctx.messages):
         text = html(ctx.session)
-    except UserError as err:
-        ctx.messages.show_user_error(err)
-        return
-    doc = QTextDocument(parent)
-    font = QFont(print_family())
-    font.setPointSizeF(10.0)
-    doc.setDefaultFont(font)
-    doc.setHtml(text)
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName(title)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"Print {title.lower()}")
-    dialog.paintRequested.connect(doc.print_)
-    # Keep the printer and document alive as long as the dialog; tidy up when it closes.
-    _open_previews[id(parent)] = (dialog, printer, doc)
+        doc = QTextDocument(parent)
+        font = QFont(print_family())
+        font.setPointSizeF(10.0)
+        doc.setDefaultFont(font)
+        doc.setHtml(text)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(title)
+        dialog = QPrintPreviewDialog(printer, parent)
+        dialog.setWindowTitle(f"Print {title.lower()}")
+        dialog.paintRequested.connect(doc.print_)
+        # Keep the printer and document alive as long as the dialog; tidy up when it closes.
+        _open_previews[id(parent)] = (dialog, printer, doc)
 
-    def closed(result: int) -> None:
-        _open_previews.pop(id(parent), None)
-        doc.deleteLater()
-        dialog.deleteLater()
-        if printed is not None and result == QDialog.DialogCode.Accepted.value:
-            printed()
+        def closed(result: int) -> None:
+            _open_previews.pop(id(parent), None)
+            doc.deleteLater()
+            dialog.deleteLater()
+            if printed is not None and result == QDialog.DialogCode.Accepted.value:
+                printed()
 
-    dialog.finished.connect(closed)
-    dialog.open()
+        dialog.finished.connect(closed)
+        dialog.open()

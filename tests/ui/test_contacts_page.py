@@ -14,10 +14,11 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.domain.contacts import ContactDraft, ContactKind
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.session import Session
-from crisisdesk.ui.contacts.model import NAME, OBJECT_ROLE, PHONES, ContactsModel
+from crisisdesk.ui.contacts.model import NAME, PHONES, ContactsModel
 from crisisdesk.ui.contacts.page import ContactsPage
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.workers import JobRunner
 from tests.support.ui import RecordingPrompts
 
@@ -84,7 +85,7 @@ def test_add_contact_through_dialog(qtbot: QtBot, page: ContactsPage, session: S
     dialog.title_edit.setText("IT Security Lead")
     dialog.phones_table.item(0, 1).setText("(312) 555-0123")
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(ContactKind.VENDOR))
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     qtbot.waitUntil(lambda: "Dana Reyes" in names(page), timeout=3_000)
     assert page.ctx.messages.text == "Added Dana Reyes."
@@ -101,11 +102,11 @@ def test_dialog_shows_validation_next_to_fields(qtbot: QtBot, page: ContactsPage
     dialog = page.dialog
     assert dialog is not None
     dialog.email_edit.setText("not-an-address")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible()  # nothing saved, nothing lost
-    assert "no name" in dialog.field_error("name")
-    assert "email" in dialog.field_error("email")
-    assert dialog.field_error("phones") == ""
+    assert "no name" in dialog.errors.text("name")
+    assert "email" in dialog.errors.text("email")
+    assert dialog.errors.text("phones") == ""
     assert contact_service.count_contacts(session) == 3
     dialog.reject()
 
@@ -116,7 +117,7 @@ def test_edit_contact(qtbot: QtBot, page: ContactsPage, session: Session) -> Non
     dialog = page.dialog
     assert dialog is not None and dialog.name_edit.text() == "Ben Okafor"
     dialog.title_edit.setText("Chief Privacy Officer")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     qtbot.waitUntil(lambda: page.proxy.data(page.proxy.index(1, 1)) == "Chief Privacy Officer",
                     timeout=3_000)
 
@@ -240,7 +241,7 @@ def test_model_passes_qt_model_tester(qtmodeltester: object, session: Session) -
     for draft in PEOPLE:
         contact_service.add_contact(session, draft)
     model = ContactsModel()
-    model.set_contacts(contact_service.list_contacts(session))
+    model.set_rows(contact_service.list_contacts(session))
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.data(model.index(0, 0), OBJECT_ROLE).name == "Ada Smith"
 
@@ -250,12 +251,12 @@ def test_model_updates_in_place(qtbot: QtBot, session: Session) -> None:
         contact_service.add_contact(session, draft)
     contacts = contact_service.list_contacts(session)
     model = ContactsModel()
-    model.set_contacts(contacts)
+    model.set_rows(contacts)
     changed = contact_service.update_contact(
         session, contacts[1].id, ContactDraft("Ben Okafor", "CPO", "Riverside Clinics"))
     with qtbot.waitSignal(model.dataChanged), qtbot.assertNotEmitted(model.modelReset):
-        model.set_contacts([contacts[0], changed])  # Carla went, Ben changed
-    assert [model.contact_at(r).name for r in range(model.rowCount())] == ["Ada Smith",
+        model.set_rows([contacts[0], changed])  # Carla went, Ben changed
+    assert [model.row_at(r).name for r in range(model.rowCount())] == ["Ada Smith",
                                                                            "Ben Okafor"]
     assert model.data(model.index(1, 1), Qt.ItemDataRole.DisplayRole) == "CPO"
 

@@ -26,7 +26,7 @@ from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
 from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.dashboard.panels import SummaryPanel, summary_rows
 from crisisdesk.ui.message_bar import MessageBar
-from crisisdesk.ui.table_model import OBJECT_ROLE
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.workers import JobRunner
 from tests.support.dashboard import seed
 from tests.support.ui import RecordingPrompts
@@ -134,22 +134,22 @@ def test_incident_form_shows_errors_next_to_fields(qtbot: QtBot, page: Dashboard
     assert isinstance(dialog, IncidentDialog) and dialog.isVisible()
     assert dialog.title_edit.text() == "Ransomware on file servers"
     dialog.discovered_edit.setDate(dialog.discovered_edit.date().addDays(30))
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible()
-    assert "in the future" in dialog.field_error("discovered_on")
+    assert "in the future" in dialog.errors.text("discovered_on")
     dialog.discovered_edit.setDate(dialog.discovered_edit.date().addDays(-30))
-    dialog.add_count_row("ZZ", "5")
-    dialog.save_button.click()
-    assert "ZZ" in dialog.field_error("affected_by_state")
+    dialog.count_rows.add_row("ZZ", "5")
+    dialog.accept_button.click()
+    assert "ZZ" in dialog.errors.text("affected_by_state")
     dialog.counts_table.removeRow(dialog.counts_table.rowCount() - 1)
     dialog.delay_box.setChecked(True)
     dialog.official_edit.setText("Kimberly Osei")
-    dialog.save_button.click()
-    assert "agency" in dialog.field_error("delay_agency")
+    dialog.accept_button.click()
+    assert "agency" in dialog.errors.text("delay_agency")
     dialog.agency_edit.setText("U.S. Secret Service")
     dialog.form_combo.setCurrentIndex(1)  # oral
-    dialog.add_count_row("tx", "1,200")
-    dialog.save_button.click()
+    dialog.count_rows.add_row("tx", "1,200")
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     stored = incident_service.get_incident(session)
     assert stored.affected_by_state == {"IL": 900, "TX": 1200, "WI": 40}
@@ -164,15 +164,15 @@ def test_incident_form_records_the_response_facts_letters_may_state(
     assert isinstance(dialog, IncidentDialog)
     assert not dialog.contained.known.isChecked() and not dialog.police_told.known.isChecked()
     dialog.police_agency.setText("the FBI")
-    dialog.save_button.click()  # an agency without the date it was told
+    dialog.accept_button.click()  # an agency without the date it was told
     assert dialog.isVisible()
-    assert "date law enforcement was told" in dialog.field_error("law_enforcement_notified_on")
+    assert "date law enforcement was told" in dialog.errors.text("law_enforcement_notified_on")
     discovered = dialog.discovered_edit.date()
     dialog.police_told.known.setChecked(True)
     dialog.police_told.edit.setDate(discovered)
     dialog.contained.known.setChecked(True)
     dialog.contained.edit.setDate(discovered)
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     stored = incident_service.get_incident(session)
     assert stored.law_enforcement_agency == "the FBI"
@@ -185,7 +185,7 @@ def test_new_incident_and_chooser(qtbot: QtBot, page: DashboardPage, session: Se
     assert isinstance(dialog, IncidentDialog)
     dialog.title_edit.setText("Email phishing")
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(IncidentKind.DATA_BREACH))
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert page.title_label.text() == "Email phishing"
     assert page.incident_combo.count() == 2
     first = page.incident_combo.findText("Ransomware on file servers (open)")

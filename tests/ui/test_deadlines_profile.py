@@ -20,8 +20,8 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.dashboard import deadlines as dl
 from crisisdesk.ui.dashboard.page import DashboardPage
-from crisisdesk.ui.dashboard.when_edit import WhenEdit
 from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.widgets.when_edit import WhenEdit
 from crisisdesk.ui.workers import JobRunner
 from tests.support.ui import RecordingPrompts
 

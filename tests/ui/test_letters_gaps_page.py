@@ -70,12 +70,12 @@ def test_review_list_shows_line_and_reason_and_fixes_a_row(
     item = dialog.item_dialog
     assert item is not None and item.isVisible()
     assert item.edits["first_name"].text() == "Pat"
-    item.save_button.click()  # still 31 February: refused, reason under the field
+    item.accept_button.click()  # still 31 February: refused, reason under the field
     assert item.isVisible()
     assert "1970-02-31" in item.errors.text("birth_date")
     assert item.errors.text("zip") == ""
     item.edits["birth_date"].setText("1970-02-28")
-    item.save_button.click()
+    item.accept_button.click()
     qtbot.waitUntil(lambda: not item.isVisible(), timeout=2_000)
     assert dialog.table.rowCount() == 0 and dialog.empty_label.isVisible()
     assert letter_codes.review_list(session) == []
@@ -101,11 +101,11 @@ def test_scanned_reference_marks_returned_then_remail_with_errors_by_field(
     dialog.city_edit.setText("Springfield")
     dialog.state_edit.setText("Zedland")
     dialog.zip_edit.setText("62704")
-    dialog.ok_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible()
     assert "not a US state" in dialog.errors.text("state")
     dialog.state_edit.setText("IL")
-    dialog.ok_button.click()
+    dialog.accept_button.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2_000)
     assert _status(session, ref) == "remailed"
     assert f"Letter {ref} recorded as re-mailed" in page.ctx.messages.text
@@ -119,7 +119,7 @@ def test_remail_of_a_letter_not_returned_says_so_under_the_reference(
     dialog.reference_edit.setText(ref)
     dialog.line1_edit.setText("200 Oak Ave")
     dialog.zip_edit.setText("62704")
-    dialog.ok_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible() and dialog.errors.text("reference")
     assert _status(session, ref) == "mailed"
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.contacts import ContactDraft, ContactKind
@@ -66,7 +65,7 @@ def test_log_an_inquiry_answer_it_from_the_bank_and_it_leaves_the_overdue_list(
     dialog.reporter_combo.setEditText("Carla Smithers")
     dialog.question_edit.setPlainText("Was any patient data taken?")
     dialog.deadline_edit.setText("2026-03-20 09:30")  # Chicago time, already past
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    dialog.accept_button.click()
     assert page.dialog is None
     page.overdue_only.setChecked(True)
     assert overdue_outlets(page) == ["Daily Ledger"]
@@ -95,10 +94,10 @@ def test_an_inquiry_without_outlet_shows_the_reason_and_saves_nothing(
     dialog = page.dialog
     assert dialog is not None
     dialog.question_edit.setPlainText("Is the ER open?")
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    dialog.accept_button.click()
     assert dialog.isVisible()
-    assert dialog.errors["outlet"].isVisibleTo(dialog)
-    assert "outlet" in dialog.errors["outlet"].text()
+    assert dialog.errors.text("outlet")
+    assert "outlet" in dialog.errors.text("outlet")
     assert media_service.list_inquiries(session) == []
     dialog.reject()
 
@@ -180,20 +179,20 @@ def test_edit_an_inquiry_from_the_log(qtbot: QtBot, page: MediaPage, session: Se
 
     dialog.outlet_edit.clear()  # a refused edit: the reason under the field, nothing saved
     dialog.deadline_edit.setText("later")
-    dialog.save_button.click()
-    assert dialog.isVisible() and dialog.errors["outlet"].isVisibleTo(dialog)
-    assert "outlet" in dialog.errors["outlet"].text()
+    dialog.accept_button.click()
+    assert dialog.isVisible() and dialog.errors.text("outlet")
+    assert "outlet" in dialog.errors.text("outlet")
     assert media_service.get_inquiry(session, logged.id).outlet == "Ledger"
     dialog.outlet_edit.setText("Daily Ledger")
-    dialog.save_button.click()
-    assert dialog.errors["deadline"].isVisibleTo(dialog)
-    assert not dialog.errors["outlet"].isVisibleTo(dialog)
+    dialog.accept_button.click()
+    assert dialog.errors.text("deadline")
+    assert not dialog.errors.text("outlet")
 
     dialog.deadline_edit.setText("2026-03-20 16:00")  # Chicago: 21:00 UTC, no longer overdue
     dialog.question_edit.setPlainText("Is the emergency room open tonight?")
     dialog.channel_combo.setCurrentIndex(dialog.channel_combo.findData("email"))
     dialog.assignee_edit.setText("Jordan Reyes")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert page.dialog is None and not dialog.isVisible()
     q = media_service.get_inquiry(session, logged.id)
     assert (q.outlet, q.question, q.channel.value, q.deadline, q.assignee) == (
@@ -228,7 +227,7 @@ def test_editing_one_field_changes_only_that_field(page: MediaPage, session: Ses
     assert isinstance(dialog, EditInquiryDialog)
     assert dialog.reporter_combo.currentData() == contact.id  # the linked contact is picked
     dialog.question_edit.setPlainText("Can we film outside at 5 pm?")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     q = media_service.get_inquiry(session, logged.id)
     assert (q.question, q.reporter, q.contact_id) == (
         "Can we film outside at 5 pm?", "Dana W.", contact.id)

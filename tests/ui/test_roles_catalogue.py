@@ -24,7 +24,7 @@ from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.roles.model import ROLE
 from crisisdesk.ui.roles.page import RolesPage
-from crisisdesk.ui.roles.period_dialog import StartPeriodDialog
+from crisisdesk.ui.roles.period_dialog import PeriodDialog
 from crisisdesk.ui.roles.role_dialog import RoleDialog, suggested_key
 from crisisdesk.ui.workers import JobRunner
 from tests.support.roles import add_people
@@ -75,14 +75,14 @@ def test_edit_role_changes_the_roster(qtbot: QtBot, page: RolesPage, session: Se
     assert dialog.title_edit.text() == role_service.get_role(session, "liaison").title
     assert not dialog.key_edit.isVisible()  # an existing role keeps its key
     dialog.title_edit.setText("")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible() and "title" in dialog.errors.text("title")
     dialog.title_edit.setText("Agency Liaison")
     dialog.short_edit.setText("AL")
     dialog.actions_edit.setPlainText("Call the county health department\n\n  List partner "
                                      "agencies  \n")
     before = len(audit_service.show(session))
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     assert role_cell(page, "liaison") == "Agency Liaison (AL)"
     assert page.ctx.messages.text == "Saved the role Agency Liaison."
@@ -107,7 +107,7 @@ def test_add_a_new_role(page: RolesPage, session: Session) -> None:
     dialog.description_edit.setPlainText("Answers patients' and families' complaints.")
     dialog.actions_edit.setPlainText("Open the complaints log")
     dialog.group_combo.setCurrentIndex(dialog.group_combo.findData(RoleGroup.GENERAL))
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     assert page.model.rowCount() == rows + 1
     assert role_cell(page, "patient_relations") == "Patient Relations Lead (Patient relations)"
@@ -168,7 +168,8 @@ def test_start_first_period_at_a_chosen_time_and_length(page: RolesPage,
     assert page.start_button.isVisibleTo(page) and not page.end_button.isVisibleTo(page)
     page.start_button.click()
     dialog = page.dialog
-    assert isinstance(dialog, StartPeriodDialog) and dialog.isVisible()
+    assert isinstance(dialog, PeriodDialog) and dialog.isVisible()
+    assert dialog.starts_edit is not None and dialog.note_edit is None
     tz = zone(session)
     chosen = (session.now().astimezone(tz) - dt.timedelta(hours=3)).replace(
         minute=0, second=0, microsecond=0)
@@ -177,7 +178,7 @@ def test_start_first_period_at_a_chosen_time_and_length(page: RolesPage,
     dialog.hours_spin.setValue(100)  # the spin box stops at 72
     assert dialog.hours_spin.value() == 72
     dialog.hours_spin.setValue(24)
-    dialog.start_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     period = role_service.current_period(session)
     assert period is not None and period.number == 1
@@ -197,10 +198,11 @@ def test_handover_sets_the_next_period_length(page: RolesPage, session: Session)
     page.reload()
     page.end_button.click()
     dialog = page.dialog
-    assert dialog is not None and not isinstance(dialog, StartPeriodDialog)
-    dialog.note_edit.setPlainText("All quiet.")  # type: ignore[union-attr]
-    dialog.hours_spin.setValue(8)  # type: ignore[union-attr]
-    dialog.end_button.click()  # type: ignore[union-attr]
+    assert isinstance(dialog, PeriodDialog) and dialog.note_edit is not None
+    assert dialog.starts_edit is None  # a handover starts the next period now
+    dialog.note_edit.setPlainText("All quiet.")
+    dialog.hours_spin.setValue(8)
+    dialog.accept_button.click()
     period = role_service.current_period(session)
     assert period is not None and period.number == 2
     start = dt.datetime.fromisoformat(period.starts_at.replace("Z", "+00:00"))
@@ -215,7 +217,7 @@ def test_a_new_role_cannot_take_an_existing_key(page: RolesPage, session: Sessio
     dialog.title_edit.setText("Liaison")
     dialog.key_edit.setText("liaison")
     dialog.description_edit.setPlainText("Something else entirely.")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible()  # refused: the form stays open with the reason
     assert role_service.get_role(session, "liaison") == before
     dialog.reject()

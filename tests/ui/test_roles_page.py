@@ -115,11 +115,11 @@ def test_end_period_needs_a_handover_note(qtbot: QtBot, page: RolesPage,
     page.end_button.click()
     dialog = page.dialog
     assert dialog is not None and not isinstance(dialog, AssignDialog)
-    dialog.end_button.click()  # type: ignore[union-attr]
+    dialog.accept_button.click()  # type: ignore[union-attr]
     assert dialog.isVisible()
     assert "handover note" in dialog.errors.text("handover_note")  # type: ignore[union-attr]
     dialog.note_edit.setPlainText("EHR still down; HHS portal account requested.")  # type: ignore
-    dialog.end_button.click()  # type: ignore[union-attr]
+    dialog.accept_button.click()  # type: ignore[union-attr]
     assert not dialog.isVisible()
     assert page.period_combo.currentText() == "#2 (current)"
     page.period_combo.setCurrentIndex(1)

@@ -70,12 +70,12 @@ def test_add_entry_through_dialog(qtbot: QtBot, page: TimelinePage, session: Ses
     page.add_button.click()
     dialog = page.dialog
     assert dialog is not None and dialog.isVisible()
-    dialog.save_button.click()  # empty text: refused next to the field
+    dialog.accept_button.click()  # empty text: refused next to the field
     assert dialog.isVisible() and "needs some text" in dialog.errors.text("text")
     dialog.text_edit.setPlainText("Called the FBI field office; agent will call back.")
     dialog.category_combo.setCurrentIndex(dialog.category_combo.findData(Category.CALL))
     dialog.position_edit.setText("Liaison")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     qtbot.waitUntil(lambda: "Called the FBI field office; agent will call back."
                     in page.visible_texts(), timeout=3_000)
@@ -92,7 +92,7 @@ def test_correct_entry_keeps_and_links_the_original(qtbot: QtBot, page: Timeline
     assert dialog is not None and dialog.original is not None
     assert dialog.text_edit.toPlainText() == "IC decides to isolate the network."
     dialog.text_edit.setPlainText("IC decides to isolate the clinical network only.")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     qtbot.waitUntil(lambda: "IC decides to isolate the clinical network only."
                     in page.visible_texts(), timeout=3_000)
     texts = page.visible_texts()

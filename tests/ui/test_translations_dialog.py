@@ -42,12 +42,12 @@ def test_the_spanish_wording_is_typed_beside_the_english_and_saved(
     assert isinstance(dialog, TranslationsDialog) and dialog.isVisible()
     dialog.edits["summary"].setPlainText("alguien entró en nuestra red")
     dialog.edits["hours"].setPlainText("x" * 2001)
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert dialog.isVisible()  # refused: nothing saved, the error is under the field
     assert "longer than 2000 characters" in dialog.errors.text("hours")
     assert incident_translations.wording(session, page.incident.id, "es") == {}  # type: ignore[union-attr]
     dialog.edits["hours"].setPlainText("De 8 a. m. a 8 p. m.")
-    dialog.save_button.click()
+    dialog.accept_button.click()
     assert not dialog.isVisible()
     listed = {w.field: w for w in incident_translations.listing(session, "es")}
     assert listed["summary"].text == "alguien entró en nuestra red"

@@ -15,56 +15,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
-
-from crisisdesk.domain.contacts import Contact
-from crisisdesk.services import contacts as contact_service
-from crisisdesk.services.session import Session
-
-
-class ContactPicker(QDialog):
-    """Search contacts as you type and pick one."""
-
-    def __init__(self, session: Session, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.session = session
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Type a name, title or number")
-        self.search.setAccessibleName("Search contacts")
-        self.results = QListWidget(self)
-        self.results.setAccessibleName("Matching contacts")
-        self.search.textChanged.connect(self._search)
-        self.results.itemDoubleClicked.connect(lambda _i: self.accept())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results, 1)
-        layout.addWidget(buttons)
-        self.resize(420, 420)
-        self._search("")
-
-    def _search(self, text: str) -> None:
-        self.results.clear()
-        for contact in contact_service.search_contacts(self.session, text, limit=100):
-            item = QListWidgetItem(f"{contact.name} — {contact.job_title}".rstrip(" —"))
-            item.setData(256, contact)
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
-
-    def chosen(self) -> Contact | None:
-        item = self.results.currentItem()
-        found = item.data(256) if item is not None else None
-        return found if isinstance(found, Contact) else None
 
 
 @dataclass(frozen=True)

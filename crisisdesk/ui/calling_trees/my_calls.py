@@ -12,24 +12,22 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.call_outcomes import Outcome
-from crisisdesk.domain.errors import UserError
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees.activations import ActivationView
-from crisisdesk.ui.calling_trees.model import CALLER, OBJECT_ROLE, PeopleModel
+from crisisdesk.ui.calling_trees.model import CALLER, PeopleModel
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 
 COORDINATOR = "__coordinator__"
 
@@ -48,19 +46,9 @@ class MyCallsView(QWidget):
         caller_label = QLabel("&Calls for:", self)
         caller_label.setBuddy(self.caller_combo)
         self.model = PeopleModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("My calls")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = standard_table(self, "My calls", self.model, resize=Resize.Interactive,
+                                    widths=(170, 150, 260, 120, 50))
         self.table.setColumnHidden(CALLER, True)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((170, 150, 260, 120, 50)):
-            self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.person_label = QLabel(self)
         self.numbers_label = QLabel(self)
@@ -151,8 +139,7 @@ class MyCallsView(QWidget):
         self.table.setFocus()
 
     def selected(self) -> object | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.data(rows[0], OBJECT_ROLE) if rows else None
+        return selected_object(self.table, object)
 
     def _show_selected(self) -> None:
         person = self.selected()
@@ -191,16 +178,13 @@ class MyCallsView(QWidget):
         person = self.selected()
         if person is None or not self.activation_id:
             return
-        try:
+        with user_errors(self.ctx.messages):
             rec = activation_service.record_call(
                 self.ctx.session, self.activation_id, person.contact_id,  # type: ignore[attr-defined]
                 outcome, number=self.number_combo.currentData(), note=self.note_edit.text(),
                 caller_id=self.caller_id())
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.note_edit.clear()
-        self.model.update_state(rec.person.contact_id, rec.state)
-        self.select_next()
-        self._show_selected()
-        self.recorded.emit(rec)
+            self.note_edit.clear()
+            self.model.update_state(rec.person.contact_id, rec.state)
+            self.select_next()
+            self._show_selected()
+            self.recorded.emit(rec)

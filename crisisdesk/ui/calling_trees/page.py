@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.call_outcomes import Activation
 from crisisdesk.domain.contacts import Contact
-from crisisdesk.domain.errors import UserError
+from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import reports as report_service
@@ -34,13 +34,15 @@ from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.calling_trees.activations import ActivationView, Recorded
 from crisisdesk.services.localtime import show
 from crisisdesk.services.session import Session
-from crisisdesk.ui.calling_trees.dialogs import ContactPicker, StartDialog, StartRequest
+from crisisdesk.ui.calling_trees.dialogs import StartDialog, StartRequest
 from crisisdesk.ui.calling_trees.file_actions import FileActions
 from crisisdesk.ui.calling_trees.my_calls import MyCallsView
 from crisisdesk.ui.calling_trees.progress_view import ProgressView
 from crisisdesk.ui.calling_trees.tree_editor import BIG_TREE, TreeEditor
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
+from crisisdesk.ui.widgets.contact_picker import ContactPicker
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 REFRESH_MS = 5000
@@ -128,7 +130,9 @@ class CallingTreesPage(FileActions, Page):
 
     # -- seams for modal questions ----------------------------------------------------------
     def pick_contact(self, title: str) -> Contact | None:
-        picker = ContactPicker(self.ctx.session, title, self)
+        session = self.ctx.session
+        picker = ContactPicker(
+            lambda text: contact_service.search_contacts(session, text, limit=100), title, self)
         return picker.chosen() if picker.exec() else None
 
     # -- Page -------------------------------------------------------------------------------
@@ -259,14 +263,11 @@ class CallingTreesPage(FileActions, Page):
 
     # -- actions ----------------------------------------------------------------------------
     def _try(self, work: Any, message: str) -> Any:
-        try:
+        with user_errors(self.ctx.messages):
             result = work()
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return None
-        self.ctx.messages.show_info(message)
-        self.ctx.state.notify_changed()
-        return result
+            self.ctx.messages.show_info(message)
+            self.ctx.state.notify_changed()
+            return result
 
     def new_tree(self) -> None:
         name = self.ctx.prompts.ask_text(self, "New calling tree", "Name of the tree:")

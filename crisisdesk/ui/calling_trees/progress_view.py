@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.call_escalation import Counts, Reassignment
 from crisisdesk.services.calling_trees.activations import ActivationView, Recorded
 from crisisdesk.ui.calling_trees.model import PeopleModel
+from crisisdesk.ui.widgets.tables import standard_table
 
 
 def counts_text(c: Counts) -> str:
@@ -56,16 +56,8 @@ class ProgressView(QWidget):
         self.branches.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.branches.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.model = PeopleModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Everyone in the activation")
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setWordWrap(False)
-        for column, width in enumerate((170, 140, 240, 120, 45, 140)):
-            self.table.setColumnWidth(column, width)
+        self.table = standard_table(self, "Everyone in the activation", self.model,
+                                    selection=None, widths=(170, 140, 240, 120, 45, 140))
         left = QWidget(self)
         side = QVBoxLayout(left)
         side.setContentsMargins(0, 0, 0, 0)

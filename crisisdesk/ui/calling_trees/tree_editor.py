@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.calling_trees import CallingTree, TreeNode, children
 from crisisdesk.domain.contacts import Contact
-from crisisdesk.domain.errors import UserError
 from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.calling_trees.trees import TreeDetails
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -258,14 +258,11 @@ class TreeEditor(QWidget):
     def _do(self, work: Callable[[CallingTree], CallingTree], message: str) -> None:
         if self.tree is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             tree = work(self.tree)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(message)
-        self.show_tree(tree)
-        self.changed.emit()
+            self.ctx.messages.show_info(message)
+            self.show_tree(tree)
+            self.changed.emit()
 
     def add(self) -> None:
         contact = self.pick_contact("Add a person to the tree")

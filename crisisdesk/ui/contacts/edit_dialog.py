@@ -10,52 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from crisisdesk.domain.contacts import Contact, ContactDraft, ContactKind
-from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.ui.widgets.form_dialog import FormDialog
+from crisisdesk.ui.widgets.pairs_table import PairsTable
 
 PHONE_LABELS = ("mobile", "work", "home", "phone", "pager", "fax")
 
 
-def _error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName("fieldError")
-    label.setStyleSheet("#fieldError { color: #b00020; }")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-class ContactDialog(QDialog):
-    saved = Signal(object)  # the stored Contact
+class ContactDialog(FormDialog):
+    """`submitted` carries the stored Contact."""
 
     def __init__(self, save: Callable[[ContactDraft], Contact], contact: Contact | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Edit contact" if contact else "Add contact", "&Save", parent,
+                         min_width=520)
         self.save_fn = save
         self.contact = contact
-        self.setWindowTitle("Edit contact" if contact else "Add contact")
-        self.setMinimumWidth(520)
         draft = ContactDraft.from_contact(contact) if contact else ContactDraft("")
-
         self.name_edit = QLineEdit(draft.name, self)
         self.title_edit = QLineEdit(draft.job_title, self)
         self.org_edit = QLineEdit(draft.organisation, self)
@@ -63,20 +36,12 @@ class ContactDialog(QDialog):
         for kind in ContactKind:
             self.kind_combo.addItem(kind.label, kind)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(ContactKind(draft.kind)))
-        self.phones_table = QTableWidget(0, 2, self)
-        self.phones_table.setHorizontalHeaderLabels(["Label", "Number"])
-        self.phones_table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.Stretch)
-        self.phones_table.verticalHeader().hide()
-        self.phones_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.phones_table.setMinimumHeight(110)
-        self.phones_table.setAccessibleName("Phone numbers")
+        self.phone_rows = PairsTable(("Label", "Number"), "Phone numbers", self,
+                                     add_label="Add &number", remove_label="&Remove number",
+                                     new_row=("work", ""), stretch=1, select_rows=True)
+        self.phones_table = self.phone_rows.table
         for label, number in draft.phones or [("mobile", "")]:
-            self.add_phone_row(label, number)
-        add_phone = QPushButton("Add &number", self)
-        add_phone.clicked.connect(lambda: self.add_phone_row("work", ""))
-        remove_phone = QPushButton("&Remove number", self)
-        remove_phone.clicked.connect(self.remove_phone_row)
+            self.phone_rows.add_row(label, number)
         self.email_edit = QLineEdit(draft.email, self)
         self.email_edit.setPlaceholderText("several addresses: separate them with commas")
         self.tags_edit = QLineEdit(", ".join(draft.tags), self)
@@ -85,62 +50,21 @@ class ContactDialog(QDialog):
         self.notes_edit.setAccessibleName("Notes")
         self.notes_edit.setFixedHeight(70)
 
-        self.message = _error_label(self)
-        self.field_errors = {key: _error_label(self) for key in (
-            "name", "job_title", "organisation", "kind", "phones", "email", "tags", "notes")}
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        phone_buttons = QHBoxLayout()
-        phone_buttons.addWidget(add_phone)
-        phone_buttons.addWidget(remove_phone)
-        phone_buttons.addStretch(1)
-        phones_box = QVBoxLayout()
-        phones_box.addWidget(self.phones_table)
-        phones_box.addLayout(phone_buttons)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         phones_label = QLabel("&Phones:", self)
-        phones_label.setBuddy(self.phones_table)  # a layout cannot be a buddy; its table can
-        for text, widget, key in (
-            ("&Name:", self.name_edit, "name"), ("&Title:", self.title_edit, "job_title"),
-            ("&Organisation:", self.org_edit, "organisation"), ("&Kind:", self.kind_combo, "kind"),
-            (phones_label, phones_box, "phones"), ("&Email:", self.email_edit, "email"),
-            ("Ta&gs:", self.tags_edit, "tags"), ("N&otes:", self.notes_edit, "notes"),
-        ):
-            form.addRow(text, widget)
-            form.addRow("", self.field_errors[key])
-            form.setRowVisible(self.field_errors[key], False)
-        self.form = form
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        phones_label.setBuddy(self.phones_table)  # the table, not the buttons under it
+        self.add_row("&Name:", self.name_edit, "name")
+        self.add_row("&Title:", self.title_edit, "job_title")
+        self.add_row("&Organisation:", self.org_edit, "organisation")
+        self.add_row("&Kind:", self.kind_combo, "kind")
+        self.add_row(phones_label, self.phone_rows, "phones")
+        self.add_row("&Email:", self.email_edit, "email")
+        self.add_row("Ta&gs:", self.tags_edit, "tags")
+        self.add_row("N&otes:", self.notes_edit, "notes")
         self.name_edit.setFocus()
 
-    def add_phone_row(self, label: str, number: str) -> None:
-        row = self.phones_table.rowCount()
-        self.phones_table.insertRow(row)
-        self.phones_table.setItem(row, 0, QTableWidgetItem(label))
-        self.phones_table.setItem(row, 1, QTableWidgetItem(number))
-
-    def remove_phone_row(self) -> None:
-        row = self.phones_table.currentRow()
-        if row >= 0:
-            self.phones_table.removeRow(row)
-
     def phones(self) -> list[tuple[str, str]]:
-        result = []
-        for row in range(self.phones_table.rowCount()):
-            label_item = self.phones_table.item(row, 0)
-            number_item = self.phones_table.item(row, 1)
-            label = label_item.text().strip() if label_item else ""
-            number = number_item.text().strip() if number_item else ""
-            if number:
-                result.append((label, number))
-        return result
+        return [(label, number) for label, number in self.phone_rows.pairs() if number]
 
     def draft(self) -> ContactDraft:
         return ContactDraft(
@@ -151,29 +75,6 @@ class ContactDialog(QDialog):
             tags=[t for t in self.tags_edit.text().split(",") if t.strip()],
         )
 
-    def show_errors(self, message: str, fields: dict[str, str]) -> None:
-        for key, label in self.field_errors.items():
-            reason = fields.get(key, "")
-            label.setText(reason[:1].upper() + reason[1:] + "." if reason else "")
-            self.form.setRowVisible(label, bool(reason))
-        unplaced = [r for k, r in fields.items() if k not in self.field_errors]
-        top = message if unplaced or not fields else "Please correct the fields marked below."
-        self.message.setText(top)
-        self.message.setVisible(bool(top))
-
-    def submit(self) -> None:
-        try:
-            contact = self.save_fn(self.draft())
-        except ValidationError as err:
-            self.show_errors(str(err), err.fields)
-            return
-        except UserError as err:
-            self.show_errors(str(err), {})
-            return
-        self.contact = contact
-        self.saved.emit(contact)
-        self.accept()
-
-    def field_error(self, key: str) -> str:
-        label = self.field_errors[key]
-        return label.text() if not label.isHidden() else ""
+    def save(self) -> Contact:
+        self.contact = self.save_fn(self.draft())
+        return self.contact

@@ -11,22 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.contacts import Contact, ContactDraft
-from crisisdesk.domain.errors import UserError
 from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.printing.phone_list import phone_list_html
 from crisisdesk.services import contacts as contact_service
@@ -34,13 +29,16 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.contacts.edit_dialog import ContactDialog
 from crisisdesk.ui.contacts.import_wizard import ImportWizard
-from crisisdesk.ui.contacts.model import NAME, OBJECT_ROLE, ContactsModel, ContactsProxy
+from crisisdesk.ui.contacts.model import NAME, ContactsModel
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.search_field import SearchField
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SortProxy
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
-SEARCH_DEBOUNCE_MS = 150
 BIG_DESK = 2000  # above this many contacts, searches run in a worker
 SEARCH_LIMIT = 500
 
@@ -65,35 +63,16 @@ class ContactsPage(Page):
         self.dialog: ContactDialog | None = None
         self.wizard: ImportWizard | None = None
 
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search names, titles, organisations, tags or "
-                                            "phone numbers (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search contacts")
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.run_search)
-        self.search_edit.textChanged.connect(lambda _t: self._debounce.start())
+        self.search_edit = SearchField("Search names, titles, organisations, tags or "
+                                       "phone numbers (Ctrl+F)", "Search contacts", self)
+        self.search_edit.search.connect(lambda _t: self.run_search())
 
         self.model = ContactsModel(self)
-        self.proxy = ContactsProxy(self.model, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Contacts")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((190, 170, 180, 110, 260)):
-            self.table.setColumnWidth(column, width)
+        self.proxy = SortProxy(self.model, self)
+        self.table = standard_table(self, "Contacts", self.proxy,
+                                    sort=(NAME, Qt.SortOrder.AscendingOrder), alternate=True,
+                                    resize=Resize.Interactive,
+                                    widths=(190, 170, 180, 110, 260))
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.count_label = QLabel(self)
@@ -138,27 +117,22 @@ class ContactsPage(Page):
 
     def clear(self) -> None:
         self._generation += 1
-        self._debounce.stop()
         for window in (self.dialog, self.wizard):
             if window is not None:
                 window.reject()
-        self.search_edit.blockSignals(True)
-        self.search_edit.clear()
-        self.search_edit.blockSignals(False)
-        self.model.set_contacts([])
+        self.search_edit.clear_quietly()
+        self.model.set_rows([])
         self.count_label.clear()
         self._stale = True
 
     def focus_search(self) -> bool:
-        self.search_edit.setFocus()
-        self.search_edit.selectAll()
-        return True
+        return self.search_edit.focus_all()
 
     # -- search -----------------------------------------------------------------------------
     def run_search(self) -> None:
         if not self.ctx.state.unlocked:
             return
-        self._debounce.stop()
+        self.search_edit.cancel()
         self._generation += 1
         generation, query = self._generation, self.search_edit.text().strip()
 
@@ -179,7 +153,7 @@ class ContactsPage(Page):
     def _show_results(self, generation: int, query: str, found: list[Contact]) -> None:
         if generation != self._generation or not self.ctx.state.unlocked:
             return  # an older query, or the desk locked meanwhile
-        self.model.set_contacts(found)
+        self.model.set_rows(found)
         if not query and len(found) < self.total:
             self.count_label.setText(f"The first {len(found)} of {self.total} contacts by name; "
                                      "type to search them all")
@@ -194,11 +168,7 @@ class ContactsPage(Page):
 
     # -- actions ----------------------------------------------------------------------------
     def selected_contact(self) -> Contact | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        contact = self.proxy.data(rows[0], OBJECT_ROLE)
-        return contact if isinstance(contact, Contact) else None
+        return selected_object(self.table, Contact)
 
     def select_contact(self, contact_id: str) -> None:
         for row in range(self.proxy.rowCount()):
@@ -229,7 +199,7 @@ class ContactsPage(Page):
             return contact_service.update_contact(self.ctx.session, contact.id, draft)
 
         self.dialog = ContactDialog(save, contact, self)
-        self.dialog.saved.connect(lambda c: self._saved(c, added=contact is None))
+        self.dialog.submitted.connect(lambda c: self._saved(c, added=contact is None))
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
 
@@ -247,13 +217,10 @@ class ContactsPage(Page):
                 f"Delete {contact.name} from the desk? Calling trees that use this contact "
                 "will lose them.", ok_label="Delete", destructive=True):
             return
-        try:
+        with user_errors(self.ctx.messages):
             contact_service.delete_contact(self.ctx.session, contact.id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"Deleted {contact.name}.")
-        self.ctx.state.notify_changed()
+            self.ctx.messages.show_info(f"Deleted {contact.name}.")
+            self.ctx.state.notify_changed()
 
     def open_import(self) -> None:
         self.wizard = ImportWizard(self.ctx, self)

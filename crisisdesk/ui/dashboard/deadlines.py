@@ -26,10 +26,9 @@ import datetime as dt
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QGridLayout,
@@ -37,19 +36,19 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.clocks import Obligation
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.operators import Role
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services.clocks import DeadlineReport
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import ERROR_STYLE, pydate, qdate
-from crisisdesk.ui.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.forms import ERROR_STYLE, pydate, qdate
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel, SortProxy
+from crisisdesk.ui.widgets.tables import selected_object, standard_table
 
 DUE, LEFT, NOTICE, BASIS, DONE = range(5)
 HEADERS = ("Due", "Days left", "Notice", "How the date was reached", "Done")
@@ -204,22 +203,10 @@ class DeadlinesView(QWidget):
         self._shows_done = False
         self.flags_box.hide()
         self.model = ObligationsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Notification obligations")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        for column, width in enumerate((90, 190, 330, 330)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.proxy = SortProxy(self.model, self)
+        self.table = standard_table(self, "Notification obligations", self.proxy,
+                                    sort=(DUE, Qt.SortOrder.AscendingOrder),
+                                    widths=(90, 190, 330, 330))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self.done_date = QDateEdit(self)
         self.done_date.setCalendarPopup(True)
@@ -307,10 +294,9 @@ class DeadlinesView(QWidget):
         self.flags_box.setVisible(bool(flags))
 
     def set_flag(self, flag: str, on: bool) -> None:
-        try:
+        with user_errors(self.ctx.messages) as change:
             clock_service.set_profile_flag(self.ctx.session, flag, on)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
+        if change.failed:
             box = self.flag_boxes.get(flag)
             if box is not None:
                 box.blockSignals(True)
@@ -322,9 +308,7 @@ class DeadlinesView(QWidget):
         self.changed.emit()
 
     def selected(self) -> Obligation | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, Obligation) else None
+        return selected_object(self.table, Obligation)
 
     def select(self, key: str) -> None:
         for row in range(self.proxy.rowCount()):
@@ -354,20 +338,17 @@ class DeadlinesView(QWidget):
         obligation = self.selected()
         if obligation is None or self.report is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             clock_service.mark_done(self.ctx.session, obligation.key,
                                     pydate(self.done_date.date()),
                                     reference=self.reference_edit.text(),
                                     note=self.note_edit.text(),
                                     incident_ref=self.report.incident.id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.reference_edit.clear()
-        self.note_edit.clear()
-        self.ctx.messages.show_info(f"{obligation.title}: marked done.")
-        self.changed.emit()
-        self.select(obligation.key)
+            self.reference_edit.clear()
+            self.note_edit.clear()
+            self.ctx.messages.show_info(f"{obligation.title}: marked done.")
+            self.changed.emit()
+            self.select(obligation.key)
 
     def mark_not_done(self) -> None:
         obligation = self.selected()
@@ -378,12 +359,9 @@ class DeadlinesView(QWidget):
                                         "of when it was sent is removed (the timeline keeps "
                                         "a note).", ok_label="Mark not done", destructive=True):
             return
-        try:
+        with user_errors(self.ctx.messages):
             clock_service.mark_not_done(self.ctx.session, obligation.key,
                                         incident_ref=self.report.incident.id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"{obligation.title}: marked not done.")
-        self.changed.emit()
-        self.select(obligation.key)
+            self.ctx.messages.show_info(f"{obligation.title}: marked not done.")
+            self.changed.emit()
+            self.select(obligation.key)

@@ -15,32 +15,23 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLayout,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.incidents import (
     DelayForm,
     Incident,
@@ -50,7 +41,9 @@ from crisisdesk.domain.incidents import (
     LawEnforcementDelay,
     parse_counts,
 )
-from crisisdesk.ui.forms import FieldErrors, error_label, pydate, qdate
+from crisisdesk.ui.widgets.form_dialog import FormDialog
+from crisisdesk.ui.widgets.forms import pydate, qdate
+from crisisdesk.ui.widgets.pairs_table import PairsTable
 
 Save = Callable[[dict[str, Any]], Incident]
 
@@ -89,20 +82,17 @@ def _date_edit(parent: QWidget, name: str) -> QDateEdit:
     return edit
 
 
-class IncidentDialog(QDialog):
-    saved = Signal(object)  # the stored Incident
+class IncidentDialog(FormDialog):
+    """`submitted` carries the stored Incident."""
 
     def __init__(self, save: Save, today: dt.date, incident: Incident | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Edit incident" if incident else "New incident", "&Save", parent,
+                         scroll=True)
         self.save_fn = save
         self.incident = incident
-        self.setWindowTitle("Edit incident" if incident else "New incident")
         self.resize(780, 760)
-        body = QWidget(self)
-        form = QFormLayout(body)
-        self.message = error_label(self)
-        self.errors = FieldErrors(form, self.message)
+        body = self.form_widget
 
         self.title_edit = QLineEdit(body)
         self.kind_combo = QComboBox(body)
@@ -124,24 +114,11 @@ class IncidentDialog(QDialog):
             check = QCheckBox(info.label.capitalize(), info_box)
             self.info_checks[info] = check
             info_grid.addWidget(check, i // 3, i % 3)
-        self.counts_table = QTableWidget(0, 2, body)
-        self.counts_table.setHorizontalHeaderLabels(["State (2 letters)", "People affected"])
-        self.counts_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Stretch)
-        self.counts_table.verticalHeader().hide()
-        self.counts_table.setMinimumHeight(120)
-        self.counts_table.setAccessibleName("People affected by state of residence")
-        add_state = QPushButton("Add &state", body)
-        add_state.clicked.connect(lambda: self.add_count_row("", ""))
-        remove_state = QPushButton("Remove state", body)
-        remove_state.clicked.connect(self.remove_count_row)
-        counts_box = QVBoxLayout()
-        counts_box.addWidget(self.counts_table)
-        buttons_row = QHBoxLayout()
-        buttons_row.addWidget(add_state)
-        buttons_row.addWidget(remove_state)
-        buttons_row.addStretch(1)
-        counts_box.addLayout(buttons_row)
+        self.count_rows = PairsTable(("State (2 letters)", "People affected"),
+                                     "People affected by state of residence", body,
+                                     add_label="Add &state", remove_label="Remove state",
+                                     min_height=120)
+        self.counts_table = self.count_rows.table
         self.unknown_spin = QSpinBox(body)
         self.unknown_spin.setRange(0, 100_000_000)
         self.unknown_spin.setGroupSeparatorShown(True)
@@ -208,27 +185,13 @@ class IncidentDialog(QDialog):
                 ("Breach &ended:", self.ended, ("breach_ended_on",)),
                 ("S&ystems affected:", self.systems_edit, ("systems_affected",)),
                 ("&Information involved:", info_box, ("info_kinds",)),
-                ("Affected by state:", counts_box, ("affected_by_state",)),
+                ("Affected by state:", self.count_rows, ("affected_by_state",)),
                 ("&Unknown residence:", self.unknown_spin, ("affected_unknown_residence",)),
                 ("", self.delay_box, ()),
                 ("", self.facts_box, ()),
                 ("Su&mmary:", self.summary_edit, ("summary",)))
         for text, item, keys in rows:
-            self.errors.add_row(text, item, *keys)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(buttons)
+            self.add_row(text, item, *keys)
         self._load(incident, today)
         self.title_edit.setFocus()
 
@@ -254,7 +217,7 @@ class IncidentDialog(QDialog):
         for kind, check in self.info_checks.items():
             check.setChecked(kind in incident.info_kinds)
         for state, count in incident.affected_by_state.items():
-            self.add_count_row(state, str(count))
+            self.count_rows.add_row(state, str(count))
         self.unknown_spin.setValue(incident.affected_unknown_residence)
         delay = incident.delay
         self.delay_box.setChecked(delay is not None)
@@ -272,24 +235,9 @@ class IncidentDialog(QDialog):
         self.police_told.set(incident.law_enforcement_notified_on, today)
         self.police_agency.setText(incident.law_enforcement_agency)
 
-    def add_count_row(self, state: str, count: str) -> None:
-        row = self.counts_table.rowCount()
-        self.counts_table.insertRow(row)
-        self.counts_table.setItem(row, 0, QTableWidgetItem(state))
-        self.counts_table.setItem(row, 1, QTableWidgetItem(count))
-
-    def remove_count_row(self) -> None:
-        row = self.counts_table.currentRow()
-        if row >= 0:
-            self.counts_table.removeRow(row)
-
     def counts(self) -> dict[str, int]:
-        pairs = []
-        for row in range(self.counts_table.rowCount()):
-            cells = [self.counts_table.item(row, c) for c in (0, 1)]
-            state, count = (c.text().strip() if c is not None else "" for c in cells)
-            if state or count:
-                pairs.append(f"{state}={count or 0}")
+        pairs = [f"{state}={count or 0}" for state, count in self.count_rows.pairs()
+                 if state or count]
         return parse_counts(pairs)  # the domain's parser: "1,200" and "tx" are fine
 
     def values(self) -> dict[str, Any]:
@@ -319,18 +267,6 @@ class IncidentDialog(QDialog):
             "law_enforcement_agency": self.police_agency.text(),
         }
 
-    def submit(self) -> None:
-        try:
-            incident = self.save_fn(self.values())
-        except ValidationError as err:
-            self.errors.show(str(err), err.fields)
-            return
-        except UserError as err:
-            self.errors.show(str(err), {})
-            return
-        self.incident = incident
-        self.saved.emit(incident)
-        self.accept()
-
-    def field_error(self, key: str) -> str:
-        return self.errors.text(key)
+    def save(self) -> Incident:
+        self.incident = self.save_fn(self.values())
+        return self.incident

@@ -11,10 +11,9 @@ service call and then `notify_changed()`, which refreshes this and every other p
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import clocks as clock_service
@@ -52,20 +50,16 @@ from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles import model as roster
-from crisisdesk.ui.table_model import SORT_ROLE, time_formatter
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.table_model import SortProxy, time_formatter
+from crisisdesk.ui.widgets.tables import Selection, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 LATEST = 8
 
 
 def _compact_table(parent: QWidget, name: str, keep: tuple[int, ...], columns: int) -> QTableView:
-    table = QTableView(parent)
-    table.setAccessibleName(name)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.setWordWrap(False)
-    table.horizontalHeader().setStretchLastSection(True)
+    table = standard_table(parent, name, selection=Selection.NoSelection, rows=False)
     table.setProperty("keep", keep)
     table.setProperty("columns", columns)
     return table
@@ -124,9 +118,7 @@ class DashboardPage(Page):
         self.next_label.setAccessibleName("Next deadline")
 
         self.clocks_model = ObligationsModel(self)
-        self.clocks_proxy = QSortFilterProxyModel(self)
-        self.clocks_proxy.setSourceModel(self.clocks_model)
-        self.clocks_proxy.setSortRole(SORT_ROLE)
+        self.clocks_proxy = SortProxy(self.clocks_model, self)
         self.clocks = _compact_table(self, "Notification clocks", (dl.DUE, dl.LEFT, dl.NOTICE),
                                      len(dl.HEADERS))
         self.clocks.setModel(self.clocks_proxy)
@@ -328,13 +320,10 @@ class DashboardPage(Page):
         incident_id = self.incident_combo.currentData()
         if not incident_id or (self.incident and self.incident.id == incident_id):
             return
-        try:
+        with user_errors(self.ctx.messages):
             chosen = incident_service.set_current_incident(self.ctx.session, incident_id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"The current incident is now {chosen.title}.")
-        self.ctx.state.notify_changed()
+            self.ctx.messages.show_info(f"The current incident is now {chosen.title}.")
+            self.ctx.state.notify_changed()
 
     def _open(self, incident: Incident | None) -> None:
         def save(values: dict[str, object]) -> Incident:
@@ -343,7 +332,7 @@ class DashboardPage(Page):
             return incident_service.update_incident(self.ctx.session, incident.id, **values)
 
         dialog = IncidentDialog(save, today(self.ctx.session), incident, self)
-        dialog.saved.connect(lambda i: self._saved(i, new=incident is None))
+        dialog.submitted.connect(lambda i: self._saved(i, new=incident is None))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()
@@ -363,7 +352,7 @@ class DashboardPage(Page):
             translation_service.listing(session, "es", incident_id=incident_id),
             lambda texts: translation_service.set_translations(
                 session, "es", texts, incident_id=incident_id), self)
-        dialog.saved.connect(lambda n: self.ctx.messages.show_info(
+        dialog.submitted.connect(lambda n: self.ctx.messages.show_info(
             f"Saved the Spanish wording of {n} fact{'s' if n != 1 else ''}."))
         dialog.finished.connect(lambda _r: setattr(self, "translations_dialog", None))
         self.translations_dialog = dialog

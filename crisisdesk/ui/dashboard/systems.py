@@ -17,25 +17,24 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.systems import SystemRow, SystemStatus
 from crisisdesk.services import systems as system_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.dashboard.when_edit import WhenEdit
-from crisisdesk.ui.table_model import OBJECT_ROLE, RowTableModel, time_formatter
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.table_model import RowTableModel, time_formatter
+from crisisdesk.ui.widgets.tables import selected_object, standard_table
+from crisisdesk.ui.widgets.when_edit import WhenEdit
 
 NAME, STATUS, SINCE, PROCEDURE, NOTES = range(5)
 HEADERS = ("System", "Status", "Since", "Downtime procedure in use", "Notes")
@@ -84,16 +83,8 @@ class SystemsBoard(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = SystemsModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Systems status board")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        for column, width in enumerate((140, 100, 130, 300)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = standard_table(self, "Systems status board", self.model, wrap=True,
+                                    widths=(140, 100, 130, 300))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._load_selected())
         self.status_combo = QComboBox(self)
         self.status_combo.setAccessibleName("New status")
@@ -150,9 +141,7 @@ class SystemsBoard(QWidget):
         self._load_selected()
 
     def selected(self) -> SystemRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.model.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, SystemRow) else None
+        return selected_object(self.table, SystemRow)
 
     def select(self, name: str) -> None:
         for row in range(self.model.rowCount()):
@@ -178,15 +167,12 @@ class SystemsBoard(QWidget):
             self.since_edit.set_moment(session.now(), zone(session))
 
     def _act(self, action: Any, message: str, select: str = "") -> None:
-        try:
+        with user_errors(self.ctx.messages):
             action()
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(message)
-        self.changed.emit()
-        if select:
-            self.select(select)
+            self.ctx.messages.show_info(message)
+            self.changed.emit()
+            if select:
+                self.select(select)
 
     def apply(self) -> None:
         system = self.selected()

@@ -10,43 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.services.incident_translations import FactWording
-from crisisdesk.ui.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.form_dialog import FormDialog
 
 Save = Callable[[dict[str, str]], list[FactWording]]
 
 
-class TranslationsDialog(QDialog):
-    """Spanish wording of the incident summary, help-line hours, signer's title, ..."""
-
-    saved = Signal(int)  # how many facts were saved
+class TranslationsDialog(FormDialog):
+    """Spanish wording of the incident summary, help-line hours, signer's title, ...
+    `submitted` carries how many facts were saved."""
 
     def __init__(self, rows: list[FactWording], save: Save,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Spanish wording of the incident's facts")
+        super().__init__("Spanish wording of the incident's facts", "&Save", parent,
+                         intro="Spanish letters use these words. A Spanish letter is held back "
+                               "while a fact it needs is only in English.")
         self.setModal(True)
         self.resize(640, 520)
         self._save = save
         self.rows = {r.field: r for r in rows}
-        self.message = error_label(self)
-        intro = QLabel("Spanish letters use these words. A Spanish letter is held back while "
-                       "a fact it needs is only in English.", self)
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        self.errors = FieldErrors(form, self.message)
         self.edits: dict[str, QPlainTextEdit] = {}
         for row in rows:
             english = QLabel(row.english or "(not recorded in English)", self)
@@ -57,18 +45,8 @@ class TranslationsDialog(QDialog):
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(64)
             self.edits[row.field] = edit
-            form.addRow(f"{row.label.capitalize()}:", english)
-            self.errors.add_row("Español:", edit, row.field)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.message)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+            self.form.addRow(f"{row.label.capitalize()}:", english)
+            self.add_row("Español:", edit, row.field)
 
     def changes(self) -> dict[str, str]:
         """Only the facts whose Spanish text the user changed."""
@@ -76,17 +54,10 @@ class TranslationsDialog(QDialog):
                 if " ".join(e.toPlainText().split()) != self.rows[f].text}
 
     def submit(self) -> None:
-        changed = self.changes()
-        if not changed:
-            self.accept()
+        if not self.changes():
+            self.accept()  # nothing typed: nothing to save or report
             return
-        try:
-            saved = self._save(changed)
-        except ValidationError as exc:
-            self.errors.show(str(exc), dict(exc.fields))
-            return
-        except UserError as exc:
-            self.errors.show(str(exc), {})
-            return
-        self.saved.emit(len(saved))
-        self.accept()
+        super().submit()
+
+    def save(self) -> int:
+        return len(self._save(self.changes()))

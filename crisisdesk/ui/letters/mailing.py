@@ -8,7 +8,6 @@ reasons appear under the fields they name; nothing typed is lost on an error.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,27 +23,22 @@ from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.recipients import Address, parse_state, parse_zip
 from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.form_dialog import FormDialog
 
 
-class RemailDialog(QDialog):
-    """A returned letter's reference and the corrected address it is sent to again."""
-
-    remailed = Signal(str)  # the letter reference
+class RemailDialog(FormDialog):
+    """A returned letter's reference and the corrected address it is sent to again.
+    `submitted` carries the letter reference."""
 
     def __init__(self, ctx: UiContext, reference: str = "",
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Re-mail a returned letter", "Record re-mailed", parent,
+                         intro="Scan or type the reference of a letter marked returned, then "
+                               "the corrected address. It is kept on the recipient and in the "
+                               "mailing log.")
         self.ctx = ctx
-        self.setWindowTitle("Re-mail a returned letter")
-        self.setMinimumWidth(460)
-        intro = QLabel("Scan or type the reference of a letter marked returned, then the "
-                       "corrected address. It is kept on the recipient and in the mailing log.",
-                       self)
-        intro.setWordWrap(True)
-        self.message = error_label(self)
-        form = QFormLayout()
-        self.errors = FieldErrors(form, self.message)
+        self.accept_button.setAutoDefault(False)  # a scanner's Enter moves on, never saves
+        self.accept_button.setDefault(False)
         self.reference_edit = QLineEdit(reference, self)
         self.reference_edit.setPlaceholderText("CD00000018")
         self.line1_edit = QLineEdit(self)
@@ -65,38 +59,21 @@ class RemailDialog(QDialog):
                 ("&ZIP:", self.zip_edit, ("zip",)),
                 ("&Note:", self.note_edit, ())):
             edit.setAccessibleName(label.replace("&", "").rstrip(":"))
-            self.errors.add_row(label, edit, *keys)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Record re-mailed")
-        self.ok_button.setAutoDefault(False)
-        self.ok_button.setDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.message)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+            self.add_row(label, edit, *keys)
         (self.line1_edit if reference else self.reference_edit).setFocus()
 
-    def save(self) -> None:
-        try:
-            state = parse_state(self.state_edit.text())
-            zip_code, _ = parse_zip(self.zip_edit.text(), state)
-            address = Address(self.line1_edit.text().strip(), self.line2_edit.text().strip(),
-                              self.city_edit.text().strip(), state, zip_code)
-            ref = mailing_log.remail(self.ctx.session, self.reference_edit.text(), address,
-                                     note=self.note_edit.text())
-        except ValidationError as err:
-            self.errors.show(str(err), dict(err.fields))
-            return
-        except UserError as err:
-            self.errors.show(str(err), {"reference": str(err)})
-            return
-        self.remailed.emit(ref)
-        self.accept()
+    def show_error(self, err: UserError) -> None:
+        """Reasons under their fields; a refusal without fields is about the reference."""
+        fields = dict(err.fields) if isinstance(err, ValidationError) else {"reference": str(err)}
+        self.errors.show(str(err), fields)
+
+    def save(self) -> str:
+        state = parse_state(self.state_edit.text())
+        zip_code, _ = parse_zip(self.zip_edit.text(), state)
+        address = Address(self.line1_edit.text().strip(), self.line2_edit.text().strip(),
+                          self.city_edit.text().strip(), state, zip_code)
+        return mailing_log.remail(self.ctx.session, self.reference_edit.text(), address,
+                                  note=self.note_edit.text())
 
 
 class ReprintDialog(QDialog):

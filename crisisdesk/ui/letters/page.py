@@ -45,6 +45,7 @@ from crisisdesk.ui.letters.import_wizard import RecipientImportWizard
 from crisisdesk.ui.letters.mailing import RemailDialog, ReprintDialog
 from crisisdesk.ui.letters.review import ReviewDialog
 from crisisdesk.ui.page import Page
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 STATUSES = [s.value for s in LetterStatus]
@@ -248,13 +249,10 @@ class LettersPage(Page):
         dialog.open()
 
     def _import_codes(self, path: Path, expires: dt.date, url: str, months: int) -> None:
-        try:
+        with user_errors(self.ctx.messages):
             report = letter_codes.import_codes(self.ctx.session, path, expires_on=expires,
                                                enrollment_url=url, monitoring_months=months)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self._done(f"Imported {report.imported} codes; {report.free_codes} unused.")
+            self._done(f"Imported {report.imported} codes; {report.free_codes} unused.")
 
     def new_batch(self) -> None:
         report = letter_service.classification(self.ctx.session)
@@ -264,25 +262,19 @@ class LettersPage(Page):
         dialog.open()
 
     def _create_batch(self, spec: BatchSpec) -> None:
-        try:
+        with user_errors(self.ctx.messages):
             batch = letter_service.create_batch(self.ctx.session, spec=spec)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        note = f" Note: {batch.language_note}." if batch.language_note else ""
-        self._done(f"Created batch {batch.number} with {batch.letter_count} letters.{note}")
+            note = f" Note: {batch.language_note}." if batch.language_note else ""
+            self._done(f"Created batch {batch.number} with {batch.letter_count} letters.{note}")
 
     def preview(self) -> None:
         number = self.selected_batch()
         if number is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             layout, letters = letter_render.preview(self.ctx.session, number, 3)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.preview_dialog = PreviewDialog(layout, letters, self)
-        self.preview_dialog.open()
+            self.preview_dialog = PreviewDialog(layout, letters, self)
+            self.preview_dialog.open()
 
     def render_batch(self, folder: Path | None = None) -> Job | None:
         number = self.selected_batch()
@@ -340,24 +332,18 @@ class LettersPage(Page):
         number = self.selected_batch()
         if number is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             report = mailing_log.mark_batch(self.ctx.session, number, LetterStatus(status))
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self._done(f"Marked {report.changed} letters of batch {number} {status}.")
+            self._done(f"Marked {report.changed} letters of batch {number} {status}.")
 
     def mark_returned(self) -> None:
         text = self.reference_edit.text().strip()
         if not text:
             return
-        try:
+        with user_errors(self.ctx.messages):
             ref = mailing_log.mark_returned(self.ctx.session, text)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.reference_edit.clear()
-        self._done(f"Letter {ref} marked returned.")
+            self.reference_edit.clear()
+            self._done(f"Letter {ref} marked returned.")
 
     def alignment(self) -> None:
         path = self.ctx.prompts.save_file(self, "Save the envelope alignment page",
@@ -374,12 +360,9 @@ class LettersPage(Page):
                                           "CSV files (*.csv)")
         if path is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             count = mailing_log.export_csv(self.ctx.session, path)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self._done(f"Exported {count} letters to {path}.")
+            self._done(f"Exported {count} letters to {path}.")
 
     # -- review list, mailing-log corrections, reports --------------------------------------
     def open_review(self) -> None:
@@ -389,7 +372,7 @@ class LettersPage(Page):
 
     def remail(self) -> None:
         self.remail_dialog = RemailDialog(self.ctx, self.reference_edit.text().strip(), self)
-        self.remail_dialog.remailed.connect(self._remailed)
+        self.remail_dialog.submitted.connect(self._remailed)
         self.remail_dialog.open()
 
     def _remailed(self, ref: str) -> None:
@@ -451,14 +434,14 @@ class LettersPage(Page):
         """Open the shipped substitute web notice in the Templates page's issue dialog."""
         from crisisdesk.ui.templates.issue_dialog import IssueDialog
 
-        try:
+        with user_errors(self._no_substitute_notice):
             self.issue_dialog = IssueDialog(self.ctx, SUBSTITUTE_WEB_TEMPLATE, self)
-        except UserError as err:
-            self.ctx.messages.show_warning(
-                f"{err} Approve the {SUBSTITUTE_WEB_TEMPLATE} template on the Templates page, "
-                "then issue it from there or with this button.")
-            return
-        self.issue_dialog.issued.connect(lambda _m: self._done(
-            "Substitute web notice issued; it is in the communication log. Record the posting "
-            "dates on the deadlines when it is live."))
-        self.issue_dialog.open()
+            self.issue_dialog.issued.connect(lambda _m: self._done(
+                "Substitute web notice issued; it is in the communication log. Record the "
+                "posting dates on the deadlines when it is live."))
+            self.issue_dialog.open()
+
+    def _no_substitute_notice(self, err: UserError) -> None:
+        self.ctx.messages.show_warning(
+            f"{err} Approve the {SUBSTITUTE_WEB_TEMPLATE} template on the Templates page, "
+            "then issue it from there or with this button.")

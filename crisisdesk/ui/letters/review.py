@@ -12,25 +12,24 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.recipient_columns import FIELDS
+from crisisdesk.domain.recipients import RecipientFields
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.form_dialog import FormDialog
 
 LABELS: dict[str, str] = {
     "name": "Full name", "first_name": "First name", "middle_name": "Middle name",
@@ -44,61 +43,31 @@ LABELS: dict[str, str] = {
 }
 
 
-class ReviewItemDialog(QDialog):
-    """One set-aside row, field by field; Save re-checks it and adds it as a recipient."""
-
-    fixed = Signal(object)  # RecipientFields
+class ReviewItemDialog(FormDialog):
+    """One set-aside row, field by field; Save re-checks it and adds it as a recipient.
+    `submitted` carries the RecipientFields."""
 
     def __init__(self, ctx: UiContext, form: letter_codes.ReviewForm,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(f"Fix line {form.line}", "Save as recipient", parent, scroll=True,
+                         intro=f"Line {form.line} was set aside: {form.reason}. Dates are "
+                               f"written {form.date_format}.")
         self.ctx = ctx
-        self.form = form
-        self.setWindowTitle(f"Fix line {form.line}")
+        self.review = form
         self.resize(560, 640)
-        reason = QLabel(f"Line {form.line} was set aside: {form.reason}. Dates are written "
-                        f"{form.date_format}.", self)
-        reason.setWordWrap(True)
-        self.message = error_label(self)
-        inner = QWidget(self)
-        layout = QFormLayout(inner)
-        self.errors = FieldErrors(layout, self.message)
         self.edits: dict[str, QLineEdit] = {}
         for fld in FIELDS:
-            edit = QLineEdit(form.values.get(fld, ""), inner)
+            edit = QLineEdit(form.values.get(fld, ""), self.form_widget)
             edit.setAccessibleName(LABELS.get(fld, fld))
             self.edits[fld] = edit
-            self.errors.add_row(f"{LABELS.get(fld, fld)}:", edit, fld)
-        scroll = QScrollArea(self)
-        scroll.setWidget(inner)
-        scroll.setWidgetResizable(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save as recipient")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        column = QVBoxLayout(self)
-        column.addWidget(reason)
-        column.addWidget(self.message)
-        column.addWidget(scroll, 1)
-        column.addWidget(buttons)
+            self.add_row(f"{LABELS.get(fld, fld)}:", edit, fld)
 
     def values(self) -> dict[str, str]:
         return {fld: edit.text() for fld, edit in self.edits.items()}
 
-    def save(self) -> None:
-        try:
-            person = letter_codes.fix_review_form(self.ctx.session, self.form.review_id,
-                                                  self.values(), self.form.date_format)
-        except ValidationError as err:
-            self.errors.show(str(err), dict(err.fields))
-            return
-        except UserError as err:
-            self.errors.show(str(err), {})
-            return
-        self.fixed.emit(person)
-        self.accept()
+    def save(self) -> RecipientFields:
+        return letter_codes.fix_review_form(self.ctx.session, self.review.review_id,
+                                            self.values(), self.review.date_format)
 
 
 class ReviewDialog(QDialog):
@@ -155,20 +124,21 @@ class ReviewDialog(QDialog):
         if self.items:
             self.table.selectRow(0)
 
+    def _gone(self, err: UserError) -> None:
+        """The row was fixed or discarded elsewhere meanwhile: say so and show the list now."""
+        self.ctx.messages.show_user_error(err)
+        self.reload()
+
     def fix_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return
         review_id = str(self.items[rows[0].row()]["id"])
-        try:
+        with user_errors(self._gone):
             form = letter_codes.review_form(self.ctx.session, review_id)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            self.reload()
-            return
-        self.item_dialog = ReviewItemDialog(self.ctx, form, self)
-        self.item_dialog.fixed.connect(lambda _p, line=form.line: self._fixed(line))
-        self.item_dialog.open()
+            self.item_dialog = ReviewItemDialog(self.ctx, form, self)
+            self.item_dialog.submitted.connect(lambda _p, line=form.line: self._fixed(line))
+            self.item_dialog.open()
 
     def _fixed(self, line: int) -> None:
         self.ctx.messages.show_info(f"Added the row from line {line} as a recipient; classify "

@@ -13,7 +13,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.services.media.bank import BankEntry
+from crisisdesk.ui.widgets.search_field import SearchField
 
 
 class BankPanel(QWidget):
@@ -33,11 +33,9 @@ class BankPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.entries: list[BankEntry] = []
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search approved answers as you type")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search the answer bank")
-        self.search_edit.textChanged.connect(lambda _t: self.apply_filter())
+        self.search_edit = SearchField("Search approved answers as you type",
+                                       "Search the answer bank", self, debounce_ms=0)
+        self.search_edit.search.connect(lambda _t: self.apply_filter())
         self.list = QListWidget(self)
         self.list.setAccessibleName("Approved answers")
         self.list.setWordWrap(True)

@@ -15,36 +15,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.contacts import Contact
-from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.media import Inquiry, InquiryChannel
+from crisisdesk.ui.widgets.form_dialog import FormDialog
 
 SaveFn = Callable[[dict[str, object]], Inquiry]
 
 
-class LogInquiryDialog(QDialog):
-    saved = Signal(object)  # the logged Inquiry
+class LogInquiryDialog(FormDialog):
+    """`submitted` carries the logged Inquiry."""
 
     def __init__(self, save: SaveFn, reporters: list[Contact],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Log a media inquiry", "&Save", parent, min_width=540)
         self.save_fn = save
-        self.setWindowTitle("Log a media inquiry")
-        self.setMinimumWidth(540)
         self.outlet_edit = QLineEdit(self)
         self.outlet_edit.setPlaceholderText("Newspaper, station or site")
         self.reporter_combo = QComboBox(self)
@@ -71,8 +63,6 @@ class LogInquiryDialog(QDialog):
         self.question_edit.setTabChangesFocus(True)
         self.question_edit.setFixedHeight(90)
         self.assignee_edit = QLineEdit(self)
-        self.errors: dict[str, QLabel] = {}
-        self.form = form = QFormLayout()
         for label, name, widget in (
                 ("&Outlet:", "outlet", self.outlet_edit),
                 ("&Reporter:", "reporter", self.reporter_combo),
@@ -83,27 +73,7 @@ class LogInquiryDialog(QDialog):
                 ("Recei&ved at:", "received_at", self.received_edit),
                 ("&Question:", "question", self.question_edit),
                 ("&Assigned to:", "assignee", self.assignee_edit)):
-            form.addRow(label, widget)  # a text label becomes the field's buddy (Alt-keys)
-            error = QLabel(self)
-            error.setObjectName("fieldError")
-            error.setStyleSheet("#fieldError { color: #b00020; }")
-            error.setWordWrap(True)
-            error.hide()
-            form.addRow("", error)
-            self.errors[name] = error
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.buttons.accepted.connect(self.try_save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+            self.add_row(label, widget, name)  # a text label becomes the buddy (Alt-keys)
 
     def _picked(self, _index: int) -> None:
         contact = self._reporters.get(str(self.reporter_combo.currentData() or ""))
@@ -132,30 +102,8 @@ class LogInquiryDialog(QDialog):
                 "question": self.question_edit.toPlainText(),
                 "assignee": self.assignee_edit.text()}
 
-    def try_save(self) -> None:
-        for label in self.errors.values():
-            label.hide()
-        self.message.hide()
-        try:
-            inquiry = self.save_fn(self.values())
-        except ValidationError as err:
-            shown = False
-            for name, reason in err.fields.items():
-                field_label = self.errors.get(name)
-                if field_label is not None:
-                    field_label.setText(err.message if len(err.fields) == 1 else reason)
-                    field_label.show()
-                    shown = True
-            if not shown:
-                self.message.setText(err.message)
-                self.message.show()
-            return
-        except UserError as err:
-            self.message.setText(str(err))
-            self.message.show()
-            return
-        self.saved.emit(inquiry)
-        self.accept()
+    def save(self) -> Inquiry:
+        return self.save_fn(self.values())
 
 
 class EditInquiryDialog(LogInquiryDialog):

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor
 
 from crisisdesk.domain.media import (
     NEAR_DEADLINE,
@@ -23,23 +23,22 @@ from crisisdesk.domain.media import (
     span_text,
     time_to_answer,
 )
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel
 
 DEADLINE, STATE, STATUS, OUTLET, QUESTION, ASSIGNEE, ANSWERED_IN = range(7)
 HEADERS = ("Deadline", "", "Status", "Outlet", "Question", "Assigned", "Answered in")
-OBJECT_ROLE = Qt.ItemDataRole.UserRole
-STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_ROLE = OBJECT_ROLE + 2  # after the shared OBJECT_ROLE and SORT_ROLE
 _STATE_TEXT = {DeadlineState.OVERDUE: "OVERDUE", DeadlineState.DUE_SOON: "due soon"}
 _OVERDUE_BG, _SOON_BG = QColor("#fde2e2"), QColor("#fff3cd")
 
-Index = QModelIndex | QPersistentModelIndex
 
+class InquiryModel(RowTableModel[Inquiry]):
+    HEADERS = HEADERS
 
-class InquiryModel(QAbstractTableModel):
     def __init__(self, show_time: Callable[[str], str],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Inquiry] = []
-        self._states: list[DeadlineState] = []
+        self._states: dict[str, DeadlineState] = {}
         self._show = show_time
         self.drafts: dict[str, str] = {}  # inquiry id -> draft answer key awaiting approval
         self.near = NEAR_DEADLINE  # the desk's "due soon" window, set by the page
@@ -47,7 +46,7 @@ class InquiryModel(QAbstractTableModel):
     def set_inquiries(self, inquiries: Sequence[Inquiry], now: dt.datetime,
                       drafts: dict[str, str] | None = None) -> None:
         self.drafts = dict(drafts or {})
-        states = [deadline_state(q, now, self.near) for q in inquiries]
+        states = {q.id: deadline_state(q, now, self.near) for q in inquiries}
         if [q.id for q in inquiries] == [q.id for q in self._rows] and self._rows:
             self._rows, self._states = list(inquiries), states
             self.dataChanged.emit(self.index(0, 0),
@@ -58,67 +57,56 @@ class InquiryModel(QAbstractTableModel):
         self.endResetModel()
 
     def inquiries(self) -> list[Inquiry]:
-        return list(self._rows)
+        return self.rows()
 
     def overdue_count(self) -> int:
-        return self._states.count(DeadlineState.OVERDUE)
+        return list(self._states.values()).count(DeadlineState.OVERDUE)
 
     def row_of(self, inquiry_id: str) -> int:
         return next((i for i, q in enumerate(self._rows) if q.id == inquiry_id), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def key(self, row: Inquiry) -> str:
+        return row.id
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    def _text(self, q: Inquiry, state: DeadlineState, column: int) -> str:
+    def display(self, row: Inquiry, column: int) -> str:
+        state = self._states[row.id]
         if column == DEADLINE:
-            return self._show(q.deadline) if q.deadline else "none given"
+            return self._show(row.deadline) if row.deadline else "none given"
         if column == STATE:
             return _STATE_TEXT.get(state, "")
         if column == STATUS:
-            if q.is_open and q.id in self.drafts:
+            if row.is_open and row.id in self.drafts:
                 return "awaiting approval"
-            return q.status.label
+            return row.status.label
         if column == OUTLET:
-            return q.outlet + (f" ({q.reporter})" if q.reporter else "")
+            return row.outlet + (f" ({row.reporter})" if row.reporter else "")
         if column == QUESTION:
-            return " ".join(q.question.split())
+            return " ".join(row.question.split())
         if column == ASSIGNEE:
-            return q.assignee
+            return row.assignee
         if column == ANSWERED_IN:
-            return span_text(time_to_answer(q))
+            return span_text(time_to_answer(row))
         return ""
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        q, state = self._rows[index.row()], self._states[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(q, state, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == QUESTION:
-            return q.question
-        if role == OBJECT_ROLE:
-            return q
-        if role == STATE_ROLE:
-            return state.value
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return {DeadlineState.OVERDUE: _OVERDUE_BG,
-                    DeadlineState.DUE_SOON: _SOON_BG}.get(state)
-        if role == Qt.ItemDataRole.ForegroundRole and state is DeadlineState.OVERDUE:
+    def tooltip(self, row: Inquiry, column: int) -> str | None:
+        return row.question if column == QUESTION else None
+
+    def background(self, row: Inquiry, column: int) -> QColor | None:
+        return {DeadlineState.OVERDUE: _OVERDUE_BG,
+                DeadlineState.DUE_SOON: _SOON_BG}.get(self._states[row.id])
+
+    def foreground(self, row: Inquiry, column: int) -> QColor | None:
+        if self._states[row.id] is DeadlineState.OVERDUE:
             return QColor("#7a0000")
-        if role == Qt.ItemDataRole.FontRole and state is DeadlineState.OVERDUE \
-                and index.column() in (DEADLINE, STATE):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and not q.is_open:
-            return QColor("#666666")
+        return None if row.is_open else QColor("#666666")
+
+    def bold(self, row: Inquiry, column: int) -> bool:
+        return (self._states[row.id] is DeadlineState.OVERDUE
+                and column in (DEADLINE, STATE))
+
+    def extra(self, row: Inquiry, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.display(row, column)
+        if role == STATE_ROLE:
+            return self._states[row.id].value
         return None

@@ -17,17 +17,14 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
     QSystemTrayIcon,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -35,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.contacts import ContactKind
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.media import Inquiry, average_time_to_answer, span_text
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.localtime import show
@@ -47,10 +43,13 @@ from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.media.bank_panel import BankPanel
 from crisisdesk.ui.media.cadence_panel import CadencePanel
 from crisisdesk.ui.media.log_dialog import EditInquiryDialog, LogInquiryDialog
-from crisisdesk.ui.media.model import HEADERS, OBJECT_ROLE, QUESTION, STATE_ROLE, InquiryModel
+from crisisdesk.ui.media.model import HEADERS, QUESTION, STATE_ROLE, InquiryModel
 from crisisdesk.ui.media.statements_controller import StatementsController
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import PDF_FILTER
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 TICK_MS = 30_000
@@ -86,20 +85,12 @@ class MediaPage(Page):
         self.banner.hide()
 
         self.model = InquiryModel(self._show_due, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Media inquiries, by deadline")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(QUESTION, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((92, 74, 100, 140, 200, 55, 78)[:len(HEADERS)]):
-            if column != QUESTION:
-                self.table.setColumnWidth(column, width)
+        widths = (92, 74, 100, 140, 200, 55, 78)[:len(HEADERS)]
+        self.table = standard_table(self, "Media inquiries, by deadline", self.model,
+                                    resize=Resize.Interactive, stretch=QUESTION,
+                                    stretch_last=False,
+                                    widths=[0 if c == QUESTION else w
+                                            for c, w in enumerate(widths)])
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.table.doubleClicked.connect(lambda _index: self.open_edit_dialog())
         self.log_button = QPushButton("&Log inquiry…", self)
@@ -299,9 +290,7 @@ class MediaPage(Page):
 
     # -- selection --------------------------------------------------------------------------
     def selected(self) -> Inquiry | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.model.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, Inquiry) else None
+        return selected_object(self.table, Inquiry)
 
     def select(self, inquiry_id: str) -> None:
         row = self.model.row_of(inquiry_id)
@@ -338,14 +327,11 @@ class MediaPage(Page):
     # -- actions ----------------------------------------------------------------------------
     def _run(self, fn: Any, done: str) -> Any:
         """One service call on the GUI thread (a single small transaction)."""
-        try:
+        with user_errors(self.ctx.messages):
             result = fn()
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return None
-        self.ctx.messages.show_info(done)
-        self.ctx.state.notify_changed()
-        return result
+            self.ctx.messages.show_info(done)
+            self.ctx.state.notify_changed()
+            return result
 
     def open_log_dialog(self) -> None:
         reporters = contact_service.list_contacts(self.ctx.session, kind=ContactKind.MEDIA)
@@ -354,7 +340,7 @@ class MediaPage(Page):
             return media_service.log_inquiry(self.ctx.session, **values)
 
         self.dialog = LogInquiryDialog(save, reporters, self)
-        self.dialog.saved.connect(self._logged)
+        self.dialog.submitted.connect(self._logged)
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
 
@@ -370,7 +356,7 @@ class MediaPage(Page):
 
         deadline = show(session, q.deadline) if q.deadline else ""
         self.dialog = EditInquiryDialog(q, save, reporters, deadline, self)
-        self.dialog.saved.connect(self._edited)
+        self.dialog.submitted.connect(self._edited)
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.services.localtime import show
 from crisisdesk.services.media import statements as statement_service
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.media.statements_panel import StatementsPanel
+from crisisdesk.ui.widgets.errors import user_errors
 
 
 class StatementsController:
@@ -46,24 +46,20 @@ class StatementsController:
         if not key or not self.ctx.state.unlocked:
             self.panel.set_inputs([])
             return
-        try:
+        self.panel.set_inputs([])  # until the template's questions are known
+        with user_errors(self.ctx.messages):
             self.panel.set_inputs(statement_service.missing_values(self.ctx.session, key))
-        except UserError as err:
-            self.panel.set_inputs([])
-            self.ctx.messages.show_user_error(err)
 
     def preview(self) -> bool:
         key = self.panel.current_key()
         if not key:
             return False
-        try:
+        with user_errors(self.ctx.messages):
             rendered = statement_service.preview_statement(self.ctx.session, key,
                                                            self.panel.values())
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return False
-        self.panel.preview.setHtml(rendered.text)
-        return True
+            self.panel.preview.setHtml(rendered.text)
+            return True
+        return False
 
     def issue(self) -> None:
         key = self.panel.current_key()
@@ -75,12 +71,9 @@ class StatementsController:
                 "on the timeline, and restarts the public and media update clock.",
                 ok_label="Issue"):
             return
-        try:
+        with user_errors(self.ctx.messages):
             issued = statement_service.issue_statement(self.ctx.session, key,
                                                        values=self.panel.values())
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"Issued {issued.entry.template_key} version "
-                                    f"{issued.entry.version}; logged.")
-        self.ctx.state.notify_changed()
+            self.ctx.messages.show_info(f"Issued {issued.entry.template_key} version "
+                                        f"{issued.entry.version}; logged.")
+            self.ctx.state.notify_changed()

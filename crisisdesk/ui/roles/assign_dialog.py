@@ -3,22 +3,21 @@
 The line-up is what the service stores: the first person is the primary, then backup 1, 2, ...
 The dialog only collects contact ids; `assign_role` checks the line-up (a primary, at most five
 backups, nobody twice) and its `ValidationError` is shown in the dialog, so the user's choice is
-not lost. Search is debounced and goes through `services.contacts` like the Contacts page.
+not lost. The search is the shared `ContactSearch` (debounced, through `services.contacts`).
 Opened with `open()` (window-modal, no nested event loop).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -26,22 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.contacts import Contact
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.roles import RoleDef, RoleStatus
-from crisisdesk.ui.forms import buddy_label, error_label
+from crisisdesk.ui.widgets.contact_picker import ContactSearch, Search
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.forms import buddy_label, error_label
 
-SEARCH_DEBOUNCE_MS = 150
-SEARCH_LIMIT = 50
-
-Search = Callable[[str], Sequence[Contact]]
 Save = Callable[[str, list[str]], RoleStatus]
-
-
-def _contact_text(contact: Contact) -> str:
-    phone = contact.phones[0].original if contact.phones else "no phone"
-    title = f", {contact.job_title}" if contact.job_title else ""
-    return f"{contact.name}{title} — {phone}"
 
 
 class AssignDialog(QDialog):
@@ -51,7 +40,6 @@ class AssignDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.role = role
-        self.search_fn = search
         self.save_fn = save
         self.setWindowTitle(f"Assign {role.title}")
         self.setMinimumSize(720, 420)
@@ -59,22 +47,14 @@ class AssignDialog(QDialog):
         intro = QLabel(f"<b>{role.title}</b> — {role.description}", self)
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Type a name, title or phone number")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search contacts")
-        self.results = QListWidget(self)
-        self.results.setAccessibleName("Matching contacts")
-        self.results.itemDoubleClicked.connect(lambda _i: self.add_selected())
+        self.finder = ContactSearch(search, self)
+        self.finder.picked.connect(lambda _c: self.add_selected())
+        self.finder.failed.connect(self.show_error)
+        self.search_edit = self.finder.field
+        self.results = self.finder.results
         self.lineup = QListWidget(self)
         self.lineup.setAccessibleName("Line-up: primary first, then backups in order")
         self.lineup.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.run_search)
-        self.search_edit.textChanged.connect(lambda _t: self._debounce.start())
-        self.search_edit.returnPressed.connect(self._enter)
 
         self.add_button = QPushButton("&Add to line-up →", self)
         self.add_button.clicked.connect(self.add_selected)
@@ -89,8 +69,7 @@ class AssignDialog(QDialog):
         grid = QGridLayout()
         grid.addWidget(buddy_label("&Find a person:", self, self.search_edit), 0, 0)
         grid.addWidget(QLabel("Line-up (first is the primary):", self), 0, 2)
-        grid.addWidget(self.search_edit, 1, 0)
-        grid.addWidget(self.results, 2, 0, 4, 1)
+        grid.addWidget(self.finder, 1, 0, 5, 1)
         grid.addWidget(self.add_button, 2, 1)
         grid.addWidget(self.lineup, 1, 2, 5, 1)
         grid.addWidget(self.up_button, 3, 1)
@@ -113,29 +92,8 @@ class AssignDialog(QDialog):
         for slot in current.slots if current else ():
             self._append(slot.person.contact_id, slot.person.name)
         self._renumber()
-        self.run_search()
+        self.finder.run_search()
         self.search_edit.setFocus()
-
-    # -- search -----------------------------------------------------------------------------
-    def run_search(self) -> None:
-        self._debounce.stop()
-        try:
-            found = self.search_fn(self.search_edit.text().strip())
-        except UserError as err:
-            self.show_error(str(err))
-            return
-        self.results.clear()
-        for contact in found[:SEARCH_LIMIT]:
-            item = QListWidgetItem(_contact_text(contact))
-            item.setData(Qt.ItemDataRole.UserRole, (contact.id, contact.name))
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
-
-    def _enter(self) -> None:
-        if self._debounce.isActive():
-            self.run_search()
-        self.add_selected()
 
     # -- line-up ----------------------------------------------------------------------------
     def lineup_ids(self) -> list[str]:
@@ -154,10 +112,10 @@ class AssignDialog(QDialog):
             item.setText(f"Primary: {name}" if i == 0 else f"Backup {i}: {name}")
 
     def add_selected(self) -> None:
-        item = self.results.currentItem()
-        if item is None:
+        contact = self.finder.chosen()
+        if contact is None:
             return
-        contact_id, name = item.data(Qt.ItemDataRole.UserRole)
+        contact_id, name = contact.id, contact.name
         if contact_id in self.lineup_ids():
             self.show_error(f"{name} is already in the line-up.")
             return
@@ -189,10 +147,7 @@ class AssignDialog(QDialog):
 
     def submit(self) -> None:
         ids = self.lineup_ids()
-        try:
+        with user_errors(lambda err: self.show_error(str(err))):
             status = self.save_fn(ids[0] if ids else "", ids[1:])
-        except UserError as err:  # a ValidationError names the line-up's problem in words
-            self.show_error(str(err))
-            return
-        self.saved.emit(status)
-        self.accept()
+            self.saved.emit(status)
+            self.accept()

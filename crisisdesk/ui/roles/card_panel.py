@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.roles import REQUIRED_ROLES, RoleDef, RoleStatus
 from crisisdesk.printing.crisis_paper import STYLE
@@ -30,6 +29,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles.role_dialog import RoleDialog, RoleValues
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job
 
 
@@ -131,7 +131,7 @@ class RoleCardPanel(QGroupBox):
     def _open(self, role: RoleDef | None) -> None:
         dialog = RoleDialog(role, lambda values: self._save(values, new=role is None), self)
         verb = "Saved" if role else "Added"
-        dialog.saved.connect(lambda r: self.changed.emit(f"{verb} the role {r.title}.", r.key))
+        dialog.submitted.connect(lambda r: self.changed.emit(f"{verb} the role {r.title}.", r.key))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()
@@ -153,12 +153,9 @@ class RoleCardPanel(QGroupBox):
                 ok_label="Remove role", destructive=True):
             return
         session: Session = self.ctx.session
-        try:
+        with user_errors(self.ctx.messages):
             role_service.remove_role(session, role.key)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.changed.emit(f"Removed the role {role.title}.", "")
+            self.changed.emit(f"Removed the role {role.title}.", "")
 
     def close_dialog(self) -> None:
         if self.dialog is not None:

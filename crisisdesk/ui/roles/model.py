@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtGui import QColor
 
 from crisisdesk.domain.roles import RoleStatus, Slot
-from crisisdesk.ui.table_model import RowTableModel, time_formatter
+from crisisdesk.ui.widgets.table_model import RowTableModel, time_formatter
 
 ROLE, ACTING, PHONE, PRIMARY, BACKUPS, ACKNOWLEDGED = range(6)
 HEADERS = ("Role", "Acting now", "Phone", "Primary", "Backups (in order)", "Acknowledged")

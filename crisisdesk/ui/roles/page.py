@@ -20,23 +20,19 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.contacts import Contact
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.roles import OperationalPeriod, RoleStatus, Slot
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import contacts as contact_service
@@ -45,15 +41,16 @@ from crisisdesk.services.localtime import zone
 from crisisdesk.services.roles import Roster
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import buddy_label
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles.assign_dialog import AssignDialog
 from crisisdesk.ui.roles.card_panel import RoleCardPanel
-from crisisdesk.ui.roles.handover_dialog import HandoverDialog
 from crisisdesk.ui.roles.model import HEADERS, RosterModel, acknowledged_text, slot_name
-from crisisdesk.ui.roles.period_dialog import StartPeriodDialog
-from crisisdesk.ui.table_model import OBJECT_ROLE, time_formatter
+from crisisdesk.ui.roles.period_dialog import PeriodDialog
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.forms import buddy_label
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
+from crisisdesk.ui.widgets.tables import Resize, standard_table
 from crisisdesk.ui.workers import Job
 
 
@@ -64,7 +61,7 @@ class RolesPage(Page):
         super().__init__(ctx, parent)
         self.roster: Roster | None = None
         self.viewing: int | None = None  # None: the current period
-        self.dialog: AssignDialog | HandoverDialog | StartPeriodDialog | None = None
+        self.dialog: AssignDialog | PeriodDialog | None = None
         self.last_job: Job | None = None
 
         self.period_combo = QComboBox(self)
@@ -92,19 +89,8 @@ class RolesPage(Page):
         self.print_button.clicked.connect(self.print_chart)
 
         self.model = RosterModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Role roster")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((210, 220, 120, 160, 280)):
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = standard_table(self, "Role roster", self.model, resize=Resize.Interactive,
+                                    widths=(210, 220, 120, 160, 280))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.table.doubleClicked.connect(lambda _i: self.assign_selected())
 
@@ -336,7 +322,7 @@ class RolesPage(Page):
         if status is None or slot is None or self.read_only:
             return
         session, who = self.ctx.session, slot.person.contact_id
-        try:
+        with user_errors(self.ctx.messages):
             if verb == "ack":
                 result = [role_service.acknowledge(session, status.role.key, who)]
                 message = f"{slot.person.name} acknowledged {status.role.short}."
@@ -347,12 +333,9 @@ class RolesPage(Page):
             else:
                 result = role_service.mark_available(session, who, role_key=status.role.key)
                 message = f"{slot.person.name} is available again. {result[0].describe()}."
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.reason_edit.clear()
-        self._done(message, status.role.key)
-        self.select_person(slot.person.name)
+            self.reason_edit.clear()
+            self._done(message, status.role.key)
+            self.select_person(slot.person.name)
 
     def acknowledge(self) -> None:
         self._person_action("ack")
@@ -375,8 +358,8 @@ class RolesPage(Page):
             return role_service.start_period(session, hours=hours,
                                              starts_at=starts_at.isoformat())
 
-        dialog = StartPeriodDialog(session.now(), zone(session), start, self)
-        dialog.started.connect(lambda p: self._done(
+        dialog = PeriodDialog.first(session.now(), zone(session), start, self)
+        dialog.submitted.connect(lambda p: self._done(
             f"Operational period 1 started: {self.model.show(p.starts_at)} to "
             f"{self.model.show(p.ends_at)}."))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
@@ -391,8 +374,8 @@ class RolesPage(Page):
         def end(note: str, hours: float) -> OperationalPeriod:
             return role_service.end_period(self.ctx.session, note, next_hours=hours)
 
-        dialog = HandoverDialog(period, end, self)
-        dialog.ended.connect(lambda p: self._done(
+        dialog = PeriodDialog.handover(period, end, self)
+        dialog.submitted.connect(lambda p: self._done(
             f"Operational period {p.number - 1} ended; period {p.number} has started."))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog

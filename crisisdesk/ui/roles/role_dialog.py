@@ -12,22 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
-from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.roles import RoleDef, RoleGroup
-from crisisdesk.ui.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.form_dialog import FormDialog
 
 
 @dataclass(frozen=True)
@@ -50,17 +38,18 @@ def suggested_key(short: str) -> str:
     return "_".join("".join(c if c.isalnum() else " " for c in short.lower()).split())[:40]
 
 
-class RoleDialog(QDialog):
-    saved = Signal(object)  # the RoleDef as stored
+class RoleDialog(FormDialog):
+    """`submitted` carries the RoleDef as stored."""
 
     def __init__(self, role: RoleDef | None, save: SaveRole,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(f"Edit role: {role.title}" if role else "New role",
+                         "&Save role" if role else "&Add role", parent, min_width=600)
         self.role = role
         self.save_fn = save
         self._key_touched = role is not None
-        self.setWindowTitle(f"Edit role: {role.title}" if role else "New role")
         self.setMinimumSize(600, 520)
+        self.body.setStretchFactor(self.form_widget, 1)
 
         self.key_edit = QLineEdit(self)
         self.key_edit.setAccessibleName("Role key")
@@ -86,30 +75,16 @@ class RoleDialog(QDialog):
         self.actions_edit.setTabChangesFocus(True)
         self.actions_edit.setPlaceholderText("One action per line, in the order to do them")
 
-        self.message = error_label(self)
-        form = QFormLayout()
-        self.errors = FieldErrors(form, self.message)
         if role is None:
-            self.errors.add_row("&Key:", self.key_edit, "role", "key")
+            self.add_row("&Key:", self.key_edit, "role", "key")
         else:
             self.key_edit.hide()
-            form.addRow("Key:", QLabel(role.key, self))
-        self.errors.add_row("&Title:", self.title_edit, "title")
-        self.errors.add_row("&Short name:", self.short_edit, "short")
-        self.errors.add_row("&Group:", self.group_combo, "group")
-        self.errors.add_row("&Description:", self.description_edit, "description")
-        self.errors.add_row("&First actions\n(one per line):", self.actions_edit,
-                            "first_actions")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("&Save role" if role else "&Add role")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addLayout(form, 1)
-        layout.addWidget(buttons)
+            self.form.addRow("Key:", QLabel(role.key, self))
+        self.add_row("&Title:", self.title_edit, "title")
+        self.add_row("&Short name:", self.short_edit, "short")
+        self.add_row("&Group:", self.group_combo, "group")
+        self.add_row("&Description:", self.description_edit, "description")
+        self.add_row("&First actions\n(one per line):", self.actions_edit, "first_actions")
 
         if role is not None:
             self.title_edit.setText(role.title)
@@ -134,14 +109,5 @@ class RoleDialog(QDialog):
             self.short_edit.text(), group,
             self.description_edit.toPlainText(), self.actions_edit.toPlainText().splitlines())
 
-    def submit(self) -> None:
-        try:
-            role = self.save_fn(self.values())
-        except ValidationError as err:
-            self.errors.show(str(err), err.fields)
-            return
-        except UserError as err:
-            self.errors.show(str(err), {})
-            return
-        self.saved.emit(role)
-        self.accept()
+    def save(self) -> RoleDef:
+        return self.save_fn(self.values())

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.settings import SETTINGS
 from crisisdesk.services import backup as backup_service
@@ -35,6 +35,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.settings.fields import SettingField
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session
 
 BACKUP_FILTER = "CrisisDesk backups (*.crisisdesk-backup);;All files (*)"
@@ -180,36 +181,31 @@ class SettingsPage(Page):
         session = self.ctx.session
         current = {s.spec.key: s.value for s in settings_service.all_settings(session)}
         saved, failed = 0, 0
-        for key, field in self.fields.items():
-            self.errors[key].hide()
-            value = field.value()
-            if value == current[key]:
-                continue
-            try:
-                settings_service.set(session, key, value)
-                saved += 1
-            except ValidationError as err:
-                failed += 1
-                self.errors[key].setText(err.message)
-                self.errors[key].show()
-            except UserError as err:
-                self.ctx.messages.show_user_error(err)
-                return
-        if saved:
-            self._changed()
-        if failed:
-            self.ctx.messages.show_warning(
-                f"{failed} setting(s) were not saved; see the messages next to them.")
-        elif saved:
-            self.ctx.messages.show_info(f"Saved {saved} setting(s).")
+        with user_errors(self.ctx.messages):  # a refusal that is not about one setting
+            for key, field in self.fields.items():
+                self.errors[key].hide()
+                value = field.value()
+                if value == current[key]:
+                    continue
+                try:
+                    settings_service.set(session, key, value)
+                    saved += 1
+                except ValidationError as err:  # about this setting: shown next to it
+                    failed += 1
+                    self.errors[key].setText(err.message)
+                    self.errors[key].show()
+            if saved:
+                self._changed()
+            if failed:
+                self.ctx.messages.show_warning(
+                    f"{failed} setting(s) were not saved; see the messages next to them.")
+            elif saved:
+                self.ctx.messages.show_info(f"Saved {saved} setting(s).")
 
     def _reset(self, key: str) -> None:
-        try:
+        with user_errors(self.ctx.messages):
             settings_service.reset(self.ctx.session, key)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self._changed()
+            self._changed()
 
     def _selected_operator(self) -> str | None:
         item = self.operator_list.currentItem()
@@ -220,13 +216,10 @@ class SettingsPage(Page):
         if answer is None:
             return
         name, role, passphrase = answer
-        try:
+        with user_errors(self.ctx.messages):
             op = operator_service.add_operator(self.ctx.session, name, role, passphrase)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"Added {op.name} as {op.role.value}.")
-        self._changed()
+            self.ctx.messages.show_info(f"Added {op.name} as {op.role.value}.")
+            self._changed()
 
     def remove_operator(self) -> None:
         name = self._selected_operator()
@@ -238,26 +231,20 @@ class SettingsPage(Page):
                 f"Remove {name}? Their passphrase stops opening this desk at once.",
                 ok_label="Remove", destructive=True):
             return
-        try:
+        with user_errors(self.ctx.messages):
             operator_service.remove_operator(self.ctx.session, name)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info(f"Removed {name}.")
-        self._changed()
+            self.ctx.messages.show_info(f"Removed {name}.")
+            self._changed()
 
     def change_passphrase(self) -> None:
         session = self.ctx.session
         passphrase = self.ctx.prompts.new_passphrase(self, session.operator.name)
         if passphrase is None:
             return
-        try:
+        with user_errors(self.ctx.messages):
             operator_service.change_passphrase(session, session.operator.name, passphrase)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.messages.show_info("Your passphrase was changed.")
-        self._changed()
+            self.ctx.messages.show_info("Your passphrase was changed.")
+            self._changed()
 
     def create_backup(self) -> None:
         session = self.ctx.session
@@ -288,12 +275,9 @@ class SettingsPage(Page):
                 "Make a new recovery key? The printed one stops working at once.",
                 ok_label="Replace", destructive=True):
             return
-        try:
+        with user_errors(self.ctx.messages):
             code = operator_service.replace_recovery_key(self.ctx.session)
-        except UserError as err:
-            self.ctx.messages.show_user_error(err)
-            return
-        self.ctx.prompts.show_secret(
-            self, "New recovery key",
-            "Print this and keep it with the crisis plan; it is shown only now:", code)
-        self._changed()
+            self.ctx.prompts.show_secret(
+                self, "New recovery key",
+                "Print this and keep it with the crisis plan; it is shown only now:", code)
+            self._changed()

@@ -14,21 +14,19 @@ from markupsafe import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.templates import TemplateVersion
-from crisisdesk.ui.templates.model import RowModel
+from crisisdesk.ui.widgets.table_model import RowTableModel
+from crisisdesk.ui.widgets.tables import Resize, standard_table
 
 H_VERSION, H_STATUS, H_DRAFTED, H_BY, H_APPROVED, H_NOTE = range(6)
 
@@ -38,14 +36,14 @@ _HUNK = "color:#1f5fa8;"
 _HEADER = "font-weight:bold;color:#3d4752;"
 
 
-class VersionsModel(RowModel[TemplateVersion]):
-    headers = ("Version", "Status", "Drafted", "By", "Approved by", "Note")
+class VersionsModel(RowTableModel[TemplateVersion]):
+    HEADERS = ("Version", "Status", "Drafted", "By", "Approved by", "Note")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.show_time: Callable[[str], str] = lambda iso: iso
 
-    def row_id(self, row: TemplateVersion) -> str:
+    def key(self, row: TemplateVersion) -> str:
         return str(row.version)
 
     def display(self, row: TemplateVersion, column: int) -> Any:
@@ -65,8 +63,8 @@ class VersionsModel(RowModel[TemplateVersion]):
             return row.retired_reason or row.note
         return ""
 
-    def sort_key(self, row: TemplateVersion, column: int) -> Any:
-        return row.version if column == H_VERSION else super().sort_key(row, column)
+    def sort_value(self, row: TemplateVersion, column: int) -> Any:
+        return row.version if column == H_VERSION else super().sort_value(row, column)
 
 
 def diff_html(diff: str) -> str:
@@ -98,15 +96,8 @@ class HistoryView(QWidget):
         super().__init__(parent)
         self.diff_fn: Callable[[int, int], str] = lambda _a, _b: ""
         self.model = VersionsModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Versions")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = standard_table(self, "Versions", self.model, selection=None, wrap=True,
+                                    resize=Resize.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._export_label())
         self.export_button = QPushButton("E&xport .tmpl…", self)
         self.export_button.setToolTip("Write the selected version as a file to edit and "

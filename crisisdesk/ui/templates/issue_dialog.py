@@ -40,6 +40,7 @@ from crisisdesk.ui.templates.facts import facts_for, incidents
 from crisisdesk.ui.templates.inputs import ValueField
 from crisisdesk.ui.templates.model import words
 from crisisdesk.ui.templates.printer import print_with_preview, printable_html, save_pdf
+from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job
 
 
@@ -200,36 +201,30 @@ class IssueDialog(QDialog):
 
     # -- actions ----------------------------------------------------------------------------
     def render_preview(self) -> None:
-        try:
+        with user_errors(self.show_errors):
             rendered = template_service.render_approved(self.ctx.session, self.approved,
                                                         self.values())
-        except UserError as err:
-            self.show_errors(err)
-            return
-        self.clear_errors()
-        self._show(rendered)
+            self.clear_errors()
+            self._show(rendered)
 
     def issue(self) -> None:
-        try:
+        with user_errors(self.show_errors):
             result = message_service.issue_message(
                 self.ctx.session, self.approved.key, recipient_count=self.recipients_spin.value(),
                 values=self.values(), version=self.approved.version,
                 incident_id=self.incident_combo.currentData() or "",
                 note=self.note_edit.text())
-        except UserError as err:
-            self.show_errors(err)
-            return
-        self.clear_errors()
-        self.result_message = result
-        self._show(result.rendered)
-        self.issue_button.setEnabled(False)
-        self.preview_button.setEnabled(False)
-        self.form_widget.setEnabled(False)  # what was logged is what is shown
-        self.issue_button.setText("Issued and logged")
-        for button in (self.copy_button, self.pdf_button, self.print_button):
-            button.setEnabled(True)
-            button.setToolTip("")
-        self.issued.emit(result)
+            self.clear_errors()
+            self.result_message = result
+            self._show(result.rendered)
+            self.issue_button.setEnabled(False)
+            self.preview_button.setEnabled(False)
+            self.form_widget.setEnabled(False)  # what was logged is what is shown
+            self.issue_button.setText("Issued and logged")
+            for button in (self.copy_button, self.pdf_button, self.print_button):
+                button.setEnabled(True)
+                button.setToolTip("")
+            self.issued.emit(result)
 
     def copy(self) -> None:
         if self.result_message is None:

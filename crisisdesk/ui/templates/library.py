@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,11 +23,13 @@ from crisisdesk.services.templates import TemplateSummary
 from crisisdesk.ui.templates.model import (
     KEY,
     NAME,
-    OBJECT_ROLE,
     TemplatesModel,
     TemplatesProxy,
     words,
 )
+from crisisdesk.ui.widgets.search_field import SearchField
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 
 FILTERS = (("audience", "All audiences", [a.value for a in Audience]),
            ("channel", "All channels", [c.value for c in Channel]),
@@ -48,14 +46,12 @@ class LibraryView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search templates by name, key, audience or "
-                                            "channel (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search templates")
+        self.search_edit = SearchField("Search templates by name, key, audience or "
+                                       "channel (Ctrl+F)", "Search templates", self,
+                                       debounce_ms=0)  # narrows loaded rows: no query
         self.model = TemplatesModel(self)
         self.proxy = TemplatesProxy(self.model, self)
-        self.search_edit.textChanged.connect(self._filtered_search)
+        self.search_edit.search.connect(self._filtered_search)
         self.filters: dict[str, QComboBox] = {}
         filters_row = QHBoxLayout()
         filters_row.addWidget(self.search_edit, 2)
@@ -70,21 +66,12 @@ class LibraryView(QWidget):
             self.filters[name] = combo
             filters_row.addWidget(combo, 1)
 
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Templates")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table = standard_table(self, "Templates", self.proxy,
+                                    sort=(NAME, Qt.SortOrder.AscendingOrder), alternate=True,
+                                    resize=Resize.ResizeToContents, stretch=NAME,
+                                    stretch_last=False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(KEY, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(KEY, Resize.Interactive)
         self.table.setColumnWidth(KEY, 170)
         header.setMinimumSectionSize(50)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
@@ -141,9 +128,7 @@ class LibraryView(QWidget):
         self.count_label.setText(text)
 
     def selected(self) -> TemplateSummary | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, TemplateSummary) else None
+        return selected_object(self.table, TemplateSummary)
 
     def update_buttons(self) -> None:
         chosen = self.selected()
@@ -179,9 +164,7 @@ class LibraryView(QWidget):
                 return
 
     def clear(self) -> None:
-        self.search_edit.blockSignals(True)
-        self.search_edit.clear()
-        self.search_edit.blockSignals(False)
+        self.search_edit.clear_quietly()
         self.proxy.set_search("")
         self.model.set_rows([])
         self.count_label.clear()

@@ -14,14 +14,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -37,7 +34,10 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
 from crisisdesk.ui.templates.facts import incidents
-from crisisdesk.ui.templates.model import OBJECT_ROLE, WHEN, LogModel, sorted_proxy
+from crisisdesk.ui.templates.model import WHEN, LogModel
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.table_model import SortProxy
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 ALL = "*"
@@ -71,23 +71,11 @@ class LogView(QWidget):
         self.incident_combo.setAccessibleName("Show messages for incident")
         self.incident_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model = LogModel(self)
-        self.proxy = sorted_proxy(self.model, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Communication log")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(WHEN, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((125, 220, 55, 145, 80, 80, 180)):
-            self.table.setColumnWidth(column, width)
+        self.proxy = SortProxy(self.model, self)
+        self.table = standard_table(self, "Communication log", self.proxy,
+                                    sort=(WHEN, Qt.SortOrder.DescendingOrder), alternate=True,
+                                    resize=Resize.Interactive,
+                                    widths=(125, 220, 55, 145, 80, 80, 180))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
         self.content = QTextBrowser(self)
         self.content.setAccessibleName("Issued text")
@@ -145,24 +133,19 @@ class LogView(QWidget):
         self.incident_combo.blockSignals(False)
 
     def selected(self) -> LogEntry | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, LogEntry) else None
+        return selected_object(self.table, LogEntry)
 
     def show_selected(self) -> None:
         entry = self.selected()
         if entry is None or not self.ctx.state.unlocked:
             self.content.clear()
             return
-        try:
+        with user_errors(self.ctx.messages):
             text = message_service.issued_content(self.ctx.session, entry.id)
-        except UserError as err:
-            self.ctx.show_error(err)
-            return
-        if Channel(entry.channel).is_html:
-            self.content.setHtml(text)
-        else:
-            self.content.setPlainText(text)
+            if Channel(entry.channel).is_html:
+                self.content.setHtml(text)
+            else:
+                self.content.setPlainText(text)
 
     def _export(self, title: str, suggested: str, filters: str, work: Any) -> None:
         path = self.ctx.prompts.save_file(self, title, suggested, filters)

@@ -1,32 +1,21 @@
 """Table models for the template library and the communication log.
 
-Both follow the contacts model: column constants, a case-folded `SORT_ROLE` for the proxy and
-`OBJECT_ROLE` for the row's object, and in-place updates (`dataChanged`, insert/remove rows)
-so a refresh after another window's change keeps the selection. The library's filters live
+Both are `RowTableModel`s: column constants, a case-folded `SORT_ROLE` for the proxy and
+`OBJECT_ROLE` for the row's object, and in-place updates so a refresh after another window's
+change keeps the selection. The library's filters live
 in `TemplatesProxy`: they only narrow what is already loaded, so no query runs per keystroke.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.services.templates import TemplateSummary
-
-OBJECT_ROLE = Qt.ItemDataRole.UserRole
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
-T = TypeVar("T")
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, Index, RowTableModel, SortProxy
 
 NAME, KEY, AUDIENCE, CHANNEL, LANGUAGE, LATEST, APPROVED = range(7)
 HEADERS = ("Name", "Key", "Audience", "Channel", "Lang.", "Latest", "In use")
@@ -41,82 +30,10 @@ def words(value: str) -> str:
     return value.replace("_", " ")
 
 
-class RowModel(QAbstractTableModel, Generic[T]):
-    """A table of objects with stable ids, updated in place by `set_rows`."""
+class TemplatesModel(RowTableModel[TemplateSummary]):
+    HEADERS = HEADERS
 
-    headers: tuple[str, ...] = ()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[T] = []
-
-    def row_id(self, row: T) -> str:
-        raise NotImplementedError
-
-    def display(self, row: T, column: int) -> Any:
-        raise NotImplementedError
-
-    def sort_key(self, row: T, column: int) -> Any:
-        value = self.display(row, column)
-        return value.casefold() if isinstance(value, str) else value
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.headers)):
-            return self.headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, index.column())
-        if role == SORT_ROLE:
-            return self.sort_key(row, index.column())
-        if role == OBJECT_ROLE:
-            return row
-        return self.extra(row, index.column(), role)
-
-    def extra(self, row: T, column: int, role: int) -> Any:
-        return None
-
-    def rows(self) -> list[T]:
-        return list(self._rows)
-
-    def set_rows(self, rows: Iterable[T]) -> None:
-        new = {self.row_id(r): r for r in rows}
-        for i in reversed(range(len(self._rows))):
-            if self.row_id(self._rows[i]) not in new:
-                self.beginRemoveRows(QModelIndex(), i, i)
-                del self._rows[i]
-                self.endRemoveRows()
-        present = set()
-        for i, old in enumerate(self._rows):
-            key = self.row_id(old)
-            present.add(key)
-            if new[key] != old:
-                self._rows[i] = new[key]
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.headers) - 1))
-        added = [r for k, r in new.items() if k not in present]
-        if added:
-            start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
-            self._rows.extend(added)
-            self.endInsertRows()
-
-
-class TemplatesModel(RowModel[TemplateSummary]):
-    headers = HEADERS
-
-    def row_id(self, row: TemplateSummary) -> str:
+    def key(self, row: TemplateSummary) -> str:
         return row.id
 
     def display(self, row: TemplateSummary, column: int) -> Any:
@@ -138,24 +55,21 @@ class TemplatesModel(RowModel[TemplateSummary]):
             return f"v{row.approved_version}" + (" (library)" if row.needs_legal_review else "")
         return ""
 
-    def extra(self, row: TemplateSummary, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and column in (NAME, KEY):
+    def tooltip(self, row: TemplateSummary, column: int) -> str | None:
+        if column in (NAME, KEY):
             return f"{row.name} ({row.key})"
-        if role == Qt.ItemDataRole.ToolTipRole and column == APPROVED and row.approved_by:
+        if column == APPROVED and row.approved_by:
             note = ("; shipped with CrisisDesk: have your own counsel review it"
                     if row.needs_legal_review else "")
             return f"Approved by {row.approved_by}{note}"
         return None
 
 
-class TemplatesProxy(QSortFilterProxyModel):
+class TemplatesProxy(SortProxy):
     """Sorts on SORT_ROLE; filters on the four choices and a search over name and key."""
 
     def __init__(self, source: TemplatesModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
+        super().__init__(source, parent)
         self.choices: dict[str, str] = {}
         self.search = ""
 
@@ -187,17 +101,17 @@ class TemplatesProxy(QSortFilterProxyModel):
         return True
 
 
-class LogModel(RowModel[LogEntry]):
+class LogModel(RowTableModel[LogEntry]):
     """The communication log; `show_time` turns stored UTC into the desk's local time."""
 
-    headers = LOG_HEADERS
+    HEADERS = LOG_HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.show_time: Callable[[str], str] = lambda iso: iso
         self.incident_titles: dict[str, str] = {}
 
-    def row_id(self, row: LogEntry) -> str:
+    def key(self, row: LogEntry) -> str:
         return row.id
 
     def display(self, row: LogEntry, column: int) -> Any:
@@ -219,14 +133,14 @@ class LogModel(RowModel[LogEntry]):
             return row.note
         return ""
 
-    def sort_key(self, row: LogEntry, column: int) -> Any:
+    def sort_value(self, row: LogEntry, column: int) -> Any:
         if column == WHEN:
             return row.issued_at
         if column == RECIPIENTS:
             return row.recipient_count
         if column == VERSION:
             return row.version
-        return super().sort_key(row, column)
+        return super().sort_value(row, column)
 
     def extra(self, row: LogEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (VERSION, RECIPIENTS):
@@ -234,9 +148,5 @@ class LogModel(RowModel[LogEntry]):
         return None
 
 
-def sorted_proxy(source: QAbstractTableModel, parent: QObject) -> QSortFilterProxyModel:
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(source)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setDynamicSortFilter(True)
-    return proxy
+def choices_of(values: Sequence[str]) -> list[tuple[str, str]]:
+    return [(words(v), v) for v in values]

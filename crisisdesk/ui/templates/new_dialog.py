@@ -34,8 +34,8 @@ from crisisdesk.domain.templates import (
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import FieldErrors, error_label
 from crisisdesk.ui.templates.model import words
+from crisisdesk.ui.widgets.forms import FieldErrors, error_label
 from crisisdesk.ui.workers import Job, in_thread_session
 
 LANGUAGE_NAMES = {Language.EN: "English", Language.ES: "Spanish"}

@@ -15,7 +15,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.templates import Status
 from crisisdesk.services import localtime
 from crisisdesk.services import messages as message_service
@@ -30,6 +29,7 @@ from crisisdesk.ui.templates.issue_dialog import IssueDialog
 from crisisdesk.ui.templates.library import LibraryView
 from crisisdesk.ui.templates.library_actions import LibraryActions
 from crisisdesk.ui.templates.log_view import LogView
+from crisisdesk.ui.widgets.errors import user_errors
 
 LIBRARY, EDITOR, HISTORY, LOG = range(4)
 
@@ -117,26 +117,23 @@ class TemplatesPage(Page):
         if not self.ctx.state.unlocked:
             return  # an action finished after the desk locked: nothing to reopen
         session = self.ctx.session
-        try:
+        with user_errors(self.ctx.messages):
             version = template_service.get_version(session, key)
             versions = template_service.history(session, key)
             settings = template_service.check_settings(session)
-        except UserError as err:
-            self.ctx.show_error(err)
-            return
-        _all, current = incidents(session)
-        self.key = key
-        approved = [v.version for v in versions if v.status is Status.APPROVED]
-        self.lifecycle.approved_version = approved[-1] if approved else None
-        self.editor.load(version, settings=settings, facts=facts_for(session),
-                         incident_title=current.title if current else None)
-        self.history.model.show_time = lambda iso: localtime.show(session, iso)
-        self.history.set_versions(versions)
-        self._enable_template_tabs(True)
-        self.lifecycle.update_buttons()
-        if switch:
-            self.tabs.setCurrentIndex(EDITOR)
-            self.editor.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            _all, current = incidents(session)
+            self.key = key
+            approved = [v.version for v in versions if v.status is Status.APPROVED]
+            self.lifecycle.approved_version = approved[-1] if approved else None
+            self.editor.load(version, settings=settings, facts=facts_for(session),
+                             incident_title=current.title if current else None)
+            self.history.model.show_time = lambda iso: localtime.show(session, iso)
+            self.history.set_versions(versions)
+            self._enable_template_tabs(True)
+            self.lifecycle.update_buttons()
+            if switch:
+                self.tabs.setCurrentIndex(EDITOR)
+                self.editor.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def request_open(self, key: str) -> bool:
         """Open `key` for a person's request, asking before unsaved edits are discarded.
@@ -169,22 +166,17 @@ class TemplatesPage(Page):
     def _diff(self, old: int, new: int) -> str:
         if self.key is None or not self.ctx.state.unlocked:
             return ""
-        try:
+        with user_errors(self.ctx.messages):
             return template_service.diff(self.ctx.session, self.key, old, new)
-        except UserError as err:
-            self.ctx.show_error(err)
-            return ""
+        return ""
 
     # -- issuing ----------------------------------------------------------------------------
     def open_issue(self, key: str) -> None:
-        try:
+        with user_errors(self.ctx.messages):
             self.issue_dialog = IssueDialog(self.ctx, key, self)
-        except UserError as err:
-            self.ctx.show_error(err)
-            return
-        self.issue_dialog.issued.connect(self._issued)
-        self.issue_dialog.finished.connect(lambda _r: setattr(self, "issue_dialog", None))
-        self.issue_dialog.open()
+            self.issue_dialog.issued.connect(self._issued)
+            self.issue_dialog.finished.connect(lambda _r: setattr(self, "issue_dialog", None))
+            self.issue_dialog.open()
 
     def _issued(self, issued: message_service.IssuedMessage) -> None:
         e = issued.entry

@@ -14,25 +14,20 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.templates import Variable, VarType
-from crisisdesk.ui.templates.model import OBJECT_ROLE, RowModel
+from crisisdesk.ui.widgets.form_dialog import FormDialog
+from crisisdesk.ui.widgets.table_model import RowTableModel
+from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 
 VAR_NAME, VAR_TYPE, VAR_DESCRIPTION = range(3)
 
@@ -45,10 +40,10 @@ def sample_text(value: Any) -> str:
     return str(value)
 
 
-class VariablesModel(RowModel[Variable]):
-    headers = ("Variable", "Type", "Description")
+class VariablesModel(RowTableModel[Variable]):
+    HEADERS = ("Variable", "Type", "Description")
 
-    def row_id(self, row: Variable) -> str:
+    def key(self, row: Variable) -> str:
         return row.name
 
     def display(self, row: Variable, column: int) -> Any:
@@ -68,16 +63,14 @@ class VariablesModel(RowModel[Variable]):
         return None
 
 
-class VariableDialog(QDialog):
-    """Add or edit one variable; `validate(variable)` raises a UserError to refuse it."""
+class VariableDialog(FormDialog):
+    """Add or edit one variable; `validate(variable)` raises a UserError to refuse it.
+    `submitted` carries the Variable."""
 
     def __init__(self, validate: Callable[[Variable], None], variable: Variable | None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Edit variable" if variable else "Add variable", "OK", parent)
         self.validate = validate
-        self.result_variable: Variable | None = None
-        self.setWindowTitle("Edit variable" if variable else "Add variable")
-        self.setMinimumWidth(460)
         self.name_edit = QLineEdit(variable.name if variable else "", self)
         self.name_edit.setPlaceholderText("lower_case_with_underscores")
         self.type_combo = QComboBox(self)
@@ -91,24 +84,11 @@ class VariableDialog(QDialog):
         self.sample_edit.setPlaceholderText("A realistic example, used for the preview")
         self.required_check = QCheckBox("A value is required to issue a message", self)
         self.required_check.setChecked(variable.required if variable else True)
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("fieldError")
-        self.error_label.setStyleSheet("#fieldError { color: #b00020; }")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        form = QFormLayout()
-        for text, widget in (("&Name:", self.name_edit), ("&Type:", self.type_combo),
-                             ("&Description:", self.description_edit),
-                             ("&Sample value:", self.sample_edit), ("", self.required_check)):
-            form.addRow(text, widget)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.add_row("&Name:", self.name_edit, "name")
+        self.add_row("&Type:", self.type_combo, "type")
+        self.add_row("&Description:", self.description_edit, "description")
+        self.add_row("&Sample value:", self.sample_edit, "sample")
+        self.add_row("", self.required_check)
 
     def variable(self) -> Variable:
         sample = self.sample_edit.text().strip()
@@ -117,16 +97,10 @@ class VariableDialog(QDialog):
             "description": self.description_edit.text().strip(), "sample": sample or None,
             "required": self.required_check.isChecked()})
 
-    def submit(self) -> None:
-        try:
-            variable = self.variable()
-            self.validate(variable)
-        except UserError as err:
-            self.error_label.setText(str(err))
-            self.error_label.show()
-            return
-        self.result_variable = variable
-        self.accept()
+    def save(self) -> Variable:
+        variable = self.variable()
+        self.validate(variable)
+        return variable
 
 
 class VariablesPalette(QWidget):
@@ -140,18 +114,10 @@ class VariablesPalette(QWidget):
         self.validate_with: Callable[[tuple[Variable, ...]], None] = lambda _v: None
         self.dialog: VariableDialog | None = None
         self.model = VariablesModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Template variables")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table = standard_table(self, "Template variables", self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(VAR_NAME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(VAR_TYPE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(VAR_NAME, Resize.ResizeToContents)
+        header.setSectionResizeMode(VAR_TYPE, Resize.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.insert_selected())
         self.insert_button = QPushButton("&Insert", self)
         self.insert_button.setToolTip("Insert the selected variable at the cursor")
@@ -180,9 +146,7 @@ class VariablesPalette(QWidget):
         self.model.set_rows(variables)
 
     def selected(self) -> Variable | None:
-        rows = self.table.selectionModel().selectedRows()
-        found = self.model.data(rows[0], OBJECT_ROLE) if rows else None
-        return found if isinstance(found, Variable) else None
+        return selected_object(self.table, Variable)
 
     def insert_selected(self) -> None:
         variable = self.selected()
@@ -196,15 +160,13 @@ class VariablesPalette(QWidget):
             self.validate_with(tuple(self._replaced(current, variable, new)))
 
         self.dialog = VariableDialog(validate, variable, self)
-        self.dialog.accepted.connect(lambda: self._dialog_done(current, variable))
+        self.dialog.submitted.connect(lambda new: self._dialog_done(current, variable, new))
         self.dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog.open()
 
-    def _dialog_done(self, current: list[Variable], old: Variable | None) -> None:
-        dialog = self.dialog
-        if dialog is None or dialog.result_variable is None:
-            return
-        self.apply(tuple(self._replaced(current, old, dialog.result_variable)))
+    def _dialog_done(self, current: list[Variable], old: Variable | None,
+                     new: Variable) -> None:
+        self.apply(tuple(self._replaced(current, old, new)))
 
     @staticmethod
     def _replaced(current: list[Variable], old: Variable | None,

@@ -11,23 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.timeline import Category, TimelineEntry
-from crisisdesk.ui.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.form_dialog import FormDialog
 
 
 class EntryValues:
@@ -42,17 +36,19 @@ class EntryValues:
 Save = Callable[[EntryValues], TimelineEntry]
 
 
-class EntryDialog(QDialog):
-    saved = Signal(object)  # the new TimelineEntry
+class EntryDialog(FormDialog):
+    """`submitted` carries the new TimelineEntry."""
 
     def __init__(self, save: Save, *, author: str, now: dt.datetime,
                  original: TimelineEntry | None = None, original_time: str = "",
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            "Correct a timeline entry" if original else "Add a timeline entry",
+            "Save &correction" if original else "&Add to log", parent, min_width=560,
+            intro=("The original entry stays in the log, marked as corrected; your correction "
+                   "is a new entry that points to it." if original else ""))
         self.save_fn = save
         self.original = original
-        self.setWindowTitle("Correct a timeline entry" if original else "Add a timeline entry")
-        self.setMinimumWidth(560)
         self.category_combo = QComboBox(self)
         for category in Category:
             self.category_combo.addItem(category.value.capitalize(), category)
@@ -71,40 +67,23 @@ class EntryDialog(QDialog):
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setAccessibleName("Entry text")
         self.text_edit.setMinimumHeight(120)
-        self.message = error_label(self)
-        form = QFormLayout()
-        self.errors = FieldErrors(form, self.message)
-        layout = QVBoxLayout(self)
         if original is not None:
-            note = QLabel("The original entry stays in the log, marked as corrected; your "
-                          "correction is a new entry that points to it.", self)
-            note.setWordWrap(True)
-            layout.addWidget(note)
             shown = QPlainTextEdit(original.text, self)
             shown.setReadOnly(True)
             shown.setMaximumHeight(90)
             shown.setAccessibleName("Original entry")
-            form.addRow(f"Original ({original_time}, {original.author}):", shown)
+            self.form.addRow(f"Original ({original_time}, {original.author}):", shown)
             self.category_combo.setCurrentIndex(self.category_combo.findData(original.category))
             self.text_edit.setPlainText(original.text)
-            self.errors.add_row("&Category:", self.category_combo, "category")
-            self.errors.add_row("&Corrected text:", self.text_edit, "text")
+            self.add_row("&Category:", self.category_combo, "category")
+            self.add_row("&Corrected text:", self.text_edit, "text")
         else:
             self.category_combo.setCurrentIndex(self.category_combo.findData(Category.NOTE))
-            self.errors.add_row("&Category:", self.category_combo, "category")
-            self.errors.add_row("&When:", self.at_edit, "at")
-            self.errors.add_row("A&uthor:", self.author_edit, "author")
-            self.errors.add_row("&Position:", self.position_edit, "position")
-            self.errors.add_row("&Entry:", self.text_edit, "text")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save &correction" if original else "&Add to log")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(self.message)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+            self.add_row("&Category:", self.category_combo, "category")
+            self.add_row("&When:", self.at_edit, "at")
+            self.add_row("A&uthor:", self.author_edit, "author")
+            self.add_row("&Position:", self.position_edit, "position")
+            self.add_row("&Entry:", self.text_edit, "text")
         self.text_edit.setFocus()
 
     def values(self) -> EntryValues:
@@ -114,14 +93,5 @@ class EntryDialog(QDialog):
         return EntryValues(self.text_edit.toPlainText(), category, moment,
                            self.author_edit.text(), self.position_edit.text())
 
-    def submit(self) -> None:
-        try:
-            entry = self.save_fn(self.values())
-        except ValidationError as err:
-            self.errors.show(str(err), err.fields)
-            return
-        except UserError as err:
-            self.errors.show(str(err), {})
-            return
-        self.saved.emit(entry)
-        self.accept()
+    def save(self) -> TimelineEntry:
+        return self.save_fn(self.values())

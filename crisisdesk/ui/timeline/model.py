@@ -26,7 +26,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from crisisdesk.domain.timeline import Category, LogLine, matches
-from crisisdesk.ui.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel, time_formatter
+from crisisdesk.ui.widgets.table_model import (
+    OBJECT_ROLE,
+    RowTableModel,
+    SortProxy,
+    time_formatter,
+)
 
 TIME, CATEGORY, AUTHOR, TEXT, LINK = range(5)
 HEADERS = ("Time", "Category", "Author", "Entry", "Correction")
@@ -106,14 +111,11 @@ class TimelineModel(RowTableModel[LogLine]):
         return super().data(index, role)
 
 
-class TimelineProxy(QSortFilterProxyModel):
+class TimelineProxy(SortProxy):
     """Filters with the domain's `matches()`; times are UTC ISO strings like the store's."""
 
     def __init__(self, source: TimelineModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
+        super().__init__(source, parent)
         self.categories: tuple[Category, ...] = ()
         self.text = ""
         self.author = ""

@@ -13,19 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,15 +33,15 @@ from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time, zone
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.forms import pydate, qdate
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
-from crisisdesk.ui.table_model import OBJECT_ROLE, time_formatter
 from crisisdesk.ui.timeline.entry_dialog import EntryDialog, EntryValues
 from crisisdesk.ui.timeline.model import TEXT, TIME, TimelineModel, TimelineProxy
+from crisisdesk.ui.widgets.forms import pydate, qdate
+from crisisdesk.ui.widgets.search_field import SearchField
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
+from crisisdesk.ui.widgets.tables import selected_object, standard_table
 from crisisdesk.ui.workers import Job
-
-FILTER_DEBOUNCE_MS = 150
 
 
 class TimelinePage(Page):
@@ -57,10 +53,6 @@ class TimelinePage(Page):
         self.dialog: EntryDialog | None = None
         self.last_job: Job | None = None
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(FILTER_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.apply_filter)
         self.incident_label = QLabel(self)
         self.incident_label.setObjectName("pageTitle")
         self.category_combo = QComboBox(self)
@@ -68,14 +60,8 @@ class TimelinePage(Page):
         self.category_combo.addItem("All categories", None)
         for category in Category:
             self.category_combo.addItem(category.value.capitalize(), category)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Search the log (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search the log")
-        self.author_edit = QLineEdit(self)
-        self.author_edit.setPlaceholderText("Author")
-        self.author_edit.setClearButtonEnabled(True)
-        self.author_edit.setAccessibleName("Author filter")
+        self.search_edit = SearchField("Search the log (Ctrl+F)", "Search the log", self)
+        self.author_edit = SearchField("Author", "Author filter", self)
         self.author_edit.setMaximumWidth(150)
         self.range_check = QCheckBox("&Dates", self)
         self.range_check.setToolTip("Show only entries between these dates (inclusive)")
@@ -86,30 +72,18 @@ class TimelinePage(Page):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setAccessibleName(name)
             edit.setEnabled(False)
-            edit.dateChanged.connect(lambda _d: self._debounce.start())
+            edit.dateChanged.connect(lambda _d: self.search_edit.timer.start())  # same pause
         self.range_check.toggled.connect(self._range_toggled)
-        self.search_edit.textChanged.connect(lambda _t: self._debounce.start())
-        self.author_edit.textChanged.connect(lambda _t: self._debounce.start())
+        self.search_edit.search.connect(lambda _t: self.apply_filter())
+        self.author_edit.search.connect(lambda _t: self.apply_filter())
         self.category_combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
 
         self.model = TimelineModel(self)
         self.proxy = TimelineProxy(self.model, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Timeline entries")
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(TIME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        for column, width in enumerate((125, 105, 130, 500, 210)):
-            self.table.setColumnWidth(column, width)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)  # the entry gets the room
+        self.table = standard_table(self, "Timeline entries", self.proxy,
+                                    sort=(TIME, Qt.SortOrder.AscendingOrder), alternate=True,
+                                    stretch=TEXT,  # the entry gets the room
+                                    stretch_last=False, widths=(125, 105, 130, 500, 210))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.count_label = QLabel(self)
         self.detail = QLabel(self)
@@ -187,21 +161,16 @@ class TimelinePage(Page):
     def clear(self) -> None:
         if self.dialog is not None:
             self.dialog.reject()
-        self._debounce.stop()
         self.model.set_rows([])
         for edit in (self.search_edit, self.author_edit):
-            edit.blockSignals(True)
-            edit.clear()
-            edit.blockSignals(False)
+            edit.clear_quietly()
         self.detail.clear()
         self.count_label.clear()
         self.incident_label.clear()
         self._stale = True
 
     def focus_search(self) -> bool:
-        self.search_edit.setFocus()
-        self.search_edit.selectAll()
-        return True
+        return self.search_edit.focus_all()
 
     # -- filter -----------------------------------------------------------------------------
     def _range_toggled(self, on: bool) -> None:
@@ -214,7 +183,8 @@ class TimelinePage(Page):
         return parse_time(self.ctx.session, moment, "until" if end else "since")
 
     def apply_filter(self) -> None:
-        self._debounce.stop()
+        self.search_edit.cancel()
+        self.author_edit.cancel()
         if not self.ctx.state.unlocked:
             return
         category = self.category_combo.currentData()
@@ -245,9 +215,7 @@ class TimelinePage(Page):
 
     # -- selection --------------------------------------------------------------------------
     def selected_line(self) -> LogLine | None:
-        rows = self.table.selectionModel().selectedRows()
-        line = self.proxy.data(rows[0], OBJECT_ROLE) if rows else None
-        return line if isinstance(line, LogLine) else None
+        return selected_object(self.table, LogLine)
 
     def visible_texts(self) -> list[str]:
         return [self.proxy.index(r, TEXT).data() for r in range(self.proxy.rowCount())]
@@ -320,7 +288,7 @@ class TimelinePage(Page):
         dialog = EntryDialog(save, author=session.operator.name, now=now, original=original,
                              original_time=self.model.show(original.at) if original else "",
                              parent=self)
-        dialog.saved.connect(lambda e: self._saved(e, corrected=original is not None))
+        dialog.submitted.connect(lambda e: self._saved(e, corrected=original is not None))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

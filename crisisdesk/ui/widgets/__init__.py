@@ -1,1 +1,2 @@
-"""Widgets shared by every page: one of each, so a fix reaches every screen."""
+"""Pieces every page shares: the table model, table setup, search field, contact picker,
+date/time editor, form-dialog base and the one UserError handler."""

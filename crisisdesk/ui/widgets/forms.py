@@ -15,6 +15,8 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QWidget
 
+from crisisdesk.domain.errors import UserError, ValidationError
+
 ERROR_STYLE = "color: #b00020;"
 
 
@@ -76,6 +78,10 @@ class FieldErrors:
         top = message if unplaced or not fields else "Please correct the fields marked below."
         self.message.setText(top)
         self.message.setVisible(bool(top))
+
+    def show_user_error(self, err: UserError) -> None:
+        """A service's refusal: a ValidationError's reasons under their fields, else on top."""
+        self.show(str(err), err.fields if isinstance(err, ValidationError) else {})
 
     def clear(self) -> None:
         self.show("", {})

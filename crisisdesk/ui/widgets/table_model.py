@@ -6,7 +6,9 @@ would drop the user's selection and scroll position every time the desk changes 
 the data_version poll, can be every few seconds). `RowTableModel.set_rows` instead removes rows
 that went away, emits `dataChanged` for rows that changed and inserts new ones, all matched by a
 key. Subclasses say only what a cell shows: `HEADERS`, `key()`, `display()`, and optionally
-`sort_value()`, `foreground()`, `background()`, `tooltip()`.
+`sort_value()`, `foreground()`, `background()`, `tooltip()`, `bold()` and `extra()` (any other
+role). Every table in the desk (contacts, templates, log, roster, inquiries, people called)
+builds on it, so the roles below are defined here and nowhere else.
 
 Roles: `OBJECT_ROLE` hands back the row object, `SORT_ROLE` a comparable value (so a proxy sorts
 dates as dates and names case-insensitively).
@@ -18,7 +20,14 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 OBJECT_ROLE = Qt.ItemDataRole.UserRole
@@ -50,11 +59,12 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
     def key(self, row: T) -> Hashable:
         raise NotImplementedError
 
-    def display(self, row: T, column: int) -> str:
+    def display(self, row: T, column: int) -> Any:
         raise NotImplementedError
 
     def sort_value(self, row: T, column: int) -> Any:
-        return self.display(row, column).casefold()
+        value = self.display(row, column)
+        return value.casefold() if isinstance(value, str) else value
 
     def foreground(self, row: T, column: int) -> QColor | None:
         return None
@@ -67,6 +77,10 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
 
     def bold(self, row: T, column: int) -> bool:
         return False
+
+    def extra(self, row: T, column: int, role: int) -> Any:
+        """Any role the hooks above do not cover (alignment, accessible text, ...)."""
+        return None
 
     # -- Qt ---------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -95,17 +109,21 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             return self.sort_value(row, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             colour = self.foreground(row, column)
-            return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+            if colour is not None:
+                return QBrush(colour)
+        elif role == Qt.ItemDataRole.BackgroundRole:
             colour = self.background(row, column)
-            return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(row, column)
-        if role == Qt.ItemDataRole.FontRole and self.bold(row, column):
+            if colour is not None:
+                return QBrush(colour)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            tip = self.tooltip(row, column)
+            if tip is not None:
+                return tip
+        elif role == Qt.ItemDataRole.FontRole and self.bold(row, column):
             font = QFont()
             font.setBold(True)
             return font
-        return None
+        return self.extra(row, column, role)
 
     # -- rows -------------------------------------------------------------------------------
     def row_at(self, row: int) -> T:
@@ -139,6 +157,17 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
             self._rows.extend(added)
             self.endInsertRows()
+
+
+class SortProxy(QSortFilterProxyModel):
+    """Sorts on `SORT_ROLE` (dates as dates, names case-insensitively) and keeps sorting as
+    rows change; a page that also filters subclasses it and adds `filterAcceptsRow`."""
+
+    def __init__(self, source: QAbstractTableModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
 
 
 def time_formatter(tz: dt.tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> Callable[[str], str]:

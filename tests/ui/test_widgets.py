@@ -1,0 +1,195 @@
+"""The shared UI pieces in `crisisdesk.ui.widgets`, driven as a page would drive them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from crisisdesk.domain.contact_types import Contact, ContactKind
+from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.widgets.contact_picker import ContactSearch
+from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.form_dialog import FormDialog
+from crisisdesk.ui.widgets.pairs_table import PairsTable
+from crisisdesk.ui.widgets.search_field import SearchField
+from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel, SortProxy
+from crisisdesk.ui.widgets.tables import selected_object, standard_table
+
+
+def contact(cid: str, name: str, title: str = "") -> Contact:
+    return Contact(cid, name, title, "", ContactKind("staff"), (), "", "", (), "", "", "")
+
+
+class Pairs(RowTableModel[tuple[str, int]]):
+    HEADERS = ("Name", "Count")
+
+    def key(self, row: tuple[str, int]) -> str:
+        return row[0]
+
+    def display(self, row: tuple[str, int], column: int) -> str:
+        return row[0] if column == 0 else str(row[1])
+
+    def sort_value(self, row: tuple[str, int], column: int) -> object:
+        return row[1] if column == 1 else super().sort_value(row, column)
+
+
+# -- user_errors -------------------------------------------------------------------------------
+def test_a_user_error_is_shown_and_the_rest_of_the_block_skipped(qtbot: QtBot) -> None:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    done = []
+    with user_errors(bar) as action:
+        raise UserError("The batch is already printed.")
+        done.append("after")  # type: ignore[unreachable]
+    assert action.failed and done == []
+    assert bar.text == "The batch is already printed."
+    with user_errors(bar) as action:
+        done.append("ok")
+    assert not action.failed and done == ["ok"]
+
+
+def test_a_bug_is_not_shown_as_the_users_mistake(qtbot: QtBot) -> None:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    with pytest.raises(KeyError), user_errors(bar):
+        raise KeyError("bug")
+    assert bar.text == ""
+
+
+# -- SearchField -------------------------------------------------------------------------------
+def test_search_waits_for_the_pause_then_searches_once(qtbot: QtBot) -> None:
+    field = SearchField("Search", "Search things", debounce_ms=50)
+    qtbot.addWidget(field)
+    searched: list[str] = []
+    field.search.connect(searched.append)
+    for text in ("s", "sm", "smi"):
+        field.setText(text)
+    assert searched == [] and field.pending()
+    qtbot.waitUntil(lambda: searched == ["smi"], timeout=2_000)
+    field.clear_quietly()
+    qtbot.wait(120)
+    assert searched == ["smi"] and field.text() == ""
+
+
+def test_a_filter_over_loaded_rows_searches_on_every_keystroke(qtbot: QtBot) -> None:
+    field = SearchField("Search", "Search things", debounce_ms=0)
+    qtbot.addWidget(field)
+    searched: list[str] = []
+    field.search.connect(searched.append)
+    qtbot.keyClicks(field, "ab")
+    assert searched == ["a", "ab"]
+    assert field.isClearButtonEnabled() and field.accessibleName() == "Search things"
+
+
+# -- standard_table and the model --------------------------------------------------------------
+def test_standard_table_sorts_with_the_models_sort_values(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    model = Pairs(parent)
+    model.set_rows([("b", 10), ("a", 9), ("c", 100)])
+    proxy = SortProxy(model, parent)
+    table = standard_table(parent, "Pairs", proxy, sort=(1, Qt.SortOrder.AscendingOrder),
+                           widths=(120,))
+    assert [proxy.index(r, 0).data() for r in range(3)] == ["a", "b", "c"]  # 9 < 10 < 100
+    assert proxy.index(0, 1).data(SORT_ROLE) == 9
+    assert proxy.index(2, 0).data(OBJECT_ROLE) == ("c", 100)
+    assert table.isSortingEnabled() and not table.verticalHeader().isVisibleTo(parent)
+    assert table.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+    assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert table.columnWidth(0) == 120 and table.accessibleName() == "Pairs"
+    assert selected_object(table, tuple) is None
+    table.selectRow(2)
+    assert selected_object(table, tuple) == ("c", 100)  # the sorted row, not the source's
+    assert selected_object(table, str) is None
+
+
+def test_row_model_updates_in_place_and_passes_the_model_tester(qtmodeltester: object,
+                                                                qtbot: QtBot) -> None:
+    model = Pairs()
+    model.set_rows([("a", 1), ("b", 2), ("c", 3)])
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    with qtbot.waitSignal(model.dataChanged):
+        model.set_rows([("a", 1), ("b", 5), ("d", 4)])  # c went, b changed, d is new
+    assert model.rows() == [("a", 1), ("b", 5), ("d", 4)]
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+# -- ContactSearch -----------------------------------------------------------------------------
+def test_contact_search_picks_the_match_on_enter(qtbot: QtBot) -> None:
+    people = [contact("1", "Ada Smith", "Charge nurse"), contact("2", "Ben Okafor")]
+    finder = ContactSearch(lambda text: [p for p in people if text.lower() in p.name.lower()])
+    qtbot.addWidget(finder)
+    finder.run_search()
+    assert finder.results.count() == 2
+    assert finder.results.item(0).text() == "Ada Smith, Charge nurse — no phone"
+    picked: list[Contact] = []
+    finder.picked.connect(picked.append)
+    finder.field.setText("oka")
+    qtbot.keyClick(finder.field, Qt.Key.Key_Return)  # Enter runs the waiting search first
+    assert [c.name for c in picked] == ["Ben Okafor"]
+
+
+def test_contact_search_reports_a_refused_search(qtbot: QtBot) -> None:
+    def refuse(text: str) -> list[Contact]:
+        raise UserError("The desk is locked.")
+
+    finder = ContactSearch(refuse)
+    qtbot.addWidget(finder)
+    failed: list[str] = []
+    finder.failed.connect(failed.append)
+    finder.run_search()
+    assert failed == ["The desk is locked."]
+
+
+# -- PairsTable -------------------------------------------------------------------------------
+def test_pairs_table_adds_and_removes_rows(qtbot: QtBot) -> None:
+    pairs = PairsTable(("Label", "Number"), "Phone numbers", add_label="&Add",
+                       remove_label="&Remove", new_row=("work", ""))
+    qtbot.addWidget(pairs)
+    pairs.add_row(" mobile ", "555 0100")
+    pairs.add_button.click()
+    assert pairs.pairs() == [("mobile", "555 0100"), ("work", "")]
+    pairs.table.setCurrentCell(0, 1)
+    pairs.remove_button.click()
+    assert pairs.pairs() == [("work", "")]
+
+
+# -- FormDialog --------------------------------------------------------------------------------
+class NameDialog(FormDialog):
+    def __init__(self, save: object) -> None:
+        super().__init__("Name", "&Save", None, intro="Who?")
+        self.save_fn = save
+        self.name_edit = QLineEdit(self)
+        self.other_edit = QLineEdit(self)
+        self.add_row("&Name:", self.name_edit, "name")
+        self.add_row("&Other:", self.other_edit, "other")
+
+    def save(self) -> str:
+        return self.save_fn(self.name_edit.text())  # type: ignore[operator, no-any-return]
+
+
+def test_form_dialog_shows_reasons_under_their_fields_and_keeps_the_input(qtbot: QtBot) -> None:
+    def save(name: str) -> str:
+        if not name:
+            raise ValidationError("Give a name.", {"name": "a name is needed"})
+        if name == "x":
+            raise UserError("The desk is read-only.")
+        return name.upper()
+
+    dialog = NameDialog(save)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.accept_button.click()
+    assert dialog.isVisible()
+    assert dialog.errors.text("name") == "Give a name." and dialog.errors.text("other") == ""
+    dialog.name_edit.setText("x")
+    dialog.accept_button.click()
+    assert dialog.isVisible() and dialog.message.text() == "The desk is read-only."
+    assert dialog.errors.text("name") == "" and dialog.name_edit.text() == "x"
+    dialog.name_edit.setText("ada")
+    with qtbot.waitSignal(dialog.submitted) as blocker:
+        dialog.accept_button.click()
+    assert blocker.args == ["ADA"] and not dialog.isVisible()
