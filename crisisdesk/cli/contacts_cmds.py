@@ -10,6 +10,7 @@ from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, 
 from crisisdesk.domain.contact_columns import EMAILS
 from crisisdesk.domain.contacts import FIELDS, Contact, ContactDraft, ContactKind
 from crisisdesk.domain.errors import ImportRejected, UserError
+from crisisdesk.domain.formatting import shorten
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.contact_import import UnreadColumns
 
@@ -96,6 +97,10 @@ def _unread_text(columns: dict[str, str]) -> str:
     parts = []
     for header, what in columns.items():
         fld = "email" if what == EMAILS else "phone"
+        if len(header) > 60:  # too long to type: the header itself needs fixing
+            parts.append(f"column \"{shorten(header)}\" holds {what} but is not read: give it "
+                         "a shorter header, then map it with --map")
+            continue
         read, drop = (_shell_quote(f"{header}={target}") for target in (fld, "ignore"))
         parts.append(f"column \"{header}\" holds {what} but is not read: add --map {read} "
                      f"to read it or --map {drop} to drop it")

@@ -27,6 +27,7 @@ from typing import TypeVar
 from crisisdesk.domain.cells import unneutralise_cell
 from crisisdesk.domain.data_elements import parse_elements
 from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.formatting import shorten
 from crisisdesk.domain.incidents import US_STATES
 
 # Candidate date formats, most trusted first: ISO, then US month-first, then day-first.
@@ -151,7 +152,8 @@ def parse_date(value: str, label: str, field_name: str) -> dt.date | None:
     found = _parse(text, FORMAT_BY_LABEL.get(label, "%Y-%m-%d"))
     if found is None or found.year < 1880:
         what = field_name.replace("_", " ")
-        raise ValidationError(f"the {what} {value.strip()!r} is not a date in {label} form",
+        raise ValidationError(
+            f"the {what} {shorten(value.strip())!r} is not a date in {label} form",
                               {field_name: "unparseable date"})
     return found
 

@@ -37,6 +37,7 @@ from crisisdesk.domain.errors import (
     UserError,
     ValidationError,
 )
+from crisisdesk.domain.formatting import shorten
 from crisisdesk.services.files import SourceFile, open_source
 from crisisdesk.services.files.walk import IsCancelled, Progress, RowWalk
 from crisisdesk.services.session import Session
@@ -87,7 +88,7 @@ class UnreadColumns(ValidationError):
 
     def __init__(self, columns: dict[str, str]) -> None:
         self.columns = dict(columns)
-        named = "; ".join(f'column "{h}" holds {what}' for h, what in columns.items())
+        named = "; ".join(f'column "{shorten(h)}" holds {what}' for h, what in columns.items())
         super().__init__(
             f"{named[:1].upper()}{named[1:]} but is not read: map it to a contact field, or "
             "ignore it on purpose.", {"mapping": "unread columns"})

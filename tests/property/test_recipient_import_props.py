@@ -52,11 +52,6 @@ ODD: dict[str, tuple[str, ...]] = {
     "ZIP": ("0", "00000", "N/A", "", "2134", "02134"),
 }
 _imports = itertools.count()
-# KNOWN BUG, reported to the lead (domain/recipients.py, not this helper's): a date that cannot
-# be read is quoted whole in the refusal ("the birth date 'AAAA...' is not a date in YYYY-MM-DD
-# form"), so a 1 MB cell makes a 1 MB message. Minimal input: the usual list with a row whose
-# BIRTHDATE is 1,000 x "A". Until fixed, no huge cell in these two columns:
-QUOTED_WHOLE = ("BIRTHDATE", "DEATHDATE")
 
 
 @pytest.fixture(scope="module")
@@ -99,10 +94,9 @@ def patient_tables(draw: st.DrawFn) -> list[list[str]]:
         if chance(draw, 10):
             row = row[:-1] if draw(st.booleans()) else [*row, draw(hostile)]
         rows.append(row)
-    undated = [i for i, h in enumerate(header) if h not in QUOTED_WHOLE]
-    if rows and undated and chance(draw, 10):
+    if rows and chance(draw, 10):
         row = rows[draw(st.integers(0, len(rows) - 1))]
-        at = draw(st.sampled_from(undated))
+        at = draw(st.integers(0, len(header) - 1))
         if at < len(row):
             row[at] = draw(st.sampled_from(BIG_CELLS))
     return [header, *rows]
@@ -184,7 +178,7 @@ def test_patient_names_that_look_like_formulas_or_markup_are_stored_literally(
 
 @FEW
 @given(big=st.sampled_from(BIG_CELLS),
-       column=st.sampled_from([i for i, c in enumerate(COLUMNS) if c not in QUOTED_WHOLE]),
+       column=st.integers(0, len(COLUMNS) - 1),
        suffix=st.sampled_from((".csv", ".xlsx")), set_aside=st.booleans())
 def test_a_huge_cell_imports_or_is_refused_without_quoting_it_whole(
         desk: tuple[Session, str], files: Files, big: str, column: int, suffix: str,

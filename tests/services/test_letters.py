@@ -78,6 +78,16 @@ def test_the_same_columns_are_remembered_with_their_mapping(session: Session, in
     assert again.remembered and again.date_format == "DD/MM/YYYY"
     assert again.mapping["Postcode"] == "zip" and again.sample[0].birth_date == \
         dt.date(1990, 4, 3)
+    # next week's file from the same system, its headers in another case and spacing
+    later = tmp_path / "ehr-later.csv"
+    later.write_text("SURNAME;given;dob;Street;TOWN;st;Post code\n"
+                     "Jones;Bo;05/04/1990;3 Oak St;Peoria;IL;61602\n", encoding="cp1252")
+    plan = letter_service.plan_recipients(session, later)
+    assert plan.remembered and not plan.blocking
+    assert plan.mapping == {"SURNAME": "last_name", "given": "first_name", "dob": "birth_date",
+                            "Street": "address1", "TOWN": "city", "st": "state",
+                            "Post code": "zip"}
+    assert plan.sample[0].birth_date == dt.date(1990, 4, 5)
 
 
 def test_bad_rows_are_named_by_line_and_nothing_is_imported(session: Session, incident: str,

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from crisisdesk.domain.column_scheme import unique_headers
 from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.formatting import count_of
 from crisisdesk.services.files.rows import Opened, Rows
 
 DELIMITERS = ",;\t|"
@@ -69,8 +70,8 @@ def check_shape(line: int, cells: list[str], width: int, delimiter: str, name: s
     if count > width and not any(c.strip() for c in cells[width:]):
         count = width  # trailing empty cells: a row ending in extra delimiters
     if count != width:
-        raise UserError(f"Line {line} of {name} has {len(cells)} cells but the header has "
-                        f"{width}.")
+        raise UserError(f"Line {line} of {name} has {count_of(len(cells), 'cell')} but the "
+                        f"header has {width}.")
     if width < 4:
         return
     for cell in cells:

@@ -79,12 +79,31 @@ def detect_format(path: Path) -> str:
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
-    """(text, encoding): UTF-16 if it has that BOM, else UTF-8 (BOM or not), else cp1252."""
+    """(text, encoding): UTF-16 if it has that BOM or the zero bytes of one without it, else
+    UTF-8 (BOM or not), else cp1252. Text that still holds a NUL byte is refused by line: no
+    spreadsheet writes one, and stored it would print as nothing."""
+    text, encoding = _decode(data, path)
+    nul = text.find("\0")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise UserError(f"Line {line} of {path.name} holds a NUL byte (\\0), which no "
+                        "spreadsheet writes; the file is damaged or not text.")
+    return text, encoding
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
+    bare = utf16_without_bom(data)
+    if bare:
+        try:
+            return data.decode(bare), bare
+        except UnicodeDecodeError:
+            raise UserError(f"{path.name} looks like UTF-16 text without a byte order mark "
+                            "but does not decode as such; save it as \"CSV UTF-8\".") from None
     try:
         encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
         return data.decode("utf-8-sig"), encoding
@@ -97,3 +116,19 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
             f"{path.name} is neither UTF-8 nor Windows-1252 text; save it as "
             "\"CSV UTF-8\" and try again."
         ) from None
+
+
+def utf16_without_bom(data: bytes) -> str:
+    """"utf-16-le" / "utf-16-be" when the bytes look like mostly-ASCII UTF-16 with no byte
+    order mark (every other byte zero, as Windows tools write it), else ""."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2 or b"\0" not in sample:
+        return ""
+    even = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
+    odd = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
+    if odd >= 0.6 * pairs and even == 0:
+        return "utf-16-le"
+    if even >= 0.6 * pairs and odd == 0:
+        return "utf-16-be"
+    return ""

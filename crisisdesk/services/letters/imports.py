@@ -143,8 +143,7 @@ def _setup(session: Session | None, source: SourceFile, overrides: Mapping[str, 
            date_format: str) -> tuple[dict[str, str], str, bool, bool]:
     saved = (store.saved_source(session.db, source_signature(source.headers))
              if session is not None else None)
-    base = saved[0] if saved else SCHEME.guess(source.headers)
-    base = {h: f for h, f in base.items() if h in source.headers}
+    base = _remembered(saved[0], source.headers) if saved else SCHEME.guess(source.headers)
     mapping = SCHEME.apply_overrides(source.headers, base, overrides)
     if date_format:
         label = date_format.strip().upper()
@@ -156,6 +155,15 @@ def _setup(session: Session | None, source: SourceFile, overrides: Mapping[str, 
         return mapping, saved[1], False, True
     label, ambiguous = _detect_dates(source, mapping)
     return mapping, label, ambiguous, bool(saved)
+
+
+def _remembered(saved: Mapping[str, str], headers: list[str]) -> dict[str, str]:
+    """The remembered mapping applied to this file's headers. Files of one source share a
+    signature even when a header's case or spacing differs ("FIRST" / "first"), so headers are
+    matched the same loose way (a column the user left unmapped stays unmapped)."""
+    by_key = {SCHEME.header_key(h) or h.casefold(): f for h, f in saved.items()}
+    return {h: by_key[k] for h in headers
+            if (k := SCHEME.header_key(h) or h.casefold()) in by_key}
 
 
 class _Rows:
@@ -212,7 +220,7 @@ def plan_recipients(session: Session | None, path: Path, *,
                          total_rows=source.total_rows)
     missing = missing_columns(mapping)
     if missing:
-        plan.blocking = f"{path.name} has no {' and no '.join(missing)}; map one."
+        plan.blocking = f"{path.name} lacks {' and '.join(missing)}; map one."
         return plan
     if not label:
         plan.blocking = (f"The dates in {path.name} do not all follow one format; fix them "
@@ -244,7 +252,7 @@ def import_recipients(
     mapping, label, ambiguous, _ = _setup(session, source, mapping_overrides, date_format)
     missing = missing_columns(mapping)
     if missing:
-        raise ValidationError(f"{path.name} has no {' and no '.join(missing)}; map one with "
+        raise ValidationError(f"{path.name} lacks {' and '.join(missing)}; map one with "
                               "--map COLUMN=FIELD.", {"mapping": "missing columns"})
     if not label:
         raise ValidationError(f"The dates in {path.name} do not all follow one format; say "
