@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterable
 from html import escape
 
+from crisisdesk.domain.times import MINUTES, show_utc
+
 STYLE = """
 h1 { font-size: 14pt; margin-bottom: 1pt; }
 h2 { font-size: 11pt; margin-top: 10pt; margin-bottom: 3pt; }
@@ -33,15 +35,9 @@ def esc(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def local(utc_iso: str, tz: dt.tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local(utc_iso: str, tz: dt.tzinfo, fmt: str = MINUTES) -> str:
     """A stored UTC time shown in the desk's zone (24-hour clock, as HICS forms use)."""
-    if not utc_iso:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
-    except ValueError:
-        return utc_iso
-    return moment.astimezone(tz).strftime(fmt)
+    return show_utc(utc_iso, tz, fmt)
 
 
 def header_table(pairs: Iterable[tuple[str, str]]) -> str:

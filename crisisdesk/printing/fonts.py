@@ -8,11 +8,10 @@ registers we raise, because a blank letter is worse than an error.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+from crisisdesk.services.fonts import FONT_DIR
+
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf",
               "CrisisDeskTaglinesCJK.ttf", "CrisisDeskTaglinesHangul.ttf")
 # DejaVu has no Chinese, Japanese or Korean glyphs: the language-assistance page falls back to
@@ -40,7 +39,7 @@ def register_fonts() -> list[str]:
         raise FontsMissing("register_fonts() needs a QGuiApplication; call ensure_gui_app().")
     families: list[str] = []
     for name in FONT_FILES:
-        font_id = QFontDatabase.addApplicationFont(str(FONTS_DIR / name))
+        font_id = QFontDatabase.addApplicationFont(str(FONT_DIR / name))
         if font_id < 0:
             continue
         for family in QFontDatabase.applicationFontFamilies(font_id):
@@ -48,7 +47,7 @@ def register_fonts() -> list[str]:
                 families.append(family)
     if not families:
         raise FontsMissing(
-            f"None of the fonts shipped in {FONTS_DIR} could be loaded; reinstall CrisisDesk."
+            f"None of the fonts shipped in {FONT_DIR} could be loaded; reinstall CrisisDesk."
         )
     _registered.extend(families)
     return list(families)

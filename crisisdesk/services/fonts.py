@@ -11,6 +11,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+# The one place that knows where the shipped fonts are (printing registers them from here).
 FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
 EXPECTED = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf")
 _MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO")

@@ -23,6 +23,7 @@ from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.messages import LOG_COLUMNS, LogEntry, spreadsheet_safe
 from crisisdesk.domain.sms import count_segments
 from crisisdesk.domain.templates import Channel
+from crisisdesk.domain.times import show_utc
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Action, Session
@@ -145,10 +146,4 @@ def note_export(session: Session, what: str, count: int) -> None:
 
 
 def _local(iso_utc: str, zone: Any) -> str:
-    import datetime as dt
-
-    try:
-        when = dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
-    except ValueError:
-        return iso_utc
-    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return show_utc(iso_utc, zone)

@@ -39,6 +39,7 @@ from crisisdesk.domain.call_outcomes import (
 from crisisdesk.domain.errors import Cancelled, NotFound, ValidationError
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.domain.timeline import Category
+from crisisdesk.domain.times import parse_utc
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.calling_trees import trees as tree_service
@@ -185,7 +186,7 @@ def record_call(session: Session, activation_ref: str, contact_id: str, outcome:
         raise ValidationError(f"A call note can be at most {NOTE_MAX} characters.",
                               {"note": "too long"})
     when = parse_time(session, at, "at")
-    if dt.datetime.fromisoformat(when.replace("Z", "+00:00")) > session.now() + \
+    if parse_utc(when) > session.now() + \
             dt.timedelta(minutes=5):
         raise ValidationError("A call cannot be recorded in the future.", {"at": "future"})
     numbers = [p.e164 or p.original for p in person.phones]
@@ -261,8 +262,7 @@ def view(session: Session, activation_ref: str) -> ActivationView:
     activation = get_activation(session, activation_ref)
     people = store.people(session.db, activation.id)
     states = store.states(session.db, activation.id)
-    now = session.now() if activation.is_open else dt.datetime.fromisoformat(
-        activation.closed_at.replace("Z", "+00:00"))
+    now = session.now() if activation.is_open else parse_utc(activation.closed_at)
     picture = progress(people, states, store.marks(session.db, activation.id),
                        started_at=activation.started_at, now=now, limits=limits(session))
     return ActivationView(activation, people, states, picture)

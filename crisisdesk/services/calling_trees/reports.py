@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from crisisdesk.domain.call_escalation import milestones, parse_utc
+from crisisdesk.domain.call_escalation import milestones
 from crisisdesk.domain.call_outcomes import Activation, Status
 from crisisdesk.domain.timeline import Category
+from crisisdesk.domain.times import parse_utc
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import trees as tree_service
