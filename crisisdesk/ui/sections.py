@@ -1,18 +1,17 @@
 """The sidebar's sections, in order: the one list to edit when a page is added.
 
-Each entry builds its page from the `UiContext`. Sections whose screens are not built yet show
-a `PlaceholderPage` saying what will be there, so the layout and the navigation are real from
-the first version and nobody wonders whether a feature was forgotten.
+Each entry builds its page from the `UiContext` and names the services its page needs, which
+the main window imports in a worker once the window is up (`warm`), so the first click on the
+section does not freeze the window while Python imports them.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.page import Page, PlaceholderPage
+from crisisdesk.ui.page import Page
 
 
 @dataclass(frozen=True)
@@ -20,49 +19,11 @@ class Section:
     key: str
     title: str
     build: Callable[[UiContext], Page]
-    # Service modules the page imports: loaded in a worker once the window is up, so the first
-    # click on the section does not freeze the window while Python imports them.
-    warm: tuple[str, ...] = ()
-
-
-def _placeholder(title: str, description: str) -> Callable[[UiContext], Page]:
-    return lambda ctx: PlaceholderPage(ctx, title, description)
-
-
-PLANNED = {
-    "dashboard": ("Dashboard",
-                  "The incident at a glance: deadlines coming due, calling trees in progress, "
-                  "media inquiries waiting for an answer and letters ready to print."),
-    "calling_trees": ("Calling trees",
-                      "Start a calling tree with an approved script, record each call with one "
-                      "keystroke, escalate to backups, print call sheets."),
-    "roles": ("Roles",
-              "Assign the incident command (HICS) roles to people for each shift, see who holds "
-              "which role right now, and print the role roster for the command post."),
-    "templates": ("Templates",
-                  "Write message and letter templates, check their reading level, and have an "
-                  "approver sign off each version before anyone can use it."),
-    "letters": ("Letters",
-                "Prepare breach-notification letters from an approved template, check each "
-                "recipient's address, and print batches for #10 double-window envelopes."),
-    "media": ("Media desk",
-              "Log every media inquiry, answer from approved holding statements, and see who "
-              "promised what to which reporter, and by when."),
-    "timeline": ("Timeline",
-                 "Record what happened and what was decided, in order, as entries that are "
-                 "never overwritten; print it for the regulator and the after-action review."),
-    "settings": ("Settings",
-                 "Change desk settings such as the auto-lock time and the phone region, manage "
-                 "operators and the recovery key, and make or restore backups."),
-}
+    # Imports the page's service modules (slow ones: phonenumbers, openpyxl...); returns them.
+    warm: Callable[[], object] | None = None
 
 
 def _contacts(ctx: UiContext) -> Page:
-    if importlib.util.find_spec("crisisdesk.services.contacts") is None:  # not in this build
-        return PlaceholderPage(ctx, "Contacts",
-                               "Everyone the crisis team may need to call: staff, partners, "
-                               "regulators, vendors and media, with search, import and a "
-                               "printable phone list.")
     from crisisdesk.ui.contacts.page import ContactsPage
 
     return ContactsPage(ctx)
@@ -116,44 +77,71 @@ def _letters(ctx: UiContext) -> Page:
     return LettersPage(ctx)
 
 
+def _warm_dashboard() -> object:
+    from crisisdesk.printing import crisis_reports
+    from crisisdesk.services import clocks
+
+    return clocks, crisis_reports
+
+
+def _warm_contacts() -> object:
+    from crisisdesk.services import contacts
+
+    return contacts
+
+
+def _warm_calling_trees() -> object:
+    from crisisdesk.services.calling_trees import activations, files
+
+    return activations, files
+
+
+def _warm_roles() -> object:
+    from crisisdesk.services import roles
+
+    return roles
+
+
+def _warm_templates() -> object:
+    from crisisdesk.services import messages, templates
+    from crisisdesk.store import syllables
+
+    return templates, messages, syllables
+
+
+def _warm_letters() -> object:
+    from crisisdesk.services.letters import mailing_log, render
+
+    return render, mailing_log
+
+
+def _warm_media() -> object:
+    from crisisdesk.services.media import inquiries, statements
+
+    return inquiries, statements
+
+
+def _warm_timeline() -> object:
+    from crisisdesk.services import timeline
+
+    return timeline
+
+
+def _warm_settings() -> object:
+    from crisisdesk.services import backup
+
+    return backup
+
+
 def default_sections() -> list[Section]:
-    order = ["dashboard", "contacts", "calling_trees", "roles", "templates", "letters", "media",
-             "timeline", "settings"]
-    sections = []
-    for key in order:
-        if key == "contacts":
-            sections.append(Section(key, "Contacts", _contacts,
-                                    warm=("crisisdesk.services.contacts",)))
-        elif key == "templates":
-            sections.append(Section(key, "Templates", _templates,
-                                    warm=("crisisdesk.services.templates",
-                                          "crisisdesk.services.messages",
-                                          "crisisdesk.store.syllables")))
-        elif key == "dashboard":
-            sections.append(Section(key, "Dashboard", _dashboard,
-                                    warm=("crisisdesk.services.clocks",
-                                          "crisisdesk.printing.crisis_reports")))
-        elif key == "media":
-            sections.append(Section(key, "Media desk", _media,
-                                    warm=("crisisdesk.services.media.inquiries",
-                                          "crisisdesk.services.media.statements")))
-        elif key == "calling_trees":
-            sections.append(Section(key, "Calling trees", _calling_trees,
-                                    warm=("crisisdesk.services.calling_trees.activations",
-                                          "crisisdesk.services.calling_trees.files")))
-        elif key == "roles":
-            sections.append(Section(key, "Roles", _roles, warm=("crisisdesk.services.roles",)))
-        elif key == "timeline":
-            sections.append(Section(key, "Timeline", _timeline,
-                                    warm=("crisisdesk.services.timeline",)))
-        elif key == "letters":
-            sections.append(Section(key, "Letters", _letters,
-                                    warm=("crisisdesk.services.letters.render",
-                                          "crisisdesk.services.letters.mailing_log")))
-        elif key == "settings":
-            sections.append(Section(key, "Settings", _settings,
-                                    warm=("crisisdesk.services.backup",)))
-        else:
-            title, text = PLANNED[key]
-            sections.append(Section(key, title, _placeholder(title, text)))
-    return sections
+    return [
+        Section("dashboard", "Dashboard", _dashboard, _warm_dashboard),
+        Section("contacts", "Contacts", _contacts, _warm_contacts),
+        Section("calling_trees", "Calling trees", _calling_trees, _warm_calling_trees),
+        Section("roles", "Roles", _roles, _warm_roles),
+        Section("templates", "Templates", _templates, _warm_templates),
+        Section("letters", "Letters", _letters, _warm_letters),
+        Section("media", "Media desk", _media, _warm_media),
+        Section("timeline", "Timeline", _timeline, _warm_timeline),
+        Section("settings", "Settings", _settings, _warm_settings),
+    ]
