@@ -160,6 +160,11 @@ def _open(session: Session, ref: str) -> Activation:
     return activation
 
 
+def people(session: Session, activation_id: str) -> list[FrozenPerson]:
+    """Everyone in an activation's frozen copy of the tree, in call order."""
+    return store.people(session.db, activation_id)
+
+
 def _person(session: Session, activation: Activation, contact_id: str) -> FrozenPerson:
     person = store.person(session.db, activation.id, contact_id)
     if person is None:
@@ -218,9 +223,7 @@ def record_call(session: Session, activation_ref: str, contact_id: str, outcome:
 
 
 def _has_people(session: Session, activation_id: str, contact_id: str) -> bool:
-    row = session.db.execute("SELECT 1 FROM activation_people WHERE activation_id = ? AND "
-                             "caller_id = ? LIMIT 1", [activation_id, contact_id]).fetchone()
-    return row is not None
+    return store.calls_anyone(session.db, activation_id, contact_id)
 
 
 def _mark(session: Session, act: Any, activation: Activation, contact_id: str, *,
