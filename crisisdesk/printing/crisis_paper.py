@@ -7,11 +7,8 @@ joins already-escaped fragments.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from html import escape
-
-from crisisdesk.domain.times import MINUTES, show_utc
 
 STYLE = """
 h1 { font-size: 14pt; margin-bottom: 1pt; }
@@ -33,11 +30,6 @@ span.struck { text-decoration: line-through; color: #666666; }
 
 def esc(value: object) -> str:
     return escape(str(value), quote=True)
-
-
-def local(utc_iso: str, tz: dt.tzinfo, fmt: str = MINUTES) -> str:
-    """A stored UTC time shown in the desk's zone (24-hour clock, as HICS forms use)."""
-    return show_utc(utc_iso, tz, fmt)
 
 
 def header_table(pairs: Iterable[tuple[str, str]]) -> str:
