@@ -40,13 +40,17 @@ FORBIDDEN_IN_DOMAIN = {"sqlite3", "sqlcipher3", "sqlite_utils", "PySide6", "os",
                        "io", "shutil", "socket", "subprocess", "openpyxl", "csv"}
 
 
-def _imports(path: Path) -> set[str]:
+def _imports(path: Path, *, submodules: bool = False) -> set[str]:
+    """Every module the file imports; with `submodules`, also `pkg.name` for each
+    `from pkg import name` (which may be a module)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Import):
             names.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            if submodules:
+                names.update(f"{node.module}.{a.name}" for a in node.names)
     return names
 
 
@@ -130,13 +134,7 @@ def import_cycles(folder: Path, root: Path = PACKAGE.parent) -> list[list[str]]:
     files = {_module_name(p, root): p for p in folder.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in files.items():
-        deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Import):
-                deps.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                deps.add(node.module)
-                deps.update(f"{node.module}.{a.name}" for a in node.names)
+        deps = _imports(path, submodules=True)
         graph[name] = {d for d in deps if d in files and d != name}
     # Tarjan's strongly connected components: every component of two or more is a cycle.
     index: dict[str, int] = {}
