@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from crisisdesk.domain.times import local_minutes
+
 
 @dataclass(frozen=True)
 class DashboardSummary:
@@ -43,8 +45,6 @@ def label_for(key: str) -> str:
 
 def value_text(value: Any) -> str:
     """A value as the Dashboard writes it: thousands separators, dates, nested records."""
-    from crisisdesk.domain.times import local_minutes
-
     if value is None:
         return "—"
     if isinstance(value, bool):
