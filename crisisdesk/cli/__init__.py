@@ -11,6 +11,27 @@ import sys
 import click
 
 from crisisdesk import __version__
+from crisisdesk.cli import (
+    activation_cmds,
+    audit_cmds,
+    backup_cmds,
+    calling_tree_cmds,
+    contacts_cmds,
+    demo_cmds,
+    desk_cmds,
+    doctor_cmds,
+    incident_cmds,
+    letters_cmds,
+    media_cmds,
+    messages_cmds,
+    operator_cmds,
+    roles_cmds,
+    settings_cmds,
+    systems_cmds,
+    templates_cmds,
+    timeline_cmds,
+    translation_cmds,
+)
 from crisisdesk.cli.common import CliContext
 from crisisdesk.domain.errors import UserError
 from crisisdesk.store.errors import DB_ERRORS, classify
@@ -41,25 +62,14 @@ def cli(ctx: click.Context, data_dir: str | None, operator: str | None,
         ctx.exit(run_gui(obj))
 
 
-def _register() -> None:
-    import importlib
-
-    for name in ("desk_cmds", "operator_cmds", "audit_cmds", "contacts_cmds", "backup_cmds",
-                 "settings_cmds", "doctor_cmds", "demo_cmds", "incident_cmds", "translation_cmds",
-                 "roles_cmds",
-                 "timeline_cmds", "systems_cmds", "templates_cmds", "messages_cmds", "media_cmds",
-                 "calling_tree_cmds", "activation_cmds", "letters_cmds"):
-        try:
-            module = importlib.import_module(f"crisisdesk.cli.{name}")
-        except ModuleNotFoundError as exc:  # a command module still being written
-            if exc.name != f"crisisdesk.cli.{name}":
-                raise
-            continue
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
+# Every command group, named explicitly: a module that fails to import fails the command.
+COMMAND_MODULES = (desk_cmds, operator_cmds, audit_cmds, contacts_cmds, backup_cmds,
+                   settings_cmds, doctor_cmds, demo_cmds, incident_cmds, translation_cmds,
+                   roles_cmds, timeline_cmds, systems_cmds, templates_cmds, messages_cmds,
+                   media_cmds, calling_tree_cmds, activation_cmds, letters_cmds)
+for _module in COMMAND_MODULES:
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

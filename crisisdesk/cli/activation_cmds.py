@@ -14,7 +14,6 @@ from crisisdesk.services import roles as role_service
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import reports as report_service
 from crisisdesk.services.session import Session
-from crisisdesk.store import activations as activation_store
 
 
 @click.group("activation")
@@ -62,7 +61,7 @@ def start_cmd(cli: CliContext, tree: str, message: str, action_text: str, report
 
 
 def _person_in(session: Session, activation_id: str, text: str) -> str:
-    people = activation_store.people(session.db, activation_id)
+    people = activation_service.people(session, activation_id)
     key = " ".join(text.split()).casefold()
     match = [p.contact_id for p in people if p.contact_id == text or p.name.casefold() == key]
     if len(match) == 1:

@@ -272,7 +272,7 @@ def status_cmd(cli: CliContext, incident: str | None, csv_path: str | None,
     totals = mailing_log.totals(session, incident)
     report = letter_service.classification(session, incident)
     batches = letter_service.list_batches(session, incident)
-    summary = letter_service.dashboard_summary(session, incident)
+    summary = letter_service.status_counts(session, incident)
     if csv_path:
         n = mailing_log.export_csv(session, Path(csv_path).expanduser(), incident)
         click.echo(f"Wrote {n} letters to {csv_path}", err=as_json)

@@ -90,7 +90,7 @@ def list_cmd(cli: CliContext, open_only: bool, as_json: bool) -> None:
         return
     table([_row(session, q, state) for q, state in zip(inquiries, states, strict=True)],
           ["ID", "DEADLINE", "", "STATUS", "OUTLET", "QUESTION", "ASSIGNED", "ANSWERED IN"])
-    summary = media_service.dashboard_summary(session)
+    summary = media_service.media_summary(session)
     average = summary.average_minutes_to_answer
     click.echo(f"{summary.open_inquiries} open, {summary.overdue_inquiries} overdue"
                + (f"; average time to answer {average} min" if average is not None else ""))

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.times import parse_utc
 
 MIN_INTERVAL = dt.timedelta(minutes=15)
 MAX_INTERVAL = dt.timedelta(days=14)
@@ -92,10 +93,6 @@ class CadenceStatus:
             "minutes_remaining": (int(self.remaining.total_seconds() // 60)
                                   if self.remaining is not None else None),
         }
-
-
-def parse_utc(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _iso(moment: dt.datetime) -> str:

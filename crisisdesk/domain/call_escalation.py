@@ -23,6 +23,7 @@ from enum import StrEnum
 from crisisdesk.domain.call_outcomes import NEVER_CALLED, PersonState, Status
 from crisisdesk.domain.calling_trees import TreeNode, in_call_order
 from crisisdesk.domain.phones import Phone
+from crisisdesk.domain.times import parse_utc
 
 COORDINATOR = None  # the caller id meaning "the coordinator"
 
@@ -142,10 +143,6 @@ class Flag:
 class Limits:
     attempts: int = 3
     minutes: int = 30
-
-
-def parse_utc(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def due_since(person: FrozenPerson, caller: str | None, states: Mapping[str, PersonState],

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.times import parse_utc
 
 # The default "due soon" window; a desk sets its own (`media_due_soon_minutes` setting).
 NEAR_DEADLINE = dt.timedelta(minutes=30)
@@ -114,10 +115,6 @@ class Inquiry:
 
 def _line(text: object) -> str:
     return " ".join(str(text or "").split())
-
-
-def parse_utc(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def parse_channel(raw: object) -> InquiryChannel:

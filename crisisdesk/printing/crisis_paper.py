@@ -7,7 +7,6 @@ joins already-escaped fragments.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from html import escape
 
@@ -31,17 +30,6 @@ span.struck { text-decoration: line-through; color: #666666; }
 
 def esc(value: object) -> str:
     return escape(str(value), quote=True)
-
-
-def local(utc_iso: str, tz: dt.tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC time shown in the desk's zone (24-hour clock, as HICS forms use)."""
-    if not utc_iso:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
-    except ValueError:
-        return utc_iso
-    return moment.astimezone(tz).strftime(fmt)
 
 
 def header_table(pairs: Iterable[tuple[str, str]]) -> str:

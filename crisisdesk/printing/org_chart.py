@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crisisdesk.domain.roles import INCIDENT_COMMANDER, OperationalPeriod, RoleGroup, RoleStatus
-from crisisdesk.printing.crisis_paper import document, esc, header_table, local
+from crisisdesk.domain.times import show_utc
+from crisisdesk.printing.crisis_paper import document, esc, header_table
 
 PER_ROW = 4
 
@@ -32,8 +33,8 @@ def _box(status: RoleStatus, tz: dt.tzinfo, width: str = f"{100 // PER_ROW}%") -
         if status.acting.is_backup:
             lines.append(f'<span class="alert">acting ({esc(slot.label)})</span>')
         if slot.acknowledged_at:
-            lines.append(f'<span class="small">acknowledged {esc(local(slot.acknowledged_at, tz))}'
-                         "</span>")
+            acknowledged = esc(show_utc(slot.acknowledged_at, tz))
+            lines.append(f'<span class="small">acknowledged {acknowledged}</span>')
         else:
             lines.append('<span class="small">not yet acknowledged</span>')
     others = [s for s in status.slots
@@ -70,8 +71,8 @@ def org_chart_html(statuses: Sequence[RoleStatus], *, period: OperationalPeriod 
               for group in RoleGroup]
     period_text = "no operational period yet"
     if period is not None:
-        period_text = (f"#{period.number}: {local(period.starts_at, tz)} to "
-                       f"{local(period.ends_at, tz)}")
+        period_text = (f"#{period.number}: {show_utc(period.starts_at, tz)} to "
+                       f"{show_utc(period.ends_at, tz)}")
     body = header_table([("1. Incident name", incident), ("2. Operational period", period_text),
                          ("Facility", org), ("Prepared", printed)])
     if ic:

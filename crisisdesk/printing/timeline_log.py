@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crisisdesk.domain.timeline import LogLine
-from crisisdesk.printing.crisis_paper import document, esc, header_table, local
+from crisisdesk.domain.times import show_utc
+from crisisdesk.printing.crisis_paper import document, esc, header_table
 
 
 def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo) -> str:
@@ -18,15 +19,15 @@ def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo) -> str:
     text = esc(entry.text).replace("\n", "<br>")
     if entry.corrects:
         original = by_id.get(entry.corrects)
-        when = local(original.entry.at, tz, "%H:%M") if original else "an earlier"
+        when = show_utc(original.entry.at, tz, "%H:%M") if original else "an earlier"
         text = f'<span class="small">Correction of the {esc(when)} entry:</span><br>{text}'
     if line.corrected_by is not None:
         text = (f'<span class="struck">{text}</span><br><span class="small">corrected '
-                f"{esc(local(line.corrected_by.recorded_at, tz))}</span>")
+                f"{esc(show_utc(line.corrected_by.recorded_at, tz))}</span>")
     who = esc(entry.author) + (f"<br>{esc(entry.position)}" if entry.position else "")
     nowrap = '<td style="white-space: nowrap">'
-    return (f"<tr>{nowrap}{esc(local(entry.at, tz, '%Y-%m-%d'))}</td>"
-            f"{nowrap}{esc(local(entry.at, tz, '%H:%M'))}</td>"
+    return (f"<tr>{nowrap}{esc(show_utc(entry.at, tz, '%Y-%m-%d'))}</td>"
+            f"{nowrap}{esc(show_utc(entry.at, tz, '%H:%M'))}</td>"
             f"{nowrap}{esc(entry.category.value)}</td>"
             f"<td>{text}</td><td>{who}</td></tr>")
 

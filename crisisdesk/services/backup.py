@@ -25,6 +25,9 @@ from crisisdesk.domain.operators import Role
 from crisisdesk.services.credentials import Credentials
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
+from crisisdesk.store import contacts as contact_store
+from crisisdesk.store import meta as meta_store
+from crisisdesk.store import operators as operator_store
 from crisisdesk.store import schema
 from crisisdesk.store.backup import extract, read_manifest, write_backup
 from crisisdesk.store.db import connect, quick_check
@@ -147,10 +150,6 @@ def create_backup(session: Session, path: Path, *, force: bool = False) -> Backu
     return BackupInfo(target, backup_id, str(manifest["created_at"]), target.stat().st_size)
 
 
-def _count(db: Any, sql: str) -> int:
-    return int(db.execute(sql).fetchone()[0])
-
-
 def _inspect(folder: Path, credentials: Credentials, manifest: dict[str, Any],
              path: Path) -> BackupReport:
     """Unlock and check the desk extracted into `folder`, without migrating or changing it."""
@@ -173,17 +172,15 @@ def _inspect(folder: Path, credentials: Credentials, manifest: dict[str, Any],
         if integrity:  # nothing else in the file can be trusted (or, often, read)
             return replace(report, integrity_problems=integrity)
         applied = {m.name for m in schema.migrations.applied(db)}
-        meta_id = db.execute("SELECT value FROM meta WHERE key = 'desk_id'").fetchone()
         other = []
-        if meta_id is None or str(meta_id[0]) != vault.desk_id:
+        if meta_store.get(db, "desk_id") != vault.desk_id:
             other.append("the key slots belong to a different desk than the desk file")
         return replace(
             report, audit=audit_store.verify(db, audit_store.audit_key(key)),
             schema_version=schema.version(db), pending_steps=schema.pending(db),
             unknown_steps=sorted(applied - set(schema.KNOWN)),
-            operators=_count(db, "SELECT count(*) FROM operators WHERE removed_at IS NULL"),
-            contacts=_count(db, "SELECT count(*) FROM contacts")
-            if "contacts" in db.table_names() else None,
+            operators=operator_store.count_active(db),
+            contacts=contact_store.count(db) if contact_store.TABLE in db.table_names() else None,
             other_problems=other,
         )
     except DB_ERRORS as exc:

@@ -51,6 +51,7 @@ from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
+from crisisdesk.store import meta as meta_store
 from crisisdesk.store import rule_files
 
 FLAGS_KEY = "notification_profile_flags"
@@ -102,9 +103,9 @@ class DeadlineReport:
 
 
 def profile_flags(session: Session) -> frozenset[str]:
-    row = session.db.execute("SELECT value FROM meta WHERE key = ?", [FLAGS_KEY]).fetchone()
+    value = meta_store.get(session.db, FLAGS_KEY)
     try:
-        return frozenset(json.loads(row[0])) if row and row[0] else frozenset()
+        return frozenset(json.loads(value)) if value else frozenset()
     except ValueError:
         return frozenset()
 
@@ -119,9 +120,7 @@ def set_profile_flag(session: Session, flag: str, on: bool) -> frozenset[str]:
     flags = flags | {flag} if on else flags - {flag}
     with session.action("deadlines.profile", "desk", session.desk_id,
                         f"{'Set' if on else 'Cleared'} notification profile flag {flag}"):
-        session.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
-                           "DO UPDATE SET value = excluded.value",
-                           [FLAGS_KEY, json.dumps(sorted(flags))])
+        meta_store.put(session.db, FLAGS_KEY, json.dumps(sorted(flags)))
     return frozenset(flags)
 
 

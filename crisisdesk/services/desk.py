@@ -16,6 +16,7 @@ from crisisdesk.domain.operators import (
 )
 from crisisdesk.paths import DeskPaths
 from crisisdesk.services.session import Clock, Session, iso, utc_now
+from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
 from crisisdesk.store import schema
 from crisisdesk.store.backup import write_backup
@@ -57,9 +58,8 @@ def init_desk(
         session = Session(paths, db, vault, op, data_key, clock)
         with session.action("desk.init", "desk", vault.desk_id,
                             f"Created desk for {org}; first admin {name}") as act:
-            db.table("meta").insert_all(
-                [{"key": "desk_id", "value": vault.desk_id}, {"key": "org", "value": org},
-                 {"key": "created_at", "value": act.at}], replace=True)
+            meta_store.put_many(db, {"desk_id": vault.desk_id, "org": org,
+                                     "created_at": act.at})
             operator_store.insert(db, name, Role.ADMIN, act.at, name, op.id)
             # The shipped templates arrive in review: someone at the organisation approves them.
             from crisisdesk.services.templates import install_library_rows

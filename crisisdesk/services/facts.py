@@ -16,10 +16,12 @@ the fact, a shipped template leaves the sentence out or says what will happen in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 from crisisdesk.domain.data_elements import INFO_KIND_ELEMENTS, letter_list
+from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.fact_languages import TranslatableField, localise
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.services import clocks as clock_service
@@ -128,6 +130,19 @@ def incident_facts(session: Session, incident_id: str | None = None) -> dict[str
         facts.update(incident_record_facts(incident))
         facts.update(response_facts(session, incident))
     return facts
+
+
+def facts_for(session: Session, incident_id: str | None = None) -> dict[str, Any]:
+    """What fills a template's preview or issue: the desk's facts, overlaid with the incident's
+    (the current one when id is None), leaving out every value the desk does not know.
+
+    The incident wins over the desk. With no incident (or a missing one) the desk's facts still
+    render, and the template's sample values fill whatever is left.
+    """
+    facts: dict[str, Any] = dict(desk_facts(session))
+    with contextlib.suppress(UserError):
+        facts.update(incident_facts(session, incident_id))
+    return {k: v for k, v in facts.items() if v is not None and v != ""}
 
 
 # What `recorded_response` reports, in this order: (key, template variable, label).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.times import MINUTES, parse_utc, show_utc
 from crisisdesk.services.session import Session, iso
 
 
@@ -42,7 +43,7 @@ def parse_time(session: Session, value: str | dt.datetime | None, field_name: st
             hours, minutes = (int(p) for p in text.split(":"))
             moment = dt.datetime.combine(today(session), dt.time(hours, minutes), tz)
         else:
-            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            parsed = parse_utc(text)
             moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
     except ValueError:
         raise ValidationError(
@@ -52,12 +53,6 @@ def parse_time(session: Session, value: str | dt.datetime | None, field_name: st
     return iso(moment)
 
 
-def show(session: Session, utc_iso: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def show(session: Session, utc_iso: str, fmt: str = MINUTES) -> str:
     """A stored UTC time in the desk's zone, for people."""
-    if not utc_iso:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
-    except ValueError:
-        return utc_iso
-    return moment.astimezone(zone(session)).strftime(fmt)
+    return show_utc(utc_iso, zone(session), fmt)

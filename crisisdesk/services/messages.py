@@ -23,6 +23,7 @@ from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.messages import LOG_COLUMNS, LogEntry, spreadsheet_safe
 from crisisdesk.domain.sms import count_segments
 from crisisdesk.domain.templates import Channel
+from crisisdesk.domain.times import local_minutes, show_utc
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Action, Session
@@ -115,12 +116,12 @@ def log_report_html(session: Session, entries: Sequence[LogEntry]) -> str:
     """The log as a printable HTML report (every value escaped), for `html_to_pdf`."""
     zone = settings_service.zone(session)
     org = settings_service.display_org(session)
-    now = session.now().astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    now = local_minutes(session.now(), zone)
     head = [("When", 16), ("Template and version", 28), ("Sent to", 18), ("Recipients", 12),
             ("Operator", 12), ("Incident, note", 14)]
     rows = []
     for e in entries:
-        cells = [_local(e.issued_at, zone), f"{e.template_name} ({e.template_key}) v{e.version}",
+        cells = [show_utc(e.issued_at, zone), f"{e.template_name} ({e.template_key}) v{e.version}",
                  f"{e.audience.replace('_', ' ')} by {e.channel.replace('_', ' ')}, "
                  f"{e.language}", f"{e.recipient_count:,}", e.operator,
                  " ".join(x for x in (e.incident_id, e.note) if x)]
@@ -142,13 +143,3 @@ def note_export(session: Session, what: str, count: int) -> None:
     with session.action("message_log.export", "message_log",
                         summary=f"Exported {count} communication-log entries as {what}"):
         pass
-
-
-def _local(iso_utc: str, zone: Any) -> str:
-    import datetime as dt
-
-    try:
-        when = dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
-    except ValueError:
-        return iso_utc
-    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")

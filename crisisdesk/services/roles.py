@@ -55,6 +55,7 @@ from crisisdesk.domain.roles import (
     resolve_acting,
 )
 from crisisdesk.domain.timeline import Category
+from crisisdesk.domain.times import parse_utc
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time
 from crisisdesk.services.session import Action, Session, iso
@@ -199,7 +200,7 @@ def _hours(hours: float) -> dt.timedelta:
 
 def _open_period(session: Session, act: Action, number: int, starts_at: str,
                  hours: float) -> OperationalPeriod:
-    start = dt.datetime.fromisoformat(starts_at.replace("Z", "+00:00"))
+    start = parse_utc(starts_at)
     return role_store.insert_period(session.db, number, starts_at, iso(start + _hours(hours)),
                                     act.at, session.operator.name)
 

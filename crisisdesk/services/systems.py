@@ -18,6 +18,7 @@ import datetime as dt
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.systems import SystemRow, SystemStatus, clean_name, clean_notes
 from crisisdesk.domain.timeline import Category
+from crisisdesk.domain.times import parse_utc
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time
 from crisisdesk.services.session import Session
@@ -45,7 +46,7 @@ def set_status(session: Session, name: str, status: SystemStatus | None = None, 
     if status is not None and status != system.status:
         changes["status"] = status.value
         when = parse_time(session, since, "since")
-        moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        moment = parse_utc(when)
         if moment > session.now() + dt.timedelta(minutes=5):
             raise ValidationError("'Since' cannot be in the future.", {"since": "in the future"})
         changes["since"] = when

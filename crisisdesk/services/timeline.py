@@ -34,6 +34,7 @@ from crisisdesk.domain.timeline import (
     matches,
     with_corrections,
 )
+from crisisdesk.domain.times import parse_utc
 from crisisdesk.services.localtime import parse_time
 from crisisdesk.services.session import Action, Session
 from crisisdesk.store import incidents as incident_store
@@ -59,7 +60,7 @@ def _incident_id(session: Session, incident_id: str | None) -> str:
 
 def _when(session: Session, at: str | dt.datetime | None) -> str:
     when = parse_time(session, at, "at")
-    moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+    moment = parse_utc(when)
     if moment > session.now() + FUTURE_SLACK:
         raise ValidationError("A timeline entry cannot be in the future.", {"at": "in the future"})
     return when

@@ -136,6 +136,12 @@ def update_state(db: sqlite_utils.Database, activation_id: str, contact_id: str,
          activation_id, contact_id])
 
 
+def calls_anyone(db: sqlite_utils.Database, activation_id: str, contact_id: str) -> bool:
+    """Whether this person is the caller of anyone in the activation."""
+    return db.execute("SELECT 1 FROM activation_people WHERE activation_id = ? AND "
+                      "caller_id = ? LIMIT 1", [activation_id, contact_id]).fetchone() is not None
+
+
 def status_counts(db: sqlite_utils.Database, activation_id: str) -> dict[Status, int]:
     rows = db.execute("SELECT status, count(*) FROM activation_people WHERE activation_id = ? "
                       "GROUP BY status", [activation_id]).fetchall()

@@ -21,6 +21,7 @@ from crisisdesk.domain.incidents import (
     InfoKind,
     LawEnforcementDelay,
 )
+from crisisdesk.store import meta as meta_store
 
 CURRENT_KEY = "current_incident_id"
 _COLS = ("id, title, kind, status, discovered_on, breach_started_on, breach_ended_on, "
@@ -114,14 +115,11 @@ def find_by_prefix(db: sqlite_utils.Database, prefix: str) -> list[Incident]:
 
 
 def current_id(db: sqlite_utils.Database) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [CURRENT_KEY]).fetchone()
-    return str(row[0]) if row and row[0] else None
+    return meta_store.get(db, CURRENT_KEY) or None
 
 
 def set_current(db: sqlite_utils.Database, incident_id: str | None) -> None:
-    db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-               "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-               [CURRENT_KEY, incident_id or ""])
+    meta_store.put(db, CURRENT_KEY, incident_id or "")
 
 
 def completions(db: sqlite_utils.Database, incident_id: str) -> dict[str, Completion]:

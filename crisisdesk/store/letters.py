@@ -182,6 +182,41 @@ def letter_ids_in_range(db: sqlite_utils.Database, batch_id: str, first: int, la
         "ORDER BY seq", [batch_id, first, last])]
 
 
+def references_in_range(db: sqlite_utils.Database, batch_id: str, first: int, last: int
+                        ) -> Iterator[tuple[int, str]]:
+    """(seq, reference) of a batch's letters `first`..`last`, in print order, streamed."""
+    for r in db.execute("SELECT seq, reference FROM letters WHERE batch_id = ? AND "
+                        "seq BETWEEN ? AND ? ORDER BY seq", [batch_id, first, last]):
+        yield int(r[0]), str(r[1])
+
+
+def pending_letters(db: sqlite_utils.Database, batch_id: str) -> list[tuple[str, int]]:
+    """(id, seq) of a batch's letters not rendered yet, in print order."""
+    return [(str(r[0]), int(r[1])) for r in db.execute(
+        "SELECT id, seq FROM letters WHERE batch_id = ? AND status = 'pending' ORDER BY seq",
+        [batch_id])]
+
+
+def letter_incident(db: sqlite_utils.Database, letter_id: str) -> str:
+    return str(db.execute("SELECT incident_id FROM letters WHERE id = ?",
+                          [letter_id]).fetchone()[0])
+
+
+def template_counts(db: sqlite_utils.Database, batch_id: str) -> list[tuple[str, int, str, int]]:
+    """(template key, version, language, letters) used by a batch."""
+    return [(str(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in db.execute(
+        "SELECT template_key, template_version, language, count(*) FROM letters WHERE "
+        "batch_id = ? GROUP BY template_key, template_version, language", [batch_id])]
+
+
+def set_batch_rendered(db: sqlite_utils.Database, batch_id: str, at: str) -> None:
+    db.execute("UPDATE letter_batches SET rendered_at = ? WHERE id = ?", [at, batch_id])
+
+
+def set_batch_printed(db: sqlite_utils.Database, batch_id: str, at: str) -> None:
+    db.execute("UPDATE letter_batches SET printed_at = ? WHERE id = ?", [at, batch_id])
+
+
 def set_status(db: sqlite_utils.Database, rows: list[Row]) -> None:
     """rows: (status, file_or_None, updated_at, updated_by, letter_id)."""
     db.conn.executemany("UPDATE letters SET status = ?, file = coalesce(?, file), "

@@ -24,6 +24,11 @@ def active(db: sqlite_utils.Database) -> list[Operator]:
     return [_op(r) for r in db.table("operators").rows_where("removed_at IS NULL", order_by="name")]
 
 
+def count_active(db: sqlite_utils.Database) -> int:
+    """Operators who can still unlock the desk (not removed)."""
+    return int(db.execute("SELECT count(*) FROM operators WHERE removed_at IS NULL").fetchone()[0])
+
+
 def insert(db: sqlite_utils.Database, name: str, role: Role, at: str, by: str,
            op_id: str | None = None) -> Operator:
     op_id = op_id or str(uuid.uuid4())

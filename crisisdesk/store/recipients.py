@@ -234,6 +234,13 @@ def insert_import(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
     db.table("recipient_imports").insert(row)
 
 
+def import_date_format(db: sqlite_utils.Database, import_id: str) -> str:
+    """The date format an import was read with ("" when none was recorded)."""
+    found = db.execute("SELECT date_format FROM recipient_imports WHERE id = ?",
+                       [import_id]).fetchone()
+    return str(found[0]) if found and found[0] else ""
+
+
 def saved_source(db: sqlite_utils.Database, signature: str) -> tuple[dict[str, str], str] | None:
     r = db.execute("SELECT mapping, date_format FROM letter_sources WHERE signature = ?",
                    [signature]).fetchone()

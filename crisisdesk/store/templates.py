@@ -19,6 +19,7 @@ from crisisdesk.domain.templates import (
     variables_from_json,
     variables_json,
 )
+from crisisdesk.store import meta as meta_store
 
 
 def _meta(t: dict[str, Any], v: dict[str, Any]) -> TemplateMeta:
@@ -154,14 +155,12 @@ POLICY_KEY = "template_approval_policy"
 
 def approval_policy(db: sqlite_utils.Database) -> dict[str, Any]:
     """The desk's recorded approval policy ({} = the default, four-eyes)."""
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [POLICY_KEY]).fetchone()
-    return dict(json.loads(row[0])) if row and row[0] else {}
+    value = meta_store.get(db, POLICY_KEY)
+    return dict(json.loads(value)) if value else {}
 
 
 def set_approval_policy(db: sqlite_utils.Database, policy: dict[str, Any]) -> None:
-    db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-               "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-               [POLICY_KEY, json.dumps(policy, ensure_ascii=False)])
+    meta_store.put(db, POLICY_KEY, json.dumps(policy, ensure_ascii=False))
 
 
 # --- the communication log -----------------------------------------------------------------

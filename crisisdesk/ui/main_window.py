@@ -8,8 +8,6 @@ and shows an unlock form that always asks for the passphrase again.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import threading
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -242,16 +240,15 @@ class MainWindow(QMainWindow):
         if self._warm_started:
             return
         self._warm_started = True
-        modules = ["crisisdesk.services.settings"]
-        modules += [m for section in self.sections for m in section.warm]
-
+        warmers = [section.warm for section in self.sections if section.warm is not None]
         done = self._warm_done
 
         def work(**_: object) -> None:
             try:
-                for name in modules:
-                    with contextlib.suppress(ImportError):  # not in this build
-                        importlib.import_module(name)
+                from crisisdesk.services import settings  # noqa: F401 - the import is the work
+
+                for warm in warmers:
+                    warm()
             finally:
                 done.set()
 

@@ -1,7 +1,8 @@
 """The sidebar's sections, in order: the one list to edit when a page is added.
 
-Each entry builds its page from the `UiContext`, importing the page's module only when the
-section is first opened (the `warm` modules are imported in the background before that).
+Each entry builds its page from the `UiContext` and names the services its page needs, which
+the main window imports in a worker once the window is up (`warm`), so the first click on the
+section does not freeze the window while Python imports them.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ class Section:
     key: str
     title: str
     build: Callable[[UiContext], Page]
-    # Service modules the page imports: loaded in a worker once the window is up, so the first
-    # click on the section does not freeze the window while Python imports them.
-    warm: tuple[str, ...] = ()
+    # Imports the page's service modules (slow ones: phonenumbers, openpyxl...); returns them.
+    warm: Callable[[], object] | None = None
 
 
 def _contacts(ctx: UiContext) -> Page:
@@ -77,24 +77,71 @@ def _letters(ctx: UiContext) -> Page:
     return LettersPage(ctx)
 
 
+def _warm_dashboard() -> object:
+    from crisisdesk.printing import crisis_reports
+    from crisisdesk.services import clocks
+
+    return clocks, crisis_reports
+
+
+def _warm_contacts() -> object:
+    from crisisdesk.services import contacts
+
+    return contacts
+
+
+def _warm_calling_trees() -> object:
+    from crisisdesk.services.calling_trees import activations, files
+
+    return activations, files
+
+
+def _warm_roles() -> object:
+    from crisisdesk.services import roles
+
+    return roles
+
+
+def _warm_templates() -> object:
+    from crisisdesk.services import messages, templates
+    from crisisdesk.store import syllables
+
+    return templates, messages, syllables
+
+
+def _warm_letters() -> object:
+    from crisisdesk.services.letters import mailing_log, render
+
+    return render, mailing_log
+
+
+def _warm_media() -> object:
+    from crisisdesk.services.media import inquiries, statements
+
+    return inquiries, statements
+
+
+def _warm_timeline() -> object:
+    from crisisdesk.services import timeline
+
+    return timeline
+
+
+def _warm_settings() -> object:
+    from crisisdesk.services import backup
+
+    return backup
+
+
 def default_sections() -> list[Section]:
     return [
-        Section("dashboard", "Dashboard", _dashboard,
-                warm=("crisisdesk.services.clocks", "crisisdesk.printing.crisis_reports")),
-        Section("contacts", "Contacts", _contacts, warm=("crisisdesk.services.contacts",)),
-        Section("calling_trees", "Calling trees", _calling_trees,
-                warm=("crisisdesk.services.calling_trees.activations",
-                      "crisisdesk.services.calling_trees.files")),
-        Section("roles", "Roles", _roles, warm=("crisisdesk.services.roles",)),
-        Section("templates", "Templates", _templates,
-                warm=("crisisdesk.services.templates", "crisisdesk.services.messages",
-                      "crisisdesk.store.syllables")),
-        Section("letters", "Letters", _letters,
-                warm=("crisisdesk.services.letters.render",
-                      "crisisdesk.services.letters.mailing_log")),
-        Section("media", "Media desk", _media,
-                warm=("crisisdesk.services.media.inquiries",
-                      "crisisdesk.services.media.statements")),
-        Section("timeline", "Timeline", _timeline, warm=("crisisdesk.services.timeline",)),
-        Section("settings", "Settings", _settings, warm=("crisisdesk.services.backup",)),
+        Section("dashboard", "Dashboard", _dashboard, _warm_dashboard),
+        Section("contacts", "Contacts", _contacts, _warm_contacts),
+        Section("calling_trees", "Calling trees", _calling_trees, _warm_calling_trees),
+        Section("roles", "Roles", _roles, _warm_roles),
+        Section("templates", "Templates", _templates, _warm_templates),
+        Section("letters", "Letters", _letters, _warm_letters),
+        Section("media", "Media desk", _media, _warm_media),
+        Section("timeline", "Timeline", _timeline, _warm_timeline),
+        Section("settings", "Settings", _settings, _warm_settings),
     ]

@@ -178,18 +178,18 @@ def test_closing_keeps_a_report_and_refuses_more_calls(session: Session,
     assert report["earlier_drills"][0]["milestones"] == {"50": 3.0, "90": 6.0, "100": 6.0}
     with pytest.raises(ValidationError, match="closed"):
         activations.record_call(session, second.id, people["bo"], Outcome.REACHED)
-    assert reports.dashboard_summary(session) == []
+    assert reports.open_activations(session) == []
 
 
 def test_dashboard_summary_names_open_activations(session: Session, people: dict[str, str],
                                                   tree: str) -> None:
     act = activations.start_activation(session, tree, **START)  # type: ignore[arg-type]
     activations.record_call(session, act.id, people["lee"], Outcome.REACHED)
-    [line] = reports.dashboard_summary(session)
+    [line] = reports.open_activations(session)
     assert line.activation_id == act.id
     assert line.text.startswith("Calling tree All staff: 1 of 6 reached (17%), 5 open")
-    assert trees.dashboard_summary(session)["Calling tree All staff"].startswith(
-        "1 of 6 reached (17%)")
+    [(label, value)] = reports.dashboard_summary(session).rows
+    assert label == "Calling tree All staff" and value.startswith("1 of 6 reached (17%)")
 
 
 def test_import_export_round_trip_and_bad_rows(session: Session, people: dict[str, str],

@@ -41,3 +41,16 @@ def test_incident_and_settings_fill_the_patient_letter(session: Session) -> None
     text = template_service.render_approved(session, approved, {**sample, **values}).text
     assert "555-0142" in text and "March 2, 2026" in text
     assert "Social Security numbers" in text
+
+
+def test_preview_facts_leave_out_unknowns_and_survive_a_missing_incident(
+        session: Session) -> None:
+    settings_service.set(session, "public_phone", "")
+    known = facts.facts_for(session)
+    assert known["org_name"] == "Riverside Clinics"
+    assert all(v not in (None, "") for v in known.values())
+    assert facts.facts_for(session, "no-such-incident")["org_name"] == "Riverside Clinics"
+    incident = incident_service.create_incident(
+        session, title="Lost laptop", kind=IncidentKind.DATA_BREACH,
+        discovered_on=dt.date(2026, 3, 2), info_kinds=(InfoKind.NAMES,))
+    assert facts.facts_for(session, incident.id)["discovery_date"] == dt.date(2026, 3, 2)

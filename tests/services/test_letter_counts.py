@@ -174,7 +174,7 @@ def test_ten_returned_letters_raise_substitute_notice_and_remailing_lowers_it(
     assert kind() == ("10-or-more", 11)
     deadline = clock_service.deadlines(session).find(SUBSTITUTE_OBLIGATION_KEY)
     assert deadline.count == 11 and "toll-free number" in deadline.title
-    assert letter_service.dashboard_summary(session)["substitute_notice"].startswith(
+    assert letter_service.status_counts(session)["substitute_notice"].startswith(
         "10 or more (11 people)")
     assert letter_report.counsel_report(session).substitute.returned == 10
 

@@ -104,7 +104,7 @@ def test_bad_rows_are_named_by_line_and_nothing_is_imported(session: Session, in
     problems = info.value.problems
     assert [p.line for p in problems] == [11, 152]
     assert "birth date" in problems[0].reason and "name is missing" in problems[1].reason
-    assert letter_service.dashboard_summary(session)["recipients"] == 0
+    assert letter_service.status_counts(session)["recipients"] == 0
     report = letter_service.import_recipients(session, path, set_aside_invalid=True)
     assert (report.imported, report.set_aside) == (298, 2)
     assert (report.usable, report.insufficient, report.counted) == (297, 1, 300)
@@ -123,7 +123,7 @@ def test_bad_rows_are_named_by_line_and_nothing_is_imported(session: Session, in
     letter_codes.fix_review_item(session, str(review[0]["id"]), fixed, mapping=mapping,
                                  date_format="YYYY-MM-DD")
     assert len(letter_codes.review_list(session)) == 1
-    assert letter_service.dashboard_summary(session)["recipients"] == 299
+    assert letter_service.status_counts(session)["recipients"] == 299
 
 
 def test_xlsx_import(session: Session, incident: str, tmp_path: Path) -> None:
@@ -153,7 +153,7 @@ def test_cancel_leaves_nothing(session: Session, incident: str, tmp_path: Path,
     with pytest.raises(UserError, match="Cancelled"):
         letter_service.import_recipients(session, path, is_cancelled=cancel_once_rows_are_written)
     assert in_table[-1] >= 100  # at least one batch was in the table when the user cancelled
-    assert letter_service.dashboard_summary(session)["recipients"] == 0
+    assert letter_service.status_counts(session)["recipients"] == 0
     assert session.db["recipients"].count == 0
     assert len(audit_store.entries(session.db)) == audit_before
 
@@ -265,7 +265,7 @@ def test_mailing_log_states_timeline_and_communication_log(
     mailing_log.remail(session, ref, Address("1 New Rd", "", "Peoria", "IL", "61602"))
     totals = mailing_log.totals(session)
     assert totals["ALL"] == {"mailed": 3, "remailed": 1}
-    summary = letter_service.dashboard_summary(session)
+    summary = letter_service.status_counts(session)
     assert (summary["mailed"], summary["returned"], summary["ready"]) == (4, 0, 0)
 
 

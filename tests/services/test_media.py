@@ -58,7 +58,7 @@ def test_a_past_deadline_is_accepted_and_shows_overdue(desk: Session) -> None:
     q = media_service.log_inquiry(desk, outlet="Daily Ledger", question="Was data taken?",
                                   deadline="2026-03-20 09:00")  # Chicago, 14:00 UTC, passed
     assert q.deadline == "2026-03-20T14:00:00Z"
-    summary = media_service.dashboard_summary(desk)
+    summary = media_service.media_summary(desk)
     assert (summary.open_inquiries, summary.overdue_inquiries) == (1, 1)
 
 
@@ -114,7 +114,7 @@ def test_answer_from_the_bank_logs_version_timeline_and_one_audit_entry(
     assert [(e.template_key, e.version, e.channel) for e in log] == [("qa-data", 1, "qa")]
     texts = [e.text for e in timeline_service.latest_entries(desk)]
     assert "Answered Daily Ledger with approved answer qa-data v1" in texts
-    summary = media_service.dashboard_summary(desk)
+    summary = media_service.media_summary(desk)
     assert (summary.open_inquiries, summary.overdue_inquiries) == (0, 0)
     assert summary.average_minutes_to_answer == 40
     with pytest.raises(ValidationError, match="already answered"):
@@ -179,7 +179,7 @@ def test_cadence_near_overdue_and_done(desk: Session) -> None:
     assert cadence_service.banner(desk) == "Staff update due today 12:00."
     desk.clock = lambda: NOW + dt.timedelta(hours=2, minutes=5)
     assert "Staff update overdue" in cadence_service.banner(desk)
-    assert media_service.dashboard_summary(desk).cadence_overdue == 1
+    assert media_service.media_summary(desk).cadence_overdue == 1
     status = cadence_service.record_update(desk, "staff", "Huddle")
     assert status.state is CadenceState.OK
     assert status.next_due == NOW + dt.timedelta(hours=4, minutes=5)
@@ -257,11 +257,11 @@ def test_due_soon_window_and_cadence_warning_are_desk_settings(desk: Session) ->
     q = media_service.log_inquiry(desk, outlet="Ledger", question="Q?",
                                   deadline=NOW + dt.timedelta(minutes=45))
     assert media_service.deadline_states(desk, [q])[0].value == "ok"  # default: 30 minutes
-    assert media_service.dashboard_summary(desk).due_soon_inquiries == 0
+    assert media_service.media_summary(desk).due_soon_inquiries == 0
     settings_service.set(desk, "media_due_soon_minutes", "60")
     assert media_service.due_soon_window(desk) == dt.timedelta(minutes=60)
     assert media_service.deadline_states(desk, [q])[0].value == "due_soon"
-    assert media_service.dashboard_summary(desk).due_soon_inquiries == 1
+    assert media_service.media_summary(desk).due_soon_inquiries == 1
 
     cadence_service.set_cadence(desk, "board", "4h")
     desk.clock = lambda: NOW + dt.timedelta(hours=3, minutes=15)  # 45 minutes left

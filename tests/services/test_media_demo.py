@@ -39,7 +39,7 @@ def test_demo_media_desk(tmp_path: Path) -> None:
         assert Counter(q.status.value for q in inquiries) == {
             "answered": 4, "new": 3, "assigned": 2, "drafting": 1, "declined": 1,
             "no_response_needed": 1}
-        summary = media_service.dashboard_summary(session)
+        summary = media_service.media_summary(session)
         assert (summary.open_inquiries, summary.overdue_inquiries) == (6, 2)
         assert len(media_service.pending_drafts(session)) == 1
         states = {s.audience.value: s.state for s in cadence_service.cadence_status(session)}

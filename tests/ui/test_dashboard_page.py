@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
+from crisisdesk.domain.dashboard import DashboardSummary
 from crisisdesk.domain.incidents import IncidentKind
 from crisisdesk.domain.systems import SystemStatus
 from crisisdesk.services import clocks as clock_service
@@ -24,7 +25,7 @@ from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.dashboard import deadlines as dl
 from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
 from crisisdesk.ui.dashboard.page import DashboardPage
-from crisisdesk.ui.dashboard.panels import SummaryPanel, summary_rows
+from crisisdesk.ui.dashboard.panels import SummaryPanel
 from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.workers import JobRunner
@@ -220,34 +221,29 @@ def test_systems_board_change_status_and_print(qtbot: QtBot, page: DashboardPage
     assert "Paper downtime forms" in " ".join(reader.pages[0].extract_text().split())
 
 
-def test_optional_panels_say_not_set_up_or_render_any_shape(
-        qtbot: QtBot, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    panel = SummaryPanel("Media", "crisisdesk.services.no_such_feature", "Not set up yet.")
-    qtbot.addWidget(panel)
-    panel.refresh(session)
-    assert panel.rows() == [("", "Not set up yet.")]
-
+def test_panels_render_a_summary_and_survive_a_failing_one(qtbot: QtBot,
+                                                           session: Session) -> None:
     @dataclasses.dataclass
     class Summary:
         next_update_due: dt.date
         inquiries_open: int
 
-    assert summary_rows(Summary(dt.date(2026, 3, 2), 1200)) == [
-        ("Next update due", "2026-03-02"), ("Inquiries open", "1,200")]
-    assert summary_rows({"trees": ["Staff", "Board"], "done": True}) == [
-        ("Trees", "Staff, Board"), ("Done", "yes")]
-    assert summary_rows("All quiet") == [("", "All quiet")]
-    import crisisdesk.ui.dashboard.panels as panels
-
-    monkeypatch.setattr(panels, "summary_function",
-                        lambda name: lambda s: {"calls_made": 5, "calls_left": 7})
+    assert DashboardSummary.of_record(Summary(dt.date(2026, 3, 2), 1200)).rows == (
+        ("Next update due", "2026-03-02"), ("Inquiries open", "1,200"))
+    assert DashboardSummary.of({"trees": ["Staff", "Board"], "done": True}).rows == (
+        ("Trees", "Staff, Board"), ("Done", "yes"))
+    panel = SummaryPanel("Media", lambda s: DashboardSummary.text("All quiet"))
+    qtbot.addWidget(panel)
+    panel.refresh(session)
+    assert panel.rows() == [("", "All quiet")]
+    panel.summary = lambda s: DashboardSummary.of({"calls_made": 5, "calls_left": 7})
     panel.refresh(session)
     assert panel.rows() == [("Calls made:", "5"), ("Calls left:", "7")]
 
-    def broken(_s: Session) -> None:
+    def broken(_s: Session) -> DashboardSummary:
         raise KeyError("oops")
 
-    monkeypatch.setattr(panels, "summary_function", lambda name: broken)
+    panel.summary = broken
     panel.refresh(session)
     assert panel.rows() == [("", "Not available right now (KeyError).")]
 
@@ -264,19 +260,17 @@ def test_dashboard_without_incident(qtbot: QtBot, ctx: UiContext) -> None:
     assert obligation is None
 
 
-def test_feature_panels_load_off_the_gui_thread(qtbot: QtBot, page: DashboardPage,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_feature_panels_load_off_the_gui_thread(qtbot: QtBot, page: DashboardPage) -> None:
     import threading
-
-    import crisisdesk.ui.dashboard.panels as panels
 
     threads: list[bool] = []
 
-    def summary(session: Session) -> dict[str, int]:
+    def summary(session: Session) -> DashboardSummary:
         threads.append(threading.current_thread() is threading.main_thread())
-        return {"calls_made": 5}
+        return DashboardSummary.of({"calls_made": 5})
 
-    monkeypatch.setattr(panels, "summary_function", lambda name: summary)
+    for panel in page.panels:
+        panel.summary = summary
     page.reload()
     qtbot.waitUntil(lambda: all(p.rows() == [("Calls made:", "5")] for p in page.panels),
                     timeout=5_000)

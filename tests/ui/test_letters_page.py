@@ -145,7 +145,7 @@ def test_classify_render_with_progress_then_cancel_and_resume(
     done_files = sorted(out.glob("*.pdf"))
     assert 0 < len(done_files) < 30
     assert not list(out.glob(".*.tmp"))
-    assert letter_service.dashboard_summary(session)["ready"] == 120
+    assert letter_service.status_counts(session)["ready"] == 120
     assert all(total == 120 for _, total in seen)
     assert any("letters/s" in text and "left" in text for text in labels)
     job = page.render_batch(out)

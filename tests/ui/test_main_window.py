@@ -15,10 +15,12 @@ from crisisdesk.services import desk as desk_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.lock import DeskLock
-from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import Prompts
-from crisisdesk.ui.sections import Section
+from crisisdesk.ui.sections import Section, default_sections
+from crisisdesk.ui.workers import JobRunner
 from tests.support.desk import PASSPHRASE
 from tests.support.ui import RecordingPrompts, unlock_via_dialog
 
@@ -62,6 +64,18 @@ def test_sidebar_shows_each_page(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
         assert page.isVisible()
     calling = window.pages["calling_trees"]
     assert calling.title == "Calling trees" and calling.tabs.count() == 3  # type: ignore
+
+
+def test_every_section_builds_its_real_page_and_warms_its_services(
+        qtbot: QtBot, session: Session, prompts: RecordingPrompts, runner: JobRunner) -> None:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    ctx = UiContext(DeskState(session), runner, prompts, bar)
+    for section in default_sections():
+        assert section.warm is not None and section.warm()
+        page = section.build(ctx)
+        qtbot.addWidget(page)
+        assert type(page).__module__.startswith(f"crisisdesk.ui.{section.key}."), section.key
 
 
 def test_idle_autolock_hides_data_and_needs_passphrase(

@@ -39,6 +39,7 @@ from crisisdesk.domain.call_outcomes import (
 from crisisdesk.domain.errors import Cancelled, NotFound, ValidationError
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.domain.timeline import Category
+from crisisdesk.domain.times import parse_utc
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.calling_trees import trees as tree_service
@@ -159,6 +160,11 @@ def _open(session: Session, ref: str) -> Activation:
     return activation
 
 
+def people(session: Session, activation_id: str) -> list[FrozenPerson]:
+    """Everyone in an activation's frozen copy of the tree, in call order."""
+    return store.people(session.db, activation_id)
+
+
 def _person(session: Session, activation: Activation, contact_id: str) -> FrozenPerson:
     person = store.person(session.db, activation.id, contact_id)
     if person is None:
@@ -185,7 +191,7 @@ def record_call(session: Session, activation_ref: str, contact_id: str, outcome:
         raise ValidationError(f"A call note can be at most {NOTE_MAX} characters.",
                               {"note": "too long"})
     when = parse_time(session, at, "at")
-    if dt.datetime.fromisoformat(when.replace("Z", "+00:00")) > session.now() + \
+    if parse_utc(when) > session.now() + \
             dt.timedelta(minutes=5):
         raise ValidationError("A call cannot be recorded in the future.", {"at": "future"})
     numbers = [p.e164 or p.original for p in person.phones]
@@ -217,9 +223,7 @@ def record_call(session: Session, activation_ref: str, contact_id: str, outcome:
 
 
 def _has_people(session: Session, activation_id: str, contact_id: str) -> bool:
-    row = session.db.execute("SELECT 1 FROM activation_people WHERE activation_id = ? AND "
-                             "caller_id = ? LIMIT 1", [activation_id, contact_id]).fetchone()
-    return row is not None
+    return store.calls_anyone(session.db, activation_id, contact_id)
 
 
 def _mark(session: Session, act: Any, activation: Activation, contact_id: str, *,
@@ -261,8 +265,7 @@ def view(session: Session, activation_ref: str) -> ActivationView:
     activation = get_activation(session, activation_ref)
     people = store.people(session.db, activation.id)
     states = store.states(session.db, activation.id)
-    now = session.now() if activation.is_open else dt.datetime.fromisoformat(
-        activation.closed_at.replace("Z", "+00:00"))
+    now = session.now() if activation.is_open else parse_utc(activation.closed_at)
     picture = progress(people, states, store.marks(session.db, activation.id),
                        started_at=activation.started_at, now=now, limits=limits(session))
     return ActivationView(activation, people, states, picture)

@@ -12,9 +12,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from crisisdesk.domain.call_escalation import milestones, parse_utc
+from crisisdesk.domain.call_escalation import milestones
 from crisisdesk.domain.call_outcomes import Status
+from crisisdesk.domain.dashboard import DashboardSummary
 from crisisdesk.domain.timeline import Category
+from crisisdesk.domain.times import parse_utc
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import trees as tree_service
@@ -115,7 +117,7 @@ class DashboardLine:
     needs_coordinator: int
 
 
-def dashboard_summary(session: Session) -> list[DashboardLine]:
+def open_activations(session: Session) -> list[DashboardLine]:
     """One line per open activation: reached of total, open calls, flags (Qt-free)."""
     lines = []
     for activation in store.list_activations(session.db, only_open=True):
@@ -129,6 +131,18 @@ def dashboard_summary(session: Session) -> list[DashboardLine]:
                 + (f"; {flagged} need the coordinator" if flagged else ""))
         lines.append(DashboardLine(activation.id, text, c.percent_reached, flagged))
     return lines
+
+
+def dashboard_summary(session: Session) -> DashboardSummary:
+    """For the Dashboard: one row per open activation ("label: value"), or a line saying none
+    is running."""
+    rows: dict[str, str] = {}
+    for line in open_activations(session):
+        label, _, value = line.text.partition(": ")
+        rows[label] = value
+    if not rows:
+        rows["Running now"] = f"none ({len(tree_service.list_trees(session))} trees ready)"
+    return DashboardSummary(tuple(rows.items()))
 
 
 @dataclass(frozen=True)

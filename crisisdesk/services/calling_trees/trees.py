@@ -5,8 +5,8 @@ paper and activations can say which version they show. Edits are computed on the
 list and only the rows that changed are written. Audit summaries name the tree and what kind
 of change, never a person: the audit log cannot be edited, so it keeps no personal details.
 Running activations use their own frozen copy, so nothing here can disturb a call in progress.
-Activations live in `services.activations`; `dashboard_summary` is re-exported here for the
-Dashboard.
+Activations live in `services.calling_trees.activations`; the Dashboard's summary in
+`services.calling_trees.reports`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from crisisdesk.store import contacts as contact_store
 
 __all__ = [
     "TreeDetails", "TreeSummary", "add_person", "contacts_for", "create_tree",
-    "dashboard_summary", "delete_tree", "details", "get_tree", "list_trees", "move_person",
+    "delete_tree", "details", "get_tree", "list_trees", "move_person",
     "remove_person", "rename_tree", "set_backup", "validate",
 ]
 
@@ -242,17 +242,3 @@ def details(session: Session, ref: str | CallingTree) -> TreeDetails:
 def validate(session: Session, ref: str) -> list[TreeProblem]:
     """What would make this tree fail on the day (the editor's validation panel)."""
     return details(session, ref).problems
-
-
-def dashboard_summary(session: Session) -> dict[str, str]:
-    """For the Dashboard (Qt-free): one row per open activation ("label: value"), or a line
-    saying none is running. Details: `services.activation_reports.dashboard_summary`."""
-    from crisisdesk.services.calling_trees.reports import dashboard_summary as lines
-
-    rows: dict[str, str] = {}
-    for line in lines(session):
-        label, _, value = line.text.partition(": ")
-        rows[label] = value
-    if not rows:
-        rows["Running now"] = f"none ({len(list_trees(session))} trees ready)"
-    return rows

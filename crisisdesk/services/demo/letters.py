@@ -23,6 +23,7 @@ from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.letters.imports import add_recipients
 from crisisdesk.services.localtime import today as local_today
 from crisisdesk.services.session import Session
+from crisisdesk.store import letters as letter_store
 
 FIRST = ("Avery", "Jordan", "Casey", "Morgan", "Riley", "Quinn", "Harper", "Rowan", "Emery",
          "Sage", "Marisol", "Tomás", "Lucía", "Renée", "Siobhán", "Zoë", "Dmitri", "Aiyana")
@@ -88,8 +89,7 @@ def seed_letters_demo(session: Session, rng: random.Random) -> str:
     batch = letter_service.create_batch(session, spec=letter_service.BatchSpec(state="IL"))
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.PRINTED)
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.MAILED, on_date=day0)
-    first = session.db.execute("SELECT reference FROM letters WHERE batch_id = ? ORDER BY seq "
-                               "LIMIT 1", [batch.id]).fetchone()[0]
+    [(_seq, first)] = letter_store.references_in_range(session.db, batch.id, 1, 1)
     mailing_log.mark_returned(session, first, note="Moved, left no address")
     c = report.counts
     return (f"a sample of {report.total} fictional letter recipients ({c.get('minor', 0)} minors, "

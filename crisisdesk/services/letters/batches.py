@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crisisdesk.domain.dashboard import DashboardSummary
 from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.letters import (
     LetterStatus,
@@ -268,10 +269,9 @@ def list_batches(session: Session, incident_id: str | None = None) -> list[Batch
     return [_batch(r) for r in store.batches(session.db, _incident_id(session, incident_id))]
 
 
-def dashboard_summary(session: Session, incident_id: str | None = None
-                      ) -> dict[str, int | str]:
-    """Counts for the dashboard (Qt-free): letters ready (to print), printed, mailed, returned,
-    and the substitute-notice duty in words.
+def status_counts(session: Session, incident_id: str | None = None) -> dict[str, int | str]:
+    """Letters ready (to print), printed, mailed, returned, and the substitute-notice duty in
+    words (the Letters page, the Dashboard and `letters status`).
 
     With no current incident every count is 0.
     """
@@ -287,6 +287,11 @@ def dashboard_summary(session: Session, incident_id: str | None = None
         counts[key] = counts.get(key, 0) + n
     notice = letter_counts.substitute_position(session, iid)
     return {**counts, "substitute_notice": notice.short}
+
+
+def dashboard_summary(session: Session) -> DashboardSummary:
+    """The current incident's letter counts, for the Dashboard."""
+    return DashboardSummary.of(status_counts(session))
 
 
 def purge_recipients(session: Session, incident_id: str) -> dict[str, int]:

@@ -148,9 +148,8 @@ def review_form(session: Session, review_id: str) -> ReviewForm:
     for header, fld in mapping.items():
         if fld in values and row.get(header, "").strip():
             values[fld] = " ".join(p for p in (values[fld], row[header].strip()) if p)
-    found = session.db.execute("SELECT date_format FROM recipient_imports WHERE id = ?",
-                               [item["import_id"]]).fetchone()
-    label = (found[0] if found and found[0] else "") or (saved[1] if saved else "")
+    label = (recipient_store.import_date_format(session.db, item["import_id"])
+             or (saved[1] if saved else ""))
     return ReviewForm(review_id, int(item["line"]), str(item["reason"]), values,
                       label or "YYYY-MM-DD")
 

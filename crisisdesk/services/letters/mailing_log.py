@@ -83,8 +83,7 @@ def mark_batch(session: Session, batch_ref: str, status: LetterStatus, *,
         ids = _check_moves(store.letter_ids_in_range(session.db, batch.id, lo, hi), status)
         _apply(session, act, batch.incident_id, ids, status, when, " ".join(note.split()))
         if status is LetterStatus.PRINTED:
-            session.db.execute("UPDATE letter_batches SET printed_at = ? WHERE id = ?",
-                               [act.at, batch.id])
+            store.set_batch_printed(session.db, batch.id, act.at)
             timeline_service.record_in_action(
                 session, act, f"Letter batch {batch.number} printed{span}: {len(ids)} letters.",
                 source="letters", incident_id=batch.incident_id)
@@ -106,10 +105,7 @@ def _apply(session: Session, act: Action, incident_id: str, ids: Iterable[str],
 def _log_batch(session: Session, act: Action, batch_id: str, incident_id: str, number: int,
                span: str) -> None:
     """One communication-log entry per template version used (counts, not people)."""
-    groups = session.db.execute(
-        "SELECT template_key, template_version, language, count(*) FROM letters WHERE "
-        "batch_id = ? GROUP BY template_key, template_version, language", [batch_id]).fetchall()
-    for key, version, language, count in groups:
+    for key, version, language, count in store.template_counts(session.db, batch_id):
         approved = template_service.require_approved(session, key, int(version))
         template_store.append_log(session.db, LogEntry(
             id=str(uuid.uuid4()), issued_at=act.at, operator=session.operator.name,
@@ -130,9 +126,7 @@ def _letter(session: Session, reference: str) -> tuple[str, str, str]:
     letter = store.letter_by_reference(session.db, canonical)
     if letter is None:
         raise NotFound(f"No letter {canonical} on this desk.")
-    incident = session.db.execute("SELECT incident_id FROM letters WHERE id = ?",
-                                  [letter.id]).fetchone()[0]
-    return letter.id, letter.status.value, str(incident)
+    return letter.id, letter.status.value, store.letter_incident(session.db, letter.id)
 
 
 def mark_returned(session: Session, reference: str, *, on_date: dt.date | None = None,

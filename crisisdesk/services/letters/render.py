@@ -167,9 +167,7 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
 
 
 def _stream(session: Session, batch: Batch, lo: int, hi: int) -> Iterator[tuple[int, str]]:
-    for r in session.db.execute("SELECT seq, reference FROM letters WHERE batch_id = ? AND "
-                                "seq BETWEEN ? AND ? ORDER BY seq", [batch.id, lo, hi]):
-        yield int(r[0]), str(r[1])
+    yield from store.references_in_range(session.db, batch.id, lo, hi)
 
 
 def _record(session: Session, batch: Batch, files: list[Path], reused: int) -> None:
@@ -177,15 +175,13 @@ def _record(session: Session, batch: Batch, files: list[Path], reused: int) -> N
                         f"Rendered letter batch {batch.number}: {batch.letter_count} letters "
                         f"in {len(files)} files ({reused} reused from an earlier run)") as act:
         per, by = batch.letters_per_file, session.operator.name
-        rows = session.db.execute("SELECT id, seq FROM letters WHERE batch_id = ? AND "
-                                  "status = 'pending' ORDER BY seq", [batch.id]).fetchall()
+        rows = store.pending_letters(session.db, batch.id)
         store.set_status(session.db, [(LetterStatus.RENDERED.value,
                                        files[(int(seq) - 1) // per].name, act.at, by, lid)
                                       for lid, seq in rows])
         store.insert_events(session.db, [(str(uuid.uuid4()), lid, batch.incident_id, act.at,
                                           "rendered", "", "", "", by) for lid, _ in rows])
-        session.db.execute("UPDATE letter_batches SET rendered_at = ? WHERE id = ?",
-                           [act.at, batch.id])
+        store.set_batch_rendered(session.db, batch.id, act.at)
 
 
 def reprint(session: Session, batch_ref: str, first: int, last: int, path: Path,

@@ -104,7 +104,7 @@ def gather_brief(session: Session) -> BriefData:
         (s.audience.label, cadence_service.show_local(session, s.next_due),
          {CadenceState.OVERDUE: "OVERDUE", CadenceState.NEAR: "due soon"}.get(s.state, ""))
         for s in cadence_service.cadence_status(session) if s.state is not CadenceState.NOT_SET)
-    summary = media_service.dashboard_summary(session)
+    summary = media_service.media_summary(session)
     return BriefData(
         org=settings_service.display_org(session),
         incident=incident.title if incident else "No current incident",

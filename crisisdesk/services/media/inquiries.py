@@ -27,7 +27,8 @@ get_inquiry(session, ref) -> Inquiry                (id or unique prefix)
 due_soon_window(session) -> timedelta               the `media_due_soon_minutes` setting
 deadline_states(session, inquiries, now=None) -> list[DeadlineState]
 pending_drafts(session) -> dict[inquiry_id, template_key]
-dashboard_summary(session) -> MediaSummary           Qt-free, for the Dashboard
+media_summary(session) -> MediaSummary               open, overdue, due soon, cadence
+dashboard_summary(session) -> DashboardSummary       the same, for the Dashboard
 
 `ref` is an inquiry id or a unique prefix of one. Audit summaries name the outlet and the
 inquiry, never a reporter's name or number.
@@ -43,6 +44,7 @@ from typing import Any
 
 from crisisdesk.domain.cadence import CadenceState
 from crisisdesk.domain.contacts import ContactDraft, ContactKind, validate_draft
+from crisisdesk.domain.dashboard import DashboardSummary
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.media import (
     EDITABLE,
@@ -310,7 +312,7 @@ def deadline_states(session: Session, inquiries: Sequence[Inquiry],
     return [deadline_state(q, moment, near) for q in inquiries]
 
 
-def dashboard_summary(session: Session) -> MediaSummary:
+def media_summary(session: Session) -> MediaSummary:
     """Open inquiries, how many are overdue or due soon, and the next update per audience."""
     inquiries = list_inquiries(session)
     states = deadline_states(session, inquiries)
@@ -322,3 +324,8 @@ def dashboard_summary(session: Session) -> MediaSummary:
         average_minutes_to_answer=(int(average.total_seconds() // 60) if average is not None
                                    else None),
         cadence=tuple(cadence_service.cadence_status(session)))
+
+
+def dashboard_summary(session: Session) -> DashboardSummary:
+    """The media desk's summary, for the Dashboard."""
+    return DashboardSummary.of_record(media_summary(session))

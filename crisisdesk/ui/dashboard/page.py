@@ -2,8 +2,8 @@
 
 Overview: the current incident (chooser, status, affected counts, law-enforcement delay), each
 notification clock with its days left coloured as it nears, who holds each role now with a
-phone number, the latest timeline entries, and the optional panels of features that may not be
-in this build (calling trees, letters, next public update; see `panels.py`). The Deadlines and
+phone number, the latest timeline entries, and the panels of calling trees, letters and the
+next public update (see `panels.py`). The Deadlines and
 Systems tabs hold the obligations table and the HICS 251 board. Everything is read from the
 services on refresh (a few milliseconds on a crisis-sized desk); every change goes through one
 service call and then `notify_changed()`, which refreshes this and every other page.
@@ -44,7 +44,7 @@ from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.dashboard import deadlines as dl
 from crisisdesk.ui.dashboard.deadlines import DeadlinesView, ObligationsModel
 from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
-from crisisdesk.ui.dashboard.panels import OPTIONAL_PANELS, SummaryPanel
+from crisisdesk.ui.dashboard.panels import PANELS, SummaryPanel
 from crisisdesk.ui.dashboard.systems import SystemsBoard
 from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
 from crisisdesk.ui.page import Page
@@ -148,8 +148,7 @@ class DashboardPage(Page):
         self.latest = QListWidget(self)
         self.latest.setAccessibleName("Latest timeline entries")
         self.latest.setWordWrap(True)
-        self.panels = [SummaryPanel(title, module, absent, self)
-                       for title, module, absent in OPTIONAL_PANELS]
+        self.panels = [SummaryPanel(title, summary, self) for title, summary in PANELS]
         self._panel_generation = 0
         self.panel_job: Job | None = None
 

@@ -158,7 +158,7 @@ class LettersPage(Page):
             self.totals.setRowCount(0)
             return
         self.incident_label.setText(f"Incident: {incident.title}")
-        summary = letter_service.dashboard_summary(session)
+        summary = letter_service.status_counts(session)
         report = letter_service.classification(session)
         c = report.counts
         review = len(letter_codes.review_list(session))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.contacts import ContactKind
 from crisisdesk.domain.media import Inquiry, average_time_to_answer, span_text
+from crisisdesk.domain.times import parse_utc
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.localtime import show
 from crisisdesk.services.media import bank as media_bank
@@ -222,7 +223,7 @@ class MediaPage(Page):
         current = self.ctx.state.current
         if current is None:
             return utc_iso
-        moment = dt.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
+        moment = parse_utc(utc_iso)
         return cadence_service.show_local(current, moment)
 
     def tick(self) -> None:

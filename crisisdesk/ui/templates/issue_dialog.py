@@ -34,9 +34,10 @@ from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.templates import LEGAL_REVIEW_NOTE
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.facts import facts_for
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.prompts import PDF_FILTER
-from crisisdesk.ui.templates.facts import facts_for, incidents
+from crisisdesk.ui.templates.facts import incidents
 from crisisdesk.ui.templates.inputs import ValueField
 from crisisdesk.ui.templates.model import words
 from crisisdesk.ui.templates.printer import print_with_preview, printable_html, save_pdf

@@ -19,11 +19,12 @@ from crisisdesk.domain.templates import Status
 from crisisdesk.services import localtime
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.facts import facts_for
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.templates.actions import TemplateActions
 from crisisdesk.ui.templates.editor import TemplateEditor
-from crisisdesk.ui.templates.facts import facts_for, incidents
+from crisisdesk.ui.templates.facts import incidents
 from crisisdesk.ui.templates.history import HistoryView
 from crisisdesk.ui.templates.issue_dialog import IssueDialog
 from crisisdesk.ui.templates.library import LibraryView

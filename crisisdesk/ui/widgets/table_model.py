@@ -30,6 +30,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from crisisdesk.domain.times import MINUTES, show_utc
+
 OBJECT_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -170,17 +172,8 @@ class SortProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
 
-def time_formatter(tz: dt.tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> Callable[[str], str]:
+def time_formatter(tz: dt.tzinfo, fmt: str = MINUTES) -> Callable[[str], str]:
     """Stored UTC ISO -> the desk's local time; the zone is read once per refresh, not per
     painted cell (the setting lives in the desk)."""
 
-    def show(utc_iso: str) -> str:
-        if not utc_iso:
-            return ""
-        try:
-            moment = dt.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
-        except ValueError:
-            return utc_iso
-        return moment.astimezone(tz).strftime(fmt)
-
-    return show
+    return lambda utc_iso: show_utc(utc_iso, tz, fmt)

@@ -1,0 +1,69 @@
+"""The one shape every feature hands the Dashboard: labelled rows, in order.
+
+Calling trees, letters and the media desk each keep their own rich summary for their pages and
+the CLI; their `dashboard_summary` turns it into a `DashboardSummary`, so the Dashboard's panels
+render one typed shape and a feature that grows a field changes only its own conversion.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from crisisdesk.domain.times import local_minutes
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    """One panel's rows: (label, value) pairs; an empty label is a line of plain text."""
+
+    rows: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, fields: Mapping[str, Any]) -> DashboardSummary:
+        """Rows from named fields ("calls_made" -> "Calls made"), values in words."""
+        return cls(tuple((label_for(k), value_text(v)) for k, v in fields.items()))
+
+    @classmethod
+    def of_record(cls, record: Any) -> DashboardSummary:
+        """Rows from a dataclass's fields, in declaration order."""
+        return cls.of({f.name: getattr(record, f.name) for f in dataclasses.fields(record)})
+
+    @classmethod
+    def text(cls, line: str) -> DashboardSummary:
+        return cls((("", line),))
+
+
+def label_for(key: str) -> str:
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def value_text(value: Any) -> str:
+    """A value as the Dashboard writes it: thousands separators, dates, nested records."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Enum):
+        return str(value.value).replace("_", " ")
+    if isinstance(value, dt.datetime):
+        return local_minutes(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, Mapping):  # a nested record: its filled-in fields on one line
+        return " · ".join(f"{label_for(k)}: {value_text(v)}" for k, v in value.items()
+                          if v not in (None, "", (), []))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [value_text(v) for v in value]
+        nested = any(isinstance(v, Mapping) or dataclasses.is_dataclass(v) for v in value)
+        return ("\n" if nested else ", ").join(items) or "none"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return value_text(dataclasses.asdict(value))
+    return str(value)
