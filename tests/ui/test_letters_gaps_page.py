@@ -138,7 +138,7 @@ def test_reprint_a_range_in_a_worker_and_the_counts_report(
     job = page.reprint_range((2, 4), out)
     assert job is not None
     job.progress.connect(lambda done, total: seen.append((done, total)))
-    with qtbot.waitSignal(job.finished, timeout=20_000):
+    with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
     assert out.exists() and seen[-1] == (3, 3)
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
@@ -150,7 +150,7 @@ def test_reprint_a_range_in_a_worker_and_the_counts_report(
     ended: list[object] = []
     job.failed.connect(ended.append)
     job.finished.connect(ended.append)
-    qtbot.waitUntil(lambda: bool(ended), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(ended), timeout=60_000)
     assert not isinstance(ended[0], BaseException), ended[0]
     first = unicodedata.normalize("NFKC", PdfReader(str(report)).pages[0].extract_text())
     assert "counts for counsel" in " ".join(first.split())

@@ -112,7 +112,7 @@ def test_classify_render_with_progress_then_cancel_and_resume(
         # busy machine the GUI may see the progress late, and the render must not finish first.
         added[0] += 1
         if added[0] > 8:
-            clicked.wait(20)
+            clicked.wait(60)
         return real_add(self, letter)  # type: ignore[arg-type]
 
     monkeypatch.setattr(printing_letters.LetterPdf, "add", slow_add)
@@ -140,7 +140,7 @@ def test_classify_render_with_progress_then_cancel_and_resume(
     job = page.render_batch(out)
     assert job is not None
     job.progress.connect(on_progress)
-    with qtbot.waitSignal(job.cancelled, timeout=20_000):
+    with qtbot.waitSignal(job.cancelled, timeout=60_000):
         pass
     done_files = sorted(out.glob("*.pdf"))
     assert 0 < len(done_files) < 30
@@ -150,7 +150,7 @@ def test_classify_render_with_progress_then_cancel_and_resume(
     assert any("letters/s" in text and "left" in text for text in labels)
     job = page.render_batch(out)
     assert job is not None
-    with qtbot.waitSignal(job.finished, timeout=30_000):
+    with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
     assert page.last_render is not None
     assert page.last_render.reused_files == len(done_files)
