@@ -80,7 +80,8 @@ def _imports_in(folder: str) -> list[tuple[str, str]]:
 # Printing draws with QPainter on QPdfWriter/QImage: QtGui and QtCore only, never widgets or
 # the print-dialog module, and never the ui package, so the CLI can print without a screen.
 PRINTING_ALLOWED = ("crisisdesk.domain", "crisisdesk.printing", "crisisdesk.services",
-                    "crisisdesk.store.files", "PySide6.QtGui", "PySide6.QtCore")
+                    "crisisdesk.store.files", "crisisdesk.paths", "PySide6.QtGui",
+                    "PySide6.QtCore")
 # The CLI calls services; of the store it may use only the platform pieces that are not data
 # access (error classification, the OS keychain, atomic file writes), as the GUI does.
 CLI_ALLOWED = ("crisisdesk.domain", "crisisdesk.services", "crisisdesk.cli", "crisisdesk.paths",

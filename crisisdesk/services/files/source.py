@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services.files import delimited, vcard, xlsx
+from crisisdesk.services.files.delimited import open_csv
 from crisisdesk.services.files.rows import Rows
+from crisisdesk.services.files.vcard import PROPERTIES, open_vcf
+from crisisdesk.services.files.xlsx import open_xlsx
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
            ".vcf": "vcf", ".vcard": "vcf"}
@@ -44,14 +46,14 @@ def open_source(path: Path) -> SourceFile:
     """Detect the format and read the header; raises UserError for unreadable files."""
     fmt = detect_format(path)
     if fmt == "xlsx":
-        headers, total, rows = xlsx.open_xlsx(path)
+        headers, total, rows = open_xlsx(path)
         return SourceFile(path, "xlsx", headers, total, _rows=rows)
     text, encoding = decode(read_bytes(path), path)
     if fmt == "vcf":
-        headers, total, rows = vcard.open_vcf(text)
-        return SourceFile(path, "vcf", headers, total, encoding, origins=dict(vcard.PROPERTIES),
+        headers, total, rows = open_vcf(text)
+        return SourceFile(path, "vcf", headers, total, encoding, origins=dict(PROPERTIES),
                           _rows=rows)
-    delimiter, (headers, total, rows) = delimited.open_csv(text, path.name)
+    delimiter, (headers, total, rows) = open_csv(text, path.name)
     return SourceFile(path, "csv", headers, total, encoding, delimiter, _rows=rows)
 
 
