@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.domain.recipients import RecipientFields
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.form_dialog import FormDialog
 from crisisdesk.ui.widgets.tables import read_only_table
@@ -86,10 +86,8 @@ class ReviewDialog(QDialog):
         self.table = read_only_table(self, "Rows set aside", ["Line", "Reason"], fit=0)
         self.table.doubleClicked.connect(lambda _i: self.fix_selected())
         self.empty_label = QLabel("Nothing is waiting for review.", self)
-        self.fix_button = QPushButton("&Fix…", self)
-        self.fix_button.clicked.connect(lambda _c=False: self.fix_selected())
-        close = QPushButton("Close", self)
-        close.clicked.connect(lambda _c=False: self.accept())
+        self.fix_button = push_button(self, "&Fix…", lambda _c=False: self.fix_selected())
+        close = push_button(self, "Close", lambda _c=False: self.accept())
         row = QHBoxLayout()
         row.addWidget(self.fix_button)
         row.addStretch(1)

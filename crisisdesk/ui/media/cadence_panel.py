@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.cadence import CadenceAudience, CadenceState, CadenceStatus
 from crisisdesk.domain.media import span_text
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.tables import read_only_table
 
 _STATE = {CadenceState.OVERDUE: "OVERDUE", CadenceState.NEAR: "due soon", CadenceState.OK: "ok",
@@ -48,13 +48,12 @@ class CadencePanel(QWidget):
         self.interval_edit.setPlaceholderText("e.g. 4h")
         self.interval_edit.setAccessibleName("Interval")
         self.interval_edit.setMaximumWidth(130)
-        self.set_button = QPushButton("&Set interval", self)
-        self.set_button.clicked.connect(
+        self.set_button = push_button(
+            self, "&Set interval",
             lambda: self.set_requested.emit(self.audience(), self.interval_edit.text()))
-        self.done_button = QPushButton("&Update given now", self)
-        self.done_button.setToolTip("Record that this audience got its update: the clock "
-                                    "restarts")
-        self.done_button.clicked.connect(lambda: self.done_requested.emit(self.audience()))
+        self.done_button = push_button(
+            self, "&Update given now", lambda: self.done_requested.emit(self.audience()),
+            "Record that this audience got its update: the clock restarts")
         row = QHBoxLayout()
         row.addWidget(self.audience_combo)
         row.addWidget(self.interval_edit)

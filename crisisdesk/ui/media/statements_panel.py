@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.templates import Variable
+from crisisdesk.ui.widgets.buttons import push_button
 
 
 class StatementsPanel(QWidget):
@@ -42,10 +42,8 @@ class StatementsPanel(QWidget):
         self.inputs: dict[str, QLineEdit] = {}
         self.preview = QTextBrowser(self)
         self.preview.setAccessibleName("Statement preview")
-        self.preview_button = QPushButton("&Preview", self)
-        self.preview_button.clicked.connect(self.preview_requested.emit)
-        self.issue_button = QPushButton("&Issue statement…", self)
-        self.issue_button.clicked.connect(self.issue_requested.emit)
+        self.preview_button = push_button(self, "&Preview", self.preview_requested.emit)
+        self.issue_button = push_button(self, "&Issue statement…", self.issue_requested.emit)
         self.issued_label = QLabel(self)
         self.issued_label.setWordWrap(True)
         buttons = QHBoxLayout()

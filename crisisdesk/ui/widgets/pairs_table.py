@@ -11,12 +11,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from crisisdesk.ui.widgets.buttons import push_button
 
 
 class PairsTable(QWidget):
@@ -38,10 +39,8 @@ class PairsTable(QWidget):
             self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(min_height)
         self.table.setAccessibleName(name)
-        self.add_button = QPushButton(add_label, self)
-        self.add_button.clicked.connect(lambda: self.add_row(*new_row))
-        self.remove_button = QPushButton(remove_label, self)
-        self.remove_button.clicked.connect(self.remove_current)
+        self.add_button = push_button(self, add_label, lambda: self.add_row(*new_row))
+        self.remove_button = push_button(self, remove_label, self.remove_current)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
