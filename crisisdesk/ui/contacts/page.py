@@ -14,9 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,6 +33,7 @@ from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.layouts import column, lead_row
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import SortProxy
 from crisisdesk.ui.widgets.tables import (
@@ -95,19 +94,11 @@ class ContactsPage(Page):
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
 
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 1)
-        for button in (self.add_button, self.edit_button, self.delete_button):
-            top.addWidget(button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        for button in (self.import_button, self.export_button, self.print_button):
-            bottom.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
+        column(self, lead_row(self.search_edit, self.add_button, self.edit_button,
+                              self.delete_button),
+               (self.table, 1),
+               lead_row(self.count_label, self.import_button, self.export_button,
+                        self.print_button), margin=4)
         self._update_buttons()
 
     # -- Page -------------------------------------------------------------------------------

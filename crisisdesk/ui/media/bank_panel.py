@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.services.media.bank import BankEntry
 from crisisdesk.ui.widgets.buttons import push_button
+from crisisdesk.ui.widgets.layouts import column, fill
 from crisisdesk.ui.widgets.search_field import SearchField
 
 
@@ -55,18 +55,9 @@ class BankPanel(QWidget):
                                          "selected in the log")
         self.ask_button = push_button(self, "No answer? Send the question to the &approver",
                                       self.ask_requested.emit)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.copy_button)
-        buttons.addWidget(self.attach_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search_edit)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.answer_view)
-        layout.addWidget(self.source_label)
-        layout.addLayout(buttons)
-        layout.addWidget(self.ask_button)
+        column(self, self.search_edit, (self.list, 1), self.count_label, self.answer_view,
+               self.source_label, fill(QHBoxLayout(), self.copy_button, self.attach_button),
+               self.ask_button)
         self._show_current()
 
     def set_entries(self, entries: list[BankEntry]) -> None:

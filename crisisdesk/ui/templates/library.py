@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +27,7 @@ from crisisdesk.ui.templates.model import (
     words,
 )
 from crisisdesk.ui.widgets.buttons import push_button
+from crisisdesk.ui.widgets.layouts import column, fill
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.tables import (
     Resize,
@@ -92,18 +92,10 @@ class LibraryView(QWidget):
         self.import_button.clicked.connect(self.import_requested)
         self.export_button = push_button(self, "E&xport .tmpl…", self.export_selected)
         self.count_label.setWordWrap(True)
-        bottom = QHBoxLayout()
-        for button in (self.new_button, self.import_button, self.export_button):
-            bottom.addWidget(button)
+        bottom = fill(QHBoxLayout(), self.new_button, self.import_button, self.export_button)
         bottom.addStretch(1)
-        bottom.addWidget(self.open_button)
-        bottom.addWidget(self.issue_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(filters_row)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
-        layout.addLayout(bottom)
+        fill(bottom, self.open_button, self.issue_button)
+        column(self, filters_row, (self.table, 1), self.count_label, bottom, margin=6)
         self.update_buttons()
 
     def set_templates(self, templates: list[TemplateSummary]) -> None:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,6 +38,7 @@ from crisisdesk.ui.timeline.entry_dialog import EntryDialog, EntryValues
 from crisisdesk.ui.timeline.model import TEXT, TIME, TimelineModel, TimelineProxy
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.forms import pydate, qdate
+from crisisdesk.ui.widgets.layouts import column, lead_row
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
 from crisisdesk.ui.widgets.tables import selected_object, standard_table
@@ -119,21 +119,10 @@ class TimelinePage(Page):
         filters.addWidget(self.from_edit)
         filters.addWidget(QLabel("–", self))
         filters.addWidget(self.until_edit)
-        top = QHBoxLayout()
-        top.addWidget(self.incident_label, 1)
-        for button in (self.add_button, self.correct_button):
-            top.addWidget(button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        for button in (self.jump_button, self.pdf_button, self.print_button):
-            bottom.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.detail)
-        layout.addLayout(bottom)
+        column(self, lead_row(self.incident_label, self.add_button, self.correct_button),
+               filters, (self.table, 1), self.detail,
+               lead_row(self.count_label, self.jump_button, self.pdf_button, self.print_button),
+               margin=4)
         self._update_buttons()
 
     # -- Page -------------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QPushButton, QWidget
 
 
-def push_button(parent: QWidget, text: str, slot: Callable[..., object],
+def push_button(parent: QWidget, text: str, slot: Callable[..., object] | SignalInstance,
                 tooltip: str = "") -> QPushButton:
-    """A QPushButton labelled `text` that calls `slot` when clicked."""
+    """A QPushButton labelled `text` that calls `slot` (or emits a signal) when clicked."""
     button = QPushButton(text, parent)
     if tooltip:
         button.setToolTip(tooltip)
