@@ -90,6 +90,11 @@ class JobSignals(QObject):
             self.progress.emit(*latest)
 
 
+def _signal(name: str) -> Any:
+    """A read-only attribute of `Job` that is the signal `name` of its `JobSignals`."""
+    return property(lambda job: getattr(job.signals, name))
+
+
 class Job(QRunnable):
     """One piece of work. Connect to its signals *before* `runner.start(job)`: a fast job may
     finish before a later `connect` and its result would be lost."""
@@ -105,21 +110,11 @@ class Job(QRunnable):
         self.exited_at = 0.0
         self.done = False
 
-    @property
-    def progress(self) -> Any:
-        return self.signals.progress
-
-    @property
-    def finished(self) -> Any:
-        return self.signals.finished
-
-    @property
-    def failed(self) -> Any:
-        return self.signals.failed
-
-    @property
-    def cancelled(self) -> Any:
-        return self.signals.cancelled
+    # A QRunnable is not a QObject and cannot own signals: these read through to `signals`.
+    progress = _signal("progress")
+    finished = _signal("finished")
+    failed = _signal("failed")
+    cancelled = _signal("cancelled")
 
     def cancel(self) -> None:
         """Ask the work to stop; it checks `is_cancelled()` and raises `Cancelled`."""

@@ -13,10 +13,11 @@ from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.widgets.contact_picker import ContactSearch
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.form_dialog import FormDialog
+from crisisdesk.ui.widgets.layouts import column, lead_row
 from crisisdesk.ui.widgets.pairs_table import PairsTable
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel, SortProxy
-from crisisdesk.ui.widgets.tables import selected_object, standard_table
+from crisisdesk.ui.widgets.tables import select_where, selected_object, standard_table
 
 
 def contact(cid: str, name: str, title: str = "") -> Contact:
@@ -104,6 +105,46 @@ def test_standard_table_sorts_with_the_models_sort_values(qtbot: QtBot) -> None:
     table.selectRow(2)
     assert selected_object(table, tuple) == ("c", 100)  # the sorted row, not the source's
     assert selected_object(table, str) is None
+
+
+def test_select_where_finds_the_row_by_its_object_in_the_sorted_view(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    model = Pairs(parent)
+    model.set_rows([("b", 10), ("a", 9), ("c", 100)])
+    table = standard_table(parent, "Pairs", SortProxy(model, parent),
+                           sort=(1, Qt.SortOrder.DescendingOrder))
+    assert select_where(table, lambda row: row[0] == "b")
+    assert selected_object(table, tuple) == ("b", 10)
+    assert table.selectionModel().selectedRows()[0].row() == 1  # 100, 10, 9
+    assert not select_where(table, lambda row: row[0] == "z")
+    assert selected_object(table, tuple) == ("b", 10)  # a miss keeps the user's place
+
+
+class Cells(RowTableModel[tuple[str, int]]):
+    HEADERS = ("Name", "Twice")
+    CELLS = (lambda row: row[0].upper(), lambda row: f"{row[1] * 2} pts")
+
+    def key(self, row: tuple[str, int]) -> str:
+        return row[0]
+
+
+def test_a_model_can_say_its_cells_as_one_function_per_column() -> None:
+    model = Cells()
+    model.set_rows([("a", 4)])
+    assert [model.index(0, c).data() for c in range(2)] == ["A", "8 pts"]
+    assert model.display(("a", 4), 2) == ""  # a column the cells do not cover
+
+
+def test_column_gives_the_spare_height_to_the_stretched_piece(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    top, grow = QLineEdit(parent), QLineEdit(parent)
+    row = lead_row(QLineEdit(parent), QLineEdit(parent))
+    layout = column(parent, top, (grow, 1), row, margin=3)
+    assert [layout.stretch(i) for i in range(3)] == [0, 1, 0]
+    assert layout.itemAt(2).layout() is row and row.stretch(0) == 1 and row.stretch(1) == 0
+    assert layout.contentsMargins().left() == 3
 
 
 def test_row_model_updates_in_place_and_passes_the_model_tester(qtmodeltester: object,

@@ -20,30 +20,15 @@ def phones_text(contact: Contact, sep: str = "  ·  ") -> str:
     return sep.join(f"{p.label} {p.original or p.e164}".strip() for p in contact.phones)
 
 
-def _display(contact: Contact, column: int) -> str:
-    if column == NAME:
-        return contact.name
-    if column == TITLE:
-        return contact.job_title
-    if column == ORGANISATION:
-        return contact.organisation
-    if column == KIND:
-        return contact.kind.label
-    if column == PHONES:
-        return phones_text(contact)
-    if column == EMAIL:
-        return contact.email
-    return ""
-
-
 class ContactsModel(RowTableModel[Contact]):
     HEADERS = HEADERS
+    CELLS = (
+        lambda c: c.name, lambda c: c.job_title, lambda c: c.organisation,
+        lambda c: c.kind.label, phones_text, lambda c: c.email,
+    )
 
     def key(self, row: Contact) -> str:
         return row.id
-
-    def display(self, row: Contact, column: int) -> str:
-        return _display(row, column)
 
     def tooltip(self, row: Contact, column: int) -> str | None:
         return phones_text(row, "\n") if column == PHONES and row.phones else None

@@ -14,10 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,10 +31,17 @@ from crisisdesk.ui.contacts.model import NAME, ContactsModel
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.layouts import column, lead_row
 from crisisdesk.ui.widgets.search_field import SearchField
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SortProxy
-from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
+from crisisdesk.ui.widgets.table_model import SortProxy
+from crisisdesk.ui.widgets.tables import (
+    Resize,
+    select_where,
+    selected_object,
+    standard_table,
+)
 from crisisdesk.ui.workers import Job, in_thread_session
 
 BIG_DESK = 2000  # above this many contacts, searches run in a worker
@@ -79,36 +83,22 @@ class ContactsPage(Page):
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("Contacts shown")
 
-        self.add_button = QPushButton("&Add…", self)
-        self.add_button.clicked.connect(self.add_contact)
-        self.edit_button = QPushButton("&Edit…", self)
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.delete_button = QPushButton("&Delete", self)
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.import_button = QPushButton("&Import…", self)
-        self.import_button.clicked.connect(self.open_import)
-        self.export_button = QPushButton("E&xport CSV…", self)
-        self.export_button.clicked.connect(self.export_csv)
-        self.print_button = QPushButton("&Print phone list (PDF)…", self)
-        self.print_button.clicked.connect(self.print_phone_list)
+        self.add_button = push_button(self, "&Add…", self.add_contact)
+        self.edit_button = push_button(self, "&Edit…", self.edit_selected)
+        self.delete_button = push_button(self, "&Delete", self.delete_selected)
+        self.import_button = push_button(self, "&Import…", self.open_import)
+        self.export_button = push_button(self, "E&xport CSV…", self.export_csv)
+        self.print_button = push_button(self, "&Print phone list (PDF)…", self.print_phone_list)
         for keys, slot in (("Return", self.edit_selected), ("Delete", self.delete_selected)):
             shortcut = QShortcut(QKeySequence(keys), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
 
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 1)
-        for button in (self.add_button, self.edit_button, self.delete_button):
-            top.addWidget(button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        for button in (self.import_button, self.export_button, self.print_button):
-            bottom.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
+        column(self, lead_row(self.search_edit, self.add_button, self.edit_button,
+                              self.delete_button),
+               (self.table, 1),
+               lead_row(self.count_label, self.import_button, self.export_button,
+                        self.print_button), margin=4)
         self._update_buttons()
 
     # -- Page -------------------------------------------------------------------------------
@@ -172,13 +162,7 @@ class ContactsPage(Page):
         return selected_object(self.table, Contact)
 
     def select_contact(self, contact_id: str) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            found = self.proxy.data(index, OBJECT_ROLE)
-            if found is not None and found.id == contact_id:
-                self.table.selectRow(row)
-                self.table.scrollTo(index)
-                return
+        select_where(self.table, lambda found: getattr(found, "id", None) == contact_id)
 
     def _update_buttons(self) -> None:
         has = self.selected_contact() is not None

@@ -15,14 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -46,6 +43,7 @@ from crisisdesk.ui.letters.mailing import RemailDialog, ReprintDialog
 from crisisdesk.ui.letters.review import ReviewDialog
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.tables import read_only_table
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 STATUSES = [s.value for s in LetterStatus]
@@ -88,11 +86,8 @@ class LettersPage(Page):
         self.export_button = self._button("&Export mailing log…", self.export_log, paper_bar)
         self.report_button = self._button("Counts rep&ort…", self.counts_report, paper_bar)
         paper_bar.addStretch(1)
-        self.batches = QTableWidget(0, 5, self)
-        self.batches.setHorizontalHeaderLabels(["Batch", "Letters", "Dated", "Rendered",
-                                                "Printed"])
-        self.batches.setAccessibleName("Letter batches")
-        self._table(self.batches)
+        self.batches = read_only_table(self, "Letter batches",
+                                       ["Batch", "Letters", "Dated", "Rendered", "Printed"])
         batch_bar = QHBoxLayout()
         self.preview_button = self._button("Pre&view", self.preview, batch_bar)
         self.render_button = self._button("&Render to PDF…", self.render_batch, batch_bar)
@@ -102,10 +97,8 @@ class LettersPage(Page):
         self.mailed_button = self._button("Mark &mailed", lambda: self.mark("mailed"), batch_bar)
         self.reprint_button = self._button("Reprint ran&ge…", self.reprint_range, batch_bar)
         batch_bar.addStretch(1)
-        self.totals = QTableWidget(0, len(STATUSES) + 1, self)
-        self.totals.setHorizontalHeaderLabels(["State", *STATUSES])
-        self.totals.setAccessibleName("Letters by state and status")
-        self._table(self.totals)
+        self.totals = read_only_table(self, "Letters by state and status",
+                                      ["State", *STATUSES])
         returned = QHBoxLayout()
         self.reference_edit = QLineEdit(self)
         self.reference_edit.setPlaceholderText("Scan or type the reference of a returned letter")
@@ -133,13 +126,6 @@ class LettersPage(Page):
         button.clicked.connect(lambda _c=False: slot())
         row.addWidget(button)
         return button
-
-    def _table(self, table: QTableWidget) -> None:
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self) -> None:

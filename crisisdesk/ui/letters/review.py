@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,8 +24,10 @@ from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.domain.recipients import RecipientFields
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.form_dialog import FormDialog
+from crisisdesk.ui.widgets.tables import read_only_table
 
 LABELS: dict[str, str] = {
     "name": "Full name", "first_name": "First name", "middle_name": "Middle name",
@@ -85,22 +83,11 @@ class ReviewDialog(QDialog):
                        "import. Fix each one (it is checked again) to add it as a recipient, "
                        "then classify again.", self)
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels(["Line", "Reason"])
-        self.table.setAccessibleName("Rows set aside")
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table(self, "Rows set aside", ["Line", "Reason"], fit=0)
         self.table.doubleClicked.connect(lambda _i: self.fix_selected())
         self.empty_label = QLabel("Nothing is waiting for review.", self)
-        self.fix_button = QPushButton("&Fix…", self)
-        self.fix_button.clicked.connect(lambda _c=False: self.fix_selected())
-        close = QPushButton("Close", self)
-        close.clicked.connect(lambda _c=False: self.accept())
+        self.fix_button = push_button(self, "&Fix…", lambda _c=False: self.fix_selected())
+        close = push_button(self, "Close", lambda _c=False: self.accept())
         row = QHBoxLayout()
         row.addWidget(self.fix_button)
         row.addStretch(1)

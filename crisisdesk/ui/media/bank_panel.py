@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.services.media.bank import BankEntry
+from crisisdesk.ui.widgets.buttons import push_button
+from crisisdesk.ui.widgets.layouts import column, fill
 from crisisdesk.ui.widgets.search_field import SearchField
 
 
@@ -49,26 +49,15 @@ class BankPanel(QWidget):
         self.source_label.setWordWrap(True)
         self.source_label.setEnabled(False)
         self.count_label = QLabel(self)
-        self.copy_button = QPushButton("&Copy answer", self)
-        self.copy_button.clicked.connect(self.copy_answer)
-        self.attach_button = QPushButton("A&nswer selected inquiry", self)
-        self.attach_button.setToolTip("Record this approved answer as the reply to the inquiry "
-                                      "selected in the log")
-        self.attach_button.clicked.connect(self._attach)
-        self.ask_button = QPushButton("No answer? Send the question to the &approver", self)
-        self.ask_button.clicked.connect(self.ask_requested.emit)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.copy_button)
-        buttons.addWidget(self.attach_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search_edit)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.answer_view)
-        layout.addWidget(self.source_label)
-        layout.addLayout(buttons)
-        layout.addWidget(self.ask_button)
+        self.copy_button = push_button(self, "&Copy answer", self.copy_answer)
+        self.attach_button = push_button(self, "A&nswer selected inquiry", self._attach,
+                                         "Record this approved answer as the reply to the inquiry "
+                                         "selected in the log")
+        self.ask_button = push_button(self, "No answer? Send the question to the &approver",
+                                      self.ask_requested.emit)
+        column(self, self.search_edit, (self.list, 1), self.count_label, self.answer_view,
+               self.source_label, fill(QHBoxLayout(), self.copy_button, self.attach_button),
+               self.ask_button)
         self._show_current()
 
     def set_entries(self, entries: list[BankEntry]) -> None:

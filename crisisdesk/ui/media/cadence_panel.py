@@ -12,13 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
-    QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.cadence import CadenceAudience, CadenceState, CadenceStatus
 from crisisdesk.domain.media import span_text
+from crisisdesk.ui.widgets.buttons import push_button
+from crisisdesk.ui.widgets.tables import read_only_table
 
 _STATE = {CadenceState.OVERDUE: "OVERDUE", CadenceState.NEAR: "due soon", CadenceState.OK: "ok",
           CadenceState.NOT_SET: "no cadence set"}
@@ -38,14 +36,8 @@ class CadencePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(["Audience", "Every", "Next update due", "State"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setAccessibleName("Update cadence")
+        self.table = read_only_table(self, "Update cadence",
+                                     ["Audience", "Every", "Next update due", "State"])
         self.audience_combo = QComboBox(self)
         for audience in CadenceAudience:
             self.audience_combo.addItem(audience.label, audience.value)
@@ -56,13 +48,12 @@ class CadencePanel(QWidget):
         self.interval_edit.setPlaceholderText("e.g. 4h")
         self.interval_edit.setAccessibleName("Interval")
         self.interval_edit.setMaximumWidth(130)
-        self.set_button = QPushButton("&Set interval", self)
-        self.set_button.clicked.connect(
+        self.set_button = push_button(
+            self, "&Set interval",
             lambda: self.set_requested.emit(self.audience(), self.interval_edit.text()))
-        self.done_button = QPushButton("&Update given now", self)
-        self.done_button.setToolTip("Record that this audience got its update: the clock "
-                                    "restarts")
-        self.done_button.clicked.connect(lambda: self.done_requested.emit(self.audience()))
+        self.done_button = push_button(
+            self, "&Update given now", lambda: self.done_requested.emit(self.audience()),
+            "Record that this audience got its update: the clock restarts")
         row = QHBoxLayout()
         row.addWidget(self.audience_combo)
         row.addWidget(self.interval_edit)

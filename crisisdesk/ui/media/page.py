@@ -48,6 +48,7 @@ from crisisdesk.ui.media.model import HEADERS, QUESTION, STATE_ROLE, InquiryMode
 from crisisdesk.ui.media.statements_controller import StatementsController
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import PDF_FILTER
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
@@ -94,12 +95,10 @@ class MediaPage(Page):
                                             for c, w in enumerate(widths)])
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.table.doubleClicked.connect(lambda _index: self.open_edit_dialog())
-        self.log_button = QPushButton("&Log inquiry…", self)
-        self.log_button.clicked.connect(self.open_log_dialog)
-        self.edit_button = QPushButton("&Edit…", self)
-        self.edit_button.setToolTip("Correct the selected inquiry: outlet, reporter, deadline, "
-                                    "question, who answers it")
-        self.edit_button.clicked.connect(self.open_edit_dialog)
+        self.log_button = push_button(self, "&Log inquiry…", self.open_log_dialog)
+        self.edit_button = push_button(self, "&Edit…", self.open_edit_dialog,
+                                       "Correct the selected inquiry: outlet, reporter, deadline, "
+                                       "question, who answers it")
         self.overdue_only = QCheckBox("&Overdue only", self)
         self.overdue_only.toggled.connect(lambda _c: self._apply_filter())
         self.summary_label = QLabel(self)
@@ -110,15 +109,12 @@ class MediaPage(Page):
         self.assign_edit = QLineEdit(self)
         self.assign_edit.setPlaceholderText("Assign to…")
         self.assign_edit.setAccessibleName("Assign to")
-        self.assign_button = QPushButton("Assi&gn", self)
-        self.assign_button.clicked.connect(self.assign_selected)
-        self.decline_button = QPushButton("&Decline", self)
-        self.decline_button.clicked.connect(lambda: self.close_selected("declined"))
+        self.assign_button = push_button(self, "Assi&gn", self.assign_selected)
+        self.decline_button = push_button(self, "&Decline", lambda: self.close_selected("declined"))
         self.no_response_button = QPushButton("No response &needed", self)
         self.no_response_button.clicked.connect(lambda: self.close_selected(
             "no_response_needed"))
-        self.brief_button = QPushButton("&Print spokesperson brief (PDF)…", self)
-        self.brief_button.clicked.connect(self.print_brief)
+        self.brief_button = push_button(self, "&Print spokesperson brief (PDF)…", self.print_brief)
 
         self.bank = BankPanel(self)
         self.bank.attach_requested.connect(self.answer_selected)

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.templates import Variable
+from crisisdesk.ui.widgets.buttons import push_button
+from crisisdesk.ui.widgets.layouts import column, fill
 
 
 class StatementsPanel(QWidget):
@@ -42,23 +42,14 @@ class StatementsPanel(QWidget):
         self.inputs: dict[str, QLineEdit] = {}
         self.preview = QTextBrowser(self)
         self.preview.setAccessibleName("Statement preview")
-        self.preview_button = QPushButton("&Preview", self)
-        self.preview_button.clicked.connect(self.preview_requested.emit)
-        self.issue_button = QPushButton("&Issue statement…", self)
-        self.issue_button.clicked.connect(self.issue_requested.emit)
+        self.preview_button = push_button(self, "&Preview", self.preview_requested.emit)
+        self.issue_button = push_button(self, "&Issue statement…", self.issue_requested.emit)
         self.issued_label = QLabel(self)
         self.issued_label.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.preview_button)
-        buttons.addWidget(self.issue_button)
+        buttons = fill(QHBoxLayout(), self.preview_button, self.issue_button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.template_combo)
-        layout.addWidget(self.form_host)
-        layout.addLayout(buttons)
-        layout.addWidget(self.preview, 1)
-        layout.addWidget(self.issued_label)
+        column(self, self.template_combo, self.form_host, buttons, (self.preview, 1),
+               self.issued_label)
 
     def current_key(self) -> str:
         return str(self.template_combo.currentData() or "")

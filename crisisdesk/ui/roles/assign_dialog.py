@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.roles import RoleDef, RoleStatus
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.contact_picker import ContactSearch, Search
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import buddy_label, error_label
@@ -56,14 +56,10 @@ class AssignDialog(QDialog):
         self.lineup.setAccessibleName("Line-up: primary first, then backups in order")
         self.lineup.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
 
-        self.add_button = QPushButton("&Add to line-up →", self)
-        self.add_button.clicked.connect(self.add_selected)
-        self.remove_button = QPushButton("&Remove", self)
-        self.remove_button.clicked.connect(self.remove_selected)
-        self.up_button = QPushButton("Move &up", self)
-        self.up_button.clicked.connect(lambda: self.move_selected(-1))
-        self.down_button = QPushButton("Move &down", self)
-        self.down_button.clicked.connect(lambda: self.move_selected(1))
+        self.add_button = push_button(self, "&Add to line-up →", self.add_selected)
+        self.remove_button = push_button(self, "&Remove", self.remove_selected)
+        self.up_button = push_button(self, "Move &up", lambda: self.move_selected(-1))
+        self.down_button = push_button(self, "Move &down", lambda: self.move_selected(1))
 
         self.message = error_label(self)
         grid = QGridLayout()

@@ -14,7 +14,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
-    QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles.role_dialog import RoleDialog, RoleValues
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job
 
@@ -48,18 +48,13 @@ class RoleCardPanel(QGroupBox):
         self.view.setAccessibleName("Role card: description and first actions")
         self.view.setOpenLinks(False)
         self.view.document().setDefaultStyleSheet(STYLE)
-        self.pdf_button = QPushButton("Card P&DF…", self)
-        self.pdf_button.setToolTip("Save the selected role's card as a PDF, to hand to the "
-                                   "person taking the role")
-        self.pdf_button.clicked.connect(self.print_pdf)
-        self.print_button = QPushButton("Print ca&rd…", self)
-        self.print_button.clicked.connect(self.print_card)
-        self.edit_button = QPushButton("Edi&t role…", self)
-        self.edit_button.clicked.connect(self.edit_role)
-        self.new_button = QPushButton("Ne&w role…", self)
-        self.new_button.clicked.connect(self.new_role)
-        self.remove_button = QPushButton("Remo&ve role…", self)
-        self.remove_button.clicked.connect(self.remove_role)
+        self.pdf_button = push_button(self, "Card P&DF…", self.print_pdf,
+                                      "Save the selected role's card as a PDF, to hand to the "
+                                      "person taking the role")
+        self.print_button = push_button(self, "Print ca&rd…", self.print_card)
+        self.edit_button = push_button(self, "Edi&t role…", self.edit_role)
+        self.new_button = push_button(self, "Ne&w role…", self.new_role)
+        self.remove_button = push_button(self, "Remo&ve role…", self.remove_role)
         buttons = QGridLayout()
         buttons.addWidget(self.pdf_button, 0, 0)
         buttons.addWidget(self.print_button, 0, 1)

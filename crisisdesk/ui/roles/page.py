@@ -47,6 +47,7 @@ from crisisdesk.ui.roles.assign_dialog import AssignDialog
 from crisisdesk.ui.roles.card_panel import RoleCardPanel
 from crisisdesk.ui.roles.model import HEADERS, RosterModel, acknowledged_text, slot_name
 from crisisdesk.ui.roles.period_dialog import PeriodDialog
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import buddy_label
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
@@ -70,12 +71,10 @@ class RolesPage(Page):
         self.period_combo.activated.connect(self._period_chosen)
         self.period_label = QLabel(self)
         self.period_label.setWordWrap(True)
-        self.assign_button = QPushButton("&Assign…", self)
-        self.assign_button.clicked.connect(self.assign_selected)
-        self.end_button = QPushButton("&End period…", self)
-        self.end_button.setToolTip("Close this operational period with a handover note and "
-                                   "start the next")
-        self.end_button.clicked.connect(self.end_period)
+        self.assign_button = push_button(self, "&Assign…", self.assign_selected)
+        self.end_button = push_button(self, "&End period…", self.end_period,
+                                      "Close this operational period with a handover note and "
+                                      "start the next")
         self.start_button = QPushButton("&Start period…", self)
         self.start_button.setToolTip("Choose when operational period 1 starts and how long it "
                                      "runs (otherwise the first assignment starts a 12-hour "
@@ -100,17 +99,14 @@ class RolesPage(Page):
         self.lineup = QListWidget(self)
         self.lineup.setAccessibleName("Line-up of the selected role")
         self.lineup.currentRowChanged.connect(lambda _r: self._update_buttons())
-        self.ack_button = QPushButton("Ac&knowledged", self)
-        self.ack_button.setToolTip("Record that this person acknowledged the role")
-        self.ack_button.clicked.connect(self.acknowledge)
+        self.ack_button = push_button(self, "Ac&knowledged", self.acknowledge,
+                                      "Record that this person acknowledged the role")
         self.reason_edit = QLineEdit(self)
         self.reason_edit.setPlaceholderText("Reason (optional), e.g. off shift, unreachable")
         self.reason_edit.setAccessibleName("Reason unavailable")
-        self.unavailable_button = QPushButton("Mark &unavailable", self)
-        self.unavailable_button.setToolTip("The next available backup becomes the acting holder")
-        self.unavailable_button.clicked.connect(self.mark_unavailable)
-        self.available_button = QPushButton("Mark a&vailable", self)
-        self.available_button.clicked.connect(self.mark_available)
+        self.unavailable_button = push_button(self, "Mark &unavailable", self.mark_unavailable,
+                                              "The next available backup becomes the acting holder")
+        self.available_button = push_button(self, "Mark a&vailable", self.mark_available)
 
         top = QHBoxLayout()
         top.addWidget(buddy_label("Operational &period:", self, self.period_combo))

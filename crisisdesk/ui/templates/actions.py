@@ -144,27 +144,14 @@ class TemplateActions(QWidget):
             if answer is None:
                 return None
             single, reason = True, answer
-        self.busy = True
-        self.update_buttons()
 
         def finished(policy: template_service.ApprovalPolicy) -> None:
             self.busy = False
             self.ctx.messages.show_info(policy.describe())
             self.refresh_policy()
 
-        def failed(err: BaseException) -> None:
-            self.busy = False
-            self.update_buttons()
-            self.ctx.show_error(err)
-
-        job = Job(in_thread_session(self.ctx.session, lambda s, **_: (
-            template_service.set_approval_policy(s, single_person=single, reason=reason))),
-            name="approval policy")
-        job.finished.connect(finished)
-        job.failed.connect(failed)
-        self.last_job = job
-        self.ctx.runner.start(job)
-        return job
+        return self._start(lambda s: template_service.set_approval_policy(
+            s, single_person=single, reason=reason), "approval policy", finished)
 
     # -- actions ----------------------------------------------------------------------------
     def _key(self) -> str:
@@ -177,8 +164,6 @@ class TemplateActions(QWidget):
         if self.editor.version is None or self.busy:
             return None
         key = self._key()
-        self.busy = True
-        self.update_buttons()
 
         def finished(result: Any) -> None:
             self.busy = False
@@ -186,14 +171,23 @@ class TemplateActions(QWidget):
             self.ctx.state.notify_changed()
             self.done.emit(key)
 
+        return self._start(work, "template action", finished, on_failed)
+
+    def _start(self, work: Callable[[Session], Any], name: str,
+               finished: Callable[[Any], None],
+               on_failed: Callable[[BaseException], bool] | None = None) -> Job:
+        """Run `work` off the GUI thread with the buttons held until it ends; a failure frees
+        them and is shown, unless `on_failed` says it dealt with it."""
+        self.busy = True
+        self.update_buttons()
+
         def failed(err: BaseException) -> None:
             self.busy = False
             self.update_buttons()
             if on_failed is None or not on_failed(err):
                 self.ctx.show_error(err)
 
-        job = Job(in_thread_session(self.ctx.session, lambda s, **_: work(s)),
-                  name="template action")
+        job = Job(in_thread_session(self.ctx.session, lambda s, **_: work(s)), name=name)
         job.finished.connect(finished)
         job.failed.connect(failed)
         self.last_job = job

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QProgressBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.compliance import CheckReport, Finding, Severity
 from crisisdesk.domain.templates import TemplateMeta
 from crisisdesk.services import templates as template_service
+from crisisdesk.ui.widgets.layouts import column
 from crisisdesk.ui.workers import Job, JobRunner
 
 DEBOUNCE_MS = 300
@@ -109,6 +109,18 @@ def syntax_error(report: CheckReport) -> Finding | None:
     return next((f for f in report.errors if f.code == "syntax"), None)
 
 
+def _alert_label(parent: QWidget, name: str, accessible: str) -> QLabel:
+    """A hidden red box for what stops the template (a syntax error, a refused approval)."""
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setStyleSheet(f"#{name} {{ color: #5c0f0f; background: #fde7e7;"
+                        " border: 1px solid #d64545; border-radius: 3px; padding: 4px; }")
+    label.setWordWrap(True)
+    label.setAccessibleName(accessible)
+    label.hide()
+    return label
+
+
 class CheckPanel(QWidget):
     """The verdict of the latest check; `goto_line(line, column)` when a finding is chosen."""
 
@@ -117,23 +129,9 @@ class CheckPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.report: CheckReport | None = None
-        self.syntax_label = QLabel(self)
-        self.syntax_label.setObjectName("syntaxError")
-        self.syntax_label.setStyleSheet(
-            "#syntaxError { color: #5c0f0f; background: #fde7e7; border: 1px solid #d64545;"
-            " border-radius: 3px; padding: 4px; }")
-        self.syntax_label.setWordWrap(True)
-        self.syntax_label.setAccessibleName("Syntax error")
-        self.syntax_label.hide()
-        self.refusal_label = QLabel(self)
-        self.refusal_label.setObjectName("refusal")
-        self.refusal_label.setStyleSheet(
-            "#refusal { color: #5c0f0f; background: #fde7e7; border: 1px solid #d64545;"
-            " border-radius: 3px; padding: 4px; }")
-        self.refusal_label.setWordWrap(True)
+        self.syntax_label = _alert_label(self, "syntaxError", "Syntax error")
+        self.refusal_label = _alert_label(self, "refusal", "Approval refused")
         self.refusal_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.refusal_label.setAccessibleName("Approval refused")
-        self.refusal_label.hide()
         self.meter = QProgressBar(self)
         self.meter.setAccessibleName("Reading level")
         self.meter.setTextVisible(True)
@@ -148,13 +146,8 @@ class CheckPanel(QWidget):
         self.findings.setAlternatingRowColors(True)
         self.findings.itemActivated.connect(self._activated)
         self.findings.itemDoubleClicked.connect(self._activated)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.syntax_label)
-        layout.addWidget(self.refusal_label)
-        layout.addWidget(self.meter)
-        layout.addWidget(self.stats_label)
-        layout.addWidget(self.findings, 1)
+        column(self, self.syntax_label, self.refusal_label, self.meter, self.stats_label,
+               (self.findings, 1))
 
     def set_checking(self) -> None:
         self.stats_label.setText("Checking…")

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.templates import TemplateVersion
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.table_model import RowTableModel
 from crisisdesk.ui.widgets.tables import Resize, standard_table
 
@@ -99,10 +99,9 @@ class HistoryView(QWidget):
         self.table = standard_table(self, "Versions", self.model, selection=None, wrap=True,
                                     resize=Resize.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._export_label())
-        self.export_button = QPushButton("E&xport .tmpl…", self)
-        self.export_button.setToolTip("Write the selected version as a file to edit and "
-                                      "import again")
-        self.export_button.clicked.connect(self._export)
+        self.export_button = push_button(self, "E&xport .tmpl…", self._export,
+                                         "Write the selected version as a file to edit and "
+                                         "import again")
         self.old_combo = QComboBox(self)
         self.old_combo.setAccessibleName("Compare from version")
         self.new_combo = QComboBox(self)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
@@ -29,6 +29,15 @@ from crisisdesk.domain.templates import Variable, VarType
 
 NOT_SET = "not set"
 _NO_DATE = QDate(1900, 1, 1)
+Spin = TypeVar("Spin", QSpinBox, QDoubleSpinBox)
+
+
+def _unset_at_minus_one(box: Spin) -> Spin:
+    """A number box that starts at -1, shown as "not set": a variable left empty, not zero."""
+    box.setSpecialValueText(NOT_SET)
+    box.setValue(-1)
+    box.setGroupSeparatorShown(True)
+    return box
 
 
 class ValueField:
@@ -60,18 +69,12 @@ class ValueField:
         if vt is VarType.NUMBER:
             spin = QSpinBox(parent)
             spin.setRange(-1, 2_000_000_000)
-            spin.setSpecialValueText(NOT_SET)
-            spin.setValue(-1)
-            spin.setGroupSeparatorShown(True)
-            return spin
+            return _unset_at_minus_one(spin)
         if vt is VarType.MONEY:
             money = QDoubleSpinBox(parent)
             money.setRange(-1, 1e12)
             money.setDecimals(2)
-            money.setSpecialValueText(NOT_SET)
-            money.setValue(-1)
-            money.setGroupSeparatorShown(True)
-            return money
+            return _unset_at_minus_one(money)
         if vt is VarType.LIST:
             lines = QPlainTextEdit(parent)
             lines.setPlaceholderText("One item per line")

@@ -41,6 +41,7 @@ from crisisdesk.ui.templates.facts import incidents
 from crisisdesk.ui.templates.inputs import ValueField
 from crisisdesk.ui.templates.model import words
 from crisisdesk.ui.templates.printer import print_with_preview, printable_html, save_pdf
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job
 
@@ -138,19 +139,14 @@ class IssueDialog(QDialog):
         splitter.setSizes([430, 530])
         splitter.setChildrenCollapsible(False)
 
-        self.preview_button = QPushButton("&Preview", self)
-        self.preview_button.clicked.connect(self.render_preview)
+        self.preview_button = push_button(self, "&Preview", self.render_preview)
         self.issue_button = QPushButton("Issue and &log", self)
         self.issue_button.setDefault(True)
         self.issue_button.clicked.connect(self.issue)
-        self.copy_button = QPushButton("&Copy", self)
-        self.copy_button.clicked.connect(self.copy)
-        self.pdf_button = QPushButton("Save P&DF…", self)
-        self.pdf_button.clicked.connect(self.save_pdf)
-        self.print_button = QPushButton("Prin&t…", self)
-        self.print_button.clicked.connect(self.print_)
-        close = QPushButton("Close", self)
-        close.clicked.connect(self.reject)
+        self.copy_button = push_button(self, "&Copy", self.copy)
+        self.pdf_button = push_button(self, "Save P&DF…", self.save_pdf)
+        self.print_button = push_button(self, "Prin&t…", self.print_)
+        close = push_button(self, "Close", self.reject)
         for button in (self.copy_button, self.pdf_button, self.print_button):
             button.setEnabled(False)
             button.setToolTip("Issue the message first: everything that leaves the desk is "

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,9 +26,15 @@ from crisisdesk.ui.templates.model import (
     TemplatesProxy,
     words,
 )
+from crisisdesk.ui.widgets.buttons import push_button
+from crisisdesk.ui.widgets.layouts import column, fill
 from crisisdesk.ui.widgets.search_field import SearchField
-from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
-from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
+from crisisdesk.ui.widgets.tables import (
+    Resize,
+    select_where,
+    selected_object,
+    standard_table,
+)
 
 FILTERS = (("audience", "All audiences", [a.value for a in Audience]),
            ("channel", "All channels", [c.value for c in Channel]),
@@ -78,31 +83,19 @@ class LibraryView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("Templates shown")
-        self.open_button = QPushButton("&Open in editor", self)
-        self.open_button.clicked.connect(self.open_selected)
-        self.issue_button = QPushButton("&Issue message…", self)
-        self.issue_button.clicked.connect(self.issue_selected)
-        self.new_button = QPushButton("&New template…", self)
-        self.new_button.clicked.connect(self.new_requested)
+        self.open_button = push_button(self, "&Open in editor", self.open_selected)
+        self.issue_button = push_button(self, "&Issue message…", self.issue_selected)
+        self.new_button = push_button(self, "&New template…", self.new_requested)
         self.import_button = QPushButton("I&mport .tmpl…", self)
         self.import_button.setToolTip("Add a template file as a draft (a known key gets a new "
                                       "draft version)")
         self.import_button.clicked.connect(self.import_requested)
-        self.export_button = QPushButton("E&xport .tmpl…", self)
-        self.export_button.clicked.connect(self.export_selected)
+        self.export_button = push_button(self, "E&xport .tmpl…", self.export_selected)
         self.count_label.setWordWrap(True)
-        bottom = QHBoxLayout()
-        for button in (self.new_button, self.import_button, self.export_button):
-            bottom.addWidget(button)
+        bottom = fill(QHBoxLayout(), self.new_button, self.import_button, self.export_button)
         bottom.addStretch(1)
-        bottom.addWidget(self.open_button)
-        bottom.addWidget(self.issue_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(filters_row)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
-        layout.addLayout(bottom)
+        fill(bottom, self.open_button, self.issue_button)
+        column(self, filters_row, (self.table, 1), self.count_label, bottom, margin=6)
         self.update_buttons()
 
     def set_templates(self, templates: list[TemplateSummary]) -> None:
@@ -155,13 +148,7 @@ class LibraryView(QWidget):
             self.issue_requested.emit(chosen.key)
 
     def select_key(self, key: str) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            found = self.proxy.data(index, OBJECT_ROLE)
-            if found is not None and found.key == key:
-                self.table.selectRow(row)
-                self.table.scrollTo(index)
-                return
+        select_where(self.table, lambda found: getattr(found, "key", None) == key)
 
     def clear(self) -> None:
         self.search_edit.clear_quietly()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -35,6 +34,7 @@ from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
 from crisisdesk.ui.templates.facts import incidents
 from crisisdesk.ui.templates.model import WHEN, LogModel
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import SortProxy
 from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
@@ -81,10 +81,8 @@ class LogView(QWidget):
         self.content.setAccessibleName("Issued text")
         self.content.setPlaceholderText("Select an entry to see the exact text that was issued.")
         self.count_label = QLabel(self)
-        self.csv_button = QPushButton("Export &CSV…", self)
-        self.csv_button.clicked.connect(self.export_csv)
-        self.pdf_button = QPushButton("Export P&DF…", self)
-        self.pdf_button.clicked.connect(self.export_pdf)
+        self.csv_button = push_button(self, "Export &CSV…", self.export_csv)
+        self.pdf_button = push_button(self, "Export P&DF…", self.export_pdf)
         top = QHBoxLayout()
         label = QLabel("&Incident:", self)
         label.setBuddy(self.incident_combo)

@@ -30,30 +30,22 @@ def words(value: str) -> str:
     return value.replace("_", " ")
 
 
+def approved_text(row: TemplateSummary) -> str:
+    if row.approved_version is None:
+        return "not approved"
+    return f"v{row.approved_version}" + (" (library)" if row.needs_legal_review else "")
+
+
 class TemplatesModel(RowTableModel[TemplateSummary]):
     HEADERS = HEADERS
+    CELLS = (
+        lambda r: r.name, lambda r: r.key, lambda r: words(r.audience),
+        lambda r: words(r.channel), lambda r: r.language,
+        lambda r: f"v{r.latest_version} {r.latest_status.label}", approved_text,
+    )
 
     def key(self, row: TemplateSummary) -> str:
         return row.id
-
-    def display(self, row: TemplateSummary, column: int) -> Any:
-        if column == NAME:
-            return row.name
-        if column == KEY:
-            return row.key
-        if column == AUDIENCE:
-            return words(row.audience)
-        if column == CHANNEL:
-            return words(row.channel)
-        if column == LANGUAGE:
-            return row.language
-        if column == LATEST:
-            return f"v{row.latest_version} {row.latest_status.label}"
-        if column == APPROVED:
-            if row.approved_version is None:
-                return "not approved"
-            return f"v{row.approved_version}" + (" (library)" if row.needs_legal_review else "")
-        return ""
 
     def tooltip(self, row: TemplateSummary, column: int) -> str | None:
         if column in (NAME, KEY):

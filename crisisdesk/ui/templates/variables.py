@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from crisisdesk.domain.templates import Variable, VarType
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.form_dialog import FormDialog
 from crisisdesk.ui.widgets.table_model import RowTableModel
 from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
@@ -46,14 +46,10 @@ class VariablesModel(RowTableModel[Variable]):
     def key(self, row: Variable) -> str:
         return row.name
 
-    def display(self, row: Variable, column: int) -> Any:
-        if column == VAR_NAME:
-            return row.name
-        if column == VAR_TYPE:
-            return row.type.value + ("" if row.required else " (optional)")
-        if column == VAR_DESCRIPTION:
-            return row.description
-        return ""
+    CELLS = (
+        lambda v: v.name, lambda v: v.type.value + ("" if v.required else " (optional)"),
+        lambda v: v.description,
+    )
 
     def extra(self, row: Variable, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -119,15 +115,11 @@ class VariablesPalette(QWidget):
         header.setSectionResizeMode(VAR_NAME, Resize.ResizeToContents)
         header.setSectionResizeMode(VAR_TYPE, Resize.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.insert_selected())
-        self.insert_button = QPushButton("&Insert", self)
-        self.insert_button.setToolTip("Insert the selected variable at the cursor")
-        self.insert_button.clicked.connect(self.insert_selected)
-        self.add_button = QPushButton("Add…", self)
-        self.add_button.clicked.connect(lambda: self.open_dialog(None))
-        self.edit_button = QPushButton("Edit…", self)
-        self.edit_button.clicked.connect(lambda: self.open_dialog(self.selected()))
-        self.remove_button = QPushButton("Remove", self)
-        self.remove_button.clicked.connect(self.remove_selected)
+        self.insert_button = push_button(self, "&Insert", self.insert_selected,
+                                         "Insert the selected variable at the cursor")
+        self.add_button = push_button(self, "Add…", lambda: self.open_dialog(None))
+        self.edit_button = push_button(self, "Edit…", lambda: self.open_dialog(self.selected()))
+        self.remove_button = push_button(self, "Remove", self.remove_selected)
         title = QLabel("<b>Variables</b> (double-click to insert)", self)
         buttons = QHBoxLayout()
         buttons.addWidget(title, 1)

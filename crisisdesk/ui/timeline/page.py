@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -37,7 +36,9 @@ from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.timeline.entry_dialog import EntryDialog, EntryValues
 from crisisdesk.ui.timeline.model import TEXT, TIME, TimelineModel, TimelineProxy
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.forms import pydate, qdate
+from crisisdesk.ui.widgets.layouts import column, lead_row
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, time_formatter
 from crisisdesk.ui.widgets.tables import selected_object, standard_table
@@ -97,16 +98,13 @@ class TimelinePage(Page):
         self.add_button = QPushButton("&Add entry…", self)
         self.add_button.setToolTip("Add an entry to the log (Ctrl+N)")
         self.add_button.clicked.connect(self.add_entry)
-        self.correct_button = QPushButton("&Correct…", self)
-        self.correct_button.setToolTip("Add a correction; the original stays in the log")
-        self.correct_button.clicked.connect(self.correct_selected)
-        self.jump_button = QPushButton("&Go to linked entry", self)
-        self.jump_button.clicked.connect(self.jump_to_linked)
+        self.correct_button = push_button(self, "&Correct…", self.correct_selected,
+                                          "Add a correction; the original stays in the log")
+        self.jump_button = push_button(self, "&Go to linked entry", self.jump_to_linked)
         self.pdf_button = QPushButton("Log &PDF…", self)
         self.pdf_button.setToolTip("Save the log as shown (with its filters) as a dated PDF")
         self.pdf_button.clicked.connect(self.print_pdf)
-        self.print_button = QPushButton("Pr&int…", self)
-        self.print_button.clicked.connect(self.print_log)
+        self.print_button = push_button(self, "Pr&int…", self.print_log)
         for keys, slot in (("Ctrl+N", self.add_entry), (QKeySequence.StandardKey.Print,
                                                         self.print_log)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -121,21 +119,10 @@ class TimelinePage(Page):
         filters.addWidget(self.from_edit)
         filters.addWidget(QLabel("–", self))
         filters.addWidget(self.until_edit)
-        top = QHBoxLayout()
-        top.addWidget(self.incident_label, 1)
-        for button in (self.add_button, self.correct_button):
-            top.addWidget(button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        for button in (self.jump_button, self.pdf_button, self.print_button):
-            bottom.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.detail)
-        layout.addLayout(bottom)
+        column(self, lead_row(self.incident_label, self.add_button, self.correct_button),
+               filters, (self.table, 1), self.detail,
+               lead_row(self.count_label, self.jump_button, self.pdf_button, self.print_button),
+               margin=4)
         self._update_buttons()
 
     # -- Page -------------------------------------------------------------------------------

@@ -11,12 +11,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
+
+from crisisdesk.ui.widgets.buttons import push_button
+from crisisdesk.ui.widgets.layouts import column, fill
 
 
 class PairsTable(QWidget):
@@ -38,18 +39,11 @@ class PairsTable(QWidget):
             self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(min_height)
         self.table.setAccessibleName(name)
-        self.add_button = QPushButton(add_label, self)
-        self.add_button.clicked.connect(lambda: self.add_row(*new_row))
-        self.remove_button = QPushButton(remove_label, self)
-        self.remove_button.clicked.connect(self.remove_current)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
+        self.add_button = push_button(self, add_label, lambda: self.add_row(*new_row))
+        self.remove_button = push_button(self, remove_label, self.remove_current)
+        buttons = fill(QHBoxLayout(), self.add_button, self.remove_button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
+        column(self, self.table, buttons)
 
     def add_row(self, first: str, second: str) -> None:
         row = self.table.rowCount()

@@ -5,7 +5,8 @@ dataclasses that a service returns whole on every refresh. Resetting the model o
 would drop the user's selection and scroll position every time the desk changes (which, with
 the data_version poll, can be every few seconds). `RowTableModel.set_rows` instead removes rows
 that went away, emits `dataChanged` for rows that changed and inserts new ones, all matched by a
-key. Subclasses say only what a cell shows: `HEADERS`, `key()`, `display()`, and optionally
+key. Subclasses say only what a cell shows: `HEADERS`, `key()`, `display()` (or `CELLS`, one
+function of the row per column, where a cell needs nothing but the row), and optionally
 `sort_value()`, `foreground()`, `background()`, `tooltip()`, `bold()` and `extra()` (any other
 role). Every table in the desk (contacts, templates, log, roster, inquiries, people called)
 builds on it, so the roles below are defined here and nowhere else.
@@ -52,6 +53,7 @@ def blocks(rows: Sequence[int]) -> list[tuple[int, int]]:
 
 class RowTableModel(QAbstractTableModel, Generic[T]):
     HEADERS: tuple[str, ...] = ()
+    CELLS: Sequence[Callable[[Any], Any]] = ()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,7 +64,7 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         raise NotImplementedError
 
     def display(self, row: T, column: int) -> Any:
-        raise NotImplementedError
+        return self.CELLS[column](row) if 0 <= column < len(self.CELLS) else ""
 
     def sort_value(self, row: T, column: int) -> Any:
         value = self.display(row, column)

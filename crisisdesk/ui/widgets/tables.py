@@ -8,11 +8,17 @@ but another did not hide row numbers); the arguments here name only what differs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QWidget,
+)
 
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 
@@ -65,3 +71,37 @@ def selected_object(table: QTableView, kind: type[T]) -> T | None:
     rows = table.selectionModel().selectedRows()
     found = rows[0].data(OBJECT_ROLE) if rows else None
     return found if isinstance(found, kind) else None
+
+
+def select_where(table: QTableView, matches: Callable[[object], bool]) -> bool:
+    """Select and scroll to the first row whose object (`OBJECT_ROLE`) `matches`; whether found.
+
+    Pages use it to keep the user's place after a refresh or to show what they just saved."""
+    model = table.model()
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        found = model.data(index, OBJECT_ROLE)
+        if found is not None and matches(found):
+            table.selectRow(row)
+            table.scrollTo(index)
+            return True
+    return False
+
+
+def read_only_table(parent: QWidget, name: str, headers: Sequence[str], *,
+                    fit: int | None = None) -> QTableWidget:
+    """A small table the user reads and picks one row of (batches, counts, set-aside rows).
+
+    Columns share the width; `fit` is a column sized to its contents instead."""
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setAccessibleName(name)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    if fit is not None:
+        header.setSectionResizeMode(fit, QHeaderView.ResizeMode.ResizeToContents)
+    return table
