@@ -13,7 +13,7 @@ from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from crisisdesk.domain.call_outcomes import Status
+from crisisdesk.domain.call_outcomes import Outcome, Status
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.session import Session
@@ -327,6 +327,49 @@ def test_switching_to_a_big_tree_reads_it_in_a_worker(
     qtbot.wait(50)
     assert page.editor.tree is not None and page.editor.tree.name == "All staff"
     assert page.editor.view.topLevelItem(0).text(0) == "Lee Lead"
+
+
+def test_a_big_trees_activation_is_read_in_a_worker_and_the_refresh_brings_other_calls(
+        qtbot: QtBot, page: CallingTreesPage, session: Session,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above BIG_TREE people the chosen activation is read off the GUI thread, when it is
+    chosen and on the timed refresh, which shows a call recorded on another laptop."""
+    from crisisdesk.ui.calling_trees import page as page_module
+
+    monkeypatch.setattr(page_module, "BIG_TREE", 3)  # "All staff" (5 people) counts as big
+    tree_id = page.tree_id()
+    assert tree_id is not None
+    act = activation_service.start_activation(session, tree_id, message="Systems are down.",
+                                              action="Use paper.",
+                                              report_back_to="the command center",
+                                              values={"staff_hotline": "312-555-0199"})
+    threads: list[bool] = []
+    real = activation_service.view
+
+    def spy(s: Session, ref: str) -> activation_service.ActivationView:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(s, ref)
+
+    monkeypatch.setattr(activation_service, "view", spy)
+    page.refresh()
+    assert page.activation_id() == act.id and page.view_data is None  # not read here
+    qtbot.waitUntil(lambda: page.view_data is not None, timeout=10_000)
+    choose_caller(page, "Ann Able")
+    assert queue(page) == [("Cy Cole", "Not called yet"), ("Di Dunn", "Not called yet")]
+    cy = page.my_calls.model.person_at(0).contact_id
+    other = session.for_thread()
+    try:
+        activation_service.record_call(other, act.id, cy, Outcome.REACHED)
+    finally:
+        other.close()
+    resets: list[int] = []
+    page.my_calls.model.modelReset.connect(lambda: resets.append(1))
+    page.refresh_activation()
+    assert queue(page)[0] == ("Cy Cole", "Not called yet")  # the worker has not answered yet
+    qtbot.waitUntil(lambda: queue(page)[0] == ("Cy Cole", "Reached"), timeout=10_000)
+    assert page.progress.totals.text().startswith("Reached 1 of 5")
+    assert len(threads) == 2 and not any(threads)
+    assert resets == []  # the queue was updated in place: selection and scroll stay
 
 
 def preview_dialog(qtbot: QtBot) -> QPrintPreviewDialog:

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
+
+from crisisdesk.ui.widgets.build import form_rows, ok_cancel, vbox
 
 
 @dataclass(frozen=True)
@@ -45,20 +44,10 @@ class StartDialog(QDialog):
         self.report_to.setPlaceholderText("e.g. the command center at 217-555-0120")
         self.hotline = QLineEdit(hotline, self)
         self.drill = QCheckBox("This is a &drill (the script says so)", self)
-        form = QFormLayout()
-        form.addRow("&Message:", self.message)
-        form.addRow("&What to do:", self.action)
-        form.addRow("&Report back to:", self.report_to)
-        form.addRow("Staff &hotline:", self.hotline)
-        form.addRow("", self.drill)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Start")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        form = form_rows(("&Message:", self.message), ("&What to do:", self.action),
+                         ("&Report back to:", self.report_to), ("Staff &hotline:", self.hotline),
+                         ("", self.drill))
+        vbox(self, form, ok_cancel(self, "&Start"))
         self.resize(520, 300)
 
     def request(self) -> StartRequest:

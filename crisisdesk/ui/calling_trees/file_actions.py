@@ -69,13 +69,25 @@ class FileActions:
     def activation_id(self) -> str | None:
         raise NotImplementedError
 
-    def _in_worker(self, work: Any, done: str) -> Job:
-        job = Job(in_thread_session(self.ctx.session, work), name="calling tree file")
-        job.finished.connect(lambda r: self.ctx.messages.show_info(done.format(r)))
+    def _add_tree(self, work: Any, message: str) -> None:
+        """Run a service call that makes a tree; once made, list it and choose it."""
+        tree = self._try(work, message)
+        if tree is not None:
+            self.refresh()
+            self.tree_combo.setCurrentIndex(self.tree_combo.findData(tree.id))
+
+    def _start_job(self, work: Any, name: str, on_done: Any) -> Job:
+        """Run `work` in a worker (kept as `last_job`); a failure goes to the error dialog."""
+        job = Job(in_thread_session(self.ctx.session, work), name=name)
+        job.finished.connect(on_done)
         job.failed.connect(self.ctx.show_error)
         self.last_job = job
         self.ctx.runner.start(job)
         return job
+
+    def _in_worker(self, work: Any, done: str) -> Job:
+        return self._start_job(work, "calling tree file",
+                               lambda r: self.ctx.messages.show_info(done.format(r)))
 
     def save_paper(self, what: str) -> None:
         tree_id = self.tree_id()
@@ -94,13 +106,8 @@ class FileActions:
 
     def _then_preview(self, work: Any, title: str, printed: Any = None) -> Job:
         """Build the HTML in a worker, then open the print preview with it."""
-        job = Job(in_thread_session(self.ctx.session, work), name="calling tree printout")
-        job.finished.connect(lambda html: print_preview(
+        return self._start_job(work, "calling tree printout", lambda html: print_preview(
             self.ctx, self._parent(), lambda _s: str(html), title=title, printed=printed))
-        job.failed.connect(self.ctx.show_error)
-        self.last_job = job
-        self.ctx.runner.start(job)
-        return job
 
     def preview_paper(self, what: str) -> None:
         """Print… : one kind of tree paper through the print preview."""
@@ -127,11 +134,8 @@ class FileActions:
                                           "Import a calling tree (person, caller, backup)")
         if path is None:
             return
-        tree = self._try(lambda: tree_files.import_tree(self.ctx.session, path),
-                         f"Imported {path.name}.")
-        if tree is not None:
-            self.refresh()
-            self.tree_combo.setCurrentIndex(self.tree_combo.findData(tree.id))
+        self._add_tree(lambda: tree_files.import_tree(self.ctx.session, path),
+                       f"Imported {path.name}.")
 
     def export_csv(self) -> None:
         tree_id = self.tree_id()

@@ -15,9 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +24,10 @@ from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees.activations import ActivationView
 from crisisdesk.ui.calling_trees.model import CALLER, PeopleModel
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.build import hbox, line_edit, vbox
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.forms import buddy_label
 from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 
 COORDINATOR = "__coordinator__"
@@ -43,8 +44,7 @@ class MyCallsView(QWidget):
         self.caller_combo = QComboBox(self)
         self.caller_combo.setAccessibleName("Caller")
         self.caller_combo.currentIndexChanged.connect(lambda _i: self._load_queue())
-        caller_label = QLabel("&Calls for:", self)
-        caller_label.setBuddy(self.caller_combo)
+        caller_label = buddy_label("&Calls for:", self, self.caller_combo)
         self.model = PeopleModel(self)
         self.table = standard_table(self, "My calls", self.model, resize=Resize.Interactive,
                                     widths=(170, 150, 260, 120, 50))
@@ -60,11 +60,8 @@ class MyCallsView(QWidget):
         self.numbers_label.setFont(font)
         self.number_combo = QComboBox(self)
         self.number_combo.setAccessibleName("Number dialled")
-        self.copy_button = QPushButton("Cop&y number", self)
-        self.copy_button.clicked.connect(self.copy_number)
-        self.note_edit = QLineEdit(self)
-        self.note_edit.setPlaceholderText("Note for the next recorded call (optional)")
-        self.note_edit.setAccessibleName("Call note")
+        self.copy_button = push_button(self, "Cop&y number", self.copy_number)
+        self.note_edit = line_edit(self, "Call note", "Note for the next recorded call (optional)")
         self.buttons: dict[Outcome, QPushButton] = {}
         keys = QHBoxLayout()
         for outcome in Outcome:
@@ -76,22 +73,11 @@ class MyCallsView(QWidget):
             shortcut = QShortcut(QKeySequence(outcome.key), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(lambda o=outcome: self.record(o))
-        top = QHBoxLayout()
-        top.addWidget(caller_label)
-        top.addWidget(self.caller_combo, 1)
-        dial = QHBoxLayout()
-        dial.addWidget(self.numbers_label, 1)
-        dial.addWidget(QLabel("Dialled:", self))
-        dial.addWidget(self.number_combo)
-        dial.addWidget(self.copy_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.person_label)
-        layout.addLayout(dial)
-        layout.addWidget(self.note_edit)
-        layout.addLayout(keys)
+        top = hbox(caller_label, (self.caller_combo, 1))
+        dial = hbox((self.numbers_label, 1), QLabel("Dialled:", self), self.number_combo,
+                    self.copy_button)
+        vbox(self, top, (self.table, 1), self.person_label, dial, self.note_edit, keys,
+             margins=0)
         self._show_selected()
 
     def load(self, view: ActivationView | None) -> None:

@@ -15,12 +15,10 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,6 +39,8 @@ from crisisdesk.ui.calling_trees.progress_view import ProgressView
 from crisisdesk.ui.calling_trees.tree_editor import BIG_TREE, TreeEditor
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
+from crisisdesk.ui.widgets.build import hbox, vbox
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.contact_picker import ContactPicker
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
@@ -72,14 +72,14 @@ class CallingTreesPage(FileActions, Page):
         self.activation_combo = QComboBox(self)
         self.activation_combo.setAccessibleName("Activation")
         self.activation_combo.currentIndexChanged.connect(lambda _i: self.load_activation())
-        self.new_button = self._button("&New tree…", self.new_tree)
-        self.import_button = self._button("&Import…", self.import_tree)
-        self.export_button = self._button("E&xport CSV…", self.export_csv)
-        self.vcard_button = self._button("v&Cards…", self.export_vcards)
-        self.start_button = self._button("S&tart activation…", self.start_activation)
-        self.close_button = self._button("Close activation", self.close_activation)
-        self.report_button = self._button("Report PDF…", self.save_report)
-        self.print_report_button = self._button("Print rep&ort…", self.preview_report)
+        self.new_button = push_button(self, "&New tree…", self.new_tree)
+        self.import_button = push_button(self, "&Import…", self.import_tree)
+        self.export_button = push_button(self, "E&xport CSV…", self.export_csv)
+        self.vcard_button = push_button(self, "v&Cards…", self.export_vcards)
+        self.start_button = push_button(self, "S&tart activation…", self.start_activation)
+        self.close_button = push_button(self, "Close activation", self.close_activation)
+        self.report_button = push_button(self, "Report PDF…", self.save_report)
+        self.print_report_button = push_button(self, "Print rep&ort…", self.preview_report)
         self.paper_button = QPushButton("&Paper", self)
         menu = QMenu(self.paper_button)
         self.paper_actions = [menu.addAction(pdf) for _what, pdf, _print in PAPER]
@@ -105,28 +105,11 @@ class CallingTreesPage(FileActions, Page):
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh_activation)
-        row1 = QHBoxLayout()
-        row1.addWidget(QLabel("Tree:", self))
-        row1.addWidget(self.tree_combo, 1)
-        for button in (self.new_button, self.import_button, self.export_button,
-                       self.vcard_button, self.paper_button):
-            row1.addWidget(button)
-        row2 = QHBoxLayout()
-        row2.addWidget(QLabel("Activation:", self))
-        row2.addWidget(self.activation_combo, 1)
-        for button in (self.start_button, self.close_button, self.report_button,
-                       self.print_report_button):
-            row2.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(row1)
-        layout.addLayout(row2)
-        layout.addWidget(self.tabs, 1)
-
-    def _button(self, label: str, slot: Any) -> QPushButton:
-        button = QPushButton(label, self)
-        button.clicked.connect(slot)
-        return button
+        row1 = hbox(QLabel("Tree:", self), (self.tree_combo, 1), self.new_button,
+                    self.import_button, self.export_button, self.vcard_button, self.paper_button)
+        row2 = hbox(QLabel("Activation:", self), (self.activation_combo, 1), self.start_button,
+                    self.close_button, self.report_button, self.print_report_button)
+        vbox(self, row1, row2, (self.tabs, 1), margins=4)
 
     # -- seams for modal questions ----------------------------------------------------------
     def pick_contact(self, title: str) -> Contact | None:
@@ -194,20 +177,25 @@ class CallingTreesPage(FileActions, Page):
             view = activation_service.view(self.ctx.session, act_id) if act_id else None
             self._apply(view, reload_queue=True)
             return
+        self._view_in_worker(act_id, "load activation", reload_queue=True)
+
+    def _view_in_worker(self, act_id: str, name: str, *, reload_queue: bool) -> None:
+        """Read `act_id`'s view in a worker; only the newest request's answer is shown, and
+        only while that activation is still the chosen one."""
         self._generation += 1
         generation = self._generation
 
         def work(session: Session, **_: Any) -> ActivationView:
             return activation_service.view(session, act_id)
 
-        job = Job(in_thread_session(self.ctx.session, work), name="load activation")
-        job.finished.connect(lambda v: self._loaded(generation, v))
+        def show(view: ActivationView) -> None:
+            if generation == self._generation and view.activation.id == self.activation_id():
+                self._apply(view, reload_queue=reload_queue)
+
+        job = Job(in_thread_session(self.ctx.session, work), name=name)
+        job.finished.connect(show)
         job.failed.connect(self.ctx.show_error)
         self.ctx.runner.start(job)
-
-    def _loaded(self, generation: int, view: ActivationView) -> None:
-        if generation == self._generation and view.activation.id == self.activation_id():
-            self._apply(view, reload_queue=True)
 
     def tree_people(self) -> int:
         """The chosen tree's size as listed (the editor may still be reading a big one)."""
@@ -239,20 +227,7 @@ class CallingTreesPage(FileActions, Page):
         act_id = self.activation_id()
         if not act_id or not self.ctx.state.unlocked or not self.isVisible():
             return
-        self._generation += 1
-        generation = self._generation
-
-        def work(session: Session, **_: Any) -> ActivationView:
-            return activation_service.view(session, act_id)
-
-        job = Job(in_thread_session(self.ctx.session, work), name="activation progress")
-        job.finished.connect(lambda v: self._refreshed(generation, v))
-        job.failed.connect(self.ctx.show_error)
-        self.ctx.runner.start(job)
-
-    def _refreshed(self, generation: int, view: ActivationView) -> None:
-        if generation == self._generation and view.activation.id == self.activation_id():
-            self._apply(view, reload_queue=False)
+        self._view_in_worker(act_id, "activation progress", reload_queue=False)
 
     def _recorded(self, rec: Recorded) -> None:
         self.progress.apply_recorded(rec)
@@ -273,11 +248,8 @@ class CallingTreesPage(FileActions, Page):
         name = self.ctx.prompts.ask_text(self, "New calling tree", "Name of the tree:")
         if name is None:
             return
-        tree = self._try(lambda: tree_service.create_tree(self.ctx.session, name),
-                         f"Created calling tree {name.strip()}.")
-        if tree is not None:
-            self.refresh()
-            self.tree_combo.setCurrentIndex(self.tree_combo.findData(tree.id))
+        self._add_tree(lambda: tree_service.create_tree(self.ctx.session, name),
+                       f"Created calling tree {name.strip()}.")
 
     def start_activation(self) -> None:
         tree_id = self.tree_id()

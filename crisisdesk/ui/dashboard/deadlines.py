@@ -34,8 +34,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +43,8 @@ from crisisdesk.domain.operators import Role
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services.clocks import DeadlineReport
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.build import line_edit, note_label, vbox
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import ERROR_STYLE, pydate, qdate
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel, SortProxy
@@ -183,17 +183,11 @@ class DeadlinesView(QWidget):
         self.rules_label.setStyleSheet("#verifyNote { background: #fff4d6; border: 1px solid "
                                        "#d9a520; border-radius: 3px; padding: 4px; "
                                        "color: #4a3500; }")
-        self.problems_label = QLabel(self)
-        self.problems_label.setWordWrap(True)
+        self.problems_label = note_label(self, "Broken notification rules")
         self.problems_label.setStyleSheet(ERROR_STYLE)
-        self.problems_label.setAccessibleName("Broken notification rules")
         self.problems_label.hide()
-        self.delay_label = QLabel(self)
-        self.delay_label.setWordWrap(True)
-        self.delay_label.setAccessibleName("Law-enforcement delay and the clocks it moves")
-        self.not_in_force_label = QLabel(self)
-        self.not_in_force_label.setWordWrap(True)
-        self.not_in_force_label.setAccessibleName("Rules not in force for this discovery date")
+        self.delay_label = note_label(self, "Law-enforcement delay and the clocks it moves")
+        self.not_in_force_label = note_label(self, "Rules not in force for this discovery date")
         self.not_in_force_label.hide()
         self.flags_box = QGroupBox("Organisation profile (which conditional rules run as "
                                    "clocks)", self)
@@ -212,17 +206,12 @@ class DeadlinesView(QWidget):
         self.done_date.setCalendarPopup(True)
         self.done_date.setDisplayFormat("yyyy-MM-dd")
         self.done_date.setAccessibleName("Date the notice went out")
-        self.reference_edit = QLineEdit(self)
-        self.reference_edit.setPlaceholderText("Reference: portal id, mailing batch, letter no.")
-        self.reference_edit.setAccessibleName("Reference")
-        self.note_edit = QLineEdit(self)
-        self.note_edit.setPlaceholderText("Note (optional): how it was sent, who signed, what "
-                                          "is still to follow")
-        self.note_edit.setAccessibleName("Note")
-        self.done_button = QPushButton("Mark &done", self)
-        self.done_button.clicked.connect(self.mark_done)
-        self.undone_button = QPushButton("Mark &not done", self)
-        self.undone_button.clicked.connect(self.mark_not_done)
+        self.reference_edit = line_edit(self, "Reference",
+                                        "Reference: portal id, mailing batch, letter no.")
+        self.note_edit = line_edit(self, "Note", "Note (optional): how it was sent, who signed, "
+                                                 "what is still to follow")
+        self.done_button = push_button(self, "Mark &done", self.mark_done)
+        self.undone_button = push_button(self, "Mark &not done", self.mark_not_done)
         row = QGridLayout()
         row.addWidget(QLabel("Sent on:", self), 0, 0)
         row.addWidget(self.done_date, 0, 1)
@@ -232,15 +221,8 @@ class DeadlinesView(QWidget):
         row.addWidget(self.note_edit, 1, 1, 1, 2)
         row.addWidget(self.undone_button, 1, 3)
         row.setColumnStretch(2, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.rules_label)
-        layout.addWidget(self.problems_label)
-        layout.addWidget(self.delay_label)
-        layout.addWidget(self.flags_box)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.not_in_force_label)
-        layout.addLayout(row)
+        vbox(self, self.rules_label, self.problems_label, self.delay_label, self.flags_box,
+               (self.table, 1), self.not_in_force_label, row, margins=4)
         self._selected()
 
     def show_report(self, report: DeadlineReport | None) -> None:

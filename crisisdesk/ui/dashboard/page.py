@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
-    QPushButton,
     QScrollArea,
     QTableView,
     QTabWidget,
@@ -50,6 +49,8 @@ from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles import model as roster
+from crisisdesk.ui.widgets.build import note_label, vbox
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import SortProxy, time_formatter
 from crisisdesk.ui.widgets.tables import Selection, standard_table
@@ -93,15 +94,12 @@ class DashboardPage(Page):
         self.incident_combo.setAccessibleName("Current incident")
         self.incident_combo.setMinimumWidth(280)
         self.incident_combo.activated.connect(self._incident_chosen)
-        self.edit_button = QPushButton("&Incident…", self)
-        self.edit_button.setToolTip("Edit the current incident's record (Ctrl+E)")
-        self.edit_button.clicked.connect(self.edit_incident)
-        self.new_button = QPushButton("&New incident…", self)
-        self.new_button.clicked.connect(self.new_incident)
-        self.spanish_button = QPushButton("Es&pañol…", self)
-        self.spanish_button.setToolTip("The Spanish wording of the incident's facts, for "
-                                       "Spanish letters")
-        self.spanish_button.clicked.connect(self.edit_spanish)
+        self.edit_button = push_button(self, "&Incident…", self.edit_incident,
+                                       "Edit the current incident's record (Ctrl+E)")
+        self.new_button = push_button(self, "&New incident…", self.new_incident)
+        self.spanish_button = push_button(self, "Es&pañol…", self.edit_spanish,
+                                          "The Spanish wording of the incident's facts, "
+                                          "for Spanish letters")
         self.translations_dialog: TranslationsDialog | None = None
         self.title_label = QLabel(self)
         self.title_label.setObjectName("pageTitle")
@@ -110,12 +108,8 @@ class DashboardPage(Page):
         font.setBold(True)
         self.title_label.setFont(font)
         self.title_label.setWordWrap(True)
-        self.status_label = QLabel(self)
-        self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Incident status")
-        self.next_label = QLabel(self)
-        self.next_label.setWordWrap(True)
-        self.next_label.setAccessibleName("Next deadline")
+        self.status_label = note_label(self, "Incident status")
+        self.next_label = note_label(self, "Next deadline")
 
         self.clocks_model = ObligationsModel(self)
         self.clocks_proxy = SortProxy(self.clocks_model, self)
@@ -181,12 +175,10 @@ class DashboardPage(Page):
         self.deadlines.changed.connect(self.ctx.state.notify_changed)
         self.systems = SystemsBoard(ctx, self)
         self.systems.changed.connect(self.ctx.state.notify_changed)
-        self.sheet_button = QPushButton("Obligations sheet &PDF…", self)
-        self.sheet_button.clicked.connect(self.print_obligations)
-        self.board_button = QPushButton("Board P&DF (one page)…", self)
-        self.board_button.clicked.connect(self.print_board)
-        self.board_print = QPushButton("Pr&int board…", self)
-        self.board_print.clicked.connect(
+        self.sheet_button = push_button(self, "Obligations sheet &PDF…", self.print_obligations)
+        self.board_button = push_button(self, "Board P&DF (one page)…", self.print_board)
+        self.board_print = push_button(
+            self, "Pr&int board…",
             lambda: print_preview(self.ctx, self, crisis_reports.systems_board,
                                   title="Systems status board"))
         sheet_row = QHBoxLayout()
@@ -210,13 +202,8 @@ class DashboardPage(Page):
         top.addWidget(self.edit_button)
         top.addWidget(self.spanish_button)
         top.addWidget(self.new_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addWidget(self.title_label)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.next_label)
-        layout.addWidget(self.tabs, 1)
+        vbox(self, top, self.title_label, self.status_label, self.next_label, (self.tabs, 1),
+               margins=4)
         shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.edit_incident)

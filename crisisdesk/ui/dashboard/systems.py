@@ -21,9 +21,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +28,8 @@ from crisisdesk.domain.systems import SystemRow, SystemStatus
 from crisisdesk.services import systems as system_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.build import line_edit, vbox
+from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.table_model import RowTableModel, time_formatter
 from crisisdesk.ui.widgets.tables import selected_object, standard_table
@@ -94,23 +93,15 @@ class SystemsBoard(QWidget):
         self.since_edit.setAccessibleName("Status since")
         self.since_edit.setToolTip("When the status changed (the desk's time zone); leave it "
                                    "as shown for now")
-        self.now_button = QPushButton("No&w", self)
-        self.now_button.setToolTip("Set 'since' back to now")
-        self.now_button.clicked.connect(self._since_now)
-        self.procedure_edit = QLineEdit(self)
-        self.procedure_edit.setAccessibleName("Downtime procedure in use")
-        self.notes_edit = QLineEdit(self)
-        self.notes_edit.setAccessibleName("Notes")
-        self.apply_button = QPushButton("&Update system", self)
-        self.apply_button.clicked.connect(self.apply)
-        self.new_edit = QLineEdit(self)
-        self.new_edit.setPlaceholderText("New system name")
-        self.new_edit.setAccessibleName("New system name")
+        self.now_button = push_button(self, "No&w", self._since_now,
+                                      "Set 'since' back to now")
+        self.procedure_edit = line_edit(self, "Downtime procedure in use")
+        self.notes_edit = line_edit(self, "Notes")
+        self.apply_button = push_button(self, "&Update system", self.apply)
+        self.new_edit = line_edit(self, "New system name", "New system name")
         self.new_edit.returnPressed.connect(self.add_system)
-        self.add_button = QPushButton("&Add system", self)
-        self.add_button.clicked.connect(self.add_system)
-        self.remove_button = QPushButton("&Remove system", self)
-        self.remove_button.clicked.connect(self.remove_system)
+        self.add_button = push_button(self, "&Add system", self.add_system)
+        self.remove_button = push_button(self, "&Remove system", self.remove_system)
         grid = QGridLayout()
         grid.addWidget(QLabel("Status:", self), 0, 0)
         grid.addWidget(self.status_combo, 0, 1)
@@ -129,10 +120,7 @@ class SystemsBoard(QWidget):
         grid.addWidget(self.remove_button, 3, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(grid)
+        vbox(self, (self.table, 1), grid, margins=4)
         self._load_selected()
 
     def show_systems(self, rows: list[SystemRow], show: Any) -> None:
