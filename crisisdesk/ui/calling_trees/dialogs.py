@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.ui.widgets.build import form_rows, ok_cancel, vbox
+from crisisdesk.ui.widgets.build import form_rows, ok_cancel
+from crisisdesk.ui.widgets.layouts import vbox
 
 
 @dataclass(frozen=True)

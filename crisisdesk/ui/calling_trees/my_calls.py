@@ -24,10 +24,11 @@ from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees.activations import ActivationView
 from crisisdesk.ui.calling_trees.model import CALLER, PeopleModel
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.widgets.build import hbox, line_edit, vbox
+from crisisdesk.ui.widgets.build import line_edit
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import buddy_label
+from crisisdesk.ui.widgets.layouts import hbox, vbox
 from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 
 COORDINATOR = "__coordinator__"

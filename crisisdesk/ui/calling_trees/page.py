@@ -39,10 +39,10 @@ from crisisdesk.ui.calling_trees.progress_view import ProgressView
 from crisisdesk.ui.calling_trees.tree_editor import BIG_TREE, TreeEditor
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
-from crisisdesk.ui.widgets.build import hbox, vbox
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.contact_picker import ContactPicker
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.layouts import hbox, vbox
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 REFRESH_MS = 5000

@@ -43,10 +43,11 @@ from crisisdesk.domain.operators import Role
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services.clocks import DeadlineReport
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.widgets.build import line_edit, note_label, vbox
+from crisisdesk.ui.widgets.build import line_edit, note_label
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import ERROR_STYLE, pydate, qdate
+from crisisdesk.ui.widgets.layouts import vbox
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, RowTableModel, SortProxy
 from crisisdesk.ui.widgets.tables import selected_object, standard_table
 

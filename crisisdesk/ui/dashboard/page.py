@@ -49,9 +49,10 @@ from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles import model as roster
-from crisisdesk.ui.widgets.build import note_label, vbox
+from crisisdesk.ui.widgets.build import note_label
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.layouts import vbox
 from crisisdesk.ui.widgets.table_model import SortProxy, time_formatter
 from crisisdesk.ui.widgets.tables import Selection, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session

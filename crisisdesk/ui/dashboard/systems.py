@@ -28,9 +28,10 @@ from crisisdesk.domain.systems import SystemRow, SystemStatus
 from crisisdesk.services import systems as system_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.widgets.build import line_edit, vbox
+from crisisdesk.ui.widgets.build import line_edit
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.layouts import vbox
 from crisisdesk.ui.widgets.table_model import RowTableModel, time_formatter
 from crisisdesk.ui.widgets.tables import selected_object, standard_table
 from crisisdesk.ui.widgets.when_edit import WhenEdit

@@ -1,28 +1,21 @@
 """Small builders for the widgets every page makes the same way.
 
-A page's status labels, note fields, OK/Cancel row and its column of parts were each written
-out line by line in every page (create, word wrap, accessible name, placeholder; then one
-`addWidget`/`addLayout` per part). These builders do each the one way the desk does it, so an
-accessible name is never forgotten on one page and kept on another. Buttons: `buttons.py`.
+A page's status labels, note fields and OK/Cancel row were each written out line by line in
+every page (create, word wrap, accessible name, placeholder). These builders do each the one
+way the desk does it, so an accessible name is never forgotten on one page and kept on another.
+Buttons: `buttons.py`; rows and columns: `layouts.py`.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
-
-#: One part of a column: a widget, a layout, or (widget or layout, stretch factor).
-Part = QWidget | QLayout | tuple[QWidget | QLayout, int]
 
 
 def note_label(parent: QWidget, name: str) -> QLabel:
@@ -40,30 +33,6 @@ def line_edit(parent: QWidget, name: str, placeholder: str | None = None) -> QLi
         edit.setPlaceholderText(placeholder)
     edit.setAccessibleName(name)
     return edit
-
-
-def add_parts(layout: QBoxLayout, parts: tuple[Part, ...]) -> QBoxLayout:
-    """Adds widgets and layouts in order; a (part, stretch) pair gets that stretch."""
-    for part in parts:
-        item, stretch = part if isinstance(part, tuple) else (part, 0)
-        if isinstance(item, QLayout):
-            layout.addLayout(item, stretch)
-        else:
-            layout.addWidget(item, stretch)
-    return layout
-
-
-def vbox(parent: QWidget | None, *parts: Part, margins: int | None = None) -> QBoxLayout:
-    """`parent`'s top-to-bottom layout holding `parts`; even `margins`, else the style's."""
-    layout = QVBoxLayout(parent) if parent is not None else QVBoxLayout()
-    if margins is not None:
-        layout.setContentsMargins(margins, margins, margins, margins)
-    return add_parts(layout, parts)
-
-
-def hbox(*parts: Part) -> QBoxLayout:
-    """A left-to-right row holding `parts`, for nesting in a page's layout."""
-    return add_parts(QHBoxLayout(), parts)
 
 
 def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:

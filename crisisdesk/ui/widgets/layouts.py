@@ -23,16 +23,27 @@ def fill(layout: QBoxLayout, *pieces: Piece) -> QBoxLayout:
     return layout
 
 
-def column(parent: QWidget, *pieces: Piece, margin: int = 0) -> QVBoxLayout:
-    """`parent`'s own vertical layout holding `pieces`, with `margin` pixels all round."""
-    layout = QVBoxLayout(parent)
-    layout.setContentsMargins(margin, margin, margin, margin)
+def vbox(parent: QWidget | None, *pieces: Piece, margins: int | None = None) -> QVBoxLayout:
+    """`parent`'s top-to-bottom layout holding `pieces`; even `margins`, else the style's."""
+    layout = QVBoxLayout(parent) if parent is not None else QVBoxLayout()
+    if margins is not None:
+        layout.setContentsMargins(margins, margins, margins, margins)
     fill(layout, *pieces)
     return layout
 
 
+def column(parent: QWidget, *pieces: Piece, margin: int = 0) -> QVBoxLayout:
+    """`parent`'s own vertical layout holding `pieces`, with `margin` pixels all round."""
+    return vbox(parent, *pieces, margins=margin)
+
+
+def hbox(*pieces: Piece) -> QHBoxLayout:
+    """A left-to-right row holding `pieces`, for nesting in a page's layout."""
+    row = QHBoxLayout()
+    fill(row, *pieces)
+    return row
+
+
 def lead_row(lead: QWidget, *buttons: QWidget) -> QHBoxLayout:
     """`lead` (a search field, a label) taking the spare width, then `buttons` at the right."""
-    row = QHBoxLayout()
-    fill(row, (lead, 1), *buttons)
-    return row
+    return hbox((lead, 1), *buttons)
