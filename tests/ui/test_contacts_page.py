@@ -132,7 +132,12 @@ def write(path: Path, text: str) -> Path:
 
 def previewed(qtbot: QtBot, page: ContactsPage, path: Path) -> ImportWizard:
     """The import wizard with `path` typed in and Preview clicked, once the preview is ready."""
-    wizard = previewed(qtbot, page, path)
+    page.open_import()
+    wizard = page.wizard
+    assert wizard is not None
+    wizard.path_edit.setText(str(path))
+    wizard.preview_button.click()
+    qtbot.waitUntil(lambda: wizard.plan is not None and not wizard.busy, timeout=10_000)
     return wizard
 
 
