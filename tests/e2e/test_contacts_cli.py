@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import init_desk, run_cli
 
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("contacts-e2e") / "desk"
-    out = run_cli(data_dir, "init", "--org", "Riverside Clinics")
-    assert out.returncode == 0, out.stderr
+    init_desk(data_dir)
     return data_dir
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import init_desk, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("doctor-e2e") / "desk"
-    out = run_cli(data_dir, "init", "--org", "Riverside Clinics")
-    assert out.returncode == 0, out.stderr
+    init_desk(data_dir)
     return data_dir
 
 

@@ -12,9 +12,7 @@ audit chain still verifies.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,7 +26,7 @@ from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
 from crisisdesk.store import audit as audit_store
-from tests.support.cli import run_cli
+from tests.support.cli import cli_env, killable, run_cli
 from tests.support.crisis import staff
 from tests.support.desk import PASSPHRASE
 
@@ -76,13 +74,10 @@ def test_kill_9_while_recording_calls_loses_none(session: Session, tmp_path: Pat
     data_dir = session.data_dir
     session.close()
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRISISDESK_")}
-    env.update(QT_QPA_PLATFORM="offscreen", CRISISDESK_PASSPHRASE=PASSPHRASE)
-    proc = subprocess.Popen([sys.executable, "-c", RECORDER, str(data_dir), act_id], env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    recorder = [sys.executable, "-c", RECORDER, str(data_dir), act_id]
     reported: dict[str, str] = {}  # attempt id -> contact id
-    try:
+    with killable(recorder, cli_env(PASSPHRASE, operator=None),
+                  cwd=Path(__file__).parents[2]) as proc:
         assert proc.stdout is not None
         deadline = time.monotonic() + DEADLINE_S
         first = proc.stdout.readline()
@@ -98,13 +93,6 @@ def test_kill_9_while_recording_calls_loses_none(session: Session, tmp_path: Pat
         proc.wait(timeout=30)
         reported.update(dict(line.split()[1:] for line in proc.stdout.read().splitlines()
                              if line.startswith("recorded ")))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
     assert still_running, "the recorder finished before the kill; nothing was tested"
     assert proc.returncode == -signal.SIGKILL
 

@@ -8,10 +8,7 @@ written, then kills the process without warning.
 from __future__ import annotations
 
 import csv
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +17,14 @@ import pytest
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.store.errors import DB_ERRORS
-from tests.support.cli import E2E_PASSPHRASE, run_cli
+from tests.support.cli import (
+    E2E_PASSPHRASE,
+    cli_env,
+    crisisdesk_command,
+    init_desk,
+    killable,
+    run_cli,
+)
 
 ROWS = 60_000
 DEADLINE_S = 120.0
@@ -50,37 +54,25 @@ def writer_holds_lock(conn: object) -> bool:
 @pytest.mark.slow
 def test_kill_9_during_import_leaves_all_or_nothing(tmp_path: Path) -> None:
     data_dir = tmp_path / "desk"
-    out = run_cli(data_dir, "init", "--org", "Riverside Clinics")
-    assert out.returncode == 0, out.stderr
+    init_desk(data_dir)
     big = tmp_path / "big.csv"
     write_big_csv(big)
 
     watcher = desk_service.unlock(data_dir, "alex", E2E_PASSPHRASE)
     watcher.db.conn.execute("PRAGMA busy_timeout = 0")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRISISDESK_")}
-    env.update(QT_QPA_PLATFORM="offscreen", CRISISDESK_PASSPHRASE=E2E_PASSPHRASE,
-               CRISISDESK_OPERATOR="alex")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crisisdesk", "--data-dir", str(data_dir), "contacts", "import",
-         str(big)], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+    importing = crisisdesk_command(data_dir, "contacts", "import", str(big))
     try:
-        deadline = time.monotonic() + DEADLINE_S
-        while not writer_holds_lock(watcher.db.conn):
-            assert proc.poll() is None, f"import ended before it was seen: {proc.stderr}"
-            assert time.monotonic() < deadline, "the import never started"
-            time.sleep(0.02)
-        time.sleep(0.5)  # let it write a good part of the file
-        still_running = proc.poll() is None
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+        with killable(importing, cli_env()) as proc:
+            deadline = time.monotonic() + DEADLINE_S
+            while not writer_holds_lock(watcher.db.conn):
+                assert proc.poll() is None, f"import ended before it was seen: {proc.stderr}"
+                assert time.monotonic() < deadline, "the import never started"
+                time.sleep(0.02)
+            time.sleep(0.5)  # let it write a good part of the file
+            still_running = proc.poll() is None
+            proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
-        assert proc.stdout is not None and proc.stderr is not None
-        proc.stdout.close()
-        proc.stderr.close()
+    finally:
         watcher.close()
     assert still_running, "the import finished before the kill; nothing was tested"
 

@@ -7,11 +7,8 @@ subprocesses exactly as typed.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from pypdf import PdfReader
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
-from tests.support.cli import cli
+from tests.support.cli import cli, cli_env, crisisdesk_command, killable
 from tests.support.desk import PASSPHRASE
 from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
 
@@ -80,14 +77,9 @@ def test_render_killed_half_way_resumes_without_duplicates(session: Session,
     letter_service.create_batch(session)
     session.close()
     out_dir = tmp_path / "pdf"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRISISDESK_")}
-    env.update(QT_QPA_PLATFORM="offscreen", CRISISDESK_PASSPHRASE=PASSPHRASE,
-               CRISISDESK_OPERATOR="alex")
-    proc = subprocess.Popen([sys.executable, "-m", "crisisdesk", "--data-dir",
-                             str(session.data_dir), "letters", "render", "1", "--out",
-                             str(out_dir)], env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    rendering = crisisdesk_command(session.data_dir, "letters", "render", "1",
+                                   "--out", str(out_dir))
+    with killable(rendering, cli_env(PASSPHRASE)) as proc:
         deadline = time.monotonic() + 120
         while len(list(out_dir.glob("*.pdf"))) < 2:
             assert proc.poll() is None, proc.communicate()
@@ -95,10 +87,6 @@ def test_render_killed_half_way_resumes_without_duplicates(session: Session,
             time.sleep(0.02)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
     finished = sorted(out_dir.glob("*.pdf"))
     assert 2 <= len(finished) < 10
     out = cli(session.data_dir, "letters", "render", "1", "--out", str(out_dir))

@@ -33,16 +33,22 @@ ENGLISH_SUMMARY = "someone outside our organization got into part of our network
 def _letters(session: Session, tmp_path: Path, rows: list[str], *, codes: int = 10
              ) -> dict[str, str]:
     """Import `rows`, batch and render them; {first name: that person's letter text}."""
+    settings_service.set(session, "letters_per_file", 1)
+    _batch(session, tmp_path, rows, codes=codes)
+    letter_render.render_batch(session, "1", tmp_path / "out", open_letter_pdf)
+    return _rendered(session, tmp_path / "out")
+
+
+def _batch(session: Session, tmp_path: Path, rows: list[str], *, codes: int = 2,
+           spec: letter_service.BatchSpec | None = None) -> None:
+    """Import `rows`, classify them for a notice on 6 April 2026 and make batch 1 of them."""
     ensure_gui_app()
     path = tmp_path / "list.csv"
     path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     letter_service.import_recipients(session, path)
     letter_service.classify_recipients(session, notice_date=dt.date(2026, 4, 6))
     add_codes(session, tmp_path, codes)
-    settings_service.set(session, "letters_per_file", 1)
-    letter_service.create_batch(session)
-    letter_render.render_batch(session, "1", tmp_path / "out", open_letter_pdf)
-    return _rendered(session, tmp_path / "out")
+    letter_service.create_batch(session, spec=spec)
 
 
 def _rendered(session: Session, out: Path) -> dict[str, str]:
@@ -181,13 +187,7 @@ def test_without_spanish_wording_the_batch_says_how_many_letters_are_english_and
 def test_a_spanish_letter_with_an_english_only_fact_is_refused_naming_it(
         desk: Session, tmp_path: Path) -> None:
     spanish_facts(desk)
-    ensure_gui_app()
-    path = tmp_path / "list.csv"
-    path.write_text(HEADER + "\n" + SPANISH_ROWS[0] + "\n", encoding="utf-8")
-    letter_service.import_recipients(desk, path)
-    letter_service.classify_recipients(desk, notice_date=dt.date(2026, 4, 6))
-    add_codes(desk, tmp_path, 2)
-    letter_service.create_batch(desk)
+    _batch(desk, tmp_path, SPANISH_ROWS[:1])
     incident_translations.clear_translation(desk, "summary", "es")
     with pytest.raises(ValidationError, match=r"incident summary is only in English.*"
                        r"translate --field summary --lang es"):
@@ -199,13 +199,7 @@ def test_a_spanish_letter_with_an_english_only_fact_is_refused_naming_it(
 
 def test_the_tagline_page_prints_every_language_with_the_shipped_fonts(
         desk: Session, tmp_path: Path) -> None:
-    ensure_gui_app()
-    path = tmp_path / "list.csv"
-    path.write_text(HEADER + "\n" + STATES[2] + "\n", encoding="utf-8")
-    letter_service.import_recipients(desk, path)
-    letter_service.classify_recipients(desk, notice_date=dt.date(2026, 4, 6))
-    add_codes(desk, tmp_path, 2)
-    letter_service.create_batch(desk, spec=letter_service.BatchSpec(taglines=True))
+    _batch(desk, tmp_path, STATES[2:3], spec=letter_service.BatchSpec(taglines=True))
     report = letter_render.render_batch(desk, "1", tmp_path / "out", open_letter_pdf)
     whole = " ".join(" ".join(read(report.files[0])[1]).split())
     assert whole.count("Language help / Ayuda con el idioma") == 1

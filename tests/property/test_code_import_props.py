@@ -24,7 +24,6 @@ from tests.support.importers import (
     audit_entries,
     cells,
     csv_text,
-    encoded,
     module_desk,
     physical_lines,
     tables,
@@ -45,11 +44,6 @@ HEADERS = st.sampled_from(("Activation Code", "code", "Enrollment Code", "PIN", 
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, str]]:
     for session in module_desk(tmp_path_factory, "code-props"):
         yield session, letter_desk(session)
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
-    return Files(tmp_path_factory.mktemp("code-files"))
 
 
 def _codes(session: Session) -> int:
@@ -75,8 +69,7 @@ def _import(desk: tuple[Session, str], path_of: object, last_line: int
 def test_code_csv_imports_whole_or_refuses_cleanly(desk: tuple[Session, str], files: Files,
                                                    table: list[list[str]], delimiter: str,
                                                    quoted: bool, data: st.DataObject) -> None:
-    raw = data.draw(encoded(csv_text(table, delimiter, quoted)))
-    _import(desk, files.write(raw, ".csv", "codes"), physical_lines(raw))
+    _import(desk, *files.write_csv(data, table, delimiter, quoted, "codes"))
 
 
 @IMPORTS

@@ -53,11 +53,6 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     yield from module_desk(tmp_path_factory, "contact-props")
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
-    return Files(tmp_path_factory.mktemp("contact-files"))
-
-
 def _import(desk: Session, path: Path, last_line: int,
             skip_invalid: bool = False) -> ImportReport | UserError:
     contacts_before, audit_before = contact_store.count(desk.db), audit_entries(desk)
@@ -82,8 +77,7 @@ def test_csv_imports_whole_or_refuses_cleanly(desk: Session, files: Files,
                                               table: list[list[str]], delimiter: str,
                                               quoted: bool, data: st.DataObject,
                                               skip_invalid: bool) -> None:
-    raw = data.draw(encoded(csv_text(table, delimiter, quoted)))
-    _import(desk, files.write(raw, ".csv"), physical_lines(raw), skip_invalid)
+    _import(desk, *files.write_csv(data, table, delimiter, quoted), skip_invalid)
 
 
 @IMPORTS

@@ -32,11 +32,6 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, st
         yield session, letter_desk(session)
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
-    return Files(tmp_path_factory.mktemp("csv-files"))
-
-
 def _contacts(rows: list[str]) -> list[list[str]]:
     return [["Name", "Mobile", "Notes"]] + [
         [name, f"(212) 555-{i:04d}", "on call"] for i, name in enumerate(rows)]

@@ -27,7 +27,6 @@ from tests.support.importers import (
     cells,
     chance,
     csv_text,
-    encoded,
     module_desk,
     physical_lines,
     write_xlsx,
@@ -66,11 +65,6 @@ def clean_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Sessi
     set, so a file whose headers read alike but are spelled otherwise would change it)."""
     for session in module_desk(tmp_path_factory, "recipient-literal"):
         yield session, letter_desk(session)
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
-    return Files(tmp_path_factory.mktemp("recipient-files"))
 
 
 @st.composite
@@ -135,8 +129,7 @@ def test_patient_csv_imports_whole_or_refuses_cleanly(desk: tuple[Session, str],
                                                       table: list[list[str]], delimiter: str,
                                                       quoted: bool, set_aside: bool,
                                                       data: st.DataObject) -> None:
-    raw = data.draw(encoded(csv_text(table, delimiter, quoted)))
-    _import(desk, files.write(raw, ".csv", "patients"), physical_lines(raw), set_aside)
+    _import(desk, *files.write_csv(data, table, delimiter, quoted, "patients"), set_aside)
 
 
 @IMPORTS

@@ -32,7 +32,6 @@ from tests.support.importers import (
     audit_entries,
     cells,
     csv_text,
-    encoded,
     module_desk,
     physical_lines,
     write_xlsx,
@@ -49,11 +48,6 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         for name in (*PEOPLE, "Pat Kim"):  # two people called Pat Kim: that name is ambiguous
             contact_service.add_contact(session, ContactDraft(name=name))
         yield session
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
-    return Files(tmp_path_factory.mktemp("tree-files"))
 
 
 HEADERS = st.sampled_from(("person", "caller", "backup", "Person", " CALLER ", "'=person",
@@ -91,8 +85,7 @@ def test_tree_csv_imports_whole_or_refuses_cleanly(desk: Session, files: Files,
                                                    table: list[list[str]], delimiter: str,
                                                    quoted: bool, replace: bool,
                                                    data: st.DataObject) -> None:
-    raw = data.draw(encoded(csv_text(table, delimiter, quoted)))
-    _import(desk, files.write(raw, ".csv", "tree"), physical_lines(raw), replace)
+    _import(desk, *files.write_csv(data, table, delimiter, quoted, "tree"), replace)
 
 
 @IMPORTS

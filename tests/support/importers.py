@@ -198,6 +198,13 @@ class Files:
         path.write_bytes(data)
         return path
 
+    def write_csv(self, data: st.DataObject, table: list[list[str]], delimiter: str,
+                  quoted: bool, stem: str = "list") -> tuple[Path, int]:
+        """The table as CSV in some encoding, sometimes damaged (`encoded`), written to a fresh
+        file; returns its path and the last line a refusal may name."""
+        raw = data.draw(encoded(csv_text(table, delimiter, quoted)))
+        return self.write(raw, ".csv", stem), physical_lines(raw)
+
 
 def counts(session: Session) -> dict[str, int]:
     """Rows in every table of the desk (the audit log included)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.operators import Role
@@ -9,13 +12,11 @@ from crisisdesk.services import desk as desk_service
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
-from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.templates.model import KEY
 from crisisdesk.ui.templates.page import TemplatesPage
 from crisisdesk.ui.workers import JobRunner
 from tests.support.desk import FAST_KDF
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import RecordingPrompts, show_page, ui_context
 
 SMS = "staff-sms-alert-en"
 OTHER_PASSPHRASE = "another long passphrase"
@@ -23,13 +24,8 @@ OTHER_PASSPHRASE = "another long passphrase"
 
 def make_page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
               runner: JobRunner) -> TemplatesPage:
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    page = TemplatesPage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(page)
-    page.resize(1100, 700)
-    page.show()
-    return page
+    return show_page(qtbot, TemplatesPage(ui_context(qtbot, session, prompts, runner)),
+                     size=(1100, 700))
 
 
 def other_session(session: Session, name: str, role: Role) -> Session:
@@ -52,3 +48,23 @@ def in_review_without_drill_notice(session: Session) -> None:
     body = template_service.get_version(session, SMS).body.replace("{{ drill_notice }}", "")
     template_service.save_draft(session, SMS, body)
     template_service.submit(session, SMS)
+
+
+@contextmanager
+def reviewing(qtbot: QtBot, session: Session, prompts: RecordingPrompts, runner: JobRunner,
+              name: str, role: Role) -> Iterator[TemplatesPage]:
+    """The SMS version in review (see `in_review_without_drill_notice`), open and checked on
+    the page of another operator, `name`. Afterwards nothing queued may use that operator's
+    desk once it closes: the runner stops and the page lets go of the session first."""
+    in_review_without_drill_notice(session)
+    other = other_session(session, name, role)
+    try:
+        page = make_page(qtbot, other, prompts, runner)
+        page.open_template(SMS)
+        wait_checked(qtbot, page)
+        yield page
+        runner.shutdown()
+        page.ctx.state.set_session(None)
+        qtbot.wait(50)
+    finally:
+        other.close()

@@ -1,12 +1,23 @@
-"""GUI test helpers: prompts that answer instead of asking, and unlocking through the dialog."""
+"""GUI test helpers: prompts that answer instead of asking, a page shown on a test desk, and
+unlocking through the dialog."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from crisisdesk.app import CrisisDeskApp
+from crisisdesk.services.session import Session
+from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.prompts import Prompts
+from crisisdesk.ui.workers import JobRunner
 from tests.support.desk import PASSPHRASE
+
+W = TypeVar("W", bound=QWidget)
 
 
 class RecordingPrompts(Prompts):
@@ -57,3 +68,21 @@ def unlock_via_dialog(qtbot: object, app: CrisisDeskApp, operator: str = "alex",
     dialog.form.passphrase_edit.setText(passphrase)
     dialog.form.unlock_button.click()
     qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)  # type: ignore[attr-defined]
+
+
+def ui_context(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+               runner: JobRunner) -> UiContext:
+    """What every page is built from: the desk, the runner, the prompts and a message bar."""
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    return UiContext(DeskState(session), runner, prompts, bar)
+
+
+def show_page(qtbot: QtBot, page: W, size: tuple[int, int] | None = None) -> W:
+    """Show `page` as the main window would (at `size`, for tests that read wide columns);
+    qtbot closes it after the test."""
+    qtbot.addWidget(page)
+    if size is not None:
+        page.resize(*size)
+    page.show()
+    return page

@@ -1,4 +1,5 @@
-"""Fixtures for the GUI tests: recorded prompts, a job runner, and an app on a fresh desk.
+"""Fixtures for the GUI tests: recorded prompts, a job runner, the context pages are built from,
+and an app on a fresh desk.
 
 Every test here fails on a Qt warning (`qt_log_level_fail`), except the offscreen plugin's
 harmless "propagateSizeHints" notice. Modal questions are never shown: `RecordingPrompts`
@@ -12,13 +13,15 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from crisisdesk.app import CrisisDeskApp
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.workers import JobRunner
 from tests.support.desk import MemoryKeyring
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import RecordingPrompts, ui_context
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -51,6 +54,14 @@ def runner(qapp: QApplication) -> Iterator[JobRunner]:
     r = JobRunner()
     yield r
     r.shutdown()
+
+
+@pytest.fixture
+def ctx(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+        runner: JobRunner) -> Iterator[UiContext]:
+    """A page's context on the `session` desk; the runner stops before the desk closes."""
+    yield ui_context(qtbot, session, prompts, runner)
+    runner.shutdown()
 
 
 @pytest.fixture

@@ -20,18 +20,15 @@ from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
 from crisisdesk.ui.calling_trees.model import NAME, STATUS
 from crisisdesk.ui.calling_trees.page import CallingTreesPage
-from crisisdesk.ui.context import DeskState, UiContext
-from crisisdesk.ui.message_bar import MessageBar
-from crisisdesk.ui.workers import JobRunner
+from crisisdesk.ui.context import UiContext
 from tests.support.crisis import staff
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import RecordingPrompts, show_page
 
 NAMES = ["Lee Lead", "Ann Able", "Bo Baker", "Cy Cole", "Di Dunn"]
 
 
 @pytest.fixture
-def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-         runner: JobRunner) -> Iterator[CallingTreesPage]:
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> Iterator[CallingTreesPage]:
     ids = {n: staff(session, n, phone=f"(312) 555-01{i:02d}").id for i, n in enumerate(NAMES)}
     tree = tree_service.create_tree(session, "All staff")
     tree_service.add_person(session, tree.id, ids["Lee Lead"])
@@ -39,15 +36,9 @@ def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
         tree_service.add_person(session, tree.id, ids[name], caller_id=ids["Lee Lead"])
     for name in ("Cy Cole", "Di Dunn"):
         tree_service.add_person(session, tree.id, ids[name], caller_id=ids["Ann Able"])
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    widget = CallingTreesPage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.show()
+    widget = show_page(qtbot, CallingTreesPage(ctx), size=(1100, 700))
     yield widget
     widget.timer.stop()
-    runner.shutdown()
 
 
 def start(page: CallingTreesPage) -> None:

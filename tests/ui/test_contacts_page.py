@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,12 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.domain.contacts import ContactDraft, ContactKind
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services.session import Session
+from crisisdesk.ui.contacts.import_wizard import ImportWizard
 from crisisdesk.ui.contacts.model import NAME, PHONES, ContactsModel
 from crisisdesk.ui.contacts.page import ContactsPage
-from crisisdesk.ui.context import DeskState, UiContext
-from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
-from crisisdesk.ui.workers import JobRunner
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import RecordingPrompts, show_page
 
 PEOPLE = [
     ContactDraft("Ada Smith", "Chief Nursing Officer", "Riverside Clinics", ContactKind.STAFF,
@@ -33,18 +31,10 @@ PEOPLE = [
 
 
 @pytest.fixture
-def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-         runner: JobRunner) -> Iterator[ContactsPage]:
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> ContactsPage:
     for draft in PEOPLE:
         contact_service.add_contact(session, draft)
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    ctx = UiContext(DeskState(session), runner, prompts, bar)
-    widget = ContactsPage(ctx)
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    runner.shutdown()
+    return show_page(qtbot, ContactsPage(ctx))
 
 
 def names(page: ContactsPage) -> list[str]:
@@ -140,6 +130,17 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def previewed(qtbot: QtBot, page: ContactsPage, path: Path) -> ImportWizard:
+    """The import wizard with `path` typed in and Preview clicked, once the preview is ready."""
+    page.open_import()
+    wizard = page.wizard
+    assert wizard is not None
+    wizard.path_edit.setText(str(path))
+    wizard.preview_button.click()
+    qtbot.waitUntil(lambda: wizard.plan is not None and not wizard.busy, timeout=10_000)
+    return wizard
+
+
 def test_import_wizard_rejects_bad_file_before_saving(qtbot: QtBot, page: ContactsPage,
                                                       session: Session, tmp_path: Path,
                                                       prompts: RecordingPrompts) -> None:
@@ -174,12 +175,7 @@ def test_import_wizard_rejects_bad_file_before_saving(qtbot: QtBot, page: Contac
 def test_import_wizard_mapping_can_be_changed(qtbot: QtBot, page: ContactsPage,
                                               tmp_path: Path) -> None:
     odd = write(tmp_path / "odd.csv", "Who,Cell\nGail Hart,(312) 555-0111\n")
-    page.open_import()
-    wizard = page.wizard
-    assert wizard is not None
-    wizard.path_edit.setText(str(odd))
-    wizard.preview_button.click()
-    qtbot.waitUntil(lambda: wizard.plan is not None and not wizard.busy, timeout=5_000)
+    wizard = previewed(qtbot, page, odd)
     assert wizard.plan.blocking  # type: ignore[union-attr] - no name column guessed
     assert not wizard.import_button.isEnabled()
     combo = wizard.mapping_table.cellWidget(0, 1)
@@ -196,12 +192,7 @@ def test_good_file_imports_with_progress(qtbot: QtBot, page: ContactsPage, sessi
                                          tmp_path: Path) -> None:
     rows = "\n".join(f"Person {i:04d},Volunteer,(312) 555-{i % 10000:04d}" for i in range(1200))
     good = write(tmp_path / "volunteers.csv", "Name,Title,Phone\n" + rows + "\n")
-    page.open_import()
-    wizard = page.wizard
-    assert wizard is not None
-    wizard.path_edit.setText(str(good))
-    wizard.preview()
-    qtbot.waitUntil(lambda: wizard.plan is not None and not wizard.busy, timeout=10_000)
+    wizard = previewed(qtbot, page, good)
     assert wizard.problems_list.count() == 0
     assert wizard.import_button.isEnabled()
     with qtbot.waitSignal(wizard.imported, timeout=20_000) as blocker:
@@ -281,12 +272,7 @@ def test_wizard_shows_an_unread_phone_column_in_red_until_settled(
                   "Name,Reach me on,E-mail\n"
                   "Tess Ward,(312) 555-0131,tess@riverside.example\n"
                   "Uma Vale,+1 312 555 0132,\n")
-    page.open_import()
-    wizard = page.wizard
-    assert wizard is not None
-    wizard.path_edit.setText(str(staff))
-    wizard.preview_button.click()
-    qtbot.waitUntil(lambda: wizard.plan is not None and not wizard.busy, timeout=5_000)
+    wizard = previewed(qtbot, page, staff)
     table = wizard.mapping_table
     assert table.item(1, 0).text() == "Reach me on"
     assert table.item(1, 2).text() == (

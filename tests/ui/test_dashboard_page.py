@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,25 +20,14 @@ from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.dashboard import deadlines as dl
 from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
 from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.dashboard.panels import SummaryPanel
-from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
-from crisisdesk.ui.workers import JobRunner
 from tests.support.dashboard import seed
 from tests.support.ui import RecordingPrompts
-
-
-@pytest.fixture
-def ctx(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-        runner: JobRunner) -> Iterator[UiContext]:
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    yield UiContext(DeskState(session), runner, prompts, bar)
-    runner.shutdown()
 
 
 @pytest.fixture

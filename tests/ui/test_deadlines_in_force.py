@@ -9,9 +9,7 @@ law-enforcement delay moved.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.clocks import COUNTS_UNKNOWN_KEY
@@ -19,21 +17,9 @@ from crisisdesk.domain.incidents import DelayForm, IncidentKind, LawEnforcementD
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.dashboard import deadlines as dl
 from crisisdesk.ui.dashboard.page import DashboardPage
-from crisisdesk.ui.message_bar import MessageBar
-from crisisdesk.ui.workers import JobRunner
-from tests.support.ui import RecordingPrompts
-
-
-@pytest.fixture
-def ctx(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-        runner: JobRunner) -> Iterator[UiContext]:
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    yield UiContext(DeskState(session), runner, prompts, bar)
-    runner.shutdown()
 
 
 def open_page(qtbot: QtBot, ctx: UiContext) -> DashboardPage:

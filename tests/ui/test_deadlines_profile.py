@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
@@ -17,33 +16,23 @@ from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services.localtime import today, zone
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.dashboard import deadlines as dl
 from crisisdesk.ui.dashboard.page import DashboardPage
-from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.widgets.when_edit import WhenEdit
-from crisisdesk.ui.workers import JobRunner
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import show_page
 
 FLAG = "ca_licensed_health_facility"
 CA_RULE = "state.CA.health_facility"
 
 
 @pytest.fixture
-def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-         runner: JobRunner) -> Iterator[DashboardPage]:
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> DashboardPage:
     incident_service.create_incident(
         session, title="Ransomware on file servers", kind=IncidentKind.RANSOMWARE,
         discovered_on=today(session) - dt.timedelta(days=3),
         affected_by_state={"IL": 900, "CA": 40})
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    widget = DashboardPage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(widget)
-    widget.resize(1200, 800)
-    widget.show()
-    yield widget
-    runner.shutdown()
+    return show_page(qtbot, DashboardPage(ctx), size=(1200, 800))
 
 
 def clock_keys(page: DashboardPage) -> set[str]:

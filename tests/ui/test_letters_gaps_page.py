@@ -4,7 +4,6 @@ and the counts report (both in workers), and the substitute web notice proposal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,25 +15,16 @@ from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.letters import mailing_log as mailing_log
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.letters.page import LettersPage
-from crisisdesk.ui.message_bar import MessageBar
-from crisisdesk.ui.workers import JobRunner
 from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import show_page
 
 
 @pytest.fixture
-def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-         runner: JobRunner) -> Iterator[LettersPage]:
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> LettersPage:
     letter_desk(session)
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    widget = LettersPage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    runner.shutdown()
+    return show_page(qtbot, LettersPage(ctx))
 
 
 def _mailed_batch(session: Session, tmp: Path, extra: list[str] | None = None) -> str:

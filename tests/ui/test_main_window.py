@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,14 +17,14 @@ from crisisdesk.services import desk as desk_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.lock import DeskLock
-from crisisdesk.ui.context import DeskState, UiContext
-from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section, default_sections
 from crisisdesk.ui.workers import JobRunner
 from tests.support.desk import PASSPHRASE
-from tests.support.ui import RecordingPrompts, unlock_via_dialog
+from tests.support.ui import RecordingPrompts, ui_context, unlock_via_dialog
 
 
 class CountingPage(Page):
@@ -49,6 +51,25 @@ class CountingPage(Page):
         return True
 
 
+@contextmanager
+def counter_desk(qtbot: QtBot, session: Session, prompts: RecordingPrompts, keychain: Keychain,
+                 idle_timeout_ms: int | None = None
+                 ) -> Iterator[tuple[CrisisDeskApp, MainWindow, CountingPage]]:
+    """The app with only the counter page, unlocked through the dialog, shut down afterwards."""
+    app = CrisisDeskApp(session.data_dir, keychain=keychain, prompts=prompts,
+                        sections=[Section("counter", "Counter", CountingPage)],
+                        idle_timeout_ms=idle_timeout_ms)
+    try:
+        unlock_via_dialog(qtbot, app)
+        window = app.main_window
+        assert window is not None
+        page = window.pages["counter"]
+        assert isinstance(page, CountingPage)
+        yield app, window, page
+    finally:
+        app.shutdown()
+
+
 def test_sidebar_shows_each_page(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
     unlock_via_dialog(qtbot, desk_app)
     window = desk_app.main_window
@@ -68,9 +89,7 @@ def test_sidebar_shows_each_page(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
 
 def test_every_section_builds_its_real_page_and_warms_its_services(
         qtbot: QtBot, session: Session, prompts: RecordingPrompts, runner: JobRunner) -> None:
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    ctx = UiContext(DeskState(session), runner, prompts, bar)
+    ctx = ui_context(qtbot, session, prompts, runner)
     for section in default_sections():
         assert section.warm is not None and section.warm()
         page = section.build(ctx)
@@ -81,20 +100,14 @@ def test_every_section_builds_its_real_page_and_warms_its_services(
 def test_idle_autolock_hides_data_and_needs_passphrase(
         qtbot: QtBot, session: Session, prompts: RecordingPrompts,
         trusted_keychain: Keychain) -> None:
-    sections = [Section("counter", "Counter", CountingPage)]
-    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts,
-                        sections=sections, idle_timeout_ms=300)
-    try:
-        unlock_via_dialog(qtbot, app)
-        window = app.main_window
-        assert window is not None
-        page = window.pages["counter"]
-        assert page.label.text() == "1 operators"  # type: ignore[attr-defined]
+    with counter_desk(qtbot, session, prompts, trusted_keychain,
+                      idle_timeout_ms=300) as (app, window, page):
+        assert page.label.text() == "1 operators"
         with qtbot.waitSignal(window.locked, timeout=5_000):
             pass
         assert window.is_locked
         assert window.lock_label.text() == "Locked"
-        assert page.label.text() == ""  # type: ignore[attr-defined]
+        assert page.label.text() == ""
         assert not window.pages_stack.isVisible()
         assert window.lock_screen.isVisible()
         assert app.state is not None and app.state.current is None  # session closed
@@ -110,10 +123,8 @@ def test_idle_autolock_hides_data_and_needs_passphrase(
         with qtbot.waitSignal(window.unlocked, timeout=10_000):
             form.unlock_button.click()
         assert not window.is_locked
-        assert page.label.text() == "1 operators"  # type: ignore[attr-defined]
+        assert page.label.text() == "1 operators"
         assert window.pages_stack.isVisible()
-    finally:
-        app.shutdown()
 
 
 def test_change_by_another_connection_shows_after_poll(
@@ -122,15 +133,8 @@ def test_change_by_another_connection_shows_after_poll(
     from crisisdesk.domain.operators import Role
     from crisisdesk.services import operators
 
-    sections = [Section("counter", "Counter", CountingPage)]
-    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts,
-                        sections=sections)
-    try:
-        unlock_via_dialog(qtbot, app)
-        window = app.main_window
-        assert window is not None
-        page = window.pages["counter"]
-        assert page.label.text() == "1 operators"  # type: ignore[attr-defined]
+    with counter_desk(qtbot, session, prompts, trusted_keychain) as (app, window, page):
+        assert page.label.text() == "1 operators"
         cli_session = desk_service.unlock(session.data_dir, "alex", PASSPHRASE)  # as the CLI
         try:
             operators.add_operator(cli_session, "sam", Role.OPERATOR, "another passphrase")
@@ -138,30 +142,19 @@ def test_change_by_another_connection_shows_after_poll(
             cli_session.close()
         with qtbot.waitSignal(app.state.desk_changed, timeout=5_000):  # type: ignore[union-attr]
             pass  # the 1.5 s data_version poll notices the commit
-        assert page.label.text() == "2 operators"  # type: ignore[attr-defined]
-    finally:
-        app.shutdown()
+        assert page.label.text() == "2 operators"
 
 
 def test_shortcuts_focus_search_and_refresh(qtbot: QtBot, session: Session,
                                             prompts: RecordingPrompts,
                                             trusted_keychain: Keychain) -> None:
-    sections = [Section("counter", "Counter", CountingPage)]
-    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts,
-                        sections=sections)
-    try:
-        unlock_via_dialog(qtbot, app)
-        window = app.main_window
-        assert window is not None
-        page = window.pages["counter"]
-        before = page.refreshes  # type: ignore[attr-defined]
+    with counter_desk(qtbot, session, prompts, trusted_keychain) as (app, window, page):
+        before = page.refreshes
         window.refresh()  # F5
-        assert page.refreshes == before + 1  # type: ignore[attr-defined]
+        assert page.refreshes == before + 1
         keys = {s.key().toString() for s in window.findChildren(QObject)
                 if hasattr(s, "key") and callable(s.key)}
         assert {"Ctrl+F", "F5", "Ctrl+Q"} <= keys
-    finally:
-        app.shutdown()
 
 
 def test_second_copy_on_same_desk_says_already_open(session: Session,

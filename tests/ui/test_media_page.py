@@ -20,19 +20,16 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.media import inquiries as media_service
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.media.log_dialog import EditInquiryDialog
 from crisisdesk.ui.media.page import MediaPage
-from crisisdesk.ui.message_bar import MessageBar
-from crisisdesk.ui.workers import JobRunner
 from tests.support.crisis import open_incident
 from tests.support.media import NOW, approved_answer, freeze
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import RecordingPrompts, show_page
 
 
 @pytest.fixture
-def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-         runner: JobRunner) -> Iterator[MediaPage]:
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> Iterator[MediaPage]:
     freeze(session)
     settings_service.set(session, "timezone", "America/Chicago")
     open_incident(session)
@@ -40,16 +37,10 @@ def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
                     "Our clinics are open and patient care continues on downtime procedures.")
     approved_answer(session, "qa-data", "Was patient data taken?",
                     "We are investigating with outside experts and will notify anyone affected.")
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    ctx = UiContext(DeskState(session), runner, prompts, bar)
-    widget = MediaPage(ctx)
-    qtbot.addWidget(widget)
-    widget.show()
+    widget = show_page(qtbot, MediaPage(ctx))
     qtbot.waitUntil(lambda: len(widget.bank.entries) == 2, timeout=5_000)
     yield widget
     widget.timer.stop()  # the 30-second tick must not outlive the desk the test closes
-    runner.shutdown()
 
 
 def overdue_outlets(page: MediaPage) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,29 +19,19 @@ from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
-from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.roles.model import ROLE
 from crisisdesk.ui.roles.page import RolesPage
 from crisisdesk.ui.roles.period_dialog import PeriodDialog
 from crisisdesk.ui.roles.role_dialog import RoleDialog, suggested_key
-from crisisdesk.ui.workers import JobRunner
 from tests.support.roles import add_people
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import RecordingPrompts, show_page
 
 
 @pytest.fixture
-def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-         runner: JobRunner) -> Iterator[RolesPage]:
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> RolesPage:
     add_people(session)
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    widget = RolesPage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(widget)
-    widget.resize(1200, 800)
-    widget.show()
-    yield widget
-    runner.shutdown()
+    return show_page(qtbot, RolesPage(ctx), size=(1200, 800))
 
 
 def role_cell(page: RolesPage, key: str) -> str:

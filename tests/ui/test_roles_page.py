@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,28 +13,19 @@ from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
-from crisisdesk.ui.context import DeskState, UiContext
-from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.roles.assign_dialog import AssignDialog
 from crisisdesk.ui.roles.model import ACTING, RosterModel
 from crisisdesk.ui.roles.page import RolesPage
 from crisisdesk.ui.sections import Section
-from crisisdesk.ui.workers import JobRunner
 from tests.support.roles import add_people
-from tests.support.ui import RecordingPrompts, unlock_via_dialog
+from tests.support.ui import RecordingPrompts, show_page, unlock_via_dialog
 
 
 @pytest.fixture
-def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-         runner: JobRunner) -> Iterator[RolesPage]:
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> RolesPage:
     add_people(session)
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    widget = RolesPage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    runner.shutdown()
+    return show_page(qtbot, RolesPage(ctx))
 
 
 def choose(dialog: AssignDialog, qtbot: QtBot, text: str) -> None:

@@ -17,22 +17,15 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.backup import verify_backup
 from crisisdesk.services.credentials import Credentials
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
-from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.settings.page import SettingsPage
 from crisisdesk.ui.workers import JobRunner
 from tests.support.desk import PASSPHRASE
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import RecordingPrompts, show_page, ui_context
 
 
 def _page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
           runner: JobRunner) -> SettingsPage:
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    page = SettingsPage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(page)
-    page.show()
-    return page
+    return show_page(qtbot, SettingsPage(ui_context(qtbot, session, prompts, runner)))
 
 
 @pytest.fixture

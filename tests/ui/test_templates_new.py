@@ -27,10 +27,9 @@ from crisisdesk.ui.templates.page import EDITOR, TemplatesPage
 from crisisdesk.ui.workers import JobRunner
 from tests.support.templates_page import (
     SMS,
-    in_review_without_drill_notice,
     keys,
     make_page,
-    other_session,
+    reviewing,
     wait_checked,
 )
 from tests.support.ui import RecordingPrompts
@@ -181,12 +180,7 @@ def test_a_drafts_name_and_description_are_edited_and_saved(qtbot: QtBot, page: 
 
 def test_send_back_asks_for_a_reason(qtbot: QtBot, session: Session,
                                      prompts: RecordingPrompts, runner: JobRunner) -> None:
-    in_review_without_drill_notice(session)
-    pat = other_session(session, "pat", Role.APPROVER)
-    try:
-        page = make_page(qtbot, pat, prompts, runner)
-        page.open_template(SMS)
-        wait_checked(qtbot, page)
+    with reviewing(qtbot, session, prompts, runner, "pat", Role.APPROVER) as page:
         prompts.text_answer = None  # cancelled: nothing happens
         page.lifecycle.send_back_button.click()
         assert template_service.get_version(session, SMS).status is Status.IN_REVIEW
@@ -198,9 +192,6 @@ def test_send_back_asks_for_a_reason(qtbot: QtBot, session: Session,
         assert [a for a in prompts.asked if a[0] == "ask_text"] == [
             ("ask_text", "Send back to draft", "What should the author change?")] * 2
         qtbot.waitUntil(lambda: "Sent" in page.ctx.messages.text, timeout=5_000)
-        runner.shutdown()
-    finally:
-        pat.close()
 
 
 def test_new_or_import_asks_before_replacing_unsaved_edits(

@@ -21,7 +21,7 @@ from tests.support.templates_page import (
     in_review_without_drill_notice,
     keys,
     make_page,
-    other_session,
+    reviewing,
     wait_checked,
 )
 from tests.support.ui import RecordingPrompts
@@ -114,32 +114,17 @@ def test_save_and_submit_then_diff_shows_the_changed_line(qtbot: QtBot, page: Te
 
 def test_approval_refused_for_an_operator(qtbot: QtBot, session: Session,
                                           prompts: RecordingPrompts, runner: JobRunner) -> None:
-    in_review_without_drill_notice(session)
-    olive = other_session(session, "olive", Role.OPERATOR)
-    try:
-        page = make_page(qtbot, olive, prompts, runner)
-        page.open_template(SMS)
-        wait_checked(qtbot, page)
+    with reviewing(qtbot, session, prompts, runner, "olive", Role.OPERATOR) as page:
         assert not page.lifecycle.approve_button.isEnabled()
         assert "approvers only" in page.lifecycle.approve_button.toolTip()
         page.lifecycle.approve()  # the service decides, whatever the button says
         qtbot.waitUntil(lambda: "approver role" in page.ctx.messages.text, timeout=10_000)
         assert template_service.get_version(session, SMS).status is Status.IN_REVIEW
-        runner.shutdown()
-        page.ctx.state.set_session(None)  # nothing queued may use the desk after it closes
-        qtbot.wait(50)
-    finally:
-        olive.close()
 
 
 def test_approver_acknowledges_warnings(qtbot: QtBot, session: Session,
                                         prompts: RecordingPrompts, runner: JobRunner) -> None:
-    in_review_without_drill_notice(session)
-    pat = other_session(session, "pat", Role.APPROVER)
-    try:
-        page = make_page(qtbot, pat, prompts, runner)
-        page.open_template(SMS)
-        wait_checked(qtbot, page)
+    with reviewing(qtbot, session, prompts, runner, "pat", Role.APPROVER) as page:
         assert page.lifecycle.approve_button.isEnabled()
         page.lifecycle.approve_button.click()
         qtbot.waitUntil(lambda: template_service.get_version(session, SMS).status
@@ -151,11 +136,6 @@ def test_approver_acknowledges_warnings(qtbot: QtBot, session: Session,
         # The page reopens the approved version after the action; let it finish before the
         # session closes, or its queued refresh would run on a closed desk in a later test.
         qtbot.waitUntil(lambda: not page.lifecycle.approve_button.isEnabled(), timeout=5_000)
-        runner.shutdown()
-        page.ctx.state.set_session(None)
-        qtbot.wait(50)
-    finally:
-        pat.close()
 
 
 def test_refused_approval_lists_the_findings(qtbot: QtBot, page: TemplatesPage) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,10 @@ from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
-from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.timeline.model import TimelineModel
 from crisisdesk.ui.timeline.page import TimelinePage
-from crisisdesk.ui.workers import JobRunner
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import RecordingPrompts, show_page
 
 
 def seed(session: Session) -> str:
@@ -42,16 +39,9 @@ def seed(session: Session) -> str:
 
 
 @pytest.fixture
-def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-         runner: JobRunner) -> Iterator[TimelinePage]:
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> TimelinePage:
     seed(session)
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    widget = TimelinePage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(widget)
-    widget.show()
-    yield widget
-    runner.shutdown()
+    return show_page(qtbot, TimelinePage(ctx))
 
 
 def find(page: TimelinePage, text: str) -> int:
@@ -150,14 +140,8 @@ def test_print_log_pdf_with_filter(qtbot: QtBot, page: TimelinePage, tmp_path: P
     assert "media" in text
 
 
-def test_without_incident_the_page_says_where_to_start(qtbot: QtBot, session: Session,
-                                                       prompts: RecordingPrompts,
-                                                       runner: JobRunner) -> None:
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    widget = TimelinePage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(widget)
-    widget.show()
+def test_without_incident_the_page_says_where_to_start(qtbot: QtBot, ctx: UiContext) -> None:
+    widget = show_page(qtbot, TimelinePage(ctx))
     assert "No current incident" in widget.incident_label.text()
     assert not widget.add_button.isEnabled()
 

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.services import incident_translations
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services.session import Session
-from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
-from crisisdesk.ui.message_bar import MessageBar
-from crisisdesk.ui.workers import JobRunner
 from tests.support.dashboard import seed
-from tests.support.ui import RecordingPrompts
+from tests.support.ui import show_page
 
 
 @pytest.fixture
-def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-         runner: JobRunner) -> Iterator[DashboardPage]:
+def page(qtbot: QtBot, session: Session, ctx: UiContext) -> DashboardPage:
     seed(session)
     incident_service.update_incident(session, None, summary="someone got into our network")
-    bar = MessageBar()
-    qtbot.addWidget(bar)
-    widget = DashboardPage(UiContext(DeskState(session), runner, prompts, bar))
-    qtbot.addWidget(widget)
-    widget.show()
+    widget = show_page(qtbot, DashboardPage(ctx))
     widget.refresh()
-    yield widget
-    runner.shutdown()
+    return widget
 
 
 def test_the_spanish_wording_is_typed_beside_the_english_and_saved(
