@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Qt's wheels need a few shared libraries from the system (EGL/GL, fontconfig, xkbcommon, dbus);
+# Qt's wheels need a few shared libraries from the system (EGL/GL, fontconfig, xkbcommon, dbus,
+# the xcb libraries for a window);
 # a minimal Debian image may lack them. Install what is missing when we can (root + apt-get),
 # otherwise say exactly what to install. Fonts are not needed: CrisisDesk ships its own.
 set -u
@@ -13,6 +14,18 @@ check 'libxkbcommon.so.0' libxkbcommon0
 check 'libX11.so.6' libx11-6
 check 'libglib-2.0.so.0' libglib2.0-0
 check 'libdbus-1.so.3' libdbus-1-3
+# The xcb platform plugin (a real window, `make run`): since Qt 6.5 it will not load without
+# xcb-cursor, and it names the wrong cause ("reinstalling may fix this") when one is missing.
+check 'libxcb-cursor.so.0' libxcb-cursor0
+check 'libxcb-icccm.so.4' libxcb-icccm4
+check 'libxcb-image.so.0' libxcb-image0
+check 'libxcb-keysyms.so.1' libxcb-keysyms1
+check 'libxcb-randr.so.0' libxcb-randr0
+check 'libxcb-render-util.so.0' libxcb-render-util0
+check 'libxcb-shape.so.0' libxcb-shape0
+check 'libxcb-xinerama.so.0' libxcb-xinerama0
+check 'libxcb-xkb.so.1' libxcb-xkb1
+check 'libxkbcommon-x11.so.0' libxkbcommon-x11-0
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system libraries for Qt: ${need[*]}"
