@@ -21,18 +21,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from crisisdesk.domain.choices import LabelledEnum, parse_choice
 from crisisdesk.domain.errors import ValidationError
 
 
-class IncidentKind(StrEnum):
+class IncidentKind(LabelledEnum):
     DATA_BREACH = "data_breach"
     RANSOMWARE = "ransomware"
     SYSTEM_DOWNTIME = "system_downtime"
     OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 class IncidentStatus(StrEnum):
@@ -376,17 +373,6 @@ def _check_response_facts(incident: Incident, today: dt.date
         raise ValidationError(f"The agency is longer than {MAX_TITLE} characters.",
                               {"law_enforcement_agency": "too long"})
     return contained, police, agency
-
-
-def parse_choice(enum: type[StrEnum], value: str, field_name: str) -> StrEnum:
-    """An enum member from what a person typed ('Data breach', 'data-breach', 'data_breach')."""
-    key = "_".join(value.strip().lower().replace("-", " ").split())
-    for member in enum:
-        if member.value == key:
-            return member
-    allowed = ", ".join(m.value for m in enum)
-    raise ValidationError(f"{_label(field_name)} must be one of {allowed}; not {value!r}.",
-                          {field_name: "not allowed"})
 
 
 def parse_info_kinds(values: Iterable[str]) -> tuple[InfoKind, ...]:
