@@ -64,25 +64,26 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return default_data_dir()
 
 
+class _InDataDir:
+    """A fixed name in the desk's data folder, read as a `DeskPaths` attribute."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, paths: DeskPaths, owner: type | None = None) -> Path:
+        return paths.data_dir / self.name
+
+
 @dataclass(frozen=True)
 class DeskPaths:
+    """Where a desk keeps its files: the data folder and the fixed names inside it."""
+
     data_dir: Path
 
-    @property
-    def desk_file(self) -> Path:
-        return self.data_dir / "desk.db"
-
-    @property
-    def slots_file(self) -> Path:
-        return self.data_dir / "keyslots.json"
-
-    @property
-    def lock_file(self) -> Path:
-        return self.data_dir / "desk.lock"
-
-    @property
-    def backups_dir(self) -> Path:
-        return self.data_dir / "backups"
+    desk_file = _InDataDir("desk.db")
+    slots_file = _InDataDir("keyslots.json")
+    lock_file = _InDataDir("desk.lock")
+    backups_dir = _InDataDir("backups")
 
     def exists(self) -> bool:
         return self.slots_file.exists()

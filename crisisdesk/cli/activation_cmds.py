@@ -3,6 +3,7 @@ line (also how results written on paper are typed back in afterwards, with `--at
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -170,11 +171,16 @@ def status_cmd(cli: CliContext, activation: str | None, as_json: bool) -> None:
         click.echo(f"reassigned: {moved['name']} -> {moved['to']}")
 
 
-@activation_group.command("close")
-@click.argument("activation")
-@click.option("--pdf", "pdf_path", metavar="FILE", help="Also save the report as PDF.")
-@json_option
-@pass_cli
+def _report_command(name: str, pdf_help: str) -> Callable[[Callable[..., None]], click.Command]:
+    """`activation NAME ACTIVATION [--pdf FILE] [--json]`: the commands that show the report."""
+    def define(fn: Callable[..., None]) -> click.Command:
+        pdf = click.option("--pdf", "pdf_path", metavar="FILE", help=pdf_help)
+        return activation_group.command(name)(click.argument("activation")(pdf(json_option(
+            pass_cli(fn)))))
+    return define
+
+
+@_report_command("close", "Also save the report as PDF.")
 def close_cmd(cli: CliContext, activation: str, pdf_path: str | None, as_json: bool) -> None:
     """Close an activation and keep its report (counts, duration, who was never reached).
 
@@ -193,11 +199,7 @@ def close_cmd(cli: CliContext, activation: str, pdf_path: str | None, as_json: b
                f"{len(summary['never_reached'])} never reached.")
 
 
-@activation_group.command("report")
-@click.argument("activation")
-@click.option("--pdf", "pdf_path", metavar="FILE", help="Save the report as PDF.")
-@json_option
-@pass_cli
+@_report_command("report", "Save the report as PDF.")
 def report_cmd(cli: CliContext, activation: str, pdf_path: str | None, as_json: bool) -> None:
     """The report of an activation (kept at closing), with earlier drills of the same tree.
 

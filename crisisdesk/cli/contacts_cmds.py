@@ -33,7 +33,11 @@ def _pairs(values: tuple[str, ...], what: str, example: str) -> list[tuple[str, 
     return pairs
 
 
-def _rows(contacts: list[Contact]) -> None:
+def _show(contacts: list[Contact], as_json: bool) -> None:
+    """A list of contacts as JSON or as the table `list` and `search` both print."""
+    if as_json:
+        emit_json([c.as_dict() for c in contacts])
+        return
     table([[c.name, c.kind.value, c.organisation, c.phones[0].original if c.phones else "",
             c.id] for c in contacts], ["NAME", "KIND", "ORGANISATION", "PHONE", "ID"])
 
@@ -129,10 +133,7 @@ def list_cmd(cli: CliContext, kind: str | None, limit: int | None, as_json: bool
     """List contacts by name.  Example: crisisdesk contacts list --kind media --json"""
     contacts = contact_service.list_contacts(
         cli.session(), kind=ContactKind(kind.lower()) if kind else None, limit=limit)
-    if as_json:
-        emit_json([c.as_dict() for c in contacts])
-    else:
-        _rows(contacts)
+    _show(contacts, as_json)
 
 
 @contacts_group.command("search")
@@ -146,10 +147,7 @@ def search_cmd(cli: CliContext, query: str, limit: int, as_json: bool) -> None:
     Example: crisisdesk contacts search "555 0142"
     """
     contacts = contact_service.search_contacts(cli.session(), query, limit=limit)
-    if as_json:
-        emit_json([c.as_dict() for c in contacts])
-    else:
-        _rows(contacts)
+    _show(contacts, as_json)
 
 
 @contacts_group.command("add")

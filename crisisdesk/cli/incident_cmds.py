@@ -32,13 +32,7 @@ _STATUSES = [s.value for s in IncidentStatus]
 
 def incident_json(incident: Incident, current_id: str | None = None) -> dict[str, Any]:
     return {
-        "id": incident.id, "title": incident.title, "kind": incident.kind.value,
-        "status": incident.status.value, "current": incident.id == current_id,
-        "discovered_on": incident.discovered_on.isoformat(),
-        "breach_started_on": (incident.breach_started_on.isoformat()
-                              if incident.breach_started_on else None),
-        "breach_ended_on": (incident.breach_ended_on.isoformat()
-                            if incident.breach_ended_on else None),
+        **incident.plain_fields(), "current": incident.id == current_id,
         "systems_affected": list(incident.systems_affected),
         "info_kinds": [k.value for k in incident.info_kinds],
         "affected_by_state": dict(incident.affected_by_state),
@@ -47,12 +41,6 @@ def incident_json(incident: Incident, current_id: str | None = None) -> dict[str
         "law_enforcement_delay": ({**incident.delay.to_dict(),
                                    "ends_on": incident.delay.ends_on.isoformat()}
                                   if incident.delay else None),
-        "summary": incident.summary, "created_at": incident.created_at,
-        "updated_at": incident.updated_at, "updated_by": incident.updated_by,
-        "contained_on": incident.contained_on.isoformat() if incident.contained_on else None,
-        "law_enforcement_notified_on": (incident.law_enforcement_notified_on.isoformat()
-                                        if incident.law_enforcement_notified_on else None),
-        "law_enforcement_agency": incident.law_enforcement_agency,
     }
 
 

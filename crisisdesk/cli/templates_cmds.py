@@ -4,6 +4,7 @@ approve, retire, import, export."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -302,11 +303,16 @@ def submit_cmd(cli: CliContext, key: str, version: int | None) -> None:
     click.echo(f"Submitted {v.meta.key} version {v.version} for review.")
 
 
-@templates_group.command("send-back")
-@click.argument("key")
-@version_option
-@click.option("--reason", default="", help="What the author should change.")
-@pass_cli
+def _status_step(name: str, reason_help: str) -> Callable[[Callable[..., None]], click.Command]:
+    """`templates NAME KEY [--version N] [--reason TEXT]`: a status change recorded with why."""
+    def define(fn: Callable[..., None]) -> click.Command:
+        reason = click.option("--reason", default="", help=reason_help)
+        return templates_group.command(name)(click.argument("key")(version_option(reason(
+            pass_cli(fn)))))
+    return define
+
+
+@_status_step("send-back", "What the author should change.")
 def send_back_cmd(cli: CliContext, key: str, version: int | None, reason: str) -> None:
     """Return a version in review to draft (approvers only)."""
     v = template_service.send_back(cli.session(), key, version, reason=reason)
@@ -338,11 +344,7 @@ def approve_cmd(cli: CliContext, key: str, version: int | None,
     click.echo(f"Approved {v.meta.key} version {v.version} (sha256 {v.sha256}).")
 
 
-@templates_group.command("retire")
-@click.argument("key")
-@version_option
-@click.option("--reason", default="", help="Why it is taken out of use.")
-@pass_cli
+@_status_step("retire", "Why it is taken out of use.")
 def retire_cmd(cli: CliContext, key: str, version: int | None, reason: str) -> None:
     """Take a version out of use (approvers only; default: the approved version)."""
     v = template_service.retire(cli.session(), key, version, reason=reason)

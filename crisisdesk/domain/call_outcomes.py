@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.choices import parse_choice
 
 
 class Outcome(StrEnum):
@@ -66,17 +66,10 @@ class Status(StrEnum):
 
 def parse_outcome(text: str) -> Outcome:
     """An outcome from its name, label word or key ('reached', 'vm', 'R', 'no answer')."""
-    key = text.strip().lower().replace(" ", "_").replace("-", "_")
     aliases = {"vm": Outcome.VOICEMAIL, "noanswer": Outcome.NO_ANSWER,
-               "declined": Outcome.UNAVAILABLE, "wrong": Outcome.WRONG_NUMBER}
-    for outcome in Outcome:
-        if key in (outcome.value, outcome.key.lower()):
-            return outcome
-    if key in aliases:
-        return aliases[key]
-    choices = ", ".join(o.value for o in Outcome)
-    raise ValidationError(f"The outcome must be one of {choices}, not {text!r}.",
-                          {"outcome": "invalid"})
+               "declined": Outcome.UNAVAILABLE, "wrong": Outcome.WRONG_NUMBER,
+               **{outcome.key.lower(): outcome for outcome in Outcome}}
+    return parse_choice(Outcome, text, "outcome", aliases=aliases, problem="invalid")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from crisisdesk.domain.choices import checked_text
 from crisisdesk.domain.errors import ValidationError
 
 NAME_MAX = 80
@@ -59,21 +60,14 @@ class TreeProblem:
 
 
 def clean_name(name: str) -> str:
-    text = " ".join(name.split())
-    if not text:
-        raise ValidationError("A calling tree needs a name.", {"name": "empty"})
-    if len(text) > NAME_MAX:
-        raise ValidationError(f"A calling tree's name can be at most {NAME_MAX} characters.",
-                              {"name": "too long"})
-    return text
+    return checked_text(" ".join(name.split()), "name", limit=NAME_MAX, problem="empty",
+                        missing="A calling tree needs a name.",
+                        too_long=f"A calling tree's name can be at most {NAME_MAX} characters.")
 
 
 def clean_description(text: str) -> str:
-    value = " ".join(text.split())
-    if len(value) > DESCRIPTION_MAX:
-        raise ValidationError(f"A description can be at most {DESCRIPTION_MAX} characters.",
-                              {"description": "too long"})
-    return value
+    return checked_text(" ".join(text.split()), "description", limit=DESCRIPTION_MAX,
+                        too_long=f"A description can be at most {DESCRIPTION_MAX} characters.")
 
 
 def children(nodes: Iterable[TreeNode]) -> dict[str | None, list[TreeNode]]:

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from crisisdesk.domain.choices import E, choice_list
 from crisisdesk.domain.incidents import US_STATES, Incident, LawEnforcementDelay
 
 FEDERAL = "US"
@@ -303,17 +304,21 @@ def _date(value: object, name: str) -> dt.date:
     raise RuleProblem(f"'{name}' must be a date like 2026-01-01, not {value!r}")
 
 
+def _member(enum: type[E], raw: object, name: str) -> E:
+    """The member spelled exactly `raw`: rule files are reviewed text, so no loose spellings."""
+    try:
+        return enum(str(raw))
+    except ValueError:
+        raise RuleProblem(f"'{name}' must be one of {choice_list(enum)}, not {raw!r}") from None
+
+
 def _due_one(item: object) -> DueRule:
     if not isinstance(item, Mapping):
         raise RuleProblem("'due' must be a table like { from = \"discovery\", days = 60 }")
     unknown = set(item) - {"from", "days", "unit"}
     if unknown:
         raise RuleProblem(f"'due' has unknown field {sorted(unknown)[0]!r}")
-    try:
-        anchor = Anchor(str(item.get("from", "")))
-    except ValueError:
-        raise RuleProblem(f"'due.from' must be one of {', '.join(a.value for a in Anchor)}, "
-                          f"not {item.get('from')!r}") from None
+    anchor = _member(Anchor, item.get("from", ""), "due.from")
     days = item.get("days")
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise RuleProblem(f"'due.days' must be a whole number of days, not {days!r}")
@@ -330,11 +335,7 @@ def _threshold(value: object) -> Threshold:
     unknown = set(value) - {"count", "op", "value"}
     if unknown:
         raise RuleProblem(f"'applies_when' has unknown field {sorted(unknown)[0]!r}")
-    try:
-        scope = CountScope(str(value.get("count", "")))
-    except ValueError:
-        raise RuleProblem("'applies_when.count' must be one of "
-                          f"{', '.join(s.value for s in CountScope)}") from None
+    scope = _member(CountScope, value.get("count", ""), "applies_when.count")
     op = value.get("op")
     if op not in _OPS:
         raise RuleProblem(f"'applies_when.op' must be one of {', '.join(_OPS)}, not {op!r}")
@@ -375,11 +376,7 @@ def parse_rule(data: Mapping[str, Any]) -> Rule:
     for name, value in flags.items():
         if not isinstance(value, bool):
             raise RuleProblem(f"'{name}' must be true or false")
-    try:
-        hipaa = HipaaTreatment(str(data.get("hipaa", "applies")))
-    except ValueError:
-        raise RuleProblem("'hipaa' must be one of "
-                          f"{', '.join(h.value for h in HipaaTreatment)}") from None
+    hipaa = _member(HipaaTreatment, data.get("hipaa", "applies"), "hipaa")
     effective = data.get("effective_from")
     effective_from = _date(effective, "effective_from") if effective is not None else None
     ends = data.get("effective_to")

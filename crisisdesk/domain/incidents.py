@@ -20,19 +20,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
+from crisisdesk.domain.choices import LabelledEnum, parse_choice
 from crisisdesk.domain.errors import ValidationError
 
 
-class IncidentKind(StrEnum):
+class IncidentKind(LabelledEnum):
     DATA_BREACH = "data_breach"
     RANSOMWARE = "ransomware"
     SYSTEM_DOWNTIME = "system_downtime"
     OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 class IncidentStatus(StrEnum):
@@ -170,6 +168,23 @@ class Incident:
 
     def residents(self, state: str) -> int:
         return int(self.affected_by_state.get(state, 0))
+
+    def plain_fields(self) -> dict[str, Any]:
+        """The single-value fields as JSON-ready values (dates ISO, unknown dates None).
+
+        The store and `--json` both start from these and add the lists and tables each in
+        their own form, so a new field cannot be saved but left out of the output.
+        """
+        dates = {name: (value.isoformat() if value else None) for name, value in (
+            ("discovered_on", self.discovered_on), ("breach_started_on", self.breach_started_on),
+            ("breach_ended_on", self.breach_ended_on), ("contained_on", self.contained_on),
+            ("law_enforcement_notified_on", self.law_enforcement_notified_on))}
+        return {
+            "id": self.id, "title": self.title, "kind": self.kind.value,
+            "status": self.status.value, **dates, "summary": self.summary,
+            "created_at": self.created_at, "updated_at": self.updated_at,
+            "updated_by": self.updated_by, "law_enforcement_agency": self.law_enforcement_agency,
+        }
 
 
 # --- parsing and validation -------------------------------------------------------------
@@ -376,17 +391,6 @@ def _check_response_facts(incident: Incident, today: dt.date
         raise ValidationError(f"The agency is longer than {MAX_TITLE} characters.",
                               {"law_enforcement_agency": "too long"})
     return contained, police, agency
-
-
-def parse_choice(enum: type[StrEnum], value: str, field_name: str) -> StrEnum:
-    """An enum member from what a person typed ('Data breach', 'data-breach', 'data_breach')."""
-    key = "_".join(value.strip().lower().replace("-", " ").split())
-    for member in enum:
-        if member.value == key:
-            return member
-    allowed = ", ".join(m.value for m in enum)
-    raise ValidationError(f"{_label(field_name)} must be one of {allowed}; not {value!r}.",
-                          {field_name: "not allowed"})
 
 
 def parse_info_kinds(values: Iterable[str]) -> tuple[InfoKind, ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from crisisdesk.domain.choices import LabelledEnum, parse_choice
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.times import parse_utc
 
@@ -27,18 +28,14 @@ KEY_MESSAGE_PREFIX = "key-message-"
 QA_PREFIX = "qa-"
 
 
-class InquiryChannel(StrEnum):
+class InquiryChannel(LabelledEnum):
     PHONE = "phone"
     EMAIL = "email"
     IN_PERSON = "in_person"
     SOCIAL = "social"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
-
-class InquiryStatus(StrEnum):
+class InquiryStatus(LabelledEnum):
     NEW = "new"
     ASSIGNED = "assigned"
     DRAFTING = "drafting"
@@ -49,10 +46,6 @@ class InquiryStatus(StrEnum):
     @property
     def is_open(self) -> bool:
         return self in (InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.DRAFTING)
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 CLOSING = (InquiryStatus.DECLINED, InquiryStatus.NO_RESPONSE_NEEDED)
@@ -118,23 +111,11 @@ def _line(text: object) -> str:
 
 
 def parse_channel(raw: object) -> InquiryChannel:
-    text = _line(raw).lower().replace(" ", "_").replace("-", "_")
-    try:
-        return InquiryChannel(text)
-    except ValueError:
-        raise ValidationError(
-            f"Channel must be one of {', '.join(c.value for c in InquiryChannel)}, not "
-            f"{_line(raw)!r}.", {"channel": "unknown"}) from None
+    return parse_choice(InquiryChannel, _line(raw), "channel", problem="unknown")
 
 
 def parse_status(raw: object) -> InquiryStatus:
-    text = _line(raw).lower().replace(" ", "_").replace("-", "_")
-    try:
-        return InquiryStatus(text)
-    except ValueError:
-        raise ValidationError(
-            f"Status must be one of {', '.join(s.value for s in InquiryStatus)}, not "
-            f"{_line(raw)!r}.", {"status": "unknown"}) from None
+    return parse_choice(InquiryStatus, _line(raw), "status", problem="unknown")
 
 
 def check_fields(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from crisisdesk.domain.choices import checked_text, parse_choice
 from crisisdesk.domain.errors import ValidationError
 
 MAX_NAME = 80
@@ -50,23 +51,13 @@ class SystemRow:
 
 
 def clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise ValidationError("A system needs a name.", {"name": "missing"})
-    if len(cleaned) > MAX_NAME:
-        raise ValidationError(f"A system name is at most {MAX_NAME} characters.",
-                              {"name": "too long"})
-    return cleaned
+    return checked_text(" ".join(name.split()), "name", limit=MAX_NAME,
+                        missing="A system needs a name.",
+                        too_long=f"A system name is at most {MAX_NAME} characters.")
 
 
 def parse_status(value: str) -> SystemStatus:
-    key = value.strip().lower()
-    for member in SystemStatus:
-        if member.value == key:
-            return member
-    raise ValidationError(
-        f"Status must be one of {', '.join(s.value for s in SystemStatus)}; not {value!r}.",
-        {"status": "not allowed"})
+    return parse_choice(SystemStatus, value, "status")
 
 
 def clean_notes(text: str, field_name: str = "notes") -> str:

@@ -24,6 +24,7 @@ from typing import Any
 
 import phonenumbers
 
+from crisisdesk.domain.choices import LabelledEnum
 from crisisdesk.domain.errors import ValidationError
 
 LIBRARY_APPROVER = "CrisisDesk library"
@@ -79,15 +80,11 @@ class Language(StrEnum):
     ES = "es"
 
 
-class Status(StrEnum):
+class Status(LabelledEnum):
     DRAFT = "draft"
     IN_REVIEW = "in_review"
     APPROVED = "approved"
     RETIRED = "retired"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 class VarType(StrEnum):
@@ -321,20 +318,14 @@ def coerce_value(var: Variable, raw: Any, *, phone_region: str = "US") -> Any:
         raise refuse()
     if vt is VarType.TEXT:
         return str(raw)
-    if vt is VarType.DATE:
-        if isinstance(raw, dt.datetime):
+    if vt in (VarType.DATE, VarType.DATETIME):
+        kind = dt.date if vt is VarType.DATE else dt.datetime
+        if isinstance(raw, dt.datetime) and kind is dt.date:
             return raw.date()
-        if isinstance(raw, dt.date):
+        if isinstance(raw, kind):
             return raw
         try:
-            return dt.date.fromisoformat(str(raw).strip())
-        except ValueError:
-            raise refuse() from None
-    if vt is VarType.DATETIME:
-        if isinstance(raw, dt.datetime):
-            return raw
-        try:
-            return dt.datetime.fromisoformat(str(raw).strip())
+            return kind.fromisoformat(str(raw).strip())
         except ValueError:
             raise refuse() from None
     if vt in (VarType.MONEY, VarType.NUMBER):

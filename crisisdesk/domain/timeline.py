@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.choices import checked_text, parse_choice
 
 MAX_ENTRY = 4000
 
@@ -55,22 +55,13 @@ class LogLine:
 
 def clean_text(text: str) -> str:
     cleaned = "\n".join(line.rstrip() for line in text.strip().splitlines())
-    if not cleaned:
-        raise ValidationError("A timeline entry needs some text.", {"text": "missing"})
-    if len(cleaned) > MAX_ENTRY:
-        raise ValidationError(f"A timeline entry is at most {MAX_ENTRY} characters.",
-                              {"text": "too long"})
-    return cleaned
+    return checked_text(cleaned, "text", limit=MAX_ENTRY,
+                        missing="A timeline entry needs some text.",
+                        too_long=f"A timeline entry is at most {MAX_ENTRY} characters.")
 
 
 def parse_category(value: str) -> Category:
-    key = value.strip().lower()
-    for member in Category:
-        if member.value == key:
-            return member
-    raise ValidationError(
-        f"Category must be one of {', '.join(c.value for c in Category)}; not {value!r}.",
-        {"category": "not allowed"})
+    return parse_choice(Category, value, "category")
 
 
 def with_corrections(entries: Sequence[TimelineEntry]) -> list[LogLine]:

@@ -40,12 +40,12 @@ _TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h\d|br|tr|td|th|table|div)\b[^>]*>", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class RiskyPhrase:
+@dataclass(frozen=True, kw_only=True)
+class SentenceRule:
+    """A rule that fires on a sentence its pattern finds, unless its `unless` pattern does too."""
+
     id: str
-    phrase: str
     pattern: re.Pattern[str]
-    severity: str  # "error" blocks approval, "warning" must be acknowledged
     reason: str
     source: str
     unless: re.Pattern[str] | None = None
@@ -55,19 +55,16 @@ class RiskyPhrase:
             self.unless is not None and self.unless.search(sentence))
 
 
-@dataclass(frozen=True)
-class FactClaim:
-    id: str
+@dataclass(frozen=True, kw_only=True)
+class RiskyPhrase(SentenceRule):
+    phrase: str
+    severity: str  # "error" blocks approval, "warning" must be acknowledged
+
+
+@dataclass(frozen=True, kw_only=True)
+class FactClaim(SentenceRule):
     claim: str
     facts: tuple[str, ...]
-    pattern: re.Pattern[str]
-    reason: str
-    source: str
-    unless: re.Pattern[str] | None = None
-
-    def matches(self, sentence: str) -> bool:
-        return bool(self.pattern.search(sentence)) and not (
-            self.unless is not None and self.unless.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -106,6 +103,15 @@ def _regex(text: str, where: str) -> re.Pattern[str]:
                               {"pattern": "invalid"}) from None
 
 
+def _rule_fields(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The fields every `SentenceRule` reads from its TOML entry."""
+    unless = entry.get("unless")
+    return {"id": _text(entry, "id", where),
+            "pattern": _regex(_text(entry, "pattern", where), where),
+            "reason": _text(entry, "reason", where), "source": _text(entry, "source", where),
+            "unless": _regex(unless, where) if unless else None}
+
+
 def parse_rules(phrases: Mapping[str, Any], claims: Mapping[str, Any]) -> WordingRules:
     """The decoded TOML lists as rules; a bad entry is a ValidationError naming it (the lists
     ship with CrisisDesk, so a broken one is a bug, not something to skip)."""
@@ -116,12 +122,8 @@ def parse_rules(phrases: Mapping[str, Any], claims: Mapping[str, Any]) -> Wordin
         if severity not in _SEVERITIES:
             raise ValidationError(f"{where}: severity must be error or warning.",
                                   {"severity": "invalid"})
-        unless = entry.get("unless")
-        out_phrases.append(RiskyPhrase(
-            _text(entry, "id", where), _text(entry, "phrase", where),
-            _regex(_text(entry, "pattern", where), where), severity,
-            _text(entry, "reason", where), _text(entry, "source", where),
-            _regex(unless, where) if unless else None))
+        out_phrases.append(RiskyPhrase(phrase=_text(entry, "phrase", where), severity=severity,
+                                       **_rule_fields(entry, where)))
     out_claims = []
     for i, entry in enumerate(claims.get("claim", []), start=1):
         where = f"fact claim {entry.get('id', i)!r}"
@@ -129,11 +131,8 @@ def parse_rules(phrases: Mapping[str, Any], claims: Mapping[str, Any]) -> Wordin
         if not isinstance(facts, list) or not facts or not all(isinstance(f, str) for f in facts):
             raise ValidationError(f"{where}: 'facts' must list template variable names.",
                                   {"facts": "missing"})
-        unless = entry.get("unless")
-        out_claims.append(FactClaim(
-            _text(entry, "id", where), _text(entry, "claim", where), tuple(facts),
-            _regex(_text(entry, "pattern", where), where), _text(entry, "reason", where),
-            _text(entry, "source", where), _regex(unless, where) if unless else None))
+        out_claims.append(FactClaim(claim=_text(entry, "claim", where), facts=tuple(facts),
+                                    **_rule_fields(entry, where)))
     return WordingRules(tuple(out_phrases), tuple(out_claims))
 
 

@@ -7,7 +7,7 @@ joins already-escaped fragments.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 
 STYLE = """
@@ -32,12 +32,23 @@ def esc(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+GRID = '<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
+
+
 def header_table(pairs: Iterable[tuple[str, str]]) -> str:
     """The HICS form header block: label/value cells in one row."""
     cells = "".join(f'<td><span class="small">{esc(label)}</span><br>{esc(value) or "&#160;"}'
                     "</td>" for label, value in pairs)
-    return ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
-            f"<tr>{cells}</tr></table>")
+    return f"{GRID}<tr>{cells}</tr></table>"
+
+
+def grid_table(columns: Sequence[tuple[str, int]], rows: str, *, empty: str = "") -> str:
+    """A ruled table: (heading, width %) columns over `rows`, already-built <tr> HTML; with no
+    rows, one full-width row saying `empty` so the printout shows the list was looked at."""
+    head = "".join(f'<th width="{width}%">{esc(heading)}</th>' for heading, width in columns)
+    if not rows and empty:
+        rows = f'<tr><td colspan="{len(columns)}">{esc(empty)}</td></tr>'
+    return f"{GRID}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def document(title: str, body: str, *, sub: str = "", foot: str = "") -> str:

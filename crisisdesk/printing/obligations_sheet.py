@@ -22,7 +22,7 @@ from crisisdesk.domain.clocks import (
 )
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY
-from crisisdesk.printing.crisis_paper import document, esc, header_table
+from crisisdesk.printing.crisis_paper import GRID, document, esc, grid_table, header_table
 from crisisdesk.printing.pdf import KEEP_TABLES_TOGETHER
 
 _STATE_WORDS = {"open": "", "due_today": "DUE TODAY", "overdue": "OVERDUE", "no_date": "",
@@ -86,11 +86,10 @@ _HEAD = ('<thead><tr><th width="13%">Due</th><th width="27%">Notice</th>'
 def _table(rows: Sequence[Obligation], today: dt.date) -> str:
     """One small table per obligation (the first with the column heads), so the PDF can keep
     each entry whole on a page (`KEEP_TABLES_TOGETHER`)."""
-    grid = '<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
     tables = []
     for index, o in enumerate(rows):
         head = _HEAD if index == 0 else ""
-        tables.append(f"{grid}{head}<tbody>{_row(o, today)}</tbody></table>")
+        tables.append(f"{GRID}{head}<tbody>{_row(o, today)}</tbody></table>")
     return "".join(tables)
 
 
@@ -102,10 +101,8 @@ def _not_in_force(versions: Sequence[OutOfForce]) -> str:
         f'<td><span class="small">{esc(v.rule.period())}</span></td>'
         f'<td><span class="small">{esc(v.reason)}</span></td>'
         "</tr>" for v in versions)
-    return ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
-            '<thead><tr><th width="30%">Rule</th><th width="30%">What it says</th>'
-            '<th width="15%">In force</th><th width="25%">Why not here</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+    return grid_table([("Rule", 30), ("What it says", 30), ("In force", 15),
+                       ("Why not here", 25)], rows)
 
 
 def obligations_html(incident: Incident, obligations: Sequence[Obligation], rules: RuleSet, *,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from crisisdesk.domain.systems import SystemRow, SystemStatus
 from crisisdesk.domain.times import show_utc
-from crisisdesk.printing.crisis_paper import document, esc, header_table
+from crisisdesk.printing.crisis_paper import document, esc, grid_table, header_table
 
 _ATTENTION = {SystemStatus.DOWN, SystemStatus.DEGRADED, SystemStatus.UNKNOWN}
 
@@ -24,16 +24,14 @@ def _row(system: SystemRow, tz: dt.tzinfo) -> str:
 
 def systems_html(systems: Sequence[SystemRow], *, tz: dt.tzinfo, org: str = "",
                  incident: str = "", period: str = "", printed: str = "") -> str:
-    rows = "".join(_row(s, tz) for s in systems) or '<tr><td colspan="5">No systems.</td></tr>'
+    rows = "".join(_row(s, tz) for s in systems)
     down = sum(1 for s in systems if s.status is SystemStatus.DOWN)
     degraded = sum(1 for s in systems if s.status is SystemStatus.DEGRADED)
     body = header_table([("1. Incident name", incident), ("2. Operational period", period),
                          ("3. Facility", org), ("Prepared", printed)])
-    body += ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
-             '<thead><tr><th width="16%">4. System</th><th width="18%">5. Status</th>'
-             '<th width="14%">Since</th><th width="26%">Downtime procedure in use</th>'
-             '<th width="26%">6. Comments</th></tr></thead>'
-             f"<tbody>{rows}</tbody></table>")
+    body += grid_table([("4. System", 16), ("5. Status", 18), ("Since", 14),
+                        ("Downtime procedure in use", 26), ("6. Comments", 26)], rows,
+                       empty="No systems.")
     return document("Systems status (HICS 251)", body,
                     sub=f"{down} down, {degraded} partially functional, of {len(systems)}.",
                     foot=esc("HICS 251 (Facility System Status Report). Fully functional: no "

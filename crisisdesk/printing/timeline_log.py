@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from crisisdesk.domain.timeline import LogLine
 from crisisdesk.domain.times import show_utc
-from crisisdesk.printing.crisis_paper import document, esc, header_table
+from crisisdesk.printing.crisis_paper import document, esc, grid_table, header_table
 
 
 def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo) -> str:
@@ -36,17 +36,13 @@ def timeline_html(lines: Sequence[LogLine], *, incident: str, tz: dt.tzinfo, org
                   period: str = "", printed: str = "", filters: str = "") -> str:
     """A complete HTML page: the log lines (already filtered and in time order)."""
     by_id = {line.entry.id: line for line in lines}
-    rows = "".join(_row(line, by_id, tz) for line in lines) or (
-        '<tr><td colspan="5">No entries.</td></tr>')
+    rows = "".join(_row(line, by_id, tz) for line in lines)
     body = header_table([("1. Incident name", incident), ("2. Operational period", period),
                          ("Facility", org), ("Prepared", printed)])
     if filters:
         body += f'<p class="sub">Showing: {esc(filters)}</p>'
-    body += ('<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="4">'
-             '<thead><tr><th width="14%">Date</th><th width="7%">Time</th>'
-             '<th width="15%">Category</th><th width="50%">Notable activities</th>'
-             '<th width="14%">By</th></tr></thead>'
-             f"<tbody>{rows}</tbody></table>")
+    body += grid_table([("Date", 14), ("Time", 7), ("Category", 15),
+                        ("Notable activities", 50), ("By", 14)], rows, empty="No entries.")
     return document("Activity Log (HICS 214)", body,
                     sub=f"{len(lines)} entries; times are local, 24-hour clock.",
                     foot=esc("HICS 214 (Activity Log, formerly Operational Log). Entries are "

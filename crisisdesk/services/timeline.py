@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crisisdesk.domain.choices import only_match
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.timeline import (
     Category,
@@ -89,12 +90,8 @@ def get_entry(session: Session, entry_ref: str, incident_id: str | None = None) 
         return entry
     target = _incident_id(session, incident_id)
     found = timeline_store.find_by_prefix(session.db, target, entry_ref.strip())
-    if len(found) == 1:
-        return found[0]
-    if len(found) > 1:
-        raise ValidationError(f"{entry_ref!r} matches {len(found)} entries; give more of the id.",
-                              {"entry": "ambiguous"})
-    raise NotFound(f"No timeline entry {entry_ref!r}.")
+    return only_match(found, entry_ref, plural="entries", field_name="entry",
+                      not_found=f"No timeline entry {entry_ref!r}.")
 
 
 def correct_entry(session: Session, entry_id: str, text: str, *,

@@ -16,6 +16,7 @@ import sqlite_utils
 from crisisdesk.domain.call_escalation import AvailabilityMark, FrozenPerson
 from crisisdesk.domain.call_outcomes import Activation, Attempt, Outcome, PersonState, Status
 from crisisdesk.domain.phones import Phone
+from crisisdesk.store.db import given_filters
 
 _ACT_COLS = ("id, tree_id, tree_name, tree_version, is_drill, status, started_at, started_by, "
              "incident_id, template_key, template_version, script, message_log_id, closed_at, "
@@ -77,13 +78,11 @@ def find(db: sqlite_utils.Database, ref: str) -> list[Activation]:
 
 def list_activations(db: sqlite_utils.Database, *, tree_id: str | None = None,
                      only_open: bool = False) -> list[Activation]:
-    where, params = ["1 = 1"], []
-    if tree_id:
-        where.append("tree_id = ?")
-        params.append(tree_id)
+    where, params = given_filters(("tree_id = ?", tree_id))
     if only_open:
         where.append("status = 'open'")
-    rows = db.execute(f"SELECT {_ACT_COLS} FROM tree_activations WHERE {' AND '.join(where)} "
+    rows = db.execute(f"SELECT {_ACT_COLS} FROM tree_activations "
+                      f"WHERE {' AND '.join(where) or '1 = 1'} "
                       "ORDER BY started_at DESC, id", params).fetchall()
     return [_activation(r) for r in rows]
 

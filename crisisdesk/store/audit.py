@@ -22,6 +22,7 @@ from crisisdesk.domain.audit import (
     head_mac,
     verify_chain,
 )
+from crisisdesk.store.db import given_filters
 
 HEAD_KEY = "audit_head"
 
@@ -80,13 +81,7 @@ def entries(
     entity_id: str | None = None,
 ) -> list[AuditEntry]:
     """Newest last. `since` is an ISO UTC timestamp or date prefix."""
-    where, params = [], []
-    if since:
-        where.append("at >= ?")
-        params.append(since)
-    if entity_id:
-        where.append("entity_id = ?")
-        params.append(entity_id)
+    where, params = given_filters(("at >= ?", since), ("entity_id = ?", entity_id))
     sql = f"SELECT {_COLS} FROM audit"
     if where:
         sql += " WHERE " + " AND ".join(where)

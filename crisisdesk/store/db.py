@@ -106,3 +106,10 @@ def ensure_healthy(db: sqlite_utils.Database) -> None:
 
 __all__ = ["DESK_FILE", "UserError", "connect", "data_version", "ensure_healthy", "quick_check",
            "write_txn"]
+
+
+def given_filters(*conditions: tuple[str, object]) -> tuple[list[str], list[Any]]:
+    """The SQL conditions (one `?` each) whose value was given, and those values, for a list
+    query whose filters are optional: an empty value means "any"."""
+    given = [(sql, value) for sql, value in conditions if value]
+    return [sql for sql, _ in given], [value for _, value in given]

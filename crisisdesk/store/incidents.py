@@ -66,23 +66,12 @@ def _incident(r: tuple[Any, ...]) -> Incident:
 
 def _row(incident: Incident) -> dict[str, Any]:
     return {
-        "id": incident.id, "title": incident.title, "kind": incident.kind.value,
-        "status": incident.status.value, "discovered_on": incident.discovered_on.isoformat(),
-        "breach_started_on": (incident.breach_started_on.isoformat()
-                              if incident.breach_started_on else None),
-        "breach_ended_on": (incident.breach_ended_on.isoformat()
-                            if incident.breach_ended_on else None),
+        **incident.plain_fields(),
         "systems_affected": json.dumps(list(incident.systems_affected)),
         "info_kinds": json.dumps([k.value for k in incident.info_kinds]),
         "affected_by_state": json.dumps(dict(incident.affected_by_state), sort_keys=True),
         "affected_unknown": incident.affected_unknown_residence,
         "law_enforcement_delay": json.dumps(incident.delay.to_dict()) if incident.delay else None,
-        "summary": incident.summary, "created_at": incident.created_at,
-        "updated_at": incident.updated_at, "updated_by": incident.updated_by,
-        "contained_on": incident.contained_on.isoformat() if incident.contained_on else None,
-        "law_enforcement_notified_on": (incident.law_enforcement_notified_on.isoformat()
-                                        if incident.law_enforcement_notified_on else None),
-        "law_enforcement_agency": incident.law_enforcement_agency,
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from crisisdesk.domain.letters import Letter, LetterStatus, Variant
+from crisisdesk.store.db import given_filters
 from crisisdesk.store.recipients import SELECT_FIELDS, fields_from
 
 Row = tuple[Any, ...]
@@ -125,11 +126,10 @@ def eligible_recipients(db: sqlite_utils.Database, incident_id: str, *, state: s
     """(id, variant, language, state) of classified recipients who have no letter yet."""
     where = ["r.incident_id = ?", "r.outcome = 'letter'",
              "NOT EXISTS (SELECT 1 FROM letters l WHERE l.recipient_id = r.id)"]
-    params: list[Any] = [incident_id]
-    for col, value in (("state", state), ("variant", variant), ("language", language)):
-        if value:
-            where.append(f"r.{col} = ?")
-            params.append(value)
+    chosen, params = given_filters(("r.state = ?", state), ("r.variant = ?", variant),
+                                   ("r.language = ?", language))
+    where += chosen
+    params.insert(0, incident_id)
     sql = (f"SELECT r.id, r.variant, r.language, CASE r.variant WHEN 'deceased' THEN "
            f"r.nok_state ELSE r.state END FROM recipients r WHERE {' AND '.join(where)} "
            "ORDER BY 4, r.zip, r.last_name, r.name, r.rowid")

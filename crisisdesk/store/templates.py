@@ -20,6 +20,7 @@ from crisisdesk.domain.templates import (
     variables_json,
 )
 from crisisdesk.store import meta as meta_store
+from crisisdesk.store.db import given_filters
 
 
 def _meta(t: dict[str, Any], v: dict[str, Any]) -> TemplateMeta:
@@ -174,13 +175,7 @@ def append_log(db: sqlite_utils.Database, entry: LogEntry, *, template_id: str,
 
 def log_entries(db: sqlite_utils.Database, *, incident_id: str | None = None,
                 since: str | None = None) -> list[LogEntry]:
-    where, params = [], []
-    if incident_id:
-        where.append("incident_id = ?")
-        params.append(incident_id)
-    if since:
-        where.append("issued_at >= ?")
-        params.append(since)
+    where, params = given_filters(("incident_id = ?", incident_id), ("issued_at >= ?", since))
     rows = db.table("message_log").rows_where(" AND ".join(where) or None, params,
                                               order_by="issued_at, rowid")
     fields = set(LogEntry.__dataclass_fields__)

@@ -36,6 +36,7 @@ from crisisdesk.domain.call_outcomes import (
     Status,
     fold,
 )
+from crisisdesk.domain.choices import only_match
 from crisisdesk.domain.errors import Cancelled, NotFound, ValidationError
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.domain.timeline import Category
@@ -76,13 +77,9 @@ class ActivationView:
 
 
 def get_activation(session: Session, ref: str) -> Activation:
-    found = store.find(session.db, ref.strip())
-    if len(found) == 1:
-        return found[0]
-    if len(found) > 1:
-        raise ValidationError(f"{ref!r} matches {len(found)} activations; give more of the id.",
-                              {"activation": "ambiguous"})
-    raise NotFound(f"No activation {ref!r}; see 'crisisdesk activation status'.")
+    return only_match(store.find(session.db, ref.strip()), ref, plural="activations",
+                      field_name="activation",
+                      not_found=f"No activation {ref!r}; see 'crisisdesk activation status'.")
 
 
 def list_activations(session: Session, tree_ref: str | None = None, *,

@@ -26,6 +26,7 @@ from crisisdesk.domain.calling_trees import (
     clean_name,
     validate_tree,
 )
+from crisisdesk.domain.choices import only_match
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.services import settings as settings_service
@@ -51,13 +52,9 @@ class TreeSummary:
 
 def get_tree(session: Session, ref: str) -> CallingTree:
     """A tree by id, id prefix (4+ characters) or name (ignoring case)."""
-    found = store.find(session.db, ref.strip())
-    if len(found) == 1:
-        return found[0]
-    if len(found) > 1:
-        raise ValidationError(f"{ref!r} matches {len(found)} calling trees; give more of the id.",
-                              {"tree": "ambiguous"})
-    raise NotFound(f"No calling tree {ref!r}; see 'crisisdesk tree list'.")
+    return only_match(store.find(session.db, ref.strip()), ref, plural="calling trees",
+                      field_name="tree",
+                      not_found=f"No calling tree {ref!r}; see 'crisisdesk tree list'.")
 
 
 def list_trees(session: Session) -> list[TreeSummary]:

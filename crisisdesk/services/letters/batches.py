@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from crisisdesk.domain.templates import Channel
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.files.walk import IsCancelled, Progress
 from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.letters.imports import (  # noqa: F401 - re-exported API
     RecipientImportReport,
@@ -42,9 +43,6 @@ from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import letters as store
 from crisisdesk.store import recipients as recipient_store
-
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
 
 TAGLINES_TEMPLATE = "language-assistance-taglines-en"  # the optional last page, per batch
 # (variant, language) -> the shipped template used unless the batch names another.

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 
 from crisisdesk.domain.errors import Cancelled
 from crisisdesk.domain.incidents import Incident, validate_counts
@@ -28,12 +27,11 @@ from crisisdesk.domain.letters import (
 )
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.files.walk import IsCancelled, Progress
 from crisisdesk.services.session import Action, Session
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import recipients as recipient_store
 
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
 TICK_EVERY = 2000
 
 

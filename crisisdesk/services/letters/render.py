@@ -27,15 +27,13 @@ from crisisdesk.domain.letter_pages import CoverSheet, LetterContent, LetterLayo
 from crisisdesk.domain.letters import Letter, LetterStatus
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.files.walk import IsCancelled, Progress
 from crisisdesk.services.letters.batches import TAGLINES_TEMPLATE, Batch, get_batch
 from crisisdesk.services.letters.values import LetterValues
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import letters as store
-
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
 
 
 class LetterFile(Protocol):
