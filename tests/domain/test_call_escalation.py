@@ -93,7 +93,8 @@ def test_undo_by_marking_available_again() -> None:
     current, moved = assignments(people_of(TREE), unavailable_callers(marks[:1]))
     assert {(m.contact_id, m.to_caller) for m in moved} == {("a1", "b"), ("a2", "b")}
     current, moved = assignments(people_of(TREE), unavailable_callers(marks))
-    assert moved == [] and current["a1"] == "a"
+    assert moved == []
+    assert current["a1"] == "a"
 
 
 def test_freeze_is_a_copy_that_drops_deleted_contacts_and_lifts_their_people() -> None:
@@ -101,8 +102,10 @@ def test_freeze_is_a_copy_that_drops_deleted_contacts_and_lifts_their_people() -
     del contacts["a"]
     frozen = {p.contact_id: p for p in freeze(TREE, contacts)}
     assert "a" not in frozen
-    assert frozen["a1"].caller_id == "root" and frozen["a1"].depth == 1
-    assert frozen["x"].branch_id == "a1" and frozen["x"].depth == 2  # a1 is now below root
+    assert frozen["a1"].caller_id == "root"
+    assert frozen["a1"].depth == 1
+    assert frozen["x"].branch_id == "a1"
+    assert frozen["x"].depth == 2
     frozen_list = freeze(TREE, {cid: (cid, "", ()) for cid in contacts} | {"a": ("a", "", ())})
     edited = [n if n.contact_id != "b1" else TreeNode("b1", "a", 5) for n in TREE]
     assert [p.caller_id for p in frozen_list if p.contact_id == "b1"] == ["b"]
@@ -117,16 +120,19 @@ def attempt(cid: str, outcome: Outcome, minute: int, *, number: str = "+13125550
 
 def test_voicemail_is_not_reached_until_a_later_attempt() -> None:
     state = fold([attempt("p", Outcome.VOICEMAIL, 1)])
-    assert state.status is Status.ATTEMPTED and state.status.is_open
+    assert state.status is Status.ATTEMPTED
+    assert state.status.is_open
     state = fold([attempt("p", Outcome.VOICEMAIL, 1), attempt("p", Outcome.REACHED, 9)])
-    assert state.status is Status.REACHED and state.reached_at == at(9)
+    assert state.status is Status.REACHED
+    assert state.reached_at == at(9)
 
 
 def test_a_correction_replaces_the_mistaken_entry() -> None:
     wrong = attempt("p", Outcome.REACHED, 1, aid="w")
     fixed = attempt("p", Outcome.NO_ANSWER, 1, aid="f", corrects="w")
     state = fold([wrong, fixed])
-    assert state.status is Status.ATTEMPTED and state.attempts == 1
+    assert state.status is Status.ATTEMPTED
+    assert state.attempts == 1
 
 
 def test_flags_after_n_attempts_and_m_minutes() -> None:
@@ -164,7 +170,8 @@ def test_progress_arithmetic_per_activation_and_branch() -> None:
         at(5).replace("Z", "+00:00")), limits=Limits())
     c = picture.counts
     assert (c.total, c.reached, c.attempted, c.not_called, c.unavailable) == (7, 2, 1, 3, 1)
-    assert round(c.percent_reached, 1) == 28.6 and c.open == 4
+    assert round(c.percent_reached, 1) == 28.6
+    assert c.open == 4
     # one person at the top: the branches are the subtrees of the people they call
     assert {k: (v.total, v.reached) for k, v in picture.branches.items()} == {
         "root": (1, 1), "a": (4, 1), "b": (2, 0)}

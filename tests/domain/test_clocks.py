@@ -92,7 +92,8 @@ def test_media_notice_needs_more_than_500_residents_of_one_state(
     assert media == states
     for o in found:
         if o.rule.key == "hipaa.media":
-            assert o.due == D(2026, 5, 1) and o.key == f"hipaa.media.{o.jurisdiction}"
+            assert o.due == D(2026, 5, 1)
+            assert o.key == f"hipaa.media.{o.jurisdiction}"
 
 
 # --- 60 days from discovery, and the annual log across the year end -----------------------
@@ -288,7 +289,8 @@ def test_nobody_counted_means_only_the_day_one_clocks() -> None:
 def test_states_and_next_due() -> None:
     found = compute_obligations(RULES, incident(D(2026, 3, 2), {"TX": 300}))
     soonest = next_due(found, D(2026, 3, 3))
-    assert soonest is not None and soonest.key == "state.TX.ag"
+    assert soonest is not None
+    assert soonest.key == "state.TX.ag"
     assert soonest.days_left(D(2026, 3, 3)) == 29
     assert soonest.state(D(2026, 4, 1)) == "due_today"
     assert soonest.state(D(2026, 4, 2)) == "overdue"
@@ -322,7 +324,9 @@ def test_a_broken_rule_is_named_and_the_others_still_work() -> None:
     rules = parse_rules(data)
     assert [r.key for r in rules.rules] == ["ok"]
     assert len(rules.problems) == 3
-    assert "'bad.days'" in rules.problems[0] and "due.days" in rules.problems[0]
+    assert "'bad.days'" in rules.problems[0]
+    assert "due.days" in rules.problems[0]
     assert "'bad.state'" in rules.problems[1]
-    assert "'typo'" in rules.problems[2] and "dayz" in rules.problems[2]
+    assert "'typo'" in rules.problems[2]
+    assert "dayz" in rules.problems[2]
     assert due_of(incident(D(2026, 3, 2), {"GA": 1}), "ok", rules) == D(2026, 5, 1)

@@ -61,7 +61,8 @@ def test_a_complete_letter_passes() -> None:
     report = check(letter())
     assert report.ok, report.errors
     assert "On March 2, 2026, we found a problem" in report.preview
-    assert report.readability is not None and report.readability.meets(8)
+    assert report.readability is not None
+    assert report.readability.meets(8)
 
 
 @pytest.mark.parametrize("section", [s for s, _, _ in HIPAA_SECTIONS])
@@ -142,7 +143,8 @@ def test_variables_must_be_declared_and_should_be_used() -> None:
 def test_a_sample_of_the_wrong_type_names_the_variable() -> None:
     report = check(letter(), sample_data={"breach_date": "last week"})
     assert [f.code for f in report.errors] == ["sample"]
-    assert "breach_date" in str(report.errors[0]) and "date" in str(report.errors[0])
+    assert "breach_date" in str(report.errors[0])
+    assert "date" in str(report.errors[0])
 
 
 def test_reading_level_is_a_warning_for_patients_and_a_note_for_the_media() -> None:
@@ -153,7 +155,8 @@ def test_reading_level_is_a_warning_for_patients_and_a_note_for_the_media() -> N
     assert report.ok
     warning = next(f for f in report.warnings if f.code == "reading-level")
     assert "target for patients is grade 8 or below" in warning.message
-    assert "Longest sentence (15 words)" in warning.message and "Hardest words" in warning.message
+    assert "Longest sentence (15 words)" in warning.message
+    assert "Hardest words" in warning.message
     media = dataclasses.replace(META, audience=Audience.MEDIA)
     notes = check(letter(what_we_are_doing=hard), media)
     assert not notes.warnings
@@ -168,7 +171,9 @@ SMS = TemplateMeta("test-sms", "Test SMS", Audience.STAFF, Channel.SMS, Language
 
 def test_sms_segments_are_counted_and_more_than_two_is_an_error() -> None:
     ok = check("Alert: {{ text }}", SMS)
-    assert ok.ok and ok.sms is not None and ok.sms.segments == 1
+    assert ok.ok
+    assert ok.sms is not None
+    assert ok.sms.segments == 1
     long = check("Alert: {{ text }} " + "Please come in. " * 20 + "It’s urgent.", SMS)
     assert [f.code for f in long.errors] == ["sms-segments"]
     assert "UCS-2 because of '’'" in long.errors[0].message
@@ -178,7 +183,8 @@ def test_sms_segments_are_counted_and_more_than_two_is_an_error() -> None:
 def test_voicemail_speaking_time_is_shown_and_a_long_one_warned() -> None:
     vm = dataclasses.replace(SMS, channel=Channel.VOICEMAIL)
     short = check("Hello. {{ text }} Please call us back.", vm)
-    assert short.speaking_seconds is not None and short.speaking_seconds < 10
+    assert short.speaking_seconds is not None
+    assert short.speaking_seconds < 10
     assert any(f.code == "speaking-time" for f in short.notes)
     long = check("Hello. {{ text }} " + "Please call us back today. " * 40, vm)
     assert [f.code for f in long.warnings] == ["speaking-time-long"]

@@ -138,7 +138,8 @@ def test_several_email_addresses_are_each_checked_and_kept() -> None:
 def test_google_multi_values_labels_and_system_groups() -> None:
     mapping = SCHEME.guess(["Name", "Group Membership", "Phone 1 - Type", "Phone 1 - Value",
                              "E-mail 1 - Label", "E-mail 1 - Value", "Phone 2 - Value"])
-    assert mapping["Phone 1 - Type"] == "label" and mapping["E-mail 1 - Label"] == "label"
+    assert mapping["Phone 1 - Type"] == "label"
+    assert mapping["E-mail 1 - Label"] == "label"
     draft = row_to_draft({
         "Name": "Dana", "Group Membership": "Crisis Team ::: * myContacts ::: * starred",
         "Phone 1 - Type": "* Work", "Phone 1 - Value": "617-555-0101 ::: 617-555-0199",
@@ -184,7 +185,8 @@ def test_guess_mapping_outlook_headers_and_department_fallback() -> None:
 def test_title_is_the_job_unless_a_job_title_column_exists_or_it_holds_honorifics() -> None:
     assert SCHEME.guess(["Name", "Title"])["Title"] == "job_title"
     outlook = SCHEME.guess(["Title", "First Name", "Job Title"])
-    assert outlook["Job Title"] == "job_title" and "Title" not in outlook
+    assert outlook["Job Title"] == "job_title"
+    assert "Title" not in outlook
     rows = [{"Name": "A", "Title": "Ms."}, {"Name": "B", "Title": "Dr."},
             {"Name": "C", "Title": ""}, {"Name": "D", "Title": "Mr"}]
     assert "Title" not in SCHEME.guess(["Name", "Title"], rows)
@@ -290,4 +292,5 @@ def test_any_text_is_a_phone_or_a_phone_error(text: str) -> None:
         phone = parse_phone("x", text)
     except PhoneError:
         return
-    assert phone.e164.startswith("+") and phone.e164[1:].isdigit()
+    assert phone.e164.startswith("+")
+    assert phone.e164[1:].isdigit()

@@ -143,7 +143,8 @@ def test_synthea_style_headers_map_and_names_are_kept_exactly() -> None:
     headers = ["Id", "BIRTHDATE", "DEATHDATE", "PREFIX", "FIRST", "LAST", "SUFFIX", "ADDRESS",
                "CITY", "STATE", "COUNTY", "ZIP"]
     mapping = SCHEME.guess(headers)
-    assert mapping["FIRST"] == "first_name" and mapping["ZIP"] == "zip"
+    assert mapping["FIRST"] == "first_name"
+    assert mapping["ZIP"] == "zip"
     assert missing_columns(mapping) == []
     row = dict(zip(headers, ["x1", "1975-01-02", "", "Mr.", "José", "Núñez-O'Brien", "Jr.",
                              "400 Main St", "Boston", "Massachusetts", "Suffolk", "2134"],
@@ -195,15 +196,18 @@ def _read(**cells: str) -> RecipientFields:
 def test_an_unusable_address_imports_the_person_as_insufficient(
         cells: dict[str, str], state: str, why: str) -> None:
     fields = _read(**cells)
-    assert fields.name == "Ann Smith" and fields.address.state == state
+    assert fields.name == "Ann Smith"
+    assert fields.address.state == state
     assert why in fields.address_problem
     result = classify(fields, NOTICE)
-    assert result.outcome is Outcome.INSUFFICIENT and why in result.reason
+    assert result.outcome is Outcome.INSUFFICIENT
+    assert why in result.reason
 
 
 def test_a_good_address_has_no_problem_and_a_bad_next_of_kin_address_means_no_notice() -> None:
     good = _read()
-    assert good.address_problem == "" and classify(good, NOTICE).outcome is Outcome.LETTER
+    assert good.address_problem == ""
+    assert classify(good, NOTICE).outcome is Outcome.LETTER
     dead = _read(D="2025-12-01", K="Linda Brown", KA="77 Birch Ln", KS="TX", KZ="0")
     assert "next-of-kin address" in dead.nok_address_problem
     assert classify(dead, NOTICE).outcome is Outcome.NO_NOTICE

@@ -67,7 +67,8 @@ def test_descriptions_say_who_is_acting() -> None:
 def test_a_deleted_contact_is_never_acting() -> None:
     lineup = [Slot(0, Person("x", "(contact deleted)", missing=True)), Slot(1, BO)]
     acting = resolve_acting(lineup)
-    assert acting is not None and acting.slot.person is BO
+    assert acting is not None
+    assert acting.slot.person is BO
 
 
 @pytest.mark.parametrize(("lineup", "field"), [
@@ -100,7 +101,8 @@ def test_catalogue_problems_are_named_and_desk_edits_win() -> None:
         {"key": "pio", "title": "Again", "description": "d"},
     ]})
     assert [r.key for r in roles] == ["pio"]
-    assert "'bad'" in problems[0] and "group" in problems[0]
+    assert "'bad'" in problems[0]
+    assert "group" in problems[0]
     assert "twice" in problems[1]
     edited = RoleDef("pio", "Spokesperson", "PIO", RoleGroup.COMMAND, "ours", ("call me",))
     extra = RoleDef("hr", "HR lead", "HR", RoleGroup.BREACH, "people", ())

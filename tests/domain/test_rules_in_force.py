@@ -56,13 +56,15 @@ def test_california_deadlines_follow_the_discovery_date(
     people = found["state.CA.individuals"]
     assert people.due == individuals_due
     if individuals_due is None:  # "most expedient time": no date, HIPAA-deemed advisory
-        assert people.advisory and "15 calendar days" not in ag.rule.timing
+        assert people.advisory
+        assert "15 calendar days" not in ag.rule.timing
     else:  # a dated clock for a HIPAA covered entity, the counsel note kept beside it
         assert not people.advisory
         assert "verify with counsel" in people.caution
         assert people.state(discovered) == "open"
     shown = [o for o in rules_not_in_force(RULES, inc) if o.rule.key == "state.CA.ag"]
-    assert len(shown) == 1 and note in shown[0].reason
+    assert len(shown) == 1
+    assert note in shown[0].reason
 
 
 def test_superseded_versions_stay_in_the_file_one_per_period() -> None:
@@ -72,7 +74,8 @@ def test_superseded_versions_stay_in_the_file_one_per_period() -> None:
     assert RULES.rule("state.CA.ag", D(2025, 6, 1)) is versions[0]
     assert RULES.rule("state.CA.ag", D(2026, 2, 1)) is versions[1]
     for rule in RULES.rules:  # each version cites its law and says how sure the file is
-        assert rule.citation and rule.confidence in ("V", "S", "U"), rule.key
+        assert rule.citation, rule.key
+        assert rule.confidence in ("V", "S", "U"), rule.key
         assert rule.effective_from or rule.effective_to, rule.key
 
 
@@ -84,7 +87,8 @@ def test_overlapping_versions_of_one_key_are_refused_by_name() -> None:
         head + rule + "effective_to = 2026-01-01\n" + rule + "effective_from = 2026-01-01\n"
         + rule + "effective_from = 2025-06-01\n"))
     assert len(rules.versions("x")) == 2
-    assert len(rules.problems) == 1 and "'x'" in rules.problems[0]
+    assert len(rules.problems) == 1
+    assert "'x'" in rules.problems[0]
     assert "same period" in rules.problems[0]
 
 
@@ -134,17 +138,21 @@ def test_clocks_run_from_discovery_before_anyone_is_counted(
     assert not absent & set(found)
     assert found["hipaa.individuals"].due == D(2026, 5, 1)
     soonest = next_due(found.values(), D(2026, 3, 3))
-    assert soonest is not None and not soonest.is_prompt  # a notice before the reminder
+    assert soonest is not None
+    assert not soonest.is_prompt
     if COUNTS_UNKNOWN_KEY in running:
         prompt = found[COUNTS_UNKNOWN_KEY]
-        assert prompt.is_prompt and prompt.due == D(2026, 5, 1)
-        assert "estimate" in prompt.title and "HHS and media" in prompt.title
+        assert prompt.is_prompt
+        assert prompt.due == D(2026, 5, 1)
+        assert "estimate" in prompt.title
+        assert "HHS and media" in prompt.title
 
 
 def test_business_associate_clock_is_advisory_without_the_profile_flag() -> None:
     found = by_key(compute_obligations(RULES, incident(D(2026, 3, 2), {})))
     ba = found["hipaa.business_associate"]
-    assert ba.advisory.startswith("applies only if") and ba.rule.citation == "45 CFR 164.410"
+    assert ba.advisory.startswith("applies only if")
+    assert ba.rule.citation == "45 CFR 164.410"
 
 
 # --- each law-enforcement delay moves only the clocks whose law provides it --------------------
@@ -218,9 +226,11 @@ def test_unknown_residence_over_500_warns_that_media_notice_may_be_due(
         assert MEDIA_POSSIBLE_KEY not in found
         return
     warning: Obligation = found[MEDIA_POSSIBLE_KEY]
-    assert "Media notice may be due" in warning.title and warning.rule.citation == "45 CFR 164.406"
+    assert "Media notice may be due" in warning.title
+    assert warning.rule.citation == "45 CFR 164.406"
     assert where in warning.basis[0]
-    assert warning.due == D(2026, 5, 1) and not warning.advisory
+    assert warning.due == D(2026, 5, 1)
+    assert not warning.advisory
 
 
 DELAY_FIELD_CASES = [
@@ -244,6 +254,8 @@ def test_the_delay_field_names_whose_law_provides_the_delay(
             + (f'delay_note = "{note}"\n' if note else ""))
     rules = parse_rules(tomllib.loads(text))
     if expected is None:
-        assert rules.rules == () and "'k'" in rules.problems[0]
+        assert rules.rules == ()
+        assert "'k'" in rules.problems[0]
     else:
-        assert rules.problems == () and rules.rules[0].law_enforcement_delay is expected
+        assert rules.problems == ()
+        assert rules.rules[0].law_enforcement_delay is expected

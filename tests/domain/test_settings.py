@@ -25,7 +25,8 @@ def test_every_required_setting_is_declared_with_its_default() -> None:
 
 def test_every_setting_has_a_label_help_and_a_valid_default() -> None:
     for spec in SETTINGS:
-        assert spec.label and spec.help.endswith(".")
+        assert spec.label
+        assert spec.help.endswith(".")
         assert spec.coerce(spec.default) == spec.default
 
 

@@ -55,7 +55,8 @@ def test_sandbox_escape_attempts_fail_with_a_clear_error(body: str) -> None:
     assert time.monotonic() - started < 5
     message = str(info.value)
     assert message.startswith("Line 1")  # it says where
-    assert "<class" not in message and "Traceback" not in message
+    assert "<class" not in message
+    assert "Traceback" not in message
 
 
 def test_the_format_payload_runs_no_code_and_leaks_nothing() -> None:
@@ -104,7 +105,8 @@ def test_syntax_errors_give_line_and_column() -> None:
     assert str(info.value).startswith("Line 2, column 21:")
     with pytest.raises(TemplateError) as info:
         compile_template("{% if x %}\nno end", html=True)
-    assert info.value.line == 2 and "endif" in str(info.value)
+    assert info.value.line == 2
+    assert "endif" in str(info.value)
     with pytest.raises(TemplateError) as info:
         compile_template("ok\n  {{ x|nosuch }}", html=True)
     assert (info.value.line, info.value.column) == (2, 7)
@@ -133,7 +135,8 @@ def test_date_money_phone_and_list_filters_in_english_and_spanish() -> None:
 def test_a_filter_given_the_wrong_type_says_so_and_where() -> None:
     with pytest.raises(TemplateError) as info:
         run("a\n{{ name|date }}", name="Ann")
-    assert info.value.line == 2 and "|date needs a date" in str(info.value)
+    assert info.value.line == 2
+    assert "|date needs a date" in str(info.value)
     with pytest.raises(TemplateError, match="not a phone number"):
         run("{{ p|phone }}", p="call us")
     with pytest.raises(TemplateError, match="list cannot be printed"):
@@ -161,9 +164,13 @@ def test_html_to_text_keeps_one_line_per_block() -> None:
 def test_any_text_typed_in_the_editor_compiles_or_gives_a_template_error(body: str) -> None:
     try:
         compiled = compile_template(body, html=True)
-    except TemplateError as exc:
-        assert exc.line is None or exc.line >= 1
-        assert exc.column is None or exc.column >= 1
+    except TemplateError as exc:  # either outcome is right; a refusal must say where
+        where = (exc.line, exc.column)
+    else:
+        where = None
+    if where is not None:
+        assert where[0] is None or where[0] >= 1
+        assert where[1] is None or where[1] >= 1
         return
     with contextlib.suppress(TemplateError):
         render(compiled, {"a": "x", "b": 2})

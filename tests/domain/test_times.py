@@ -14,7 +14,7 @@ CHICAGO_WINTER = dt.timezone(dt.timedelta(hours=-6))
 def test_parse_utc_reads_the_stored_z_form_and_offsets() -> None:
     assert parse_utc("2026-03-02T20:05:00Z") == dt.datetime(2026, 3, 2, 20, 5, tzinfo=dt.UTC)
     assert parse_utc("2026-03-02T14:05:00-06:00") == parse_utc("2026-03-02T20:05:00Z")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="yesterday"):
         parse_utc("yesterday")
 
 

@@ -56,7 +56,8 @@ def test_verify_json_with_the_recovery_key(desk: tuple[Path, str, Path], tmp_pat
                   str(backup), "--json", passphrase=None, operator=None)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["ok"] is True and report["problems"] == []
+    assert report["ok"] is True
+    assert report["problems"] == []
     assert report["org"] == "Riverside Clinics"
     assert report["audit"]["count"] == 2
     assert report["created_by"] == "alex"

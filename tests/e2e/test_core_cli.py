@@ -46,7 +46,8 @@ def test_usage_error_exits_2(cli_desk: tuple[Path, str]) -> None:
 def test_missing_desk_is_a_clear_error(tmp_path: Path) -> None:
     out = run_cli(tmp_path / "empty", "audit", "show")
     assert out.returncode == 1
-    assert "No desk in" in out.stderr and "Traceback" not in out.stderr
+    assert "No desk in" in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 def test_operators_and_audit_round_trip(cli_desk: tuple[Path, str]) -> None:
@@ -58,7 +59,8 @@ def test_operators_and_audit_round_trip(cli_desk: tuple[Path, str]) -> None:
     assert {"name": "sam", "role": "approver"} in listed
     as_sam = run_cli(data_dir, "operators", "list", operator="sam",
                      passphrase="sams passphrase 1")
-    assert as_sam.returncode == 0 and "alex" in as_sam.stdout
+    assert as_sam.returncode == 0
+    assert "alex" in as_sam.stdout
     shown = json.loads(run_cli(data_dir, "audit", "show", "--json").stdout)
     assert [e["action"] for e in shown][:2] == ["desk.init", "operator.add"]
 

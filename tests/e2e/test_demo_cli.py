@@ -28,4 +28,5 @@ def test_demo_prints_credentials_that_open_it_and_refuses_a_second_run(tmp_path:
 
     again = run_cli(data_dir, "demo", passphrase=None, operator=None)
     assert again.returncode == 1
-    assert again.stderr.count("\n") == 1 and "--force" in again.stderr
+    assert again.stderr.count("\n") == 1
+    assert "--force" in again.stderr

@@ -67,7 +67,8 @@ def test_incident_deadlines_and_log_round_trip(demo_desk: Path) -> None:
     bad = demo(demo_desk, "incident", "create", "--title", "Lost laptop", "--kind",
                   "data_breach", "--discovered", "2099-01-01")
     assert bad.returncode == 1
-    assert bad.stderr.count("\n") == 1 and "in the future" in bad.stderr
+    assert bad.stderr.count("\n") == 1
+    assert "in the future" in bad.stderr
     assert "Traceback" not in bad.stderr
 
     made = demo(demo_desk, "incident", "create", "--title", "Lost laptop", "--kind",
@@ -91,7 +92,8 @@ def test_incident_deadlines_and_log_round_trip(demo_desk: Path) -> None:
     assert done.returncode == 0, done.stderr
 
     bad_count = demo(demo_desk, "incident", "update", "--affected", "XX=5")
-    assert bad_count.returncode == 1 and "'XX' is not a US state" in bad_count.stderr
+    assert bad_count.returncode == 1
+    assert "'XX' is not a US state" in bad_count.stderr
 
     logged = demo(demo_desk, "timeline", "list", "--json")
     texts = [e["text"] for e in json.loads(logged.stdout)]
@@ -121,7 +123,8 @@ def test_deadlines_from_day_one_and_the_law_of_the_discovery_date(demo_desk: Pat
     by_key = {o["key"]: o for o in report["obligations"]}
     assert by_key["state.CA.ag"]["due"] is None  # the 15-day deadline began in 2026
     assert by_key["state.CA.ag"]["effective_to"] == "2026-01-01"
-    assert "media_possible" in by_key and by_key["media_possible"]["prompt"] is True
+    assert "media_possible" in by_key
+    assert by_key["media_possible"]["prompt"] is True
     assert {v["key"] for v in report["not_in_force"]} >= {"state.CA.ag", "state.CA.individuals"}
     assert all("2026-01-01" in v["reason"] for v in report["not_in_force"])
 
@@ -162,7 +165,8 @@ def test_response_facts_are_set_and_shown(demo_desk: Path) -> None:
                 "--affected", "IL=12")
     assert made.returncode == 0, made.stderr
     bad = demo(demo_desk, "incident", "update", "--contained-on", "2026-02-01")
-    assert bad.returncode == 1 and "before the breach started" in bad.stderr
+    assert bad.returncode == 1
+    assert "before the breach started" in bad.stderr
     set_ = demo(demo_desk, "incident", "update", "--contained-on", "2026-03-03",
                 "--law-enforcement-told", "2026-03-04", "--law-enforcement-agency", "the FBI")
     assert set_.returncode == 0, set_.stderr
@@ -174,5 +178,7 @@ def test_response_facts_are_set_and_shown(demo_desk: Path) -> None:
     assert shown["response_facts"]["hhs_notified_on"] == "2026-03-20"
     assert shown["response_facts"]["letters_mailed_on"] is None
     text = demo(demo_desk, "incident", "show").stdout
-    assert "Access stopped (contained):" in text and "2026-03-03" in text
-    assert "Letters first mailed:" in text and "not recorded" in text
+    assert "Access stopped (contained):" in text
+    assert "2026-03-03" in text
+    assert "Letters first mailed:" in text
+    assert "not recorded" in text

@@ -28,9 +28,11 @@ def test_report_pdf_then_purge_needs_yes(session: Session, tmp_path: Path) -> No
     assert "17 rows in 3 states" in out.stdout
     text = " ".join(unicodedata.normalize("NFKC", "".join(
         p.extract_text() for p in PdfReader(str(pdf)).pages)).split())
-    assert "Insufficient address 12" in text and "Substitute notice required" in text
+    assert "Insufficient address 12" in text
+    assert "Substitute notice required" in text
     out = cli(session.data_dir, "letters", "purge", "--incident", incident)
-    assert out.returncode != 0 and "--yes" in out.stderr
+    assert out.returncode != 0
+    assert "--yes" in out.stderr
     out = cli(session.data_dir, "letters", "purge", "--incident", incident, "--yes")
     assert out.returncode == 0, out.stderr
     assert "Purged 17 recipients and 0 letters." in out.stdout

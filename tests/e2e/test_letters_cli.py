@@ -130,4 +130,5 @@ def test_incident_translate_and_the_translations_listing(session: Session) -> No
     assert rows["summary"]["text"] == "alguien entró en nuestra red"
     assert rows["hours"]["missing"] is True
     bad = cli(session.data_dir, "incident", "translate", "--field", "summary", "--lang", "es")
-    assert bad.returncode == 2 and "Give the TEXT" in bad.stderr
+    assert bad.returncode == 2
+    assert "Give the TEXT" in bad.stderr

@@ -48,7 +48,8 @@ def test_log_list_ask_cadence_and_brief(tmp_path: Path) -> None:
     brief = run_cli(desk, "media", "brief", "--pdf", str(pdf))
     assert brief.returncode == 0, brief.stderr
     text = " ".join("".join(page.extract_text() for page in PdfReader(pdf).pages).split())
-    assert "Spokesperson brief" in text and "What not to say" in text
+    assert "Spokesperson brief" in text
+    assert "What not to say" in text
 
 
 def test_edit_and_assign_an_inquiry(tmp_path: Path) -> None:
@@ -77,10 +78,12 @@ def test_edit_and_assign_an_inquiry(tmp_path: Path) -> None:
     assert bad.stderr.strip() == ("crisisdesk: An inquiry needs the outlet (the newspaper, "
                                   "station or site asking).")
     nothing = run_cli(desk, "media", "edit", ref)
-    assert nothing.returncode == 2 and "--outlet" in nothing.stderr
+    assert nothing.returncode == 2
+    assert "--outlet" in nothing.stderr
     cleared = run_cli(desk, "media", "edit", ref, "--deadline", "none")
     assert cleared.returncode == 0, cleared.stderr
     assert json.loads(run_cli(desk, "media", "list", "--json").stdout)[0]["deadline"] == ""
     audit = run_cli(desk, "audit", "show", "--json")
     actions = [e["action"] for e in json.loads(audit.stdout)]
-    assert actions.count("media.edited") == 2 and actions.count("media.assigned") == 1
+    assert actions.count("media.edited") == 2
+    assert actions.count("media.assigned") == 1

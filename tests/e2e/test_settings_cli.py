@@ -21,18 +21,22 @@ def test_settings_round_trip(tmp_path: Path) -> None:
     assert (autolock["value"], autolock["is_default"], autolock["minimum"]) == (10, True, 1)
 
     out = run_cli(data_dir, "settings", "set", "autolock_minutes", "500")
-    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
     assert out.stderr.strip() == ("crisisdesk: Lock after idle (minutes) must be a whole number "
                                   "from 1 to 240, not '500'.")
 
     out = run_cli(data_dir, "settings", "set", "timezone", "America/Chicago")
-    assert out.returncode == 0 and out.stdout.strip() == "timezone is now America/Chicago."
+    assert out.returncode == 0
+    assert out.stdout.strip() == "timezone is now America/Chicago."
     assert run_cli(data_dir, "settings", "get", "timezone").stdout.strip() == "America/Chicago"
     text = run_cli(data_dir, "settings", "list").stdout
-    assert "America/Chicago" in text and "10 (default)" in text
+    assert "America/Chicago" in text
+    assert "10 (default)" in text
 
     out = run_cli(data_dir, "settings", "reset", "timezone")
     assert out.stdout.strip() == "timezone is back to its default, local."
 
     out = run_cli(data_dir, "settings", "get", "no_such_thing")
-    assert out.returncode == 1 and "see 'crisisdesk settings list'" in out.stderr
+    assert out.returncode == 1
+    assert "see 'crisisdesk settings list'" in out.stderr

@@ -52,13 +52,15 @@ def test_a_new_desk_gets_the_library_in_review_and_uses_nothing_until_approved(
     assert "has no approved version" in out.stderr
     out = run_cli(fresh, "messages", "issue", "staff-sms-alert-en", "--recipients", "2",
                   "--var", "action_requested=Come in", "--var", "staff_hotline=217-555-0120")
-    assert out.returncode == 1 and "has no approved version" in out.stderr
+    assert out.returncode == 1
+    assert "has no approved version" in out.stderr
     out = run_cli(fresh, "templates", "approve", "patient-notification-en",
                   "--acknowledge-warnings")
     assert out.returncode == 0, out.stderr
     shown = json.loads(run_cli(fresh, "templates", "show", "patient-notification-en",
                                "--json").stdout)
-    assert shown["approved_by"] == "alex" and not shown["needs_legal_review"]
+    assert shown["approved_by"] == "alex"
+    assert not shown["needs_legal_review"]
     out = run_cli(fresh, "templates", "render", "patient-notification-en", "--sample")
     assert out.returncode == 0, out.stderr
 
@@ -88,13 +90,15 @@ def test_the_approval_policy_is_four_eyes_unless_an_admin_records_a_reason(
     policy = json.loads(run_cli(fresh, "templates", "policy", "--json").stdout)
     assert policy["single_person"] is False
     out = run_cli(fresh, "templates", "policy", "--single-person")
-    assert out.returncode == 1 and "reason" in out.stderr
+    assert out.returncode == 1
+    assert "reason" in out.stderr
     out = run_cli(fresh, "templates", "policy", "--single-person", "--reason",
                   "Two-person clinic; counsel reviews every letter")
     assert out.returncode == 0, out.stderr
     assert "Single-person approval allowed by alex" in out.stdout
     audit = run_cli(fresh, "audit", "show", "--json")
-    assert audit.returncode == 0 and "counsel reviews every letter" in audit.stdout
+    assert audit.returncode == 0
+    assert "counsel reviews every letter" in audit.stdout
 
 
 def test_check_a_file_reports_line_and_column_and_exits_1(tmp_path: Path) -> None:

@@ -81,7 +81,8 @@ def test_each_letter_names_that_persons_information_in_the_singular(
             "information.") in letters["Ann"]
     assert "your name, address, and date of birth." in letters["Bob"]  # the incident's list
     assert "your driver's license number and Pet name." in letters["Cat"]  # kept as given
-    assert "names" not in letters["Bob"] and "addresses" not in letters["Bob"]
+    assert "names" not in letters["Bob"]
+    assert "addresses" not in letters["Bob"]
 
 
 # --- state inserts --------------------------------------------------------------------------
@@ -99,10 +100,13 @@ def test_massachusetts_gets_police_report_and_freeze_and_no_nature_of_the_breach
     letters = _letters(desk, tmp_path, STATES)
     ma = letters["Mia"]
     assert "For Massachusetts residents" in ma
-    assert "right to get a police report" in ma and "security freeze" in ma
-    assert ENGLISH_SUMMARY not in ma and "What happened" not in ma
+    assert "right to get a police report" in ma
+    assert "security freeze" in ma
+    assert ENGLISH_SUMMARY not in ma
+    assert "What happened" not in ma
     for other in ("Carl", "Ida"):  # the others still say what happened
-        assert ENGLISH_SUMMARY in letters[other] and "What happened" in letters[other]
+        assert ENGLISH_SUMMARY in letters[other]
+        assert "What happened" in letters[other]
     assert "police report" not in letters["Ida"]
 
 
@@ -212,7 +216,8 @@ def test_the_tagline_page_prints_every_language_with_the_shipped_fonts(
     # the English line and the 13 languages written left to right (pypdf reorders the RTL ones)
     assert page.count("(833) 555-0142") == 14
     raw = report.files[0].read_bytes()
-    assert b"CrisisDeskTaglinesCJK" in raw and b"CrisisDeskTaglinesHangul" in raw
+    assert b"CrisisDeskTaglinesCJK" in raw
+    assert b"CrisisDeskTaglinesHangul" in raw
 
 
 def test_a_spanish_letter_to_a_massachusetts_resident_has_the_insert_in_spanish(
@@ -221,7 +226,9 @@ def test_a_spanish_letter_to_a_massachusetts_resident_has_the_insert_in_spanish(
     letters = _letters(desk, tmp_path, [
         'Ana,Ruiz,1980-05-01,1 Main St,Boston,MA,02134,es,,"SSN"'])
     text = letters["Ana"]
-    assert "Para residentes de Massachusetts" in text and "informe policial" in text
+    assert "Para residentes de Massachusetts" in text
+    assert "informe policial" in text
     assert "por lo menos 18 meses de vigilancia de crédito gratis" in text
-    assert "Massachusetts residents" not in text and "Qué pasó" not in text
+    assert "Massachusetts residents" not in text
+    assert "Qué pasó" not in text
     assert SPANISH[0][1] not in text  # the nature of the breach, in Spanish too

@@ -92,7 +92,8 @@ def test_pdf_in_process_is_us_letter_and_readable(qapp: object, tmp_path: Path) 
     reader = PdfReader(out)
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter, pt
-    assert reader.metadata is not None and reader.metadata.title == "Font check"
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Font check"
     assert not [p for p in out.parent.iterdir() if p.name != "doc.pdf"]  # no temp left over
     assert register_fonts()
 

@@ -16,12 +16,16 @@ def test_values_are_escaped_and_sorted() -> None:
         contact("zoe <script>alert(1)</script>"),
         contact("Al & Co", phones=(Phone("mobile", "(312) 555-0100", "+13125550100"),)),
     ], org="St. Mary's <Hospital>", printed="2025-11-25 10:00 by alex")
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "Al &amp; Co" in html and "Title &lt;i&gt;" in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "Al &amp; Co" in html
+    assert "Title &lt;i&gt;" in html
     assert "St. Mary&#x27;s &lt;Hospital&gt;" in html
     assert html.index("Al &amp; Co") < html.index("zoe &lt;script")
-    assert "(312) 555-0100" in html and "law enforcement" in html
-    assert "2 contacts" in html and "printed 2025-11-25 10:00 by alex" in html
+    assert "(312) 555-0100" in html
+    assert "law enforcement" in html
+    assert "2 contacts" in html
+    assert "printed 2025-11-25 10:00 by alex" in html
 
 
 def test_empty_list_says_so() -> None:

@@ -62,11 +62,13 @@ def _import(desk: Session, path: Path, last_line: int,
         assert contact_store.count(desk.db) - contacts_before == result.imported
         assert audit_entries(desk) == audit_before + 1
         if not skip_invalid:
-            assert result.imported == result.total_rows and not result.problems
+            assert result.imported == result.total_rows
+            assert not result.problems
         else:
             assert result.imported + result.skipped == result.total_rows
             for problem in result.problems:
-                assert 1 <= problem.line <= last_line and problem.reason.strip()
+                assert 1 <= problem.line <= last_line
+                assert problem.reason.strip()
     return result
 
 
@@ -243,7 +245,7 @@ def test_vobject_logs_nothing_of_a_card(desk: Session, files: Files,
     assert [r.getMessage() for r in caplog.records] == []
 
 
-@pytest.mark.parametrize("field, value", [(10, b"\x63\x00"), (6, b"\x4e\x00"),
+@pytest.mark.parametrize(("field", "value"), [(10, b"\x63\x00"), (6, b"\x4e\x00"),
                                           (16, b"\x00\x00\x00\x00")])
 def test_a_workbook_with_a_damaged_zip_entry_is_unreadable(
         desk: Session, files: Files, field: int, value: bytes) -> None:
@@ -258,4 +260,5 @@ def test_a_workbook_with_a_damaged_zip_entry_is_unreadable(
     assert raw[at:at + 4] == b"PK\x01\x02"
     raw[at + field:at + field + len(value)] = value
     result = _import(desk, files.write(bytes(raw), ".xlsx", "damaged"), len(table))
-    assert isinstance(result, UserError) and "not a readable Excel" in str(result), result
+    assert isinstance(result, UserError), result
+    assert "not a readable Excel" in str(result), result

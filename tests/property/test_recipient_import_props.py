@@ -116,9 +116,11 @@ def _import(desk: tuple[Session, str], path: Path, last_line: int,
         assert result.imported + result.set_aside == result.total_rows
         assert audit_entries(session) == audit + 1
         if not set_aside:
-            assert result.set_aside == 0 and not result.problems
+            assert result.set_aside == 0
+            assert not result.problems
         for problem in result.problems:
-            assert 1 <= problem.line <= last_line and problem.reason.strip()
+            assert 1 <= problem.line <= last_line
+            assert problem.reason.strip()
     return result
 
 

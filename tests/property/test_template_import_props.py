@@ -157,7 +157,8 @@ def test_tmpl_imports_as_written_or_is_refused_with_the_file_name(
     try:
         parsed = parse_file(text, name)
     except ValidationError:
-        assert isinstance(result, ValidationError) and str(result).startswith(f"{name}: "), (
+        assert isinstance(result, ValidationError), result
+        assert str(result).startswith(f"{name}: "), (
             f"a file that cannot be read must be refused naming it: {result}")
         return
     if isinstance(result, template_service.ImportResult):

@@ -41,7 +41,8 @@ def backup_file(session: Session, tmp_path: Path) -> Path:
 def test_create_writes_a_backup_and_records_it_in_the_audit_log(session: Session,
                                                                  tmp_path: Path) -> None:
     info = backup_service.create_backup(session, tmp_path / "b.crisisdesk-backup")
-    assert info.path.is_file() and info.size_bytes > 0
+    assert info.path.is_file()
+    assert info.size_bytes > 0
     last = audit_service.show(session)[-1]
     assert (last.action, last.entity_id) == ("backup.create", info.backup_id)
     assert audit_service.verify(session).ok
@@ -50,7 +51,8 @@ def test_create_writes_a_backup_and_records_it_in_the_audit_log(session: Session
         assert set(zf.namelist()) == {"desk.db", "keyslots.json", "manifest.json"}
         # The desk inside is encrypted: no SQLite header, no readable organisation name.
         db = zf.read("desk.db")
-        assert not db.startswith(b"SQLite format 3") and b"Riverside" not in db
+        assert not db.startswith(b"SQLite format 3")
+        assert b"Riverside" not in db
 
 
 def test_create_into_a_folder_picks_a_dated_name(session: Session, tmp_path: Path) -> None:
@@ -144,7 +146,8 @@ def test_verify_cleans_up_its_temporary_folder(backup_file: Path, tmp_path: Path
     with pytest.raises(WrongPassphrase):
         backup_service.verify_backup(backup_file, Credentials(operator="alex",
                                                               passphrase="wrong wrong wrong"))
-    assert len(seen) == 2 and all(p.parent == scratch for p in seen)
+    assert len(seen) == 2
+    assert all(p.parent == scratch for p in seen)
     assert list(scratch.iterdir()) == []
 
 
@@ -246,7 +249,8 @@ def test_restore_into_an_existing_empty_folder(backup_file: Path, tmp_path: Path
     empty = tmp_path / "empty"
     empty.mkdir()
     backup_service.restore_backup(backup_file, empty, ALEX)
-    assert (empty / "desk.db").is_file() and (empty / "keyslots.json").is_file()
+    assert (empty / "desk.db").is_file()
+    assert (empty / "keyslots.json").is_file()
 
 
 def test_a_failed_restore_leaves_nothing_behind(backup_file: Path, tmp_path: Path) -> None:
@@ -267,7 +271,8 @@ def test_backup_keeps_slots_of_operators_added_later(session: Session, tmp_path:
     info = backup_service.create_backup(session, tmp_path / "b.crisisdesk-backup")
     report = backup_service.verify_backup(
         info.path, Credentials(operator="sam", passphrase="sam's passphrase"))
-    assert report.ok and report.operators == 2
+    assert report.ok
+    assert report.operators == 2
     assert backup_store.read_manifest(info.path)["created_by"] == "alex"
 
 

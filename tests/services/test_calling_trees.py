@@ -56,7 +56,8 @@ def test_every_edit_is_one_audited_action_and_bumps_the_version(
     before = len(audits(session))
     version = trees.get_tree(session, tree).version
     moved = trees.move_person(session, tree, people["di"], caller_id=people["ann"], position=0)
-    assert moved.version == version + 1 and audits(session)[before:] == ["tree.move"]
+    assert moved.version == version + 1
+    assert audits(session)[before:] == ["tree.move"]
     order = [n.contact_id for n in sorted(moved.nodes, key=lambda n: n.position)
              if n.caller_id == people["ann"]]
     assert order == [people["di"], people["cy"]]
@@ -64,7 +65,8 @@ def test_every_edit_is_one_audited_action_and_bumps_the_version(
         trees.move_person(session, tree, people["ann"], caller_id=people["cy"])
     removed = trees.remove_person(session, tree, people["ann"])  # cy, di move up to lee
     callers = {n.contact_id: n.caller_id for n in removed.nodes}
-    assert callers[people["cy"]] == people["lee"] and callers[people["di"]] == people["lee"]
+    assert callers[people["cy"]] == people["lee"]
+    assert callers[people["di"]] == people["lee"]
     assert people["ann"] not in callers
     assert trees.validate(session, tree) == []
     with pytest.raises(ValidationError, match="already in this tree"):
@@ -76,7 +78,8 @@ def test_fan_out_setting_drives_the_validation_panel(session: Session, tree: str
 
     settings_service.set(session, "tree_fan_out_limit", 1)
     problems = trees.validate(session, tree)
-    assert {p.kind for p in problems} == {"fan_out"} and len(problems) == 2  # lee and ann
+    assert {p.kind for p in problems} == {"fan_out"}
+    assert len(problems) == 2
 
 
 def test_activation_uses_the_approved_script_logs_it_and_adds_a_timeline_entry(
@@ -86,9 +89,11 @@ def test_activation_uses_the_approved_script_logs_it_and_adds_a_timeline_entry(
     approved = template_service.require_approved(session, "calling-tree-script-en")
     assert (act.template_key, act.template_version) == ("calling-tree-script-en",
                                                          approved.version)
-    assert "Our systems are down." in act.script and "(312) 555-0100" in act.script
+    assert "Our systems are down." in act.script
+    assert "(312) 555-0100" in act.script
     log = message_service.communication_log(session)
-    assert log[-1].id == act.message_log_id and log[-1].template_key == act.template_key
+    assert log[-1].id == act.message_log_id
+    assert log[-1].template_key == act.template_key
     assert log[-1].recipient_count == 6
     texts = [e.text for e in timeline_service.latest_entries(session)]
     assert "Calling tree All staff activated: 6 people to call" in texts
@@ -107,7 +112,8 @@ def test_the_activation_is_a_frozen_copy(session: Session, people: dict[str, str
     trees.remove_person(session, tree, people["ed"])
     trees.move_person(session, tree, people["cy"], caller_id=people["bo"])
     frozen = {p.contact_id: p.caller_id for p in activations.view(session, act.id).people}
-    assert frozen[people["ed"]] == people["bo"] and frozen[people["cy"]] == people["ann"]
+    assert frozen[people["ed"]] == people["bo"]
+    assert frozen[people["cy"]] == people["ann"]
 
 
 def test_recording_calls_voicemail_then_reached_and_counts(
@@ -118,7 +124,8 @@ def test_recording_calls_voicemail_then_reached_and_counts(
     assert (rec.counts.reached, rec.counts.attempted, rec.counts.not_called) == (0, 1, 5)
     rec = activations.record_call(session, act.id, people["lee"], Outcome.REACHED,
                                   number="(312) 555-0100", note="read it back")
-    assert rec.state.status is Status.REACHED and rec.attempt.number == "+13125550100"
+    assert rec.state.status is Status.REACHED
+    assert rec.attempt.number == "+13125550100"
     assert rec.counts.reached == 1
     # committed at once: a second connection (another process, after a kill) sees it
     other = session.for_thread()
@@ -137,7 +144,8 @@ def test_a_mistaken_entry_is_corrected_by_a_new_one(session: Session, people: di
     wrong = activations.record_call(session, act.id, people["cy"], Outcome.REACHED)
     fixed = activations.record_call(session, act.id, people["cy"], Outcome.NO_ANSWER,
                                     corrects=wrong.attempt.id)
-    assert fixed.state.status is Status.ATTEMPTED and fixed.counts.reached == 0
+    assert fixed.state.status is Status.ATTEMPTED
+    assert fixed.counts.reached == 0
     assert len(activation_store.attempts(session.db, act.id, people["cy"])) == 2
 
 
@@ -173,7 +181,8 @@ def test_closing_keeps_a_report_and_refuses_more_calls(session: Session,
     summary = reports.close_activation(session, second.id)
     assert (summary["reached"], summary["total"], summary["duration_minutes"]) == (1, 6, 4.0)
     never = {p["name"]: p["why"] for p in summary["never_reached"]}
-    assert never["Bo Baker"] == "never called" and "wrong number" in never["Ann Able"]
+    assert never["Bo Baker"] == "never called"
+    assert "wrong number" in never["Ann Able"]
     report = reports.report(session, second.id)
     assert report["earlier_drills"][0]["milestones"] == {"50": 3.0, "90": 6.0, "100": 6.0}
     with pytest.raises(ValidationError, match="closed"):
@@ -189,7 +198,8 @@ def test_dashboard_summary_names_open_activations(session: Session, people: dict
     assert line.activation_id == act.id
     assert line.text.startswith("Calling tree All staff: 1 of 6 reached (17%), 5 open")
     [(label, value)] = reports.dashboard_summary(session).rows
-    assert label == "Calling tree All staff" and value.startswith("1 of 6 reached (17%)")
+    assert label == "Calling tree All staff"
+    assert value.startswith("1 of 6 reached (17%)")
 
 
 def test_import_export_round_trip_and_bad_rows(session: Session, people: dict[str, str],
@@ -210,7 +220,8 @@ def test_import_export_round_trip_and_bad_rows(session: Session, people: dict[st
     assert trees.list_trees(session) == before
     vcf = tmp_path / "tree.vcf"
     assert tree_files.export_tree_vcard(session, tree, vcf) == 6
-    assert vcf.read_text("utf-8").count("BEGIN:VCARD") == 6 and "TEL;TYPE=MOBILE:+1312" in \
+    assert vcf.read_text("utf-8").count("BEGIN:VCARD") == 6
+    assert "TEL;TYPE=MOBILE:+1312" in \
         vcf.read_text("utf-8")
 
 
@@ -220,7 +231,8 @@ def test_stale_contacts_are_those_no_call_has_confirmed(
     act = activations.start_activation(session, tree, **START)  # type: ignore[arg-type]
     activations.record_call(session, act.id, people["lee"], Outcome.REACHED)
     stale = {s.name for s in reports.stale_contacts(session)}
-    assert "Lee Lead" not in stale and len(stale) == 5
+    assert "Lee Lead" not in stale
+    assert len(stale) == 5
     freeze(session, NOW + dt.timedelta(days=181))
     assert "Lee Lead" in {s.name for s in reports.stale_contacts(session)}
     assert "Lee Lead" not in {s.name for s in reports.stale_contacts(session, days=365)}
@@ -256,18 +268,23 @@ def test_call_sheets_before_activation_carry_the_script_with_marked_blanks(
     from crisisdesk.services.calling_trees.paper import script_to_complete
 
     text, blanks, source = script_to_complete(session)  # no hotline set: a blank stands in
-    assert "call [STAFF HOTLINE NUMBER: ______________]." in text and "201" not in text
-    assert len(blanks) == 5 and all(b in text for b in blanks) and source.endswith("v1")
+    assert "call [STAFF HOTLINE NUMBER: ______________]." in text
+    assert "201" not in text
+    assert len(blanks) == 5
+    assert all(b in text for b in blanks)
+    assert source.endswith("v1")
     settings_service.set(session, "staff_hotline", "312-555-0150")
     pages = sheets_pdf_text(session, tree, tmp_path / "before.pdf")
     sheets = [p for p in pages if "Call sheet: " in p]
     assert len(sheets) == 4  # the coordinator, Lee, Ann and Bo
     for text in sheets:
         squashed = text.replace(" ", "")  # pypdf splits some bold words and wrapped names
-        assert "SCRIPT TO COMPLETE" in text and "calling-tree-script-env1" in squashed
+        assert "SCRIPT TO COMPLETE" in text
+        assert "calling-tree-script-env1" in squashed
         assert "CALL SCRIPT: read this word for word." in text
         assert "from Riverside Clinics" in text  # a known fact, filled in
-        assert "call (312) 555-0150" in text and "[STAFF HOTLINE" not in text
+        assert "call (312) 555-0150" in text
+        assert "[STAFF HOTLINE" not in text
         for blank in ("[THE MESSAGE, WORD FOR WORD:", "[WHAT THEY MUST DO:",
                       "[REPORT BACK TO, NAME AND NUMBER:", "[IF THIS IS A DRILL, SAY:"):
             assert blank.replace(" ", "") in squashed, blank
@@ -277,8 +294,10 @@ def test_call_sheets_before_activation_carry_the_script_with_marked_blanks(
     running = [p for p in sheets_pdf_text(session, tree, tmp_path / "during.pdf")
                if "Call sheet: " in p]
     for text in running:
-        assert "Our systems are down." in text and "Use the paper forms." in text
-        assert "SCRIPT TO COMPLETE" not in text and "[THE MESSAGE" not in text
+        assert "Our systems are down." in text
+        assert "Use the paper forms." in text
+        assert "SCRIPT TO COMPLETE" not in text
+        assert "[THE MESSAGE" not in text
     reports.close_activation(session, act.id)
 
     template_service.retire(session, "calling-tree-script-en", reason="rewriting it")

@@ -73,7 +73,9 @@ def test_google_csv_lists_no_phone_email_or_organisation_column_as_ignored(
         "tags: 3 from Group Membership")
     summary = audit_service.show(session)[-1].summary
     assert summary.startswith("Imported 3 contacts from google_legacy.csv (name: 9 from")
-    assert "Reyes" not in summary and "555" not in summary and "@" not in summary
+    assert "Reyes" not in summary
+    assert "555" not in summary
+    assert "@" not in summary
 
 
 def test_google_csv_current_label_columns(session: Session) -> None:
@@ -95,7 +97,8 @@ def test_google_csv_current_label_columns(session: Session) -> None:
 def test_outlook_csv_title_is_the_honorific_not_the_job(session: Session) -> None:
     plan = svc.plan_import(FIXTURES / "outlook.csv")
     assert plan.encoding == "cp1252"
-    assert "Title" in plan.ignored_columns and plan.mapping["Job Title"] == "job_title"
+    assert "Title" in plan.ignored_columns
+    assert plan.mapping["Job Title"] == "job_title"
     people = imported(session, "outlook.csv")
     renee = people["Renée J. Dubois"]
     assert renee.job_title == "Director of Pharmacy"
@@ -205,7 +208,8 @@ def test_unread_phone_and_email_columns_stop_the_import(session: Session,
     path = write(tmp_path / "list.csv", UNKNOWN)
     plan = svc.plan_import(path)
     assert plan.unread == {"Contact No": "phone numbers", "Alt": "e-mail addresses"}
-    assert "Contact No" in plan.blocking and "Alt" in plan.blocking
+    assert "Contact No" in plan.blocking
+    assert "Alt" in plan.blocking
     before = len(audit_service.show(session))
     with pytest.raises(UnreadColumns) as caught:
         svc.import_contacts(session, path)
@@ -227,7 +231,8 @@ def test_unread_columns_can_be_mapped_or_ignored_on_purpose(session: Session,
                                  mapping_overrides={"Contact No": "ignore", "Alt": "email"})
     assert report.imported == 3
     people = {c.name: c for c in svc.list_contacts(session)}
-    assert people["Dana Reyes"].phones == () and people["Lee Park"].emails == [
+    assert people["Dana Reyes"].phones == ()
+    assert people["Lee Park"].emails == [
         "lee@riverside.example"]
     assert "Contact No" in report.ignored_columns
     with pytest.raises(UnreadColumns) as caught:  # blank is "not chosen", not "ignore"
@@ -245,7 +250,8 @@ def test_numbers_that_are_not_phones_do_not_block(session: Session, tmp_path: Pa
                  "Dana Reyes,02115,10442,5550142,2024-01-15\n"
                  "Sam Okafor,10001,10443,5550177,2023-11-02\n")
     plan = svc.plan_import(path)
-    assert plan.unread == {} and not plan.blocking
+    assert plan.unread == {}
+    assert not plan.blocking
     assert svc.import_contacts(session, path).imported == 2
 
 
@@ -259,7 +265,8 @@ def test_every_email_survives_export_reimport_and_the_tree_vcard(session: Sessio
     linh = svc.list_contacts(session)[0]
     svc.delete_contact(session, linh.id)
     again = imported(session, out)["Linh Nguyen"]
-    assert again.emails == linh.emails and phones(again) == phones(linh)
+    assert again.emails == linh.emails
+    assert phones(again) == phones(linh)
     tree = calling_trees.create_tree(session, "Night shift")
     calling_trees.add_person(session, tree.id, again.id)
     vcf = tmp_path / "tree.vcf"

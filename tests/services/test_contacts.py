@@ -301,7 +301,8 @@ def test_mapping_overrides_and_ignored_columns(session: Session, tmp_path: Path)
     path = write_csv(tmp_path / "odd.csv", [["Who", "Digits", "Shoe size"],
                                             ["Dana Reyes", "212 555 0142", "38"]])
     plan = svc.plan_import(path)
-    assert plan.blocking and "no name column" in plan.blocking
+    assert plan.blocking
+    assert "no name column" in plan.blocking
     with pytest.raises(ValidationError, match="no name column"):
         svc.import_contacts(session, path)
     overrides = {"Who": "name", "digits": "mobile"}

@@ -52,7 +52,8 @@ def test_the_demo_desk_has_staff_and_every_kind_of_outside_contact(demo_dir: Pat
         assert sum(kinds.values()) >= 80
         assert kinds["staff"] >= 55
         assert set(kinds) == {k.value for k in ContactKind}
-        assert kinds["media"] >= 4 and kinds["law_enforcement"] >= 3
+        assert kinds["media"] >= 4
+        assert kinds["law_enforcement"] >= 3
         assert session.org == "Riverbend Community Health"
         assert settings_service.get(session, "timezone") == "America/Chicago"
     finally:
@@ -83,7 +84,8 @@ def test_every_demo_record_is_audited_and_the_chain_verifies(demo_dir: Path) -> 
         # Summaries never carry the fictional people's names either.
         entries = [e for e in audit_service.show(session) if e.entity_type != "setting"]
         summaries = " ".join(e.summary for e in entries)
-        assert "Okafor" not in summaries and "555" not in summaries
+        assert "Okafor" not in summaries
+        assert "555" not in summaries
     finally:
         session.close()
 
@@ -135,7 +137,8 @@ def test_a_failing_step_leaves_no_half_built_desk(tmp_path: Path) -> None:
     data_dir = tmp_path / "demo"
     with pytest.raises(RuntimeError):
         demo_service.create_demo(data_dir, steps=[demo_service.seed_operators, broken])
-    assert not (data_dir / "desk.db").exists() and not (data_dir / "keyslots.json").exists()
+    assert not (data_dir / "desk.db").exists()
+    assert not (data_dir / "keyslots.json").exists()
     demo_service.create_demo(data_dir, steps=[demo_service.seed_operators])  # and can retry
 
 
@@ -148,7 +151,8 @@ def test_seeding_is_a_list_of_steps_later_features_can_extend(tmp_path: Path) ->
 
     result = demo_service.create_demo(tmp_path / "d",
                                       steps=[*demo_service.SEED_STEPS, count_step])
-    assert result.steps[-1] == "counted" and seen[0] > 80
+    assert result.steps[-1] == "counted"
+    assert seen[0] > 80
 
 
 def _all_drafts() -> list[ContactDraft]:
@@ -164,15 +168,18 @@ def test_the_demo_data_is_the_same_every_time() -> None:
 def test_only_numbers_and_addresses_reserved_for_fiction_are_used() -> None:
     drafts = _all_drafts()
     e164 = [p.e164 for d in drafts for p in validate_draft(d).phones]
-    assert e164 and all(re.fullmatch(r"\+1[2-9]\d\d55501\d\d", n) for n in e164), e164
+    assert e164
+    assert all(re.fullmatch(r"\+1[2-9]\d\d55501\d\d", n) for n in e164), e164
     assert len(set(e164)) == len(e164)  # nobody shares a number by accident
     assert all(d.email.endswith(".example") for d in drafts)
 
 
 def test_names_are_varied_and_survive_validation_unchanged() -> None:
     names = [validate_draft(d).name for d in _all_drafts()]
-    assert "Siobhán O'Connor" in names and "Nguyễn Thị Lan" in names
-    assert any("-" in n for n in names) and any("'" in n for n in names)
+    assert "Siobhán O'Connor" in names
+    assert "Nguyễn Thị Lan" in names
+    assert any("-" in n for n in names)
+    assert any("'" in n for n in names)
     assert len(set(names)) == len(names)
 
 

@@ -140,7 +140,8 @@ def test_remember_on_this_computer_with_a_real_keychain(session: Session, data_d
     assert desk_service.unlock_from_keychain(data_dir, "alex", chain) is None
     desk_service.unlock(data_dir, "alex", PASSPHRASE, keychain=chain, remember=True).close()
     again = desk_service.unlock_from_keychain(data_dir, "alex", chain)
-    assert again is not None and again.operator.name == "alex"
+    assert again is not None
+    assert again.operator.name == "alex"
     again.close()
     # A changed passphrase makes the remembered secret stale: ask again, never fail open.
     operator_service.change_passphrase(session, "alex", "changed passphrase!")

@@ -31,16 +31,19 @@ def test_demo_fills_roles_and_opens_a_ransomware_incident(session: Session) -> N
     assert all(s.state in ("covered", "backup_acting") for s in roster.statuses)
     assert all(len(s.slots) >= 2 for s in roster.statuses)  # everyone has a backup
     pio = role_service.spokesperson(session)
-    assert pio is not None and "Communications" in pio.slot.person.job_title
+    assert pio is not None
+    assert "Communications" in pio.slot.person.job_title
     assert roster.status("safety").state == "backup_acting"  # type: ignore[union-attr]
 
     incident = incident_service.current_incident(session)
     assert incident is not None
-    assert incident.kind is IncidentKind.RANSOMWARE and incident.status is IncidentStatus.OPEN
+    assert incident.kind is IncidentKind.RANSOMWARE
+    assert incident.status is IncidentStatus.OPEN
     assert len(incident.affected_by_state) == 3
     agents = {c.name for c in contact_service.list_contacts(session)
               if "special agent" in c.job_title.casefold()}
-    assert incident.delay is not None and incident.delay.official in agents
+    assert incident.delay is not None
+    assert incident.delay.official in agents
     assert (TODAY - incident.discovered_on).days == 9
 
     typed = [line for line in timeline_service.list_entries(session)

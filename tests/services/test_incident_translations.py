@@ -29,7 +29,8 @@ def test_recording_the_spanish_summary_is_one_audited_action_without_the_text(
     assert entries[-1].summary == "Recorded the es wording of the incident summary"
     listed = {w.field: w for w in translations.listing(session, "es")}
     assert listed["summary"].english.startswith("someone outside our organization")
-    assert listed["hours"].missing and listed["signer_title"].missing
+    assert listed["hours"].missing
+    assert listed["signer_title"].missing
     assert not listed["what_we_are_doing"].missing  # nothing to translate yet
 
 
@@ -39,10 +40,12 @@ def test_spanish_facts_take_the_spanish_wording_and_name_what_is_only_in_english
     facts, missing = facts_in_language(session, incident, "es")
     assert facts["incident_summary"] == "alguien entró en nuestra red"  # the letter ends it
     assert facts["phi_types"] == ["nombre", "dirección", "fecha de nacimiento"]
-    assert "call_center_hours" not in facts and "signer_title" not in facts
+    assert "call_center_hours" not in facts
+    assert "signer_title" not in facts
     assert set(missing) == {"call_center_hours", "signer_title"}
     english, none = facts_in_language(session, incident, "en")
-    assert english["incident_summary"].startswith("someone") and none == {}
+    assert english["incident_summary"].startswith("someone")
+    assert none == {}
     assert translations.clear_translation(session, "summary", "es")
     assert "incident_summary" in facts_in_language(session, incident, "es")[1]
 

@@ -46,7 +46,8 @@ def test_create_records_everything_and_becomes_current(session: Session) -> None
     assert stored.affected_by_state == {"OK": 40, "TX": 1200}
     assert stored.total_affected == 1247
     log = timeline_service.list_entries(session)
-    assert len(log) == 1 and "Incident opened" in log[0].entry.text
+    assert len(log) == 1
+    assert "Incident opened" in log[0].entry.text
     assert "1,247 in total" in log[0].entry.text
 
 
@@ -133,7 +134,8 @@ def test_deadlines_follow_the_incident_and_the_delay(session: Session) -> None:
     assert keys["hipaa.media.TX"].due == D(2026, 5, 1)
     assert "hipaa.media.OK" not in keys  # 40 residents
     assert keys["state.TX.ag"].due == D(2026, 4, 1)
-    assert report.next_due is not None and report.next_due.key == "state.TX.ag"
+    assert report.next_due is not None
+    assert report.next_due.key == "state.TX.ag"
     assert report.days_since_discovery == 18
 
     incident_service.update_incident(
@@ -168,7 +170,8 @@ def test_mark_done_with_reference_and_undo(session: Session) -> None:
     open_incident(session)
     done = clock_service.mark_done(session, "state.TX.ag", D(2026, 3, 18),
                                    reference="TX AG portal #A-1182")
-    assert done.done is not None and done.done.reference == "TX AG portal #A-1182"
+    assert done.done is not None
+    assert done.done.reference == "TX AG portal #A-1182"
     assert done.state(TODAY) == "done"
     assert any("done on 2026-03-18 (reference TX AG portal #A-1182)" in line.entry.text
                for line in timeline_service.list_entries(session))
@@ -196,7 +199,8 @@ def test_broken_rules_file_still_opens_and_names_the_rule(session: Session,
     report = clock_service.deadlines(session)
     assert [o.key for o in report.obligations] == ["hipaa.individuals"]
     assert len(report.rules.problems) == 1
-    assert "'hipaa.hhs'" in report.rules.problems[0] and "op" in report.rules.problems[0]
+    assert "'hipaa.hhs'" in report.rules.problems[0]
+    assert "op" in report.rules.problems[0]
 
     (data_dir / "notification_rules.toml").write_text("[[rule]\nkey = ", "utf-8")
     report = clock_service.deadlines(session)

@@ -60,13 +60,16 @@ def test_a_thousand_rows_with_400_zip_zero_all_count(session: Session, incident:
     assert "major print or broadcast media, with a toll-free number" in sub.text
     assert report.substitute == sub
     obligation = clock_service.deadlines(session).find(SUBSTITUTE_OBLIGATION_KEY)
-    assert obligation.count == 400 and "toll-free number" in obligation.title
+    assert obligation.count == 400
+    assert "toll-free number" in obligation.title
     audit = [e for e in audit_store.iter_entries(session.db) if e.action == "letters.import"]
-    assert SUMMARY_1000 in audit[-1].summary and "Zed" not in audit[-1].summary
+    assert SUMMARY_1000 in audit[-1].summary
+    assert "Zed" not in audit[-1].summary
 
     counsel = letter_report.counsel_report(session)
     assert (counsel.counted, counsel.incident_total) == (1000, 1000)
-    assert counsel.total.people.get("insufficient") == 400 and counsel.total.rows == 1000
+    assert counsel.total.people.get("insufficient") == 400
+    assert counsel.total.rows == 1000
     assert counsel.substitute == sub
 
 
@@ -173,7 +176,8 @@ def test_ten_returned_letters_raise_substitute_notice_and_remailing_lowers_it(
     mailing_log.mark_returned(session, refs[9])
     assert kind() == ("10-or-more", 11)
     deadline = clock_service.deadlines(session).find(SUBSTITUTE_OBLIGATION_KEY)
-    assert deadline.count == 11 and "toll-free number" in deadline.title
+    assert deadline.count == 11
+    assert "toll-free number" in deadline.title
     assert letter_service.status_counts(session)["substitute_notice"].startswith(
         "10 or more (11 people)")
     assert letter_report.counsel_report(session).substitute.returned == 10

@@ -47,15 +47,19 @@ def test_review_form_lays_the_row_out_by_field_and_fixes_it(session: Session, in
                                      date_format="YYYY-MM-DD", set_aside_invalid=True)
     item = letter_codes.review_list(session)[0]
     form = letter_codes.review_form(session, str(item["id"]))
-    assert form.line == 5 and "birth date" in form.reason
-    assert form.values["first_name"] == "Pat" and form.values["birth_date"] == "1970-02-31"
-    assert form.values["zip"] == "62701" and form.date_format == "YYYY-MM-DD"
+    assert form.line == 5
+    assert "birth date" in form.reason
+    assert form.values["first_name"] == "Pat"
+    assert form.values["birth_date"] == "1970-02-31"
+    assert form.values["zip"] == "62701"
+    assert form.date_format == "YYYY-MM-DD"
     with pytest.raises(ValidationError) as bad:
         letter_codes.fix_review_form(session, form.review_id, form.values, form.date_format)
     assert "birth_date" in bad.value.fields
     fixed = dict(form.values, birth_date="1970-02-28")
     person = letter_codes.fix_review_form(session, form.review_id, fixed, form.date_format)
-    assert person.name == "Pat Xu" and person.birth_date == dt.date(1970, 2, 28)
+    assert person.name == "Pat Xu"
+    assert person.birth_date == dt.date(1970, 2, 28)
     assert letter_codes.review_list(session) == []
     with pytest.raises(NotFound):
         letter_codes.review_form(session, form.review_id)
@@ -72,10 +76,12 @@ def test_ten_without_address_put_substitute_notice_on_deadlines_and_sheet(
                                 "major print/broadcast media, with a toll-free number active "
                                 "90 days")
     individuals = report.find("hipaa.individuals")
-    assert sub.count == 10 and sub.due == individuals.due
+    assert sub.count == 10
+    assert sub.due == individuals.due
     html = obligations_html(report.incident, report.obligations, report.rules,
                             today=report.today)
-    assert "Substitute notice required" in html and "10 people without a usable address" in html
+    assert "Substitute notice required" in html
+    assert "10 people without a usable address" in html
     clock_service.mark_done(session, SUBSTITUTE_OBLIGATION_KEY, dt.date(2026, 3, 19),
                             reference="web posting")
     after = clock_service.deadlines(session)
@@ -127,8 +133,10 @@ def test_counsel_report_counts_by_state_and_classification(session: Session, inc
     t = report.total
     assert (t.letters("letters"), t.letters("printed"), t.letters("mailed"),
             t.letters("returned")) == (8, 8, 5, 1)
-    assert report.batches == 1 and report.batches_printed == 1
-    assert report.substitute.required == "web_or_media" and report.substitute_done == ""
+    assert report.batches == 1
+    assert report.batches_printed == 1
+    assert report.substitute.required == "web_or_media"
+    assert report.substitute_done == ""
     html = letter_report_html(report)
     for name in ("Pat0", "Tester", "Elm", "Jones", "AB0000"):
         assert name not in html
@@ -149,8 +157,10 @@ def test_counsel_pdf_has_the_counts_and_is_audited(session: Session, incident: s
              for p in reader.pages]  # NFKC: the PDF sets "ffi" as one ligature glyph
     summary, table = " ".join(pages[0].split()), "\n".join(pages[1:])
     assert "Patient letters: counts for counsel" in summary
-    assert "Insufficient address" in summary and "11" in summary
-    assert "Duplicates merged" in summary and "Substitute notice required" in summary
+    assert "Insufficient address" in summary
+    assert "11" in summary
+    assert "Duplicates merged" in summary
+    assert "Substitute notice required" in summary
     assert "substitute-web-notice-en" in summary
     assert "People and letters by state" not in summary  # the table starts a new page
     assert "People and letters by state" in " ".join(table.split())
@@ -160,7 +170,8 @@ def test_counsel_pdf_has_the_counts_and_is_audited(session: Session, incident: s
     assert tokens[tokens.index("??") + 5] == "11"
     assert report.total.rows == 20
     last = list(audit_store.iter_entries(session.db))[-1]
-    assert last.action == "letters.report" and "counts report" in last.summary
+    assert last.action == "letters.report"
+    assert "counts report" in last.summary
 
 
 # -- secure purge ----------------------------------------------------------------------------
@@ -188,12 +199,15 @@ def test_purge_leaves_no_patient_row_in_free_pages_or_the_log(session: Session, 
     desk = session.paths.desk_file
     key = session._data_key
     before = _decrypted(desk, key)
-    assert b"Quixote-Vance" in before and b"CREATE TABLE" in before  # the decryption works
+    assert b"Quixote-Vance" in before
+    assert b"CREATE TABLE" in before
     removed = letter_service.purge_recipients(session, incident)
-    assert removed["recipients"] == 41 and removed["scrubbed"] == 1
+    assert removed["recipients"] == 41
+    assert removed["scrubbed"] == 1
     after = _decrypted(desk, key)
     assert b"CREATE TABLE" in after
-    assert b"Quixote-Vance" not in after and b"Tester17" not in after
+    assert b"Quixote-Vance" not in after
+    assert b"Tester17" not in after
     wal = desk.with_name(desk.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
     assert session.db.execute("SELECT count(*) FROM recipients").fetchone()[0] == 0
@@ -207,7 +221,8 @@ def test_purge_with_another_reader_open_still_commits_and_says_not_scrubbed(
         other.db.execute("BEGIN")
         other.db.execute("SELECT count(*) FROM recipients").fetchone()  # holds a read snapshot
         removed = letter_service.purge_recipients(session, incident)
-        assert removed["recipients"] == 5 and removed["scrubbed"] == 0
+        assert removed["recipients"] == 5
+        assert removed["scrubbed"] == 0
         other.db.execute("COMMIT")
     finally:
         other.close()

@@ -69,21 +69,25 @@ def test_the_same_columns_are_remembered_with_their_mapping(session: Session, in
     path.write_text("Surname;Given;DOB;Street;Town;St;Postcode\n"
                     "Smith;Ann;03/04/1990;12 Elm St;Springfield;IL;62701\n", encoding="cp1252")
     plan = letter_service.plan_recipients(session, path)
-    assert plan.delimiter == ";" and plan.date_ambiguous
+    assert plan.delimiter == ";"
+    assert plan.date_ambiguous
     with pytest.raises(ValidationError, match="--date-format MM/DD/YYYY"):
         letter_service.import_recipients(session, path)
     letter_service.import_recipients(session, path, date_format="DD/MM/YYYY",
                                      mapping_overrides={"Town": "city", "Postcode": "zip"})
     again = letter_service.plan_recipients(session, path)
-    assert again.remembered and again.date_format == "DD/MM/YYYY"
-    assert again.mapping["Postcode"] == "zip" and again.sample[0].birth_date == \
+    assert again.remembered
+    assert again.date_format == "DD/MM/YYYY"
+    assert again.mapping["Postcode"] == "zip"
+    assert again.sample[0].birth_date == \
         dt.date(1990, 4, 3)
     # next week's file from the same system, its headers in another case and spacing
     later = tmp_path / "ehr-later.csv"
     later.write_text("SURNAME;given;dob;Street;TOWN;st;Post code\n"
                      "Jones;Bo;05/04/1990;3 Oak St;Peoria;IL;61602\n", encoding="cp1252")
     plan = letter_service.plan_recipients(session, later)
-    assert plan.remembered and not plan.blocking
+    assert plan.remembered
+    assert not plan.blocking
     assert plan.mapping == {"SURNAME": "last_name", "given": "first_name", "dob": "birth_date",
                             "Street": "address1", "TOWN": "city", "st": "state",
                             "Post code": "zip"}
@@ -103,7 +107,8 @@ def test_bad_rows_are_named_by_line_and_nothing_is_imported(session: Session, in
         letter_service.import_recipients(session, path)
     problems = info.value.problems
     assert [p.line for p in problems] == [11, 152]
-    assert "birth date" in problems[0].reason and "name is missing" in problems[1].reason
+    assert "birth date" in problems[0].reason
+    assert "name is missing" in problems[1].reason
     assert letter_service.status_counts(session)["recipients"] == 0
     report = letter_service.import_recipients(session, path, set_aside_invalid=True)
     assert (report.imported, report.set_aside) == (298, 2)
@@ -253,7 +258,8 @@ def test_mailing_log_states_timeline_and_communication_log(
     texts = [line.entry.text for line in timeline_service.list_entries(session)]
     assert "Letter batch 1 printed: 4 letters." in texts
     logged = [e for e in communication_log(session) if "letter batch 1" in e.note]
-    assert sum(e.recipient_count for e in logged) == 4 and len(logged) == 4
+    assert sum(e.recipient_count for e in logged) == 4
+    assert len(logged) == 4
     mailing_log.mark_batch(session, "1", LetterStatus.MAILED, on_date=dt.date(2026, 3, 21))
     ref = session.db.execute("SELECT reference FROM letters WHERE seq = 1 AND batch_id = ?",
                              [batch.id]).fetchone()[0]
@@ -278,8 +284,10 @@ def test_export_is_spreadsheet_safe_and_audit_keeps_no_patient_data(
     out = tmp_path / "log.csv"
     assert mailing_log.export_csv(session, out) == 5
     text = out.read_text("utf-8-sig")
-    assert "'=HYPERLINK" in text and "'+1 Elm St" in text
-    assert ",=" not in text and ",+" not in text
+    assert "'=HYPERLINK" in text
+    assert "'+1 Elm St" in text
+    assert ",=" not in text
+    assert ",+" not in text
     summaries = " ".join(e.summary for e in audit_store.entries(session.db))
     for secret in ("HYPERLINK", "Smith", "Núñez", "Elm", "AB0000"):
         assert secret not in summaries
@@ -291,7 +299,8 @@ def test_purge_is_for_admins_and_removes_patient_rows(session: Session, incident
     letter_service.create_batch(session)
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
     removed = letter_service.purge_recipients(session, incident)
-    assert removed["recipients"] == 7 and removed["letters"] == 4
+    assert removed["recipients"] == 7
+    assert removed["letters"] == 4
     for table in ("recipients", "letters", "letter_events", "enrollment_codes"):
         assert session.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     session.operator = session.operator.__class__(

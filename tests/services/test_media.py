@@ -79,7 +79,8 @@ def test_reporter_saved_to_contacts_in_the_same_action_and_not_in_the_audit(
         "Carla Smithers", ContactKind.MEDIA, "WXYZ News")
     new = audit_store.entries(desk.db)[before:]
     assert len(new) == 1
-    assert "Carla" not in str(new[0]) and "555" not in str(new[0])
+    assert "Carla" not in str(new[0])
+    assert "555" not in str(new[0])
 
 
 def test_answering_with_a_draft_is_refused(desk: Session) -> None:
@@ -160,7 +161,8 @@ def test_statements_only_from_approved_templates_with_facts_and_log(desk: Sessio
     plain = issued.rendered.plain
     assert "Statement from Riverside Clinics" in plain
     # next update: 4 h after issuing (18:00 UTC = 13:00 Chicago), shown in the statement
-    assert "March 20, 2026" in plain and "1:00 PM" in plain
+    assert "March 20, 2026" in plain
+    assert "1:00 PM" in plain
     assert issued.cadence_reset
     pub = cadence_service.cadence_status(desk)[0]
     assert pub.next_due == NOW + dt.timedelta(hours=7)
@@ -201,12 +203,15 @@ def test_editing_an_inquiry_is_one_action_recording_only_what_changed(desk: Sess
         "The Daily Ledger", "email", "Was any patient data taken?")
     assert edited.deadline == "2026-03-20T17:30:00Z"  # Chicago 12:30
     assert (edited.assignee, edited.status) == ("Jordan Reyes", InquiryStatus.ASSIGNED)
-    assert edited.contact_id == q.contact_id and edited.received_at == q.received_at
+    assert edited.contact_id == q.contact_id
+    assert edited.received_at == q.received_at
     new = audit_store.entries(desk.db)[before:]
     assert [e.action for e in new] == ["media.edited"]
     assert new[0].summary == (f"Edited media inquiry {q.id[:8]} from The Daily Ledger: outlet, "
                               "channel, deadline, question, assignee")
-    assert "Carla" not in str(new[0]) and "555" not in str(new[0]) and "Jordan" not in str(new[0])
+    assert "Carla" not in str(new[0])
+    assert "555" not in str(new[0])
+    assert "Jordan" not in str(new[0])
 
     same = media_service.edit_inquiry(desk, q.id, outlet="The Daily Ledger",
                                       deadline="2026-03-20 12:30", assignee="Jordan Reyes")

@@ -46,6 +46,7 @@ def test_demo_media_desk(tmp_path: Path) -> None:
         assert states["staff"] is CadenceState.OVERDUE
         assert states["board"] is CadenceState.NEAR
         for entry in audit_store.entries(session.db):  # reporters are not named in the audit
-            assert "Whitmore" not in str(entry) and "Gallagher" not in str(entry)
+            assert "Whitmore" not in str(entry)
+            assert "Gallagher" not in str(entry)
     finally:
         session.close()

@@ -39,7 +39,8 @@ def test_spokesperson_right_now_goes_down_the_backups(session: Session,
     assert status.state == "covered"
     assert role_service.current_period(session).number == 1  # type: ignore[union-attr]
     holder = role_service.spokesperson(session)
-    assert holder is not None and holder.slot.person.name == "Zoë Mbeki-Adams"
+    assert holder is not None
+    assert holder.slot.person.name == "Zoë Mbeki-Adams"
     assert holder.slot.person.phone == "(312) 555-0101"
 
     before = audit_count(session)
@@ -47,7 +48,9 @@ def test_spokesperson_right_now_goes_down_the_backups(session: Session,
     assert audit_count(session) == before + 1
     assert after.state == "backup_acting"
     holder = role_service.current_holder(session, "pio")
-    assert holder is not None and holder.slot.person.name == "Luis Ortega" and holder.is_backup
+    assert holder is not None
+    assert holder.slot.person.name == "Luis Ortega"
+    assert holder.is_backup
     last = timeline_service.latest_entries(session, limit=1)[0]
     assert "Zoë Mbeki-Adams marked unavailable (in surgery)" in last.text
     assert "backup 1 Luis Ortega now acting as PIO" in last.text
@@ -60,7 +63,8 @@ def test_spokesperson_right_now_goes_down_the_backups(session: Session,
 
     role_service.mark_available(session, zoe)
     holder = role_service.spokesperson(session)
-    assert holder is not None and holder.slot.person.name == "Zoë Mbeki-Adams"
+    assert holder is not None
+    assert holder.slot.person.name == "Zoë Mbeki-Adams"
 
 
 def test_acknowledgement_records_who_and_when(session: Session, people: dict[str, str]) -> None:
@@ -73,7 +77,8 @@ def test_acknowledgement_records_who_and_when(session: Session, people: dict[str
     assert status.slots[1].acknowledged_by == "Night supervisor"
     # re-assigning keeps what people already acknowledged
     status = role_service.assign_role(session, "pio", luis, [zoe])
-    assert status.slots[0].person.name == "Luis Ortega" and status.slots[0].acknowledged_at
+    assert status.slots[0].person.name == "Luis Ortega"
+    assert status.slots[0].acknowledged_at
     with pytest.raises(NotFound):
         role_service.acknowledge(session, "legal")
 
@@ -92,14 +97,17 @@ def test_handover_carries_the_lineup_into_the_next_period(session: Session,
     nxt = role_service.end_period(session, "Statement 2 drafted; TV callback due 16:00.")
     assert nxt.number == 2
     old = role_service.roster(session, 1)
-    assert old.period is not None and old.period.handover_note.startswith("Statement 2")
+    assert old.period is not None
+    assert old.period.handover_note.startswith("Statement 2")
     new = role_service.roster(session)
     pio = new.status("pio")
-    assert pio is not None and [s.person.name for s in pio.slots] == ["Zoë Mbeki-Adams",
+    assert pio is not None
+    assert [s.person.name for s in pio.slots] == ["Zoë Mbeki-Adams",
                                                                       "Luis Ortega"]
     assert not pio.slots[0].acknowledged_at  # acknowledge again for the new period
     assert pio.slots[0].unavailable_since  # still away
-    assert pio.acting is not None and pio.acting.slot.person.name == "Luis Ortega"
+    assert pio.acting is not None
+    assert pio.acting.slot.person.name == "Luis Ortega"
     assert any("handover note: Statement 2" in line.entry.text
                for line in timeline_service.list_entries(session))
 
@@ -108,7 +116,8 @@ def test_roster_lists_every_catalogue_role(session: Session, people: dict[str, s
     role_service.assign_role(session, "privacy", people["Luis Ortega"])
     roster = role_service.roster(session)
     keys = [s.role.key for s in roster.statuses]
-    assert keys[:2] == ["ic", "pio"] and "letters" in keys
+    assert keys[:2] == ["ic", "pio"]
+    assert "letters" in keys
     assert roster.status("ic").state == "unassigned"  # type: ignore[union-attr]
     assert roster.status("privacy").state == "covered"  # type: ignore[union-attr]
 
@@ -145,7 +154,8 @@ def test_catalogue_edits_are_for_admins(session: Session, data_dir: object) -> N
     edited = role_service.edit_role(session, "pio", title="Spokesperson",
                                     description="Our one voice.", first_actions=["Speak"],
                                     short="PIO", group=RoleGroup.COMMAND)
-    assert role_service.get_role(session, "pio") == edited and edited.hics
+    assert role_service.get_role(session, "pio") == edited
+    assert edited.hics
     assert role in role_service.catalogue(session).roles
     operator_service.add_operator(session, "olly", Role.OPERATOR, PASSPHRASE,
                                   KdfParams(iterations=1, lanes=1, memory_cost=8))

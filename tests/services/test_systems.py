@@ -28,7 +28,8 @@ def test_status_change_becomes_a_timeline_entry(session: Session) -> None:
     ehr = system_service.set_status(session, "ehr", SystemStatus.DOWN,
                                     since="2026-03-20T05:40:00Z",
                                     procedure="Paper downtime forms")
-    assert ehr.status is SystemStatus.DOWN and ehr.since == "2026-03-20T05:40:00Z"
+    assert ehr.status is SystemStatus.DOWN
+    assert ehr.since == "2026-03-20T05:40:00Z"
     assert ehr.procedure == "Paper downtime forms"
     [entry] = [line.entry for line in timeline_service.list_entries(session)
                if line.entry.source == "systems"]

@@ -74,7 +74,8 @@ def test_the_library_has_every_template_the_plan_needs() -> None:
     for tf in LIBRARY.values():
         assert "counsel" in tf.meta.description  # marked as needing the org's legal review
         first_line = tf.body.split("\n")[0]  # and in the body, as a comment
-        assert first_line.startswith("{#") and "CrisisDesk" in first_line
+        assert first_line.startswith("{#")
+        assert "CrisisDesk" in first_line
 
 
 @pytest.mark.parametrize("key", sorted(LIBRARY))
@@ -92,7 +93,8 @@ def test_a_new_desk_has_the_library_in_review_for_the_organisations_approver(
     listed = {s.key: s for s in ts.list_templates(session)}
     assert set(listed) == set(LIBRARY)
     for summary in listed.values():
-        assert summary.latest_status is Status.IN_REVIEW and summary.approved_version is None
+        assert summary.latest_status is Status.IN_REVIEW
+        assert summary.approved_version is None
         version = ts.get_version(session, summary.key)
         assert (version.created_by, version.submitted_by) == (LIBRARY_APPROVER, LIBRARY_APPROVER)
     with pytest.raises(ts.NotApproved):
@@ -101,7 +103,8 @@ def test_a_new_desk_has_the_library_in_review_for_the_organisations_approver(
     assert ts.install_library(session) == 0  # nothing missing, nothing duplicated
     # a person at the organisation approves it: it is theirs now, no longer the library's
     approved = ts.approve(session, "patient-notification-en", acknowledge_warnings=True)
-    assert approved.approved_by == "alex" and not approved.needs_legal_review
+    assert approved.approved_by == "alex"
+    assert not approved.needs_legal_review
     assert ts.require_approved(session, "patient-notification-en").version == 1
 
 
@@ -142,7 +145,8 @@ def test_draft_review_approve_records_who_when_and_the_hash(session: Session) ->
     with as_second_approver(session):  # four-eyes: not the author
         approved = ts.approve(session, "flood-notice")
     assert approved.status is Status.APPROVED
-    assert approved.approved_by == "bea" and approved.approved_at
+    assert approved.approved_by == "bea"
+    assert approved.approved_at
     assert approved.sha256 == content_sha256(edited.body, NOTICE_META.variables, ())
     assert len(approved.sha256) == 64
     actions = [e.action for e in audit_service.show(session)][-5:]
@@ -172,7 +176,8 @@ def test_an_approved_version_never_changes_editing_makes_a_new_draft(session: Se
                        meta=dataclasses.replace(NOTICE_META, variables=NOTICE_META.variables[:1]))
     assert (v2.version, v2.status) == (2, Status.DRAFT)
     v1 = ts.get_version(session, "flood-notice", 1)
-    assert v1.status is Status.APPROVED and v1.body == NOTICE_BODY
+    assert v1.status is Status.APPROVED
+    assert v1.body == NOTICE_BODY
     assert ts.require_approved(session, "flood-notice").version == 1  # still the one in use
     ts.submit(session, "flood-notice")
     approve_as_second_approver(session, "flood-notice")
@@ -276,7 +281,8 @@ def test_send_back_and_retire(session: Session) -> None:
     ts.create_template(session, NOTICE_META, NOTICE_BODY)
     ts.submit(session, "flood-notice")
     back = ts.send_back(session, "flood-notice", reason="say which stairs")
-    assert back.status is Status.DRAFT and back.note == "say which stairs"
+    assert back.status is Status.DRAFT
+    assert back.note == "say which stairs"
     retired = ts.retire(session, "staff-notice-en", reason="replaced by our own")
     assert retired.status is Status.RETIRED
     with pytest.raises(ts.NotApproved, match="no approved version"):
@@ -290,7 +296,8 @@ def test_history_diff_is_readable(session: Session) -> None:
                       NOTICE_META.variables[0],
                       Variable("until", VarType.DATE, "The day it opens again", "2026-03-09"))))
     text = ts.diff(session, "flood-notice", 1, 2)
-    assert "--- version 1 (approved)" in text and "+++ version 2 (draft)" in text
+    assert "--- version 1 (approved)" in text
+    assert "+++ version 2 (draft)" in text
     assert "-Floor {{ floor }} is closed until {{ until|date }}. Use the stairs." in text
     assert "+Floor {{ floor }} is closed until {{ until|date }}. Use the east stairs." in text
     assert "+until (date): The day it opens again" in text
@@ -343,9 +350,9 @@ def test_a_missing_or_wrong_typed_value_names_the_variable(session: Session) -> 
         message_service.issue_message(session, "patient-notification-en", recipient_count=1,
                                       values={**LIBRARY["patient-notification-en"].meta
                                               .sample_values(), "breach_date": "last week"})
+    values = LIBRARY["patient-notification-en"].meta.sample_values()
+    values.pop("recipient_name")
     with pytest.raises(ValidationError, match="No value for recipient_name"):
-        values = LIBRARY["patient-notification-en"].meta.sample_values()
-        values.pop("recipient_name")
         message_service.issue_message(session, "patient-notification-en", recipient_count=1,
                                       values=values)
     assert message_service.communication_log(session) == []
@@ -370,7 +377,8 @@ def test_the_log_exports_as_spreadsheet_safe_csv(session: Session, tmp_path: Pat
     assert (rows[0]["template_key"], rows[0]["recipient_count"], rows[0]["sms_segments"]) == (
         "staff-sms-alert-en", "40", "1")
     html = message_service.log_report_html(session, message_service.communication_log(session))
-    assert "Staff text alert" in html and "=HYPERLINK(&#34;http://x&#34;)" in html
+    assert "Staff text alert" in html
+    assert "=HYPERLINK(&#34;http://x&#34;)" in html
 
 
 # --- import and export ---------------------------------------------------------------------

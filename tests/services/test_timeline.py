@@ -31,7 +31,8 @@ def test_entries_come_back_in_time_order_with_author(session: Session) -> None:
              if line.entry.source == "log"]
     assert [e.id for e in lines] == [earlier.id, later.id]  # by when it happened
     assert lines[0].author == "Margaret Whitfield"
-    assert lines[1].author == "alex" and lines[1].position == "PIO"
+    assert lines[1].author == "alex"
+    assert lines[1].position == "PIO"
     assert lines[1].recorded_at == "2026-03-20T12:00:00Z"
 
 
@@ -41,7 +42,8 @@ def test_a_correction_keeps_the_original_and_points_to_it(session: Session) -> N
     before = audit_count(session)
     fixed = timeline_service.correct_entry(session, wrong.id[:8], "EHR down since 05:40")
     assert audit_count(session) == before + 1
-    assert fixed.corrects == wrong.id and fixed.at == wrong.at
+    assert fixed.corrects == wrong.id
+    assert fixed.at == wrong.at
     lines = {line.entry.id: line for line in timeline_service.list_entries(session)}
     assert lines[wrong.id].entry.text == "EHR down since 06:00"  # still there, unchanged
     assert lines[wrong.id].corrected_by == fixed
@@ -107,7 +109,7 @@ def test_needs_an_incident(session: Session) -> None:
 def test_other_services_log_inside_their_own_transaction(session: Session) -> None:
     open_incident(session)
     count = len(timeline_service.list_entries(session))
-    with (pytest.raises(RuntimeError),
+    with (pytest.raises(RuntimeError),  # noqa: PT012 - the action block is what fails
           session.action("letters.print", "batch", summary="Printed a letter batch") as act):
         timeline_service.record_in_action(session, act, "Letter batch 1 printed",
                                           source="letters")
@@ -116,7 +118,8 @@ def test_other_services_log_inside_their_own_transaction(session: Session) -> No
     with session.action("letters.print", "batch", summary="Printed a letter batch") as act:
         entry = timeline_service.record_in_action(session, act, "Letter batch 1 printed",
                                                   source="letters")
-    assert entry is not None and entry.source == "letters"
+    assert entry is not None
+    assert entry.source == "letters"
     assert timeline_service.latest_entries(session, limit=1)[0].id == entry.id
     with pytest.raises(RuntimeError):  # outside an action it refuses
         timeline_service.record_in_action(session, act, "stray", source="letters")

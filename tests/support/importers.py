@@ -223,10 +223,14 @@ def attempt(session: Session, run: Callable[[], T], *, last_line: int) -> T | Us
     try:
         result = run()
     except UserError as err:
-        assert counts(session) == before, f"a refused import changed the desk: {err}"
-        check_refusal(err, last_line)
-        _event(f"refused: {type(err).__name__}: {str(err)[:70]}")
-        return err
+        refused: UserError | None = err
+    else:
+        refused = None
+    if refused is not None:
+        assert counts(session) == before, f"a refused import changed the desk: {refused}"
+        check_refusal(refused, last_line)
+        _event(f"refused: {type(refused).__name__}: {str(refused)[:70]}")
+        return refused
     _event("imported")
     return result
 
@@ -241,7 +245,8 @@ def check_refusal(err: UserError, last_line: int) -> None:
     """One short sentence; a refusal about rows names a real line of the file and a reason."""
     message = str(err)
     assert message.strip(), "a refusal with no reason"
-    assert "\n" not in message and "\r" not in message, f"a refusal of several lines: {message!r}"
+    assert "\n" not in message, f"a refusal of several lines: {message!r}"
+    assert "\r" not in message, f"a refusal of several lines: {message!r}"
     assert len(message) <= LONGEST_MESSAGE, f"a refusal quoting a whole cell: {message[:200]!r}"
     if isinstance(err, ImportRejected):
         assert err.problems, "ImportRejected without a problem"

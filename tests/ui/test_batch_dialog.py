@@ -17,4 +17,5 @@ def test_the_tagline_page_is_off_unless_ticked(qtbot: QtBot) -> None:
     assert dialog.spec().taglines is False
     qtbot.mouseClick(dialog.taglines_check, Qt.MouseButton.LeftButton)
     spec = dialog.spec()
-    assert spec.taglines is True and spec.letter_date == dt.date(2026, 4, 6)
+    assert spec.taglines is True
+    assert spec.letter_date == dt.date(2026, 4, 6)

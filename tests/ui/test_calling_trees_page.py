@@ -45,7 +45,8 @@ def start(page: CallingTreesPage) -> None:
     """Start the tree as a coordinator would: Start…, fill in the script's blanks, Start."""
     page.start_button.click()
     dialog = page.start_dialog
-    assert dialog.isModal() and dialog.isVisible()
+    assert dialog.isModal()
+    assert dialog.isVisible()
     assert dialog.windowTitle() == "Start calling tree: " + page.tree_combo.currentText()
     dialog.message.setPlainText("Systems are down.")
     dialog.action.setText("Use paper.")
@@ -94,7 +95,8 @@ def test_record_outcomes_with_the_keyboard_and_progress_follows(
     qtbot.keyClick(table, Qt.Key.Key_N)
     assert queue(page)[0] == ("Cy Cole", "Tried, not reached")
     assert page.my_calls.model.state(page.my_calls.model.person_at(0).contact_id).attempts == 2
-    assert resets == [] and changed  # incremental updates only
+    assert resets == []
+    assert changed
     # each keystroke was committed at once: another connection sees all three calls
     other = session.for_thread()
     try:
@@ -163,7 +165,8 @@ def test_call_sheets_pdf_has_each_callers_people_on_their_page(
         for name in NAMES:
             assert (name in body) == (name in people), (caller, name)
         assert "Systems are down." in by_caller[caller]
-        assert "version" in by_caller[caller] and "printed" in by_caller[caller]
+        assert "version" in by_caller[caller]
+        assert "printed" in by_caller[caller]
 
 
 def test_tree_editor_keyboard_moves_refuse_loops_and_show_checks(
@@ -266,7 +269,8 @@ def test_new_tree_asks_for_a_name_through_prompts(page: CallingTreesPage,
     assert page.tree_combo.count() == 1
     prompts.text_answer = ""  # empty: refused in the message bar
     page.new_button.click()
-    assert page.tree_combo.count() == 1 and page.ctx.messages.label.text()
+    assert page.tree_combo.count() == 1
+    assert page.ctx.messages.label.text()
     prompts.text_answer = "Leadership"
     page.new_button.click()
     assert page.tree_combo.count() == 2
@@ -300,12 +304,15 @@ def test_switching_to_a_big_tree_reads_it_in_a_worker(
     combo = page.tree_combo
     with qtbot.waitSignal(page.editor.loaded, timeout=10_000):
         combo.setCurrentIndex(combo.findData(big.id))
-        assert page.editor.tree is None and page.editor.view.topLevelItemCount() == 0
+        assert page.editor.tree is None
+        assert page.editor.view.topLevelItemCount() == 0
         assert page.editor.problems.item(0).text() == "Loading the tree…"
     assert threads == [False]
-    assert page.editor.tree is not None and page.editor.tree.id == big.id
+    assert page.editor.tree is not None
+    assert page.editor.tree.id == big.id
     top_item = page.editor.view.topLevelItem(0)
-    assert top_item.text(0) == "Top Person" and top_item.childCount() == 5
+    assert top_item.text(0) == "Top Person"
+    assert top_item.childCount() == 5
     assert page.editor.problems.item(0).text() == "No problems found."
     # chosen and left at once: the small tree shows, the big tree's late result is dropped
     small = combo.findText("All staff", Qt.MatchFlag.MatchStartsWith)
@@ -316,7 +323,8 @@ def test_switching_to_a_big_tree_reads_it_in_a_worker(
     assert job is not None
     qtbot.waitUntil(lambda: job.done, timeout=10_000)
     qtbot.wait(50)
-    assert page.editor.tree is not None and page.editor.tree.name == "All staff"
+    assert page.editor.tree is not None
+    assert page.editor.tree.name == "All staff"
     assert page.editor.view.topLevelItem(0).text(0) == "Lee Lead"
 
 
@@ -343,7 +351,8 @@ def test_a_big_trees_activation_is_read_in_a_worker_and_the_refresh_brings_other
 
     monkeypatch.setattr(activation_service, "view", spy)
     page.refresh()
-    assert page.activation_id() == act.id and page.view_data is None  # not read here
+    assert page.activation_id() == act.id
+    assert page.view_data is None
     qtbot.waitUntil(lambda: page.view_data is not None, timeout=10_000)
     choose_caller(page, "Ann Able")
     assert queue(page) == [("Cy Cole", "Not called yet"), ("Di Dunn", "Not called yet")]
@@ -359,7 +368,8 @@ def test_a_big_trees_activation_is_read_in_a_worker_and_the_refresh_brings_other
     assert queue(page)[0] == ("Cy Cole", "Not called yet")  # the worker has not answered yet
     qtbot.waitUntil(lambda: queue(page)[0] == ("Cy Cole", "Reached"), timeout=10_000)
     assert page.progress.totals.text().startswith("Reached 1 of 5")
-    assert len(threads) == 2 and not any(threads)
+    assert len(threads) == 2
+    assert not any(threads)
     assert resets == []  # the queue was updated in place: selection and scroll stay
 
 

@@ -70,7 +70,8 @@ def test_search_is_debounced(qtbot: QtBot, page: ContactsPage) -> None:
 def test_add_contact_through_dialog(qtbot: QtBot, page: ContactsPage, session: Session) -> None:
     page.add_button.click()
     dialog = page.dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
+    assert dialog.isVisible()
     dialog.name_edit.setText("Dana Reyes")
     dialog.title_edit.setText("IT Security Lead")
     dialog.phones_table.item(0, 1).setText("(312) 555-0123")
@@ -105,7 +106,8 @@ def test_edit_contact(qtbot: QtBot, page: ContactsPage, session: Session) -> Non
     page.table.selectRow(1)
     page.edit_button.click()
     dialog = page.dialog
-    assert dialog is not None and dialog.name_edit.text() == "Ben Okafor"
+    assert dialog is not None
+    assert dialog.name_edit.text() == "Ben Okafor"
     dialog.title_edit.setText("Chief Privacy Officer")
     dialog.accept_button.click()
     qtbot.waitUntil(lambda: page.proxy.data(page.proxy.index(1, 1)) == "Chief Privacy Officer",
@@ -117,7 +119,8 @@ def test_delete_asks_first(qtbot: QtBot, page: ContactsPage, prompts: RecordingP
     page.table.selectRow(0)
     prompts.confirm_answer = False
     page.delete_button.click()
-    assert prompts.asked[-1][0] == "confirm" and "Ada Smith" in prompts.asked[-1][2]
+    assert prompts.asked[-1][0] == "confirm"
+    assert "Ada Smith" in prompts.asked[-1][2]
     assert contact_service.count_contacts(session) == 3
     prompts.confirm_answer = True
     page.delete_button.click()
@@ -156,16 +159,20 @@ def test_import_wizard_rejects_bad_file_before_saving(qtbot: QtBot, page: Contac
     wizard.browse()  # "Choose file…" -> prompts.open_file -> preview in a worker
     qtbot.waitUntil(lambda: wizard.plan is not None and not wizard.busy, timeout=5_000)
     assert wizard.steps.currentIndex() == 1
-    assert "CSV" in wizard.summary_label.text() and "comma" in wizard.summary_label.text()
+    assert "CSV" in wizard.summary_label.text()
+    assert "comma" in wizard.summary_label.text()
     assert "3 rows, 1 ready" in wizard.summary_label.text()
     problems = [wizard.problems_list.item(i).text() for i in range(wizard.problems_list.count())]
-    assert problems[0].startswith("Line 3: ") and "no name" in problems[0]
-    assert problems[1].startswith("Line 4: ") and "email" in problems[1]
+    assert problems[0].startswith("Line 3: ")
+    assert "no name" in problems[0]
+    assert problems[1].startswith("Line 4: ")
+    assert "email" in problems[1]
     assert not wizard.import_button.isEnabled()
     wizard.import_button.click()
     assert contact_service.count_contacts(session) == 3  # nothing imported
     combo = wizard.mapping_table.cellWidget(0, 1)
-    assert isinstance(combo, QComboBox) and combo.currentData() == "name"
+    assert isinstance(combo, QComboBox)
+    assert combo.currentData() == "name"
     wizard.skip_check.setChecked(True)
     assert wizard.import_button.isEnabled()
     wizard.reject()
@@ -217,7 +224,9 @@ def test_export_csv_and_print_phone_list(qtbot: QtBot, page: ContactsPage, tmp_p
     qtbot.waitUntil(lambda: page.ctx.messages.text.startswith("Saved the phone list"),
                     timeout=15_000)
     text = " ".join(PdfReader(prompts.save_path).pages[0].extract_text().split())
-    assert "Ada Smith" in text and "(773) 555-0199" in text and "Riverside Clinics" in text
+    assert "Ada Smith" in text
+    assert "(773) 555-0199" in text
+    assert "Riverside Clinics" in text
     assert page.print_button.isEnabled()
 
 
@@ -285,7 +294,8 @@ def test_wizard_shows_an_unread_phone_column_in_red_until_settled(
     assert contact_service.count_contacts(session) == 3
 
     combo = table.cellWidget(1, 1)
-    assert isinstance(combo, QComboBox) and combo.currentData() == ""
+    assert isinstance(combo, QComboBox)
+    assert combo.currentData() == ""
     combo.setCurrentIndex(combo.findData("ignore"))  # drop it on purpose
     qtbot.waitUntil(lambda: not wizard.busy and wizard.plan is not None
                     and not wizard.plan.blocking, timeout=5_000)
@@ -293,7 +303,8 @@ def test_wizard_shows_an_unread_phone_column_in_red_until_settled(
     assert wizard.import_button.isEnabled()
 
     combo = table.cellWidget(1, 1)
-    assert isinstance(combo, QComboBox) and combo.currentData() == "ignore"
+    assert isinstance(combo, QComboBox)
+    assert combo.currentData() == "ignore"
     combo.setCurrentIndex(combo.findData("mobile"))  # or read it after all
     qtbot.waitUntil(lambda: not wizard.busy and wizard.plan is not None
                     and wizard.plan.mapping.get("Reach me on") == "mobile", timeout=5_000)
@@ -304,6 +315,7 @@ def test_wizard_shows_an_unread_phone_column_in_red_until_settled(
     assert wizard.done_label.text().splitlines() == [
         "Imported 2 of 2 contacts from oncall.csv.",
         "Name: 2 from Name.", "Phones: 2 from Reach me on.", "E-mail: 1 from E-mail."]
-    assert wizard.close_button.isVisible() and not wizard.cancel_button.isVisible()
+    assert wizard.close_button.isVisible()
+    assert not wizard.cancel_button.isVisible()
     wizard.close_button.click()
     assert contact_service.count_contacts(session) == 5

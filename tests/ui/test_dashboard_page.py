@@ -54,7 +54,8 @@ def test_dashboard_shows_clocks_with_days_left(page: DashboardPage, session: Ses
     assert (due, "50 days left", "Notice to affected individuals") in rows
     assert (due, "50 days left", "Notice to HHS (500 or more people)") in rows
     media = [r for r in rows if "media" in r[2]]
-    assert media and "Illinois" in media[0][2]  # more than 500 residents of one state
+    assert media
+    assert "Illinois" in media[0][2]
     assert page.next_label.text().startswith("Next deadline:")
     proxy = page.clocks_proxy
     fifty = next(r for r in range(proxy.rowCount())
@@ -86,15 +87,18 @@ def test_mark_deadline_done(qtbot: QtBot, page: DashboardPage, session: Session)
     assert "verify" in view.rules_label.text().lower()
     assert "last reviewed" in view.rules_label.text().lower()
     view.select("hipaa.hhs")
-    assert view.done_button.isEnabled() and not view.undone_button.isEnabled()
+    assert view.done_button.isEnabled()
+    assert not view.undone_button.isEnabled()
     view.done_date.setDate(view.done_date.maximumDate())
     view.reference_edit.setText("HHS-2026-0042")
     view.done_button.click()
     done = clock_service.deadlines(session).find("hipaa.hhs").done
-    assert done is not None and done.reference == "HHS-2026-0042"
+    assert done is not None
+    assert done.reference == "HHS-2026-0042"
     assert done.done_on == today(session)
     selected = view.selected()
-    assert selected is not None and selected.key == "hipaa.hhs"
+    assert selected is not None
+    assert selected.key == "hipaa.hhs"
     row = view.table.currentIndex().row()
     assert view.proxy.index(row, dl.LEFT).data() == "done"
     assert view.proxy.index(row, dl.DONE).data().endswith("ref HHS-2026-0042")
@@ -120,7 +124,8 @@ def test_incident_form_shows_errors_next_to_fields(qtbot: QtBot, page: Dashboard
                                                    session: Session) -> None:
     page.edit_button.click()
     dialog = page.dialog
-    assert isinstance(dialog, IncidentDialog) and dialog.isVisible()
+    assert isinstance(dialog, IncidentDialog)
+    assert dialog.isVisible()
     assert dialog.title_edit.text() == "Ransomware on file servers"
     dialog.discovered_edit.setDate(dialog.discovered_edit.date().addDays(30))
     dialog.accept_button.click()
@@ -142,7 +147,8 @@ def test_incident_form_shows_errors_next_to_fields(qtbot: QtBot, page: Dashboard
     assert not dialog.isVisible()
     stored = incident_service.get_incident(session)
     assert stored.affected_by_state == {"IL": 900, "TX": 1200, "WI": 40}
-    assert stored.delay is not None and stored.delay.official == "Kimberly Osei"
+    assert stored.delay is not None
+    assert stored.delay.official == "Kimberly Osei"
     assert "Law-enforcement delay" in page.status_label.text()
 
 
@@ -151,7 +157,8 @@ def test_incident_form_records_the_response_facts_letters_may_state(
     page.edit_button.click()
     dialog = page.dialog
     assert isinstance(dialog, IncidentDialog)
-    assert not dialog.contained.known.isChecked() and not dialog.police_told.known.isChecked()
+    assert not dialog.contained.known.isChecked()
+    assert not dialog.police_told.known.isChecked()
     dialog.police_agency.setText("the FBI")
     dialog.accept_button.click()  # an agency without the date it was told
     assert dialog.isVisible()
@@ -194,9 +201,11 @@ def test_systems_board_change_status_and_print(qtbot: QtBot, page: DashboardPage
     board.procedure_edit.setText("Paper downtime forms")
     board.apply_button.click()
     stored = system_service.get_system(session, "EHR")
-    assert stored.status is SystemStatus.DOWN and stored.procedure == "Paper downtime forms"
+    assert stored.status is SystemStatus.DOWN
+    assert stored.procedure == "Paper downtime forms"
     selected = board.selected()
-    assert selected is not None and selected.name == "EHR"
+    assert selected is not None
+    assert selected.name == "EHR"
     assert board.model.index(board.table.currentIndex().row(), 1).data() == "DOWN"
     assert any("EHR is now DOWN" in line.entry.text
                for line in timeline_service.list_entries(session))
@@ -262,7 +271,8 @@ def test_feature_panels_load_off_the_gui_thread(qtbot: QtBot, page: DashboardPag
     page.reload()
     qtbot.waitUntil(lambda: all(p.rows() == [("Calls made:", "5")] for p in page.panels),
                     timeout=5_000)
-    assert threads and not any(threads)  # every summary was computed in a worker
+    assert threads
+    assert not any(threads)
 
 
 def test_letters_panel_and_deadlines_show_substitute_notice_from_returned_mail(

@@ -84,7 +84,8 @@ def test_the_delay_label_says_which_clocks_the_delay_moved(
                                   now - dt.timedelta(days=5)))
     page = open_page(qtbot, ctx)
     text = page.deadlines.delay_label.text()
-    assert "HIPAA delay (45 CFR 164.412" in text and "Notice to affected individuals" in text
+    assert "HIPAA delay (45 CFR 164.412" in text
+    assert "Notice to affected individuals" in text
     assert "not delayed (no delay provision recorded for the law): Colorado" in text
     colorado = row_text(page, "state.CO.individuals")
     assert colorado[dl.DUE] == (now + dt.timedelta(days=10)).isoformat()

@@ -57,7 +57,9 @@ def test_profile_flag_turns_an_advisory_into_a_clock(page: DashboardPage,
     view = page.deadlines
     page.tabs.setCurrentWidget(view)
     box = view.flag_boxes[FLAG]
-    assert box.isVisibleTo(view) and not box.isChecked() and box.isEnabled()
+    assert box.isVisibleTo(view)
+    assert not box.isChecked()
+    assert box.isEnabled()
     assert box.text().startswith("The organisation is a California-licensed")
     assert CA_RULE not in clock_keys(page)
     row = deadline_row(page, CA_RULE)
@@ -86,9 +88,11 @@ def test_profile_flag_refused_for_an_operator(page: DashboardPage, session: Sess
                         dataclasses.replace(session.operator, role=Role.OPERATOR))
     page.reload()
     box = page.deadlines.flag_boxes[FLAG]
-    assert not box.isEnabled() and "Only an admin" in box.toolTip()
+    assert not box.isEnabled()
+    assert "Only an admin" in box.toolTip()
     page.deadlines.set_flag(FLAG, True)  # if it were reached anyway: the service says no
-    assert "admin" in page.ctx.messages.text and not box.isChecked()
+    assert "admin" in page.ctx.messages.text
+    assert not box.isChecked()
     assert clock_service.profile_flags(session) == frozenset()
 
 
@@ -109,7 +113,8 @@ def test_mark_done_with_a_note(page: DashboardPage, session: Session) -> None:
                           "alex.\nNote: Filed by Dana on the HHS portal")
     assert view.proxy.index(row, dl.DONE).data().endswith("· note (hover)")
     view.select("hipaa.individuals")  # not done: the recorded reference and note go away
-    assert view.reference_edit.text() == "" and view.note_edit.text() == ""
+    assert view.reference_edit.text() == ""
+    assert view.note_edit.text() == ""
 
 
 def test_systems_since_picker(page: DashboardPage, session: Session) -> None:

@@ -58,7 +58,8 @@ def test_review_list_shows_line_and_reason_and_fixes_a_row(
     assert "birth date" in dialog.table.item(0, 1).text()
     dialog.fix_button.click()
     item = dialog.item_dialog
-    assert item is not None and item.isVisible()
+    assert item is not None
+    assert item.isVisible()
     assert item.edits["first_name"].text() == "Pat"
     item.accept_button.click()  # still 31 February: refused, reason under the field
     assert item.isVisible()
@@ -67,7 +68,8 @@ def test_review_list_shows_line_and_reason_and_fixes_a_row(
     item.edits["birth_date"].setText("1970-02-28")
     item.accept_button.click()
     qtbot.waitUntil(lambda: not item.isVisible(), timeout=2_000)
-    assert dialog.table.rowCount() == 0 and dialog.empty_label.isVisible()
+    assert dialog.table.rowCount() == 0
+    assert dialog.empty_label.isVisible()
     assert letter_codes.review_list(session) == []
     assert "Added the row from line 5 as a recipient" in page.ctx.messages.text
     qtbot.waitUntil(lambda: "0 rows set aside" in page.summary_label.text(), timeout=3_000)
@@ -86,7 +88,8 @@ def test_scanned_reference_marks_returned_then_remail_with_errors_by_field(
     dialog = page.remail_dialog
     assert dialog.reference_edit.text() == ref
     qtbot.keyClick(dialog.reference_edit, Qt.Key.Key_Return)  # Enter from a scanner: no save
-    assert dialog.isVisible() and _status(session, ref) == "returned"
+    assert dialog.isVisible()
+    assert _status(session, ref) == "returned"
     dialog.line1_edit.setText("200 Oak Ave")
     dialog.city_edit.setText("Springfield")
     dialog.state_edit.setText("Zedland")
@@ -110,7 +113,8 @@ def test_remail_of_a_letter_not_returned_says_so_under_the_reference(
     dialog.line1_edit.setText("200 Oak Ave")
     dialog.zip_edit.setText("62704")
     dialog.accept_button.click()
-    assert dialog.isVisible() and dialog.errors.text("reference")
+    assert dialog.isVisible()
+    assert dialog.errors.text("reference")
     assert _status(session, ref) == "mailed"
 
 
@@ -130,9 +134,13 @@ def test_reprint_a_range_in_a_worker_and_the_counts_report(
     job.progress.connect(lambda done, total: seen.append((done, total)))
     with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
-    assert out.exists() and seen[-1] == (3, 3)
+    assert out.exists()
+    assert seen[-1] == (3, 3)
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
-    assert "Pat1" in text and "Pat3" in text and "Pat0 " not in text and "Pat4" not in text
+    assert "Pat1" in text
+    assert "Pat3" in text
+    assert "Pat0 " not in text
+    assert "Pat4" not in text
     qtbot.waitUntil(lambda: "Wrote 3 letters" in page.ctx.messages.text, timeout=2_000)
     report = tmp_path / "counts.pdf"
     job = page.counts_report(report)

@@ -44,7 +44,8 @@ def test_import_wizard_names_bad_rows_then_sets_them_aside(
     wizard.browse()
     qtbot.waitUntil(lambda: wizard.plan is not None and not wizard.busy, timeout=5_000)
     summary = wizard.summary_label.text()
-    assert "22 rows, 21 ready" in summary and "1 ZIP codes missing" in summary
+    assert "22 rows, 21 ready" in summary
+    assert "1 ZIP codes missing" in summary
     assert "20 with a usable address, 1 with insufficient address" in summary
     assert wizard.date_combo.currentText() == "YYYY-MM-DD"
     assert wizard.problems_list.item(0).text().startswith("Line 6: the birth date")
@@ -57,7 +58,8 @@ def test_import_wizard_names_bad_rows_then_sets_them_aside(
         "Imported. 22 people: 20 with a usable address, 1 insufficient address (substitute "
         "notice), 1 set aside; counted in the incident: 22.")
     assert "2 people lack a usable or current address" in wizard.substitute_label.text()
-    assert not wizard.import_button.isVisible() and not wizard.cancel_button.isVisible()
+    assert not wizard.import_button.isVisible()
+    assert not wizard.cancel_button.isVisible()
     wizard.close_button.click()
     assert not wizard.isVisible()
     qtbot.waitUntil(lambda: "21 recipients" in page.summary_label.text(), timeout=5_000)
@@ -123,7 +125,8 @@ def test_classify_render_with_progress_then_cancel_and_resume(
         labels.append(page.progress_dialog.labelText())
         if done >= 5 and not clicked.is_set():  # click Cancel, as a person would
             button = page.progress_dialog.findChild(QPushButton)
-            assert button is not None and button.text() == "Cancel"
+            assert button is not None
+            assert button.text() == "Cancel"
             button.click()
             clicked.set()
 
@@ -182,9 +185,11 @@ def test_import_codes_asks_their_terms_and_new_batch_asks_which_letters(
     prompts.open_path = codes
     page.codes_button.click()
     dialog = page.codes_dialog
-    assert dialog.isModal() and dialog.isVisible()
+    assert dialog.isModal()
+    assert dialog.isVisible()
     dialog.reject()  # cancelled: nothing imported
-    assert not dialog.isVisible() and "codes" not in message(page)
+    assert not dialog.isVisible()
+    assert "codes" not in message(page)
     page.codes_button.click()
     dialog = page.codes_dialog
     dialog.expires_edit.setDate(QDate(2026, 9, 30))
@@ -194,7 +199,8 @@ def test_import_codes_asks_their_terms_and_new_batch_asks_which_letters(
     assert message(page) == "Imported 9 codes; 9 unused."
     page.batch_button.click()
     batch_dialog = page.batch_dialog
-    assert batch_dialog.isModal() and batch_dialog.isVisible()
+    assert batch_dialog.isModal()
+    assert batch_dialog.isVisible()
     assert [batch_dialog.state_combo.itemText(i) for i in range(batch_dialog.state_combo.count())
             ] == ["All states", "IL", "TX"]
     batch_dialog.state_combo.setCurrentIndex(batch_dialog.state_combo.findData("TX"))
@@ -207,7 +213,8 @@ def test_import_codes_asks_their_terms_and_new_batch_asks_which_letters(
     assert len(letters) == 3
     for letter in letters:  # the terms typed into the codes dialog are what the letters say
         assert "www.vendor.example/enroll" in letter.body_html
-        assert "24 months" in letter.body_html and "September 30, 2026" in letter.body_html
+        assert "24 months" in letter.body_html
+        assert "September 30, 2026" in letter.body_html
         assert letter.address_lines[-1] == "Springfield, TX 75201"  # only the chosen state
 
 
@@ -224,13 +231,16 @@ def test_preview_print_to_pdf_then_mark_printed_and_mailed(
     assert len(refs) == 9
     page.preview_button.click()
     preview = page.preview_dialog
-    assert preview.isModal() and preview.isVisible()
+    assert preview.isModal()
+    assert preview.isVisible()
     assert preview.pages >= 3  # the first three letters, page by page
     preview.close()
 
     page.print_button.click()
     dialog = page.print_dialog
-    assert isinstance(dialog, QPrintPreviewDialog) and dialog.isModal() and dialog.isVisible()
+    assert isinstance(dialog, QPrintPreviewDialog)
+    assert dialog.isModal()
+    assert dialog.isVisible()
     assert dialog.windowTitle() == "Print letters"
     out = tmp_path / "printer.pdf"
     dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # never a real printer
@@ -244,7 +254,8 @@ def test_preview_print_to_pdf_then_mark_printed_and_mailed(
     assert all(ref in text for ref in refs)  # every letter of the batch, not just a preview
 
     page.mailed_button.click()  # not printed yet: refused with the reason
-    assert "printed" in message(page) and mailing_log.totals(session)["IL"].get("mailed", 0) == 0
+    assert "printed" in message(page)
+    assert mailing_log.totals(session)["IL"].get("mailed", 0) == 0
     page.printed_button.click()
     assert message(page) == "Marked 9 letters of batch 1 printed."
     page.mailed_button.click()
@@ -263,7 +274,8 @@ def test_alignment_page_and_mailing_log_export_save_where_chosen(
     prompts.save_path = None  # the person cancels the save dialog: nothing is written
     page.align_button.click()
     page.export_button.click()
-    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("log*.csv"))
+    assert not list(tmp_path.glob("*.pdf"))
+    assert not list(tmp_path.glob("log*.csv"))
     prompts.save_path = tmp_path / "align.pdf"
     page.align_button.click()
     assert message(page) == (f"Wrote the alignment page to {prompts.save_path}; print it at "
@@ -273,6 +285,7 @@ def test_alignment_page_and_mailing_log_export_save_where_chosen(
     page.export_button.click()
     assert message(page) == f"Exported 9 letters to {prompts.save_path}."
     rows = list(csv.reader(prompts.save_path.read_text(encoding="utf-8-sig").splitlines()))
-    assert rows[0][:3] == ["Reference", "Batch", "Letter"] and len(rows) == 10
+    assert rows[0][:3] == ["Reference", "Batch", "Letter"]
+    assert len(rows) == 10
     assert sorted(r[3] for r in rows[1:]) == ["IL"] * 6 + ["TX"] * 3
     assert [kind for kind, *_ in prompts.asked] == ["save_file"] * 4

@@ -84,14 +84,16 @@ def test_sidebar_shows_each_page(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
         assert window.pages_stack.currentWidget() is page
         assert page.isVisible()
     calling = window.pages["calling_trees"]
-    assert calling.title == "Calling trees" and calling.tabs.count() == 3  # type: ignore
+    assert calling.title == "Calling trees"
+    assert calling.tabs.count() == 3
 
 
 def test_every_section_builds_its_real_page_and_warms_its_services(
         qtbot: QtBot, session: Session, prompts: RecordingPrompts, runner: JobRunner) -> None:
     ctx = ui_context(qtbot, session, prompts, runner)
     for section in default_sections():
-        assert section.warm is not None and section.warm()
+        assert section.warm is not None
+        assert section.warm()
         page = section.build(ctx)
         qtbot.addWidget(page)
         assert type(page).__module__.startswith(f"crisisdesk.ui.{section.key}."), section.key
@@ -110,7 +112,8 @@ def test_idle_autolock_hides_data_and_needs_passphrase(
         assert page.label.text() == ""
         assert not window.pages_stack.isVisible()
         assert window.lock_screen.isVisible()
-        assert app.state is not None and app.state.current is None  # session closed
+        assert app.state is not None
+        assert app.state.current is None
         form = window.lock_screen.form
         assert form.operator_edit.text() == "alex"
         assert not form.remember_check.isVisible()  # the keychain cannot skip an idle lock
@@ -193,7 +196,8 @@ def test_run_gui_without_desk_says_how_to_make_one(
     monkeypatch.setattr(Prompts, "error", lambda self, parent, title, text: shown.append(text))
     cli = CliContext(str(tmp_path / "nothing-here"), None, None, None)
     assert run_gui(cli) == 1
-    assert "crisisdesk init" in shown[0] and "crisisdesk demo" in shown[0]
+    assert "crisisdesk init" in shown[0]
+    assert "crisisdesk demo" in shown[0]
 
 
 def test_ctrl_q_closes_the_window(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
@@ -225,4 +229,5 @@ def test_lock_now_button(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
     assert window.lock_button.accessibleName() == "Lock the desk now"
     with qtbot.waitSignal(window.locked, timeout=2_000):
         window.lock_button.click()
-    assert window.is_locked and not window.lock_button.isEnabled()
+    assert window.is_locked
+    assert not window.lock_button.isEnabled()

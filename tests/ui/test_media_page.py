@@ -66,7 +66,8 @@ def test_log_an_inquiry_answer_it_from_the_bank_and_it_leaves_the_overdue_list(
     page.table.selectRow(0)
     page.bank.search_edit.setText("patient data")
     assert page.bank.list.count() == 1
-    assert page.bank.current_entry() is not None and page.bank.current_entry().key == "qa-data"
+    assert page.bank.current_entry() is not None
+    assert page.bank.current_entry().key == "qa-data"
     session.clock = lambda: NOW + dt.timedelta(minutes=25)
     page.bank.attach_button.click()
 
@@ -74,7 +75,8 @@ def test_log_an_inquiry_answer_it_from_the_bank_and_it_leaves_the_overdue_list(
     assert "0 open, 0 overdue" in page.summary_label.text()
     assert "average time to answer 25 min" in page.summary_label.text()
     answered = media_service.list_inquiries(session)[0]
-    assert answered.status is InquiryStatus.ANSWERED and answered.answer_key == "qa-data"
+    assert answered.status is InquiryStatus.ANSWERED
+    assert answered.answer_key == "qa-data"
     assert [e.template_key for e in message_service.communication_log(session)] == ["qa-data"]
     assert "Answered Daily Ledger with qa-data" in page.ctx.messages.text
 
@@ -171,7 +173,8 @@ def test_edit_an_inquiry_from_the_log(qtbot: QtBot, page: MediaPage, session: Se
     dialog.outlet_edit.clear()  # a refused edit: the reason under the field, nothing saved
     dialog.deadline_edit.setText("later")
     dialog.accept_button.click()
-    assert dialog.isVisible() and dialog.errors.text("outlet")
+    assert dialog.isVisible()
+    assert dialog.errors.text("outlet")
     assert "outlet" in dialog.errors.text("outlet")
     assert media_service.get_inquiry(session, logged.id).outlet == "Ledger"
     dialog.outlet_edit.setText("Daily Ledger")
@@ -184,14 +187,16 @@ def test_edit_an_inquiry_from_the_log(qtbot: QtBot, page: MediaPage, session: Se
     dialog.channel_combo.setCurrentIndex(dialog.channel_combo.findData("email"))
     dialog.assignee_edit.setText("Jordan Reyes")
     dialog.accept_button.click()
-    assert page.dialog is None and not dialog.isVisible()
+    assert page.dialog is None
+    assert not dialog.isVisible()
     q = media_service.get_inquiry(session, logged.id)
     assert (q.outlet, q.question, q.channel.value, q.deadline, q.assignee) == (
         "Daily Ledger", "Is the emergency room open tonight?", "email",
         "2026-03-20T21:00:00Z", "Jordan Reyes")
     assert "Saved the changes to the inquiry from Daily Ledger" in page.ctx.messages.text
     page.refresh()
-    assert page.selected() is not None and page.selected().id == logged.id
+    assert page.selected() is not None
+    assert page.selected().id == logged.id
     assert "0 overdue" in page.summary_label.text()
     assert page.model.data(page.model.index(0, 2)) == "assigned"
 

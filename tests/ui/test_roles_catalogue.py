@@ -43,7 +43,8 @@ def role_cell(page: RolesPage, key: str) -> str:
 
 def role_dialog(page: RolesPage) -> RoleDialog:
     dialog = page.card.dialog
-    assert isinstance(dialog, RoleDialog) and dialog.isVisible()
+    assert isinstance(dialog, RoleDialog)
+    assert dialog.isVisible()
     return dialog
 
 
@@ -53,7 +54,8 @@ def test_role_card_shows_description_and_first_actions(page: RolesPage,
     pio = role_service.get_role(session, "pio")
     card = page.card.view.toPlainText()
     assert pio.description in " ".join(card.split())
-    assert pio.first_actions and all(a in card for a in pio.first_actions)
+    assert pio.first_actions
+    assert all(a in card for a in pio.first_actions)
     assert "Nobody is assigned yet" in card
 
 
@@ -65,7 +67,8 @@ def test_edit_role_changes_the_roster(qtbot: QtBot, page: RolesPage, session: Se
     assert not dialog.key_edit.isVisible()  # an existing role keeps its key
     dialog.title_edit.setText("")
     dialog.accept_button.click()
-    assert dialog.isVisible() and "title" in dialog.errors.text("title")
+    assert dialog.isVisible()
+    assert "title" in dialog.errors.text("title")
     dialog.title_edit.setText("Agency Liaison")
     dialog.short_edit.setText("AL")
     dialog.actions_edit.setPlainText("Call the county health department\n\n  List partner "
@@ -80,7 +83,8 @@ def test_edit_role_changes_the_roster(qtbot: QtBot, page: RolesPage, session: Se
     assert stored.group is RoleGroup.COMMAND  # untouched, kept
     assert [e.action for e in audit_service.show(session)[before:]] == ["role.edit"]
     status = page.selected_status()
-    assert status is not None and status.role.key == "liaison"
+    assert status is not None
+    assert status.role.key == "liaison"
     assert "List partner agencies" in page.card.view.toPlainText()
 
 
@@ -101,7 +105,8 @@ def test_add_a_new_role(page: RolesPage, session: Session) -> None:
     assert page.model.rowCount() == rows + 1
     assert role_cell(page, "patient_relations") == "Patient Relations Lead (Patient relations)"
     status = page.selected_status()
-    assert status is not None and status.role.key == "patient_relations"
+    assert status is not None
+    assert status.role.key == "patient_relations"
     assert role_service.get_role(session, "patient_relations").group is RoleGroup.GENERAL
     assert suggested_key("Call-center lead!") == "call_center_lead"
 
@@ -125,11 +130,13 @@ def test_catalogue_buttons_need_an_admin(page: RolesPage, session: Session,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from crisisdesk.domain.operators import Role
 
-    assert page.card.edit_button.isEnabled() and page.card.new_button.isEnabled()
+    assert page.card.edit_button.isEnabled()
+    assert page.card.new_button.isEnabled()
     operator = session.operator
     monkeypatch.setattr(session, "operator", dataclasses.replace(operator, role=Role.OPERATOR))
     page.card.update_buttons()
-    assert not page.card.edit_button.isEnabled() and not page.card.remove_button.isEnabled()
+    assert not page.card.edit_button.isEnabled()
+    assert not page.card.remove_button.isEnabled()
     assert page.card.pdf_button.isEnabled()  # anyone may print the card
 
 
@@ -154,11 +161,14 @@ def test_role_card_pdf(qtbot: QtBot, page: RolesPage, session: Session,
 
 def test_start_first_period_at_a_chosen_time_and_length(page: RolesPage,
                                                         session: Session) -> None:
-    assert page.start_button.isVisibleTo(page) and not page.end_button.isVisibleTo(page)
+    assert page.start_button.isVisibleTo(page)
+    assert not page.end_button.isVisibleTo(page)
     page.start_button.click()
     dialog = page.dialog
-    assert isinstance(dialog, PeriodDialog) and dialog.isVisible()
-    assert dialog.starts_edit is not None and dialog.note_edit is None
+    assert isinstance(dialog, PeriodDialog)
+    assert dialog.isVisible()
+    assert dialog.starts_edit is not None
+    assert dialog.note_edit is None
     tz = zone(session)
     chosen = (session.now().astimezone(tz) - dt.timedelta(hours=3)).replace(
         minute=0, second=0, microsecond=0)
@@ -170,12 +180,15 @@ def test_start_first_period_at_a_chosen_time_and_length(page: RolesPage,
     dialog.accept_button.click()
     assert not dialog.isVisible()
     period = role_service.current_period(session)
-    assert period is not None and period.number == 1
+    assert period is not None
+    assert period.number == 1
     start = dt.datetime.fromisoformat(period.starts_at.replace("Z", "+00:00"))
     end = dt.datetime.fromisoformat(period.ends_at.replace("Z", "+00:00"))
-    assert start == chosen and end - start == dt.timedelta(hours=24)
+    assert start == chosen
+    assert end - start == dt.timedelta(hours=24)
     assert page.period_combo.currentText() == "#1 (current)"
-    assert not page.start_button.isVisibleTo(page) and page.end_button.isEnabled()
+    assert not page.start_button.isVisibleTo(page)
+    assert page.end_button.isEnabled()
     assert page.ctx.messages.text.startswith("Operational period 1 started")
     ids = {c.name: c.id for c in contact_service.list_contacts(session)}
     role_service.assign_role(session, "ic", ids["Adaeze Okafor"])  # keeps the chosen period
@@ -187,13 +200,15 @@ def test_handover_sets_the_next_period_length(page: RolesPage, session: Session)
     page.reload()
     page.end_button.click()
     dialog = page.dialog
-    assert isinstance(dialog, PeriodDialog) and dialog.note_edit is not None
+    assert isinstance(dialog, PeriodDialog)
+    assert dialog.note_edit is not None
     assert dialog.starts_edit is None  # a handover starts the next period now
     dialog.note_edit.setPlainText("All quiet.")
     dialog.hours_spin.setValue(8)
     dialog.accept_button.click()
     period = role_service.current_period(session)
-    assert period is not None and period.number == 2
+    assert period is not None
+    assert period.number == 2
     start = dt.datetime.fromisoformat(period.starts_at.replace("Z", "+00:00"))
     end = dt.datetime.fromisoformat(period.ends_at.replace("Z", "+00:00"))
     assert end - start == dt.timedelta(hours=8)

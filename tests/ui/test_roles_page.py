@@ -40,7 +40,8 @@ def assign_pio(page: RolesPage, qtbot: QtBot) -> None:
     page.select_role("pio")
     page.assign_button.click()
     dialog = page.dialog
-    assert isinstance(dialog, AssignDialog) and dialog.isVisible()
+    assert isinstance(dialog, AssignDialog)
+    assert dialog.isVisible()
     choose(dialog, qtbot, "Zoë")
     choose(dialog, qtbot, "Ortega")
     assert [dialog.lineup.item(i).text() for i in range(2)] == [
@@ -56,13 +57,15 @@ def test_assign_through_dialog_fills_the_roster(qtbot: QtBot, page: RolesPage,
     qtbot.waitUntil(lambda: page.selected_status() is not None
                     and page.selected_status().acting is not None, timeout=3_000)  # type: ignore
     status = page.selected_status()
-    assert status is not None and status.role.key == "pio"
+    assert status is not None
+    assert status.role.key == "pio"
     row = page.table.currentIndex().row()
     assert page.model.index(row, ACTING).data() == "Zoë Mbeki-Adams"
     assert page.period_combo.currentText() == "#1 (current)"
     assert "Zoë" in page.ctx.messages.text
     holder = role_service.spokesperson(session)
-    assert holder is not None and holder.slot.person.name == "Zoë Mbeki-Adams"
+    assert holder is not None
+    assert holder.slot.person.name == "Zoë Mbeki-Adams"
 
 
 def test_dialog_refuses_an_empty_lineup(qtbot: QtBot, page: RolesPage) -> None:
@@ -92,7 +95,8 @@ def test_acknowledge_unavailable_available(qtbot: QtBot, page: RolesPage,
     assert page.model.index(row, ACTING).data() == "Luis Ortega (acting, backup 1)"
     acting = [page.lineup.item(i).text() for i in range(page.lineup.count())
               if "ACTING NOW" in page.lineup.item(i).text()]
-    assert len(acting) == 1 and "Luis Ortega" in acting[0]
+    assert len(acting) == 1
+    assert "Luis Ortega" in acting[0]
     page.select_person("Zoë Mbeki-Adams")
     assert page.available_button.isEnabled()
     page.available_button.click()
@@ -104,7 +108,8 @@ def test_end_period_needs_a_handover_note(qtbot: QtBot, page: RolesPage,
     assign_pio(page, qtbot)
     page.end_button.click()
     dialog = page.dialog
-    assert dialog is not None and not isinstance(dialog, AssignDialog)
+    assert dialog is not None
+    assert not isinstance(dialog, AssignDialog)
     dialog.accept_button.click()  # type: ignore[union-attr]
     assert dialog.isVisible()
     assert "handover note" in dialog.errors.text("handover_note")  # type: ignore[union-attr]

@@ -31,12 +31,14 @@ def _page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
 @pytest.fixture
 def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
          runner: JobRunner) -> Iterator[SettingsPage]:
-    yield _page(qtbot, session, prompts, runner)
+    return _page(qtbot, session, prompts, runner)
 
 
 def test_changing_the_autolock_time_is_saved(page: SettingsPage, session: Session) -> None:
     box = page.fields["autolock_minutes"].widget
-    assert isinstance(box, QSpinBox) and box.value() == 10 and box.maximum() == 240
+    assert isinstance(box, QSpinBox)
+    assert box.value() == 10
+    assert box.maximum() == 240
     box.setValue(25)
     page.save_button.click()
     assert settings_service.get(session, "autolock_minutes") == 25

@@ -63,7 +63,8 @@ def test_new_template_appears_in_the_library_as_a_draft(qtbot: QtBot, page: Temp
                                                        session: Session) -> None:
     page.library.new_button.click()
     dialog = page.files.dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
+    assert dialog.isVisible()
     fill(dialog, "pharmacy-letter-es", "Pharmacy  letter (Spanish)", hipaa=True)
     with qtbot.waitSignal(dialog.created, timeout=10_000):
         dialog.create_button.click()
@@ -71,13 +72,16 @@ def test_new_template_appears_in_the_library_as_a_draft(qtbot: QtBot, page: Temp
     assert "pharmacy-letter-es" in keys(page)
     summary = next(s for s in template_service.list_templates(session)
                    if s.key == "pharmacy-letter-es")
-    assert summary.latest_status is Status.DRAFT and summary.latest_version == 1
+    assert summary.latest_status is Status.DRAFT
+    assert summary.latest_version == 1
     assert (summary.audience, summary.channel, summary.language) == (
         "patients", "printed_letter", "es")
-    assert summary.hipaa_notice and summary.translation_group == "pharmacy-closure"
+    assert summary.hipaa_notice
+    assert summary.translation_group == "pharmacy-closure"
     assert summary.name == "Pharmacy letter (Spanish)"
     assert page.tabs.currentIndex() == EDITOR
-    assert page.editor.version is not None and page.editor.version.meta.key == summary.key
+    assert page.editor.version is not None
+    assert page.editor.version.meta.key == summary.key
     assert "{% block what_happened %}" in page.editor.body  # a section per required element
     assert page.library.selected() is not None
     assert "Created pharmacy-letter-es" in page.ctx.messages.text
@@ -94,7 +98,8 @@ def test_a_refused_key_is_shown_next_to_the_key(qtbot: QtBot, page: TemplatesPag
     dialog.create_button.click()
     qtbot.waitUntil(lambda: bool(dialog.errors.text("key")), timeout=10_000)
     assert expected in dialog.errors.text("key")
-    assert dialog.isVisible() and dialog.key_edit.text() == key  # nothing typed is lost
+    assert dialog.isVisible()
+    assert dialog.key_edit.text() == key
     assert dialog.create_button.isEnabled()
     dialog.reject()
 
@@ -119,7 +124,8 @@ def test_import_a_tmpl_file_then_export_it_back(qtbot: QtBot, page: TemplatesPag
     qtbot.waitUntil(lambda: (tmp_path / "out.tmpl").exists(), timeout=10_000)
     assert ("save_file", "Export a template file", "flood-notice-v1.tmpl") in prompts.asked
     exported = parse_file((tmp_path / "out.tmpl").read_text("utf-8"))
-    assert exported.body == FLOOD_BODY and exported.meta == FLOOD
+    assert exported.body == FLOOD_BODY
+    assert exported.meta == FLOOD
     qtbot.waitUntil(lambda: "Exported flood-notice version 1" in page.ctx.messages.text,
                     timeout=5_000)
 
@@ -166,13 +172,15 @@ def test_a_drafts_name_and_description_are_edited_and_saved(qtbot: QtBot, page: 
     qtbot.keyClicks(details.name_edit, "Flood notice for staff")
     details.description_edit.end(False)
     qtbot.keyClicks(details.description_edit, " (any floor)")
-    assert page.editor.dirty and "Flood notice for staff" in page.editor.title_label.text()
+    assert page.editor.dirty
+    assert "Flood notice for staff" in page.editor.title_label.text()
     wait_checked(qtbot, page)
     before = len(audit_service.show(session))
     page.lifecycle.save_button.click()
     qtbot.waitUntil(lambda: "Saved flood-notice" in page.ctx.messages.text, timeout=10_000)
     saved = template_service.get_version(session, "flood-notice")
-    assert saved.version == 1 and saved.meta.name == "Flood notice for staff"
+    assert saved.version == 1
+    assert saved.meta.name == "Flood notice for staff"
     assert saved.meta.description == "When a floor is closed by water (any floor)"
     assert [e.action for e in audit_service.show(session)[before:]] == ["template.edit"]
     qtbot.waitUntil(lambda: not page.editor.dirty, timeout=5_000)
@@ -207,8 +215,10 @@ def test_new_or_import_asks_before_replacing_unsaved_edits(
     assert prompts.asked[-1][:2] == ("confirm", "Unsaved changes")
     assert prompts.asked[-1][2].startswith(f"Discard your unsaved changes to {SMS}?")
     assert "pharmacy-letter-es" in keys(page)  # created all the same, waiting in the library
-    assert page.editor.version is not None and page.editor.version.meta.key == SMS
-    assert page.editor.dirty and "unsaved words" in page.editor.body
+    assert page.editor.version is not None
+    assert page.editor.version.meta.key == SMS
+    assert page.editor.dirty
+    assert "unsaved words" in page.editor.body
     assert "Kept your unsaved changes" in page.ctx.messages.text
 
     source = tmp_path / "flood.tmpl"
@@ -220,6 +230,7 @@ def test_new_or_import_asks_before_replacing_unsaved_edits(
     qtbot.waitUntil(lambda: page.editor.version is not None
                     and page.editor.version.meta.key == "flood-notice", timeout=10_000)
     assert [a[0] for a in prompts.asked[asked:]] == ["open_file", "confirm"]
-    assert page.editor.body == FLOOD_BODY and not page.editor.dirty
+    assert page.editor.body == FLOOD_BODY
+    assert not page.editor.dirty
     assert page.tabs.currentIndex() == EDITOR
     wait_checked(qtbot, page)

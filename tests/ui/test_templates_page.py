@@ -36,11 +36,13 @@ def page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
 
 def test_library_filters_and_search(qtbot: QtBot, page: TemplatesPage) -> None:
     everything = keys(page)
-    assert SMS in everything and "patient-notification-es" in everything
+    assert SMS in everything
+    assert "patient-notification-es" in everything
     page.library.filters["language"].setCurrentIndex(
         page.library.filters["language"].findData("es"))
     spanish = keys(page)
-    assert "patient-notification-es" in spanish and "voicemail-script-es" in spanish
+    assert "patient-notification-es" in spanish
+    assert "voicemail-script-es" in spanish
     assert all(key.endswith("-es") for key in spanish)
     page.library.filters["language"].setCurrentIndex(0)
     page.library.filters["channel"].setCurrentIndex(page.library.filters["channel"].findData("sms"))
@@ -84,7 +86,8 @@ def test_syntax_error_shows_line_and_column_and_blocks_submit(qtbot: QtBot,
     wait_checked(qtbot, page)
     label = page.editor.checks.syntax_label
     assert label.isVisible()
-    assert "line 2" in label.text() and "column" in label.text()
+    assert "line 2" in label.text()
+    assert "column" in label.text()
     assert not page.lifecycle.submit_button.isEnabled()
     assert "syntax" in page.lifecycle.submit_button.toolTip()
 
@@ -103,7 +106,8 @@ def test_save_and_submit_then_diff_shows_the_changed_line(qtbot: QtBot, page: Te
                     and page.editor.version.version == 2, timeout=5_000)
     assert "Submitted" in page.ctx.messages.text
     history = page.history
-    assert history.old_combo.currentData() == 1 and history.new_combo.currentData() == 2
+    assert history.old_combo.currentData() == 1
+    assert history.new_combo.currentData() == 2
     text = history.diff_view.toPlainText()
     assert any(line.startswith("+") and "Please do not forward." in line
                for line in text.splitlines())
@@ -130,9 +134,11 @@ def test_approver_acknowledges_warnings(qtbot: QtBot, session: Session,
         qtbot.waitUntil(lambda: template_service.get_version(session, SMS).status
                         is Status.APPROVED, timeout=10_000)
         asked = [a for a in prompts.asked if a[0] == "confirm"]
-        assert asked and "drill_notice is declared but never used" in asked[0][2]
+        assert asked
+        assert "drill_notice is declared but never used" in asked[0][2]
         approved = template_service.get_version(session, SMS)
-        assert approved.approved_by == "pat" and approved.acknowledged_warnings
+        assert approved.approved_by == "pat"
+        assert approved.acknowledged_warnings
         # The page reopens the approved version after the action; let it finish before the
         # session closes, or its queued refresh would run on a closed desk in a later test.
         qtbot.waitUntil(lambda: not page.lifecycle.approve_button.isEnabled(), timeout=5_000)
@@ -143,7 +149,8 @@ def test_refused_approval_lists_the_findings(qtbot: QtBot, page: TemplatesPage) 
     findings = template_service.check_draft("{{ nope }}", page.editor.edited_meta()).errors
     page.editor.checks.show_refusal("Approval refused:", findings)
     text = page.editor.checks.refusal_label.text()
-    assert text.startswith("Approval refused:") and "nope is used but not declared" in text
+    assert text.startswith("Approval refused:")
+    assert "nope is used but not declared" in text
 
 
 def test_issue_message_appears_in_the_log(qtbot: QtBot, page: TemplatesPage, session: Session,
@@ -198,7 +205,8 @@ def test_lock_clears_everything(qtbot: QtBot, page: TemplatesPage) -> None:
     page.open_template(SMS)
     wait_checked(qtbot, page)
     page.clear()
-    assert page.editor.body == "" and page.library.model.rowCount() == 0
+    assert page.editor.body == ""
+    assert page.library.model.rowCount() == 0
     assert not page.tabs.isTabEnabled(EDITOR)
 
 
@@ -226,11 +234,13 @@ def test_opening_another_template_asks_before_discarding_unsaved_edits(
     assert version is not None
     if discard:
         assert version.meta.key == "voicemail-script-en"
-        assert not page.editor.dirty and UNSAVED not in page.editor.body
+        assert not page.editor.dirty
+        assert UNSAVED not in page.editor.body
         assert page.tabs.currentIndex() == EDITOR
     else:
         assert version.meta.key == SMS
-        assert page.editor.dirty and page.editor.body == UNSAVED
+        assert page.editor.dirty
+        assert page.editor.body == UNSAVED
         assert page.tabs.currentIndex() == LIBRARY
         assert f"Kept your unsaved changes to {SMS}" in page.ctx.messages.text
         page.ctx.state.notify_changed()  # a refresh does not reload a dirty editor either
@@ -244,7 +254,8 @@ def test_reopening_the_same_template_or_a_clean_editor_does_not_ask(
     page.library.select_key(SMS)
     page.library.open_button.click()  # the template being edited: just show the editor
     assert prompts.asked == []
-    assert page.tabs.currentIndex() == EDITOR and page.editor.body == UNSAVED
+    assert page.tabs.currentIndex() == EDITOR
+    assert page.editor.body == UNSAVED
     page.open_template(SMS)  # the unsaved text is thrown away by the test, not a person
     wait_checked(qtbot, page)
     page.library.select_key("voicemail-script-en")
@@ -287,5 +298,6 @@ def test_an_admin_allows_single_person_approval_with_a_reason(
     qtbot.waitUntil(lambda: template_service.get_version(session, SMS).status
                     is Status.APPROVED, timeout=10_000)
     approved = template_service.get_version(session, SMS)
-    assert approved.approved_by == "alex" and "single-person policy" in approved.note
+    assert approved.approved_by == "alex"
+    assert "single-person policy" in approved.note
     qtbot.waitUntil(lambda: not page.lifecycle.approve_button.isEnabled(), timeout=5_000)

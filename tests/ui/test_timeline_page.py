@@ -59,9 +59,11 @@ def test_shows_the_log_in_time_order(page: TimelinePage) -> None:
 def test_add_entry_through_dialog(qtbot: QtBot, page: TimelinePage, session: Session) -> None:
     page.add_button.click()
     dialog = page.dialog
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
+    assert dialog.isVisible()
     dialog.accept_button.click()  # empty text: refused next to the field
-    assert dialog.isVisible() and "needs some text" in dialog.errors.text("text")
+    assert dialog.isVisible()
+    assert "needs some text" in dialog.errors.text("text")
     dialog.text_edit.setPlainText("Called the FBI field office; agent will call back.")
     dialog.category_combo.setCurrentIndex(dialog.category_combo.findData(Category.CALL))
     dialog.position_edit.setText("Liaison")
@@ -70,8 +72,10 @@ def test_add_entry_through_dialog(qtbot: QtBot, page: TimelinePage, session: Ses
     qtbot.waitUntil(lambda: "Called the FBI field office; agent will call back."
                     in page.visible_texts(), timeout=3_000)
     line = page.selected_line()
-    assert line is not None and line.entry.category is Category.CALL
-    assert line.entry.author == "alex" and line.entry.position == "Liaison"
+    assert line is not None
+    assert line.entry.category is Category.CALL
+    assert line.entry.author == "alex"
+    assert line.entry.position == "Liaison"
 
 
 def test_correct_entry_keeps_and_links_the_original(qtbot: QtBot, page: TimelinePage,
@@ -79,7 +83,8 @@ def test_correct_entry_keeps_and_links_the_original(qtbot: QtBot, page: Timeline
     page.table.selectRow(find(page, "isolate the network"))
     page.correct_button.click()
     dialog = page.dialog
-    assert dialog is not None and dialog.original is not None
+    assert dialog is not None
+    assert dialog.original is not None
     assert dialog.text_edit.toPlainText() == "IC decides to isolate the network."
     dialog.text_edit.setPlainText("IC decides to isolate the clinical network only.")
     dialog.accept_button.click()
@@ -91,12 +96,14 @@ def test_correct_entry_keeps_and_links_the_original(qtbot: QtBot, page: Timeline
     assert "corrects the entry" in page.proxy.index(original_row + 1, 4).data()
     page.table.selectRow(original_row)
     line = page.selected_line()
-    assert line is not None and line.is_corrected
+    assert line is not None
+    assert line.is_corrected
     assert "CORRECTED by alex" in page.detail.text()
     assert page.proxy.index(original_row, 4).data().startswith("corrected ")
     page.jump_button.click()
     jumped = page.selected_line()
-    assert jumped is not None and jumped.entry.corrects == line.entry.id
+    assert jumped is not None
+    assert jumped.entry.corrects == line.entry.id
     stored = timeline_service.list_entries(session)
     assert len(stored) == 5  # nothing was overwritten
 

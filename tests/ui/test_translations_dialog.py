@@ -29,7 +29,8 @@ def test_the_spanish_wording_is_typed_beside_the_english_and_saved(
     assert page.spanish_button.isEnabled()
     page.spanish_button.click()
     dialog = page.translations_dialog
-    assert isinstance(dialog, TranslationsDialog) and dialog.isVisible()
+    assert isinstance(dialog, TranslationsDialog)
+    assert dialog.isVisible()
     dialog.edits["summary"].setPlainText("alguien entró en nuestra red")
     dialog.edits["hours"].setPlainText("x" * 2001)
     dialog.accept_button.click()

@@ -23,7 +23,8 @@ def test_right_passphrase_opens_main_window_with_operator(qtbot: QtBot,
     assert "alex (admin)" in window.operator_label.text()
     assert "Riverside Clinics" in window.org_label.text()
     assert window.lock_label.text() == "Unlocked"
-    assert desk_app.unlock_dialog is not None and not desk_app.unlock_dialog.isVisible()
+    assert desk_app.unlock_dialog is not None
+    assert not desk_app.unlock_dialog.isVisible()
 
 
 def test_wrong_passphrase_shows_one_sentence_and_stays(qtbot: QtBot,
@@ -113,7 +114,8 @@ def test_recovery_key_unlocks(qtbot: QtBot, recovery: tuple[Session, str],
         app.start()
         form = app.unlock_dialog.form  # type: ignore[union-attr]
         form.recovery_link.linkActivated.emit("#recovery")
-        assert form.recovery_mode and form.recovery_edit.isVisible()
+        assert form.recovery_mode
+        assert form.recovery_edit.isVisible()
         assert not form.passphrase_edit.isVisible()
         form.recovery_edit.setText(code.lower())
         form.unlock_button.click()

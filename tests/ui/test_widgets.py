@@ -45,11 +45,13 @@ def test_a_user_error_is_shown_and_the_rest_of_the_block_skipped(qtbot: QtBot) -
     with user_errors(bar) as action:
         raise UserError("The batch is already printed.")
         done.append("after")  # type: ignore[unreachable]
-    assert action.failed and done == []
+    assert action.failed
+    assert done == []
     assert bar.text == "The batch is already printed."
     with user_errors(bar) as action:
         done.append("ok")
-    assert not action.failed and done == ["ok"]
+    assert not action.failed
+    assert done == ["ok"]
 
 
 def test_a_bug_is_not_shown_as_the_users_mistake(qtbot: QtBot) -> None:
@@ -68,11 +70,13 @@ def test_search_waits_for_the_pause_then_searches_once(qtbot: QtBot) -> None:
     field.search.connect(searched.append)
     for text in ("s", "sm", "smi"):
         field.setText(text)
-    assert searched == [] and field.pending()
+    assert searched == []
+    assert field.pending()
     qtbot.waitUntil(lambda: searched == ["smi"], timeout=2_000)
     field.clear_quietly()
     qtbot.wait(120)
-    assert searched == ["smi"] and field.text() == ""
+    assert searched == ["smi"]
+    assert field.text() == ""
 
 
 def test_a_filter_over_loaded_rows_searches_on_every_keystroke(qtbot: QtBot) -> None:
@@ -82,7 +86,8 @@ def test_a_filter_over_loaded_rows_searches_on_every_keystroke(qtbot: QtBot) -> 
     field.search.connect(searched.append)
     qtbot.keyClicks(field, "ab")
     assert searched == ["a", "ab"]
-    assert field.isClearButtonEnabled() and field.accessibleName() == "Search things"
+    assert field.isClearButtonEnabled()
+    assert field.accessibleName() == "Search things"
 
 
 # -- standard_table and the model --------------------------------------------------------------
@@ -97,10 +102,12 @@ def test_standard_table_sorts_with_the_models_sort_values(qtbot: QtBot) -> None:
     assert [proxy.index(r, 0).data() for r in range(3)] == ["a", "b", "c"]  # 9 < 10 < 100
     assert proxy.index(0, 1).data(SORT_ROLE) == 9
     assert proxy.index(2, 0).data(OBJECT_ROLE) == ("c", 100)
-    assert table.isSortingEnabled() and not table.verticalHeader().isVisibleTo(parent)
+    assert table.isSortingEnabled()
+    assert not table.verticalHeader().isVisibleTo(parent)
     assert table.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
     assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
-    assert table.columnWidth(0) == 120 and table.accessibleName() == "Pairs"
+    assert table.columnWidth(0) == 120
+    assert table.accessibleName() == "Pairs"
     assert selected_object(table, tuple) is None
     table.selectRow(2)
     assert selected_object(table, tuple) == ("c", 100)  # the sorted row, not the source's
@@ -143,7 +150,9 @@ def test_column_gives_the_spare_height_to_the_stretched_piece(qtbot: QtBot) -> N
     row = lead_row(QLineEdit(parent), QLineEdit(parent))
     layout = column(parent, top, (grow, 1), row, margin=3)
     assert [layout.stretch(i) for i in range(3)] == [0, 1, 0]
-    assert layout.itemAt(2).layout() is row and row.stretch(0) == 1 and row.stretch(1) == 0
+    assert layout.itemAt(2).layout() is row
+    assert row.stretch(0) == 1
+    assert row.stretch(1) == 0
     assert layout.contentsMargins().left() == 3
 
 
@@ -225,12 +234,16 @@ def test_form_dialog_shows_reasons_under_their_fields_and_keeps_the_input(qtbot:
     dialog.open()
     dialog.accept_button.click()
     assert dialog.isVisible()
-    assert dialog.errors.text("name") == "Give a name." and dialog.errors.text("other") == ""
+    assert dialog.errors.text("name") == "Give a name."
+    assert dialog.errors.text("other") == ""
     dialog.name_edit.setText("x")
     dialog.accept_button.click()
-    assert dialog.isVisible() and dialog.message.text() == "The desk is read-only."
-    assert dialog.errors.text("name") == "" and dialog.name_edit.text() == "x"
+    assert dialog.isVisible()
+    assert dialog.message.text() == "The desk is read-only."
+    assert dialog.errors.text("name") == ""
+    assert dialog.name_edit.text() == "x"
     dialog.name_edit.setText("ada")
     with qtbot.waitSignal(dialog.submitted) as blocker:
         dialog.accept_button.click()
-    assert blocker.args == ["ADA"] and not dialog.isVisible()
+    assert blocker.args == ["ADA"]
+    assert not dialog.isVisible()

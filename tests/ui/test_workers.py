@@ -24,7 +24,9 @@ def test_result_arrives_on_gui_thread(qtbot: QtBot, runner: JobRunner) -> None:
     gui = threading.get_ident()
     with qtbot.waitSignal(job.finished, timeout=5_000):
         runner.start(job)
-    assert seen and seen[0][0] != gui and seen[0][1]
+    assert seen
+    assert seen[0][0] != gui
+    assert seen[0][1]
     qtbot.waitUntil(lambda: not runner.busy)
 
 
@@ -85,11 +87,13 @@ def test_message_bar_levels_and_dismiss(qtbot: QtBot) -> None:
     qtbot.addWidget(bar)
     bar.show_user_error(UserError("That contact no longer exists."))
     assert bar.isVisibleTo(None) or not bar.isHidden()
-    assert bar.level is Level.ERROR and bar.text == "That contact no longer exists."
+    assert bar.level is Level.ERROR
+    assert bar.text == "That contact no longer exists."
     assert bar.close_button.accessibleName() == "Dismiss message"
     with qtbot.waitSignal(bar.dismissed):
         bar.close_button.click()
-    assert bar.isHidden() and bar.text == ""
+    assert bar.isHidden()
+    assert bar.text == ""
 
 
 def test_the_newest_progress_arrives_even_when_the_work_pauses(
