@@ -508,7 +508,8 @@ def require_approved(session: Session, ref: str, version: int | None = None
                       found.meta.required_sections) != found.sha256:
         raise DeskDamaged(f"{key} version {found.version} no longer matches the content that "
                           "was approved; do not use it, and check the audit log.")
-    assert found.approved_by is not None and found.approved_at is not None
+    assert found.approved_by is not None
+    assert found.approved_at is not None
     return ApprovedTemplate(found.template_id, key, found.version, found.meta, found.body,
                             found.sha256, found.approved_by, found.approved_at)
 
