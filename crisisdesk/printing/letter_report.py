@@ -82,7 +82,8 @@ def _states(report: LetterReport) -> str:
     groups = (f'<tr><th rowspan="2" width="10%">State</th>'
               f'<th colspan="{len(PEOPLE_COLUMNS)}">People (rows of the list)</th>'
               f'<th colspan="{len(LETTER_COLUMNS)}">Letters (stage reached)</th></tr>')
-    head = "".join(f"<th>{esc(SHORT_HEADINGS[k])}</th>" for k in keys)
+    # 13 narrow columns: a smaller heading keeps each word whole ("Printed", not "Printe d")
+    head = "".join(f'<th style="font-size: 6.5pt;">{esc(SHORT_HEADINGS[k])}</th>' for k in keys)
     rows = "".join(_state_row(s) for s in report.states) + _state_row(report.total, True)
     legend = "; ".join(f"{SHORT_HEADINGS[k]} = {label.lower()}" for k, label in PEOPLE_COLUMNS
                        if SHORT_HEADINGS[k] != label)
