@@ -11,6 +11,7 @@ import click
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import when, write_pdf
 from crisisdesk.domain.call_outcomes import parse_outcome
+from crisisdesk.domain.errors import NeedsConfirmation
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import reports as report_service
@@ -39,19 +40,27 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--action", "action_text", required=True, help="What each person must do.")
 @click.option("--report-to", required=True, help="Who callers report back to (name, phone).")
 @click.option("--drill", is_flag=True, help="An exercise: the script says so.")
+@click.option("--also", is_flag=True,
+              help="Start even though this tree already has a live (not drill) activation.")
 @click.option("--value", "values", multiple=True, metavar="NAME=VALUE",
               help="Another script value (repeatable), e.g. staff_hotline=312-555-0100.")
 @json_option
 @pass_cli
 def start_cmd(cli: CliContext, tree: str, message: str, action_text: str, report_to: str,
-              drill: bool, values: tuple[str, ...], as_json: bool) -> None:
+              drill: bool, also: bool, values: tuple[str, ...], as_json: bool) -> None:
     """Start a tree with the approved call script filled with the incident's facts.
+
+    A real activation needs a message, an action and who to report to (a drill may leave them
+    empty); a second live activation of the same tree needs --also.
 
     Example: crisisdesk activation start IT --message "EHR down" --action "Use paper" --report-to IC
     """
-    act = activation_service.start_activation(
-        cli.session(), tree, message=message, action=action_text, report_back_to=report_to,
-        drill=drill, values=_pairs(values))
+    try:
+        act = activation_service.start_activation(
+            cli.session(), tree, message=message, action=action_text, report_back_to=report_to,
+            drill=drill, also=also, values=_pairs(values))
+    except NeedsConfirmation as err:
+        raise NeedsConfirmation(f"{err} Add --also to start it anyway.") from None
     if as_json:
         emit_json({"id": act.id, "tree": act.tree_name, "tree_version": act.tree_version,
                    "template": act.template_key, "template_version": act.template_version,

@@ -54,6 +54,10 @@ class PermissionDenied(UserError):
     pass
 
 
+class NeedsConfirmation(UserError):
+    """The action is allowed but unusual; the user must confirm (GUI) or say so (a CLI flag)."""
+
+
 class NotFound(UserError):
     pass
 

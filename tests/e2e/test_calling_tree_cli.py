@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from crisisdesk.cli import cli
+from crisisdesk.domain.errors import UserError
 from crisisdesk.services.session import Session
 from tests.support.cli import run_cli
 from tests.support.crisis import staff
@@ -59,6 +60,32 @@ def test_import_start_record_status_close(session: Session, tmp_path: Path) -> N
     assert "Closed: 1 of 3 reached" in invoke(data_dir, "activation", "close", started["id"])
     listed = json.loads(invoke(data_dir, "tree", "list", "--json"))
     assert listed[0]["people"] == 3
+
+
+def refused(data_dir: Path, *args: str) -> str:
+    """The one line `crisisdesk` prints for a refusal (`main` turns the UserError into it)."""
+    result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args],
+                                env={"CRISISDESK_PASSPHRASE": PASSPHRASE,
+                                     "CRISISDESK_OPERATOR": "alex"})
+    assert isinstance(result.exception, UserError), result.output
+    return str(result.exception)
+
+
+def test_a_real_start_needs_its_message_and_a_second_one_needs_also(session: Session) -> None:
+    staff(session, "Lee Lead")
+    data_dir = session.data_dir
+    session.close()
+    invoke(data_dir, "tree", "create", "leadership")
+    invoke(data_dir, "tree", "add", "leadership", "Lee Lead")
+    start = ["activation", "start", "leadership", "--action", "Use paper.", "--report-to", "IC",
+             "--value", "staff_hotline=312-555-0199"]
+    assert "needs the message" in refused(data_dir, *start, "--message", " ")
+    invoke(data_dir, *start, "--message", "Systems down.")
+    again = refused(data_dir, *start, "--message", "Systems down.")
+    assert "already running" in again
+    assert "Add --also" in again
+    invoke(data_dir, *start, "--message", "Systems down.", "--also")
+    assert len(json.loads(invoke(data_dir, "activation", "status", "--json"))) == 2
 
 
 @pytest.mark.slow

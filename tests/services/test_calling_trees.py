@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.domain.call_outcomes import Outcome, Status
-from crisisdesk.domain.errors import ImportRejected, NotFound, ValidationError
+from crisisdesk.domain.errors import ImportRejected, NeedsConfirmation, NotFound, ValidationError
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
@@ -304,3 +304,33 @@ def test_call_sheets_before_activation_carry_the_script_with_marked_blanks(
     without = [p for p in sheets_pdf_text(session, tree, tmp_path / "none.pdf")
                if "Call sheet: " in p]
     assert all("write down the message you were given" in t for t in without)
+
+
+@pytest.mark.parametrize(("blank", "named"), [
+    ("message", "the message"), ("action", "what people must do"),
+    ("report_back_to", "who to report back to")])
+def test_a_real_activation_needs_what_the_script_reads_out(
+        session: Session, tree: str, blank: str, named: str) -> None:
+    with pytest.raises(ValidationError, match=named) as refused:
+        activations.start_activation(session, tree, **{**START, blank: "  "})  # type: ignore[arg-type]
+    assert set(refused.value.fields) == {blank}
+    assert activations.list_activations(session) == []
+
+
+def test_a_drill_may_leave_the_script_answers_empty(session: Session, tree: str) -> None:
+    act = activations.start_activation(session, tree, drill=True, message="", action="",
+                                       report_back_to="", values=START["values"])  # type: ignore[arg-type]
+    assert act.is_drill
+    assert "This is a drill." in act.script
+
+
+def test_a_second_live_activation_of_one_tree_needs_also(session: Session, tree: str) -> None:
+    first = activations.start_activation(session, tree, **START)  # type: ignore[arg-type]
+    with pytest.raises(NeedsConfirmation, match="already running"):
+        activations.start_activation(session, tree, **START)  # type: ignore[arg-type]
+    assert [a.id for a in activations.list_activations(session)] == [first.id]
+    second = activations.start_activation(session, tree, also=True, **START)  # type: ignore[arg-type]
+    assert {a.id for a in activations.list_activations(session)} == {first.id, second.id}
+    reports.close_activation(session, first.id)
+    reports.close_activation(session, second.id)
+    activations.start_activation(session, tree, **START)  # type: ignore[arg-type]

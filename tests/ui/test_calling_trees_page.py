@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTreeWidgetItem
+from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.call_outcomes import Outcome, Status
@@ -48,15 +48,12 @@ def start(page: CallingTreesPage) -> None:
     assert dialog.isModal()
     assert dialog.isVisible()
     assert dialog.windowTitle() == "Start calling tree: " + page.tree_combo.currentText()
-    dialog.message.setPlainText("Systems are down.")
+    dialog.message_text.setPlainText("Systems are down.")
     dialog.action.setText("Use paper.")
     dialog.report_to.setText("the command center")
     dialog.hotline.setText("312-555-0199")
-    buttons = dialog.findChild(QDialogButtonBox)
-    assert buttons is not None
-    start_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert start_button.text() == "&Start"
-    start_button.click()
+    assert dialog.accept_button.text() == "&Start"
+    dialog.accept_button.click()
     assert page.activation_id() is not None
     assert page.tabs.currentWidget() is page.my_calls
 
@@ -429,3 +426,42 @@ def test_start_dialog_puts_what_was_typed_into_the_script_and_cancel_starts_noth
     assert not act.is_drill
     for typed in ("Systems are down.", "Use paper.", "report to the command center"):
         assert typed in act.script
+
+
+def test_a_real_activation_with_no_message_keeps_the_dialog_open_and_says_what_is_missing(
+        page: CallingTreesPage, session: Session) -> None:
+    page.start_button.click()
+    dialog = page.start_dialog
+    dialog.action.setText("Use paper.")
+    dialog.hotline.setText("312-555-0199")
+    dialog.accept_button.click()
+    assert dialog.isVisible()  # nothing typed is lost
+    assert "Needed for a real activation" in dialog.errors.text("message")
+    assert "Needed for a real activation" in dialog.errors.text("report_back_to")
+    assert dialog.errors.text("action") == ""
+    assert activation_service.list_activations(session) == []
+    dialog.drill.setChecked(True)  # a drill may go without them
+    dialog.accept_button.click()
+    assert not dialog.isVisible()
+    assert activation_service.list_activations(session)[0].is_drill
+
+
+def test_starting_a_running_tree_again_asks_first(page: CallingTreesPage, session: Session,
+                                                  prompts: RecordingPrompts) -> None:
+    start(page)
+    prompts.confirm_answer = False
+    page.start_button.click()
+    dialog = page.start_dialog
+    dialog.message_text.setPlainText("Systems are down.")
+    dialog.action.setText("Use paper.")
+    dialog.report_to.setText("the command center")
+    dialog.hotline.setText("312-555-0199")
+    dialog.accept_button.click()
+    assert prompts.asked[-1][1] == "Start a second activation?"
+    assert "already running" in prompts.asked[-1][2]
+    assert dialog.isVisible()
+    assert len(activation_service.list_activations(session)) == 1
+    prompts.confirm_answer = True
+    dialog.accept_button.click()
+    assert not dialog.isVisible()
+    assert len(activation_service.list_activations(session)) == 2

@@ -36,8 +36,9 @@ from crisisdesk.domain.call_outcomes import (
     Status,
     fold,
 )
+from crisisdesk.domain.calling_trees import CallingTree
 from crisisdesk.domain.choices import only_match
-from crisisdesk.domain.errors import Cancelled, NotFound, ValidationError
+from crisisdesk.domain.errors import Cancelled, NeedsConfirmation, NotFound, ValidationError
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.domain.timeline import Category
 from crisisdesk.domain.times import parse_utc
@@ -46,6 +47,7 @@ from crisisdesk.services import templates as template_service
 from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.facts import incident_facts
 from crisisdesk.services.localtime import parse_time
+from crisisdesk.services.localtime import show as show_local
 from crisisdesk.services.session import Session
 from crisisdesk.services.timeline import record_in_action
 from crisisdesk.store import activations as store
@@ -93,16 +95,43 @@ def limits(session: Session) -> Limits:
                   int(settings_service.get(session, "call_minutes_before_flag")))
 
 
-def start_activation(session: Session, tree_ref: str, *, message: str, action: str,
-                     report_back_to: str, drill: bool = False,
-                     values: Mapping[str, Any] | None = None, version: int | None = None,
-                     progress_cb: Callable[[int, int], None] | None = None,
-                     is_cancelled: Callable[[], bool] | None = None) -> Activation:
-    """Start a tree: approved script filled with the incident's facts, frozen copy, log."""
+def check_start(session: Session, tree_ref: str, *, message: str, action: str,
+                report_back_to: str, drill: bool = False, also: bool = False) -> CallingTree:
+    """The tree, if `start_activation` would start it with these answers; else the reason.
+
+    A real activation needs what the script tells people (the message, what to do, who to
+    report to): a call that says nothing wastes the one minute a caller has. A drill may leave
+    them empty (the script then leaves those sentences out). A second live activation of the
+    same tree is usually a double click, so it raises `NeedsConfirmation` unless `also`.
+    Writes nothing, so a dialog can ask before it starts the (possibly long) work.
+    """
     tree = tree_service.get_tree(session, tree_ref)
     if not tree.nodes:
         raise ValidationError(f"Calling tree {tree.name!r} has nobody in it yet.",
                               {"tree": "empty"})
+    if drill:
+        return tree
+    _require_script_fields(message=message, action=action, report_back_to=report_back_to)
+    live = [a for a in store.list_activations(session.db, tree_id=tree.id, only_open=True)
+            if not a.is_drill]
+    if live and not also:
+        raise NeedsConfirmation(
+            f"Calling tree {tree.name!r} is already running (started "
+            f"{show_local(session, live[0].started_at)}); start a second activation only "
+            "if that is what you mean.")
+    return tree
+
+
+def start_activation(session: Session, tree_ref: str, *, message: str, action: str,
+                     report_back_to: str, drill: bool = False, also: bool = False,
+                     values: Mapping[str, Any] | None = None, version: int | None = None,
+                     progress_cb: Callable[[int, int], None] | None = None,
+                     is_cancelled: Callable[[], bool] | None = None) -> Activation:
+    """Start a tree: approved script filled with the incident's facts, frozen copy, log.
+
+    Refused as `check_start` says (missing script answers, a second live activation)."""
+    tree = check_start(session, tree_ref, message=message, action=action,
+                       report_back_to=report_back_to, drill=drill, also=also)
     approved = template_service.require_approved(session, SCRIPT_TEMPLATE, version)
     incident_id = incident_store.current_id(session.db) or ""
     filled = {**incident_facts(session), "message_summary": " ".join(message.split()),
@@ -147,6 +176,20 @@ def start_activation(session: Session, tree_ref: str, *, message: str, action: s
                          category=Category.COMMUNICATION, source="calling_tree",
                          incident_id=incident_id or None)
     return activation
+
+
+SCRIPT_FIELDS = {"message": "the message", "action": "what people must do",
+                 "report_back_to": "who to report back to"}
+
+
+def _require_script_fields(**given: str) -> None:
+    missing = {name: "needed for a real activation" for name, text in given.items()
+               if not text.strip()}
+    if missing:
+        words = [SCRIPT_FIELDS[name] for name in SCRIPT_FIELDS if name in missing]
+        listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        raise ValidationError(f"A real activation needs {listed}; the call script reads them "
+                              "to every person.", missing)
 
 
 def _open(session: Session, ref: str) -> Activation:

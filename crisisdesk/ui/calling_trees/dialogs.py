@@ -7,18 +7,13 @@ replace the seam instead of driving a nested event loop; the start dialog is ope
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
 
-from crisisdesk.ui.widgets.build import form_rows, ok_cancel
-from crisisdesk.ui.widgets.layouts import vbox
+from crisisdesk.domain.errors import NeedsConfirmation, UserError
+from crisisdesk.ui.widgets.form_dialog import FormDialog
 
 
 @dataclass(frozen=True)
@@ -28,29 +23,48 @@ class StartRequest:
     report_back_to: str
     drill: bool
     staff_hotline: str
+    also: bool = False
 
 
-class StartDialog(QDialog):
-    """What the approved call script needs from the coordinator."""
+class StartDialog(FormDialog):
+    """What the approved call script needs from the coordinator.
 
-    def __init__(self, tree_name: str, hotline: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Start calling tree: {tree_name}")
-        self.message = QPlainTextEdit(self)
-        self.message.setPlaceholderText("The message, in one or two short sentences (facts "
+    `check` asks the service whether the tree would start with these answers (it writes
+    nothing); a missing answer shows under its field and the dialog stays open. When the tree
+    is already running, `confirm` asks whether a second activation is meant.
+    """
+
+    def __init__(self, tree_name: str, hotline: str, check: Callable[[StartRequest], object],
+                 confirm: Callable[[str], bool], parent: QWidget | None = None) -> None:
+        super().__init__(f"Start calling tree: {tree_name}", "&Start", parent, min_width=520)
+        self.check = check
+        self.confirm = confirm
+        self.message_text = QPlainTextEdit(self)
+        self.message_text.setPlaceholderText("The message, in one or two short sentences (facts "
                                         "only).")
-        self.message.setMaximumHeight(80)
+        self.message_text.setMaximumHeight(80)
         self.action = QLineEdit(self)
+        self.action.setPlaceholderText("e.g. use the paper downtime forms")
         self.report_to = QLineEdit(self)
         self.report_to.setPlaceholderText("e.g. the command center at 217-555-0120")
         self.hotline = QLineEdit(hotline, self)
         self.drill = QCheckBox("This is a &drill (the script says so)", self)
-        form = form_rows(("&Message:", self.message), ("&What to do:", self.action),
-                         ("&Report back to:", self.report_to), ("Staff &hotline:", self.hotline),
-                         ("", self.drill))
-        vbox(self, form, ok_cancel(self, "&Start"))
-        self.resize(520, 300)
+        self.add_row("&Message:", self.message_text, "message")
+        self.add_row("&What to do:", self.action, "action")
+        self.add_row("&Report back to:", self.report_to, "report_back_to")
+        self.add_row("Staff &hotline:", self.hotline)
+        self.add_row("", self.drill, "tree")
 
     def request(self) -> StartRequest:
-        return StartRequest(self.message.toPlainText(), self.action.text(),
+        return StartRequest(self.message_text.toPlainText(), self.action.text(),
                             self.report_to.text(), self.drill.isChecked(), self.hotline.text())
+
+    def save(self) -> StartRequest:
+        request = self.request()
+        try:
+            self.check(request)
+        except NeedsConfirmation as err:
+            if not self.confirm(str(err)):
+                raise UserError("Not started: the tree is already running.") from None
+            request = replace(request, also=True)
+        return request

@@ -256,10 +256,20 @@ class CallingTreesPage(FileActions, Page):
         if tree_id is None:
             return
         hotline = str(settings_service.get(self.ctx.session, "staff_hotline") or "")
-        dialog = StartDialog(self.tree_combo.currentText(), hotline, self)
-        dialog.accepted.connect(lambda: self._start(tree_id, dialog.request()))
+        dialog = StartDialog(self.tree_combo.currentText(), hotline,
+                             lambda r: self._check_start(tree_id, r), self._confirm_again, self)
+        dialog.submitted.connect(lambda request: self._start(tree_id, request))
         self.start_dialog = dialog
         dialog.open()
+
+    def _check_start(self, tree_id: str, request: StartRequest) -> object:
+        return activation_service.check_start(
+            self.ctx.session, tree_id, message=request.message, action=request.action,
+            report_back_to=request.report_back_to, drill=request.drill, also=request.also)
+
+    def _confirm_again(self, reason: str) -> bool:
+        return self.ctx.prompts.confirm(self, "Start a second activation?", reason,
+                                        ok_label="Start a second activation")
 
     def _start(self, tree_id: str, request: StartRequest) -> None:
         values = {"staff_hotline": request.staff_hotline} if request.staff_hotline else {}
@@ -267,8 +277,8 @@ class CallingTreesPage(FileActions, Page):
         def work(session: Session, **kw: Any) -> Activation:
             return activation_service.start_activation(
                 session, tree_id, message=request.message, action=request.action,
-                report_back_to=request.report_back_to, drill=request.drill, values=values,
-                progress_cb=kw.get("progress"), is_cancelled=kw.get("is_cancelled"))
+                report_back_to=request.report_back_to, drill=request.drill, also=request.also,
+                values=values, progress_cb=kw.get("progress"), is_cancelled=kw.get("is_cancelled"))
 
         if self.tree_people() <= BIG_TREE:
             act = self._try(lambda: work(self.ctx.session), "Started the calling tree; "
