@@ -13,6 +13,7 @@ from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.domain.recipients import FORMAT_BY_LABEL, Address, parse_state, parse_zip
+from crisisdesk.domain.times import TYPED_DATES, typed_date
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.letters import mailing_log as mailing_log
@@ -25,9 +26,9 @@ def _date(value: str | None, name: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        return typed_date(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-04-06.",
+        raise click.BadParameter(f"{value!r} is not a date like {TYPED_DATES}.",
                                  param_hint=name) from None
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from crisisdesk.domain.choices import LabelledEnum, parse_choice
 from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.times import TYPED_DATES, typed_date
 
 
 class IncidentKind(LabelledEnum):
@@ -191,17 +192,17 @@ class Incident:
 
 
 def parse_date(value: str | dt.date | None, field_name: str) -> dt.date | None:
-    """A calendar date from ISO text (YYYY-MM-DD); '' or None is 'unknown'."""
+    """A calendar date as people type it (`times.typed_date`); '' or None is 'unknown'."""
     if value is None or isinstance(value, dt.date):
         return value
     text = value.strip()
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return typed_date(text)
     except ValueError:
         raise ValidationError(
-            f"{_label(field_name)} must be a date like 2026-03-02, not {text!r}.",
+            f"{_label(field_name)} must be a date like {TYPED_DATES}, not {text!r}.",
             {field_name: "not a date"},
         ) from None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from crisisdesk.domain.errors import ValidationError
-from crisisdesk.domain.times import MINUTES, parse_utc, show_utc
+from crisisdesk.domain.times import MINUTES, parse_utc, show_utc, typed_moment
 from crisisdesk.services.session import Session, iso
 
 
@@ -27,8 +27,9 @@ def today(session: Session) -> dt.date:
 
 
 def parse_time(session: Session, value: str | dt.datetime | None, field_name: str) -> str:
-    """UTC ISO text from '2026-03-02 14:05' (local), '14:05' (today, local), ISO with offset,
-    a datetime, or None (now)."""
+    """UTC ISO text from a local date and time as people type them ('12/01/2026 3pm',
+    '2026-03-02 14:05'), a time alone (today, local: '14:05', '3pm'), ISO with an offset,
+    a datetime, or None (now). A date alone is refused: a deadline needs its hour."""
     if value is None:
         return session.now_iso()
     if isinstance(value, dt.datetime):
@@ -39,17 +40,19 @@ def parse_time(session: Session, value: str | dt.datetime | None, field_name: st
         return session.now_iso()
     tz = zone(session)
     try:
-        if len(text) <= 5 and ":" in text:
-            hours, minutes = (int(p) for p in text.split(":"))
-            moment = dt.datetime.combine(today(session), dt.time(hours, minutes), tz)
-        else:
-            parsed = parse_utc(text)
-            moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+        day, clock = typed_moment(text)
+        if clock is None:
+            raise ValueError("a date without a time")
+        moment = dt.datetime.combine(day or today(session), clock, tz)
     except ValueError:
-        raise ValidationError(
-            f"{field_name.replace('_', ' ').capitalize()} must be a time like "
-            f"'2026-03-02 14:05' or '14:05', not {text!r}.", {field_name: "not a time"}
-        ) from None
+        try:
+            parsed = parse_utc(text)
+        except ValueError:
+            raise ValidationError(
+                f"{field_name.replace('_', ' ').capitalize()} must be a time like "
+                f"'12/01/2026 3pm', '2026-12-01 15:00' or '3:30 pm' (today), not {text!r}.",
+                {field_name: "not a time"}) from None
+        moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
     return iso(moment)
 
 

@@ -87,8 +87,8 @@ def test_incident_deadlines_and_log_round_trip(demo_desk: Path) -> None:
     assert by_key["state.TX.ag"]["due"] == "2026-04-01"
     assert "counsel" in report["verify_note"]
 
-    done = demo(demo_desk, "deadlines", "done", "state.TX.ag", "--on", "2026-03-30",
-                   "--ref", "TX AG form 55120")
+    done = demo(demo_desk, "deadlines", "done", "state.TX.ag", "--on", "3/30/2026",
+                   "--ref", "TX AG form 55120")  # typed the US way
     assert done.returncode == 0, done.stderr
 
     bad_count = demo(demo_desk, "incident", "update", "--affected", "XX=5")
@@ -98,6 +98,7 @@ def test_incident_deadlines_and_log_round_trip(demo_desk: Path) -> None:
     logged = demo(demo_desk, "timeline", "list", "--json")
     texts = [e["text"] for e in json.loads(logged.stdout)]
     assert any(t.startswith("Incident opened: Lost laptop") for t in texts)
+    assert any("done on 2026-03-30" in t for t in texts)
     assert any("done on 2026-03-30 (reference TX AG form 55120)" in t for t in texts)
 
 

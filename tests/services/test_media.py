@@ -62,6 +62,20 @@ def test_a_past_deadline_is_accepted_and_shows_overdue(desk: Session) -> None:
     assert (summary.open_inquiries, summary.overdue_inquiries) == (1, 1)
 
 
+@pytest.mark.parametrize("typed", ["3/20/2026 9am", "Mar 20, 2026 9:00 a.m.", "2026-03-20 09:00"])
+def test_a_deadline_is_taken_as_people_type_it(desk: Session, typed: str) -> None:
+    q = media_service.log_inquiry(desk, outlet="Daily Ledger", question="Was data taken?",
+                                  deadline=typed)
+    assert q.deadline == "2026-03-20T14:00:00Z"  # 09:00 in Chicago
+
+
+def test_a_deadline_needs_its_hour(desk: Session) -> None:
+    with pytest.raises(ValidationError, match="3:30 pm") as refused:
+        media_service.log_inquiry(desk, outlet="Daily Ledger", question="Q?",
+                                  deadline="3/20/2026")
+    assert "deadline" in refused.value.fields
+
+
 def test_inquiries_list_by_deadline(desk: Session) -> None:
     for outlet, deadline in (("B", "12:00"), ("A", "10:30"), ("C", None)):
         media_service.log_inquiry(desk, outlet=outlet, question="Q?", deadline=deadline)
