@@ -105,8 +105,9 @@ def html_to_pdf(html: str, path: Path, *, title: str) -> None:
             pages[0] = max(1, laid_out.pageCount())
             print_laid_out(laid_out, writer, print_layout(doc, writer)[1])
         else:
-            pages[0] = max(1, print_layout(doc, writer)[0].pageCount())
             doc.print_(writer)
+            # Measured after printing: print_ gives a writer without margins 2 mm ones first.
+            pages[0] = max(1, print_layout(doc, writer)[0].pageCount())
         del writer  # closes and flushes the file before it is proven and renamed
 
 

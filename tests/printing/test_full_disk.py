@@ -112,6 +112,20 @@ def test_the_page_count_must_match_what_was_laid_out(tmp_path: Path) -> None:
         file_store.prove_pdf(target, pages + 1)
 
 
+def test_the_proof_counts_pages_as_qt_prints_them_near_a_page_break(tmp_path: Path) -> None:
+    """Documents whose last lines fall around a page's foot: Qt's own print gives the writer
+    2 mm margins first, and the count proven must be the count printed (no false alarms)."""
+    ensure_gui_app()
+    from pypdf import PdfReader
+
+    counts = set()
+    for lines in range(60, 70):
+        target = tmp_path / f"lines-{lines}.pdf"
+        html_to_pdf("".join(f"<p>Line {i}</p>" for i in range(lines)), target, title="Lines")
+        counts.add(len(PdfReader(target).pages))
+    assert len(counts) > 1  # the range crosses a page break
+
+
 def run_main(data_dir: Path, args: list[str], capsys: pytest.CaptureFixture[str]
              ) -> tuple[int, str, str]:
     try:
