@@ -69,7 +69,7 @@ def write_txn(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except DB_ERRORS as exc:
-        _raise_classified(exc)
+        _raise_write_error(db, exc)
     try:
         yield db
     except BaseException as exc:
