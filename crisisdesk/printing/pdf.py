@@ -41,7 +41,7 @@ from PySide6.QtGui import (
 )
 
 from crisisdesk.printing.fonts import print_family, register_fonts
-from crisisdesk.store.files import atomic_path, pdf_proof
+from crisisdesk.store.files import atomic_path, cannot_write, pdf_proof
 
 RESOLUTION_DPI = 300
 # QTextDocument.print_ adds its own 2 cm margin (and prints page numbers in it) when the
@@ -94,21 +94,24 @@ def html_to_pdf(html: str, path: Path, *, title: str) -> None:
     doc.setHtml(html)
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
     pages = [0]
-    with atomic_path(Path(path), verify=pdf_proof(lambda: pages[0])) as tmp:
-        writer = QPdfWriter(str(tmp))
-        writer.setResolution(RESOLUTION_DPI)
-        writer.setPageLayout(page_layout())
-        writer.setTitle(title)
-        writer.setCreator("CrisisDesk")
-        if KEEP_TABLES_TOGETHER in html:
-            laid_out = keep_tables_together(doc, writer)
-            pages[0] = max(1, laid_out.pageCount())
-            print_laid_out(laid_out, writer, print_layout(doc, writer)[1])
-        else:
-            doc.print_(writer)
-            # Measured after printing: print_ gives a writer without margins 2 mm ones first.
-            pages[0] = max(1, print_layout(doc, writer)[0].pageCount())
-        del writer  # closes and flushes the file before it is proven and renamed
+    try:
+        with atomic_path(Path(path), verify=pdf_proof(lambda: pages[0])) as tmp:
+            writer = QPdfWriter(str(tmp))
+            writer.setResolution(RESOLUTION_DPI)
+            writer.setPageLayout(page_layout())
+            writer.setTitle(title)
+            writer.setCreator("CrisisDesk")
+            if KEEP_TABLES_TOGETHER in html:
+                laid_out = keep_tables_together(doc, writer)
+                pages[0] = max(1, laid_out.pageCount())
+                print_laid_out(laid_out, writer, print_layout(doc, writer)[1])
+            else:
+                doc.print_(writer)
+                # Measured after printing: print_ gives a writer without margins 2 mm ones first.
+                pages[0] = max(1, print_layout(doc, writer)[0].pageCount())
+            del writer  # closes and flushes the file before it is proven and renamed
+    except OSError as exc:
+        raise cannot_write(Path(path), exc) from None
 
 
 def print_layout(doc: QTextDocument, device: QPagedPaintDevice) -> tuple[QTextDocument, float]:

@@ -42,6 +42,18 @@ class FileNotProven(UserError):
     """A file came out damaged (short, unparsable, wrong page count) although the disk has room."""
 
 
+class CannotWrite(UserError):
+    """The folder refused the file (permissions, a file where a folder should be, ...)."""
+
+
+def cannot_write(target: Path, exc: OSError) -> UserError:
+    """The one line for an OSError met while writing `target` (a full disk: `DiskFull`)."""
+    if is_disk_full(exc):
+        return DiskFull(target.parent, f"{target.name} could not be written")
+    return CannotWrite(f"Cannot write {target.name} in {target.parent}: "
+                       f"{exc.strerror or exc}.")
+
+
 def ensure_private_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(OSError):

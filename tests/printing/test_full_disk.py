@@ -98,6 +98,14 @@ def test_a_short_file_on_a_disk_with_room_is_refused_too(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_folder_that_refuses_the_file_is_one_line(tmp_path: Path) -> None:
+    ensure_gui_app()
+    not_a_folder = tmp_path / "reports"
+    not_a_folder.write_text("a file where the folder should be")
+    with pytest.raises(file_store.CannotWrite, match=rf"^Cannot write x.pdf in {not_a_folder}: "):
+        html_to_pdf(HTML, not_a_folder / "x.pdf", title="X")
+
+
 def test_the_page_count_must_match_what_was_laid_out(tmp_path: Path) -> None:
     ensure_gui_app()
     target = tmp_path / "three.pdf"

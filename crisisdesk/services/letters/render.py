@@ -37,7 +37,13 @@ from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import letters as store
-from crisisdesk.store.files import DiskFull, FileNotProven, file_digest, matches_digest
+from crisisdesk.store.files import (
+    DiskFull,
+    FileNotProven,
+    cannot_write,
+    file_digest,
+    matches_digest,
+)
 
 
 class LetterFile(Protocol):
@@ -186,6 +192,8 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
         except FileNotProven as exc:
             raise FileNotProven(f"{exc} ({safe.text()}); run the same command again"
                                 ) from None
+        except OSError as exc:
+            raise UserError(f"{cannot_write(path, exc)} ({safe.text()})") from None
         safe.add(hi - lo + 1)
     _record(session, batch, files, reused)
     return RenderReport(files, total, reused, time.monotonic() - started)
