@@ -16,14 +16,14 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from crisisdesk.domain.envelopes import FOLD_PANEL_IN, SHEET_WIDTH_IN
 from crisisdesk.domain.letter_pages import LetterLayout
 from crisisdesk.printing.letters import DPI, LetterPainter, _font, _writer
-from crisisdesk.store.files import atomic_path
+from crisisdesk.store.files import atomic_path, pdf_proof
 
 SAMPLE_ADDRESS = ("Jane Q. Sample", "123 Any Street Apt 4", "Springfield, IL 62701-1234")
 
 
 def alignment_pdf(layout: LetterLayout, path: Path) -> None:
     """Write the one-page alignment test for `layout` to `path` (atomically)."""
-    with atomic_path(Path(path)) as tmp:
+    with atomic_path(Path(path), verify=pdf_proof(lambda: 1)) as tmp:
         writer = _writer(tmp, "Envelope alignment test")
         painter = QPainter(writer)
         try:

@@ -34,7 +34,7 @@ from crisisdesk.domain.envelopes import MIN_ADDRESS_PT, SHEET_HEIGHT_IN, SHEET_W
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.letter_pages import CoverSheet, LetterContent, LetterLayout
 from crisisdesk.printing.fonts import TAGLINE_FAMILIES, print_family
-from crisisdesk.store.files import atomic_path
+from crisisdesk.store.files import atomic_path, prove_pdf
 
 DPI = 300
 MARGIN_IN = 0.9
@@ -245,15 +245,33 @@ class LetterPdf:
 
 
 @contextlib.contextmanager
-def open_letter_pdf(path: Path, layout: LetterLayout,
-                    cover: CoverSheet | None) -> Iterator[LetterPdf]:
-    """Write letters to `path` (a temp file beside it, renamed when complete)."""
-    with atomic_path(Path(path)) as tmp:
+def open_letter_pdf(path: Path, layout: LetterLayout, cover: CoverSheet | None,
+                    proven: Callable[[Path], None] | None = None) -> Iterator[LetterPdf]:
+    """Write letters to `path` (a temp file beside it, renamed when complete).
+
+    Before the rename the file is read back and must hold every page painted (the cover
+    included): QPdfWriter says nothing when the disk fills, so this is what turns a short file
+    into `DiskFull` instead of a part that looks rendered. `proven(tmp)` is then called with the
+    proven file, before the rename (a render records the file's digest there, so a file that
+    appears under its name is always one the desk knows).
+    """
+    painted: list[LetterPdf] = []
+
+    def pages() -> int:
+        return (painted[0].pages if painted else 0) + (1 if cover is not None else 0)
+
+    def check(tmp: Path) -> None:
+        prove_pdf(tmp, pages())
+        if proven is not None:
+            proven(tmp)
+
+    with atomic_path(Path(path), verify=check) as tmp:
         writer = _writer(tmp, "Patient letters" if cover is None else
                          f"Patient letters, batch {cover.batch_number}, file {cover.part}")
         painter = QPainter(writer)
         try:
             out = LetterPdf(writer, painter, layout, started=cover is not None)
+            painted.append(out)
             if cover is not None:
                 out.paint.cover(cover)
             yield out

@@ -3,8 +3,8 @@
 300 dpi, not 1200: QTextDocument output stops after ~700 pages at 1200 dpi (novelWriter#2637),
 and 300 is plenty for text. The document's default font is set to the shipped family
 explicitly, so a PDF never depends on what fontconfig happens to find. The file is written next
-to its target and renamed into place, so a crash never leaves half a PDF where a person expects
-a printout.
+to its target, read back (page count) and renamed into place, so a crash or a full disk never
+leaves half a PDF where a person expects a printout.
 
 Thread use: everything here is QtGui and creates its own objects, so it may run in a worker
 thread (Qt 6 supports painting on a QPdfWriter outside the GUI thread); `tests/ui/test_pdf_font.py`
@@ -41,7 +41,7 @@ from PySide6.QtGui import (
 )
 
 from crisisdesk.printing.fonts import print_family, register_fonts
-from crisisdesk.store.files import atomic_path
+from crisisdesk.store.files import atomic_path, cannot_write, pdf_proof
 
 RESOLUTION_DPI = 300
 # QTextDocument.print_ adds its own 2 cm margin (and prints page numbers in it) when the
@@ -81,25 +81,37 @@ def page_layout() -> QPageLayout:
 
 
 def html_to_pdf(html: str, path: Path, *, title: str) -> None:
-    """Lay out `html` (already escaped by its builder) and write it to `path` as a PDF."""
+    """Lay out `html` (already escaped by its builder) and write it to `path` as a PDF.
+
+    The file is proven before it replaces `path`: it must read back with as many pages as were
+    laid out, so a full disk raises `DiskFull` (naming the folder) instead of leaving a short
+    file that looks written.
+    """
     font = QFont(print_family())
     font.setPointSizeF(BASE_POINT_SIZE)
     doc = QTextDocument()
     doc.setDefaultFont(font)
     doc.setHtml(html)
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
-    with atomic_path(Path(path)) as tmp:
-        writer = QPdfWriter(str(tmp))
-        writer.setResolution(RESOLUTION_DPI)
-        writer.setPageLayout(page_layout())
-        writer.setTitle(title)
-        writer.setCreator("CrisisDesk")
-        if KEEP_TABLES_TOGETHER in html:
-            laid_out = keep_tables_together(doc, writer)
-            print_laid_out(laid_out, writer, print_layout(doc, writer)[1])
-        else:
-            doc.print_(writer)
-        del writer  # closes and flushes the file before it is renamed
+    pages = [0]
+    try:
+        with atomic_path(Path(path), verify=pdf_proof(lambda: pages[0])) as tmp:
+            writer = QPdfWriter(str(tmp))
+            writer.setResolution(RESOLUTION_DPI)
+            writer.setPageLayout(page_layout())
+            writer.setTitle(title)
+            writer.setCreator("CrisisDesk")
+            if KEEP_TABLES_TOGETHER in html:
+                laid_out = keep_tables_together(doc, writer)
+                pages[0] = max(1, laid_out.pageCount())
+                print_laid_out(laid_out, writer, print_layout(doc, writer)[1])
+            else:
+                doc.print_(writer)
+                # Measured after printing: print_ gives a writer without margins 2 mm ones first.
+                pages[0] = max(1, print_layout(doc, writer)[0].pageCount())
+            del writer  # closes and flushes the file before it is proven and renamed
+    except OSError as exc:
+        raise cannot_write(Path(path), exc) from None
 
 
 def print_layout(doc: QTextDocument, device: QPagedPaintDevice) -> tuple[QTextDocument, float]:

@@ -17,6 +17,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from crisisdesk.domain.errors import DeskDamaged, UserError
 from crisisdesk.store.errors import DB_ERRORS, classify
+from crisisdesk.store.files import DiskFull
 
 DESK_FILE = "desk.db"
 BUSY_TIMEOUT_S = 10.0
@@ -56,7 +57,11 @@ def connect(path: Path, data_key: bytes, *, create: bool = False) -> sqlite_util
 
 @contextlib.contextmanager
 def write_txn(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One write transaction (nested calls become savepoints); errors roll everything back."""
+    """One write transaction (nested calls become savepoints); errors roll everything back.
+
+    A driver error from inside the block or from the commit leaves as a UserError when it is
+    one a person can act on (a full disk: `DiskFull` naming the folder; nothing was saved).
+    """
     if db.conn.in_transaction:
         with db.atomic():
             yield db
@@ -64,18 +69,45 @@ def write_txn(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except DB_ERRORS as exc:
-        _raise_classified(exc)
+        _raise_write_error(db, exc)
     try:
         yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(db)
+        if isinstance(exc, DB_ERRORS):
+            _raise_write_error(db, exc)
         raise
     try:
         db.conn.execute("COMMIT")
     except DB_ERRORS as exc:
+        _rollback(db)
+        _raise_write_error(db, exc)
+
+
+def _rollback(db: sqlite_utils.Database) -> None:
+    """Roll back what is left of the transaction. SQLite has already rolled it back itself
+    after some errors (a full disk: "cannot rollback - no transaction is active"), so only
+    an open one is rolled back, and a failing rollback never hides the error that caused it."""
+    if db.conn.in_transaction:
         with contextlib.suppress(*DB_ERRORS):
             db.conn.execute("ROLLBACK")
-        _raise_classified(exc)
+
+
+def _raise_write_error(db: sqlite_utils.Database, exc: BaseException) -> None:
+    """A write that failed: a full disk names the desk's folder; otherwise as `classify`."""
+    text = str(exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        raise DiskFull(_desk_folder(db), "nothing was saved") from None
+    _raise_classified(exc)
+
+
+def _desk_folder(db: sqlite_utils.Database) -> Path:
+    """The folder holding the desk file (for a message), from the connection itself."""
+    with contextlib.suppress(*DB_ERRORS):
+        for row in db.conn.execute("PRAGMA database_list").fetchall():
+            if row[1] == "main" and row[2]:
+                return Path(row[2]).parent
+    return Path(".")
 
 
 def quick_check(db: sqlite_utils.Database) -> list[str]:

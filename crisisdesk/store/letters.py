@@ -213,6 +213,28 @@ def set_batch_rendered(db: sqlite_utils.Database, batch_id: str, at: str) -> Non
     db.execute("UPDATE letter_batches SET rendered_at = ? WHERE id = ?", [at, batch_id])
 
 
+def rendered_files(db: sqlite_utils.Database, batch_id: str) -> dict[int, dict[str, Any]]:
+    """{part: row} of a batch's part files as they were proven on disk (name, first_seq,
+    last_seq, bytes, sha256)."""
+    return {int(r["part"]): r for r in db.query(
+        "SELECT part, name, first_seq, last_seq, bytes, sha256 FROM rendered_files "
+        "WHERE batch_id = ? ORDER BY part", [batch_id])}
+
+
+def record_rendered_file(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    """Insert or replace the record of one proven part file (batch_id, part, incident_id,
+    name, first_seq, last_seq, bytes, sha256, rendered_at, rendered_by)."""
+    db.table("rendered_files").insert(row, replace=True)
+
+
+def pending_in_range(db: sqlite_utils.Database, batch_id: str, first: int, last: int
+                     ) -> list[str]:
+    """Ids of a batch's letters `first`..`last` not marked rendered yet."""
+    return [str(r[0]) for r in db.execute(
+        "SELECT id FROM letters WHERE batch_id = ? AND status = 'pending' AND "
+        "seq BETWEEN ? AND ? ORDER BY seq", [batch_id, first, last])]
+
+
 def set_batch_printed(db: sqlite_utils.Database, batch_id: str, at: str) -> None:
     db.execute("UPDATE letter_batches SET printed_at = ? WHERE id = ?", [at, batch_id])
 

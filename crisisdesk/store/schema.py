@@ -435,6 +435,18 @@ def m011_recipient_information(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m012_rendered_file_digest(db: sqlite_utils.Database) -> None:
+    """Each rendered part file of a letter batch as it was proven on disk: its size and
+    SHA-256, so a re-run reuses a file only when it is still exactly that file."""
+    db.execute(
+        "CREATE TABLE rendered_files (batch_id TEXT NOT NULL REFERENCES letter_batches(id), "
+        "part INTEGER NOT NULL, incident_id TEXT NOT NULL, name TEXT NOT NULL, "
+        "first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, bytes INTEGER NOT NULL, "
+        "sha256 TEXT NOT NULL, rendered_at TEXT NOT NULL, rendered_by TEXT NOT NULL, "
+        "PRIMARY KEY (batch_id, part))")
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

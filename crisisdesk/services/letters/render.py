@@ -4,9 +4,12 @@ Each letter is filled from the version of the approved template the batch record
 again through `require_approved`, so a changed or retired version stops the run) and handed
 to a file writer that `printing/` supplies (services never import Qt). Letters stream from the
 database one at a time into files of `letters_per_file` letters, each written beside its final
-name and renamed when complete. The split is fixed when the batch is created, so a cancelled or
-killed run resumes by skipping the files that already exist: no letter is printed twice. The
-database records the run once, at the end, as one action.
+name, read back and renamed only when it holds every page (a full disk never passes for a
+rendered file). Each proven file is recorded with its size and SHA-256, and its letters marked
+rendered, in one action before it takes its name; the split is fixed when the batch is created,
+so a cancelled, killed or disk-full run resumes by reusing exactly the files that still match
+their record and rendering the rest: no letter is printed twice or lost. A last action marks
+the batch rendered.
 """
 
 from __future__ import annotations
@@ -34,14 +37,26 @@ from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import letters as store
+from crisisdesk.store.files import (
+    DiskFull,
+    FileNotProven,
+    cannot_write,
+    file_digest,
+    matches_digest,
+)
 
 
 class LetterFile(Protocol):
     def add(self, letter: LetterContent) -> int: ...
 
 
-OpenLetterFile = Callable[[Path, LetterLayout, CoverSheet | None],
-                          AbstractContextManager[LetterFile]]
+class OpenLetterFile(Protocol):
+    """Opens one output file; `proven(tmp)` is called once the finished file has been read
+    back, before it is renamed into place (see `printing.letters.open_letter_pdf`)."""
+
+    def __call__(self, path: Path, layout: LetterLayout, cover: CoverSheet | None,
+                 proven: Callable[[Path], None] | None = None
+                 ) -> AbstractContextManager[LetterFile]: ...
 
 
 @dataclass
@@ -122,7 +137,12 @@ def _clean_stale(out_dir: Path, batch: Batch) -> None:
 def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: OpenLetterFile,
                  *, incident_id: str | None = None, progress: Progress | None = None,
                  is_cancelled: IsCancelled | None = None) -> RenderReport:
-    """Write the batch's files into `out_dir` (resuming), then record them as rendered."""
+    """Write the batch's files into `out_dir` (resuming), then record the batch as rendered.
+
+    A part file is reused only when it exists with the size and SHA-256 recorded when it was
+    proven; anything else (missing, emptied, truncated, changed) is rendered again. A full disk
+    stops the run with one line saying how many letters are safe on disk.
+    """
     started = time.monotonic()
     batch = get_batch(session, batch_ref, incident_id)
     out_dir = Path(out_dir)
@@ -136,14 +156,17 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
     per, total = batch.letters_per_file, batch.letter_count
     parts = math.ceil(total / per)
     incident = incident_store.get(session.db, batch.incident_id)
-    files, reused, done = [], 0, 0
+    recorded = store.rendered_files(session.db, batch.id)
+    files: list[Path] = []
+    reused, done, safe = 0, 0, _Safe(total)
     for part in range(1, parts + 1):
         lo, hi = (part - 1) * per + 1, min(part * per, total)
         path = out_dir / part_name(batch, part, parts)
         files.append(path)
-        if path.exists():
+        if _still_proven(recorded.get(part), path, lo, hi):
             reused += 1
             done = hi
+            safe.add(hi - lo + 1)
             if progress is not None:
                 progress(done, total)
             continue
@@ -151,17 +174,81 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
         cover = CoverSheet(layout.org_name, incident.title if incident else "", batch.number,
                            part, parts, letters[0][1], letters[-1][1], lo, hi, hi - lo + 1,
                            today(session).isoformat())
-        with open_file(path, layout, cover) as out:
-            for letter in store.iter_letters(session.db, batch.id, lo, hi):
-                if is_cancelled is not None and is_cancelled():
-                    raise Cancelled(f"Cancelled; {part - 1} of {parts} files are complete and "
-                                    "will be reused when you render again.")
-                out.add(filler.content(letter))
-                done += 1
-                if progress is not None:
-                    progress(done, total)
+        part_file = _PartFile(session, batch, part, parts, path.name, lo, hi)
+        try:
+            with open_file(path, layout, cover, part_file.record) as out:
+                for letter in store.iter_letters(session.db, batch.id, lo, hi):
+                    if is_cancelled is not None and is_cancelled():
+                        raise Cancelled(f"Cancelled; {part - 1} of {parts} files are complete "
+                                        "and will be reused when you render again.")
+                    out.add(filler.content(letter))
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+        except DiskFull as exc:
+            raise DiskFull(exc.folder, safe.text(),
+                           f"free space in {exc.folder} and run the same command again"
+                           ) from None
+        except FileNotProven as exc:
+            raise FileNotProven(f"{exc} ({safe.text()}); run the same command again"
+                                ) from None
+        except OSError as exc:
+            raise UserError(f"{cannot_write(path, exc)} ({safe.text()})") from None
+        safe.add(hi - lo + 1)
     _record(session, batch, files, reused)
     return RenderReport(files, total, reused, time.monotonic() - started)
+
+
+class _Safe:
+    """How many letters are in files proven on disk so far (for the message on a stop)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.letters, self.files = total, 0, 0
+
+    def add(self, letters: int) -> None:
+        self.letters += letters
+        self.files += 1
+
+    def text(self) -> str:
+        return (f"{self.letters:,} of {self.total:,} letters are safe in "
+                f"{self.files:,} file{'' if self.files == 1 else 's'}")
+
+
+def _still_proven(row: dict[str, Any] | None, path: Path, lo: int, hi: int) -> bool:
+    """True when `path` is exactly the part file recorded for letters `lo`..`hi`."""
+    return (row is not None and row["name"] == path.name
+            and (int(row["first_seq"]), int(row["last_seq"])) == (lo, hi)
+            and matches_digest(path, int(row["bytes"]), str(row["sha256"])))
+
+
+@dataclass
+class _PartFile:
+    """Records one part file once it is proven: its digest, and its letters as rendered."""
+
+    session: Session
+    batch: Batch
+    part: int
+    parts: int
+    name: str
+    first: int
+    last: int
+
+    def record(self, proven: Path) -> None:
+        size, sha256 = file_digest(proven)
+        b, by = self.batch, self.session.operator.name
+        with self.session.action("letters.render_file", "letter_batch", b.id,
+                                 f"Rendered file {self.part} of {self.parts} of letter batch "
+                                 f"{b.number}: letters {self.first}-{self.last}") as act:
+            store.record_rendered_file(self.session.db, {
+                "batch_id": b.id, "part": self.part, "incident_id": b.incident_id,
+                "name": self.name, "first_seq": self.first, "last_seq": self.last,
+                "bytes": size, "sha256": sha256, "rendered_at": act.at, "rendered_by": by})
+            ids = store.pending_in_range(self.session.db, b.id, self.first, self.last)
+            store.set_status(self.session.db, [(LetterStatus.RENDERED.value, self.name,
+                                                act.at, by, lid) for lid in ids])
+            store.insert_events(self.session.db, [(str(uuid.uuid4()), lid, b.incident_id,
+                                                   act.at, "rendered", "", "", "", by)
+                                                  for lid in ids])
 
 
 def _stream(session: Session, batch: Batch, lo: int, hi: int) -> Iterator[tuple[int, str]]:
@@ -173,6 +260,7 @@ def _record(session: Session, batch: Batch, files: list[Path], reused: int) -> N
                         f"Rendered letter batch {batch.number}: {batch.letter_count} letters "
                         f"in {len(files)} files ({reused} reused from an earlier run)") as act:
         per, by = batch.letters_per_file, session.operator.name
+        # Each proven file marked its own letters; this catches any a file's record missed.
         rows = store.pending_letters(session.db, batch.id)
         store.set_status(session.db, [(LetterStatus.RENDERED.value,
                                        files[(int(seq) - 1) // per].name, act.at, by, lid)
