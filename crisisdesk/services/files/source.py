@@ -17,6 +17,7 @@ from pathlib import Path
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.files.delimited import open_csv
 from crisisdesk.services.files.rows import Rows
+from crisisdesk.services.files.text import check_lines, nul_at, read_bounded
 from crisisdesk.services.files.vcard import PROPERTIES, open_vcf
 from crisisdesk.services.files.xlsx import open_xlsx
 
@@ -48,24 +49,14 @@ def open_source(path: Path) -> SourceFile:
     if fmt == "xlsx":
         headers, total, rows = open_xlsx(path)
         return SourceFile(path, "xlsx", headers, total, _rows=rows)
-    text, encoding = decode(read_bytes(path), path)
+    text, encoding = decode(read_bounded(path), path)
+    check_lines(text, path.name)
     if fmt == "vcf":
-        headers, total, rows = open_vcf(text)
+        headers, total, rows = open_vcf(text, path.name)
         return SourceFile(path, "vcf", headers, total, encoding, origins=dict(PROPERTIES),
                           _rows=rows)
     delimiter, (headers, total, rows) = open_csv(text, path.name)
     return SourceFile(path, "csv", headers, total, encoding, delimiter, _rows=rows)
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a file.") from None
-    except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror}.") from None
 
 
 def detect_format(path: Path) -> str:
@@ -74,10 +65,23 @@ def detect_format(path: Path) -> str:
         raise UserError(f"{path.name} is an old-style Excel file; save it as .xlsx or .csv.")
     if suffix in FORMATS:
         return FORMATS[suffix]
-    head = read_bytes(path)[:4096]
+    head = read_head(path)
     if head.startswith(b"PK"):
         return "xlsx"
     return "vcf" if b"BEGIN:VCARD" in head.upper() else "csv"
+
+
+def read_head(path: Path, size: int = 4096) -> bytes:
+    """The first `size` bytes of a file, to tell its format."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(size)
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror}.") from None
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
@@ -87,9 +91,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     text, encoding = _decode(data, path)
     nul = text.find("\0")
     if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        raise UserError(f"Line {line} of {path.name} holds a NUL byte (\\0), which no "
-                        "spreadsheet writes; the file is damaged or not text.")
+        raise nul_at(path.name, text.count("\n", 0, nul) + 1)
     return text, encoding
 
 
@@ -129,8 +131,9 @@ def utf16_without_bom(data: bytes) -> str:
         return ""
     even = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
     odd = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
-    if odd >= 0.6 * pairs and even == 0:
+    stray = pairs // 50  # a few characters such as U+0100 have a zero byte on the other side
+    if odd >= 0.6 * pairs and even <= stray:
         return "utf-16-le"
-    if even >= 0.6 * pairs and odd == 0:
+    if even >= 0.6 * pairs and odd <= stray:
         return "utf-16-be"
     return ""
