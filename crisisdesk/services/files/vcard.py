@@ -11,8 +11,8 @@ in 4.0). `ORG:Company;Department` fills the organisation and department.
 Two things about vobject matter for a file from anywhere. Its line pattern backtracks
 exponentially on a line with many parameters that does not parse (30 of them take minutes), so
 a card with such a line, or with a line longer than MAX_FIELD_CHARS, is refused before vobject
-sees it (the file's line and card counts are bounded by `limits` too). And it logs each line it skips, text
-and all, to stderr; contact details never go to logs, so its logger is silenced.
+sees it (the file's line and card counts are bounded by `limits` too). And it logs each line
+it skips, text and all, to stderr; contact details never go to logs, so its logger is silenced.
 """
 
 from __future__ import annotations
