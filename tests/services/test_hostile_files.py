@@ -183,6 +183,21 @@ def test_utf16_without_a_byte_order_mark_is_read(session: Session, tmp_path: Pat
     assert report.imported == 3
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_in_cyrillic_is_read(tmp_path: Path,
+                                                             encoding: str) -> None:
+    """Few zero bytes here (only the digits, commas and line breaks have them): still
+    UTF-16, not 'NUL bytes' or rows of mojibake each refused as an unknown kind."""
+    text = ("Name,Phone,Kind,Notes\r\n"
+            "Анна Иванова,+7 495 123 4567,staff,Дежурный врач приёмного отделения\r\n"
+            "Борис Петров,+7 495 765 4321,vendor,Поставщик кислорода для всех корпусов\r\n")
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(text.encode(encoding))
+    plan = contact_service.plan_import(path)
+    assert plan.encoding == encoding
+    assert [d.name for d in plan.sample] == ["Анна Иванова", "Борис Петров"]
+
+
 def test_a_nul_byte_is_refused_naming_its_line(session: Session, tmp_path: Path) -> None:
     letter_desk(session)
     rows = adult_rows(4)

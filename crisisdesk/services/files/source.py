@@ -123,17 +123,28 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def utf16_without_bom(data: bytes) -> str:
-    """"utf-16-le" / "utf-16-be" when the bytes look like mostly-ASCII UTF-16 with no byte
-    order mark (every other byte zero, as Windows tools write it), else ""."""
+    """"utf-16-le" / "utf-16-be" when the bytes look like UTF-16 with no byte order mark, as
+    some Windows tools write it, else "".
+
+    Every ASCII character (digits, commas, line breaks) has a zero byte on the same side of
+    each pair; text in Greek, Cyrillic or CJK has none, so a list of such names may hold few.
+    It is UTF-16 when the zero bytes sit on one side only (a few strays allowed: U+0100 has
+    its zero on the other side) and are either most pairs or include a line break.
+    """
     sample = data[:4096]
     pairs = len(sample) // 2
     if pairs < 2 or b"\0" not in sample:
         return ""
-    even = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
-    odd = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
-    stray = pairs // 50  # a few characters such as U+0100 have a zero byte on the other side
-    if odd >= 0.6 * pairs and even <= stray:
-        return "utf-16-le"
-    if even >= 0.6 * pairs and odd <= stray:
-        return "utf-16-be"
+    even = sample[0:pairs * 2:2].count(0)
+    odd = sample[1:pairs * 2:2].count(0)
+    stray = pairs // 50
+    for encoding, zeros, others, line_breaks in (
+            ("utf-16-le", odd, even, (b"\n\0", b"\r\0")),
+            ("utf-16-be", even, odd, (b"\0\n", b"\0\r"))):
+        if others > stray or zeros <= stray:
+            continue
+        pieces = sample[:pairs * 2]
+        aligned = any(pieces[i:i + 2] in line_breaks for i in range(0, len(pieces), 2))
+        if zeros >= 0.6 * pairs or (zeros >= 0.05 * pairs and aligned):
+            return encoding
     return ""
