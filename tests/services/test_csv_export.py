@@ -84,7 +84,8 @@ LIBRARY = {tf.meta.key: tf for tf in library_files()}
 
 
 def _contacts(session: Session, tmp_path: Path) -> Callable[[Path], int]:
-    contact_service.add_contact(session, ContactDraft(name=HOSTILE, phones=[("mobile", "(312) 555-0100")]))
+    contact_service.add_contact(session, ContactDraft(name=HOSTILE,
+                                                      phones=[("mobile", "(312) 555-0100")]))
     return lambda out: contact_service.export_contacts_csv(session, out)
 
 

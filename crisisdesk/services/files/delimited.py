@@ -89,15 +89,15 @@ def check_shape(line: int, cells: list[str], width: int, delimiter: str, name: s
                             'rows of their own (an unbalanced " quote?).')
 
 
-def open_csv(text: str, name: str) -> tuple[str, Opened]:
+def open_csv(text: str, name: str, *, repeats: bool = False) -> tuple[str, Opened]:
     """(delimiter, (headers, data row count, rows)) for decoded text; every record is checked
-    to line up with the header before this returns."""
+    to line up with the header before this returns. Repeated headers: `unique_headers`."""
     delimiter = sniff_delimiter(text)
     records = _records(text, delimiter, name)
     first = next(records, None)
     if first is None:
         raise UserError(f"{name} is empty.")
-    headers = unique_headers(first[1], name)
+    headers = unique_headers(first[1], name, repeats=repeats)
     check_shape(first[0], first[1], len(first[1]), delimiter, name)
     total = 0
     for line, cells in records:

@@ -43,11 +43,13 @@ class SourceFile:
         return self._rows()
 
 
-def open_source(path: Path) -> SourceFile:
-    """Detect the format and read the header; raises UserError for unreadable files."""
+def open_source(path: Path, *, repeated_headers: bool = False) -> SourceFile:
+    """Detect the format and read the header; raises UserError for unreadable files and for
+    two columns with the same header, unless `repeated_headers` (a list read by one column,
+    such as enrollment codes, where they do no harm): then the repeats are numbered."""
     fmt = detect_format(path)
     if fmt == "xlsx":
-        headers, total, rows = open_xlsx(path)
+        headers, total, rows = open_xlsx(path, repeats=repeated_headers)
         return SourceFile(path, "xlsx", headers, total, _rows=rows)
     text, encoding = decode(read_bounded(path), path)
     check_lines(text, path.name)
@@ -55,7 +57,7 @@ def open_source(path: Path) -> SourceFile:
         headers, total, rows = open_vcf(text, path.name)
         return SourceFile(path, "vcf", headers, total, encoding, origins=dict(PROPERTIES),
                           _rows=rows)
-    delimiter, (headers, total, rows) = open_csv(text, path.name)
+    delimiter, (headers, total, rows) = open_csv(text, path.name, repeats=repeated_headers)
     return SourceFile(path, "csv", headers, total, encoding, delimiter, _rows=rows)
 
 

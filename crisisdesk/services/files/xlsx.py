@@ -104,14 +104,15 @@ def _sheet_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
         wb.close()
 
 
-def open_xlsx(path: Path) -> Opened:
-    """(headers, data row count, rows) for the workbook's first sheet."""
+def open_xlsx(path: Path, *, repeats: bool = False) -> Opened:
+    """(headers, data row count, rows) for the workbook's first sheet. Repeated headers:
+    `unique_headers`."""
     it = _sheet_rows(path)
     try:
         first = next(it, None)
         if first is None:
             raise UserError(f"The first sheet of {path.name} is empty.")
-        headers = unique_headers(first[1], path.name)
+        headers = unique_headers(first[1], path.name, repeats=repeats)
         total = 0
         for number, _ in it:
             total += 1
