@@ -20,10 +20,10 @@ import csv
 import io
 from collections.abc import Iterator
 
+import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.column_scheme import unique_headers
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
-from crisisdesk.services.files import limits
 from crisisdesk.services.files.rows import Opened, Rows
 from crisisdesk.services.files.text import too_long_cell, too_many_rows
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services.files import limits
 from crisisdesk.services.files.limits import megabytes
 
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import vobject
 
+import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services.files import limits
 from crisisdesk.services.files.rows import Opened, Rows
 from crisisdesk.services.files.text import too_many_rows
 

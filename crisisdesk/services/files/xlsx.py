@@ -19,9 +19,9 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
+import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.column_scheme import unique_headers
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services.files import limits
 from crisisdesk.services.files.rows import Opened, Rows
 from crisisdesk.services.files.text import too_many_rows
 from crisisdesk.services.files.zips import BoundedZipFile

@@ -13,10 +13,10 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
+import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services.files import limits
 from crisisdesk.services.files.limits import megabytes
 
 CHUNK = 64 * 1024  # what a read of "everything" is cut into, so each piece is counted
@@ -62,11 +62,11 @@ class BoundedZipFile(zipfile.ZipFile):
         if total > limits.MAX_UNPACKED_BYTES:
             raise too_big(self.display_name, total)
 
-    def open(self, name: str | zipfile.ZipInfo, mode: str = "r", pwd: bytes | None = None,
-             *, force_zip64: bool = False) -> IO[bytes]:
+    def open(self, name: str | zipfile.ZipInfo, mode: Literal["r", "w"] = "r",
+             pwd: bytes | None = None, *, force_zip64: bool = False) -> IO[bytes]:
         if mode != "r":
             raise ValueError("a BoundedZipFile is read-only")
-        inner = super().open(name, mode, pwd)
+        inner = super().open(name, "r", pwd)
         info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
         return CountedPart(inner, self, info)  # type: ignore[return-value]
 
