@@ -260,6 +260,19 @@ def test_an_endless_line_is_refused_naming_it(tmp_path: Path) -> None:
         open_source(card)
 
 
+def test_lines_ending_in_cr_alone_are_lines(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel for Mac's "CSV (Macintosh)" ends lines in CR: each is measured on its own."""
+    monkeypatch.setattr(limits, "MAX_LINE_CHARS", 40)
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"Name,Phone\r" + b"".join(b"Dana %d,212 555 0142\r" % i
+                                                for i in range(10)))
+    assert open_source(path).total_rows == 10
+    path.write_bytes(path.read_bytes() + b"Sam," + b"9" * 40 + b"\r")
+    with pytest.raises(UserError, match="^Line 12 of mac.csv is longer than 40 characters"):
+        open_source(path)
+
+
 def test_a_huge_cell_is_refused_naming_its_line(tmp_path: Path) -> None:
     path = tmp_path / "cell.csv"
     path.write_text('Name,Notes\nDana,ok\nSam,"' + "y" * (limits.MAX_FIELD_CHARS + 1) + '"\n')

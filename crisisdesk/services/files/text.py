@@ -32,13 +32,15 @@ def read_bounded(path: Path) -> bytes:
 
 
 def check_lines(text: str, name: str) -> None:
-    """Refuse the first physical line longer than MAX_LINE_CHARS, naming it."""
+    """Refuse the first physical line longer than MAX_LINE_CHARS, naming it (lines end in LF
+    or CRLF, or in CR alone as Excel for Mac's "CSV (Macintosh)" writes them)."""
     limit = limits.MAX_LINE_CHARS
     if len(text) <= limit:
         return
+    newline = "\n" if "\n" in text or "\r" not in text else "\r"
     start, line = 0, 1
     while True:
-        end = text.find("\n", start)
+        end = text.find(newline, start)
         stop = len(text) if end < 0 else end
         if stop - start > limit:
             raise UserError(f"Line {line} of {name} is longer than {limit:,} characters, the "
