@@ -59,6 +59,8 @@ def assert_no_formula_in_any_locale(text: str) -> None:
     ("+1 555 0142; +1 555 0143", "\"'+1 555 0142; +1 555 0143\""),
     (" padded ", '" padded "'),
     ("x|@cmd", "\"x|'@cmd\""),
+    ("Da\0na", "Dana"),
+    ("\0=1+1", "'=1+1"),
 ])
 def test_each_cell_is_quoted_and_neutralised(value: str, written: str) -> None:
     assert csv_cell(value) == written

@@ -24,8 +24,10 @@ _NEEDS_QUOTES = frozenset(SEPARATORS + '"\r\n')
 
 
 def csv_cell(value: object) -> str:
-    """One cell as it goes into the file: neutralised, then quoted if it needs to be."""
-    text = neutralise_cell(value)
+    """One cell as it goes into the file: neutralised, then quoted if it needs to be. A NUL
+    (stored by an import before NULs were refused) is left out: it shows as nothing and cuts
+    the cell short in some readers."""
+    text = neutralise_cell(("" if value is None else str(value)).replace("\0", ""))
     if text != text.strip(" ") or not _NEEDS_QUOTES.isdisjoint(text):
         return '"' + text.replace('"', '""') + '"'
     return text
