@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from crisisdesk.domain.cells import unneutralise_cell
-from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.domain.formatting import shorten
 
 IGNORE = ("", "-", "ignore")
 ON_PURPOSE = ("-", "ignore")  # an override that drops a column deliberately
@@ -43,16 +44,28 @@ def mostly(cells: Iterable[str], test: CellTest) -> bool:
     return seen > 0 and passed * 2 > seen
 
 
-def unique_headers(cells: list[str]) -> list[str]:
-    """Header names made usable as keys: blanks named "Column N", repeats numbered."""
+def unique_headers(cells: list[str], name: str = "the file", *,
+                   repeats: bool = False) -> list[str]:
+    """Header names made usable as keys: blanks named "Column N".
+
+    Two columns with the same name (ignoring case and spacing) are refused, naming both: which
+    of them holds the phone number nobody can tell, and silently reading the first would lose
+    the other. Raises UserError. With `repeats` (a list read by one column, whose first line
+    may be data) a repeat is numbered instead: "Member", "Member (2)".
+    """
     headers: list[str] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i, cell in enumerate(cells, start=1):
-        name = " ".join(unneutralise_cell(cell).split()) or f"Column {i}"
-        candidate, n = name, 2
-        while candidate.casefold() in seen:
-            candidate, n = f"{name} ({n})", n + 1
-        seen.add(candidate.casefold())
+        header = " ".join(unneutralise_cell(cell).split())
+        first = seen.get(header.casefold()) if header else None
+        if first is not None and not repeats:
+            raise UserError(f"Columns {first} and {i} of {name} are both called "
+                            f"'{shorten(header)}'; rename one so it is clear which to read.")
+        base = header or f"Column {i}"
+        candidate, n = base, 2
+        while candidate.casefold() in seen:  # a real column may be called "Column 4" too
+            candidate, n = f"{base} ({n})", n + 1
+        seen[candidate.casefold()] = i
         headers.append(candidate)
     return headers
 

@@ -169,9 +169,7 @@ def label_text(cell: str) -> str:
 def _clean(cell: str | None) -> str:
     if not cell:
         return ""
-    if cell[0] == "'":
-        cell = unneutralise_cell(cell)
-    return cell.strip()
+    return unneutralise_cell(cell).strip()
 
 
 def _cells(row: Mapping[str, str], headers: tuple[str, ...]) -> list[str]:

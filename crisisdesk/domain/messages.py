@@ -41,10 +41,3 @@ class LogEntry:
     def to_dict(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in ("id", *LOG_COLUMNS)}
 
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell

@@ -8,7 +8,6 @@ log cannot be edited, so it must not keep personal data that a deleted contact t
 
 from __future__ import annotations
 
-import csv
 import uuid
 from pathlib import Path
 
@@ -20,19 +19,18 @@ from crisisdesk.domain.contacts import (
     ContactKind,
     contact_to_row,
     fts_query,
-    neutralise_cell,
     validate_draft,
 )
-from crisisdesk.domain.errors import NotFound, UserError
+from crisisdesk.domain.errors import NotFound
 from crisisdesk.services.contact_import import (
     ImportPlan,
     ImportReport,
     import_contacts,
     plan_import,
 )
+from crisisdesk.services.files.csv_export import write_csv
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
-from crisisdesk.store.files import atomic_path
 
 __all__ = [
     "ImportPlan", "ImportReport", "add_contact", "count_contacts", "delete_contact",
@@ -120,22 +118,10 @@ def search_contacts(session: Session, query: str, *, limit: int = 200) -> list[C
 
 
 def export_contacts_csv(session: Session, path: Path) -> int:
-    """Write every contact to a spreadsheet-safe CSV (UTF-8 with BOM, for Excel); returns count.
-
-    The file appears complete or not at all, and every cell that a spreadsheet would take for
-    a formula is neutralised.
-    """
+    """Write every contact to a spreadsheet-safe CSV (`services.files.csv_export`: complete or
+    not at all, no cell a spreadsheet would run as a formula); returns the count."""
     with session.action("contacts.export", "contact") as act:
-        count = 0
-        try:
-            with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig",
-                                                newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow([header for header, _ in EXPORT_COLUMNS])
-                for contact in contact_store.iter_all(session.db):
-                    writer.writerow([neutralise_cell(v) for v in contact_to_row(contact)])
-                    count += 1
-        except OSError as exc:
-            raise UserError(f"Cannot write {path}: {exc.strerror or exc}.") from None
-        act.summary = f"Exported {count} contacts to {path.name}"
+        count = write_csv(Path(path), [header for header, _ in EXPORT_COLUMNS],
+                          (contact_to_row(c) for c in contact_store.iter_all(session.db)))
+        act.summary = f"Exported {count} contacts to {Path(path).name}"
     return count

@@ -8,9 +8,7 @@ exports as spreadsheet-safe CSV and as an HTML report the CLI or GUI turns into 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,15 +18,15 @@ from typing import Any
 from markupsafe import escape
 
 from crisisdesk.domain.errors import NotFound, ValidationError
-from crisisdesk.domain.messages import LOG_COLUMNS, LogEntry, spreadsheet_safe
+from crisisdesk.domain.messages import LOG_COLUMNS, LogEntry
 from crisisdesk.domain.sms import count_segments
 from crisisdesk.domain.templates import Channel
 from crisisdesk.domain.times import local_minutes, show_utc
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.files.csv_export import csv_text, write_csv
 from crisisdesk.services.session import Action, Session
 from crisisdesk.store import templates as store
-from crisisdesk.store.files import write_bytes_atomic
 
 MAX_RECIPIENTS = 10_000_000
 
@@ -94,21 +92,16 @@ def issued_content(session: Session, entry_id: str) -> str:
 
 
 def log_csv(entries: Sequence[LogEntry]) -> str:
-    """CSV of the log; a cell that a spreadsheet would run as a formula gets a leading '."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(LOG_COLUMNS)
-    for entry in entries:
-        writer.writerow([spreadsheet_safe(cell) for cell in entry.row()])
-    return out.getvalue()
+    """CSV of the log, spreadsheet-safe (`services.files.csv_export`)."""
+    return csv_text(LOG_COLUMNS, (entry.row() for entry in entries))
 
 
 def export_log_csv(session: Session, path: Path, *, incident_id: str | None = None) -> int:
-    """Write the log as CSV (UTF-8 with a BOM so spreadsheets read accents); returns rows."""
+    """Write the log as spreadsheet-safe CSV (`services.files.csv_export`); returns rows."""
     entries = communication_log(session, incident_id=incident_id)
     with session.action("message_log.export", "message_log",
                         summary=f"Exported {len(entries)} communication-log entries as CSV"):
-        write_bytes_atomic(Path(path), ("\ufeff" + log_csv(entries)).encode("utf-8"))
+        write_csv(Path(path), LOG_COLUMNS, (entry.row() for entry in entries))
     return len(entries)
 
 

@@ -50,15 +50,18 @@ def test_line_numbers_count_physical_lines(tmp_path: Path) -> None:
     assert [line for line, _ in source.rows()] == [2, 5]
 
 
-def test_duplicate_and_blank_headers_are_named(tmp_path: Path) -> None:
-    path = tmp_path / "dup.csv"
-    path.write_text("Name,Phone,Phone,\nDana,212 555 0142,212 555 0143,x\n", encoding="utf-8")
-    source = open_source(path)
-    assert source.headers == ["Name", "Phone", "Phone (2)", "Column 4"]
+def test_blank_headers_are_named_and_duplicates_refused(tmp_path: Path) -> None:
+    path = tmp_path / "blank.csv"
+    path.write_text("Name,Phone,Phone 2,\nDana,212 555 0142,212 555 0143,x\n", encoding="utf-8")
+    assert open_source(path).headers == ["Name", "Phone", "Phone 2", "Column 4"]
     plan = svc.plan_import(path)
-    assert plan.mapping == {"Name": "name", "Phone": "phone", "Phone (2)": "phone"}
+    assert plan.mapping == {"Name": "name", "Phone": "phone", "Phone 2": "phone"}
     assert plan.ignored_columns == ["Column 4"]
     assert len(plan.sample[0].phones) == 2
+    dup = tmp_path / "dup.csv"
+    dup.write_text("Name,Phone, phone ,\nDana,212 555 0142,212 555 0143,x\n", encoding="utf-8")
+    with pytest.raises(UserError, match="Columns 2 and 3 of dup.csv are both called 'phone'"):
+        svc.plan_import(dup)
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

@@ -9,12 +9,10 @@ contacts, so the file imports back to the same people) with spreadsheet-safe cel
 
 from __future__ import annotations
 
-import csv
 import uuid
 from pathlib import Path
 
 from crisisdesk.domain.calling_trees import CallingTree, clean_name, in_call_order
-from crisisdesk.domain.contacts import neutralise_cell
 from crisisdesk.domain.errors import RowProblem, UserError, ValidationError
 from crisisdesk.domain.tree_files import (
     COLUMNS,
@@ -26,6 +24,7 @@ from crisisdesk.domain.tree_files import (
 )
 from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.files import open_source
+from crisisdesk.services.files.csv_export import write_csv, write_error
 from crisisdesk.services.session import Session
 from crisisdesk.store import calling_trees as store
 from crisisdesk.store import contacts as contact_store
@@ -92,16 +91,8 @@ def export_tree_csv(session: Session, tree_ref: str, path: Path) -> int:
     ordered = in_call_order(tree.nodes)
     with session.action("tree.export", "calling_tree", tree.id,
                         f"Exported calling tree {tree.name!r} ({len(ordered)} people) as CSV"):
-        try:
-            with atomic_path(Path(path)) as tmp, open(tmp, "w", encoding="utf-8-sig",
-                                                      newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(COLUMNS)
-                for node, _ in ordered:
-                    writer.writerow([neutralise_cell(cell(c)) for c in
-                                     (node.contact_id, node.caller_id, node.backup_id)])
-        except OSError as exc:
-            raise UserError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        write_csv(Path(path), COLUMNS, ([cell(c) for c in (n.contact_id, n.caller_id,
+                                                          n.backup_id)] for n, _ in ordered))
     return len(ordered)
 
 
@@ -138,5 +129,5 @@ def export_tree_vcard(session: Session, tree_ref: str, path: Path) -> int:
             with atomic_path(Path(path)) as tmp:
                 tmp.write_text("\r\n".join(cards) + "\r\n", encoding="utf-8")
         except OSError as exc:
-            raise UserError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            raise write_error(Path(path), exc) from None
     return len(cards)

@@ -9,7 +9,9 @@ unbalanced quote (which would otherwise glue the rest of the file into one cell)
 closing quote, a quoted cell whose lines look like rows of their own, and any row with a
 different number of cells than the header. Extra cells at the end of a row are allowed only
 when they are blank (a trailing comma); a row with fewer cells than the header is an error,
-because we cannot tell a trimmed blank from a lost cell. Decoding the bytes is `source`'s job.
+because we cannot tell a trimmed blank from a lost cell. A cell longer than MAX_FIELD_CHARS and
+a file of more than MAX_ROWS rows are refused naming the line (see `limits`); decoding the
+bytes and the line-length limit are `source`'s job.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import csv
 import io
 from collections.abc import Iterator
 
+import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.column_scheme import unique_headers
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.services.files.rows import Opened, Rows
+from crisisdesk.services.files.text import too_long_cell, too_many_rows
 
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
@@ -47,6 +51,8 @@ def sniff_delimiter(text: str) -> str:
 def _records(text: str, delimiter: str, name: str = "the file"
              ) -> Iterator[tuple[int, list[str]]]:
     """(start line, cells) for each non-blank CSV record; quoting is read strictly."""
+    if csv.field_size_limit() != limits.MAX_FIELD_CHARS:  # process-wide: make it ours
+        csv.field_size_limit(limits.MAX_FIELD_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
     while True:
@@ -58,6 +64,8 @@ def _records(text: str, delimiter: str, name: str = "the file"
             if "unexpected end of data" in str(exc):
                 raise UserError(f'Line {start} of {name} opens a quoted cell that is never '
                                 'closed (an unbalanced " quote).') from None
+            if "field larger than field limit" in str(exc):
+                raise too_long_cell(name, reader.line_num) from None
             raise UserError(f"Line {start} of {name} cannot be read as CSV: {exc}.") from None
         if any(c.strip() for c in cells):
             yield start, cells
@@ -81,20 +89,22 @@ def check_shape(line: int, cells: list[str], width: int, delimiter: str, name: s
                             'rows of their own (an unbalanced " quote?).')
 
 
-def open_csv(text: str, name: str) -> tuple[str, Opened]:
+def open_csv(text: str, name: str, *, repeats: bool = False) -> tuple[str, Opened]:
     """(delimiter, (headers, data row count, rows)) for decoded text; every record is checked
-    to line up with the header before this returns."""
+    to line up with the header before this returns. Repeated headers: `unique_headers`."""
     delimiter = sniff_delimiter(text)
     records = _records(text, delimiter, name)
     first = next(records, None)
     if first is None:
         raise UserError(f"{name} is empty.")
-    headers = unique_headers(first[1])
+    headers = unique_headers(first[1], name, repeats=repeats)
     check_shape(first[0], first[1], len(first[1]), delimiter, name)
     total = 0
     for line, cells in records:
         check_shape(line, cells, len(headers), delimiter, name)
         total += 1
+        if total > limits.MAX_ROWS:
+            raise too_many_rows(name, line)
 
     def rows() -> Rows:
         it = _records(text, delimiter, name)

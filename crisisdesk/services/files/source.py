@@ -17,6 +17,7 @@ from pathlib import Path
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.files.delimited import open_csv
 from crisisdesk.services.files.rows import Rows
+from crisisdesk.services.files.text import check_lines, nul_at, read_bounded
 from crisisdesk.services.files.vcard import PROPERTIES, open_vcf
 from crisisdesk.services.files.xlsx import open_xlsx
 
@@ -42,30 +43,22 @@ class SourceFile:
         return self._rows()
 
 
-def open_source(path: Path) -> SourceFile:
-    """Detect the format and read the header; raises UserError for unreadable files."""
+def open_source(path: Path, *, repeated_headers: bool = False) -> SourceFile:
+    """Detect the format and read the header; raises UserError for unreadable files and for
+    two columns with the same header, unless `repeated_headers` (a list read by one column,
+    such as enrollment codes, where they do no harm): then the repeats are numbered."""
     fmt = detect_format(path)
     if fmt == "xlsx":
-        headers, total, rows = open_xlsx(path)
+        headers, total, rows = open_xlsx(path, repeats=repeated_headers)
         return SourceFile(path, "xlsx", headers, total, _rows=rows)
-    text, encoding = decode(read_bytes(path), path)
+    text, encoding = decode(read_bounded(path), path)
+    check_lines(text, path.name)
     if fmt == "vcf":
-        headers, total, rows = open_vcf(text)
+        headers, total, rows = open_vcf(text, path.name)
         return SourceFile(path, "vcf", headers, total, encoding, origins=dict(PROPERTIES),
                           _rows=rows)
-    delimiter, (headers, total, rows) = open_csv(text, path.name)
+    delimiter, (headers, total, rows) = open_csv(text, path.name, repeats=repeated_headers)
     return SourceFile(path, "csv", headers, total, encoding, delimiter, _rows=rows)
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a file.") from None
-    except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror}.") from None
 
 
 def detect_format(path: Path) -> str:
@@ -74,10 +67,23 @@ def detect_format(path: Path) -> str:
         raise UserError(f"{path.name} is an old-style Excel file; save it as .xlsx or .csv.")
     if suffix in FORMATS:
         return FORMATS[suffix]
-    head = read_bytes(path)[:4096]
+    head = read_head(path)
     if head.startswith(b"PK"):
         return "xlsx"
     return "vcf" if b"BEGIN:VCARD" in head.upper() else "csv"
+
+
+def read_head(path: Path, size: int = 4096) -> bytes:
+    """The first `size` bytes of a file, to tell its format."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(size)
+    except FileNotFoundError:
+        raise UserError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror}.") from None
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
@@ -87,9 +93,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     text, encoding = _decode(data, path)
     nul = text.find("\0")
     if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        raise UserError(f"Line {line} of {path.name} holds a NUL byte (\\0), which no "
-                        "spreadsheet writes; the file is damaged or not text.")
+        raise nul_at(path.name, text.count("\n", 0, nul) + 1)
     return text, encoding
 
 
@@ -121,16 +125,28 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def utf16_without_bom(data: bytes) -> str:
-    """"utf-16-le" / "utf-16-be" when the bytes look like mostly-ASCII UTF-16 with no byte
-    order mark (every other byte zero, as Windows tools write it), else ""."""
+    """"utf-16-le" / "utf-16-be" when the bytes look like UTF-16 with no byte order mark, as
+    some Windows tools write it, else "".
+
+    Every ASCII character (digits, commas, line breaks) has a zero byte on the same side of
+    each pair; text in Greek, Cyrillic or CJK has none, so a list of such names may hold few.
+    It is UTF-16 when the zero bytes sit on one side only (a few strays allowed: U+0100 has
+    its zero on the other side) and are either most pairs or include a line break.
+    """
     sample = data[:4096]
     pairs = len(sample) // 2
     if pairs < 2 or b"\0" not in sample:
         return ""
-    even = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
-    odd = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
-    if odd >= 0.6 * pairs and even == 0:
-        return "utf-16-le"
-    if even >= 0.6 * pairs and odd == 0:
-        return "utf-16-be"
+    even = sample[0:pairs * 2:2].count(0)
+    odd = sample[1:pairs * 2:2].count(0)
+    stray = pairs // 50
+    for encoding, zeros, others, line_breaks in (
+            ("utf-16-le", odd, even, (b"\n\0", b"\r\0")),
+            ("utf-16-be", even, odd, (b"\0\n", b"\0\r"))):
+        if others > stray or zeros <= stray:
+            continue
+        pieces = sample[:pairs * 2]
+        aligned = any(pieces[i:i + 2] in line_breaks for i in range(0, len(pieces), 2))
+        if zeros >= 0.6 * pairs or (zeros >= 0.05 * pairs and aligned):
+            return encoding
     return ""

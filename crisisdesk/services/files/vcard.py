@@ -10,8 +10,9 @@ in 4.0). `ORG:Company;Department` fills the organisation and department.
 
 Two things about vobject matter for a file from anywhere. Its line pattern backtracks
 exponentially on a line with many parameters that does not parse (30 of them take minutes), so
-a card with such a line is refused before vobject sees it. And it logs each line it skips, text
-and all, to stderr; contact details never go to logs, so its logger is silenced.
+a card with such a line, or with a line longer than MAX_FIELD_CHARS, is refused before vobject
+sees it (the file's line and card counts are bounded by `limits` too). And it logs each line
+it skips, text and all, to stderr; contact details never go to logs, so its logger is silenced.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from typing import Any
 
 import vobject
 
+import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.files.rows import Opened, Rows
+from crisisdesk.services.files.text import too_many_rows
 
 logging.getLogger("vobject").setLevel(logging.CRITICAL + 1)
 logging.getLogger("vobject.base").setLevel(logging.CRITICAL + 1)
@@ -139,20 +142,24 @@ def card_row(card: Any) -> dict[str, str]:
     return {k: v for k, v in row.items() if v}
 
 
-def _too_many_parameters(text: str) -> bool:
-    """Whether a line of the card (folded lines joined, as vobject joins them) has more than
-    MAX_PARAMETERS semicolons before its colon."""
+def _unreadable_line(text: str) -> str:
+    """Why a line of the card (folded lines joined, as vobject joins them) is not for vobject:
+    more than MAX_PARAMETERS semicolons before its colon, or longer than MAX_FIELD_CHARS;
+    else ""."""
     unfolded = text.replace("\r\n", "\n").replace("\n ", "").replace("\n\t", "")
     for line in unfolded.split("\n"):
+        if len(line) > limits.MAX_FIELD_CHARS:
+            return f"a line is longer than {limits.MAX_FIELD_CHARS:,} characters"
         head = _HEAD.match(line)
         if head is not None and head.group().count(";") > MAX_PARAMETERS:
-            return True
-    return False
+            return f"a line has more than {MAX_PARAMETERS} parameters"
+    return ""
 
 
 def _parse(text: str) -> dict[str, str] | str:
-    if _too_many_parameters(text):
-        return f"the card could not be read: a line has more than {MAX_PARAMETERS} parameters"
+    why = _unreadable_line(text)
+    if why:
+        return f"the card could not be read: {why}"
     try:
         card = vobject.readOne(text, ignoreUnreadable=True)
     except Exception:  # vobject raises many kinds of error on damaged input
@@ -160,9 +167,13 @@ def _parse(text: str) -> dict[str, str] | str:
     return card_row(card)
 
 
-def open_vcf(text: str) -> Opened:
+def open_vcf(text: str, name: str = "the file") -> Opened:
     """(headers, card count, rows) for the text of a .vcf file."""
-    total = sum(1 for _ in split_cards(text))
+    total = 0
+    for line, _ in split_cards(text):
+        total += 1
+        if total > limits.MAX_ROWS:
+            raise too_many_rows(name, line)
     if total == 0:
         raise UserError("The file holds no vCards (no BEGIN:VCARD line).")
 

@@ -2,7 +2,8 @@
 
 openpyxl runs in read-only mode (streams rows, near-constant memory) with `data_only=True`, so
 formulas give their cached values, never formula text; defusedxml is installed, which openpyxl
-uses against XML bombs. A workbook opened read-only is lazy and must be closed explicitly.
+uses against XML bombs. Its zip is a `BoundedZipFile`, so a zip bomb is refused before (or
+while) it unpacks. A workbook opened read-only is lazy and must be closed explicitly.
 
 A damaged workbook (a cut download, a flipped byte) fails inside openpyxl, zipfile, zlib or the
 XML parser with whatever error each of them raises, at opening or only when a row is reached;
@@ -18,9 +19,12 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
+import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.column_scheme import unique_headers
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.files.rows import Opened, Rows
+from crisisdesk.services.files.text import too_many_rows
+from crisisdesk.services.files.zips import BoundedZipFile
 
 # What openpyxl and the libraries under it raise on a damaged file (zlib.error, XML ParseError,
 # which is a SyntaxError, KeyError for a missing part, EOFError for a cut one, zipfile's
@@ -45,17 +49,31 @@ def cell_text(value: Any) -> str:
 
 
 def _workbook(path: Path) -> Any:
+    """The workbook, read through a BoundedZipFile (openpyxl's own ZipFile is swapped for it
+    before anything but the zip directory has been read)."""
     # Imported here, not at module load: openpyxl takes ~0.2 s to import, and every screen
     # that can import a file would otherwise pay it on opening.
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        bounded = BoundedZipFile(path)
     except FileNotFoundError:
         raise UserError(f"There is no file {path}.") from None
-    except (InvalidFileException, *DAMAGED):
+    except DAMAGED:
         raise _unreadable(path) from None
+    try:
+        reader = ExcelReader(path, read_only=True, data_only=True)
+        reader.archive.close()
+        reader.archive = bounded
+        reader.read()
+        return reader.wb
+    except (InvalidFileException, *DAMAGED):
+        bounded.close()
+        raise _unreadable(path) from None
+    except BaseException:  # a ZipBombError, a Cancel: the zip must not stay open
+        bounded.close()
+        raise
 
 
 def _unreadable(path: Path) -> UserError:
@@ -86,15 +104,20 @@ def _sheet_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
         wb.close()
 
 
-def open_xlsx(path: Path) -> Opened:
-    """(headers, data row count, rows) for the workbook's first sheet."""
+def open_xlsx(path: Path, *, repeats: bool = False) -> Opened:
+    """(headers, data row count, rows) for the workbook's first sheet. Repeated headers:
+    `unique_headers`."""
     it = _sheet_rows(path)
     try:
         first = next(it, None)
         if first is None:
             raise UserError(f"The first sheet of {path.name} is empty.")
-        headers = unique_headers(first[1])
-        total = sum(1 for _ in it)
+        headers = unique_headers(first[1], path.name, repeats=repeats)
+        total = 0
+        for number, _ in it:
+            total += 1
+            if total > limits.MAX_ROWS:
+                raise too_many_rows(path.name, number)
     finally:
         it.close()
 

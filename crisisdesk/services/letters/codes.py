@@ -47,7 +47,7 @@ def import_codes(session: Session, path: Path, *, expires_on: dt.date,
     if expires_on < today(session):
         raise ValidationError(f"The codes expired on {expires_on.isoformat()}; ask the vendor "
                               "for a current pool.", {"expires_on": "in the past"})
-    source = open_source(path)
+    source = open_source(path, repeated_headers=True)  # only the code column is read
     if source.format not in ("csv", "xlsx"):
         raise UserError(f"{path.name} is not a CSV or Excel (.xlsx) list of codes.")
     column = code_column(source.headers)

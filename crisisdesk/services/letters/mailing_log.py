@@ -9,18 +9,15 @@ to the communication log, inside the same action. The CSV export is spreadsheet-
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import hashlib
-import io
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from crisisdesk.domain.cells import neutralise_cell
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.letters import (
     NEXT_STATUS,
@@ -34,6 +31,7 @@ from crisisdesk.domain.recipients import Address
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.files.csv_export import write_csv
 from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.letters.batches import get_batch
 from crisisdesk.services.localtime import today
@@ -41,7 +39,6 @@ from crisisdesk.services.session import Action, Session
 from crisisdesk.store import letters as store
 from crisisdesk.store import recipients as recipient_store
 from crisisdesk.store import templates as template_store
-from crisisdesk.store.files import write_bytes_atomic
 
 MARKABLE = (LetterStatus.PRINTED, LetterStatus.MAILED)
 EXPORT_COLUMNS = ("Reference", "Batch", "Letter", "State", "Status", "Letter type", "Language",
@@ -193,21 +190,20 @@ def totals(session: Session, incident_id: str | None = None) -> dict[str, dict[s
 
 
 def export_csv(session: Session, path: Path, incident_id: str | None = None) -> int:
-    """Write the mailing log as spreadsheet-safe CSV (UTF-8 with BOM); returns letters."""
+    """Write the mailing log as spreadsheet-safe CSV (`services.files.csv_export`); returns
+    letters."""
     iid = incident_service.get_incident(session, incident_id).id
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    count = 0
-    for r in store.iter_log(session.db, iid):
-        person = recipient_store.fields_from(r, 12)
-        name_to, address = addressee_for(person, Variant(r[11]))
-        cells = [r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "", r[10] or "",
-                 name_to, person.name, " ".join(p for p in (address.line1, address.line2) if p),
-                 address.city, address.zip]
-        writer.writerow([neutralise_cell(c) for c in cells])
-        count += 1
-    with session.action("letters.export_log", "incident", iid,
-                        f"Exported the mailing log of {count} letters as CSV"):
-        write_bytes_atomic(Path(path), ("\ufeff" + out.getvalue()).encode("utf-8"))
+
+    def rows() -> Iterator[list[object]]:
+        for r in store.iter_log(session.db, iid):
+            person = recipient_store.fields_from(r, 12)
+            name_to, address = addressee_for(person, Variant(r[11]))
+            yield [r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "",
+                   r[10] or "", name_to, person.name,
+                   " ".join(p for p in (address.line1, address.line2) if p), address.city,
+                   address.zip]
+
+    with session.action("letters.export_log", "incident", iid) as act:
+        count = write_csv(Path(path), EXPORT_COLUMNS, rows())
+        act.summary = f"Exported the mailing log of {count} letters as CSV"
     return count
