@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import signal
 import sys
 import threading
 import time
@@ -144,9 +145,15 @@ def _render_many(body: str, html: bool, language: str, region: str,
     return out
 
 
+def _hog(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+# The last three are stand-ins the tests use for a template that hangs, one that eats memory,
+# and a look at what the worker has imported.
 _OPS: dict[str, Any] = {"probe": _probe, "check": _check, "render": _render,
                         "render_many": _render_many, "warm": _syllables,
-                        "sleep": time.sleep, "echo": lambda value: value}
+                        "sleep": time.sleep, "hog": _hog, "modules": lambda: sorted(sys.modules)}
 
 
 def _answer(op: str, args: tuple[Any, ...]) -> tuple[str, Any]:
@@ -167,20 +174,25 @@ def _answer(op: str, args: tuple[Any, ...]) -> tuple[str, Any]:
 
 def serve(requests: Connection, replies: Connection, memory_mb: int) -> None:
     """The worker's loop: answer each request until the parent closes the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent, which stops us
     _limit_memory(memory_mb)
-    replies.send(("ready", None))
-    while True:
-        try:
-            op, args = requests.recv()
-        except (EOFError, OSError):
-            return
-        reply = _answer(op, args)
-        try:
-            replies.send(reply)
-        except MemoryError:
-            replies.send(("memory", None))
-        if reply[0] == "memory":
-            return  # after a MemoryError nothing in this process is to be trusted
+    try:
+        replies.send(("ready", None))
+        while True:
+            try:
+                op, args = requests.recv()
+            except MemoryError:  # the request itself did not fit
+                replies.send(("memory", None))
+                return
+            reply = _answer(op, args)
+            try:
+                replies.send(reply)
+            except MemoryError:
+                replies.send(("memory", None))
+            if reply[0] == "memory":
+                return  # after a MemoryError nothing in this process is to be trusted
+    except (EOFError, OSError):  # the parent closed the pipe or is gone: nothing to answer
+        return
 
 
 # --- the parent side -------------------------------------------------------------------------
@@ -334,7 +346,7 @@ def shutdown() -> None:
         workers = list(_idle)
         _idle.clear()
     for worker in workers:
-        worker.close()
+        worker.close(kill=not worker.ready)  # one still starting has nothing to finish
 
 
 def prestart(limits: Limits | None = None) -> None:
@@ -410,10 +422,12 @@ def measure_round_trip(calls: int = 200) -> float:
     return (time.monotonic() - start) / calls
 
 
-def sleep_in_worker(seconds: float, limits: Limits | None = None) -> None:
-    """Stand-in for a template that never returns (tests of the kill and restart)."""
-    _run("sleep", (seconds,), limits or Limits())
+def run_stand_in(op: str, *args: Any, limits: Limits | None = None) -> Any:
+    """Run a stand-in in the worker: 'sleep' (seconds), 'hog' (megabytes) or 'modules'."""
+    if op not in ("sleep", "hog", "modules"):
+        raise ValueError(f"no stand-in {op!r}")
+    return _run(op, args, limits or Limits())
 
 
 __all__ = ["Limits", "TemplateRefused", "check", "measure_round_trip", "prestart", "render",
-           "render_many", "serve", "shutdown", "sleep_in_worker"]
+           "render_many", "run_stand_in", "serve", "shutdown"]
