@@ -7,7 +7,8 @@ status is approved and whose content still matches the SHA-256 recorded at appro
 
 `check_draft` needs no session and touches no database, so the editor can run it on every
 keystroke in a worker thread; the other functions are one user action each (one transaction,
-one audit entry).
+one audit entry). Checking and rendering fill the template in inside the template process
+(`template_process`), under the desk's time and memory limits.
 
 Approval means a person at the organisation approved: a new desk gets the shipped library *in
 review* (drafted and submitted by "CrisisDesk library"), so nothing leaves the building until
