@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import signal
 import sys
 import threading
@@ -149,11 +150,12 @@ def _hog(megabytes: int) -> int:
     return len(bytearray(megabytes * 1024 * 1024))
 
 
-# The last three are stand-ins the tests use for a template that hangs, one that eats memory,
-# and a look at what the worker has imported.
+# The last four are stand-ins the tests use for a template that hangs, one that eats memory,
+# a look at what the worker has imported, and which worker answered.
 _OPS: dict[str, Any] = {"probe": _probe, "check": _check, "render": _render,
                         "render_many": _render_many, "warm": _syllables,
-                        "sleep": time.sleep, "hog": _hog, "modules": lambda: sorted(sys.modules)}
+                        "sleep": time.sleep, "hog": _hog, "modules": lambda: sorted(sys.modules),
+                        "pid": os.getpid}
 
 
 def _answer(op: str, args: tuple[Any, ...]) -> tuple[str, Any]:
@@ -286,15 +288,13 @@ _idle: list[_Worker] = []
 
 def _replace(memory_mb: int) -> None:
     """Start a worker now (after a kill), so the next call does not wait for one."""
-    with _lock:
-        if len(_idle) < MAX_IDLE:
-            _idle.append(_Worker(memory_mb))
+    _keep(_Worker(memory_mb))
 
 
 @contextmanager
 def _borrowed(limits: Limits) -> Iterator[_Worker]:
     with _lock:
-        worker = next((w for w in _idle if w.memory_mb == limits.memory_mb), None)
+        worker = next((w for w in reversed(_idle) if w.memory_mb == limits.memory_mb), None)
         if worker is not None:
             _idle.remove(worker)
     if worker is None or not worker.alive():
@@ -309,12 +309,18 @@ def _borrowed(limits: Limits) -> Iterator[_Worker]:
     except BaseException:
         worker.close(kill=True)
         raise
+    _keep(worker)
+
+
+def _keep(worker: _Worker) -> None:
+    """Back to the idle list, most recent last; the oldest beyond MAX_IDLE is stopped (so a
+    worker with other limits never crowds out the one in everyday use)."""
     with _lock:
-        if len(_idle) < MAX_IDLE:
-            _idle.append(worker)
-            worker = None  # type: ignore[assignment]
-    if worker is not None:
-        worker.close()
+        _idle.append(worker)
+        extra = _idle[:-MAX_IDLE]
+        del _idle[:-MAX_IDLE]
+    for old in extra:
+        old.close(kill=not old.ready)
 
 
 def _result(reply: tuple[str, Any]) -> Any:
@@ -423,8 +429,9 @@ def measure_round_trip(calls: int = 200) -> float:
 
 
 def run_stand_in(op: str, *args: Any, limits: Limits | None = None) -> Any:
-    """Run a stand-in in the worker: 'sleep' (seconds), 'hog' (megabytes) or 'modules'."""
-    if op not in ("sleep", "hog", "modules"):
+    """Run a stand-in in the worker: 'sleep' (seconds), 'hog' (megabytes), 'modules' or
+    'pid'."""
+    if op not in ("sleep", "hog", "modules", "pid"):
         raise ValueError(f"no stand-in {op!r}")
     return _run(op, args, limits or Limits())
 

@@ -98,6 +98,18 @@ def test_the_worker_imports_only_jinja_and_the_domain() -> None:
                                                           "click")]
 
 
+def test_one_worker_serves_call_after_call_and_a_new_one_follows_a_kill() -> None:
+    first = template_process.run_stand_in("pid")
+    for i in range(20):
+        assert template_process.render("{{ i }}", {"i": i}, html=False) == str(i)
+    assert template_process.run_stand_in("pid") == first
+    with pytest.raises(TemplateRefused):
+        template_process.run_stand_in("sleep", 60, limits=Limits(seconds=0.2))
+    second = template_process.run_stand_in("pid")
+    assert second != first
+    assert template_process.run_stand_in("pid") == second
+
+
 def test_a_round_trip_costs_well_under_a_millisecond_per_letter() -> None:
     per_call = template_process.measure_round_trip(200)
     print(f"template process round trip: {per_call * 1e6:.0f} us")
