@@ -207,18 +207,23 @@ class _Gone(Exception):
         self.reason = reason
 
 
+_start_lock = threading.Lock()
+
+
 @contextmanager
 def _no_main_script() -> Iterator[None]:
     """'spawn' re-imports the parent's main script in the child, to find pickled functions;
     the worker needs nothing from it (for the `crisisdesk` command it would import the whole
-    CLI). Only `Process.start` reads it, so it is hidden for that moment."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
+    CLI). Only `Process.start` reads it, so it is hidden for that moment (one thread at a
+    time, or a second thread would save the stand-in as the real one)."""
+    with _start_lock:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
 
 
 class _Worker:

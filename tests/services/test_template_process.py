@@ -7,6 +7,7 @@ that gets it killed gets a fresh one for the next call.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 import pytest
@@ -108,6 +109,24 @@ def test_one_worker_serves_call_after_call_and_a_new_one_follows_a_kill() -> Non
     second = template_process.run_stand_in("pid")
     assert second != first
     assert template_process.run_stand_in("pid") == second
+
+
+def test_threads_calling_at_once_each_get_their_own_answers() -> None:
+    template_process.shutdown()  # no idle worker: the four threads each start one at once
+    main = sys.modules["__main__"]
+    results: dict[int, list[str]] = {}
+
+    def letters(n: int) -> None:
+        results[n] = [template_process.render("{{ n }}-{{ i }}", {"n": n, "i": i}, html=False)
+                      for i in range(15)]
+
+    threads = [threading.Thread(target=letters, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == {n: [f"{n}-{i}" for i in range(15)] for n in range(4)}
+    assert sys.modules["__main__"] is main
 
 
 def test_a_round_trip_costs_well_under_a_millisecond_per_letter() -> None:
