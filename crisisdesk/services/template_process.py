@@ -27,13 +27,16 @@ Patient data (the values of a letter) travel over the pipe only; nothing is writ
 from __future__ import annotations
 
 import atexit
+import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
 import types
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,6 +54,7 @@ DEFAULT_MEMORY_MB = 512
 START_SECONDS = 30.0  # a fresh interpreter on a busy laptop; not the template's time
 WARM_SECONDS = 30.0  # loading a syllable dictionary (~0.4 s on an idle machine)
 MAX_IDLE = 2  # workers kept for reuse (the GUI's check thread and one other caller)
+MAX_REPORTS = 256  # check reports remembered (see `_report_key`)
 
 
 @dataclass(frozen=True)
@@ -289,6 +293,7 @@ class _Worker:
 
 _lock = threading.Lock()
 _idle: list[_Worker] = []
+_reports: OrderedDict[bytes, CheckReport] = OrderedDict()
 
 
 def _replace(memory_mb: int) -> None:
@@ -381,6 +386,11 @@ def check(body: str, meta: TemplateMeta, sample: Mapping[str, Any] | None = None
     """
     limits = limits or Limits()
     sample = dict(sample or {})
+    key = _report_key(body, meta, sample, grade_target, phone_region, wording, limits)
+    with _lock:
+        if key is not None and key in _reports:
+            _reports.move_to_end(key)
+            return _reports[key]
     language = meta.language.value
     try:
         with _borrowed(limits) as worker:
@@ -397,7 +407,22 @@ def check(body: str, meta: TemplateMeta, sample: Mapping[str, Any] | None = None
         return _refused(gone.reason, grade_target)
     except TemplateError as exc:
         return _refused(exc.reason, grade_target)
+    if key is not None:
+        with _lock:
+            _reports[key] = report
+            while len(_reports) > MAX_REPORTS:
+                _reports.popitem(last=False)
     return report
+
+
+def _report_key(*inputs: Any) -> bytes | None:
+    """The same text, definition, samples, settings and lists give the same report (the check
+    is deterministic), so the editor, submission and approval of one text check it once. A
+    refusal is never kept: on a busy machine the next try may be in time."""
+    try:
+        return hashlib.sha256(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
 
 
 def _refused(reason: str, grade_target: int) -> CheckReport:
