@@ -81,6 +81,8 @@ def _too_big(limits: Limits) -> str:
 _CRASHED = ("The template stopped the process that fills it in (it may nest too deeply); it "
             "is refused.")
 _NESTS = "The template nests too deeply to fill in; it is refused."
+_NO_START = (f"The process that fills in templates did not start within {START_SECONDS:g} s "
+             "(is the computer very busy?); try again.")
 
 
 # --- the worker side (runs in the child process) --------------------------------------------
@@ -242,16 +244,15 @@ class _Worker:
         self._replies, child_replies = ctx.Pipe(duplex=False)
         self.process = ctx.Process(target=serve, name="crisisdesk-templates", daemon=True,
                                    args=(child_requests, child_replies, memory_mb))
-        self.started = time.monotonic()
         with _no_main_script():
             self.process.start()
         child_requests.close()
         child_replies.close()
 
-    def _wait(self, seconds: float, limits: Limits) -> tuple[str, Any]:
+    def _wait(self, seconds: float, limits: Limits, late: str = "") -> tuple[str, Any]:
         if not self._replies.poll(seconds):
             self.close(kill=True)
-            raise _Gone(_too_slow(limits))
+            raise _Gone(late or _too_slow(limits))
         try:
             reply: tuple[str, Any] = self._replies.recv()
         except (EOFError, OSError):
@@ -265,7 +266,7 @@ class _Worker:
     def call(self, op: str, args: tuple[Any, ...], limits: Limits,
              seconds: float | None = None) -> tuple[str, Any]:
         if not self.ready:
-            kind, _ = self._wait(START_SECONDS, limits)
+            kind, _ = self._wait(START_SECONDS, limits, _NO_START)
             if kind != "ready":
                 self.close(kill=True)
                 raise _Gone(_CRASHED)
