@@ -23,6 +23,7 @@ from crisisdesk.domain.templates import (
     Status,
     TemplateVersion,
 )
+from crisisdesk.services import template_process
 from crisisdesk.services import templates as template_service
 
 version_option = click.option("--version", "version", type=click.IntRange(min=1), metavar="N",
@@ -227,6 +228,7 @@ def check_cmd(cli: CliContext, key: str | None, version: int | None, file: str |
     segments, speaking time. --var/--vars replace the sample values. --file FILE checks a
     .tmpl file on disk without opening the desk.
     """
+    template_process.prestart()  # the template process starts while the desk unlocks
     values = parse_values(pairs, vars_file)
     if file:
         parsed = parse_file(read_text_file(file), Path(file).name)
@@ -266,6 +268,7 @@ def render_cmd(cli: CliContext, key: str, version: int | None, pairs: tuple[str,
 
     Example: crisisdesk templates render staff-notice-en --vars facts.json --var pio_name="Jo Li"
     """
+    template_process.prestart()
     session = cli.session()
     approved = template_service.require_approved(session, key, version)
     values = {**(approved.meta.sample_values() if sample else {}), **parse_values(pairs,
@@ -299,6 +302,7 @@ def write_rendered(rendered: template_service.Rendered, out: str | None) -> None
 @pass_cli
 def submit_cmd(cli: CliContext, key: str, version: int | None) -> None:
     """Send a draft (default: the latest version) for review; refused if a check fails."""
+    template_process.prestart()
     v = template_service.submit(cli.session(), key, version)
     click.echo(f"Submitted {v.meta.key} version {v.version} for review.")
 
@@ -329,6 +333,7 @@ def send_back_cmd(cli: CliContext, key: str, version: int | None, reason: str) -
 def approve_cmd(cli: CliContext, key: str, version: int | None,
                 acknowledge_warnings: bool) -> None:
     """Approve a version in review (approvers only).  Example: crisisdesk templates approve x"""
+    template_process.prestart()
     session = cli.session()
     try:
         v = template_service.approve(session, key, version,

@@ -157,6 +157,18 @@ SETTINGS: tuple[SettingSpec, ...] = (
         minimum=3, maximum=16,
     ),
     SettingSpec(
+        "template_time_limit_seconds", int, 1, "Template time limit (seconds)",
+        "A template that takes longer than this to fill in (a check, a preview, one letter) is "
+        "stopped and refused, naming the reason; a normal letter takes a few milliseconds.",
+        minimum=1, maximum=30,
+    ),
+    SettingSpec(
+        "template_memory_limit_mb", int, 512, "Template memory limit (MB)",
+        "The most memory the separate process that fills in templates may use; a template "
+        "that needs more is refused (not enforced on Windows, where the time limit still is).",
+        minimum=128, maximum=8192,
+    ),
+    SettingSpec(
         "default_phone_region", str, "US", "Default phone region",
         "Two-letter country code used for phone numbers typed without a +country prefix.",
         max_length=3, check=_check_region, values="a two-letter country code such as US or CA",

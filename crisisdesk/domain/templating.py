@@ -299,8 +299,11 @@ def _compile_cached(body: str, html: bool, language: str, phone_region: str) -> 
             raise TemplateError(exc.message or str(exc), exc.lineno,
                                 _column_of_name(body, exc.lineno, exc.message or "")) from None
         raise _syntax_error(env, body, exc) from None
-    except RecursionError:
-        raise TemplateError("the template nests too deeply") from None
+    except (RecursionError, SyntaxError):  # Python's own limits on nesting, when compiled
+        raise TemplateError("the template nests too deeply (too many blocks or expressions "
+                            "inside one another)") from None
+    except MemoryError:
+        raise TemplateError("the template is too large to compile") from None
 
 
 def compile_template(body: str, *, html: bool, language: str = "en",

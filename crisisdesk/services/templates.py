@@ -7,7 +7,8 @@ status is approved and whose content still matches the SHA-256 recorded at appro
 
 `check_draft` needs no session and touches no database, so the editor can run it on every
 keystroke in a worker thread; the other functions are one user action each (one transaction,
-one audit entry).
+one audit entry). Checking and rendering fill the template in inside the template process
+(`template_process`), under the desk's time and memory limits.
 
 Approval means a person at the organisation approved: a new desk gets the shipped library *in
 review* (drafted and submitted by "CrisisDesk library"), so nothing leaves the building until
@@ -23,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from crisisdesk.domain.compliance import CheckReport, Finding, check_template
+from crisisdesk.domain.compliance import CheckReport, Finding
 from crisisdesk.domain.errors import DeskDamaged, NotFound, UserError, ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.plaintext import html_to_text
@@ -40,11 +41,10 @@ from crisisdesk.domain.templates import (
     diff_versions,
     next_status_allowed,
 )
-from crisisdesk.domain.templating import compile_template, render, render_sections
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services import template_process
 from crisisdesk.services.session import Session
 from crisisdesk.store import library
-from crisisdesk.store import syllables as syllable_store
 from crisisdesk.store import templates as store
 from crisisdesk.store import wording as wording_store
 
@@ -158,6 +158,7 @@ class ApprovalPolicy:
 class CheckSettings:
     grade_target: int = 8
     phone_region: str = "US"
+    limits: template_process.Limits = template_process.Limits()
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -247,20 +248,32 @@ def export_template(session: Session, ref: str, version: int | None = None) -> s
 # --- checking ------------------------------------------------------------------------------
 
 def check_settings(session: Session) -> CheckSettings:
-    """The desk's reading-grade target and phone region, read once for a batch of checks."""
+    """The desk's reading-grade target, phone region and template limits, read once for a
+    batch of checks."""
     return CheckSettings(int(settings_service.get(session, "reading_grade_target")),
-                         str(settings_service.get(session, "default_phone_region")))
+                         str(settings_service.get(session, "default_phone_region")),
+                         template_limits(session))
+
+
+def template_limits(session: Session) -> template_process.Limits:
+    """How long and how much memory filling in one template may take on this desk."""
+    return template_process.Limits(
+        float(settings_service.get(session, "template_time_limit_seconds")),
+        int(settings_service.get(session, "template_memory_limit_mb")))
 
 
 def check_draft(body: str, meta: TemplateMeta, sample_data: Mapping[str, Any] | None = None,
                 *, settings: CheckSettings | None = None) -> CheckReport:
-    """All checks on a text being edited: no session, no database, safe in a worker thread."""
+    """All checks on a text being edited: no session, no database, safe in a worker thread.
+
+    The checks run in the template process (`template_process.check`): a template that runs
+    away is stopped at the time limit and comes back as one error finding, and the calling
+    thread only waits on a pipe meanwhile."""
     settings = settings or CheckSettings()
-    return check_template(body, meta, sample_data,
-                          syllables=syllable_store.counter(meta.language.value),
-                          grade_target=settings.grade_target,
-                          phone_region=settings.phone_region,
-                          wording=wording_store.wording_rules())
+    return template_process.check(body, meta, sample_data, grade_target=settings.grade_target,
+                                  phone_region=settings.phone_region,
+                                  wording=wording_store.wording_rules(),
+                                  limits=settings.limits)
 
 
 def check_version(session: Session, ref: str, version: int | None = None,
@@ -538,10 +551,10 @@ def render_approved(session: Session, approved: ApprovedTemplate,
     facts = {k: v for k, v in desk_facts(session).items() if k in declared}
     typed = coerce_values(approved.meta, {**facts, **dict(values)}, phone_region=region)
     html = approved.meta.channel.is_html
-    compiled = compile_template(approved.body, html=html,
-                                language=approved.meta.language.value, phone_region=region)
-    text = (render_sections(compiled, typed, omit=omit_sections, insert=insert)
-            if omit_sections or insert else render(compiled, typed))
+    text = template_process.render(approved.body, typed, html=html,
+                                   language=approved.meta.language.value, phone_region=region,
+                                   omit=omit_sections, insert=insert,
+                                   limits=template_limits(session))
     if approved.meta.channel is Channel.SMS:
         text = text.strip()
     return Rendered(approved, text, html)

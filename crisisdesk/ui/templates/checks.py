@@ -4,6 +4,9 @@
 the first time) and runs the compliance rules: too slow for the GUI thread on a long letter.
 `LiveChecker` waits until typing pauses (300 ms), runs it in THE worker primitive, and drops
 any result that is not for the latest text, so a slow old check never overwrites a newer one.
+The check itself runs in the template process; the worker thread only waits on its pipe
+(holding no interpreter lock), so even a template that never finishes leaves the GUI running
+until the time limit refuses it.
 `CheckPanel` shows the verdict: a syntax error with line and column, the reading-level meter,
 the SMS count or speaking time, and every finding, most serious first.
 """
