@@ -10,9 +10,11 @@ Every value goes through `html.escape`.
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from crisisdesk.domain.times import PAPER_MINUTES, show_utc
 from crisisdesk.printing.pdf import KEEP_TABLES_TOGETHER
 
 if TYPE_CHECKING:
@@ -114,7 +116,8 @@ def _sheet(paper: TreePaper, sheet: CallerSheet, first: bool) -> str:
                     f"<span class=\"name\">{escape(person.name)}</span><br>"
                     f"{escape(person.job_title)}</td>"
                     f"<td width='25%' class=\"nums\">{_phones(person)}</td>"
-                    f"<td width='50%' class=\"ticks\">1st __:__ {TICKS}<br><br>2nd __:__ {TICKS}<br><br>"
+                    f"<td width='50%' class=\"ticks\">1st __:__ {TICKS}<br><br>"
+                    f"2nd __:__ {TICKS}<br><br>"
                     f"3rd __:__ {TICKS}</td>"
                     "</tr>")
     own = f" ({_phones(sheet.caller, ' · ')})" if sheet.caller.phones else ""
@@ -156,8 +159,10 @@ def wallet_cards_html(paper: TreePaper) -> str:
         "Cut out, fold, keep with your ID badge.</p>" + "".join(pairs)))
 
 
-def report_html(data: dict[str, Any], *, org: str, printed: str) -> str:
-    """The closing report: counts, duration, drill timings vs earlier drills, never reached."""
+def report_html(data: dict[str, Any], *, org: str, printed: str,
+                tz: dt.tzinfo | None = None) -> str:
+    """The closing report: counts, duration, drill timings vs earlier drills, never reached.
+    Earlier drills' start times are shown in `tz` (the desk's zone), named."""
     kind = "Drill" if data.get("drill") else "Activation"
     ms = data.get("milestones", {})
 
@@ -167,12 +172,12 @@ def report_html(data: dict[str, Any], *, org: str, printed: str) -> str:
     rows = "".join(f"<tr><td>{escape(str(p['name']))}</td><td>{escape(str(p['why']))}</td>"
                    f"<td>{p['attempts']}</td></tr>" for p in data.get("never_reached", []))
     earlier = "".join(
-        f"<tr><td>{escape(str(d['started_at'])[:16].replace('T', ' '))}</td>"
+        f"<tr><td>{escape(show_utc(str(d['started_at']), tz, PAPER_MINUTES))}</td>"
         f"<td>{d.get('percent_reached')}%</td>"
         + "".join(f"<td>{mins(d.get('milestones', {}).get(k))}</td>" for k in ("50", "90", "100"))
         + "</tr>" for d in data.get("earlier_drills", []))
     compare = ("<h2>Earlier drills of this tree</h2><table border='1' cellspacing='0' "
-               "cellpadding='3'><tr><th>Started (UTC)</th><th>Reached</th><th>50%</th>"
+               "cellpadding='3'><tr><th>Started</th><th>Reached</th><th>50%</th>"
                f"<th>90%</th><th>100%</th></tr>{earlier}</table>") if earlier else ""
     return _doc("Calling tree report", (
         f"<h1>{kind} report: {escape(str(data.get('tree', '')))}</h1>"

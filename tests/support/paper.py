@@ -18,7 +18,8 @@ from tests.support.pdf import Text, read
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z\b")
-CLOCK = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?![\d:])")
+CLOCK = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?![\d:])"
+                   r"(?:\s*(?:AM|PM|a\.\s?m\.|p\.\s?m\.))?")
 PAGE_X_OF_Y = re.compile(r"(?:Page|Página)\s+(\d+)\s+(?:of|de)\s+(\d+)")
 # What a template or form prints where a value belongs but none was given.
 EMPTY_FIELD = re.compile(r'""|\(\s*\)|\bto \.|: \.|\{\{|\}\}|\[\s*\]|\bNone\b|\bnan\b|\?\?')
@@ -64,8 +65,8 @@ def times_without_zone(paper: Paper, zone_names: Sequence[str]) -> list[str]:
     """Clock times printed without the desk's zone: each time must be followed by a zone name
     on its line, or its page must say once which zone its times are in ("times are CST")."""
     names = "|".join(re.escape(z) for z in zone_names)
-    with_zone = re.compile(rf"{CLOCK.pattern}\s*(?:a\.m\.|p\.m\.)?\s*(?:{names})\b")
-    page_says = re.compile(rf"(?:times?|Time|Since|When|Started|Due)[^.\n]{{0,30}}\(?(?:{names})\)?")
+    with_zone = re.compile(rf"{CLOCK.pattern}\s*(?:{names})\b")
+    page_says = re.compile(rf"(?:times?|Time)[^.\n]{{0,30}}\((?:{names})\)")
     found = []
     for page, text in enumerate(paper.pages):
         if page_says.search(text):
@@ -157,7 +158,6 @@ def render_all(session: object, out: Path) -> dict[str, Path]:
     """Every PDF the desk makes, from the open desk `session`, written into `out`; keyed by a
     short name. Each goes through the same calls as the GUI's and the CLI's worker bodies."""
     from crisisdesk.printing import crisis_reports
-    from crisisdesk.printing.calling_tree_paper import paper_html, report_html
     from crisisdesk.printing.letter_alignment import alignment_pdf
     from crisisdesk.printing.letter_report import write_pdf as write_counts
     from crisisdesk.printing.letters import open_letter_pdf
