@@ -70,7 +70,8 @@ def _due(session: Session, moment: dt.datetime | None) -> str:
     """'today 16:00 CST': the screen's short form, with the zone a sheet of paper needs."""
     if moment is None:
         return ""
-    return f"{cadence_service.show_local(session, moment)}\u00a0{moment.astimezone(zone(session)):%Z}"
+    name = f"{moment.astimezone(zone(session)):%Z}"
+    return f"{cadence_service.show_local(session, moment)}\u00a0{name}"
 
 
 def _statement(session: Session) -> BriefStatement | None:
