@@ -22,7 +22,7 @@ CLOCK = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?![\d:])"
                    r"(?:\s*(?:AM|PM|a\.\s?m\.|p\.\s?m\.))?")
 PAGE_X_OF_Y = re.compile(r"(?:Page|Página)\s+(\d+)\s+(?:of|de)\s+(\d+)")
 # What a template or form prints where a value belongs but none was given.
-EMPTY_FIELD = re.compile(r'""|\(\s*\)|\bto \.|: \.|\{\{|\}\}|\[\s*\]|\bNone\b|\bnan\b|\?\?')
+EMPTY_FIELD = re.compile(r'""|\(\s*\)|\bto \.|: \.|\{\{|\}\}|\[\s*\]|\bnan\b|\?\?')
 
 
 @dataclass
