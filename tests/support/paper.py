@@ -47,7 +47,9 @@ class Paper:
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    """Text without its spaces and line ends: a name wrapped inside its cell ("Byrne-" /
+    "Kowalski") is still the one block; only a page break parts it."""
+    return "".join(text.split())
 
 
 def machine_values(paper: Paper) -> list[str]:
@@ -145,9 +147,8 @@ def blank_bands(paper: Paper, *, max_gap_in: float, skip_pages: Iterable[int] = 
         if n in skip:
             continue
         tops = sorted(t.top_in for t in paper.texts if t.page == n)
-        gaps = [b - a for a, b in zip(tops, tops[1:], strict=False)]
-        if gaps and max(gaps[:3] or [0]) > max_gap_in:
-            found.append(f"{paper.name} p{n + 1}: an empty band of {max(gaps[:3]):.1f} in")
+        if len(tops) > 1 and tops[1] - tops[0] > max_gap_in:
+            found.append(f"{paper.name} p{n + 1}: an empty band of {tops[1] - tops[0]:.1f} in")
     return found
 
 
