@@ -121,8 +121,8 @@ def log_report_html(session: Session, entries: Sequence[LogEntry]) -> str:
     org = settings_service.display_org(session)
     now = local_minutes(session.now(), zone, PAPER_MINUTES)
     titles = {i.id: i.title for i in incident_service.list_incidents(session)}
-    head = [("When", 15), ("Template and version", 27), ("Sent to", 17), ("Recipients", 11),
-            ("Operator", 11), ("Incident, note", 19)]
+    head = [("When", 14), ("Template and version", 26), ("Sent to", 15), ("Recipients", 13),
+            ("Operator", 10), ("Incident, note", 22)]
     rows = []
     for e in entries:
         incident = titles.get(e.incident_id, "another incident") if e.incident_id else ""

@@ -20,6 +20,7 @@ import pytest
 from crisisdesk.domain.letter_pages import LetterContent
 from crisisdesk.domain.phones import Phone
 from crisisdesk.domain.templates import Channel
+from crisisdesk.domain.times import PAPER_CLOCK, show_utc
 from crisisdesk.printing.calling_tree_paper import call_sheets_html
 from crisisdesk.printing.letters import open_letter_pdf
 from crisisdesk.printing.pdf import ensure_gui_app, html_to_pdf
@@ -28,6 +29,7 @@ from crisisdesk.services import desk as desk_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import paper as tree_paper
 from crisisdesk.services.calling_trees import trees as tree_service
@@ -143,6 +145,18 @@ def test_the_phone_list_keeps_each_person_with_their_numbers(
     contacts = contact_service.list_contacts(demo[0])
     blocks = [[c.name, *map(_phone_text, c.phones)] for c in contacts]
     assert split_blocks(papers["phone-list"], blocks) == []
+
+
+def test_the_activity_log_keeps_each_entry_whole(demo: tuple[Session, Path],
+                                                 papers: dict[str, Paper]) -> None:
+    session = demo[0]
+    incident = incident_service.current_incident(session)
+    assert incident is not None
+    entries = timeline_service.list_entries(session, incident.id)
+    tz = settings_service.zone(session)
+    blocks = [[show_utc(line.entry.at, tz, PAPER_CLOCK), line.entry.text] for line in entries]
+    assert len(papers["activity-log"].pages) > 1
+    assert split_blocks(papers["activity-log"], blocks) == []
 
 
 def test_the_obligations_sheet_keeps_each_entry_whole(papers: dict[str, Paper]) -> None:
