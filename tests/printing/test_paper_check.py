@@ -360,8 +360,9 @@ def test_the_check_finds_a_printed_uuid_and_timestamp(tmp_path: Path) -> None:
 def test_the_check_finds_a_time_without_zone_and_an_empty_field(tmp_path: Path) -> None:
     ensure_gui_app()
     path = tmp_path / "bare.pdf"
-    html_to_pdf('<p>Printed 2026-03-02 14:05 by jo.</p><p>"" When done, report to .</p>'
+    html_to_pdf('<p>Printed 2026-03-02 14:05 by jo.</p><p>"I am calling." ""</p>'
+                "<p>When done, report to .</p><p>Dear , we are writing to you.</p>"
                 "<p>Next update 15:00 CST.</p>", path, title="fabricated")
     paper = Paper.load("fabricated", path)
     assert [f.split(": ", 1)[1][:5] for f in times_without_zone(paper, ZONES)] == ["14:05"]
-    assert len(empty_fields(paper)) == 1
+    assert len(empty_fields(paper)) == 3

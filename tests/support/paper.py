@@ -21,8 +21,10 @@ ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\d{2}:\d{2}(:\d{2}(\.\d+)
 CLOCK = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?![\d:])"
                    r"(?:\s*(?:AM|PM|a\.\s?m\.|p\.\s?m\.))?")
 PAGE_X_OF_Y = re.compile(r"(?:Page|Página)\s+(\d+)\s+(?:of|de)\s+(\d+)")
-# What a template or form prints where a value belongs but none was given.
-EMPTY_FIELD = re.compile(r'""|\(\s*\)|\bto \.|: \.|\{\{|\}\}|\[\s*\]|\bnan\b|\?\?')
+# What a template or form prints where a value belongs but none was given: empty quotes or
+# brackets, a space before punctuation ("Dear ,", "report to ."), template syntax, "??".
+EMPTY_FIELD = re.compile(r'""|\(\s*\)|\S\s+[,;.](?:\s|$)|: \.|\{\{|\}\}|\[\s*\]|\bnan\b'
+                         r'|\?\?')
 
 
 @dataclass
