@@ -19,6 +19,7 @@ import pytest
 
 from crisisdesk.domain.letter_pages import LetterContent
 from crisisdesk.domain.phones import Phone
+from crisisdesk.domain.plaintext import html_to_text
 from crisisdesk.domain.templates import Channel
 from crisisdesk.domain.times import PAPER_CLOCK, show_utc
 from crisisdesk.printing.calling_tree_paper import call_sheets_html
@@ -27,6 +28,7 @@ from crisisdesk.printing.pdf import ensure_gui_app, html_to_pdf
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import messages as message_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
@@ -37,6 +39,7 @@ from crisisdesk.services.demo import desk as demo_service
 from crisisdesk.services.facts import facts_for
 from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.media import inquiries as media_service
+from crisisdesk.services.media import statements as statement_service
 from crisisdesk.services.media.statements import statement_values
 from crisisdesk.services.session import Session
 from tests.support.desk import FAST_KDF
@@ -317,7 +320,12 @@ def test_demo_answers_and_statements_agree_with_the_incident(demo: tuple[Session
             problems += [f"{summary.key}: {p}" for p in _contradictions(
                 text, count=incident.total_affected, website=website, phones=phones)]
             rendered += 1
-    assert rendered >= 16
+    for issued in statement_service.issued_statements(session):  # what was said, as said
+        text = html_to_text(message_service.issued_content(session, issued.id))
+        problems += [f"issued {issued.template_key}: {p}" for p in _contradictions(
+            text, count=incident.total_affected, website=website, phones=phones)]
+        rendered += 1
+    assert rendered >= 17
     assert problems == []
 
 
