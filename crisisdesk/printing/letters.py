@@ -3,9 +3,11 @@ text below it, "Page X of Y", and the reference as text and as a Code 128 barcod
 
 Layout is painted directly with QPainter on a QPdfWriter (or a QImage for previews), one
 QTextDocument per letter laid out against the output device, so a batch of any size streams:
-one letter in memory at a time, many letters per file. On every page the body starts below the
+one letter in memory at a time, many letters per file. On page 1 the body starts below the
 envelope window plus the tap-test allowance, so nothing from the body (above all, the
-enrollment code) can show through the window, whichever page ends up outermost.
+enrollment code) can show through the window; the pages of a letter are folded together with
+page 1 outside, so later pages start right under their continuation line. Pages are cut only
+between paragraphs (`page_cuts`): a sentence holding an enrollment code is never split.
 """
 
 from __future__ import annotations
