@@ -229,11 +229,13 @@ def report_cmd(cli: CliContext, activation: str, pdf_path: str | None, as_json: 
 
 
 def _write_report(session: Session, data: dict[str, Any], pdf_path: str) -> None:
+    from crisisdesk.domain.times import PAPER_MINUTES
     from crisisdesk.printing.calling_tree_paper import report_html
     from crisisdesk.services import settings as settings_service
+    from crisisdesk.services.localtime import show, zone
 
     html = report_html(data, org=settings_service.display_org(session),
-                       printed=when(session, session.now_iso()))
+                       printed=show(session, session.now_iso(), PAPER_MINUTES), tz=zone(session))
     write_pdf(html, pdf_path, "Calling tree report")
 
 

@@ -53,6 +53,8 @@ def value_text(value: Any) -> str:
         return str(value.value).replace("_", " ")
     if isinstance(value, dt.datetime):
         return local_minutes(value)
+    if isinstance(value, dt.timedelta):
+        return duration_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -67,3 +69,20 @@ def value_text(value: Any) -> str:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return value_text(dataclasses.asdict(value))
     return str(value)
+
+
+def duration_text(delta: dt.timedelta) -> str:
+    """A span as people say it, to the minute: '24 h', '1 h 30 min', '30 min' (never
+    '1 day, 0:00:00'). The sign is dropped: `due_text` says which way it points."""
+    minutes = round(abs(delta.total_seconds()) / 60)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"
+
+
+def due_text(remaining: dt.timedelta) -> str:
+    """'due in 2 h' or 'overdue by 30 min' (a negative remaining time is overdue)."""
+    if remaining < dt.timedelta():
+        return f"overdue by {duration_text(remaining)}"
+    return f"due in {duration_text(remaining)}"

@@ -55,7 +55,9 @@ def format_time(value: object, language: str = "en") -> str:
     hour = value.hour % 12 or 12
     suffix = ("AM" if value.hour < 12 else "PM") if language == "en" else (
         "a. m." if value.hour < 12 else "p. m.")
-    return f"{hour}:{value.minute:02d} {suffix}"
+    zone = value.tzname() if value.tzinfo is not None else None
+    # A time that knows its zone says it: a reader in another state must not guess.
+    return f"{hour}:{value.minute:02d} {suffix}" + (f" {zone}" if zone else "")
 
 
 def format_datetime(value: object, language: str = "en") -> str:

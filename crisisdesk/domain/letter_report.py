@@ -85,3 +85,4 @@ class LetterReport:
     substitute_done: str  # "2026-04-01 (reference ...)" or ""
     counted: int = 0  # affected people the list accounts for: distinct people + set aside
     incident_total: int = 0  # the incident's affected total (by state + unknown residence)
+    incident_states: tuple[str, ...] = ()  # the states the incident's counts give

@@ -11,6 +11,10 @@ import datetime as dt
 import re
 
 MINUTES = "%Y-%m-%d %H:%M"
+# On paper a time always names its zone ("2026-03-02 14:05 CST"): the sheet outlives the screen
+# that showed which zone the desk is in.
+PAPER_MINUTES = "%Y-%m-%d %H:%M\u00a0%Z"  # no line break between time and zone
+PAPER_CLOCK = "%H:%M\u00a0%Z"
 
 
 def parse_utc(text: str) -> dt.datetime:

@@ -10,8 +10,12 @@ Every value goes through `html.escape`.
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING, Any
+
+from crisisdesk.domain.times import PAPER_MINUTES, show_utc
+from crisisdesk.printing.pdf import KEEP_TABLES_TOGETHER
 
 if TYPE_CHECKING:
     from crisisdesk.services.calling_trees.paper import CallerSheet, PaperPerson, TreePaper
@@ -32,10 +36,23 @@ td.ticks { font-size: 7.5pt; }
 TICKS = "&#9744;reached &#9744;VM &#9744;no answer &#9744;busy &#9744;wrong # &#9744;unavail."
 
 
+_TABLE = "<table width='100%' border='1' cellspacing='0' cellpadding='3'>"
+
+
 def _doc(title: str, body: str) -> str:
     return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
-            f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>{body}"
-            "</body></html>")
+            f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
+            f"{KEEP_TABLES_TOGETHER}{body}</body></html>")
+
+
+def _row_tables(head: str, rows: list[str]) -> str:
+    """One small table per row (the first with the column heads): QTextDocument splits a tall
+    row across pages, but keeps a table that fits whole (`KEEP_TABLES_TOGETHER`), so a person
+    is never parted from their numbers or backup."""
+    if not rows:
+        return f"{_TABLE}<thead>{head}</thead></table>"
+    return "".join(f"{_TABLE}{f'<thead>{head}</thead>' if i == 0 else ''}<tbody>{row}</tbody>"
+                   "</table>" for i, row in enumerate(rows))
 
 
 def _stamp(paper: TreePaper) -> str:
@@ -56,18 +73,17 @@ def chart_html(paper: TreePaper) -> str:
     rows = []
     for person in paper.chart:
         backup = f"backup: {escape(person.backup)}" if person.backup else ""
-        rows.append(f"<tr><td style=\"padding-left: {4 + 14 * person.depth}px\">"
+        rows.append(f"<tr><td width='45%' style=\"padding-left: {4 + 14 * person.depth}px\">"
                     f"<span class=\"name\">{escape(person.name)}</span><br>"
                     f"<span>{escape(person.job_title)}</span></td>"
-                    f"<td>{_phones(person)}</td><td>{backup}</td></tr>")
-    body = "".join(rows) or "<tr><td colspan='3'>Nobody is in this tree yet.</td></tr>"
+                    f"<td width='35%'>{_phones(person)}</td><td width='20%'>{backup}</td></tr>")
+    rows = rows or ["<tr><td colspan='3'>Nobody is in this tree yet.</td></tr>"]
+    head = ("<tr><th width='45%'>Person (indented under their caller)</th>"
+            "<th width='35%'>Phones</th><th width='20%'>Backup caller</th></tr>")
     return _doc(f"Calling tree {paper.tree_name}", (
         f"<h1>Calling tree: {escape(paper.tree_name)}</h1>"
         f"<p class=\"sub\">{escape(paper.org)} · {_stamp(paper)} · {len(paper.chart)} people. "
-        "Confidential: staff phone numbers.</p>"
-        "<table width='100%' border='1' cellspacing='0' cellpadding='3'><thead><tr>"
-        "<th width='45%'>Person (indented under their caller)</th><th width='35%'>Phones</th>"
-        f"<th width='20%'>Backup caller</th></tr></thead><tbody>{body}</tbody></table>"))
+        "Confidential: staff phone numbers.</p>" + _row_tables(head, rows)))
 
 
 def _script(paper: TreePaper) -> str:
@@ -96,21 +112,22 @@ def _sheet(paper: TreePaper, sheet: CallerSheet, first: bool) -> str:
                                    "cannot finish.</p>")
     rows = []
     for i, person in enumerate(sheet.people, start=1):
-        rows.append(f"<tr><td>{i}</td><td class=\"big\"><span class=\"name\">"
-                    f"{escape(person.name)}</span><br>{escape(person.job_title)}</td>"
-                    f"<td class=\"nums\">{_phones(person)}</td>"
-                    f"<td class=\"ticks\">1st __:__ {TICKS}<br><br>2nd __:__ {TICKS}<br><br>"
+        rows.append(f"<tr><td width='3%'>{i}</td><td width='22%' class=\"big\">"
+                    f"<span class=\"name\">{escape(person.name)}</span><br>"
+                    f"{escape(person.job_title)}</td>"
+                    f"<td width='25%' class=\"nums\">{_phones(person)}</td>"
+                    f"<td width='50%' class=\"ticks\">1st __:__ {TICKS}<br><br>"
+                    f"2nd __:__ {TICKS}<br><br>"
                     f"3rd __:__ {TICKS}</td>"
                     "</tr>")
     own = f" ({_phones(sheet.caller, ' · ')})" if sheet.caller.phones else ""
     return (f"<div{brk}><h1>Call sheet: {escape(sheet.caller.name)}{own}</h1>"
             f"<p class=\"sub\">{escape(paper.org)} · {_stamp(paper)}</p>"
             f"{backup}{script}"
-            "<table width='100%' border='1' cellspacing='0' cellpadding='3'><thead><tr>"
-            "<th width='3%'>#</th><th width='22%'>Call</th><th width='25%'>Numbers</th>"
-            "<th width='50%'>Tries: time and outcome</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>"
-            "<p class=\"sub\">A voicemail is not reached: try again. When your list is done, "
+            + _row_tables("<tr><th width='3%'>#</th><th width='22%'>Call</th>"
+                          "<th width='25%'>Numbers</th><th width='50%'>Tries: time and "
+                          "outcome</th></tr>", rows)
+            + "<p class=\"sub\">A voicemail is not reached: try again. When your list is done, "
             "report back. Type these results into CrisisDesk afterwards.</p></div>")
 
 
@@ -132,18 +149,20 @@ def wallet_cards_html(paper: TreePaper) -> str:
             f"<tr><th colspan='2'>{escape(sheet.caller.name)}: your calls</th></tr>{people}"
             f"<tr><td colspan='2'>{backup} · {escape(paper.tree_name)} v{paper.version} · "
             f"{escape(paper.printed.split(' by ')[0])}</td></tr></table>")
-    cells = []
+    pairs = []  # one table per pair of cards, so no card is cut by a page break
     for i in range(0, len(cards), 2):
         pair = cards[i:i + 2] + [""] * (2 - len(cards[i:i + 2]))
-        cells.append("<tr>" + "".join(f"<td width='50%'>{c}</td>" for c in pair) + "</tr>")
+        pairs.append("<table width='100%' cellspacing='6' cellpadding='0'><tr>"
+                     + "".join(f"<td width='50%'>{c}</td>" for c in pair) + "</tr></table>")
     return _doc(f"Wallet cards {paper.tree_name}", (
         f"<h2>Wallet cards: {escape(paper.tree_name)}</h2><p class=\"sub\">{_stamp(paper)}. "
-        "Cut out, fold, keep with your ID badge.</p>"
-        f"<table width='100%' cellspacing='6' cellpadding='0'>{''.join(cells)}</table>"))
+        "Cut out, fold, keep with your ID badge.</p>" + "".join(pairs)))
 
 
-def report_html(data: dict[str, Any], *, org: str, printed: str) -> str:
-    """The closing report: counts, duration, drill timings vs earlier drills, never reached."""
+def report_html(data: dict[str, Any], *, org: str, printed: str,
+                tz: dt.tzinfo | None = None) -> str:
+    """The closing report: counts, duration, drill timings vs earlier drills, never reached.
+    Earlier drills' start times are shown in `tz` (the desk's zone), named."""
     kind = "Drill" if data.get("drill") else "Activation"
     ms = data.get("milestones", {})
 
@@ -153,12 +172,12 @@ def report_html(data: dict[str, Any], *, org: str, printed: str) -> str:
     rows = "".join(f"<tr><td>{escape(str(p['name']))}</td><td>{escape(str(p['why']))}</td>"
                    f"<td>{p['attempts']}</td></tr>" for p in data.get("never_reached", []))
     earlier = "".join(
-        f"<tr><td>{escape(str(d['started_at'])[:16].replace('T', ' '))}</td>"
+        f"<tr><td>{escape(show_utc(str(d['started_at']), tz, PAPER_MINUTES))}</td>"
         f"<td>{d.get('percent_reached')}%</td>"
         + "".join(f"<td>{mins(d.get('milestones', {}).get(k))}</td>" for k in ("50", "90", "100"))
         + "</tr>" for d in data.get("earlier_drills", []))
     compare = ("<h2>Earlier drills of this tree</h2><table border='1' cellspacing='0' "
-               "cellpadding='3'><tr><th>Started (UTC)</th><th>Reached</th><th>50%</th>"
+               "cellpadding='3'><tr><th>Started</th><th>Reached</th><th>50%</th>"
                f"<th>90%</th><th>100%</th></tr>{earlier}</table>") if earlier else ""
     return _doc("Calling tree report", (
         f"<h1>{kind} report: {escape(str(data.get('tree', '')))}</h1>"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crisisdesk.domain.times import show_utc
+from crisisdesk.domain.times import PAPER_MINUTES, show_utc
 from crisisdesk.printing.obligations_sheet import obligations_html
 from crisisdesk.printing.org_chart import org_chart_html
 from crisisdesk.printing.systems_board import systems_html
@@ -33,7 +33,7 @@ def _org(session: Session) -> str:
 
 
 def _printed(session: Session) -> str:
-    return f"{show_utc(session.now_iso(), zone(session))} by {session.operator.name}"
+    return f"{show_utc(session.now_iso(), zone(session), PAPER_MINUTES)} by {session.operator.name}"
 
 
 def _period_text(session: Session) -> str:
@@ -41,7 +41,8 @@ def _period_text(session: Session) -> str:
     if period is None:
         return ""
     tz = zone(session)
-    return f"#{period.number}: {show_utc(period.starts_at, tz)} to {show_utc(period.ends_at, tz)}"
+    return (f"#{period.number}: {show_utc(period.starts_at, tz, PAPER_MINUTES)} to "
+            f"{show_utc(period.ends_at, tz, PAPER_MINUTES)}")
 
 
 def _incident_title(session: Session) -> str:

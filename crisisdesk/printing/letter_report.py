@@ -17,8 +17,10 @@ from crisisdesk.domain.letter_report import (
 )
 from crisisdesk.domain.letters import SUBSTITUTE_WEB_TEMPLATE, substitute_obligation_title
 from crisisdesk.printing.crisis_paper import document, esc, header_table
+from crisisdesk.services.letters.report import UNKNOWN
 
 TITLE = "Patient letters: counts for counsel"
+NO_STATE = "No state"  # the row of people whose list entry gives no usable state
 _GRID = '<table class="grid" width="100%" border="1" cellspacing="0" cellpadding="3">'
 
 
@@ -39,6 +41,33 @@ def _substitute(report: LetterReport) -> str:
             f"address: {esc(s.breakdown)}; 45 CFR 164.404(d)(2).) {status}{extra}</p>")
 
 
+def _label(state: str) -> str:
+    return NO_STATE if state == UNKNOWN else state
+
+
+def _states_count(report: LetterReport) -> str:
+    """'4' or '4, and 1 person with no usable state': the header agrees with the table."""
+    known = sum(1 for s in report.states if s.state != UNKNOWN)
+    unknown = next((s for s in report.states if s.state == UNKNOWN), None)
+    if unknown is None:
+        return _n(known)
+    people = sum(unknown.people.values())
+    who = "person" if people == 1 else "people"
+    return f"{_n(known)}, and {_n(people)} {who} with no usable state"
+
+
+def _outside_incident(report: LetterReport) -> str:
+    """A warning when the list has residents of a state the incident's counts leave out: the
+    state notices are worked out from the incident's counts, so one of the two is wrong."""
+    listed = {s.state for s in report.states if s.state != UNKNOWN}
+    extra = sorted(listed - set(report.incident_states)) if report.incident_states else []
+    if not extra:
+        return ""
+    return (f'<p class="warn">The list has residents of {esc(", ".join(extra))}, which the '
+            "incident's counts by state do not include: correct the incident's counts (state "
+            "notices are worked out from them) or the list.</p>")
+
+
 def _summary(report: LetterReport) -> str:
     t = report.total
     people = "".join(f"<tr><td>{esc(label)}</td><td align=\"right\">{_n(t.people.get(key, 0))}"
@@ -50,7 +79,7 @@ def _summary(report: LetterReport) -> str:
                          ("Counts as of", report.as_of.isoformat()),
                          ("Affected people counted", f"{_n(report.counted)} (incident total "
                                                      f"{_n(report.incident_total)})"),
-                         ("States", _n(sum(1 for s in report.states if s.state != "??")))])
+                         ("States", _states_count(report))])
     body += "<h2>People on the list, by classification</h2>"
     body += (f'{_GRID}<tr><th width="70%">Classification</th><th>People (rows)</th></tr>'
              f'{people}<tr><td><b>All rows</b></td><td align="right"><b>{_n(t.rows)}</b>'
@@ -69,7 +98,7 @@ def _summary(report: LetterReport) -> str:
 
 
 def _state_row(s: StateCounts, bold: bool = False) -> str:
-    cells = [s.state, *(_n(s.people.get(k, 0)) for k, _ in PEOPLE_COLUMNS),
+    cells = [_label(s.state), *(_n(s.people.get(k, 0)) for k, _ in PEOPLE_COLUMNS),
              *(_n(s.letters(k)) for k, _ in LETTER_COLUMNS)]
     wrap = ("<b>", "</b>") if bold else ("", "")
     right = ' align="right"'
@@ -89,8 +118,8 @@ def _states(report: LetterReport) -> str:
                        if SHORT_HEADINGS[k] != label)
     return (f'<h2 style="page-break-before: always;">People and letters by state of residence'
             f"</h2>{_GRID}<thead>{groups}<tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-            f'<p class="sub">{esc(legend)}; Ret. = returned. "??": no usable state on the '
-            "list.</p>")
+            f'<p class="sub">{esc(legend)}; Ret. = returned. {NO_STATE}: no usable state on the '
+            "list.</p>" + _outside_incident(report))
 
 
 def letter_report_html(report: LetterReport, *, printed: str = "") -> str:

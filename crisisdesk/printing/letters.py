@@ -3,9 +3,11 @@ text below it, "Page X of Y", and the reference as text and as a Code 128 barcod
 
 Layout is painted directly with QPainter on a QPdfWriter (or a QImage for previews), one
 QTextDocument per letter laid out against the output device, so a batch of any size streams:
-one letter in memory at a time, many letters per file. On every page the body starts below the
+one letter in memory at a time, many letters per file. On page 1 the body starts below the
 envelope window plus the tap-test allowance, so nothing from the body (above all, the
-enrollment code) can show through the window, whichever page ends up outermost.
+enrollment code) can show through the window; the pages of a letter are folded together with
+page 1 outside, so later pages start right under their continuation line. Pages are cut only
+between paragraphs (`page_cuts`): a sentence holding an enrollment code is never split.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -44,6 +46,8 @@ BODY_PT = 10.0
 ADDRESS_PT = 10.5
 BARCODE_MODULE_IN = 0.011
 BARCODE_HEIGHT_IN = 0.4
+CONTINUED_GAP_IN = 0.45  # from the continuation line's top to the body on pages 2..n
+KEEP_WHOLE_SHARE = 0.4  # a paragraph up to this share of a page is never split
 
 
 class AddressTooLong(UserError):
@@ -76,34 +80,41 @@ class LetterPainter:
         return inches * self.dpi
 
     def document(self, html: str) -> QTextDocument:
+        """The body laid out as one long column the body's width (pages are cut from it by
+        `page_cuts`, so each page can have its own height)."""
         doc = QTextDocument()
         doc.documentLayout().setPaintDevice(self.device)
         doc.setDefaultFont(_font(BODY_PT))
         doc.setDocumentMargin(0)
         doc.setHtml(html)
-        doc.setPageSize(QSizeF(self.body.width(), self.body.height()))
+        doc.setTextWidth(self.body.width())
         return doc
+
+    def continued_top(self) -> float:
+        """Where the body starts on pages 2..n: under the continuation line, not under the
+        window. The pages of one letter are folded together with page 1 outside, so only page
+        1 faces the window; a band the window's height on every later page is only waste."""
+        return self.px(0.5 + CONTINUED_GAP_IN)
 
     def letter(self, content: LetterContent, new_page: Callable[[], object]) -> int:
         """Paint every page of one letter; `new_page()` is called before pages 2..n."""
         doc = self.document(content.body_html)
-        pages = max(1, doc.pageCount())
-        height = self.body.height()
-        for i in range(pages):
+        bottom = self.body.bottom()
+        cuts = page_cuts(doc, bottom - self.body.top(), bottom - self.continued_top())
+        pages = len(cuts)
+        for i, (start, end) in enumerate(cuts):
             if i:
                 new_page()
                 self._continuation_header(content)
+                top = self.continued_top()
             else:
                 self._letterhead()
                 self._reference(content.reference)
                 self._address(content.address_lines)
+                top = self.body.top()
             self.p.save()
-            self.p.translate(self.body.left(), self.body.top() - i * height)
-            # A line that ends a hair past the page boundary would otherwise be drawn (clipped,
-            # invisible, but still in the PDF's text) on both pages: keep the clip inside.
-            eps = self.px(0.01)
-            doc.drawContents(self.p, QRectF(0, i * height + eps, self.body.width(),
-                                            height - 2 * eps))
+            self.p.translate(self.body.left(), top - start)
+            doc.drawContents(self.p, QRectF(0, start, self.body.width(), end - start))
             self.p.restore()
             self._footer(content, i + 1, pages)
         return pages
@@ -210,6 +221,48 @@ class LetterPainter:
             box = self.p.boundingRect(QRectF(left, y, width, self.px(2)), flags, text)
             self.p.drawText(QRectF(left, y, width, box.height()), flags, text)
             y += max(box.height(), fm.lineSpacing()) + fm.lineSpacing() * 0.4
+
+
+def _units(doc: QTextDocument, page: float) -> list[tuple[float, float, bool]]:
+    """(top, bottom, heading) of what must stay together, in order: a paragraph (a sentence
+    holding an enrollment code is never cut in two) or, for a paragraph too tall to keep
+    whole, each of its lines."""
+    layout = doc.documentLayout()
+    units: list[tuple[float, float, bool]] = []
+    block = doc.begin()
+    while block.isValid():
+        box = layout.blockBoundingRect(block)
+        fmt = block.blockFormat()
+        heading = fmt.headingLevel() > 0
+        if box.height() <= page * KEEP_WHOLE_SHARE or block.layout().lineCount() <= 1:
+            units.append((box.top(), box.bottom(), heading))
+        else:
+            lines = block.layout()
+            for n in range(lines.lineCount()):
+                line = lines.lineAt(n).rect()
+                units.append((box.top() + line.top(), box.top() + line.bottom(), False))
+        block = block.next()
+    return units
+
+
+def page_cuts(doc: QTextDocument, first: float, later: float) -> list[tuple[float, float]]:
+    """Where each page's slice of a laid-out body starts and ends: the first page `first` high,
+    the rest `later`; a cut falls only between paragraphs (or, in a very long one, between
+    lines), and a heading goes to the next page with the paragraph under it."""
+    units = _units(doc, later)
+    cuts: list[tuple[float, float]] = []
+    start, height = 0.0, first
+    for i, (top, bottom, _) in enumerate(units):
+        if bottom - start <= height or top <= start:
+            continue
+        cut = top
+        if i and units[i - 1][2] and units[i - 1][0] > start:
+            cut = units[i - 1][0]  # keep a heading with what it heads
+        cuts.append((start, cut))
+        start, height = cut, later
+    end = max((bottom for _, bottom, _ in units), default=0.0)
+    cuts.append((start, max(end, start)))
+    return cuts
 
 
 def _writer(path: Path, title: str) -> QPdfWriter:

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crisisdesk.domain.roles import INCIDENT_COMMANDER, OperationalPeriod, RoleGroup, RoleStatus
-from crisisdesk.domain.times import show_utc
+from crisisdesk.domain.times import PAPER_MINUTES, show_utc
 from crisisdesk.printing.crisis_paper import document, esc, header_table
 
 PER_ROW = 4
@@ -33,7 +33,7 @@ def _box(status: RoleStatus, tz: dt.tzinfo, width: str = f"{100 // PER_ROW}%") -
         if status.acting.is_backup:
             lines.append(f'<span class="alert">acting ({esc(slot.label)})</span>')
         if slot.acknowledged_at:
-            acknowledged = esc(show_utc(slot.acknowledged_at, tz))
+            acknowledged = esc(show_utc(slot.acknowledged_at, tz, PAPER_MINUTES))
             lines.append(f'<span class="small">acknowledged {acknowledged}</span>')
         else:
             lines.append('<span class="small">not yet acknowledged</span>')
@@ -71,8 +71,8 @@ def org_chart_html(statuses: Sequence[RoleStatus], *, period: OperationalPeriod 
               for group in RoleGroup]
     period_text = "no operational period yet"
     if period is not None:
-        period_text = (f"#{period.number}: {show_utc(period.starts_at, tz)} to "
-                       f"{show_utc(period.ends_at, tz)}")
+        period_text = (f"#{period.number}: {show_utc(period.starts_at, tz, PAPER_MINUTES)} to "
+                       f"{show_utc(period.ends_at, tz, PAPER_MINUTES)}")
     body = header_table([("1. Incident name", incident), ("2. Operational period", period_text),
                          ("Facility", org), ("Prepared", printed)])
     if ic:

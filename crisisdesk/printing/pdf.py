@@ -137,16 +137,38 @@ def keep_tables_together(doc: QTextDocument, device: QPagedPaintDevice) -> QText
     """The document laid out for `device` with each top-level table that fits on one page but
     straddles a page break moved to the next page ("page break before").
 
-    One table per pass, because each move shifts everything after it. The result is printed
-    as laid out (`print_laid_out`), so what was measured is what is printed.
+    A first pass marks every straddling table at once, carrying forward how far each move
+    pushes what follows (the page is a simple stack of blocks), so a long list of small tables
+    (one per person, one per entry) costs one extra layout rather than one per page. Passes
+    that move one table at a time then mop up anything the estimate missed. The result is
+    printed as laid out (`print_laid_out`), so what was measured is what is printed.
     """
     probe, margin = print_layout(doc, device)
+    page = float(device.height())
+    _break_all(probe, page, margin)
     for _ in range(len(probe.rootFrame().childFrames())):
-        straddling = straddling_tables(probe, float(device.height()), margin)
+        straddling = straddling_tables(probe, page, margin)
         if not straddling:
             break
         _break_before(probe, straddling[0])
     return probe
+
+
+def _break_all(doc: QTextDocument, page: float, margin: float) -> None:
+    """Mark each top-level table that would straddle a page foot, assuming each move shifts
+    everything after it down by the same amount."""
+    layout = doc.documentLayout()
+    shift = 0.0
+    marks = []
+    for frame in doc.rootFrame().childFrames():
+        box = layout.frameBoundingRect(frame)
+        top, bottom = box.top() + shift, box.bottom() + shift
+        page_end = (top // page + 1) * page - margin
+        if bottom > page_end and box.height() < page - 2 * margin:
+            shift += page_end + 2 * margin - top
+            marks.append(frame)
+    for frame in marks:
+        _break_before(doc, frame)
 
 
 def straddling_tables(doc: QTextDocument, page: float, margin: float) -> list[QTextFrame]:

@@ -18,7 +18,7 @@ import datetime as dt
 
 from crisisdesk.domain.errors import NotFound
 from crisisdesk.domain.roles import OperationalPeriod, RoleStatus
-from crisisdesk.domain.times import show_utc
+from crisisdesk.domain.times import PAPER_MINUTES, show_utc
 from crisisdesk.printing.crisis_paper import document, esc, header_table
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
@@ -75,7 +75,8 @@ def role_card_body(status: RoleStatus, *, paper: bool = False) -> str:
 
 def role_card_html(status: RoleStatus, *, period: OperationalPeriod | None, tz: dt.tzinfo,
                    org: str = "", incident: str = "", printed: str = "") -> str:
-    when = (f"#{period.number}: {show_utc(period.starts_at, tz)} to {show_utc(period.ends_at, tz)}"
+    when = (f"#{period.number}: {show_utc(period.starts_at, tz, PAPER_MINUTES)} to "
+            f"{show_utc(period.ends_at, tz, PAPER_MINUTES)}"
             if period else "not started")
     header = header_table((("Organisation", org), ("Incident", incident),
                            ("Operational period", when)))
@@ -93,7 +94,7 @@ def role_card(session: Session, role_key: str, period_number: int | None = None)
     if status is None:  # pragma: no cover - get_role found it in the same catalogue
         raise NotFound(f"No role {role_key!r}.")
     current = incident_service.current_incident(session)
-    printed = f"{show_utc(session.now_iso(), tz)} by {session.operator.name}"
+    printed = f"{show_utc(session.now_iso(), tz, PAPER_MINUTES)} by {session.operator.name}"
     try:
         from crisisdesk.services.settings import display_org
 

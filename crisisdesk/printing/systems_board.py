@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crisisdesk.domain.systems import SystemRow, SystemStatus
-from crisisdesk.domain.times import show_utc
+from crisisdesk.domain.times import PAPER_MINUTES, show_utc
 from crisisdesk.printing.crisis_paper import document, esc, grid_table, header_table
 
 _ATTENTION = {SystemStatus.DOWN, SystemStatus.DEGRADED, SystemStatus.UNKNOWN}
@@ -18,7 +18,8 @@ def _row(system: SystemRow, tz: dt.tzinfo) -> str:
     if system.status in _ATTENTION:
         status = f'<span class="alert">{status}</span>'
     return (f"<tr><td><b>{esc(system.name)}</b></td><td>{status}</td>"
-            f"<td>{esc(show_utc(system.since, tz))}</td><td>{esc(system.procedure)}</td>"
+            f"<td>{esc(show_utc(system.since, tz, PAPER_MINUTES))}</td>"
+            f"<td>{esc(system.procedure)}</td>"
             f"<td>{esc(system.notes)}</td></tr>")
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crisisdesk.domain.timeline import LogLine
-from crisisdesk.domain.times import show_utc
+from crisisdesk.domain.times import PAPER_CLOCK, PAPER_MINUTES, show_utc
 from crisisdesk.printing.crisis_paper import document, esc, grid_table, header_table
 
 
@@ -19,15 +19,15 @@ def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo) -> str:
     text = esc(entry.text).replace("\n", "<br>")
     if entry.corrects:
         original = by_id.get(entry.corrects)
-        when = show_utc(original.entry.at, tz, "%H:%M") if original else "an earlier"
+        when = show_utc(original.entry.at, tz, PAPER_CLOCK) if original else "an earlier"
         text = f'<span class="small">Correction of the {esc(when)} entry:</span><br>{text}'
     if line.corrected_by is not None:
         text = (f'<span class="struck">{text}</span><br><span class="small">corrected '
-                f"{esc(show_utc(line.corrected_by.recorded_at, tz))}</span>")
+                f"{esc(show_utc(line.corrected_by.recorded_at, tz, PAPER_MINUTES))}</span>")
     who = esc(entry.author) + (f"<br>{esc(entry.position)}" if entry.position else "")
     nowrap = '<td style="white-space: nowrap">'
     return (f"<tr>{nowrap}{esc(show_utc(entry.at, tz, '%Y-%m-%d'))}</td>"
-            f"{nowrap}{esc(show_utc(entry.at, tz, '%H:%M'))}</td>"
+            f"{nowrap}{esc(show_utc(entry.at, tz, PAPER_CLOCK))}</td>"
             f"{nowrap}{esc(entry.category.value)}</td>"
             f"<td>{text}</td><td>{who}</td></tr>")
 
@@ -41,7 +41,7 @@ def timeline_html(lines: Sequence[LogLine], *, incident: str, tz: dt.tzinfo, org
                          ("Facility", org), ("Prepared", printed)])
     if filters:
         body += f'<p class="sub">Showing: {esc(filters)}</p>'
-    body += grid_table([("Date", 14), ("Time", 7), ("Category", 15),
+    body += grid_table([("Date", 12), ("Time", 10), ("Category", 14),
                         ("Notable activities", 50), ("By", 14)], rows, empty="No entries.")
     return document("Activity Log (HICS 214)", body,
                     sub=f"{len(lines)} entries; times are local, 24-hour clock.",

@@ -21,7 +21,7 @@ from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.messages import LOG_COLUMNS, LogEntry
 from crisisdesk.domain.sms import count_segments
 from crisisdesk.domain.templates import Channel
-from crisisdesk.domain.times import local_minutes, show_utc
+from crisisdesk.domain.times import PAPER_MINUTES, local_minutes, show_utc
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.files.csv_export import csv_text, write_csv
@@ -106,28 +106,36 @@ def export_log_csv(session: Session, path: Path, *, incident_id: str | None = No
 
 
 def log_report_html(session: Session, entries: Sequence[LogEntry]) -> str:
-    """The log as a printable HTML report (every value escaped), for `html_to_pdf`."""
+    """The log as a printable HTML report (every value escaped), for `html_to_pdf`: times in
+    the desk's zone and named, incidents by title (an id means nothing on paper)."""
+    from crisisdesk.services import incidents as incident_service
+
     zone = settings_service.zone(session)
     org = settings_service.display_org(session)
-    now = local_minutes(session.now(), zone)
-    head = [("When", 16), ("Template and version", 28), ("Sent to", 18), ("Recipients", 12),
-            ("Operator", 12), ("Incident, note", 14)]
+    now = local_minutes(session.now(), zone, PAPER_MINUTES)
+    titles = {i.id: i.title for i in incident_service.list_incidents(session)}
+    head = [("When", 14), ("Template and version", 26), ("Sent to", 15), ("Recipients", 13),
+            ("Operator", 10), ("Incident, note", 22)]
     rows = []
     for e in entries:
-        cells = [show_utc(e.issued_at, zone), f"{e.template_name} ({e.template_key}) v{e.version}",
+        incident = titles.get(e.incident_id, "another incident") if e.incident_id else ""
+        cells = [show_utc(e.issued_at, zone, PAPER_MINUTES),
+                 f"{e.template_name} ({e.template_key}) v{e.version}",
                  f"{e.audience.replace('_', ' ')} by {e.channel.replace('_', ' ')}, "
                  f"{e.language}", f"{e.recipient_count:,}", e.operator,
-                 " ".join(x for x in (e.incident_id, e.note) if x)]
+                 "; ".join(x for x in (incident, e.note) if x)]
         rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
     body = "".join(rows) or f"<tr><td colspan='{len(head)}'>No messages issued yet.</td></tr>"
     return (
+        "<html><head><style>th, td { font-size: 8.5pt; vertical-align: top; } "
+        "th { background-color: #e4e4e4; }</style></head><body>"
         f"<h2>Communication log: {escape(org)}</h2>"
         f"<p>Messages issued from approved templates. Printed {escape(now)}; "
         f"{len(entries)} entries. Keep for six years (45 CFR 164.530(j)).</p>"
         "<table border='1' cellspacing='0' cellpadding='3' width='100%'><thead><tr>"
         + "".join(f"<th width='{w}%' align='left'>{escape(h)}</th>" for h, w in head)
         + "</tr></thead><tbody>"
-        + body + "</tbody></table>"
+        + body + "</tbody></table></body></html>"
     )
 
 

@@ -22,6 +22,7 @@ from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import format_phone
 from crisisdesk.domain.phones import Phone
 from crisisdesk.domain.templates import VarType
+from crisisdesk.domain.times import PAPER_MINUTES
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.calling_trees import activations as activation_service
@@ -124,7 +125,7 @@ def tree_paper(session: Session, tree_ref: str) -> TreePaper:
         version, script = act.tree_version, act.script
         blanks, source = (), ""
         kind = "Drill" if act.is_drill else "Activation"
-        heading = f"{kind} started {show(session, act.started_at)}"
+        heading = f"{kind} started {show(session, act.started_at, PAPER_MINUTES)}"
     else:
         people = freeze(tree.nodes, {cid: (c.name, c.job_title, c.phones)
                                      for cid, c in contacts.items()})
@@ -153,7 +154,7 @@ def tree_paper(session: Session, tree_ref: str) -> TreePaper:
         if p.contact_id in kids:
             sheets.append(CallerSheet(_paper(p), backup_of(p),
                                       tuple(_paper(k) for k in kids[p.contact_id])))
-    printed = f"{show(session, session.now_iso())} by {session.operator.name}"
+    printed = f"{show(session, session.now_iso(), PAPER_MINUTES)} by {session.operator.name}"
     return TreePaper(settings_service.display_org(session), tree.name, version, printed, script,
                      heading, chart, tuple(sheets), blanks, source)
 

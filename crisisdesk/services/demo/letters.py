@@ -32,7 +32,7 @@ LAST = ("Ashford", "Bellweather", "Calloway", "Dunmore", "Ellery", "Fairbanks", 
         "Prewitt", "Quarles", "Ramírez", "Stroud")
 TOWNS = (("Springfield", "IL", "62701"), ("Peoria", "IL", "61602"), ("Decatur", "IL", "62521"),
          ("Champaign", "IL", "61820"), ("Madison", "WI", "53703"),
-         ("Indianapolis", "IN", "46204"), ("St. Louis", "MO", "63101"))
+         ("Indianapolis", "IN", "46204"), ("Milwaukee", "WI", "53202"))
 # The demo incident's free-text facts in Spanish (see incident_demo.py and the demo settings).
 SPANISH = {
     "summary": "alguien bloqueó nuestros servidores con un programa de secuestro de datos y "

@@ -23,6 +23,7 @@ from crisisdesk.domain.templates import (
     Variable,
     VarType,
 )
+from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.media import inquiries as media_service
@@ -33,6 +34,15 @@ from crisisdesk.store import operators as operator_store
 
 ORG_VAR = Variable("org_name", VarType.TEXT, "The organisation's name",
                    "Riverbend Community Health")
+# The facts an answer may use, filled from the desk's settings and the incident record, so an
+# answer can never give another number or web address than the desk's own.
+FACT_VARS = (
+    ORG_VAR,
+    Variable("affected_count", VarType.NUMBER, "How many people are affected", 17230),
+    Variable("website", VarType.URL, "Where updates are posted",
+             "www.riverbend-health.example/notice"),
+    Variable("call_center_phone", VarType.PHONE, "The public help line", "(833) 555-0142"),
+)
 BANK: tuple[tuple[str, str, str], ...] = (
     ("key-message-care", "Patient care continues",
      "{{ org_name }} hospitals and clinics are open. Patient care continues safely using our "
@@ -42,10 +52,11 @@ BANK: tuple[tuple[str, str, str], ...] = (
      "experts and law enforcement to find out what happened."),
     ("key-message-updates", "We will keep people informed",
      "We will share facts as we confirm them, and we will tell anyone whose information was "
-     "involved directly. Updates are posted on our website."),
+     "involved directly. Updates are posted at {{ website }}."),
     ("qa-was-patient-data-taken", "Was patient data taken?",
-     "We do not know yet. Finding that out is a priority of the investigation. If we learn that "
-     "anyone's information was involved, we will contact them directly."),
+     "Our review found that files with some patients' information were copied. We are writing "
+     "to each person whose information was involved. Our help line, {{ call_center_phone|phone "
+     "}}, can answer questions."),
     ("qa-is-it-ransomware", "Is this a ransomware attack?",
      "We are not going to speculate about the cause while the investigation is under way. "
      "We will share confirmed facts when we have them."),
@@ -64,7 +75,8 @@ BANK: tuple[tuple[str, str, str], ...] = (
     ("qa-who-is-responsible", "Who is responsible for the attack?",
      "That is for the investigation and law enforcement to determine. We will not speculate."),
     ("qa-how-many-people-are-affected", "How many people are affected?",
-     "We do not have a number yet. The review of what information may be involved is ongoing."),
+     "Our review found that the information of {{ affected_count|number }} people may have "
+     "been involved. We are writing to each of them; updates are at {{ website }}."),
     ("qa-was-anyone-harmed", "Was any patient harmed?",
      "We have no report of harm to any patient related to this incident. Our clinical teams "
      "are watching closely."),
@@ -102,12 +114,11 @@ HOLDING_VARS = (
     Variable("spokesperson_name", VarType.TEXT, "The media contact", "Jordan Reyes, PIO"),
 )
 HOLDING_VALUES = {
-    "what_we_know": "Early this morning we found a cybersecurity incident affecting some of "
+    "what_we_know": "We found a cybersecurity incident affecting some of "
                     "our computer systems. We took systems offline to protect them.",
-    "what_we_dont_know": "We do not yet know whether any patient information was involved.",
+    "what_we_dont_know": "We do not yet know when every system will be back.",
     "what_we_are_doing": "Outside cybersecurity experts and law enforcement are helping us. "
                          "Patient care continues using our downtime procedures.",
-    "website": "www.riverbendhealth.example/updates",
 }
 
 # (minutes ago received, deadline minutes from now or None, outlet, question, outcome)
@@ -156,7 +167,7 @@ def _as_approver(session: Session) -> Iterator[None]:
 
 
 def _approve_qa(session: Session, key: str, question: str, answer: str) -> None:
-    variables = (ORG_VAR,) if "{{ org_name }}" in answer else ()
+    variables = tuple(v for v in FACT_VARS if "{{ " + v.name in answer)
     meta = TemplateMeta(key=key, name=question, audience=Audience.MEDIA, channel=Channel.QA,
                         language=Language.EN, variables=variables,
                         description="Approved answer for the spokesperson (demo).")
@@ -205,6 +216,11 @@ def seed_media_demo(session: Session) -> str:
     with _clock_at(session, ago(140)):
         cadence_service.record_update(session, "staff", "Huddle in every unit")  # overdue
     values = dict(HOLDING_VALUES)
+    incident = incident_service.current_incident(session)
+    if incident is not None and incident.total_affected:
+        values["what_we_know"] += (f" Our review found that the information of "
+                                   f"{incident.total_affected:,} people may have been "
+                                   "involved; we are writing to each of them.")
     if "spokesperson_name" not in statement_service.statement_values(session):
         values["spokesperson_name"] = "Public Information Officer"  # no PIO assigned
     with _clock_at(session, ago(180)):

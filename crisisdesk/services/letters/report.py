@@ -64,7 +64,8 @@ def counsel_report(session: Session, incident_id: str | None = None) -> LetterRe
         letter_counts.substitute_position(session, incident.id), done,
         counted=sum(by_state.values()) + unknown,
         incident_total=sum(incident.affected_by_state.values())
-        + incident.affected_unknown_residence)
+        + incident.affected_unknown_residence,
+        incident_states=tuple(sorted(incident.affected_by_state)))
 
 
 def save_counsel_report(session: Session, path: Path, write_pdf: WritePdf, *,

@@ -9,6 +9,7 @@ it out; the GUI runs both in a worker, the CLI directly.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
@@ -16,11 +17,12 @@ from crisisdesk.domain.cadence import CadenceState
 from crisisdesk.domain.media import DO_NOT_SAY, KEY_MESSAGE_PREFIX
 from crisisdesk.domain.plaintext import html_to_text
 from crisisdesk.domain.roles import INCIDENT_COMMANDER, SPOKESPERSON
+from crisisdesk.domain.times import PAPER_MINUTES
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services.localtime import show
+from crisisdesk.services.localtime import show, zone
 from crisisdesk.services.media import bank as media_bank
 from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.media import inquiries as media_service
@@ -64,6 +66,14 @@ class BriefData:
     printed: str  # local time and operator
 
 
+def _due(session: Session, moment: dt.datetime | None) -> str:
+    """'today 16:00 CST': the screen's short form, with the zone a sheet of paper needs."""
+    if moment is None:
+        return ""
+    name = f"{moment.astimezone(zone(session)):%Z}"
+    return f"{cadence_service.show_local(session, moment)}\u00a0{name}"
+
+
 def _statement(session: Session) -> BriefStatement | None:
     issued = statement_service.issued_statements(session)
     if not issued:
@@ -71,7 +81,7 @@ def _statement(session: Session) -> BriefStatement | None:
     last = issued[-1]
     text = message_service.issued_content(session, last.id)
     return BriefStatement(last.template_name, last.template_key, last.version,
-                          show(session, last.issued_at), html_to_text(text).strip())
+                          show(session, last.issued_at, PAPER_MINUTES), html_to_text(text).strip())
 
 
 def _calls(session: Session) -> tuple[BriefCall, ...]:
@@ -101,7 +111,7 @@ def gather_brief(session: Session) -> BriefData:
         line = (f"{incident.kind.label.capitalize()}; discovered {found:%B} {found.day}, "
                 f"{found.year}; status {incident.status.value}")
     updates = tuple(
-        (s.audience.label, cadence_service.show_local(session, s.next_due),
+        (s.audience.label, _due(session, s.next_due),
          {CadenceState.OVERDUE: "OVERDUE", CadenceState.NEAR: "due soon"}.get(s.state, ""))
         for s in cadence_service.cadence_status(session) if s.state is not CadenceState.NOT_SET)
     summary = media_service.media_summary(session)
@@ -113,7 +123,7 @@ def gather_brief(session: Session) -> BriefData:
         top_qa=tuple(qa[:TOP_QA]), do_not_say=DO_NOT_SAY, updates=updates,
         calls=_calls(session), open_inquiries=summary.open_inquiries,
         overdue_inquiries=summary.overdue_inquiries,
-        printed=f"{show(session, session.now_iso())} by {session.operator.name}")
+        printed=f"{show(session, session.now_iso(), PAPER_MINUTES)} by {session.operator.name}")
 
 
 def note_printed(session: Session, where: str) -> None:

@@ -44,7 +44,7 @@ from typing import Any
 
 from crisisdesk.domain.cadence import CadenceState
 from crisisdesk.domain.contacts import ContactDraft, ContactKind, validate_draft
-from crisisdesk.domain.dashboard import DashboardSummary
+from crisisdesk.domain.dashboard import DashboardSummary, due_text, duration_text
 from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.media import (
     EDITABLE,
@@ -63,7 +63,7 @@ from crisisdesk.services import messages as message_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
-from crisisdesk.services.localtime import parse_time
+from crisisdesk.services.localtime import parse_time, zone
 from crisisdesk.services.media import bank as media_bank
 from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.session import Session
@@ -327,5 +327,23 @@ def media_summary(session: Session) -> MediaSummary:
 
 
 def dashboard_summary(session: Session) -> DashboardSummary:
-    """The media desk's summary, for the Dashboard."""
-    return DashboardSummary.of_record(media_summary(session))
+    """The media desk's summary, for the Dashboard: the inquiries, then each audience's next
+    update in the desk's zone, named ('today 21:00 CST, every 4 h, overdue by 30 min')."""
+    summary = media_summary(session)
+    average = summary.average_minutes_to_answer
+    rows = [("Open inquiries", f"{summary.open_inquiries:,}"),
+            ("Overdue inquiries", f"{summary.overdue_inquiries:,}"),
+            ("Due soon", f"{summary.due_soon_inquiries:,}"),
+            ("Average time to answer", "—" if average is None
+             else duration_text(dt.timedelta(minutes=average)))]
+    tz = zone(session)
+    for status in summary.cadence:
+        if status.next_due is None or status.cadence.interval is None:
+            continue
+        when = (f"{cadence_service.show_local(session, status.next_due)} "
+                f"{status.next_due.astimezone(tz):%Z}")
+        parts = [when, f"every {duration_text(status.cadence.interval)}"]
+        if status.remaining is not None:
+            parts.append(due_text(status.remaining))
+        rows.append((status.audience.label, ", ".join(parts)))
+    return DashboardSummary(tuple(rows))

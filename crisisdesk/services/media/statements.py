@@ -53,16 +53,17 @@ def statement_templates(session: Session) -> list[template_service.TemplateSumma
 
 
 def statement_values(session: Session) -> dict[str, Any]:
-    """Facts, plus the statement's own times in the desk's zone (naive local datetimes)."""
+    """Facts, plus the statement's own times in the desk's zone (aware, so a printed time
+    names its zone)."""
     tz = zone(session)
     now = session.now().astimezone(tz)
     values: dict[str, Any] = dict(incident_facts(session))
-    values.setdefault("statement_time", now.replace(tzinfo=None, second=0, microsecond=0))
+    values.setdefault("statement_time", now.replace(second=0, microsecond=0))
     values.setdefault("release_date", now.date())
     cadence = fold_cadence(CadenceAudience.PUBLIC_MEDIA, media_store.cadence_events(session.db))
     if cadence.interval is not None:
         nxt = (session.now() + cadence.interval).astimezone(tz)
-        values.setdefault("next_update_time", nxt.replace(tzinfo=None, second=0, microsecond=0))
+        values.setdefault("next_update_time", nxt.replace(second=0, microsecond=0))
     return values
 
 

@@ -14,13 +14,14 @@ from typing import Any, cast
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from crisisdesk.domain.times import PAPER_MINUTES
 from crisisdesk.printing.calling_tree_paper import BUILDERS, paper_html, report_html
 from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.calling_trees import files as tree_files
 from crisisdesk.services.calling_trees import paper as tree_paper
 from crisisdesk.services.calling_trees import reports as report_service
-from crisisdesk.services.localtime import show
+from crisisdesk.services.localtime import show, zone
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.printouts import print_preview
@@ -40,7 +41,7 @@ def report_page(session: Session, activation_id: str) -> str:
     """The closing report as HTML (worker body when printing)."""
     data = report_service.report(session, activation_id)
     return report_html(data, org=settings_service.display_org(session),
-                       printed=show(session, session.now_iso()))
+                       printed=show(session, session.now_iso(), PAPER_MINUTES), tz=zone(session))
 
 
 def print_report(session: Session, activation_id: str, path: Path) -> str:

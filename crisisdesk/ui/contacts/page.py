@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.contacts import Contact, ContactDraft
-from crisisdesk.domain.times import local_minutes
+from crisisdesk.domain.times import PAPER_MINUTES, local_minutes
 from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.printing.phone_list import phone_list_html
 from crisisdesk.services import contacts as contact_service
@@ -51,7 +51,7 @@ SEARCH_LIMIT = 500
 def print_phone_list(session: Session, path: Path) -> int:
     """Worker body: every contact on paper (PDF); returns how many were printed."""
     contacts = contact_service.list_contacts(session)
-    printed = local_minutes(session.now())
+    printed = local_minutes(session.now(), settings_service.zone(session), PAPER_MINUTES)
     html = phone_list_html(contacts, org=settings_service.display_org(session),
                            printed=f"{printed} by {session.operator.name}")
     html_to_pdf(html, path, title="Phone list")
