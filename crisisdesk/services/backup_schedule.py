@@ -24,6 +24,7 @@ from crisisdesk.domain.backup_rotation import (
     nearly_full,
     too_old,
 )
+from crisisdesk.domain.dashboard import DashboardSummary
 from crisisdesk.domain.errors import DeskDamaged, UserError
 from crisisdesk.services import backup as backup_service
 from crisisdesk.services import settings as settings_service
@@ -118,10 +119,17 @@ def _check_folder(folder: Path) -> None:
                         "write-protect switch or choose another folder.")
 
 
-def _record_failure(session: Session, message: str) -> None:
+def _settings_for_doctor(settings: ScheduleSettings) -> dict[str, object]:
+    """What `doctor` needs to judge backups without unlocking the desk."""
+    return {"folder": str(settings.folder) if settings.folder else None,
+            "max_age_hours": settings.max_age_hours}
+
+
+def _record_failure(session: Session, settings: ScheduleSettings, message: str) -> None:
     log = _log(session)
     log["last_error"] = {"at": session.now_iso(), "message": message}
     log["desk_id"] = session.desk_id
+    log.update(_settings_for_doctor(settings))
     with contextlib.suppress(OSError):
         backup_store.write_log(session.data_dir, log)
 
@@ -151,13 +159,16 @@ def scheduled_backup(session: Session, *, force: bool = False,
             return ScheduledResult("not due", "The last scheduled backup is less than "
                                    f"{settings.interval_minutes} minutes old; none was made.")
     try:
-        return _make(session, settings.folder)
+        return _make(session, settings)
     except UserError as err:
-        _record_failure(session, str(err))
+        _record_failure(session, settings, str(err))
         raise
 
 
-def _make(session: Session, folder: Path) -> ScheduledResult:
+def _make(session: Session, settings: ScheduleSettings) -> ScheduledResult:
+    folder = settings.folder
+    if folder is None:
+        raise UserError("No backup folder is set (setting backup_folder).")
     _check_folder(folder)
     manifest = backup_service.new_manifest(session)
     backup_id = str(manifest["backup_id"])
@@ -192,7 +203,7 @@ def _make(session: Session, folder: Path) -> ScheduledResult:
     log = _log(session)
     entries = [e for e in log["entries"] if Path(str(e.get("path"))) not in removed]
     log.update({"desk_id": session.desk_id, "audit_seq": seq, "last_error": None,
-                "entries": [*entries, verified.as_dict()]})
+                "entries": [*entries, verified.as_dict()], **_settings_for_doctor(settings)})
     backup_store.write_log(session.data_dir, log)
     return ScheduledResult("made", f"Wrote and verified {target}"
                            + (f"; removed {len(removed)} older scheduled backup(s)."
@@ -249,6 +260,14 @@ def backup_health(data_dir: Path, folder: Path | None, max_age_hours: int,
     return BackupHealth(folder, latest, age, free, warnings)
 
 
+def logged_settings(data_dir: Path) -> tuple[Path | None, int | None]:
+    """The backup folder and warning age as of the last scheduled run (no passphrase needed)."""
+    log = backup_store.read_log(data_dir)
+    folder, hours = log.get("folder"), log.get("max_age_hours")
+    return (Path(folder) if isinstance(folder, str) and folder else None,
+            hours if isinstance(hours, int) else None)
+
+
 def health(session: Session) -> BackupHealth:
     settings = schedule_settings(session)
     return backup_health(session.data_dir, settings.folder, settings.max_age_hours,
@@ -263,3 +282,17 @@ def size_words(n: int) -> str:
         value /= 1024
     return f"{value:.1f} TB"
 
+
+
+def dashboard_summary(session: Session) -> DashboardSummary:
+    """The Dashboard's Backups panel: warnings first, then the folder and the last backup."""
+    state = health(session)
+    latest = state.latest
+    rows: list[tuple[str, str]] = [
+        ("Folder", str(state.folder) if state.folder else "not set (Settings: Scheduled "
+         "backup folder)"),
+        ("Last verified backup", f"{state.age} ({latest.path.name})" if latest else "none yet"),
+    ]
+    if state.free_bytes is not None:
+        rows.append(("Free space", size_words(state.free_bytes)))
+    return DashboardSummary(tuple(rows), tuple(state.warnings))
