@@ -1,4 +1,5 @@
-"""The Settings page: desk settings from the schema, operators, backups and the recovery key.
+"""The Settings page: desk settings from the schema, operators, backups (make one, restore one
+into a new folder) and the recovery key.
 
 Every change goes through a service (settings, operators, backup), which enforces the role
 again; the page only mirrors it by disabling what the operator may not do, with a sentence
@@ -35,6 +36,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.settings.fields import SettingField
+from crisisdesk.ui.settings.restore_dialog import RestoreDialog
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session
 
@@ -139,12 +141,18 @@ class SettingsPage(Page):
         row = QHBoxLayout()
         self.backup_button = QPushButton("Create backup…", box)
         self.recovery_button = QPushButton("Replace recovery key…", box)
+        self.restore_button = QPushButton("Restore a backup…", box)
+        self.restore_button.setToolTip("Check a backup and restore it into a new folder as a "
+                                       "separate desk; the open desk is not changed")
         row.addWidget(self.backup_button)
         row.addWidget(self.recovery_button)
+        row.addWidget(self.restore_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.backup_button.clicked.connect(self.create_backup)
         self.recovery_button.clicked.connect(self.replace_recovery_key)
+        self.restore_button.clicked.connect(self.restore_backup)
+        self.restore_dialog: RestoreDialog | None = None
         return box
 
     # -- Page protocol ---------------------------------------------------------------------
@@ -268,6 +276,13 @@ class SettingsPage(Page):
     def _backup_done(self, path: object) -> None:
         self.ctx.messages.show_info(f"Backup written to {path}.")
         self._changed()
+
+    def restore_backup(self) -> RestoreDialog:
+        """Open the restore dialog (not modal-blocking: the check runs in the worker)."""
+        dialog = RestoreDialog(self.ctx, self)
+        self.restore_dialog = dialog
+        dialog.open()
+        return dialog
 
     def replace_recovery_key(self) -> None:
         if not self.ctx.prompts.confirm(
