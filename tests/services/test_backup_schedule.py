@@ -4,7 +4,6 @@ no sleeping), verified after writing, rotated, recorded, and reported when the f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,12 +43,12 @@ def clock(session: Session) -> FakeClock:
 
 
 @pytest.fixture
-def usb(session: Session, tmp_path: Path, clock: FakeClock) -> Iterator[Path]:
+def usb(session: Session, tmp_path: Path, clock: FakeClock) -> Path:
     folder = tmp_path / "usb"
     folder.mkdir()
     settings_service.set(session, "backup_folder", str(folder))
     settings_service.set(session, "backup_interval_minutes", 30)
-    yield folder
+    return folder
 
 
 def change(session: Session, minutes: int) -> None:

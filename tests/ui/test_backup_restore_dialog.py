@@ -55,7 +55,7 @@ def test_restore_checks_then_says_how_to_open_the_new_desk(
     dialog = open_dialog(qtbot, page, prompts, backup, target, monkeypatch)
     qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
     qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: dialog.restored is not None, timeout=15_000)
     text = dialog.intro.text()
     assert "integrity OK, audit chain OK" in text
     assert f"crisisdesk --data-dir {target}" in text
@@ -82,7 +82,7 @@ def test_a_wrong_passphrase_restores_nothing_and_says_so(
     assert dialog.intro.text() == "Nothing was restored."
     assert dialog.accept_button.isEnabled()
     assert not target.exists()
-    assert dialog.result is None
+    assert dialog.restored is None
 
 
 def test_a_folder_that_is_not_empty_is_refused(

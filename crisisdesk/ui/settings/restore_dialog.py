@@ -44,7 +44,7 @@ class RestoreDialog(FormDialog):
                   "changed.")
         self.ctx = ctx
         self.job: Job | None = None
-        self.result: backup_service.RestoreResult | None = None
+        self.restored: backup_service.RestoreResult | None = None
         self.file_edit = line_edit(self, "Backup file")
         self.folder_edit = line_edit(self, "New folder for the restored desk",
                                      "an empty or new folder")
@@ -127,7 +127,7 @@ class RestoreDialog(FormDialog):
         self.job = None
         if not isinstance(result, backup_service.RestoreResult):
             return
-        self.result = result
+        self.restored = result
         report = result.report
         entries = report.audit.count if report.audit else 0
         self.intro.setText(
