@@ -175,11 +175,12 @@ def _make(session: Session, settings: ScheduleSettings) -> ScheduledResult:
     target = _scheduled_file(session, folder, backup_id)
     seq = backup_store.audit_seq(session.db)  # every change up to here is in the copy
     backup_service.write_file(session, target, manifest)
-    key = session._data_key
     try:
-        report = backup_service.verify_with_key(target, key)
+        report = backup_service.verify_with_key(target, session._data_key)
     except UserError as err:
         report_problem = str(err)
+    except OSError as exc:  # e.g. no room to unpack it for the check
+        report_problem = f"it could not be opened: {exc.strerror or exc}"
     else:
         report_problem = "" if report.ok else report.problems[0]
     if report_problem:
@@ -190,9 +191,12 @@ def _make(session: Session, settings: ScheduleSettings) -> ScheduledResult:
     size = target.stat().st_size
     found = scheduled_files(folder, session.desk_id)
     keep = backups_to_keep(found.values())
-    removed = [p for p, made in found.items() if made not in keep and p != target]
-    for path in removed:
-        path.unlink(missing_ok=True)
+    removed = []
+    for path, made in found.items():
+        if made not in keep and path != target:
+            with contextlib.suppress(OSError):  # a stuck file stays; the next run tries again
+                path.unlink(missing_ok=True)
+                removed.append(path)
     summary = "Wrote and verified a scheduled backup"
     if removed:
         summary += f"; rotation removed {len(removed)} older one(s)"
@@ -204,7 +208,12 @@ def _make(session: Session, settings: ScheduleSettings) -> ScheduledResult:
     entries = [e for e in log["entries"] if Path(str(e.get("path"))) not in removed]
     log.update({"desk_id": session.desk_id, "audit_seq": seq, "last_error": None,
                 "entries": [*entries, verified.as_dict()], **_settings_for_doctor(settings)})
-    backup_store.write_log(session.data_dir, log)
+    try:
+        backup_store.write_log(session.data_dir, log)
+    except OSError as exc:
+        raise UserError(f"The backup {target} was written and verified, but the data folder "
+                        f"{session.data_dir} could not record it ({exc.strerror or exc}); free "
+                        "some space there.") from None
     return ScheduledResult("made", f"Wrote and verified {target}"
                            + (f"; removed {len(removed)} older scheduled backup(s)."
                               if removed else "."), verified, removed)

@@ -4,6 +4,7 @@ no sleeping), verified after writing, rotated, recorded, and reported when the f
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,3 +186,18 @@ def test_latest_verified_backup_skips_a_deleted_or_truncated_file(
     assert backup_service.latest_verified_backup(session.data_dir) == first
     first.path.unlink()
     assert backup_service.latest_verified_backup(session.data_dir) is None
+
+
+def test_a_full_stick_is_one_line_nothing_left_and_a_warning_until_the_next_backup(
+        session: Session, usb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(backup_service, "write_backup", full)
+        with pytest.raises(UserError, match=r"Could not write the backup to .*No space left"):
+            scheduled_backup(session)
+    assert list(usb.iterdir()) == []
+    assert any("No space left" in w for w in schedule.health(session).warnings)
+    assert scheduled_backup(session).status == "made"
+    assert not any("failed" in w for w in schedule.health(session).warnings)

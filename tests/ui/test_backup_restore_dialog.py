@@ -107,3 +107,14 @@ def test_empty_fields_are_named(qtbot: QtBot, page: SettingsPage) -> None:
     assert dialog.errors.text("path") == "Required."
     assert dialog.errors.text("passphrase") == "Required."
     assert dialog.job is None
+
+
+def test_the_backup_folder_is_chosen_and_saved_on_the_settings_page(
+        qtbot: QtBot, page: SettingsPage, prompts: RecordingPrompts, session: Session,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(prompts, "open_folder", lambda *_a: usb)
+    qtbot.mouseClick(page.folder_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert settings_service.get(session, "backup_folder") == str(usb)

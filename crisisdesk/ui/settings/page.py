@@ -93,6 +93,12 @@ class SettingsPage(Page):
             error.hide()
             row = QHBoxLayout()
             row.addWidget(field.widget, 1)
+            if spec.key == "backup_folder":  # a USB stick is easier chosen than typed
+                self.folder_button = QToolButton(box)
+                self.folder_button.setText("Choose…")
+                self.folder_button.setAccessibleName("Choose the scheduled backup folder")
+                self.folder_button.clicked.connect(self.choose_backup_folder)
+                row.addWidget(self.folder_button)
             row.addWidget(reset)
             column = QVBoxLayout()
             column.addLayout(row)
@@ -166,6 +172,7 @@ class SettingsPage(Page):
             self.reset_buttons[state.spec.key].setEnabled(is_admin and not state.is_default)
             self.errors[state.spec.key].hide()
         self.save_button.setEnabled(is_admin)
+        self.folder_button.setEnabled(is_admin)
         self.admin_note.setVisible(not is_admin)
         self.operator_list.clear()
         for op in operator_service.list_operators(session):
@@ -209,6 +216,11 @@ class SettingsPage(Page):
                     f"{failed} setting(s) were not saved; see the messages next to them.")
             elif saved:
                 self.ctx.messages.show_info(f"Saved {saved} setting(s).")
+
+    def choose_backup_folder(self) -> None:
+        folder = self.ctx.prompts.open_folder(self, "Choose the scheduled backup folder")
+        if folder is not None:
+            self.fields["backup_folder"].set_value(str(folder))
 
     def _reset(self, key: str) -> None:
         with user_errors(self.ctx.messages):
