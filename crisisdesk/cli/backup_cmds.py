@@ -24,14 +24,7 @@ def backup_credentials(cli: CliContext) -> Credentials:
 
 
 def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} bytes"
-    value = float(n)
-    for unit in ("KB", "MB", "GB"):
-        value /= 1024
-        if value < 1024 or unit == "GB":
-            break
-    return f"{value:.1f} {unit}"
+    return backup_schedule.size_words(n)
 
 
 def _entries(n: int) -> str:
