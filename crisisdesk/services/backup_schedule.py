@@ -25,7 +25,7 @@ from crisisdesk.domain.backup_rotation import (
     too_old,
 )
 from crisisdesk.domain.dashboard import DashboardSummary
-from crisisdesk.domain.errors import DeskDamaged, UserError
+from crisisdesk.domain.errors import UserError
 from crisisdesk.services import backup as backup_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.backup import SUFFIX, VerifiedBackup, latest_verified_backup
@@ -147,7 +147,7 @@ def scheduled_backup(session: Session, *, force: bool = False,
         return ScheduledResult("off", "Scheduled backups are off: no backup folder is set "
                                "(setting backup_folder).")
     changed = desk_changed(session)
-    last = latest_verified_backup(session.data_dir)
+    last = latest_verified_backup(session.data_dir, kind="scheduled")
     last_at = _parse(last.created_at) if last else None
     if not force:
         if not changed:
@@ -175,19 +175,7 @@ def _make(session: Session, settings: ScheduleSettings) -> ScheduledResult:
     target = _scheduled_file(session, folder, backup_id)
     seq = backup_store.audit_seq(session.db)  # every change up to here is in the copy
     backup_service.write_file(session, target, manifest)
-    try:
-        report = backup_service.verify_with_key(target, session._data_key)
-    except UserError as err:
-        report_problem = str(err)
-    except OSError as exc:  # e.g. no room to unpack it for the check
-        report_problem = f"it could not be opened: {exc.strerror or exc}"
-    else:
-        report_problem = "" if report.ok else report.problems[0]
-    if report_problem:
-        target.unlink(missing_ok=True)
-        raise DeskDamaged(f"The backup written to {folder} failed its check "
-                          f"({report_problem.rstrip('.')}); it was removed. Try another USB "
-                          "stick or folder.")
+    backup_service.check_written(target, session)
     size = target.stat().st_size
     found = scheduled_files(folder, session.desk_id)
     keep = backups_to_keep(found.values())
@@ -204,12 +192,9 @@ def _make(session: Session, settings: ScheduleSettings) -> ScheduledResult:
         pass
     verified = VerifiedBackup(target, backup_id, str(manifest["created_at"]),
                               session.now_iso(), size)
-    log = _log(session)
-    entries = [e for e in log["entries"] if Path(str(e.get("path"))) not in removed]
-    log.update({"desk_id": session.desk_id, "audit_seq": seq, "last_error": None,
-                "entries": [*entries, verified.as_dict()], **_settings_for_doctor(settings)})
     try:
-        backup_store.write_log(session.data_dir, log)
+        backup_service.record_verified(session, verified, drop=removed, audit_seq=seq,
+                                       last_error=None, **_settings_for_doctor(settings))
     except OSError as exc:
         raise UserError(f"The backup {target} was written and verified, but the data folder "
                         f"{session.data_dir} could not record it ({exc.strerror or exc}); free "

@@ -201,3 +201,15 @@ def test_a_full_stick_is_one_line_nothing_left_and_a_warning_until_the_next_back
     assert any("No space left" in w for w in schedule.health(session).warnings)
     assert scheduled_backup(session).status == "made"
     assert not any("failed" in w for w in schedule.health(session).warnings)
+
+
+def test_a_backup_made_by_hand_is_verified_and_named_but_does_not_replace_the_schedule(
+        session: Session, usb: Path, tmp_path: Path) -> None:
+    by_hand = backup_service.create_backup(session, tmp_path / "hand.crisisdesk-backup")
+    latest = backup_service.latest_verified_backup(session.data_dir)
+    assert latest is not None
+    assert (latest.path, latest.kind) == (by_hand.path, "manual")
+    assert "verified" in audit_service.show(session)[-1].summary
+    result = scheduled_backup(session)  # the folder on the stick still gets its copy
+    assert result.status == "made"
+    assert backup_service.latest_verified_backup(session.data_dir) == result.backup
