@@ -65,7 +65,8 @@ def create_cmd(cli: CliContext, path: Path, force: bool) -> None:
     """Write an encrypted copy of the desk and its key slots to PATH (admins only).
 
     PATH may be a folder (a dated file name is chosen). Safe while the app is open. The backup
-    opens with the same passphrases and recovery key as the desk does now.
+    is opened and checked after writing (one that fails is removed) and opens with the same
+    passphrases and recovery key as the desk does now.
 
     \b
     Example: crisisdesk backup create /media/usb/
