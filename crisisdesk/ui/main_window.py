@@ -311,20 +311,26 @@ class MainWindow(QMainWindow):
     def _backup_idle(self) -> None:
         if self._exit_backup == "running":
             self._exit_backup = "done"
-        if self._exit_backup in ("done", "waiting"):
-            self.close()
+        elif self._exit_backup == "waiting":  # the run closing waited for: now the exit backup
+            self._exit_backup = "none"
+        else:
+            return
+        self.close()
 
     def _wait_for_backup(self) -> bool:
         """Closing first lets a running backup finish, then makes the exit backup if the desk
         changed, both in the worker; the window closes when they end. True: wait."""
-        if not self.isVisible() or self._exit_backup in ("running", "done", "failed"):
+        if not self.isVisible() or self._exit_backup != "none":  # closing again: quit
             return False
         if self.backups.busy:
             self._exit_backup = "waiting"
+            self.messages.show_info("Finishing the backup in progress before closing… (close "
+                                    "again to quit without waiting)")
             return True
         if self.backups.exit_backup_needed() and self.backups.tick(on_exit=True):
             self._exit_backup = "running"
-            self.messages.show_info("Making a backup before closing…")
+            self.messages.show_info("Making a backup before closing… (close again to quit "
+                                    "without waiting)")
             return True
         return False
 
