@@ -161,3 +161,22 @@ def test_closing_the_window_makes_a_backup_first(
         assert latest.path.parent == usb
     finally:
         app.shutdown()
+
+
+def test_closing_during_a_scheduled_backup_waits_for_it(
+        qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+        trusted_keychain: Keychain, usb: Path) -> None:
+    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts,
+                        sections=[Section("quiet", "Quiet", QuietPage)])
+    try:
+        unlock_via_dialog(qtbot, app)
+        window = app.main_window
+        assert window is not None
+        assert window.backups.tick() is not None  # the timer's run has just started
+        window.close()
+        assert window.isVisible()
+        assert "Finishing the backup in progress" in window.messages.text
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=15_000)
+        assert len(list(usb.iterdir())) == 1  # that run's backup; nothing changed after it
+    finally:
+        app.shutdown()
