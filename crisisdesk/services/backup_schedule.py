@@ -125,6 +125,11 @@ def _settings_for_doctor(settings: ScheduleSettings) -> dict[str, object]:
             "max_age_hours": settings.max_age_hours}
 
 
+def _last_failure(session: Session) -> dt.datetime | None:
+    error = _log(session).get("last_error")
+    return _parse(str(error.get("at", ""))) if isinstance(error, dict) else None
+
+
 def _record_failure(session: Session, settings: ScheduleSettings, message: str) -> None:
     log = _log(session)
     log["last_error"] = {"at": session.now_iso(), "message": message}
@@ -148,7 +153,8 @@ def scheduled_backup(session: Session, *, force: bool = False,
                                "(setting backup_folder).")
     changed = desk_changed(session)
     last = latest_verified_backup(session.data_dir, kind="scheduled")
-    last_at = _parse(last.created_at) if last else None
+    tries = [_parse(last.created_at) if last else None, _last_failure(session)]
+    last_at = max((t for t in tries if t is not None), default=None)  # a failure waits too
     if not force:
         if not changed:
             return ScheduledResult("unchanged", "The desk has not changed since the last "
@@ -156,8 +162,9 @@ def scheduled_backup(session: Session, *, force: bool = False,
         if not on_exit and not backup_due(now=session.now(), last_backup_at=last_at,
                                           interval_minutes=settings.interval_minutes,
                                           changed=changed):
-            return ScheduledResult("not due", "The last scheduled backup is less than "
-                                   f"{settings.interval_minutes} minutes old; none was made.")
+            return ScheduledResult("not due", "The last scheduled backup (or attempt) is less "
+                                   f"than {settings.interval_minutes} minutes old; none was "
+                                   "made.")
     try:
         return _make(session, settings)
     except UserError as err:
@@ -249,7 +256,8 @@ def backup_health(data_dir: Path, folder: Path | None, max_age_hours: int,
         warnings.append(f"The last verified backup was made {age}, more than "
                         f"{max_age_hours} hours ago.")
     error = backup_store.read_log(data_dir).get("last_error")
-    if isinstance(error, dict) and error.get("message"):
+    folder_problem = any(w.startswith("The backup folder") for w in warnings)
+    if isinstance(error, dict) and error.get("message") and not folder_problem:
         warnings.append(f"The last scheduled backup failed: {error['message']}")
     return BackupHealth(folder, latest, age, free, warnings)
 

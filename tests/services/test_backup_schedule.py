@@ -189,7 +189,7 @@ def test_latest_verified_backup_skips_a_deleted_or_truncated_file(
 
 
 def test_a_full_stick_is_one_line_nothing_left_and_a_warning_until_the_next_backup(
-        session: Session, usb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        session: Session, usb: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     def full(*_a: object, **_k: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -199,6 +199,7 @@ def test_a_full_stick_is_one_line_nothing_left_and_a_warning_until_the_next_back
             scheduled_backup(session)
     assert list(usb.iterdir()) == []
     assert any("No space left" in w for w in schedule.health(session).warnings)
+    clock.advance(minutes=30)
     assert scheduled_backup(session).status == "made"
     assert not any("failed" in w for w in schedule.health(session).warnings)
 
@@ -213,3 +214,14 @@ def test_a_backup_made_by_hand_is_verified_and_named_but_does_not_replace_the_sc
     result = scheduled_backup(session)  # the folder on the stick still gets its copy
     assert result.status == "made"
     assert backup_service.latest_verified_backup(session.data_dir) == result.backup
+
+
+def test_after_a_failure_the_next_try_waits_for_the_interval(
+        session: Session, usb: Path, clock: FakeClock) -> None:
+    usb.rmdir()
+    with pytest.raises(UserError, match="is missing"):
+        scheduled_backup(session)
+    usb.mkdir()
+    clock.advance(minutes=5)
+    assert scheduled_backup(session).status == "not due"  # no retry every minute
+    assert scheduled_backup(session, on_exit=True).status == "made"  # but closing does try
