@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from crisisdesk.store import backup as backup_store
 ACTION = "backup.scheduled"
 NOT_CHANGES = (ACTION, "backup.create")  # making a backup does not change what needs backing up
 _AUTO = "-auto-"
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,8 @@ def scheduled_backup(session: Session, *, force: bool = False,
                                    f"than {settings.interval_minutes} minutes old; none was "
                                    "made.")
     try:
-        return _make(session, settings)
+        with _ONE_AT_A_TIME:  # the timer's run and "Back up now" must not rotate each other
+            return _make(session, settings)
     except UserError as err:
         _record_failure(session, settings, str(err))
         raise

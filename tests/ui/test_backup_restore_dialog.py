@@ -118,3 +118,41 @@ def test_the_backup_folder_is_chosen_and_saved_on_the_settings_page(
     qtbot.mouseClick(page.folder_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert settings_service.get(session, "backup_folder") == str(usb)
+
+
+def test_restore_with_the_recovery_key(
+        qtbot: QtBot, page: SettingsPage, prompts: RecordingPrompts, tmp_path: Path,
+        recovery_backup: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    backup, code = recovery_backup
+    target = tmp_path / "restored"
+    dialog = open_dialog(qtbot, page, prompts, backup, target, monkeypatch)
+    qtbot.mouseClick(dialog.recovery_check, Qt.MouseButton.LeftButton)
+    assert not dialog.operator_edit.isEnabled()
+    qtbot.keyClicks(dialog.passphrase_edit, code)
+    qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.restored is not None, timeout=15_000)
+    assert (target / "desk.db").is_file()
+
+
+@pytest.fixture
+def recovery_backup(session: Session, tmp_path: Path) -> tuple[Path, str]:
+    from crisisdesk.services import operators as operator_service
+
+    code = operator_service.replace_recovery_key(session)
+    path = backup_service.create_backup(session, tmp_path / "r.crisisdesk-backup").path
+    return path, code
+
+
+def test_back_up_to_the_folder_now(qtbot: QtBot, page: SettingsPage, session: Session,
+                                   tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    settings_service.set(session, "backup_folder", str(usb))
+    qtbot.mouseClick(page.backup_now_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Wrote and verified" in page.ctx.messages.text, timeout=15_000)
+    assert len(list(usb.iterdir())) == 1
+    for f in usb.iterdir():
+        f.unlink()
+    usb.rmdir()
+    qtbot.mouseClick(page.backup_now_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is missing" in page.ctx.messages.text, timeout=15_000)

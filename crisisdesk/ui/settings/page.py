@@ -30,6 +30,7 @@ from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.settings import SETTINGS
 from crisisdesk.services import backup as backup_service
+from crisisdesk.services import backup_schedule
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
@@ -147,17 +148,22 @@ class SettingsPage(Page):
         row = QHBoxLayout()
         self.backup_button = QPushButton("Create backup…", box)
         self.recovery_button = QPushButton("Replace recovery key…", box)
+        self.backup_now_button = QPushButton("Back up to the folder now", box)
+        self.backup_now_button.setToolTip("Make a scheduled backup into the backup folder now, "
+                                          "check it and rotate the folder")
         self.restore_button = QPushButton("Restore a backup…", box)
         self.restore_button.setToolTip("Check a backup and restore it into a new folder as a "
                                        "separate desk; the open desk is not changed")
         row.addWidget(self.backup_button)
         row.addWidget(self.recovery_button)
+        row.addWidget(self.backup_now_button)
         row.addWidget(self.restore_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.backup_button.clicked.connect(self.create_backup)
         self.recovery_button.clicked.connect(self.replace_recovery_key)
         self.restore_button.clicked.connect(self.restore_backup)
+        self.backup_now_button.clicked.connect(self.backup_to_folder_now)
         self.restore_dialog: RestoreDialog | None = None
         return box
 
@@ -288,6 +294,27 @@ class SettingsPage(Page):
     def _backup_done(self, path: object) -> None:
         self.ctx.messages.show_info(f"Backup written to {path}.")
         self._changed()
+
+    def backup_to_folder_now(self) -> None:
+        """A scheduled backup now (any operator), in the worker; e.g. to try a new USB stick."""
+        def work(twin: Session, **_: object) -> backup_schedule.ScheduledResult:
+            return backup_schedule.scheduled_backup(twin, force=True)
+
+        job = Job(in_thread_session(self.ctx.session, work), name="backup to folder")
+        job.finished.connect(self._backed_up_to_folder)
+        job.failed.connect(self.ctx.show_error)
+        self.backup_now_button.setEnabled(False)
+        job.finished.connect(lambda _r: self.backup_now_button.setEnabled(True))
+        job.failed.connect(lambda _e: self.backup_now_button.setEnabled(True))
+        self.ctx.runner.start(job)
+
+    def _backed_up_to_folder(self, result: object) -> None:
+        if isinstance(result, backup_schedule.ScheduledResult):
+            if result.status == "made":
+                self.ctx.messages.show_info(result.message)
+                self._changed()
+            else:
+                self.ctx.messages.show_warning(result.message)
 
     def restore_backup(self) -> RestoreDialog:
         """Open the restore dialog (not modal-blocking: the check runs in the worker)."""

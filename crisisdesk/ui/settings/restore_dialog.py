@@ -1,10 +1,10 @@
 """Restore a backup from the GUI into a NEW data folder, never over the open desk.
 
 The person picks the backup file and an empty folder and types a passphrase that opens the
-backup (it may be older than their current one). The check and the restore run in the worker
-(`restore_backup` unpacks the backup beside the folder, opens it, checks integrity and the
-audit chain, and moves it into place only if all passed); the dialog then says what was
-restored and how to open it. The open desk is not touched.
+backup (it may be older than their current one), or the recovery key. The check and the
+restore run in the worker (`restore_backup` unpacks the backup beside the folder, opens it,
+checks integrity and the audit chain, and moves it into place only if all passed); the dialog
+then says what was restored and how to open it. The open desk is not touched.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.services import backup as backup_service
@@ -52,6 +52,8 @@ class RestoreDialog(FormDialog):
         self.operator_edit.setText(ctx.session.operator.name)
         self.passphrase_edit = line_edit(self, "Passphrase for the backup")
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.recovery_check = QCheckBox("I am typing the recovery key instead", self)
+        self.recovery_check.toggled.connect(self.operator_edit.setDisabled)
         self.file_button = QPushButton("Choose…", self)
         self.file_button.setAccessibleName("Choose the backup file")
         self.file_button.clicked.connect(self.choose_file)
@@ -62,6 +64,7 @@ class RestoreDialog(FormDialog):
         self.add_row("Restore into:", self._with(self.folder_edit, self.folder_button), "to")
         self.add_row("Operator:", self.operator_edit, "operator")
         self.add_row("Passphrase:", self.passphrase_edit, "passphrase")
+        self.add_row("", self.recovery_check)
 
     @staticmethod
     def _with(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
@@ -81,16 +84,19 @@ class RestoreDialog(FormDialog):
             self.folder_edit.setText(str(path))
 
     def _request(self) -> tuple[Path, Path, Credentials]:
-        missing = {key: "required" for key, edit in (
-            ("path", self.file_edit), ("to", self.folder_edit),
-            ("operator", self.operator_edit), ("passphrase", self.passphrase_edit))
-            if not edit.text().strip()}
+        recovery = self.recovery_check.isChecked()
+        fields = [("path", self.file_edit), ("to", self.folder_edit),
+                  ("passphrase", self.passphrase_edit)]
+        if not recovery:
+            fields.append(("operator", self.operator_edit))
+        missing = {key: "required" for key, edit in fields if not edit.text().strip()}
         if missing:
             raise ValidationError("Fill in the fields marked below.", missing)
+        secret = self.passphrase_edit.text()
+        credentials = (Credentials(recovery_code=secret.strip()) if recovery else
+                       Credentials(operator=self.operator_edit.text().strip(), passphrase=secret))
         return (Path(self.file_edit.text().strip()).expanduser(),
-                Path(self.folder_edit.text().strip()).expanduser(),
-                Credentials(operator=self.operator_edit.text().strip(),
-                            passphrase=self.passphrase_edit.text()))
+                Path(self.folder_edit.text().strip()).expanduser(), credentials)
 
     def submit(self) -> None:
         """Check and restore in the worker; the dialog stays open to say how it went."""
@@ -138,5 +144,6 @@ class RestoreDialog(FormDialog):
         for edit in (self.file_edit, self.folder_edit, self.operator_edit,
                      self.passphrase_edit):
             edit.setEnabled(False)
+        self.recovery_check.setEnabled(False)
         self.passphrase_edit.clear()
         self.submitted.emit(result)
