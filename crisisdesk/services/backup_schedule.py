@@ -293,10 +293,11 @@ def dashboard_summary(session: Session) -> DashboardSummary:
     """The Dashboard's Backups panel: warnings first, then the folder and the last backup."""
     state = health(session)
     latest = state.latest
+    how = "by hand" if latest and latest.kind == "manual" else "scheduled"
     rows: list[tuple[str, str]] = [
         ("Folder", str(state.folder) if state.folder else "not set (Settings: Scheduled "
          "backup folder)"),
-        ("Last verified backup", f"{state.age} ({latest.path.name})" if latest else "none yet"),
+        ("Last verified backup", f"{state.age} ({how})" if latest else "none yet"),
     ]
     if state.free_bytes is not None:
         rows.append(("Free space", size_words(state.free_bytes)))

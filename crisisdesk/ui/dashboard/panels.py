@@ -100,7 +100,7 @@ class SummaryPanel(QGroupBox):
             field.setWordWrap(True)
             field.setTextFormat(Qt.TextFormat.PlainText)
             if label == WARNING:  # in words and in colour, so it is read, not only seen
-                name = QLabel(f"⚠ {label}:", self)
+                name = QLabel(f"{label}:", self)
                 for part in (name, field):
                     part.setObjectName("panelWarning")
                     part.setStyleSheet("color: #b00020; font-weight: bold;")
