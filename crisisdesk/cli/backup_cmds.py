@@ -1,4 +1,4 @@
-"""`crisisdesk backup create|verify|restore`."""
+"""`crisisdesk backup create|verify|restore|scheduled|list`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, read_secret_file
 from crisisdesk.services import backup as backup_service
+from crisisdesk.services import backup_schedule
 from crisisdesk.services.backup import BackupReport
 from crisisdesk.services.credentials import Credentials
+from crisisdesk.services.session import iso
 
 
 def backup_credentials(cli: CliContext) -> Credentials:
@@ -22,14 +24,7 @@ def backup_credentials(cli: CliContext) -> Credentials:
 
 
 def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} bytes"
-    value = float(n)
-    for unit in ("KB", "MB", "GB"):
-        value /= 1024
-        if value < 1024 or unit == "GB":
-            break
-    return f"{value:.1f} {unit}"
+    return backup_schedule.size_words(n)
 
 
 def _entries(n: int) -> str:
@@ -70,7 +65,8 @@ def create_cmd(cli: CliContext, path: Path, force: bool) -> None:
     """Write an encrypted copy of the desk and its key slots to PATH (admins only).
 
     PATH may be a folder (a dated file name is chosen). Safe while the app is open. The backup
-    opens with the same passphrases and recovery key as the desk does now.
+    is opened and checked after writing (one that fails is removed) and opens with the same
+    passphrases and recovery key as the desk does now.
 
     \b
     Example: crisisdesk backup create /media/usb/
@@ -130,6 +126,63 @@ def restore_cmd(cli: CliContext, path: Path, to: Path) -> None:
     where = shlex.quote(str(result.data_dir))
     click.echo(f"    crisisdesk --data-dir {where}")
     click.echo(f"or make it the default desk by setting CRISISDESK_HOME={where}")
+
+
+@backup_group.command("scheduled")
+@click.option("--force", is_flag=True, help="Make one even if none is due.")
+@json_option
+@pass_cli
+def scheduled_cmd(cli: CliContext, force: bool, as_json: bool) -> None:
+    """Make a scheduled backup into the backup_folder setting if one is due, verify it and
+    rotate the folder (keep the last 24 hourly and 14 daily); for cron or a script.
+
+    Due means the desk changed since the last scheduled backup and backup_interval_minutes
+    passed. Exit 0 also when none was due (the message says why); exit 1 if the folder is
+    missing, full or the new backup failed its check.
+
+    \b
+    Example (cron, every 15 minutes):
+      */15 * * * * CRISISDESK_OPERATOR=alex crisisdesk --passphrase-file ~/.cd backup scheduled
+    """
+    result = backup_schedule.scheduled_backup(cli.session(), force=force)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        click.echo(result.message)
+
+
+@backup_group.command("list")
+@json_option
+@pass_cli
+def list_cmd(cli: CliContext, as_json: bool) -> None:
+    """List this desk's scheduled backups in the backup folder, newest first, and which were
+    verified after writing; warnings about the folder or the backups' age follow.
+
+    \b
+    Example: crisisdesk backup list --json
+    """
+    session = cli.session()
+    health = backup_schedule.health(session)
+    verified = {b.path: b for b in backup_service.verified_backups(session.data_dir)}
+    found = (backup_schedule.scheduled_files(health.folder, session.desk_id)
+             if health.folder is not None and health.folder.is_dir() else {})
+    rows = [{"path": str(path), "created_at": iso(made),
+             "size_bytes": path.stat().st_size,
+             "verified_at": verified[path].verified_at if path in verified else None}
+            for path, made in sorted(found.items(), key=lambda kv: kv[1], reverse=True)]
+    if as_json:
+        emit_json({"folder": str(health.folder) if health.folder else None, "backups": rows,
+                   "warnings": health.warnings})
+        return
+    click.echo(f"Backup folder: {health.folder or 'not set (setting backup_folder)'}")
+    for row in rows:
+        state = "verified" if row["verified_at"] else "not verified"
+        click.echo(f"  {row['created_at']}  {_size(int(str(row['size_bytes']))):>9}  {state:<12}"
+                   f"  {row['path']}")
+    if not rows:
+        click.echo("  (no scheduled backups)")
+    for warning in health.warnings:
+        click.echo(f"Warning: {warning}")
 
 
 COMMANDS = [backup_group]

@@ -16,12 +16,20 @@ from typing import Any
 
 from crisisdesk.domain.times import local_minutes
 
+WARNING = "Warning"
+
 
 @dataclass(frozen=True)
 class DashboardSummary:
-    """One panel's rows: (label, value) pairs; an empty label is a line of plain text."""
+    """One panel's rows: (label, value) pairs; an empty label is a line of plain text.
+    `warnings` are sentences the panel shows first, labelled "Warning" (not only in colour)."""
 
     rows: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def all_rows(self) -> tuple[tuple[str, str], ...]:
+        return tuple((WARNING, w) for w in self.warnings) + self.rows
 
     @classmethod
     def of(cls, fields: Mapping[str, Any]) -> DashboardSummary:

@@ -273,6 +273,22 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Warn that an audience's scheduled update is near a quarter of its interval before it "
         "is due, but never earlier than this many minutes.", minimum=5, maximum=720,
     ),
+    # Scheduled backups: a folder (a USB stick), how often, and when the Dashboard warns.
+    SettingSpec(
+        "backup_folder", str, "", "Scheduled backup folder",
+        "While the app runs, back the desk up into this folder (e.g. a USB stick) when it "
+        "changed, and on exit; empty turns scheduled backups off.", max_length=400,
+    ),
+    SettingSpec(
+        "backup_interval_minutes", int, 30, "Scheduled backup every (minutes)",
+        "Make a scheduled backup at most this often, and only when the desk changed.",
+        minimum=5, maximum=1440,
+    ),
+    SettingSpec(
+        "backup_max_age_hours", int, 24, "Warn when the last backup is older than (hours)",
+        "The Dashboard and doctor warn when the newest verified backup is older than this.",
+        minimum=1, maximum=720,
+    ),
 )
 
 _BY_KEY = {spec.key: spec for spec in SETTINGS}

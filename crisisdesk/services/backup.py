@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from crisisdesk.store import contacts as contact_store
 from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
 from crisisdesk.store import schema
-from crisisdesk.store.backup import extract, read_manifest, write_backup
+from crisisdesk.store.backup import extract, read_log, read_manifest, write_backup, write_log
 from crisisdesk.store.db import connect, quick_check
 from crisisdesk.store.errors import DB_ERRORS, classify
 from crisisdesk.store.vault import Vault
@@ -119,20 +120,16 @@ def _target(session: Session, path: Path, force: bool) -> Path:
     return path
 
 
-def create_backup(session: Session, path: Path, *, force: bool = False) -> BackupInfo:
-    """Write an encrypted copy of the desk and its key slots to `path` (admins only).
-
-    `path` may be a folder, in which case a dated file name is chosen. Nothing appears at the
-    target unless the whole backup was written.
-    """
-    session.require(Role.ADMIN, "make backups")
-    target = _target(session, path, force)
-    backup_id = os.urandom(8).hex()
-    manifest = {
-        "backup_id": backup_id, "desk_id": session.desk_id, "org": session.org,
+def new_manifest(session: Session) -> dict[str, object]:
+    return {
+        "backup_id": os.urandom(8).hex(), "desk_id": session.desk_id, "org": session.org,
         "created_at": session.now_iso(), "created_by": session.operator.name,
         "app_version": _app_version(),
     }
+
+
+def write_file(session: Session, target: Path, manifest: dict[str, object]) -> None:
+    """Write the backup file; a full or missing disk is one clear UserError, nothing left."""
     data_dir = session.data_dir
     try:
         write_backup(session.db, lambda: Vault.load(data_dir).to_bytes(), target, manifest)
@@ -144,18 +141,55 @@ def create_backup(session: Session, path: Path, *, force: bool = False) -> Backu
         if err is None:
             raise
         raise err from None
+
+
+def create_backup(session: Session, path: Path, *, force: bool = False) -> BackupInfo:
+    """Write an encrypted copy of the desk and its key slots to `path` (admins only).
+
+    `path` may be a folder, in which case a dated file name is chosen. Nothing appears at the
+    target unless the whole backup was written.
+    """
+    session.require(Role.ADMIN, "make backups")
+    target = _target(session, path, force)
+    manifest = new_manifest(session)
+    backup_id = str(manifest["backup_id"])
+    write_file(session, target, manifest)
+    check_written(target, session)
     with session.action("backup.create", "backup", backup_id,
-                        "Wrote an encrypted backup of the desk"):
+                        "Wrote and verified an encrypted backup of the desk"):
         pass
-    return BackupInfo(target, backup_id, str(manifest["created_at"]), target.stat().st_size)
+    size = target.stat().st_size
+    with contextlib.suppress(OSError):  # the backup is good even if the log cannot say so
+        record_verified(session, VerifiedBackup(target, backup_id, str(manifest["created_at"]),
+                                                session.now_iso(), size, "manual"))
+    return BackupInfo(target, backup_id, str(manifest["created_at"]), size)
 
 
-def _inspect(folder: Path, credentials: Credentials, manifest: dict[str, Any],
-             path: Path) -> BackupReport:
+def check_written(target: Path, session: Session) -> None:
+    """Open a backup just written with the desk's own key and check it; one that fails is
+    removed and reported (a bad USB stick must not pass for a backup)."""
+    try:
+        report = verify_with_key(target, session._data_key)
+    except UserError as err:
+        problem = str(err)
+    except OSError as exc:  # e.g. no room to unpack it for the check
+        problem = f"it could not be opened: {exc.strerror or exc}"
+    else:
+        problem = "" if report.ok else report.problems[0]
+    if problem:
+        target.unlink(missing_ok=True)
+        raise DeskDamaged(f"The backup written to {target.parent} failed its check "
+                          f"({problem.rstrip('.')}); it was removed. Try another USB stick "
+                          "or folder.")
+
+
+def _inspect(folder: Path, credentials: Credentials | Callable[[Vault], bytes],
+             manifest: dict[str, Any], path: Path) -> BackupReport:
     """Unlock and check the desk extracted into `folder`, without migrating or changing it."""
     vault = Vault.load(folder)
     try:
-        key = credentials.data_key(vault)
+        key = (credentials.data_key(vault) if isinstance(credentials, Credentials)
+               else credentials(vault))
     except WrongPassphrase as exc:
         raise WrongPassphrase(f"{str(exc).rstrip('.')} for this backup.") from None
     try:
@@ -189,13 +223,22 @@ def _inspect(folder: Path, credentials: Credentials, manifest: dict[str, Any],
         db.conn.close()
 
 
-def verify_backup(path: Path, credentials: Credentials) -> BackupReport:
-    """Open the backup in a private temporary folder (always removed) and check everything."""
+def verify_backup(path: Path, credentials: Credentials | Callable[[Vault], bytes]
+                  ) -> BackupReport:
+    """Open the backup in a private temporary folder (always removed) and check everything.
+
+    `credentials` may also be a function giving the data key (the open desk's, for a backup
+    it just wrote)."""
     path = path.expanduser()
     manifest = read_manifest(path)
     with tempfile.TemporaryDirectory(prefix="crisisdesk-verify-") as tmp:
         extract(path, Path(tmp))
         return _inspect(Path(tmp), credentials, manifest, path)
+
+
+def verify_with_key(path: Path, data_key: bytes) -> BackupReport:
+    """Check a backup this desk just wrote, with the open desk's data key (no passphrase)."""
+    return verify_backup(path, lambda _vault: data_key)
 
 
 @dataclass(frozen=True)
@@ -248,3 +291,64 @@ def restore_backup(path: Path, to: Path, credentials: Credentials) -> RestoreRes
     with contextlib.suppress(OSError):
         to.chmod(0o700)
     return RestoreResult(to, report)
+
+
+@dataclass(frozen=True)
+class VerifiedBackup:
+    """A backup this desk wrote and then opened and checked (from the data folder's log)."""
+
+    path: Path
+    backup_id: str
+    created_at: str  # ISO UTC
+    verified_at: str  # ISO UTC
+    size_bytes: int
+    kind: str = "scheduled"  # or "manual" (`backup create`, Settings' Create backup)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": str(self.path), "backup_id": self.backup_id,
+                "created_at": self.created_at, "verified_at": self.verified_at,
+                "size_bytes": self.size_bytes, "kind": self.kind}
+
+
+def record_verified(session: Session, backup: VerifiedBackup, *, drop: Iterable[Path] = (),
+                    **extra: object) -> None:
+    """Add a verified backup to the data folder's backup log (OSError if it cannot be written),
+    forgetting the files in `drop` (rotated away). `extra` updates the log's other fields (the
+    scheduler's audit position and settings)."""
+    log = read_log(session.data_dir)
+    if log.get("desk_id") not in (None, session.desk_id):  # a copied data folder: start afresh
+        log = {"entries": []}
+    gone = {str(p) for p in drop}
+    kept = [e for e in log["entries"] if str(e.get("path")) not in gone]
+    log.update({"desk_id": session.desk_id, **extra, "entries": [*kept, backup.as_dict()]})
+    write_log(session.data_dir, log)
+
+
+def verified_backups(data_dir: Path) -> list[VerifiedBackup]:
+    """Every verified backup the log of `data_dir` records, oldest first (files may be gone)."""
+    out = []
+    for e in read_log(data_dir)["entries"]:
+        try:
+            out.append(VerifiedBackup(Path(str(e["path"])), str(e["backup_id"]),
+                                      str(e["created_at"]), str(e["verified_at"]),
+                                      int(e["size_bytes"]), str(e.get("kind", "scheduled"))))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return sorted(out, key=lambda b: b.created_at)
+
+
+def latest_verified_backup(data_dir: Path, *, kind: str | None = None
+                           ) -> VerifiedBackup | None:
+    """The newest backup of the desk in `data_dir` that was verified after writing and is still
+    there, unchanged in size (`kind`: only "scheduled" or "manual" ones); None if there is
+    none. Needs no passphrase and never opens the desk, so a damaged desk's message can name
+    it (with `crisisdesk backup restore`)."""
+    for backup in reversed(verified_backups(data_dir)):
+        if kind is not None and backup.kind != kind:
+            continue
+        try:
+            if backup.path.is_file() and backup.path.stat().st_size == backup.size_bytes:
+                return backup
+        except OSError:
+            continue
+    return None

@@ -2,13 +2,16 @@
 
 Support during an outage happens by phone, so the report names everything a helper would ask
 about: where the desk is, whether it is healthy, whether the audit chain holds, which schema it
-has, whether the app has it open, whether printing has its fonts, and the library versions.
+has, whether the app has it open, whether printing has its fonts, the library versions, how old
+the last verified backup is, free space for the desk and its backups, and when the deadline
+rules were last reviewed.
 Without a passphrase it still reports everything that needs none, and says what was skipped.
 It never changes the desk: it does not migrate, and it writes no audit entry.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import platform
 import stat
@@ -18,11 +21,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from crisisdesk.domain.backup_rotation import nearly_full
+from crisisdesk.domain.clocks import parse_rules
 from crisisdesk.domain.errors import UserError, WrongPassphrase
 from crisisdesk.paths import DeskPaths
+from crisisdesk.services import backup_schedule
 from crisisdesk.services.credentials import Credentials
 from crisisdesk.services.fonts import check_fonts
-from crisisdesk.store import diagnostics
+from crisisdesk.store import backup as backup_store
+from crisisdesk.store import diagnostics, rule_files
 from crisisdesk.store.errors import DB_ERRORS, classify
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.vault import Vault
@@ -224,9 +231,77 @@ def _schema_checks(health: diagnostics.DeskHealth) -> Iterator[Check]:
         yield Check("schema", Status.OK, f"{version}, up to date")
 
 
+REVIEW_STALE_DAYS = 365  # rules older than a year are worth a call to counsel
+DEFAULT_MAX_AGE_HOURS = 24
+
+
+def _backup_checks(paths: DeskPaths, now: dt.datetime) -> Iterator[Check]:
+    """The newest verified backup's age and the backup folder's state, from the backup log
+    (the folder and warning age as of the last scheduled backup: no passphrase needed)."""
+    folder, hours = backup_schedule.logged_settings(paths.data_dir)
+    max_age = hours or DEFAULT_MAX_AGE_HOURS
+    health = backup_schedule.backup_health(paths.data_dir, folder, max_age, now)
+    latest = health.latest
+    if latest is None:
+        yield Check("last backup", Status.WARN, "no verified backup recorded; set a backup "
+                    "folder in Settings or run 'crisisdesk backup scheduled'")
+    else:
+        age_warnings = [w for w in health.warnings if w.startswith("The last verified")]
+        yield Check("last backup", Status.WARN if age_warnings else Status.OK,
+                    f"verified, made {health.age} ({latest.path})"
+                    + (f"; older than {max_age} hours" if age_warnings else ""))
+    if folder is None:
+        yield Check("backup folder", Status.INFO, "no scheduled backup folder recorded yet")
+        return
+    problems = [w for w in health.warnings if w.startswith("The backup folder")]
+    if problems:
+        yield Check("backup folder", Status.WARN, problems[0])
+    else:
+        free = backup_schedule.size_words(health.free_bytes or 0)
+        yield Check("backup folder", Status.OK, f"{folder}, {free} free")
+    failed = [w for w in health.warnings if w.startswith("The last scheduled backup failed")]
+    if failed:
+        yield Check("backup run", Status.WARN, failed[0])
+
+
+def _space_check(paths: DeskPaths) -> Check:
+    try:
+        free = backup_store.free_bytes(paths.data_dir)
+    except OSError as exc:
+        return Check("data space", Status.WARN, f"free space unknown ({exc.strerror})")
+    desk_bytes = paths.desk_file.stat().st_size if paths.desk_file.is_file() else 0
+    words = f"{backup_schedule.size_words(free)} free in {paths.data_dir}"
+    if nearly_full(free, desk_bytes):
+        return Check("data space", Status.WARN, f"only {words}; free some space before the "
+                     "desk, letters and exports fill the disk")
+    return Check("data space", Status.OK, words)
+
+
+def _rules_check(data_dir: Path | None, today: dt.date) -> Check:
+    loaded = rule_files.notification_rules(data_dir)
+    if loaded.problem:
+        return Check("rules file", Status.FAIL, loaded.problem)
+    try:
+        reviewed = parse_rules(loaded.data).last_reviewed
+    except UserError as exc:
+        return Check("rules file", Status.FAIL, f"{loaded.origin}: {exc}")
+    if reviewed is None:
+        return Check("rules file", Status.WARN, f"{loaded.origin} has no last_reviewed date; "
+                     "have counsel review the deadlines")
+    days = (today - reviewed).days
+    detail = (f"{loaded.origin}, last reviewed {reviewed.isoformat()} "
+              f"({days} day{'' if days == 1 else 's'} ago)")
+    if days > REVIEW_STALE_DAYS:
+        return Check("rules file", Status.WARN, f"{detail}: more than a year; have counsel "
+                     "review the deadlines")
+    return Check("rules file", Status.OK, detail)
+
+
 def run_doctor(data_dir: Path, credentials: Credentials | None = None, *,
-               keychain: Keychain | None = None) -> DoctorReport:
+               keychain: Keychain | None = None,
+               now: dt.datetime | None = None) -> DoctorReport:
     """Check everything that can be checked; `credentials` None skips the unlocked checks."""
+    now = now or dt.datetime.now(dt.UTC)
     paths = DeskPaths(data_dir)
     report = DoctorReport(data_dir, versions=versions())
     checks = report.checks
@@ -241,4 +316,8 @@ def run_doctor(data_dir: Path, credentials: Credentials | None = None, *,
         checks.append(_lock_check(paths))
         if vault is not None:
             checks.extend(_health_checks(paths, vault, credentials))
+        checks.extend(_backup_checks(paths, now))
+    if paths.data_dir.exists():
+        checks.append(_space_check(paths))
+    checks.append(_rules_check(data_dir if has_desk else None, now.date()))
     return report

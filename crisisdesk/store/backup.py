@@ -19,11 +19,12 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from crisisdesk.domain.errors import DeskDamaged
-from crisisdesk.store.files import atomic_path
+from crisisdesk.store.files import atomic_path, write_bytes_atomic
 
 DB_MEMBER = "desk.db"
 SLOTS_MEMBER = "keyslots.json"
@@ -99,3 +100,56 @@ def _remove(paths: list[Path]) -> None:
     for p in paths:
         with contextlib.suppress(FileNotFoundError):
             p.unlink()
+
+
+# -- the backup log: what the scheduler wrote and verified, readable without a passphrase --------
+# It lives in the data folder beside keyslots.json and holds no desk content (paths, times, sizes
+# and audit sequence numbers), so `doctor` and a damaged desk's message can name the newest
+# verified backup even when the desk itself cannot be opened.
+LOG_NAME = "backup-log.json"
+LOG_KEEP = 100
+
+
+def read_log(data_dir: Path) -> dict[str, Any]:
+    """The backup log, or an empty one if it is missing or unreadable (it is only a record)."""
+    try:
+        data = json.loads((data_dir / LOG_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"entries": []}
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        return {"entries": []}
+    data["entries"] = [e for e in data["entries"] if isinstance(e, dict)]
+    return data
+
+
+def write_log(data_dir: Path, log: Mapping[str, object]) -> None:
+    entries = log.get("entries")
+    trimmed = {**log, "entries": list(entries)[-LOG_KEEP:] if isinstance(entries, list) else []}
+    write_bytes_atomic(data_dir / LOG_NAME, json.dumps(trimmed, indent=2).encode())
+
+
+def audit_seq(db: sqlite_utils.Database) -> int:
+    """The newest audit entry's sequence number (0 on an empty log)."""
+    row = db.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()
+    return int(row[0])
+
+
+def changes_since(db: sqlite_utils.Database, seq: int, ignore: tuple[str, ...]) -> int:
+    """How many audited actions after `seq` changed the desk (actions in `ignore` do not)."""
+    marks = ", ".join("?" for _ in ignore) or "''"
+    row = db.execute(f"SELECT COUNT(*) FROM audit WHERE seq > ? AND action NOT IN ({marks})",
+                     [seq, *ignore]).fetchone()
+    return int(row[0])
+
+
+def free_bytes(folder: Path) -> int:
+    return shutil.disk_usage(folder).free
+
+
+def writable(folder: Path) -> bool:
+    """Whether a file can really be created in `folder` (a read-only USB stick says no)."""
+    try:
+        with tempfile.NamedTemporaryFile(prefix=".crisisdesk-probe-", dir=folder):
+            return True
+    except OSError:
+        return False

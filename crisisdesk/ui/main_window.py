@@ -1,7 +1,8 @@
 """The main window: sidebar of sections, the message bar, the status bar, and the desk's lock.
 
 It owns the two timers of an open desk (`ui/watchers.py`): idle auto-lock, and the
-`PRAGMA data_version` poll that turns a commit by another connection into `desk_changed`.
+`PRAGMA data_version` poll that turns a commit by another connection into `desk_changed`, and
+the scheduled backups (`ui/backup_scheduler.py`), whose exit backup closing the window waits for.
 Locking drops every page's data, closes the session (and with it the data key's connection),
 and shows an unlock form that always asks for the passphrase again.
 """
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
+from crisisdesk.ui.backup_scheduler import BackupScheduler
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.lock_screen import LockScreen
 from crisisdesk.ui.message_bar import MessageBar
@@ -135,6 +137,12 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(lambda: self.lock(idle=True))
         self.poller = DataVersionPoller(state, poll_interval_ms or POLL_INTERVAL_MS, self)
         state.desk_changed.connect(self._apply_settings)
+        self.backups = BackupScheduler(state, runner, parent=self)
+        self.backups.made.connect(lambda r: self.statusBar().showMessage(r.message, 15_000))
+        self.backups.failed.connect(self._backup_failed)
+        self.backups.idle.connect(self._backup_idle)
+        self._exit_backup = "none"  # "running", then "done" or "failed"
+        self.backups.start()
         self._update_status()
         self.sidebar.setCurrentRow(0)
         # The warm-up starts once the window has painted: started earlier, its imports compete
@@ -289,7 +297,48 @@ class MainWindow(QMainWindow):
         self.operator_label.setAccessibleName("Operator")
         self.lock_label.setAccessibleName("Lock state")
 
+    # -- backups ----------------------------------------------------------------------------
+    def _backup_failed(self, err: object) -> None:
+        if self._exit_backup == "running":
+            self._exit_backup = "failed"
+        if isinstance(err, UserError):
+            extra = " Close the window again to quit without it." if (
+                self._exit_backup == "failed") else ""
+            self.messages.show_warning(f"The scheduled backup failed: {err}{extra}")
+        elif isinstance(err, BaseException):
+            self.ctx.show_error(err)
+
+    def _backup_idle(self) -> None:
+        if self._exit_backup == "running":
+            self._exit_backup = "done"
+        elif self._exit_backup == "waiting":  # the run closing waited for: now the exit backup
+            self._exit_backup = "none"
+        else:
+            return
+        self.close()
+
+    def _wait_for_backup(self) -> bool:
+        """Closing first lets a running backup finish, then makes the exit backup if the desk
+        changed, both in the worker; the window closes when they end. True: wait."""
+        if not self.isVisible() or self._exit_backup != "none":  # closing again: quit
+            return False
+        if self.backups.busy:
+            self._exit_backup = "waiting"
+            self.messages.show_info("Finishing the backup in progress before closing… (close "
+                                    "again to quit without waiting)")
+            return True
+        if self.backups.exit_backup_needed() and self.backups.tick(on_exit=True):
+            self._exit_backup = "running"
+            self.messages.show_info("Making a backup before closing… (close again to quit "
+                                    "without waiting)")
+            return True
+        return False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._wait_for_backup():
+            event.ignore()
+            return
+        self.backups.stop()
         self.idle.stop()
         self.poller.stop()
         super().closeEvent(event)

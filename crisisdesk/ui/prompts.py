@@ -54,6 +54,11 @@ class Prompts:
         self.start_dir = Path(name).parent
         return Path(name)
 
+    def open_folder(self, parent: QWidget | None, title: str) -> Path | None:
+        """A folder (it may be new and empty, e.g. for a restored desk); None if cancelled."""
+        name = QFileDialog.getExistingDirectory(parent, title, str(self.start_dir))
+        return Path(name) if name else None
+
     def save_file(self, parent: QWidget | None, title: str, suggested: str,
                   filters: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(parent, title, str(self.start_dir / suggested),

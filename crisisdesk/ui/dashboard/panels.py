@@ -1,4 +1,4 @@
-"""The Dashboard's panels for calling trees, letters and the media desk.
+"""The Dashboard's panels for calling trees, letters, the media desk and backups.
 
 Each of those features has a Qt-free `dashboard_summary(session) -> DashboardSummary` in its
 service package; a panel shows its rows. The service is imported when the panel first refreshes
@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
 
-from crisisdesk.domain.dashboard import DashboardSummary
+from crisisdesk.domain.dashboard import WARNING, DashboardSummary
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.session import Session
 
@@ -40,17 +40,24 @@ def media(session: Session) -> DashboardSummary:
     return inquiries.dashboard_summary(session)
 
 
+def backups(session: Session) -> DashboardSummary:
+    from crisisdesk.services import backup_schedule
+
+    return backup_schedule.dashboard_summary(session)
+
+
 PANELS: tuple[tuple[str, Summary], ...] = (
     ("Calling trees", calling_trees),
     ("Letters", letters),
     ("Next public update", media),
+    ("Backups", backups),
 )
 
 
 def compute_rows(summary: Summary, session: Session) -> list[tuple[str, str]]:
     """One feature's summary as rows; a failure becomes a row, never an exception."""
     try:
-        rows = list(summary(session).rows)
+        rows = list(summary(session).all_rows)
     except UserError as err:
         rows = [("", str(err))]
     except Exception as err:  # another feature's bug must not hide this page
@@ -92,7 +99,13 @@ class SummaryPanel(QGroupBox):
             field = QLabel(value, self)
             field.setWordWrap(True)
             field.setTextFormat(Qt.TextFormat.PlainText)
-            if label:
+            if label == WARNING:  # in words and in colour, so it is read, not only seen
+                name = QLabel(f"{label}:", self)
+                for part in (name, field):
+                    part.setObjectName("panelWarning")
+                    part.setStyleSheet("color: #b00020; font-weight: bold;")
+                self.form.addRow(name, field)
+            elif label:
                 self.form.addRow(QLabel(f"{label}:", self), field)
             else:
                 self.form.addRow(field)

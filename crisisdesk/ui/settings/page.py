@@ -1,4 +1,5 @@
-"""The Settings page: desk settings from the schema, operators, backups and the recovery key.
+"""The Settings page: desk settings from the schema, operators, backups (make one, restore one
+into a new folder) and the recovery key.
 
 Every change goes through a service (settings, operators, backup), which enforces the role
 again; the page only mirrors it by disabling what the operator may not do, with a sentence
@@ -29,12 +30,14 @@ from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.settings import SETTINGS
 from crisisdesk.services import backup as backup_service
+from crisisdesk.services import backup_schedule
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.settings.fields import SettingField
+from crisisdesk.ui.settings.restore_dialog import RestoreDialog
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session
 
@@ -91,6 +94,12 @@ class SettingsPage(Page):
             error.hide()
             row = QHBoxLayout()
             row.addWidget(field.widget, 1)
+            if spec.key == "backup_folder":  # a USB stick is easier chosen than typed
+                self.folder_button = QToolButton(box)
+                self.folder_button.setText("Choose…")
+                self.folder_button.setAccessibleName("Choose the scheduled backup folder")
+                self.folder_button.clicked.connect(self.choose_backup_folder)
+                row.addWidget(self.folder_button)
             row.addWidget(reset)
             column = QVBoxLayout()
             column.addLayout(row)
@@ -139,12 +148,23 @@ class SettingsPage(Page):
         row = QHBoxLayout()
         self.backup_button = QPushButton("Create backup…", box)
         self.recovery_button = QPushButton("Replace recovery key…", box)
+        self.backup_now_button = QPushButton("Back up to the folder now", box)
+        self.backup_now_button.setToolTip("Make a scheduled backup into the backup folder now, "
+                                          "check it and rotate the folder")
+        self.restore_button = QPushButton("Restore a backup…", box)
+        self.restore_button.setToolTip("Check a backup and restore it into a new folder as a "
+                                       "separate desk; the open desk is not changed")
         row.addWidget(self.backup_button)
         row.addWidget(self.recovery_button)
+        row.addWidget(self.backup_now_button)
+        row.addWidget(self.restore_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.backup_button.clicked.connect(self.create_backup)
         self.recovery_button.clicked.connect(self.replace_recovery_key)
+        self.restore_button.clicked.connect(self.restore_backup)
+        self.backup_now_button.clicked.connect(self.backup_to_folder_now)
+        self.restore_dialog: RestoreDialog | None = None
         return box
 
     # -- Page protocol ---------------------------------------------------------------------
@@ -158,6 +178,7 @@ class SettingsPage(Page):
             self.reset_buttons[state.spec.key].setEnabled(is_admin and not state.is_default)
             self.errors[state.spec.key].hide()
         self.save_button.setEnabled(is_admin)
+        self.folder_button.setEnabled(is_admin)
         self.admin_note.setVisible(not is_admin)
         self.operator_list.clear()
         for op in operator_service.list_operators(session):
@@ -201,6 +222,11 @@ class SettingsPage(Page):
                     f"{failed} setting(s) were not saved; see the messages next to them.")
             elif saved:
                 self.ctx.messages.show_info(f"Saved {saved} setting(s).")
+
+    def choose_backup_folder(self) -> None:
+        folder = self.ctx.prompts.open_folder(self, "Choose the scheduled backup folder")
+        if folder is not None:
+            self.fields["backup_folder"].set_value(str(folder))
 
     def _reset(self, key: str) -> None:
         with user_errors(self.ctx.messages):
@@ -268,6 +294,34 @@ class SettingsPage(Page):
     def _backup_done(self, path: object) -> None:
         self.ctx.messages.show_info(f"Backup written to {path}.")
         self._changed()
+
+    def backup_to_folder_now(self) -> None:
+        """A scheduled backup now (any operator), in the worker; e.g. to try a new USB stick."""
+        def work(twin: Session, **_: object) -> backup_schedule.ScheduledResult:
+            return backup_schedule.scheduled_backup(twin, force=True)
+
+        job = Job(in_thread_session(self.ctx.session, work), name="backup to folder")
+        job.finished.connect(self._backed_up_to_folder)
+        job.failed.connect(self.ctx.show_error)
+        self.backup_now_button.setEnabled(False)
+        job.finished.connect(lambda _r: self.backup_now_button.setEnabled(True))
+        job.failed.connect(lambda _e: self.backup_now_button.setEnabled(True))
+        self.ctx.runner.start(job)
+
+    def _backed_up_to_folder(self, result: object) -> None:
+        if isinstance(result, backup_schedule.ScheduledResult):
+            if result.status == "made":
+                self.ctx.messages.show_info(result.message)
+                self._changed()
+            else:
+                self.ctx.messages.show_warning(result.message)
+
+    def restore_backup(self) -> RestoreDialog:
+        """Open the restore dialog (not modal-blocking: the check runs in the worker)."""
+        dialog = RestoreDialog(self.ctx, self)
+        self.restore_dialog = dialog
+        dialog.open()
+        return dialog
 
     def replace_recovery_key(self) -> None:
         if not self.ctx.prompts.confirm(
