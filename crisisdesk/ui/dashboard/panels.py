@@ -1,4 +1,4 @@
-"""The Dashboard's panels for calling trees, letters and the media desk.
+"""The Dashboard's panels for calling trees, letters, the media desk and the downtime binder.
 
 Each of those features has a Qt-free `dashboard_summary(session) -> DashboardSummary` in its
 service package; a panel shows its rows. The service is imported when the panel first refreshes
@@ -40,10 +40,17 @@ def media(session: Session) -> DashboardSummary:
     return inquiries.dashboard_summary(session)
 
 
+def binder(session: Session) -> DashboardSummary:
+    from crisisdesk.services import binder as binder_service
+
+    return binder_service.dashboard_summary(session)
+
+
 PANELS: tuple[tuple[str, Summary], ...] = (
     ("Calling trees", calling_trees),
     ("Letters", letters),
     ("Next public update", media),
+    ("Downtime binder", binder),
 )
 
 
