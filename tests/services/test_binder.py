@@ -4,6 +4,7 @@ Y" on every page, and a record of when it was printed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from crisisdesk.cli import cli
+from crisisdesk.domain.dashboard import binder_age_text
 from crisisdesk.services import binder as binder_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import systems as system_service
@@ -49,7 +51,7 @@ def demo_session(data_dir: Path) -> Session:
 
 
 @pytest.fixture(scope="module")
-def binder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Binder]:
+def binder(tmp_path_factory: pytest.TempPathFactory) -> Binder:
     """The demo desk and its binder, made once for the module by the command line."""
     root = tmp_path_factory.mktemp("binder")
     data_dir = root / "demo"
@@ -64,7 +66,7 @@ def binder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Binder]:
     seconds = time.perf_counter() - started
     assert result.exit_code == 0, result.output
     texts, pages = read(out)
-    yield Binder(data_dir, out, json.loads(result.output), seconds, texts, pages)
+    return Binder(data_dir, out, json.loads(result.output), seconds, texts, pages)
 
 
 def contents_rows(b: Binder) -> list[tuple[str, int]]:
@@ -197,3 +199,13 @@ def test_only_approved_scripts_print(new_desk_session: Session) -> None:
     kinds = {(s.kind, s.source) for s in binder_service.scripts(new_desk_session)}
     assert ("Call script", "calling-tree-script-en v1") in kinds
     assert all(kind != "Holding statement" for kind, _ in kinds)  # no facts to fill in yet
+
+
+def test_the_age_in_words() -> None:
+    printed = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
+    assert binder_age_text(printed, printed + dt.timedelta(days=6, hours=3), 41) == (
+        "The binder is 6 days old, 41 changes since.")
+    assert binder_age_text(printed, printed + dt.timedelta(hours=5), 1) == (
+        "The binder is 5 hours old, 1 change since.")
+    assert binder_age_text(printed, printed + dt.timedelta(days=1), 1_200) == (
+        "The binder is 1 day old, 1,200 changes since.")
