@@ -31,7 +31,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPdfWriter
 
 from crisisdesk import __version__
-from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.errors import Cancelled, UserError
 from crisisdesk.printing import crisis_reports
 from crisisdesk.printing.blank_forms import activity_log_form_html, message_form_html
 from crisisdesk.printing.calling_tree_paper import call_sheets_html, chart_html, wallet_cards_html
@@ -287,7 +287,9 @@ def _stamp_pdf(path: Path, pages: int, label: str) -> None:
 
 def make_binder(session: Session, path: Path, *, progress: Progress | None = None,
                 is_cancelled: Callable[[], bool] | None = None) -> BinderResult:
-    """Build the binder from the open desk and write it to `path` atomically; record it."""
+    """Build the binder from the open desk and write it to `path` atomically; record it.
+
+    Cancelling (between sections) raises `Cancelled` and leaves nothing at `path`."""
     started = time.perf_counter()
     report = progress or (lambda _done, _total: None)
     parts = sections(session)
@@ -297,35 +299,19 @@ def make_binder(session: Session, path: Path, *, progress: Progress | None = Non
     path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
-        files = []
+        files: list[Path] = []
         for i, part in enumerate(parts):
             if is_cancelled is not None and is_cancelled():
-                raise UserError("Cancelled: no binder was written.")
-            target = work / f"{i:03d}.pdf"
-            html_to_pdf(part.html, target, title=part.title)
-            files.append(target)
+                raise Cancelled("Cancelled: no binder was written.")
+            files.append(work / f"{i:03d}.pdf")
+            html_to_pdf(part.html, files[-1], title=part.title)
             report(i + 1, total)
-        counts = [_pages(f) for f in files]
-        front_file, front_pages, entries = work / "front.pdf", 0, []
-        for _ in range(3):  # the contents' own length moves every page number after it
-            page, entries = 0, []
-            for part, count in zip(parts, counts, strict=True):
-                entries.append(Entry(part.title, part.group, front_pages + page + 1,
-                                     part.heading))
-                page += count
-            html_to_pdf(front_html(session, entries), front_file, title=TITLE)
-            if _pages(front_file) == front_pages:
-                break
-            front_pages = _pages(front_file)
+        front, entries = _front(session, parts, [_pages(f) for f in files], work / "front.pdf")
         report(len(parts) + 1, total)
-        writer = _merge(front_file, files, parts, entries)
+        writer = _merge(front, files, parts, entries)
         pages = len(writer.pages)
-        stamp = work / "stamp.pdf"
-        label = f"{TITLE} · {settings_service.display_org(session)} · printed " \
-                f"{show(session, session.now_iso())}"
-        _stamp_pdf(stamp, pages, label)
-        for page, overlay in zip(writer.pages, PdfReader(stamp).pages, strict=True):
-            page.merge_page(overlay)
+        _stamp(writer, work / "stamp.pdf", f"{TITLE} · {settings_service.display_org(session)}"
+                                           f" · printed {show(session, session.now_iso())}")
         report(len(parts) + 2, total)
         writer.add_metadata({"/Title": f"{TITLE}: {settings_service.display_org(session)}",
                              "/Creator": "CrisisDesk"})
@@ -336,6 +322,30 @@ def make_binder(session: Session, path: Path, *, progress: Progress | None = Non
     binder_service.record_printed(session, pages=pages, sections=len(parts))
     report(total, total)
     return BinderResult(path, pages, tuple(entries), time.perf_counter() - started)
+
+
+def _front(session: Session, parts: Sequence[Section], counts: Sequence[int],
+           target: Path) -> tuple[Path, list[Entry]]:
+    """Cover and contents, laid out until the contents' own length stops moving the page
+    numbers it prints (twice in practice: once to learn its length, once to confirm)."""
+    front_pages, entries = 0, list[Entry]()
+    for _ in range(4):
+        entries, page = [], front_pages + 1
+        for part, count in zip(parts, counts, strict=True):
+            entries.append(Entry(part.title, part.group, page, part.heading))
+            page += count
+        html_to_pdf(front_html(session, entries), target, title=TITLE)
+        if _pages(target) == front_pages:
+            return target, entries
+        front_pages = _pages(target)
+    raise RuntimeError("the binder's contents did not settle on a length")
+
+
+def _stamp(writer: PdfWriter, scratch: Path, label: str) -> None:
+    """Lay "label · page X of Y" over every page of `writer`."""
+    _stamp_pdf(scratch, len(writer.pages), label)
+    for page, overlay in zip(writer.pages, PdfReader(scratch).pages, strict=True):
+        page.merge_page(overlay)
 
 
 def _merge(front: Path, files: Sequence[Path], parts: Sequence[Section],

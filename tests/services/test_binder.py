@@ -19,6 +19,8 @@ from pypdf import PdfReader
 
 from crisisdesk.cli import cli
 from crisisdesk.domain.dashboard import binder_age_text
+from crisisdesk.domain.errors import Cancelled
+from crisisdesk.printing.binder import make_binder
 from crisisdesk.services import binder as binder_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import systems as system_service
@@ -209,3 +211,28 @@ def test_the_age_in_words() -> None:
         "The binder is 5 hours old, 1 change since.")
     assert binder_age_text(printed, printed + dt.timedelta(days=1), 1_200) == (
         "The binder is 1 day old, 1,200 changes since.")
+
+
+def test_a_new_desk_gets_a_binder_without_the_parts_it_lacks(session: Session,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "b.pdf"
+    result = make_binder(session, out)
+    titles = [e.title for e in result.entries]
+    assert "Obligations: due dates and filings owed" not in titles  # no incident recorded
+    assert not any(e.group.startswith("Calling tree") for e in result.entries)
+    assert titles[0] == "Downtime procedures"
+    assert len(PdfReader(out).pages) == result.pages
+
+
+def test_cancelling_leaves_nothing(session: Session, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "b.pdf"
+    asked = []
+
+    def cancel_after_two() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(Cancelled):
+        make_binder(session, out, is_cancelled=cancel_after_two)
+    assert list(out.parent.iterdir()) == []  # neither the binder nor any section
+    assert binder_service.status(session).printed_at is None
