@@ -296,8 +296,11 @@ def make_binder(session: Session, path: Path, *, progress: Progress | None = Non
     total = len(parts) + 3
     report(0, total)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    except OSError as exc:
+        raise UserError(f"Cannot write the binder to {path}: {exc.strerror}.") from None
     try:
         files: list[Path] = []
         for i, part in enumerate(parts):
@@ -315,8 +318,11 @@ def make_binder(session: Session, path: Path, *, progress: Progress | None = Non
         report(len(parts) + 2, total)
         writer.add_metadata({"/Title": f"{TITLE}: {settings_service.display_org(session)}",
                              "/Creator": "CrisisDesk"})
-        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            writer.write(fh)
+        try:
+            with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+                writer.write(fh)
+        except OSError as exc:
+            raise UserError(f"Cannot write the binder to {path}: {exc.strerror}.") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     binder_service.record_printed(session, pages=pages, sections=len(parts))

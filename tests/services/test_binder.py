@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from crisisdesk.cli import cli
 from crisisdesk.domain.dashboard import binder_age_text
-from crisisdesk.domain.errors import Cancelled
+from crisisdesk.domain.errors import Cancelled, UserError
 from crisisdesk.printing.binder import make_binder
 from crisisdesk.services import binder as binder_service
 from crisisdesk.services import desk as desk_service
@@ -235,4 +235,13 @@ def test_cancelling_leaves_nothing(session: Session, tmp_path: Path) -> None:
     with pytest.raises(Cancelled):
         make_binder(session, out, is_cancelled=cancel_after_two)
     assert list(out.parent.iterdir()) == []  # neither the binder nor any section
+    assert binder_service.status(session).printed_at is None
+
+
+def test_a_folder_that_cannot_be_written_is_one_clear_error(session: Session,
+                                                             tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(UserError, match=r"^Cannot write the binder to .*not-a-folder"):
+        make_binder(session, blocker / "b.pdf")
     assert binder_service.status(session).printed_at is None
