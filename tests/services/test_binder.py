@@ -76,8 +76,9 @@ def contents_rows(b: Binder) -> list[tuple[str, int]]:
     number at the right edge, matched by their baseline."""
     rows: dict[tuple[int, float], list[Text]] = {}
     first = next(i for i, page in enumerate(b.pages) if page.startswith("Contents"))
+    end = b.summary["sections"][0]["page"] - 1  # 0-based index of the first section's page
     for t in b.texts:
-        if t.page >= first and t.top_in < 10.0:  # the page's foot is the binder's stamp
+        if first <= t.page < end and t.top_in < 10.0:  # the foot is the binder's stamp
             rows.setdefault((t.page, round(t.top_in, 1)), []).append(t)
     out = []
     for _key, items in sorted(rows.items()):
