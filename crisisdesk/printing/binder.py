@@ -1,13 +1,14 @@
 """The downtime binder: every paper the team needs when the laptop is gone, as ONE PDF.
 
-Cover, table of contents, then the sections: how to restore the desk, the role chart, each
-calling tree (chart, one call sheet per caller, wallet cards), the phone list, the approved
-scripts and statements, the spokesperson brief, the obligations sheet and blank HICS 213/214
-forms. Each section is the printout the desk already makes (the same HTML builders), laid out
-on its own by `pdf.html_to_pdf`, so its page breaks are exactly those of the printout on its
-own (keep-together tables included) and a section always starts on a fresh page. The pieces are
-joined with pypdf, which also adds a bookmark per section; the table of contents is laid out
-last, when every section's first page is known, and every page is stamped "page X of Y".
+Cover, table of contents, then the sections: how to restore the desk, the role chart and a
+card per role, each calling tree (chart, one call sheet per caller, wallet cards), the phone
+list, the approved scripts and statements, the spokesperson brief, the obligations sheet and
+blank HICS 213/214 forms. Each section is the printout the desk already makes (the same HTML
+builders), laid out on its own by `pdf.html_to_pdf`, so its page breaks are exactly those of
+the printout on its own (keep-together tables included) and a section always starts on a fresh
+page. The pieces are joined with pypdf, which also adds a bookmark per section; the table of
+contents is laid out last, when every section's first page is known, and every page is stamped
+"page X of Y" (over the section's own page number, so a page carries one number only).
 
 `sections(session)` is the one list of what the binder holds; `scripts/render_paper.py` renders
 the same list for the reviewers' images. `make_binder` is the worker body for the GUI and the
@@ -46,8 +47,10 @@ from crisisdesk.printing.pdf import (
     page_layout,
 )
 from crisisdesk.printing.phone_list import phone_list_html
+from crisisdesk.printing.role_card import role_card
 from crisisdesk.services import binder as binder_service
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.calling_trees import paper as tree_paper
 from crisisdesk.services.calling_trees import trees as tree_service
@@ -192,6 +195,12 @@ def _trees(session: Session) -> list[Section]:
     return out
 
 
+def _role_cards(session: Session) -> list[Section]:
+    """One card per crisis role (its first actions to tick off by hand), in roster order."""
+    return [Section(status.role.title, role_card(session, status.role.key), "Role cards")
+            for status in role_service.roster(session).statuses]
+
+
 def _obligations(session: Session) -> list[Section]:
     try:
         html = crisis_reports.obligations(session)
@@ -207,6 +216,7 @@ def sections(session: Session) -> list[Section]:
     return [
         Section("Downtime procedures", procedures_html(org)),
         Section("Role roster and org chart (HICS 207)", crisis_reports.org_chart(session)),
+        *_role_cards(session),
         *_trees(session),
         Section("Key contacts directory", phone_list_html(
             contact_service.list_contacts(session), org=org, printed=printed)),
