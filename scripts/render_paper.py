@@ -5,12 +5,12 @@
 So a reviewer can look at all the paper at once. The binder's own list of printouts
 (`crisisdesk.printing.binder.sections`) is rendered section by section, each as the desk lays
 it out on its own; the printouts that are not in the binder (activity log, communication log,
-systems board, counts report, activation report, HHS worksheet, letters and the alignment page,
-a role card) are made by the real commands (`crisisdesk ... --pdf`). Long documents keep their
-first pages only (`MAX_PAGES`), and of the per-caller call sheets the first two of each tree.
-The README's "Paper" table (between its `paper:` markers) is rewritten with links to the
-images. Needs `pdftoppm` (poppler-utils). Nothing here touches a real desk: the demo desk lives
-in a temporary folder that is removed at the end.
+systems board, counts report, activation report, HHS worksheet, letters and the alignment
+page) are made by the real commands (`crisisdesk ... --pdf`). Long documents keep their first
+pages only (`MAX_PAGES`; the binder itself: its cover and contents); of the per-caller call
+sheets of each tree and of the role cards, the first two. The README's "Paper" table (between
+its `paper:` markers) is rewritten with links to the images. Needs `pdftoppm` (poppler-utils).
+Nothing here touches a real desk: the demo desk lives in a temporary folder removed at the end.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # the checkout's crisisdesk, not an installed one
 DPI = 100
 MAX_PAGES = 2
-CALLERS_PER_TREE = 2
+REPEATS_KEPT = 2  # of the per-caller call sheets of each tree, and of the role cards
+BINDER = "Downtime binder (cover and contents)"
+FRONT_PAGES: dict[str, int] = {}  # printouts shown to another length than MAX_PAGES
 BEGIN, END = "<!-- paper: begin (scripts/render_paper.py) -->", "<!-- paper: end -->"
 
 
@@ -47,24 +49,23 @@ def cli(env: dict[str, str], data_dir: Path, *args: str) -> str:
     return done.stdout
 
 
-def to_png(pdf: Path, out: Path, name: str) -> list[Path]:
-    """The PDF's first MAX_PAGES pages as out/name-N.png at DPI."""
+def to_png(pdf: Path, out: Path, name: str, pages: int = MAX_PAGES) -> list[Path]:
+    """The PDF's first `pages` pages as out/name-N.png at DPI."""
     for old in out.glob(f"{name}-*.png"):
         old.unlink()
     # No anti-aliasing: the text stays sharp enough to read and the PNGs come out 5-6 times
     # smaller, which matters for images kept in the repository.
     subprocess.run(["pdftoppm", "-r", str(DPI), "-png", "-aa", "no", "-aaVector", "no", "-l",
-                    str(MAX_PAGES), str(pdf), str(out / name)], check=True)
+                    str(pages), str(pdf), str(out / name)], check=True)
     return sorted(out.glob(f"{name}-*.png"))
 
 
-def in_process(data_dir: Path, work: Path) -> list[tuple[str, Path]]:
-    """The binder (cover and contents), each of its sections, and a role card."""
+def in_process(data_dir: Path, work: Path) -> tuple[list[tuple[str, Path]], str, str]:
+    """The binder and each of its sections; also the demo's first letter batch and
+    activation, for the commands that print those."""
     from crisisdesk.printing import binder
     from crisisdesk.printing.pdf import ensure_gui_app, html_to_pdf
-    from crisisdesk.printing.role_card import role_card
     from crisisdesk.services import desk as desk_service
-    from crisisdesk.services import roles as role_service
     from crisisdesk.services.calling_trees import activations
     from crisisdesk.services.demo import desk as demo_service
     from crisisdesk.services.letters import batches as letter_batches
@@ -77,33 +78,28 @@ def in_process(data_dir: Path, work: Path) -> list[tuple[str, Path]]:
         seen: dict[str, int] = {}
         for section in binder.sections(session):
             group = section.group
-            if section.title.startswith("Call sheet: "):
+            if section.title.startswith("Call sheet: ") or group == "Role cards":
                 seen[group] = seen.get(group, 0) + 1
-                if seen[group] > CALLERS_PER_TREE:
+                if seen[group] > REPEATS_KEPT:
                     continue
             label = f"{group}: {section.title}" if group else section.title
             path = work / f"{slug(label)}.pdf"
             html_to_pdf(section.html, path, title=section.title)
             made.append((label, path))
-        roles = role_service.roster(session).statuses
-        if roles:
-            path = work / "role-card.pdf"
-            html_to_pdf(role_card(session, roles[0].role.key), path, title="Role card")
-            made.append((f"Role card: {roles[0].role.title}", path))
         path = work / "downtime-binder.pdf"
-        binder.make_binder(session, path)
-        made.insert(0, ("Downtime binder (cover and contents)", path))
+        result = binder.make_binder(session, path)
+        made.insert(0, (BINDER, path))
+        FRONT_PAGES[BINDER] = result.entries[0].page - 1 if result.entries else MAX_PAGES
         batches = letter_batches.list_batches(session)
-        extra = {"batch": str(batches[0].number) if batches else "",
-                 "activation": next((a.id for a in activations.list_activations(session)), "")}
+        batch = str(batches[0].number) if batches else ""
+        activation = next((a.id for a in activations.list_activations(session)), "")
     finally:
         session.close()
-    (work / "ids.txt").write_text(f"{extra['batch']}\n{extra['activation']}\n", "utf-8")
-    return made
+    return made, batch, activation
 
 
-def by_command(env: dict[str, str], data_dir: Path, work: Path) -> list[tuple[str, Path]]:
-    batch, activation = (work / "ids.txt").read_text("utf-8").splitlines()[:2]
+def by_command(env: dict[str, str], data_dir: Path, work: Path, batch: str,
+               activation: str) -> list[tuple[str, Path]]:
     jobs: list[tuple[str, str, list[str]]] = [
         ("Activity log (HICS 214)", "activity-log.pdf", ["timeline", "list", "--pdf"]),
         ("Systems status board (HICS 251)", "systems-board.pdf", ["systems", "list", "--pdf"]),
@@ -156,10 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="crisisdesk-paper-") as tmp:
         work, data_dir = Path(tmp), Path(tmp) / "demo"
         cli(env, data_dir, "demo")
-        made = in_process(data_dir, work) + by_command(env, data_dir, work)
+        made, batch, activation = in_process(data_dir, work)
+        made += by_command(env, data_dir, work, batch, activation)
         for old in out.glob("*.png"):
             old.unlink()
-        images = [(label, to_png(pdf, out, slug(label))) for label, pdf in made]
+        images = [(label, to_png(pdf, out, slug(label), FRONT_PAGES.get(label, MAX_PAGES)))
+                  for label, pdf in made]
     readme = ROOT / "README.md"
     text = readme.read_text("utf-8")
     if BEGIN in text and END in text:
