@@ -254,8 +254,8 @@ def front_html(session: Session, entries: Sequence[Entry]) -> str:
                     f"<td align='right'>{entry.page}</td></tr>")
     contents = ("<h1 style='page-break-before: always'>Contents</h1>"
                 "<table width='100%' cellspacing='0' cellpadding='2'>"
-                "<tr><th align='left'>Section</th><th align='right' width='12%'>Page</th></tr>"
-                + "".join(rows) + "</table>")
+                "<thead><tr><th align='left'>Section</th><th align='right' width='12%'>Page"
+                "</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
     return document(TITLE, cover + contents)
 
 
