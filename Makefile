@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   := $(CURDIR)/.demo-desk
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench lint demo clean sysdeps
+.PHONY: run test bench lint demo clean sysdeps paper
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$f || exit 1; done
+
+# Every PDF the desk makes, from a fresh demo desk, as 100 dpi PNGs in docs/paper/.
+paper: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/render_paper.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) build *.egg-info

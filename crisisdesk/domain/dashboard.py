@@ -94,3 +94,21 @@ def due_text(remaining: dt.timedelta) -> str:
     if remaining < dt.timedelta():
         return f"overdue by {duration_text(remaining)}"
     return f"due in {duration_text(remaining)}"
+
+
+def binder_age_text(printed_at: dt.datetime | None, now: dt.datetime, changes: int) -> str:
+    """How stale the printed downtime binder is, in words: "binder is 6 days old, 41 changes
+    since". Paper is only as good as its age, so the Dashboard and Settings both say it."""
+    if printed_at is None:
+        return "The downtime binder has never been printed."
+    age = max(now - printed_at, dt.timedelta(0))
+    if age < dt.timedelta(hours=1):
+        when = "was printed less than an hour ago"
+    elif age < dt.timedelta(days=1):
+        hours = int(age.total_seconds() // 3600)
+        when = f"is {hours} hour{'s' if hours != 1 else ''} old"
+    else:
+        when = f"is {age.days} day{'s' if age.days != 1 else ''} old"
+    since = ("no changes since" if changes == 0
+             else f"{changes:,} change{'s' if changes != 1 else ''} since")
+    return f"The binder {when}, {since}."

@@ -95,3 +95,10 @@ def entries(
 
 def verify(db: sqlite_utils.Database, key: bytes) -> ChainReport:
     return verify_chain(key, iter_entries(db), _head(db))
+
+
+def last_seq(db: sqlite_utils.Database) -> int:
+    """The sequence number of the newest entry (0 for an empty log): entries after a moment
+    are counted as `last_seq` now minus `last_seq` then."""
+    row = db.execute("SELECT MAX(seq) FROM audit").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0

@@ -7,6 +7,9 @@ not be attached:
 * `save_pdf` asks where to save (through `Prompts`), then builds the HTML and renders the PDF in
   a worker on its own connection (`in_thread_session`), since layout of a long log takes longer
   than the GUI thread may block. The message bar says where the file went.
+* `print_binder` makes the downtime binder (every paper above and more, as one PDF) in the
+  worker behind a progress dialog with Cancel; when it is written the desk records the print
+  and every page refreshes, so Settings and the Dashboard show the binder's new age.
 * `print_preview` lays the same HTML out for a `QPrinter` behind a `QPrintPreviewDialog`. It
   lives in `ui/` (not `printing/`) because importing QtPrintSupport loads QtWidgets. The dialog
   is opened with `open()`, so there is no nested event loop.
@@ -25,7 +28,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.prompts import PDF_FILTER
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.workers import Job, in_thread_session
+from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 HtmlBuilder = Callable[[Session], str]
 _open_previews: dict[int, tuple[Any, ...]] = {}  # the open preview per screen, kept alive
@@ -69,6 +72,48 @@ def save_pdf(ctx: UiContext, parent: QWidget, html: HtmlBuilder, *, title: str,
     job.failed.connect(failed)
     job.cancelled.connect(lambda: button.setEnabled(True) if button is not None else None)
     ctx.runner.start(job)
+    return job
+
+
+def print_binder(ctx: UiContext, parent: QWidget, *, button: QAbstractButton | None = None,
+                 done: Callable[[Any], None] | None = None) -> Job | None:
+    """Ask where to save the downtime binder, then make it in the worker with progress; None
+    if the user cancelled the file dialog."""
+    path = ctx.prompts.save_file(parent, "Save the downtime binder as PDF",
+                                 "downtime-binder.pdf", PDF_FILTER)
+    if path is None:
+        return None
+
+    def work(session: Session, *, progress: Callable[[int, int], None],
+             is_cancelled: Callable[[], bool]) -> Any:
+        from crisisdesk.printing.binder import make_binder
+
+        return make_binder(session, path, progress=progress, is_cancelled=is_cancelled)
+
+    def enable(*_args: object) -> None:
+        if button is not None:
+            button.setEnabled(True)
+
+    def finished(result: Any) -> None:
+        enable()
+        ctx.messages.show_info(f"Saved the downtime binder ({result.pages} pages) to "
+                               f"{result.path}.")
+        ctx.state.notify_changed()
+        if done is not None:
+            done(result)
+
+    def failed(err: BaseException) -> None:
+        enable()
+        ctx.show_error(err)
+
+    if button is not None:
+        button.setEnabled(False)
+    job = Job(in_thread_session(ctx.session, work), name="print downtime binder")
+    job.finished.connect(finished)
+    job.failed.connect(failed)
+    job.cancelled.connect(enable)
+    run_with_progress(ctx.runner, job, parent, title="Downtime binder",
+                      label="Laying out the downtime binder…")
     return job
 
 

@@ -15,6 +15,7 @@ the sheet keeps an empty box to write the script in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crisisdesk.domain.call_escalation import FrozenPerson, freeze
@@ -72,16 +73,19 @@ class TreePaper:
     script_source: str = ""  # e.g. "calling-tree-script-en v2" for a script to complete
 
 
-def script_to_complete(session: Session) -> tuple[str, tuple[str, ...], str]:
-    """(text, blanks, source): the approved call script as far as the desk knows it now, with
-    a blank for each fact only known when the tree is started; ("", (), "") when there is no
-    approved script or it cannot be filled in this way."""
+def script_to_complete(session: Session, key: str = activation_service.SCRIPT_TEMPLATE,
+                       known: Mapping[str, object] | None = None
+                       ) -> tuple[str, tuple[str, ...], str]:
+    """(text, blanks, source): the approved call script (or another approved template `key`)
+    as far as the desk knows it now (the incident's facts, or `known`), with a blank for each
+    fact only known when the tree is started; ("", (), "") when there is no approved version
+    or it cannot be filled in this way."""
     try:
-        approved = template_service.require_approved(session, activation_service.SCRIPT_TEMPLATE)
+        approved = template_service.require_approved(session, key)
     except UserError:
         return "", (), ""
     region = str(settings_service.get(session, "default_phone_region"))
-    known = incident_facts(session)
+    known = incident_facts(session) if known is None else known
     values: dict[str, object] = {}
     stand_ins: dict[str, str] = {}  # what renders in the text -> the blank that replaces it
     for i, var in enumerate(approved.meta.variables):

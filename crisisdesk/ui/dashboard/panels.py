@@ -1,4 +1,5 @@
-"""The Dashboard's panels for calling trees, letters, the media desk and backups.
+"""The Dashboard's panels for calling trees, letters, the media desk, backups and the
+downtime binder.
 
 Each of those features has a Qt-free `dashboard_summary(session) -> DashboardSummary` in its
 service package; a panel shows its rows. The service is imported when the panel first refreshes
@@ -46,11 +47,18 @@ def backups(session: Session) -> DashboardSummary:
     return backup_schedule.dashboard_summary(session)
 
 
+def binder(session: Session) -> DashboardSummary:
+    from crisisdesk.services import binder as binder_service
+
+    return binder_service.dashboard_summary(session)
+
+
 PANELS: tuple[tuple[str, Summary], ...] = (
     ("Calling trees", calling_trees),
     ("Letters", letters),
     ("Next public update", media),
     ("Backups", backups),
+    ("Downtime binder", binder),
 )
 
 

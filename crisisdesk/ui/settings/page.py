@@ -31,11 +31,13 @@ from crisisdesk.domain.operators import Role
 from crisisdesk.domain.settings import SETTINGS
 from crisisdesk.services import backup as backup_service
 from crisisdesk.services import backup_schedule
+from crisisdesk.services import binder as binder_service
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
+from crisisdesk.ui.printouts import print_binder
 from crisisdesk.ui.settings.fields import SettingField
 from crisisdesk.ui.settings.restore_dialog import RestoreDialog
 from crisisdesk.ui.widgets.errors import user_errors
@@ -63,6 +65,7 @@ class SettingsPage(Page):
         layout.addWidget(self._build_settings(body))
         layout.addWidget(self._build_operators(body))
         layout.addWidget(self._build_backups(body))
+        layout.addWidget(self._build_binder(body))
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -167,6 +170,27 @@ class SettingsPage(Page):
         self.restore_dialog: RestoreDialog | None = None
         return box
 
+    def _build_binder(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox("Downtime binder", parent)
+        layout = QVBoxLayout(box)
+        text = QLabel("Every paper the team needs when this laptop is gone, as one PDF to "
+                      "print and keep in the crisis binder: procedures, role chart, call "
+                      "sheets, phone list, approved scripts, obligations and blank forms.", box)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.binder_label = QLabel(box)
+        self.binder_label.setAccessibleName("Downtime binder age")
+        self.binder_label.setWordWrap(True)
+        layout.addWidget(self.binder_label)
+        row = QHBoxLayout()
+        self.binder_button = QPushButton("Print downtime &binder…", box)
+        self.binder_button.clicked.connect(
+            lambda: print_binder(self.ctx, self, button=self.binder_button))
+        row.addWidget(self.binder_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
     # -- Page protocol ---------------------------------------------------------------------
     def refresh(self) -> None:
         session = self.ctx.session
@@ -188,6 +212,7 @@ class SettingsPage(Page):
         for button in (self.add_operator_button, self.remove_operator_button,
                        self.backup_button, self.recovery_button):
             button.setEnabled(is_admin)
+        self.binder_label.setText(binder_service.status_text(session))
 
     def clear(self) -> None:
         self.operator_list.clear()
