@@ -26,6 +26,7 @@ from crisisdesk.cli import (
     messages_cmds,
     operator_cmds,
     roles_cmds,
+    salvage_cmds,
     settings_cmds,
     systems_cmds,
     templates_cmds,
@@ -66,7 +67,7 @@ def cli(ctx: click.Context, data_dir: str | None, operator: str | None,
 COMMAND_MODULES = (desk_cmds, operator_cmds, audit_cmds, contacts_cmds, backup_cmds,
                    settings_cmds, doctor_cmds, demo_cmds, incident_cmds, translation_cmds,
                    roles_cmds, timeline_cmds, systems_cmds, templates_cmds, messages_cmds,
-                   media_cmds, calling_tree_cmds, activation_cmds, letters_cmds)
+                   media_cmds, calling_tree_cmds, activation_cmds, letters_cmds, salvage_cmds)
 for _module in COMMAND_MODULES:
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -20,7 +20,7 @@ from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
 from crisisdesk.store import schema
 from crisisdesk.store.backup import write_backup
-from crisisdesk.store.db import connect, ensure_healthy
+from crisisdesk.store.db import DamagedDeskFile, connect, ensure_healthy
 from crisisdesk.store.files import ensure_private_dir
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.vault import KdfParams, Vault, slot_key
@@ -77,6 +77,18 @@ def init_desk(
 
 def _open(paths: DeskPaths, vault: Vault, data_key: bytes, operator_name: str | None,
           clock: Clock) -> Session:
+    """Open the file with a key that came out of an authenticated slot: a file that then fails
+    to read is damaged (said so, with the latest verified backup), never a wrong passphrase."""
+    try:
+        return _open_checked(paths, vault, data_key, operator_name, clock)
+    except DamagedDeskFile as damage:
+        from crisisdesk.services.salvage import damaged_error  # salvage -> backup -> here
+
+        raise damaged_error(paths.data_dir, vault, data_key, damage) from None
+
+
+def _open_checked(paths: DeskPaths, vault: Vault, data_key: bytes, operator_name: str | None,
+                  clock: Clock) -> Session:
     db = connect(paths.desk_file, data_key)
     try:
         schema.check_not_newer(db)
