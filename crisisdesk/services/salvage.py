@@ -56,7 +56,7 @@ def latest_verified_backup(folders: list[Path], vault: Vault,
     """The newest backup of this desk in `folders` that opens and passes every check."""
     from crisisdesk.services.backup import verify_backup  # backup -> credentials -> desk -> here
 
-    candidates: list[tuple[str, Path]] = []
+    candidates: list[tuple[str, int, Path]] = []  # newest first: manifest time, then file time
     for folder in folders:
         with contextlib.suppress(OSError):
             for path in folder.glob(f"*{BACKUP_SUFFIX}"):
@@ -65,8 +65,9 @@ def latest_verified_backup(folders: list[Path], vault: Vault,
                 except UserError:
                     continue
                 if manifest.get("desk_id") == vault.desk_id:
-                    candidates.append((str(manifest.get("created_at", "")), path))
-    for created_at, path in sorted(candidates, reverse=True)[:MAX_BACKUPS_TRIED]:
+                    candidates.append((str(manifest.get("created_at", "")),
+                                       path.stat().st_mtime_ns, path))
+    for created_at, _, path in sorted(candidates, reverse=True)[:MAX_BACKUPS_TRIED]:
         try:
             report = verify_backup(path, Credentials(known_key=data_key))
         except (UserError, OSError):
