@@ -13,7 +13,7 @@ import base64
 import json
 import secrets
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -82,6 +82,78 @@ def normalise_recovery_code(code: str) -> str:
     return cleaned.translate(str.maketrans("018", "OIB"))
 
 
+# -- checking a slot file before any of it is used ----------------------------------------------
+KDF_LIMITS = {  # what a slot may ask Argon2id for: a hostile file must not cost hours or RAM
+    "iterations": (1, 64),
+    "lanes": (1, 16),
+    "memory_cost": (8, 1024 * 1024),  # KiB: up to 1 GiB (the default is 64 MiB)
+}
+_B64_LENGTHS = {"salt": 16, "nonce": 12, "wrapped": 32 + 16}  # wrapped = data key + GCM tag
+
+
+class SlotsDamaged(DeskDamaged):
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"The key slots file is damaged: {reason}; restore {path.name} from a "
+                         f"backup ({path}).")
+
+
+class _Bad(Exception):
+    """One reason a slot file is refused (becomes SlotsDamaged)."""
+
+
+def _object(raw: object, where: str, keys: set[str]) -> dict[str, object]:
+    if not isinstance(raw, dict):
+        raise _Bad(f"{where} must be a JSON object, not {type(raw).__name__}")
+    missing, extra = keys - raw.keys(), raw.keys() - keys
+    if missing:
+        raise _Bad(f"{where} lacks {', '.join(sorted(missing))}")
+    if extra:
+        raise _Bad(f"{where} has an unknown key {sorted(extra)[0]!r}")
+    return raw
+
+
+def _text(doc: dict[str, object], key: str, where: str) -> str:
+    value = doc[key]
+    if not isinstance(value, str):
+        raise _Bad(f"{where}: {key} must be text, not {json.dumps(value)}")
+    return value
+
+
+def check_kdf(raw: object, where: str = "the key derivation") -> KdfParams:
+    """The Argon2id cost a slot asks for, refused outside KDF_LIMITS (or argon2's own rule)."""
+    doc = _object(raw, f"{where}: kdf", set(KDF_LIMITS))
+    values: dict[str, int] = {}
+    for key, (low, high) in KDF_LIMITS.items():
+        value = doc[key]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise _Bad(f"{where}: {key} must be a whole number from {low} to {high}, "
+                       f"not {json.dumps(value)}")
+        values[key] = value
+    if values["memory_cost"] < 8 * values["lanes"]:
+        raise _Bad(f"{where}: memory_cost must be at least 8 per lane")
+    return KdfParams(**values)
+
+
+def _slot(number: int, raw: object) -> KeySlot:
+    where = f"slot {number}"
+    doc = _object(raw, where, {f.name for f in fields(KeySlot)})
+    texts = {k: _text(doc, k, where) for k in ("id", "kind", "operator", "salt", "nonce",
+                                               "wrapped")}
+    if texts["kind"] not in ("operator", "recovery"):
+        raise _Bad(f"{where}: unknown kind {texts['kind']!r}")
+    if texts["kind"] == "operator" and not texts["operator"].strip():
+        raise _Bad(f"{where}: an operator slot needs an operator name")
+    for key, length in _B64_LENGTHS.items():
+        try:
+            decoded = base64.b64decode(texts[key].encode("ascii"), validate=True)
+        except (ValueError, UnicodeEncodeError):
+            raise _Bad(f"{where}: {key} is not base64") from None
+        if len(decoded) != length:
+            raise _Bad(f"{where}: {key} holds {len(decoded)} bytes, not {length}")
+    kdf = asdict(check_kdf(doc["kdf"], where))
+    return KeySlot(kdf=kdf, **texts)
+
+
 class Vault:
     """The key-slot file of one desk."""
 
@@ -94,19 +166,34 @@ class Vault:
     # -- file -------------------------------------------------------------------------------
     @classmethod
     def load(cls, data_dir: Path) -> Vault:
+        """The key slots of the desk in `data_dir`; one-line DeskDamaged if the file is not
+        exactly what CrisisDesk writes (checked before any Argon2 cost is paid)."""
         path = data_dir / SLOTS_FILE
         if not path.exists():
             raise DeskNotFound(
                 f"No desk in {data_dir}. Create one with 'crisisdesk init' or choose --data-dir."
             )
         try:
-            raw = json.loads(path.read_text("utf-8"))
-            if raw.get("format") != FORMAT:
-                raise DeskDamaged(f"{path.name} has an unknown format; upgrade CrisisDesk.")
-            slots = [KeySlot(**s) for s in raw["slots"]]
-            return cls(path, raw["desk_id"], raw["org"], slots)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DeskDamaged(f"The key-slot file {path} is damaged ({exc}).") from None
+            raw = json.loads(path.read_bytes().decode("utf-8"))
+        except OSError as exc:
+            raise DeskDamaged(f"Cannot read the key slots file {path}: {exc.strerror}.") from None
+        except ValueError as exc:
+            raise SlotsDamaged(path, f"it is not JSON ({exc})") from None
+        try:
+            return cls._parse(path, raw)
+        except _Bad as bad:
+            raise SlotsDamaged(path, str(bad)) from None
+
+    @classmethod
+    def _parse(cls, path: Path, raw: object) -> Vault:
+        doc = _object(raw, "the file", {"format", "desk_id", "org", "slots"})
+        if doc["format"] != FORMAT or isinstance(doc["format"], bool):
+            raise DeskDamaged(f"{path.name} has an unknown format; upgrade CrisisDesk.")
+        slots_raw = doc["slots"]
+        if not isinstance(slots_raw, list) or not slots_raw:
+            raise _Bad("'slots' must be a list of at least one key slot")
+        slots = [_slot(i, s) for i, s in enumerate(slots_raw, start=1)]
+        return cls(path, _text(doc, "desk_id", "the file"), _text(doc, "org", "the file"), slots)
 
     @classmethod
     def create(cls, data_dir: Path, org: str) -> tuple[Vault, bytes]:
