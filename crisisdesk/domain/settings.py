@@ -17,6 +17,7 @@ import phonenumbers
 
 from crisisdesk.domain.envelopes import STOCK_NAMES, check_custom_window
 from crisisdesk.domain.errors import NotFound, ValidationError
+from crisisdesk.domain.operators import MIN_PASSPHRASE_LENGTH
 
 SettingValue = int | str | bool
 
@@ -134,6 +135,12 @@ def _check_region(value: str) -> str:
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "min_passphrase_chars", int, MIN_PASSPHRASE_LENGTH, "Shortest new passphrase",
+        "A new or changed passphrase needs at least this many characters that are not spaces; "
+        "passphrases already set keep working.",
+        minimum=8, maximum=128,
+    ),
     SettingSpec(
         "autolock_minutes", int, 10, "Lock after idle (minutes)",
         "Lock the app after this many minutes without use; unlocking needs the passphrase again.",

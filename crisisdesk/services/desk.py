@@ -44,7 +44,7 @@ def init_desk(
     if not org:
         raise ValidationError("The organisation needs a name.", {"org": "missing"})
     name = normalise_operator_name(operator)
-    check_new_passphrase(passphrase)
+    check_new_passphrase(passphrase)  # a new desk has no settings yet: the default minimum
     if paths.exists() or paths.desk_file.exists():
         raise DeskExists(f"{data_dir} already holds a desk; choose another --data-dir.")
     ensure_private_dir(data_dir)
@@ -134,8 +134,7 @@ def unlock(
 ) -> Session:
     """Open the desk as `operator`. With `remember`, keep the slot key in the OS keychain."""
     vault = load_vault(data_dir)
-    kek = vault.kek_for(operator, passphrase)
-    data_key = vault.unwrap_with_kek(operator, kek)
+    kek, data_key = vault.open_slot(operator, passphrase)
     session = _open(DeskPaths(data_dir), vault, data_key, operator, clock)
     if remember and keychain is not None:
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import unicodedata
 import uuid
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -59,8 +60,26 @@ def _unb64(text: str) -> bytes:
 
 
 def slot_key(name: str) -> str:
-    """How operator names are matched to slots: case-insensitive."""
+    """How operator names are matched to slots: case-insensitive, spaces collapsed, Unicode NFC
+    (so "Zoë" typed with a combining diaeresis finds the slot made for the one-character ë)."""
+    folded = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    return unicodedata.normalize("NFC", folded)
+
+
+def _aad_name(name: str) -> str:
+    """The name as bound into a slot's AES-GCM associated data. Frozen: it is part of every
+    slot already written, so it must never change (it is computed from the stored name)."""
     return " ".join(name.split()).casefold()
+
+
+def passphrase_forms(passphrase: str) -> list[str]:
+    """The forms a typed passphrase is tried in: NFC first (what new slots are made from),
+    then as typed and NFD, for slots made before passphrases were normalised."""
+    forms = [unicodedata.normalize("NFC", passphrase)]
+    for other in (passphrase, unicodedata.normalize("NFD", passphrase)):
+        if other not in forms:
+            forms.append(other)
+    return forms
 
 
 def derive_kek(secret: str, salt: bytes, params: KdfParams) -> bytes:
@@ -215,7 +234,7 @@ class Vault:
 
     # -- slots ------------------------------------------------------------------------------
     def _aad(self, slot_id: str, kind: str, operator: str) -> bytes:
-        return f"crisisdesk-slot:{self.desk_id}:{slot_id}:{kind}:{slot_key(operator)}".encode()
+        return f"crisisdesk-slot:{self.desk_id}:{slot_id}:{kind}:{_aad_name(operator)}".encode()
 
     def _make_slot(
         self, data_key: bytes, kind: str, operator: str, secret: str, params: KdfParams
@@ -240,7 +259,9 @@ class Vault:
     def set_operator_slot(
         self, data_key: bytes, operator: str, passphrase: str, params: KdfParams | None = None
     ) -> None:
-        """Add (or replace) the operator's slot. The caller saves the vault."""
+        """Add (or replace) the operator's slot (name and passphrase in NFC). The caller saves."""
+        operator = unicodedata.normalize("NFC", operator)
+        passphrase = unicodedata.normalize("NFC", passphrase)
         slot, _ = self._make_slot(data_key, "operator", operator, passphrase, params or DEFAULT_KDF)
         self.slots = [
             s for s in self.slots
@@ -267,13 +288,26 @@ class Vault:
         ]
 
     # -- unlocking --------------------------------------------------------------------------
-    def kek_for(self, operator: str, passphrase: str) -> bytes:
+    def open_slot(self, operator: str, passphrase: str) -> tuple[bytes, bytes]:
+        """(slot key, data key) for the operator's passphrase, or WrongPassphrase.
+
+        The passphrase is tried in NFC and, only if it differs, as typed and in NFD (see
+        `passphrase_forms`): an ASCII passphrase costs one Argon2 run, as before.
+        """
         slot = self.operator_slot(operator)
         if slot is None:
             # Same cost and same message as a wrong passphrase: do not reveal who exists.
-            derive_kek(passphrase, b"\0" * 16, DEFAULT_KDF)
+            for form in passphrase_forms(passphrase):
+                derive_kek(form, b"\0" * 16, DEFAULT_KDF)
             raise WrongPassphrase()
-        return derive_kek(passphrase, _unb64(slot.salt), KdfParams(**slot.kdf))
+        params = KdfParams(**slot.kdf)
+        for form in passphrase_forms(passphrase):
+            kek = derive_kek(form, _unb64(slot.salt), params)
+            try:
+                return kek, self._unwrap(slot, kek)
+            except WrongPassphrase:
+                continue
+        raise WrongPassphrase()
 
     def unwrap_with_kek(self, operator: str, kek: bytes) -> bytes:
         slot = self.operator_slot(operator)
@@ -282,7 +316,7 @@ class Vault:
         return self._unwrap(slot, kek)
 
     def unlock(self, operator: str, passphrase: str) -> bytes:
-        return self.unwrap_with_kek(operator, self.kek_for(operator, passphrase))
+        return self.open_slot(operator, passphrase)[1]
 
     def unlock_recovery(self, code: str) -> bytes:
         slot = next((s for s in self.slots if s.kind == "recovery"), None)
