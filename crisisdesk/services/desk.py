@@ -15,6 +15,7 @@ from crisisdesk.domain.operators import (
     normalise_operator_name,
 )
 from crisisdesk.paths import DeskPaths
+from crisisdesk.services.damage import damaged_error
 from crisisdesk.services.session import Clock, Session, iso, utc_now
 from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
@@ -82,8 +83,6 @@ def _open(paths: DeskPaths, vault: Vault, data_key: bytes, operator_name: str | 
     try:
         return _open_checked(paths, vault, data_key, operator_name, clock)
     except DamagedDeskFile as damage:
-        from crisisdesk.services.salvage import damaged_error  # salvage -> backup -> here
-
         raise damaged_error(paths.data_dir, vault, data_key, damage) from None
 
 

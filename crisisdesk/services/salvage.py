@@ -28,71 +28,10 @@ from crisisdesk.services.session import Clock, Session, utc_now
 from crisisdesk.store import audit as audit_store
 from crisisdesk.store import operators as operator_store
 from crisisdesk.store import salvage as salvage_store
-from crisisdesk.store.backup import read_manifest
-from crisisdesk.store.db import DamagedDeskFile, connect, quick_check
+from crisisdesk.store.db import connect, quick_check
 from crisisdesk.store.errors import DB_ERRORS
 from crisisdesk.store.files import ensure_private_dir
 from crisisdesk.store.vault import Vault
-
-BACKUP_SUFFIX = ".crisisdesk-backup"
-MAX_BACKUPS_TRIED = 3  # opening a backup costs a copy of the desk; the newest good one is enough
-
-
-# -- the message ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class BackupFound:
-    path: Path
-    created_at: str
-
-
-def backup_folders(data_dir: Path) -> list[Path]:
-    """Where this desk's own backups are looked for: its `backups` folder."""
-    return [DeskPaths(data_dir).backups_dir]
-
-
-def latest_verified_backup(folders: list[Path], vault: Vault,
-                           data_key: bytes) -> BackupFound | None:
-    """The newest backup of this desk in `folders` that opens and passes every check."""
-    from crisisdesk.services.backup import verify_backup  # backup -> credentials -> desk -> here
-
-    candidates: list[tuple[str, int, Path]] = []  # newest first: manifest time, then file time
-    for folder in folders:
-        with contextlib.suppress(OSError):
-            for path in folder.glob(f"*{BACKUP_SUFFIX}"):
-                try:
-                    manifest = read_manifest(path)
-                except UserError:
-                    continue
-                if manifest.get("desk_id") == vault.desk_id:
-                    candidates.append((str(manifest.get("created_at", "")),
-                                       path.stat().st_mtime_ns, path))
-    for created_at, _, path in sorted(candidates, reverse=True)[:MAX_BACKUPS_TRIED]:
-        try:
-            report = verify_backup(path, Credentials(known_key=data_key))
-        except (UserError, OSError):
-            continue
-        if report.ok:
-            return BackupFound(path, created_at)
-    return None
-
-
-def damaged_error(data_dir: Path, vault: Vault, data_key: bytes,
-                  damage: DamagedDeskFile) -> DeskDamaged:
-    """One line: what is damaged, the latest verified backup, and the commands that help."""
-    found = latest_verified_backup(backup_folders(data_dir), vault, data_key)
-    if found is not None:
-        restore = (f"Latest verified backup: {found.path} (made {found.created_at}); restore it "
-                   f"with 'crisisdesk backup restore {found.path} --to NEWDIR'")
-    else:
-        restore = ("No verified backup was found in the desk's backups folder; restore your "
-                   "latest backup with 'crisisdesk backup restore BACKUP --to NEWDIR'")
-    err = DamagedDeskFile(damage.problems, first_pages=damage.first_pages)
-    err.message = (f"The desk file is damaged ({damage.summary}); the passphrase was right. "
-                   f"{restore}, or save what still reads with 'crisisdesk salvage --to NEWDIR'.")
-    err.args = (err.message,)
-    return err
-
 
 # -- salvage ---------------------------------------------------------------------------------------
 
