@@ -136,12 +136,6 @@ def _check_region(value: str) -> str:
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
-        "min_passphrase_chars", int, MIN_PASSPHRASE_LENGTH, "Shortest new passphrase",
-        "A new or changed passphrase needs at least this many characters that are not spaces; "
-        "passphrases already set keep working.",
-        minimum=8, maximum=128,
-    ),
-    SettingSpec(
         "autolock_minutes", int, 10, "Lock after idle (minutes)",
         "Lock the app after this many minutes without use; unlocking needs the passphrase again.",
         minimum=1, maximum=240,
@@ -267,6 +261,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "cadence_near_minutes", int, 30, "Update cadence warning (minutes)",
         "Warn that an audience's scheduled update is near a quarter of its interval before it "
         "is due, but never earlier than this many minutes.", minimum=5, maximum=720,
+    ),
+    SettingSpec(
+        "min_passphrase_chars", int, MIN_PASSPHRASE_LENGTH, "Shortest new passphrase",
+        "A new or changed passphrase needs at least this many characters that are not spaces; "
+        "passphrases already set keep working.",
+        minimum=8, maximum=128,
     ),
 )
 
