@@ -33,6 +33,9 @@ from crisisdesk.store.errors import DB_ERRORS
 from crisisdesk.store.files import ensure_private_dir
 from crisisdesk.store.vault import Vault
 
+_RECORD_ERRORS: tuple[type[BaseException], ...] = (UserError, *DB_ERRORS)
+
+
 # -- salvage ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ def _salvage_into(paths: DeskPaths, vault: Vault, data_key: bytes, staging: Path
         try:
             with session.action("desk.salvage", "desk", vault.desk_id, summary):
                 pass
-        except (UserError, *DB_ERRORS) as exc:
+        except _RECORD_ERRORS as exc:
             warnings.append(f"the salvage could not be recorded in the audit log ({exc})")
         integrity = quick_check(db)
         try:

@@ -82,19 +82,22 @@ def inspect_desk(desk_file: Path, data_key: bytes) -> DeskHealth:
     try:
         chain = read("the audit log",
                      lambda db: audit_store.verify(db, audit_store.audit_key(data_key)), None)
+        no_steps: list[str] = []
         applied = read("the schema history",
-                       lambda db: [m.name for m in schema.migrations.applied(db)], [])
+                       lambda db: [m.name for m in schema.migrations.applied(db)], no_steps)
         version = read("the schema version", schema.version, 0)
-        pending = read("the schema history", schema.pending, [])
+        pending = read("the schema history", schema.pending, no_steps)
         counts = {}
         queries = {"operators": "SELECT count(*) FROM operators WHERE removed_at IS NULL",
                    "contacts": "SELECT count(*) FROM contacts"}
         for table, sql in queries.items():
-            count = read(f"the {table} table",
-                         lambda db, t=table, q=sql: int(db.execute(q).fetchone()[0])
-                         if db[t].exists() else None, None)
-            if count is not None:
-                counts[table] = count
+
+            def count(db: sqlite_utils.Database, t: str = table, q: str = sql) -> int | None:
+                return int(db.execute(q).fetchone()[0]) if db[t].exists() else None
+
+            found = read(f"the {table} table", count, None)
+            if found is not None:
+                counts[table] = found
         return DeskHealth(
             integrity_problems=problems, audit=chain, schema_version=version,
             applied_steps=applied, pending_steps=pending,
