@@ -112,3 +112,14 @@ def test_salvage_cli_prints_what_was_saved_and_lost(damaged: dict[str, int], dat
     assert listing.returncode == 1
     assert len(listing.stderr.strip().splitlines()) == 1
     assert "crisisdesk salvage --to NEWDIR" in listing.stderr
+
+
+def test_verbose_lists_every_integrity_problem_after_the_one_line(
+        damaged: dict[str, int], data_dir: Path) -> None:
+    out = run_cli(data_dir, "--verbose", "contacts", "list")
+    assert out.returncode == 1
+    first, *details = out.stderr.strip().splitlines()
+    assert first.startswith("crisisdesk: The desk file is damaged (")
+    count = int(first.split("(", 1)[1].split(" integrity problem(s)")[0])
+    assert len(details) == count > 1
+    assert details[0].strip().startswith("HMAC verification failed for page")
