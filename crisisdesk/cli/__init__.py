@@ -27,6 +27,7 @@ from crisisdesk.cli import (
     messages_cmds,
     operator_cmds,
     roles_cmds,
+    salvage_cmds,
     settings_cmds,
     systems_cmds,
     templates_cmds,
@@ -46,14 +47,17 @@ from crisisdesk.store.errors import DB_ERRORS, classify
               "(default: CRISISDESK_PASSPHRASE, the keychain, or a prompt).")
 @click.option("--recovery-key-file", metavar="FILE",
               help="Unlock with the printed recovery key stored in FILE instead of a passphrase.")
+@click.option("--verbose", is_flag=True, help="On an error, print its details after the one "
+              "line (e.g. every integrity problem of a damaged desk).")
 @click.version_option(__version__, prog_name="crisisdesk")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str | None, operator: str | None,
-        passphrase_file: str | None, recovery_key_file: str | None) -> None:
+        passphrase_file: str | None, recovery_key_file: str | None, verbose: bool) -> None:
     """CrisisDesk: the offline crisis-communication console.
 
     Run with no command to open the app.
     """
+    _options["verbose"] = verbose
     obj = CliContext(data_dir, operator, passphrase_file, recovery_key_file)
     ctx.obj = obj
     ctx.call_on_close(obj.close)
@@ -67,10 +71,21 @@ def cli(ctx: click.Context, data_dir: str | None, operator: str | None,
 COMMAND_MODULES = (desk_cmds, operator_cmds, audit_cmds, contacts_cmds, backup_cmds,
                    settings_cmds, doctor_cmds, demo_cmds, incident_cmds, translation_cmds,
                    roles_cmds, timeline_cmds, systems_cmds, templates_cmds, messages_cmds,
-                   media_cmds, calling_tree_cmds, activation_cmds, letters_cmds, binder_cmds)
+                   media_cmds, calling_tree_cmds, activation_cmds, letters_cmds, binder_cmds,
+                   salvage_cmds)
 for _module in COMMAND_MODULES:
     for _command in _module.COMMANDS:
         cli.add_command(_command)
+
+
+_options = {"verbose": False}  # read by `main` after click has finished with the command
+
+
+def _details(exc: UserError) -> None:
+    """With --verbose: what lies behind the one line (a damaged desk's every problem)."""
+    if _options["verbose"]:
+        for line in getattr(exc, "problems", []):
+            click.echo(f"  {line}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -89,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except UserError as exc:
         click.echo(f"crisisdesk: {exc}", err=True)
+        _details(exc)
         sys.exit(1)
     except DB_ERRORS as exc:
         err = classify(exc)

@@ -82,11 +82,22 @@ class CliContext:
 
 
 def read_secret_file(path: str) -> str:
+    """The secret in `path`, as an editor saves it: a UTF-8 BOM (Notepad) and ONE trailing line
+    ending (LF or CRLF) are dropped; anything else, spaces included, is part of the secret."""
     try:
-        text = Path(path).read_text("utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror}.") from None
-    secret = text.rstrip("\r\n")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text; save it as UTF-8.") from None
+    text = text.removeprefix("\ufeff")
+    for ending in ("\r\n", "\n", "\r"):
+        if text.endswith(ending):
+            text = text[: -len(ending)]
+            break
+    secret = text
     if not secret:
         raise UserError(f"{path} is empty.")
     return secret

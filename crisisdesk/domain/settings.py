@@ -17,6 +17,7 @@ import phonenumbers
 
 from crisisdesk.domain.envelopes import STOCK_NAMES, check_custom_window
 from crisisdesk.domain.errors import NotFound, ValidationError
+from crisisdesk.domain.operators import MIN_PASSPHRASE_LENGTH
 
 SettingValue = int | str | bool
 
@@ -288,6 +289,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "backup_max_age_hours", int, 24, "Warn when the last backup is older than (hours)",
         "The Dashboard and doctor warn when the newest verified backup is older than this.",
         minimum=1, maximum=720,
+    ),
+    SettingSpec(
+        "min_passphrase_chars", int, MIN_PASSPHRASE_LENGTH, "Shortest new passphrase",
+        "A new or changed passphrase needs at least this many characters that are not spaces; "
+        "passphrases already set keep working.",
+        minimum=8, maximum=128,
     ),
 )
 

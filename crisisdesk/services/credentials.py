@@ -22,9 +22,14 @@ class Credentials:
     passphrase: str | None = field(default=None, repr=False)
     recovery_code: str | None = field(default=None, repr=False)
     keychain: Keychain | None = field(default=None, repr=False)  # try a remembered secret first
+    # The data key itself, already unwrapped from the live desk's slots: how a damaged desk's
+    # own backups are checked without asking for the passphrase a second time.
+    known_key: bytes | None = field(default=None, repr=False)
 
     def data_key(self, vault: Vault) -> bytes:
         """Unwrap `vault`'s data key; WrongPassphrase if the secret does not open it."""
+        if self.known_key is not None:
+            return self.known_key
         if self.recovery_code:
             return vault.unlock_recovery(self.recovery_code)
         if not self.operator:

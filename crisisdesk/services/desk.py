@@ -15,12 +15,13 @@ from crisisdesk.domain.operators import (
     normalise_operator_name,
 )
 from crisisdesk.paths import DeskPaths
+from crisisdesk.services.damage import damaged_error
 from crisisdesk.services.session import Clock, Session, iso, utc_now
 from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
 from crisisdesk.store import schema
 from crisisdesk.store.backup import write_backup
-from crisisdesk.store.db import connect, ensure_healthy
+from crisisdesk.store.db import DamagedDeskFile, connect, ensure_healthy
 from crisisdesk.store.files import ensure_private_dir
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.vault import KdfParams, Vault, slot_key
@@ -44,7 +45,7 @@ def init_desk(
     if not org:
         raise ValidationError("The organisation needs a name.", {"org": "missing"})
     name = normalise_operator_name(operator)
-    check_new_passphrase(passphrase)
+    check_new_passphrase(passphrase)  # a new desk has no settings yet: the default minimum
     if paths.exists() or paths.desk_file.exists():
         raise DeskExists(f"{data_dir} already holds a desk; choose another --data-dir.")
     ensure_private_dir(data_dir)
@@ -77,6 +78,16 @@ def init_desk(
 
 def _open(paths: DeskPaths, vault: Vault, data_key: bytes, operator_name: str | None,
           clock: Clock) -> Session:
+    """Open the file with a key that came out of an authenticated slot: a file that then fails
+    to read is damaged (said so, with the latest verified backup), never a wrong passphrase."""
+    try:
+        return _open_checked(paths, vault, data_key, operator_name, clock)
+    except DamagedDeskFile as damage:
+        raise damaged_error(paths.data_dir, vault, data_key, damage) from None
+
+
+def _open_checked(paths: DeskPaths, vault: Vault, data_key: bytes, operator_name: str | None,
+                  clock: Clock) -> Session:
     db = connect(paths.desk_file, data_key)
     try:
         schema.check_not_newer(db)
@@ -122,8 +133,7 @@ def unlock(
 ) -> Session:
     """Open the desk as `operator`. With `remember`, keep the slot key in the OS keychain."""
     vault = load_vault(data_dir)
-    kek = vault.kek_for(operator, passphrase)
-    data_key = vault.unwrap_with_kek(operator, kek)
+    kek, data_key = vault.open_slot(operator, passphrase)
     session = _open(DeskPaths(data_dir), vault, data_key, operator, clock)
     if remember and keychain is not None:
         try:

@@ -10,9 +10,15 @@ from crisisdesk.domain.operators import (
     check_new_passphrase,
     normalise_operator_name,
 )
+from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import operators as operator_store
 from crisisdesk.store.vault import KdfParams, slot_key
+
+
+def min_passphrase_chars(session: Session) -> int:
+    """The desk's rule for new passphrases (the `min_passphrase_chars` setting)."""
+    return int(settings_service.get(session, "min_passphrase_chars"))
 
 
 def list_operators(session: Session) -> list[Operator]:
@@ -23,7 +29,7 @@ def add_operator(session: Session, name: str, role: Role, passphrase: str,
                  kdf: KdfParams | None = None) -> Operator:
     session.require(Role.ADMIN, "add operators")
     name = normalise_operator_name(name)
-    check_new_passphrase(passphrase)
+    check_new_passphrase(passphrase, min_passphrase_chars(session))
     if operator_store.find(session.db, name) is not None:
         raise ValidationError(f"There is already an operator named {name}.", {"name": "taken"})
     session.reload_vault()
@@ -61,7 +67,7 @@ def change_passphrase(session: Session, name: str, new_passphrase: str,
         raise NotFound(f"No operator named {name}.")
     if slot_key(op.name) != slot_key(session.operator.name):
         session.require(Role.ADMIN, "change another operator's passphrase")
-    check_new_passphrase(new_passphrase)
+    check_new_passphrase(new_passphrase, min_passphrase_chars(session))
     session.reload_vault()
     with session.action("operator.passwd", "operator", op.id,
                         f"Changed the passphrase of {op.name}"):

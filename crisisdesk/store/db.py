@@ -15,12 +15,32 @@ from typing import Any, cast
 import sqlite_utils
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from crisisdesk.domain.errors import DeskDamaged, UserError
+from crisisdesk.domain.errors import DeskDamaged, UserError, WrongPassphrase
 from crisisdesk.store.errors import DB_ERRORS, classify
 from crisisdesk.store.files import DiskFull
 
 DESK_FILE = "desk.db"
 BUSY_TIMEOUT_S = 10.0
+
+
+class DamagedDeskFile(DeskDamaged):
+    """The key unwrapped from an authenticated (AES-GCM) slot, yet the file does not read.
+
+    A slot that opens proves the passphrase, so a page that then fails SQLCipher's HMAC is
+    damage, never a wrong passphrase. `problems` holds every finding (one per line) for
+    `doctor` and `--json`; the message itself stays one line: the first problem and a count.
+    """
+
+    def __init__(self, problems: list[str], *, first_pages: bool = False) -> None:
+        self.problems = problems
+        self.first_pages = first_pages
+        if first_pages:
+            summary = "its first pages do not decrypt with the key that unlocked it"
+        else:
+            more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+            summary = f"{len(problems)} integrity problem(s): {problems[0]}{more}"
+        self.summary = summary
+        super().__init__(f"The desk file is damaged ({summary}).")
 
 
 def _raise_classified(exc: BaseException) -> None:
@@ -50,6 +70,11 @@ def connect(path: Path, data_key: bytes, *, create: bool = False) -> sqlite_util
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     except DB_ERRORS as exc:
         conn.close()
+        if not create and isinstance(classify(exc), WrongPassphrase):
+            # The key came out of an authenticated slot, so it is the right key.
+            raise DamagedDeskFile([f"page 1 does not decrypt ({exc})"], first_pages=True) from None
+        if "malformed" in str(exc).lower():
+            raise DamagedDeskFile([f"the table list cannot be read ({exc})"]) from None
         _raise_classified(exc)
     db = sqlite_utils.Database(cast(Any, conn), execute_plugins=False)
     return db
@@ -111,12 +136,22 @@ def _desk_folder(db: sqlite_utils.Database) -> Path:
 
 
 def quick_check(db: sqlite_utils.Database) -> list[str]:
-    """Problems found by SQLite's quick_check and SQLCipher's page-HMAC check ([] if healthy)."""
+    """Problems found by SQLCipher's page-HMAC check and SQLite's quick_check ([] if healthy).
+
+    One entry per finding: quick_check returns a damaged b-tree as ONE row holding a line per
+    page ("Tree 47 page 147: ..."), so the rows are split into lines and the banner dropped.
+    The HMAC findings come first: they name the page that was actually damaged, while the
+    b-tree lines list every page that can no longer be reached through it.
+    """
     problems: list[str] = []
     try:
-        rows = db.execute("PRAGMA quick_check").fetchall()
-        problems += [str(r[0]) for r in rows if str(r[0]).lower() != "ok"]
         problems += [str(r[0]) for r in db.execute("PRAGMA cipher_integrity_check").fetchall()]
+        rows = db.execute("PRAGMA quick_check").fetchall()
+        for row in rows:
+            for line in str(row[0]).splitlines():
+                line = line.strip()
+                if line and line.lower() != "ok" and not line.startswith("***"):
+                    problems.append(line)
     except DB_ERRORS as exc:
         problems.append(str(exc))
     return problems
@@ -128,16 +163,14 @@ def data_version(db: sqlite_utils.Database) -> int:
 
 
 def ensure_healthy(db: sqlite_utils.Database) -> None:
+    """DamagedDeskFile (one line: the first problem and a count) unless the file checks out."""
     problems = quick_check(db)
     if problems:
-        raise DeskDamaged(
-            "The desk file failed its integrity check "
-            f"({problems[0]}); restore it from a backup ('crisisdesk backup restore')."
-        )
+        raise DamagedDeskFile(problems)
 
 
-__all__ = ["DESK_FILE", "UserError", "connect", "data_version", "ensure_healthy", "quick_check",
-           "write_txn"]
+__all__ = ["DESK_FILE", "DamagedDeskFile", "UserError", "connect", "data_version", "ensure_healthy",
+           "quick_check", "write_txn"]
 
 
 def given_filters(*conditions: tuple[str, object]) -> tuple[list[str], list[Any]]:

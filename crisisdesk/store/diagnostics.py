@@ -6,9 +6,12 @@ the lock file the lock probe may create), so the doctor can be run on a sick des
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+import sqlite_utils
 from filelock import FileLock, Timeout
 from sqlcipher3 import dbapi2 as sqlcipher
 
@@ -17,6 +20,8 @@ from crisisdesk.store import audit as audit_store
 from crisisdesk.store import schema
 from crisisdesk.store.db import connect, quick_check
 from crisisdesk.store.errors import DB_ERRORS
+
+T = TypeVar("T")
 
 
 def library_versions() -> dict[str, str]:
@@ -55,26 +60,48 @@ class DeskHealth:
 
 
 def inspect_desk(desk_file: Path, data_key: bytes) -> DeskHealth:
-    """Open the desk with its data key and check it, without migrating or writing anything."""
-    db = connect(desk_file, data_key)
-    try:
-        problems = quick_check(db)
-        chain: ChainReport | None = None
+    """Open the desk with its data key and check it, without migrating or writing anything.
+
+    SQLCipher leaves a connection unusable once it has met a damaged page (every later query
+    fails too), so after a failed check each further read gets a fresh connection: the audit
+    chain and the counts of a desk with one bad page are still reported.
+    """
+    conn: list[sqlite_utils.Database] = [connect(desk_file, data_key)]
+    problems = quick_check(conn[0])
+
+    def read(what: str, fn: Callable[[sqlite_utils.Database], T], default: T) -> T:
+        if problems:
+            conn[0].conn.close()
+            conn[0] = connect(desk_file, data_key)
         try:
-            chain = audit_store.verify(db, audit_store.audit_key(data_key))
+            return fn(conn[0])
         except DB_ERRORS as exc:
-            problems.append(f"the audit log cannot be read ({exc})")
-        applied = [m.name for m in schema.migrations.applied(db)]
+            problems.append(f"{what} cannot be read ({exc})")
+            return default
+
+    try:
+        chain = read("the audit log",
+                     lambda db: audit_store.verify(db, audit_store.audit_key(data_key)), None)
+        no_steps: list[str] = []
+        applied = read("the schema history",
+                       lambda db: [m.name for m in schema.migrations.applied(db)], no_steps)
+        version = read("the schema version", schema.version, 0)
+        pending = read("the schema history", schema.pending, no_steps)
         counts = {}
         queries = {"operators": "SELECT count(*) FROM operators WHERE removed_at IS NULL",
                    "contacts": "SELECT count(*) FROM contacts"}
         for table, sql in queries.items():
-            if db[table].exists():
-                counts[table] = int(db.execute(sql).fetchone()[0])
+
+            def count(db: sqlite_utils.Database, t: str = table, q: str = sql) -> int | None:
+                return int(db.execute(q).fetchone()[0]) if db[t].exists() else None
+
+            found = read(f"the {table} table", count, None)
+            if found is not None:
+                counts[table] = found
         return DeskHealth(
-            integrity_problems=problems, audit=chain, schema_version=schema.version(db),
-            applied_steps=applied, pending_steps=schema.pending(db),
+            integrity_problems=problems, audit=chain, schema_version=version,
+            applied_steps=applied, pending_steps=pending,
             unknown_steps=sorted(set(applied) - set(schema.KNOWN)), counts=counts,
         )
     finally:
-        db.conn.close()
+        conn[0].conn.close()

@@ -12,8 +12,9 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import unicodedata
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -59,8 +60,26 @@ def _unb64(text: str) -> bytes:
 
 
 def slot_key(name: str) -> str:
-    """How operator names are matched to slots: case-insensitive."""
+    """How operator names are matched to slots: case-insensitive, spaces collapsed, Unicode NFC
+    (so "Zoë" typed with a combining diaeresis finds the slot made for the one-character ë)."""
+    folded = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    return unicodedata.normalize("NFC", folded)
+
+
+def _aad_name(name: str) -> str:
+    """The name as bound into a slot's AES-GCM associated data. Frozen: it is part of every
+    slot already written, so it must never change (it is computed from the stored name)."""
     return " ".join(name.split()).casefold()
+
+
+def passphrase_forms(passphrase: str) -> list[str]:
+    """The forms a typed passphrase is tried in: NFC first (what new slots are made from),
+    then as typed and NFD, for slots made before passphrases were normalised."""
+    forms = [unicodedata.normalize("NFC", passphrase)]
+    for other in (passphrase, unicodedata.normalize("NFD", passphrase)):
+        if other not in forms:
+            forms.append(other)
+    return forms
 
 
 def derive_kek(secret: str, salt: bytes, params: KdfParams) -> bytes:
@@ -82,6 +101,78 @@ def normalise_recovery_code(code: str) -> str:
     return cleaned.translate(str.maketrans("018", "OIB"))
 
 
+# -- checking a slot file before any of it is used ----------------------------------------------
+KDF_LIMITS = {  # what a slot may ask Argon2id for: a hostile file must not cost hours or RAM
+    "iterations": (1, 64),
+    "lanes": (1, 16),
+    "memory_cost": (8, 1024 * 1024),  # KiB: up to 1 GiB (the default is 64 MiB)
+}
+_B64_LENGTHS = {"salt": 16, "nonce": 12, "wrapped": 32 + 16}  # wrapped = data key + GCM tag
+
+
+class SlotsDamaged(DeskDamaged):
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"The key slots file is damaged: {reason}; restore {path.name} from a "
+                         f"backup ({path}).")
+
+
+class _Bad(Exception):
+    """One reason a slot file is refused (becomes SlotsDamaged)."""
+
+
+def _object(raw: object, where: str, keys: set[str]) -> dict[str, object]:
+    if not isinstance(raw, dict):
+        raise _Bad(f"{where} must be a JSON object, not {type(raw).__name__}")
+    missing, extra = keys - raw.keys(), raw.keys() - keys
+    if missing:
+        raise _Bad(f"{where} lacks {', '.join(sorted(missing))}")
+    if extra:
+        raise _Bad(f"{where} has an unknown key {sorted(extra)[0]!r}")
+    return raw
+
+
+def _text(doc: dict[str, object], key: str, where: str) -> str:
+    value = doc[key]
+    if not isinstance(value, str):
+        raise _Bad(f"{where}: {key} must be text, not {json.dumps(value)}")
+    return value
+
+
+def check_kdf(raw: object, where: str = "the key derivation") -> KdfParams:
+    """The Argon2id cost a slot asks for, refused outside KDF_LIMITS (or argon2's own rule)."""
+    doc = _object(raw, f"{where}: kdf", set(KDF_LIMITS))
+    values: dict[str, int] = {}
+    for key, (low, high) in KDF_LIMITS.items():
+        value = doc[key]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise _Bad(f"{where}: {key} must be a whole number from {low} to {high}, "
+                       f"not {json.dumps(value)}")
+        values[key] = value
+    if values["memory_cost"] < 8 * values["lanes"]:
+        raise _Bad(f"{where}: memory_cost must be at least 8 per lane")
+    return KdfParams(**values)
+
+
+def _slot(number: int, raw: object) -> KeySlot:
+    where = f"slot {number}"
+    doc = _object(raw, where, {f.name for f in fields(KeySlot)})
+    texts = {k: _text(doc, k, where) for k in ("id", "kind", "operator", "salt", "nonce",
+                                               "wrapped")}
+    if texts["kind"] not in ("operator", "recovery"):
+        raise _Bad(f"{where}: unknown kind {texts['kind']!r}")
+    if texts["kind"] == "operator" and not texts["operator"].strip():
+        raise _Bad(f"{where}: an operator slot needs an operator name")
+    for key, length in _B64_LENGTHS.items():
+        try:
+            decoded = base64.b64decode(texts[key].encode("ascii"), validate=True)
+        except (ValueError, UnicodeEncodeError):
+            raise _Bad(f"{where}: {key} is not base64") from None
+        if len(decoded) != length:
+            raise _Bad(f"{where}: {key} holds {len(decoded)} bytes, not {length}")
+    kdf = asdict(check_kdf(doc["kdf"], where))
+    return KeySlot(kdf=kdf, **texts)
+
+
 class Vault:
     """The key-slot file of one desk."""
 
@@ -94,19 +185,34 @@ class Vault:
     # -- file -------------------------------------------------------------------------------
     @classmethod
     def load(cls, data_dir: Path) -> Vault:
+        """The key slots of the desk in `data_dir`; one-line DeskDamaged if the file is not
+        exactly what CrisisDesk writes (checked before any Argon2 cost is paid)."""
         path = data_dir / SLOTS_FILE
         if not path.exists():
             raise DeskNotFound(
                 f"No desk in {data_dir}. Create one with 'crisisdesk init' or choose --data-dir."
             )
         try:
-            raw = json.loads(path.read_text("utf-8"))
-            if raw.get("format") != FORMAT:
-                raise DeskDamaged(f"{path.name} has an unknown format; upgrade CrisisDesk.")
-            slots = [KeySlot(**s) for s in raw["slots"]]
-            return cls(path, raw["desk_id"], raw["org"], slots)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DeskDamaged(f"The key-slot file {path} is damaged ({exc}).") from None
+            raw = json.loads(path.read_bytes().decode("utf-8"))
+        except OSError as exc:
+            raise DeskDamaged(f"Cannot read the key slots file {path}: {exc.strerror}.") from None
+        except ValueError as exc:
+            raise SlotsDamaged(path, f"it is not JSON ({exc})") from None
+        try:
+            return cls._parse(path, raw)
+        except _Bad as bad:
+            raise SlotsDamaged(path, str(bad)) from None
+
+    @classmethod
+    def _parse(cls, path: Path, raw: object) -> Vault:
+        doc = _object(raw, "the file", {"format", "desk_id", "org", "slots"})
+        if doc["format"] != FORMAT or isinstance(doc["format"], bool):
+            raise DeskDamaged(f"{path.name} has an unknown format; upgrade CrisisDesk.")
+        slots_raw = doc["slots"]
+        if not isinstance(slots_raw, list) or not slots_raw:
+            raise _Bad("'slots' must be a list of at least one key slot")
+        slots = [_slot(i, s) for i, s in enumerate(slots_raw, start=1)]
+        return cls(path, _text(doc, "desk_id", "the file"), _text(doc, "org", "the file"), slots)
 
     @classmethod
     def create(cls, data_dir: Path, org: str) -> tuple[Vault, bytes]:
@@ -128,7 +234,7 @@ class Vault:
 
     # -- slots ------------------------------------------------------------------------------
     def _aad(self, slot_id: str, kind: str, operator: str) -> bytes:
-        return f"crisisdesk-slot:{self.desk_id}:{slot_id}:{kind}:{slot_key(operator)}".encode()
+        return f"crisisdesk-slot:{self.desk_id}:{slot_id}:{kind}:{_aad_name(operator)}".encode()
 
     def _make_slot(
         self, data_key: bytes, kind: str, operator: str, secret: str, params: KdfParams
@@ -153,7 +259,9 @@ class Vault:
     def set_operator_slot(
         self, data_key: bytes, operator: str, passphrase: str, params: KdfParams | None = None
     ) -> None:
-        """Add (or replace) the operator's slot. The caller saves the vault."""
+        """Add (or replace) the operator's slot (name and passphrase in NFC). The caller saves."""
+        operator = unicodedata.normalize("NFC", operator)
+        passphrase = unicodedata.normalize("NFC", passphrase)
         slot, _ = self._make_slot(data_key, "operator", operator, passphrase, params or DEFAULT_KDF)
         self.slots = [
             s for s in self.slots
@@ -180,13 +288,26 @@ class Vault:
         ]
 
     # -- unlocking --------------------------------------------------------------------------
-    def kek_for(self, operator: str, passphrase: str) -> bytes:
+    def open_slot(self, operator: str, passphrase: str) -> tuple[bytes, bytes]:
+        """(slot key, data key) for the operator's passphrase, or WrongPassphrase.
+
+        The passphrase is tried in NFC and, only if it differs, as typed and in NFD (see
+        `passphrase_forms`): an ASCII passphrase costs one Argon2 run, as before.
+        """
         slot = self.operator_slot(operator)
         if slot is None:
             # Same cost and same message as a wrong passphrase: do not reveal who exists.
-            derive_kek(passphrase, b"\0" * 16, DEFAULT_KDF)
+            for form in passphrase_forms(passphrase):
+                derive_kek(form, b"\0" * 16, DEFAULT_KDF)
             raise WrongPassphrase()
-        return derive_kek(passphrase, _unb64(slot.salt), KdfParams(**slot.kdf))
+        params = KdfParams(**slot.kdf)
+        for form in passphrase_forms(passphrase):
+            kek = derive_kek(form, _unb64(slot.salt), params)
+            try:
+                return kek, self._unwrap(slot, kek)
+            except WrongPassphrase:
+                continue
+        raise WrongPassphrase()
 
     def unwrap_with_kek(self, operator: str, kek: bytes) -> bytes:
         slot = self.operator_slot(operator)
@@ -195,7 +316,7 @@ class Vault:
         return self._unwrap(slot, kek)
 
     def unlock(self, operator: str, passphrase: str) -> bytes:
-        return self.unwrap_with_kek(operator, self.kek_for(operator, passphrase))
+        return self.open_slot(operator, passphrase)[1]
 
     def unlock_recovery(self, code: str) -> bytes:
         slot = next((s for s in self.slots if s.kind == "recovery"), None)

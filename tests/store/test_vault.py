@@ -77,5 +77,5 @@ def test_recovery_code_is_forgiving_about_case_and_dashes(tmp_path: Path) -> Non
 def test_damaged_slot_file_is_named(tmp_path: Path) -> None:
     _vault(tmp_path)
     (tmp_path / "keyslots.json").write_text("{not json")
-    with pytest.raises(DeskDamaged, match="key-slot file"):
+    with pytest.raises(DeskDamaged, match="^The key slots file is damaged: it is not JSON"):
         Vault.load(tmp_path)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.operators import MIN_PASSPHRASE_LENGTH, Role
+from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.operators import Role, check_new_passphrase
 
 
 class PassphraseForm(QDialog):
@@ -54,10 +55,16 @@ class PassphraseForm(QDialog):
         self._with_name = with_name
 
     def _check(self) -> None:
+        try:
+            check_new_passphrase(self.first.text())  # the default minimum; the service has
+        except ValidationError as err:               # the desk's own setting
+            too_short: str | None = str(err)
+        else:
+            too_short = None
         if self._with_name and not self.name_edit.text().strip():
             self._say("Type the operator's name.")
-        elif len(self.first.text()) < MIN_PASSPHRASE_LENGTH:
-            self._say(f"A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
+        elif too_short:
+            self._say(too_short)
         elif self.first.text() != self.second.text():
             self._say("The two passphrases differ; type them again.")
         else:
