@@ -17,7 +17,7 @@ from crisisdesk.domain.errors import UserError
 from crisisdesk.paths import DeskPaths
 from crisisdesk.store import audit as audit_store
 from crisisdesk.store import meta as meta_store
-from crisisdesk.store.backup import extract, read_manifest
+from crisisdesk.store.backup import extract, read_log, read_manifest
 from crisisdesk.store.db import DamagedDeskFile, connect, quick_check
 from crisisdesk.store.errors import DB_ERRORS
 from crisisdesk.store.vault import Vault
@@ -33,8 +33,16 @@ class BackupFound:
 
 
 def backup_folders(data_dir: Path) -> list[Path]:
-    """Where this desk's own backups are looked for: its `backups` folder."""
-    return [DeskPaths(data_dir).backups_dir]
+    """Where this desk's own backups are looked for: its `backups` folder, the scheduled
+    backup folder and every folder the backup log (readable without the desk) names."""
+    log = read_log(data_dir)
+    named = [str(log["folder"])] if log.get("folder") else []
+    named += [str(Path(str(e["path"])).parent) for e in log["entries"] if e.get("path")]
+    folders = [DeskPaths(data_dir).backups_dir]
+    for name in named:
+        if Path(name) not in folders:
+            folders.append(Path(name))
+    return folders
 
 
 def _verifies(path: Path, vault: Vault, data_key: bytes) -> bool:

@@ -77,3 +77,17 @@ def test_the_message_names_the_latest_verified_backup(session: Session, data_dir
     assert f"Latest verified backup: {newest}" in message
     assert f"'crisisdesk backup restore {newest} --to NEWDIR'" in message
     assert str(older) not in message
+
+
+def test_a_backup_on_a_stick_the_log_names_is_found_too(session: Session, data_dir: Path,
+                                                        tmp_path: Path) -> None:
+    stick = tmp_path / "usb-stick"
+    stick.mkdir()
+    on_stick = backup_service.create_backup(session, stick / "desk.crisisdesk-backup").path
+    add_contacts(session, 400)
+    _closed(session)
+    key = Vault.load(data_dir).unlock("alex", PASSPHRASE)
+    flip_page(data_dir / "desk.db", leaf_page_of(data_dir / "desk.db", key, "contacts", tmp_path))
+    with pytest.raises(DeskDamaged) as err:
+        desk_service.unlock(data_dir, "alex", PASSPHRASE)
+    assert f"Latest verified backup: {on_stick}" in str(err.value)
