@@ -239,7 +239,8 @@ def test_a_call_sheet_leaves_out_sentences_whose_fact_was_not_given(
         tree = next(t.tree for t in tree_service.list_trees(session)
                     if not activation_service.list_activations(session, t.tree.id,
                                                                only_open=True))
-        activation_service.start_activation(session, tree.id, message="", action="",
+        # only a drill may start with nothing filled in (a real activation is refused)
+        activation_service.start_activation(session, tree.id, drill=True, message="", action="",
                                             report_back_to="")
         path = tmp_path / "sheets.pdf"
         html_to_pdf(call_sheets_html(tree_paper.tree_paper(session, tree.id)), path,
