@@ -33,6 +33,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPdfWriter
 
 from crisisdesk import __version__
 from crisisdesk.domain.errors import Cancelled, UserError
+from crisisdesk.domain.times import PAPER_MINUTES
 from crisisdesk.printing import crisis_reports
 from crisisdesk.printing.blank_forms import activity_log_form_html, message_form_html
 from crisisdesk.printing.calling_tree_paper import call_sheets_html, chart_html, wallet_cards_html
@@ -112,8 +113,8 @@ def _printed(session: Session) -> str:
     """The print time in the desk's zone, with the zone named (paper travels)."""
     tz = zone(session)
     name = getattr(tz, "key", None) or session.now().astimezone(tz).tzname() or ""
-    return f"{show(session, session.now_iso())} ({name})" if name else show(
-        session, session.now_iso())
+    shown = show(session, session.now_iso(), PAPER_MINUTES)
+    return f"{shown} ({name})" if name else shown
 
 
 def procedures_html(org: str) -> str:
@@ -324,7 +325,7 @@ def make_binder(session: Session, path: Path, *, progress: Progress | None = Non
         writer = _merge(front, files, parts, entries)
         pages = len(writer.pages)
         _stamp(writer, work / "stamp.pdf", f"{TITLE} · {settings_service.display_org(session)}"
-                                           f" · printed {show(session, session.now_iso())}")
+                                           f" · printed {show(session, session.now_iso(), PAPER_MINUTES)}")
         report(len(parts) + 2, total)
         writer.add_metadata({"/Title": f"{TITLE}: {settings_service.display_org(session)}",
                              "/Creator": "CrisisDesk"})

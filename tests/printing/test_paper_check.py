@@ -61,7 +61,7 @@ CODE_SENTENCE = {"en": ("To sign up for the free credit monitoring", "Please sig
                  "es": ("Para la vigilancia de crédito gratis", "Hágalo antes del")}
 KINDS = ("chart", "sheets", "cards", "report", "org-chart", "obligations", "activity-log",
          "systems-board", "role-card", "communication-log", "counts-report",
-         "spokesperson-brief", "hhs-worksheet", "letters", "alignment", "phone-list")
+         "spokesperson-brief", "hhs-worksheet", "letters", "alignment", "phone-list", "binder")
 
 
 @pytest.fixture(scope="module")

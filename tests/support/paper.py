@@ -23,7 +23,9 @@ CLOCK = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?![\d:])"
 PAGE_X_OF_Y = re.compile(r"(?:Page|Página)\s+(\d+)\s+(?:of|de)\s+(\d+)")
 # What a template or form prints where a value belongs but none was given: empty quotes or
 # brackets, a space before punctuation ("Dear ,", "report to ."), template syntax, "??".
-EMPTY_FIELD = re.compile(r'""|\(\s*\)|\S\s+[,;.](?:\s|$)|: \.|\{\{|\}\}|\[\s*\]|\bnan\b'
+# Not after a closing bracket: pypdf puts a space between "]" and the next glyph of a
+# monospaced script ("[name on your list] ." where the page shows "[name on your list].").
+EMPTY_FIELD = re.compile(r'""|\(\s*\)|[^\s\]]\s+[,;.](?:\s|$)|: \.|\{\{|\}\}|\[\s*\]|\bnan\b'
                          r'|\?\?')
 
 
@@ -161,6 +163,7 @@ def render_all(session: object, out: Path) -> dict[str, Path]:
     """Every PDF the desk makes, from the open desk `session`, written into `out`; keyed by a
     short name. Each goes through the same calls as the GUI's and the CLI's worker bodies."""
     from crisisdesk.printing import crisis_reports
+    from crisisdesk.printing.binder import make_binder
     from crisisdesk.printing.letter_alignment import alignment_pdf
     from crisisdesk.printing.letter_report import write_pdf as write_counts
     from crisisdesk.printing.letters import open_letter_pdf
@@ -221,4 +224,6 @@ def render_all(session: object, out: Path) -> dict[str, Path]:
     alignment_pdf(letter_render.letter_layout(session), made["alignment"])
     made["phone-list"] = out / "phone-list.pdf"
     print_phone_list(session, made["phone-list"])
+    made["binder"] = out / "binder.pdf"  # last: printing it is recorded on the desk
+    make_binder(session, made["binder"])
     return made
