@@ -324,8 +324,9 @@ def make_binder(session: Session, path: Path, *, progress: Progress | None = Non
         report(len(parts) + 1, total)
         writer = _merge(front, files, parts, entries)
         pages = len(writer.pages)
+        printed = show(session, session.now_iso(), PAPER_MINUTES)
         _stamp(writer, work / "stamp.pdf", f"{TITLE} · {settings_service.display_org(session)}"
-                                           f" · printed {show(session, session.now_iso(), PAPER_MINUTES)}")
+                                           f" · printed {printed}")
         report(len(parts) + 2, total)
         writer.add_metadata({"/Title": f"{TITLE}: {settings_service.display_org(session)}",
                              "/Creator": "CrisisDesk"})
