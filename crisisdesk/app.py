@@ -41,6 +41,7 @@ from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section
 from crisisdesk.ui.unlock_dialog import UnlockDialog
+from crisisdesk.ui.widgets.wheel_guard import guard_wheel
 from crisisdesk.ui.workers import JobRunner
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ def make_qt_app(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("CrisisDesk")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    guard_wheel(app)
     families = register_fonts()
     real = set(QFontDatabase.families()) - set(families) - _ALIAS_FAMILIES
     if not real:  # no system fonts at all: use the shipped one rather than blank widgets

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QWidget
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.contact_types import Contact, ContactKind
@@ -18,6 +26,7 @@ from crisisdesk.ui.widgets.pairs_table import PairsTable
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel, SortProxy
 from crisisdesk.ui.widgets.tables import select_where, selected_object, standard_table
+from crisisdesk.ui.widgets.wheel_guard import guard_wheel
 
 
 def contact(cid: str, name: str, title: str = "") -> Contact:
@@ -247,3 +256,33 @@ def test_form_dialog_shows_reasons_under_their_fields_and_keeps_the_input(qtbot:
         dialog.accept_button.click()
     assert blocker.args == ["ADA"]
     assert not dialog.isVisible()
+
+
+def _wheel_down(widget: QWidget) -> None:
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                        QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_a_long_form_past_a_number_it_does_not_change(qtbot: QtBot) -> None:
+    guard_wheel(QApplication.instance())  # type: ignore[arg-type]
+    area = QScrollArea()
+    qtbot.addWidget(area)
+    form = QWidget()
+    spin = QSpinBox(form)
+    spin.setRange(1, 10)
+    spin.setValue(5)
+    form.setMinimumHeight(3000)
+    area.setWidget(form)
+    area.resize(300, 300)
+    area.show()
+    qtbot.waitExposed(area)
+    _wheel_down(spin)
+    assert spin.value() == 5  # passing over it with the wheel changes nothing...
+    assert area.verticalScrollBar().value() > 0  # ...and the page scrolls on
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    _wheel_down(spin)
+    assert spin.value() == 4  # a field the person clicked into still takes the wheel

@@ -1,0 +1,48 @@
+"""The mouse wheel scrolls the page; it changes a number or a choice only in a focused field.
+
+Qt hands a wheel event to whatever widget is under the pointer, so scrolling down a long form
+(Settings) silently turned every spin box and drop-down the pointer crossed: a fan-out limit
+of 5 became 1 on the way to the Backups box. One application-wide filter sends such a wheel
+event to the scroll area instead, unless the person clicked into that field first.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QWidget,
+)
+
+
+class WheelGuard(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.Wheel
+                and isinstance(watched, QAbstractSpinBox | QComboBox)
+                and not watched.hasFocus()):
+            area = _scroll_area_around(watched)
+            if area is not None:  # the page scrolls instead (the wheel still works)
+                QApplication.sendEvent(area.viewport(), event)
+            return True
+        return False
+
+
+def _scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
+def guard_wheel(app: QApplication) -> WheelGuard:
+    """Install the guard on `app` once (kept alive as the app's child)."""
+    installed = app.findChild(WheelGuard)
+    if installed is not None:
+        return installed
+    guard = WheelGuard(app)
+    app.installEventFilter(guard)
+    return guard
+
