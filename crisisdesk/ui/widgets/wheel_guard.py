@@ -8,7 +8,7 @@ event to the scroll area instead, unless the person clicked into that field firs
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -17,11 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+FIELDS = (QAbstractSpinBox, QComboBox)  # fields whose value the wheel turns
+
 
 class WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.Wheel
-                and isinstance(watched, QAbstractSpinBox | QComboBox)
+        if (event.type() == QEvent.Type.Polish and isinstance(watched, FIELDS)
+                and watched.focusPolicy() == Qt.FocusPolicy.WheelFocus):
+            # Qt focuses a WheelFocus field as the wheel passes, before any filter sees it.
+            watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        elif (event.type() == QEvent.Type.Wheel
+                and isinstance(watched, FIELDS)
                 and not watched.hasFocus()):
             area = _scroll_area_around(watched)
             if area is not None:  # the page scrolls instead (the wheel still works)
