@@ -38,7 +38,7 @@ def _show(contacts: list[Contact], as_json: bool) -> None:
     if as_json:
         emit_json([c.as_dict() for c in contacts])
         return
-    table([[c.name, c.kind.value, c.organisation, c.phones[0].original if c.phones else "",
+    table([[c.name, c.kind.value, c.organisation, c.phones[0].shown if c.phones else "",
             c.id] for c in contacts], ["NAME", "KIND", "ORGANISATION", "PHONE", "ID"])
 
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
 
-from crisisdesk.domain.formatting import shorten
+from crisisdesk.domain.formatting import format_phone, shorten
 
 DEFAULT_REGION = "US"
 MAX_NUMBER_LENGTH = 64
@@ -44,6 +44,14 @@ class Phone:
     original: str
     e164: str
 
+    @property
+    def shown(self) -> str:
+        """The number as people here read and dial it, the same way on every screen and page
+        ('(815) 555-0164'; a foreign one internationally: '+44 20 7946 0958'). The number as
+        typed is kept for editing, and shown as is when it carries more than digits (an
+        extension, a PIN) or has no E.164 form."""
+        return shown_number(self.e164, self.original)
+
 
 class PhoneError(ValueError):
     """`number` is not a possible phone number (the caller turns this into a field error)."""
@@ -51,6 +59,19 @@ class PhoneError(ValueError):
     def __init__(self, number: str) -> None:
         super().__init__(f'"{shorten(number)}" is not a phone number')
         self.number = number
+
+
+_MORE_THAN_DIGITS = re.compile(r"[A-Za-z#*,;]")
+
+
+@lru_cache(maxsize=8192)
+def shown_number(e164: str, original: str) -> str:
+    if not e164 or _MORE_THAN_DIGITS.search(original):
+        return original or e164
+    try:
+        return format_phone(e164, DEFAULT_REGION)
+    except ValueError:
+        return original or e164
 
 
 def clean_number(number: str) -> str:

@@ -63,8 +63,8 @@ def _stamp(paper: TreePaper) -> str:
 
 
 def _phones(person: PaperPerson, sep: str = "<br>") -> str:
-    shown = [f"{escape(p.label)}: {escape(p.original or p.e164)}" if p.label
-             else escape(p.original or p.e164) for p in person.phones]
+    shown = [f"{escape(p.label)}: {escape(p.shown)}" if p.label
+             else escape(p.shown) for p in person.phones]
     return sep.join(shown) or "no number"
 
 

@@ -31,7 +31,7 @@ p.foot { font-size: 8pt; color: #444444; }
 def _phones(contact: Contact) -> str:
     lines = []
     for phone in contact.phones:
-        number = phone.original or phone.e164
+        number = phone.shown
         label = f'<span class="label">{escape(phone.label)}:</span> ' if phone.label else ""
         lines.append(f"{label}{escape(number)}")
     return "<br>".join(lines) if lines else "&#8212;"

@@ -155,7 +155,7 @@ def _person(session: Session, contact_id: str) -> Person:
 
 
 def person_from_contact(contact: Contact) -> Person:
-    phone = contact.phones[0].original if contact.phones else ""
+    phone = contact.phones[0].shown if contact.phones else ""
     return Person(contact.id, contact.name, contact.job_title, phone, contact.email)
 
 

@@ -294,3 +294,13 @@ def test_any_text_is_a_phone_or_a_phone_error(text: str) -> None:
         return
     assert phone.e164.startswith("+")
     assert phone.e164[1:].isdigit()
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("+1 815 555 0164", "(815) 555-0164"), ("847.555.0180", "(847) 555-0180"),
+    ("(312) 555-0115", "(312) 555-0115"), ("+44 20 7946 0958", "+44 20 7946 0958"),
+    ("312-555-0100 x204", "312-555-0100 x204")])
+def test_every_number_is_shown_one_way_and_kept_as_typed(typed: str, shown: str) -> None:
+    phone = parse_phone("work", typed)
+    assert phone.shown == shown
+    assert phone.original == typed  # what the person typed stays for editing

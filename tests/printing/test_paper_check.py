@@ -116,7 +116,7 @@ def test_no_field_is_printed_empty(papers: dict[str, Paper]) -> None:
 
 
 def _phone_text(phone: Phone) -> str:
-    number = phone.original or phone.e164
+    number = phone.shown
     return f"{phone.label}: {number}" if phone.label else number
 
 

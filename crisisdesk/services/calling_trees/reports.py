@@ -174,7 +174,7 @@ def stale_contacts(session: Session, days: int | None = None) -> list[StaleNumbe
             when = verified.get((contact_id, phone.e164), "")
             if not when or parse_utc(when) < cutoff:
                 out.append(StaleNumber(contact_id, contact.name, tuple(trees),
-                                       phone.original or phone.e164, when))
+                                       phone.shown, when))
     out.sort(key=lambda s: (s.last_verified, s.name.casefold()))
     return out
 

@@ -24,7 +24,7 @@ STATUS_COLOURS = {Status.REACHED: "#d7f0d7", Status.UNAVAILABLE: "#eeeeee",
 
 
 def phones_text(person: FrozenPerson, sep: str = "  ·  ") -> str:
-    return sep.join(f"{p.label} {p.original or p.e164}".strip() for p in person.phones)
+    return sep.join(f"{p.label} {p.shown}".strip() for p in person.phones)
 
 
 class PeopleModel(RowTableModel[FrozenPerson]):

@@ -146,8 +146,8 @@ class MyCallsView(QWidget):
         lines = []
         for phone in person.phones:  # type: ignore[attr-defined]
             mark = " (wrong)" if phone.e164 in wrong else ""
-            lines.append(f"{phone.label}: {phone.original or phone.e164}{mark}")
-            self.number_combo.addItem(f"{phone.label} {phone.original}", phone.e164)
+            lines.append(f"{phone.label}: {phone.shown}{mark}")
+            self.number_combo.addItem(f"{phone.label} {phone.shown}", phone.e164)
         self.numbers_label.setText("\n".join(lines) or "No number")
         usable = [i for i, p in enumerate(person.phones)  # type: ignore[attr-defined]
                   if p.e164 not in wrong]

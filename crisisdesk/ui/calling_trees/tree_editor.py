@@ -57,7 +57,7 @@ def tree_rows(found: TreeDetails) -> list[Row]:
     while stack:
         parent, node = stack.pop()
         contact = contacts.get(node.contact_id)
-        phones = "  ·  ".join(p.original for p in contact.phones) if contact else ""
+        phones = "  ·  ".join(p.shown for p in contact.phones) if contact else ""
         rows.append(([name(node.contact_id) or "(deleted contact)",
                       contact.job_title if contact else "", phones, name(node.backup_id)],
                      node.contact_id, parent))

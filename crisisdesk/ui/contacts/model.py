@@ -17,7 +17,7 @@ HEADERS = ("Name", "Title", "Organisation", "Kind", "Phones", "Email")
 
 
 def phones_text(contact: Contact, sep: str = "  ·  ") -> str:
-    return sep.join(f"{p.label} {p.original or p.e164}".strip() for p in contact.phones)
+    return sep.join(f"{p.label} {p.shown}".strip() for p in contact.phones)
 
 
 class ContactsModel(RowTableModel[Contact]):

@@ -83,7 +83,7 @@ class LogInquiryDialog(FormDialog):
         if not self.outlet_edit.text().strip():
             self.outlet_edit.setText(contact.organisation)
         if not self.details_edit.text().strip():
-            phone = contact.phones[0].original if contact.phones else contact.email
+            phone = contact.phones[0].shown if contact.phones else contact.email
             self.details_edit.setText(phone)
 
     def values(self) -> dict[str, object]:

@@ -33,7 +33,7 @@ Search = Callable[[str], Sequence[Contact]]
 
 def contact_text(contact: Contact) -> str:
     """'Ada Smith, Charge nurse — 555 0100': enough to tell two Ada Smiths apart."""
-    phone = contact.phones[0].original if contact.phones else "no phone"
+    phone = contact.phones[0].shown if contact.phones else "no phone"
     title = f", {contact.job_title}" if contact.job_title else ""
     return f"{contact.name}{title} — {phone}"
 
