@@ -52,7 +52,8 @@ def pdf_text(path: Path) -> str:
 
 @dataclass
 class Findings:
-    """Problems found (each one line) and how many acknowledged writes were missing."""
+    """Problems found (each one line) and how many writes were lost: acknowledged actions
+    missing from the desk, plus letters marked rendered that are not in the files."""
 
     problems: list[str] = field(default_factory=list)
     lost: int = 0
@@ -203,7 +204,7 @@ class Checker:
                 path = folder / name
                 if not path.exists() or path.stat().st_size == 0:
                     found.lose(f"rendered file {name} ({ack['tag']}) is missing or empty",
-                               key=f"{name} whole")
+                               key=f"{name} whole", count=0)  # its letters count below
         touched = sorted({int(e["number"]) for e in round_events
                           if e["t"] == "begin" and e["kind"] == "render"})
         for number in touched:
@@ -214,7 +215,8 @@ class Checker:
                 try:
                     refs.update(self._references(path))
                 except Exception as exc:
-                    found.lose(f"{path.name} does not open: {exc}", key=f"{path.name} opens")
+                    found.lose(f"{path.name} does not open: {exc}", key=f"{path.name} opens",
+                               count=0)
             expected = collections.Counter(str(r[0]) for r in session.db.execute(
                 "SELECT reference FROM letters WHERE batch_id = ?", [batch.id]))
             if refs != expected:
