@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.soak.harness import Soak, Totals
+from tests.soak.harness import KillPoint, Soak, Totals
 
 SIZE_MB = 48
 FREE_CHOICES = (32 << 10, 256 << 10, 1 << 20, 3 << 20)  # bytes left free before a kill point
@@ -86,7 +86,7 @@ class FullDiskSoak(Soak):
         self.filler = Filler(mount / "filler")
         self.fill_rng = random.Random(seed + 1)
 
-    def kill_point(self):  # type: ignore[no-untyped-def]
+    def kill_point(self) -> KillPoint:
         self.filler.leave(self.fill_rng.choice(FREE_CHOICES))
         return super().kill_point()
 
