@@ -36,6 +36,7 @@ from tests.support.pdf import clean
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken file is our finding, not noise
 REFERENCE = re.compile(r"^Reference (\S+)$", re.MULTILINE)
+KEEP_BACKUPS = 3
 PROGRESS = {Status.DRAFT: 0, Status.IN_REVIEW: 1, Status.APPROVED: 2, Status.RETIRED: 3}
 
 
@@ -78,6 +79,7 @@ class Checker:
     read_files: dict[str, tuple[tuple[int, int], collections.Counter[str]]] = field(
         default_factory=dict)  # name -> (size, mtime) and the references read from it
     verified_backups: set[str] = field(default_factory=set)
+    pruned_backups: set[str] = field(default_factory=set)
 
     def check(self, events: list[dict[str, Any]], round_events: list[dict[str, Any]]
               ) -> Findings:
@@ -249,20 +251,25 @@ class Checker:
         return refs
 
     def _backups(self, events: list[dict[str, Any]], found: Findings) -> None:
-        """Every acknowledged backup, and any backup file a killed run left, verifies."""
+        """Every acknowledged backup, and any backup file a killed run left, verifies; the
+        verified ones but the newest few are then removed (each is a whole copy of the desk)."""
         acked = {e["path"] for e in events if e["t"] == "ack" and e["kind"] == "backup"}
         present = {str(p) for p in backups_folder(self.work).glob("*.crisisdesk-backup")}
-        for path in sorted(acked - present):
+        for path in sorted(acked - present - self.pruned_backups):
             found.lose(f"backup {Path(path).name} is missing")
         credentials = Credentials(soak_desk.OPERATOR, PASSPHRASE)
         for path in sorted(present - self.verified_backups):
             try:
                 report = backup_service.verify_backup(Path(path), credentials)
                 problems = report.problems
-            except Exception as exc:
+            except Exception as exc:  # a backup that does not open
                 problems = [str(exc)]
             if problems:
                 (found.lose if path in acked else found.problems.append)(
                     f"backup {Path(path).name} does not verify: {problems[0]}")
             else:
                 self.verified_backups.add(path)
+        verified = sorted(present & self.verified_backups, key=lambda p: Path(p).stat().st_mtime)
+        for path in verified[:-KEEP_BACKUPS]:
+            Path(path).unlink()
+            self.pruned_backups.add(path)
