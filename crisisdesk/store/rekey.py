@@ -42,7 +42,7 @@ SLOTS_FILE = "keyslots.json"  # the vault's file (vault.py imports this module)
 LOCK_FILE = "rekey.lock"
 
 Progress = Callable[[int, int], None]
-STEPS = 5  # copy, re-key the audit chain, apply the change, verify, switch
+STEPS = 5  # copy, re-key the audit chain, apply the change, verify, sync to disk
 
 
 class RekeyFailed(UserError):
@@ -195,6 +195,7 @@ def stage(
         _check_cancel(cancelled)
         with open(staged, "rb+") as fh:
             os.fsync(fh.fileno())
+        report(STEPS, STEPS)
     except BaseException:
         _remove_staged(data_dir)
         lock.release()

@@ -21,6 +21,7 @@ from crisisdesk.services import backup as backup_service
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import operators as operator_service
+from crisisdesk.services import rekey as rekey_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
 from crisisdesk.store.keychain import Keychain
@@ -187,3 +188,21 @@ def test_a_legacy_slot_blocks_the_rekey_until_it_is_opened_once(
     assert all("sealed" in s for s in doc["slots"])
     operator_service.remove_operator(team, BEA)
     desk_service.unlock(data_dir, CARL, CARL_PASS).close()
+
+
+def test_a_change_made_while_the_copy_was_made_is_kept_and_nothing_switches(
+    team: Session, data_dir: Path
+) -> None:
+    twin = team.for_thread()
+    try:
+        prepared, _ = operator_service.prepare_removal(twin, BEA)
+    finally:
+        twin.close()
+    _contact(team, "Written Meanwhile")
+    with pytest.raises(UserError, match="changed while"):
+        rekey_service.finish(team, prepared)
+    assert [c.name for c in contact_service.search_contacts(team, "Written Meanwhile")]
+    assert not (data_dir / "desk.db.rekey").exists()
+    desk_service.unlock(data_dir, BEA, BEA_PASS).close()
+    operator_service.remove_operator(team, BEA)  # done again, it goes through
+    assert [c.name for c in contact_service.search_contacts(team, "Written Meanwhile")]
