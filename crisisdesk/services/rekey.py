@@ -12,7 +12,6 @@ the CLI calls both in turn.
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,9 +81,7 @@ def finish(session: Session, prepared: PreparedRekey) -> str | None:
         raise rekey_store.RekeyFailed("The desk changed while it was being re-encrypted; "
                                       "nothing was changed. Try again.")
     old_key = session._data_key
-    with contextlib.suppress(Exception):
-        session.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    session.close()
+    rekey_store.release(session.db)
     try:
         rekey_store.commit(prepared.staged, prepared.vault.to_bytes())
     except BaseException:

@@ -219,6 +219,15 @@ def _verify(copy: sqlite_utils.Database, key: bytes) -> None:
                           f"({chain.problem}); nothing was changed.")
 
 
+def release(db: sqlite_utils.Database) -> None:
+    """Close a connection to the live file before `commit`, its WAL folded into the file
+    first (the last connection to close removes the WAL; `commit` checks that it is gone)."""
+    with contextlib.suppress(*DB_ERRORS):
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with contextlib.suppress(*DB_ERRORS):
+        db.conn.close()
+
+
 def commit(staged: Staged, new_slots: bytes) -> None:
     """Steps 2-4. Every connection to the live file must be closed (a WAL left behind would
     belong to the old file); otherwise nothing is switched and RekeyFailed says why."""
@@ -245,9 +254,5 @@ def commit(staged: Staged, new_slots: bytes) -> None:
         staged.lock.release()
 
 
-def is_pending(data_dir: Path) -> bool:
-    return (data_dir / MARKER_FILE).exists()
-
-
-__all__ = ["RekeyBusy", "RekeyFailed", "Staged", "commit", "is_pending", "resolve_pending",
-           "stage"]
+__all__ = ["RekeyBusy", "RekeyFailed", "Staged", "commit", "release",
+           "resolve_pending", "stage"]

@@ -45,7 +45,11 @@ def replace(src, dst):
         die()
     real_replace(src, dst)
 
-if step == "copy":  # the copy exists, half done: its audit chain not yet re-keyed
+cancel = None
+if step == "mid-export":  # killed inside sqlcipher_export, the live file's write lock held
+    def cancel():
+        die()
+elif step == "copy":  # the copy exists, half done: its audit chain not yet re-keyed
     rekey.rekey_audit_chain = die
 elif step == "verify":
     rekey._verify = die
@@ -54,12 +58,12 @@ elif step == "marker":  # verified copy, no marker yet
 else:
     rekey.os.replace = replace
 session = desk.unlock(data_dir, "alex", sys.argv[3])
-operators.remove_operator(session, "bea")
+operators.remove_operator(session, "bea", is_cancelled=cancel)
 os._exit(0)
 """
 
 # step -> whether the removal happened once the desk is opened again
-STEPS = {"copy": False, "verify": False, "marker": False, "switch-db": True,
+STEPS = {"mid-export": False, "copy": False, "verify": False, "marker": False, "switch-db": True,
          "switch-slots": True, "none": True}
 
 
@@ -83,7 +87,7 @@ def test_a_kill_at_each_step_leaves_an_openable_desk_with_nothing_lost(
     assert child.returncode == (0 if step == "none" else 17), child.stderr
     if step in ("switch-db", "switch-slots"):
         assert (data_dir / MARKER_FILE).exists()  # the kill really came mid-switch
-    if step in ("copy", "verify", "marker", "switch-db"):
+    if step in ("mid-export", "copy", "verify", "marker", "switch-db"):
         assert (data_dir / "desk.db.rekey").exists()  # ... and left the copy behind
 
     reopened = desk_service.unlock(data_dir, "alex", PASSPHRASE)
