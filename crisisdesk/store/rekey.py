@@ -28,6 +28,7 @@ from pathlib import Path
 
 import sqlite_utils
 from filelock import FileLock, Timeout
+from sqlcipher3 import dbapi2 as sqlcipher
 
 from crisisdesk.domain.audit import GENESIS, entry_mac, head_mac
 from crisisdesk.domain.errors import Cancelled, UserError
@@ -59,6 +60,7 @@ class Staged:
 
     data_dir: Path
     path: Path
+    old_key: bytes
     new_key: bytes
     audit_seq: int  # the live file's newest audit entry when it was copied
     lock: FileLock
@@ -200,7 +202,7 @@ def stage(
         _remove_staged(data_dir)
         lock.release()
         raise
-    return Staged(data_dir, staged, new_key, seq, lock)
+    return Staged(data_dir, staged, old_key, new_key, seq, lock)
 
 
 def _check_cancel(cancelled: Callable[[], bool]) -> None:
@@ -228,20 +230,33 @@ def release(db: sqlite_utils.Database) -> None:
         db.conn.close()
 
 
+def _only_user(live: Path, key: bytes) -> None:
+    """Prove nobody else has the live file open, and leave it with no WAL or shared-memory
+    file: leaving WAL mode needs every other connection closed, and is refused at once (no busy
+    wait) otherwise. The file goes back to WAL at its next `connect`."""
+    conn = sqlcipher.connect(str(live), timeout=0, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA key = {key_clause(key)}")
+        mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+    except DB_ERRORS:
+        mode = "busy"
+    finally:
+        conn.close()
+    if mode != "delete":
+        raise RekeyFailed("Another CrisisDesk window or command has the desk open; close it and "
+                          "try again (nothing was changed).")
+
+
 def commit(staged: Staged, new_slots: bytes) -> None:
-    """Steps 2-4. Every connection to the live file must be closed (a WAL left behind would
-    belong to the old file); otherwise nothing is switched and RekeyFailed says why."""
+    """Steps 2-4. Every connection to the live file must be closed: a connection still open
+    (another window, a command, a worker) would go on writing to the replaced file, and its WAL
+    would be taken for the new file's. RekeyFailed (nothing switched) if one is."""
     data_dir = staged.data_dir
     live = data_dir / DESK_FILE
     try:
-        wal = Path(f"{live}-wal")
-        if wal.exists() and wal.stat().st_size > 0:
-            raise RekeyFailed("Another CrisisDesk window or command has the desk open; close it "
-                              "and try again (nothing was changed).")
+        _only_user(live, staged.old_key)
         marker = data_dir / MARKER_FILE
         write_bytes_atomic(marker, new_slots)  # from here on, the switch completes
-        with contextlib.suppress(FileNotFoundError):
-            Path(f"{live}-shm").unlink()  # the old file's shared-memory index
         os.replace(staged.path, live)
         _fsync_dir(data_dir)
         os.replace(marker, data_dir / SLOTS_FILE)

@@ -206,3 +206,20 @@ def test_a_change_made_while_the_copy_was_made_is_kept_and_nothing_switches(
     desk_service.unlock(data_dir, BEA, BEA_PASS).close()
     operator_service.remove_operator(team, BEA)  # done again, it goes through
     assert [c.name for c in contact_service.search_contacts(team, "Written Meanwhile")]
+
+
+def test_while_another_window_or_command_has_the_desk_open_nothing_switches(
+    team: Session, data_dir: Path
+) -> None:
+    other = desk_service.unlock(data_dir, CARL, CARL_PASS)  # e.g. a CLI command running
+    try:
+        with pytest.raises(UserError, match="has the desk open"):
+            operator_service.remove_operator(team, BEA)
+        _contact(other, "Written By The Other")  # the other connection still works
+        _contact(team, "Written By The Admin")  # and so does the admin's
+    finally:
+        other.close()
+    assert contact_service.count_contacts(team) == 2
+    desk_service.unlock(data_dir, BEA, BEA_PASS).close()
+    operator_service.remove_operator(team, BEA)  # once it is closed, it goes through
+    assert contact_service.count_contacts(team) == 2
