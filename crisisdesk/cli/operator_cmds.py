@@ -72,9 +72,10 @@ def add_cmd(cli: CliContext, name: str, role: str, new_passphrase_file: str | No
 @click.argument("name")
 @pass_cli
 def remove_cmd(cli: CliContext, name: str) -> None:
-    """Remove an operator; their passphrase stops working at once (admins only)."""
+    """Remove an operator and re-encrypt the desk with a new key (admins only)."""
     op = operator_service.remove_operator(cli.session(), name)
-    click.echo(f"Removed {op.name}; their key slot is gone.")
+    click.echo(f"Removed {op.name}; the desk was re-encrypted with a new key (their old key "
+               "opens only backups made before now).")
 
 
 @operators_group.command("passwd")
@@ -93,7 +94,7 @@ def passwd_cmd(cli: CliContext, name: str | None, new_passphrase_file: str | Non
 @operators_group.command("recovery-key")
 @pass_cli
 def recovery_cmd(cli: CliContext) -> None:
-    """Replace the recovery key (admins only); the old one stops working."""
+    """Replace the recovery key and re-encrypt the desk (admins only); the old one stops working."""
     code = operator_service.replace_recovery_key(cli.session())
     click.echo("NEW RECOVERY KEY (shown only now; print it and keep it with the crisis plan):")
     click.echo(f"    {code}")

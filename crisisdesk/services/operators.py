@@ -3,6 +3,8 @@ except that everyone may change their own passphrase)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from crisisdesk.domain.errors import NotFound, PermissionDenied, ValidationError
 from crisisdesk.domain.operators import (
     Operator,
@@ -10,8 +12,10 @@ from crisisdesk.domain.operators import (
     check_new_passphrase,
     normalise_operator_name,
 )
+from crisisdesk.services import rekey as rekey_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services.session import Session
+from crisisdesk.services.rekey import Progress
+from crisisdesk.services.session import Action, Session
 from crisisdesk.store import operators as operator_store
 from crisisdesk.store.vault import KdfParams, slot_key
 
@@ -41,7 +45,21 @@ def add_operator(session: Session, name: str, role: Role, passphrase: str,
     return op
 
 
-def remove_operator(session: Session, name: str) -> Operator:
+def remove_operator(session: Session, name: str, *, progress: Progress | None = None,
+                    is_cancelled: Callable[[], bool] | None = None) -> Operator:
+    """Remove an operator and re-encrypt the desk with a new data key that their slot never
+    held: a copy of the old slot file no longer opens the live desk (see services/rekey.py)."""
+    prepared, op = prepare_removal(session, name, progress=progress, is_cancelled=is_cancelled)
+    rekey_service.finish(session, prepared)
+    return op
+
+
+def prepare_removal(
+    session: Session, name: str, *, progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> tuple[rekey_service.PreparedRekey, Operator]:
+    """The slow half of `remove_operator` (the worker's part in the GUI): nothing live changes
+    until `rekey_service.finish`."""
     session.require(Role.ADMIN, "remove operators")
     op = operator_store.find(session.db, name)
     if op is None:
@@ -50,13 +68,16 @@ def remove_operator(session: Session, name: str) -> Operator:
         raise PermissionDenied("You cannot remove yourself; ask another admin.")
     if op.role is Role.ADMIN and operator_store.count_admins(session.db) <= 1:
         raise PermissionDenied("A desk needs at least one admin; add another admin first.")
-    session.reload_vault()
-    with session.action("operator.remove", "operator", op.id, f"Removed {op.name}") as act:
-        operator_store.mark_removed(session.db, op, act.at, session.operator.name)
-        if session.vault.operator_slot(op.name) is not None:
-            session.vault.remove_operator_slot(op.name)
-        session.vault.save()
-    return op
+
+    def apply(copy: Session, act: Action) -> None:
+        operator_store.mark_removed(copy.db, op, act.at, session.operator.name)
+
+    change = rekey_service.Change("operator.remove", "operator", op.id,
+                                  f"Removed {op.name}; re-encrypted the desk with a new key",
+                                  apply)
+    prepared = rekey_service.prepare(session, change, drop_operator=op.name, progress=progress,
+                                     is_cancelled=is_cancelled)
+    return prepared, op
 
 
 def change_passphrase(session: Session, name: str, new_passphrase: str,
@@ -75,12 +96,25 @@ def change_passphrase(session: Session, name: str, new_passphrase: str,
         session.vault.save()
 
 
-def replace_recovery_key(session: Session, kdf: KdfParams | None = None) -> str:
-    """Make a new recovery key (the old one stops working); returns it to be printed once."""
-    session.require(Role.ADMIN, "replace the recovery key")
-    session.reload_vault()
-    with session.action("desk.recovery_key", "desk", session.desk_id,
-                        "Replaced the recovery key"):
-        code = session.vault.set_recovery_slot(session._data_key, kdf)
-        session.vault.save()
+def replace_recovery_key(session: Session, kdf: KdfParams | None = None, *,
+                         progress: Progress | None = None,
+                         is_cancelled: Callable[[], bool] | None = None) -> str:
+    """Make a new recovery key and re-encrypt the desk with a new data key (the old printed key
+    stops working, even with a copy of the old slot file); returns it to be printed once."""
+    prepared = prepare_recovery_key(session, kdf, progress=progress, is_cancelled=is_cancelled)
+    code = rekey_service.finish(session, prepared)
+    assert code is not None
     return code
+
+
+def prepare_recovery_key(
+    session: Session, kdf: KdfParams | None = None, *, progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> rekey_service.PreparedRekey:
+    """The slow half of `replace_recovery_key` (the worker's part in the GUI)."""
+    session.require(Role.ADMIN, "replace the recovery key")
+    change = rekey_service.Change("desk.recovery_key", "desk", session.desk_id,
+                                  "Replaced the recovery key; re-encrypted the desk with a new "
+                                  "key", lambda _copy, _act: None)
+    return rekey_service.prepare(session, change, new_recovery=True, kdf=kdf, progress=progress,
+                                 is_cancelled=is_cancelled)

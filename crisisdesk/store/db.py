@@ -50,6 +50,12 @@ def _raise_classified(exc: BaseException) -> None:
     raise exc
 
 
+def key_clause(data_key: bytes) -> str:
+    """The raw-key form SQLCipher takes after `PRAGMA key =` or `ATTACH ... KEY`: the 256-bit
+    key itself, so no passphrase KDF runs at open (the slots did that)."""
+    return f"\"x'{data_key.hex()}'\""
+
+
 def connect(path: Path, data_key: bytes, *, create: bool = False) -> sqlite_utils.Database:
     """Open (or with `create`, make) the desk file with the raw 256-bit data key."""
     if not create and not path.exists():
@@ -58,7 +64,7 @@ def connect(path: Path, data_key: bytes, *, create: bool = False) -> sqlite_util
                              check_same_thread=False)
     try:
         # The key must be set before anything reads a page.
-        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        conn.execute(f"PRAGMA key = {key_clause(data_key)}")
         conn.execute("PRAGMA cipher_log_level = NONE")
         # First real read: a wrong key fails here with "file is not a database".
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -1,15 +1,29 @@
 """Key slots: the desk's random data key, stored only wrapped, once per operator.
 
-Like LUKS: passphrase -> Argon2id -> key-encryption key (KEK) -> AES-GCM unwrap of the 256-bit
-data key. Adding or removing an operator rewrites `keyslots.json`, never the database. A
-recovery slot, opened by a printable code shown once at `init`, is the second way in when every
-passphrase is lost. The slot file holds no secret in clear; AES-GCM's associated data binds each
-wrapped key to its desk, slot and operator so slots cannot be swapped between names.
+Like LUKS: passphrase -> Argon2id -> key-encryption key (KEK). A recovery slot, opened by a
+printable code shown once at `init`, is the second way in when every passphrase is lost. The
+slot file holds no secret in clear; AES-GCM's associated data binds everything in a slot to its
+desk, slot and operator so slots cannot be swapped between names.
+
+Sealed slots (every slot made now). A slot also holds an X25519 key pair: `box_public` in
+clear, its private half wrapped under the KEK in `wrapped`; the data key itself is in `sealed`,
+sealed to `box_public` (ECIES: an ephemeral X25519 key, HKDF-SHA256, AES-GCM). Why: removing an
+operator re-encrypts the desk with a NEW data key (store/rekey.py), and the admin doing it
+does not know the other operators' passphrases. Sealing needs only each remaining slot's
+public key, so the admin can give every remaining slot the new key, while the removed slot is
+simply not sealed to: a kept copy of the old `keyslots.json` still yields the OLD data key,
+which opens old backups but no longer the live desk. The KEK itself never changes at a rekey,
+so "remember on this computer" keeps working.
+
+Legacy slots (no `box_public`/`sealed`; `wrapped` is the data key under the KEK) still open,
+and are turned into sealed slots the first time they are opened (the KEK is known then). A
+rekey refuses while a remaining slot is still legacy (`Vault.resealed` names it).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import secrets
 import unicodedata
@@ -18,10 +32,20 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from crisisdesk.domain.errors import DeskDamaged, DeskNotFound, NotFound, WrongPassphrase
+from crisisdesk.domain.errors import (
+    DeskDamaged,
+    DeskNotFound,
+    NotFound,
+    UserError,
+    WrongPassphrase,
+)
 from crisisdesk.store.files import write_bytes_atomic
 
 SLOTS_FILE = "keyslots.json"
@@ -49,6 +73,16 @@ class KeySlot:
     nonce: str
     wrapped: str
     kdf: dict[str, int] = field(default_factory=dict)
+    # Sealed slots only (see the module docstring); "" in a legacy slot, and then not written.
+    box_public: str = ""
+    sealed: str = ""
+
+    @property
+    def is_sealed(self) -> bool:
+        return bool(self.sealed)
+
+
+SEALED_FIELDS = ("box_public", "sealed")
 
 
 def _b64(data: bytes) -> str:
@@ -107,7 +141,8 @@ KDF_LIMITS = {  # what a slot may ask Argon2id for: a hostile file must not cost
     "lanes": (1, 16),
     "memory_cost": (8, 1024 * 1024),  # KiB: up to 1 GiB (the default is 64 MiB)
 }
-_B64_LENGTHS = {"salt": 16, "nonce": 12, "wrapped": 32 + 16}  # wrapped = data key + GCM tag
+_B64_LENGTHS = {"salt": 16, "nonce": 12, "wrapped": 32 + 16}  # a 32-byte key + GCM tag
+_SEALED_LENGTHS = {"box_public": 32, "sealed": 32 + 12 + 32 + 16}  # ephemeral, nonce, key+tag
 
 
 class SlotsDamaged(DeskDamaged):
@@ -120,10 +155,11 @@ class _Bad(Exception):
     """One reason a slot file is refused (becomes SlotsDamaged)."""
 
 
-def _object(raw: object, where: str, keys: set[str]) -> dict[str, object]:
+def _object(raw: object, where: str, keys: set[str],
+            optional: frozenset[str] = frozenset()) -> dict[str, object]:
     if not isinstance(raw, dict):
         raise _Bad(f"{where} must be a JSON object, not {type(raw).__name__}")
-    missing, extra = keys - raw.keys(), raw.keys() - keys
+    missing, extra = keys - raw.keys(), raw.keys() - keys - optional
     if missing:
         raise _Bad(f"{where} lacks {', '.join(sorted(missing))}")
     if extra:
@@ -155,14 +191,22 @@ def check_kdf(raw: object, where: str = "the key derivation") -> KdfParams:
 
 def _slot(number: int, raw: object) -> KeySlot:
     where = f"slot {number}"
-    doc = _object(raw, where, {f.name for f in fields(KeySlot)})
+    sealed_fields = frozenset(SEALED_FIELDS)
+    doc = _object(raw, where, {f.name for f in fields(KeySlot)} - sealed_fields, sealed_fields)
     texts = {k: _text(doc, k, where) for k in ("id", "kind", "operator", "salt", "nonce",
                                                "wrapped")}
+    present = [k for k in SEALED_FIELDS if k in doc]
+    if present and len(present) != len(SEALED_FIELDS):
+        raise _Bad(f"{where} has {present[0]} without {set(SEALED_FIELDS) - set(present)}")
+    lengths = dict(_B64_LENGTHS)
+    for key in present:
+        texts[key] = _text(doc, key, where)
+        lengths[key] = _SEALED_LENGTHS[key]
     if texts["kind"] not in ("operator", "recovery"):
         raise _Bad(f"{where}: unknown kind {texts['kind']!r}")
     if texts["kind"] == "operator" and not texts["operator"].strip():
         raise _Bad(f"{where}: an operator slot needs an operator name")
-    for key, length in _B64_LENGTHS.items():
+    for key, length in lengths.items():
         try:
             decoded = base64.b64decode(texts[key].encode("ascii"), validate=True)
         except (ValueError, UnicodeEncodeError):
@@ -187,6 +231,9 @@ class Vault:
     def load(cls, data_dir: Path) -> Vault:
         """The key slots of the desk in `data_dir`; one-line DeskDamaged if the file is not
         exactly what CrisisDesk writes (checked before any Argon2 cost is paid)."""
+        from crisisdesk.store.rekey import resolve_pending  # rekey.py imports this module
+
+        resolve_pending(data_dir)  # a re-encryption a crash interrupted: finish or undo it
         path = data_dir / SLOTS_FILE
         if not path.exists():
             raise DeskNotFound(
@@ -225,7 +272,7 @@ class Vault:
             "format": FORMAT,
             "desk_id": self.desk_id,
             "org": self.org,
-            "slots": [asdict(s) for s in self.slots],
+            "slots": [_slot_doc(s) for s in self.slots],
         }
         return json.dumps(doc, indent=2).encode("utf-8")
 
@@ -239,16 +286,74 @@ class Vault:
     def _make_slot(
         self, data_key: bytes, kind: str, operator: str, secret: str, params: KdfParams
     ) -> tuple[KeySlot, bytes]:
-        slot_id = str(uuid.uuid4())
         salt = secrets.token_bytes(16)
         kek = derive_kek(secret, salt, params)
+        slot = KeySlot(id=str(uuid.uuid4()), kind=kind, operator=operator, salt=_b64(salt),
+                       nonce="", wrapped="", kdf=asdict(params))
+        return self._sealed_slot(slot, kek, data_key), kek
+
+    def _sealed_slot(self, slot: KeySlot, kek: bytes, data_key: bytes) -> KeySlot:
+        """`slot` (same id, salt and KEK) as a sealed slot: a new key pair, its private half
+        wrapped under the KEK, and `data_key` sealed to its public half."""
+        box = X25519PrivateKey.generate()
         nonce = secrets.token_bytes(12)
-        wrapped = AESGCM(kek).encrypt(nonce, data_key, self._aad(slot_id, kind, operator))
-        slot = KeySlot(
-            id=slot_id, kind=kind, operator=operator, salt=_b64(salt), nonce=_b64(nonce),
-            wrapped=_b64(wrapped), kdf=asdict(params),
-        )
-        return slot, kek
+        wrapped = AESGCM(kek).encrypt(nonce, box.private_bytes_raw(), self._box_aad(slot))
+        public = box.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        made = KeySlot(id=slot.id, kind=slot.kind, operator=slot.operator, salt=slot.salt,
+                       nonce=_b64(nonce), wrapped=_b64(wrapped), kdf=dict(slot.kdf),
+                       box_public=_b64(public))
+        made.sealed = self._seal(made, data_key)
+        return made
+
+    def _box_aad(self, slot: KeySlot) -> bytes:
+        return self._aad(slot.id, slot.kind, slot.operator) + b":box"
+
+    def _seal(self, slot: KeySlot, data_key: bytes) -> str:
+        """`data_key` sealed to the slot's public key: only its private half opens it."""
+        recipient = _unb64(slot.box_public)
+        ephemeral = X25519PrivateKey.generate()
+        eph_public = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
+        nonce = secrets.token_bytes(12)
+        box = AESGCM(_seal_key(shared, eph_public, recipient))
+        aad = self._aad(slot.id, slot.kind, slot.operator) + b":sealed"
+        return _b64(eph_public + nonce + box.encrypt(nonce, data_key, aad))
+
+    def _unseal(self, slot: KeySlot, private: bytes) -> bytes:
+        raw = _unb64(slot.sealed)
+        eph_public, nonce, body = raw[:32], raw[32:44], raw[44:]
+        box = X25519PrivateKey.from_private_bytes(private)
+        shared = box.exchange(X25519PublicKey.from_public_bytes(eph_public))
+        aad = self._aad(slot.id, slot.kind, slot.operator) + b":sealed"
+        try:
+            return AESGCM(_seal_key(shared, eph_public, _unb64(slot.box_public))).decrypt(
+                nonce, body, aad)
+        except (InvalidTag, ValueError):
+            raise SlotsDamaged(self.path, f"the sealed key of the slot of "
+                               f"{slot.operator or 'the recovery key'} does not open") from None
+
+    def resealed(self, data_key: bytes, *, drop_operator: str | None = None) -> Vault:
+        """A copy of this vault whose slots all hold `data_key` (sealed to each slot's public
+        key: no passphrase needed), without `drop_operator`'s slot. Refuses, naming them, while
+        a remaining slot is a legacy one (it could not be given the new key)."""
+        dropped = slot_key(drop_operator) if drop_operator is not None else None
+        kept = [s for s in self.slots
+                if not (s.kind == "operator" and slot_key(s.operator) == dropped)]
+        legacy = [s.operator or "the recovery key" for s in kept if not s.is_sealed]
+        if legacy:
+            raise UserError(
+                f"Cannot re-encrypt the desk yet: the key slot of {', '.join(legacy)} predates "
+                "re-encryption. Each of them unlocks the desk once (a lost recovery key: "
+                "replace it), or an admin sets a new passphrase for them; then try again.")
+        copy = Vault(self.path, self.desk_id, self.org, [])
+        for slot in kept:
+            made = KeySlot(**asdict(slot))
+            made.sealed = self._seal(made, data_key)
+            copy.slots.append(made)
+        return copy
+
+    def legacy_slots(self) -> list[KeySlot]:
+        return [s for s in self.slots if not s.is_sealed]
 
     def operator_slot(self, operator: str) -> KeySlot | None:
         key = slot_key(operator)
@@ -304,7 +409,7 @@ class Vault:
         for form in passphrase_forms(passphrase):
             kek = derive_kek(form, _unb64(slot.salt), params)
             try:
-                return kek, self._unwrap(slot, kek)
+                return kek, self._open(slot, kek)
             except WrongPassphrase:
                 continue
         raise WrongPassphrase()
@@ -313,7 +418,7 @@ class Vault:
         slot = self.operator_slot(operator)
         if slot is None:
             raise WrongPassphrase()
-        return self._unwrap(slot, kek)
+        return self._open(slot, kek)
 
     def unlock(self, operator: str, passphrase: str) -> bytes:
         return self.open_slot(operator, passphrase)[1]
@@ -326,15 +431,38 @@ class Vault:
             normalise_recovery_code(code), _unb64(slot.salt), KdfParams(**slot.kdf)
         )
         try:
-            return self._unwrap(slot, kek)
+            return self._open(slot, kek)
         except WrongPassphrase:
             raise WrongPassphrase("That recovery key does not open this desk.") from None
 
-    def _unwrap(self, slot: KeySlot, kek: bytes) -> bytes:
+    def _open(self, slot: KeySlot, kek: bytes) -> bytes:
+        """The data key from a slot whose KEK is `kek` (WrongPassphrase if it is not). A legacy
+        slot is sealed now and the file saved (best effort: a read-only folder still opens)."""
+        if slot.is_sealed:
+            return self._unseal(slot, self._unwrap(slot, kek, self._box_aad(slot)))
+        data_key = self._unwrap(slot, kek, self._aad(slot.id, slot.kind, slot.operator))
+        upgraded = self._sealed_slot(slot, kek, data_key)
+        self.slots = [upgraded if s is slot else s for s in self.slots]
+        with contextlib.suppress(OSError, UserError):
+            self.save()
+        return data_key
+
+    def _unwrap(self, slot: KeySlot, kek: bytes, aad: bytes) -> bytes:
         try:
-            return AESGCM(kek).decrypt(
-                _unb64(slot.nonce), _unb64(slot.wrapped),
-                self._aad(slot.id, slot.kind, slot.operator),
-            )
+            return AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), aad)
         except (InvalidTag, ValueError):
             raise WrongPassphrase() from None
+
+
+def _seal_key(shared: bytes, eph_public: bytes, recipient: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=eph_public + recipient,
+                info=b"crisisdesk slot seal v1").derive(shared)
+
+
+def _slot_doc(slot: KeySlot) -> dict[str, object]:
+    """A slot as written: a legacy slot without the sealed fields (exactly as before)."""
+    doc: dict[str, object] = asdict(slot)
+    if not slot.is_sealed:
+        for key in SEALED_FIELDS:
+            doc.pop(key)
+    return doc

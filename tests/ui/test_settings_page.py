@@ -75,7 +75,7 @@ def test_non_admins_see_settings_but_cannot_change_them(
         sam.close()
 
 
-def test_add_and_remove_an_operator(page: SettingsPage, data_dir: Path,
+def test_add_and_remove_an_operator(qtbot: QtBot, page: SettingsPage, data_dir: Path,
                                     prompts: RecordingPrompts,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prompts, "new_operator",
@@ -90,6 +90,7 @@ def test_add_and_remove_an_operator(page: SettingsPage, data_dir: Path,
     page.operator_list.setCurrentRow(row)
     page.remove_operator_button.click()
     assert prompts.asked[-1][0] == "confirm"
+    qtbot.waitUntil(lambda: "Removed kim" in page.ctx.messages.text, timeout=10_000)
     with pytest.raises(WrongPassphrase):
         desk_service.unlock(data_dir, "kim", "kims passphrase")
 
@@ -105,12 +106,12 @@ def test_backup_from_the_page_opens_with_the_passphrase(
 
 
 def test_new_recovery_key_is_shown_once_and_works(
-    page: SettingsPage, data_dir: Path, prompts: RecordingPrompts,
+    qtbot: QtBot, page: SettingsPage, data_dir: Path, prompts: RecordingPrompts,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(prompts, "show_secret",
                         lambda parent, title, text, secret: shown.append(secret), raising=False)
     page.recovery_button.click()
-    assert len(shown) == 1
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
     desk_service.unlock_with_recovery(data_dir, shown[0]).close()

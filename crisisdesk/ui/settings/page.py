@@ -9,6 +9,7 @@ without a modal loop; the recovery key is shown once and never stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QProgressDialog,
     QPushButton,
     QScrollArea,
     QToolButton,
@@ -33,7 +35,9 @@ from crisisdesk.services import backup as backup_service
 from crisisdesk.services import backup_schedule
 from crisisdesk.services import binder as binder_service
 from crisisdesk.services import operators as operator_service
+from crisisdesk.services import rekey as rekey_service
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services.rekey import Progress
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
@@ -41,7 +45,7 @@ from crisisdesk.ui.printouts import print_binder
 from crisisdesk.ui.settings.fields import SettingField
 from crisisdesk.ui.settings.restore_dialog import RestoreDialog
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.workers import Job, in_thread_session
+from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 BACKUP_FILTER = "CrisisDesk backups (*.crisisdesk-backup);;All files (*)"
 
@@ -51,6 +55,8 @@ class SettingsPage(Page):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.rekey_job: Job | None = None  # the running re-encryption (tests wait on it)
+        self.rekey_progress: QProgressDialog | None = None
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(24, 16, 24, 16)
@@ -273,19 +279,45 @@ class SettingsPage(Page):
             self._changed()
 
     def remove_operator(self) -> None:
+        """Remove in two halves: the worker makes the re-encrypted copy (with progress), then
+        this thread, which owns the desk's connection, switches over to it."""
         name = self._selected_operator()
         if name is None:
             self.ctx.messages.show_warning("Choose an operator in the list first.")
             return
         if not self.ctx.prompts.confirm(
                 self, "Remove operator",
-                f"Remove {name}? Their passphrase stops opening this desk at once.",
+                f"Remove {name}? The desk is re-encrypted with a new key, so their passphrase "
+                "(and any copy of the key file) stops opening it. Old backups keep the old key.",
                 ok_label="Remove", destructive=True):
             return
-        with user_errors(self.ctx.messages):
-            operator_service.remove_operator(self.ctx.session, name)
-            self.ctx.messages.show_info(f"Removed {name}.")
+
+        def work(twin: Session, *, progress: Progress,
+                 is_cancelled: Callable[[], bool]) -> rekey_service.PreparedRekey:
+            return operator_service.prepare_removal(twin, name, progress=progress,
+                                                    is_cancelled=is_cancelled)[0]
+
+        self._rekey(work, f"Removing {name} and re-encrypting the desk…",
+                    lambda _code: self.ctx.messages.show_info(
+                        f"Removed {name}; the desk was re-encrypted with a new key."))
+
+    def _rekey(self, work: Callable[..., rekey_service.PreparedRekey], label: str,
+               done: Callable[[str | None], None]) -> None:
+        job = Job(in_thread_session(self.ctx.session, work), name="rekey")
+        self.rekey_job = job
+
+        def finished(prepared: object) -> None:
+            assert isinstance(prepared, rekey_service.PreparedRekey)
+            with user_errors(self.ctx.messages):
+                done(rekey_service.finish(self.ctx.session, prepared))
             self._changed()
+
+        job.finished.connect(finished)
+        job.failed.connect(self.ctx.show_error)
+        job.cancelled.connect(
+            lambda: self.ctx.messages.show_info("Cancelled; nothing was changed."))
+        self.rekey_progress = run_with_progress(self.ctx.runner, job, self,
+                                                title="Re-encrypting the desk", label=label)
 
     def change_passphrase(self) -> None:
         session = self.ctx.session
@@ -351,12 +383,20 @@ class SettingsPage(Page):
     def replace_recovery_key(self) -> None:
         if not self.ctx.prompts.confirm(
                 self, "Replace recovery key",
-                "Make a new recovery key? The printed one stops working at once.",
+                "Make a new recovery key? The printed one stops working at once (the desk is "
+                "re-encrypted with a new key).",
                 ok_label="Replace", destructive=True):
             return
-        with user_errors(self.ctx.messages):
-            code = operator_service.replace_recovery_key(self.ctx.session)
+
+        def work(twin: Session, *, progress: Progress,
+                 is_cancelled: Callable[[], bool]) -> rekey_service.PreparedRekey:
+            return operator_service.prepare_recovery_key(twin, progress=progress,
+                                                         is_cancelled=is_cancelled)
+
+        def show(code: str | None) -> None:
+            assert code is not None
             self.ctx.prompts.show_secret(
                 self, "New recovery key",
                 "Print this and keep it with the crisis plan; it is shown only now:", code)
-            self._changed()
+
+        self._rekey(work, "Making a new recovery key and re-encrypting the desk…", show)
