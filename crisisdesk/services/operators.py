@@ -1,5 +1,11 @@
 """Operators: add, list, remove, change passphrase, replace the recovery key (admins only,
-except that everyone may change their own passphrase)."""
+except that everyone may change their own passphrase).
+
+Each change that touches who may do what is also a new version of the signed roster, signed by
+the acting admin (services/roster.py): adding or removing someone, a new signing key when an
+admin sets another operator's passphrase (the admin cannot unwrap the old key), and a new
+recovery key. Changing your own passphrase keeps your signing key: it is rewrapped.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ from crisisdesk.domain.operators import (
     check_new_passphrase,
     normalise_operator_name,
 )
+from crisisdesk.domain.roster import new_private_key, public_key
+from crisisdesk.services import roster as roster_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import operators as operator_store
@@ -36,7 +44,11 @@ def add_operator(session: Session, name: str, role: Role, passphrase: str,
     with session.action("operator.add", "operator", summary=f"Added {name} as {role.value}") as act:
         op = operator_store.insert(session.db, name, role, act.at, session.operator.name)
         act.entity_id = op.id
-        session.vault.set_operator_slot(session._data_key, name, passphrase, kdf)
+        signing_key = new_private_key()
+        roster_service.record_change(session, at=act.at, add=roster_service.member(
+            op.id, name, role, public_key(signing_key)))
+        session.vault.set_operator_slot(session._data_key, name, passphrase, kdf,
+                                        signing_key=signing_key)
         session.vault.save()
     return op
 
@@ -53,6 +65,7 @@ def remove_operator(session: Session, name: str) -> Operator:
     session.reload_vault()
     with session.action("operator.remove", "operator", op.id, f"Removed {op.name}") as act:
         operator_store.mark_removed(session.db, op, act.at, session.operator.name)
+        roster_service.record_change(session, at=act.at, remove=slot_key(op.name))
         if session.vault.operator_slot(op.name) is not None:
             session.vault.remove_operator_slot(op.name)
         session.vault.save()
@@ -69,9 +82,18 @@ def change_passphrase(session: Session, name: str, new_passphrase: str,
         session.require(Role.ADMIN, "change another operator's passphrase")
     check_new_passphrase(new_passphrase, min_passphrase_chars(session))
     session.reload_vault()
+    own = slot_key(op.name) == slot_key(session.operator.name)
     with session.action("operator.passwd", "operator", op.id,
-                        f"Changed the passphrase of {op.name}"):
-        session.vault.set_operator_slot(session._data_key, op.name, new_passphrase, kdf)
+                        f"Changed the passphrase of {op.name}") as act:
+        if own and session.can_sign:
+            signing_key = session.signing_key_for_rewrap()
+        else:  # someone else's: their old key cannot be unwrapped, so a new one, signed in
+            signing_key = new_private_key()
+            act.summary += "; new signing key on the roster"
+            roster_service.record_change(session, at=act.at, key_for=(
+                slot_key(op.name), public_key(signing_key)))
+        session.vault.set_operator_slot(session._data_key, op.name, new_passphrase, kdf,
+                                        signing_key=signing_key)
         session.vault.save()
 
 
@@ -80,7 +102,9 @@ def replace_recovery_key(session: Session, kdf: KdfParams | None = None) -> str:
     session.require(Role.ADMIN, "replace the recovery key")
     session.reload_vault()
     with session.action("desk.recovery_key", "desk", session.desk_id,
-                        "Replaced the recovery key"):
-        code = session.vault.set_recovery_slot(session._data_key, kdf)
+                        "Replaced the recovery key") as act:
+        signing_key = new_private_key()
+        roster_service.record_change(session, at=act.at, recovery_key=public_key(signing_key))
+        code = session.vault.set_recovery_slot(session._data_key, kdf, signing_key=signing_key)
         session.vault.save()
     return code

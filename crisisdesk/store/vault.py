@@ -5,6 +5,11 @@ data key. Adding or removing an operator rewrites `keyslots.json`, never the dat
 recovery slot, opened by a printable code shown once at `init`, is the second way in when every
 passphrase is lost. The slot file holds no secret in clear; AES-GCM's associated data binds each
 wrapped key to its desk, slot and operator so slots cannot be swapped between names.
+
+Beside the data key, a slot may hold the operator's Ed25519 signing key (see domain/roster.py),
+wrapped with the same KEK under its own nonce; its associated data also binds the public half,
+which the slot file keeps in clear so an admin can confirm it on the roster. A slot written
+before signing keys existed has none until its owner next unlocks.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from crisisdesk.domain.errors import DeskDamaged, DeskNotFound, NotFound, WrongPassphrase
+from crisisdesk.domain.roster import public_key
 from crisisdesk.store.files import write_bytes_atomic
 
 SLOTS_FILE = "keyslots.json"
@@ -49,6 +55,9 @@ class KeySlot:
     nonce: str
     wrapped: str
     kdf: dict[str, int] = field(default_factory=dict)
+    sign_public: str = ""  # hex Ed25519 public key; "" = no signing key in this slot yet
+    sign_nonce: str = ""
+    sign_wrapped: str = ""
 
 
 def _b64(data: bytes) -> str:
@@ -108,6 +117,8 @@ KDF_LIMITS = {  # what a slot may ask Argon2id for: a hostile file must not cost
     "memory_cost": (8, 1024 * 1024),  # KiB: up to 1 GiB (the default is 64 MiB)
 }
 _B64_LENGTHS = {"salt": 16, "nonce": 12, "wrapped": 32 + 16}  # wrapped = data key + GCM tag
+_SIGN_FIELDS = ("sign_public", "sign_nonce", "sign_wrapped")  # all three, or none
+_SIGN_LENGTHS = {"sign_nonce": 12, "sign_wrapped": 32 + 16}  # signing key + GCM tag
 
 
 class SlotsDamaged(DeskDamaged):
@@ -120,10 +131,11 @@ class _Bad(Exception):
     """One reason a slot file is refused (becomes SlotsDamaged)."""
 
 
-def _object(raw: object, where: str, keys: set[str]) -> dict[str, object]:
+def _object(raw: object, where: str, keys: set[str],
+            optional: frozenset[str] = frozenset()) -> dict[str, object]:
     if not isinstance(raw, dict):
         raise _Bad(f"{where} must be a JSON object, not {type(raw).__name__}")
-    missing, extra = keys - raw.keys(), raw.keys() - keys
+    missing, extra = keys - raw.keys(), raw.keys() - keys - optional
     if missing:
         raise _Bad(f"{where} lacks {', '.join(sorted(missing))}")
     if extra:
@@ -155,7 +167,8 @@ def check_kdf(raw: object, where: str = "the key derivation") -> KdfParams:
 
 def _slot(number: int, raw: object) -> KeySlot:
     where = f"slot {number}"
-    doc = _object(raw, where, {f.name for f in fields(KeySlot)})
+    doc = _object(raw, where, {f.name for f in fields(KeySlot)} - set(_SIGN_FIELDS),
+                  frozenset(_SIGN_FIELDS))
     texts = {k: _text(doc, k, where) for k in ("id", "kind", "operator", "salt", "nonce",
                                                "wrapped")}
     if texts["kind"] not in ("operator", "recovery"):
@@ -170,7 +183,42 @@ def _slot(number: int, raw: object) -> KeySlot:
         if len(decoded) != length:
             raise _Bad(f"{where}: {key} holds {len(decoded)} bytes, not {length}")
     kdf = asdict(check_kdf(doc["kdf"], where))
-    return KeySlot(kdf=kdf, **texts)
+    return KeySlot(kdf=kdf, **texts, **_signing_fields(doc, where))
+
+
+def _signing_fields(doc: dict[str, object], where: str) -> dict[str, str]:
+    present = [k for k in _SIGN_FIELDS if k in doc]
+    if not present:
+        return {}
+    if len(present) != len(_SIGN_FIELDS):
+        raise _Bad(f"{where} has {present[0]} without the rest of its signing key")
+    texts = {k: _text(doc, k, where) for k in _SIGN_FIELDS}
+    try:
+        if len(bytes.fromhex(texts["sign_public"])) != 32:
+            raise ValueError
+    except ValueError:
+        raise _Bad(f"{where}: sign_public is not a 64-digit hex key") from None
+    for key, length in _SIGN_LENGTHS.items():
+        try:
+            decoded = base64.b64decode(texts[key].encode("ascii"), validate=True)
+        except (ValueError, UnicodeEncodeError):
+            raise _Bad(f"{where}: {key} is not base64") from None
+        if len(decoded) != length:
+            raise _Bad(f"{where}: {key} holds {len(decoded)} bytes, not {length}")
+    return texts
+
+
+def _slot_doc(slot: KeySlot) -> dict[str, object]:
+    """A slot as written: a slot without a signing key is written exactly as before."""
+    doc = asdict(slot)
+    if not slot.sign_public:
+        for key in _SIGN_FIELDS:
+            del doc[key]
+    return doc
+
+
+class SigningKeyDamaged(DeskDamaged):
+    """The slot opened but its signing key does not: the slot file was edited."""
 
 
 class Vault:
@@ -225,7 +273,7 @@ class Vault:
             "format": FORMAT,
             "desk_id": self.desk_id,
             "org": self.org,
-            "slots": [asdict(s) for s in self.slots],
+            "slots": [_slot_doc(s) for s in self.slots],
         }
         return json.dumps(doc, indent=2).encode("utf-8")
 
@@ -257,24 +305,33 @@ class Vault:
         )
 
     def set_operator_slot(
-        self, data_key: bytes, operator: str, passphrase: str, params: KdfParams | None = None
+        self, data_key: bytes, operator: str, passphrase: str, params: KdfParams | None = None,
+        signing_key: bytes | None = None,
     ) -> None:
-        """Add (or replace) the operator's slot (name and passphrase in NFC). The caller saves."""
+        """Add (or replace) the operator's slot (name and passphrase in NFC), holding
+        `signing_key` (the Ed25519 private key) when given. The caller saves."""
         operator = unicodedata.normalize("NFC", operator)
         passphrase = unicodedata.normalize("NFC", passphrase)
-        slot, _ = self._make_slot(data_key, "operator", operator, passphrase, params or DEFAULT_KDF)
+        slot, kek = self._make_slot(data_key, "operator", operator, passphrase,
+                                    params or DEFAULT_KDF)
+        if signing_key is not None:
+            self._wrap_signing(slot, kek, signing_key)
         self.slots = [
             s for s in self.slots
             if not (s.kind == "operator" and slot_key(s.operator) == slot_key(operator))
         ]
         self.slots.append(slot)
 
-    def set_recovery_slot(self, data_key: bytes, params: KdfParams | None = None) -> str:
-        """Replace the recovery slot; return the new code (shown once, never stored)."""
+    def set_recovery_slot(self, data_key: bytes, params: KdfParams | None = None,
+                          signing_key: bytes | None = None) -> str:
+        """Replace the recovery slot (holding `signing_key` when given); return the new code
+        (shown once, never stored)."""
         code = new_recovery_code()
-        slot, _ = self._make_slot(
+        slot, kek = self._make_slot(
             data_key, "recovery", "", normalise_recovery_code(code), params or DEFAULT_KDF
         )
+        if signing_key is not None:
+            self._wrap_signing(slot, kek, signing_key)
         self.slots = [s for s in self.slots if s.kind != "recovery"]
         self.slots.append(slot)
         return code
@@ -319,16 +376,54 @@ class Vault:
         return self.open_slot(operator, passphrase)[1]
 
     def unlock_recovery(self, code: str) -> bytes:
-        slot = next((s for s in self.slots if s.kind == "recovery"), None)
+        return self.open_recovery(code)[1]
+
+    def recovery_slot(self) -> KeySlot | None:
+        return next((s for s in self.slots if s.kind == "recovery"), None)
+
+    def open_recovery(self, code: str) -> tuple[bytes, bytes]:
+        """(slot key, data key) for the printed recovery code, or WrongPassphrase."""
+        slot = self.recovery_slot()
         if slot is None:
             raise WrongPassphrase("This desk has no recovery key.")
         kek = derive_kek(
             normalise_recovery_code(code), _unb64(slot.salt), KdfParams(**slot.kdf)
         )
         try:
-            return self._unwrap(slot, kek)
+            return kek, self._unwrap(slot, kek)
         except WrongPassphrase:
             raise WrongPassphrase("That recovery key does not open this desk.") from None
+
+    # -- signing keys -----------------------------------------------------------------------
+    def _sign_aad(self, slot: KeySlot, public: str) -> bytes:
+        return (self._aad(slot.id, slot.kind, slot.operator) + b":signing-key:"
+                + public.encode("ascii"))
+
+    def _wrap_signing(self, slot: KeySlot, kek: bytes, private: bytes) -> None:
+        public = public_key(private)
+        nonce = secrets.token_bytes(12)
+        slot.sign_public = public
+        slot.sign_nonce = _b64(nonce)
+        slot.sign_wrapped = _b64(AESGCM(kek).encrypt(nonce, private,
+                                                     self._sign_aad(slot, public)))
+
+    def add_signing_key(self, slot: KeySlot, kek: bytes, private: bytes) -> None:
+        """Give an existing slot (opened with `kek`) a signing key. The caller saves."""
+        self._wrap_signing(slot, kek, private)
+
+    def open_signing_key(self, slot: KeySlot, kek: bytes) -> bytes | None:
+        """The slot's Ed25519 private key (one AES-GCM unwrap), None if it has none yet;
+        SigningKeyDamaged if the slot's data key opened with `kek` but this does not."""
+        if not slot.sign_public:
+            return None
+        try:
+            return AESGCM(kek).decrypt(_unb64(slot.sign_nonce), _unb64(slot.sign_wrapped),
+                                       self._sign_aad(slot, slot.sign_public))
+        except (InvalidTag, ValueError):
+            raise SigningKeyDamaged(
+                f"The signing key in the key slot of {slot.operator or 'the recovery key'} "
+                f"was changed outside CrisisDesk; restore {self.path.name} from a backup or "
+                "ask an admin to set a new passphrase for it.") from None
 
     def _unwrap(self, slot: KeySlot, kek: bytes) -> bytes:
         try:
