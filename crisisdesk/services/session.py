@@ -137,7 +137,9 @@ class Session:
         return Role(member.role)
 
     def require(self, role: Role, doing: str) -> None:
-        signed = self.signed_role()
+        """PermissionDenied unless the signed roster gives the acting operator `role` (or
+        more). Never more than the role the session was opened with."""
+        signed = min(self.signed_role(), self.operator.role, key=lambda r: r.rank)
         require_role(Operator(self.operator.id, self.operator.name, signed), role, doing)
 
     @contextlib.contextmanager
