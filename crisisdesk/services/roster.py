@@ -49,10 +49,13 @@ from crisisdesk.store.vault import KeySlot, Vault, slot_key
 
 def record_change(session: Session, *, add: Member | None = None, remove: str | None = None,
                   key_for: tuple[str, str] | None = None, recovery_key: str | None = None,
-                  at: str = "") -> RosterVersion:
+                  at: str = "") -> RosterVersion | None:
     """Inside an action: the next roster version (a member added, removed by name key, given a
     new public key, or a new recovery key), signed by the acting operator, who must be an
-    admin of the current version (the roster check refuses anything else)."""
+    admin of the current version (the roster check refuses anything else). None on a desk
+    file from before signing (only tests build one: opening a desk upgrades it)."""
+    if not roster_store.has_table(session.db):
+        return None
     check = session.verified_roster()
     if not check.ok:
         raise PermissionDenied(f"The roster does not match its signatures: {check.problem}.")
@@ -109,7 +112,10 @@ def first_version(session: Session, at: str = "") -> RosterVersion:
 # --- approvals -------------------------------------------------------------------------------
 
 def sign_approval(session: Session, template_id: str, version: int, sha256: str) -> None:
-    """Inside the approving action: the acting operator signs the version's content hash."""
+    """Inside the approving action: the acting operator signs the version's content hash
+    (nothing on a desk file from before signing, which only tests build)."""
+    if not roster_store.has_table(session.db):
+        return
     payload = signing.approval_payload(session.desk_id, template_id, version, sha256)
     roster_store.set_approval_signature(session.db, template_id, version,
                                         signer=session.operator.name, key=session.public_key,
