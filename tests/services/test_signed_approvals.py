@@ -41,7 +41,8 @@ def test_an_approval_is_a_verified_signature(drafted: Session) -> None:
     signer, key, signature = roster_store.approval_signature(
         drafted.db, template_service.get_version(drafted, SMS, 1).template_id, 1)
     assert signer == "bea"
-    assert key and signature
+    assert key
+    assert signature
     approved = template_service.require_approved(drafted, SMS)
     assert approved.version == 1
     issued = message_service.issue_message(drafted, SMS, recipient_count=3, values=VALUES)

@@ -62,7 +62,7 @@ def as_second_approver(session: Session) -> Iterator[None]:
     session.operator = found
     session.reload_vault()
     slot = session.vault.operator_slot(SECOND_APPROVER)
-    if slot is not None:  # approvals and audit entries are signed with bea's own key
+    if slot is not None and session.can_sign:  # approvals and entries signed with bea's key
         kek, _ = session.vault.open_slot(SECOND_APPROVER, SECOND_PASSPHRASE)
         session._signing_key = session.vault.open_signing_key(slot, kek)
     try:
