@@ -42,6 +42,7 @@ from crisisdesk.domain.operators import Role
 from crisisdesk.domain.roster import Member, RosterVersion
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
+from crisisdesk.store import operators as operator_store
 from crisisdesk.store import roster as roster_store
 from crisisdesk.store.vault import KeySlot, Vault, slot_key
 
@@ -100,11 +101,9 @@ def first_version(session: Session, at: str = "") -> RosterVersion:
     stands, with the public key each slot holds (empty until its owner unlocks)."""
     vault = session.vault
     members = []
-    for row in session.db.execute("SELECT id, name, role FROM operators "
-                                  "WHERE removed_at IS NULL").fetchall():
-        slot = vault.operator_slot(str(row[1]))
-        members.append(member(str(row[0]), str(row[1]), Role(str(row[2])),
-                              slot.sign_public if slot else ""))
+    for op in operator_store.active(session.db):
+        slot = vault.operator_slot(op.name)
+        members.append(member(op.id, op.name, op.role, slot.sign_public if slot else ""))
     recovery = vault.recovery_slot()
     return _append(session, tuple(members), recovery.sign_public if recovery else "", None, at)
 

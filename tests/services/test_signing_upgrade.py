@@ -14,8 +14,12 @@ from crisisdesk.services import templates as template_service
 from crisisdesk.store.vault import Vault
 from tests.support.attacker import raw_desk
 from tests.support.desk import PASSPHRASE
-from tests.support.old_desk import OLD_APPROVED, OLD_OPERATOR, OLD_OPERATOR_PASSPHRASE, \
-    make_old_desk
+from tests.support.old_desk import (
+    OLD_APPROVED,
+    OLD_OPERATOR,
+    OLD_OPERATOR_PASSPHRASE,
+    make_old_desk,
+)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from crisisdesk.domain.templates import (
 )
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.demo.data import DEMO_OPERATORS
 from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.media import inquiries as media_service
 from crisisdesk.services.media import statements as statement_service
@@ -161,8 +162,6 @@ def _approver_signing_key(session: Session) -> bytes | None:
     """The demo approver's own signing key (its slot opened with the demo passphrase, once):
     an approval is that person's signature, so the demo signs as them."""
     if session.desk_id not in _APPROVER_KEYS:
-        from crisisdesk.services.demo.desk import DEMO_OPERATORS
-
         passphrase = next(p for name, _, p in DEMO_OPERATORS if name == "approver")
         kek, _ = session.vault.open_slot("approver", passphrase)
         slot = session.vault.operator_slot("approver")
