@@ -226,14 +226,14 @@ def _signature_check(paths: DeskPaths, vault: Vault, key: bytes) -> Check:
     signature (read only: a connection of its own, nothing migrated or written)."""
     try:
         db = connect(paths.desk_file, key)
-    except (UserError, *DB_ERRORS) as exc:
+        try:
+            report = roster_service.signature_problems(db, vault.desk_id, vault)
+        finally:
+            db.conn.close()
+    except UserError as exc:
         return Check("signatures", Status.FAIL, f"cannot be read ({exc})")
-    try:
-        report = roster_service.signature_problems(db, vault.desk_id, vault)
     except DB_ERRORS as exc:
         return Check("signatures", Status.FAIL, f"cannot be read ({exc})")
-    finally:
-        db.conn.close()
     if not report.ok:
         more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
         return Check("signatures", Status.FAIL, f"{report.problems[0]}{more}; something was "
