@@ -21,6 +21,9 @@ Upgrading a desk from before signing keys (no roster yet), and why it works this
   unlock their key goes into their slot; the next admin to unlock confirms it (a new roster
   version, signed by that admin) if it is exactly the public key their slot holds. Until then
   their audit entries are reported as signed by a key no admin has confirmed yet.
+- Confirming is trust on first use: the admin cannot check the wrapped key, only that it is the
+  one the slot names; a slot edited before its owner's first unlock is caught when the owner
+  unlocks (the slot no longer opens) and by the audit signatures after that.
 - The recovery slot of an upgraded desk gets its key the first time the recovery code is used;
   an admin confirms it the same way, or replaces the recovery key (which signs the new one at
   once). `doctor` says while it cannot sign.
@@ -64,6 +67,8 @@ def record_change(session: Session, *, add: Member | None = None, remove: str | 
     if current is None:
         raise PermissionDenied("The roster has not been signed yet; an admin must unlock the "
                                "desk first.")
+    if session.public_key not in current.admin_keys():
+        raise PermissionDenied(_not_on_roster(session, "an admin"))
     members = {m.name_key: m for m in current.members}
     if add is not None:
         members[add.name_key] = add
@@ -92,6 +97,12 @@ def _append(session: Session, members: tuple[Member, ...], recovery_key: str,
     return sealed
 
 
+def _not_on_roster(session: Session, as_what: str) -> str:
+    return (f"{session.operator.name}'s signing key is not on the roster as {as_what} yet (a "
+            "key made since the upgrade is confirmed the next time an admin unlocks the desk); "
+            "try again after that.")
+
+
 def member(op_id: str, name: str, role: Role, key: str) -> Member:
     return Member(op_id, name, slot_key(name), role.value, key)
 
@@ -115,6 +126,11 @@ def sign_approval(session: Session, template_id: str, version: int, sha256: str)
     (nothing on a desk file from before signing, which only tests build)."""
     if not roster_store.has_table(session.db):
         return
+    check = session.verified_roster()
+    if check.current is not None and session.public_key not in (
+            check.current.admin_keys() | {m.key for m in check.current.members
+                                          if m.role in signing.APPROVING_ROLES and m.key}):
+        raise PermissionDenied(_not_on_roster(session, "an approver"))
     payload = signing.approval_payload(session.desk_id, template_id, version, sha256)
     roster_store.set_approval_signature(session.db, template_id, version,
                                         signer=session.operator.name, key=session.public_key,
@@ -162,6 +178,7 @@ def settle_at_unlock(session: Session, slot: KeySlot, kek: bytes) -> None:
         session.vault.add_signing_key(fresh, kek, private)
         session.vault.save()
     session.set_signing_key(private)
+    _show_signed_role(session)
     try:
         role = session.signed_role()
     except PermissionDenied:
@@ -173,6 +190,18 @@ def settle_at_unlock(session: Session, slot: KeySlot, kek: bytes) -> None:
         _sign_upgraded_desk(session)
     else:
         _confirm_pending(session, check.current)
+
+
+def _show_signed_role(session: Session) -> None:
+    """What the screens show (and enable) is the role the signed roster gives, never more
+    than the table's: a role raised in the table alone does not light up admin buttons."""
+    check = session.verified_roster()
+    if not check.ok or check.current is None or session.operator.id == "recovery":
+        return
+    signed = check.current.member(slot_key(session.operator.name))
+    role = Role(signed.role) if signed is not None else Role.OPERATOR
+    if role.rank < session.operator.role.rank:
+        session.operator = dataclasses.replace(session.operator, role=role)
 
 
 def _sign_upgraded_desk(session: Session) -> None:

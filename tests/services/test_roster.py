@@ -59,6 +59,7 @@ def test_making_yourself_admin_in_the_table_is_refused_and_reported(team: Sessio
         conn.execute("UPDATE operators SET role = 'admin' WHERE name_key = 'olly'")
     olly = desk_service.unlock(data_dir, OLLY, OLLY_PASS)
     try:
+        assert olly.operator.role is Role.OPERATOR  # what the screens show and enable
         with pytest.raises(PermissionDenied, match="The roster does not match its signatures: "
                            "operator olly's role was changed outside the app"):
             operator_service.add_operator(olly, "mallory", Role.ADMIN, "mallorys passphrase",

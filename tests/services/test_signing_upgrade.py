@@ -117,3 +117,25 @@ def test_after_the_upgrade_the_attacks_are_caught(old_desk: Path) -> None:
             olly.require(Role.ADMIN, "add operators")
     finally:
         olly.close()
+
+
+def test_an_approver_whose_key_is_pending_is_asked_to_wait(old_desk: Path) -> None:
+    from crisisdesk.domain.errors import PermissionDenied
+    from tests.support.templates import SECOND_APPROVER, SECOND_PASSPHRASE
+
+    desk_service.unlock(old_desk, "alex", PASSPHRASE).close()  # roster signed: bea pending
+    bea = desk_service.unlock(old_desk, SECOND_APPROVER, SECOND_PASSPHRASE)
+    try:
+        with pytest.raises(PermissionDenied, match="bea's signing key is not on the roster as "
+                           "an approver yet"):
+            template_service.approve(bea, "staff-notice-en", acknowledge_warnings=True)
+        assert template_service.get_version(bea, "staff-notice-en").status.value == "in_review"
+    finally:
+        bea.close()
+    desk_service.unlock(old_desk, "alex", PASSPHRASE).close()  # confirms bea's key
+    bea = desk_service.unlock(old_desk, SECOND_APPROVER, SECOND_PASSPHRASE)
+    try:
+        template_service.approve(bea, "staff-notice-en", acknowledge_warnings=True)
+        assert template_service.require_approved(bea, "staff-notice-en").approved_by == "bea"
+    finally:
+        bea.close()
