@@ -164,6 +164,21 @@ def _approval_problem(check: signing.RosterCheck, db: sqlite_utils.Database, des
 
 # --- after unlock: keys, and the roster of an upgraded desk -----------------------------------
 
+def signing_key_for(vault: Vault, *, operator: str | None = None, passphrase: str | None = None,
+                    recovery_code: str | None = None) -> bytes | None:
+    """The signing key a passphrase (or the recovery code) unwraps from `vault`, for code that
+    opens a desk without `unlock` (salvage); None when the slot has none or nothing was given."""
+    if recovery_code:
+        kek, _ = vault.open_recovery(recovery_code)
+        slot = vault.recovery_slot()
+    elif operator and passphrase:
+        kek, _ = vault.open_slot(operator, passphrase)
+        slot = vault.operator_slot(operator)
+    else:
+        return None
+    return vault.open_signing_key(slot, kek) if slot is not None else None
+
+
 def settle_at_unlock(session: Session, slot: KeySlot, kek: bytes) -> None:
     """Right after unlock: give the slot a signing key if it has none yet, and (as an admin)
     sign the roster of an upgraded desk or confirm keys still pending on it."""
