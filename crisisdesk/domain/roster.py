@@ -16,6 +16,7 @@ Functions here take rows and return findings; the store reads the rows, services
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,8 +49,12 @@ def sign(private: bytes, payload: bytes) -> str:
     return Ed25519PrivateKey.from_private_bytes(private).sign(payload).hex()
 
 
+@functools.lru_cache(maxsize=1024)
 def verify(public_hex: str, payload: bytes, signature_hex: str) -> bool:
-    """True only for a well-formed key and a signature it made over exactly `payload`."""
+    """True only for a well-formed key and a signature it made over exactly `payload`.
+
+    Memoised (a pure function of its arguments): every role check walks the roster, and the
+    same few signatures need not be verified again each time."""
     try:
         key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex))
         key.verify(bytes.fromhex(signature_hex), payload)
