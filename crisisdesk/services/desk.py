@@ -1,4 +1,9 @@
-"""Creating, unlocking and checking a desk."""
+"""Creating, unlocking and checking a desk.
+
+Every unlock also unwraps the operator's signing key from the same slot (one more AES-GCM
+unwrap with the KEK already derived) and, for an admin, settles the roster of an upgraded desk
+(services/roster.py `settle_at_unlock`).
+"""
 
 from __future__ import annotations
 
@@ -14,17 +19,20 @@ from crisisdesk.domain.operators import (
     check_new_passphrase,
     normalise_operator_name,
 )
+from crisisdesk.domain.roster import new_private_key
 from crisisdesk.paths import DeskPaths
+from crisisdesk.services import roster as roster_service
 from crisisdesk.services.damage import damaged_error
 from crisisdesk.services.session import Clock, Session, iso, utc_now
 from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
+from crisisdesk.store import roster as roster_store
 from crisisdesk.store import schema
 from crisisdesk.store.backup import write_backup
 from crisisdesk.store.db import DamagedDeskFile, connect, ensure_healthy
 from crisisdesk.store.files import ensure_private_dir
 from crisisdesk.store.keychain import Keychain
-from crisisdesk.store.vault import KdfParams, Vault, slot_key
+from crisisdesk.store.vault import KdfParams, KeySlot, Vault, slot_key
 
 RECOVERY_OPERATOR = "recovery key"
 
@@ -53,15 +61,20 @@ def init_desk(
     try:
         db = connect(paths.desk_file, data_key, create=True)
         schema.apply(db)
-        vault.set_operator_slot(data_key, name, passphrase, kdf)
-        code = vault.set_recovery_slot(data_key, kdf)
+        signed = roster_store.has_table(db)  # (tests build old desks without it)
+        signing_key = new_private_key() if signed else None
+        vault.set_operator_slot(data_key, name, passphrase, kdf, signing_key=signing_key)
+        code = vault.set_recovery_slot(data_key, kdf,
+                                       signing_key=new_private_key() if signed else None)
         op = Operator(str(uuid.uuid4()), name, Role.ADMIN)
-        session = Session(paths, db, vault, op, data_key, clock)
+        session = Session(paths, db, vault, op, data_key, clock, _signing_key=signing_key)
         with session.action("desk.init", "desk", vault.desk_id,
                             f"Created desk for {org}; first admin {name}") as act:
             meta_store.put_many(db, {"desk_id": vault.desk_id, "org": org,
                                      "created_at": act.at})
             operator_store.insert(db, name, Role.ADMIN, act.at, name, op.id)
+            if signed:
+                roster_service.first_version(session, act.at)
             # The shipped templates arrive in review: someone at the organisation approves them.
             from crisisdesk.services.templates import install_library_rows
 
@@ -135,6 +148,7 @@ def unlock(
     vault = load_vault(data_dir)
     kek, data_key = vault.open_slot(operator, passphrase)
     session = _open(DeskPaths(data_dir), vault, data_key, operator, clock)
+    _settle(session, vault.operator_slot(operator), kek)
     if remember and keychain is not None:
         try:
             keychain.store(vault.desk_id, slot_key(operator), kek)
@@ -157,11 +171,27 @@ def unlock_from_keychain(
     except WrongPassphrase:
         keychain.forget(vault.desk_id, slot_key(operator))
         return None
-    return _open(DeskPaths(data_dir), vault, data_key, operator, clock)
+    session = _open(DeskPaths(data_dir), vault, data_key, operator, clock)
+    _settle(session, vault.operator_slot(operator), secret)
+    return session
 
 
 def unlock_with_recovery(data_dir: Path, code: str, *, clock: Clock = utc_now) -> Session:
     """Open with the printed recovery key, acting as an admin named 'recovery key'."""
     vault = load_vault(data_dir)
-    data_key = vault.unlock_recovery(code)
-    return _open(DeskPaths(data_dir), vault, data_key, None, clock)
+    kek, data_key = vault.open_recovery(code)
+    session = _open(DeskPaths(data_dir), vault, data_key, None, clock)
+    _settle(session, vault.recovery_slot(), kek)
+    return session
+
+
+def _settle(session: Session, slot: KeySlot | None, kek: bytes) -> None:
+    """The signing key into the session (made on the first unlock after an upgrade) and the
+    roster settled; the session is closed if that fails, so no connection leaks."""
+    try:
+        if slot is None:
+            raise WrongPassphrase()
+        roster_service.settle_at_unlock(session, slot, kek)
+    except BaseException:
+        session.close()
+        raise

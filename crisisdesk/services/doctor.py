@@ -26,10 +26,12 @@ from crisisdesk.domain.clocks import parse_rules
 from crisisdesk.domain.errors import UserError, WrongPassphrase
 from crisisdesk.paths import DeskPaths
 from crisisdesk.services import backup_schedule
+from crisisdesk.services import roster as roster_service
 from crisisdesk.services.credentials import Credentials
 from crisisdesk.services.fonts import check_fonts
 from crisisdesk.store import backup as backup_store
 from crisisdesk.store import diagnostics, rule_files
+from crisisdesk.store.db import connect
 from crisisdesk.store.errors import DB_ERRORS, classify
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.vault import Vault
@@ -214,8 +216,31 @@ def _health_checks(paths: DeskPaths, vault: Vault, credentials: Credentials | No
         yield Check("audit chain", Status.OK, f"intact, {chain.count} entries")
     else:
         yield Check("audit chain", Status.FAIL, f"broken: {chain.problem}")
+    yield _signature_check(paths, vault, key)
     yield from _schema_checks(health)
     yield Check("contents", Status.INFO, ", ".join(f"{k}: {n}" for k, n in health.counts.items()))
+
+
+def _signature_check(paths: DeskPaths, vault: Vault, key: bytes) -> Check:
+    """The signed roster, the operators table against it, and every audit and approval
+    signature (read only: a connection of its own, nothing migrated or written)."""
+    try:
+        db = connect(paths.desk_file, key)
+        try:
+            report = roster_service.signature_problems(db, vault.desk_id, vault)
+        finally:
+            db.conn.close()
+    except UserError as exc:
+        return Check("signatures", Status.FAIL, f"cannot be read ({exc})")
+    except DB_ERRORS as exc:
+        return Check("signatures", Status.FAIL, f"cannot be read ({exc})")
+    if not report.ok:
+        more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        return Check("signatures", Status.FAIL, f"{report.problems[0]}{more}; something was "
+                     "changed outside the app: run 'crisisdesk audit verify'")
+    if report.notes:
+        return Check("signatures", Status.WARN, "; ".join(report.notes))
+    return Check("signatures", Status.OK, "roster, audit entries and approvals all signed")
 
 
 def _schema_checks(health: diagnostics.DeskHealth) -> Iterator[Check]:

@@ -1,5 +1,13 @@
 """Operators: add, list, remove, change passphrase, replace the recovery key (admins only,
-except that everyone may change their own passphrase)."""
+except that everyone may change their own passphrase).
+
+Each change that touches who may do what is also a new version of the signed roster, signed by
+the acting admin (services/roster.py): adding or removing someone, a new signing key when an
+admin sets another operator's passphrase (the admin cannot unwrap the old key), and a new
+recovery key. Changing your own passphrase keeps your signing key: it is rewrapped. Removing
+someone and replacing the recovery key also re-encrypt the desk (services/rekey.py); their
+roster change is made in the re-encrypted copy, so it exists only if the switch happens.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,9 @@ from crisisdesk.domain.operators import (
     check_new_passphrase,
     normalise_operator_name,
 )
+from crisisdesk.domain.roster import new_private_key, public_key
 from crisisdesk.services import rekey as rekey_service
+from crisisdesk.services import roster as roster_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.rekey import Progress
 from crisisdesk.services.session import Action, Session
@@ -40,7 +50,11 @@ def add_operator(session: Session, name: str, role: Role, passphrase: str,
     with session.action("operator.add", "operator", summary=f"Added {name} as {role.value}") as act:
         op = operator_store.insert(session.db, name, role, act.at, session.operator.name)
         act.entity_id = op.id
-        session.vault.set_operator_slot(session._data_key, name, passphrase, kdf)
+        signing_key = new_private_key()
+        roster_service.record_change(session, at=act.at, add=roster_service.member(
+            op.id, name, role, public_key(signing_key)))
+        session.vault.set_operator_slot(session._data_key, name, passphrase, kdf,
+                                        signing_key=signing_key)
         session.vault.save()
     return op
 
@@ -71,6 +85,7 @@ def prepare_removal(
 
     def apply(copy: Session, act: Action) -> None:
         operator_store.mark_removed(copy.db, op, act.at, session.operator.name)
+        roster_service.record_change(copy, at=act.at, remove=slot_key(op.name))
 
     change = rekey_service.Change("operator.remove", "operator", op.id,
                                   f"Removed {op.name}; re-encrypted the desk with a new key",
@@ -90,9 +105,18 @@ def change_passphrase(session: Session, name: str, new_passphrase: str,
         session.require(Role.ADMIN, "change another operator's passphrase")
     check_new_passphrase(new_passphrase, min_passphrase_chars(session))
     session.reload_vault()
+    own = slot_key(op.name) == slot_key(session.operator.name)
     with session.action("operator.passwd", "operator", op.id,
-                        f"Changed the passphrase of {op.name}"):
-        session.vault.set_operator_slot(session._data_key, op.name, new_passphrase, kdf)
+                        f"Changed the passphrase of {op.name}") as act:
+        if own and session.can_sign:
+            signing_key = session.signing_key_for_rewrap()
+        else:  # someone else's: their old key cannot be unwrapped, so a new one, signed in
+            signing_key = new_private_key()
+            act.summary += "; new signing key on the roster"
+            roster_service.record_change(session, at=act.at, key_for=(
+                slot_key(op.name), public_key(signing_key)))
+        session.vault.set_operator_slot(session._data_key, op.name, new_passphrase, kdf,
+                                        signing_key=signing_key)
         session.vault.save()
 
 
@@ -113,8 +137,14 @@ def prepare_recovery_key(
 ) -> rekey_service.PreparedRekey:
     """The slow half of `replace_recovery_key` (the worker's part in the GUI)."""
     session.require(Role.ADMIN, "replace the recovery key")
+    signing_key = new_private_key()
+
+    def apply(copy: Session, act: Action) -> None:
+        roster_service.record_change(copy, at=act.at, recovery_key=public_key(signing_key))
+
     change = rekey_service.Change("desk.recovery_key", "desk", session.desk_id,
                                   "Replaced the recovery key; re-encrypted the desk with a new "
-                                  "key", lambda _copy, _act: None)
-    return rekey_service.prepare(session, change, new_recovery=True, kdf=kdf, progress=progress,
+                                  "key", apply)
+    return rekey_service.prepare(session, change, new_recovery=True, kdf=kdf,
+                                 recovery_signing_key=signing_key, progress=progress,
                                  is_cancelled=is_cancelled)

@@ -23,6 +23,7 @@ from crisisdesk.domain.audit import ChainReport
 from crisisdesk.domain.errors import DeskDamaged, DeskExists, UserError
 from crisisdesk.domain.operators import Operator, Role
 from crisisdesk.paths import DeskPaths
+from crisisdesk.services import roster as roster_service
 from crisisdesk.services.credentials import Credentials
 from crisisdesk.services.session import Clock, Session, utc_now
 from crisisdesk.store import audit as audit_store
@@ -156,6 +157,12 @@ def _salvage_into(paths: DeskPaths, vault: Vault, data_key: bytes, staging: Path
         new_vault = Vault.load(staging)
         session = Session(DeskPaths(staging), db, new_vault,
                           _operator(db, credentials), data_key, clock)
+        with contextlib.suppress(UserError):  # the salvage entry is signed like any other
+            key = roster_service.signing_key_for(
+                new_vault, operator=credentials.operator, passphrase=credentials.passphrase,
+                recovery_code=credentials.recovery_code)
+            if key is not None:
+                session.set_signing_key(key)
         try:
             with session.action("desk.salvage", "desk", vault.desk_id, summary):
                 pass

@@ -3,6 +3,10 @@
 `Session.action` opens one write transaction and, when the block succeeds, appends exactly one
 audit entry inside that same transaction before committing, so a change and its record can
 never be separated. Workers call `session.for_thread()` to get their own connection.
+
+The session also holds the operator's signing key (unwrapped from their key slot at unlock,
+kept in memory like the data key, never written): each audit entry is signed with it, and role
+checks read the signed roster, not the `operators` table (see domain/roster.py).
 """
 
 from __future__ import annotations
@@ -16,11 +20,15 @@ from pathlib import Path
 
 import sqlite_utils
 
+from crisisdesk.domain import roster as signing
+from crisisdesk.domain.errors import PermissionDenied
 from crisisdesk.domain.operators import Operator, Role, require_role
 from crisisdesk.paths import DeskPaths
 from crisisdesk.store import audit as audit_store
+from crisisdesk.store import roster as roster_store
 from crisisdesk.store.db import connect, write_txn
 from crisisdesk.store.vault import Vault
+from crisisdesk.store.vault import slot_key as vault_slot_key
 
 Clock = Callable[[], datetime]
 
@@ -53,6 +61,7 @@ class Session:
     _data_key: bytes = field(repr=False)
     clock: Clock = utc_now
     _owner_thread: int = field(default_factory=threading.get_ident, repr=False)
+    _signing_key: bytes | None = field(default=None, repr=False)
 
     @property
     def data_dir(self) -> Path:
@@ -76,8 +85,62 @@ class Session:
     def now_iso(self) -> str:
         return iso(self.clock())
 
+    @property
+    def can_sign(self) -> bool:
+        return self._signing_key is not None
+
+    @property
+    def public_key(self) -> str:
+        """The hex public half of this operator's signing key ("" if the slot has none)."""
+        return signing.public_key(self._signing_key) if self._signing_key else ""
+
+    def sign(self, payload: bytes) -> str:
+        """This operator's Ed25519 signature over `payload`, in hex."""
+        if self._signing_key is None:
+            raise PermissionDenied(f"{self.operator.name} has no signing key yet; unlock the "
+                                   "desk again to make one.")
+        return signing.sign(self._signing_key, payload)
+
+    def set_signing_key(self, private: bytes) -> None:
+        self._signing_key = private
+
+    def signing_key_for_rewrap(self) -> bytes:
+        """The private key itself, only to wrap it into this operator's new slot."""
+        if self._signing_key is None:
+            raise PermissionDenied(f"{self.operator.name} has no signing key yet.")
+        return self._signing_key
+
+    def verified_roster(self) -> signing.RosterCheck:
+        """The roster, its signatures checked (ok and empty on a desk not yet signed)."""
+        return signing.verify_roster(self.desk_id, roster_store.versions(self.db))
+
+    def signed_role(self) -> Role:
+        """The acting operator's role as the signed roster has it; PermissionDenied naming the
+        problem when the roster does not verify or the `operators` table disagrees with it.
+        A desk whose roster is not signed yet (upgraded, no admin has unlocked) falls back to
+        the table."""
+        check = self.verified_roster()
+        if not check.ok:
+            raise PermissionDenied(f"The roster does not match its signatures: "
+                                   f"{check.problem}.")
+        if check.current is None:
+            return self.operator.role
+        if self.operator.name == signing.RECOVERY and self.operator.id == "recovery":
+            return Role.ADMIN
+        key = vault_slot_key(self.operator.name)
+        member = check.current.member(key)
+        mismatch = signing.roster_mismatches(check.current,
+                                             roster_store.table_rows(self.db)).get(key)
+        if mismatch or member is None:
+            problem = mismatch or f"operator {self.operator.name} is not on it"
+            raise PermissionDenied(f"The roster does not match its signatures: {problem}.")
+        return Role(member.role)
+
     def require(self, role: Role, doing: str) -> None:
-        require_role(self.operator, role, doing)
+        """PermissionDenied unless the signed roster gives the acting operator `role` (or
+        more). Never more than the role the session was opened with."""
+        signed = min(self.signed_role(), self.operator.role, key=lambda r: r.rank)
+        require_role(Operator(self.operator.id, self.operator.name, signed), role, doing)
 
     @contextlib.contextmanager
     def action(self, name: str, entity_type: str, entity_id: str = "",
@@ -86,16 +149,21 @@ class Session:
         act = Action(name, entity_type, entity_id, summary, self.now_iso())
         with write_txn(self.db):
             yield act
-            audit_store.append(
+            entry = audit_store.append(
                 self.db, self.audit_key, at=act.at, operator=self.operator.name,
                 action=act.name, entity_type=act.entity_type, entity_id=act.entity_id,
                 summary=act.summary or act.name,
             )
+            if self._signing_key is not None:
+                audit_store.sign_entry(
+                    self.db, entry.seq, self.operator.name,
+                    self.sign(signing.audit_payload(self.desk_id, entry.seq, entry.mac)))
 
     def for_thread(self) -> Session:
         """A twin session with its own connection, for a worker thread."""
         db = connect(self.paths.desk_file, self._data_key)
-        return Session(self.paths, db, self.vault, self.operator, self._data_key, self.clock)
+        return Session(self.paths, db, self.vault, self.operator, self._data_key, self.clock,
+                       _signing_key=self._signing_key)
 
     def reload_vault(self) -> None:
         self.vault = Vault.load(self.paths.data_dir)

@@ -2,7 +2,9 @@
 
 `require_approved` is the single gate every consumer (issuing a message, starting a calling
 tree, rendering letters) must pass: it returns an `ApprovedTemplate` only for a version whose
-status is approved and whose content still matches the SHA-256 recorded at approval, and
+status is approved, whose content still matches the SHA-256 recorded at approval and whose
+approval is an approver's signature over that SHA-256, checked against the signed roster (see
+services/roster.py): a status column set to approved outside the app is not an approval. And
 `render_approved` accepts nothing else.
 
 `check_draft` needs no session and touches no database, so the editor can run it on every
@@ -41,6 +43,7 @@ from crisisdesk.domain.templates import (
     diff_versions,
     next_status_allowed,
 )
+from crisisdesk.services import roster as roster_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import template_process
 from crisisdesk.services.session import Session
@@ -443,6 +446,7 @@ def approve(session: Session, ref: str, version: int | None = None, *,
                          at=act.at, by=session.operator.name, approved_at=act.at,
                          approved_by=session.operator.name,
                          acknowledged_warnings=[str(w) for w in report.warnings], **extra)
+        roster_service.sign_approval(session, found.template_id, found.version, found.sha256)
         for old in older:
             store.set_status(session.db, old.template_id, old.version, Status.RETIRED,
                              at=act.at, by=session.operator.name, retired_at=act.at,
@@ -521,6 +525,11 @@ def require_approved(session: Session, ref: str, version: int | None = None
                       found.meta.required_sections) != found.sha256:
         raise DeskDamaged(f"{key} version {found.version} no longer matches the content that "
                           "was approved; do not use it, and check the audit log.")
+    unsigned = roster_service.check_approval(session, found.template_id, found.version,
+                                             found.sha256)
+    if unsigned:
+        raise NotApproved(f"{key} version {found.version} cannot be used: {unsigned}; "
+                          "run 'crisisdesk audit verify' and have an approver approve it again.")
     assert found.approved_by is not None
     assert found.approved_at is not None
     return ApprovedTemplate(found.template_id, key, found.version, found.meta, found.body,
@@ -626,6 +635,9 @@ def approve_library_for_demo(session: Session) -> int:
                     store.set_status(session.db, v.template_id, v.version, Status.APPROVED,
                                      at=act.at, by=LIBRARY_APPROVER, approved_at=act.at,
                                      approved_by=LIBRARY_APPROVER)
+                    if session.can_sign:  # signed by the demo's admin, who approves here
+                        roster_service.sign_approval(session, v.template_id, v.version,
+                                                     v.sha256)
                     count += 1
         act.summary = f"Demo desk: {count} library templates approved as shipped"
     return count

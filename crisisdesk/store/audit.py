@@ -102,3 +102,10 @@ def last_seq(db: sqlite_utils.Database) -> int:
     are counted as `last_seq` now minus `last_seq` then."""
     row = db.execute("SELECT MAX(seq) FROM audit").fetchone()
     return int(row[0]) if row and row[0] is not None else 0
+
+
+def sign_entry(db: sqlite_utils.Database, seq: int, signer: str, signature: str) -> None:
+    """Record the acting operator's signature over entry `seq`'s MAC (domain/roster.py's
+    `audit_payload`); runs in the same transaction as `append`."""
+    db.execute("UPDATE audit SET signer = ?, signature = ? WHERE seq = ?",
+               [signer, signature, seq])

@@ -447,6 +447,22 @@ def m012_rendered_file_digest(db: sqlite_utils.Database) -> None:
         "PRIMARY KEY (batch_id, part))")
 
 
+@migrations()
+def m016_signed_roster(db: sqlite_utils.Database) -> None:
+    """Signing (see domain/roster.py): the signed roster's versions, each audit entry's
+    signer and signature, and each approval's signer, key and signature. Filled in by the
+    first admin to unlock after the upgrade, not here (a migration holds no signing key)."""
+    db.execute(
+        "CREATE TABLE roster_entries (version INTEGER PRIMARY KEY, at TEXT NOT NULL, "
+        "members TEXT NOT NULL, recovery_key TEXT NOT NULL, audit_seq INTEGER NOT NULL, "
+        "signer TEXT NOT NULL, signer_key TEXT NOT NULL, prev_hash TEXT NOT NULL, "
+        "content_hash TEXT NOT NULL, signature TEXT NOT NULL)")
+    db.execute("ALTER TABLE audit ADD COLUMN signer TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit ADD COLUMN signature TEXT NOT NULL DEFAULT ''")
+    for column in ("approval_signer", "approval_key", "approval_signature"):
+        db.execute(f"ALTER TABLE template_versions ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

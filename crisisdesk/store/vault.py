@@ -15,6 +15,12 @@ simply not sealed to: a kept copy of the old `keyslots.json` still yields the OL
 which opens old backups but no longer the live desk. The KEK itself never changes at a rekey,
 so "remember on this computer" keeps working.
 
+Beside its keys, a slot may hold the operator's Ed25519 signing key (see domain/roster.py),
+wrapped with the same KEK under its own nonce; its associated data also binds the public half,
+which the slot file keeps in clear so an admin can confirm it on the roster. A slot written
+before signing keys existed has none until its owner next unlocks. The KEK survives a rekey,
+so the signing key does too (a resealed slot keeps its id and its `sign_*` fields).
+
 Legacy slots (no `box_public`/`sealed`; `wrapped` is the data key under the KEK) still open,
 and are turned into sealed slots the first time they are opened (the KEK is known then). A
 rekey refuses while a remaining slot is still legacy (`Vault.resealed` names it).
@@ -46,6 +52,7 @@ from crisisdesk.domain.errors import (
     UserError,
     WrongPassphrase,
 )
+from crisisdesk.domain.roster import public_key
 from crisisdesk.store.files import write_bytes_atomic
 
 SLOTS_FILE = "keyslots.json"
@@ -76,6 +83,9 @@ class KeySlot:
     # Sealed slots only (see the module docstring); "" in a legacy slot, and then not written.
     box_public: str = ""
     sealed: str = ""
+    sign_public: str = ""  # hex Ed25519 public key; "" = no signing key in this slot yet
+    sign_nonce: str = ""
+    sign_wrapped: str = ""
 
     @property
     def is_sealed(self) -> bool:
@@ -143,6 +153,8 @@ KDF_LIMITS = {  # what a slot may ask Argon2id for: a hostile file must not cost
 }
 _B64_LENGTHS = {"salt": 16, "nonce": 12, "wrapped": 32 + 16}  # a 32-byte key + GCM tag
 _SEALED_LENGTHS = {"box_public": 32, "sealed": 32 + 12 + 32 + 16}  # ephemeral, nonce, key+tag
+_SIGN_FIELDS = ("sign_public", "sign_nonce", "sign_wrapped")  # all three, or none
+_SIGN_LENGTHS = {"sign_nonce": 12, "sign_wrapped": 32 + 16}  # signing key + GCM tag
 
 
 class SlotsDamaged(DeskDamaged):
@@ -191,8 +203,8 @@ def check_kdf(raw: object, where: str = "the key derivation") -> KdfParams:
 
 def _slot(number: int, raw: object) -> KeySlot:
     where = f"slot {number}"
-    sealed_fields = frozenset(SEALED_FIELDS)
-    doc = _object(raw, where, {f.name for f in fields(KeySlot)} - sealed_fields, sealed_fields)
+    optional = frozenset(SEALED_FIELDS) | frozenset(_SIGN_FIELDS)
+    doc = _object(raw, where, {f.name for f in fields(KeySlot)} - optional, optional)
     texts = {k: _text(doc, k, where) for k in ("id", "kind", "operator", "salt", "nonce",
                                                "wrapped")}
     present = [k for k in SEALED_FIELDS if k in doc]
@@ -214,7 +226,33 @@ def _slot(number: int, raw: object) -> KeySlot:
         if len(decoded) != length:
             raise _Bad(f"{where}: {key} holds {len(decoded)} bytes, not {length}")
     kdf = asdict(check_kdf(doc["kdf"], where))
-    return KeySlot(kdf=kdf, **texts)
+    return KeySlot(kdf=kdf, **texts, **_signing_fields(doc, where))
+
+
+def _signing_fields(doc: dict[str, object], where: str) -> dict[str, str]:
+    present = [k for k in _SIGN_FIELDS if k in doc]
+    if not present:
+        return {}
+    if len(present) != len(_SIGN_FIELDS):
+        raise _Bad(f"{where} has {present[0]} without the rest of its signing key")
+    texts = {k: _text(doc, k, where) for k in _SIGN_FIELDS}
+    try:
+        if len(bytes.fromhex(texts["sign_public"])) != 32:
+            raise ValueError
+    except ValueError:
+        raise _Bad(f"{where}: sign_public is not a 64-digit hex key") from None
+    for key, length in _SIGN_LENGTHS.items():
+        try:
+            decoded = base64.b64decode(texts[key].encode("ascii"), validate=True)
+        except (ValueError, UnicodeEncodeError):
+            raise _Bad(f"{where}: {key} is not base64") from None
+        if len(decoded) != length:
+            raise _Bad(f"{where}: {key} holds {len(decoded)} bytes, not {length}")
+    return texts
+
+
+class SigningKeyDamaged(DeskDamaged):
+    """The slot opened but its signing key does not: the slot file was edited."""
 
 
 class Vault:
@@ -301,7 +339,8 @@ class Vault:
         public = box.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         made = KeySlot(id=slot.id, kind=slot.kind, operator=slot.operator, salt=slot.salt,
                        nonce=_b64(nonce), wrapped=_b64(wrapped), kdf=dict(slot.kdf),
-                       box_public=_b64(public))
+                       box_public=_b64(public), sign_public=slot.sign_public,
+                       sign_nonce=slot.sign_nonce, sign_wrapped=slot.sign_wrapped)
         made.sealed = self._seal(made, data_key)
         return made
 
@@ -362,24 +401,33 @@ class Vault:
         )
 
     def set_operator_slot(
-        self, data_key: bytes, operator: str, passphrase: str, params: KdfParams | None = None
+        self, data_key: bytes, operator: str, passphrase: str, params: KdfParams | None = None,
+        signing_key: bytes | None = None,
     ) -> None:
-        """Add (or replace) the operator's slot (name and passphrase in NFC). The caller saves."""
+        """Add (or replace) the operator's slot (name and passphrase in NFC), holding
+        `signing_key` (the Ed25519 private key) when given. The caller saves."""
         operator = unicodedata.normalize("NFC", operator)
         passphrase = unicodedata.normalize("NFC", passphrase)
-        slot, _ = self._make_slot(data_key, "operator", operator, passphrase, params or DEFAULT_KDF)
+        slot, kek = self._make_slot(data_key, "operator", operator, passphrase,
+                                    params or DEFAULT_KDF)
+        if signing_key is not None:
+            self._wrap_signing(slot, kek, signing_key)
         self.slots = [
             s for s in self.slots
             if not (s.kind == "operator" and slot_key(s.operator) == slot_key(operator))
         ]
         self.slots.append(slot)
 
-    def set_recovery_slot(self, data_key: bytes, params: KdfParams | None = None) -> str:
-        """Replace the recovery slot; return the new code (shown once, never stored)."""
+    def set_recovery_slot(self, data_key: bytes, params: KdfParams | None = None,
+                          signing_key: bytes | None = None) -> str:
+        """Replace the recovery slot (holding `signing_key` when given); return the new code
+        (shown once, never stored)."""
         code = new_recovery_code()
-        slot, _ = self._make_slot(
+        slot, kek = self._make_slot(
             data_key, "recovery", "", normalise_recovery_code(code), params or DEFAULT_KDF
         )
+        if signing_key is not None:
+            self._wrap_signing(slot, kek, signing_key)
         self.slots = [s for s in self.slots if s.kind != "recovery"]
         self.slots.append(slot)
         return code
@@ -424,16 +472,54 @@ class Vault:
         return self.open_slot(operator, passphrase)[1]
 
     def unlock_recovery(self, code: str) -> bytes:
-        slot = next((s for s in self.slots if s.kind == "recovery"), None)
+        return self.open_recovery(code)[1]
+
+    def recovery_slot(self) -> KeySlot | None:
+        return next((s for s in self.slots if s.kind == "recovery"), None)
+
+    def open_recovery(self, code: str) -> tuple[bytes, bytes]:
+        """(slot key, data key) for the printed recovery code, or WrongPassphrase."""
+        slot = self.recovery_slot()
         if slot is None:
             raise WrongPassphrase("This desk has no recovery key.")
         kek = derive_kek(
             normalise_recovery_code(code), _unb64(slot.salt), KdfParams(**slot.kdf)
         )
         try:
-            return self._open(slot, kek)
+            return kek, self._open(slot, kek)
         except WrongPassphrase:
             raise WrongPassphrase("That recovery key does not open this desk.") from None
+
+    # -- signing keys -----------------------------------------------------------------------
+    def _sign_aad(self, slot: KeySlot, public: str) -> bytes:
+        return (self._aad(slot.id, slot.kind, slot.operator) + b":signing-key:"
+                + public.encode("ascii"))
+
+    def _wrap_signing(self, slot: KeySlot, kek: bytes, private: bytes) -> None:
+        public = public_key(private)
+        nonce = secrets.token_bytes(12)
+        slot.sign_public = public
+        slot.sign_nonce = _b64(nonce)
+        slot.sign_wrapped = _b64(AESGCM(kek).encrypt(nonce, private,
+                                                     self._sign_aad(slot, public)))
+
+    def add_signing_key(self, slot: KeySlot, kek: bytes, private: bytes) -> None:
+        """Give an existing slot (opened with `kek`) a signing key. The caller saves."""
+        self._wrap_signing(slot, kek, private)
+
+    def open_signing_key(self, slot: KeySlot, kek: bytes) -> bytes | None:
+        """The slot's Ed25519 private key (one AES-GCM unwrap), None if it has none yet;
+        SigningKeyDamaged if the slot's data key opened with `kek` but this does not."""
+        if not slot.sign_public:
+            return None
+        try:
+            return AESGCM(kek).decrypt(_unb64(slot.sign_nonce), _unb64(slot.sign_wrapped),
+                                       self._sign_aad(slot, slot.sign_public))
+        except (InvalidTag, ValueError):
+            raise SigningKeyDamaged(
+                f"The signing key in the key slot of {slot.operator or 'the recovery key'} "
+                f"was changed outside CrisisDesk; restore {self.path.name} from a backup or "
+                "ask an admin to set a new passphrase for it.") from None
 
     def _open(self, slot: KeySlot, kek: bytes) -> bytes:
         """The data key from a slot whose KEK is `kek` (WrongPassphrase if it is not). A legacy
@@ -460,9 +546,13 @@ def _seal_key(shared: bytes, eph_public: bytes, recipient: bytes) -> bytes:
 
 
 def _slot_doc(slot: KeySlot) -> dict[str, object]:
-    """A slot as written: a legacy slot without the sealed fields (exactly as before)."""
+    """A slot as written: a legacy slot without the sealed fields, a slot without a signing
+    key without the signing fields (exactly as before)."""
     doc: dict[str, object] = asdict(slot)
     if not slot.is_sealed:
         for key in SEALED_FIELDS:
+            doc.pop(key)
+    if not slot.sign_public:
+        for key in _SIGN_FIELDS:
             doc.pop(key)
     return doc

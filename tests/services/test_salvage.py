@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.domain.errors import DeskDamaged, DeskExists
+from crisisdesk.services import audit as audit_service
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import salvage as salvage_service
@@ -71,6 +72,7 @@ def test_salvage_saves_every_other_table_and_the_readable_contacts(
             "SELECT action, summary FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         assert last[0] == "desk.salvage"
         assert f"{contacts.lost} lost" in last[1]
+        assert audit_service.verify(session).ok  # the salvage entry is signed too
     finally:
         session.close()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from crisisdesk.domain.templates import Status
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Session
+from tests.support.desk import FAST_KDF
 
 
 def approve_library(session: Session) -> int:
@@ -42,6 +43,7 @@ def approve_library_at(data_dir: Path, operator: str = "alex",
 
 
 SECOND_APPROVER = "bea"
+SECOND_PASSPHRASE = "second approver passphrase"
 
 
 @contextmanager
@@ -55,13 +57,18 @@ def as_second_approver(session: Session) -> Iterator[None]:
     found = operator_store.find(session.db, SECOND_APPROVER)
     if found is None:
         found = operator_service.add_operator(session, SECOND_APPROVER, Role.APPROVER,
-                                              "second approver passphrase")
-    saved = session.operator
+                                              SECOND_PASSPHRASE, FAST_KDF)
+    saved, saved_key = session.operator, session._signing_key
     session.operator = found
+    session.reload_vault()
+    slot = session.vault.operator_slot(SECOND_APPROVER)
+    if slot is not None and session.can_sign:  # approvals and entries signed with bea's key
+        kek, _ = session.vault.open_slot(SECOND_APPROVER, SECOND_PASSPHRASE)
+        session._signing_key = session.vault.open_signing_key(slot, kek)
     try:
         yield
     finally:
-        session.operator = saved
+        session.operator, session._signing_key = saved, saved_key
 
 
 def approve_as_second_approver(session: Session, key: str, version: int | None = None) -> None:

@@ -15,8 +15,17 @@ import unicodedata
 from dataclasses import dataclass
 
 from crisisdesk.domain.contacts import ContactDraft, ContactKind
+from crisisdesk.domain.operators import Role
 
 ORG = "Riverbend Community Health"
+DEMO_OPERATOR = "demo"
+DEMO_PASSPHRASE = "demo-passphrase-2026"
+# (name, role, passphrase): the first is the desk's creator.
+DEMO_OPERATORS: tuple[tuple[str, Role, str], ...] = (
+    (DEMO_OPERATOR, Role.ADMIN, DEMO_PASSPHRASE),
+    ("approver", Role.APPROVER, "approver-passphrase-2026"),
+    ("operator", Role.OPERATOR, "operator-passphrase-2026"),
+)
 DOMAIN = "riverbendhealth.example"
 
 SITES = {

@@ -24,21 +24,21 @@ from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services.demo.data import ORG, FictionalNumbers, external_drafts, staff_drafts
+from crisisdesk.services.demo.data import (
+    DEMO_OPERATOR,
+    DEMO_OPERATORS,
+    DEMO_PASSPHRASE,
+    ORG,
+    FictionalNumbers,
+    external_drafts,
+    staff_drafts,
+)
 from crisisdesk.services.session import Session
 from crisisdesk.store.lock import DeskLock
 from crisisdesk.store.vault import KdfParams, Vault
 
 DEMO_ORG = ORG
 DEMO_SEED = 2026
-DEMO_OPERATOR = "demo"
-DEMO_PASSPHRASE = "demo-passphrase-2026"
-# (name, role, passphrase): the first is the desk's creator.
-DEMO_OPERATORS: tuple[tuple[str, Role, str], ...] = (
-    (DEMO_OPERATOR, Role.ADMIN, DEMO_PASSPHRASE),
-    ("approver", Role.APPROVER, "approver-passphrase-2026"),
-    ("operator", Role.OPERATOR, "operator-passphrase-2026"),
-)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from crisisdesk.domain.templates import (
 )
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.demo.data import DEMO_OPERATORS
 from crisisdesk.services.media import cadence as cadence_service
 from crisisdesk.services.media import inquiries as media_service
 from crisisdesk.services.media import statements as statement_service
@@ -154,16 +155,36 @@ def _clock_at(session: Session, moment: dt.datetime) -> Iterator[None]:
         session.clock = saved
 
 
+_APPROVER_KEYS: dict[str, bytes] = {}  # desk id -> the demo approver's signing key
+
+
+def _approver_signing_key(session: Session) -> bytes | None:
+    """The demo approver's own signing key (its slot opened with the demo passphrase, once):
+    an approval is that person's signature, so the demo signs as them."""
+    if session.desk_id not in _APPROVER_KEYS:
+        passphrase = next(p for name, _, p in DEMO_OPERATORS if name == "approver")
+        kek, _ = session.vault.open_slot("approver", passphrase)
+        slot = session.vault.operator_slot("approver")
+        key = session.vault.open_signing_key(slot, kek) if slot is not None else None
+        if key is None:
+            return None
+        _APPROVER_KEYS[session.desk_id] = key
+    return _APPROVER_KEYS[session.desk_id]
+
+
 @contextmanager
 def _as_approver(session: Session) -> Iterator[None]:
     """Approve as the demo's second person (four-eyes: the author cannot approve)."""
-    saved = session.operator
+    saved, saved_key = session.operator, session._signing_key
     found = operator_store.find(session.db, "approver")
-    session.operator = found if found is not None else saved
+    if found is not None:
+        session.reload_vault()
+        session.operator = found
+        session._signing_key = _approver_signing_key(session)
     try:
         yield
     finally:
-        session.operator = saved
+        session.operator, session._signing_key = saved, saved_key
 
 
 def _approve_qa(session: Session, key: str, question: str, answer: str) -> None:
