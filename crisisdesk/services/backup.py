@@ -210,7 +210,7 @@ def _inspect(folder: Path, credentials: Credentials | Callable[[Vault], bytes],
         if meta_store.get(db, "desk_id") != vault.desk_id:
             other.append("the key slots belong to a different desk than the desk file")
         return replace(
-            report, audit=audit_store.verify(db, audit_store.audit_key(key)),
+            report, audit=audit_store.verify(db, audit_store.chain_key(db, key)),
             schema_version=schema.version(db), pending_steps=schema.pending(db),
             unknown_steps=sorted(applied - set(schema.KNOWN)),
             operators=operator_store.count_active(db),

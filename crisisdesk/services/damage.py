@@ -56,7 +56,7 @@ def _verifies(path: Path, vault: Vault, data_key: bytes) -> bool:
         try:
             return (not quick_check(db)
                     and meta_store.get(db, "desk_id") == vault.desk_id
-                    and audit_store.verify(db, audit_store.audit_key(data_key)).ok)
+                    and audit_store.verify(db, audit_store.chain_key(db, data_key)).ok)
         except DB_ERRORS:
             return False
         finally:

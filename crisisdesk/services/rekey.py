@@ -52,6 +52,7 @@ class Change:
 def prepare(
     session: Session, change: Change, *, drop_operator: str | None = None,
     new_recovery: bool = False, kdf: KdfParams | None = None,
+    recovery_signing_key: bytes | None = None,
     progress: Progress | None = None, is_cancelled: Callable[[], bool] | None = None,
 ) -> PreparedRekey:
     """A verified copy under a new data key, `change` applied to it; nothing live changes."""
@@ -60,10 +61,12 @@ def prepare(
     if new_recovery:  # the old recovery slot goes, legacy or not
         current.slots = [s for s in current.slots if s.kind != "recovery"]
     vault = current.resealed(new_key, drop_operator=drop_operator)
-    code = vault.set_recovery_slot(new_key, kdf) if new_recovery else None
+    code = (vault.set_recovery_slot(new_key, kdf, signing_key=recovery_signing_key)
+            if new_recovery else None)
 
     def apply(copy: sqlite_utils.Database) -> None:
-        twin = Session(session.paths, copy, vault, session.operator, new_key, session.clock)
+        twin = Session(session.paths, copy, vault, session.operator, new_key, session.clock,
+                       _signing_key=session._signing_key)  # signs the change and its entry
         with twin.action(change.action, change.entity_type, change.entity_id,
                          change.summary) as act:
             change.apply(twin, act)

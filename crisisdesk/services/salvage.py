@@ -170,7 +170,7 @@ def _salvage_into(paths: DeskPaths, vault: Vault, data_key: bytes, staging: Path
             warnings.append(f"the salvage could not be recorded in the audit log ({exc})")
         integrity = quick_check(db)
         try:
-            chain: ChainReport | None = audit_store.verify(db, audit_store.audit_key(data_key))
+            chain: ChainReport | None = audit_store.verify(db, audit_store.chain_key(db, data_key))
         except DB_ERRORS:
             chain = None
     finally:

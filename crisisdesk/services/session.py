@@ -77,7 +77,7 @@ class Session:
 
     @property
     def audit_key(self) -> bytes:
-        return audit_store.audit_key(self._data_key)
+        return audit_store.chain_key(self.db, self._data_key)
 
     def now(self) -> datetime:
         return self.clock()

@@ -32,6 +32,24 @@ def audit_key(data_key: bytes) -> bytes:
                 info=b"crisisdesk audit chain v1").derive(data_key)
 
 
+CHAIN_KEY = "audit_chain_key"
+
+
+def chain_key(db: sqlite_utils.Database, data_key: bytes) -> bytes:
+    """The key the audit chain is MACed with: derived from the data key the desk was made
+    with. After a rekey (a new data key) the old chain key is kept in the desk's meta table,
+    inside the encrypted file, so the chain and the operators' signatures over its MACs stay
+    valid without rewriting history; anyone who can read the file could derive it anyway."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [CHAIN_KEY]).fetchone()
+    return bytes.fromhex(str(row[0])) if row else audit_key(data_key)
+
+
+def keep_chain_key(db: sqlite_utils.Database, old_data_key: bytes) -> None:
+    """Before the data key changes: pin the chain key (a no-op if an earlier rekey did)."""
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+               [CHAIN_KEY, chain_key(db, old_data_key).hex()])
+
+
 def _head(db: sqlite_utils.Database) -> tuple[int, str] | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", [HEAD_KEY]).fetchone()
     if row is None:

@@ -81,7 +81,7 @@ def inspect_desk(desk_file: Path, data_key: bytes) -> DeskHealth:
 
     try:
         chain = read("the audit log",
-                     lambda db: audit_store.verify(db, audit_store.audit_key(data_key)), None)
+                     lambda db: audit_store.verify(db, audit_store.chain_key(db, data_key)), None)
         no_steps: list[str] = []
         applied = read("the schema history",
                        lambda db: [m.name for m in schema.migrations.applied(db)], no_steps)

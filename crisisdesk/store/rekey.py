@@ -30,7 +30,6 @@ import sqlite_utils
 from filelock import FileLock, Timeout
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from crisisdesk.domain.audit import GENESIS, entry_mac, head_mac
 from crisisdesk.domain.errors import Cancelled, UserError
 from crisisdesk.store import audit as audit_store
 from crisisdesk.store.db import DESK_FILE, connect, key_clause, quick_check
@@ -116,25 +115,15 @@ def _counts(db: sqlite_utils.Database, schema: str = "main") -> dict[str, int]:
             for t in tables}
 
 
-def rekey_audit_chain(db: sqlite_utils.Database, old_data_key: bytes,
-                      new_data_key: bytes) -> None:
-    """Re-MAC the audit chain under the new data key's chain key (it follows the data key).
-    Refuses a chain that does not verify under the old one: never launder an edited log."""
-    old, new = audit_store.audit_key(old_data_key), audit_store.audit_key(new_data_key)
-    report = audit_store.verify(db, old)
+def keep_audit_chain(db: sqlite_utils.Database, old_data_key: bytes) -> None:
+    """Keep the audit chain as it is across the new data key: its MAC key is pinned in the
+    desk (`audit.chain_key`), so no entry is rewritten and the operators' signatures over the
+    MACs stay valid. Refuses a chain that does not verify: never carry an edited log over."""
+    report = audit_store.verify(db, audit_store.chain_key(db, old_data_key))
     if not report.ok:
         raise RekeyFailed(f"The audit log does not verify ({report.problem}); nothing was "
                           "re-encrypted. Run 'crisisdesk doctor'.")
-    prev, seq, mac = GENESIS, 0, GENESIS
-    for e in list(audit_store.iter_entries(db)):
-        mac = entry_mac(new, seq=e.seq, id=e.id, at=e.at, operator=e.operator, action=e.action,
-                        entity_type=e.entity_type, entity_id=e.entity_id, summary=e.summary,
-                        prev_mac=prev)
-        db.execute("UPDATE audit SET prev_mac = ?, mac = ? WHERE seq = ?", [prev, mac, e.seq])
-        prev, seq = mac, e.seq
-    if seq:
-        db.execute("UPDATE meta SET value = ? WHERE key = ?",
-                   [f"{seq}:{head_mac(new, seq, mac)}", audit_store.HEAD_KEY])
+    audit_store.keep_chain_key(db, old_data_key)
 
 
 def stage(
@@ -185,7 +174,7 @@ def stage(
         copy = connect(staged, new_key)
         try:
             with copy.atomic():
-                rekey_audit_chain(copy, old_key, new_key)
+                keep_audit_chain(copy, old_key)
             report(2, STEPS)
             change(copy)
             report(3, STEPS)
@@ -215,7 +204,7 @@ def _verify(copy: sqlite_utils.Database, key: bytes) -> None:
     if problems:
         raise RekeyFailed(f"The re-encrypted copy does not check out ({problems[0]}); "
                           "nothing was changed.")
-    chain = audit_store.verify(copy, audit_store.audit_key(key))
+    chain = audit_store.verify(copy, audit_store.chain_key(copy, key))
     if not chain.ok:
         raise RekeyFailed(f"The re-encrypted copy's audit log does not verify "
                           f"({chain.problem}); nothing was changed.")

@@ -223,3 +223,17 @@ def test_while_another_window_or_command_has_the_desk_open_nothing_switches(
     desk_service.unlock(data_dir, BEA, BEA_PASS).close()
     operator_service.remove_operator(team, BEA)  # once it is closed, it goes through
     assert contact_service.count_contacts(team) == 2
+
+
+def test_the_signed_roster_and_every_signature_hold_across_rekeys(team: Session) -> None:
+    operator_service.remove_operator(team, BEA)
+    operator_service.replace_recovery_key(team)
+    operator_service.remove_operator(team, CARL)
+    assert audit_service.signatures(team).ok, audit_service.signatures(team).problems
+    roster = team.verified_roster().current
+    assert roster is not None
+    assert {m.name for m in roster.members} == {"alex"}
+    recovery = team.vault.recovery_slot()
+    assert recovery is not None
+    assert roster.recovery_key == recovery.sign_public != ""  # the new recovery key can sign
+    assert audit_service.verify(team).ok

@@ -49,8 +49,8 @@ cancel = None
 if step == "mid-export":  # killed inside sqlcipher_export, the live file's write lock held
     def cancel():
         die()
-elif step == "copy":  # the copy exists, half done: its audit chain not yet re-keyed
-    rekey.rekey_audit_chain = die
+elif step == "copy":  # the copy exists, half done: its audit chain key not yet pinned
+    rekey.keep_audit_chain = die
 elif step == "verify":
     rekey._verify = die
 elif step == "marker":  # verified copy, no marker yet

@@ -32,7 +32,10 @@ def raw_desk(data_dir: Path, operator: str, passphrase: str) -> Iterator[sqlciph
         conn.execute("BEGIN")
         yield conn
         conn.execute("COMMIT")
-        remac_chain(conn, audit_store.audit_key(data_key))
+        # the chain key: pinned in the desk after a rekey, else derived from the data key
+        pinned = conn.execute("SELECT value FROM meta WHERE key = ?",
+                              [audit_store.CHAIN_KEY]).fetchone()
+        remac_chain(conn, bytes.fromhex(pinned[0]) if pinned else audit_store.audit_key(data_key))
     finally:
         conn.close()
 
