@@ -8,6 +8,7 @@ after a crash, and the PDFs are read back with pypdf: each letter of the batch e
 from __future__ import annotations
 
 import collections
+import hashlib
 import logging
 import re
 import shutil
@@ -29,6 +30,7 @@ from crisisdesk.services.letters import batches as batch_service
 from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
 from crisisdesk.store import activations as activation_store
+from crisisdesk.store import letters as letter_store
 from tests.soak import desk as soak_desk
 from tests.soak.writer import TEMPLATE, backups_folder, contact_name, letters_folder
 from tests.support.desk import PASSPHRASE
@@ -229,6 +231,13 @@ class Checker:
                            key=f"batch {number} letters", count=missing)
                 if extra:
                     found.problems.append(f"batch {number}: {extra} letters printed twice")
+            for part, row in letter_store.rendered_files(session.db, batch.id).items():
+                path = folder / str(row["name"])  # what the desk recorded is what is on disk
+                if not path.exists() or path.stat().st_size != row["bytes"] or hashlib.sha256(
+                        path.read_bytes()).hexdigest() != row["sha256"]:
+                    found.lose(f"batch {number} part {part}: {path.name} differs from its "
+                               "recorded size and SHA-256", key=f"{path.name} recorded",
+                               count=0)
             pending = session.db.execute(
                 "SELECT count(*) FROM letters WHERE batch_id = ? AND status = 'pending'",
                 [batch.id]).fetchone()[0]
