@@ -95,9 +95,9 @@ class Head:
     count: int
     hash: str
 
-    def line(self) -> str:
-        """How the head is printed on paper (binders, counts reports)."""
-        return f"Audit head: entry {self.count}, hash {self.hash}"
+    def text(self) -> str:
+        """How the head is printed on paper (binders, counts reports, backups)."""
+        return f"entry {self.count}, hash {self.hash}"
 
 
 def head(session: Session) -> Head:

@@ -19,8 +19,7 @@ from crisisdesk.services.damage import damaged_error
 from crisisdesk.services.session import Clock, Session, iso, utc_now
 from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
-from crisisdesk.store import row_digests
-from crisisdesk.store import schema
+from crisisdesk.store import row_digests, schema
 from crisisdesk.store.backup import write_backup
 from crisisdesk.store.db import DamagedDeskFile, connect, ensure_healthy
 from crisisdesk.store.files import ensure_private_dir

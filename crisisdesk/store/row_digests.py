@@ -17,9 +17,9 @@ covered by the chain itself), `audit` and `row_digests` (the record itself), sql
 `_sqlite_migrations`, SQLite's own `sqlite_*` tables, and full-text indexes (`contacts_fts`
 and its shadow tables: a cache derived from `contacts`). New tables are business tables.
 
-A row's digest covers its column names and values, leaving out NULL and '' values, so a
-migration that adds an empty column does not change any digest; a migration that fills values
-in existing rows must be followed by a baseline (see services/audit.py `baseline`).
+A row's digest covers its values in column order, leaving out trailing NULL and '' values, so
+a migration that adds an empty column does not change any digest; rows a migration writes are
+baselined when the desk is next opened (see services/audit.py `baseline`).
 """
 
 from __future__ import annotations
@@ -30,10 +30,12 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-CHANGES = "crisisdesk_row_changes"
+CHANGES = "crisisdesk_row_changes"  # rows to check by key: deleted, or their key changed
+WRITTEN = "crisisdesk_rows_written"  # rows inserted or updated, by rowid
 TRIGGER_PREFIX = "crisisdesk_rd_"
 _NOT_BUSINESS = {"meta", "audit", "row_digests", "_sqlite_migrations"}
 _MAX_KEY_COLS = 3
+KEY_SEP = "\x1f"  # between the parts of a several-column key (char(31) in SQL)
 # A deleted row's recorded digest.
 DELETED = b""
 
@@ -42,11 +44,7 @@ DELETED = b""
 class Table:
     name: str
     pks: tuple[str, ...]  # ("rowid",) when the table has no declared primary key
-
-    def key_of(self, values: tuple[object, ...]) -> str:
-        """The key text stored for a row: the value of a one-column key, else them joined
-        with a unit separator (which no id contains)."""
-        return "\x1f".join("" if v is None else str(v) for v in values)
+    has_rowid: bool = True
 
 
 def business_tables(db: sqlite_utils.Database) -> list[Table]:
@@ -54,17 +52,29 @@ def business_tables(db: sqlite_utils.Database) -> list[Table]:
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
     virtual = [str(n) for n, sql in rows if str(sql or "").upper().startswith("CREATE VIRTUAL")]
     tables = []
-    for name, _sql in rows:
+    for name, sql in rows:
         name = str(name)
         if (name in _NOT_BUSINESS or name.startswith("sqlite_")
                 or any(name == v or name.startswith(v + "_") for v in virtual)):
             continue
-        info = db.execute(f"PRAGMA table_info([{name}])").fetchall()
-        pks = tuple(str(r[1]) for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
-        if not pks or len(pks) > _MAX_KEY_COLS:
-            pks = ("rowid",)
-        tables.append(Table(name, pks))
+        tables.append(_with_key(db, name, str(sql or "")))
     return tables
+
+
+def _with_key(db: sqlite_utils.Database, name: str, sql: str) -> Table:
+    info = db.execute(f"PRAGMA main.table_info([{name}])").fetchall()
+    pks = tuple(str(r[1]) for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+    has_rowid = "WITHOUT ROWID" not in " ".join(sql.upper().split())
+    if has_rowid and (not pks or len(pks) > _MAX_KEY_COLS):
+        pks = ("rowid",)
+    return Table(name, pks, has_rowid)
+
+
+def _table(db: sqlite_utils.Database, name: str) -> Table | None:
+    """One business table by name (None once it is dropped)."""
+    row = db.execute("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?",
+                     [name]).fetchone()
+    return None if row is None else _with_key(db, name, str(row[0] or ""))
 
 
 def _col(c: str) -> str:
@@ -78,15 +88,20 @@ def _key_cols(table: Table, prefix: str = "") -> str:
 
 
 def _trigger_sql(table: Table) -> Iterator[str]:
-    def cols(prefix: str) -> str:
-        return _key_cols(table, prefix + ".")
-
-    insert = f"INSERT OR IGNORE INTO temp.{CHANGES} VALUES ('{table.name}', "
+    """A written row is noted by rowid (read back in file order: cheap even for 100,000);
+    a deleted row, or the old key of a row whose key changed, by key."""
+    by_key = f"INSERT OR IGNORE INTO temp.{CHANGES} VALUES ('{table.name}', "
+    by_rowid = f"INSERT OR IGNORE INTO temp.{WRITTEN} VALUES ('{table.name}', NEW.rowid); "
+    if not table.has_rowid:
+        by_rowid = f"{by_key}{_key_cols(table, 'NEW.')}); "
     base = f"CREATE TEMP TRIGGER {TRIGGER_PREFIX}{table.name}"
-    yield (f"{base}_i AFTER INSERT ON main.[{table.name}] BEGIN {insert}{cols('NEW')}); END")
-    yield (f"{base}_u AFTER UPDATE ON main.[{table.name}] BEGIN {insert}{cols('OLD')}); "
-           f"{insert}{cols('NEW')}); END")
-    yield (f"{base}_d AFTER DELETE ON main.[{table.name}] BEGIN {insert}{cols('OLD')}); END")
+    on = f"ON main.[{table.name}]"
+    moved = " OR ".join(f"OLD.{_col(c)} IS NOT NEW.{_col(c)}" for c in table.pks)
+    yield f"{base}_i AFTER INSERT {on} BEGIN {by_rowid}END"
+    yield f"{base}_u AFTER UPDATE {on} BEGIN {by_rowid}END"
+    yield (f"{base}_k AFTER UPDATE {on} WHEN {moved} "
+           f"BEGIN {by_key}{_key_cols(table, 'OLD.')}); END")
+    yield f"{base}_d AFTER DELETE {on} BEGIN {by_key}{_key_cols(table, 'OLD.')}); END"
 
 
 def begin(db: sqlite_utils.Database) -> bool:
@@ -99,6 +114,8 @@ def begin(db: sqlite_utils.Database) -> bool:
         return False
     db.execute(f"CREATE TEMP TABLE {CHANGES} (tbl TEXT NOT NULL, k1 NOT NULL, k2 NOT NULL, "
                "k3 NOT NULL, PRIMARY KEY (tbl, k1, k2, k3)) WITHOUT ROWID")
+    db.execute(f"CREATE TEMP TABLE {WRITTEN} (tbl TEXT NOT NULL, rid INTEGER NOT NULL, "
+               "PRIMARY KEY (tbl, rid)) WITHOUT ROWID")
     for table in business_tables(db):
         for sql in _trigger_sql(table):
             db.execute(sql)
@@ -111,28 +128,46 @@ def stop(db: sqlite_utils.Database) -> None:
                               "AND name LIKE ?", [TRIGGER_PREFIX + "%"]).fetchall():
         db.execute(f"DROP TRIGGER temp.[{name}]")
     db.execute(f"DROP TABLE IF EXISTS temp.{CHANGES}")
+    db.execute(f"DROP TABLE IF EXISTS temp.{WRITTEN}")
 
 
-def row_digest(columns: Iterable[str], values: Iterable[object]) -> bytes:
-    """16-byte BLAKE2b of a row's non-empty (column, value) pairs, types kept apart."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(repr([(c, v) for c, v in zip(columns, values, strict=True)
-                   if v is not None and v != ""]).encode("utf-8"))
-    return h.digest()
+DIGEST_FUNCTION = "crisisdesk_row_digest"
 
 
-def _current(db: sqlite_utils.Database, table: Table,
-             keys_sql: str, params: list[object]) -> Iterator[tuple[str, bytes]]:
-    """(key, digest) of the rows of `table` whose key is among `keys_sql`'s (k1, k2, k3);
-    DELETED for a key with no row."""
-    on = " AND ".join(f"t.{_col(c)} = c.k{i + 1}" for i, c in enumerate(table.pks))
-    cur = db.execute(f"WITH c(k1, k2, k3) AS ({keys_sql}) "
-                     f"SELECT c.k1, c.k2, c.k3, t.rowid, t.* FROM c LEFT JOIN main.[{table.name}] t ON {on}", params)
-    columns = [d[0] for d in cur.description][4:]
-    n = len(table.pks)
-    for row in cur:
-        key = table.key_of(row[:n])
-        yield key, (DELETED if row[3] is None else row_digest(columns, row[4:]))
+def row_digest(values: str) -> bytes:
+    """16-byte BLAKE2b of a row: its values in column order as a JSON array (which keeps 1,
+    "1" and 1.0 apart; a BLOB as "blob:HEX"), made by SQLite's `json_array` as it reads the
+    row. Trailing null and "" values are left out: a column added later (always at the end)
+    does not change the digest until something is written into it. (Inside the array only
+    the last value can be followed by "]", so the stripping is unambiguous.)"""
+    while values.endswith((",null]", ',""]')):
+        values = values[:values.rfind(",")] + "]"
+    return _blake(values.encode("utf-8"), digest_size=16).digest()
+
+
+_blake = hashlib.blake2b
+
+
+def _register(db: sqlite_utils.Database) -> None:
+    """The digest as an SQL function, so rows are hashed as SQLite reads them."""
+    db.conn.create_function(DIGEST_FUNCTION, 1, row_digest, deterministic=True)
+
+
+def _columns(db: sqlite_utils.Database, table: Table) -> list[str]:
+    return [str(r[1]) for r in db.execute(f"PRAGMA main.table_info([{table.name}])")]
+
+
+def _digest_sql(db: sqlite_utils.Database, table: Table, alias: str) -> str:
+    values = ", ".join(f"iif(typeof({alias}.[{c}]) = 'blob', 'blob:' || hex({alias}.[{c}]), "
+                       f"{alias}.[{c}])" for c in _columns(db, table))
+    return f"{DIGEST_FUNCTION}(json_array({values}))"
+
+
+def _key_sql(table: Table, alias: str, names: list[str]) -> str:
+    """The key text of a row, from the columns `names` of `alias`: the value of a one-column
+    key, else the values joined with a unit separator (which no id contains)."""
+    parts = [f"CAST(IFNULL({alias}.{n}, '') AS TEXT)" for n in names[:len(table.pks)]]
+    return " || char(31) || ".join(parts)
 
 
 def list_digest(rows: Iterable[tuple[str, str, bytes]]) -> str:
@@ -146,23 +181,35 @@ def list_digest(rows: Iterable[tuple[str, str, bytes]]) -> str:
 def record(db: sqlite_utils.Database, seq: int) -> str:
     """Digest every row noted since the last record under `seq`; return the list's digest.
     Runs inside the action's transaction, just before its audit entry is appended."""
-    found: list[tuple[str, str, bytes]] = []
     if not db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?", [CHANGES]).fetchone():
         return ""  # not capturing (a desk before row digests)
-    noted = [str(r[0]) for r in db.execute(f"SELECT DISTINCT tbl FROM temp.{CHANGES}")]
+    noted = [str(r[0]) for r in db.execute(f"SELECT tbl FROM temp.{WRITTEN} UNION "
+                                           f"SELECT tbl FROM temp.{CHANGES}")]
     if noted:
-        by_name = {t.name: t for t in business_tables(db)}
+        _register(db)
         for name in noted:
-            table = by_name.get(name)
+            table = _table(db, name)
             if table is None:  # dropped during the action: nothing left to digest
                 continue
-            sql = f"SELECT k1, k2, k3 FROM temp.{CHANGES} WHERE tbl = ?"
-            found.extend((name, key, digest) for key, digest in _current(db, table, sql, [name]))
+            pks = [_col(c) for c in table.pks]
+            if table.has_rowid:
+                db.execute(
+                    f"INSERT OR REPLACE INTO row_digests (seq, tbl, key, digest) "
+                    f"SELECT ?, ?, {_key_sql(table, 't', pks)}, {_digest_sql(db, table, 't')} "
+                    f"FROM main.[{table.name}] t WHERE t.rowid IN "
+                    f"(SELECT rid FROM temp.{WRITTEN} WHERE tbl = ?)", [seq, name, name])
+            on = " AND ".join(f"t.{p} = c.k{i + 1}" for i, p in enumerate(pks))
+            db.execute(  # by key: gone (or, without rowid, its content), unless written above
+                f"INSERT OR IGNORE INTO row_digests (seq, tbl, key, digest) "
+                f"SELECT ?, ?, {_key_sql(table, 'c', ['k1', 'k2', 'k3'])}, "
+                f"CASE WHEN t.{pks[0]} IS NULL THEN x'' ELSE {_digest_sql(db, table, 't')} END "
+                f"FROM temp.{CHANGES} c LEFT JOIN main.[{table.name}] t ON {on} "
+                "WHERE c.tbl = ?", [seq, name, name])
         db.execute(f"DELETE FROM temp.{CHANGES}")
-    found.sort(key=lambda r: (r[0], r[1]))
-    db.conn.executemany("INSERT OR REPLACE INTO row_digests (seq, tbl, key, digest) "
-                        "VALUES (?, ?, ?, ?)", [(seq, t, k, d) for t, k, d in found])
-    return list_digest(found)
+        db.execute(f"DELETE FROM temp.{WRITTEN}")
+    return list_digest(
+        (str(t), str(k), bytes(d)) for t, k, d in db.execute(
+            "SELECT tbl, key, digest FROM row_digests WHERE seq = ? ORDER BY tbl, key", [seq]))
 
 
 def note_all(db: sqlite_utils.Database, tables: Iterable[str] | None = None) -> None:
@@ -184,7 +231,7 @@ def note_keys(db: sqlite_utils.Database, rows: Iterable[tuple[str, str]]) -> Non
     by_name = {t.name: t for t in business_tables(db)}
     params = []
     for tbl, key in rows:
-        parts = key.split("\x1f") if len(by_name[tbl].pks) > 1 else [key]
+        parts = key.split(KEY_SEP) if len(by_name[tbl].pks) > 1 else [key]
         params.append((tbl, *parts, *[""] * (_MAX_KEY_COLS - len(parts))))
     db.conn.executemany(f"INSERT OR IGNORE INTO temp.{CHANGES} VALUES (?, ?, ?, ?)", params)
 
@@ -251,9 +298,14 @@ def deep_check(db: sqlite_utils.Database, entry_digests: dict[int, str]) -> Dige
     changes: list[OutsideChange] = []
     count = 0
     present: set[tuple[str, str]] = set()
-    for table in business_tables(db):
-        keys = f"SELECT {_key_cols(table)} FROM main.[{table.name}]"
-        for key, digest in _current(db, table, keys, []):
+    _register(db)
+    tables = business_tables(db)
+    for table in tables:
+        pks = [_col(c) for c in table.pks]
+        for key, digest in db.execute(
+                f"SELECT {_key_sql(table, 't', pks)}, {_digest_sql(db, table, 't')} "
+                f"FROM main.[{table.name}] t"):
+            key = str(key)
             count += 1
             present.add((table.name, key))
             last = latest.get((table.name, key))
@@ -262,7 +314,7 @@ def deep_check(db: sqlite_utils.Database, entry_digests: dict[int, str]) -> Dige
                                              None if last is None else last[0]))
             elif last[1] != digest:
                 changes.append(OutsideChange(table.name, key, "edited", last[0]))
-    names = {t.name for t in business_tables(db)}
+    names = {t.name for t in tables}
     for (tbl, key), (seq, digest) in latest.items():
         if digest != DELETED and (tbl, key) not in present and tbl in names:
             changes.append(OutsideChange(tbl, key, "deleted", seq))
