@@ -45,6 +45,7 @@ class Table:
     name: str
     pks: tuple[str, ...]  # ("rowid",) when the table has no declared primary key
     has_rowid: bool = True
+    columns: tuple[str, ...] = ()
 
 
 def business_tables(db: sqlite_utils.Database) -> list[Table]:
@@ -61,13 +62,22 @@ def business_tables(db: sqlite_utils.Database) -> list[Table]:
     return tables
 
 
+_TABLES: dict[tuple[str, str], Table] = {}  # by (name, CREATE statement): SQLite rewrites
+# the statement on every ALTER, so an entry never outlives the table it describes
+
+
 def _with_key(db: sqlite_utils.Database, name: str, sql: str) -> Table:
+    cached = _TABLES.get((name, sql))
+    if cached is not None:
+        return cached
     info = db.execute(f"PRAGMA main.table_info([{name}])").fetchall()
     pks = tuple(str(r[1]) for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
     has_rowid = "WITHOUT ROWID" not in " ".join(sql.upper().split())
     if has_rowid and (not pks or len(pks) > _MAX_KEY_COLS):
         pks = ("rowid",)
-    return Table(name, pks, has_rowid)
+    table = Table(name, pks, has_rowid, tuple(str(r[1]) for r in info))
+    _TABLES[(name, sql)] = table
+    return table
 
 
 def _table(db: sqlite_utils.Database, name: str) -> Table | None:
@@ -153,13 +163,9 @@ def _register(db: sqlite_utils.Database) -> None:
     db.conn.create_function(DIGEST_FUNCTION, 1, row_digest, deterministic=True)
 
 
-def _columns(db: sqlite_utils.Database, table: Table) -> list[str]:
-    return [str(r[1]) for r in db.execute(f"PRAGMA main.table_info([{table.name}])")]
-
-
-def _digest_sql(db: sqlite_utils.Database, table: Table, alias: str) -> str:
+def _digest_sql(table: Table, alias: str) -> str:
     values = ", ".join(f"iif(typeof({alias}.[{c}]) = 'blob', 'blob:' || hex({alias}.[{c}]), "
-                       f"{alias}.[{c}])" for c in _columns(db, table))
+                       f"{alias}.[{c}])" for c in table.columns)
     return f"{DIGEST_FUNCTION}(json_array({values}))"
 
 
@@ -183,30 +189,35 @@ def record(db: sqlite_utils.Database, seq: int) -> str:
     Runs inside the action's transaction, just before its audit entry is appended."""
     if not db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?", [CHANGES]).fetchone():
         return ""  # not capturing (a desk before row digests)
-    noted = [str(r[0]) for r in db.execute(f"SELECT tbl FROM temp.{WRITTEN} UNION "
-                                           f"SELECT tbl FROM temp.{CHANGES}")]
+    noted: dict[str, set[str]] = {}
+    for tbl, how in db.execute(f"SELECT DISTINCT tbl, 'w' FROM temp.{WRITTEN} UNION ALL "
+                               f"SELECT DISTINCT tbl, 'k' FROM temp.{CHANGES}"):
+        noted.setdefault(str(tbl), set()).add(str(how))
     if noted:
         _register(db)
-        for name in noted:
+        for name, how in noted.items():
             table = _table(db, name)
             if table is None:  # dropped during the action: nothing left to digest
                 continue
             pks = [_col(c) for c in table.pks]
-            if table.has_rowid:
+            if table.has_rowid and "w" in how:
                 db.execute(
                     f"INSERT OR REPLACE INTO row_digests (seq, tbl, key, digest) "
-                    f"SELECT ?, ?, {_key_sql(table, 't', pks)}, {_digest_sql(db, table, 't')} "
+                    f"SELECT ?, ?, {_key_sql(table, 't', pks)}, {_digest_sql(table, 't')} "
                     f"FROM main.[{table.name}] t WHERE t.rowid IN "
                     f"(SELECT rid FROM temp.{WRITTEN} WHERE tbl = ?)", [seq, name, name])
+            if "k" not in how:
+                continue
             on = " AND ".join(f"t.{p} = c.k{i + 1}" for i, p in enumerate(pks))
             db.execute(  # by key: gone (or, without rowid, its content), unless written above
                 f"INSERT OR IGNORE INTO row_digests (seq, tbl, key, digest) "
                 f"SELECT ?, ?, {_key_sql(table, 'c', ['k1', 'k2', 'k3'])}, "
-                f"CASE WHEN t.{pks[0]} IS NULL THEN x'' ELSE {_digest_sql(db, table, 't')} END "
+                f"CASE WHEN t.{pks[0]} IS NULL THEN x'' ELSE {_digest_sql(table, 't')} END "
                 f"FROM temp.{CHANGES} c LEFT JOIN main.[{table.name}] t ON {on} "
                 "WHERE c.tbl = ?", [seq, name, name])
-        db.execute(f"DELETE FROM temp.{CHANGES}")
-        db.execute(f"DELETE FROM temp.{WRITTEN}")
+        for how, temp in (("k", CHANGES), ("w", WRITTEN)):
+            if any(how in h for h in noted.values()):
+                db.execute(f"DELETE FROM temp.{temp}")
     return list_digest(
         (str(t), str(k), bytes(d)) for t, k, d in db.execute(
             "SELECT tbl, key, digest FROM row_digests WHERE seq = ? ORDER BY tbl, key", [seq]))
@@ -303,7 +314,7 @@ def deep_check(db: sqlite_utils.Database, entry_digests: dict[int, str]) -> Dige
     for table in tables:
         pks = [_col(c) for c in table.pks]
         for key, digest in db.execute(
-                f"SELECT {_key_sql(table, 't', pks)}, {_digest_sql(db, table, 't')} "
+                f"SELECT {_key_sql(table, 't', pks)}, {_digest_sql(table, 't')} "
                 f"FROM main.[{table.name}] t"):
             key = str(key)
             count += 1
