@@ -163,7 +163,7 @@ def _register(db: sqlite_utils.Database) -> None:
     db.conn.create_function(DIGEST_FUNCTION, 1, row_digest, deterministic=True)
 
 
-def _digest_sql(table: Table, alias: str) -> str:
+def digest_sql(table: Table, alias: str) -> str:
     values = ", ".join(f"iif(typeof({alias}.[{c}]) = 'blob', 'blob:' || hex({alias}.[{c}]), "
                        f"{alias}.[{c}])" for c in table.columns)
     return f"{DIGEST_FUNCTION}(json_array({values}))"
@@ -203,7 +203,7 @@ def record(db: sqlite_utils.Database, seq: int) -> str:
             if table.has_rowid and "w" in how:
                 db.execute(
                     f"INSERT OR REPLACE INTO row_digests (seq, tbl, key, digest) "
-                    f"SELECT ?, ?, {_key_sql(table, 't', pks)}, {_digest_sql(table, 't')} "
+                    f"SELECT ?, ?, {_key_sql(table, 't', pks)}, {digest_sql(table, 't')} "
                     f"FROM main.[{table.name}] t WHERE t.rowid IN "
                     f"(SELECT rid FROM temp.{WRITTEN} WHERE tbl = ?)", [seq, name, name])
             if "k" not in how:
@@ -212,7 +212,7 @@ def record(db: sqlite_utils.Database, seq: int) -> str:
             db.execute(  # by key: gone (or, without rowid, its content), unless written above
                 f"INSERT OR IGNORE INTO row_digests (seq, tbl, key, digest) "
                 f"SELECT ?, ?, {_key_sql(table, 'c', ['k1', 'k2', 'k3'])}, "
-                f"CASE WHEN t.{pks[0]} IS NULL THEN x'' ELSE {_digest_sql(table, 't')} END "
+                f"CASE WHEN t.{pks[0]} IS NULL THEN x'' ELSE {digest_sql(table, 't')} END "
                 f"FROM temp.{CHANGES} c LEFT JOIN main.[{table.name}] t ON {on} "
                 "WHERE c.tbl = ?", [seq, name, name])
         for how, temp in (("k", CHANGES), ("w", WRITTEN)):
@@ -314,7 +314,7 @@ def deep_check(db: sqlite_utils.Database, entry_digests: dict[int, str]) -> Dige
     for table in tables:
         pks = [_col(c) for c in table.pks]
         for key, digest in db.execute(
-                f"SELECT {_key_sql(table, 't', pks)}, {_digest_sql(table, 't')} "
+                f"SELECT {_key_sql(table, 't', pks)}, {digest_sql(table, 't')} "
                 f"FROM main.[{table.name}] t"):
             key = str(key)
             count += 1

@@ -103,9 +103,9 @@ def test_rewriting_the_recorded_digest_to_hide_an_edit_names_the_entry(
         conn.execute("UPDATE contacts SET notes = 'changed' WHERE id = ?", [ann.id])
         conn.create_function(row_digests.DIGEST_FUNCTION, 1, row_digests.row_digest)
         table = next(t for t in row_digests.business_tables(session.db) if t.name == "contacts")
-        conn.execute(f"UPDATE row_digests SET digest = (SELECT {row_digests._digest_sql(table, 'c')} "
-                     "FROM contacts c WHERE c.id = ?) WHERE seq = ? AND key = ?",
-                     [ann.id, seq, ann.id])
+        forged = row_digests.digest_sql(table, "c")
+        conn.execute(f"UPDATE row_digests SET digest = (SELECT {forged} FROM contacts c "
+                     "WHERE c.id = ?) WHERE seq = ? AND key = ?", [ann.id, seq, ann.id])
     report = audit_service.verify_deep(session)
     assert report.changes == []  # the row now matches the forged record...
     assert report.altered_entries == [seq]  # ...which no longer matches its entry's MAC
