@@ -9,8 +9,11 @@ then recomputes every business row and compares it with its last audited write: 
 edit, insert or delete shows up with its table and key.
 
 How rows are caught: TEMP triggers (they live only in this connection, so they cost nothing
-for anyone else and cannot be seen or dropped through the file) write the primary key of each
-changed row into a TEMP table during the transaction; `record` digests those rows at the end.
+for anyone else and cannot be seen or dropped through the file) note the rowid of each row
+inserted or updated, and the key of each row deleted (or whose key changed), in TEMP tables
+during the transaction; `record` digests those rows at the end, in SQL, reading them in file
+order (a 100,000-row import costs a few percent). Rows replaced through a conflict on another
+UNIQUE index (INSERT OR REPLACE) are not noted: the app does not do that.
 
 Business tables are every table of the desk EXCEPT: `meta` (the chain head and desk identity,
 covered by the chain itself), `audit` and `row_digests` (the record itself), sqlite-utils'
@@ -132,15 +135,6 @@ def begin(db: sqlite_utils.Database) -> bool:
     return True
 
 
-def stop(db: sqlite_utils.Database) -> None:
-    """Drop this connection's capture (before a schema change, or in tests)."""
-    for (name,) in db.execute("SELECT name FROM temp.sqlite_master WHERE type = 'trigger' "
-                              "AND name LIKE ?", [TRIGGER_PREFIX + "%"]).fetchall():
-        db.execute(f"DROP TRIGGER temp.[{name}]")
-    db.execute(f"DROP TABLE IF EXISTS temp.{CHANGES}")
-    db.execute(f"DROP TABLE IF EXISTS temp.{WRITTEN}")
-
-
 DIGEST_FUNCTION = "crisisdesk_row_digest"
 
 
@@ -164,6 +158,7 @@ def _register(db: sqlite_utils.Database) -> None:
 
 
 def digest_sql(table: Table, alias: str) -> str:
+    """SQL for the digest of the row `alias` of `table` (see `row_digest`)."""
     values = ", ".join(f"iif(typeof({alias}.[{c}]) = 'blob', 'blob:' || hex({alias}.[{c}]), "
                        f"{alias}.[{c}])" for c in table.columns)
     return f"{DIGEST_FUNCTION}(json_array({values}))"
