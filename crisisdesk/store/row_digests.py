@@ -27,11 +27,14 @@ baselined when the desk is next opened (see services/audit.py `baseline`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlite_utils
+from sqlcipher3 import dbapi2 as sqlcipher
 
 CHANGES = "crisisdesk_row_changes"  # rows to check by key: deleted, or their key changed
 WRITTEN = "crisisdesk_rows_written"  # rows inserted or updated, by rowid
@@ -83,11 +86,28 @@ def _with_key(db: sqlite_utils.Database, name: str, sql: str) -> Table:
     return table
 
 
-def _table(db: sqlite_utils.Database, name: str) -> Table | None:
+_SHAPES: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[int, dict[str, Table | None]]]
+_SHAPES = weakref.WeakKeyDictionary()  # per connection, while its schema version holds
+
+
+def _shapes(db: sqlite_utils.Database) -> dict[str, Table | None]:
+    """The tables looked up so far on this connection at its current schema version:
+    reading the schema on every action would cost more than the rest of `record`."""
+    version = int(db.execute("PRAGMA main.schema_version").fetchone()[0])
+    cached = _SHAPES.get(db)
+    if cached is None or cached[0] != version:
+        cached = _SHAPES[db] = (version, {})
+    return cached[1]
+
+
+def _table(db: sqlite_utils.Database, name: str,
+           shapes: dict[str, Table | None]) -> Table | None:
     """One business table by name (None once it is dropped)."""
-    row = db.execute("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?",
-                     [name]).fetchone()
-    return None if row is None else _with_key(db, name, str(row[0] or ""))
+    if name not in shapes:
+        row = db.execute("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND "
+                         "name = ?", [name]).fetchone()
+        shapes[name] = None if row is None else _with_key(db, name, str(row[0] or ""))
+    return shapes[name]
 
 
 def _col(c: str) -> str:
@@ -117,11 +137,23 @@ def _trigger_sql(table: Table) -> Iterator[str]:
     yield f"{base}_d AFTER DELETE {on} BEGIN {by_key}{_key_cols(table, 'OLD.')}); END"
 
 
+def _capturing(db: sqlite_utils.Database) -> bool:
+    """Whether this connection has its TEMP tables (a prepared no-op: cheaper than a lookup
+    in the temp schema, which holds a few hundred triggers)."""
+    try:
+        db.conn.execute(f"SELECT 1 FROM temp.{WRITTEN}, temp.{CHANGES} LIMIT 0")
+    except sqlcipher.OperationalError as exc:
+        if "no such table" in str(exc):
+            return False
+        raise
+    return True
+
+
 def begin(db: sqlite_utils.Database) -> bool:
     """Make sure this connection notes every business row it writes (cheap after the first
     call: one lookup). Called at the start of every action. False on a desk whose schema
     predates row digests (until its upgrade): nothing is noted."""
-    if db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?", [CHANGES]).fetchone():
+    if _capturing(db):
         return True
     if not db.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'row_digests'").fetchone():
         return False
@@ -152,9 +184,15 @@ def row_digest(values: str) -> bytes:
 _blake = hashlib.blake2b
 
 
+_REGISTERED: weakref.WeakSet[sqlite_utils.Database] = weakref.WeakSet()
+
+
 def _register(db: sqlite_utils.Database) -> None:
-    """The digest as an SQL function, so rows are hashed as SQLite reads them."""
-    db.conn.create_function(DIGEST_FUNCTION, 1, row_digest, deterministic=True)
+    """The digest as an SQL function, so rows are hashed as SQLite reads them. Once per
+    connection: registering a function makes SQLite re-prepare every cached statement."""
+    if db not in _REGISTERED:
+        db.conn.create_function(DIGEST_FUNCTION, 1, row_digest, deterministic=True)
+        _REGISTERED.add(db)
 
 
 def digest_sql(table: Table, alias: str) -> str:
@@ -179,10 +217,28 @@ def list_digest(rows: Iterable[tuple[str, str, bytes]]) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=512)
+def _record_sql(table: Table) -> tuple[str, str]:
+    """The two statements `record` runs for a table (built once per table shape)."""
+    pks = [_col(c) for c in table.pks]
+    written = (f"INSERT OR REPLACE INTO row_digests (seq, tbl, key, digest) "
+               f"SELECT ?, ?, {_key_sql(table, 't', pks)}, {digest_sql(table, 't')} "
+               f"FROM main.[{table.name}] t WHERE t.rowid IN "
+               f"(SELECT rid FROM temp.{WRITTEN} WHERE tbl = ?)")
+    on = " AND ".join(f"t.{p} = c.k{i + 1}" for i, p in enumerate(pks))
+    # by key: gone (or, without rowid, its content), unless already written above
+    by_key = (f"INSERT OR IGNORE INTO row_digests (seq, tbl, key, digest) "
+              f"SELECT ?, ?, {_key_sql(table, 'c', ['k1', 'k2', 'k3'])}, "
+              f"CASE WHEN t.{pks[0]} IS NULL THEN x'' ELSE {digest_sql(table, 't')} END "
+              f"FROM temp.{CHANGES} c LEFT JOIN main.[{table.name}] t ON {on} "
+              "WHERE c.tbl = ?")
+    return written, by_key
+
+
 def record(db: sqlite_utils.Database, seq: int) -> str:
     """Digest every row noted since the last record under `seq`; return the list's digest.
     Runs inside the action's transaction, just before its audit entry is appended."""
-    if not db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?", [CHANGES]).fetchone():
+    if not _capturing(db):
         return ""  # not capturing (a desk before row digests)
     noted: dict[str, set[str]] = {}
     for tbl, how in db.execute(f"SELECT DISTINCT tbl, 'w' FROM temp.{WRITTEN} UNION ALL "
@@ -190,26 +246,16 @@ def record(db: sqlite_utils.Database, seq: int) -> str:
         noted.setdefault(str(tbl), set()).add(str(how))
     if noted:
         _register(db)
+        shapes = _shapes(db)
         for name, how in noted.items():
-            table = _table(db, name)
+            table = _table(db, name, shapes)
             if table is None:  # dropped during the action: nothing left to digest
                 continue
-            pks = [_col(c) for c in table.pks]
+            written, by_key = _record_sql(table)
             if table.has_rowid and "w" in how:
-                db.execute(
-                    f"INSERT OR REPLACE INTO row_digests (seq, tbl, key, digest) "
-                    f"SELECT ?, ?, {_key_sql(table, 't', pks)}, {digest_sql(table, 't')} "
-                    f"FROM main.[{table.name}] t WHERE t.rowid IN "
-                    f"(SELECT rid FROM temp.{WRITTEN} WHERE tbl = ?)", [seq, name, name])
-            if "k" not in how:
-                continue
-            on = " AND ".join(f"t.{p} = c.k{i + 1}" for i, p in enumerate(pks))
-            db.execute(  # by key: gone (or, without rowid, its content), unless written above
-                f"INSERT OR IGNORE INTO row_digests (seq, tbl, key, digest) "
-                f"SELECT ?, ?, {_key_sql(table, 'c', ['k1', 'k2', 'k3'])}, "
-                f"CASE WHEN t.{pks[0]} IS NULL THEN x'' ELSE {digest_sql(table, 't')} END "
-                f"FROM temp.{CHANGES} c LEFT JOIN main.[{table.name}] t ON {on} "
-                "WHERE c.tbl = ?", [seq, name, name])
+                db.execute(written, [seq, name, name])
+            if "k" in how:
+                db.execute(by_key, [seq, name, name])
         for how, temp in (("k", CHANGES), ("w", WRITTEN)):
             if any(how in h for h in noted.values()):
                 db.execute(f"DELETE FROM temp.{temp}")
