@@ -85,8 +85,8 @@ class Session:
                summary: str = "") -> Iterator[Action]:
         """One user action: one transaction, one audit entry (summary: no patient data)."""
         act = Action(name, entity_type, entity_id, summary, self.now_iso())
+        row_digests.begin(self.db)  # note the business rows this action writes...
         with write_txn(self.db):
-            row_digests.begin(self.db)  # note the business rows this action writes...
             yield act
             rows = row_digests.record(self.db, audit_store.next_seq(self.db))  # ...digest them
             audit_store.append(

@@ -86,18 +86,15 @@ def _with_key(db: sqlite_utils.Database, name: str, sql: str) -> Table:
     return table
 
 
-_SHAPES: weakref.WeakKeyDictionary[sqlite_utils.Database, tuple[int, dict[str, Table | None]]]
-_SHAPES = weakref.WeakKeyDictionary()  # per connection, while its schema version holds
+_SHAPES: weakref.WeakKeyDictionary[sqlite_utils.Database, dict[str, Table | None]]
+_SHAPES = weakref.WeakKeyDictionary()
 
 
 def _shapes(db: sqlite_utils.Database) -> dict[str, Table | None]:
-    """The tables looked up so far on this connection at its current schema version:
-    reading the schema on every action would cost more than the rest of `record`."""
-    version = int(db.execute("PRAGMA main.schema_version").fetchone()[0])
-    cached = _SHAPES.get(db)
-    if cached is None or cached[0] != version:
-        cached = _SHAPES[db] = (version, {})
-    return cached[1]
+    """The tables looked up so far on this connection (reading the schema on every action
+    would cost more than the rest of `record`). The schema changes only while a desk is
+    opened (its upgrade steps), before any action notes rows."""
+    return _SHAPES.setdefault(db, {})
 
 
 def _table(db: sqlite_utils.Database, name: str,
@@ -149,14 +146,23 @@ def _capturing(db: sqlite_utils.Database) -> bool:
     return True
 
 
+_INSTALLED: weakref.WeakSet[sqlite_utils.Database] = weakref.WeakSet()
+
+
 def begin(db: sqlite_utils.Database) -> bool:
-    """Make sure this connection notes every business row it writes (cheap after the first
-    call: one lookup). Called at the start of every action. False on a desk whose schema
-    predates row digests (until its upgrade): nothing is noted."""
+    """Make sure this connection notes every business row it writes. Called at the start of
+    every action, before its transaction: TEMP objects made outside a transaction stay for
+    the connection's life (a rolled-back action cannot take them along), so later calls cost
+    nothing. False on a desk whose schema predates row digests (until its upgrade)."""
+    if db in _INSTALLED:
+        return True
     if _capturing(db):
+        if not db.conn.in_transaction:
+            _INSTALLED.add(db)
         return True
     if not db.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'row_digests'").fetchone():
         return False
+    _SHAPES.pop(db, None)
     db.execute(f"CREATE TEMP TABLE {CHANGES} (tbl TEXT NOT NULL, k1 NOT NULL, k2 NOT NULL, "
                "k3 NOT NULL, PRIMARY KEY (tbl, k1, k2, k3)) WITHOUT ROWID")
     db.execute(f"CREATE TEMP TABLE {WRITTEN} (tbl TEXT NOT NULL, rid INTEGER NOT NULL, "
@@ -164,6 +170,8 @@ def begin(db: sqlite_utils.Database) -> bool:
     for table in business_tables(db):
         for sql in _trigger_sql(table):
             db.execute(sql)
+    if not db.conn.in_transaction:
+        _INSTALLED.add(db)
     return True
 
 
@@ -224,22 +232,23 @@ def _record_sql(table: Table) -> tuple[str, str]:
     written = (f"INSERT OR REPLACE INTO row_digests (seq, tbl, key, digest) "
                f"SELECT ?, ?, {_key_sql(table, 't', pks)}, {digest_sql(table, 't')} "
                f"FROM main.[{table.name}] t WHERE t.rowid IN "
-               f"(SELECT rid FROM temp.{WRITTEN} WHERE tbl = ?)")
+               f"(SELECT rid FROM temp.{WRITTEN} WHERE tbl = ?) RETURNING tbl, key, digest")
     on = " AND ".join(f"t.{p} = c.k{i + 1}" for i, p in enumerate(pks))
     # by key: gone (or, without rowid, its content), unless already written above
     by_key = (f"INSERT OR IGNORE INTO row_digests (seq, tbl, key, digest) "
               f"SELECT ?, ?, {_key_sql(table, 'c', ['k1', 'k2', 'k3'])}, "
               f"CASE WHEN t.{pks[0]} IS NULL THEN x'' ELSE {digest_sql(table, 't')} END "
               f"FROM temp.{CHANGES} c LEFT JOIN main.[{table.name}] t ON {on} "
-              "WHERE c.tbl = ?")
+              "WHERE c.tbl = ? RETURNING tbl, key, digest")
     return written, by_key
 
 
 def record(db: sqlite_utils.Database, seq: int) -> str:
     """Digest every row noted since the last record under `seq`; return the list's digest.
     Runs inside the action's transaction, just before its audit entry is appended."""
-    if not _capturing(db):
+    if db not in _INSTALLED and not _capturing(db):
         return ""  # not capturing (a desk before row digests)
+    found: list[tuple[str, str, bytes]] = []
     noted: dict[str, set[str]] = {}
     for tbl, how in db.execute(f"SELECT DISTINCT tbl, 'w' FROM temp.{WRITTEN} UNION ALL "
                                f"SELECT DISTINCT tbl, 'k' FROM temp.{CHANGES}"):
@@ -253,15 +262,14 @@ def record(db: sqlite_utils.Database, seq: int) -> str:
                 continue
             written, by_key = _record_sql(table)
             if table.has_rowid and "w" in how:
-                db.execute(written, [seq, name, name])
+                found.extend(db.execute(written, [seq, name, name]).fetchall())
             if "k" in how:
-                db.execute(by_key, [seq, name, name])
+                found.extend(db.execute(by_key, [seq, name, name]).fetchall())
         for how, temp in (("k", CHANGES), ("w", WRITTEN)):
             if any(how in h for h in noted.values()):
                 db.execute(f"DELETE FROM temp.{temp}")
-    return list_digest(
-        (str(t), str(k), bytes(d)) for t, k, d in db.execute(
-            "SELECT tbl, key, digest FROM row_digests WHERE seq = ? ORDER BY tbl, key", [seq]))
+        found.sort(key=lambda r: (r[0], r[1]))
+    return list_digest((str(t), str(k), bytes(d)) for t, k, d in found)
 
 
 def note_all(db: sqlite_utils.Database, tables: Iterable[str] | None = None) -> None:
