@@ -163,6 +163,8 @@ def begin(db: sqlite_utils.Database) -> bool:
     if not db.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'row_digests'").fetchone():
         return False
     _SHAPES.pop(db, None)
+    if not db.conn.in_transaction:  # the notes never touch a temp file (none exist yet)
+        db.execute("PRAGMA temp_store = MEMORY")
     db.execute(f"CREATE TEMP TABLE {CHANGES} (tbl TEXT NOT NULL, k1 NOT NULL, k2 NOT NULL, "
                "k3 NOT NULL, PRIMARY KEY (tbl, k1, k2, k3)) WITHOUT ROWID")
     db.execute(f"CREATE TEMP TABLE {WRITTEN} (tbl TEXT NOT NULL, rid INTEGER NOT NULL, "
