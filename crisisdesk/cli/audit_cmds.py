@@ -50,7 +50,7 @@ def verify_cmd(cli: CliContext, deep: bool, anchor_file: Path | None, as_json: b
     problems = [f"audit chain broken: {report.problem}"] if not report.ok else []
     notes = [f"OK: {report.count} audit entries, chain intact."] if report.ok else []
     if deep:
-        found = audit_service.verify_deep(session)
+        found = audit_service.verify_deep(session, report)
         result.update({k: v for k, v in found.as_dict().items() if k not in result})
         problems += found.lines()
         if found.changes or found.altered_entries:

@@ -58,9 +58,10 @@ class DeepReport:
                 "altered_entries": self.altered_entries}
 
 
-def verify_deep(session: Session) -> DeepReport:
-    """`verify`, then every business row against the digest of its last audited write."""
-    chain = verify(session)
+def verify_deep(session: Session, chain: ChainReport | None = None) -> DeepReport:
+    """`verify` (unless its report is given), then every business row against the digest
+    of its last audited write."""
+    chain = chain or verify(session)
     found = row_digests.deep_check(session.db, audit_store.rows_digests(session.db))
     return DeepReport(chain, found.rows, found.changes, found.altered_entries)
 
