@@ -27,6 +27,7 @@ class AuditEntry:
     summary: str
     prev_mac: str
     mac: str
+    rows_digest: str = ""  # digest of the rows the action wrote ('' before row digests)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -44,9 +45,14 @@ def entry_mac(
     entity_id: str,
     summary: str,
     prev_mac: str,
+    rows_digest: str = "",
 ) -> str:
+    fields: list[object] = [seq, id, at, operator, action, entity_type, entity_id, summary,
+                            prev_mac]
+    if rows_digest:  # entries written before row digests keep their original MAC
+        fields.append(rows_digest)
     body = json.dumps(
-        [seq, id, at, operator, action, entity_type, entity_id, summary, prev_mac],
+        fields,
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode("utf-8")
@@ -86,7 +92,7 @@ def verify_chain(
         want = entry_mac(
             key, seq=e.seq, id=e.id, at=e.at, operator=e.operator, action=e.action,
             entity_type=e.entity_type, entity_id=e.entity_id, summary=e.summary,
-            prev_mac=e.prev_mac,
+            prev_mac=e.prev_mac, rows_digest=e.rows_digest,
         )
         if not hmac.compare_digest(want, e.mac):
             return ChainReport(False, count, f"entry {e.seq} was altered", e.seq)

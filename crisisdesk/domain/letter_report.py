@@ -86,3 +86,4 @@ class LetterReport:
     counted: int = 0  # affected people the list accounts for: distinct people + set aside
     incident_total: int = 0  # the incident's affected total (by state + unknown residence)
     incident_states: tuple[str, ...] = ()  # the states the incident's counts give
+    audit_head: str = ""  # "entry N, hash H" when the report was made (an anchor on paper)

@@ -49,6 +49,7 @@ from crisisdesk.printing.pdf import (
 )
 from crisisdesk.printing.phone_list import phone_list_html
 from crisisdesk.printing.role_card import role_card
+from crisisdesk.services import audit as audit_service
 from crisisdesk.services import binder as binder_service
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import roles as role_service
@@ -239,7 +240,9 @@ def front_html(session: Session, entries: Sequence[Entry]) -> str:
              "desk is down: who does what, whom to call, what may be said, what is owed.</p>"
              f"{GRID}<tr><td width='30%'>Printed</td><td>{esc(_printed(session))} by "
              f"{esc(session.operator.name)}</td></tr>"
-             f"<tr><td>Desk version</td><td>CrisisDesk {esc(__version__)}</td></tr></table>"
+             f"<tr><td>Desk version</td><td>CrisisDesk {esc(__version__)}</td></tr>"
+             f"<tr><td>Audit head</td><td>{esc(audit_service.head(session).text())}</td></tr>"
+             "</table>"
              "<p style='font-size: 14pt; font-weight: bold; color: #8a1c1c'>CONFIDENTIAL: "
              "staff phone numbers. Keep locked away. DESTROY SECURELY (cross-cut shred) when "
              "a new binder replaces it.</p>"

@@ -126,7 +126,7 @@ def letter_report_html(report: LetterReport, *, printed: str = "") -> str:
     """The summary page and the per-state table as one HTML document."""
     foot = (f"{report.org + ' · ' if report.org else ''}Printed "
             f"{printed or report.as_of.isoformat()}. Counts only: no patient names, addresses "
-            "or codes.")
+            "or codes." + (f" Audit head: {report.audit_head}." if report.audit_head else ""))
     return document(TITLE, _summary(report) + _states(report),
                     sub="Breach-notification letters (45 CFR 164.404) for counsel and the "
                         "state regulators.", foot=esc(foot))

@@ -23,6 +23,7 @@ from typing import Any
 from crisisdesk.domain.audit import ChainReport
 from crisisdesk.domain.errors import DeskDamaged, DeskExists, UserError, WrongPassphrase
 from crisisdesk.domain.operators import Role
+from crisisdesk.services import audit as audit_service
 from crisisdesk.services.credentials import Credentials
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
@@ -125,6 +126,7 @@ def new_manifest(session: Session) -> dict[str, object]:
         "backup_id": os.urandom(8).hex(), "desk_id": session.desk_id, "org": session.org,
         "created_at": session.now_iso(), "created_by": session.operator.name,
         "app_version": _app_version(),
+        "audit_head": audit_service.anchor(session),
     }
 
 

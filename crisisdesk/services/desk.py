@@ -27,7 +27,7 @@ from crisisdesk.services.session import Clock, Session, iso, utc_now
 from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
 from crisisdesk.store import roster as roster_store
-from crisisdesk.store import schema
+from crisisdesk.store import row_digests, schema
 from crisisdesk.store.backup import write_backup
 from crisisdesk.store.db import DamagedDeskFile, connect, ensure_healthy
 from crisisdesk.store.files import ensure_private_dir
@@ -79,6 +79,7 @@ def init_desk(
             from crisisdesk.services.templates import install_library_rows
 
             install_library_rows(session, act.at)
+            row_digests.note_all(db)  # rows the schema itself wrote (the default systems)
         vault.save()
     except BaseException:
         for leftover in (paths.desk_file, Path(f"{paths.desk_file}-wal"),
@@ -107,7 +108,7 @@ def _open_checked(paths: DeskPaths, vault: Vault, data_key: bytes, operator_name
         pending = schema.pending(db)
         if pending and "m001_core" not in pending:
             _backup_before_migration(paths, db, vault, clock)
-        schema.apply(db)
+        applied = schema.apply(db)
         ensure_healthy(db)
         if operator_name is None:
             op = Operator("recovery", RECOVERY_OPERATOR, Role.ADMIN)
@@ -116,10 +117,15 @@ def _open_checked(paths: DeskPaths, vault: Vault, data_key: bytes, operator_name
             if found is None:  # slot without an active operator row: treat as removed
                 raise WrongPassphrase()
             op = found
+        session = Session(paths, db, vault, op, data_key, clock)
+        if applied:  # rows on the desk before row digests, or written by an upgrade step
+            from crisisdesk.services.audit import baseline
+
+            baseline(session, "upgrade")
     except BaseException:
         db.conn.close()
         raise
-    return Session(paths, db, vault, op, data_key, clock)
+    return session
 
 
 def _backup_before_migration(paths: DeskPaths, db: object, vault: Vault, clock: Clock) -> None:

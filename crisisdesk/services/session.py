@@ -26,6 +26,7 @@ from crisisdesk.domain.operators import Operator, Role, require_role
 from crisisdesk.paths import DeskPaths
 from crisisdesk.store import audit as audit_store
 from crisisdesk.store import roster as roster_store
+from crisisdesk.store import row_digests
 from crisisdesk.store.db import connect, write_txn
 from crisisdesk.store.vault import Vault
 from crisisdesk.store.vault import slot_key as vault_slot_key
@@ -147,12 +148,14 @@ class Session:
                summary: str = "") -> Iterator[Action]:
         """One user action: one transaction, one audit entry (summary: no patient data)."""
         act = Action(name, entity_type, entity_id, summary, self.now_iso())
+        row_digests.begin(self.db)  # note the business rows this action writes...
         with write_txn(self.db):
             yield act
+            rows = row_digests.record(self.db, audit_store.next_seq(self.db))  # ...digest them
             entry = audit_store.append(
                 self.db, self.audit_key, at=act.at, operator=self.operator.name,
                 action=act.name, entity_type=act.entity_type, entity_id=act.entity_id,
-                summary=act.summary or act.name,
+                summary=act.summary or act.name, rows_digest=rows,
             )
             if self._signing_key is not None:
                 audit_store.sign_entry(

@@ -60,19 +60,22 @@ def _head(db: sqlite_utils.Database) -> tuple[int, str] | None:
 
 def append(
     db: sqlite_utils.Database, key: bytes, *, at: str, operator: str, action: str,
-    entity_type: str, entity_id: str, summary: str,
+    entity_type: str, entity_id: str, summary: str, rows_digest: str = "",
 ) -> AuditEntry:
     last = db.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
     entry_id = str(uuid.uuid4())
     mac = entry_mac(key, seq=seq, id=entry_id, at=at, operator=operator, action=action,
-                    entity_type=entity_type, entity_id=entity_id, summary=summary, prev_mac=prev)
+                    entity_type=entity_type, entity_id=entity_id, summary=summary, prev_mac=prev,
+                    rows_digest=rows_digest)
     entry = AuditEntry(seq, entry_id, at, operator, action, entity_type, entity_id, summary,
-                       prev, mac)
+                       prev, mac, rows_digest)
+    values = [seq, entry_id, at, operator, action, entity_type, entity_id, summary, prev, mac]
+    if rows_digest:  # (a desk before row digests has no such column until its upgrade)
+        values.append(rows_digest)
     db.execute(
-        "INSERT INTO audit (seq, id, at, operator, action, entity_type, entity_id, summary, "
-        "prev_mac, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [seq, entry_id, at, operator, action, entity_type, entity_id, summary, prev, mac],
+        f"INSERT INTO audit ({_COLS}{', rows_digest' if rows_digest else ''}) "
+        f"VALUES ({', '.join('?' * len(values))})", values,
     )
     db.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -89,8 +92,14 @@ def _row(r: tuple[object, ...]) -> AuditEntry:
 _COLS = "seq, id, at, operator, action, entity_type, entity_id, summary, prev_mac, mac"
 
 
+def _cols(db: sqlite_utils.Database) -> str:
+    """The columns to read: with `rows_digest` once the desk has it (row digests)."""
+    has = db.execute("SELECT 1 FROM pragma_table_info('audit') WHERE name = 'rows_digest'")
+    return _COLS + (", rows_digest" if has.fetchone() else "")
+
+
 def iter_entries(db: sqlite_utils.Database) -> Iterator[AuditEntry]:
-    for r in db.execute(f"SELECT {_COLS} FROM audit ORDER BY rowid"):
+    for r in db.execute(f"SELECT {_cols(db)} FROM audit ORDER BY rowid"):
         yield _row(r)
 
 
@@ -100,7 +109,7 @@ def entries(
 ) -> list[AuditEntry]:
     """Newest last. `since` is an ISO UTC timestamp or date prefix."""
     where, params = given_filters(("at >= ?", since), ("entity_id = ?", entity_id))
-    sql = f"SELECT {_COLS} FROM audit"
+    sql = f"SELECT {_cols(db)} FROM audit"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY seq DESC"
@@ -113,6 +122,27 @@ def entries(
 
 def verify(db: sqlite_utils.Database, key: bytes) -> ChainReport:
     return verify_chain(key, iter_entries(db), _head(db))
+
+
+def next_seq(db: sqlite_utils.Database) -> int:
+    """The seq the next `append` will use (inside the write transaction)."""
+    return last_seq(db) + 1
+
+
+def rows_digests(db: sqlite_utils.Database) -> dict[int, str]:
+    """Each entry's `rows_digest` by seq (for the deep check of row digests)."""
+    return {int(s): str(d or "") for s, d in db.execute("SELECT seq, rows_digest FROM audit")}
+
+
+def head(db: sqlite_utils.Database) -> tuple[int, str]:
+    """The newest entry's (seq, MAC): what an anchor outside the file records."""
+    row = db.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+
+def entry_at(db: sqlite_utils.Database, seq: int) -> AuditEntry | None:
+    row = db.execute(f"SELECT {_cols(db)} FROM audit WHERE seq = ?", [seq]).fetchone()
+    return _row(row) if row else None
 
 
 def last_seq(db: sqlite_utils.Database) -> int:

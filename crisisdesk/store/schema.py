@@ -448,6 +448,17 @@ def m012_rendered_file_digest(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m015_audit_row_digests(db: sqlite_utils.Database) -> None:
+    """Which business rows each audited action wrote and what they then held (see
+    store/row_digests.py); the audit entry carries a digest of that list. The rows already
+    on the desk are baselined by the first session that opens it (services/audit.py)."""
+    db.execute("ALTER TABLE audit ADD COLUMN rows_digest TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE TABLE row_digests (seq INTEGER NOT NULL, tbl TEXT NOT NULL, "
+               "key TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (seq, tbl, key)) "
+               "WITHOUT ROWID")
+
+
+@migrations()
 def m016_signed_roster(db: sqlite_utils.Database) -> None:
     """Signing (see domain/roster.py): the signed roster's versions, each audit entry's
     signer and signature, and each approval's signer, key and signature. Filled in by the

@@ -13,6 +13,7 @@ from pathlib import Path
 from crisisdesk.domain.errors import NotFound
 from crisisdesk.domain.letter_report import SET_ASIDE, LetterReport, StateCounts, people_key
 from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY
+from crisisdesk.services import audit as audit_service
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import settings as settings_service
@@ -65,7 +66,8 @@ def counsel_report(session: Session, incident_id: str | None = None) -> LetterRe
         counted=sum(by_state.values()) + unknown,
         incident_total=sum(incident.affected_by_state.values())
         + incident.affected_unknown_residence,
-        incident_states=tuple(sorted(incident.affected_by_state)))
+        incident_states=tuple(sorted(incident.affected_by_state)),
+        audit_head=audit_service.head(session).text())
 
 
 def save_counsel_report(session: Session, path: Path, write_pdf: WritePdf, *,
