@@ -20,8 +20,8 @@ from crisisdesk.services.doctor import Status
 from crisisdesk.services.session import Session
 from crisisdesk.store import roster as roster_store
 from crisisdesk.store.vault import Vault
-from tests.support.attacker import raw_desk
 from tests.support.desk import FAST_KDF, PASSPHRASE
+from tests.support.tamper import raw_desk
 
 OLLY, OLLY_PASS = "olly", "ollys own passphrase"
 ALEX = Credentials(operator="alex", passphrase=PASSPHRASE)

@@ -15,9 +15,9 @@ from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Session
 from crisisdesk.services.templates import NotApproved
 from crisisdesk.store import roster as roster_store
-from tests.support.attacker import raw_desk
 from tests.support.cli import run_cli
 from tests.support.desk import FAST_KDF, PASSPHRASE
+from tests.support.tamper import raw_desk
 from tests.support.templates import approve_as_second_approver
 
 SMS = "staff-sms-alert-en"

@@ -12,7 +12,6 @@ from crisisdesk.services import audit as audit_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.store.vault import Vault
-from tests.support.attacker import raw_desk
 from tests.support.desk import PASSPHRASE
 from tests.support.old_desk import (
     OLD_APPROVED,
@@ -20,6 +19,7 @@ from tests.support.old_desk import (
     OLD_OPERATOR_PASSPHRASE,
     make_old_desk,
 )
+from tests.support.tamper import raw_desk
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from crisisdesk.services.credentials import Credentials
 from crisisdesk.services.doctor import Status
 from crisisdesk.services.session import Session
 from crisisdesk.store.vault import SLOTS_FILE, SigningKeyDamaged, Vault
-from tests.support.attacker import raw_desk
 from tests.support.desk import FAST_KDF, PASSPHRASE
+from tests.support.tamper import raw_desk
 
 
 def test_a_slot_holds_a_signing_key_only_its_passphrase_unwraps(tmp_path: Path) -> None:

@@ -1,5 +1,9 @@
 """Tampering as an operator holding the data key would: their own slot unwrapped, the desk
-file opened with sqlcipher3, and rows changed by hand, outside the app."""
+file opened with sqlcipher3, and rows changed by hand, outside the app (no CrisisDesk session).
+
+`remac_chain` then rewrites every entry's MAC and the head with the chain key (derived from the
+data key, or pinned in the desk after a rekey: both readable with the data key), so the MAC
+chain alone verifies again; only signatures, row digests and anchors can tell."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from crisisdesk.domain.audit import GENESIS, entry_mac, head_mac
-from crisisdesk.store.audit import HEAD_KEY, audit_key
+from crisisdesk.store.audit import CHAIN_KEY, HEAD_KEY, audit_key
 from crisisdesk.store.vault import Vault
 from tests.support.desk import PASSPHRASE
 
@@ -31,10 +35,22 @@ def outside_the_app(data_dir: Path, operator: str = "alex",
         conn.close()
 
 
+@contextmanager
+def raw_desk(data_dir: Path, operator: str, passphrase: str) -> Iterator[sqlcipher.Connection]:
+    """`outside_the_app` in one transaction, the chain re-MACed on leaving (the attacker of
+    the signing tests: the lowest role, their own passphrase, a few lines of Python)."""
+    with outside_the_app(data_dir, operator, passphrase) as (conn, data_key):
+        conn.execute("BEGIN")
+        yield conn
+        conn.execute("COMMIT")
+        remac_chain(conn, data_key)
+
+
 def remac_chain(conn: sqlcipher.Connection, data_key: bytes) -> int:
     """Renumber what is left of the audit log 1..N, recompute every MAC and the head with the
-    key derived from the data key, so the plain chain check passes again. Returns N."""
-    key = audit_key(data_key)
+    chain key, so the plain chain check passes again. Returns N."""
+    pinned = conn.execute("SELECT value FROM meta WHERE key = ?", [CHAIN_KEY]).fetchone()
+    key = bytes.fromhex(pinned[0]) if pinned else audit_key(data_key)
     entries = conn.execute(f"SELECT {AUDIT_FIELDS} FROM audit ORDER BY seq").fetchall()
     prev = GENESIS
     conn.execute("BEGIN")
