@@ -13,7 +13,6 @@ import contextlib
 import importlib.metadata
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -34,6 +33,7 @@ from crisisdesk.store import schema
 from crisisdesk.store.backup import extract, read_log, read_manifest, write_backup, write_log
 from crisisdesk.store.db import connect, quick_check
 from crisisdesk.store.errors import DB_ERRORS, classify
+from crisisdesk.store.files import built_beside, new_desk_folder
 from crisisdesk.store.vault import Vault
 
 SUFFIX = ".crisisdesk-backup"
@@ -249,14 +249,6 @@ class RestoreResult:
     report: BackupReport
 
 
-def _check_destination(to: Path) -> Path:
-    to = to.expanduser().resolve()
-    if to.exists() and (not to.is_dir() or any(to.iterdir())):
-        raise DeskExists(f"{to} is not empty; restore into a new, empty folder "
-                         "(the live desk is never overwritten).")
-    return to
-
-
 def restore_backup(path: Path, to: Path, credentials: Credentials) -> RestoreResult:
     """Check the backup, then make it a desk in the new, empty folder `to` (created if needed).
 
@@ -265,11 +257,9 @@ def restore_backup(path: Path, to: Path, credentials: Credentials) -> RestoreRes
     in the restored desk's audit log.
     """
     path = path.expanduser()
-    to = _check_destination(to)
+    to = new_desk_folder(to, "restore")
     manifest = read_manifest(path)
-    to.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{to.name}.restoring-", dir=to.parent))
-    try:
+    with built_beside(to, "restore") as staging:
         extract(path, staging)
         report = _inspect(staging, credentials, manifest, path)
         if not report.ok:
@@ -283,15 +273,6 @@ def restore_backup(path: Path, to: Path, credentials: Credentials) -> RestoreRes
                 pass
         finally:
             session.close()
-        _check_destination(to)
-        if to.exists():
-            to.rmdir()
-        staging.rename(to)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    with contextlib.suppress(OSError):
-        to.chmod(0o700)
     return RestoreResult(to, report)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from crisisdesk.store import operators as operator_store
 from crisisdesk.store import salvage as salvage_store
 from crisisdesk.store.db import connect, quick_check
 from crisisdesk.store.errors import DB_ERRORS
-from crisisdesk.store.files import ensure_private_dir
+from crisisdesk.store.files import built_beside, ensure_private_dir, new_desk_folder
 from crisisdesk.store.vault import Vault
 
 _RECORD_ERRORS: tuple[type[BaseException], ...] = (UserError, *DB_ERRORS)
@@ -81,13 +80,6 @@ class SalvageReport:
         }
 
 
-def _check_destination(to: Path) -> Path:
-    to = to.expanduser().resolve()
-    if to.exists() and (not to.is_dir() or any(to.iterdir())):
-        raise DeskExists(f"{to} is not empty; salvage into a new, empty folder.")
-    return to
-
-
 def salvage(data_dir: Path, to: Path, credentials: Credentials, *,
             clock: Clock = utc_now) -> SalvageReport:
     """Copy every readable row of the desk in `data_dir` into a new desk in the empty `to`.
@@ -102,22 +94,11 @@ def salvage(data_dir: Path, to: Path, credentials: Credentials, *,
     data_key = credentials.data_key(vault)
     if not paths.desk_file.exists():
         raise DeskDamaged(f"The desk file {paths.desk_file} is missing; nothing can be salvaged.")
-    to = _check_destination(to)
+    to = new_desk_folder(to, "salvage")
     if to == data_dir.resolve():
         raise DeskExists("Salvage into a new folder, not the damaged desk's own.")
-    to.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{to.name}.salvaging-", dir=to.parent))
-    try:
+    with built_beside(to, "salvage") as staging:
         report = _salvage_into(paths, vault, data_key, staging, to, credentials, clock)
-        _check_destination(to)
-        if to.exists():
-            to.rmdir()
-        staging.rename(to)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    with contextlib.suppress(OSError):
-        to.chmod(0o700)
     return report
 
 

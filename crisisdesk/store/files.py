@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.errors import DeskExists, UserError
 
 # Less free space than this beside a file that came out short means the disk filled up.
 FULL_BELOW_BYTES = 4 * 1024 * 1024
@@ -190,3 +190,32 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def new_desk_folder(to: Path, doing: str) -> Path:
+    """`to`, resolved, if it is missing or an empty folder: a desk is only ever made in a new
+    place (a restore or a salvage never writes over a desk). `doing` names the action."""
+    to = to.expanduser().resolve()
+    if to.exists() and (not to.is_dir() or any(to.iterdir())):
+        raise DeskExists(f"{to} is not empty; {doing} into a new, empty folder (the live desk "
+                         "is never overwritten).")
+    return to
+
+
+@contextlib.contextmanager
+def built_beside(to: Path, doing: str) -> Iterator[Path]:
+    """A private folder beside `to` to build a desk in: moved to `to` (still new and empty)
+    when the block succeeds, removed when it fails, so a failure leaves nothing behind."""
+    to.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{to.name}.{doing}-", dir=to.parent))
+    try:
+        yield staging
+        new_desk_folder(to, doing)
+        if to.exists():
+            to.rmdir()
+        staging.rename(to)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    with contextlib.suppress(OSError):
+        to.chmod(0o700)

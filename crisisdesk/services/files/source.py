@@ -17,7 +17,7 @@ from pathlib import Path
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.files.delimited import open_csv
 from crisisdesk.services.files.rows import Rows
-from crisisdesk.services.files.text import check_lines, nul_at, read_bounded
+from crisisdesk.services.files.text import check_lines, nul_at, read_bounded, read_head
 from crisisdesk.services.files.vcard import PROPERTIES, open_vcf
 from crisisdesk.services.files.xlsx import open_xlsx
 
@@ -71,19 +71,6 @@ def detect_format(path: Path) -> str:
     if head.startswith(b"PK"):
         return "xlsx"
     return "vcf" if b"BEGIN:VCARD" in head.upper() else "csv"
-
-
-def read_head(path: Path, size: int = 4096) -> bytes:
-    """The first `size` bytes of a file, to tell its format."""
-    try:
-        with path.open("rb") as fh:
-            return fh.read(size)
-    except FileNotFoundError:
-        raise UserError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a file.") from None
-    except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror}.") from None
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:

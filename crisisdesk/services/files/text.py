@@ -14,17 +14,23 @@ from crisisdesk.domain.errors import UserError
 from crisisdesk.services.files.limits import megabytes
 
 
-def read_bounded(path: Path) -> bytes:
-    """The bytes of a text file, refused unread when larger than MAX_TEXT_BYTES."""
+def read_head(path: Path, size: int = 4096) -> bytes:
+    """The first `size` bytes of a file (to tell its format, or to bound a read); a missing
+    file, a folder or an unreadable file is one line."""
     try:
         with path.open("rb") as fh:
-            data = fh.read(limits.MAX_TEXT_BYTES + 1)
+            return fh.read(size)
     except FileNotFoundError:
         raise UserError(f"There is no file {path}.") from None
     except IsADirectoryError:
         raise UserError(f"{path} is a folder, not a file.") from None
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def read_bounded(path: Path) -> bytes:
+    """The bytes of a text file, refused unread when larger than MAX_TEXT_BYTES."""
+    data = read_head(path, limits.MAX_TEXT_BYTES + 1)
     if len(data) > limits.MAX_TEXT_BYTES:
         raise UserError(f"{path.name} is larger than {megabytes(limits.MAX_TEXT_BYTES)}, the "
                         "limit for a text file to import; split it into smaller files.")
