@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.incidents import IncidentKind
@@ -159,3 +159,18 @@ def test_timeline_model_passes_qt_model_tester(qtmodeltester: object,
     model = TimelineModel()
     model.set_rows(timeline_service.list_entries(session))
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_a_long_log_opens_at_the_newest_entry_and_says_what_its_last_column_holds(
+        qtbot: QtBot, session: Session, ctx: UiContext) -> None:
+    seed(session)
+    start = dt.datetime.combine(today(session) - dt.timedelta(days=1), dt.time(6, 0))
+    for i in range(60):
+        timeline_service.add_entry(session, f"Status round {i + 1}.", category=Category.NOTE,
+                                   at=start + dt.timedelta(minutes=5 * i), author="Scribe")
+    page = show_page(qtbot, TimelinePage(ctx), size=(900, 500))
+    bar = page.table.verticalScrollBar()
+    assert bar.maximum() > 0  # the log is longer than the window...
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())  # ...and opens at its newest end
+    header = page.table.model().headerData(4, Qt.Orientation.Horizontal)
+    assert header == "Source or correction"  # it holds "auto: systems" as well as corrections

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QDate, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.domain.contact_types import Contact, ContactKind
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.widgets.build import date_edit
 from crisisdesk.ui.widgets.contact_picker import ContactSearch
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.form_dialog import FormDialog
@@ -287,3 +288,12 @@ def test_the_wheel_scrolls_a_long_form_past_a_number_it_does_not_change(qtbot: Q
     qtbot.waitUntil(spin.hasFocus)
     _wheel_down(spin)
     assert spin.value() == 4  # a field the person clicked into still takes the wheel
+
+
+def test_a_date_field_shows_the_month_as_a_word(qtbot: QtBot) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    edit = date_edit(holder, QDate(2026, 12, 2), "Letter date")
+    assert edit.text() == "Dec 2, 2026"  # never "2 12 2026" or "12/2/2026"
+    assert edit.calendarPopup()
+    assert edit.accessibleName() == "Letter date"

@@ -16,7 +16,6 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.letter_pages import LetterContent, LetterLayout
 from crisisdesk.printing.letters import LetterPainter, preview_pages
 from crisisdesk.services.letters.batches import BatchSpec
+from crisisdesk.ui.widgets.build import date_edit
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -59,8 +59,7 @@ class BatchDialog(QDialog):
         self.language_combo = QComboBox(self)
         for label, value in (("All languages", ""), ("English", "en"), ("Spanish", "es")):
             self.language_combo.addItem(label, value)
-        self.date_edit = QDateEdit(_qdate(today), self)
-        self.date_edit.setCalendarPopup(True)
+        self.date_edit = date_edit(self, _qdate(today), "Letter date")
         self.taglines_check = QCheckBox("Add the language-assistance page (15 languages)", self)
         form = QFormLayout()
         form.addRow("&State:", self.state_combo)
@@ -95,8 +94,8 @@ class CodesDialog(QDialog):
     def __init__(self, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Enrollment codes")
-        self.expires_edit = QDateEdit(_qdate(today + dt.timedelta(days=120)), self)
-        self.expires_edit.setCalendarPopup(True)
+        self.expires_edit = date_edit(self, _qdate(today + dt.timedelta(days=120)),
+                                      "Enrol by")
         self.url_edit = QLineEdit(self)
         self.url_edit.setPlaceholderText("www.example-monitoring.com/enroll")
         self.months_spin = QSpinBox(self)

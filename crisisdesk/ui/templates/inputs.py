@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.templates import Variable, VarType
+from crisisdesk.ui.widgets.build import MOMENT_SHOWN, date_edit
 
 NOT_SET = "not set"
 _NO_DATE = QDate(1900, 1, 1)
@@ -51,9 +52,7 @@ class ValueField:
 
     def _make(self, vt: VarType, parent: QWidget) -> QWidget:
         if vt is VarType.DATE:
-            edit = QDateEdit(parent)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit = date_edit(parent)
             edit.setMinimumDate(_NO_DATE)
             edit.setSpecialValueText(NOT_SET)
             edit.setDate(_NO_DATE)
@@ -61,7 +60,7 @@ class ValueField:
         if vt is VarType.DATETIME:
             stamp = QDateTimeEdit(parent)
             stamp.setCalendarPopup(True)
-            stamp.setDisplayFormat("yyyy-MM-dd HH:mm")
+            stamp.setDisplayFormat(MOMENT_SHOWN)
             stamp.setMinimumDateTime(QDateTime(_NO_DATE, QTime(0, 0)))
             stamp.setSpecialValueText(NOT_SET)
             stamp.setDateTime(stamp.minimumDateTime())

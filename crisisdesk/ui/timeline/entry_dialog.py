@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.timeline import Category, TimelineEntry
+from crisisdesk.ui.widgets.build import MOMENT_SHOWN
 from crisisdesk.ui.widgets.form_dialog import FormDialog
 
 
@@ -54,7 +55,7 @@ class EntryDialog(FormDialog):
             self.category_combo.addItem(category.value.capitalize(), category)
         self.category_combo.setAccessibleName("Category")
         self.at_edit = QDateTimeEdit(self)
-        self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.at_edit.setDisplayFormat(MOMENT_SHOWN)
         self.at_edit.setCalendarPopup(True)
         self.at_edit.setDateTime(QDateTime(now.year, now.month, now.day, now.hour,
                                            now.minute, 0))

@@ -34,7 +34,7 @@ from crisisdesk.ui.widgets.table_model import (
 )
 
 TIME, CATEGORY, AUTHOR, TEXT, LINK = range(5)
-HEADERS = ("Time", "Category", "Author", "Entry", "Correction")
+HEADERS = ("Time", "Category", "Author", "Entry", "Source or correction")
 
 MUTED = QColor("#7a7a7a")
 CORRECTION = QColor("#0b4f8a")

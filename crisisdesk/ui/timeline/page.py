@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -36,6 +35,7 @@ from crisisdesk.ui.page import Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.timeline.entry_dialog import EntryDialog, EntryValues
 from crisisdesk.ui.timeline.model import TEXT, TIME, TimelineModel, TimelineProxy
+from crisisdesk.ui.widgets.build import date_edit
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.forms import pydate, qdate
 from crisisdesk.ui.widgets.layouts import column, lead_row
@@ -66,12 +66,9 @@ class TimelinePage(Page):
         self.author_edit.setMaximumWidth(150)
         self.range_check = QCheckBox("&Dates", self)
         self.range_check.setToolTip("Show only entries between these dates (inclusive)")
-        self.from_edit = QDateEdit(self)
-        self.until_edit = QDateEdit(self)
-        for edit, name in ((self.from_edit, "From date"), (self.until_edit, "Until date")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setAccessibleName(name)
+        self.from_edit = date_edit(self, name="From date")
+        self.until_edit = date_edit(self, name="Until date")
+        for edit in (self.from_edit, self.until_edit):
             edit.setEnabled(False)
             edit.dateChanged.connect(lambda _d: self.search_edit.timer.start())  # same pause
         self.range_check.toggled.connect(self._range_toggled)
@@ -144,6 +141,8 @@ class TimelinePage(Page):
                 self.from_edit.setDate(qdate(incident.discovered_on))
                 self.until_edit.setDate(qdate(today))
         self.apply_filter()
+        if self.selected_line() is None:
+            self.table.scrollToBottom()  # oldest first, as on paper; open at the newest
 
     def clear(self) -> None:
         if self.dialog is not None:

@@ -8,7 +8,9 @@ Buttons: `buttons.py`; rows and columns: `layouts.py`.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -51,3 +53,19 @@ def form_rows(*rows: tuple[str, QWidget]) -> QFormLayout:
     for label, field in rows:
         form.addRow(label, field)
     return form
+
+
+# Dates on screen with the month as a word ("Dec 2, 2026"): "2/12" and "12/2" are read
+# differently on each side of the Atlantic, and the team may include both.
+DATE_SHOWN = "MMM d, yyyy"
+MOMENT_SHOWN = "MMM d, yyyy HH:mm"
+
+
+def date_edit(parent: QWidget, day: QDate | None = None, name: str = "") -> QDateEdit:
+    """The date field every form uses: a calendar popup and the month as a word."""
+    edit = QDateEdit(day, parent) if day is not None else QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_SHOWN)
+    if name:
+        edit.setAccessibleName(name)
+    return edit

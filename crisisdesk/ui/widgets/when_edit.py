@@ -15,6 +15,8 @@ import datetime as dt
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
 from PySide6.QtWidgets import QDateTimeEdit, QWidget
 
+from crisisdesk.ui.widgets.build import MOMENT_SHOWN
+
 
 class WhenEdit(QDateTimeEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -23,7 +25,7 @@ class WhenEdit(QDateTimeEdit):
         self.edited = False
         self.setTimeZone(QTimeZone.utc())
         self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.setDisplayFormat(MOMENT_SHOWN)
         self.dateTimeChanged.connect(self._changed)
         self._setting = False
 
