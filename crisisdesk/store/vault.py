@@ -218,13 +218,7 @@ def _slot(number: int, raw: object) -> KeySlot:
         raise _Bad(f"{where}: unknown kind {texts['kind']!r}")
     if texts["kind"] == "operator" and not texts["operator"].strip():
         raise _Bad(f"{where}: an operator slot needs an operator name")
-    for key, length in lengths.items():
-        try:
-            decoded = base64.b64decode(texts[key].encode("ascii"), validate=True)
-        except (ValueError, UnicodeEncodeError):
-            raise _Bad(f"{where}: {key} is not base64") from None
-        if len(decoded) != length:
-            raise _Bad(f"{where}: {key} holds {len(decoded)} bytes, not {length}")
+    _check_lengths(texts, lengths, where)
     kdf = asdict(check_kdf(doc["kdf"], where))
     return KeySlot(kdf=kdf, **texts, **_signing_fields(doc, where))
 
@@ -241,14 +235,19 @@ def _signing_fields(doc: dict[str, object], where: str) -> dict[str, str]:
             raise ValueError
     except ValueError:
         raise _Bad(f"{where}: sign_public is not a 64-digit hex key") from None
-    for key, length in _SIGN_LENGTHS.items():
+    _check_lengths(texts, _SIGN_LENGTHS, where)
+    return texts
+
+
+def _check_lengths(texts: dict[str, str], lengths: dict[str, int], where: str) -> None:
+    """Each named field is base64 of exactly its length in bytes (a key, a nonce, a tag)."""
+    for key, length in lengths.items():
         try:
             decoded = base64.b64decode(texts[key].encode("ascii"), validate=True)
         except (ValueError, UnicodeEncodeError):
             raise _Bad(f"{where}: {key} is not base64") from None
         if len(decoded) != length:
             raise _Bad(f"{where}: {key} holds {len(decoded)} bytes, not {length}")
-    return texts
 
 
 class SigningKeyDamaged(DeskDamaged):
