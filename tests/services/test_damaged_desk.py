@@ -21,6 +21,14 @@ def _closed(session: Session) -> None:
     session.close()
 
 
+def _damage_contacts(session: Session, data_dir: Path, tmp_path: Path) -> None:
+    """400 contacts, the desk closed, then one page of the contacts table flipped."""
+    add_contacts(session, 400)
+    _closed(session)
+    key = Vault.load(data_dir).unlock("alex", PASSPHRASE)
+    flip_page(data_dir / "desk.db", leaf_page_of(data_dir / "desk.db", key, "contacts", tmp_path))
+
+
 def test_a_flipped_byte_on_page_one_is_damage_not_a_wrong_passphrase(
         session: Session, data_dir: Path) -> None:
     _closed(session)
@@ -44,10 +52,7 @@ def test_the_salt_at_the_start_of_the_file_counts_too(session: Session, data_dir
 
 def test_mid_file_damage_is_one_line_with_a_count(session: Session, data_dir: Path,
                                                   tmp_path: Path) -> None:
-    add_contacts(session, 400)
-    _closed(session)
-    key = Vault.load(data_dir).unlock("alex", PASSPHRASE)
-    flip_page(data_dir / "desk.db", leaf_page_of(data_dir / "desk.db", key, "contacts", tmp_path))
+    _damage_contacts(session, data_dir, tmp_path)
     with pytest.raises(DeskDamaged) as err:
         desk_service.unlock(data_dir, "alex", PASSPHRASE)
     message = str(err.value)
@@ -67,10 +72,7 @@ def test_the_message_names_the_latest_verified_backup(session: Session, data_dir
     # A newer backup that does not verify is passed over.
     broken = backups / "zz-broken.crisisdesk-backup"
     broken.write_bytes(newest.read_bytes()[:-5000])
-    add_contacts(session, 400)
-    _closed(session)
-    key = Vault.load(data_dir).unlock("alex", PASSPHRASE)
-    flip_page(data_dir / "desk.db", leaf_page_of(data_dir / "desk.db", key, "contacts", tmp_path))
+    _damage_contacts(session, data_dir, tmp_path)
     with pytest.raises(DeskDamaged) as err:
         desk_service.unlock(data_dir, "alex", PASSPHRASE)
     message = str(err.value)
@@ -84,10 +86,7 @@ def test_a_backup_on_a_stick_the_log_names_is_found_too(session: Session, data_d
     stick = tmp_path / "usb-stick"
     stick.mkdir()
     on_stick = backup_service.create_backup(session, stick / "desk.crisisdesk-backup").path
-    add_contacts(session, 400)
-    _closed(session)
-    key = Vault.load(data_dir).unlock("alex", PASSPHRASE)
-    flip_page(data_dir / "desk.db", leaf_page_of(data_dir / "desk.db", key, "contacts", tmp_path))
+    _damage_contacts(session, data_dir, tmp_path)
     with pytest.raises(DeskDamaged) as err:
         desk_service.unlock(data_dir, "alex", PASSPHRASE)
     assert f"Latest verified backup: {on_stick}" in str(err.value)
