@@ -474,6 +474,30 @@ def m016_signed_roster(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE template_versions ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
+
+@migrations()
+def m017_breach_assessment(db: sqlite_utils.Database) -> None:
+    """The breach risk assessment (versions, each signed once and then never changed), the
+    privacy officer's answers for the HHS breach report, and each saved HHS report version
+    (initial, then addenda)."""
+    db.execute(
+        "CREATE TABLE breach_assessments (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, "
+        "version INTEGER NOT NULL, facts TEXT NOT NULL, conclusion TEXT NOT NULL, "
+        "reasons TEXT NOT NULL, ransomware INTEGER NOT NULL, created_at TEXT NOT NULL, "
+        "created_by TEXT NOT NULL, content_hash TEXT NOT NULL DEFAULT '', "
+        "signer TEXT NOT NULL DEFAULT '', signer_key TEXT NOT NULL DEFAULT '', "
+        "signature TEXT NOT NULL DEFAULT '', signed_at TEXT NOT NULL DEFAULT '', "
+        "UNIQUE (incident_id, version))")
+    db.execute(
+        "CREATE TABLE hhs_answers (incident_id TEXT NOT NULL, field TEXT NOT NULL, "
+        "value TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, "
+        "PRIMARY KEY (incident_id, field))")
+    db.execute(
+        "CREATE TABLE hhs_reports (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, "
+        "version INTEGER NOT NULL, report_type TEXT NOT NULL, fields TEXT NOT NULL, "
+        "missing TEXT NOT NULL, saved_at TEXT NOT NULL, saved_by TEXT NOT NULL, "
+        "UNIQUE (incident_id, version))")
+
 KNOWN = [m.name for m in migrations._migrations]
 
 
