@@ -105,8 +105,7 @@ def by_command(env: dict[str, str], data_dir: Path, work: Path, batch: str,
         ("Systems status board (HICS 251)", "systems-board.pdf", ["systems", "list", "--pdf"]),
         ("Communication log", "communication-log.pdf", ["messages", "log", "--pdf"]),
         ("Counts report for counsel", "counts-report.pdf", ["letters", "report", "--pdf"]),
-        ("HHS breach report worksheet", "hhs-worksheet.pdf",
-         ["templates", "render", "hhs-breach-report-worksheet-en", "--sample", "--out"]),
+        ("HHS breach report worksheet", "hhs-worksheet.pdf", ["hhs", "print"]),
     ]
     if activation:
         jobs.append(("Activation report", "activation-report.pdf",

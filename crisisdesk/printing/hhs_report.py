@@ -33,7 +33,7 @@ def _options(v: FieldValue) -> str:
     if v.field.kind not in ("choice", "multi"):
         return ""
     chosen = set(v.value.split("; "))
-    marks = " ".join(f"[{'X' if label in chosen else ' '}] {label}"
+    marks = "   ".join(f"[{'X' if label in chosen else '_'}] {label}"
                      for _key, label in v.field.options)
     return f'<br><span class="small">{esc(marks)}</span>'
 

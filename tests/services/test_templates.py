@@ -61,7 +61,7 @@ REQUIRED_LIBRARY = {
     "next-of-kin-notification-en", "substitute-web-notice-en", "media-holding-statement-en",
     "press-release-en", "staff-notice-en", "calling-tree-script-en", "voicemail-script-en",
     "call-center-faq-en", "patient-protection-flyer-en", "business-associate-notice-en",
-    "state-ag-cover-letter-en", "hhs-breach-report-worksheet-en",
+    "state-ag-cover-letter-en",
     "parent-guardian-notification-es", "next-of-kin-notification-es", "substitute-web-notice-es",
     "patient-protection-flyer-es", "call-center-faq-es", "voicemail-script-es",
     *(f"state-insert-{s}-{lang}" for s in ("ma", "ca", "ny", "md", "nc", "or", "ct", "dc")

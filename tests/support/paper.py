@@ -164,6 +164,7 @@ def render_all(session: object, out: Path) -> dict[str, Path]:
     short name. Each goes through the same calls as the GUI's and the CLI's worker bodies."""
     from crisisdesk.printing import crisis_reports
     from crisisdesk.printing.binder import make_binder
+    from crisisdesk.printing.hhs_report import report_html as hhs_report_html
     from crisisdesk.printing.letter_alignment import alignment_pdf
     from crisisdesk.printing.letter_report import write_pdf as write_counts
     from crisisdesk.printing.letters import open_letter_pdf
@@ -172,10 +173,8 @@ def render_all(session: object, out: Path) -> dict[str, Path]:
     from crisisdesk.printing.role_card import role_card
     from crisisdesk.services import messages as message_service
     from crisisdesk.services import roles as role_service
-    from crisisdesk.services import templates as template_service
     from crisisdesk.services.calling_trees import activations as activation_service
     from crisisdesk.services.calling_trees import trees as tree_service
-    from crisisdesk.services.facts import facts_for
     from crisisdesk.services.letters import batches as batch_service
     from crisisdesk.services.letters import render as letter_render
     from crisisdesk.services.letters.report import counsel_report
@@ -211,10 +210,7 @@ def render_all(session: object, out: Path) -> dict[str, Path]:
     made["counts-report"] = out / "counts-report.pdf"
     write_counts(counsel_report(session), made["counts-report"])
     html("spokesperson-brief", brief_html(gather_brief(session)), "Spokesperson brief")
-    worksheet = template_service.require_approved(session, "hhs-breach-report-worksheet-en")
-    values = {**worksheet.meta.sample_values(), **facts_for(session)}
-    html("hhs-worksheet", template_service.render_approved(session, worksheet, values).text,
-         "HHS worksheet")
+    html("hhs-worksheet", hhs_report_html(session), "HHS breach report")
     batch = batch_service.list_batches(session)[0]
     letters = letter_render.render_batch(session, str(batch.number), out / "letters",
                                          open_letter_pdf)
