@@ -260,6 +260,13 @@ def _choice(f: PortalField, text: str) -> str:
                           f"{', '.join(k for k, _ in f.options)}.", {f.key: "unknown choice"})
 
 
+def _state(code: str, key: str) -> str:
+    try:
+        return normalise_state(code, key)
+    except ValidationError as exc:
+        raise ValidationError(f"{key}: {exc}", exc.fields) from None
+
+
 def clean_answer(key: str, text: str, *, people_on_list: int = 0) -> str:
     """An answer as it will be stored (dates ISO, lists in the portal's order), or
     ValidationError naming the field. '' clears the answer."""
@@ -289,10 +296,9 @@ def clean_answer(key: str, text: str, *, people_on_list: int = 0) -> str:
         picked = [_choice(f, part) for part in re.split(r"\s*;\s*", value) if part]
         return LIST_SEP.join(_in_portal_order(picked, f.options))
     if f.kind == "state":
-        return normalise_state(value, f.key)
+        return _state(value, f.key)
     if f.kind == "states":
-        states = {normalise_state(s, f.key) for s in re.split(r"[\s,;]+", value) if s}
-        return ", ".join(sorted(states))
+        return ", ".join(sorted({_state(s, f.key) for s in re.split(r"[\s,;]+", value) if s}))
     if f.kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
         raise ValidationError(f"{f.key}: {value!r} is not an e-mail address.",
                               {f.key: "not an e-mail address"})
