@@ -18,7 +18,8 @@ def _ok(data_dir: Path, *args: str) -> str:
 def _error(data_dir: Path, *args: str) -> str:
     out = run_cli(data_dir, *args)
     assert out.returncode == 1, out.stdout + out.stderr
-    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert out.stderr.count("\n") == 1
+    assert "Traceback" not in out.stderr
     return out.stderr
 
 
@@ -41,7 +42,8 @@ def test_assess_sign_diff_and_report_from_the_command_line(tmp_path: Path) -> No
     assert diff["changes"] == [{"what": "fact added", "factor": "person", "before": "",
                                 "after": "Criminal group (alex)"}]
     shown = json.loads(_ok(desk, "assessment", "show", "--version", "1", "--json"))
-    assert shown["factors"]["person"] == [] and shown["signed"]["problem"] == ""
+    assert shown["factors"]["person"] == []
+    assert shown["signed"]["problem"] == ""
 
     assert "'maybe' is not one of" in _error(desk, "hhs", "set", "ce_type=provider",
                                              "ba_involved=maybe")
@@ -56,7 +58,8 @@ def test_assess_sign_diff_and_report_from_the_command_line(tmp_path: Path) -> No
     _ok(desk, "hhs", "save")
     assert "Initial Breach Report" in _ok(desk, "hhs", "versions")
     log = json.loads(_ok(desk, "hhs", "annual-log", "--year", "2026", "--json"))
-    assert [e["individuals"] for e in log["entries"]] == [40] and log["due"] == "2027-03-01"
+    assert [e["individuals"] for e in log["entries"]] == [40]
+    assert log["due"] == "2027-03-01"
     for command in (("assessment", "print"), ("hhs", "print")):
         pdf = tmp_path / f"{command[0]}.pdf"
         _ok(desk, *command, str(pdf))

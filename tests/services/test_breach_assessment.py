@@ -35,7 +35,9 @@ def test_facts_carry_their_recorder_and_patient_text_stays_out_of_the_audit(
     freeze(session)
     open_incident(session)
     first = assess.start_version(session)
-    assert first.version == 1 and first.conclusion is Conclusion.BREACH and first.ransomware
+    assert first.version == 1
+    assert first.conclusion is Conclusion.BREACH
+    assert first.ransomware
     a = assess.add_fact(session, "acquired", PATIENT_FACT)
     fact = a.facts_for(Factor.ACQUIRED)[0]
     assert (fact.text, fact.recorded_by) == (PATIENT_FACT, "alex")
@@ -55,7 +57,8 @@ def test_ransomware_stays_a_breach_unless_every_factor_and_reasons_show_otherwis
     assert assess.get(session).conclusion is Conclusion.BREACH  # nothing saved
     _all_factors(session)
     a = assess.conclude(session, "low-probability", REASONS)
-    assert a.conclusion is Conclusion.LOW_PROBABILITY and a.reasons == REASONS
+    assert a.conclusion is Conclusion.LOW_PROBABILITY
+    assert a.reasons == REASONS
 
 
 def test_a_signed_version_is_locked_and_a_new_version_diffs_with_both_signers(
@@ -64,7 +67,8 @@ def test_a_signed_version_is_locked_and_a_new_version_diffs_with_both_signers(
     assess.start_version(session)
     _all_factors(session)
     v1 = assess.sign(session)
-    assert v1.signed is not None and v1.signed.signer == "alex"
+    assert v1.signed is not None
+    assert v1.signed.signer == "alex"
     assert assess.signature_problem(session, assess.get(session)) == ""
     before = len(audit_store.entries(session.db))
     with pytest.raises(ValidationError, match="signed and cannot be changed"):
@@ -79,7 +83,9 @@ def test_a_signed_version_is_locked_and_a_new_version_diffs_with_both_signers(
     bea = desk_service.unlock(session.data_dir, "bea", "beas own passphrase")
     try:
         v2 = assess.start_version(bea)
-        assert v2.version == 2 and v2.facts == v1.facts and not v2.is_signed
+        assert v2.version == 2
+        assert v2.facts == v1.facts
+        assert not v2.is_signed
         assess.remove_fact(bea, Factor.MITIGATION, 1)
         assess.add_fact(bea, Factor.MITIGATION, "Attacker's key revoked; backups verified")
         assess.conclude(bea, "low-probability", REASONS)
@@ -88,12 +94,15 @@ def test_a_signed_version_is_locked_and_a_new_version_diffs_with_both_signers(
     finally:
         bea.close()
     assert (d.old.version, d.new.version) == (1, 2)
-    assert d.old.signed and d.old.signed.signer == "alex"
-    assert d.new.signed and d.new.signed.signer == "bea"
+    assert d.old.signed
+    assert d.old.signed.signer == "alex"
+    assert d.new.signed
+    assert d.new.signed.signer == "bea"
     whats = [(c.what, c.factor) for c in d.changes]
     assert ("fact removed", Factor.MITIGATION) in whats
     assert ("fact added", Factor.MITIGATION) in whats
-    assert ("conclusion", None) in whats and ("reasons", None) in whats
+    assert ("conclusion", None) in whats
+    assert ("reasons", None) in whats
     texts = [line.entry.text for line in timeline_service.list_entries(session)]
     assert any("version 2 signed by bea" in t and "supersedes version 1" in t for t in texts)
 

@@ -60,7 +60,8 @@ def _squash(text: str) -> str:
 def test_the_demo_worksheet_has_every_portal_field_and_only_the_unknown_missing(
         demo: Session, tmp_path: Path) -> None:
     incident = incident_service.current_incident(demo)
-    assert incident is not None and incident.breach_ended_on is None
+    assert incident is not None
+    assert incident.breach_ended_on is None
     assert incident.contained_on is None
     report = hhs.draft(demo)
     assert [v.field.key for v in report.values] == [f.key for f in FIELDS]
@@ -77,7 +78,8 @@ def test_the_demo_worksheet_has_every_portal_field_and_only_the_unknown_missing(
     holder = role_service.current_holder(demo, "privacy")
     assert holder is not None
     assert report.value("attest_name").value == holder.slot.person.name
-    assert not report.value("ba_name").applies and not report.value("ba_name").missing
+    assert not report.value("ba_name").applies
+    assert not report.value("ba_name").missing
 
     pdf = tmp_path / "hhs.pdf"
     html_to_pdf(report_html(demo), pdf, title="HHS breach report")
@@ -88,7 +90,8 @@ def test_the_demo_worksheet_has_every_portal_field_and_only_the_unknown_missing(
     assert len(pages) == len(SECTIONS)  # one page per portal section
     for n, (page, name) in enumerate(zip(pages, SECTIONS, strict=True), start=1):
         assert f"{n}. {name}" in _squash(page)
-    assert incident.id not in whole and "Z" not in re.findall(r"\d{2}:\d{2}\s?(\S+)", whole)
+    assert incident.id not in whole
+    assert "Z" not in re.findall(r"\d{2}:\d{2}\s?(\S+)", whole)
 
 
 def test_answers_fill_the_gaps_and_a_bad_one_saves_nothing(session: Session) -> None:
@@ -162,8 +165,11 @@ def test_the_annual_log_lists_each_small_breach_of_the_year_once(session: Sessio
 
     log = hhs.annual_log(session, 2026)
     assert [e.title for e in log.entries] == ["Misdirected fax", "Lost chart"]
-    assert log.entries[0].incident_id == small and log.entries[0].individuals == 12
+    assert log.entries[0].incident_id == small
+    assert log.entries[0].individuals == 12
     assert log.due == dt.date(2027, 3, 1)
     assert hhs.annual_log(session, 2027).due == dt.date(2028, 2, 29)
     html = annual_log_html(session, 2026)
-    assert "Misdirected fax" in html and "Big one" not in html and small not in html
+    assert "Misdirected fax" in html
+    assert "Big one" not in html
+    assert small not in html

@@ -1,0 +1,1 @@
+"""The Regulators page: the breach risk assessment, the HHS report and the filings."""
