@@ -154,7 +154,7 @@ def show_cmd(cli: CliContext, incident: str | None, version: int | None,
     if a.ransomware:
         click.echo("Ransomware: presumed a breach unless this assessment shows otherwise.")
     for factor in Factor:
-        click.echo(f"\n{factor.value}: {factor.title}")
+        click.echo(f"\n{factor.value}: {factor.heading}")
         facts = a.facts_for(factor)
         if not facts:
             click.echo("  (no fact yet)")

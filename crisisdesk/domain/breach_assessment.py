@@ -43,7 +43,7 @@ class Factor(StrEnum):
     MITIGATION = "mitigation"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         return FACTOR_TITLES[self]
 
     @property
@@ -186,7 +186,7 @@ def check_conclusion(conclusion: Conclusion, reasons: str, facts: Sequence[Fact]
     if len(text) < MIN_REASONS:
         raise ValidationError("reasons: a low-probability conclusion needs the reasons that "
                               "show it (at least a sentence).", {"reasons": "missing"})
-    empty = [f.title for f in Factor if not any(x.factor is f for x in facts)]
+    empty = [f.heading for f in Factor if not any(x.factor is f for x in facts)]
     if empty:
         raise ValidationError("facts: a low-probability conclusion needs a fact on every "
                               f"factor; none yet on: {'; '.join(empty)}.", {"facts": "missing"})

@@ -38,7 +38,7 @@ def _factor_html(a: Assessment, factor: Factor, number: int, tz: dt.tzinfo) -> s
         f"<tr><td>{esc(f.text)}</td><td>{esc(f.recorded_by)}</td>"
         f"<td>{esc(show_utc(f.recorded_at, tz, PAPER_MINUTES))}</td></tr>"
         for f in a.facts_for(factor))
-    return (f"<h2>{number}. {esc(factor.title)}</h2>"
+    return (f"<h2>{number}. {esc(factor.heading)}</h2>"
             f'<p class="sub">{esc(factor.question)}</p>'
             + grid_table((("Fact", 62), ("Recorded by", 16), ("When", 22)), rows,
                          empty="No fact recorded for this factor."))
@@ -65,7 +65,7 @@ def _signer(a: Assessment) -> str:
 def diff_html(d: Diff) -> str:
     """The changes between two versions, with both signers."""
     rows = "".join(
-        f"<tr><td>{esc(c.what)}</td><td>{esc(c.factor.title if c.factor else '')}</td>"
+        f"<tr><td>{esc(c.what)}</td><td>{esc(c.factor.heading if c.factor else '')}</td>"
         f"<td>{esc(c.before)}</td><td>{esc(c.after)}</td></tr>" for c in d.changes)
     return (f"<h2>Changes from version {d.old.version} ({esc(_signer(d.old))}) to version "
             f"{d.new.version} ({esc(_signer(d.new))})</h2>"

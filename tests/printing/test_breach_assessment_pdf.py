@@ -39,7 +39,7 @@ def test_the_printed_assessment_shows_facts_signers_and_changes(session: Session
     paper = Paper.load("assessment", pdf)
     text = " ".join(" ".join(page.split()) for page in paper.pages)
     for factor, fact in FACTS.items():
-        assert factor.title in text
+        assert factor.heading in text
         assert fact in text
     assert "Breach presumed: notification required" in text
     assert "Ransomware" in text  # the presumption is stated

@@ -34,12 +34,12 @@ class FactorBox(QGroupBox):
     """One factor: its facts (text, recorder, time) and a field to add one."""
 
     def __init__(self, factor: Factor, tab: AssessmentTab) -> None:
-        super().__init__(factor.title, tab)
+        super().__init__(factor.heading, tab)
         self.factor = factor
         self.facts = QListWidget(self)
-        self.facts.setAccessibleName(f"Facts: {factor.title}")
+        self.facts.setAccessibleName(f"Facts: {factor.heading}")
         self.facts.setToolTip(factor.question)
-        self.edit = line_edit(self, f"New fact: {factor.title}", factor.question)
+        self.edit = line_edit(self, f"New fact: {factor.heading}", factor.question)
         self.add_button = push_button(self, "Add fact", lambda: tab.add_fact(self))
         self.remove_button = push_button(self, "Remove", lambda: tab.remove_fact(self),
                                          "Take the selected fact off the draft")
@@ -165,7 +165,7 @@ class AssessmentTab(Page):
         lines = [f"Changes from version {d.old.version} ({who(d.old)}) to version "
                  f"{d.new.version} ({who(d.new)}):"]
         for c in d.changes:
-            where = f" [{c.factor.title}]" if c.factor else ""
+            where = f" [{c.factor.heading}]" if c.factor else ""
             if c.before:
                 lines.append(f"- {c.what}{where}: {c.before}")
             if c.after:
@@ -199,7 +199,7 @@ class AssessmentTab(Page):
         with user_errors(self.ctx.messages):
             assessment_service.add_fact(self.ctx.session, box.factor, box.edit.text())
             box.edit.clear()
-            self._done(f"Fact recorded: {box.factor.title}.")
+            self._done(f"Fact recorded: {box.factor.heading}.")
 
     def remove_fact(self, box: FactorBox) -> None:
         row = box.facts.currentRow()
@@ -208,7 +208,7 @@ class AssessmentTab(Page):
             return
         with user_errors(self.ctx.messages):
             assessment_service.remove_fact(self.ctx.session, box.factor, row + 1)
-            self._done(f"Fact removed: {box.factor.title}.")
+            self._done(f"Fact removed: {box.factor.heading}.")
 
     def conclude(self) -> None:
         with user_errors(self.ctx.messages):
