@@ -12,7 +12,7 @@ set_answers(session, answers, incident_ref=None) -> HhsReport
     Covered-entity fields (name, address, type) are kept desk-wide.
 save_version(session, incident_ref=None) -> HhsReport
     Freezes the draft as the next version: version 1 is the initial report, every later one
-    an addendum; earlier versions are kept as they were.
+    an addendum; earlier versions are kept as they were. Noted on the incident's timeline.
 saved_versions(session, incident_ref=None) -> list[HhsReport]
 annual_log(session, year) -> AnnualLog
     The breaches discovered in `year` that affected fewer than 500 people, one entry each
@@ -38,9 +38,11 @@ from crisisdesk.domain.hhs_report import (
     HhsReport,
 )
 from crisisdesk.domain.incidents import Incident
+from crisisdesk.domain.timeline import Category
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
+from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.letters.counts import substitute_position
 from crisisdesk.services.localtime import today as local_today
 from crisisdesk.services.session import Session
@@ -206,6 +208,12 @@ def save_version(session: Session, incident_ref: str | None = None) -> HhsReport
         store.insert(session.db, str(uuid.uuid4()), incident.id, number, report.report_type,
                      _frozen(report), [f.key for f in report.missing], act.at,
                      session.operator.name)
+        missing = len(report.missing)
+        timeline_service.record_in_action(
+            session, act, f"HHS breach report version {number} ({report.report_type}) kept as "
+            f"filed by {session.operator.name}"
+            + (f"; {missing} field(s) still missing." if missing else "."),
+            category=Category.COMMUNICATION, source="hhs", incident_id=incident.id)
     return saved_versions(session, incident.id)[-1]
 
 

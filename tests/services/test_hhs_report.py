@@ -27,6 +27,7 @@ from crisisdesk.services import desk as desk_service
 from crisisdesk.services import hhs_report as hhs
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
+from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.demo import desk as demo_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
@@ -135,6 +136,9 @@ def test_an_addendum_keeps_the_earlier_report(session: Session) -> None:
     hhs.set_answers(session, {"ce_type": "plan"})
     assert hhs.draft(session).report_type == ADDENDUM
     second = hhs.save_version(session)
+    texts = [line.entry.text for line in timeline_service.list_entries(session)]
+    assert any("HHS breach report version 2 (Addendum to Previous Report) kept as filed" in t
+               for t in texts)
     assert (second.version, second.report_type) == (2, ADDENDUM)
     kept = hhs.saved_versions(session)
     assert kept[0].value("ce_type").value == "Healthcare Provider"

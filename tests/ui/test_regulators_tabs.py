@@ -61,8 +61,12 @@ def test_sign_see_it_locked_then_a_new_version_shows_the_diff(
 
 def test_a_refused_conclusion_is_shown_and_saves_nothing(
         qtbot: QtBot, ctx: UiContext, session: Session) -> None:
-    open_incident(session)
     tab = show_page(qtbot, AssessmentTab(ctx))
+    assert "no current incident" in tab.status.text()
+    assert not tab.new_button.isEnabled()
+    open_incident(session)
+    tab.reload()
+    assert tab.new_button.isEnabled()
     tab.new_button.click()
     tab.conclusion_combo.setCurrentIndex(tab.conclusion_combo.findData("low_probability"))
     tab.reasons.setPlainText("Because.")

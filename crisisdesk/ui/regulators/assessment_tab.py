@@ -92,8 +92,13 @@ class AssessmentTab(Page):
         with user_errors(self.ctx.messages):
             try:
                 versions = assessment_service.versions(session)
-            except NotFound:
-                versions = []
+            except NotFound as err:  # no current incident: nothing to assess
+                self.clear()
+                self.status.setText(str(err))
+                self._lock(True)
+                for button in (self.new_button, self.sign_button, self.print_button):
+                    button.setEnabled(False)
+                return
             wanted = self.shown.version if self.shown is not None else None
             self.version_combo.clear()
             for a in versions:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.errors import NotFound
-from crisisdesk.domain.hhs_report import FIELDS, FieldValue, HhsReport
+from crisisdesk.domain.hhs_report import BY_KEY, FIELDS, FieldValue, HhsReport
 from crisisdesk.services import hhs_report as hhs_service
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
@@ -77,7 +77,9 @@ class HhsReportTab(Page):
         self.field_combo.setAccessibleName("Field to answer")
         for f in FIELDS:
             self.field_combo.addItem(f"{f.section}: {f.label}", f.key)
-        self.answer_edit = line_edit(self, "Answer", "Answer (lists with ';', '' clears)")
+        self.answer_edit = line_edit(self, "Answer")
+        self.field_combo.currentIndexChanged.connect(lambda _i: self._hint())
+        self._hint()
         self.answer_button = push_button(self, "Record answer", self.record_answer)
         self.save_button = push_button(self, "&Save version", self.save_version,
                                        "Keep the report as filed (initial, then addenda)")
@@ -110,6 +112,17 @@ class HhsReportTab(Page):
         column(self, self.notes, self.missing_label, (scroll, 1),
                lead_row(self.field_combo, self.answer_edit, self.answer_button),
                hbox(self.save_button, self.print_button, self.log_button), margin=6)
+
+    def _hint(self) -> None:
+        """What the chosen field takes, as a placeholder: its choices' short keys."""
+        f = BY_KEY[str(self.field_combo.currentData())]
+        keys = ", ".join(k for k, _label in f.options)
+        hint = {"date": "a date, e.g. 2026-03-02", "number": "a whole number",
+                "states": "state codes, e.g. IL, WI", "state": "a state code, e.g. IL"}
+        text = (f"one of: {keys}" if f.kind == "choice" else
+                f"one or more, with ';': {keys}" if f.kind == "multi" else
+                hint.get(f.kind, "the answer"))
+        self.answer_edit.setPlaceholderText(f"{text} (empty clears)")
 
     def refresh(self) -> None:
         with user_errors(self.ctx.messages):
