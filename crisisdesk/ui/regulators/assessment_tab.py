@@ -9,6 +9,7 @@ service function; a refusal is shown on the message bar and nothing changes.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -39,6 +40,8 @@ class FactorBox(QGroupBox):
         self.facts = QListWidget(self)
         self.facts.setAccessibleName(f"Facts: {factor.heading}")
         self.facts.setToolTip(factor.question)
+        self.facts.setWordWrap(True)  # a fact is a sentence: read it whole, never scroll
+        self.facts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.edit = line_edit(self, f"New fact: {factor.heading}", factor.question)
         self.add_button = push_button(self, "Add fact", lambda: tab.add_fact(self))
         self.remove_button = push_button(self, "Remove", lambda: tab.remove_fact(self),

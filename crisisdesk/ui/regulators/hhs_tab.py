@@ -29,7 +29,7 @@ from crisisdesk.ui.printouts import save_pdf
 from crisisdesk.ui.widgets.build import line_edit, note_label
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.widgets.layouts import column, hbox, lead_row
+from crisisdesk.ui.widgets.layouts import column, hbox
 
 
 class FieldRow:
@@ -110,7 +110,7 @@ class HhsReportTab(Page):
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         column(self, self.notes, self.missing_label, (scroll, 1),
-               lead_row(self.field_combo, self.answer_edit, self.answer_button),
+               hbox((self.field_combo, 1), (self.answer_edit, 1), self.answer_button),
                hbox(self.save_button, self.print_button, self.log_button), margin=6)
 
     def _hint(self) -> None:
