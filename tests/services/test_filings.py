@@ -56,7 +56,8 @@ def test_five_states_owe_exactly_the_filings_the_rules_require_each_dated(
         "state.NY.cra:transunion": day60,  # more than 5,000 New York residents
     }  # CA: 300 is not more than 500, so no AG sample; WI has no regulator notice
     kinds = {f.key: f.owed.kind.value for f in report.filings}
-    assert kinds["hipaa.hhs"] == "hhs" and kinds["state.IN.cra:equifax"] == "cra"
+    assert kinds["hipaa.hhs"] == "hhs"
+    assert kinds["state.IN.cra:equifax"] == "cra"
     assert {f.owed.office for f in report.filings if f.key.startswith("state.NY.ag")} == {
         "New York State Attorney General, Bureau of Internet and Technology",
         "New York Department of State, Division of Consumer Protection",
@@ -71,23 +72,30 @@ def test_a_filing_moves_prepared_approved_sent_acknowledged_with_one_audit_entry
     letter = prepared.record.content if prepared.record else ""
     assert "Office of the Illinois Attorney General" in letter
     assert "14,210 residents of Illinois" in letter
-    assert prepared.record and prepared.record.template_key == "state-ag-cover-letter-en"
+    assert prepared.record
+    assert prepared.record.template_key == "state-ag-cover-letter-en"
     approved = filing_service.approve(session, "state.IL.ag")
-    assert approved.stage.value == "approved" and approved.record
+    assert approved.stage.value == "approved"
+    assert approved.record
     assert approved.record.approved_by == "alex"
     sent = filing_service.mark_sent(session, "state.IL.ag", TODAY, "portal",
                                     confirmation="IL-2026-0042")
-    assert sent.stage.value == "sent" and sent.record and sent.record.confirmation == \
+    assert sent.stage.value == "sent"
+    assert sent.record
+    assert sent.record.confirmation == \
         "IL-2026-0042"
     acked = filing_service.mark_acknowledged(session, "state.IL.ag", TODAY)
     assert acked.stage.value == "acknowledged"
     assert audit_count(session) == before + 4
     lines = [e.text for e in timeline_service.latest_entries(session, incident, 10)
              if e.source == "filings"]
-    assert len(lines) == 4 and any("IL-2026-0042" in line for line in lines)
+    assert len(lines) == 4
+    assert any("IL-2026-0042" in line for line in lines)
     # sending it completed the obligation on the deadlines list, with the confirmation
     done = clock_service.deadlines(session).find("state.IL.ag").done
-    assert done is not None and done.done_on == TODAY and done.reference == "IL-2026-0042"
+    assert done is not None
+    assert done.done_on == TODAY
+    assert done.reference == "IL-2026-0042"
 
 
 def test_the_letter_leaves_out_every_sentence_whose_fact_is_not_recorded(
@@ -140,7 +148,6 @@ def test_sent_before_approval_and_confirmation_on_a_prepared_filing_are_refused(
     with pytest.raises(ValidationError, match="before it is approved"):
         filing_service.mark_sent(session, "state.IL.ag", TODAY, "portal")
     with pytest.raises(ValidationError, match="has not been sent"):
-        filing_service.mark_sent  # noqa: B018 - the next line is the check
         filing_service.set_confirmation(session, "state.IL.ag", "X-1")
     assert audit_count(session) == before
     assert filing_service.get_filing(session, "state.IL.ag").stage.value == "prepared"
@@ -158,7 +165,8 @@ def test_only_an_approved_template_fills_a_filing(new_desk_session: Session) -> 
         filing_service.prepare(new_desk_session, "state.IL.ag")
     # HHS's content is the HHS report: nothing to fill, so it can be prepared
     hhs = filing_service.prepare(new_desk_session, "hipaa.hhs")
-    assert hhs.owed.kind.value == "hhs" and "HHS breach report" in hhs.record.content  # type: ignore[union-attr]
+    assert hhs.owed.kind.value == "hhs"
+    assert "HHS breach report" in hhs.record.content
 
 
 def test_overdue_filings_are_on_the_dashboard_until_sent(session: Session,
@@ -180,5 +188,6 @@ def test_the_tracker_exports_as_a_csv(session: Session, incident: str, tmp_path:
     count = filing_service.export_csv(session, path)
     text = path.read_text("utf-8-sig")
     assert count == len(filing_service.tracker(session).filings)
-    assert "state.IL.ag,regulator,IL" in text and "prepared" in text
+    assert "state.IL.ag,regulator,IL" in text
+    assert "prepared" in text
 
