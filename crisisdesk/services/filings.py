@@ -283,8 +283,10 @@ def export_csv(session: Session, path: Path, incident_ref: str | None = None) ->
 
 
 def dashboard_summary(session: Session) -> DashboardSummary:
-    """The overdue filings for the Dashboard, most overdue first; counts when none are."""
+    """The overdue filings for the Dashboard, most overdue first, then the substitute-notice
+    warnings (a posting or toll-free line about to lapse); counts when nothing is late."""
     from crisisdesk.services import incidents as incident_service
+    from crisisdesk.services import substitute_notice as substitute_service
 
     if incident_service.current_incident(session) is None:
         return DashboardSummary.text("No incident yet.")
@@ -292,10 +294,12 @@ def dashboard_summary(session: Session) -> DashboardSummary:
     overdue = sorted(report.overdue, key=lambda f: f.owed.due or dt.date.max)
     sent = sum(1 for f in report.filings if f.sent)
     rows = [("Owed", f"{len(report.filings)} ({sent} sent)")]
-    warnings = tuple(
+    warnings = [
         f"{f.owed.title} ({f.owed.office}) was due {f.owed.due.isoformat()} "
         f"({-(f.days_left(report.today) or 0)} days late; {f.stage.value})"
-        for f in overdue if f.owed.due)
+        for f in overdue if f.owed.due]
     if not overdue:
         rows.append(("Overdue", "none"))
-    return DashboardSummary(tuple(rows), warnings)
+    reminders = substitute_service.status(session, report.incident.id).reminders
+    warnings += [r.text for r in reminders if r.warning]
+    return DashboardSummary(tuple(rows), tuple(warnings))
