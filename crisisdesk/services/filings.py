@@ -213,10 +213,10 @@ def _complete_obligation(session: Session, at: str, report: FilingReport, filing
                 if obligation_key(f.key) == wanted]
     if any(r is None or r.sent_on is None for r in siblings):
         return
-    done = [r for r in siblings if r is not None and r.sent_on is not None]
-    refs = "; ".join(r.confirmation for r in done if r.confirmation)
-    completion = Completion(max(r.sent_on for r in done if r.sent_on), refs,  # type: ignore[type-var]
-                            "recorded by the filing tracker", session.operator.name)
+    days = [r.sent_on for r in siblings if r is not None and r.sent_on is not None]
+    refs = "; ".join(r.confirmation for r in siblings if r is not None and r.confirmation)
+    completion = Completion(max(days), refs, "recorded by the filing tracker",
+                            session.operator.name)
     incident_store.put_completion(session.db, report.incident.id, wanted, completion, at,
                                   session.operator.name)
 
