@@ -4,8 +4,11 @@ filing sent with its confirmation number; the Dashboard's overdue list follows."
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
@@ -18,7 +21,7 @@ from crisisdesk.ui.regulators.filings_tab import MarkSentDialog
 from crisisdesk.ui.regulators.page import RegulatorsPage
 from tests.services.test_filings import desk_details
 from tests.support.crisis import TODAY, freeze, open_incident
-from tests.support.ui import show_page
+from tests.support.ui import RecordingPrompts, show_page
 
 IL_AG = "state.IL.ag"
 IL_LINE = "Illinois: notice to the Attorney General (Office of the Illinois Attorney General"
@@ -81,7 +84,7 @@ def test_prepare_approve_and_send_an_ag_filing_and_the_dashboard_follows(
     assert tab.model.display(row, 5) == "ILAG-2026-0311"
     assert filing_service.get_filing(session, IL_AG).record.sent_how == "portal"  # type: ignore[union-attr]
 
-    dashboard.reload()  # as when the Dashboard is shown again after the change
+    # the tab announced the change: the (visible) Dashboard reloads its panels by itself
     qtbot.waitUntil(lambda: not any(IL_LINE in line for line in overdue_lines(panel)),
                     timeout=10_000)
     assert any("Notice to HHS" in line for line in overdue_lines(panel))  # still owed
@@ -113,3 +116,28 @@ def test_the_substitute_tab_records_the_line_and_shows_the_reminder(
     assert any("open only until 2026-05-01; it must stay open until 2026-06-13" in t
                for t in items)
     assert tab.posting_label.text() == "Up from 2026-03-15 until 2026-06-13."
+
+
+def test_the_prepared_letter_saves_as_a_pdf_and_the_vendor_tab_exports(
+        qtbot: QtBot, session: Session, ctx: UiContext, prompts: RecordingPrompts,
+        incident: str, tmp_path: Path) -> None:
+    page = show_page(qtbot, RegulatorsPage(ctx), size=(1200, 800))
+    tab = page.filings
+    assert tab.select(IL_AG)
+    assert not tab.pdf_button.isEnabled()  # nothing prepared yet
+    tab.prepare()
+    assert tab.pdf_button.isEnabled()
+    prompts.save_path = tmp_path / "il-ag.pdf"
+    qtbot.mouseClick(tab.pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prompts.save_path is not None and prompts.save_path.exists()
+                    and tab.pdf_button.isEnabled(), timeout=10_000)
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "il-ag.pdf").pages)
+    assert "Office of the Illinois Attorney General" in " ".join(
+        unicodedata.normalize("NFKC", text).split())  # the PDF's ligatures, undone
+    # no letters with codes on this desk: the vendor export says so in one line
+    page.tabs.setCurrentWidget(page.vendor)
+    prompts.save_path = tmp_path / "eligibility.csv"
+    qtbot.mouseClick(page.vendor.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "No letter of this incident carries an enrollment code"
+                    in ctx.messages.text, timeout=10_000)
+    assert not (tmp_path / "eligibility.csv").exists()

@@ -25,6 +25,7 @@ from crisisdesk.domain.filings import Filing, SentHow, Stage
 from crisisdesk.services import filings as filing_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.printouts import save_pdf
 from crisisdesk.ui.widgets.build import date_edit
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
@@ -168,13 +169,17 @@ class FilingsTab(QWidget):
         self.confirmation_button = push_button(self, "&Confirmation…", self.confirmation,
                                                "Add the confirmation number of a sent filing")
         self.ack_button = push_button(self, "Ac&knowledged…", self.acknowledged)
+        self.pdf_button = push_button(self, "Letter P&DF…", self.save_letter,
+                                      "Save the prepared letter as a PDF to print or attach")
+        self.last_job: object = None
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         vbox(self, hbox(self.prepare_button, self.approve_button, self.sent_button,
-                        self.confirmation_button, self.ack_button, (QWidget(self), 1)),
+                        self.confirmation_button, self.ack_button, (QWidget(self), 1),
+                        self.pdf_button),
              (splitter, 1), margins=4)
         self._update_buttons()
 
@@ -208,6 +213,7 @@ class FilingsTab(QWidget):
         self.sent_button.setEnabled(stage is Stage.APPROVED)
         self.confirmation_button.setEnabled(stage in (Stage.SENT, Stage.ACKNOWLEDGED))
         self.ack_button.setEnabled(stage is Stage.SENT)
+        self.pdf_button.setEnabled(bool(f and f.record and f.record.template_key))
 
     # -- actions ----------------------------------------------------------------------------
     def _done(self, f: Filing, what: str) -> None:
@@ -246,6 +252,19 @@ class FilingsTab(QWidget):
         if f is not None:
             self._open(AcknowledgedDialog(self.ctx.session, f, self.model.today, self),
                        "acknowledged")
+
+    def save_letter(self) -> None:
+        f = self.selected()
+        if f is None or f.record is None or not f.record.template_key:
+            return
+        key = f.key
+
+        def letter(session: Session) -> str:
+            record = filing_service.get_filing(session, key).record
+            return record.content if record else ""
+
+        self.last_job = save_pdf(self.ctx, self, letter, title="Filing letter",
+                                 suggested=f"{key.replace(':', '-')}.pdf", button=self.pdf_button)
 
     def confirmation(self) -> None:
         f = self.selected()
