@@ -70,6 +70,11 @@ def test_hhs_media_and_advisories() -> None:
     assert not [k for k in filings_for("AZ", 5000) if k.startswith("state.AZ")]
     # the business associate's notice needs the profile flag
     assert "hipaa.business_associate" not in owed
+    flagged = owed_filings(compute_obligations(RULES, incident(DISCOVERED, {"WI": 640}),
+                                               flags=["business_associate"]))
+    ba = next(f for f in flagged if f.key == "hipaa.business_associate")
+    assert ba.kind.value == "covered_entity"
+    assert ba.due == DAY60
 
 
 def test_a_broken_filing_table_names_the_rule_and_the_others_still_work() -> None:

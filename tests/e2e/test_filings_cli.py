@@ -84,3 +84,35 @@ def test_prepare_approve_send_and_confirm_a_state_ag_filing(
     code, _out, err = run(demo_desk, capsys, monkeypatch, "filings", "export", str(csv_path))
     assert code == 0, err
     assert "ILAG-5521" in csv_path.read_text("utf-8-sig")
+
+
+def test_substitute_and_vendor_commands(demo_desk: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    code, _out, err = run(demo_desk, capsys, monkeypatch, "filings", "substitute", "hotline",
+                          "217-555-0100", "--until", "2027-06-01")
+    assert code == 1
+    assert "not a US toll-free number" in err
+    code, out, err = run(demo_desk, capsys, monkeypatch, "filings", "substitute", "hotline",
+                         "833-555-0142", "--until", "2027-06-01")
+    assert code == 0, err
+    assert "Toll-free line: 1-833-555-0142" in out
+
+    eligibility = tmp_path / "eligibility.csv"
+    code, out, err = run(demo_desk, capsys, monkeypatch, "filings", "vendor", "export",
+                         str(eligibility))
+    assert code == 0, err
+    rows = eligibility.read_text("utf-8-sig").splitlines()
+    assert rows[0].startswith("reference,name,address_line1")
+    first = rows[1].split(",")[0]
+    enrolled = tmp_path / "enrolled.csv"
+    enrolled.write_text(f"reference,enrolled_on\n{first},{YESTERDAY}\nCD99999997,{YESTERDAY}\n")
+    code, _out, err = run(demo_desk, capsys, monkeypatch, "filings", "vendor", "import",
+                          str(enrolled))
+    assert code == 1
+    assert "line 3: unknown reference CD99999997" in err
+    enrolled.write_text(f"reference,enrolled_on\n{first},{YESTERDAY}\n")
+    code, out, err = run(demo_desk, capsys, monkeypatch, "filings", "vendor", "import",
+                         str(enrolled), "--json")
+    assert code == 0, err
+    rates = {r["state"]: (r["eligible"], r["enrolled"]) for r in json.loads(out)}
+    assert rates["all"] == (len(rows) - 1, 1)
