@@ -52,6 +52,7 @@ from enum import StrEnum
 from typing import Any
 
 from crisisdesk.domain.choices import E, choice_list
+from crisisdesk.domain.filing_specs import FilingSpec, FilingSpecProblem, parse_filing_spec
 from crisisdesk.domain.incidents import US_STATES, Incident, LawEnforcementDelay
 
 FEDERAL = "US"
@@ -166,6 +167,7 @@ class Rule:
     effective_from_exact: bool = True  # False: only the day a source found it in force
     delay_note: str = ""  # the state's own delay provision, in words
     from_day_one: bool = False  # runs from discovery even before anyone is counted
+    filing: FilingSpec | None = None  # to whom and with what content (see filing_specs)
 
     def in_force(self, day: dt.date) -> bool:
         """Whether this version governs a breach discovered on `day`."""
@@ -279,7 +281,7 @@ class RuleProblem(Exception):
 _RULE_FIELDS = {"key", "jurisdiction", "audience", "title", "citation", "timing", "due",
                 "applies_when", "law_enforcement_delay", "hipaa", "effective_from", "requires",
                 "clock_starts", "note", "source", "confidence", "effective_to",
-                "effective_from_exact", "delay_note", "from_day_one"}
+                "effective_from_exact", "delay_note", "from_day_one", "filing"}
 
 
 def _text(data: Mapping[str, Any], name: str, *, required: bool = True) -> str:
@@ -383,6 +385,10 @@ def parse_rule(data: Mapping[str, Any]) -> Rule:
     effective_to = _date(ends, "effective_to") if ends is not None else None
     if effective_from and effective_to and effective_to <= effective_from:
         raise RuleProblem("'effective_to' must be after 'effective_from'")
+    try:
+        filing = parse_filing_spec(data["filing"]) if "filing" in data else None
+    except FilingSpecProblem as exc:
+        raise RuleProblem(str(exc)) from None
     return Rule(
         key=key, jurisdiction=jurisdiction, audience=_text(data, "audience"),
         title=_text(data, "title"), citation=_text(data, "citation"),
@@ -393,7 +399,7 @@ def parse_rule(data: Mapping[str, Any]) -> Rule:
         note=_text(data, "note", required=False), source=_text(data, "source", required=False),
         confidence=_text(data, "confidence", required=False), effective_to=effective_to,
         effective_from_exact=bool(flags["effective_from_exact"]), delay_note=delay_note,
-        from_day_one=bool(flags["from_day_one"]),
+        from_day_one=bool(flags["from_day_one"]), filing=filing,
     )
 
 

@@ -16,8 +16,10 @@ from crisisdesk.printing.org_chart import org_chart_html
 from crisisdesk.printing.systems_board import systems_html
 from crisisdesk.printing.timeline_log import timeline_html
 from crisisdesk.services import clocks as clock_service
+from crisisdesk.services import filings as filing_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
+from crisisdesk.services import substitute_notice as substitute_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import zone
@@ -59,9 +61,12 @@ def org_chart(session: Session, period_number: int | None = None) -> str:
 
 def obligations(session: Session, incident_ref: str | None = None) -> str:
     report = clock_service.deadlines(session, incident_ref)
+    filings = filing_service.tracker(session, report.incident.id).filings
+    reminders = substitute_service.status(session, report.incident.id).reminders
     return obligations_html(report.incident, report.obligations, report.rules,
                             today=report.today, org=_org(session), printed=_printed(session),
-                            not_in_force=report.not_in_force)
+                            not_in_force=report.not_in_force, filings=filings,
+                            reminders=reminders)
 
 
 def activity_log(session: Session, incident_ref: str | None = None, *, filters_text: str = "",

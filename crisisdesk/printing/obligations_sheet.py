@@ -5,7 +5,10 @@ names any rule that could not be read, so the paper never looks more certain tha
 Decisions the team owes first (counts unknown, media notice may be due), then running clocks by
 due date, then notices done, then advisories to check, and last the rule versions that do not
 govern this discovery date (superseded, or begun later) so nobody applies them by mistake. A
-law-enforcement delay is printed with the clocks it moves and the ones it does not.
+law-enforcement delay is printed with the clocks it moves and the ones it does not. The filings
+(HHS, each regulator office, the media, the consumer reporting agencies) follow with their due
+dates, where and how each is sent, the content required and its step, then the reminders of the
+substitute notice (posting and toll-free line), so the paper is enough to file from.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from crisisdesk.domain.clocks import (
     RuleSet,
     delay_summary,
 )
+from crisisdesk.domain.filings import Filing
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY
+from crisisdesk.domain.substitute_plan import Reminder
 from crisisdesk.printing.crisis_paper import GRID, document, esc, grid_table, header_table
 from crisisdesk.printing.pdf import KEEP_TABLES_TOGETHER
 
@@ -105,9 +110,51 @@ def _not_in_force(versions: Sequence[OutOfForce]) -> str:
                        ("Why not here", 25)], rows)
 
 
+def _filing_row(f: Filing, today: dt.date) -> str:
+    o, r = f.owed, f.record
+    due = o.due.isoformat() if o.due else "no fixed date"
+    late = '<br><span class="alert">OVERDUE</span>' if f.overdue(today) else ""
+    to = "<br>".join(esc(x) for x in (o.office, o.recipient.address) if x)
+    if o.recipient.submit:
+        to += f'<br><span class="small">{esc(o.recipient.submit)}</span>'
+    content = "<br>".join(f"- {esc(c)}" for c in o.content)
+    if o.sample_notice:
+        content += "<br><b>Attach a sample of the resident notice.</b>"
+    if r is not None and r.sent_on is not None:
+        step = (f"{esc(f.stage.value)} {esc(r.sent_on.isoformat())} ({esc(r.sent_how)})"
+                + (f"<br>Conf. {esc(r.confirmation)}" if r.confirmation else ""))
+    else:
+        step = f"{esc(f.stage.value)}<br>Sent: ________<br>Conf.: ________"
+    return (f'<tr><td width="14%" nowrap><b>{esc(due)}</b>{late}</td>'
+            f'<td width="22%"><b>{esc(o.obligation.title)}</b><br>'
+            f'{esc(o.obligation.rule.citation)}</td>'
+            f'<td width="26%">{to}</td><td width="22%"><span class="small">{content}</span></td>'
+            f'<td width="16%">{step}</td></tr>')
+
+
+def filings_section(filings: Sequence[Filing], reminders: Sequence[Reminder],
+                    today: dt.date) -> str:
+    """The filings owed, each with where it goes and what it holds, and the substitute-notice
+    reminders ("" when there is neither)."""
+    body = ""
+    if filings:
+        head = ('<thead><tr><th width="14%">Due</th><th width="22%">Filing</th>'
+                '<th width="26%">To, and how to send it</th><th width="22%">Must contain</th>'
+                '<th width="16%">Step</th></tr></thead>')
+        tables = [f"{GRID}{head if i == 0 else ''}<tbody>{_filing_row(f, today)}</tbody></table>"
+                  for i, f in enumerate(filings)]
+        body += "<h2>Filings (HHS, regulators, media, credit bureaus)</h2>" + "".join(tables)
+    if reminders:
+        items = "".join(f"<li>{'<b>WARNING:</b> ' if r.warning else ''}{esc(r.text)}</li>"
+                        for r in reminders)
+        body += f"<h2>Substitute notice and toll-free line</h2><ul>{items}</ul>"
+    return body
+
+
 def obligations_html(incident: Incident, obligations: Sequence[Obligation], rules: RuleSet, *,
                      today: dt.date, org: str = "", printed: str = "",
-                     not_in_force: Sequence[OutOfForce] = ()) -> str:
+                     not_in_force: Sequence[OutOfForce] = (), filings: Sequence[Filing] = (),
+                     reminders: Sequence[Reminder] = ()) -> str:
     """A complete HTML page listing the incident's obligations as of `today`."""
     prompts = [o for o in obligations if o.is_prompt]
     obligations = [o for o in obligations if not o.is_prompt]
@@ -147,6 +194,7 @@ def obligations_html(incident: Incident, obligations: Sequence[Obligation], rule
     if advisory:
         body += ("<h2>Check with counsel (not counted as clocks)</h2>"
                  + _table(advisory, today))
+    body += filings_section(filings, reminders, today)
     if not_in_force:
         body += ("<h2>Not in force for this discovery date (do not apply)</h2>"
                  + _not_in_force(not_in_force))

@@ -474,7 +474,6 @@ def m016_signed_roster(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE template_versions ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
-
 @migrations()
 def m017_breach_assessment(db: sqlite_utils.Database) -> None:
     """The breach risk assessment (versions, each signed once and then never changed), the
@@ -497,6 +496,36 @@ def m017_breach_assessment(db: sqlite_utils.Database) -> None:
         "version INTEGER NOT NULL, report_type TEXT NOT NULL, fields TEXT NOT NULL, "
         "missing TEXT NOT NULL, saved_at TEXT NOT NULL, saved_by TEXT NOT NULL, "
         "UNIQUE (incident_id, version))")
+@migrations()
+def m018_regulator_filings(db: sqlite_utils.Database) -> None:
+    """The filing tracker (one row per incident and owed notice, moved forward step by step),
+    the substitute notice's web posting, media placements and toll-free line, and the
+    monitoring vendor's enrolments (by letter reference: no patient data is copied here)."""
+    db.execute(
+        "CREATE TABLE filings (incident_id TEXT NOT NULL, key TEXT NOT NULL, "
+        "prepared_at TEXT NOT NULL DEFAULT '', prepared_by TEXT NOT NULL DEFAULT '', "
+        "count INTEGER NOT NULL DEFAULT 0, template_key TEXT NOT NULL DEFAULT '', "
+        "template_version INTEGER NOT NULL DEFAULT 0, content TEXT NOT NULL DEFAULT '', "
+        "approved_at TEXT NOT NULL DEFAULT '', approved_by TEXT NOT NULL DEFAULT '', "
+        "sent_on TEXT NOT NULL DEFAULT '', sent_how TEXT NOT NULL DEFAULT '', "
+        "sent_by TEXT NOT NULL DEFAULT '', confirmation TEXT NOT NULL DEFAULT '', "
+        "acknowledged_on TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL, "
+        "updated_by TEXT NOT NULL, PRIMARY KEY (incident_id, key))")
+    db.execute(
+        "CREATE TABLE substitute_notice (incident_id TEXT PRIMARY KEY, "
+        "web_url TEXT NOT NULL DEFAULT '', web_first_posted TEXT NOT NULL DEFAULT '', "
+        "hotline_number TEXT NOT NULL DEFAULT '', hotline_open_until TEXT NOT NULL DEFAULT '', "
+        "updated_at TEXT NOT NULL, updated_by TEXT NOT NULL)")
+    db.execute(
+        "CREATE TABLE substitute_media (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, "
+        "outlet TEXT NOT NULL, placed_on TEXT NOT NULL, created_at TEXT NOT NULL, "
+        "created_by TEXT NOT NULL)")
+    db.execute("CREATE INDEX idx_substitute_media ON substitute_media (incident_id, placed_on)")
+    db.execute(
+        "CREATE TABLE vendor_enrolments (incident_id TEXT NOT NULL, reference TEXT NOT NULL, "
+        "enrolled_on TEXT NOT NULL, imported_at TEXT NOT NULL, imported_by TEXT NOT NULL, "
+        "PRIMARY KEY (incident_id, reference))")
+
 
 KNOWN = [m.name for m in migrations._migrations]
 

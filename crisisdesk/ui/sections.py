@@ -77,6 +77,18 @@ def _letters(ctx: UiContext) -> Page:
     return LettersPage(ctx)
 
 
+def _regulators(ctx: UiContext) -> Page:
+    from crisisdesk.ui.regulators.page import RegulatorsPage
+
+    return RegulatorsPage(ctx)
+
+
+def _warm_regulators() -> object:
+    from crisisdesk.services import filings, substitute_notice, vendor_exchange
+
+    return filings, substitute_notice, vendor_exchange
+
+
 def _warm_dashboard() -> object:
     from crisisdesk.printing import crisis_reports
     from crisisdesk.services import clocks
@@ -142,6 +154,7 @@ def default_sections() -> list[Section]:
         Section("templates", "Templates", _templates, _warm_templates),
         Section("letters", "Letters", _letters, _warm_letters),
         Section("media", "Media desk", _media, _warm_media),
+        Section("regulators", "Regulators", _regulators, _warm_regulators),
         Section("timeline", "Timeline", _timeline, _warm_timeline),
         Section("settings", "Settings", _settings, _warm_settings),
     ]

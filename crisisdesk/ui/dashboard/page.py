@@ -42,6 +42,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.dashboard import deadlines as dl
 from crisisdesk.ui.dashboard.deadlines import DeadlinesView, ObligationsModel
+from crisisdesk.ui.dashboard.filings_panel import FilingsPanel
 from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
 from crisisdesk.ui.dashboard.panels import PANELS, SummaryPanel
 from crisisdesk.ui.dashboard.systems import SystemsBoard
@@ -144,6 +145,7 @@ class DashboardPage(Page):
         self.latest.setAccessibleName("Latest timeline entries")
         self.latest.setWordWrap(True)
         self.panels = [SummaryPanel(title, summary, self) for title, summary in PANELS]
+        self.panels.insert(0, FilingsPanel(self))
         self._panel_generation = 0
         self.panel_job: Job | None = None
 
