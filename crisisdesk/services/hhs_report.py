@@ -21,12 +21,14 @@ annual_log(session, year) -> AnnualLog
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 
 from crisisdesk.domain import hhs_report as domain
 from crisisdesk.domain.breach_assessment import Conclusion, Factor
 from crisisdesk.domain.errors import NotFound, ValidationError
+from crisisdesk.domain.filings import FilingKind
 from crisisdesk.domain.hhs_report import (
     ADDENDUM,
     FIELDS,
@@ -39,6 +41,7 @@ from crisisdesk.domain.hhs_report import (
 )
 from crisisdesk.domain.incidents import Incident
 from crisisdesk.domain.timeline import Category
+from crisisdesk.services import filings as filing_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
@@ -51,6 +54,7 @@ from crisisdesk.store import hhs_report as store
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import letters as letter_store
 from crisisdesk.store import recipients as recipient_store
+from crisisdesk.store import substitute_notice as substitute_store
 
 MEDIA_THRESHOLD = 500  # 164.406: more than 500 residents of a State
 
@@ -117,12 +121,26 @@ def _notice(session: Session, incident: Incident, listed: int, by_state: Mapping
     if listed:
         sub = substitute_position(session, incident.id)
         put["substitute"] = (NO if sub.kind == "none" else YES, "mailing log")
+    first_substitute = substitute_store.plan(session.db, incident.id).first_notice
+    if first_substitute is not None:
+        put["substitute_date"] = (first_substitute.isoformat(), "substitute notice record")
     counts = {s: max(incident.residents(s), by_state.get(s, 0))
               for s in set(incident.affected_by_state) | set(by_state)}
     if any(counts.values()):
         media = sorted(s for s, n in counts.items() if n > MEDIA_THRESHOLD)
         put["media"] = (YES if media else NO, "incident counts by state")
         put["media_states"] = (", ".join(media), "incident counts by state")
+        media_sent = _first_media_notice(session, incident)
+        if media and media_sent is not None:
+            put["media_date"] = (media_sent.isoformat(), "filings tracker (media sent)")
+
+
+def _first_media_notice(session: Session, incident: Incident) -> dt.date | None:
+    """The day the first media notice was recorded sent on the filings tracker."""
+    report = filing_service.tracker(session, incident.id)
+    days = [f.record.sent_on for f in report.filings
+            if f.owed.kind is FilingKind.MEDIA and f.record and f.record.sent_on]
+    return min(days, default=None)
 
 
 def _actions(session: Session, incident: Incident, put: dict[str, tuple[str, str]]) -> None:

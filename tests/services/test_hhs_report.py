@@ -19,14 +19,17 @@ from crisisdesk.domain.hhs_report import (
     INITIAL,
     SECTIONS,
 )
+from crisisdesk.domain.filings import FilingKind
 from crisisdesk.domain.incidents import IncidentKind
 from crisisdesk.printing.hhs_report import annual_log_html, report_html
 from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.services import breach_assessment as assess
 from crisisdesk.services import desk as desk_service
+from crisisdesk.services import filings as filing_service
 from crisisdesk.services import hhs_report as hhs
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
+from crisisdesk.services import substitute_notice as substitute_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.demo import desk as demo_service
 from crisisdesk.services.session import Session
@@ -177,3 +180,21 @@ def test_the_annual_log_lists_each_small_breach_of_the_year_once(session: Sessio
     assert "Misdirected fax" in html
     assert "Big one" not in html
     assert small not in html
+
+
+def test_substitute_and_media_notice_dates_come_from_what_was_recorded(demo: Session) -> None:
+    incident = incident_service.current_incident(demo)
+    assert incident is not None
+    posted = incident.discovered_on + dt.timedelta(days=2)
+    substitute_service.set_web_posting(demo, "https://example.org/notice", posted)
+    media = [f for f in filing_service.tracker(demo).filings if f.owed.kind is FilingKind.MEDIA]
+    assert media, "the demo incident owes media notice"
+    sent_on = incident.discovered_on + dt.timedelta(days=3)
+    filing_service.prepare(demo, media[0].key)
+    filing_service.approve(demo, media[0].key)
+    filing_service.mark_sent(demo, media[0].key, sent_on, "press")
+
+    report = hhs.draft(demo)
+    assert report.value("substitute_date").value == posted.isoformat()
+    assert report.value("media_date").value == sent_on.isoformat()
+    assert {f.key for f in report.missing} == DEMO_UNKNOWN - {"substitute_date", "media_date"}
