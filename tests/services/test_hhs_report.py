@@ -13,13 +13,13 @@ import pytest
 
 from crisisdesk.domain.breach_assessment import Factor
 from crisisdesk.domain.errors import ValidationError
+from crisisdesk.domain.filings import FilingKind
 from crisisdesk.domain.hhs_report import (
     ADDENDUM,
     FIELDS,
     INITIAL,
     SECTIONS,
 )
-from crisisdesk.domain.filings import FilingKind
 from crisisdesk.domain.incidents import IncidentKind
 from crisisdesk.printing.hhs_report import annual_log_html, report_html
 from crisisdesk.printing.pdf import html_to_pdf
