@@ -108,7 +108,7 @@ LABEL_RULES: tuple[tuple[str, str], ...] = (
     (r"^approve\b", "approve"),
     (r"^(new|add)\b", "add"),
     (r"^(delete|remove)\b", "delete"),
-    (r"^edit\b", "edit"),
+    (r"^edit\b|^open in editor\b", "edit"),
     (r"^preview\b", "preview"),
     (r"^copy\b", "copy"),
     (r"^(create backup|back up)\b", "backup"),
