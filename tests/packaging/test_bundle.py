@@ -75,7 +75,8 @@ def demo_desk(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
     done = _run(bundle, home, "--data-dir", str(desk), "demo")
     assert done.returncode == 0, done.stderr
     assert (desk / "desk.db").is_file()
-    assert f"{DEMO_OPERATOR}" in done.stdout and "Traceback" not in done.stderr
+    assert f"{DEMO_OPERATOR}" in done.stdout
+    assert "Traceback" not in done.stderr
     return home, desk
 
 
@@ -91,7 +92,8 @@ def test_bundle_renders_a_letter_offline(bundle: Path, demo_desk: tuple[Path, Pa
     pdfs = list(out.glob("*.pdf"))
     assert len(pdfs) == 1, done.stdout
     data = pdfs[0].read_bytes()
-    assert data.startswith(b"%PDF") and len(data) > 10_000
+    assert data.startswith(b"%PDF")
+    assert len(data) > 10_000
     # The shipped fonts travelled with the bundle: the letter embeds DejaVu, not a fallback.
     assert b"DejaVuSans" in data
     if trace is not None:
@@ -112,6 +114,10 @@ def test_bundle_reports_its_libraries_and_never_pyside_6_12_0(
     checks = {check["name"]: check for check in report["checks"]}
     assert all(checks[f"font {name}"]["status"] == "ok" for name in (
         "DejaVuSans.ttf", "DejaVuSerif.ttf")), checks
+    # The icon font and its licence travel with the app (the sidebar and buttons draw it).
+    icons = BUNDLE_DIR / "_internal" / "crisisdesk" / "resources" / "icons"
+    assert {"materialdesignicons6.ttf", "LICENSE-MaterialDesignIcons.txt"} <= {
+        path.name for path in icons.iterdir()}
     # No Qt networking binding travels with the app: nothing in it can open a Qt socket.
     assert not list(BUNDLE_DIR.rglob("QtNetwork.*"))
 

@@ -43,7 +43,8 @@ def test_every_named_icon_is_a_glyph_of_the_shipped_font(qapp: object) -> None:
 def test_a_disabled_icon_is_drawn_in_the_dimmed_colour(qapp: object) -> None:
     _, normal = _ink(icons.icon("print"))
     _, disabled = _ink(icons.icon("print"), QIcon.Mode.Disabled)
-    assert normal and disabled
+    assert normal
+    assert disabled
     assert normal.isdisjoint(disabled)
 
 

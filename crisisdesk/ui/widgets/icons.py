@@ -200,6 +200,7 @@ class GlyphIconEngine(QIconEngine):
 def icon(name: str) -> QIcon:
     """The icon for one of our names (`ICONS`); KeyError names a misspelt one at once."""
     _mdi_name, code_point = ICONS[name]
+    _family()  # a missing font fails here, naming the file, not as blank icons later
     return QIcon(GlyphIconEngine(chr(code_point)))
 
 
