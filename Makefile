@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   := $(CURDIR)/.demo-desk
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench lint demo clean sysdeps paper soak
+.PHONY: run test bench lint demo clean sysdeps paper soak dist dist-check install-desktop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,5 +42,42 @@ bench: $(STAMP)
 paper: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/render_paper.py
 
+# The one-folder app (PyInstaller): dist/crisisdesk/crisisdesk, the app and the CLI in one.
+# The same command builds it on Windows and macOS (README, "Build the app").
+DIST_STAMP := $(VENV)/.dist-stamp
+BUNDLE     := dist/crisisdesk
+
+$(DIST_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install -q -e '.[test,dist]'
+	@touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	@start=$$(date +%s); \
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	    packaging/crisisdesk.spec || exit 1; \
+	echo "Built $(BUNDLE)/crisisdesk ($$(du -sh $(BUNDLE) | cut -f1)) in $$(( $$(date +%s) - start )) s"
+
+# Build the bundle, then run its smoke test (which fails, not skips, when the bundle is missing).
+dist-check: dist
+	CRISISDESK_REQUIRE_BUNDLE=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/packaging
+
+# Linux: copy the bundle to ~/.local/lib/crisisdesk and add the menu entry and icon
+# (~/.local/share/applications, ~/.local/share/icons). Run `make dist` first.
+APP_HOME  := $(HOME)/.local/lib/crisisdesk
+APPS_DIR  := $(HOME)/.local/share/applications
+ICONS_DIR := $(HOME)/.local/share/icons/hicolor
+
+install-desktop:
+	@test -x $(BUNDLE)/crisisdesk || { echo "No app in $(BUNDLE): run 'make dist' first" >&2; exit 1; }
+	rm -rf $(APP_HOME) && mkdir -p $(dir $(APP_HOME)) && cp -a $(BUNDLE) $(APP_HOME)
+	@for size in 16 24 32 48 64 128 256 512; do \
+	    install -D -m 644 packaging/icons/crisisdesk-$$size.png \
+	        $(ICONS_DIR)/$${size}x$${size}/apps/crisisdesk.png || exit 1; done
+	install -D -m 644 packaging/icons/crisisdesk.svg $(ICONS_DIR)/scalable/apps/crisisdesk.svg
+	mkdir -p $(APPS_DIR)
+	sed 's|@BUNDLE@|$(APP_HOME)|g' packaging/linux/crisisdesk.desktop > $(APPS_DIR)/crisisdesk.desktop
+	-@update-desktop-database $(APPS_DIR) 2>/dev/null || true
+	@echo "Installed: CrisisDesk is in the applications menu (runs $(APP_HOME)/crisisdesk)"
+
 clean:
-	rm -rf $(VENV) $(DEMO) build *.egg-info
+	rm -rf $(VENV) $(DEMO) build dist *.egg-info

@@ -35,7 +35,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from crisisdesk.printing.fonts import SANS, register_fonts
-from crisisdesk.ui import crash
+from crisisdesk.ui import crash, smoke_exit
 from crisisdesk.ui.context import DeskState
 from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.prompts import Prompts
@@ -186,6 +186,7 @@ def run_gui(cli: CliContext) -> int:
     desk.finished.connect(app.exit)
     app.aboutToQuit.connect(desk.shutdown)
     GuiThreadGc(desk)  # its timer also lets Python see Ctrl+C / SIGTERM while Qt waits
+    smoke_exit.install(app)  # test-only: CRISISDESK_TEST_QUIT_AFTER_MS
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: app.quit())
     rc = app.exec()

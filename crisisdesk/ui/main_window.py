@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QStackedWidget,
     QToolButton,
@@ -37,6 +38,7 @@ from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section, default_sections
 from crisisdesk.ui.spokesperson import SpokespersonLabel
 from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
+from crisisdesk.ui.widgets.icons import ICONS, decorate_buttons, icon
 from crisisdesk.ui.workers import Job, JobRunner
 
 DEFAULT_AUTOLOCK_MINUTES = 10
@@ -93,7 +95,10 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {}
         for section in self.sections:
             self.pages_stack.addWidget(QWidget(self.pages_stack))
-            self.sidebar.addItem(section.title)
+            item = QListWidgetItem(section.title, self.sidebar)
+            if section.key in ICONS:
+                item.setIcon(icon(section.key))
+        self.sidebar.setIconSize(QSize(20, 20))
         self.sidebar.setFixedWidth(max(170, self.sidebar.sizeHintForColumn(0) + 36))
         self.sidebar.currentRowChanged.connect(self._show_row)
 
@@ -177,6 +182,7 @@ class MainWindow(QMainWindow):
                 self._warm_done.wait(30)
             row = self.section_keys.index(key)
             page = self.sections[row].build(self.ctx)
+            decorate_buttons(page)
             self.pages[key] = page
             stub = self.pages_stack.widget(row)
             self.pages_stack.insertWidget(row, page)
