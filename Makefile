@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO   := $(CURDIR)/.demo-desk
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench lint demo clean sysdeps paper soak dist dist-check install-desktop
+.PHONY: run test test-slow test-all bench lint demo clean sysdeps paper soak dist dist-check \
+        install-desktop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +26,19 @@ demo: $(STAMP)
 run: demo
 	CRISISDESK_HOME=$(DEMO) CRISISDESK_OPERATOR=demo $(BIN)/crisisdesk
 
+# Tests run on every core (pytest-xdist; one file stays on one worker so its module fixtures are
+# built once). `make test` leaves out the tests marked slow (subprocess round-trips, kill -9
+# harnesses, full-disk runs); `make test-slow` runs only those; .ci/run runs both.
+PYTEST := QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadfile
+
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
+
+test-slow: $(STAMP)
+	$(PYTEST) -m slow $(PYTEST_ARGS)
+
+test-all: $(STAMP)
+	$(PYTEST) $(PYTEST_ARGS)
 
 soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/soak.py $(SOAK_ARGS)

@@ -93,8 +93,10 @@ def test_reporter_saved_to_contacts_in_the_same_action_and_not_in_the_audit(
         "Carla Smithers", ContactKind.MEDIA, "WXYZ News")
     new = audit_store.entries(desk.db)[before:]
     assert len(new) == 1
-    assert "Carla" not in str(new[0])
-    assert "555" not in str(new[0])
+    # The readable fields only: the MACs and digests are random hex and may hold "555".
+    readable = " ".join((new[0].summary, new[0].entity_id, new[0].action, new[0].operator))
+    assert "Carla" not in readable
+    assert "555" not in readable
 
 
 def test_answering_with_a_draft_is_refused(desk: Session) -> None:
