@@ -72,6 +72,7 @@ def test_returned_letters_scanned_on_the_page_raise_substitute_notice(
         *adult_rows(12), "Lost,Person,1970-01-01,,,,,,,,,,,,"]))
     add_codes(session, tmp_path, 12)
     letter_service.create_batch(session)
+    letter_service.record_direct_print(session, "1")
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
     mailing_log.mark_batch(session, "1", LetterStatus.MAILED)
     refs = [r[0] for r in session.db.execute("SELECT reference FROM letters ORDER BY seq")]
