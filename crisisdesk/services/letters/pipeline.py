@@ -42,7 +42,7 @@ class Step:
     key: str  # one of STEP_TITLES
     state: StepState
     count: str  # what is there now, in words ("12,480 recipients imported, 31 need ...")
-    reason: str = ""  # why it waits or is blocked ("waiting on classification")
+    reason: str = ""  # why it waits or is blocked ("on classification")
     action: str = ""  # the button that moves it on ("" when there is none)
     batch: int | None = None  # the batch the action works on (render, print, mailed)
 
@@ -58,7 +58,7 @@ class Step:
         if self.state is StepState.READY:
             return "Ready"
         if self.state is StepState.WAITING:
-            return f"Waiting: {self.reason}" if self.reason else "Waiting"
+            return f"Waiting {self.reason}" if self.reason else "Waiting"
         return f"Blocked: {self.reason}"
 
 
@@ -84,7 +84,7 @@ class LettersOverview:
 def _no_incident() -> list[Step]:
     return [Step("import", StepState.BLOCKED, "No patient list yet",
                  "there is no current incident: open one on the Dashboard first")] + [
-        Step(key, StepState.WAITING, "", "waiting on the import") for key in list(STEP_TITLES)[1:]]
+        Step(key, StepState.WAITING, "", "on the import") for key in list(STEP_TITLES)[1:]]
 
 
 def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = "") -> list[Step]:
@@ -109,7 +109,7 @@ def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = 
                           action="Import patient list…"))
 
     if not recipients:
-        steps.append(Step("classify", StepState.WAITING, "", "waiting on the import"))
+        steps.append(Step("classify", StepState.WAITING, "", "on the import"))
     elif unclassified:
         steps.append(Step("classify", StepState.READY,
                           f"{unclassified:,} of {count_of(recipients, 'recipient')} not "
@@ -126,7 +126,7 @@ def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = 
     codes_text = (f"{count_of(c.codes, 'code')} imported, {c.codes_free:,} unused"
                   if c.codes else "No codes imported")
     if not letters:
-        steps.append(Step("codes", StepState.WAITING, codes_text, "waiting on classification"))
+        steps.append(Step("codes", StepState.WAITING, codes_text, "on classification"))
     elif codes_needed > c.codes_free:
         steps.append(Step("codes", StepState.READY, f"{codes_text}; the letters not in a batch "
                           f"yet need {codes_needed:,}", action="Import codes…"))
@@ -137,7 +137,7 @@ def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = 
     batch_text = (f"{count_of(len(c.batches), 'batch', 'batches')} of "
                   f"{count_of(in_batches, 'letter')}" if c.batches else "No batches yet")
     if not letters:
-        steps.append(Step("batch", StepState.WAITING, batch_text, "waiting on classification"))
+        steps.append(Step("batch", StepState.WAITING, batch_text, "on classification"))
     elif not eligible:
         steps.append(Step("batch", StepState.DONE, f"{batch_text}; every letter is in a batch"))
     elif template_problem:
@@ -153,7 +153,7 @@ def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = 
 
     unrendered = [b for b in c.batches if not b[2]]
     if not c.batches:
-        steps.append(Step("render", StepState.WAITING, "", "waiting on a batch"))
+        steps.append(Step("render", StepState.WAITING, "", "on a batch"))
     elif unrendered:
         number, n = unrendered[0][0], unrendered[0][1]
         more = f" ({len(unrendered) - 1:,} more after it)" if len(unrendered) > 1 else ""
@@ -174,7 +174,7 @@ def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = 
     elif unrendered or not c.batches:
         steps.append(Step("print", StepState.WAITING,
                           f"{count_of(len(printed), 'batch', 'batches')} printed"
-                          if printed else "", "waiting on rendering"))
+                          if printed else "", "on rendering"))
     else:
         steps.append(Step("print", StepState.DONE,
                           f"{count_of(len(printed), 'batch', 'batches')} printed"))
@@ -192,7 +192,7 @@ def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = 
     elif mailed and not to_print and not unrendered:
         steps.append(Step("mailed", StepState.DONE, mailed_text))
     else:
-        steps.append(Step("mailed", StepState.WAITING, mailed_text, "waiting on printing"))
+        steps.append(Step("mailed", StepState.WAITING, mailed_text, "on printing"))
     return steps
 
 
