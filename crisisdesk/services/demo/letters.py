@@ -4,9 +4,9 @@ Names are invented, streets are "Example" streets in real towns with the towns' 
 codes, and birth dates are chosen relative to the demo's today, so the list always holds
 adults, two minors (one turning 18 the day after the notice), a deceased patient with a next
 of kin and one without, an exact duplicate, people with no usable address and Spanish
-speakers. Batch 1 (Illinois) has been sent to the printer, printed and mailed and one letter came back; the rest
-are ready for the next batch. The list is a sample, so the incident's affected counts (from
-the incident step) are left as they are.
+speakers. Batch 1 (Illinois) went straight to the printer, was printed and mailed, and one
+letter came back; the rest are ready for the next batch. The list is a sample, so the
+incident's affected counts (from the incident step) are left as they are.
 """
 
 from __future__ import annotations

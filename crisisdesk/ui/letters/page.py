@@ -67,7 +67,9 @@ class LettersPage(Page):
         self.last_render: letter_render.RenderReport | None = None
         self.overview: letter_pipeline.LettersOverview | None = None
         self.loading = False  # an overview is being read in the worker
+        self._reading = False
         self._generation = 0
+        self._closed_at = 0  # the generation when the desk last locked
         heading = QLabel("Patient letters", self)
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -145,29 +147,37 @@ class LettersPage(Page):
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the overview in the worker; `show_overview` puts it on screen."""
+        """Read the overview in the worker; `show_overview` puts it on screen. One read at a
+        time: a change during a read asks for one more read when it ends."""
         self._generation += 1
-        generation = self._generation
         self.loading = True
+        if self._reading:
+            return
+        self._reading = True
+        generation = self._generation
 
         def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
             return letter_pipeline.overview(session)
 
         job = Job(in_thread_session(self.ctx.session, work), name="letters overview")
         job.finished.connect(lambda o: self._loaded(generation, o))
-        job.failed.connect(lambda err: self._load_failed(generation, err))
+        job.failed.connect(lambda err: self._loaded(generation, None, err))
         self.ctx.runner.start(job)
 
-    def _loaded(self, generation: int, overview: letter_pipeline.LettersOverview) -> None:
-        if generation != self._generation or not self.ctx.state.unlocked:
-            return  # a newer read is on its way, or the desk locked meanwhile
+    def _loaded(self, generation: int, overview: letter_pipeline.LettersOverview | None,
+                err: BaseException | None = None) -> None:
+        self._reading = False
+        if generation != self._generation:  # the desk changed (or locked) during the read
+            if self._generation > self._closed_at and self.ctx.state.unlocked:
+                self.refresh()  # changed, not locked since the last request: read again
+            return
+        if not self.ctx.state.unlocked:
+            return
         self.loading = False
-        self.show_overview(overview)
-
-    def _load_failed(self, generation: int, err: BaseException) -> None:
-        if generation == self._generation:
-            self.loading = False
+        if err is not None:
             self.ctx.show_error(err)
+        elif overview is not None:
+            self.show_overview(overview)
 
     def show_overview(self, overview: letter_pipeline.LettersOverview) -> None:
         self.overview = overview
@@ -247,6 +257,7 @@ class LettersPage(Page):
 
     def clear(self) -> None:
         self._generation += 1
+        self._closed_at = self._generation
         self.loading = False
         self.overview = None
         self.pipeline.clear()
