@@ -68,7 +68,7 @@ class LettersPage(Page):
         self.overview: letter_pipeline.LettersOverview | None = None
         self.loading = False  # an overview is being read in the worker
         self._reading = False
-        self._generation = 0
+        self._generation = self._read_generation = 0
         self._closed_at = 0  # the generation when the desk last locked
         heading = QLabel("Patient letters", self)
         font = heading.font()
@@ -154,20 +154,25 @@ class LettersPage(Page):
         if self._reading:
             return
         self._reading = True
-        generation = self._generation
+        self._read_generation = self._generation
 
         def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
             return letter_pipeline.overview(session)
 
         job = Job(in_thread_session(self.ctx.session, work), name="letters overview")
-        job.finished.connect(lambda o: self._loaded(generation, o))
-        job.failed.connect(lambda err: self._loaded(generation, None, err))
+        # Bound methods, not lambdas: Qt drops them with the page, so a read that ends after
+        # the page is gone never touches its widgets.
+        job.finished.connect(self._loaded)
+        job.failed.connect(self._load_failed)
         self.ctx.runner.start(job)
 
-    def _loaded(self, generation: int, overview: letter_pipeline.LettersOverview | None,
+    def _load_failed(self, err: BaseException) -> None:
+        self._loaded(None, err)
+
+    def _loaded(self, overview: letter_pipeline.LettersOverview | None,
                 err: BaseException | None = None) -> None:
         self._reading = False
-        if generation != self._generation:  # the desk changed (or locked) during the read
+        if self._read_generation != self._generation:  # changed (or locked) during the read
             if self._generation > self._closed_at and self.ctx.state.unlocked:
                 self.refresh()  # changed, not locked since the last request: read again
             return
