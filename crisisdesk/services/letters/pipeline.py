@@ -196,16 +196,16 @@ def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = 
     return steps
 
 
-def summary_text(c: PipelineCounts, notice: SubstituteNotice) -> str:
+def summary_text(c: PipelineCounts) -> str:
     """One sentence of counts under the heading (the figures `letters status` also gives)."""
     o, s = c.outcomes, c.statuses
     return (f"{count_of(sum(o.values()), 'recipient')}: {count_of(o.get('letter', 0), 'letter')}"
-            f", {o.get('duplicate', 0):,} duplicate rows merged, {o.get('no_notice', 0):,} "
-            f"deceased with no next-of-kin address, {o.get('', 0):,} not classified yet, "
-            f"{count_of(c.review_open, 'row')} set aside for review. Ready "
-            f"{s.get('pending', 0) + s.get('rendered', 0):,}, printed {s.get('printed', 0):,}, "
-            f"mailed {s.get('mailed', 0) + s.get('remailed', 0):,}, returned "
-            f"{s.get('returned', 0):,}. Substitute notice: {notice.short}.")
+            f", {count_of(o.get('duplicate', 0), 'duplicate row')} merged, "
+            f"{o.get('no_notice', 0):,} deceased with no next-of-kin address, "
+            f"{o.get('', 0):,} not classified yet, {count_of(c.review_open, 'row')} set aside "
+            f"for review. Ready {s.get('pending', 0) + s.get('rendered', 0):,}, printed "
+            f"{s.get('printed', 0):,}, mailed {s.get('mailed', 0) + s.get('remailed', 0):,}, "
+            f"returned {s.get('returned', 0):,}.")
 
 
 def overview(session: Session, incident_id: str | None = None) -> LettersOverview:
@@ -223,6 +223,6 @@ def overview(session: Session, incident_id: str | None = None) -> LettersOvervie
     notice = letter_counts.substitute_position(session, incident.id)
     return LettersOverview(
         incident.title, steps_from(counts, codes_needed=needed, template_problem=problem),
-        summary_text(counts, notice), notice,
+        summary_text(counts), notice,
         letter_service.list_batches(session, incident.id),
         mailing_log.totals(session, incident.id), counts.review_open)
