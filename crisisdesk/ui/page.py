@@ -85,7 +85,8 @@ class Page(QWidget):
         if line is None:
             line = NextStepLine(self)
             if isinstance(layout, QBoxLayout):
-                first = layout.itemAt(0).widget() if layout.count() else None
+                item = layout.itemAt(0) if layout.count() else None
+                first = item.widget() if item is not None else None
                 layout.insertWidget(1 if isinstance(first, QLabel) else 0, line)
         try:
             hook = self.next_step()

@@ -10,8 +10,7 @@ import pytest
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.services.letters import batches as letter_service
-from crisisdesk.services.letters import mailing_log
-from crisisdesk.services.letters import pipeline
+from crisisdesk.services.letters import mailing_log, pipeline
 from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
 from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
@@ -46,7 +45,8 @@ def test_a_batch_sent_straight_to_the_printer_counts_as_rendered(
         session: Session, tmp_path: Path) -> None:
     _batch(session, tmp_path)
     batch = letter_service.record_direct_print(session, "1")
-    assert batch.rendered_at and not batch.printed_at
+    assert batch.rendered_at
+    assert not batch.printed_at
     assert mailing_log.totals(session)["ALL"] == {"rendered": 5}
     assert _steps(session)["print"] == "Ready"
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
@@ -65,7 +65,8 @@ def test_the_demo_batch_shows_rendered_beside_printed(tmp_path: Path) -> None:
     try:
         [batch] = letter_service.list_batches(session)
         assert batch.printed_at
-        assert batch.rendered_at and batch.rendered_at <= batch.printed_at
+        assert batch.rendered_at
+        assert batch.rendered_at <= batch.printed_at
     finally:
         session.close()
 

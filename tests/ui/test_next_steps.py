@@ -28,7 +28,8 @@ def test_an_empty_contact_list_says_import_and_the_button_opens_the_wizard(
     assert line(page).label.text() == "<b>Next:</b> Import your contact list"
     assert line(page).button.text() == "Import contacts…"
     line(page).button.click()
-    assert page.wizard is not None and page.wizard.isVisible()
+    assert page.wizard is not None
+    assert page.wizard.isVisible()
     page.wizard.reject()
     contact_service.add_contact(session, ContactDraft(
         "Ada Smith", "Chief Nursing Officer", "Riverside Clinics", ContactKind.STAFF,

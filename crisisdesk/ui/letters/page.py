@@ -210,7 +210,8 @@ class LettersPage(Page):
         review = overview.review
         self.review_button.setText(f"Review &list ({review})…" if review else "Review &list…")
         chosen = self.batches.selectedItems()
-        keep = self.batches.item(chosen[0].row(), 0).text() if chosen else ""
+        kept = self.batches.item(chosen[0].row(), 0) if chosen else None
+        keep = kept.text() if kept is not None else ""
         batches = overview.batches
         self.batches.setRowCount(len(batches))
         for row, b in enumerate(batches):
