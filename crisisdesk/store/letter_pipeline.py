@@ -34,6 +34,7 @@ def pipeline_counts(db: sqlite_utils.Database, incident_id: str, today: str) -> 
         outcomes = {str(r[0]): int(r[1]) for r in db.execute(
             "SELECT coalesce(outcome, ''), count(*) FROM recipients WHERE incident_id = ? "
             "GROUP BY 1", i)}
+        # These two read idx_recipients_pipeline alone: no patient row is decrypted.
         variants = {str(r[0]): int(r[1]) for r in db.execute(
             "SELECT variant, count(*) FROM recipients WHERE incident_id = ? AND "
             "outcome = 'letter' GROUP BY 1", i)}
