@@ -168,7 +168,7 @@ def ok_button(dialog: QDialog) -> QPushButton:
 
 def settled(qtbot: QtBot, page: LettersPage) -> None:
     """Wait for the counts (read in a worker) to be on screen."""
-    qtbot.waitUntil(lambda: page.overview is not None and not page.loading, timeout=10_000)
+    qtbot.waitUntil(lambda: page.overview is not None and not page.loading, timeout=30_000)
 
 
 def with_list(qtbot: QtBot, page: LettersPage, session: Session, tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ STATE_MARKS = {StepState.DONE: "✓", StepState.READY: "▶", StepState.WAITING:
 
 
 class PipelinePanel(QGroupBox):
-    """Seven rows: number and title, state, count, action button."""
+    """Seven rows: number and title, state, count (and why a blocked step is blocked), action
+    button."""
 
     def __init__(self, slots: dict[str, Callable[[], object]], labels: dict[str, str],
                  parent: QWidget | None = None) -> None:
@@ -60,10 +61,14 @@ class PipelinePanel(QGroupBox):
             self.steps[step.key] = step
             colour = STATE_COLOURS[step.state]
             state = self.states[step.key]
+            blocked = step.state is StepState.BLOCKED
+            words = "Blocked" if blocked else step.state_text  # the reason goes beside it
             state.setText(f'<span style="color: {colour}; font-weight: bold">'
-                          f"{STATE_MARKS[step.state]} {step.state_text}</span>")
+                          f"{STATE_MARKS[step.state]} {words}</span>")
             state.setToolTip(step.state_text)
-            self.counts[step.key].setText(step.count)
+            state.setMinimumWidth(state.sizeHint().width())  # never clipped by the counts
+            self.counts[step.key].setText(
+                " — ".join(filter(None, [step.count, step.reason])) if blocked else step.count)
             button = self.buttons[step.key]
             if step.action:
                 button.setText(mnemonics.get(step.action, step.action))

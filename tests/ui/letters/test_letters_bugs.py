@@ -34,7 +34,7 @@ def batch_page(qtbot: QtBot, session: Session, ctx: UiContext, tmp_path: Path,
     letter_service.create_batch(session)
     page = show_page(qtbot, LettersPage(ctx))
     qtbot.waitUntil(lambda: page.overview is not None and not page.loading
-                    and page.batches.rowCount() == 1, timeout=10_000)
+                    and page.batches.rowCount() == 1, timeout=30_000)
     page.batches.selectRow(0)
     return page
 

@@ -32,7 +32,7 @@ def page(qtbot: QtBot, session: Session, ctx: UiContext) -> LettersPage:
 
 def settle(qtbot: QtBot, page: LettersPage) -> None:
     """Wait for the counts read in the worker to be on screen."""
-    qtbot.waitUntil(lambda: page.overview is not None and not page.loading, timeout=10_000)
+    qtbot.waitUntil(lambda: page.overview is not None and not page.loading, timeout=30_000)
 
 
 def row(page: LettersPage, key: str) -> tuple[str, str, bool]:
@@ -85,8 +85,8 @@ def test_walk_the_pipeline_from_import_to_mailed(
                                      "1 to next of kin); 0 duplicates merged", True)
     assert row(page, "codes") == ("▶ Ready", "No codes imported; the letters not in a batch "
                                   "yet need 7", True)
-    assert row(page, "batch") == ("✕ Blocked: they need 7 enrollment codes and 0 are unused: "
-                                  "import codes first", "8 letters not in a batch yet", False)
+    assert row(page, "batch") == ("✕ Blocked", "8 letters not in a batch yet — they need 7 "
+                                  "enrollment codes and 0 are unused: import codes first", False)
     assert "Next:</b> Enrollment codes: No codes imported" in next_line(page)
 
     # 2. classify again (after fixing rows set aside, say): same counts, its own message
@@ -96,7 +96,8 @@ def test_walk_the_pipeline_from_import_to_mailed(
                     timeout=10_000)
     settle(qtbot, page)
     assert row(page, "classify")[0] == "✓ Done"
-    assert page.pipeline.states["batch"].toolTip().startswith("Blocked:")
+    assert page.pipeline.states["batch"].toolTip() == ("Blocked: they need 7 enrollment codes "
+                                                       "and 0 are unused: import codes first")
 
     # 3. codes, through the codes dialog
     codes = tmp_path / "vendor.csv"
@@ -156,8 +157,8 @@ def test_without_an_incident_the_first_step_is_blocked_and_says_why(
         qtbot: QtBot, session: Session, ctx: UiContext) -> None:
     page = show_page(qtbot, LettersPage(ctx))
     settle(qtbot, page)
-    assert row(page, "import") == ("✕ Blocked: there is no current incident: open one on the "
-                                   "Dashboard first", "No patient list yet", False)
+    assert row(page, "import") == ("✕ Blocked", "No patient list yet — there is no current "
+                                   "incident: open one on the Dashboard first", False)
     assert not page.import_button.isEnabled()
     assert "Next:</b> Import the patient list: there is no current incident" in next_line(page)
 
