@@ -143,6 +143,7 @@ def _mailed(session: Session, tmp: Path, rows: list[str]) -> list[str]:
     letter_service.import_recipients(session, write_list(tmp / "list.csv", rows))
     add_codes(session, tmp, len(rows))
     letter_service.create_batch(session)
+    letter_service.record_direct_print(session, "1")
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
     mailing_log.mark_batch(session, "1", LetterStatus.MAILED)
     return [r[0] for r in session.db.execute("SELECT reference FROM letters ORDER BY seq")]

@@ -115,6 +115,7 @@ def _counsel_desk(session: Session, tmp: Path) -> None:
     _list(session, tmp, rows)
     add_codes(session, tmp, 20)
     letter_service.create_batch(session)
+    letter_service.record_direct_print(session, "1")
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
     mailing_log.mark_batch(session, "1", LetterStatus.MAILED, first=1, last=5)
     ref = session.db.execute("SELECT reference FROM letters WHERE seq = 1").fetchone()[0]

@@ -254,6 +254,7 @@ def test_mailing_log_states_timeline_and_communication_log(
     batch = letter_service.create_batch(session)
     with pytest.raises(ValidationError, match="cannot be marked mailed"):
         mailing_log.mark_batch(session, "1", LetterStatus.MAILED)
+    letter_service.record_direct_print(session, "1")
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
     texts = [line.entry.text for line in timeline_service.list_entries(session)]
     assert "Letter batch 1 printed: 4 letters." in texts
@@ -297,6 +298,7 @@ def test_purge_is_for_admins_and_removes_patient_rows(session: Session, incident
                                                       tmp_path: Path) -> None:
     _ready(session, tmp_path, MIXED, codes=10)
     letter_service.create_batch(session)
+    letter_service.record_direct_print(session, "1")
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
     removed = letter_service.purge_recipients(session, incident)
     assert removed["recipients"] == 7

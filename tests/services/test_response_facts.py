@@ -343,6 +343,7 @@ def test_letters_mailed_and_monitoring_come_from_the_mailing_log_and_the_codes(
     assert facts["credit_monitoring_months"] == 12
     assert facts["enroll_by_date"] == dt.date(2026, 7, 31)
     batch = letter_service.create_batch(session)
+    letter_service.record_direct_print(session, str(batch.number))
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.PRINTED)
     assert "letters_mailed_date" not in incident_facts(session, incident_id)  # printed only
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.MAILED,

@@ -289,6 +289,7 @@ def test_letters_panel_and_deadlines_show_substitute_notice_from_returned_mail(
     letter_codes.add_code_pool(session, [f"AB{i:05d}-Q" for i in range(10)],
                                expires_on=today(session) + dt.timedelta(days=90))
     letter_service.create_batch(session)
+    letter_service.record_direct_print(session, "1")
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
     mailing_log.mark_batch(session, "1", LetterStatus.MAILED)
     for (ref,) in session.db.execute("SELECT reference FROM letters").fetchall():

@@ -34,6 +34,7 @@ def _mailed_batch(session: Session, tmp: Path, extra: list[str] | None = None) -
     letter_service.classify_recipients(session, notice_date=dt.date(2026, 4, 6))
     add_codes(session, tmp, 10)
     letter_service.create_batch(session)
+    letter_service.record_direct_print(session, "1")
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
     mailing_log.mark_batch(session, "1", LetterStatus.MAILED)
     return str(session.db.execute("SELECT reference FROM letters WHERE seq = 2").fetchone()[0])

@@ -72,6 +72,7 @@ def test_returned_letters_scanned_on_the_page_raise_substitute_notice(
         *adult_rows(12), "Lost,Person,1970-01-01,,,,,,,,,,,,"]))
     add_codes(session, tmp_path, 12)
     letter_service.create_batch(session)
+    letter_service.record_direct_print(session, "1")
     mailing_log.mark_batch(session, "1", LetterStatus.PRINTED)
     mailing_log.mark_batch(session, "1", LetterStatus.MAILED)
     refs = [r[0] for r in session.db.execute("SELECT reference FROM letters ORDER BY seq")]
@@ -111,6 +112,8 @@ def test_classify_render_with_progress_then_cancel_and_resume(
     settings_service.set(session, "letters_per_file", 4)
     letter_service.import_recipients(session, write_list(tmp_path / "l.csv", adult_rows(120)))
     add_codes(session, tmp_path, 120)
+    page.ctx.state.notify_changed()
+    settled(qtbot, page)  # the Classify step's button is live once the page has the list
     page.classify_button.click()
     qtbot.waitUntil(lambda: "120 letters" in page.summary_label.text(), timeout=10_000)
     letter_service.create_batch(session)
@@ -163,12 +166,18 @@ def ok_button(dialog: QDialog) -> QPushButton:
     return buttons.button(QDialogButtonBox.StandardButton.Ok)
 
 
-def with_list(page: LettersPage, session: Session, tmp_path: Path) -> None:
+def settled(qtbot: QtBot, page: LettersPage) -> None:
+    """Wait for the counts (read in a worker) to be on screen."""
+    qtbot.waitUntil(lambda: page.overview is not None and not page.loading, timeout=30_000)
+
+
+def with_list(qtbot: QtBot, page: LettersPage, session: Session, tmp_path: Path) -> None:
     """Six recipients in Illinois and three in Texas, classified, refreshed on the page."""
     letter_service.import_recipients(session, write_list(tmp_path / "l.csv", [
         *adult_rows(6), *adult_rows(3, start=10, state="TX", zip_code="75201")]))
     letter_service.classify_recipients(session)
     page.ctx.state.notify_changed()
+    settled(qtbot, page)
 
 
 def select_batch(qtbot: QtBot, page: LettersPage) -> None:
@@ -179,7 +188,7 @@ def select_batch(qtbot: QtBot, page: LettersPage) -> None:
 def test_import_codes_asks_their_terms_and_new_batch_asks_which_letters(
         qtbot: QtBot, page: LettersPage, session: Session, prompts: RecordingPrompts,
         tmp_path: Path) -> None:
-    with_list(page, session, tmp_path)
+    with_list(qtbot, page, session, tmp_path)
     codes = tmp_path / "vendor-codes.csv"
     codes.write_text("Activation Code\n" + "\n".join(f"ZX{i:05d}-Q" for i in range(9)) + "\n")
     prompts.open_path = codes
@@ -197,6 +206,7 @@ def test_import_codes_asks_their_terms_and_new_batch_asks_which_letters(
     dialog.months_spin.setValue(24)
     ok_button(dialog).click()
     assert message(page) == "Imported 9 codes; 9 unused."
+    settled(qtbot, page)  # with the codes in, the batch step is no longer blocked
     page.batch_button.click()
     batch_dialog = page.batch_dialog
     assert batch_dialog.isModal()
@@ -222,7 +232,7 @@ def test_preview_print_to_pdf_then_mark_printed_and_mailed(
         qtbot: QtBot, page: LettersPage, session: Session, tmp_path: Path) -> None:
     page.preview_button.click()  # no batch chosen yet
     assert message(page) == "Choose a batch first (or create one)."
-    with_list(page, session, tmp_path)
+    with_list(qtbot, page, session, tmp_path)
     add_codes(session, tmp_path, 9)
     letter_service.create_batch(session)
     page.ctx.state.notify_changed()
@@ -268,7 +278,7 @@ def test_preview_print_to_pdf_then_mark_printed_and_mailed(
 def test_alignment_page_and_mailing_log_export_save_where_chosen(
         qtbot: QtBot, page: LettersPage, session: Session, prompts: RecordingPrompts,
         tmp_path: Path) -> None:
-    with_list(page, session, tmp_path)
+    with_list(qtbot, page, session, tmp_path)
     add_codes(session, tmp_path, 9)
     letter_service.create_batch(session)
     prompts.save_path = None  # the person cancels the save dialog: nothing is written

@@ -4,9 +4,9 @@ Names are invented, streets are "Example" streets in real towns with the towns' 
 codes, and birth dates are chosen relative to the demo's today, so the list always holds
 adults, two minors (one turning 18 the day after the notice), a deceased patient with a next
 of kin and one without, an exact duplicate, people with no usable address and Spanish
-speakers. Batch 1 (Illinois) has been printed and mailed and one letter came back; the rest
-are ready for the next batch. The list is a sample, so the incident's affected counts (from
-the incident step) are left as they are.
+speakers. Batch 1 (Illinois) went straight to the printer, was printed and mailed, and one
+letter came back; the rest are ready for the next batch. The list is a sample, so the
+incident's affected counts (from the incident step) are left as they are.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ def seed_letters_demo(session: Session, rng: random.Random) -> str:
         source_name="demo vendor codes")
     set_translations(session, "es", SPANISH)  # so the Spanish speakers get Spanish letters
     batch = letter_service.create_batch(session, spec=letter_service.BatchSpec(state="IL"))
+    letter_service.record_direct_print(session, str(batch.number))  # sent to the printer
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.PRINTED)
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.MAILED, on_date=day0)
     [(_seq, first)] = letter_store.references_in_range(session.db, batch.id, 1, 1)

@@ -186,6 +186,22 @@ def _choose_templates(session: Session, groups: set[tuple[str, str]],
     return chosen
 
 
+def codes_needed(session: Session, groups: Mapping[tuple[str, str], int],
+                 incident_id: str) -> int:
+    """How many enrollment codes a batch of these recipients ((variant, language) -> people)
+    would take with the default templates; raises the batch's own UserError when one of its
+    templates is not approved (so the Letters page can say why a batch is blocked)."""
+    if not groups:
+        return 0
+    templates = _choose_templates(session, set(groups), {}, incident_id)
+
+    def slot(variant: str, language: str) -> dict[str, Any]:
+        return templates.get(f"{variant}:{language}") or templates[f"{variant}:en"]
+
+    return sum(n for (variant, language), n in groups.items()
+               if slot(variant, language)["uses_code"])
+
+
 def create_batch(session: Session, incident_id: str | None = None,
                  spec: BatchSpec | None = None) -> Batch:
     """Make a batch of letters for recipients who have none yet, each with its reference
@@ -261,6 +277,34 @@ def get_batch(session: Session, ref: str, incident_id: str | None = None) -> Bat
         raise NotFound(f"No letter batch {ref!r} in this incident; see 'crisisdesk letters "
                        "status'.")
     return _batch(row)
+
+
+def require_rendered(batch: Batch) -> None:
+    """A batch is printed from its rendered pages: marking it printed before that would show
+    "Printed" beside an empty "Rendered" and claim letters went out that were never laid out."""
+    if not batch.rendered_at:
+        raise UserError(f"Letter batch {batch.number} is not rendered yet: render it to PDF "
+                        "(or print it from the Letters page) before marking it printed.")
+
+
+def record_direct_print(session: Session, batch_ref: str,
+                        incident_id: str | None = None) -> Batch:
+    """The batch went straight to a printer (the Letters page's Print…): its letters were laid
+    out there, so they and the batch count as rendered (no PDF file is kept)."""
+    session.require(Role.OPERATOR, "print letter batches")
+    batch = get_batch(session, batch_ref, incident_id)
+    with session.action("letters.print_direct", "letter_batch", batch.id,
+                        f"Sent letter batch {batch.number} to the printer") as act:
+        by = session.operator.name
+        rows = store.pending_letters(session.db, batch.id)
+        store.set_status(session.db, [(LetterStatus.RENDERED.value, None, act.at, by, lid)
+                                      for lid, _ in rows])
+        store.insert_events(session.db, [(str(uuid.uuid4()), lid, batch.incident_id, act.at,
+                                          "rendered", "", "sent to the printer", "", by)
+                                         for lid, _ in rows])
+        if not batch.rendered_at:
+            store.set_batch_rendered(session.db, batch.id, act.at)
+    return get_batch(session, str(batch.number), batch.incident_id)
 
 
 def list_batches(session: Session, incident_id: str | None = None) -> list[Batch]:

@@ -33,7 +33,7 @@ from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.files.csv_export import write_csv
 from crisisdesk.services.letters import counts as letter_counts
-from crisisdesk.services.letters.batches import get_batch
+from crisisdesk.services.letters.batches import get_batch, require_rendered
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Action, Session
 from crisisdesk.store import letters as store
@@ -71,6 +71,8 @@ def mark_batch(session: Session, batch_ref: str, status: LetterStatus, *,
         raise ValidationError("A batch can be marked printed or mailed; mark returned letters "
                               "one by one by reference.", {"status": status.value})
     batch = get_batch(session, batch_ref, incident_id)
+    if status is LetterStatus.PRINTED:
+        require_rendered(batch)
     lo, hi = first or 1, last or batch.letter_count
     if not 1 <= lo <= hi <= batch.letter_count:
         raise ValidationError(f"Give a range within 1-{batch.letter_count}.", {"range": "bad"})

@@ -120,24 +120,43 @@ class _Filler:
                              text + self.taglines, approved.meta.language.value, letter.seq)
 
 
-def part_name(batch: Batch, part: int, parts: int) -> str:
+def part_name(batch: Batch, part: int, parts: int, name: str = "") -> str:
+    """The file name of one part: `name` as the person typed it when the batch fits one file,
+    else its stem with the part number; without a name, one naming the incident and batch."""
+    if name:
+        stem = _stem(name)
+        return f"{stem}.pdf" if parts == 1 else f"{stem}-part{part:03d}-of{parts:03d}.pdf"
     return (f"letters-{batch.incident_id[:8]}-batch{batch.number:03d}-part{part:03d}"
             f"-of{parts:03d}.pdf")
 
 
-def _clean_stale(out_dir: Path, batch: Batch) -> None:
+def _stem(name: str) -> str:
+    stem = name.strip()
+    if stem.lower().endswith(".pdf"):
+        stem = stem[:-4]
+    if not stem or Path(stem).name != stem or stem.startswith("."):
+        raise ValidationError(f"{name!r} is not a file name for the letters; type a name "
+                              "such as batch-1.pdf.", {"name": "bad"})
+    return stem
+
+
+def _clean_stale(out_dir: Path, batch: Batch, name: str = "") -> None:
     """Remove temp files a killed run left beside the parts (they hold patient data)."""
-    pattern = re.compile(rf"^\.letters-{re.escape(batch.incident_id[:8])}-batch"
-                         rf"{batch.number:03d}-part\d+-of\d+\.pdf\..*\.tmp$")
-    for path in out_dir.glob(".letters-*.tmp"):
+    prefix = (re.escape(_stem(name)) if name else
+              rf"letters-{re.escape(batch.incident_id[:8])}-batch{batch.number:03d}")
+    pattern = re.compile(rf"^\.{prefix}(-part\d+-of\d+)?\.pdf\..*\.tmp$")
+    for path in out_dir.glob(".*.tmp"):
         if pattern.match(path.name):
             path.unlink(missing_ok=True)
 
 
 def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: OpenLetterFile,
                  *, incident_id: str | None = None, progress: Progress | None = None,
-                 is_cancelled: IsCancelled | None = None) -> RenderReport:
+                 is_cancelled: IsCancelled | None = None, name: str = "") -> RenderReport:
     """Write the batch's files into `out_dir` (resuming), then record the batch as rendered.
+
+    `name` is the file name the person chose (see `part_name`); it is checked before anything
+    is written.
 
     A part file is reused only when it exists with the size and SHA-256 recorded when it was
     proven; anything else (missing, emptied, truncated, changed) is rendered again. A full disk
@@ -146,8 +165,10 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
     started = time.monotonic()
     batch = get_batch(session, batch_ref, incident_id)
     out_dir = Path(out_dir)
+    if name:
+        _stem(name)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _clean_stale(out_dir, batch)
+    _clean_stale(out_dir, batch, name)
     filler, layout = _Filler(session, batch), letter_layout(session)
     first = next(store.iter_letters(session.db, batch.id, 1, 1), None)
     if first is None:
@@ -161,7 +182,7 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
     reused, done, safe = 0, 0, _Safe(total)
     for part in range(1, parts + 1):
         lo, hi = (part - 1) * per + 1, min(part * per, total)
-        path = out_dir / part_name(batch, part, parts)
+        path = out_dir / part_name(batch, part, parts, name)
         files.append(path)
         if _still_proven(recorded.get(part), path, lo, hi):
             reused += 1

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.call_outcomes import Activation
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import next_steps
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import reports as report_service
@@ -38,7 +39,7 @@ from crisisdesk.ui.calling_trees.my_calls import MyCallsView
 from crisisdesk.ui.calling_trees.progress_view import ProgressView
 from crisisdesk.ui.calling_trees.tree_editor import BIG_TREE, TreeEditor
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.contact_picker import ContactPicker
 from crisisdesk.ui.widgets.errors import user_errors
@@ -132,6 +133,10 @@ class CallingTreesPage(FileActions, Page):
         self.tree_combo.setCurrentIndex(found if found >= 0 else 0)
         self.tree_combo.blockSignals(False)
         self._tree_chosen()
+
+    def next_step(self) -> NextStepHook:
+        step = next_steps.calling_trees(self.ctx.session)
+        return (step, self.new_tree) if step else None
 
     def clear(self) -> None:
         self._generation += 1

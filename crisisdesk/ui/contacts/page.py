@@ -23,13 +23,14 @@ from crisisdesk.domain.times import PAPER_MINUTES, local_minutes
 from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.printing.phone_list import phone_list_html
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import next_steps
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.contacts.edit_dialog import ContactDialog
 from crisisdesk.ui.contacts.import_wizard import ImportWizard
 from crisisdesk.ui.contacts.model import NAME, ContactsModel
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.prompts import CSV_FILTER, PDF_FILTER
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
@@ -105,6 +106,10 @@ class ContactsPage(Page):
     def refresh(self) -> None:
         self.total = contact_service.count_contacts(self.ctx.session)
         self.run_search()
+
+    def next_step(self) -> NextStepHook:
+        step = next_steps.contacts(self.ctx.session)
+        return (step, self.open_import) if step else None
 
     def clear(self) -> None:
         self._generation += 1

@@ -34,6 +34,7 @@ from crisisdesk.printing import crisis_reports
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import incident_translations as translation_service
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import next_steps
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
@@ -47,7 +48,7 @@ from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
 from crisisdesk.ui.dashboard.panels import PANELS, SummaryPanel
 from crisisdesk.ui.dashboard.systems import SystemsBoard
 from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles import model as roster
 from crisisdesk.ui.widgets.build import note_label
@@ -286,6 +287,10 @@ class DashboardPage(Page):
         self.clocks_model.set_rows(report.running + [o for o in report.obligations
                                                      if o.done is not None])
         self.deadlines.show_report(report)
+
+    def next_step(self) -> NextStepHook:
+        step = next_steps.dashboard(self.ctx.session)
+        return (step, self.new_incident) if step else None
 
     def clear(self) -> None:
         self._panel_generation += 1  # a summary still loading must not show after locking

@@ -116,7 +116,8 @@ class CodesDialog(QDialog):
 
 
 class PreviewDialog(QDialog):
-    """The first letters of a batch, page by page, exactly as they will print."""
+    """The first letters of a batch, page by page, exactly as they will print; Close (or Esc)
+    goes back to the page."""
 
     def __init__(self, layout: LetterLayout, letters: list[LetterContent],
                  parent: QWidget | None = None) -> None:
@@ -136,8 +137,12 @@ class PreviewDialog(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)  # Close, and Esc (QDialog's own reject)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         layout_ = QVBoxLayout(self)
         layout_.addWidget(scroll)
+        layout_.addWidget(buttons)
 
 
 class _PrintPreview(QPrintPreviewDialog):

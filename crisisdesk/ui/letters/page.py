@@ -1,10 +1,13 @@
 """The Letters page: from the affected-patient list to printed, mailed and tracked letters.
 
-Top to bottom it follows the work: import and classify the list (with the substitute-notice
-rule shown as soon as it applies), import enrollment codes, make a batch, preview it, render it
-to PDF files or print it, then record printed, mailed and returned letters. Everything long
-(import, classify, render) runs in a worker with progress and Cancel; the page itself only
-reads counts, which are indexed queries.
+The top of the page is the guided pipeline (import -> classify -> codes -> batch -> render ->
+print -> mailed), each step with its state in words, its count and the one button that moves it
+on; the buttons open the same wizard, dialogs and services as the rest of the page. Below it:
+the substitute-notice rule as soon as it applies, the batches (preview, render, print, mark
+printed and mailed, reprint) and the mailing log. Everything long (import, classify, render)
+runs in a worker with progress and Cancel, and so does reading the counts
+(`services.letters.pipeline.overview`): on a 100,000-recipient desk they take longer than the
+window may stall.
 """
 
 from __future__ import annotations
@@ -28,25 +31,31 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.letters import SUBSTITUTE_WEB_TEMPLATE, LetterStatus
-from crisisdesk.services import incidents as incident_service
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.letters import mailing_log as mailing_log
+from crisisdesk.services.letters import pipeline as letter_pipeline
 from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.letters import report as letter_report
 from crisisdesk.services.letters.batches import BatchSpec
 from crisisdesk.services.localtime import today
+from crisisdesk.services.next_steps import letters_step
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.letters.dialogs import BatchDialog, CodesDialog, PreviewDialog, print_letters
 from crisisdesk.ui.letters.import_wizard import RecipientImportWizard
 from crisisdesk.ui.letters.mailing import RemailDialog, ReprintDialog
+from crisisdesk.ui.letters.pipeline_panel import PipelinePanel
 from crisisdesk.ui.letters.review import ReviewDialog
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.tables import read_only_table
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 STATUSES = [s.value for s in LetterStatus]
+MNEMONICS = {"Import patient list…": "&Import patient list…", "Import more…": "&Import more…",
+             "Classify": "&Classify", "Classify again": "&Classify again",
+             "Import codes…": "Import &codes…", "Import more codes…": "Import more &codes…",
+             "New batch…": "&New batch…"}
 
 
 class LettersPage(Page):
@@ -56,6 +65,11 @@ class LettersPage(Page):
         super().__init__(ctx, parent)
         self.wizard: RecipientImportWizard | None = None
         self.last_render: letter_render.RenderReport | None = None
+        self.overview: letter_pipeline.LettersOverview | None = None
+        self.loading = False  # an overview is being read in the worker
+        self._reading = False
+        self._generation = self._read_generation = 0
+        self._closed_at = 0  # the generation when the desk last locked
         heading = QLabel("Patient letters", self)
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -74,14 +88,19 @@ class LettersPage(Page):
         self.substitute_button.setToolTip(f"Opens the approved {SUBSTITUTE_WEB_TEMPLATE} "
                                           "template to fill and issue (Templates page).")
         self.substitute_button.hide()
-        bar = QHBoxLayout()
-        self.import_button = self._button("&Import patient list…", self.open_import, bar)
-        self.classify_button = self._button("&Classify", self.classify, bar)
-        self.codes_button = self._button("Import &codes…", self.import_codes, bar)
-        self.batch_button = self._button("&New batch…", self.new_batch, bar)
-        self.review_button = self._button("Review &list…", self.open_review, bar)
-        bar.addStretch(1)
-        paper_bar = QHBoxLayout()  # a second row: one row of eight buttons clips their text
+        self.pipeline = PipelinePanel(
+            {"import": self.open_import, "classify": self.classify, "codes": self.import_codes,
+             "batch": self.new_batch, "render": lambda: self.step_action("render"),
+             "print": lambda: self.step_action("print"),
+             "mailed": lambda: self.step_action("mailed")},
+            {"import": "&Import patient list…", "classify": "&Classify",
+             "codes": "Import &codes…", "batch": "&New batch…"}, self)
+        self.import_button = self.pipeline.buttons["import"]
+        self.classify_button = self.pipeline.buttons["classify"]
+        self.codes_button = self.pipeline.buttons["codes"]
+        self.batch_button = self.pipeline.buttons["batch"]
+        paper_bar = QHBoxLayout()
+        self.review_button = self._button("Review &list…", self.open_review, paper_bar)
         self.align_button = self._button("&Alignment page…", self.alignment, paper_bar)
         self.export_button = self._button("&Export mailing log…", self.export_log, paper_bar)
         self.report_button = self._button("Counts rep&ort…", self.counts_report, paper_bar)
@@ -109,10 +128,9 @@ class LettersPage(Page):
         self.remail_button = self._button("Re-mail to new a&ddress…", self.remail, returned)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        for widget in (heading, self.incident_label, self.summary_label):
+        for widget in (heading, self.incident_label, self.pipeline, self.summary_label):
             layout.addWidget(widget)
         layout.addLayout(substitute_row)
-        layout.addLayout(bar)
         layout.addLayout(paper_bar)
         layout.addWidget(QLabel("<b>Batches</b>", self))
         layout.addWidget(self.batches, 2)
@@ -129,54 +147,126 @@ class LettersPage(Page):
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        session = self.ctx.session
-        incident = incident_service.current_incident(session)
-        for w in (self.import_button, self.classify_button, self.codes_button,
-                  self.batch_button, self.export_button, self.review_button,
-                  self.report_button):
-            w.setEnabled(incident is not None)
-        if incident is None:
+        """Read the overview in the worker; `show_overview` puts it on screen. One read at a
+        time: a change during a read asks for one more read when it ends."""
+        self._generation += 1
+        self.loading = True
+        if self._reading:
+            return
+        self._reading = True
+        self._read_generation = self._generation
+
+        def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
+            return letter_pipeline.overview(session)
+
+        job = Job(in_thread_session(self.ctx.session, work), name="letters overview")
+        # Bound methods, not lambdas: Qt drops them with the page, so a read that ends after
+        # the page is gone never touches its widgets.
+        job.finished.connect(self._loaded)
+        job.failed.connect(self._load_failed)
+        self.ctx.runner.start(job)
+
+    def _load_failed(self, err: BaseException) -> None:
+        self._loaded(None, err)
+
+    def _loaded(self, overview: letter_pipeline.LettersOverview | None,
+                err: BaseException | None = None) -> None:
+        self._reading = False
+        if self._read_generation != self._generation:  # changed (or locked) during the read
+            if self._generation > self._closed_at and self.ctx.state.unlocked:
+                self.refresh()  # changed, not locked since the last request: read again
+            return
+        if not self.ctx.state.unlocked:
+            return
+        self.loading = False
+        if err is not None:
+            self.ctx.show_error(err)
+        elif overview is not None:
+            self.show_overview(overview)
+
+    def show_overview(self, overview: letter_pipeline.LettersOverview) -> None:
+        self.overview = overview
+        self.pipeline.show_steps(overview.steps, MNEMONICS)
+        has_incident = bool(overview.incident_title)
+        for w in (self.export_button, self.review_button, self.report_button):
+            w.setEnabled(has_incident)
+        if not has_incident:
             self.incident_label.setText("There is no current incident: create one first.")
             self.summary_label.clear()
             self.substitute_label.clear()
             self.substitute_button.hide()
             self.batches.setRowCount(0)
             self.totals.setRowCount(0)
+            self.show_next_step()
             return
-        self.incident_label.setText(f"Incident: {incident.title}")
-        summary = letter_service.status_counts(session)
-        report = letter_service.classification(session)
-        c = report.counts
-        review = len(letter_codes.review_list(session))
-        self.summary_label.setText(
-            f"{summary['recipients']} recipients: {c.get('letter', 0)} letters "
-            f"({c.get('adult', 0)} adult, {c.get('minor', 0)} to parents or guardians, "
-            f"{c.get('deceased', 0)} to next of kin); {c.get('duplicate', 0)} duplicate "
-            f"rows merged; {c.get('no_notice', 0)} deceased with no next-of-kin address; "
-            f"{c.get('unclassified', 0)} not classified yet; {count_of(review, 'row')} set "
-            f"aside for review. Ready {summary['ready']}, printed {summary['printed']}, mailed "
-            f"{summary['mailed']}, returned {summary['returned']}.")
-        self.substitute_label.setText(report.substitute.text
-                                      if c or report.substitute.required else "")
-        self.substitute_button.setVisible(report.substitute.required == "web_or_media")
+        self.incident_label.setText(f"Incident: {overview.incident_title}")
+        self.summary_label.setText(overview.summary)
+        notice = overview.substitute
+        listed = overview.steps[0].state is letter_pipeline.StepState.DONE
+        self.substitute_label.setText(notice.text if notice is not None and (
+            listed or notice.required) else "")
+        self.substitute_button.setVisible(notice is not None
+                                          and notice.required == "web_or_media")
+        review = overview.review
         self.review_button.setText(f"Review &list ({review})…" if review else "Review &list…")
-        batches = letter_service.list_batches(session)
+        chosen = self.batches.selectedItems()
+        kept = self.batches.item(chosen[0].row(), 0) if chosen else None
+        keep = kept.text() if kept is not None else ""
+        batches = overview.batches
         self.batches.setRowCount(len(batches))
         for row, b in enumerate(batches):
             cells = (str(b.number), str(b.letter_count), b.letter_date, b.rendered_at[:10],
                      b.printed_at[:10])
             for col, text in enumerate(cells):
                 self.batches.setItem(row, col, QTableWidgetItem(text))
+        if keep:
+            self.select_number(int(keep))
         if batches and not self.batches.selectedItems():
             self.batches.selectRow(len(batches) - 1)
-        totals = mailing_log.totals(session)
+        totals = overview.totals
         self.totals.setRowCount(len(totals))
         for row, (state, counts) in enumerate(totals.items()):
             self.totals.setItem(row, 0, QTableWidgetItem(state))
             for col, status in enumerate(STATUSES, start=1):
                 self.totals.setItem(row, col, QTableWidgetItem(str(counts.get(status, 0))))
+        self.show_next_step()
+
+    def next_step(self) -> NextStepHook:
+        step = self.overview.next if self.overview is not None else None
+        if step is None:
+            return None
+        detail = step.count if step.state is letter_pipeline.StepState.READY else step.reason
+        slot = self.pipeline.buttons[step.key].click if step.action and \
+            step.state is letter_pipeline.StepState.READY else None
+        return letters_step(step.title, detail, step.action), slot
+
+    def select_number(self, number: int) -> bool:
+        """Select batch `number` in the table (True when it is there)."""
+        for row in range(self.batches.rowCount()):
+            item = self.batches.item(row, 0)
+            if item is not None and item.text() == str(number):
+                self.batches.selectRow(row)
+                return True
+        return False
+
+    def step_action(self, key: str) -> None:
+        """The render, print and mail steps act on the batch their row names."""
+        step = self.pipeline.steps.get(key)
+        if step is None or step.batch is None or not self.select_number(step.batch):
+            return
+        if key == "render":
+            self.render_batch()
+        elif key == "print":
+            self.mark("printed")
+        else:
+            self.mark("mailed")
 
     def clear(self) -> None:
+        self._generation += 1
+        self._closed_at = self._generation
+        self.loading = False
+        self.overview = None
+        self.pipeline.clear()
         for label in (self.incident_label, self.summary_label, self.substitute_label):
             label.clear()
         self.substitute_button.hide()
@@ -262,7 +352,9 @@ class LettersPage(Page):
             self.preview_dialog = PreviewDialog(layout, letters, self)
             self.preview_dialog.open()
 
-    def render_batch(self, folder: Path | None = None) -> Job | None:
+    def render_batch(self, folder: Path | None = None, name: str = "") -> Job | None:
+        """Render the selected batch into `folder` under the file name the person typed (a
+        batch of several files gets the name with -part001-of003 and so on)."""
         number = self.selected_batch()
         if number is None:
             return None
@@ -271,20 +363,21 @@ class LettersPage(Page):
                                                 f"batch-{number}.pdf", "PDF files (*.pdf)")
             if chosen is None:
                 return None
-            folder = chosen.parent
+            folder, name = chosen.parent, chosen.name
         from crisisdesk.printing.letters import open_letter_pdf
 
         started = time.monotonic()
 
         def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
             return letter_render.render_batch(session, number, folder, open_letter_pdf,
-                                              progress=progress, is_cancelled=is_cancelled)
+                                              progress=progress, is_cancelled=is_cancelled,
+                                              name=name)
 
         def rendered(report: letter_render.RenderReport) -> None:
             self.last_render = report
-            self._done(f"Rendered {count_of(report.letters, 'letter')} into "
-                       f"{count_of(len(report.files), 'file')} in "
-                       f"{folder}.")
+            where = (report.files[0] if len(report.files) == 1 else
+                     f"{count_of(len(report.files), 'file')} in {folder}")
+            self._done(f"Rendered {count_of(report.letters, 'letter')} into {where}.")
 
         job = self._run(work, "render letters", f"Rendering batch {number}…", rendered)
         dialog = self.progress_dialog
@@ -309,10 +402,14 @@ class LettersPage(Page):
         count = letter_service.get_batch(session, number).letter_count
         dialog = print_letters(self, layout,
                                lambda: letter_render.preview(session, number, count)[1])
-        dialog.accepted.connect(lambda: self.ctx.messages.show_info(
-            "Sent to the printer; mark the batch printed when the pages are out."))
+        dialog.accepted.connect(lambda: self._sent_to_printer(number))
         self.print_dialog = dialog
         dialog.open()
+
+    def _sent_to_printer(self, number: str) -> None:
+        with user_errors(self.ctx.messages):
+            letter_service.record_direct_print(self.ctx.session, number)
+            self._done("Sent to the printer; mark the batch printed when the pages are out.")
 
     def mark(self, status: str) -> None:
         number = self.selected_batch()

@@ -35,6 +35,7 @@ from crisisdesk.domain.contacts import ContactKind
 from crisisdesk.domain.media import Inquiry, average_time_to_answer, span_text
 from crisisdesk.domain.times import parse_utc
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import next_steps
 from crisisdesk.services.localtime import show
 from crisisdesk.services.media import bank as media_bank
 from crisisdesk.services.media import cadence as cadence_service
@@ -46,7 +47,7 @@ from crisisdesk.ui.media.cadence_panel import CadencePanel
 from crisisdesk.ui.media.log_dialog import EditInquiryDialog, LogInquiryDialog
 from crisisdesk.ui.media.model import HEADERS, QUESTION, STATE_ROLE, InquiryModel
 from crisisdesk.ui.media.statements_controller import StatementsController
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.prompts import PDF_FILTER
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
@@ -184,6 +185,10 @@ class MediaPage(Page):
         self._load_bank()
         self.statements.refresh()
         self.timer.start()
+
+    def next_step(self) -> NextStepHook:
+        step = next_steps.media(self.ctx.session)
+        return (step, None) if step else None
 
     def clear(self) -> None:
         self.timer.stop()

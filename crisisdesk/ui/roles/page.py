@@ -36,12 +36,13 @@ from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.roles import OperationalPeriod, RoleStatus, Slot
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import next_steps
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.services.roles import Roster
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.roles.assign_dialog import AssignDialog
 from crisisdesk.ui.roles.card_panel import RoleCardPanel
@@ -172,6 +173,10 @@ class RolesPage(Page):
         if not self.table.currentIndex().isValid() and self.model.rowCount():
             self.table.selectRow(0)
         self._show_detail()
+
+    def next_step(self) -> NextStepHook:
+        step = next_steps.roles(self.ctx.session)
+        return (step, self.start_period) if step else None
 
     def clear(self) -> None:
         if self.dialog is not None:

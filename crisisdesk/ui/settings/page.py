@@ -32,7 +32,7 @@ from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.settings import SETTINGS
 from crisisdesk.services import backup as backup_service
-from crisisdesk.services import backup_schedule
+from crisisdesk.services import backup_schedule, next_steps
 from crisisdesk.services import binder as binder_service
 from crisisdesk.services import operators as operator_service
 from crisisdesk.services import rekey as rekey_service
@@ -40,7 +40,7 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.rekey import Progress
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.printouts import print_binder
 from crisisdesk.ui.settings.fields import SettingField
 from crisisdesk.ui.settings.restore_dialog import RestoreDialog
@@ -219,6 +219,10 @@ class SettingsPage(Page):
                        self.backup_button, self.recovery_button):
             button.setEnabled(is_admin)
         self.binder_label.setText(binder_service.status_text(session))
+
+    def next_step(self) -> NextStepHook:
+        step = next_steps.settings(self.ctx.session)
+        return (step, self.create_backup) if step else None
 
     def clear(self) -> None:
         self.operator_list.clear()

@@ -16,12 +16,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from crisisdesk.domain.templates import Status
-from crisisdesk.services import localtime
+from crisisdesk.services import localtime, next_steps
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.facts import facts_for
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.templates.actions import TemplateActions
 from crisisdesk.ui.templates.editor import TemplateEditor
 from crisisdesk.ui.templates.facts import incidents
@@ -90,6 +90,10 @@ class TemplatesPage(Page):
         if self.key is not None and not self.editor.dirty:
             self.open_template(self.key, switch=False)
         self.log.refresh()
+
+    def next_step(self) -> NextStepHook:
+        step = next_steps.templates(self.ctx.session)
+        return (step, None) if step else None
 
     def clear(self) -> None:
         if self.issue_dialog is not None:

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.timeline import Category, LogLine, TimelineEntry
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import next_steps
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time, zone
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.page import Page
+from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
 from crisisdesk.ui.timeline.entry_dialog import EntryDialog, EntryValues
 from crisisdesk.ui.timeline.model import TEXT, TIME, TimelineModel, TimelineProxy
@@ -143,6 +144,10 @@ class TimelinePage(Page):
         self.apply_filter()
         if self.selected_line() is None:
             self.table.scrollToBottom()  # oldest first, as on paper; open at the newest
+
+    def next_step(self) -> NextStepHook:
+        step = next_steps.timeline(self.ctx.session)
+        return (step, None) if step else None
 
     def clear(self) -> None:
         if self.dialog is not None:
