@@ -20,9 +20,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QDialog,
     QLineEdit,
     QListWidget,
+    QTabWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -112,6 +114,10 @@ class Journey:
     def click(self, widget: QWidget, pos: QPoint | None = None) -> None:
         assert widget.isVisible(), f"{widget!r} is not on screen"
         assert widget.isEnabled(), f"{widget!r} is greyed out"
+        top = widget.window()
+        if not top.isActiveWindow() and QApplication.activePopupWidget() is None:
+            top.activateWindow()  # what a window manager does on a click (Xvfb has none)
+            self.wait(top.isActiveWindow, timeout=5_000)
         QTest.mouseClick(widget, MOUSE, Qt.KeyboardModifier.NoModifier,
                          pos if pos is not None else widget.rect().center())
 
@@ -138,6 +144,24 @@ class Journey:
         found = view.findItems(text, Qt.MatchFlag.MatchExactly)
         assert found, f"no {text!r} in {view.accessibleName() or view!r}"
         self.click(view.viewport(), view.visualItemRect(found[0]).center())
+
+    def choose(self, combo: QComboBox, text: str) -> None:
+        """Click the drop-down, then click the entry that starts with `text` in its list."""
+        row = combo.findText(text, Qt.MatchFlag.MatchStartsWith)
+        assert row >= 0, f"no {text!r} in {combo.accessibleName()}"
+        self.click(combo)
+        view = combo.view()
+        self.wait(view.isVisible)
+        # The list ignores a release that comes sooner than a double-click after it opened.
+        self.qtbot.wait(QApplication.doubleClickInterval() + 50)
+        self.click_row(view, row)
+        self.wait(lambda: not view.isVisible() and combo.currentIndex() == row)
+
+    def click_tab(self, tabs: QTabWidget, title: str) -> None:
+        bar = tabs.tabBar()
+        index = next(i for i in range(tabs.count()) if tabs.tabText(i).replace("&", "") == title)
+        self.click(bar, bar.tabRect(index).center())
+        assert tabs.currentIndex() == index
 
     def go(self, title: str) -> Page:
         """Click the section in the sidebar; wait until its page is on screen."""
