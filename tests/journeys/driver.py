@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLineEdit,
     QListWidget,
+    QScrollArea,
     QTabWidget,
     QWidget,
 )
@@ -84,14 +85,16 @@ class Journey:
         QTest.keyClicks(form.passphrase_edit, passphrase)
         if shot:
             self.shot(shot, dialog)
-        self.step("unlock")
+        self.step("unlock: key derivation, then the main window")
         QTest.keyClick(form.passphrase_edit, Qt.Key.Key_Return)
         self.qtbot.waitUntil(lambda: self.app is not None and self.app.main_window is not None,
                              timeout=20_000)
         window = self.window
         window.resize(*WINDOW_SIZE)
+        self.step("main window: first page, background warm-up")
         self.qtbot.waitExposed(window)
         self.qtbot.waitUntil(lambda: window.warmed_up, timeout=30_000)
+        self.step("idle")
         return window
 
     @property
@@ -114,12 +117,22 @@ class Journey:
     def click(self, widget: QWidget, pos: QPoint | None = None) -> None:
         assert widget.isVisible(), f"{widget!r} is not on screen"
         assert widget.isEnabled(), f"{widget!r} is greyed out"
+        if pos is None:
+            self.reveal(widget)
         top = widget.window()
         if not top.isActiveWindow() and QApplication.activePopupWidget() is None:
             top.activateWindow()  # what a window manager does on a click (Xvfb has none)
             self.wait(top.isActiveWindow, timeout=5_000)
         QTest.mouseClick(widget, MOUSE, Qt.KeyboardModifier.NoModifier,
                          pos if pos is not None else widget.rect().center())
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll `widget` into view when it sits in a scroll area, as a person would."""
+        scroll = widget.parentWidget()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parentWidget()
+        if scroll is not None:
+            scroll.ensureWidgetVisible(widget)
 
     def type(self, widget: QWidget, text: str, *, replace: bool = True) -> None:
         """Click into a field, select what is there (Ctrl+A) and type over it."""
