@@ -204,7 +204,7 @@ class Journey:
         timer.start(20)
         return seen
 
-    def wait(self, condition: Callable[[], Any], timeout: int = 15_000) -> None:
+    def wait(self, condition: Callable[[], Any], timeout: int = 30_000) -> None:
         self.qtbot.waitUntil(lambda: bool(condition()), timeout=timeout)
 
     def message(self) -> str:
