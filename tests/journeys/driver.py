@@ -99,7 +99,8 @@ class Journey:
 
     @property
     def window(self) -> MainWindow:
-        assert self.app is not None and self.app.main_window is not None
+        assert self.app is not None
+        assert self.app.main_window is not None
         return self.app.main_window
 
     def close(self) -> None:
@@ -220,7 +221,8 @@ class Journey:
             screen = target.screen()
             image = screen.grabWindow(0, frame.x(), frame.y(), frame.width(),
                                       frame.height()).toImage()
-            assert not image.isNull() and image.width() > 100, f"empty screenshot {name}"
+            assert not image.isNull(), f"no screenshot {name}"
+            assert image.width() > 100, f"empty screenshot {name}"
             colours = {image.pixel(x, y) for x in range(0, image.width(), 9)
                        for y in range(0, image.height(), 9)}
             assert len(colours) > 2, f"blank screenshot {name}"

@@ -48,7 +48,8 @@ def test_log_a_media_inquiry_and_answer_it_from_the_bank(journey: Journey) -> No
     journey.click(page.bank.list.viewport(), page.bank.list.visualItemRect(
         page.bank.list.item(0)).center())
     entry = page.bank.current_entry()
-    assert entry is not None and entry.key == "qa-was-patient-data-taken"
+    assert entry is not None
+    assert entry.key == "qa-was-patient-data-taken"
     journey.click(page.bank.attach_button)
     journey.wait(lambda: f"Answered {OUTLET} with {entry.key}" in journey.message())
     answered = next(q for q in media_service.list_inquiries(session) if q.id == logged.id)
