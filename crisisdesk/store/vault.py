@@ -53,14 +53,10 @@ from crisisdesk.domain.errors import (
     WrongPassphrase,
 )
 from crisisdesk.domain.roster import public_key
+from crisisdesk.paths import DeskPaths
 from crisisdesk.store.files import write_bytes_atomic
 
 SLOTS_FILE = "keyslots.json"
-# What a re-encryption (store/rekey.py) leaves while it runs, or after a crash: the staged copy
-# of the desk and the new key slots. Only when one exists is the rekey module (and the SQLite
-# stack it needs) imported, so reading the slots to show the unlock dialog stays light.
-REKEY_STAGED_FILE = "desk.db.rekey"
-REKEY_MARKER_FILE = "keyslots.rekey.json"
 FORMAT = 1
 
 
@@ -273,8 +269,11 @@ class Vault:
     def load(cls, data_dir: Path) -> Vault:
         """The key slots of the desk in `data_dir`; one-line DeskDamaged if the file is not
         exactly what CrisisDesk writes (checked before any Argon2 cost is paid)."""
-        if any((data_dir / name).exists() for name in (REKEY_STAGED_FILE, REKEY_MARKER_FILE)):
-            from crisisdesk.store.rekey import resolve_pending
+        # Only when a re-encryption left its files is the rekey module (and the SQLite stack
+        # it needs) imported: reading the slots to show the unlock dialog stays light.
+        paths = DeskPaths(data_dir)
+        if paths.rekey_staged_file.exists() or paths.rekey_marker_file.exists():
+            from crisisdesk.store.rekey import resolve_pending  # rekey.py imports this module
 
             resolve_pending(data_dir)  # a re-encryption a crash interrupted: finish or undo it
         path = data_dir / SLOTS_FILE
