@@ -30,6 +30,7 @@ class StallWatchdog(QObject):
         self.longest_ms = 0.0
         self.longest_note = ""
         self.note = ""  # what the caller says is happening (a journey's current step)
+        self.by_note: dict[str, float] = {}  # the longest stall seen during each note
         self.ticks = 0
         self._last: float | None = None
         self._timer = QTimer(self)
@@ -47,6 +48,7 @@ class StallWatchdog(QObject):
 
     def reset(self) -> None:
         self.longest_ms, self.longest_note, self.ticks = 0.0, "", 0
+        self.by_note.clear()
         if self._last is not None:
             self._last = time.perf_counter()
 
@@ -67,6 +69,8 @@ class StallWatchdog(QObject):
             late = (now - self._last) * 1000 - self.interval_ms
             if late > self.longest_ms:
                 self.longest_ms, self.longest_note = late, self.note
+            if late > self.by_note.get(self.note, 0.0):
+                self.by_note[self.note] = late
         self._last = now
         self.ticks += 1
 
