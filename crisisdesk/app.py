@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from crisisdesk.ui.context import DeskState
     from crisisdesk.ui.main_window import MainWindow
     from crisisdesk.ui.sections import Section
+    from crisisdesk.ui.watchdog import StallWatchdog
 
 # What the main window needs and the unlock dialog does not: imported in a thread once the
 # dialog is on screen (while the person types), so the dialog appears sooner and opening the
@@ -216,6 +217,20 @@ def run_gui(cli: CliContext) -> int:
     GuiThreadGc(desk)  # its timer also lets Python see Ctrl+C / SIGTERM while Qt waits
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: app.quit())
+    watchdog = _stall_watchdog(desk)
     rc = app.exec()
     desk.shutdown()
+    if watchdog is not None:
+        print(f"crisisdesk: {watchdog.summary()}", file=sys.stderr)
     return desk.exit_code or rc
+
+
+def _stall_watchdog(parent: QObject) -> StallWatchdog | None:
+    """With CRISISDESK_STALL_WATCHDOG=1, a watchdog that records the longest stall (debug)."""
+    from crisisdesk.ui.watchdog import ENV_VAR, StallWatchdog
+
+    if os.environ.get(ENV_VAR) != "1":
+        return None
+    watchdog = StallWatchdog(parent=parent)
+    watchdog.start()
+    return watchdog
