@@ -32,7 +32,7 @@ class CommandsOnDemand(click.Group):
 
     _loaded = False
 
-    @property  # type: ignore[override]
+    @property
     def commands(self) -> MutableMapping[str, click.Command]:
         if not self._loaded:
             self._loaded = True
