@@ -83,6 +83,9 @@ class Journey:
         QTest.keyClicks(form.operator_edit, operator)
         self.click(form.passphrase_edit)
         QTest.keyClicks(form.passphrase_edit, passphrase)
+        # A person takes seconds to type a passphrase; the app loads the main window's modules
+        # meanwhile (QTest types in microseconds, so wait as long as that takes).
+        self.wait(self.app.preloaded.is_set)
         if shot:
             self.shot(shot, dialog)
         self.step("unlock: key derivation, then the main window")
