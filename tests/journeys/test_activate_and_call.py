@@ -12,7 +12,7 @@ from crisisdesk.ui.calling_trees.model import STATUS
 from crisisdesk.ui.calling_trees.page import CallingTreesPage
 from tests.journeys.driver import Journey
 
-pytestmark = pytest.mark.journey
+pytestmark = [pytest.mark.journey, pytest.mark.slow]
 
 
 def test_activate_a_tree_and_record_calls_with_one_keystroke(journey: Journey) -> None:

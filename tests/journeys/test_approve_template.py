@@ -14,7 +14,7 @@ from crisisdesk.ui.templates.page import TemplatesPage
 from tests.journeys.driver import Journey
 from tests.support.templates_page import SMS, in_review_without_drill_notice
 
-pytestmark = pytest.mark.journey
+pytestmark = [pytest.mark.journey, pytest.mark.slow]
 
 APPROVER, APPROVER_PASSPHRASE = next((name, passphrase) for name, _role, passphrase
                                      in demo_service.DEMO_OPERATORS if name == "approver")

@@ -14,7 +14,7 @@ from crisisdesk.ui.contacts.page import ContactsPage
 from crisisdesk.ui.widgets.contact_picker import ContactPicker
 from tests.journeys.driver import FIXTURES, Journey
 
-pytestmark = pytest.mark.journey
+pytestmark = [pytest.mark.journey, pytest.mark.slow]
 
 NIGHT_SHIFT = FIXTURES / "journeys" / "google-night-shift.csv"
 

@@ -11,7 +11,7 @@ from crisisdesk.ui.letters.page import LettersPage
 from tests.journeys.driver import Journey
 from tests.support.pdf import read
 
-pytestmark = pytest.mark.journey
+pytestmark = [pytest.mark.journey, pytest.mark.slow]
 
 
 def test_classify_make_a_batch_and_render_it(journey: Journey) -> None:

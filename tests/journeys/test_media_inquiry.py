@@ -9,7 +9,7 @@ from crisisdesk.services.media import inquiries as media_service
 from crisisdesk.ui.media.page import MediaPage
 from tests.journeys.driver import Journey
 
-pytestmark = pytest.mark.journey
+pytestmark = [pytest.mark.journey, pytest.mark.slow]
 
 OUTLET = "Springfield Gazette"
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from crisisdesk.ui.settings.page import SettingsPage
 from tests.journeys.driver import Journey
 
-pytestmark = pytest.mark.journey
+pytestmark = [pytest.mark.journey, pytest.mark.slow]
 
 
 def test_print_the_downtime_binder(journey: Journey) -> None:
