@@ -9,23 +9,25 @@ with the unlocked session. Objects are handed down; nothing is looked up in a gl
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# The Qt-free stack is imported before PySide6, on purpose. Importing PySide6 replaces
-# `builtins.__import__` with a Python wrapper that, for every module imported afterwards, reads
-# that module's source looking for "PySide6" (shibokensupport.feature); for the ~200 modules of
-# the storage stack (sqlite_utils and its dependencies, cryptography, filelock...) that made
-# opening the app ~100 ms slower. Modules loaded later (pages, the warm-up) still pay it.
+# What the unlock dialog needs from the Qt-free side is imported before PySide6, on purpose.
+# Importing PySide6 replaces `builtins.__import__` with a Python wrapper that, for every module
+# imported afterwards, reads that module's source looking for "PySide6"
+# (shibokensupport.feature). The rest of the storage stack (sqlite_utils, SQLCipher, the
+# roster) is not needed to show the dialog: it loads in a thread while the person types
+# (`MAIN_WINDOW_MODULES`), where that cost no longer delays anything on screen.
 from crisisdesk import __version__
 from crisisdesk.domain.errors import DeskAlreadyOpen, UserError
 from crisisdesk.paths import DeskPaths
-from crisisdesk.services import desk as desk_service
-from crisisdesk.services.session import Session
+from crisisdesk.services.desk_folder import load_vault
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.store.lock import DeskLock
 
@@ -36,16 +38,27 @@ from PySide6.QtWidgets import QApplication
 
 from crisisdesk.printing.fonts import SANS, register_fonts
 from crisisdesk.ui import crash, smoke_exit
-from crisisdesk.ui.context import DeskState
-from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.prompts import Prompts
-from crisisdesk.ui.sections import Section
 from crisisdesk.ui.unlock_dialog import UnlockDialog
 from crisisdesk.ui.widgets.wheel_guard import guard_wheel
 from crisisdesk.ui.workers import JobRunner
 
 if TYPE_CHECKING:
     from crisisdesk.cli.common import CliContext
+    from crisisdesk.services.session import Session
+    from crisisdesk.ui.context import DeskState
+    from crisisdesk.ui.main_window import MainWindow
+    from crisisdesk.ui.sections import Section
+    from crisisdesk.ui.watchdog import StallWatchdog
+
+# What the main window needs and the unlock dialog does not: imported in a thread once the
+# dialog is on screen (while the person types), so the dialog appears sooner and opening the
+# window after Unlock does not wait for them either.
+MAIN_WINDOW_MODULES = ("crisisdesk.services.desk", "crisisdesk.ui.context",
+                       "crisisdesk.ui.main_window",
+                       # the first page and the status bar's spokesperson line
+                       "crisisdesk.ui.dashboard.page", "crisisdesk.services.roles")
+PRELOAD_DELAY_MS = 50
 
 _ALIAS_FAMILIES = {"Sans Serif", "Serif", "Monospace"}
 
@@ -74,11 +87,12 @@ class CrisisDeskApp(QObject):
         self.unlock_dialog: UnlockDialog | None = None
         self.main_window: MainWindow | None = None
         self.exit_code = 0
+        self.preloaded = threading.Event()
 
     def start(self) -> int | None:
         """Show the unlock dialog; an exit code instead if the desk cannot be opened here."""
         try:
-            vault = desk_service.load_vault(self.paths.data_dir)
+            vault = load_vault(self.paths.data_dir)
         except UserError as err:
             self.prompts.error(None, "No desk here", str(err))
             return 1
@@ -95,9 +109,24 @@ class CrisisDeskApp(QObject):
         dialog.rejected.connect(lambda: self.finish(0))
         self.unlock_dialog = dialog
         dialog.start()
+        QTimer.singleShot(PRELOAD_DELAY_MS, self._preload)
         return None
 
+    def _preload(self) -> None:
+        def run() -> None:
+            try:
+                for name in MAIN_WINDOW_MODULES:
+                    importlib.import_module(name)
+            finally:  # a failure shows when the window is built, on the GUI thread
+                self.preloaded.set()
+
+        if not self.preloaded.is_set():
+            threading.Thread(target=run, name="preload-main-window", daemon=True).start()
+
     def open_main_window(self, session: Session) -> MainWindow:
+        from crisisdesk.ui.context import DeskState
+        from crisisdesk.ui.main_window import MainWindow
+
         self.state = DeskState(session, self)
         window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
                             sections=self.sections, idle_timeout_ms=self.idle_timeout_ms)
@@ -189,6 +218,20 @@ def run_gui(cli: CliContext) -> int:
     smoke_exit.install(app)  # test-only: CRISISDESK_TEST_QUIT_AFTER_MS
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: app.quit())
+    watchdog = _stall_watchdog(desk)
     rc = app.exec()
     desk.shutdown()
+    if watchdog is not None:
+        print(f"crisisdesk: {watchdog.summary()}", file=sys.stderr)
     return desk.exit_code or rc
+
+
+def _stall_watchdog(parent: QObject) -> StallWatchdog | None:
+    """With CRISISDESK_STALL_WATCHDOG=1, a watchdog that records the longest stall (debug)."""
+    from crisisdesk.ui.watchdog import ENV_VAR, StallWatchdog
+
+    if os.environ.get(ENV_VAR) != "1":
+        return None
+    watchdog = StallWatchdog(parent=parent)
+    watchdog.start()
+    return watchdog

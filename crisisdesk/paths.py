@@ -84,6 +84,9 @@ class DeskPaths:
     slots_file = _InDataDir("keyslots.json")
     lock_file = _InDataDir("desk.lock")
     backups_dir = _InDataDir("backups")
+    # Left by a re-encryption while it runs, or by a crash (store/rekey.py).
+    rekey_staged_file = _InDataDir("desk.db.rekey")
+    rekey_marker_file = _InDataDir("keyslots.rekey.json")
 
     def exists(self) -> bool:
         return self.slots_file.exists()

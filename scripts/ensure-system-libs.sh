@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Qt's wheels need a few shared libraries from the system (EGL/GL, fontconfig, xkbcommon, dbus,
-# the xcb libraries for a window);
+# the xcb libraries for a window), and the tests need Xvfb for their real-window journeys;
 # a minimal Debian image may lack them. Install what is missing when we can (root + apt-get),
 # otherwise say exactly what to install. Fonts are not needed: CrisisDesk ships its own.
 set -u
@@ -26,6 +26,8 @@ check 'libxcb-shape.so.0' libxcb-shape0
 check 'libxcb-xinerama.so.0' libxcb-xinerama0
 check 'libxcb-xkb.so.1' libxcb-xkb1
 check 'libxkbcommon-x11.so.0' libxkbcommon-x11-0
+# The journeys (tests/journeys/) run the app in a real X window on a virtual display.
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system libraries for Qt: ${need[*]}"

@@ -6,42 +6,50 @@ no subcommand it opens the GUI. Loads no Qt widgets unless the GUI is asked for.
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import MutableMapping
 
 import click
 
 from crisisdesk import __version__
-from crisisdesk.cli import (
-    activation_cmds,
-    assessment_cmds,
-    audit_cmds,
-    backup_cmds,
-    binder_cmds,
-    calling_tree_cmds,
-    contacts_cmds,
-    demo_cmds,
-    desk_cmds,
-    doctor_cmds,
-    filings_cmds,
-    incident_cmds,
-    letters_cmds,
-    media_cmds,
-    messages_cmds,
-    operator_cmds,
-    roles_cmds,
-    salvage_cmds,
-    settings_cmds,
-    systems_cmds,
-    templates_cmds,
-    timeline_cmds,
-    translation_cmds,
-)
 from crisisdesk.cli.common import CliContext
 from crisisdesk.domain.errors import UserError
-from crisisdesk.store.errors import DB_ERRORS, classify
+
+# Every command group, named explicitly: a module that fails to import fails every command.
+# They load the first time a command is looked up (`crisisdesk contacts …`, `--help`), not when
+# `crisisdesk` alone opens the app: the unlock dialog then appears without importing the ~20
+# command modules and the services behind them.
+COMMAND_MODULES = ("desk_cmds", "operator_cmds", "audit_cmds", "contacts_cmds", "backup_cmds",
+                   "settings_cmds", "doctor_cmds", "demo_cmds", "incident_cmds",
+                   "translation_cmds", "roles_cmds", "timeline_cmds", "systems_cmds",
+                   "templates_cmds", "messages_cmds", "media_cmds", "calling_tree_cmds",
+                   "activation_cmds", "letters_cmds", "binder_cmds", "salvage_cmds",
+                   "assessment_cmds", "filings_cmds")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class CommandsOnDemand(click.Group):
+    """A click group whose `commands` import the command modules on first use."""
+
+    _loaded = False
+
+    @property
+    def commands(self) -> MutableMapping[str, click.Command]:
+        if not self._loaded:
+            self._loaded = True
+            for name in COMMAND_MODULES:
+                module = importlib.import_module(f"crisisdesk.cli.{name}")
+                for command in module.COMMANDS:
+                    self.add_command(command)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
+        self._commands = value
+
+
+@click.group(cls=CommandsOnDemand, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", metavar="DIR", help="The desk's folder (default: CRISISDESK_HOME, "
               "else the platform's user data folder).")
 @click.option("--operator", metavar="NAME", help="Who you are (default: CRISISDESK_OPERATOR).")
@@ -67,17 +75,6 @@ def cli(ctx: click.Context, data_dir: str | None, operator: str | None,
         from crisisdesk.app import run_gui
 
         ctx.exit(run_gui(obj))
-
-
-# Every command group, named explicitly: a module that fails to import fails the command.
-COMMAND_MODULES = (desk_cmds, operator_cmds, audit_cmds, contacts_cmds, backup_cmds,
-                   settings_cmds, doctor_cmds, demo_cmds, incident_cmds, translation_cmds,
-                   roles_cmds, timeline_cmds, systems_cmds, templates_cmds, messages_cmds,
-                   media_cmds, calling_tree_cmds, activation_cmds, letters_cmds, binder_cmds,
-                   salvage_cmds, assessment_cmds, filings_cmds)
-for _module in COMMAND_MODULES:
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 _options = {"verbose": False}  # read by `main` after click has finished with the command
@@ -108,7 +105,11 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"crisisdesk: {exc}", err=True)
         _details(exc)
         sys.exit(1)
-    except DB_ERRORS as exc:
+    except Exception as exc:
+        from crisisdesk.store.errors import DB_ERRORS, classify
+
+        if not isinstance(exc, DB_ERRORS):
+            raise
         err = classify(exc)
         if err is None:
             raise

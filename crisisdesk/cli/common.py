@@ -11,15 +11,15 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from crisisdesk.domain.errors import UserError
 from crisisdesk.paths import resolve_data_dir
-from crisisdesk.services import desk as desk_service
-from crisisdesk.services.session import Session
-from crisisdesk.store.keychain import Keychain
+
+if TYPE_CHECKING:  # the storage stack loads when a command opens the desk, not for the app
+    from crisisdesk.services.session import Session
 
 
 @dataclass
@@ -59,6 +59,9 @@ class CliContext:
         """Unlock the desk once per command."""
         if self._session is not None:
             return self._session
+        from crisisdesk.services import desk as desk_service
+        from crisisdesk.store.keychain import Keychain
+
         if self.recovery_key_file:
             code = read_secret_file(self.recovery_key_file)
             self._session = desk_service.unlock_with_recovery(self.data_dir, code)

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from crisisdesk.domain.errors import DeskExists, DeskNotFound, ValidationError, WrongPassphrase
+from crisisdesk.domain.errors import DeskExists, ValidationError, WrongPassphrase
 from crisisdesk.domain.operators import (
     Operator,
     Role,
@@ -23,6 +23,7 @@ from crisisdesk.domain.roster import new_private_key
 from crisisdesk.paths import DeskPaths
 from crisisdesk.services import roster as roster_service
 from crisisdesk.services.damage import damaged_error
+from crisisdesk.services.desk_folder import load_vault
 from crisisdesk.services.session import Clock, Session, iso, utc_now
 from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
@@ -134,16 +135,6 @@ def _backup_before_migration(paths: DeskPaths, db: object, vault: Vault, clock: 
     target = paths.backups_dir / f"before-upgrade-{stamp}.crisisdesk-backup"
     write_backup(db, vault.to_bytes(), target,  # type: ignore[arg-type]
                  {"desk_id": vault.desk_id, "org": vault.org, "reason": "before upgrade"})
-
-
-def load_vault(data_dir: Path) -> Vault:
-    paths = DeskPaths(data_dir)
-    if not paths.exists():
-        raise DeskNotFound(
-            f"No desk in {data_dir}. Create one with 'crisisdesk init' or 'crisisdesk demo', "
-            "or point --data-dir / CRISISDESK_HOME at an existing desk."
-        )
-    return Vault.load(data_dir)
 
 
 def unlock(

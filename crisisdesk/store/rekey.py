@@ -31,13 +31,13 @@ from filelock import FileLock, Timeout
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from crisisdesk.domain.errors import Cancelled, UserError
+from crisisdesk.paths import DeskPaths
 from crisisdesk.store import audit as audit_store
 from crisisdesk.store.db import DESK_FILE, connect, key_clause, quick_check
 from crisisdesk.store.errors import DB_ERRORS
 from crisisdesk.store.files import _fsync_dir, write_bytes_atomic
 
-STAGED_SUFFIX = ".rekey"
-MARKER_FILE = "keyslots.rekey.json"
+MARKER_FILE = DeskPaths(Path()).rekey_marker_file.name
 SLOTS_FILE = "keyslots.json"  # the vault's file (vault.py imports this module)
 LOCK_FILE = "rekey.lock"
 
@@ -70,7 +70,7 @@ class Staged:
 
 
 def _staged_path(data_dir: Path) -> Path:
-    return data_dir / (DESK_FILE + STAGED_SUFFIX)
+    return DeskPaths(data_dir).rekey_staged_file
 
 
 def _remove_staged(data_dir: Path) -> None:

@@ -53,6 +53,7 @@ from crisisdesk.domain.errors import (
     WrongPassphrase,
 )
 from crisisdesk.domain.roster import public_key
+from crisisdesk.paths import DeskPaths
 from crisisdesk.store.files import write_bytes_atomic
 
 SLOTS_FILE = "keyslots.json"
@@ -268,9 +269,13 @@ class Vault:
     def load(cls, data_dir: Path) -> Vault:
         """The key slots of the desk in `data_dir`; one-line DeskDamaged if the file is not
         exactly what CrisisDesk writes (checked before any Argon2 cost is paid)."""
-        from crisisdesk.store.rekey import resolve_pending  # rekey.py imports this module
+        # Only when a re-encryption left its files is the rekey module (and the SQLite stack
+        # it needs) imported: reading the slots to show the unlock dialog stays light.
+        paths = DeskPaths(data_dir)
+        if paths.rekey_staged_file.exists() or paths.rekey_marker_file.exists():
+            from crisisdesk.store.rekey import resolve_pending  # rekey.py imports this module
 
-        resolve_pending(data_dir)  # a re-encryption a crash interrupted: finish or undo it
+            resolve_pending(data_dir)  # a re-encryption a crash interrupted: finish or undo it
         path = data_dir / SLOTS_FILE
         if not path.exists():
             raise DeskNotFound(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,11 +34,21 @@ from PySide6.QtWidgets import (
 )
 
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services import desk as desk_service
-from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.crash import report_unexpected
 from crisisdesk.ui.workers import Job, JobRunner
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from crisisdesk.services.session import Session
+
+
+def desk_service() -> ModuleType:
+    """The unlock service, imported where it runs (the worker), not to show the dialog."""
+    from crisisdesk.services import desk
+
+    return desk
 
 
 class UnlockForm(QWidget):
@@ -161,7 +172,7 @@ class UnlockForm(QWidget):
             # Looks the keychain up too (in the worker); nothing remembered or no real
             # keychain: the job returns None and the form asks.
             data_dir, keychain = self.data_dir, self.keychain  # the job must not hold `self`
-            self._run(lambda **_: desk_service.unlock_from_keychain(data_dir, operator, keychain),
+            self._run(lambda **_: desk_service().unlock_from_keychain(data_dir, operator, keychain),
                       "Checking this computer's keychain…", quiet=True)
         else:
             self.focus_first_empty()
@@ -202,7 +213,7 @@ class UnlockForm(QWidget):
             if not code:
                 self.show_error("Type the recovery key printed when the desk was created.")
                 return
-            self._run(lambda **_: desk_service.unlock_with_recovery(data_dir, code),
+            self._run(lambda **_: desk_service().unlock_with_recovery(data_dir, code),
                       "Unlocking with the recovery key…")
             return
         operator = self.operator_edit.text().strip()
@@ -216,7 +227,7 @@ class UnlockForm(QWidget):
             self.passphrase_edit.setFocus()
             return
         remember = self.remember_check.isChecked() and self.remember_check.isEnabled()
-        self._run(lambda **_: desk_service.unlock(
+        self._run(lambda **_: desk_service().unlock(
             data_dir, operator, passphrase, keychain=keychain, remember=remember),
             "Unlocking…")
 

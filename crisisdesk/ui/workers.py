@@ -15,13 +15,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from crisisdesk.domain.errors import Cancelled
-from crisisdesk.services.session import Session
+
+if TYPE_CHECKING:
+    from crisisdesk.services.session import Session
 
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress updates a second reach the GUI
 REAP_AFTER_S = 0.5

@@ -62,6 +62,13 @@ def render_answer(session: Session, approved: template_service.ApprovedTemplate,
     return template_service.render_approved(session, approved, {**facts, **dict(values or {})})
 
 
+def approved_keys(session: Session) -> set[str]:
+    """The keys of the Q&A answers with an approved version, without rendering them (the
+    bank renders each one in the template sandbox: ~10 ms apiece, too slow for a refresh)."""
+    return {summary.key for summary in template_service.list_templates(
+        session, channel=Channel.QA.value) if summary.approved_version is not None}
+
+
 def bank(session: Session, query: str = "") -> list[BankEntry]:
     """Approved Q&A entries matching every word of `query` (key messages first)."""
     facts: dict[str, Any] | None = None

@@ -270,7 +270,7 @@ def request_answer(session: Session, ref: str, proposed_answer: str = "") -> str
 def pending_drafts(session: Session) -> dict[str, str]:
     """inquiry id -> key of the Q&A draft sent for approval from it (not yet approved)."""
     out: dict[str, str] = {}
-    approved = {e.key for e in media_bank.bank(session)}
+    approved = media_bank.approved_keys(session)
     for key, source in store.template_sources(session.db, DRAFT_SOURCE).items():
         if key not in approved:
             out[source.removeprefix(DRAFT_SOURCE)] = key
