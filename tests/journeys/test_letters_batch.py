@@ -19,6 +19,7 @@ def test_classify_make_a_batch_and_render_it(journey: Journey) -> None:
     session = window.state.session
     page = journey.go("Letters")
     assert isinstance(page, LettersPage)
+    journey.wait(lambda: not page.loading)  # the counts and batches are read in a worker
     batches_before = page.batches.rowCount()
     journey.step("classify")
     journey.click(page.classify_button)
