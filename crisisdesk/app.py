@@ -46,6 +46,7 @@ from crisisdesk.ui.workers import JobRunner
 
 if TYPE_CHECKING:
     from crisisdesk.cli.common import CliContext
+    from crisisdesk.ui.first_run.window import FirstRunWindow
 
 _ALIAS_FAMILIES = {"Sans Serif", "Serif", "Monospace"}
 
@@ -72,11 +73,16 @@ class CrisisDeskApp(QObject):
         self.desk_lock = DeskLock(self.paths.lock_file)
         self.state: DeskState | None = None
         self.unlock_dialog: UnlockDialog | None = None
+        self.first_run: FirstRunWindow | None = None
         self.main_window: MainWindow | None = None
         self.exit_code = 0
 
     def start(self) -> int | None:
-        """Show the unlock dialog; an exit code instead if the desk cannot be opened here."""
+        """Show the unlock dialog (the first-run window when the folder holds no desk yet);
+        an exit code instead if the desk cannot be opened here."""
+        if not self.paths.exists() and not self.paths.desk_file.exists():
+            self.show_first_run()
+            return None
         try:
             vault = desk_service.load_vault(self.paths.data_dir)
         except UserError as err:
@@ -97,6 +103,41 @@ class CrisisDeskApp(QObject):
         dialog.start()
         return None
 
+    def show_first_run(self) -> FirstRunWindow:
+        from crisisdesk.ui.first_run.window import FirstRunWindow
+
+        window = FirstRunWindow(self.paths.data_dir, self.runner, self.prompts)
+        window.opened.connect(self._first_run_opened)
+        window.restored.connect(self._first_run_restored)
+        window.abandoned.connect(lambda: self.finish(0))
+        self.first_run = window
+        window.show()
+        return window
+
+    def _move_to(self, data_dir: Path) -> None:
+        """The desk the first-run window made or restored may live elsewhere (the demo's own
+        folder): the lock follows it."""
+        self.desk_lock.release()
+        self.paths = DeskPaths(data_dir)
+        self.desk_lock = DeskLock(self.paths.lock_file)
+
+    def _first_run_opened(self, session: Session) -> None:
+        self._move_to(session.data_dir)
+        try:
+            self.desk_lock.acquire()
+        except DeskAlreadyOpen as err:
+            session.close()
+            self.prompts.error(None, "Desk already open", str(err))
+            self.finish(1)
+            return
+        self.open_main_window(session)
+
+    def _first_run_restored(self, data_dir: Path) -> None:
+        self._move_to(data_dir)
+        code = self.start()
+        if code is not None:
+            self.finish(code)
+
     def open_main_window(self, session: Session) -> MainWindow:
         self.state = DeskState(session, self)
         window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
@@ -113,6 +154,8 @@ class CrisisDeskApp(QObject):
     def shutdown(self) -> None:
         """Wait for workers, close the desk, release the lock (idempotent)."""
         self.runner.shutdown()
+        if self.first_run is not None:
+            self.first_run.discard()
         if self.main_window is not None:
             self.main_window.close()
         if self.state is not None:

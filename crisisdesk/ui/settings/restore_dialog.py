@@ -49,7 +49,8 @@ class RestoreDialog(FormDialog):
         self.folder_edit = line_edit(self, "New folder for the restored desk",
                                      "an empty or new folder")
         self.operator_edit = line_edit(self, "Operator")
-        self.operator_edit.setText(ctx.session.operator.name)
+        if ctx.state.current is not None:  # (no desk is open yet on the first run)
+            self.operator_edit.setText(ctx.state.current.operator.name)
         self.passphrase_edit = line_edit(self, "Passphrase for the backup")
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.recovery_check = QCheckBox("I am typing the recovery key instead", self)
