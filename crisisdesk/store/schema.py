@@ -474,6 +474,14 @@ def m016_signed_roster(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE template_versions ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
+@migrations()
+def m020_first_run(db: sqlite_utils.Database) -> None:
+    """Whom an activation's callers report back to, kept with the activation so the
+    coordinator can be warned when a running activation has nobody (NULL: started before
+    this was kept)."""
+    db.execute("ALTER TABLE tree_activations ADD COLUMN report_back_to TEXT")
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 
