@@ -12,7 +12,7 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -199,6 +199,30 @@ def make_qt_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+# Qt platforms that draw without a display server (tests, VNC, a kiosk framebuffer).
+_HEADLESS_PLATFORMS = {"offscreen", "minimal", "minimalegl", "vnc", "eglfs", "linuxfb",
+                       "vkkhrdisplay"}
+NO_DISPLAY = ("crisisdesk: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+              "not set, e.g. over SSH); use the command line instead: {command} --help")
+
+
+def display_missing(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
+    """True when Qt could not open a window here (Linux without a display server): Qt would
+    otherwise abort the process with a misleading message about xcb libraries."""
+    if not platform.startswith("linux"):
+        return False
+    env = os.environ if env is None else env
+    wanted = [p.split(":", 1)[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";")]
+    for name in [p for p in wanted if p] or ["xcb", "wayland"]:
+        if name in _HEADLESS_PLATFORMS:
+            return False
+        if name.startswith("wayland") and env.get("WAYLAND_DISPLAY"):
+            return False
+        if name == "xcb" and env.get("DISPLAY"):
+            return False
+    return True
+
+
 def _secret(read: Callable[[], str | None]) -> str:
     value = read()
     return value or ""
@@ -208,6 +232,11 @@ def run_gui(cli: CliContext) -> int:
     """Open the app for `cli`'s desk and run until it closes; returns the exit status."""
     from crisisdesk.cli.common import read_secret_file
 
+    if display_missing():
+        from crisisdesk.launcher import command
+
+        print(NO_DISPLAY.format(command=command()), file=sys.stderr)
+        return 1
     app = make_qt_app()
     prompts = Prompts()
     crash.install(prompts, parent=QApplication.activeWindow)

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.launcher import command
 from crisisdesk.services import backup as backup_service
 from crisisdesk.services.credentials import Credentials
 from crisisdesk.ui.context import UiContext
@@ -28,7 +29,7 @@ BACKUP_FILTER = "CrisisDesk backups (*.crisisdesk-backup);;All files (*)"
 
 def how_to_open(data_dir: Path) -> str:
     where = shlex.quote(str(data_dir))
-    return (f"To open it, quit CrisisDesk and start it with:  crisisdesk --data-dir {where}  "
+    return (f"To open it, quit CrisisDesk and start it with:  {command()} --data-dir {where}  "
             f"(or set CRISISDESK_HOME={where} to make it the default desk). "
             "The desk open now was not changed.")
 
