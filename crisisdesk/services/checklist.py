@@ -55,7 +55,7 @@ def _contacts(session: Session) -> ChecklistItem:
     n = contact_service.count_contacts(session)
     return ChecklistItem("contacts", "Contacts", n > 0,
                          _plural(n, "contact") if n else "none yet",
-                         "Contacts › Import… (or crisisdesk contacts import FILE)")
+                         "Contacts › Import…")
 
 
 def _calling_tree(session: Session) -> ChecklistItem:
@@ -64,7 +64,7 @@ def _calling_tree(session: Session) -> ChecklistItem:
     detail = (f"{_plural(len(filled), 'tree')} with people in it" if filled
               else "a tree with nobody in it yet" if trees else "none yet")
     return ChecklistItem("calling_tree", "A calling tree", bool(filled), detail,
-                         "Calling trees › New tree…, then add people to it")
+                         "Calling trees › New tree…, then add people")
 
 
 def _roles(session: Session) -> ChecklistItem:
@@ -78,7 +78,7 @@ def _roles(session: Session) -> ChecklistItem:
     detail = (f"{_plural(assigned, 'role')} assigned" +
               (f"; nobody holds {' or '.join(missing)}" if missing else ""))
     return ChecklistItem("roles", "Roles assigned", not missing, detail,
-                         "Roles › Assign… (the incident commander and the spokesperson first)")
+                         "Roles › Assign… (IC and PIO first)")
 
 
 def _templates(session: Session) -> ChecklistItem:
@@ -86,18 +86,20 @@ def _templates(session: Session) -> ChecklistItem:
     approved = sum(1 for t in summaries if t.approved_version is not None)
     waiting = sum(1 for t in summaries if t.latest_status is Status.IN_REVIEW)
     done = approved > 0 and waiting == 0
-    detail = f"{approved:,} of {_plural(len(summaries), 'template')} approved"
+    detail = f"{approved:,} of {len(summaries):,} approved"
     if waiting:
-        detail += f", {waiting:,} waiting for an approver"
+        detail += f", {waiting:,} waiting for review"
     return ChecklistItem("templates", "Templates reviewed by an approver", done, detail,
-                         "Templates › select one › Approve (an approver or admin)")
+                         "Templates › Approve (an approver)")
 
 
 def _binder(session: Session) -> ChecklistItem:
     state = binder_service.status(session)
-    return ChecklistItem("binder", "Downtime binder printed", state.printed_at is not None,
-                         binder_service.status_text(session).rstrip("."),
-                         "Settings › Print downtime binder… (or crisisdesk binder --out FILE.pdf)")
+    printed = state.printed_at is not None
+    return ChecklistItem("binder", "Downtime binder printed", printed,
+                         binder_service.status_text(session).rstrip(".") if printed
+                         else "never printed",
+                         "Settings › Print downtime binder…")
 
 
 def _drill(session: Session) -> ChecklistItem:
@@ -110,7 +112,7 @@ def _drill(session: Session) -> ChecklistItem:
     else:
         detail = "none yet"
     return ChecklistItem("drill", "A drill run", bool(closed), detail,
-                         "Calling trees › Start activation… with “This is a drill” ticked, then Close activation")
+                         "Calling trees › Start activation… as a drill, then Close activation")
 
 
 ITEMS: tuple[Callable[[Session], ChecklistItem], ...] = (
@@ -123,10 +125,14 @@ def checklist(session: Session) -> list[ChecklistItem]:
 
 
 def dashboard_summary(session: Session) -> DashboardSummary:
+    """The list while something is left to do; one line once everything is done (the panel
+    then stays small for the days the desk is in use)."""
     items = checklist(session)
     left = sum(1 for i in items if not i.done)
-    head = ("Everything on the list is done." if not left
-            else f"{left} of {len(items)} still to do.")
+    if not left:
+        return DashboardSummary.text("Everything on the list is done: contacts, a calling "
+                                     "tree, roles, templates, the binder and a drill.")
+    head = f"{left} of {len(items)} still to do."
     return DashboardSummary((("", head),) + tuple((i.word, i.line) for i in items))
 
 

@@ -33,7 +33,7 @@ def test_a_new_desk_has_everything_to_do_and_says_where(new_desk_session: Sessio
     by_key = {i.key: i for i in items}
     assert "Contacts › Import" in by_key["contacts"].line
     assert "nobody holds IC or PIO" in by_key["roles"].detail
-    assert "waiting for an approver" in by_key["templates"].detail
+    assert "waiting for review" in by_key["templates"].detail
 
 
 def test_items_tick_off_as_the_desk_fills_and_untick_when_undone(
@@ -80,4 +80,27 @@ def test_desk_checklist_command(new_desk_session: Session) -> None:
     assert data["done"] == 1 and data["total"] == 6
     assert data["items"][0] == {"key": "contacts", "title": "Contacts", "done": True,
                                 "detail": "1 contact",
-                                "how": "Contacts › Import… (or crisisdesk contacts import FILE)"}
+                                "how": "Contacts › Import…"}
+
+
+def test_the_dashboard_panel_is_one_line_once_everything_is_done(
+        new_desk_session: Session) -> None:
+    from crisisdesk.services.checklist import dashboard_summary
+
+    session = new_desk_session
+    rows = dashboard_summary(session).all_rows
+    assert rows[0] == ("", "6 of 6 still to do.")
+    assert [label for label, _ in rows[1:]] == ["To do"] * 6
+    lee = staff(session, "Lee Lead")
+    tree = tree_service.create_tree(session, "All staff")
+    tree_service.add_person(session, tree.id, lee.id)
+    role_service.assign_role(session, "ic", lee.id)
+    role_service.assign_role(session, "pio", lee.id)
+    approve_library(session)
+    record_printed(session, pages=40, sections=9)
+    drill = activation_service.start_activation(
+        session, tree.id, message="", action="", report_back_to="", drill=True,
+        values={"staff_hotline": "312-555-0100"})
+    close_activation(session, drill.id)
+    rows = dashboard_summary(session).all_rows
+    assert len(rows) == 1 and rows[0][1].startswith("Everything on the list is done")

@@ -85,12 +85,12 @@ def test_create_our_desk_end_to_end(qtbot: QtBot, fresh_app: CrisisDeskApp, data
 
     prompts.save_path = tmp_path / "key.txt"
     _click(qtbot, key_page.save_button)
-    qtbot.waitUntil(lambda: prompts.save_path is not None and prompts.save_path.exists(),
-                    timeout=5_000)
+    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)
     assert code in (tmp_path / "key.txt").read_text("utf-8")
     prompts.save_path = tmp_path / "key.pdf"
     _click(qtbot, key_page.print_button)
-    qtbot.waitUntil(lambda: "key.pdf" in key_page.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.job is None, timeout=30_000)
+    assert "key.pdf" in key_page.status.text(), key_page.status.text()
     reader = PdfReader(str(tmp_path / "key.pdf"))
     assert len(reader.pages) == 1
     assert code in reader.pages[0].extract_text()

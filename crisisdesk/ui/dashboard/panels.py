@@ -1,4 +1,4 @@
-"""The Dashboard's panels: the coordinator's role warnings, the "Getting ready" checklist,
+"""The Dashboard's panels: the "Getting ready" checklist, the coordinator's role warnings,
 calling trees, letters, the media desk, backups and the downtime binder.
 
 Each of those features has a Qt-free `dashboard_summary(session) -> DashboardSummary` in its
@@ -66,8 +66,8 @@ def getting_ready(session: Session) -> DashboardSummary:
 
 
 PANELS: tuple[tuple[str, Summary], ...] = (
-    ("Warnings for the coordinator", role_warnings),
     ("Getting ready", getting_ready),
+    ("Warnings for the coordinator", role_warnings),
     ("Calling trees", calling_trees),
     ("Letters", letters),
     ("Next public update", media),

@@ -41,7 +41,7 @@ class StrengthMeter(QWidget):
         self.bar.setValue(strength.score if strength.long_enough else 0)
         colour = _COLOURS[strength.score]
         self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
-        self.label.setText(f"Strength: {strength.text}.")
+        self.label.setText(f"{strength.text}.")
         self.bar.setAccessibleDescription(strength.text)
         return strength
 

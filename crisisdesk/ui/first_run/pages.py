@@ -28,7 +28,7 @@ from crisisdesk.domain.errors import ValidationError
 from crisisdesk.ui.first_run.meter import StrengthMeter
 from crisisdesk.ui.widgets.build import line_edit, note_label
 from crisisdesk.ui.widgets.buttons import push_button
-from crisisdesk.ui.widgets.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.forms import FieldErrors, buddy_label, error_label
 
 
 def heading(parent: QWidget, text: str) -> QLabel:
@@ -74,7 +74,7 @@ class CreatePage(QWidget):
         logo_row.addWidget(self.logo_edit, 1)
         logo_row.addWidget(self.browse_button)
         self.errors.add_row("&Organisation:", self.org_edit, "org")
-        self.errors.add_row("&Logo:", logo_row, "logo")
+        self.errors.add_row(buddy_label("&Logo:", self, self.logo_edit), logo_row, "logo")
         self.errors.add_row("Your &name:", self.operator_edit, "name", "operator")
         self.errors.add_row("&Passphrase:", self.passphrase_edit, "passphrase")
         self.errors.add_row("&Again:", self.confirm_edit, "confirm")

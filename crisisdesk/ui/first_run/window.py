@@ -177,7 +177,7 @@ class FirstRunWindow(QWidget):
         if path is None or self.busy:
             return
         args = self._key_args()
-        self.key_page.status.setText("Writing the sheet…")
+        self._key_busy(True, "Writing the sheet…")
         self._start(lambda **_: write_recovery_pdf(path, *args), "recovery sheet",
                     lambda _r: self._kept(f"Saved the one-page sheet to {path}: print it now."),
                     self._keep_failed)
@@ -188,17 +188,25 @@ class FirstRunWindow(QWidget):
         if path is None or self.busy:
             return
         text = recovery_text(*self._key_args())
+        self._key_busy(True, "Saving…")
         self._start(lambda **_: write_bytes_atomic(path, text.encode("utf-8")), "recovery file",
                     lambda _r: self._kept(f"Saved the recovery key to {path}."),
                     self._keep_failed)
 
+    def _key_busy(self, busy: bool, text: str) -> None:
+        for button in (self.key_page.print_button, self.key_page.save_button,
+                       self.key_page.continue_button):
+            button.setEnabled(not busy and (button is not self.key_page.continue_button
+                                            or self.key_page.kept_check.isChecked()))
+        self.key_page.status.setText(text)
+
     def _kept(self, text: str) -> None:
         self.job = None
-        self.key_page.status.setText(text)
+        self._key_busy(False, text)
 
     def _keep_failed(self, err: object) -> None:
         self.job = None
-        self.key_page.status.setText("")
+        self._key_busy(False, "")
         self._problem(err, lambda e: self.key_page.status.setText(f"Not saved: {e}"))
 
     def continue_to_desk(self) -> None:
@@ -248,14 +256,14 @@ class FirstRunWindow(QWidget):
         self.restore_dialog = None
         if dialog.restored is not None:
             self.handed_over = True
-            self.close()
-            self.restored.emit(dialog.restored.data_dir)
+            self.restored.emit(dialog.restored.data_dir)  # the next window first, then close:
+            self.close()  # closing the last window would quit the app
 
     # -- leaving ----------------------------------------------------------------------------
     def _hand_over(self, session: Session) -> None:
         self.handed_over = True
-        self.close()
-        self.opened.emit(session)
+        self.opened.emit(session)  # the main window first, then close: closing the last
+        self.close()  # window first would quit the app
 
     def discard(self) -> None:
         """The app is quitting: close quietly, and close a made-but-not-handed-over desk."""
