@@ -35,7 +35,8 @@ def test_demo_prints_credentials_that_open_it_and_refuses_a_second_run(tmp_path:
                            env={**bare, "PATH": "/usr/bin:/bin"}, cwd=tmp_path, timeout=120,
                            stdin=subprocess.DEVNULL)
     assert typed.returncode == 0, typed.stderr
-    assert "OPERATOR" in typed.stdout and "demo" in typed.stdout
+    assert "OPERATOR" in typed.stdout
+    assert "demo" in typed.stdout
     match = re.search(r"^\s+demo\s+admin\s+passphrase: (\S+)$", out.stdout, re.M)
     assert match, out.stdout
     listed = run_cli(data_dir, "operators", "list", "--json", operator="demo",

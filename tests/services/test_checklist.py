@@ -77,7 +77,8 @@ def test_desk_checklist_command(new_desk_session: Session) -> None:
     assert any(line.strip().startswith("do it: Calling trees › New tree") for line in lines)
     data = json.loads(CliRunner().invoke(cli, [*args, "--json"], env=env,
                                          catch_exceptions=False).output)
-    assert data["done"] == 1 and data["total"] == 6
+    assert data["done"] == 1
+    assert data["total"] == 6
     assert data["items"][0] == {"key": "contacts", "title": "Contacts", "done": True,
                                 "detail": "1 contact",
                                 "how": "Contacts › Import…"}
@@ -103,4 +104,5 @@ def test_the_dashboard_panel_is_one_line_once_everything_is_done(
         values={"staff_hotline": "312-555-0100"})
     close_activation(session, drill.id)
     rows = dashboard_summary(session).all_rows
-    assert len(rows) == 1 and rows[0][1].startswith("Everything on the list is done")
+    assert len(rows) == 1
+    assert rows[0][1].startswith("Everything on the list is done")

@@ -34,7 +34,9 @@ def test_one_person_acting_as_ic_and_operations_is_warned(session: Session) -> N
     role_service.mark_unavailable(session, sam, role_key="operations")  # Dana steps up
     found = [w for w in warnings(session) if w.kind is WarningKind.TWO_COMMAND_ROLES]
     assert len(found) == 1
-    assert "Dana Reyes" in found[0].text and "IC" in found[0].text and "OPS" in found[0].text
+    assert "Dana Reyes" in found[0].text
+    assert "IC" in found[0].text
+    assert "OPS" in found[0].text
     assert set(found[0].roles) == {"ic", "operations"}
 
 
@@ -48,7 +50,9 @@ def test_a_role_with_no_backup_and_one_whose_backups_are_used_up(session: Sessio
     assert WarningKind.NO_BACKUP not in _kinds(session)
     role_service.mark_unavailable(session, dana, role_key="pio")
     texts = [w.text for w in warnings(session) if w.kind is WarningKind.NO_BACKUP]
-    assert texts and "no backup left" in texts[0] and "Sam Ortiz" in texts[0]
+    assert texts
+    assert "no backup left" in texts[0]
+    assert "Sam Ortiz" in texts[0]
 
 
 def test_a_running_drill_with_nobody_to_report_to_is_warned(session: Session) -> None:
@@ -58,7 +62,9 @@ def test_a_running_drill_with_nobody_to_report_to_is_warned(session: Session) ->
     drill = activation_service.start_activation(session, tree.id, message="", action="",
                                                 report_back_to="", drill=True, values=HOTLINE)
     found = [w for w in warnings(session) if w.kind is WarningKind.NO_REPORT_TO]
-    assert len(found) == 1 and "All staff" in found[0].text and "drill" in found[0].text
+    assert len(found) == 1
+    assert "All staff" in found[0].text
+    assert "drill" in found[0].text
     from crisisdesk.services.calling_trees.reports import close_activation
 
     close_activation(session, drill.id)

@@ -40,7 +40,8 @@ def fresh_app(qtbot: QtBot, data_dir: Path, prompts: RecordingPrompts,
 def _first_run(qtbot: QtBot, app: CrisisDeskApp) -> FirstRunWindow:
     assert app.start() is None
     window = app.first_run
-    assert window is not None and window.isVisible()
+    assert window is not None
+    assert window.isVisible()
     assert app.unlock_dialog is None
     return window
 

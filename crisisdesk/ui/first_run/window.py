@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.printing.recovery_sheet import recovery_text, write_recovery_pdf
 from crisisdesk.services import first_run as first_run_service
-from crisisdesk.services.desk import InitResult
 from crisisdesk.services.demo.desk import DEMO_ORG
+from crisisdesk.services.desk import InitResult
 from crisisdesk.services.session import Session
 from crisisdesk.store.files import write_bytes_atomic
 from crisisdesk.ui.context import DeskState, UiContext
@@ -273,7 +273,7 @@ class FirstRunWindow(QWidget):
         self.handed_over = True
         self.close()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.busy and not self.handed_over:
             event.ignore()  # a desk half-made by a job still running: wait for it
             return

@@ -36,8 +36,8 @@ from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.roles import OperationalPeriod, RoleStatus, Slot
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import contacts as contact_service
-from crisisdesk.services import roles as role_service
 from crisisdesk.services import role_warnings
+from crisisdesk.services import roles as role_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.services.roles import Roster
 from crisisdesk.services.session import Session
