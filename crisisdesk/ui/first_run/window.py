@@ -75,7 +75,7 @@ class FirstRunWindow(QWidget):
 
         self.create_page.back_requested.connect(lambda: self.stack.setCurrentWidget(self.choices))
         self.create_page.browse_requested.connect(self.browse_logo)
-        self.create_page.create_requested.connect(self.create)
+        self.create_page.create_requested.connect(self.create_desk)
         self.key_page.print_requested.connect(self.print_key)
         self.key_page.save_requested.connect(self.save_key)
         self.key_page.continue_requested.connect(self.continue_to_desk)
@@ -142,7 +142,7 @@ class FirstRunWindow(QWidget):
         if path is not None:
             self.create_page.logo_edit.setText(str(path))
 
-    def create(self, request: dict[str, Any]) -> None:
+    def create_desk(self, request: dict[str, Any]) -> None:
         if self.busy:
             return
         data_dir = self.data_dir
