@@ -186,6 +186,7 @@ def test_restore_from_a_backup_then_unlock(qtbot: QtBot, session: Session, tmp_p
         dialog.passphrase_edit.setText(PASSPHRASE)
         _click(qtbot, dialog.accept_button)
         qtbot.waitUntil(lambda: dialog.restored is not None, timeout=20_000)
+        assert "Close this window to unlock it" in dialog.intro.text()
         dialog.reject()  # the person closes it after reading how it went
         qtbot.waitUntil(lambda: app.unlock_dialog is not None, timeout=5_000)
         assert not window.isVisible()
@@ -195,3 +196,23 @@ def test_restore_from_a_backup_then_unlock(qtbot: QtBot, session: Session, tmp_p
         app.shutdown()
         if app.unlock_dialog is not None:
             app.unlock_dialog.close()
+
+
+def test_closing_while_the_desk_is_being_made_waits_and_says_so(
+        qtbot: QtBot, fresh_app: CrisisDeskApp) -> None:
+    window = _first_run(qtbot, fresh_app)
+    _click(qtbot, window.create_choice)
+    page = window.create_page
+    qtbot.keyClicks(page.org_edit, "Riverside Clinics")
+    qtbot.keyClicks(page.operator_edit, "alex")
+    qtbot.keyClicks(page.passphrase_edit, PASSPHRASE)
+    qtbot.keyClicks(page.confirm_edit, PASSPHRASE)
+    _click(qtbot, page.create_button)
+    assert window.busy
+    window.close()
+    assert window.isVisible()
+    assert "Still working" in page.status.text()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.key_page, timeout=10_000)
+    with qtbot.waitSignal(fresh_app.finished, timeout=2_000):
+        window.close()  # on the key page: the desk exists, closed and locked
+    assert window.created is None

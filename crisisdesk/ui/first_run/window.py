@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCommandLinkButton,
+    QDialogButtonBox,
     QLabel,
     QStackedWidget,
     QVBoxLayout,
@@ -248,9 +249,18 @@ class FirstRunWindow(QWidget):
         dialog.folder_edit.setText(str(self.data_dir))
         dialog.intro.setText("The backup is checked first (integrity and audit chain), then "
                              f"restored into {self.data_dir}; then you unlock it.")
+        dialog.submitted.connect(lambda result: self._restored_note(dialog, result))
         dialog.finished.connect(lambda _r: self._restore_closed(dialog))
         self.restore_dialog = dialog
         dialog.open()
+
+    @staticmethod
+    def _restored_note(dialog: RestoreDialog, result: object) -> None:
+        """Here the next step is unlocking, not restarting the app as on the Settings page."""
+        folder = getattr(result, "data_dir", "")
+        dialog.intro.setText(f"Checked and restored the desk into {folder}. Close this window "
+                             "to unlock it.")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Close")
 
     def _restore_closed(self, dialog: RestoreDialog) -> None:
         self.restore_dialog = None
@@ -276,6 +286,12 @@ class FirstRunWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.busy and not self.handed_over:
             event.ignore()  # a desk half-made by a job still running: wait for it
+            page = self.stack.currentWidget()
+            for shown, label in ((self.choices, self.choice_status),
+                                 (self.create_page, self.create_page.status),
+                                 (self.key_page, self.key_page.status)):
+                if page is shown:
+                    label.setText("Still working; close the window again when this is done.")
             return
         super().closeEvent(event)
         if not self.handed_over:
