@@ -199,7 +199,7 @@ def test_restore_from_a_backup_then_unlock(qtbot: QtBot, session: Session, tmp_p
 
 
 def test_closing_while_the_desk_is_being_made_waits_and_says_so(
-        qtbot: QtBot, fresh_app: CrisisDeskApp) -> None:
+        qtbot: QtBot, fresh_app: CrisisDeskApp, prompts: RecordingPrompts) -> None:
     window = _first_run(qtbot, fresh_app)
     _click(qtbot, window.create_choice)
     page = window.create_page
@@ -213,6 +213,11 @@ def test_closing_while_the_desk_is_being_made_waits_and_says_so(
     assert window.isVisible()
     assert "Still working" in page.status.text()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.key_page, timeout=10_000)
+    prompts.confirm_answer = False
+    window.close()  # on the key page before keeping the key: asked first
+    assert prompts.asked[-1][:2] == ("confirm", "Close without keeping the recovery key?")
+    assert window.isVisible()
+    prompts.confirm_answer = True
     with qtbot.waitSignal(fresh_app.finished, timeout=2_000):
-        window.close()  # on the key page: the desk exists, closed and locked
+        window.close()  # the desk exists, closed and locked
     assert window.created is None

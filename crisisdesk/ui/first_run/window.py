@@ -293,6 +293,15 @@ class FirstRunWindow(QWidget):
                 if page is shown:
                     label.setText("Still working; close the window again when this is done.")
             return
+        if (self.created is not None and not self.handed_over
+                and not self.key_page.kept_check.isChecked()
+                and not self.prompts.confirm(
+                    self, "Close without keeping the recovery key?",
+                    "The recovery key is never shown again. Without it, a forgotten passphrase "
+                    "cannot be recovered. Close anyway?", ok_label="Close anyway",
+                    destructive=True)):
+            event.ignore()
+            return
         super().closeEvent(event)
         if not self.handed_over:
             if self.created is not None:  # closed on the key page: the desk exists, locked
