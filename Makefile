@@ -23,7 +23,10 @@ sysdeps:
 demo: $(STAMP)
 	@test -f $(DEMO)/desk.db || $(BIN)/crisisdesk --data-dir $(DEMO) demo
 
+# The launcher stays in .venv/bin (nothing is installed outside the project): say how to
+# start it again without make, as a command that works as typed from any folder.
 run: demo
+	@echo "Next time, without make: $(CURDIR)/$(BIN)/crisisdesk --data-dir $(DEMO)"
 	CRISISDESK_HOME=$(DEMO) CRISISDESK_OPERATOR=demo $(BIN)/crisisdesk
 
 # Tests run on every core (pytest-xdist; one file stays on one worker so its module fixtures are

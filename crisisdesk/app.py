@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from crisisdesk.cli.common import CliContext
     from crisisdesk.services.session import Session
     from crisisdesk.ui.context import DeskState
+    from crisisdesk.ui.first_run.window import FirstRunWindow
     from crisisdesk.ui.main_window import MainWindow
     from crisisdesk.ui.sections import Section
     from crisisdesk.ui.watchdog import StallWatchdog
@@ -85,12 +86,17 @@ class CrisisDeskApp(QObject):
         self.desk_lock = DeskLock(self.paths.lock_file)
         self.state: DeskState | None = None
         self.unlock_dialog: UnlockDialog | None = None
+        self.first_run: FirstRunWindow | None = None
         self.main_window: MainWindow | None = None
         self.exit_code = 0
         self.preloaded = threading.Event()
 
     def start(self) -> int | None:
-        """Show the unlock dialog; an exit code instead if the desk cannot be opened here."""
+        """Show the unlock dialog (the first-run window when the folder holds no desk yet);
+        an exit code instead if the desk cannot be opened here."""
+        if not self.paths.exists() and not self.paths.desk_file.exists():
+            self.show_first_run()
+            return None
         try:
             vault = load_vault(self.paths.data_dir)
         except UserError as err:
@@ -142,6 +148,8 @@ class CrisisDeskApp(QObject):
     def shutdown(self) -> None:
         """Wait for workers, close the desk, release the lock (idempotent)."""
         self.runner.shutdown()
+        if self.first_run is not None:
+            self.first_run.discard()
         if self.main_window is not None:
             self.main_window.close()
         if self.state is not None:
@@ -185,6 +193,30 @@ def make_qt_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+# Qt platforms that draw without a display server (tests, VNC, a kiosk framebuffer).
+_HEADLESS_PLATFORMS = {"offscreen", "minimal", "minimalegl", "vnc", "eglfs", "linuxfb",
+                       "vkkhrdisplay"}
+NO_DISPLAY = ("crisisdesk: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+              "not set, e.g. over SSH); use the command line instead: {command} --help")
+
+
+def display_missing(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
+    """True when Qt could not open a window here (Linux without a display server): Qt would
+    otherwise abort the process with a misleading message about xcb libraries."""
+    if not platform.startswith("linux"):
+        return False
+    env = os.environ if env is None else env
+    wanted = [p.split(":", 1)[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";")]
+    for name in [p for p in wanted if p] or ["xcb", "wayland"]:
+        if name in _HEADLESS_PLATFORMS:
+            return False
+        if name.startswith("wayland") and env.get("WAYLAND_DISPLAY"):
+            return False
+        if name == "xcb" and env.get("DISPLAY"):
+            return False
+    return True
+
+
 def _secret(read: Callable[[], str | None]) -> str:
     value = read()
     return value or ""
@@ -194,6 +226,11 @@ def run_gui(cli: CliContext) -> int:
     """Open the app for `cli`'s desk and run until it closes; returns the exit status."""
     from crisisdesk.cli.common import read_secret_file
 
+    if display_missing():
+        from crisisdesk.launcher import command
+
+        print(NO_DISPLAY.format(command=command()), file=sys.stderr)
+        return 1
     app = make_qt_app()
     prompts = Prompts()
     crash.install(prompts, parent=QApplication.activeWindow)

@@ -6,6 +6,7 @@ import shlex
 
 import click
 
+from crisisdesk import launcher
 from crisisdesk.cli.common import CliContext, pass_cli
 from crisisdesk.services.demo import desk as demo_service
 
@@ -35,12 +36,13 @@ def demo_cmd(cli: CliContext, force: bool) -> None:
         click.echo(f"  {name:<9} {role.value:<9} passphrase: {passphrase}")
     click.echo(f"Recovery key: {result.recovery_code}")
     click.echo("")
+    run = launcher.command()  # works as typed even when .venv/bin is not on the PATH
     click.echo("Open it with:")
-    click.echo(f"    crisisdesk --data-dir {where}")
+    click.echo(f"    {run} --data-dir {where}")
     click.echo("or from the command line, for example:")
     click.echo(f"    CRISISDESK_OPERATOR={demo_service.DEMO_OPERATOR} "
                f"CRISISDESK_PASSPHRASE={demo_service.DEMO_PASSPHRASE} "
-               f"crisisdesk --data-dir {where} audit show --limit 5")
+               f"{run} --data-dir {where} audit show --limit 5")
 
 
 COMMANDS = [demo_cmd]

@@ -1,10 +1,10 @@
-"""`crisisdesk init` and `crisisdesk gui`."""
+"""`crisisdesk init`, `crisisdesk gui` and `crisisdesk desk checklist`."""
 
 from __future__ import annotations
 
 import click
 
-from crisisdesk.cli.common import CliContext, pass_cli
+from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli
 from crisisdesk.services import desk as desk_service
 
 
@@ -41,4 +41,35 @@ def gui_cmd(cli: CliContext) -> int:
     return run_gui(cli)
 
 
-COMMANDS = [init_cmd, gui_cmd]
+@click.group("desk")
+def desk_group() -> None:
+    """The desk as a whole: what it still needs before the bad day."""
+
+
+@desk_group.command("checklist")
+@json_option
+@pass_cli
+def checklist_cmd(cli: CliContext, as_json: bool) -> None:
+    """The "Getting ready" list: contacts, a calling tree, roles, templates approved, the
+    binder printed, a drill run. Each item still to do says where it is done.
+
+    \b
+    Example: crisisdesk desk checklist
+    """
+    from crisisdesk.services import checklist as checklist_service
+
+    items = checklist_service.checklist(cli.session())
+    if as_json:
+        emit_json({"done": sum(1 for i in items if i.done), "total": len(items),
+                   "items": [i.as_dict() for i in items]})
+        return
+    left = sum(1 for i in items if not i.done)
+    click.echo("Getting ready: " + ("everything is done." if not left
+                                    else f"{left} of {len(items)} still to do."))
+    for item in items:
+        click.echo(f"  {item.word:<6} {item.title}: {item.detail}")
+        if not item.done:
+            click.echo(f"         do it: {item.how}")
+
+
+COMMANDS = [init_cmd, gui_cmd, desk_group]

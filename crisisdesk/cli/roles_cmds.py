@@ -1,4 +1,4 @@
-"""`crisisdesk roles list|who|show|assign|ack|unavailable|handover|edit|print`."""
+"""`crisisdesk roles list|who|show|assign|ack|unavailable|handover|edit|print|warnings`."""
 
 from __future__ import annotations
 
@@ -255,6 +255,28 @@ def print_cmd(cli: CliContext, period: int | None, pdf_path: str | None) -> None
 
     write_pdf(crisis_reports.org_chart(cli.session(), period), pdf_path,
               "Incident Management Team Chart (HICS 207)")
+
+
+@roles_group.command("warnings")
+@json_option
+@pass_cli
+def warnings_cmd(cli: CliContext, as_json: bool) -> None:
+    """What the coordinator must know: one person acting in two command roles, a role with
+    no backup (left), a running activation with nobody to report back to.
+
+    \b
+    Example: crisisdesk roles warnings
+    """
+    from crisisdesk.services.role_warnings import warnings
+
+    found = warnings(cli.session())
+    if as_json:
+        emit_json([w.as_dict() for w in found])
+        return
+    if not found:
+        click.echo("No warnings about who holds which role.")
+    for warning in found:
+        click.echo(f"Warning: {warning.text}")
 
 
 COMMANDS = [roles_group]

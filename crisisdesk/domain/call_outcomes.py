@@ -149,6 +149,7 @@ class Activation:
     closed_at: str = ""
     closed_by: str = ""
     summary: str = ""  # JSON of the closing report
+    report_back_to: str | None = None  # None: started before the desk kept it
 
     @property
     def is_open(self) -> bool:

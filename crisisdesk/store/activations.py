@@ -20,7 +20,7 @@ from crisisdesk.store.db import given_filters
 
 _ACT_COLS = ("id, tree_id, tree_name, tree_version, is_drill, status, started_at, started_by, "
              "incident_id, template_key, template_version, script, message_log_id, closed_at, "
-             "closed_by, summary")
+             "closed_by, summary, report_back_to")
 _PERSON_COLS = ("contact_id, name, job_title, phones, caller_id, backup_id, position, depth, "
                 "branch_id")
 _STATE_COLS = ("status, attempts, failed_attempts, last_outcome, last_at, first_at, reached_at, "
@@ -32,18 +32,18 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def _activation(r: Sequence[Any]) -> Activation:
     return Activation(r[0], r[1], r[2], int(r[3]), bool(r[4]), r[5], r[6], r[7] or "",
                       r[8] or "", r[9] or "", int(r[10] or 0), r[11] or "", r[12] or "",
-                      r[13] or "", r[14] or "", r[15] or "")
+                      r[13] or "", r[14] or "", r[15] or "", r[16])
 
 
 def insert_activation(db: sqlite_utils.Database, act: Activation, *, sha256: str, at: str,
                       by: str) -> None:
     db.execute(
         f"INSERT INTO tree_activations ({_ACT_COLS}, template_sha256, created_at, updated_at, "
-        "updated_by) VALUES (" + ", ".join("?" for _ in range(20)) + ")",
+        "updated_by) VALUES (" + ", ".join("?" for _ in range(21)) + ")",
         [act.id, act.tree_id, act.tree_name, act.tree_version, int(act.is_drill), act.status,
          act.started_at, act.started_by, act.incident_id, act.template_key,
          act.template_version, act.script, act.message_log_id, act.closed_at, act.closed_by,
-         act.summary, sha256, at, at, by])
+         act.summary, act.report_back_to, sha256, at, at, by])
 
 
 def person_row(activation_id: str, seq: int, p: FrozenPerson) -> tuple[Any, ...]:

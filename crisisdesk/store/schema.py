@@ -528,6 +528,14 @@ def m018_regulator_filings(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m020_first_run(db: sqlite_utils.Database) -> None:
+    """Whom an activation's callers report back to, kept with the activation so the
+    coordinator can be warned when a running activation has nobody (NULL: started before
+    this was kept)."""
+    db.execute("ALTER TABLE tree_activations ADD COLUMN report_back_to TEXT")
+
+
+@migrations()
 def m021_letters_pipeline(db: sqlite_utils.Database) -> None:
     """The Letters page's counts by classification, letter type and language (and which of
     those people have no letter yet) read from one covering index instead of every patient row:

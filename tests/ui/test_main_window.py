@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.app import CrisisDeskApp, run_gui
@@ -190,14 +190,28 @@ def test_run_gui_exits_1_when_desk_is_open_elsewhere(
     assert "already open" in shown[0]
 
 
-def test_run_gui_without_desk_says_how_to_make_one(
-        qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_gui_without_desk_opens_the_first_run_window(
+        qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crisisdesk.ui.first_run.window import FirstRunWindow
+
     shown: list[str] = []
     monkeypatch.setattr(Prompts, "error", lambda self, parent, title, text: shown.append(text))
+    seen: list[str] = []
+
+    def loop(app: QApplication) -> int:
+        """Instead of the real event loop (which quits the test's QApplication for good): see
+        which windows are up, then end as the app would."""
+        seen.extend(w.windowTitle() for w in app.topLevelWidgets()
+                    if isinstance(w, FirstRunWindow) and w.isVisible())
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", loop)
     cli = CliContext(str(tmp_path / "nothing-here"), None, None, None)
-    assert run_gui(cli) == 1
-    assert "crisisdesk init" in shown[0]
-    assert "crisisdesk demo" in shown[0]
+    assert run_gui(cli) == 0
+    assert seen == ["CrisisDesk: first start"]
+    assert shown == []  # no "No desk here" error any more
+    assert not any(isinstance(w, FirstRunWindow) and w.isVisible()
+                   for w in qapp.topLevelWidgets())  # closed when the app ended
 
 
 def test_ctrl_q_closes_the_window(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:

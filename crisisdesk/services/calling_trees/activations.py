@@ -165,7 +165,7 @@ def start_activation(session: Session, tree_ref: str, *, message: str, action: s
         activation = Activation(
             activation_id, tree.id, tree.name, tree.version, drill, "open", act.at,
             session.operator.name, incident_id, approved.key, approved.version,
-            rendered.plain, log_id)
+            rendered.plain, log_id, report_back_to=" ".join(report_back_to.split()))
         store.insert_activation(session.db, activation, sha256=approved.sha256, at=act.at,
                                 by=session.operator.name)
         store.insert_people(session.db, activation_id, frozen)

@@ -1,5 +1,5 @@
-"""The Dashboard's panels for calling trees, letters, the media desk, backups and the
-downtime binder.
+"""The Dashboard's panels: the "Getting ready" checklist, the coordinator's role warnings,
+calling trees, letters, the media desk, backups and the downtime binder.
 
 Each of those features has a Qt-free `dashboard_summary(session) -> DashboardSummary` in its
 service package; a panel shows its rows. The service is imported when the panel first refreshes
@@ -53,7 +53,21 @@ def binder(session: Session) -> DashboardSummary:
     return binder_service.dashboard_summary(session)
 
 
+def role_warnings(session: Session) -> DashboardSummary:
+    from crisisdesk.services import role_warnings as warnings_service
+
+    return warnings_service.dashboard_summary(session)
+
+
+def getting_ready(session: Session) -> DashboardSummary:
+    from crisisdesk.services import checklist
+
+    return checklist.dashboard_summary(session)
+
+
 PANELS: tuple[tuple[str, Summary], ...] = (
+    ("Getting ready", getting_ready),
+    ("Warnings for the coordinator", role_warnings),
     ("Calling trees", calling_trees),
     ("Letters", letters),
     ("Next public update", media),

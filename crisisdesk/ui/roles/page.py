@@ -36,7 +36,7 @@ from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.roles import OperationalPeriod, RoleStatus, Slot
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import contacts as contact_service
-from crisisdesk.services import next_steps
+from crisisdesk.services import next_steps, role_warnings
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.services.roles import Roster
@@ -48,6 +48,7 @@ from crisisdesk.ui.roles.assign_dialog import AssignDialog
 from crisisdesk.ui.roles.card_panel import RoleCardPanel
 from crisisdesk.ui.roles.model import HEADERS, RosterModel, acknowledged_text, slot_name
 from crisisdesk.ui.roles.period_dialog import PeriodDialog
+from crisisdesk.ui.roles.warnings_label import WarningsLabel
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import buddy_label
@@ -88,6 +89,7 @@ class RolesPage(Page):
         self.print_button.setToolTip("Print the org chart (Ctrl+P)")
         self.print_button.clicked.connect(self.print_chart)
 
+        self.warnings = WarningsLabel(self)
         self.model = RosterModel(self)
         self.table = standard_table(self, "Role roster", self.model, resize=Resize.Interactive,
                                     widths=(210, 220, 120, 160, 280))
@@ -143,6 +145,7 @@ class RolesPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.warnings)
         layout.addWidget(splitter, 1)
         shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -170,6 +173,8 @@ class RolesPage(Page):
         self.period_combo.blockSignals(False)
         self.period_label.setText(self._period_text())
         self.model.set_rows(self.roster.statuses)
+        self.warnings.show_warnings(role_warnings.warnings(session) if self.viewing is None
+                                    else [])
         if not self.table.currentIndex().isValid() and self.model.rowCount():
             self.table.selectRow(0)
         self._show_detail()
@@ -190,6 +195,7 @@ class RolesPage(Page):
         self.period_label.clear()
         self.period_combo.clear()
         self.reason_edit.clear()
+        self.warnings.show_warnings([])
         self._stale = True
 
     def _period_text(self) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.launcher import command
 from crisisdesk.services import backup as backup_service
 from crisisdesk.services.credentials import Credentials
 from crisisdesk.ui.context import UiContext
@@ -28,7 +29,7 @@ BACKUP_FILTER = "CrisisDesk backups (*.crisisdesk-backup);;All files (*)"
 
 def how_to_open(data_dir: Path) -> str:
     where = shlex.quote(str(data_dir))
-    return (f"To open it, quit CrisisDesk and start it with:  crisisdesk --data-dir {where}  "
+    return (f"To open it, quit CrisisDesk and start it with:  {command()} --data-dir {where}  "
             f"(or set CRISISDESK_HOME={where} to make it the default desk). "
             "The desk open now was not changed.")
 
@@ -49,7 +50,8 @@ class RestoreDialog(FormDialog):
         self.folder_edit = line_edit(self, "New folder for the restored desk",
                                      "an empty or new folder")
         self.operator_edit = line_edit(self, "Operator")
-        self.operator_edit.setText(ctx.session.operator.name)
+        if ctx.state.current is not None:  # (no desk is open yet on the first run)
+            self.operator_edit.setText(ctx.state.current.operator.name)
         self.passphrase_edit = line_edit(self, "Passphrase for the backup")
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.recovery_check = QCheckBox("I am typing the recovery key instead", self)
