@@ -129,6 +129,41 @@ class CrisisDeskApp(QObject):
         if not self.preloaded.is_set():
             threading.Thread(target=run, name="preload-main-window", daemon=True).start()
 
+    def show_first_run(self) -> FirstRunWindow:
+        from crisisdesk.ui.first_run.window import FirstRunWindow
+
+        window = FirstRunWindow(self.paths.data_dir, self.runner, self.prompts)
+        window.opened.connect(self._first_run_opened)
+        window.restored.connect(self._first_run_restored)
+        window.abandoned.connect(lambda: self.finish(0))
+        self.first_run = window
+        window.show()
+        return window
+
+    def _move_to(self, data_dir: Path) -> None:
+        """The desk the first-run window made or restored may live elsewhere (the demo's own
+        folder): the lock follows it."""
+        self.desk_lock.release()
+        self.paths = DeskPaths(data_dir)
+        self.desk_lock = DeskLock(self.paths.lock_file)
+
+    def _first_run_opened(self, session: Session) -> None:
+        self._move_to(session.data_dir)
+        try:
+            self.desk_lock.acquire()
+        except DeskAlreadyOpen as err:
+            session.close()
+            self.prompts.error(None, "Desk already open", str(err))
+            self.finish(1)
+            return
+        self.open_main_window(session)
+
+    def _first_run_restored(self, data_dir: Path) -> None:
+        self._move_to(data_dir)
+        code = self.start()
+        if code is not None:
+            self.finish(code)
+
     def open_main_window(self, session: Session) -> MainWindow:
         from crisisdesk.ui.context import DeskState
         from crisisdesk.ui.main_window import MainWindow
