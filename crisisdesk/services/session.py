@@ -189,6 +189,8 @@ class Session:
 
     def verified_roster(self) -> signing.RosterCheck:
         """The roster, its signatures checked (ok and empty on a desk not yet signed)."""
+        if self.restricted:
+            self._refuse_agent()
         return signing.verify_roster(self.desk_id, roster_store.versions(self._db))
 
     def signed_role(self) -> Role:
