@@ -22,6 +22,7 @@ from crisisdesk.cli import (
     demo_cmds,
     desk_cmds,
     doctor_cmds,
+    hotline_cmds,
     incident_cmds,
     letters_cmds,
     media_cmds,
@@ -74,6 +75,7 @@ COMMAND_MODULES = (desk_cmds, operator_cmds, audit_cmds, contacts_cmds, backup_c
                    roles_cmds, timeline_cmds, systems_cmds, templates_cmds, messages_cmds,
                    media_cmds, calling_tree_cmds, activation_cmds, letters_cmds, binder_cmds,
                    salvage_cmds, assessment_cmds)
+COMMAND_MODULES += (hotline_cmds,)
 for _module in COMMAND_MODULES:
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -125,7 +125,8 @@ class Session:
     def _refuse_agent(self) -> None:
         """Audit the refusal, then raise PermissionDenied naming the service that was asked."""
         frame = sys._getframe(2)
-        while frame.f_back is not None and frame.f_globals.get("__name__") in (__name__, "contextlib"):
+        skip = (__name__, "contextlib")
+        while frame.f_back is not None and frame.f_globals.get("__name__") in skip:
             frame = frame.f_back
         asked = f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_name}"
         with write_txn(self._db):

@@ -89,7 +89,8 @@ def test_verification_returns_booleans_only_before_success(
         session: Session, agent: Session, refs: dict[str, str]) -> None:
     handle = lookup.lookup(agent, name="Ann Smith", birth_date=ANN_DOB).handle
     wrong = verify.verify(agent, handle, CallerFacts(birth_date=ANN_DOB, zip_code="60601"))
-    assert not wrong.verified and not wrong.locked
+    assert not wrong.verified
+    assert not wrong.locked
     assert {c.fact: c.match for c in wrong.checks} == {
         "relationship": True, "birth_date": True, "zip_code": False}
     leaves = list(_scalars(wrong))
@@ -103,15 +104,19 @@ def test_verification_returns_booleans_only_before_success(
         disclose.caller_details(agent, handle)
     right = verify.verify(agent, handle, CallerFacts(birth_date=ANN_DOB, zip_code="62701",
                                                      reference=refs["Ann"]))
-    assert right.verified and all(c.match for c in right.checks)
+    assert right.verified
+    assert all(c.match for c in right.checks)
     details = disclose.caller_details(agent, handle)
     assert details.reference == refs["Ann"]
     assert details.address_line1 == "12 ****"
     assert details.mailed_on == "2026-03-20"
-    assert details.template_key == "patient-notification-en" and details.template_version >= 1
-    assert details.enrollment_code.startswith("AB") and details.deadline == "2026-07-31"
+    assert details.template_key == "patient-notification-en"
+    assert details.template_version >= 1
+    assert details.enrollment_code.startswith("AB")
+    assert details.deadline == "2026-07-31"
     opened = [e for e in audit_store.entries(session.db) if e.action == "hotline.open"]
-    assert len(opened) == 1 and "Elm" not in opened[0].summary
+    assert len(opened) == 1
+    assert "Elm" not in opened[0].summary
 
 
 def test_locked_after_the_limit_and_flagged(session: Session, agent: Session,
@@ -125,7 +130,9 @@ def test_locked_after_the_limit_and_flagged(session: Session, agent: Session,
     assert (second.verified, second.locked, second.attempts_left) == (False, True, 0)
     right = CallerFacts(birth_date=ANN_DOB, zip_code="62701")
     after = verify.verify(agent, lookup.lookup(agent, reference=refs["Ann"]).handle, right)
-    assert after.locked and not after.verified and after.checks == ()
+    assert after.locked
+    assert not after.verified
+    assert after.checks == ()
     flags = verify.impersonation_flags(session)
     assert [(f.agent, f.failures) for f in flags] == [("casey", 2)]
     summaries = [e.summary for e in audit_store.entries(session.db)]
