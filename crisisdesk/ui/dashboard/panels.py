@@ -1,5 +1,5 @@
-"""The Dashboard's panels for calling trees, letters, the media desk, backups and the
-downtime binder.
+"""The Dashboard's panels for calling trees, letters, the media desk, backups, the
+downtime binder and the patient hotline.
 
 Each of those features has a Qt-free `dashboard_summary(session) -> DashboardSummary` in its
 service package; a panel shows its rows. The service is imported when the panel first refreshes
@@ -53,12 +53,19 @@ def binder(session: Session) -> DashboardSummary:
     return binder_service.dashboard_summary(session)
 
 
+def hotline(session: Session) -> DashboardSummary:
+    from crisisdesk.services.hotline import summary
+
+    return summary.dashboard_summary(session)
+
+
 PANELS: tuple[tuple[str, Summary], ...] = (
     ("Calling trees", calling_trees),
     ("Letters", letters),
     ("Next public update", media),
     ("Backups", backups),
     ("Downtime binder", binder),
+    ("Patient hotline", hotline),
 )
 
 

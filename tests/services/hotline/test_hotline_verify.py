@@ -12,7 +12,7 @@ import pytest
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.hotline import FOUND, NO_MATCH, CallerFacts, FactCheck, Relationship
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services.hotline import disclose, lookup, verify
+from crisisdesk.services.hotline import calls, disclose, lookup, summary, verify
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
 from tests.support.hotline import agent_session, mailed_letters
@@ -180,3 +180,21 @@ def test_a_deceased_patients_next_of_kin_is_verified_against_the_letter(
         caller_name="Linda Brown"))
     assert kin.verified
     assert disclose.caller_details(agent, handle).address_line1 == "77 ****"
+
+
+def test_the_dashboard_counts_calls_and_flags_impersonation(
+        session: Session, agent: Session, refs: dict[str, str]) -> None:
+    assert summary.dashboard_summary(session).all_rows == (
+        ("", "No hotline calls logged yet."),)
+    settings_service.set(session, "hotline_max_failed_verifications", 1)
+    handle = lookup.lookup(agent, reference=refs["Emma"]).handle
+    verify.verify(agent, handle, CallerFacts(birth_date=ANN_DOB, zip_code="75201"))
+    calls.log_call(agent, language="es", topics=["was_i_affected", "letter"], outcome="locked",
+                   handle=handle)
+    calls.log_call(agent, language="en", topics=["letter"], outcome="answered")
+    rows = dict(summary.dashboard_summary(session).all_rows)
+    assert rows["Calls"] == "2 (0 verified)"
+    assert rows["Busiest topics"] == "letter 2, was_i_affected 1"
+    assert rows["Latest hour with calls"] == "2026-03-20 12:00 UTC: 2"
+    assert rows["Warning"] == ("1 record locked after failed verifications: possible "
+                               "impersonation (latest by casey).")
