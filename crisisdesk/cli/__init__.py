@@ -74,8 +74,8 @@ COMMAND_MODULES = (desk_cmds, operator_cmds, audit_cmds, contacts_cmds, backup_c
                    settings_cmds, doctor_cmds, demo_cmds, incident_cmds, translation_cmds,
                    roles_cmds, timeline_cmds, systems_cmds, templates_cmds, messages_cmds,
                    media_cmds, calling_tree_cmds, activation_cmds, letters_cmds, binder_cmds,
-                   salvage_cmds, assessment_cmds)
-COMMAND_MODULES += (hotline_cmds,)
+                   salvage_cmds, assessment_cmds,
+                   hotline_cmds)
 for _module in COMMAND_MODULES:
     for _command in _module.COMMANDS:
         cli.add_command(_command)
