@@ -14,10 +14,11 @@ class Role(StrEnum):
     ADMIN = "admin"  # operators, settings, backups
     APPROVER = "approver"  # approves message templates
     OPERATOR = "operator"  # everyday work
+    AGENT = "agent"  # hotline desk only (often temporary call-centre staff)
 
     @property
     def rank(self) -> int:
-        return {Role.OPERATOR: 0, Role.APPROVER: 1, Role.ADMIN: 2}[self]
+        return {Role.AGENT: -1, Role.OPERATOR: 0, Role.APPROVER: 1, Role.ADMIN: 2}[self]
 
 
 @dataclass(frozen=True)

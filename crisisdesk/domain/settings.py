@@ -296,6 +296,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "passphrases already set keep working.",
         minimum=8, maximum=128,
     ),
+    SettingSpec(
+        "hotline_max_failed_verifications", int, 3, "Hotline: failed verifications before lock",
+        "After this many failed verification attempts on one record, the record is locked for "
+        "that agent and flagged on the Dashboard as possible impersonation.",
+        minimum=1, maximum=20,
+    ),
 )
 
 _BY_KEY = {spec.key: spec for spec in SETTINGS}

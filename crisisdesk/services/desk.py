@@ -24,7 +24,7 @@ from crisisdesk.paths import DeskPaths
 from crisisdesk.services import roster as roster_service
 from crisisdesk.services.damage import damaged_error
 from crisisdesk.services.desk_folder import load_vault
-from crisisdesk.services.session import Clock, Session, iso, utc_now
+from crisisdesk.services.session import Clock, Session, iso, opening_desk, utc_now
 from crisisdesk.store import meta as meta_store
 from crisisdesk.store import operators as operator_store
 from crisisdesk.store import roster as roster_store
@@ -96,7 +96,8 @@ def _open(paths: DeskPaths, vault: Vault, data_key: bytes, operator_name: str | 
     """Open the file with a key that came out of an authenticated slot: a file that then fails
     to read is damaged (said so, with the latest verified backup), never a wrong passphrase."""
     try:
-        return _open_checked(paths, vault, data_key, operator_name, clock)
+        with opening_desk():
+            return _open_checked(paths, vault, data_key, operator_name, clock)
     except DamagedDeskFile as damage:
         raise damaged_error(paths.data_dir, vault, data_key, damage) from None
 
@@ -188,7 +189,8 @@ def _settle(session: Session, slot: KeySlot | None, kek: bytes) -> None:
     try:
         if slot is None:
             raise WrongPassphrase()
-        roster_service.settle_at_unlock(session, slot, kek)
+        with opening_desk():
+            roster_service.settle_at_unlock(session, slot, kek)
     except BaseException:
         session.close()
         raise

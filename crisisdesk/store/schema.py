@@ -544,6 +544,32 @@ def m021_letters_pipeline(db: sqlite_utils.Database) -> None:
                "(incident_id, outcome, variant, language, id)")
 
 
+@migrations()
+def m022_hotline(db: sqlite_utils.Database) -> None:
+    """The patient hotline: each lookup (an opaque handle, the records it found), each
+    verification attempt, the records locked for an agent after failed attempts, and the call
+    log. Recipients get an index on birth date for the lookup by name and date of birth."""
+    for sql in (
+        "CREATE TABLE hotline_lookups (id TEXT PRIMARY KEY, at TEXT NOT NULL, "
+        "agent TEXT NOT NULL, method TEXT NOT NULL, recipient_ids TEXT NOT NULL, "
+        "verified_id TEXT NOT NULL DEFAULT '', verified_at TEXT NOT NULL DEFAULT '', "
+        "relationship TEXT NOT NULL DEFAULT '')",
+        "CREATE TABLE hotline_attempts (id TEXT PRIMARY KEY, at TEXT NOT NULL, "
+        "agent TEXT NOT NULL, recipient_id TEXT NOT NULL, lookup_id TEXT NOT NULL, "
+        "ok INTEGER NOT NULL)",
+        "CREATE INDEX idx_hotline_attempts ON hotline_attempts (recipient_id, agent, at)",
+        "CREATE TABLE hotline_locks (recipient_id TEXT NOT NULL, agent TEXT NOT NULL, "
+        "at TEXT NOT NULL, failures INTEGER NOT NULL, PRIMARY KEY (recipient_id, agent))",
+        "CREATE TABLE hotline_calls (id TEXT PRIMARY KEY, at TEXT NOT NULL, "
+        "agent TEXT NOT NULL, language TEXT NOT NULL, verified INTEGER NOT NULL, "
+        "topics TEXT NOT NULL, topic_text TEXT NOT NULL DEFAULT '', outcome TEXT NOT NULL, "
+        "follow_up TEXT NOT NULL DEFAULT '', lookup_id TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX idx_hotline_calls_at ON hotline_calls (at)",
+        "CREATE INDEX idx_recipients_birth ON recipients (birth_date)",
+    ):
+        db.execute(sql)
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

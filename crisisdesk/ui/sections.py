@@ -89,6 +89,18 @@ def _warm_regulators() -> object:
     return filings, substitute_notice, vendor_exchange
 
 
+def _hotline(ctx: UiContext) -> Page:
+    from crisisdesk.ui.hotline.page import HotlinePage
+
+    return HotlinePage(ctx)
+
+
+def _warm_hotline() -> object:
+    from crisisdesk.services.hotline import calls, disclose
+
+    return calls, disclose
+
+
 def _warm_dashboard() -> object:
     from crisisdesk.printing import crisis_reports
     from crisisdesk.services import clocks
@@ -153,6 +165,7 @@ def default_sections() -> list[Section]:
         Section("roles", "Roles", _roles, _warm_roles),
         Section("templates", "Templates", _templates, _warm_templates),
         Section("letters", "Letters", _letters, _warm_letters),
+        Section("hotline", "Hotline", _hotline, _warm_hotline),
         Section("media", "Media desk", _media, _warm_media),
         Section("regulators", "Regulators", _regulators, _warm_regulators),
         Section("timeline", "Timeline", _timeline, _warm_timeline),

@@ -1,5 +1,5 @@
 """The Dashboard's panels: the "Getting ready" checklist, the coordinator's role warnings,
-calling trees, letters, the media desk, backups and the downtime binder.
+calling trees, letters, the media desk, backups, the downtime binder and the patient hotline.
 
 Each of those features has a Qt-free `dashboard_summary(session) -> DashboardSummary` in its
 service package; a panel shows its rows. The service is imported when the panel first refreshes
@@ -65,6 +65,12 @@ def getting_ready(session: Session) -> DashboardSummary:
     return checklist.dashboard_summary(session)
 
 
+def hotline(session: Session) -> DashboardSummary:
+    from crisisdesk.services.hotline import summary
+
+    return summary.dashboard_summary(session)
+
+
 PANELS: tuple[tuple[str, Summary], ...] = (
     ("Getting ready", getting_ready),
     ("Warnings for the coordinator", role_warnings),
@@ -73,6 +79,7 @@ PANELS: tuple[tuple[str, Summary], ...] = (
     ("Next public update", media),
     ("Backups", backups),
     ("Downtime binder", binder),
+    ("Patient hotline", hotline),
 )
 
 

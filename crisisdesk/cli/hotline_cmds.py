@@ -1,0 +1,153 @@
+"""`crisisdesk hotline lookup|verify|log|stats|export`: the patient hotline desk.
+
+An agent (the `agent` role) may run these and nothing else: any other command is refused by
+the session (exit 1, one line, audited)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
+from crisisdesk.domain.hotline import (
+    FOLLOW_UPS,
+    LANGUAGES,
+    OUTCOMES,
+    TOPICS,
+    CallerFacts,
+    Relationship,
+)
+from crisisdesk.domain.times import TYPED_DATES, typed_date
+from crisisdesk.services.hotline import calls, disclose, lookup, verify
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return typed_date(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like {TYPED_DATES}.",
+                                 param_hint=name) from None
+
+
+@click.group("hotline")
+def hotline_group() -> None:
+    """The patient hotline: look up, verify, answer, log the call."""
+
+
+@hotline_group.command("lookup")
+@click.option("--reference", default="", metavar="REF", help="The letter's reference, typed "
+              "or scanned from its barcode.")
+@click.option("--name", default="", metavar="NAME", help="The patient's name (with --birth-date).")
+@click.option("--birth-date", metavar="DATE", help="The patient's date of birth.")
+@json_option
+@pass_cli
+def lookup_cmd(cli: CliContext, reference: str, name: str, birth_date: str | None,
+               as_json: bool) -> None:
+    """Was I affected? Says only "a record exists, please verify" or "no match", and a handle
+    for `hotline verify`.  Example: crisisdesk hotline lookup --reference CD00000018"""
+    answer = lookup.lookup(cli.session(), reference=reference, name=name,
+                           birth_date=_date(birth_date, "--birth-date"))
+    if as_json:
+        emit_json(dataclasses.asdict(answer))
+        return
+    click.echo(answer.message)
+    click.echo(f"Handle: {answer.handle}")
+
+
+@hotline_group.command("verify")
+@click.argument("handle")
+@click.option("--birth-date", required=True, metavar="DATE", help="The date of birth the "
+              "caller gives (the patient's).")
+@click.option("--zip", "zip_code", default="", metavar="ZIP", help="The ZIP code the letter "
+              "went to.")
+@click.option("--reference", default="", metavar="REF", help="The reference on the letter.")
+@click.option("--relationship", type=click.Choice([r.value for r in Relationship]),
+              default=Relationship.SELF.value, help="Who is calling: the patient, a minor's "
+              "parent or guardian, a deceased patient's next of kin or personal representative.")
+@click.option("--caller-name", default="", metavar="NAME", help="The caller's name when "
+              "calling for someone else (checked against the letter).")
+@json_option
+@pass_cli
+def verify_cmd(cli: CliContext, handle: str, birth_date: str, zip_code: str, reference: str,
+               relationship: str, caller_name: str, as_json: bool) -> None:
+    """Match / no match per fact, never a stored value; when verified, what the caller may be
+    told.  Example: crisisdesk hotline verify HANDLE --birth-date 1980-05-01 --zip 62701"""
+    session = cli.session()
+    facts = CallerFacts(_date(birth_date, "--birth-date"), zip_code, reference,
+                        Relationship(relationship), caller_name)
+    result = verify.verify(session, handle, facts)
+    details = disclose.caller_details(session, handle) if result.verified else None
+    if as_json:
+        out = dataclasses.asdict(result)
+        out["details"] = dataclasses.asdict(details) if details else None
+        emit_json(out)
+        return
+    for check in result.checks:
+        click.echo(f"{check.fact}: {'match' if check.match else 'no match'}")
+    if result.locked:
+        click.echo("Locked: too many failed attempts (flagged as possible impersonation).")
+    elif not result.verified:
+        click.echo(f"Not verified; {result.attempts_left} attempt(s) left.")
+    if details is not None:
+        click.echo("Verified.")
+        table([[k.replace("_", " "), str(v)] for k, v in dataclasses.asdict(details).items()],
+              ["WHAT", "VALUE"])
+
+
+@hotline_group.command("log")
+@click.option("--language", type=click.Choice(LANGUAGES), default="en", help="The call's "
+              "language.")
+@click.option("--topic", "topics", multiple=True, required=True, type=click.Choice(TOPICS),
+              help="What the call was about (repeat for several).")
+@click.option("--note", default="", metavar="TEXT", help="The topic in the caller's words "
+              "(not exported).")
+@click.option("--outcome", required=True, type=click.Choice(OUTCOMES), help="How it ended.")
+@click.option("--follow-up", default="", type=click.Choice(FOLLOW_UPS), help="What must "
+              "happen next.")
+@click.option("--handle", default="", metavar="HANDLE", help="The lookup of this call "
+              "(whether the caller was verified is taken from it).")
+@json_option
+@pass_cli
+def log_cmd(cli: CliContext, language: str, topics: tuple[str, ...], note: str, outcome: str,
+            follow_up: str, handle: str, as_json: bool) -> None:
+    """Record one call.  Example: crisisdesk hotline log --topic enrollment --outcome answered"""
+    call_id = calls.log_call(cli.session(), language=language, topics=topics, outcome=outcome,
+                             follow_up=follow_up, topic_text=note, handle=handle)
+    if as_json:
+        emit_json({"id": call_id})
+    else:
+        click.echo(f"Call logged ({call_id}).")
+
+
+@hotline_group.command("stats")
+@click.option("--since", default="", metavar="WHEN", help="Only calls at or after WHEN (UTC, "
+              "e.g. 2026-03-20 or 2026-03-20T14).")
+@json_option
+@pass_cli
+def stats_cmd(cli: CliContext, since: str, as_json: bool) -> None:
+    """Calls per hour and per topic.  Example: crisisdesk hotline stats --since 2026-03-20"""
+    result = calls.stats(cli.session(), since)
+    if as_json:
+        emit_json(dataclasses.asdict(result))
+        return
+    click.echo(f"{result.calls} calls, {result.verified} verified.")
+    table([[hour, str(n)] for hour, n in result.per_hour.items()], ["HOUR (UTC)", "CALLS"])
+    table([[topic, str(n)] for topic, n in result.per_topic.items()], ["TOPIC", "CALLS"])
+
+
+@hotline_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--since", default="", metavar="WHEN", help="Only calls at or after WHEN (UTC).")
+@pass_cli
+def export_cmd(cli: CliContext, file: Path, since: str) -> None:
+    """The call log as CSV without patient identifiers (operators, not agents)."""
+    count = calls.export_csv(cli.session(), file, since)
+    click.echo(f"Wrote {count} calls to {file}.")
+
+
+COMMANDS = [hotline_group]

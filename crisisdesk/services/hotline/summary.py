@@ -1,0 +1,29 @@
+"""The hotline on the Dashboard: calls, the busiest topics, and possible impersonation."""
+
+from __future__ import annotations
+
+from crisisdesk.domain.dashboard import DashboardSummary
+from crisisdesk.domain.formatting import count_of
+from crisisdesk.services.hotline import calls, verify
+from crisisdesk.services.session import Session
+
+TOP_TOPICS = 3
+
+
+def dashboard_summary(session: Session) -> DashboardSummary:
+    """Calls so far and in the last hour with calls, per topic, and a warning for every record
+    locked after failed verifications."""
+    flags = verify.impersonation_flags(session)
+    warnings = tuple(
+        f"{count_of(len(flags), 'record')} locked after failed verifications: possible "
+        f"impersonation (latest by {flags[0].agent})." for _ in flags[:1])
+    result = calls.stats(session)
+    if not result.calls:
+        return DashboardSummary((("", "No hotline calls logged yet."),), warnings)
+    last_hour = next(reversed(result.per_hour.items()))
+    topics = ", ".join(f"{t} {n}" for t, n in list(result.per_topic.items())[:TOP_TOPICS])
+    return DashboardSummary((
+        ("Calls", f"{result.calls:,} ({result.verified:,} verified)"),
+        ("Busiest topics", topics),
+        ("Latest hour with calls", f"{last_hour[0].replace('T', ' ')}:00 UTC: {last_hour[1]:,}"),
+    ), warnings)

@@ -1,0 +1,154 @@
+"""SQL for the patient hotline: lookups, verification attempts, locks and the call log.
+
+Lookups read the letters' unique reference index and the recipients' birth-date index
+(m022_hotline), so a lookup among a million recipients is one indexed probe.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from crisisdesk.domain.hotline import StoredFacts
+from crisisdesk.domain.letters import Variant
+
+
+def ids_by_reference(db: sqlite_utils.Database, reference: str) -> list[str]:
+    rows = db.execute("SELECT recipient_id FROM letters WHERE reference = ?",
+                      [reference]).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def people_born(db: sqlite_utils.Database, birth_iso: str) -> list[tuple[str, str, str, str]]:
+    """(id, name, first name, last name) of every recipient born that day, duplicates left
+    out (they were merged into another recipient)."""
+    rows = db.execute(
+        "SELECT id, name, first_name, last_name FROM recipients WHERE birth_date = ? "
+        "AND outcome != 'duplicate'", [birth_iso]).fetchall()
+    return [(str(r[0]), str(r[1] or ""), str(r[2] or ""), str(r[3] or "")) for r in rows]
+
+
+_FACTS = (
+    "SELECT r.id, COALESCE(r.birth_date, ''), r.zip, r.nok_zip, COALESCE(l.reference, ''), "
+    "COALESCE(NULLIF(l.variant, ''), NULLIF(r.variant, ''), 'adult'), r.guardian_name, "
+    "r.nok_name FROM recipients r LEFT JOIN letters l ON l.recipient_id = r.id "
+    "WHERE r.id = ?")
+
+
+def stored_facts(db: sqlite_utils.Database, recipient_id: str) -> StoredFacts | None:
+    row = db.execute(_FACTS, [recipient_id]).fetchone()
+    if row is None:
+        return None
+    variant = Variant(row[5])
+    deceased = variant is Variant.DECEASED
+    return StoredFacts(
+        birth_date=str(row[1]), zip_code=str((row[3] if deceased else row[2]) or ""),
+        reference=str(row[4]), variant=variant,
+        proxy_name=str((row[7] if deceased else row[6] if variant is Variant.MINOR else "")
+                       or ""))
+
+
+@dataclass(frozen=True)
+class LookupRow:
+    id: str
+    agent: str
+    recipient_ids: tuple[str, ...]
+    verified_id: str
+    relationship: str
+
+
+def add_lookup(db: sqlite_utils.Database, lookup_id: str, at: str, agent: str, method: str,
+               recipient_ids: Sequence[str]) -> None:
+    db.execute("INSERT INTO hotline_lookups (id, at, agent, method, recipient_ids) "
+               "VALUES (?, ?, ?, ?, ?)", [lookup_id, at, agent, method,
+                                          json.dumps(list(recipient_ids))])
+
+
+def get_lookup(db: sqlite_utils.Database, lookup_id: str) -> LookupRow | None:
+    row = db.execute("SELECT id, agent, recipient_ids, verified_id, relationship "
+                     "FROM hotline_lookups WHERE id = ?", [lookup_id]).fetchone()
+    if row is None:
+        return None
+    return LookupRow(str(row[0]), str(row[1]), tuple(json.loads(row[2])), str(row[3]),
+                     str(row[4]))
+
+
+def set_verified(db: sqlite_utils.Database, lookup_id: str, recipient_id: str, at: str,
+                 relationship: str) -> None:
+    db.execute("UPDATE hotline_lookups SET verified_id = ?, verified_at = ?, relationship = ? "
+               "WHERE id = ?", [recipient_id, at, relationship, lookup_id])
+
+
+def add_attempt(db: sqlite_utils.Database, attempt_id: str, at: str, agent: str,
+                recipient_id: str, lookup_id: str, ok: bool) -> None:
+    db.execute("INSERT INTO hotline_attempts (id, at, agent, recipient_id, lookup_id, ok) "
+               "VALUES (?, ?, ?, ?, ?, ?)",
+               [attempt_id, at, agent, recipient_id, lookup_id, int(ok)])
+
+
+def failures_since_success(db: sqlite_utils.Database, recipient_id: str, agent: str) -> int:
+    row = db.execute(
+        "SELECT COUNT(*) FROM hotline_attempts WHERE recipient_id = ? AND agent = ? AND ok = 0 "
+        "AND at >= COALESCE((SELECT MAX(at) FROM hotline_attempts WHERE recipient_id = ? "
+        "AND agent = ? AND ok = 1), '')", [recipient_id, agent, recipient_id, agent]).fetchone()
+    return int(row[0])
+
+
+def lock(db: sqlite_utils.Database, recipient_id: str, agent: str, at: str,
+         failures: int) -> None:
+    db.execute("INSERT OR REPLACE INTO hotline_locks (recipient_id, agent, at, failures) "
+               "VALUES (?, ?, ?, ?)", [recipient_id, agent, at, failures])
+
+
+def is_locked(db: sqlite_utils.Database, recipient_id: str, agent: str) -> bool:
+    return db.execute("SELECT 1 FROM hotline_locks WHERE recipient_id = ? AND agent = ?",
+                      [recipient_id, agent]).fetchone() is not None
+
+
+def locks(db: sqlite_utils.Database) -> list[tuple[str, str, str, int]]:
+    """(at, agent, recipient id, failures) of every lock, newest first."""
+    rows = db.execute("SELECT at, agent, recipient_id, failures FROM hotline_locks "
+                      "ORDER BY at DESC").fetchall()
+    return [(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+
+def letter_details(db: sqlite_utils.Database, recipient_id: str) -> dict[str, Any] | None:
+    """What a verified caller may be told about the letter sent for `recipient_id`."""
+    row = db.execute(
+        "SELECT l.id, l.reference, l.template_key, l.template_version, l.variant, "
+        "l.language, l.status, r.address1, r.nok_address1, c.code, p.expires_on, "
+        "p.enrollment_url, p.monitoring_months, "
+        "(SELECT MIN(e.on_date) FROM letter_events e WHERE e.letter_id = l.id "
+        " AND e.kind = 'mailed'), "
+        "(SELECT MAX(e.on_date) FROM letter_events e WHERE e.letter_id = l.id "
+        " AND e.kind = 'remailed') "
+        "FROM letters l JOIN recipients r ON r.id = l.recipient_id "
+        "LEFT JOIN enrollment_codes c ON c.letter_id = l.id "
+        "LEFT JOIN code_pools p ON p.id = c.pool_id WHERE l.recipient_id = ?",
+        [recipient_id]).fetchone()
+    if row is None:
+        return None
+    keys = ("letter_id", "reference", "template_key", "template_version", "variant",
+            "language", "status", "address1", "nok_address1", "code", "expires_on",
+            "enrollment_url", "monitoring_months", "mailed_on", "remailed_on")
+    return dict(zip(keys, row, strict=True))
+
+
+CALL_COLUMNS = ("id", "at", "agent", "language", "verified", "topics", "topic_text", "outcome",
+                "follow_up", "lookup_id")
+
+
+def add_call(db: sqlite_utils.Database, row: Sequence[object]) -> None:
+    db.execute(f"INSERT INTO hotline_calls ({', '.join(CALL_COLUMNS)}) VALUES "
+               f"({', '.join('?' for _ in CALL_COLUMNS)})", list(row))
+
+
+def calls(db: sqlite_utils.Database, since: str = "") -> Iterator[dict[str, Any]]:
+    cursor = db.execute(f"SELECT {', '.join(CALL_COLUMNS)} FROM hotline_calls WHERE at >= ? "
+                        "ORDER BY at, id", [since])
+    for row in cursor:
+        yield dict(zip(CALL_COLUMNS, row, strict=True))
