@@ -31,6 +31,7 @@ def mailed_letters(session: Session, tmp_path: Path) -> dict[str, str]:
     letter_service.classify_recipients(session)
     add_codes(session, tmp_path, 5)
     batch = letter_service.create_batch(session)
+    letter_service.record_direct_print(session, str(batch.number))
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.PRINTED)
     mailing_log.mark_batch(session, str(batch.number), LetterStatus.MAILED)
     rows = session.db.execute("SELECT r.first_name, l.reference FROM letters l JOIN recipients "

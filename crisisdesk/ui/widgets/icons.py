@@ -44,7 +44,9 @@ ICONS: dict[str, tuple[str, int]] = {
     "roles": ("badge-account-horizontal-outline", 0xF0E0E),
     "templates": ("file-document-edit-outline", 0xF0DC9),
     "letters": ("email-multiple-outline", 0xF0EE8),
+    "hotline": ("headset", 0xF02CB),
     "media": ("microphone-outline", 0xF036E),
+    "regulators": ("scale-balance", 0xF05D1),
     "timeline": ("timeline-text-outline", 0xF0BD4),
     "settings": ("cog-outline", 0xF08BB),
     # Actions.
