@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QProgressDialog,
@@ -48,6 +49,10 @@ from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 BACKUP_FILTER = "CrisisDesk backups (*.crisisdesk-backup);;All files (*)"
+IMAGE_FILTER = "Pictures (*.png *.jpg *.jpeg)"
+NO_LOGO = "No logo: the letterhead shows the organisation name"
+NOT_SAVED = "were not saved"
+MAX_LINE_CHARS = 120  # the page's widest line, in average characters (860 px at 9 pt)
 
 
 class SettingsPage(Page):
@@ -67,7 +72,9 @@ class SettingsPage(Page):
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
-        body.setMaximumWidth(860)  # long lines of fields are hard to scan on a wide screen
+        # Long lines of fields are hard to scan on a wide screen; the limit is in characters,
+        # so a larger font (or a 200% screen) widens the page instead of squeezing its buttons.
+        body.setMaximumWidth(body.fontMetrics().averageCharWidth() * MAX_LINE_CHARS)
         layout.addWidget(self._build_settings(body))
         layout.addWidget(self._build_operators(body))
         layout.addWidget(self._build_backups(body))
@@ -109,6 +116,15 @@ class SettingsPage(Page):
                 self.folder_button.setAccessibleName("Choose the scheduled backup folder")
                 self.folder_button.clicked.connect(self.choose_backup_folder)
                 row.addWidget(self.folder_button)
+            if spec.key == "letterhead_logo":  # a picture is found by looking, not typed
+                self.logo_button = QToolButton(box)
+                self.logo_button.setText("Bro&wse…")
+                self.logo_button.setAccessibleName("Browse for the letterhead logo")
+                self.logo_button.setToolTip("Choose a PNG or JPEG picture for the letterhead")
+                self.logo_button.clicked.connect(self.choose_logo)
+                row.addWidget(self.logo_button)
+                assert isinstance(field.widget, QLineEdit)
+                field.widget.setPlaceholderText(NO_LOGO)
             row.addWidget(reset)
             column = QVBoxLayout()
             column.addLayout(row)
@@ -209,6 +225,7 @@ class SettingsPage(Page):
             self.errors[state.spec.key].hide()
         self.save_button.setEnabled(is_admin)
         self.folder_button.setEnabled(is_admin)
+        self.logo_button.setEnabled(is_admin)
         self.admin_note.setVisible(not is_admin)
         self.operator_list.clear()
         for op in operator_service.list_operators(session):
@@ -250,14 +267,21 @@ class SettingsPage(Page):
                 self._changed()
             if failed:
                 self.ctx.messages.show_warning(
-                    f"{failed} setting(s) were not saved; see the messages next to them.")
+                    f"{failed} setting(s) {NOT_SAVED}; see the messages next to them.")
             elif saved:
                 self.ctx.messages.show_info(f"Saved {saved} setting(s).")
+            elif NOT_SAVED in self.ctx.messages.text:
+                self.ctx.messages.clear()  # every field is as stored again: nothing is unsaved
 
     def choose_backup_folder(self) -> None:
         folder = self.ctx.prompts.open_folder(self, "Choose the scheduled backup folder")
         if folder is not None:
             self.fields["backup_folder"].set_value(str(folder))
+
+    def choose_logo(self) -> None:
+        path = self.ctx.prompts.open_file(self, "Choose the letterhead logo", IMAGE_FILTER)
+        if path is not None:
+            self.fields["letterhead_logo"].set_value(str(path))
 
     def _reset(self, key: str) -> None:
         with user_errors(self.ctx.messages):

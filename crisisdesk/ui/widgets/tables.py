@@ -1,8 +1,11 @@
 """`standard_table()`: the one way the desk sets up a read-only table view.
 
 Every list screen wants the same things: whole rows selected, no in-place editing, no row
-numbers, one line per row, an accessible name for screen readers, and the last column taking
-the spare width. Writing those ten calls by hand on each page let them drift (one table sorted
+numbers, one line per row, an accessible name for screen readers, columns as wide as what they
+hold (`fit_columns`, once the first rows arrive; the user may then drag them) and the last
+column taking the spare width. A column that still cannot show its whole text elides it, and
+its tooltip (from the model, `RowTableModel`, or from `text_item` here) gives it whole.
+Writing those ten calls by hand on each page let them drift (one table sorted
 but another did not hide row numbers); the arguments here name only what differs.
 """
 
@@ -11,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QTableView,
     QTableWidget,
+    QTableWidgetItem,
     QWidget,
 )
 
@@ -38,7 +42,8 @@ def standard_table(parent: QWidget, name: str, model: QAbstractItemModel | None 
 
     `sort` turns on click-to-sort and sorts by (column, order) now; `selection=None` keeps Qt's
     default mode; `resize` sets every column's resize mode, `stretch` gives one column the spare
-    width; `widths` are the starting widths of the first columns (0 skips a column)."""
+    width; `widths` are the widths of the first columns until rows arrive (0 skips a column);
+    then interactive columns are fitted to their content (`fit_columns`)."""
     table = QTableView(parent)
     if model is not None:
         table.setModel(model)
@@ -63,7 +68,52 @@ def standard_table(parent: QWidget, name: str, model: QAbstractItemModel | None 
     for column, width in enumerate(widths):
         if width:
             table.setColumnWidth(column, width)
+    if model is not None:
+        fit_when_filled(table)
     return table
+
+
+# A fitted column is never wider than this share of the table, so one long text cannot push
+# the other columns out of sight; it elides, and its tooltip shows it whole.
+MAX_COLUMN_SHARE = 0.45
+FIT_ROWS = 200  # rows measured when fitting: enough for the widest value, bounded for big tables
+
+
+def fit_columns(table: QTableView) -> None:
+    """Size each interactive column to its header and content (at most `MAX_COLUMN_SHARE` of
+    the table's width); stretched and fixed columns keep their mode."""
+    header = table.horizontalHeader()
+    header.setResizeContentsPrecision(FIT_ROWS)
+    limit = max(160, int(max(table.viewport().width(), table.width()) * MAX_COLUMN_SHARE))
+    last = header.count() - 1
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) != Resize.Interactive or header.isSectionHidden(
+                column) or (column == last and header.stretchLastSection()):
+            continue
+        wanted = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+        header.resizeSection(column, min(wanted, limit))
+
+
+def fit_when_filled(table: QTableView) -> None:
+    """Fit the columns once the model first has rows, and again whenever it is reset; rows that
+    come and go later leave the widths alone (the user may have dragged them)."""
+    model = table.model()
+    fitted = False
+
+    def maybe_fit() -> None:
+        nonlocal fitted
+        if not fitted and model.rowCount(QModelIndex()) > 0:
+            fitted = True
+            fit_columns(table)
+
+    def reset() -> None:
+        nonlocal fitted
+        fitted = False
+        QTimer.singleShot(0, table, maybe_fit)
+
+    model.rowsInserted.connect(lambda *_: QTimer.singleShot(0, table, maybe_fit))
+    model.modelReset.connect(reset)
+    maybe_fit()
 
 
 def selected_object(table: QTableView, kind: type[T]) -> T | None:
@@ -88,12 +138,36 @@ def select_where(table: QTableView, matches: Callable[[object], bool]) -> bool:
     return False
 
 
+class ReadOnlyTable(QTableWidget):
+    """A QTableWidget whose cells and headers carry their whole text as a tooltip."""
+
+    def setItem(self, row: int, column: int, item: QTableWidgetItem) -> None:
+        if not item.toolTip():
+            item.setToolTip(item.text())
+        super().setItem(row, column, item)
+
+    def setHorizontalHeaderLabels(self, labels: Sequence[str]) -> None:
+        super().setHorizontalHeaderLabels(list(labels))
+        for column, label in enumerate(labels):
+            item = self.horizontalHeaderItem(column)
+            if item is not None:
+                item.setToolTip(label)
+
+
+def text_item(text: str, tooltip: str = "") -> QTableWidgetItem:
+    """A table cell showing `text`, its tooltip the whole text (and `tooltip` after it)."""
+    item = QTableWidgetItem(text)
+    item.setToolTip(f"{tooltip}\n{text}" if tooltip and text not in tooltip else tooltip or text)
+    return item
+
+
 def read_only_table(parent: QWidget, name: str, headers: Sequence[str], *,
                     fit: int | None = None) -> QTableWidget:
     """A small table the user reads and picks one row of (batches, counts, set-aside rows).
 
-    Columns share the width; `fit` is a column sized to its contents instead."""
-    table = QTableWidget(0, len(headers), parent)
+    Columns are as wide as their header and content, the last one takes the spare width;
+    `fit` names a column to keep at its content's width even when it is the last one."""
+    table = ReadOnlyTable(0, len(headers), parent)
     table.setHorizontalHeaderLabels(list(headers))
     table.setAccessibleName(name)
     table.verticalHeader().hide()
@@ -101,7 +175,6 @@ def read_only_table(parent: QWidget, name: str, headers: Sequence[str], *,
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    if fit is not None:
-        header.setSectionResizeMode(fit, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(fit != len(headers) - 1)
     return table
