@@ -1,19 +1,25 @@
-"""The one channel for messages a user should read: a dismissable bar above the page.
+"""The one channel for messages a user should read: a dismissable bar over the top of the page.
 
 Errors the user can fix (`UserError`) land here as one plain sentence, never as a traceback
 and never as a modal box that blocks work during a crisis. Info messages fade after a while;
 warnings and errors stay until dismissed or replaced, because someone may be away from the desk.
+
+The bar floats over the page area (`float_over`) instead of taking a place in the layout: a bar
+that pushed the page down by its height when it appeared, and pulled it back up when it faded,
+moved every button under the user's pointer (two misclicks in one sitting). Its colours follow
+the system's light or dark scheme (`ui/widgets/scheme.py`).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from crisisdesk.domain.errors import UserError
+from crisisdesk.ui.widgets.scheme import is_dark
 
 INFO_TIMEOUT_MS = 12_000
 
@@ -24,12 +30,18 @@ class Level(StrEnum):
     ERROR = "error"
 
 
-# Background / border per level: readable on Fusion's light and dark palettes alike.
+# Background / border / text per level, on a light and on a dark scheme.
 _COLOURS = {
     Level.INFO: ("#e7f1fb", "#7aa7d6", "#10304f"),
     Level.WARNING: ("#fff4d6", "#d9a520", "#4a3500"),
     Level.ERROR: ("#fde7e7", "#d64545", "#5c0f0f"),
 }
+_DARK_COLOURS = {
+    Level.INFO: ("#15314d", "#4f86c0", "#dcebfb"),
+    Level.WARNING: ("#3d3012", "#c9961c", "#fbe9b7"),
+    Level.ERROR: ("#471818", "#d64545", "#fbd5d5"),
+}
+MARGIN = 6  # between the floating bar and the edges of the area it covers
 _PREFIX = {Level.INFO: "", Level.WARNING: "Warning: ", Level.ERROR: "Error: "}
 
 
@@ -60,25 +72,63 @@ class MessageBar(QFrame):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear)
+        self._host: QWidget | None = None
+        hints = QGuiApplication.styleHints()
+        if hints is not None:
+            hints.colorSchemeChanged.connect(lambda *_: self._paint())
         self.hide()
 
-    @property
-    def text(self) -> str:
-        return self.label.text()
+    def float_over(self, host: QWidget) -> None:
+        """Show over the top of `host` (the page area) without taking room from it: `host`
+        keeps its geometry whether a message is shown or not."""
+        self._host = host
+        self.setParent(host.parentWidget() or host)
+        host.installEventFilter(self)
+        self._place()
 
-    def show_message(self, level: Level, text: str) -> None:
-        self.level = level
-        bg, border, fg = _COLOURS[level]
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._host and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        host = self._host
+        if host is None:
+            return
+        rect = host.geometry() if self.parentWidget() is not host else host.rect()
+        width = max(rect.width() - 2 * MARGIN, 0)
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
+        height = max(height, self.sizeHint().height())
+        self.setGeometry(rect.x() + MARGIN, rect.y() + MARGIN, width, height)
+        self.raise_()
+
+    def _paint(self) -> None:
+        if self.level is None:
+            return
+        bg, border, fg = (_DARK_COLOURS if is_dark() else _COLOURS)[self.level]
         self.setStyleSheet(
             f"#messageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
         )
         palette = self.label.palette()
         palette.setColor(QPalette.ColorRole.WindowText, QColor(fg))
         self.label.setPalette(palette)
-        self.label.setText(text)
+        self.close_button.setPalette(palette)
+
+    @property
+    def text(self) -> str:
+        """The message as given (without the "Warning: " or "Error: " shown before it)."""
+        shown = self.label.text()
+        prefix = _PREFIX[self.level] if self.level is not None else ""
+        return shown[len(prefix):] if prefix and shown.startswith(prefix) else shown
+
+    def show_message(self, level: Level, text: str) -> None:
+        self.level = level
+        self._paint()
+        self.label.setText(_PREFIX[level] + text if level is not Level.INFO else text)
         self.setAccessibleName(f"{level.value} message")
         self.setAccessibleDescription(_PREFIX[level] + text)
         self.show()
+        self._place()
         if level is Level.INFO:
             self._timer.start(INFO_TIMEOUT_MS)
         else:

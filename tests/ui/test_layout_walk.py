@@ -15,11 +15,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout
 from pytestqt.qtbot import QtBot
 
+from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
+from crisisdesk.ui.context import DeskState, UiContext
+from crisisdesk.ui.main_window import MainWindow
+from crisisdesk.ui.page import Page
+from crisisdesk.ui.sections import Section
 from crisisdesk.ui.workers import JobRunner
 from tests.support.layout import demo_window, each_view, elisions, settle
 from tests.support.ui import RecordingPrompts
@@ -54,3 +60,51 @@ def test_no_page_cuts_off_a_text_without_a_tooltip(
         settle(qtbot)
         found.extend(f"message bar: {p}" for p in elisions(window.messages))
     assert not found, "\n".join(found)
+
+
+class ButtonPage(Page):
+    """A page with a button at its very top: where a pushed-down page would be clicked wrong."""
+
+    title = "Buttons"
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__(ctx)
+        self.button = QPushButton("&Top button", self)
+        QVBoxLayout(self).addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+
+
+def test_a_message_appears_and_goes_without_moving_the_page(
+        qtbot: QtBot, session: Session, runner: JobRunner, prompts: RecordingPrompts,
+        trusted_keychain: Keychain) -> None:
+    window = MainWindow(DeskState(session), runner, prompts, trusted_keychain,
+                        sections=[Section("buttons", "Buttons", ButtonPage)])
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.pages["buttons"]
+    assert isinstance(page, ButtonPage)
+
+    def where() -> tuple[QRect, QPoint]:
+        return page.geometry(), page.button.mapTo(window, QPoint(0, 0))
+
+    before = where()
+    window.messages.show_error("The letter batch could not be rendered: the disk is full, and "
+                               "this sentence is long enough to need a second line to be read.")
+    settle(qtbot)
+    assert window.messages.isVisible()
+    assert where() == before
+    bar = QRect(window.messages.mapTo(window, QPoint(0, 0)), window.messages.size())
+    stack = QRect(window.pages_stack.mapTo(window, QPoint(0, 0)), window.pages_stack.size())
+    assert stack.contains(bar)  # over the top of the page area, whole
+    assert window.messages.label.text().startswith("Error: ")  # not said by colour alone
+    window.messages.close_button.click()
+    settle(qtbot)
+    assert not window.messages.isVisible()
+    assert where() == before
+    window.resize(900, 700)  # the bar follows the page area's width
+    window.messages.show_info("Saved.")
+    settle(qtbot)
+    assert window.messages.width() < 900 - window.sidebar.width()
+    assert window.messages.width() > window.pages_stack.width() - 20
+    window.close()
