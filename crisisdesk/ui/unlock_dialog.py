@@ -37,6 +37,7 @@ from crisisdesk.services import desk as desk_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.crash import report_unexpected
+from crisisdesk.ui.widgets.layouts import grow_to_fit
 from crisisdesk.ui.workers import Job, JobRunner
 
 
@@ -192,6 +193,7 @@ class UnlockForm(QWidget):
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
+        grow_to_fit(self)  # the dialog grows for the sentence; the keychain note stays whole
 
     def submit(self) -> None:
         if self.busy:

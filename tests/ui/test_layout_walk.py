@@ -14,18 +14,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keyring
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout
 from pytestqt.qtbot import QtBot
 
+from crisisdesk.domain.errors import UserError
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.context import DeskState, UiContext
 from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.sections import Section
+from crisisdesk.ui.unlock_dialog import UnlockDialog
+from crisisdesk.ui.widgets.form_dialog import FormDialog
 from crisisdesk.ui.workers import JobRunner
 from tests.support.layout import demo_window, each_view, elisions, settle
 from tests.support.ui import RecordingPrompts
@@ -108,3 +112,48 @@ def test_a_message_appears_and_goes_without_moving_the_page(
     assert window.messages.width() < 900 - window.sidebar.width()
     assert window.messages.width() > window.pages_stack.width() - 20
     window.close()
+
+
+def test_the_unlock_dialog_grows_for_its_message_and_clips_no_note(
+        qtbot: QtBot, session: Session, runner: JobRunner) -> None:
+    untrusted = Keychain(keyring.get_keyring())  # no secure keychain: the note is shown
+    dialog = UnlockDialog(session.data_dir, session.org, untrusted, runner)
+    qtbot.addWidget(dialog)
+    dialog.start()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.form.remember_note.isVisible(), timeout=5_000)
+    settle(qtbot)
+    height = dialog.height()
+    dialog.form.operator_edit.setText("alex")
+    dialog.form.unlock_button.click()  # no passphrase typed
+    settle(qtbot)
+    assert dialog.form.error_label.text() == "Type your passphrase."
+    assert elisions(dialog) == []
+    assert dialog.height() > height
+    assert dialog.form.remember_note.isVisible()
+
+
+class LongRefusalDialog(FormDialog):
+    def __init__(self) -> None:
+        super().__init__("Add a thing", "&Add")
+        self.add_row("&Name:", QLineEdit(self), "name")
+
+    def save(self) -> object:
+        raise UserError("This thing cannot be added now because the desk is read-only while a "
+                        "backup is being restored; wait for the restore to finish, then try "
+                        "again, or ask the administrator which backup is being restored.")
+
+
+def test_a_form_dialog_grows_to_show_its_whole_error(qtbot: QtBot) -> None:
+    dialog = LongRefusalDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    settle(qtbot)
+    height = dialog.height()
+    dialog.accept_button.click()
+    settle(qtbot)
+    assert dialog.isVisible()
+    assert dialog.message.isVisible()
+    assert dialog.height() > height
+    assert elisions(dialog) == []

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.layouts import grow_to_fit
 
 
 class FormDialog(QDialog):
@@ -83,4 +84,4 @@ class FormDialog(QDialog):
 
     def show_error(self, err: UserError) -> None:
         self.errors.show_user_error(err)
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))  # room for it
+        grow_to_fit(self)  # room for the message: the dialog grows, nothing is squeezed
