@@ -111,6 +111,9 @@ def test_a_message_appears_and_goes_without_moving_the_page(
     settle(qtbot)
     assert window.messages.width() < 900 - window.sidebar.width()
     assert window.messages.width() > window.pages_stack.width() - 20
+    qtbot.waitUntil(lambda: window.warmed_up, timeout=20_000)
+    runner.shutdown()
+    window.backups.stop()
     window.close()
 
 

@@ -42,8 +42,8 @@ def standard_table(parent: QWidget, name: str, model: QAbstractItemModel | None 
 
     `sort` turns on click-to-sort and sorts by (column, order) now; `selection=None` keeps Qt's
     default mode; `resize` sets every column's resize mode, `stretch` gives one column the spare
-    width; `widths` are the widths of the first columns until rows arrive (0 skips a column);
-    then interactive columns are fitted to their content (`fit_columns`)."""
+    width; `widths` are the least widths of the first columns (0 skips a column): interactive
+    columns are fitted to their content when rows arrive (`fit_columns`), never narrower."""
     table = QTableView(parent)
     if model is not None:
         table.setModel(model)
@@ -69,7 +69,7 @@ def standard_table(parent: QWidget, name: str, model: QAbstractItemModel | None 
         if width:
             table.setColumnWidth(column, width)
     if model is not None:
-        fit_when_filled(table)
+        fit_when_filled(table, widths)
     return table
 
 
@@ -79,9 +79,10 @@ MAX_COLUMN_SHARE = 0.45
 FIT_ROWS = 200  # rows measured when fitting: enough for the widest value, bounded for big tables
 
 
-def fit_columns(table: QTableView) -> None:
+def fit_columns(table: QTableView, least: Sequence[int] = ()) -> None:
     """Size each interactive column to its header and content (at most `MAX_COLUMN_SHARE` of
-    the table's width); stretched and fixed columns keep their mode."""
+    the table's width, at least its `least` width); stretched and fixed columns keep their
+    mode."""
     header = table.horizontalHeader()
     header.setResizeContentsPrecision(FIT_ROWS)
     limit = max(160, int(max(table.viewport().width(), table.width()) * MAX_COLUMN_SHARE))
@@ -91,10 +92,11 @@ def fit_columns(table: QTableView) -> None:
                 column) or (column == last and header.stretchLastSection()):
             continue
         wanted = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
-        header.resizeSection(column, min(wanted, limit))
+        floor = least[column] if column < len(least) else 0
+        header.resizeSection(column, max(min(wanted, limit), floor))
 
 
-def fit_when_filled(table: QTableView) -> None:
+def fit_when_filled(table: QTableView, least: Sequence[int] = ()) -> None:
     """Fit the columns once the model first has rows, and again whenever it is reset; rows that
     come and go later leave the widths alone (the user may have dragged them)."""
     model = table.model()
@@ -104,7 +106,7 @@ def fit_when_filled(table: QTableView) -> None:
         nonlocal fitted
         if not fitted and model.rowCount(QModelIndex()) > 0:
             fitted = True
-            fit_columns(table)
+            fit_columns(table, least)
 
     def reset() -> None:
         nonlocal fitted
