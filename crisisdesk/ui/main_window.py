@@ -37,6 +37,7 @@ from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section, default_sections
 from crisisdesk.ui.spokesperson import SpokespersonLabel
 from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
+from crisisdesk.ui.widgets.keyboard import sidebar_shortcut_text
 from crisisdesk.ui.workers import Job, JobRunner
 
 DEFAULT_AUTOLOCK_MINUTES = 10
@@ -166,6 +167,13 @@ class MainWindow(QMainWindow):
                 shortcut = QShortcut(key, self)
                 shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
                 shortcut.activated.connect(slot)
+        for row in range(min(self.sidebar.count(), 9)):  # Ctrl+1..9 open the pages
+            keys = sidebar_shortcut_text(row)
+            item = self.sidebar.item(row)
+            item.setToolTip(f"{item.text()} ({keys})")
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda r=row: self._go_to_row(r))
 
     # -- navigation -------------------------------------------------------------------------
     def page(self, key: str) -> Page:
@@ -188,6 +196,10 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if 0 <= row < len(self.sections):
             self.pages_stack.setCurrentWidget(self.page(self.section_keys[row]))
+
+    def _go_to_row(self, row: int) -> None:
+        if self.state.unlocked:
+            self.sidebar.setCurrentRow(row)
 
     def current_page(self) -> Page:
         return self.page(self.section_keys[max(0, self.sidebar.currentRow())])

@@ -3,7 +3,7 @@
 A page is built once with the `UiContext`. The main window calls `refresh()` when the page is
 shown and the desk changed since it last loaded (so hidden pages cost nothing), `clear()` when
 the desk locks (drop every row from memory and from the screen), and `focus_search()` for
-Ctrl+F.
+Ctrl+F. Each time a page is shown it is made keyboard-ready (`ui/widgets/keyboard.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.keyboard import make_keyboard_ready, move_focus
 
 
 class Page(QWidget):
@@ -47,4 +48,9 @@ class Page(QWidget):
         super().showEvent(event)
         if self._stale and self.ctx.state.unlocked:
             self.reload()
+        make_keyboard_ready(self)  # Alt+letters, Tab order, names: see ui/widgets/keyboard.py
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab follows the screen, not the order the widgets were created in."""
+        return move_focus(self, next) or super().focusNextPrevChild(next)
 
