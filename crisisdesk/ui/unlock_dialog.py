@@ -38,6 +38,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.crash import report_unexpected
 from crisisdesk.ui.widgets.layouts import grow_to_fit
+from crisisdesk.ui.widgets.scheme import error_style
 from crisisdesk.ui.workers import Job, JobRunner
 
 
@@ -78,7 +79,7 @@ class UnlockForm(QWidget):
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setObjectName("unlockError")
-        self.error_label.setStyleSheet("#unlockError { color: #b00020; }")
+        self.error_label.setStyleSheet(f"#unlockError {{ {error_style()} }}")
         self.error_label.setAccessibleName("Unlock problem")
         self.status_label = QLabel(self)
         self.unlock_button = QPushButton("&Unlock", self)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -28,7 +30,10 @@ from pytestqt.qtbot import QtBot
 
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.main_window import MainWindow
+from crisisdesk.ui.message_bar import MessageBar
 from crisisdesk.ui.widgets.keyboard import mnemonic
+from crisisdesk.ui.widgets.scheme import is_dark
+from crisisdesk.ui.widgets.table_model import RowTableModel
 from crisisdesk.ui.workers import JobRunner
 from tests.support.layout import demo_window, each_view, settle
 from tests.support.ui import RecordingPrompts
@@ -169,3 +174,64 @@ def test_ctrl_and_a_digit_opens_each_page(qtbot: QtBot, tmp_path: Path, runner: 
             assert window.pages_stack.currentWidget() is window.pages[key]
             assert f"Ctrl+{row + 1}" in window.sidebar.item(row).toolTip()
         assert isinstance(window.findChild(QPushButton), QPushButton)
+
+
+class StatusModel(RowTableModel[tuple[str, str]]):
+    """Two rows as a page shows them: a status word, and a pale status colour behind it."""
+
+    HEADERS = ("System", "Status")
+
+    def key(self, row: tuple[str, str]) -> str:
+        return row[0]
+
+    def display(self, row: tuple[str, str], column: int) -> str:
+        return row[column]
+
+    def background(self, row: tuple[str, str], column: int) -> QColor | None:
+        return QColor("#f4b4b4") if row[1] == "DOWN" else None
+
+    def foreground(self, row: tuple[str, str], column: int) -> QColor | None:
+        return QColor("#7a0000") if row[1] == "DOWN" else None
+
+
+@pytest.fixture
+def dark_palette(qapp: QApplication) -> Iterator[None]:
+    """A dark desktop: the offscreen platform reports no scheme, so the palette says it."""
+    original = QPalette(qapp.palette())
+    dark = QPalette(original)
+    for role, colour in ((QPalette.ColorRole.Window, "#202124"),
+                         (QPalette.ColorRole.Base, "#1b1b1d"),
+                         (QPalette.ColorRole.WindowText, "#e8e8e8"),
+                         (QPalette.ColorRole.Text, "#e8e8e8")):
+        dark.setColor(role, QColor(colour))
+    qapp.setPalette(dark)
+    yield
+    qapp.setPalette(original)
+
+
+def contrast(a: QColor, b: QColor) -> int:
+    return abs(a.lightness() - b.lightness())
+
+
+def test_a_dark_scheme_gets_dark_messages_and_readable_status_cells(
+        qtbot: QtBot, dark_palette: None) -> None:
+    assert is_dark()
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    bar.show_warning("The scheduled backup failed.")
+    text = bar.label.palette().color(QPalette.ColorRole.WindowText)
+    found = re.search(r"background: (#\w+)", bar.styleSheet())
+    assert found is not None
+    background = QColor(found.group(1))
+    assert background.lightness() < 100  # not a pale box on a dark window
+    assert contrast(text, background) >= 110
+    assert bar.label.text().startswith("Warning: ")  # the word, not only the colour
+
+    model = StatusModel()
+    model.set_rows([("EHR", "DOWN"), ("Phones", "up")])
+    down = model.index(0, 1)
+    assert down.data() == "DOWN"
+    cell = down.data(Qt.ItemDataRole.BackgroundRole).color()
+    ink = down.data(Qt.ItemDataRole.ForegroundRole).color()
+    assert cell.lightness() < 100
+    assert contrast(ink, cell) >= 110

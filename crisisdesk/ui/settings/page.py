@@ -46,6 +46,7 @@ from crisisdesk.ui.printouts import print_binder
 from crisisdesk.ui.settings.fields import SettingField
 from crisisdesk.ui.settings.restore_dialog import RestoreDialog
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.scheme import error_style
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 BACKUP_FILTER = "CrisisDesk backups (*.crisisdesk-backup);;All files (*)"
@@ -106,7 +107,7 @@ class SettingsPage(Page):
             reset.clicked.connect(lambda _=False, k=spec.key: self._reset(k))
             error = QLabel(box)
             error.setObjectName("fieldError")
-            error.setStyleSheet("color: #b00020;")
+            error.setStyleSheet(error_style())
             error.hide()
             row = QHBoxLayout()
             row.addWidget(field.widget, 1)

@@ -10,6 +10,7 @@ goes on the top line, and on success `submitted` carries the result and the dial
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -70,6 +72,12 @@ class FormDialog(QDialog):
     def add_row(self, text: str | QLabel, widget: QWidget | QLayout, *keys: str) -> None:
         """A labelled row; `keys` are the service's field names whose errors go under it."""
         self.errors.add_row(text, widget, *keys)
+
+    def clear_when_valid(self, edit: QLineEdit, key: str, valid: Callable[[str], bool]) -> None:
+        """As the user types in `edit`, its error under `key` goes once `valid(text)`: the
+        service still decides on Save, this only stops a fixed value looking refused."""
+        edit.textChanged.connect(
+            lambda text: self.errors.clear_field(key) if valid(text) else None)
 
     def save(self) -> Any:
         """Ask the service to act on what was typed; raise its UserError to refuse."""

@@ -21,6 +21,31 @@ def is_dark() -> bool:
     return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def for_background(colour: QColor) -> QColor:
+    """A status background as the scheme wants it: kept on a light window, and on a dark one
+    the same hue made dark (a pale cell under light text cannot be read)."""
+    if not is_dark() or colour.lightness() < 128:
+        return colour
+    hue, saturation, _lightness, alpha = colour.getHslF()
+    return QColor.fromHslF(max(hue, 0.0), min(saturation, 0.55), 0.24, alpha)
+
+
+def readable_text(background: QColor, wanted: QColor | None = None) -> QColor:
+    """`wanted` if it stands out from `background`, else near-black or near-white."""
+    if wanted is not None and abs(wanted.lightness() - background.lightness()) >= 110:
+        return wanted
+    return QColor("#1b1b1b" if background.lightness() >= 128 else "#f2f2f2")
+
+
+def for_text(colour: QColor) -> QColor:
+    """A text colour on the window: a dark red or grey meant for a white window is lifted to a
+    light one of the same hue on a dark window."""
+    if not is_dark() or colour.lightness() >= 128:
+        return colour
+    hue, saturation, _lightness, alpha = colour.getHslF()
+    return QColor.fromHslF(max(hue, 0.0), saturation, 0.72, alpha)
+
+
 def shade(light: str, dark: str) -> QColor:
     """The colour for the scheme in use: `light` on a light window, `dark` on a dark one."""
     return QColor(dark if is_dark() else light)

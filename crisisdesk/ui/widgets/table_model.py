@@ -35,6 +35,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from crisisdesk.domain.times import MINUTES, show_utc
+from crisisdesk.ui.widgets.scheme import for_background, for_text, readable_text
 
 OBJECT_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -126,13 +127,18 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         if role == SORT_ROLE:
             return self.sort_value(row, column)
         if role == Qt.ItemDataRole.ForegroundRole:
+            # Colours follow the light or dark scheme, and text on a status colour stays
+            # readable on both (ui/widgets/scheme.py); the cell's words say the status too.
             colour = self.foreground(row, column)
+            background = self.background(row, column)
+            if background is not None:
+                return QBrush(readable_text(for_background(background), colour))
             if colour is not None:
-                return QBrush(colour)
+                return QBrush(for_text(colour))
         elif role == Qt.ItemDataRole.BackgroundRole:
             colour = self.background(row, column)
             if colour is not None:
-                return QBrush(colour)
+                return QBrush(for_background(colour))
         elif role == Qt.ItemDataRole.ToolTipRole:
             return whole_text_tip(self.display(row, column), self.tooltip(row, column))
         elif role == Qt.ItemDataRole.FontRole and self.bold(row, column):
