@@ -55,6 +55,12 @@ class MessageBar(QFrame):
         self.setObjectName("messageBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.level: Level | None = None
+        self.kind_label = QLabel(self)  # "Warning:" or "Error:": the level in words too
+        self.kind_label.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.kind_label.font()
+        font.setBold(True)
+        self.kind_label.setFont(font)
+        self.kind_label.hide()
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
@@ -67,6 +73,7 @@ class MessageBar(QFrame):
         self.close_button.clicked.connect(self.clear)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.kind_label, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self._timer = QTimer(self)
@@ -112,19 +119,19 @@ class MessageBar(QFrame):
         palette = self.label.palette()
         palette.setColor(QPalette.ColorRole.WindowText, QColor(fg))
         self.label.setPalette(palette)
+        self.kind_label.setPalette(palette)
         self.close_button.setPalette(palette)
 
     @property
     def text(self) -> str:
-        """The message as given (without the "Warning: " or "Error: " shown before it)."""
-        shown = self.label.text()
-        prefix = _PREFIX[self.level] if self.level is not None else ""
-        return shown[len(prefix):] if prefix and shown.startswith(prefix) else shown
+        return self.label.text()
 
     def show_message(self, level: Level, text: str) -> None:
         self.level = level
         self._paint()
-        self.label.setText(_PREFIX[level] + text if level is not Level.INFO else text)
+        self.kind_label.setText(_PREFIX[level].strip())
+        self.kind_label.setVisible(bool(_PREFIX[level]))
+        self.label.setText(text)
         self.setAccessibleName(f"{level.value} message")
         self.setAccessibleDescription(_PREFIX[level] + text)
         self.show()

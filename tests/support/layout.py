@@ -101,7 +101,11 @@ def _shown(widget: QWidget) -> bool:
 
 
 def _tip_covers(tip: object, text: str) -> bool:
-    return isinstance(tip, str) and " ".join(text.split()) in " ".join(plain(tip).split())
+    if not isinstance(tip, str):
+        return False
+    if QtGui.Qt.mightBeRichText(tip):
+        tip = QTextDocumentFragment.fromHtml(tip).toPlainText()
+    return " ".join(text.split()) in " ".join(tip.split())
 
 
 def _label(label: QLabel) -> str | None:

@@ -101,7 +101,8 @@ def test_a_message_appears_and_goes_without_moving_the_page(
     bar = QRect(window.messages.mapTo(window, QPoint(0, 0)), window.messages.size())
     stack = QRect(window.pages_stack.mapTo(window, QPoint(0, 0)), window.pages_stack.size())
     assert stack.contains(bar)  # over the top of the page area, whole
-    assert window.messages.label.text().startswith("Error: ")  # not said by colour alone
+    assert window.messages.kind_label.text() == "Error:"  # not said by colour alone
+    assert window.messages.kind_label.isVisible()
     window.messages.close_button.click()
     settle(qtbot)
     assert not window.messages.isVisible()

@@ -5,8 +5,9 @@ screen sharing a letter (Alt then only cycles between them), a table that keeps 
 (Tab then walks its cells and never reaches the buttons below), a field with no name a screen
 reader can say. `make_keyboard_ready(page)` runs when a page (or one of its tabs) is shown:
 
-- every button with text gets a mnemonic: its own if unique on the screen, else the first free
-  letter (word starts first), the way KDE's accelerator manager does it;
+- every push or tool button with text gets a mnemonic: its own if unique on the screen, else
+  the first free letter (word starts first), the way KDE's accelerator manager does it (a
+  check box keeps the one it was given: Tab reaches it and Space ticks it);
 - a button with a shortcut says it in its tooltip;
 - tables and text boxes give Tab back to the page (arrows move inside a table; Ctrl+Tab still
   works in a text box), and Tab follows the screen (`move_focus`, which a page calls for Tab:
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -106,8 +108,9 @@ def give_mnemonics(root: QWidget) -> None:
         letter = mnemonic(button.text())
         if letter and letter not in taken:
             taken.add(letter)
-        elif repeated[button.text()] == 1:
-            needing.append(button)
+        elif repeated[button.text()] == 1 and (letter or isinstance(button, QPushButton
+                                                                   | QToolButton)):
+            needing.append(button)  # a check box is reached with Tab and ticked with Space
     for button in needing:
         text = with_mnemonic(button.text(), taken)
         if text is None and mnemonic(button.text()) and _KEY_IN_TIP.search(button.toolTip()):

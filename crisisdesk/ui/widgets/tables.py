@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -74,48 +74,87 @@ def standard_table(parent: QWidget, name: str, model: QAbstractItemModel | None 
 
 
 # A fitted column is never wider than this share of the table, so one long text cannot push
-# the other columns out of sight; it elides, and its tooltip shows it whole.
+# the other columns out of sight; it elides, and its tooltip shows it whole. A stretched
+# column (the question, the note) keeps at least STRETCH_SHARE of the width.
 MAX_COLUMN_SHARE = 0.45
+STRETCH_SHARE = 0.3
 FIT_ROWS = 200  # rows measured when fitting: enough for the widest value, bounded for big tables
 
 
 def fit_columns(table: QTableView, least: Sequence[int] = ()) -> None:
-    """Size each interactive column to its header and content (at most `MAX_COLUMN_SHARE` of
-    the table's width, at least its `least` width); stretched and fixed columns keep their
-    mode."""
+    """Size each interactive column to its header and content, within the table's width: at
+    most `MAX_COLUMN_SHARE` each, the widest ones trimmed first when together they would
+    squeeze a stretched column below `STRETCH_SHARE`; never below `least` or the header."""
     header = table.horizontalHeader()
     header.setResizeContentsPrecision(FIT_ROWS)
-    limit = max(160, int(max(table.viewport().width(), table.width()) * MAX_COLUMN_SHARE))
+    room = max(table.viewport().width(), 200)
     last = header.count() - 1
+    stretched = [c for c in range(header.count()) if not header.isSectionHidden(c) and (
+        header.sectionResizeMode(c) == Resize.Stretch
+        or (c == last and header.stretchLastSection()))]
+    fitted: dict[int, tuple[int, int]] = {}  # column -> (wanted, least)
+    fixed = 0
     for column in range(header.count()):
-        if header.sectionResizeMode(column) != Resize.Interactive or header.isSectionHidden(
-                column) or (column == last and header.stretchLastSection()):
+        if header.isSectionHidden(column) or column in stretched:
+            continue
+        if header.sectionResizeMode(column) != Resize.Interactive:
+            fixed += header.sectionSize(column)
             continue
         wanted = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
-        floor = least[column] if column < len(least) else 0
-        header.resizeSection(column, max(min(wanted, limit), floor))
+        floor = max(least[column] if column < len(least) else 0,
+                    min(header.sectionSizeHint(column), wanted))
+        fitted[column] = (min(wanted, max(160, int(room * MAX_COLUMN_SHARE))), floor)
+    budget = room - fixed - (int(room * STRETCH_SHARE) if stretched else 0)
+    cap = max((w for w, _f in fitted.values()), default=0)
+    while cap > 40 and sum(max(min(w, cap), f) for w, f in fitted.values()) > budget:
+        cap -= 8  # trim the widest columns first, a little at a time
+    for column, (wanted, floor) in fitted.items():
+        header.resizeSection(column, max(min(wanted, cap), floor))
+
+
+class _Fitter(QObject):
+    """Fits a table's columns once it has rows and is on screen (a hidden table has no width
+    to share out yet); again after the model is reset or the table first gets its real width."""
+
+    def __init__(self, table: QTableView, least: Sequence[int]) -> None:
+        super().__init__(table)
+        self.table = table
+        self.least = tuple(least)
+        self.fitted_width = 0
+        model = table.model()
+        model.rowsInserted.connect(self.later)
+        model.modelReset.connect(self.again)
+        table.installEventFilter(self)
+
+    def later(self, *_: object) -> None:
+        QTimer.singleShot(0, self, self.fit)
+
+    def again(self) -> None:
+        self.fitted_width = 0
+        self.later()
+
+    def fit(self) -> None:
+        table = self.table
+        if self.fitted_width or not table.isVisible() or table.model().rowCount(
+                QModelIndex()) == 0:
+            return
+        self.fitted_width = table.viewport().width()
+        fit_columns(table, self.least)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self.later()
+        elif event.type() == QEvent.Type.Resize and self.fitted_width and (
+                self.table.viewport().width() > self.fitted_width * 1.5):
+            self.again()  # fitted while the window was still small: share the real width
+        return False
 
 
 def fit_when_filled(table: QTableView, least: Sequence[int] = ()) -> None:
-    """Fit the columns once the model first has rows, and again whenever it is reset; rows that
-    come and go later leave the widths alone (the user may have dragged them)."""
-    model = table.model()
-    fitted = False
-
-    def maybe_fit() -> None:
-        nonlocal fitted
-        if not fitted and model.rowCount(QModelIndex()) > 0:
-            fitted = True
-            fit_columns(table, least)
-
-    def reset() -> None:
-        nonlocal fitted
-        fitted = False
-        QTimer.singleShot(0, table, maybe_fit)
-
-    model.rowsInserted.connect(lambda *_: QTimer.singleShot(0, table, maybe_fit))
-    model.modelReset.connect(reset)
-    maybe_fit()
+    """Fit the columns once the model has rows and the table is shown, and again whenever the
+    model is reset; rows that come and go later leave the widths alone (the user may have
+    dragged them)."""
+    _Fitter(table, least).fit()
 
 
 def selected_object(table: QTableView, kind: type[T]) -> T | None:
