@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         work_layout = QVBoxLayout(work)
         work_layout.setContentsMargins(8, 8, 8, 0)
         work_layout.addWidget(self.pages_stack, 1)
-        self.messages.float_over(self.pages_stack)  # over the page: showing it moves nothing
+        self.messages.float_over(self.pages_stack)  # a strip above the page: it never moves
         self.lock_screen = LockScreen(self.data_dir, keychain, runner, self)
         self.lock_screen.form.unlocked.connect(self._on_unlocked)
         self.content = QStackedWidget(self)

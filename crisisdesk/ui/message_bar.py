@@ -4,9 +4,11 @@ Errors the user can fix (`UserError`) land here as one plain sentence, never as 
 and never as a modal box that blocks work during a crisis. Info messages fade after a while;
 warnings and errors stay until dismissed or replaced, because someone may be away from the desk.
 
-The bar floats over the page area (`float_over`) instead of taking a place in the layout: a bar
-that pushed the page down by its height when it appeared, and pulled it back up when it faded,
-moved every button under the user's pointer (two misclicks in one sitting). Its colours follow
+The bar never moves the page (`float_over`): a bar that pushed the page down by its height when
+it appeared, and pulled it back up when it faded, moved every button under the user's pointer
+(two misclicks in one sitting). A strip one message line high is kept free above the page; the
+bar floats in it, and a longer message grows down over the top of the page rather than
+pushing it. Its colours follow
 the system's light or dark scheme (`ui/widgets/scheme.py`).
 """
 
@@ -16,7 +18,7 @@ from enum import StrEnum
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from crisisdesk.domain.errors import UserError
 from crisisdesk.ui.widgets.scheme import is_dark
@@ -41,7 +43,6 @@ _DARK_COLOURS = {
     Level.WARNING: ("#3d3012", "#c9961c", "#fbe9b7"),
     Level.ERROR: ("#471818", "#d64545", "#fbd5d5"),
 }
-MARGIN = 6  # between the floating bar and the edges of the area it covers
 _PREFIX = {Level.INFO: "", Level.WARNING: "Warning: ", Level.ERROR: "Error: "}
 
 
@@ -74,24 +75,40 @@ class MessageBar(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self.kind_label, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.label, 1)
+        layout.addWidget(self.label, 1, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear)
         self._host: QWidget | None = None
+        self.reserved: QWidget | None = None  # the strip kept free for the bar (float_over)
         hints = QGuiApplication.styleHints()
         if hints is not None:
             hints.colorSchemeChanged.connect(lambda *_: self._paint())
         self.hide()
 
     def float_over(self, host: QWidget) -> None:
-        """Show over the top of `host` (the page area) without taking room from it: `host`
-        keeps its geometry whether a message is shown or not."""
-        self._host = host
-        self.setParent(host.parentWidget() or host)
-        host.installEventFilter(self)
+        """Sit in a strip kept free above `host` (the page area), one message line high, and
+        grow down over `host` only for a longer message: `host` keeps its geometry whether a
+        message is shown or not, and a one-line message covers nothing."""
+        parent = host.parentWidget()
+        layout = parent.layout() if parent is not None else None
+        if parent is None or not isinstance(layout, QBoxLayout):
+            raise ValueError("the page area must be in a box layout")
+        self.reserved = QWidget(parent)
+        self.reserved.setObjectName("messageStrip")
+        self.reserved.setFixedHeight(self.one_line_height())
+        layout.insertWidget(layout.indexOf(host), self.reserved)
+        self._host = self.reserved
+        self.setParent(parent)
+        self.reserved.installEventFilter(self)
         self._place()
+
+    def one_line_height(self) -> int:
+        """The bar's height for a one-line message."""
+        margins = self.layout().contentsMargins()
+        line = max(self.label.fontMetrics().height(), self.close_button.sizeHint().height())
+        return line + margins.top() + margins.bottom() + 2 * self.frameWidth()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._host and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
@@ -99,14 +116,17 @@ class MessageBar(QFrame):
         return False
 
     def _place(self) -> None:
-        host = self._host
-        if host is None:
+        strip = self._host
+        if strip is None:
             return
-        rect = host.geometry() if self.parentWidget() is not host else host.rect()
-        width = max(rect.width() - 2 * MARGIN, 0)
-        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
-        height = max(height, self.sizeHint().height())
-        self.setGeometry(rect.x() + MARGIN, rect.y() + MARGIN, width, height)
+        rect = strip.geometry()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        height = self.heightForWidth(rect.width()) if self.hasHeightForWidth() else -1
+        if height <= 0:
+            height = self.sizeHint().height()
+        self.setGeometry(rect.x(), rect.y(), rect.width(), max(height, rect.height()))
         self.raise_()
 
     def _paint(self) -> None:

@@ -93,14 +93,20 @@ def test_a_message_appears_and_goes_without_moving_the_page(
         return page.geometry(), page.button.mapTo(window, QPoint(0, 0))
 
     before = where()
-    window.messages.show_error("The letter batch could not be rendered: the disk is full, and "
-                               "this sentence is long enough to need a second line to be read.")
+    window.messages.show_error(
+        "The letter batch could not be rendered: the disk holding /media/usb/letters is full. "
+        "2 of 6 letters are safe in 1 file; free some space on the disk, or choose another "
+        "folder, and render the same batch again: the letters already written are kept.")
     settle(qtbot)
     assert window.messages.isVisible()
     assert where() == before
     bar = QRect(window.messages.mapTo(window, QPoint(0, 0)), window.messages.size())
     stack = QRect(window.pages_stack.mapTo(window, QPoint(0, 0)), window.pages_stack.size())
-    assert stack.contains(bar)  # over the top of the page area, whole
+    assert bar.top() < stack.top()  # in the strip above the page...
+    assert bar.bottom() > stack.top()  # ...and, for two lines, down over the page's top
+    assert bar.left() == stack.left()
+    assert bar.width() == stack.width()
+    assert elisions(window.messages) == []  # the whole message can be read
     assert window.messages.kind_label.text() == "Error:"  # not said by colour alone
     assert window.messages.kind_label.isVisible()
     window.messages.close_button.click()
@@ -110,8 +116,11 @@ def test_a_message_appears_and_goes_without_moving_the_page(
     window.resize(900, 700)  # the bar follows the page area's width
     window.messages.show_info("Saved.")
     settle(qtbot)
-    assert window.messages.width() < 900 - window.sidebar.width()
-    assert window.messages.width() > window.pages_stack.width() - 20
+    assert window.messages.width() == window.pages_stack.width()
+    strip = window.messages.reserved
+    assert strip is not None
+    assert window.messages.height() == strip.height()  # one line: it covers nothing
+    assert window.messages.geometry().bottom() < window.pages_stack.geometry().top()
     qtbot.waitUntil(lambda: window.warmed_up, timeout=20_000)
     runner.shutdown()
     window.backups.stop()
