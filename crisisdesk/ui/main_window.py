@@ -168,10 +168,10 @@ class MainWindow(QMainWindow):
                 shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
                 shortcut.activated.connect(slot)
         for row in range(min(self.sidebar.count(), 9)):  # Ctrl+1..9 open the pages
-            keys = sidebar_shortcut_text(row)
+            digit = sidebar_shortcut_text(row)
             item = self.sidebar.item(row)
-            item.setToolTip(f"{item.text()} ({keys})")
-            shortcut = QShortcut(QKeySequence(keys), self)
+            item.setToolTip(f"{item.text()} ({digit})")
+            shortcut = QShortcut(QKeySequence(digit), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(lambda r=row: self._go_to_row(r))
 

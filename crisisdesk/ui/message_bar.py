@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -106,7 +106,8 @@ class MessageBar(QFrame):
 
     def one_line_height(self) -> int:
         """The bar's height for a one-line message."""
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
         line = max(self.label.fontMetrics().height(), self.close_button.sizeHint().height())
         return line + margins.top() + margins.bottom() + 2 * self.frameWidth()
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLayout,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -209,25 +210,27 @@ def reading_order(root: QWidget) -> list[QWidget]:
                 child = w.widget(index)
                 if child is not None:
                     widget(child)
-        elif isinstance(w, QScrollArea) and w.widget() is not None:
-            widget(w.widget())
-        elif w.layout() is not None:
-            layout(w.layout())
+        elif isinstance(w, QScrollArea):
+            inner = w.widget()
+            if inner is not None:
+                widget(inner)
+        else:
+            own = w.layout()
+            if own is not None:
+                layout(own)
 
     def layout(lay: QLayout) -> None:
+        items: list[QLayoutItem | None] = []
         if isinstance(lay, QFormLayout):
-            items = []
             for row in range(lay.rowCount()):
                 for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole,
                              QFormLayout.ItemRole.SpanningRole):
-                    item = lay.itemAt(row, role)
-                    if item is not None:
-                        items.append(item)
+                    items.append(lay.itemAt(row, role))
         elif isinstance(lay, QGridLayout):
-            cells = []
+            cells: list[tuple[int, int, int]] = []
             for index in range(lay.count()):
-                row, column, _rows, _columns = lay.getItemPosition(index)
-                cells.append((row, column, index))
+                position: tuple[int, int, int, int] = lay.getItemPosition(index)  # type: ignore[assignment]
+                cells.append((position[0], position[1], index))
             items = [lay.itemAt(index) for _r, _c, index in sorted(cells)]
         else:
             items = [lay.itemAt(index) for index in range(lay.count())]
@@ -235,13 +238,17 @@ def reading_order(root: QWidget) -> list[QWidget]:
                     QBoxLayout.Direction.RightToLeft, QBoxLayout.Direction.BottomToTop):
                 items.reverse()
         for item in items:
-            if item.widget() is not None:
-                widget(item.widget())
-            elif item.layout() is not None:
-                layout(item.layout())
+            if item is None:
+                continue
+            child, sub = item.widget(), item.layout()
+            if child is not None:
+                widget(child)
+            elif sub is not None:
+                layout(sub)
 
-    if root.layout() is not None:
-        layout(root.layout())
+    top = root.layout()
+    if top is not None:
+        layout(top)
     return found
 
 
@@ -258,10 +265,11 @@ def tab_stops(root: QWidget) -> list[QWidget]:
 
 def _outside(root: QWidget, start: QWidget, forward: bool) -> QWidget | None:
     """The first control after (or before) `root` in the window's focus chain."""
-    w = start
+    w: QWidget | None = start
     for _ in range(5000):
+        assert w is not None
         w = w.nextInFocusChain() if forward else w.previousInFocusChain()
-        if w is start:
+        if w is None or w is start:
             return None
         if (not root.isAncestorOf(w) and w is not root and w.isVisible() and w.isEnabled()
                 and w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None):
@@ -276,8 +284,9 @@ def move_focus(root: QWidget, forward: bool) -> bool:
     if focused is None or not root.isAncestorOf(focused):
         return False
     stops = tab_stops(root)
-    while focused not in stops and focused.parentWidget() not in (None, root):
-        focused = focused.parentWidget()  # a spin box's line edit: the spin box's place
+    outer = focused.parentWidget()
+    while focused not in stops and outer is not None and outer is not root:
+        focused, outer = outer, outer.parentWidget()  # a spin box's edit: the box's place
     if focused not in stops:
         return False
     at = stops.index(focused) + (1 if forward else -1)

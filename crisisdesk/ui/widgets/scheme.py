@@ -26,8 +26,8 @@ def for_background(colour: QColor) -> QColor:
     the same hue made dark (a pale cell under light text cannot be read)."""
     if not is_dark() or colour.lightness() < 128:
         return colour
-    hue, saturation, _lightness, alpha = colour.getHslF()
-    return QColor.fromHslF(max(hue, 0.0), min(saturation, 0.55), 0.24, alpha)
+    return QColor.fromHslF(max(colour.hslHueF(), 0.0), min(colour.hslSaturationF(), 0.55), 0.24,
+                           colour.alphaF())
 
 
 def readable_text(background: QColor, wanted: QColor | None = None) -> QColor:
@@ -42,8 +42,8 @@ def for_text(colour: QColor) -> QColor:
     light one of the same hue on a dark window."""
     if not is_dark() or colour.lightness() >= 128:
         return colour
-    hue, saturation, _lightness, alpha = colour.getHslF()
-    return QColor.fromHslF(max(hue, 0.0), saturation, 0.72, alpha)
+    return QColor.fromHslF(max(colour.hslHueF(), 0.0), colour.hslSaturationF(), 0.72,
+                           colour.alphaF())
 
 
 def shade(light: str, dark: str) -> QColor:
