@@ -236,3 +236,20 @@ def test_a_dark_scheme_gets_dark_messages_and_readable_status_cells(
     ink = down.data(Qt.ItemDataRole.ForegroundRole).color()
     assert cell.lightness() < 100
     assert contrast(ink, cell) >= 110
+
+
+def test_tab_scrolls_a_long_page_to_the_control_it_reaches(
+        qtbot: QtBot, tmp_path: Path, runner: JobRunner, prompts: RecordingPrompts,
+        trusted_keychain: Keychain) -> None:
+    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain) as window:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        page = window.show_section("settings")
+        settle(qtbot)
+        area = page.findChild(QScrollArea)
+        assert area is not None
+        visited = tab_walk(window, page)
+        last = visited[-1]
+        assert area.verticalScrollBar().value() > 0  # the bottom of the page was reached
+        corner = last.mapTo(area.viewport(), QPoint(0, 0))
+        assert area.viewport().rect().contains(QRect(corner, last.size()))

@@ -295,6 +295,11 @@ def move_focus(root: QWidget, forward: bool) -> bool:
         return False
     reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
     target.setFocus(reason)
+    outer = target.parentWidget()
+    while outer is not None:  # a long page scrolls to show where the focus went
+        if isinstance(outer, QScrollArea) and outer.widget() is not None:
+            outer.ensureWidgetVisible(target)
+        outer = outer.parentWidget()
     return True
 
 
