@@ -294,12 +294,7 @@ def move_focus(root: QWidget, forward: bool) -> bool:
     if target is None:
         return False
     reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
-    target.setFocus(reason)
-    outer = target.parentWidget()
-    while outer is not None:  # a long page scrolls to show where the focus went
-        if isinstance(outer, QScrollArea) and outer.widget() is not None:
-            outer.ensureWidgetVisible(target)
-        outer = outer.parentWidget()
+    target.setFocus(reason)  # a scroll area scrolls to it by itself (tested)
     return True
 
 
