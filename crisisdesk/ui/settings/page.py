@@ -366,11 +366,11 @@ class SettingsPage(Page):
             return backup_service.create_backup(twin, path, force=True).path
 
         job = Job(in_thread_session(session, work), name="backup")
+        self.backup_button.setEnabled(False)
+        job.finished.connect(lambda _r: self.backup_button.setEnabled(True))  # before "done"
+        job.failed.connect(lambda _e: self.backup_button.setEnabled(True))
         job.finished.connect(self._backup_done)
         job.failed.connect(self.ctx.show_error)
-        self.backup_button.setEnabled(False)
-        job.finished.connect(lambda _r: self.backup_button.setEnabled(True))
-        job.failed.connect(lambda _e: self.backup_button.setEnabled(True))
         self.ctx.runner.start(job)
 
     def _backup_done(self, path: object) -> None:
@@ -383,11 +383,13 @@ class SettingsPage(Page):
             return backup_schedule.scheduled_backup(twin, force=True)
 
         job = Job(in_thread_session(self.ctx.session, work), name="backup to folder")
-        job.finished.connect(self._backed_up_to_folder)
-        job.failed.connect(self.ctx.show_error)
         self.backup_now_button.setEnabled(False)
+        # The button comes back before the message says the backup is done (each queued
+        # slot runs on its own, so the other order showed "done" beside a greyed button).
         job.finished.connect(lambda _r: self.backup_now_button.setEnabled(True))
         job.failed.connect(lambda _e: self.backup_now_button.setEnabled(True))
+        job.finished.connect(self._backed_up_to_folder)
+        job.failed.connect(self.ctx.show_error)
         self.ctx.runner.start(job)
 
     def _backed_up_to_folder(self, result: object) -> None:
