@@ -8,6 +8,7 @@ section, list entry or table cell narrower than its text, with no tooltip giving
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,13 +43,24 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
+def build_demo(data_dir: Path) -> Path:
+    """A demo desk in `data_dir` with the tests' cheap key derivation (a module builds one
+    and each test opens a copy: building takes seconds, copying a blink)."""
+    demo_service.create_demo(data_dir, kdf=FAST_KDF)
+    return data_dir
+
+
 @contextmanager
 def demo_window(qtbot: QtBot, tmp_path: Path, runner: JobRunner, prompts: Prompts,
-                keychain: Keychain, size: tuple[int, int] = (1280, 800)
-                ) -> Iterator[MainWindow]:
-    """The main window, shown at `size`, on a demo desk unlocked as its admin."""
+                keychain: Keychain, size: tuple[int, int] = (1280, 800),
+                built: Path | None = None) -> Iterator[MainWindow]:
+    """The main window, shown at `size`, on a demo desk unlocked as its admin: a copy of
+    `built` (from `build_demo`) if given, else one built now."""
     data_dir = tmp_path / "demo-desk"
-    demo_service.create_demo(data_dir, kdf=FAST_KDF)
+    if built is not None:
+        shutil.copytree(built, data_dir)
+    else:
+        build_demo(data_dir)
     session = desk_service.unlock(data_dir, DEMO_OPERATOR, DEMO_PASSPHRASE)
     state = DeskState(session)
     window = MainWindow(state, runner, prompts, keychain)

@@ -35,8 +35,14 @@ from crisisdesk.ui.widgets.keyboard import mnemonic
 from crisisdesk.ui.widgets.scheme import is_dark
 from crisisdesk.ui.widgets.table_model import RowTableModel
 from crisisdesk.ui.workers import JobRunner
-from tests.support.layout import demo_window, each_view, settle
+from tests.support.layout import build_demo, demo_window, each_view, settle
 from tests.support.ui import RecordingPrompts
+
+
+@pytest.fixture(scope="module")
+def demo_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo desk for the module; each test opens its own copy."""
+    return build_demo(tmp_path_factory.mktemp("demo") / "desk")
 
 KEY_IN_TIP = re.compile(r"\((?:(?:Ctrl|Alt|Shift|Meta)\+)*\w+\)")
 
@@ -110,8 +116,9 @@ def goes_back_up(before: QWidget, after: QWidget, window: QWidget) -> bool:
 
 def test_tab_reaches_every_control_in_screen_order_and_each_has_a_name(
         qtbot: QtBot, tmp_path: Path, runner: JobRunner, prompts: RecordingPrompts,
-        trusted_keychain: Keychain) -> None:
-    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain) as window:
+        trusted_keychain: Keychain, demo_desk: Path) -> None:
+    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain,
+                     built=demo_desk) as window:
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
         problems: list[str] = []
@@ -135,11 +142,12 @@ def test_tab_reaches_every_control_in_screen_order_and_each_has_a_name(
 
 def test_every_button_shows_its_key(qtbot: QtBot, tmp_path: Path, runner: JobRunner,
                                     prompts: RecordingPrompts,
-                                    trusted_keychain: Keychain) -> None:
+                                    trusted_keychain: Keychain, demo_desk: Path) -> None:
     """A button has a mnemonic (Alt+letter, underlined) or says its key in its tooltip, as
     "(Ctrl+Up)"; no two buttons on one screen share a mnemonic. A button repeated on every row
     of a form ("Reset") is exempt: Tab reaches it beside its field, whose name it carries."""
-    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain) as window:
+    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain,
+                     built=demo_desk) as window:
         problems: list[str] = []
         for view in each_view(qtbot, window):
             page = window.pages_stack.currentWidget()
@@ -164,8 +172,9 @@ def test_every_button_shows_its_key(qtbot: QtBot, tmp_path: Path, runner: JobRun
 
 def test_ctrl_and_a_digit_opens_each_page(qtbot: QtBot, tmp_path: Path, runner: JobRunner,
                                           prompts: RecordingPrompts,
-                                          trusted_keychain: Keychain) -> None:
-    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain) as window:
+                                          trusted_keychain: Keychain, demo_desk: Path) -> None:
+    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain,
+                     built=demo_desk) as window:
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
         for row, key in enumerate(window.section_keys[:9]):
@@ -240,8 +249,9 @@ def test_a_dark_scheme_gets_dark_messages_and_readable_status_cells(
 
 def test_tab_scrolls_a_long_page_to_the_control_it_reaches(
         qtbot: QtBot, tmp_path: Path, runner: JobRunner, prompts: RecordingPrompts,
-        trusted_keychain: Keychain) -> None:
-    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain) as window:
+        trusted_keychain: Keychain, demo_desk: Path) -> None:
+    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain,
+                     built=demo_desk) as window:
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
         page = window.show_section("settings")

@@ -31,8 +31,14 @@ from crisisdesk.ui.sections import Section
 from crisisdesk.ui.unlock_dialog import UnlockDialog
 from crisisdesk.ui.widgets.form_dialog import FormDialog
 from crisisdesk.ui.workers import JobRunner
-from tests.support.layout import demo_window, each_view, elisions, settle
+from tests.support.layout import build_demo, demo_window, each_view, elisions, settle
 from tests.support.ui import RecordingPrompts
+
+
+@pytest.fixture(scope="module")
+def demo_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo desk for the module; each test opens its own copy."""
+    return build_demo(tmp_path_factory.mktemp("demo") / "desk")
 
 
 @pytest.fixture
@@ -50,9 +56,10 @@ def font_scale(request: pytest.FixtureRequest, qapp: QApplication):  # type: ign
 @pytest.mark.parametrize("font_scale", [1, 2], ids=["100%", "200%"], indirect=True)
 def test_no_page_cuts_off_a_text_without_a_tooltip(
         qtbot: QtBot, tmp_path: Path, runner: JobRunner, prompts: RecordingPrompts,
-        trusted_keychain: Keychain, font_scale: int) -> None:
+        trusted_keychain: Keychain, demo_desk: Path, font_scale: int) -> None:
     size = (1280 * font_scale, 800 * font_scale)
-    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain, size) as window:
+    with demo_window(qtbot, tmp_path, runner, prompts, trusted_keychain, size,
+                     built=demo_desk) as window:
         found: list[str] = []
         walked = []
         for where in each_view(qtbot, window):
