@@ -39,6 +39,7 @@ from crisisdesk.ui.sections import Section, default_sections
 from crisisdesk.ui.spokesperson import SpokespersonLabel
 from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
 from crisisdesk.ui.widgets.icons import ICONS, decorate_buttons, icon
+from crisisdesk.ui.widgets.keyboard import sidebar_shortcut_text
 from crisisdesk.ui.workers import Job, JobRunner
 
 DEFAULT_AUTOLOCK_MINUTES = 10
@@ -105,8 +106,8 @@ class MainWindow(QMainWindow):
         work = QWidget(self)
         work_layout = QVBoxLayout(work)
         work_layout.setContentsMargins(8, 8, 8, 0)
-        work_layout.addWidget(self.messages)
         work_layout.addWidget(self.pages_stack, 1)
+        self.messages.float_over(self.pages_stack)  # a strip above the page: it never moves
         self.lock_screen = LockScreen(self.data_dir, keychain, runner, self)
         self.lock_screen.form.unlocked.connect(self._on_unlocked)
         self.content = QStackedWidget(self)
@@ -171,6 +172,13 @@ class MainWindow(QMainWindow):
                 shortcut = QShortcut(key, self)
                 shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
                 shortcut.activated.connect(slot)
+        for row in range(min(self.sidebar.count(), 9)):  # Ctrl+1..9 open the pages
+            digit = sidebar_shortcut_text(row)
+            item = self.sidebar.item(row)
+            item.setToolTip(f"{item.text()} ({digit})")
+            shortcut = QShortcut(QKeySequence(digit), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda r=row: self._go_to_row(r))
 
     # -- navigation -------------------------------------------------------------------------
     def page(self, key: str) -> Page:
@@ -194,6 +202,10 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if 0 <= row < len(self.sections):
             self.pages_stack.setCurrentWidget(self.page(self.section_keys[row]))
+
+    def _go_to_row(self, row: int) -> None:
+        if self.state.unlocked:
+            self.sidebar.setCurrentRow(row)
 
     def current_page(self) -> Page:
         return self.page(self.section_keys[max(0, self.sidebar.currentRow())])

@@ -3,7 +3,7 @@
 A page is built once with the `UiContext`. The main window calls `refresh()` when the page is
 shown and the desk changed since it last loaded (so hidden pages cost nothing), `clear()` when
 the desk locks (drop every row from memory and from the screen), and `focus_search()` for
-Ctrl+F.
+Ctrl+F. Each time a page is shown it is made keyboard-ready (`ui/widgets/keyboard.py`).
 
 A page may also say its one next step: `next_step()` returns the step (its words come from
 `services.next_steps`, decided from counts) and the slot its button runs. The base class shows
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QWid
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services.next_steps import NextStep
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.widgets.keyboard import make_keyboard_ready, move_focus
 
 NextStepHook = tuple[NextStep, Callable[[], object] | None] | None
 
@@ -109,4 +110,9 @@ class Page(QWidget):
         super().showEvent(event)
         if self._stale and self.ctx.state.unlocked:
             self.reload()
+        make_keyboard_ready(self)  # Alt+letters, Tab order, names: see ui/widgets/keyboard.py
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab follows the screen, not the order the widgets were created in."""
+        return move_focus(self, next) or super().focusNextPrevChild(next)
 

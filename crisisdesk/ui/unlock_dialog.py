@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.crash import report_unexpected
+from crisisdesk.ui.widgets.layouts import grow_to_fit
+from crisisdesk.ui.widgets.scheme import error_style
 from crisisdesk.ui.workers import Job, JobRunner
 
 if TYPE_CHECKING:
@@ -88,7 +90,7 @@ class UnlockForm(QWidget):
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setObjectName("unlockError")
-        self.error_label.setStyleSheet("#unlockError { color: #b00020; }")
+        self.error_label.setStyleSheet(f"#unlockError {{ {error_style()} }}")
         self.error_label.setAccessibleName("Unlock problem")
         self.status_label = QLabel(self)
         self.unlock_button = QPushButton("&Unlock", self)
@@ -203,6 +205,7 @@ class UnlockForm(QWidget):
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
+        grow_to_fit(self)  # the dialog grows for the sentence; the keychain note stays whole
 
     def submit(self) -> None:
         if self.busy:

@@ -229,3 +229,26 @@ def test_editing_one_field_changes_only_that_field(page: MediaPage, session: Ses
         "Can we film outside at 5 pm?", "Dana W.", contact.id)
     summary = audit_service.show(session)[-1].summary
     assert summary.endswith("from WRBN-TV: question")
+
+
+def test_3pm_is_a_deadline_and_its_error_goes_as_soon_as_the_value_is_right(
+        qtbot: QtBot, page: MediaPage, session: Session) -> None:
+    page.log_button.click()
+    dialog = page.dialog
+    assert dialog is not None
+    assert "3pm" in dialog.deadline_edit.placeholderText()
+    dialog.outlet_edit.setText("Daily Ledger")
+    dialog.question_edit.setPlainText("Is the emergency room open?")
+    dialog.deadline_edit.setText("after lunch")
+    dialog.accept_button.click()
+    assert dialog.isVisible()
+    assert "3pm" in dialog.errors.text("deadline")  # the reason says what would do
+    dialog.deadline_edit.setText("3p")
+    assert dialog.errors.text("deadline")  # not a time yet: the reason stays
+    dialog.deadline_edit.setText("3pm")
+    assert dialog.errors.text("deadline") == ""  # right now, before Save
+    assert not dialog.message.isVisibleTo(dialog)
+    dialog.accept_button.click()
+    assert page.dialog is None
+    [logged] = [q for q in media_service.list_inquiries(session) if q.outlet == "Daily Ledger"]
+    assert logged.deadline == "2026-03-20T20:00:00Z"  # 3 p.m. in Chicago (CDT) that day

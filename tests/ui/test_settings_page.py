@@ -115,3 +115,49 @@ def test_new_recovery_key_is_shown_once_and_works(
     page.recovery_button.click()
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)
     desk_service.unlock_with_recovery(data_dir, shown[0]).close()
+
+
+def test_the_not_saved_warning_goes_once_the_settings_are_saved(
+        page: SettingsPage, session: Session) -> None:
+    edit = page.fields["timezone"].widget
+    assert isinstance(edit, QLineEdit)
+    edit.setText("Mars/Olympus_Mons")
+    page.save_button.click()
+    assert "not saved" in page.ctx.messages.text
+    edit.setText("America/Chicago")  # fixed: saved, and the warning goes
+    page.save_button.click()
+    assert settings_service.get(session, "timezone") == "America/Chicago"
+    assert "not saved" not in page.ctx.messages.text
+    assert not page.errors["timezone"].isVisibleTo(page)
+    edit.setText("Mars/Olympus_Mons")  # refused again, then put back as stored
+    page.save_button.click()
+    assert "not saved" in page.ctx.messages.text
+    edit.setText("America/Chicago")
+    page.save_button.click()
+    assert "not saved" not in page.ctx.messages.text
+    assert not page.errors["timezone"].isVisibleTo(page)
+
+
+def test_the_letterhead_logo_is_chosen_with_browse(
+        page: SettingsPage, session: Session, prompts: RecordingPrompts, tmp_path: Path) -> None:
+    edit = page.fields["letterhead_logo"].widget
+    assert isinstance(edit, QLineEdit)
+    assert edit.placeholderText() == "No logo: the letterhead shows the organisation name"
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000100ffff03000006000557bfab"
+        "d40000000049454e44ae426082"))
+    prompts.open_path = logo
+    filters: list[str] = []
+    asked = prompts.open_file
+    prompts.open_file = lambda parent, title, f="": (filters.append(f),  # type: ignore[method-assign]
+                                                     asked(parent, title, f))[1]
+    page.logo_button.click()
+    assert prompts.asked[-1][:2] == ("open_file", "Choose the letterhead logo")
+    assert "*.png" in filters[0]
+    assert "*.jpg" in filters[0]
+    assert "*.csv" not in filters[0]
+    assert edit.text() == str(logo)
+    page.save_button.click()
+    assert settings_service.get(session, "letterhead_logo") == str(logo)

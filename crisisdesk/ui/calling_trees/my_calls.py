@@ -68,6 +68,7 @@ class MyCallsView(QWidget):
         for outcome in Outcome:
             button = QPushButton(f"{outcome.key}  {outcome.label}", self)
             button.setAccessibleName(outcome.label)
+            button.setToolTip(f"Record: {outcome.label} ({outcome.key})")
             button.clicked.connect(lambda _c=False, o=outcome: self.record(o))
             self.buttons[outcome] = button
             keys.addWidget(button)

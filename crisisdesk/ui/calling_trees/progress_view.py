@@ -9,15 +9,12 @@ also repaints only the rows that changed.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,7 +23,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.call_escalation import Counts, Reassignment
 from crisisdesk.services.calling_trees.activations import ActivationView, Recorded
 from crisisdesk.ui.calling_trees.model import PeopleModel
-from crisisdesk.ui.widgets.tables import standard_table
+from crisisdesk.ui.widgets.tables import read_only_table, standard_table
 
 
 def counts_text(c: Counts) -> str:
@@ -50,11 +47,8 @@ class ProgressView(QWidget):
         self.moved = QListWidget(self)
         self.moved.setAccessibleName("Reassigned calls")
         self.undo_button = QPushButton("Mark caller &available again (undo)", self)
-        self.branches = QTableWidget(0, 4, self)
-        self.branches.setHorizontalHeaderLabels(["Branch", "Reached", "Tried", "Not called"])
-        self.branches.verticalHeader().hide()
-        self.branches.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.branches.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.branches = read_only_table(self, "Branches",
+                                        ["Branch", "Reached", "Tried", "Not called"])
         self.model = PeopleModel(self)
         self.table = standard_table(self, "Everyone in the activation", self.model,
                                     selection=None, widths=(170, 140, 240, 120, 45, 140))

@@ -143,12 +143,12 @@ class TreeEditor(QWidget):
         buttons = QHBoxLayout()
         actions: list[tuple[str, str, Callable[[], None]]] = [
             ("&Add person…", "Insert", self.add), ("&Remove", "Delete", self.remove),
-            ("Set &backup…", "B", self.set_backup), ("Up", "Ctrl+Up", lambda: self.shift(-1)),
-            ("Down", "Ctrl+Down", lambda: self.shift(1)), ("Indent", "Ctrl+Right", self.indent),
-            ("Outdent", "Ctrl+Left", self.outdent)]
+            ("Set &backup…", "B", self.set_backup), ("&Up", "Ctrl+Up", lambda: self.shift(-1)),
+            ("Do&wn", "Ctrl+Down", lambda: self.shift(1)),
+            ("&Indent", "Ctrl+Right", self.indent), ("&Outdent", "Ctrl+Left", self.outdent)]
         for label, keys, slot in actions:
             button = QPushButton(label, self)
-            button.setToolTip(keys)
+            button.setToolTip(f"{label.replace('&', '').rstrip('…')} ({keys})")
             button.clicked.connect(slot)
             buttons.addWidget(button)
             shortcut = QShortcut(QKeySequence(keys), self.view)
@@ -238,6 +238,9 @@ class TreeEditor(QWidget):
         for texts, contact_id, parent in (tree_rows(found) if rows is None else rows):
             item = QTreeWidgetItem(texts)
             item.setData(0, ID_ROLE, contact_id)
+            for column, text in enumerate(texts):
+                if text:
+                    item.setToolTip(column, text)  # the whole text of a narrow column
             built.append(item)
             items[contact_id] = item
             if parent < 0:

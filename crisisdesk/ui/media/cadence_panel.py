@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.cadence import CadenceAudience, CadenceState, CadenceStatus
 from crisisdesk.domain.media import span_text
 from crisisdesk.ui.widgets.buttons import push_button
+from crisisdesk.ui.widgets.scheme import for_background, readable_text
 from crisisdesk.ui.widgets.tables import read_only_table
 
 _STATE = {CadenceState.OVERDUE: "OVERDUE", CadenceState.NEAR: "due soon", CadenceState.OK: "ok",
@@ -78,8 +79,9 @@ class CadencePanel(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 background = _BG.get(status.state)
-                if background is not None:
-                    item.setBackground(background)
+                if background is not None:  # the state's word is in its column too
+                    item.setBackground(for_background(background))
+                    item.setForeground(readable_text(for_background(background)))
                 self.table.setItem(row, column, item)
 
     def clear(self) -> None:

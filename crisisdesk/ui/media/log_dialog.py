@@ -2,8 +2,9 @@
 
 Fields follow the media-log practice (outlet, reporter, how to reach them, deadline, the
 question). The reporter can be picked from the media contacts or typed new, and saved to
-Contacts in the same action. Times are typed the way the CLI takes them ('16:30' today, or
-'2026-03-20 16:30'), in the desk's time zone. The rules are the service's: a ValidationError
+Contacts in the same action. Times are typed the way people say them ('3pm' or '16:30' today,
+'12/01/2026 3:30 pm', '2026-03-20 16:30'), in the desk's time zone; a deadline's error goes as
+soon as what is typed reads as a time. The rules are the service's: a ValidationError
 comes back naming the field, and its reason is shown under that field; nothing is saved.
 
 `EditInquiryDialog` is the same form filled with a logged inquiry, for corrections: the deadline
@@ -25,9 +26,26 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.media import Inquiry, InquiryChannel
+from crisisdesk.domain.times import TYPED_TIMES, parse_utc, typed_moment
 from crisisdesk.ui.widgets.form_dialog import FormDialog
 
 SaveFn = Callable[[dict[str, object]], Inquiry]
+
+
+def reads_as_time(text: str) -> bool:
+    """Whether a deadline as typed is one the service takes: empty (none), a time today, a
+    date with a time, or ISO (the parsing is the domain's, as in `services.localtime`)."""
+    if not text.strip():
+        return True
+    try:
+        return typed_moment(text)[1] is not None
+    except ValueError:
+        pass
+    try:
+        parse_utc(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 class LogInquiryDialog(FormDialog):
@@ -55,7 +73,8 @@ class LogInquiryDialog(FormDialog):
         for channel in InquiryChannel:
             self.channel_combo.addItem(channel.label, channel.value)
         self.deadline_edit = QLineEdit(self)
-        self.deadline_edit.setPlaceholderText("16:30 or 2026-03-20 16:30 (empty: none given)")
+        self.deadline_edit.setPlaceholderText(f"{TYPED_TIMES} today, or a date and time "
+                                              "(empty: none given)")
         self.received_edit = QLineEdit(self)
         self.received_edit.setPlaceholderText("Empty: now")
         self.question_edit = QPlainTextEdit(self)
@@ -74,6 +93,7 @@ class LogInquiryDialog(FormDialog):
                 ("&Question:", "question", self.question_edit),
                 ("&Assigned to:", "assignee", self.assignee_edit)):
             self.add_row(label, widget, name)  # a text label becomes the buddy (Alt-keys)
+        self.clear_when_valid(self.deadline_edit, "deadline", reads_as_time)
 
     def _picked(self, _index: int) -> None:
         contact = self._reporters.get(str(self.reporter_combo.currentData() or ""))
@@ -125,7 +145,8 @@ class EditInquiryDialog(LogInquiryDialog):
         self.details_edit.setText(inquiry.contact_details)
         self.channel_combo.setCurrentIndex(self.channel_combo.findData(inquiry.channel.value))
         self.deadline_edit.setText(deadline_text)
-        self.deadline_edit.setPlaceholderText("16:30 or 2026-03-20 16:30 (empty: none)")
+        self.deadline_edit.setPlaceholderText(f"{TYPED_TIMES} today, or a date and time "
+                                              "(empty: none)")
         self.question_edit.setPlainText(inquiry.question)
         self.assignee_edit.setText(inquiry.assignee)
         if not inquiry.is_open:

@@ -51,13 +51,19 @@ from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.prompts import PDF_FILTER
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.scheme import is_dark
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE
 from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 TICK_MS = 30_000
-BANNER_STYLE = ("#cadenceBanner { background: #fde7e7; border: 1px solid #d64545; "
-                "border-radius: 4px; color: #5c0f0f; padding: 6px; font-weight: bold; }")
+
+
+def banner_style() -> str:
+    """The overdue-update banner: red on a light window, dark red on a dark one."""
+    background, text = ("#471818", "#fbd5d5") if is_dark() else ("#fde7e7", "#5c0f0f")
+    return (f"#cadenceBanner {{ background: {background}; border: 1px solid #d64545; "
+            f"border-radius: 4px; color: {text}; padding: 6px; font-weight: bold; }}")
 
 
 def print_brief(session: Session, path: Path) -> Path:
@@ -82,7 +88,7 @@ class MediaPage(Page):
         self._bank_generation = 0
         self.banner = QLabel(self)
         self.banner.setObjectName("cadenceBanner")
-        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setStyleSheet(banner_style())
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Update cadence warning")
         self.banner.hide()

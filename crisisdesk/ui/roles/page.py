@@ -268,6 +268,7 @@ class RolesPage(Page):
             if slot.unavailable_reason:
                 text += f" · unavailable: {slot.unavailable_reason}"
             item = QListWidgetItem(text)
+            item.setToolTip(text)  # the whole line when the list is narrower than it
             item.setData(Qt.ItemDataRole.UserRole, slot)
             if slot.rank == acting_rank:
                 font = QFont(item.font())

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.operators import Role, check_new_passphrase
+from crisisdesk.ui.widgets.scheme import error_style
 
 
 class PassphraseForm(QDialog):
@@ -42,7 +43,7 @@ class PassphraseForm(QDialog):
         form.addRow("&Passphrase:", self.first)
         form.addRow("&Again:", self.second)
         self.problem = QLabel(self)
-        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setStyleSheet(error_style())
         self.problem.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QProgressDialog,
@@ -45,9 +46,14 @@ from crisisdesk.ui.printouts import print_binder
 from crisisdesk.ui.settings.fields import SettingField
 from crisisdesk.ui.settings.restore_dialog import RestoreDialog
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.scheme import error_style
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
 BACKUP_FILTER = "CrisisDesk backups (*.crisisdesk-backup);;All files (*)"
+IMAGE_FILTER = "Pictures (*.png *.jpg *.jpeg)"
+NO_LOGO = "No logo: the letterhead shows the organisation name"
+NOT_SAVED = "were not saved"
+MAX_LINE_CHARS = 120  # the page's widest line, in average characters (860 px at 9 pt)
 
 
 class SettingsPage(Page):
@@ -67,7 +73,9 @@ class SettingsPage(Page):
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
-        body.setMaximumWidth(860)  # long lines of fields are hard to scan on a wide screen
+        # Long lines of fields are hard to scan on a wide screen; the limit is in characters,
+        # so a larger font (or a 200% screen) widens the page instead of squeezing its buttons.
+        body.setMaximumWidth(body.fontMetrics().averageCharWidth() * MAX_LINE_CHARS)
         layout.addWidget(self._build_settings(body))
         layout.addWidget(self._build_operators(body))
         layout.addWidget(self._build_backups(body))
@@ -99,7 +107,7 @@ class SettingsPage(Page):
             reset.clicked.connect(lambda _=False, k=spec.key: self._reset(k))
             error = QLabel(box)
             error.setObjectName("fieldError")
-            error.setStyleSheet("color: #b00020;")
+            error.setStyleSheet(error_style())
             error.hide()
             row = QHBoxLayout()
             row.addWidget(field.widget, 1)
@@ -109,6 +117,15 @@ class SettingsPage(Page):
                 self.folder_button.setAccessibleName("Choose the scheduled backup folder")
                 self.folder_button.clicked.connect(self.choose_backup_folder)
                 row.addWidget(self.folder_button)
+            if spec.key == "letterhead_logo":  # a picture is found by looking, not typed
+                self.logo_button = QToolButton(box)
+                self.logo_button.setText("Bro&wse…")
+                self.logo_button.setAccessibleName("Browse for the letterhead logo")
+                self.logo_button.setToolTip("Choose a PNG or JPEG picture for the letterhead")
+                self.logo_button.clicked.connect(self.choose_logo)
+                row.addWidget(self.logo_button)
+                assert isinstance(field.widget, QLineEdit)
+                field.widget.setPlaceholderText(NO_LOGO)
             row.addWidget(reset)
             column = QVBoxLayout()
             column.addLayout(row)
@@ -209,6 +226,7 @@ class SettingsPage(Page):
             self.errors[state.spec.key].hide()
         self.save_button.setEnabled(is_admin)
         self.folder_button.setEnabled(is_admin)
+        self.logo_button.setEnabled(is_admin)
         self.admin_note.setVisible(not is_admin)
         self.operator_list.clear()
         for op in operator_service.list_operators(session):
@@ -254,14 +272,21 @@ class SettingsPage(Page):
                 self._changed()
             if failed:
                 self.ctx.messages.show_warning(
-                    f"{failed} setting(s) were not saved; see the messages next to them.")
+                    f"{failed} setting(s) {NOT_SAVED}; see the messages next to them.")
             elif saved:
                 self.ctx.messages.show_info(f"Saved {saved} setting(s).")
+            elif NOT_SAVED in self.ctx.messages.text:
+                self.ctx.messages.clear()  # every field is as stored again: nothing is unsaved
 
     def choose_backup_folder(self) -> None:
         folder = self.ctx.prompts.open_folder(self, "Choose the scheduled backup folder")
         if folder is not None:
             self.fields["backup_folder"].set_value(str(folder))
+
+    def choose_logo(self) -> None:
+        path = self.ctx.prompts.open_file(self, "Choose the letterhead logo", IMAGE_FILTER)
+        if path is not None:
+            self.fields["letterhead_logo"].set_value(str(path))
 
     def _reset(self, key: str) -> None:
         with user_errors(self.ctx.messages):
@@ -345,11 +370,11 @@ class SettingsPage(Page):
             return backup_service.create_backup(twin, path, force=True).path
 
         job = Job(in_thread_session(session, work), name="backup")
+        self.backup_button.setEnabled(False)
+        job.finished.connect(lambda _r: self.backup_button.setEnabled(True))  # before "done"
+        job.failed.connect(lambda _e: self.backup_button.setEnabled(True))
         job.finished.connect(self._backup_done)
         job.failed.connect(self.ctx.show_error)
-        self.backup_button.setEnabled(False)
-        job.finished.connect(lambda _r: self.backup_button.setEnabled(True))
-        job.failed.connect(lambda _e: self.backup_button.setEnabled(True))
         self.ctx.runner.start(job)
 
     def _backup_done(self, path: object) -> None:
@@ -362,11 +387,13 @@ class SettingsPage(Page):
             return backup_schedule.scheduled_backup(twin, force=True)
 
         job = Job(in_thread_session(self.ctx.session, work), name="backup to folder")
-        job.finished.connect(self._backed_up_to_folder)
-        job.failed.connect(self.ctx.show_error)
         self.backup_now_button.setEnabled(False)
+        # The button comes back before the message says the backup is done (each queued
+        # slot runs on its own, so the other order showed "done" beside a greyed button).
         job.finished.connect(lambda _r: self.backup_now_button.setEnabled(True))
         job.failed.connect(lambda _e: self.backup_now_button.setEnabled(True))
+        job.finished.connect(self._backed_up_to_folder)
+        job.failed.connect(self.ctx.show_error)
         self.ctx.runner.start(job)
 
     def _backed_up_to_folder(self, result: object) -> None:

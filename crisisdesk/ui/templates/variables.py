@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -117,9 +118,14 @@ class VariablesPalette(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.insert_selected())
         self.insert_button = push_button(self, "&Insert", self.insert_selected,
                                          "Insert the selected variable at the cursor")
-        self.add_button = push_button(self, "Add…", lambda: self.open_dialog(None))
-        self.edit_button = push_button(self, "Edit…", lambda: self.open_dialog(self.selected()))
-        self.remove_button = push_button(self, "Remove", self.remove_selected)
+        self.add_button = push_button(self, "Add variable…", lambda: self.open_dialog(None))
+        self.edit_button = push_button(self, "Edit variable…",
+                                       lambda: self.open_dialog(self.selected()))
+        self.remove_button = push_button(self, "Remove variable", self.remove_selected,
+                                         "Remove the selected variable (Delete)")
+        remove_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove_key.activated.connect(self.remove_selected)
         title = QLabel("<b>Variables</b> (double-click to insert)", self)
         buttons = QHBoxLayout()
         buttons.addWidget(title, 1)

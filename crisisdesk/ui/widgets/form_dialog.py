@@ -10,6 +10,7 @@ goes on the top line, and on success `submitted` carries the result and the dial
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.forms import FieldErrors, error_label
+from crisisdesk.ui.widgets.layouts import grow_to_fit
 
 
 class FormDialog(QDialog):
@@ -70,6 +73,12 @@ class FormDialog(QDialog):
         """A labelled row; `keys` are the service's field names whose errors go under it."""
         self.errors.add_row(text, widget, *keys)
 
+    def clear_when_valid(self, edit: QLineEdit, key: str, valid: Callable[[str], bool]) -> None:
+        """As the user types in `edit`, its error under `key` goes once `valid(text)`: the
+        service still decides on Save, this only stops a fixed value looking refused."""
+        edit.textChanged.connect(
+            lambda text: self.errors.clear_field(key) if valid(text) else None)
+
     def save(self) -> Any:
         """Ask the service to act on what was typed; raise its UserError to refuse."""
         raise NotImplementedError
@@ -83,4 +92,4 @@ class FormDialog(QDialog):
 
     def show_error(self, err: UserError) -> None:
         self.errors.show_user_error(err)
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))  # room for it
+        grow_to_fit(self)  # room for the message: the dialog grows, nothing is squeezed

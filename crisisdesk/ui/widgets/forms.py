@@ -16,14 +16,16 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QWidget
 
 from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.ui.widgets.scheme import error_style
 
-ERROR_STYLE = "color: #b00020;"
+ERROR_STYLE = "color: #b00020;"  # the light scheme's; a widget built now uses error_style()
 
 
 def error_label(parent: QWidget) -> QLabel:
+    """A line saying what is wrong, red on a light window and light red on a dark one."""
     label = QLabel(parent)
     label.setObjectName("fieldError")
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(error_style())
     label.setWordWrap(True)
     label.hide()
     return label
@@ -85,6 +87,19 @@ class FieldErrors:
 
     def clear(self) -> None:
         self.show("", {})
+
+    def clear_field(self, key: str) -> None:
+        """The value under `key` is right now: its reason goes, and the top line too when no
+        other field still has one (an error that stays after the fix reads as a new one)."""
+        own = self.aliases.get(key, key)
+        label = self.labels.get(own)
+        if label is None or label.isHidden() and not label.text():
+            return
+        label.clear()
+        self.forms[own].setRowVisible(label, False)
+        if not any(lbl.text() for lbl in self.labels.values()):
+            self.message.clear()
+            self.message.hide()
 
     def text(self, key: str) -> str:
         label = self.labels[key]

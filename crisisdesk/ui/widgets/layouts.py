@@ -6,7 +6,7 @@ them as a list keeps each constructor to what is on screen, in screen order.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QDialog, QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 # A piece: a widget or layout, or (widget or layout, stretch) for one that takes spare room.
 Piece = QWidget | QLayout | tuple[QWidget | QLayout, int]
@@ -47,3 +47,22 @@ def hbox(*pieces: Piece) -> QHBoxLayout:
 def lead_row(lead: QWidget, *buttons: QWidget) -> QHBoxLayout:
     """`lead` (a search field, a label) taking the spare width, then `buttons` at the right."""
     return hbox((lead, 1), *buttons)
+
+
+def grow_to_fit(widget: QWidget) -> None:
+    """Make the dialog holding `widget` tall enough for what it now shows (a message that just
+    appeared, a line that wrapped), never shorter or narrower than the user made it.
+
+    A top-level window does not grow by itself for a word-wrapped label: its minimum size
+    ignores height-for-width, so the new lines squeeze whatever is below them instead."""
+    window = widget.window()
+    if not isinstance(window, QDialog):
+        return  # a main window (the lock screen) keeps the size the user chose
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()
+    width = window.width()
+    needed = window.heightForWidth(width) if window.hasHeightForWidth() else -1
+    needed = max(needed, window.sizeHint().height(), window.minimumSizeHint().height())
+    if needed > window.height():
+        window.resize(width, needed)

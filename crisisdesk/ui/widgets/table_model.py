@@ -8,7 +8,10 @@ that went away, emits `dataChanged` for rows that changed and inserts new ones, 
 key. Subclasses say only what a cell shows: `HEADERS`, `key()`, `display()` (or `CELLS`, one
 function of the row per column, where a cell needs nothing but the row), and optionally
 `sort_value()`, `foreground()`, `background()`, `tooltip()`, `bold()` and `extra()` (any other
-role). Every table in the desk (contacts, templates, log, roster, inquiries, people called)
+role). Every cell's and header's tooltip holds its whole text, so a column the view elides
+(`ui/widgets/tables.py` sizes columns to their content, but a window has only so much width)
+can always be read in full.
+Every table in the desk (contacts, templates, log, roster, inquiries, people called)
 builds on it, so the roles below are defined here and nowhere else.
 
 Roles: `OBJECT_ROLE` hands back the row object, `SORT_ROLE` a comparable value (so a proxy sorts
@@ -32,6 +35,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from crisisdesk.domain.times import MINUTES, show_utc
+from crisisdesk.ui.widgets.scheme import for_background, for_text, readable_text
 
 OBJECT_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -49,6 +53,17 @@ def blocks(rows: Sequence[int]) -> list[tuple[int, int]]:
         else:
             runs.append((row, row))
     return runs
+
+
+def whole_text_tip(shown: object, tip: str | None) -> str | None:
+    """A cell's tooltip: the page's own, then the cell's whole text when the tip does not
+    already say it, so a column narrower than its text never hides what the cell holds."""
+    text = shown.strip() if isinstance(shown, str) else ""
+    if not text:
+        return tip
+    if tip is None or tip == "":
+        return text
+    return tip if text in tip else f"{tip}\n{text}"
 
 
 class RowTableModel(QAbstractTableModel, Generic[T]):
@@ -95,9 +110,9 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS) and (
+                role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)):
+            return self.HEADERS[section]  # the tooltip: the whole title of a narrow column
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -112,17 +127,20 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         if role == SORT_ROLE:
             return self.sort_value(row, column)
         if role == Qt.ItemDataRole.ForegroundRole:
+            # Colours follow the light or dark scheme, and text on a status colour stays
+            # readable on both (ui/widgets/scheme.py); the cell's words say the status too.
             colour = self.foreground(row, column)
+            background = self.background(row, column)
+            if background is not None:
+                return QBrush(readable_text(for_background(background), colour))
             if colour is not None:
-                return QBrush(colour)
+                return QBrush(for_text(colour))
         elif role == Qt.ItemDataRole.BackgroundRole:
             colour = self.background(row, column)
             if colour is not None:
-                return QBrush(colour)
+                return QBrush(for_background(colour))
         elif role == Qt.ItemDataRole.ToolTipRole:
-            tip = self.tooltip(row, column)
-            if tip is not None:
-                return tip
+            return whole_text_tip(self.display(row, column), self.tooltip(row, column))
         elif role == Qt.ItemDataRole.FontRole and self.bold(row, column):
             font = QFont()
             font.setBold(True)
