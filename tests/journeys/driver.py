@@ -33,6 +33,7 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.app import CrisisDeskApp
 from crisisdesk.services.demo import desk as demo_service
 from crisisdesk.store.keychain import Keychain
+from crisisdesk.ui.first_run.window import FirstRunWindow
 from crisisdesk.ui.main_window import MainWindow
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.watchdog import StallWatchdog
@@ -90,6 +91,23 @@ class Journey:
             self.shot(shot, dialog)
         self.step("unlock: key derivation, then the main window")
         QTest.keyClick(form.passphrase_edit, Qt.Key.Key_Return)
+        return self.settle()
+
+    def first_run(self) -> FirstRunWindow:
+        """Start the app on a folder with no desk yet: the first-run window comes up."""
+        assert QGuiApplication.platformName() == "xcb", "journeys run in a real X window"
+        self.app = CrisisDeskApp(self.tmp_path / "our-desk",
+                                 keychain=Keychain(MemoryKeyring(), trusted=True),
+                                 prompts=self.prompts)
+        assert self.app.start() is None
+        window = self.app.first_run
+        assert window is not None
+        self.qtbot.waitExposed(window)
+        self.watchdog.start()
+        return window
+
+    def settle(self) -> MainWindow:
+        """The main window just opened: give it the guide's size, wait for its warm-up."""
         self.qtbot.waitUntil(lambda: self.app is not None and self.app.main_window is not None,
                              timeout=20_000)
         window = self.window
