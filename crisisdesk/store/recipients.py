@@ -256,8 +256,9 @@ def save_source(db: sqlite_utils.Database, signature: str, mapping: dict[str, st
                [signature, json.dumps(mapping, ensure_ascii=False), date_format, at, by])
 
 
-PURGE_ORDER = ("letter_events", "enrollment_codes", "letters", "code_pools", "rendered_files",
-               "letter_batches", "recipient_review", "recipients", "recipient_imports")
+PURGE_ORDER = ("letter_events", "enrollment_codes", "vendor_enrolments", "letters", "code_pools",
+               "rendered_files", "letter_batches", "recipient_review", "recipients",
+               "recipient_imports")
 
 
 def purge_incident(db: sqlite_utils.Database, incident_id: str) -> dict[str, int]:

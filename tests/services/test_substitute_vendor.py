@@ -136,3 +136,15 @@ def test_an_unknown_reference_is_named_by_line_and_nothing_is_applied(
     assert vendor_store.enrolled(session.db, session.db.execute(
         "SELECT id FROM incidents").fetchone()[0]) == {}
 
+
+
+def test_purging_the_patient_list_also_removes_the_enrolments(
+        session: Session, lettered: dict[str, str], tmp_path: Path) -> None:
+    reference = next(iter(lettered))
+    vendor_service.import_enrolments(session, enrolment_file(
+        tmp_path / "in.csv", [f"{reference},2026-03-15"]))
+    incident = session.db.execute("SELECT id FROM incidents").fetchone()[0]
+    assert vendor_store.enrolled(session.db, incident) != {}
+    removed = letter_service.purge_recipients(session, incident)
+    assert removed["vendor_enrolments"] == 1
+    assert vendor_store.enrolled(session.db, incident) == {}
