@@ -272,13 +272,15 @@ class LettersPage(Page):
             if chosen is None:
                 return None
             folder = chosen.parent
+        from crisisdesk.printing.letter_workers import LetterWorkers
         from crisisdesk.printing.letters import open_letter_pdf
 
         started = time.monotonic()
 
         def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
             return letter_render.render_batch(session, number, folder, open_letter_pdf,
-                                              progress=progress, is_cancelled=is_cancelled)
+                                              progress=progress, is_cancelled=is_cancelled,
+                                              printer=LetterWorkers)
 
         def rendered(report: letter_render.RenderReport) -> None:
             self.last_render = report
