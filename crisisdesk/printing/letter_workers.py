@@ -40,11 +40,17 @@ class _Orphaned(Exception):
 
 
 def serve(requests: Connection, replies: Connection, parent: int) -> None:
-    """A worker's loop: write each part it is sent until the pipe closes or the parent dies."""
+    """A worker's loop: write each part it is sent until the pipe closes or the parent dies.
+
+    Files this worker wrote are removed when it stops without its parent: one still being
+    written, and finished ones the parent may not have renamed yet (a renamed one is gone
+    from its temp name already), so a killed render leaves no patient data in temp files.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the parent, which stops us
     from crisisdesk.printing.pdf import ensure_gui_app
 
     ensure_gui_app()
+    written: list[str] = []
     try:
         while True:
             if not requests.poll(0.5):
@@ -53,14 +59,18 @@ def serve(requests: Connection, replies: Connection, parent: int) -> None:
                 continue
             job = requests.recv()
             if job is None:
+                written.clear()  # the parent is closing us in order: its files are its own
                 return
-            if not _write(job, replies, parent):
-                return
-    except (EOFError, OSError):  # the parent closed the pipe or is gone
+            written.append(job[1])
+            _write(job, replies, parent)
+    except (EOFError, OSError, _Orphaned):  # the parent closed the pipe or is gone
         return
+    finally:
+        for tmp in written:
+            _remove(tmp)
 
 
-def _write(job: tuple[Any, ...], replies: Connection, parent: int) -> bool:
+def _write(job: tuple[Any, ...], replies: Connection, parent: int) -> None:
     from crisisdesk.printing.letters import file_title, write_letter_pdf
 
     part, tmp, layout, cover, letters = job
@@ -73,9 +83,8 @@ def _write(job: tuple[Any, ...], replies: Connection, parent: int) -> bool:
 
     try:
         pages = write_letter_pdf(Path(tmp), layout, cover, letters, file_title(cover), each)
-    except _Orphaned:
-        _remove(tmp)
-        return False
+    except (_Orphaned, BrokenPipeError, EOFError):
+        raise _Orphaned from None
     except FileNotProven as exc:
         _remove(tmp)
         replies.send(("failed", part, "not_proven", str(exc)))
@@ -90,7 +99,6 @@ def _write(job: tuple[Any, ...], replies: Connection, parent: int) -> bool:
         replies.send(("failed", part, "bug", type(exc).__name__))
     else:
         replies.send(("done", part, pages))
-    return True
 
 
 def _remove(tmp: str | Path) -> None:
