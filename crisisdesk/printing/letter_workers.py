@@ -153,12 +153,11 @@ class LetterWorkers:
 
     def events(self, timeout: float) -> list[Event]:
         found: list[Event] = []
-        by_conn = {id(p.replies): p for p in self.procs}
-        for conn in wait([p.replies for p in self.procs], timeout):
-            proc = by_conn[id(conn)]
+        ready = wait([p.replies for p in self.procs], timeout)
+        for proc in [p for p in self.procs if any(r is p.replies for r in ready)]:
             try:
-                while conn.poll():  # type: ignore[union-attr]
-                    event: Event = conn.recv()  # type: ignore[union-attr]
+                while proc.replies.poll():
+                    event: Event = proc.replies.recv()
                     if event[0] in ("done", "failed") and event[1] in proc.parts:
                         proc.parts.remove(event[1])
                     found.append(event)
@@ -166,8 +165,6 @@ class LetterWorkers:
                 part = proc.parts[0] if proc.parts else 0
                 found.append(("failed", part, "bug", "the worker process stopped"))
                 self.procs.remove(proc)
-                if not self.procs:
-                    break
         return found
 
     def close(self) -> None:

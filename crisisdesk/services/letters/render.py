@@ -111,7 +111,8 @@ class _Filler:
         except ValidationError as exc:
             raise ValidationError(f"Letter {letter.reference} cannot be filled in: {exc}",
                                   exc.fields) from None
-        marked, fields = "", ()
+        marked = ""
+        fields: tuple[tuple[str, str], ...] = ()
         if body is not None:
             # one string per body, so a part sent to a worker process carries it once
             marked = self.marked.setdefault(body.html, body.html + self.taglines)
