@@ -10,6 +10,13 @@ rendered, in one action before it takes its name; the split is fixed when the ba
 so a cancelled, killed or disk-full run resumes by reusing exactly the files that still match
 their record and rendering the rest: no letter is printed twice or lost. A last action marks
 the batch rendered.
+
+At mail-house scale (hundreds of thousands of letters) two things keep it fast. Each distinct
+body is filled once and only the person fields are swapped in per letter (`fill.BodyCache`),
+and with a `printer` (worker processes, `printing.letter_workers`) whole parts are written on
+every core at once: this process still fills the letters and records each part, in one
+action, once its worker has proven it, and only then gives it its name, so the resume rules
+above hold whichever order the parts finish in.
 """
 
 from __future__ import annotations
