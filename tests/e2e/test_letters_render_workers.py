@@ -21,7 +21,7 @@ from tests.support.desk import PASSPHRASE
 from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
 from tests.support.pdf import page_texts
 
-LETTERS, PER_FILE = 400, 20
+LETTERS, PER_FILE = 1000, 50  # workers start from 1,000 letters (render.PARALLEL_FROM)
 PARTS = LETTERS // PER_FILE
 
 

@@ -121,7 +121,8 @@ def test_ten_thousand_letters_in_workers_each_page_holds_only_its_own_person(
 
 
 def test_cancel_stops_every_worker_and_a_second_render_reuses_the_finished_files(
-        session: Session, tmp_path: Path) -> None:
+        session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(letter_render, "PARALLEL_FROM", 0)  # workers even for a small batch
     own = make_batch(session, tmp_path, 240, 20)
     out = tmp_path / "out"
     workers: list[LetterWorkers] = []

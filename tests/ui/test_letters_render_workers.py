@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.printing import letter_workers
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.letters.page import LettersPage
@@ -58,6 +59,7 @@ def test_render_shows_combined_progress_and_cancel_stops_every_worker(
             return found
 
     monkeypatch.setattr(letter_workers, "LetterWorkers", Workers)
+    monkeypatch.setattr(letter_render, "PARALLEL_FROM", 0)  # workers even for a small batch
     seen: list[int] = []
 
     def on_progress(done: int, total: int) -> None:

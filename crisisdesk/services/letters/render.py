@@ -162,6 +162,11 @@ def _clean_stale(out_dir: Path, batch: Batch) -> None:
             path.unlink(missing_ok=True)
 
 
+# Worker processes pay off only for a batch this large: each needs a second or two to start
+# (an interpreter, Qt, the fonts), about what this process writes 500 letters in.
+PARALLEL_FROM = 1000
+
+
 class PartPrinter(Protocol):
     """Writes whole part files elsewhere, several at once (`printing.letter_workers`).
 
@@ -201,8 +206,8 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
     A part file is reused only when it exists with the size and SHA-256 recorded when it was
     proven; anything else (missing, emptied, truncated, changed) is rendered again. A full disk
     stops the run with one line saying how many letters are safe on disk. With `printer`
-    (worker processes) and two or more parts to write, parts are written in parallel and
-    each is recorded as it completes, in whatever order.
+    (worker processes) and two or more parts and `PARALLEL_FROM` letters to write, parts are
+    written in parallel and each is recorded as it completes, in whatever order.
     """
     started = time.monotonic()
     batch = get_batch(session, batch_ref, incident_id)
@@ -227,7 +232,8 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
         else:
             pending.append(part)
     run.report()
-    if printer is not None and len(pending) >= 2:
+    if (printer is not None and len(pending) >= 2
+            and sum(part.letters for part in pending) >= PARALLEL_FROM):
         run.parallel(pending, printer)
     else:
         for part in pending:
