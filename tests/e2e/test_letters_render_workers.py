@@ -21,15 +21,18 @@ from tests.support.desk import PASSPHRASE
 from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
 from tests.support.pdf import page_texts
 
-LETTERS, PER_FILE = 1000, 50  # workers start from 1,000 letters (render.PARALLEL_FROM)
+LETTERS, PER_FILE = 2000, 50
 PARTS = LETTERS // PER_FILE
+# Workers start from 1,000 letters to write (render.PARALLEL_FROM): the kills stop before
+# half the files are done, so every run, the resumed ones too, writes through workers.
+LAST_KILL_BEFORE = PARTS // 2 - 1
 
 
 def _kill_part_way(command: list[str], out_dir: Path, rng: random.Random) -> None:
     """Run `command` and SIGKILL it at a random point: after a random number of finished
     files (none, at the first kill, is allowed), plus a random fraction of a second."""
     done = len(list(out_dir.glob("letters-*.pdf")))
-    target = rng.randint(done, min(PARTS - 2, done + 6))
+    target = rng.randint(done, min(LAST_KILL_BEFORE, done + 6))
     with killable(command, cli_env(PASSPHRASE)) as proc:
         deadline = time.monotonic() + 180
         while len(list(out_dir.glob("letters-*.pdf"))) < target:
