@@ -1,21 +1,31 @@
-"""Letter benchmarks, each against a floor timed in the same run.
+"""Letter benchmarks, each against floors timed in the same run.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_letters.py
-     [--letters 10000] [--small 1000] [--floor-letters 2000] [--recipients 100000]
+     [--letters 100000] [--small 10000] [--floor-letters 4000] [--recipients 1000000]
+     [--workers N]
 
-- letters_render_10k: `render_batch` of a 10,000-letter batch (fill the approved template per
-  letter, lay out, letterhead, window address, barcode, page X of Y, 500 letters a file)
-  in letters per second, against a floor loop that lays out and writes the same pre-rendered
-  letter HTML with a bare QTextDocument + QPdfWriter (the floor runs on --floor-letters
-  letters: it is a rate, and the full 10,000 would only double the run time).
-- letters_render_peak_rss: peak resident memory of a process rendering 10,000 letters minus
-  one rendering 1,000 (both measured in child processes; streaming means it stays small).
-- letters_import_classify_100k: `import_recipients` + `classify_recipients` of a generated
-  100,000-row CSV, against `sqlite-utils insert plain.db recipients file.csv --csv`.
+- letters_render_1m: minutes to render 1,000,000 letters, SCALED from a `--letters` run
+  (100,000 by default) as letters / (letters per second of that run): a render streams part
+  files of `letters_per_file` (500) letters through worker processes, so its rate does not
+  depend on the batch size (the memory line below checks that nothing grows with it). The run
+  is `render_batch` end to end with its worker processes (one per core): fill the approved
+  template, lay out, letterhead, window address, barcode, code, page X of Y, prove, record and
+  rename each file. Two floors, each run in as many processes at once as the render used, on
+  --floor-letters letters: the bare Qt loop (a QTextDocument + QPdfWriter over the same
+  pre-rendered letter HTML) and "stamp only" (the variable fields, address, reference and
+  barcode, salutation, code and page number, drawn on a blank page, nothing else).
+- letters_render_peak_rss: peak resident memory during the render (the parent plus its
+  largest worker, sampled from /proc) of the `--letters` render minus the `--small` one, both
+  in child processes; building the batch before it is not measured.
+- letters_file_size: megabytes of PDF per 1,000 letters in that render.
+- letters_import_classify_1m: `import_recipients` + `classify_recipients` of a generated
+  `--recipients`-row list against `sqlite-utils insert plain.db recipients file.csv --csv`;
+  one import takes at most 200,000 rows, so a million is five files, for both.
+  `--letters 0` runs this one alone.
 
 Prints exactly `name: value unit (ratio R to floor)` lines on stdout; details go to stderr.
-Unlocking is not measured, so the key derivation is made cheap. These take minutes at full
-size; `make test` never runs them.
+Unlocking is not measured, so the key derivation is made cheap. These take many minutes at
+full size (run them on a quiet machine); `make test` never runs them.
 """
 
 from __future__ import annotations
@@ -116,8 +126,9 @@ def batch_of(session: Session, work: Path, letters: int) -> None:
     letter_service.create_batch(session)
 
 
-def child_render(letters: int) -> None:
-    """In a child process: build a batch, render it, print seconds and peak RSS as JSON."""
+def child_render(letters: int, workers: int) -> None:
+    """In a child process: build a batch, render it, print seconds, peak RSS and samples."""
+    from crisisdesk.printing.letter_workers import LetterWorkers
     from crisisdesk.printing.letters import open_letter_pdf
     from crisisdesk.printing.pdf import ensure_gui_app
     from crisisdesk.services.letters import render as letter_render
@@ -128,20 +139,144 @@ def child_render(letters: int) -> None:
         session = desk(work)
         batch_of(session, work, letters)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        sampler = RssSampler()
         start = time.perf_counter()
-        report = letter_render.render_batch(session, "1", work / "out", open_letter_pdf)
+        report = letter_render.render_batch(session, "1", work / "out", open_letter_pdf,
+                                            printer=lambda: LetterWorkers(workers))
         seconds = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        html = [c.body_html for c in letter_render.preview(session, "1", 50)[1]]
+        peak = sampler.stop()
+        size = sum(path.stat().st_size for path in report.files)
+        _, contents = letter_render.preview(session, "1", 50)
         session.close()
     print(json.dumps({"seconds": seconds, "letters": report.letters, "files": len(report.files),
-                      "rss_kib": peak, "rss_before_kib": before, "html": html}))
+                      "rss_kib": peak, "rss_before_kib": before, "bytes": size,
+                      "html": [c.body_html for c in contents],
+                      "stamps": [[c.reference, list(c.address_lines), c.fields[0][1],
+                                  c.fields[-1][1], c.language] for c in contents]}))
 
 
-def run_child(letters: int) -> dict[str, object]:
-    out = subprocess.run([sys.executable, __file__, "--child-render", str(letters)],
-                         capture_output=True, text=True, check=True)
+class RssSampler:
+    """Peak resident memory during the render only (the batch is built before, and building
+    100,000 rows is not what is measured): this process plus its largest child, from /proc
+    every 0.2 s (Linux)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import os
+
+        me = os.getpid()
+        while not self.done.wait(0.2):
+            kids = [_rss_kib(int(d)) for d in os.listdir("/proc")
+                    if d.isdigit() and _parent_of(int(d)) == me]
+            self.peak = max(self.peak, _rss_kib(me) + max(kids, default=0))
+
+    def stop(self) -> int:
+        self.done.set()
+        self.thread.join()
+        return self.peak
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _parent_of(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def run_child(letters: int, workers: int) -> dict[str, object]:
+    out = subprocess.run([sys.executable, __file__, "--child-render", str(letters),
+                          "--workers", str(workers)], capture_output=True, text=True,
+                         check=True)
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def in_parallel(floor: str, samples: list[object], letters: int, workers: int) -> float:
+    """Seconds for `workers` processes at once to run `floor` over `letters` letters in all."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    share = [letters // workers + (1 if i < letters % workers else 0) for i in range(workers)]
+    with ctx.Pool(workers) as pool:
+        pool.apply(_ready)  # start the interpreters before the clock
+        start = time.perf_counter()
+        pool.starmap(_floor, [(floor, samples, n) for n in share])
+        return time.perf_counter() - start
+
+
+def _ready() -> None:
+    from crisisdesk.printing.pdf import ensure_gui_app
+
+    ensure_gui_app()
+
+
+def _floor(floor: str, samples: list[object], letters: int) -> float:
+    if floor == "qt":
+        return floor_render([str(s) for s in samples], letters)
+    return stamp_render(samples, letters)
+
+
+def stamp_render(stamps: list[object], letters: int, per_file: int = 500) -> float:
+    """The variable fields only, one blank page a letter: address in the window, reference
+    and barcode, salutation, code, page X of Y (the painter the letters use)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPainter
+
+    from crisisdesk.domain.letter_pages import LetterContent
+    from crisisdesk.printing.letters import DPI, LetterPainter, _writer
+    from crisisdesk.printing.pdf import ensure_gui_app
+
+    ensure_gui_app()
+    layout = _bench_layout()
+    with tempfile.TemporaryDirectory(prefix="crisisdesk-floor-") as tmp:
+        start = time.perf_counter()
+        done = 0
+        while done < letters:
+            writer = _writer(Path(tmp) / f"stamp{done}.pdf", "stamp")
+            painter = QPainter(writer)
+            paint = LetterPainter(painter, writer, layout, DPI)
+            for i in range(min(per_file, letters - done)):
+                ref, address, name, code, language = stamps[(done + i) % len(stamps)]  # type: ignore[misc]
+                if i:
+                    writer.newPage()
+                content = LetterContent(ref, tuple(address), "", language)
+                paint._reference(ref)
+                paint._address(tuple(address))
+                painter.drawText(QPointF(paint.body.left(), paint.body.top() + 100),
+                                 f"Dear {name},")
+                painter.drawText(QPointF(paint.body.left(), paint.body.top() + 900),
+                                 f"use this code: {code}")
+                paint._footer(content, 1, 1)
+            painter.end()
+            del painter, writer
+            done += min(per_file, letters - done)
+        return time.perf_counter() - start
+
+
+def _bench_layout() -> object:
+    from crisisdesk.domain.envelopes import window_for
+    from crisisdesk.domain.letter_pages import LetterLayout
+
+    return LetterLayout(window_for("single-window-10", ""), "Bench Clinics",
+                        "100 Example Rd, Springfield, IL 62701")
 
 
 def floor_render(html: list[str], letters: int, per_file: int = 500) -> float:
@@ -188,57 +323,89 @@ def floor_render(html: list[str], letters: int, per_file: int = 500) -> float:
 
 
 def bench_import(rows: int) -> tuple[float, float]:
+    """One list of `rows` people, in files of at most `MAX_ROWS` rows (the most one import
+    takes; a million-row list is five files), imported one after the other and classified
+    once, against `sqlite-utils insert --csv` of the same files."""
+    from crisisdesk.services.files.limits import MAX_ROWS
+
     with tempfile.TemporaryDirectory(prefix="crisisdesk-bench-") as tmp:
         work = Path(tmp)
-        source = work / "patients.csv"
-        write_patients(source, rows)
+        sources = []
+        for n, first in enumerate(range(0, rows, MAX_ROWS)):
+            sources.append(work / f"patients{n}.csv")
+            write_patients(sources[-1], min(MAX_ROWS, rows - first), seed=6 + n)
         cli = Path(sys.executable).with_name("sqlite-utils")
         start = time.perf_counter()
-        subprocess.run([str(cli), "insert", str(work / "plain.db"), "recipients", str(source),
-                        "--csv"], check=True)
+        for source in sources:
+            subprocess.run([str(cli), "insert", str(work / "plain.db"), "recipients",
+                            str(source), "--csv"], check=True)
         floor = time.perf_counter() - start
         session = desk(work)
         start = time.perf_counter()
-        report = letter_service.import_recipients(session, source, set_aside_invalid=True)
+        imported = set_aside = repaired = 0
+        for source in sources:
+            report = letter_service.import_recipients(session, source, set_aside_invalid=True)
+            imported += report.imported
+            set_aside += report.set_aside
+            repaired += report.zip_repaired
         result = letter_service.classify_recipients(session)
         ours = time.perf_counter() - start
         session.close()
-    print(f"  import+classify {report.imported} rows ({report.set_aside} set aside, "
-          f"{report.zip_repaired} ZIPs repaired): {result.counts}; ours {ours:.2f} s, "
+    print(f"  import+classify {imported} rows in {len(sources)} files ({set_aside} set aside, "
+          f"{repaired} ZIPs repaired): {result.counts}; ours {ours:.2f} s, "
           f"floor {floor:.2f} s", file=sys.stderr)
     return ours, floor
 
 
 def main() -> None:
+    import os
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--letters", type=int, default=10_000)
-    parser.add_argument("--small", type=int, default=1_000)
-    parser.add_argument("--floor-letters", type=int, default=2_000)
-    parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--letters", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--floor-letters", type=int, default=4_000)
+    parser.add_argument("--recipients", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--child-render", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_render:
-        child_render(args.child_render)
+        child_render(args.child_render, args.workers)
         return
-    big = run_child(args.letters)
-    small = run_child(args.small)
-    html = [str(h) for h in big["html"]]  # type: ignore[union-attr]
+    if not args.letters:  # --letters 0: the import alone
+        imp, imp_floor = bench_import(args.recipients)
+        print(f"letters_import_classify_{_short(args.recipients)}: {imp:.2f} s (ratio "
+              f"{imp / imp_floor:.2f} to floor)")
+        return
+    big = run_child(args.letters, args.workers)
+    small = run_child(args.small, args.workers)
     floor_n = min(args.floor_letters, args.letters)
-    floor_s = floor_render(html, floor_n)
-    ours_rate = float(big["letters"]) / float(big["seconds"])  # type: ignore[arg-type]
-    floor_rate = floor_n / floor_s
+    qt_s = in_parallel("qt", list(big["html"]), floor_n, args.workers)  # type: ignore[call-overload]
+    stamp_s = in_parallel("stamp", list(big["stamps"]), floor_n, args.workers)  # type: ignore[call-overload]
+    rate = float(big["letters"]) / float(big["seconds"])  # type: ignore[arg-type]
+    qt_rate, stamp_rate = floor_n / qt_s, floor_n / stamp_s
     print(f"  render: {big['letters']} letters in {big['files']} files, "
-          f"{float(big['seconds']):.1f} s; floor {floor_n} letters in {floor_s:.1f} s",  # type: ignore[arg-type]
-          file=sys.stderr)
+          f"{float(big['seconds']):.1f} s ({rate:.0f} letters/s, {args.workers} workers); "  # type: ignore[arg-type]
+          f"floors on {floor_n} letters: Qt loop {qt_s:.1f} s ({qt_rate:.0f}/s), stamp only "
+          f"{stamp_s:.1f} s ({stamp_rate:.0f}/s)", file=sys.stderr)
     rss_big, rss_small = int(big["rss_kib"]) / 1024, int(small["rss_kib"]) / 1024  # type: ignore[call-overload]
-    print(f"  peak RSS: {args.letters} letters {rss_big:.0f} MB, {args.small} letters "
-          f"{rss_small:.0f} MB", file=sys.stderr)
+    print(f"  peak RSS (parent + largest worker): {args.letters} letters {rss_big:.0f} MB, "
+          f"{args.small} letters {rss_small:.0f} MB", file=sys.stderr)
     imp, imp_floor = bench_import(args.recipients)
-    print(f"letters_render_10k: {ours_rate:.1f} letters/s (ratio {ours_rate / floor_rate:.2f} "
-          "to floor)")
+    minutes = 1_000_000 / rate / 60
+    scaled = "" if args.letters == 1_000_000 else f", scaled from {args.letters:,}"
+    print(f"letters_render_1m: {minutes:.1f} min ({rate:.0f} letters/s{scaled}; ratio "
+          f"{rate / qt_rate:.2f} to the Qt-loop floor, {rate / stamp_rate:.2f} to the "
+          "stamp-only floor)")
     print(f"letters_render_peak_rss: {rss_big - rss_small:.0f} MB more for {args.letters} "
           f"than {args.small} letters (ratio {rss_big / rss_small:.2f} to floor)")
-    print(f"letters_import_classify_100k: {imp:.2f} s (ratio {imp / imp_floor:.2f} to floor)")
+    per_1000 = int(big["bytes"]) / float(big["letters"]) * 1000 / 1e6  # type: ignore[call-overload, arg-type]
+    print(f"letters_file_size: {per_1000:.1f} MB per 1,000 letters")
+    print(f"letters_import_classify_{_short(args.recipients)}: {imp:.2f} s (ratio "
+          f"{imp / imp_floor:.2f} to floor)")
+
+
+def _short(n: int) -> str:
+    return f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k"
 
 
 if __name__ == "__main__":

@@ -212,8 +212,10 @@ def render_cmd(cli: CliContext, batch: str, out_dir: str, span: str | None, alig
                                   incident_id=incident)
         click.echo(f"Wrote {n} letters to {folder / name}")
         return
+    from crisisdesk.printing.letter_workers import LetterWorkers
+
     report = letter_render.render_batch(session, batch, folder, writer,  # type: ignore[arg-type]
-                                        incident_id=incident)
+                                        incident_id=incident, printer=LetterWorkers)
     rate = report.letters / report.seconds if report.seconds else 0.0
     click.echo(f"Rendered {count_of(report.letters, 'letter')} into "
                f"{count_of(len(report.files), 'file')} in {folder} "

@@ -33,6 +33,10 @@ class LetterContent:
     body_html: str
     language: str = "en"
     seq: int = 0
+    # The same body with markers where the person fields go, and (marker, plain value) for
+    # each: a printer may lay the marked body out once and only swap the fields per letter.
+    marked_html: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ between paragraphs (`page_cuts`): a sentence holding an enrollment code is never
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
@@ -36,6 +37,7 @@ from crisisdesk.domain.envelopes import MIN_ADDRESS_PT, SHEET_HEIGHT_IN, SHEET_W
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.letter_pages import CoverSheet, LetterContent, LetterLayout
 from crisisdesk.printing.fonts import TAGLINE_FAMILIES, print_family
+from crisisdesk.printing.letter_bodies import LaidOutBodies
 from crisisdesk.store.files import atomic_path, prove_pdf
 
 DPI = 300
@@ -75,6 +77,7 @@ class LetterPainter:
                            self.px(SHEET_WIDTH_IN - 2 * MARGIN_IN),
                            self.px(SHEET_HEIGHT_IN - FOOTER_IN - 0.2 - w.bottom - BODY_GAP_IN))
         self.logo = QImage(layout.logo_path) if layout.logo_path else QImage()
+        self.bodies: LaidOutBodies | None = None
 
     def px(self, inches: float) -> float:
         return inches * self.dpi
@@ -96,9 +99,18 @@ class LetterPainter:
         1 faces the window; a band the window's height on every later page is only waste."""
         return self.px(0.5 + CONTINUED_GAP_IN)
 
+    def body_document(self, content: LetterContent) -> QTextDocument:
+        """The letter's body laid out: from a cached marked body with only the person fields
+        swapped in when the content allows it, else from its own HTML."""
+        if self.bodies is not None and content.marked_html:
+            doc = self.bodies.document(content)
+            if doc is not None:
+                return doc
+        return self.document(content.body_html)
+
     def letter(self, content: LetterContent, new_page: Callable[[], object]) -> int:
         """Paint every page of one letter; `new_page()` is called before pages 2..n."""
-        doc = self.document(content.body_html)
+        doc = self.body_document(content)
         bottom = self.body.bottom()
         cuts = page_cuts(doc, bottom - self.body.top(), bottom - self.continued_top())
         pages = len(cuts)
@@ -283,6 +295,7 @@ class LetterPdf:
                  started: bool) -> None:
         self.writer, self.painter = writer, painter
         self.paint = LetterPainter(painter, writer, layout, DPI)
+        self.paint.bodies = LaidOutBodies(self.paint.document)
         self._started = started
         self.letters = 0
         self.pages = 0
@@ -319,8 +332,7 @@ def open_letter_pdf(path: Path, layout: LetterLayout, cover: CoverSheet | None,
             proven(tmp)
 
     with atomic_path(Path(path), verify=check) as tmp:
-        writer = _writer(tmp, "Patient letters" if cover is None else
-                         f"Patient letters, batch {cover.batch_number}, file {cover.part}")
+        writer = _writer(tmp, file_title(cover))
         painter = QPainter(writer)
         try:
             out = LetterPdf(writer, painter, layout, started=cover is not None)
@@ -331,6 +343,40 @@ def open_letter_pdf(path: Path, layout: LetterLayout, cover: CoverSheet | None,
         finally:
             painter.end()
             del painter, writer  # closes and flushes the file before it is renamed
+
+
+def write_letter_pdf(tmp: Path, layout: LetterLayout, cover: CoverSheet | None,
+                     letters: Iterable[LetterContent], title: str,
+                     each: Callable[[int], None] | None = None) -> int:
+    """Write a whole file of letters to `tmp`, fsync it and prove it; return its pages.
+
+    For a writer in another process: the file keeps its temp name and the caller records it
+    and renames it into place (`open_letter_pdf` does all of it in one process). `each(n)` is
+    called after the n-th letter (progress; it may raise to stop).
+    """
+    writer = _writer(tmp, title)
+    painter = QPainter(writer)
+    try:
+        out = LetterPdf(writer, painter, layout, started=cover is not None)
+        if cover is not None:
+            out.paint.cover(cover)
+        for n, letter in enumerate(letters, 1):
+            out.add(letter)
+            if each is not None:
+                each(n)
+    finally:
+        painter.end()
+        del painter, writer  # closes and flushes the file
+    pages = out.pages + (1 if cover is not None else 0)
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    prove_pdf(tmp, pages)
+    return pages
+
+
+def file_title(cover: CoverSheet | None) -> str:
+    return ("Patient letters" if cover is None else
+            f"Patient letters, batch {cover.batch_number}, file {cover.part}")
 
 
 def preview_pages(layout: LetterLayout, content: LetterContent, dpi: float = 72

@@ -182,6 +182,15 @@ def matches_digest(path: Path, size: int, sha256: str) -> bool:
         return False
 
 
+def move_into_place(tmp: Path, target: Path) -> None:
+    """Rename a finished, fsynced and proven temp file onto `target` and make the rename
+    durable (for a file written and proven elsewhere, e.g. in a worker process)."""
+    with contextlib.suppress(OSError):
+        tmp.chmod(0o600)
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
+
+
 def _fsync_dir(directory: Path) -> None:
     if os.name != "posix":
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,3 +38,15 @@ def read(path: Path) -> tuple[list[Text], list[str]]:
                                   size * abs(cm[3])))
         pages.append(clean(page.extract_text(visitor_text=visit)))
     return found, pages
+
+
+def page_texts(path: Path) -> list[str]:
+    """Each page's text: poppler's pdftotext when installed (about fifty times faster than
+    pypdf's extraction, which makes checking ten thousand letters affordable), else pypdf."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        return [clean(page.extract_text() or "") for page in PdfReader(str(path)).pages]
+    out = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                         check=True, timeout=300)
+    pages = clean(out.stdout.decode("utf-8")).split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages

@@ -10,6 +10,13 @@ rendered, in one action before it takes its name; the split is fixed when the ba
 so a cancelled, killed or disk-full run resumes by reusing exactly the files that still match
 their record and rendering the rest: no letter is printed twice or lost. A last action marks
 the batch rendered.
+
+At mail-house scale (hundreds of thousands of letters) two things keep it fast. Each distinct
+body is filled once and only the person fields are swapped in per letter (`fill.BodyCache`),
+and with a `printer` (worker processes, `printing.letter_workers`) whole parts are written on
+every core at once: this process still fills the letters and records each part, in one
+action, once its worker has proven it, and only then gives it its name, so the resume rules
+above hold whichever order the parts finish in.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.files.walk import IsCancelled, Progress
 from crisisdesk.services.letters.batches import TAGLINES_TEMPLATE, Batch, get_batch
+from crisisdesk.services.letters.fill import BodyCache, person_values
 from crisisdesk.services.letters.values import LetterValues
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
@@ -42,7 +50,9 @@ from crisisdesk.store.files import (
     FileNotProven,
     cannot_write,
     file_digest,
+    looks_full,
     matches_digest,
+    move_into_place,
 )
 
 
@@ -98,26 +108,44 @@ class _Filler:
             facts, _ = self.values.facts("en")
             text = template_service.render_approved(session, page, facts).text
             self.taglines = f'<div style="page-break-before: always">{text}</div>'
+        self.bodies = BodyCache(self._render)
+        self.marked: dict[str, str] = {}
 
     def content(self, letter: Letter) -> LetterContent:
+        terms = store.pool_terms(self.session.db, letter.id) if letter.code else ("", "", None)
+        try:
+            text, body = self.bodies.html(letter, terms)
+        except ValidationError as exc:
+            raise ValidationError(f"Letter {letter.reference} cannot be filled in: {exc}",
+                                  exc.fields) from None
+        marked = ""
+        fields: tuple[tuple[str, str], ...] = ()
+        if body is not None:
+            # one string per body, so a part sent to a worker process carries it once
+            marked = self.marked.setdefault(body.html, body.html + self.taglines)
+            fields = tuple(zip(body.marks, person_values(letter), strict=True))
+        return LetterContent(letter.reference, tuple(letter.address_lines()),
+                             text + self.taglines, approved_language(self, letter), letter.seq,
+                             marked, fields)
+
+    def _render(self, letter: Letter, marks: tuple[str, ...] | None) -> str:
+        """The letter's body, its person fields being `marks` when given (see `fill`)."""
         approved = self.approved[(letter.template_key, letter.template_version)]
+        people = person_values(letter) if marks is None else marks
         values: dict[str, Any] = dict(letter_date=self.letter_date,
-                                      recipient_name=letter.addressee,
-                                      patient_name=letter.person.name)
+                                      recipient_name=people[0], patient_name=people[1])
         if letter.code:
             expires, url, months = store.pool_terms(self.session.db, letter.id)
-            values.update(enrollment_code=letter.code, enroll_by_date=expires)
+            values.update(enrollment_code=people[2], enroll_by_date=expires)
             if url:
                 values["enrollment_url"] = url
             if months:
                 values["credit_monitoring_months"] = months
-        try:
-            text = self.values.render(letter, approved, values)
-        except ValidationError as exc:
-            raise ValidationError(f"Letter {letter.reference} cannot be filled in: {exc}",
-                                  exc.fields) from None
-        return LetterContent(letter.reference, tuple(letter.address_lines()),
-                             text + self.taglines, approved.meta.language.value, letter.seq)
+        return self.values.render(letter, approved, values)
+
+
+def approved_language(filler: _Filler, letter: Letter) -> str:
+    return filler.approved[(letter.template_key, letter.template_version)].meta.language.value
 
 
 def part_name(batch: Batch, part: int, parts: int, name: str = "") -> str:
@@ -150,17 +178,54 @@ def _clean_stale(out_dir: Path, batch: Batch, name: str = "") -> None:
             path.unlink(missing_ok=True)
 
 
+# Worker processes pay off only for a batch this large: each needs a second or two to start
+# (an interpreter, Qt, the fonts), about what this process writes 500 letters in.
+PARALLEL_FROM = 1000
+
+
+class PartPrinter(Protocol):
+    """Writes whole part files elsewhere, several at once (`printing.letter_workers`).
+
+    `start` hands over one part (its letters, filled, and the temp path to write and prove);
+    `events(timeout)` returns what happened since: ("progress", part, letters),
+    ("done", part, pages) or ("failed", part, kind, ...); `close` stops every worker.
+    """
+
+    capacity: int
+
+    def start(self, part: int, tmp: Path, layout: LetterLayout, cover: CoverSheet | None,
+              letters: list[LetterContent]) -> None: ...
+
+    def events(self, timeout: float) -> list[tuple[Any, ...]]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Part:
+    number: int
+    first: int
+    last: int
+    path: Path
+
+    @property
+    def letters(self) -> int:
+        return self.last - self.first + 1
+
+
 def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: OpenLetterFile,
                  *, incident_id: str | None = None, progress: Progress | None = None,
-                 is_cancelled: IsCancelled | None = None, name: str = "") -> RenderReport:
+                 is_cancelled: IsCancelled | None = None,
+                 printer: Callable[[], PartPrinter] | None = None,
+                 name: str = "") -> RenderReport:
     """Write the batch's files into `out_dir` (resuming), then record the batch as rendered.
 
     `name` is the file name the person chose (see `part_name`); it is checked before anything
-    is written.
-
-    A part file is reused only when it exists with the size and SHA-256 recorded when it was
-    proven; anything else (missing, emptied, truncated, changed) is rendered again. A full disk
-    stops the run with one line saying how many letters are safe on disk.
+    is written. A part file is reused only when it exists with the size and SHA-256 recorded
+    when it was proven; anything else (missing, emptied, truncated, changed) is rendered again. A full disk
+    stops the run with one line saying how many letters are safe on disk. With `printer`
+    (worker processes) and two or more parts and `PARALLEL_FROM` letters to write, parts are
+    written in parallel and each is recorded as it completes, in whatever order.
     """
     started = time.monotonic()
     batch = get_batch(session, batch_ref, incident_id)
@@ -176,48 +241,155 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
     filler.content(first)  # a missing value stops the run before any page is written
     per, total = batch.letters_per_file, batch.letter_count
     parts = math.ceil(total / per)
-    incident = incident_store.get(session.db, batch.incident_id)
     recorded = store.rendered_files(session.db, batch.id)
-    files: list[Path] = []
-    reused, done, safe = 0, 0, _Safe(total)
-    for part in range(1, parts + 1):
-        lo, hi = (part - 1) * per + 1, min(part * per, total)
-        path = out_dir / part_name(batch, part, parts, name)
-        files.append(path)
-        if _still_proven(recorded.get(part), path, lo, hi):
-            reused += 1
-            done = hi
-            safe.add(hi - lo + 1)
-            if progress is not None:
-                progress(done, total)
-            continue
-        letters = list(_stream(session, batch, lo, hi))  # references only: cheap, bounded
-        cover = CoverSheet(layout.org_name, incident.title if incident else "", batch.number,
-                           part, parts, letters[0][1], letters[-1][1], lo, hi, hi - lo + 1,
-                           today(session).isoformat())
-        part_file = _PartFile(session, batch, part, parts, path.name, lo, hi)
+    all_parts = [_Part(n, (n - 1) * per + 1, min(n * per, total),
+                       out_dir / part_name(batch, n, parts, name)) for n in range(1, parts + 1)]
+    run = _Run(session, batch, filler, layout, parts, total, progress, is_cancelled)
+    pending: list[_Part] = []
+    for part in all_parts:
+        if _still_proven(recorded.get(part.number), part.path, part.first, part.last):
+            run.finished(part)
+        else:
+            pending.append(part)
+    run.report()
+    if (printer is not None and len(pending) >= 2
+            and sum(part.letters for part in pending) >= PARALLEL_FROM):
+        run.parallel(pending, printer)
+    else:
+        for part in pending:
+            run.here(part, open_file)
+    files = [part.path for part in all_parts]
+    _record(session, batch, files, parts - len(pending))
+    return RenderReport(files, total, parts - len(pending), time.monotonic() - started)
+
+
+class _Run:
+    """One render of a batch's missing parts: here, or in worker processes."""
+
+    def __init__(self, session: Session, batch: Batch, filler: _Filler, layout: LetterLayout,
+                 parts: int, total: int, progress: Progress | None,
+                 is_cancelled: IsCancelled | None) -> None:
+        self.session, self.batch, self.filler, self.layout = session, batch, filler, layout
+        self.parts, self.total = parts, total
+        self.progress, self.is_cancelled = progress, is_cancelled
+        self.safe = _Safe(total)
+        self.done = 0  # letters in finished parts
+        incident = incident_store.get(session.db, batch.incident_id)
+        self.title = incident.title if incident else ""
+
+    def finished(self, part: _Part) -> None:
+        self.safe.add(part.letters)
+        self.done += part.letters
+
+    def report(self, extra: int = 0) -> None:
+        if self.progress is not None:
+            self.progress(self.done + extra, self.total)
+
+    def cancelled(self) -> bool:
+        return self.is_cancelled is not None and self.is_cancelled()
+
+    def stop(self) -> Cancelled:
+        return Cancelled(f"Cancelled; {self.safe.files} of {self.parts} files are complete "
+                         "and will be reused when you render again.")
+
+    def cover(self, part: _Part) -> CoverSheet:
+        refs = list(_stream(self.session, self.batch, part.first, part.last))  # cheap, bounded
+        return CoverSheet(self.layout.org_name, self.title, self.batch.number, part.number,
+                          self.parts, refs[0][1], refs[-1][1], part.first, part.last,
+                          part.letters, today(self.session).isoformat())
+
+    def recorder(self, part: _Part) -> _PartFile:
+        return _PartFile(self.session, self.batch, part.number, self.parts, part.path.name,
+                         part.first, part.last)
+
+    def here(self, part: _Part, open_file: OpenLetterFile) -> None:
+        """Write one part in this process (`open_file` records and renames it)."""
+        cover = self.cover(part)
         try:
-            with open_file(path, layout, cover, part_file.record) as out:
-                for letter in store.iter_letters(session.db, batch.id, lo, hi):
-                    if is_cancelled is not None and is_cancelled():
-                        raise Cancelled(f"Cancelled; {part - 1} of {parts} files are complete "
-                                        "and will be reused when you render again.")
-                    out.add(filler.content(letter))
-                    done += 1
-                    if progress is not None:
-                        progress(done, total)
+            with open_file(part.path, self.layout, cover, self.recorder(part).record) as out:
+                for n, letter in enumerate(store.iter_letters(self.session.db, self.batch.id,
+                                                              part.first, part.last), 1):
+                    if self.cancelled():
+                        raise self.stop()
+                    out.add(self.filler.content(letter))
+                    self.report(n)
         except DiskFull as exc:
-            raise DiskFull(exc.folder, safe.text(),
+            raise DiskFull(exc.folder, self.safe.text(),
                            f"free space in {exc.folder} and run the same command again"
                            ) from None
         except FileNotProven as exc:
-            raise FileNotProven(f"{exc} ({safe.text()}); run the same command again"
+            raise FileNotProven(f"{exc} ({self.safe.text()}); run the same command again"
                                 ) from None
         except OSError as exc:
-            raise UserError(f"{cannot_write(path, exc)} ({safe.text()})") from None
-        safe.add(hi - lo + 1)
-    _record(session, batch, files, reused)
-    return RenderReport(files, total, reused, time.monotonic() - started)
+            raise UserError(f"{cannot_write(part.path, exc)} ({self.safe.text()})") from None
+        self.finished(part)
+
+    def contents(self, part: _Part) -> list[LetterContent]:
+        letters = []
+        for letter in store.iter_letters(self.session.db, self.batch.id, part.first, part.last):
+            if self.cancelled():
+                raise self.stop()
+            letters.append(self.filler.content(letter))
+        return letters
+
+    def parallel(self, pending: list[_Part], printer: Callable[[], PartPrinter]) -> None:
+        """Fill parts here, write them in the workers, record and rename each as it is done."""
+        queue = list(pending)
+        flying: dict[int, tuple[_Part, Path]] = {}
+        painted: dict[int, int] = {}
+        workers = printer()
+        try:
+            while queue or flying:
+                while queue and len(flying) < workers.capacity:
+                    part = queue.pop(0)
+                    tmp = part.path.with_name(f".{part.path.name}.{uuid.uuid4().hex[:12]}.tmp")
+                    cover = self.cover(part)
+                    workers.start(part.number, tmp, self.layout, cover, self.contents(part))
+                    flying[part.number] = (part, tmp)
+                for event in workers.events(0.1):
+                    kind, number = event[0], int(event[1])
+                    if kind == "progress":
+                        painted[number] = int(event[2])
+                    elif kind == "done" and number in flying:
+                        part, tmp = flying.pop(number)
+                        painted.pop(number, None)
+                        self.keep(part, tmp)
+                    elif kind == "failed":
+                        raise self.failed(flying.get(number, (None, None))[0], event)
+                if self.cancelled():
+                    raise self.stop()
+                self.report(sum(painted.values()))
+        finally:
+            workers.close()
+            for _, tmp in flying.values():
+                tmp.unlink(missing_ok=True)
+
+    def keep(self, part: _Part, tmp: Path) -> None:
+        """Record a proven part (its digest, its letters rendered), then give it its name."""
+        try:
+            self.recorder(part).record(tmp)
+            move_into_place(tmp, part.path)
+        except OSError as exc:
+            raise UserError(f"{cannot_write(part.path, exc)} ({self.safe.text()})") from None
+        self.finished(part)
+
+    def failed(self, part: _Part | None, event: tuple[Any, ...]) -> UserError:
+        """The one line for a part a worker could not write."""
+        kind, name = event[2], part.path.name if part is not None else "a letter file"
+        folder = part.path.parent if part is not None else Path(".")
+        if kind == "not_proven":
+            if looks_full(folder):
+                return DiskFull(folder, self.safe.text(),
+                                f"free space in {folder} and run the same command again")
+            return FileNotProven(f"{name} was not written to {folder}: {event[3]} "
+                                 f"({self.safe.text()}); run the same command again")
+        if kind == "os":
+            error = OSError(event[3], event[4])
+            return UserError(f"{cannot_write(folder / name, error)} ({self.safe.text()})")
+        if kind == "user":
+            return UserError(str(event[3]))
+        return UserError(f"Writing {name} failed ({event[3]}); {self.safe.text()}; run the "
+                         "same command again.")
 
 
 class _Safe:

@@ -364,6 +364,7 @@ class LettersPage(Page):
             if chosen is None:
                 return None
             folder, name = chosen.parent, chosen.name
+        from crisisdesk.printing.letter_workers import LetterWorkers
         from crisisdesk.printing.letters import open_letter_pdf
 
         started = time.monotonic()
@@ -371,7 +372,7 @@ class LettersPage(Page):
         def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
             return letter_render.render_batch(session, number, folder, open_letter_pdf,
                                               progress=progress, is_cancelled=is_cancelled,
-                                              name=name)
+                                              printer=LetterWorkers, name=name)
 
         def rendered(report: letter_render.RenderReport) -> None:
             self.last_render = report
