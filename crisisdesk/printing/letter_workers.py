@@ -129,7 +129,9 @@ class _Proc:
         while (job := self.outbox.get()) is not None:
             try:
                 self.requests.send(job)
-            except (OSError, ValueError):  # the worker is gone; `events` reports it
+            except (OSError, ValueError, TypeError):
+                # The worker is gone, or `close` shut the pipe under us (TypeError: its
+                # handle is already None); `events` reports what happened.
                 return
 
 

@@ -94,6 +94,8 @@ class Page(QWidget):
         except UserError:
             hook = None
         line.show_step(hook)
+        if self.isVisible():  # buttons may have appeared or changed: keys and Tab order again
+            make_keyboard_ready(self)
 
     def mark_stale(self) -> None:
         """The desk changed: reload now if on screen, else when next shown."""

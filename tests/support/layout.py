@@ -78,10 +78,13 @@ def demo_window(qtbot: QtBot, tmp_path: Path, runner: JobRunner, prompts: Prompt
         state.close()
 
 
-def settle(qtbot: QtBot) -> None:
-    """Let queued layout, refresh and worker results land."""
+def settle(qtbot: QtBot, page: QWidget | None = None) -> None:
+    """Let queued layout, refresh and worker results land (a page that reads its data in a
+    worker, like Letters, says so with `loading`: wait until it has arrived)."""
     QApplication.processEvents()
     qtbot.wait(30)
+    if page is not None:
+        qtbot.waitUntil(lambda: not getattr(page, "loading", False), timeout=30_000)
     QApplication.processEvents()
 
 
@@ -89,8 +92,8 @@ def each_view(qtbot: QtBot, window: MainWindow) -> Iterator[str]:
     """Show every page, and inside it every tab of every tab widget; yields where we are."""
     for row, key in enumerate(window.section_keys):
         window.sidebar.setCurrentRow(row)
-        settle(qtbot)
         page = window.pages[key]
+        settle(qtbot, page)
         tabs = [t for t in page.findChildren(QTabWidget) if t.isVisible()]
         yield key
         for tab_widget in tabs:

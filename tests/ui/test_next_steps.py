@@ -26,7 +26,7 @@ def test_an_empty_contact_list_says_import_and_the_button_opens_the_wizard(
     page = show_page(qtbot, ContactsPage(ctx))
     assert line(page).isVisible()
     assert line(page).label.text() == "<b>Next:</b> Import your contact list"
-    assert line(page).button.text() == "Import contacts…"
+    assert line(page).button.text().replace("&", "") == "Import contacts…"
     line(page).button.click()
     assert page.wizard is not None
     assert page.wizard.isVisible()

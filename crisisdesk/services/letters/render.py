@@ -222,8 +222,9 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
 
     `name` is the file name the person chose (see `part_name`); it is checked before anything
     is written. A part file is reused only when it exists with the size and SHA-256 recorded
-    when it was proven; anything else (missing, emptied, truncated, changed) is rendered again. A full disk
-    stops the run with one line saying how many letters are safe on disk. With `printer`
+    when it was proven; anything else (missing, emptied, truncated, changed) is rendered
+    again. A full disk stops the run with one line saying how many letters are safe on disk.
+    With `printer`
     (worker processes) and two or more parts and `PARALLEL_FROM` letters to write, parts are
     written in parallel and each is recorded as it completes, in whatever order.
     """

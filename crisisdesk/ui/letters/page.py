@@ -19,10 +19,12 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -48,6 +50,7 @@ from crisisdesk.ui.letters.pipeline_panel import PipelinePanel
 from crisisdesk.ui.letters.review import ReviewDialog
 from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.layouts import WrapLabel
 from crisisdesk.ui.widgets.tables import read_only_table
 from crisisdesk.ui.workers import Job, in_thread_session, run_with_progress
 
@@ -76,10 +79,10 @@ class LettersPage(Page):
         font.setBold(True)
         heading.setFont(font)
         self.incident_label = QLabel(self)
-        self.summary_label = QLabel(self)
+        self.summary_label = WrapLabel(self)
         self.summary_label.setWordWrap(True)
         self.summary_label.setAccessibleName("Letter counts")
-        self.substitute_label = QLabel(self)
+        self.substitute_label = WrapLabel(self)
         self.substitute_label.setWordWrap(True)
         substitute_row = QHBoxLayout()
         substitute_row.addWidget(self.substitute_label, 1)
@@ -126,7 +129,17 @@ class LettersPage(Page):
         returned.addWidget(self.reference_edit, 1)
         self._button("Mark re&turned", self.mark_returned, returned)
         self.remail_button = self._button("Re-mail to new a&ddress…", self.remail, returned)
-        layout = QVBoxLayout(self)
+        # The pipeline, the batches and the mailing log need more height than a laptop screen
+        # has: the page scrolls rather than squeezing a wrapped line or a table to nothing.
+        content = QWidget(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(24, 20, 24, 20)
         for widget in (heading, self.incident_label, self.pipeline, self.summary_label):
             layout.addWidget(widget)

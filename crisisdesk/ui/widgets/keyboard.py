@@ -303,7 +303,10 @@ def enter_first(root: QWidget) -> None:
     stops = tab_stops(root)
     before = root.previousInFocusChain()
     for _ in range(5000):  # Qt's setTabOrder ignores a first widget that takes no focus
-        if before is None or before is root or before.focusPolicy() != Qt.FocusPolicy.NoFocus:
+        if before is None or before is root:
+            break
+        # Skip root's own controls too: an earlier call moved its first stop ahead of root.
+        if before.focusPolicy() != Qt.FocusPolicy.NoFocus and not root.isAncestorOf(before):
             break
         before = before.previousInFocusChain()
     if stops and before is not None and before is not root and not root.isAncestorOf(before):

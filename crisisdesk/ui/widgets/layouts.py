@@ -6,7 +6,16 @@ them as a list keeps each constructor to what is on screen, in screen order.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QBoxLayout, QDialog, QHBoxLayout, QLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 # A piece: a widget or layout, or (widget or layout, stretch) for one that takes spare room.
 Piece = QWidget | QLayout | tuple[QWidget | QLayout, int]
@@ -66,3 +75,29 @@ def grow_to_fit(widget: QWidget) -> None:
     needed = max(needed, window.sizeHint().height(), window.minimumSizeHint().height())
     if needed > window.height():
         window.resize(width, needed)
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label that claims the height its text needs at its width.
+
+    Inside a stacked widget (every page is one) the layout does not ask a label's
+    height-for-width, so a wrapped label on a crowded page gets one line's height and the
+    rest of its text is cut off; this one sets its minimum height whenever its text or width
+    changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        needed = self.heightForWidth(self.width()) if self.text() else 0
+        if needed >= 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
