@@ -105,6 +105,7 @@ class Session:
     clock: Clock = utc_now
     _owner_thread: int = field(default_factory=threading.get_ident, repr=False)
     _signing_key: bytes | None = field(default=None, repr=False)
+    _closed: bool = field(default=False, repr=False, init=False)
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -254,6 +255,11 @@ class Session:
     def reload_vault(self) -> None:
         self.vault = Vault.load(self.paths.data_dir)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
+        self._closed = True
         with contextlib.suppress(Exception):
             self._db.conn.close()

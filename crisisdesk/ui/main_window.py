@@ -296,8 +296,8 @@ class MainWindow(QMainWindow):
 
     def _apply_settings(self) -> None:
         session = self.state.current
-        if session is None or not self._warm_done.is_set():
-            return
+        if session is None or session.closed or not self._warm_done.is_set():
+            return  # locked, or the desk closed under a warm-up that ended late
         timeout = self._fixed_timeout if self._fixed_timeout is not None else autolock_ms(session)
         if timeout != self.idle.timeout_ms:
             self.idle.set_timeout(timeout)

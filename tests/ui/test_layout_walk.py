@@ -106,9 +106,15 @@ def test_a_message_appears_and_goes_without_moving_the_page(
         "folder, and render the same batch again: the letters already written are kept.")
     settle(qtbot)
     assert window.messages.isVisible()
+
+    def rects() -> tuple[QRect, QRect]:
+        return (QRect(window.messages.mapTo(window, QPoint(0, 0)), window.messages.size()),
+                QRect(window.pages_stack.mapTo(window, QPoint(0, 0)), window.pages_stack.size()))
+
+    # Two lines grow down over the page once the bar has laid out (later on a loaded machine).
+    qtbot.waitUntil(lambda: rects()[0].bottom() > rects()[1].top(), timeout=5_000)
     assert where() == before
-    bar = QRect(window.messages.mapTo(window, QPoint(0, 0)), window.messages.size())
-    stack = QRect(window.pages_stack.mapTo(window, QPoint(0, 0)), window.pages_stack.size())
+    bar, stack = rects()
     assert bar.top() < stack.top()  # in the strip above the page...
     assert bar.bottom() > stack.top()  # ...and, for two lines, down over the page's top
     assert bar.left() == stack.left()
