@@ -4,6 +4,7 @@ stops every worker, leaves no temp file, and the next render reuses the finished
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,9 @@ def test_render_shows_combined_progress_and_cancel_stops_every_worker(
             self.done = 0
 
         def events(self, timeout: float) -> list[Any]:
-            if self.done >= 2:
-                clicked.wait(60)
+            if self.done >= 2 and not clicked.is_set():
+                time.sleep(0.05)  # the news is held back (not the render loop) until Cancel
+                return []
             found = super().events(timeout)
             self.done += sum(1 for e in found if e[0] == "done")
             return found
@@ -83,9 +85,13 @@ def test_render_shows_combined_progress_and_cancel_stops_every_worker(
     timer = QTimer(page)
     timer.timeout.connect(cancel_after_two_files)
     timer.start(20)
-    with qtbot.waitSignal(job.cancelled, timeout=120_000):
-        pass
+    ended: list[str] = []
+    job.cancelled.connect(lambda: ended.append("cancelled"))
+    job.finished.connect(lambda _r: ended.append("finished"))
+    job.failed.connect(lambda err: ended.append(f"failed: {err}"))
+    qtbot.waitUntil(lambda: bool(ended), timeout=120_000)
     timer.stop()
+    assert ended == ["cancelled"], (ended, len(started), started and started[0].done, seen[-3:])
     assert seen == sorted(seen)
     assert seen[-1] >= PER_FILE
     assert any(n % PER_FILE > 0 for n in seen), "progress came only per finished file"
