@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from crisisdesk.domain.errors import UserError
+from crisisdesk.printing.fonts import SANS
 from crisisdesk.ui.widgets.scheme import is_dark
 
 INFO_TIMEOUT_MS = 12_000
@@ -68,6 +69,9 @@ class MessageBar(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.close_button = QToolButton(self)
         self.close_button.setText("✕")
+        mark_font = self.close_button.font()
+        mark_font.setFamily(SANS)  # the system UI font may lack ✕ (an empty box instead)
+        self.close_button.setFont(mark_font)
         self.close_button.setAutoRaise(True)
         self.close_button.setAccessibleName("Dismiss message")
         self.close_button.setToolTip("Dismiss message")

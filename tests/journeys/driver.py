@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.app import CrisisDeskApp
+from crisisdesk.printing.fonts import register_fonts
 from crisisdesk.services.demo import desk as demo_service
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.first_run.window import FirstRunWindow
@@ -59,6 +60,7 @@ class Journey:
         self.tmp_path = tmp_path
         self.name = name
         self.started = time.perf_counter()
+        register_fonts()  # as the real app does (make_qt_app): the shipped fonts are known
         self.data_dir = tmp_path / "desk"
         demo_service.create_demo(self.data_dir, kdf=FAST_KDF)
         self.prompts = RecordingPrompts()

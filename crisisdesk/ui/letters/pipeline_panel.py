@@ -12,11 +12,18 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
 
+from crisisdesk.printing.fonts import SANS
 from crisisdesk.services.letters.pipeline import STEP_TITLES, Step, StepState
 
 # Colours that read on light and dark backgrounds; the word always comes with them.
 STATE_COLOURS = {StepState.DONE: "#2e7d32", StepState.READY: "#1565c0",
                  StepState.WAITING: "#757575", StepState.BLOCKED: "#c62828"}
+def _mark(symbol: str) -> str:
+    """The mark in the shipped font: a system UI font (Noto Sans Mono here) may lack ✓ and ✕,
+    and Qt's fallback does not always find them, which shows an empty box."""
+    return f'<span style="font-family: \'{SANS}\'">{symbol}</span>'
+
+
 STATE_MARKS = {StepState.DONE: "✓", StepState.READY: "▶", StepState.WAITING: "…",
                StepState.BLOCKED: "✕"}
 
@@ -64,7 +71,7 @@ class PipelinePanel(QGroupBox):
             blocked = step.state is StepState.BLOCKED
             words = "Blocked" if blocked else step.state_text  # the reason goes beside it
             state.setText(f'<span style="color: {colour}; font-weight: bold">'
-                          f"{STATE_MARKS[step.state]} {words}</span>")
+                          f"{_mark(STATE_MARKS[step.state])} {words}</span>")
             state.setToolTip(step.state_text)
             state.setMinimumWidth(state.sizeHint().width())  # never clipped by the counts
             self.counts[step.key].setText(
