@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -37,8 +38,7 @@ def settle(qtbot: QtBot, page: LettersPage) -> None:
 
 def row(page: LettersPage, key: str) -> tuple[str, str, bool]:
     """(state words, count, button enabled) of one step as the person sees them."""
-    state = page.pipeline.states[key].text()
-    words = state.split("</span>")[0].split(">")[-1]  # the text inside the coloured span
+    words = QTextDocumentFragment.fromHtml(page.pipeline.states[key].text()).toPlainText()
     return words, page.pipeline.counts[key].text(), page.pipeline.buttons[key].isEnabled()
 
 
