@@ -6,12 +6,12 @@ the session (exit 1, one line, audited)."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 
 import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
+from crisisdesk.cli.crisis_common import date_arg
 from crisisdesk.domain.hotline import (
     FOLLOW_UPS,
     LANGUAGES,
@@ -20,18 +20,7 @@ from crisisdesk.domain.hotline import (
     CallerFacts,
     Relationship,
 )
-from crisisdesk.domain.times import TYPED_DATES, typed_date
 from crisisdesk.services.hotline import calls, disclose, lookup, verify
-
-
-def _date(value: str | None, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return typed_date(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like {TYPED_DATES}.",
-                                 param_hint=name) from None
 
 
 @click.group("hotline")
@@ -51,7 +40,7 @@ def lookup_cmd(cli: CliContext, reference: str, name: str, birth_date: str | Non
     """Was I affected? Says only "a record exists, please verify" or "no match", and a handle
     for `hotline verify`.  Example: crisisdesk hotline lookup --reference CD00000018"""
     answer = lookup.lookup(cli.session(), reference=reference, name=name,
-                           birth_date=_date(birth_date, "--birth-date"))
+                           birth_date=date_arg(birth_date, "birth_date"))
     if as_json:
         emit_json(dataclasses.asdict(answer))
         return
@@ -78,7 +67,7 @@ def verify_cmd(cli: CliContext, handle: str, birth_date: str, zip_code: str, ref
     """Match / no match per fact, never a stored value; when verified, what the caller may be
     told.  Example: crisisdesk hotline verify HANDLE --birth-date 1980-05-01 --zip 62701"""
     session = cli.session()
-    facts = CallerFacts(_date(birth_date, "--birth-date"), zip_code, reference,
+    facts = CallerFacts(date_arg(birth_date, "birth_date"), zip_code, reference,
                         Relationship(relationship), caller_name)
     result = verify.verify(session, handle, facts)
     details = disclose.caller_details(session, handle) if result.verified else None
