@@ -6,8 +6,9 @@ thread: workers never touch widgets. Anything that touches the desk from a worke
 connection with `session.for_thread()` (see `in_thread_session`) and closes it after.
 
 Lifetimes are the subtle part. The signals object is parented to the runner (a GUI-thread
-QObject) and removed with `deleteLater()` once a final signal has arrived, so a QObject is
-never destroyed from a worker thread; the runner keeps each Job referenced until then.
+QObject) and removed with `deleteLater()` once the worker has left the job (shortly after a
+final signal arrived), so a QObject is never destroyed from a worker thread and no queued
+handler loses its call; the runner keeps each Job referenced until then.
 """
 
 from __future__ import annotations
@@ -187,17 +188,26 @@ class JobRunner(QObject):
     def _forget(self, job: Job) -> None:
         """A final signal arrived. Keep the Job (and what its closure holds) a little longer:
         if the GUI let go first, the last reference would drop in the worker thread as its
-        `run()` returns, and objects must not be destroyed there."""
+        `run()` returns, and objects must not be destroyed there.
+
+        The signals object stays too, until the worker has left `run()`: the runner hears of
+        the end first, while the worker may still be queueing the same signal for handlers
+        connected later (a loaded machine preempts it mid-emission); deleting the object now
+        would drop those calls."""
         job.done = True
         self._jobs.discard(job)
-        job.signals.deleteLater()
         self._graveyard.append(job)
         if not self._reaper.isActive():
             self._reaper.start()
 
     def _reap(self) -> None:
         cutoff = time.monotonic() - REAP_AFTER_S
-        keep = [j for j in self._graveyard if not j.exited_at or j.exited_at > cutoff]
+        keep = []
+        for job in self._graveyard:
+            if job.exited_at and job.exited_at <= cutoff:
+                job.signals.deleteLater()
+            else:
+                keep.append(job)
         self._graveyard = keep
         if not keep:
             self._reaper.stop()

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -129,3 +130,31 @@ def test_the_final_count_arrives_before_finished(qtbot: QtBot, runner: JobRunner
     with qtbot.waitSignal(job.finished, timeout=5_000):
         runner.start(job)
     assert events[-2:] == [(3, 3), "done"]
+
+
+def test_a_handler_connected_while_the_job_runs_still_hears_how_it_ended(
+        qtbot: QtBot, runner: JobRunner) -> None:
+    """The runner is told first that a job ended; the rest of the same emission must still be
+    delivered. Here the worker thread is held in the middle of emitting `finished` (by a
+    direct handler between the runner's and a later one) until the GUI thread has handled the
+    runner's part and gone back to its event loop, which is what a loaded machine does by
+    preempting the worker: the later handler (a page's progress view, a test) was lost."""
+    go = threading.Event()
+    job = Job(lambda progress, is_cancelled: go.wait(5) and "done")
+    runner.start(job)
+    qtbot.waitUntil(lambda: runner.pool.activeThreadCount() == 1, timeout=5_000)
+
+    def hold_the_worker(_result: object) -> None:  # runs in the worker, inside the emission
+        deadline = time.monotonic() + 5
+        while not job.done and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)  # the GUI thread meanwhile returns to its event loop
+
+    job.finished.connect(hold_the_worker, Qt.ConnectionType.DirectConnection)
+    heard: list[object] = []
+    job.finished.connect(heard.append)
+    go.set()
+    qtbot.waitUntil(lambda: job.done, timeout=5_000)
+    qtbot.waitUntil(lambda: bool(heard), timeout=3_000)
+    assert heard == ["done"]
+    qtbot.waitUntil(lambda: not runner.busy)
