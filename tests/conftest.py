@@ -84,31 +84,3 @@ def recovery(data_dir: Path) -> Iterator[tuple[Session, str]]:
                                     passphrase=PASSPHRASE)
     yield result.session, result.recovery_code
     result.session.close()
-
-
-ISOLATED = "CRISISDESK_TEST_ISOLATED"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """A test marked `isolated` runs in a fresh pytest process of its own: it starts worker
-    processes and drives their Cancel through the GUI, which hung (no outcome in 120 s) only
-    after many other tests had run in the same xdist worker, never alone."""
-    if pyfuncitem.get_closest_marker("isolated") is None or os.environ.get(ISOLATED) == "1":
-        return None
-    import subprocess
-    import sys
-
-    root = pyfuncitem.config.rootpath
-    env = dict(os.environ, **{ISOLATED: "1"})
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
-    env.pop("PYTEST_XDIST_WORKER", None)
-    tmp = pyfuncitem.funcargs.get("tmp_path")
-    base = ["--basetemp", str(Path(str(tmp)) / "isolated")] if tmp is not None else []
-    done = subprocess.run([sys.executable, "-m", "pytest", pyfuncitem.nodeid, "-q",
-                           "-p", "no:cacheprovider", *base], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
-    if done.returncode != 0:
-        pytest.fail(f"the isolated run failed (exit {done.returncode}):\n"
-                    f"{done.stdout[-6000:]}\n{done.stderr[-3000:]}", pytrace=False)
-    return True

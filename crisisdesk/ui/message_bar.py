@@ -120,6 +120,14 @@ class MessageBar(QFrame):
             self._place()
         return False
 
+    def event(self, event: QEvent) -> bool:
+        """A new text or font asks for a new layout after `show_message` has placed the bar;
+        the bar's height follows it (else a long message could stay cut to one line)."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible():
+            self._place()
+        return handled
+
     def _place(self) -> None:
         strip = self._host
         if strip is None:

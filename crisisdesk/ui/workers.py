@@ -112,6 +112,7 @@ class Job(QRunnable):
         self._spent_fn: object = None
         self.exited_at = 0.0
         self.done = False
+        self.released = False  # its signals object is on its way out (see JobRunner._forget)
 
     # A QRunnable is not a QObject and cannot own signals: these read through to `signals`.
     progress = _signal("progress")
@@ -190,23 +191,31 @@ class JobRunner(QObject):
         if the GUI let go first, the last reference would drop in the worker thread as its
         `run()` returns, and objects must not be destroyed there.
 
-        The signals object stays too, until the worker has left `run()`: the runner hears of
-        the end first, while the worker may still be queueing the same signal for handlers
-        connected later (a loaded machine preempts it mid-emission); deleting the object now
-        would drop those calls."""
+        The signals object goes once the worker has finished emitting: the runner hears of
+        the end first, and a worker preempted mid-emission (a loaded machine) may still be
+        queueing the same signal for handlers connected later; deleting the object then
+        would drop those calls. Such a job's signals go at the next reap."""
         job.done = True
         self._jobs.discard(job)
+        if job.exited_at:
+            self._release(job)
         self._graveyard.append(job)
         if not self._reaper.isActive():
             self._reaper.start()
+
+    @staticmethod
+    def _release(job: Job) -> None:
+        if not job.released:
+            job.released = True
+            job.signals.deleteLater()
 
     def _reap(self) -> None:
         cutoff = time.monotonic() - REAP_AFTER_S
         keep = []
         for job in self._graveyard:
-            if job.exited_at and job.exited_at <= cutoff:
-                job.signals.deleteLater()
-            else:
+            if job.exited_at:
+                self._release(job)
+            if not job.exited_at or job.exited_at > cutoff:
                 keep.append(job)
         self._graveyard = keep
         if not keep:
@@ -222,6 +231,8 @@ class JobRunner(QObject):
             job.cancel()
         done = bool(self.pool.waitForDone(timeout_ms))
         if done:
+            for job in self._graveyard:
+                self._release(job)
             self._graveyard.clear()
         return done
 

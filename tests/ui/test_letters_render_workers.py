@@ -26,7 +26,6 @@ from tests.support.ui import show_page
 LETTERS, PER_FILE = 600, 50
 
 
-@pytest.mark.isolated
 def test_render_shows_combined_progress_and_cancel_stops_every_worker(
         qtbot: QtBot, session: Session, ctx: UiContext, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
