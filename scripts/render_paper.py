@@ -4,11 +4,12 @@
 
 So a reviewer can look at all the paper at once. The binder's own list of printouts
 (`crisisdesk.printing.binder.sections`) is rendered section by section, each as the desk lays
-it out on its own; the printouts that are not in the binder (activity log, communication log,
-systems board, counts report, activation report, HHS worksheet, letters and the alignment
-page) are made by the real commands (`crisisdesk ... --pdf`). Long documents keep their first
-pages only (`MAX_PAGES`; the binder itself: its cover and contents); of the per-caller call
-sheets of each tree and of the role cards, the first two. The README's "Paper" table (between
+it out on its own (the HHS breach report among them; the signed risk assessment too, when the
+desk has one); the printouts that are not in the binder (activity log, communication log,
+systems board, counts report, activation report, letters and the alignment page) are made by
+the real commands (`crisisdesk ... --pdf`). Long documents keep their first pages only
+(`MAX_PAGES`; the binder itself: its cover and contents); of the per-caller call sheets of each
+tree and of the role cards, the first two. The README's "Paper" table (between
 its `paper:` markers) is rewritten with links to the images. Needs `pdftoppm` (poppler-utils).
 Nothing here touches a real desk: the demo desk lives in a temporary folder removed at the end.
 """
@@ -105,7 +106,6 @@ def by_command(env: dict[str, str], data_dir: Path, work: Path, batch: str,
         ("Systems status board (HICS 251)", "systems-board.pdf", ["systems", "list", "--pdf"]),
         ("Communication log", "communication-log.pdf", ["messages", "log", "--pdf"]),
         ("Counts report for counsel", "counts-report.pdf", ["letters", "report", "--pdf"]),
-        ("HHS breach report worksheet", "hhs-worksheet.pdf", ["hhs", "print"]),
     ]
     if activation:
         jobs.append(("Activation report", "activation-report.pdf",

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
+from crisisdesk.cli.crisis_common import date_arg
 from crisisdesk.domain.errors import ImportRejected, UserError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipient_columns import FIELDS
 from crisisdesk.domain.recipients import FORMAT_BY_LABEL, Address, parse_state, parse_zip
-from crisisdesk.domain.times import TYPED_DATES, typed_date
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.letters import mailing_log as mailing_log
 
 incident_option = click.option("--incident", metavar="ID",
                                help="The incident (default: the current one).")
-
-
-def _date(value: str | None, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return typed_date(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like {TYPED_DATES}.",
-                                 param_hint=name) from None
 
 
 def _range(value: str | None) -> tuple[int | None, int | None]:
@@ -114,7 +103,7 @@ def classify_cmd(cli: CliContext, incident: str | None, notice_date: str | None,
     Example: crisisdesk letters classify --notice-date 2026-04-06
     """
     report = letter_service.classify_recipients(
-        cli.session(), incident, notice_date=_date(notice_date, "--notice-date"))
+        cli.session(), incident, notice_date=date_arg(notice_date, "notice_date"))
     if as_json:
         emit_json({"total": report.total, "counts": report.counts, "by_state": report.by_state,
                    "unknown_state": report.unknown_state,
@@ -142,8 +131,9 @@ def codes_cmd(cli: CliContext, file: Path, expires: str, url: str, months: int |
 
     Example: crisisdesk letters codes-import codes.csv --expires 2026-07-31 --months 12
     """
-    when = _date(expires, "--expires")
-    assert when is not None
+    when = date_arg(expires, "expires")
+    if when is None:
+        raise UserError("--expires needs the last day the codes work, e.g. 2026-07-31.")
     report = letter_codes.import_codes(cli.session(), file, expires_on=when, incident_id=incident,
                                        enrollment_url=url, monitoring_months=months)
     click.echo(f"Imported {report.imported} codes expiring {report.expires_on}; "
@@ -171,7 +161,7 @@ def batch_cmd(cli: CliContext, incident: str | None, state: str, variant: str | 
     chosen = dict(t.split("=", 1) for t in templates if "=" in t)
     spec = letter_service.BatchSpec(state=state, variant=variant or "",
                                     language=language or "",
-                                    letter_date=_date(letter_date, "--letter-date"),
+                                    letter_date=date_arg(letter_date, "letter_date"),
                                     templates=chosen, taglines=taglines)
     batch = letter_service.create_batch(cli.session(), incident, spec)
     click.echo(f"Created batch {batch.number}: {batch.letter_count} letters "
@@ -237,7 +227,7 @@ def mark_cmd(cli: CliContext, status: str, target: str, span: str | None, on_dat
 
     Example: crisisdesk letters mark mailed 1 --date 2026-04-07
     """
-    session, when = cli.session(), _date(on_date, "--date")
+    session, when = cli.session(), date_arg(on_date, "date")
     if status in ("printed", "mailed"):
         first, last = _range(span)
         report = mailing_log.mark_batch(session, target, LetterStatus(status), first=first,

@@ -2,13 +2,15 @@
 
 Cover, table of contents, then the sections: how to restore the desk, the role chart and a
 card per role, each calling tree (chart, one call sheet per caller, wallet cards), the phone
-list, the approved scripts and statements, the spokesperson brief, the obligations sheet and
-blank HICS 213/214 forms. Each section is the printout the desk already makes (the same HTML
-builders), laid out on its own by `pdf.html_to_pdf`, so its page breaks are exactly those of
-the printout on its own (keep-together tables included) and a section always starts on a fresh
-page. The pieces are joined with pypdf, which also adds a bookmark per section; the table of
-contents is laid out last, when every section's first page is known, and every page is stamped
-"page X of Y" (over the section's own page number, so a page carries one number only).
+list, the approved scripts and statements, the spokesperson brief, the obligations sheet, the
+signed breach risk assessment and the HHS breach report (each only when the desk has one: see
+`services.binder`), and blank HICS 213/214 forms. Each section is the printout the desk already
+makes (the same HTML builders), laid out on its own by `pdf.html_to_pdf`, so its page breaks
+are exactly those of the printout on its own (keep-together tables included) and a section
+always starts on a fresh page. The pieces are joined with pypdf, which also adds a bookmark per
+section; the table of contents is laid out last, when every section's first page is known, and
+every page is stamped "page X of Y" (over the section's own page number, so a page carries one
+number only).
 
 `sections(session)` is the one list of what the binder holds; `scripts/render_paper.py` renders
 the same list for the reviewers' images. `make_binder` is the worker body for the GUI and the
@@ -36,9 +38,11 @@ from crisisdesk.domain.errors import Cancelled, UserError
 from crisisdesk.domain.times import PAPER_MINUTES
 from crisisdesk.printing import crisis_reports
 from crisisdesk.printing.blank_forms import activity_log_form_html, message_form_html
+from crisisdesk.printing.breach_assessment import assessment_html
 from crisisdesk.printing.calling_tree_paper import call_sheets_html, chart_html, wallet_cards_html
 from crisisdesk.printing.crisis_paper import GRID, document, esc
 from crisisdesk.printing.fonts import print_family
+from crisisdesk.printing.hhs_report import report_html
 from crisisdesk.printing.media_brief import brief_html
 from crisisdesk.printing.pdf import (
     KEEP_TABLES_TOGETHER,
@@ -211,6 +215,20 @@ def _obligations(session: Session) -> list[Section]:
     return [Section("Obligations: due dates and filings owed", html)]
 
 
+def _records(session: Session) -> list[Section]:
+    """The signed breach risk assessment and the HHS breach report, those the desk has."""
+    out = []
+    signed = binder_service.signed_assessment(session)
+    if signed is not None:
+        out.append(Section(f"Breach risk assessment, version {signed.version}",
+                           assessment_html(session, signed.incident_id, signed.version)))
+    report = binder_service.hhs_report(session)
+    if report is not None:
+        out.append(Section("HHS breach report", report_html(session, report.incident_id,
+                                                            report.version or None)))
+    return out
+
+
 def sections(session: Session) -> list[Section]:
     """Everything the binder holds, in order (each a printout the desk already makes)."""
     org = settings_service.display_org(session)
@@ -225,6 +243,7 @@ def sections(session: Session) -> list[Section]:
         Section("Approved scripts and statements", scripts_html(binder_service.scripts(session))),
         Section("Spokesperson brief and top Q&A", brief_html(gather_brief(session))),
         *_obligations(session),
+        *_records(session),
         Section("General Message (HICS 213)", message_form_html(org=org), "Blank forms"),
         Section("Activity Log (HICS 214)", activity_log_form_html(org=org), "Blank forms"),
     ]

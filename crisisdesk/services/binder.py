@@ -6,6 +6,11 @@ The binder itself (one PDF of every paper the team needs when the laptop is gone
 * `scripts(session)`: the approved call scripts, voicemail scripts and holding statements as
   far as the desk can fill them in now, each with blanks in capitals for what is only known on
   the day. Only approved versions print (`templates.require_approved` is the one gate).
+* `signed_assessment(session)` and `hhs_report(session)`: the current incident's records the
+  binder carries when they exist: the newest SIGNED breach risk assessment (a draft may still
+  change, so it stays off paper), and the HHS breach report (the newest saved version, else the
+  live draft; none when a signed assessment found a low probability of compromise, as nothing
+  is then owed to HHS).
 * `record_printed(session, pages=, sections=)`: the one audited action that says the binder
   was printed; the audit sequence number it will carry is kept beside it, so "changes since"
   is a difference of two numbers, however long the log.
@@ -18,10 +23,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from crisisdesk.domain.breach_assessment import Assessment, Conclusion
 from crisisdesk.domain.dashboard import DashboardSummary, binder_age_text
 from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.hhs_report import HhsReport
 from crisisdesk.domain.templates import Channel
 from crisisdesk.domain.times import parse_utc
+from crisisdesk.services import breach_assessment as assessment_service
+from crisisdesk.services import hhs_report as hhs_service
+from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.calling_trees.paper import script_to_complete
 from crisisdesk.services.media import statements as statement_service
@@ -85,6 +95,32 @@ def scripts(session: Session) -> list[PaperScript]:
     return out
 
 
+def signed_assessment(session: Session) -> Assessment | None:
+    """The current incident's newest signed breach risk assessment (None: no incident, or
+    nothing signed yet)."""
+    incident = incident_service.current_incident(session)
+    if incident is None:
+        return None
+    signed = [a for a in assessment_service.versions(session, incident.id) if a.is_signed]
+    return signed[-1] if signed else None
+
+
+def hhs_report(session: Session) -> HhsReport | None:
+    """The current incident's HHS breach report: the newest saved version, else the draft as
+    the desk would file it now; None without an incident, or when the signed assessment found
+    a low probability of compromise and nothing was saved (no notice to HHS is owed)."""
+    incident = incident_service.current_incident(session)
+    if incident is None:
+        return None
+    saved = hhs_service.saved_versions(session, incident.id)
+    if saved:
+        return saved[-1]
+    assessed = signed_assessment(session)
+    if assessed is not None and assessed.conclusion is Conclusion.LOW_PROBABILITY:
+        return None
+    return hhs_service.draft(session, incident.id)
+
+
 def record_printed(session: Session, *, pages: int, sections: int) -> BinderStatus:
     """Record that the binder was printed (people's numbers left the desk on paper)."""
     with session.action("binder.print", "desk", "",
@@ -114,5 +150,5 @@ def dashboard_summary(session: Session) -> DashboardSummary:
     return DashboardSummary.text(status_text(session))
 
 
-__all__ = ["BinderStatus", "PaperScript", "dashboard_summary", "record_printed", "scripts",
-           "status", "status_text"]
+__all__ = ["BinderStatus", "PaperScript", "dashboard_summary", "hhs_report", "record_printed",
+           "scripts", "signed_assessment", "status", "status_text"]

@@ -261,9 +261,30 @@ PURGE_ORDER = ("letter_events", "enrollment_codes", "vendor_enrolments", "letter
                "recipient_imports")
 
 
+# The hotline's rows about the incident's patients (m022_hotline has no incident column): the
+# lookups that found one of them (or verified one), the calls and attempts made on those
+# lookups, and the attempts and locks on their records. Run before the recipients go: each
+# finds its rows through them. A lookup that found no one holds no patient, so it stays.
+_INCIDENT_PEOPLE = "SELECT id FROM recipients WHERE incident_id = :incident"
+_PURGED_LOOKUPS = (f"SELECT l.id FROM hotline_lookups l WHERE l.verified_id IN "
+                   f"({_INCIDENT_PEOPLE}) OR EXISTS (SELECT 1 FROM json_each(l.recipient_ids) j "
+                   f"WHERE j.value IN ({_INCIDENT_PEOPLE}))")
+HOTLINE_PURGE = (
+    ("hotline_calls", f"lookup_id IN ({_PURGED_LOOKUPS})"),
+    ("hotline_attempts", f"recipient_id IN ({_INCIDENT_PEOPLE}) OR lookup_id IN "
+                         f"({_PURGED_LOOKUPS})"),
+    ("hotline_locks", f"recipient_id IN ({_INCIDENT_PEOPLE})"),
+    ("hotline_lookups", f"id IN ({_PURGED_LOOKUPS})"),
+)
+
+
 def purge_incident(db: sqlite_utils.Database, incident_id: str) -> dict[str, int]:
-    """Delete every patient record of the incident (call inside a write transaction)."""
+    """Delete every patient record of the incident, the hotline's included (call inside a
+    write transaction)."""
     removed = {}
+    for table, where in HOTLINE_PURGE:
+        cur = db.execute(f"DELETE FROM {table} WHERE {where}", {"incident": incident_id})
+        removed[table] = int(cur.rowcount)
     for table in PURGE_ORDER:
         cur = db.execute(f"DELETE FROM {table} WHERE incident_id = ?", [incident_id])
         removed[table] = int(cur.rowcount)

@@ -19,18 +19,31 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from crisisdesk.cli import cli
+from crisisdesk.domain.breach_assessment import Conclusion, Factor
 from crisisdesk.domain.dashboard import binder_age_text
 from crisisdesk.domain.errors import Cancelled, UserError
 from crisisdesk.printing.binder import make_binder
 from crisisdesk.services import binder as binder_service
+from crisisdesk.services import breach_assessment as assessment_service
 from crisisdesk.services import desk as desk_service
+from crisisdesk.services import hhs_report as hhs_service
+from crisisdesk.services import settings as settings_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services.calling_trees import paper as tree_paper
 from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.demo import desk as demo_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
+from tests.support.crisis import freeze, open_incident
 from tests.support.desk import FAST_KDF
+from tests.support.paper import (
+    Paper,
+    empty_fields,
+    machine_values,
+    page_numbers_disagree,
+    split_blocks,
+    times_without_zone,
+)
 from tests.support.pdf import Text, read
 from tests.support.templates import approve_library
 
@@ -170,8 +183,10 @@ def test_cover_page_numbers_and_sections(binder: Binder) -> None:
     assert "Role cards" in {s["group"] for s in binder.summary["sections"]}
     for needed in ("Downtime procedures", "Key contacts directory",
                    "Approved scripts and statements", "General Message (HICS 213)",
-                   "Activity Log (HICS 214)", "Obligations: due dates and filings owed"):
+                   "Activity Log (HICS 214)", "Obligations: due dates and filings owed",
+                   "HHS breach report"):
         assert needed in titles
+    assert not any(t.startswith("Breach risk assessment") for t in titles)  # none signed
     procedures = binder.summary["sections"][titles.index("Downtime procedures")]["page"]
     restore = flat(binder.pages[procedures - 1])
     for command in ("backup verify BACKUP.crisisdesk-backup", "backup restore",
@@ -234,6 +249,8 @@ def test_a_new_desk_gets_a_binder_without_the_parts_it_lacks(session: Session,
     result = make_binder(session, out)
     titles = [e.title for e in result.entries]
     assert "Obligations: due dates and filings owed" not in titles  # no incident recorded
+    assert "HHS breach report" not in titles
+    assert not any(t.startswith("Breach risk assessment") for t in titles)
     assert not any(e.group.startswith("Calling tree") for e in result.entries)
     assert titles[0] == "Downtime procedures"
     assert len(PdfReader(out).pages) == result.pages
@@ -260,3 +277,93 @@ def test_a_folder_that_cannot_be_written_is_one_clear_error(session: Session,
     with pytest.raises(UserError, match=r"^Cannot write the binder to .*not-a-folder"):
         make_binder(session, blocker / "b.pdf")
     assert binder_service.status(session).printed_at is None
+
+
+# --- the incident's records: the signed risk assessment and the HHS report ------------------
+
+FACTS = {Factor.NATURE: "Names, dates of birth and diagnoses of 1,240 patients",
+         Factor.PERSON: "A criminal group that demanded a ransom",
+         Factor.ACQUIRED: "Firewall logs show 2 GB sent out before the encryption",
+         Factor.MITIGATION: "Servers rebuilt from offline backups"}
+ASSESSMENT = "Breach risk assessment, version 1"
+
+
+def _section_pages(session: Session, path: Path, title: str) -> tuple[Paper, list[str]]:
+    """The binder read back, and the pages of its section `title` (as its contents say)."""
+    result = make_binder(session, path)
+    paper = Paper.load("binder", path)
+    starts = [e.page for e in result.entries] + [result.pages + 1]
+    entry = next(e for e in result.entries if e.title == title)
+    end = min(p for p in starts if p > entry.page)
+    return paper, [flat(p) for p in paper.pages[entry.page - 1:end - 1]]
+
+
+def _assessed(session: Session, conclusion: Conclusion = Conclusion.BREACH) -> str:
+    freeze(session)
+    settings_service.set(session, "timezone", "America/Chicago")
+    incident_id = open_incident(session)
+    assessment_service.start_version(session)
+    for factor, text in FACTS.items():
+        assessment_service.add_fact(session, factor, text)
+    if conclusion is Conclusion.LOW_PROBABILITY:
+        assessment_service.conclude(session, conclusion, "The files taken were encrypted at "
+                                    "rest and the key was never on the server.")
+    assessment_service.sign(session)
+    return incident_id
+
+
+def test_the_signed_assessment_is_printed_whole_and_a_later_draft_is_not(
+        session: Session, tmp_path: Path) -> None:
+    incident_id = _assessed(session)
+    assessment_service.start_version(session)  # version 2: a draft that may still change
+    assessment_service.add_fact(session, Factor.MITIGATION, "Draft: attacker accounts disabled")
+    paper, pages = _section_pages(session, tmp_path / "b.pdf", ASSESSMENT)
+    text = " ".join(pages)
+    assert text.startswith(ASSESSMENT)
+    for factor, fact in FACTS.items():
+        assert factor.heading in text
+        assert fact in text
+    assert "Signed by alex as Privacy Officer" in text
+    assert "Signature verified" in text
+    assert "Draft: attacker accounts disabled" not in " ".join(paper.pages)
+    # each fact's row (fact, who, when) on one page; nothing a machine reads; times zoned
+    assessed = assessment_service.get(session, version=1)
+    rows = [[f.text, f.recorded_by] for f in assessed.facts]
+    assert split_blocks(paper, rows) == []
+    assert machine_values(paper) == []
+    assert times_without_zone(paper, ("CST", "CDT")) == []
+    assert page_numbers_disagree(paper) == []
+    assert empty_fields(paper) == []
+    assert incident_id not in text
+    assert assessed.id not in text
+
+
+def test_the_hhs_report_follows_the_assessment_until_a_version_is_saved(
+        session: Session, tmp_path: Path) -> None:
+    _assessed(session)
+    _paper, pages = _section_pages(session, tmp_path / "draft.pdf", "HHS breach report")
+    assert pages[0].startswith("HHS breach report (Notice to the Secretary")
+    assert "draft (Initial Breach Report)" in pages[0]
+    assert "concludes: Breach presumed" in pages[0]
+    assert any(p.startswith("6. Attestation") for p in pages)  # the whole worksheet
+    hhs_service.save_version(session)
+    _paper, pages = _section_pages(session, tmp_path / "saved.pdf", "HHS breach report")
+    assert "version 1 (Initial Breach Report), saved" in pages[0]
+
+
+def test_a_low_probability_conclusion_leaves_the_hhs_report_out(session: Session,
+                                                                tmp_path: Path) -> None:
+    _assessed(session, Conclusion.LOW_PROBABILITY)
+    titles = [e.title for e in make_binder(session, tmp_path / "b.pdf").entries]
+    assert ASSESSMENT in titles
+    assert "HHS breach report" not in titles  # nothing is owed to HHS
+
+
+def test_an_unsigned_assessment_stays_out_of_the_binder(session: Session,
+                                                        tmp_path: Path) -> None:
+    open_incident(session)
+    assessment_service.start_version(session)
+    assessment_service.add_fact(session, Factor.NATURE, "Names only")
+    titles = [e.title for e in make_binder(session, tmp_path / "b.pdf").entries]
+    assert not any(t.startswith("Breach risk assessment") for t in titles)
+    assert "HHS breach report" in titles  # the draft report: a breach is presumed

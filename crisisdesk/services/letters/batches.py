@@ -337,7 +337,8 @@ def dashboard_summary(session: Session) -> DashboardSummary:
 
 
 def purge_recipients(session: Session, incident_id: str) -> dict[str, int]:
-    """Delete the incident's patient records (retention over); admins only.
+    """Delete the incident's patient records (retention over), with the hotline's lookups,
+    verification attempts, locks and logged calls about them; admins only.
 
     Secure delete is switched on before the delete, and once the action has committed the file
     is vacuumed and the WAL truncated, so no freed page or old log frame keeps a purged row.
@@ -352,6 +353,7 @@ def purge_recipients(session: Session, incident_id: str) -> dict[str, int]:
     with session.action("letters.purge", "incident", incident.id) as act:
         removed = recipient_store.purge_incident(session.db, incident.id)
         act.summary = (f"Purged patient letter data: {removed['recipients']} recipients, "
-                       f"{removed['letters']} letters")
+                       f"{removed['letters']} letters, {removed['hotline_calls']} hotline "
+                       "calls")
     removed["scrubbed"] = int(recipient_store.scrub_free_pages(session.db))
     return removed

@@ -18,6 +18,10 @@ the source is less sure of (a state deadline that binds a HIPAA entity) keeps it
 "verify with counsel" beside it. A law-enforcement delay is shown with the clocks it moved and
 the ones whose law has no delay provision. Reminders to the team (counts unknown, media notice
 may be due) are rows too, but cannot be marked done: they clear when the counts are recorded.
+So are the substitute notice plan's reminders (`services.substitute_notice`: keep the web
+posting up, keep the toll-free line open, nothing recorded yet), each with the day it concerns
+as its due date (the ones with no day of their own are due with the substitute notice); they
+follow the plan kept on the Regulators page, and a posting whose 90 days are over shows done.
 """
 
 from __future__ import annotations
@@ -38,9 +42,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.clocks import Obligation
+from crisisdesk.domain.clocks import PROMPT_AUDIENCE, Completion, Obligation, Rule
+from crisisdesk.domain.letters import SUBSTITUTE_OBLIGATION_KEY
 from crisisdesk.domain.operators import Role
+from crisisdesk.domain.substitute_plan import Reminder
 from crisisdesk.services import clocks as clock_service
+from crisisdesk.services import substitute_notice as substitute_service
 from crisisdesk.services.clocks import DeadlineReport
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.widgets.build import line_edit, note_label
@@ -157,6 +164,43 @@ def done_text(row: Obligation) -> str:
     return f"Done {done.done_on.isoformat()}{ref}{by}.{note}"
 
 
+SUBSTITUTE_REMINDER_KEY = "substitute_plan"  # + ".N": one row per reminder
+SUBSTITUTE_PLAN_NOTE = ("Follows the substitute notice plan: record the posting, the media "
+                        "placements and the toll-free line on the Regulators page, Substitute "
+                        "notice tab.")
+COUNTS_NOTE = "A reminder clears itself once the counts are recorded (an estimate is fine)."
+
+
+def is_plan_reminder(obligation: Obligation) -> bool:
+    return obligation.key.startswith(f"{SUBSTITUTE_REMINDER_KEY}.")
+
+
+def substitute_reminder_rows(reminders: tuple[Reminder, ...] | list[Reminder],
+                             report: DeadlineReport) -> list[Obligation]:
+    """The substitute notice plan's reminders as rows of the table: a reminder to the team
+    (never marked done here), due on the day it names, else with the substitute notice; one
+    whose day has passed without a warning (the posting's 90 days are over) shows done."""
+    with_notice = next((o for o in report.obligations if o.key == SUBSTITUTE_OBLIGATION_KEY),
+                       None)
+    rows = []
+    for n, reminder in enumerate(reminders, start=1):
+        due = reminder.day or (with_notice.due if with_notice else None)
+        over = (reminder.day is not None and reminder.day < report.today
+                and not reminder.warning)
+        basis = ("the day the plan names" if reminder.day
+                 else "due with the substitute notice" if due else "no day recorded yet",
+                 "45 CFR 164.404(d)(2)(ii): posting 90 days, toll-free line at least 90 days")
+        rule = Rule(key=f"{SUBSTITUTE_REMINDER_KEY}.{n}", jurisdiction="US",
+                    audience=PROMPT_AUDIENCE, title=reminder.text,
+                    citation="45 CFR 164.404(d)(2)(ii)",
+                    timing="web posting 90 days; toll-free line at least 90 days",
+                    due=(), note=SUBSTITUTE_PLAN_NOTE)
+        rows.append(Obligation(rule.key, rule, "US", 0, due, due, basis,
+                               done=Completion(reminder.day, note="the 90 days are over")
+                               if over and reminder.day else None))
+    return rows
+
+
 def not_in_force_text(report: DeadlineReport) -> str:
     """'Not in force for a breach discovered 2026-02-01 (not applied): California: ...'."""
     if not report.not_in_force:
@@ -249,8 +293,13 @@ class DeadlinesView(QWidget):
             self.done_date.setMinimumDate(QDate(2000, 1, 1))
             if self.selected() is None:
                 self.done_date.setDate(qdate(report.today))
-        self.model.set_rows(report.obligations if report else [])
+        self.model.set_rows([*report.obligations, *self._plan_reminders(report)] if report
+                            else [])
         self._selected()
+
+    def _plan_reminders(self, report: DeadlineReport) -> list[Obligation]:
+        status = substitute_service.status(self.ctx.session, report.incident.id)
+        return substitute_reminder_rows(status.reminders, report)
 
     def _show_flags(self, flags: Mapping[str, str]) -> None:
         session = self.ctx.state.current
@@ -305,9 +354,10 @@ class DeadlinesView(QWidget):
         self.done_button.setEnabled(obligation is not None and obligation.done is None
                                     and not obligation.is_prompt)
         self.done_button.setToolTip(
-            "A reminder clears itself once the counts are recorded (an estimate is fine)."
-            if obligation is not None and obligation.is_prompt else "")
-        self.undone_button.setEnabled(obligation is not None and obligation.done is not None)
+            "" if obligation is None or not obligation.is_prompt
+            else SUBSTITUTE_PLAN_NOTE if is_plan_reminder(obligation) else COUNTS_NOTE)
+        self.undone_button.setEnabled(obligation is not None and obligation.done is not None
+                                      and not obligation.is_prompt)
         if obligation is not None and obligation.done is not None:
             self.reference_edit.setText(obligation.done.reference)
             self.note_edit.setText(obligation.done.note)
