@@ -8,14 +8,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from crisisdesk.app import CrisisDeskApp
 from crisisdesk.services.hotline import calls
 from crisisdesk.services.session import Session
 from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.hotline.page import HotlinePage
 from crisisdesk.ui.workers import JobRunner
-from tests.support.desk import PASSPHRASE
-from tests.support.hotline import AGENT, agent_session, mailed_letters
+from tests.support.hotline import agent_session, mailed_letters
 from tests.support.ui import RecordingPrompts, show_page, ui_context
 
 
@@ -57,20 +55,3 @@ def test_an_agent_takes_a_call(qtbot: QtBot, session: Session, tmp_path: Path,
     dashboard.reload()
     qtbot.waitUntil(lambda: ("Calls:", "1 (1 verified)") in panel.rows(), timeout=10_000)
 
-
-def test_an_agent_unlocking_the_app_is_told_to_use_the_command_line(
-        qtbot: QtBot, session: Session, desk_app: CrisisDeskApp,
-        prompts: RecordingPrompts) -> None:
-    agent_session(session).close()  # adds the agent 'casey'
-    assert desk_app.start() is None
-    dialog = desk_app.unlock_dialog
-    assert dialog is not None
-    dialog.form.operator_edit.setText(AGENT)
-    dialog.form.passphrase_edit.setText(PASSPHRASE)
-    with qtbot.waitSignal(desk_app.finished, timeout=10_000) as finished:
-        qtbot.mouseClick(dialog.form.unlock_button, Qt.MouseButton.LeftButton)
-    assert finished.args == [1]
-    assert desk_app.main_window is None
-    assert not desk_app.desk_lock.held
-    assert prompts.asked[-1][:2] == ("error", "Hotline agents use the command line")
-    assert "crisisdesk hotline lookup" in prompts.asked[-1][2]
