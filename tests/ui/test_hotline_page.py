@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from crisisdesk.services.hotline import calls
+from crisisdesk.services.hotline import actions, calls
 from crisisdesk.services.session import Session
 from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.hotline.page import HotlinePage
@@ -55,3 +55,48 @@ def test_an_agent_takes_a_call(qtbot: QtBot, session: Session, tmp_path: Path,
     dashboard.reload()
     qtbot.waitUntil(lambda: ("Calls:", "1 (1 verified)") in panel.rows(), timeout=10_000)
 
+
+
+def test_a_verified_caller_asks_for_things_with_the_panel_buttons(
+        qtbot: QtBot, session: Session, tmp_path: Path, prompts: RecordingPrompts,
+        runner: JobRunner) -> None:
+    refs = mailed_letters(session, tmp_path)
+    agent = agent_session(session)
+    try:
+        ctx = ui_context(qtbot, agent, prompts, runner)
+        page = show_page(qtbot, HotlinePage(ctx))
+        panel = page.caller_actions
+        qtbot.keyClicks(page.reference, refs["Ann"])
+        qtbot.keyClick(page.reference, Qt.Key.Key_Return)
+        assert not panel.isEnabled()  # found, not verified: nothing to ask for yet
+        qtbot.keyClicks(page.v_birth, "1980-05-01")
+        qtbot.keyClicks(page.v_zip, "62701")
+        qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+        assert panel.isEnabled()
+        qtbot.mouseClick(panel.resend_button, Qt.MouseButton.LeftButton)
+        assert panel.done.text() == (f"Re-send of letter {refs['Ann']} requested: the letters "
+                                     "team sends it.")
+        panel.language.setCurrentIndex(panel.language.findData("es"))
+        qtbot.mouseClick(panel.language_button, Qt.MouseButton.LeftButton)
+        assert panel.done.text() == "Letters will be in Spanish."
+        qtbot.keyClicks(panel.phone, "12")
+        qtbot.mouseClick(panel.callback_button, Qt.MouseButton.LeftButton)
+        assert "phone" in ctx.messages.text  # one line on the bar, the field kept to fix
+        assert panel.phone.text() == "12"
+        panel.phone.clear()
+        qtbot.keyClicks(panel.phone, "(217) 555-0142")
+        qtbot.mouseClick(panel.callback_button, Qt.MouseButton.LeftButton)
+        assert panel.done.text() == "The privacy officer will call back."
+        qtbot.keyClicks(panel.complaint, "Nobody told me for a month.")
+        qtbot.mouseClick(panel.complaint_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(panel.email, "ann@example.org")
+        qtbot.mouseClick(panel.email_button, Qt.MouseButton.LeftButton)
+        assert panel.done.text() == "E-mail notice will go to ann@example.org."
+        page.topics.item(0).setCheckState(Qt.CheckState.Checked)
+        qtbot.mouseClick(page.log_button, Qt.MouseButton.LeftButton)
+        assert not panel.isEnabled()  # the next caller starts from nothing
+        assert panel.done.text() == ""
+    finally:
+        agent.close()
+    assert [(f.kind, f.reference) for f in actions.follow_ups(session)] == [
+        ("resend", refs["Ann"]), ("callback", refs["Ann"]), ("complaint", refs["Ann"])]

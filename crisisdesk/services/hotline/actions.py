@@ -68,6 +68,8 @@ def _request(session: Session, act: Action, handle: str, kind: str, recipient_id
              incident_id: str, *, detail: str = "", letter_id: str = "",
              status: str = "open") -> str:
     request_id = uuid.uuid4().hex
+    if not letter_id:  # the privacy officer finds the caller by the letter's reference
+        letter_id = (store.letter_of(session.db, recipient_id) or ("", ""))[0]
     store.add_request(session.db, (request_id, act.at, session.operator.name, kind,
                                    handle.strip(), recipient_id, incident_id, letter_id,
                                    detail, status))

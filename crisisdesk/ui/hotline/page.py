@@ -25,11 +25,12 @@ from crisisdesk.domain.hotline import (
 from crisisdesk.domain.times import TYPED_DATES, typed_date
 from crisisdesk.services.hotline import calls, disclose, lookup, verify
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.hotline.caller_panel import CallerActions
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.widgets.build import form_rows, line_edit, note_label
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.widgets.layouts import vbox
+from crisisdesk.ui.widgets.layouts import hbox, vbox
 
 
 def _date(text: str, name: str) -> dt.date | None:
@@ -80,6 +81,7 @@ class HotlinePage(Page):
                                   ("Caller's name", self.caller_name), ("", self.verify_button),
                                   ("", self.verdict)))
         self.details = note_label(self, "What the caller may be told")
+        self.caller_actions = CallerActions(ctx, self)
         log = QGroupBox("3. Log the call", self)
         self.language = _combo(log, "Language", LANGUAGES)
         self.topics = QListWidget(log)
@@ -98,7 +100,7 @@ class HotlinePage(Page):
                                 ("Note", self.note), ("Outcome", self.outcome),
                                 ("Follow-up", self.follow_up), ("", self.log_button),
                                 ("", self.logged)))
-        vbox(self, find, check, self.details, log)
+        vbox(self, find, check, hbox((self.details, 1), (self.caller_actions, 1)), log)
 
     def look_up(self) -> None:
         with user_errors(self.ctx.messages):
@@ -128,6 +130,7 @@ class HotlinePage(Page):
             else:
                 lines.append("Verified.")
                 self._show_details()
+                self.caller_actions.set_handle(self.handle)
             self.verdict.setText("\n".join(lines))
 
     def _show_details(self) -> None:
@@ -162,6 +165,7 @@ class HotlinePage(Page):
             edit.clear()
         self.verdict.clear()
         self.details.clear()
+        self.caller_actions.set_handle("")
         self.answer.clear()
 
     def clear(self) -> None:
