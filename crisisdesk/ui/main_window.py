@@ -237,8 +237,9 @@ class MainWindow(QMainWindow):
             title = next((s.title for s in default_sections() if s.key == key), key)
             try:
                 agent_window.open_section(self.state.session, f"the {title} page")
-            except PermissionDenied as refused:
-                self.messages.show_user_error(refused)
+            except PermissionDenied:  # audited by the session; said here in the page's words
+                self.messages.show_warning(f"{self.state.session.operator.name} is a hotline "
+                                           f"agent: the {title} page is not open to agents.")
             return self.current_page()
         self.sidebar.setCurrentRow(self.section_keys.index(key))
         return self.pages[key]

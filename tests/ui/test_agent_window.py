@@ -68,7 +68,8 @@ def test_an_agent_gets_the_hotline_desk_only_and_takes_a_call(
 
     # Asking the window for another page: refused on the bar, audited, the desk stays put.
     assert window.show_section("contacts") is page
-    assert "hotline agent" in window.messages.text
+    assert window.messages.text == (f"{AGENT} is a hotline agent: the Contacts page is not "
+                                    "open to agents.")
     assert set(window.pages) == {"hotline"}
     refusals = _refusals(session)
     assert [(e.operator, e.entity_id) for e in refusals] == [

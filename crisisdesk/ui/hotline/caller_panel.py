@@ -36,7 +36,7 @@ class CallerActions(QGroupBox):
             self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
         self.language_button = push_button(self, "Set lan&guage", self.set_language)
         self.complaint = line_edit(self, "Complaint in the caller's words",
-                                   "The complaint in the caller's words")
+                                   "In the caller's words")
         self.complaint_button = push_button(self, "Record com&plaint", self.complain)
         self.phone = line_edit(self, "Number to call back", "Phone number")
         self.when = line_edit(self, "When to call back", "When (optional)")
@@ -48,7 +48,8 @@ class CallerActions(QGroupBox):
         form.addRow("", self.resend_button)
         form.addRow("Language", hbox((self.language, 1), self.language_button))
         form.addRow("Complaint", hbox((self.complaint, 1), self.complaint_button))
-        form.addRow("Call back on", hbox((self.phone, 2), (self.when, 1), self.callback_button))
+        form.addRow("Call back on", hbox((self.phone, 1), (self.when, 1)))
+        form.addRow("", self.callback_button)
         form.addRow("E-mail notice", hbox((self.email, 1), self.email_button))
         form.addRow("", self.done)
         self.set_handle("")

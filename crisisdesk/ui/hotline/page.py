@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QGroupBox, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGroupBox,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QWidget,
+)
 
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.hotline import (
@@ -80,7 +88,9 @@ class HotlinePage(Page):
                                   ("Caller is", self.relationship),
                                   ("Caller's name", self.caller_name), ("", self.verify_button),
                                   ("", self.verdict)))
-        self.details = note_label(self, "What the caller may be told")
+        told = QGroupBox("What the caller may be told", self)
+        self.details = note_label(told, "What the caller may be told")
+        vbox(told, self.details)
         self.caller_actions = CallerActions(ctx, self)
         log = QGroupBox("3. Log the call", self)
         self.language = _combo(log, "Language", LANGUAGES)
@@ -100,7 +110,18 @@ class HotlinePage(Page):
                                 ("Note", self.note), ("Outcome", self.outcome),
                                 ("Follow-up", self.follow_up), ("", self.log_button),
                                 ("", self.logged)))
-        vbox(self, find, check, hbox((self.details, 1), (self.caller_actions, 1)), log)
+        # The call in order down the left, the verified caller on the right; the page scrolls
+        # rather than squeezing a verdict or the topics on a short screen.
+        left, right = vbox(None, find, check, log), vbox(None, told, self.caller_actions)
+        for side in (left, right):
+            side.addStretch(1)
+        content = QWidget(self)
+        content.setLayout(hbox((left, 1), (right, 1)))
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        vbox(self, scroll, margins=0)
 
     def look_up(self) -> None:
         with user_errors(self.ctx.messages):
