@@ -3,13 +3,16 @@ details, log the call; the Dashboard's hotline panel counts it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from crisisdesk.services.hotline import actions, calls
-from crisisdesk.services.session import Session
+from crisisdesk.domain.hotline import CallerFacts
+from crisisdesk.services.hotline import actions, calls, lookup, verify
+from crisisdesk.services.session import REFUSED_ACTION, Session
+from crisisdesk.store import audit as audit_store
 from crisisdesk.ui.dashboard.page import DashboardPage
 from crisisdesk.ui.hotline.page import HotlinePage
 from crisisdesk.ui.workers import JobRunner
@@ -100,3 +103,37 @@ def test_a_verified_caller_asks_for_things_with_the_panel_buttons(
         agent.close()
     assert [(f.kind, f.reference) for f in actions.follow_ups(session)] == [
         ("resend", refs["Ann"]), ("callback", refs["Ann"]), ("complaint", refs["Ann"])]
+
+
+def test_operators_see_the_follow_ups_and_mark_one_done_agents_never_do(
+        qtbot: QtBot, session: Session, tmp_path: Path, prompts: RecordingPrompts,
+        runner: JobRunner) -> None:
+    refs = mailed_letters(session, tmp_path)
+    agent = agent_session(session)
+    try:
+        handle = lookup.lookup(agent, reference=refs["Ann"]).handle
+        assert verify.verify(agent, handle, CallerFacts(dt.date(1980, 5, 1), "62701")).verified
+        actions.request_callback(agent, handle, "(217) 555-0142", "mornings")
+        actions.request_resend(agent, handle)
+        agent_page = show_page(qtbot, HotlinePage(ui_context(qtbot, agent, prompts, runner)))
+        agent_page.reload()
+        assert agent_page.follow_ups.isHidden()
+        assert agent_page.follow_ups.table.rowCount() == 0
+        refused = [e for e in audit_store.entries(session.db) if e.action == REFUSED_ACTION]
+        assert refused == []  # hidden, and never asked for
+    finally:
+        agent.close()
+    page = show_page(qtbot, HotlinePage(ui_context(qtbot, session, prompts, runner)))
+    page.reload()
+    panel = page.follow_ups
+    assert panel.isVisible()
+    rows = [[panel.table.item(r, c).text() for c in range(1, 4)]
+            for r in range(panel.table.rowCount())]
+    assert rows == [["privacy officer: call back", refs["Ann"], "(217) 555-0142 (mornings)"],
+                    ["re-send", refs["Ann"], "reprint batch 1, letter 1"]]
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.done_button, Qt.MouseButton.LeftButton)
+    assert panel.table.rowCount() == 1
+    assert panel.table.item(0, 1).text() == "re-send"
+    page.clear()  # locking drops what callers said from the screen
+    assert panel.table.rowCount() == 0

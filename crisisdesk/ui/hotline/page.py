@@ -34,6 +34,7 @@ from crisisdesk.domain.times import TYPED_DATES, typed_date
 from crisisdesk.services.hotline import calls, disclose, lookup, verify
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.hotline.caller_panel import CallerActions
+from crisisdesk.ui.hotline.followups_panel import FollowUpsPanel
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.widgets.build import form_rows, line_edit, note_label
 from crisisdesk.ui.widgets.buttons import push_button
@@ -92,6 +93,7 @@ class HotlinePage(Page):
         self.details = note_label(told, "What the caller may be told")
         vbox(told, self.details)
         self.caller_actions = CallerActions(ctx, self)
+        self.follow_ups = FollowUpsPanel(ctx, self)  # operators only
         log = QGroupBox("3. Log the call", self)
         self.language = _combo(log, "Language", LANGUAGES)
         self.topics = QListWidget(log)
@@ -112,7 +114,8 @@ class HotlinePage(Page):
                                 ("", self.logged)))
         # The call in order down the left, the verified caller on the right; the page scrolls
         # rather than squeezing a verdict or the topics on a short screen.
-        left, right = vbox(None, find, check, log), vbox(None, told, self.caller_actions)
+        left = vbox(None, find, check, log)
+        right = vbox(None, told, self.caller_actions, self.follow_ups)
         for side in (left, right):
             side.addStretch(1)
         content = QWidget(self)
@@ -189,8 +192,12 @@ class HotlinePage(Page):
         self.caller_actions.set_handle("")
         self.answer.clear()
 
+    def refresh(self) -> None:
+        self.follow_ups.refresh()
+
     def clear(self) -> None:
         self._new_call("")
+        self.follow_ups.clear_rows()
         for edit in (self.reference, self.name, self.birth, self.note):
             edit.clear()
         self.logged.clear()
