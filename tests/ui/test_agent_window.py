@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.app import CrisisDeskApp
 from crisisdesk.domain.errors import PermissionDenied
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import settings as settings_service
 from crisisdesk.services.hotline import calls
 from crisisdesk.services.session import REFUSED_ACTION, Session
 from crisisdesk.store import audit as audit_store
@@ -81,9 +82,11 @@ def test_an_agent_gets_the_hotline_desk_only_and_takes_a_call(
 
 def test_a_non_hotline_service_from_the_agents_window_is_refused_and_audited(
         qtbot: QtBot, session: Session, desk_app: CrisisDeskApp) -> None:
+    settings_service.set(session, "autolock_minutes", 7)
     agent_session(session).close()
     window = _unlock(qtbot, desk_app, AGENT)
-    qtbot.waitUntil(lambda: window.warmed_up, timeout=10_000)
+    # The desk's auto-lock holds for an agent too (read through an agent-allowed service).
+    qtbot.waitUntil(lambda: window.idle.timeout_ms == 7 * 60_000, timeout=10_000)
     window.poller.poll()  # the window's own timers touch nothing they would be refused
     assert _refusals(session) == []
     with pytest.raises(PermissionDenied, match="casey is a hotline agent"):
