@@ -79,6 +79,8 @@ def test_a_verified_caller_asks_for_things_with_the_panel_buttons(
         qtbot.mouseClick(panel.resend_button, Qt.MouseButton.LeftButton)
         assert panel.done.text() == (f"Re-send of letter {refs['Ann']} requested: the letters "
                                      "team sends it.")
+        assert (page.outcome.currentData(), page.follow_up.currentData()) == (
+            "resend_requested", "resend")  # the call log follows what was asked
         panel.language.setCurrentIndex(panel.language.findData("es"))
         qtbot.mouseClick(panel.language_button, Qt.MouseButton.LeftButton)
         assert panel.done.text() == "Letters will be in Spanish."
@@ -99,6 +101,11 @@ def test_a_verified_caller_asks_for_things_with_the_panel_buttons(
         qtbot.mouseClick(page.log_button, Qt.MouseButton.LeftButton)
         assert not panel.isEnabled()  # the next caller starts from nothing
         assert panel.done.text() == ""
+        assert not [i for i in range(page.topics.count())
+                    if page.topics.item(i).checkState() == Qt.CheckState.Checked]
+        assert page.outcome.currentData() == "answered"
+        assert set(calls.stats(agent).per_topic) == {
+            "was_i_affected", "resend", "language", "privacy_officer", "complaint"}
     finally:
         agent.close()
     assert [(f.kind, f.reference) for f in actions.follow_ups(session)] == [

@@ -9,6 +9,7 @@ service call (services/hotline/actions), so it runs on the GUI thread.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from crisisdesk.services.hotline import actions
@@ -19,10 +20,21 @@ from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.layouts import hbox
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+# What each request means for the call log: (topic, outcome or "", follow-up or "").
+FOR_THE_LOG = {
+    "resend": ("resend", "resend_requested", "resend"),
+    "language": ("language", "", ""),
+    "complaint": ("complaint", "complaint_recorded", "complaint"),
+    "callback": ("privacy_officer", "callback_requested", "privacy_officer"),
+    "email_optin": ("", "", ""),
+}
 
 
 class CallerActions(QGroupBox):
-    """The verified-caller panel's actions; `set_handle` arms it for one verified lookup."""
+    """The verified-caller panel's actions; `set_handle` arms it for one verified lookup.
+    `requested` says what was asked (a FOR_THE_LOG key), so the call log can follow."""
+
+    requested = Signal(str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__("What the caller asks for", parent)
@@ -62,8 +74,9 @@ class CallerActions(QGroupBox):
         self.done.clear()
         self.setEnabled(bool(handle))
 
-    def _done(self, text: str, *used: QLineEdit) -> None:
+    def _done(self, kind: str, text: str, *used: QLineEdit) -> None:
         self.done.setText(text)
+        self.requested.emit(kind)
         for edit in used:
             edit.clear()
         self.ctx.state.notify_changed()
@@ -71,26 +84,27 @@ class CallerActions(QGroupBox):
     def resend(self) -> None:
         with user_errors(self.ctx.messages):
             reference = actions.request_resend(self.ctx.session, self.handle)
-            self._done(f"Re-send of letter {reference} requested: the letters team sends it.")
+            self._done("resend", f"Re-send of letter {reference} requested: the letters team "
+                       "sends it.")
 
     def set_language(self) -> None:
         with user_errors(self.ctx.messages):
             code = actions.set_language(self.ctx.session, self.handle,
                                         self.language.currentData())
-            self._done(f"Letters will be in {LANGUAGE_NAMES.get(code, code)}.")
+            self._done("language", f"Letters will be in {LANGUAGE_NAMES.get(code, code)}.")
 
     def complain(self) -> None:
         with user_errors(self.ctx.messages):
             actions.record_complaint(self.ctx.session, self.handle, self.complaint.text())
-            self._done("Complaint recorded for the privacy officer.", self.complaint)
+            self._done("complaint", "Complaint recorded for the privacy officer.", self.complaint)
 
     def callback(self) -> None:
         with user_errors(self.ctx.messages):
             actions.request_callback(self.ctx.session, self.handle, self.phone.text(),
                                      self.when.text())
-            self._done("The privacy officer will call back.", self.phone, self.when)
+            self._done("callback", "The privacy officer will call back.", self.phone, self.when)
 
     def opt_in(self) -> None:
         with user_errors(self.ctx.messages):
             address = actions.opt_in_email(self.ctx.session, self.handle, self.email.text())
-            self._done(f"E-mail notice will go to {address}.", self.email)
+            self._done("email_optin", f"E-mail notice will go to {address}.", self.email)

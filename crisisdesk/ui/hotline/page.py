@@ -33,7 +33,7 @@ from crisisdesk.domain.hotline import (
 from crisisdesk.domain.times import TYPED_DATES, typed_date
 from crisisdesk.services.hotline import calls, disclose, lookup, verify
 from crisisdesk.ui.context import UiContext
-from crisisdesk.ui.hotline.caller_panel import CallerActions
+from crisisdesk.ui.hotline.caller_panel import FOR_THE_LOG, CallerActions
 from crisisdesk.ui.hotline.followups_panel import FollowUpsPanel
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.widgets.build import form_rows, line_edit, note_label
@@ -93,6 +93,7 @@ class HotlinePage(Page):
         self.details = note_label(told, "What the caller may be told")
         vbox(told, self.details)
         self.caller_actions = CallerActions(ctx, self)
+        self.caller_actions.requested.connect(self._log_request)
         self.follow_ups = FollowUpsPanel(ctx, self)  # operators only
         log = QGroupBox("3. Log the call", self)
         self.language = _combo(log, "Language", LANGUAGES)
@@ -169,6 +170,16 @@ class HotlinePage(Page):
              f"{d.deadline}" if d.enrollment_code else "No enrollment code on this letter."),
         )))
 
+    def _log_request(self, kind: str) -> None:
+        """Tick the request's topic and choose its outcome and follow-up in the call log."""
+        topic, outcome, follow_up = FOR_THE_LOG[kind]
+        for i in range(self.topics.count()):
+            if self.topics.item(i).data(Qt.ItemDataRole.UserRole) == topic:
+                self.topics.item(i).setCheckState(Qt.CheckState.Checked)
+        for combo, value in ((self.outcome, outcome), (self.follow_up, follow_up)):
+            if value:
+                combo.setCurrentIndex(combo.findData(value))
+
     def log_call(self) -> None:
         chosen = [self.topics.item(i).data(Qt.ItemDataRole.UserRole)
                   for i in range(self.topics.count())
@@ -181,6 +192,15 @@ class HotlinePage(Page):
             self.logged.setText("Call logged.")
             self.ctx.state.notify_changed()
             self._new_call("")
+            self._reset_log()
+
+    def _reset_log(self) -> None:
+        """The next call's log starts blank (no topic, the first outcome, no follow-up)."""
+        for i in range(self.topics.count()):
+            self.topics.item(i).setCheckState(Qt.CheckState.Unchecked)
+        for combo in (self.outcome, self.follow_up):
+            combo.setCurrentIndex(0)
+        self.note.clear()
 
     def _new_call(self, handle: str) -> None:
         """Forget what the previous caller said and was told."""
