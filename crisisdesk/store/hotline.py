@@ -165,10 +165,13 @@ def add_request(db: sqlite_utils.Database, row: Sequence[object]) -> None:
                f"({', '.join('?' for _ in REQUEST_COLUMNS)})", list(row))
 
 
-def open_requests(db: sqlite_utils.Database, kinds: Sequence[str]) -> list[dict[str, Any]]:
-    """Open requests of `kinds`, oldest first, with the letter's reference, batch and place in
-    it, and whether the letter was reprinted or re-mailed since (a re-send done)."""
+def open_requests(db: sqlite_utils.Database, kinds: Sequence[str],
+                  letter_id: str = "") -> list[dict[str, Any]]:
+    """Open requests of `kinds` (about `letter_id` only, when given), oldest first, with the
+    letter's reference, batch and place in it, and whether the letter was reprinted or
+    re-mailed since (a re-send done)."""
     marks = ", ".join("?" for _ in kinds)
+    only = " AND q.letter_id = ?" if letter_id else ""
     rows = db.execute(
         "SELECT q.id, q.at, q.agent, q.kind, q.detail, COALESCE(l.reference, ''), "
         "COALESCE(b.number, 0), COALESCE(l.seq, 0), "
@@ -176,8 +179,8 @@ def open_requests(db: sqlite_utils.Database, kinds: Sequence[str]) -> list[dict[
         " AND e.kind IN ('reprinted', 'remailed') AND e.at >= q.at) "
         "FROM hotline_requests q LEFT JOIN letters l ON l.id = q.letter_id "
         "LEFT JOIN letter_batches b ON b.id = l.batch_id "
-        f"WHERE q.status = 'open' AND q.kind IN ({marks}) ORDER BY q.at, q.rowid",
-        list(kinds)).fetchall()
+        f"WHERE q.status = 'open' AND q.kind IN ({marks}){only} ORDER BY q.at, q.rowid",
+        [*kinds, *([letter_id] if letter_id else [])]).fetchall()
     keys = ("id", "at", "agent", "kind", "detail", "reference", "batch", "seq", "sent")
     return [dict(zip(keys, r, strict=True)) for r in rows]
 

@@ -585,6 +585,7 @@ def m023_hotline_actions(db: sqlite_utils.Database) -> None:
         "closed_by TEXT NOT NULL DEFAULT '', closed_note TEXT NOT NULL DEFAULT '')",
         "CREATE INDEX idx_hotline_requests_open ON hotline_requests (status, kind, at)",
         "CREATE INDEX idx_hotline_requests_recipient ON hotline_requests (recipient_id, kind)",
+        "CREATE INDEX idx_hotline_requests_letter ON hotline_requests (letter_id, kind)",
     ):
         db.execute(sql)
 

@@ -99,8 +99,7 @@ def request_resend(session: Session, handle: str) -> str:
             raise ValidationError("No letter was made for this record yet: nothing to re-send.",
                                   {"letter": "none"})
         letter_id, reference = letter
-        if any(r["reference"] == reference and not r["sent"]
-               for r in store.open_requests(session.db, ("resend",))):
+        if any(not r["sent"] for r in store.open_requests(session.db, ("resend",), letter_id)):
             raise ValidationError(f"A re-send of letter {reference} is already waiting for "
                                   "the letters team.", {"letter": "already requested"})
         letter_store.insert_events(session.db, [(
