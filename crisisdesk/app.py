@@ -60,9 +60,6 @@ MAIN_WINDOW_MODULES = ("crisisdesk.services.desk", "crisisdesk.ui.context",
                        # the first page and the status bar's spokesperson line
                        "crisisdesk.ui.dashboard.page", "crisisdesk.services.roles")
 PRELOAD_DELAY_MS = 50
-AGENT_NO_WINDOW = ("{name} is a hotline agent: the app's window is not open to agents yet. Take "
-                   "calls with `crisisdesk hotline lookup`, `verify` and `log` on the command "
-                   "line (see the README).")
 
 _ALIAS_FAMILIES = {"Sans Serif", "Serif", "Monospace"}
 
@@ -167,20 +164,10 @@ class CrisisDeskApp(QObject):
         if code is not None:
             self.finish(code)
 
-    def open_main_window(self, session: Session) -> MainWindow | None:
-        from crisisdesk.domain.operators import Role
+    def open_main_window(self, session: Session) -> MainWindow:
         from crisisdesk.ui.context import DeskState
         from crisisdesk.ui.main_window import MainWindow
 
-        if session.operator.role is Role.AGENT:
-            # The main window reads the whole desk (Dashboard, backups, the spokesperson line),
-            # which the session refuses an agent: say so once instead of a window of refusals.
-            name = session.operator.name
-            session.close()
-            self.prompts.error(None, "Hotline agents use the command line",
-                               AGENT_NO_WINDOW.format(name=name))
-            self.finish(1)
-            return None
         self.state = DeskState(session, self)
         window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
                             sections=self.sections, idle_timeout_ms=self.idle_timeout_ms)

@@ -1,4 +1,6 @@
-"""`crisisdesk hotline lookup|verify|log|stats|export`: the patient hotline desk.
+"""`crisisdesk hotline lookup|verify|log|stats|export`, what a verified caller asks for
+(`resend|language|complaint|callback|email-optin`) and the follow-up list
+(`followups`, `close`): the patient hotline desk.
 
 An agent (the `agent` role) may run these and nothing else: any other command is refused by
 the session (exit 1, one line, audited)."""
@@ -20,7 +22,7 @@ from crisisdesk.domain.hotline import (
     CallerFacts,
     Relationship,
 )
-from crisisdesk.services.hotline import calls, disclose, lookup, verify
+from crisisdesk.services.hotline import actions, calls, disclose, lookup, verify
 
 
 @click.group("hotline")
@@ -137,6 +139,91 @@ def export_cmd(cli: CliContext, file: Path, since: str) -> None:
     """The call log as CSV without patient identifiers (operators, not agents)."""
     count = calls.export_csv(cli.session(), file, since)
     click.echo(f"Wrote {count} calls to {file}.")
+
+
+# -- what a verified caller asks for (the HANDLE of their verified lookup) -------------------
+@hotline_group.command("resend")
+@click.argument("handle")
+@pass_cli
+def resend_cmd(cli: CliContext, handle: str) -> None:
+    """Re-send the verified caller's letter to the address on file (the letters team sends
+    it).  Example: crisisdesk hotline resend HANDLE"""
+    reference = actions.request_resend(cli.session(), handle)
+    click.echo(f"Re-send of letter {reference} requested.")
+
+
+@hotline_group.command("language")
+@click.argument("handle")
+@click.argument("language", type=click.Choice(actions.LETTER_LANGUAGES))
+@pass_cli
+def language_cmd(cli: CliContext, handle: str, language: str) -> None:
+    """The verified caller's preferred letter language.  Example: crisisdesk hotline
+    language HANDLE es"""
+    code = actions.set_language(cli.session(), handle, language)
+    click.echo(f"Preferred letter language set to {code}.")
+
+
+@hotline_group.command("complaint")
+@click.argument("handle")
+@click.argument("text")
+@pass_cli
+def complaint_cmd(cli: CliContext, handle: str, text: str) -> None:
+    """Record the verified caller's complaint for the privacy officer.  Example: crisisdesk
+    hotline complaint HANDLE "Nobody told me for a month."
+    """
+    actions.record_complaint(cli.session(), handle, text)
+    click.echo("Complaint recorded for the privacy officer.")
+
+
+@hotline_group.command("callback")
+@click.argument("handle")
+@click.option("--phone", required=True, metavar="NUMBER", help="The number to call back.")
+@click.option("--when", default="", metavar="TEXT", help="When to call (e.g. 'after 5 pm').")
+@pass_cli
+def callback_cmd(cli: CliContext, handle: str, phone: str, when: str) -> None:
+    """A callback from the privacy officer.  Example: crisisdesk hotline callback HANDLE
+    --phone "(217) 555-0142" --when "after 5 pm"
+    """
+    actions.request_callback(cli.session(), handle, phone, when)
+    click.echo("Callback from the privacy officer requested.")
+
+
+@hotline_group.command("email-optin")
+@click.argument("handle")
+@click.argument("email")
+@pass_cli
+def email_optin_cmd(cli: CliContext, handle: str, email: str) -> None:
+    """Opt the verified caller's record in to e-mail notice.  Example: crisisdesk hotline
+    email-optin HANDLE ann@example.org"""
+    address = actions.opt_in_email(cli.session(), handle, email)
+    click.echo(f"E-mail notice will go to {address}.")
+
+
+@hotline_group.command("followups")
+@json_option
+@pass_cli
+def followups_cmd(cli: CliContext, as_json: bool) -> None:
+    """The open follow-ups (operators): callbacks and complaints for the privacy officer,
+    re-sends for the letters team (reprint the batch and place shown).  Example: crisisdesk
+    hotline followups"""
+    found = actions.follow_ups(cli.session())
+    if as_json:
+        emit_json([dataclasses.asdict(f) for f in found])
+        return
+    table([[f.id, f.at, f.kind, f.reference, f"{f.batch}/{f.seq}" if f.kind == "resend"
+            else f.detail] for f in found], ["ID", "ASKED (UTC)", "KIND", "LETTER", "DETAIL"])
+
+
+@hotline_group.command("close")
+@click.argument("follow_up_id")
+@click.option("--note", default="", metavar="TEXT", help="What was done.")
+@pass_cli
+def close_cmd(cli: CliContext, follow_up_id: str, note: str) -> None:
+    """Mark a follow-up done (operators).  Example: crisisdesk hotline close ID --note
+    "called back"
+    """
+    actions.close_follow_up(cli.session(), follow_up_id, note)
+    click.echo("Follow-up closed.")
 
 
 COMMANDS = [hotline_group]

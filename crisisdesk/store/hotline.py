@@ -152,3 +152,67 @@ def calls(db: sqlite_utils.Database, since: str = "") -> Iterator[dict[str, Any]
                         "ORDER BY at, id", [since])
     for row in cursor:
         yield dict(zip(CALL_COLUMNS, row, strict=True))
+
+
+REQUEST_COLUMNS = ("id", "at", "agent", "kind", "lookup_id", "recipient_id", "incident_id",
+                   "letter_id", "detail", "status")
+
+
+def add_request(db: sqlite_utils.Database, row: Sequence[object]) -> None:
+    """A caller's request (REQUEST_COLUMNS, in order): re-send, language, complaint,
+    callback, e-mail opt-in."""
+    db.execute(f"INSERT INTO hotline_requests ({', '.join(REQUEST_COLUMNS)}) VALUES "
+               f"({', '.join('?' for _ in REQUEST_COLUMNS)})", list(row))
+
+
+def open_requests(db: sqlite_utils.Database, kinds: Sequence[str],
+                  letter_id: str = "") -> list[dict[str, Any]]:
+    """Open requests of `kinds` (about `letter_id` only, when given), oldest first, with the
+    letter's reference, batch and place in it, and whether the letter was reprinted or
+    re-mailed since (a re-send done)."""
+    marks = ", ".join("?" for _ in kinds)
+    only = " AND q.letter_id = ?" if letter_id else ""
+    rows = db.execute(
+        "SELECT q.id, q.at, q.agent, q.kind, q.detail, COALESCE(l.reference, ''), "
+        "COALESCE(b.number, 0), COALESCE(l.seq, 0), "
+        "EXISTS (SELECT 1 FROM letter_events e WHERE e.letter_id = q.letter_id "
+        " AND e.kind IN ('reprinted', 'remailed') AND e.at >= q.at) "
+        "FROM hotline_requests q LEFT JOIN letters l ON l.id = q.letter_id "
+        "LEFT JOIN letter_batches b ON b.id = l.batch_id "
+        f"WHERE q.status = 'open' AND q.kind IN ({marks}){only} ORDER BY q.at, q.rowid",
+        [*kinds, *([letter_id] if letter_id else [])]).fetchall()
+    keys = ("id", "at", "agent", "kind", "detail", "reference", "batch", "seq", "sent")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def open_request_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    rows = db.execute("SELECT kind, COUNT(*) FROM hotline_requests WHERE status = 'open' "
+                      "GROUP BY kind").fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def get_request_status(db: sqlite_utils.Database, request_id: str) -> str | None:
+    row = db.execute("SELECT status FROM hotline_requests WHERE id = ?",
+                     [request_id]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def close_request(db: sqlite_utils.Database, request_id: str, at: str, by: str,
+                  note: str) -> None:
+    db.execute("UPDATE hotline_requests SET status = 'done', closed_at = ?, closed_by = ?, "
+               "closed_note = ? WHERE id = ?", [at, by, note, request_id])
+
+
+def email_optin(db: sqlite_utils.Database, recipient_id: str) -> str:
+    """The latest e-mail address the patient (or their caller) opted in with, or ''."""
+    row = db.execute("SELECT detail FROM hotline_requests WHERE recipient_id = ? "
+                     "AND kind = 'email_optin' ORDER BY at DESC, rowid DESC LIMIT 1",
+                     [recipient_id]).fetchone()
+    return "" if row is None else str(row[0])
+
+
+def letter_of(db: sqlite_utils.Database, recipient_id: str) -> tuple[str, str] | None:
+    """(letter id, reference) of the recipient's letter, if one was made."""
+    row = db.execute("SELECT id, reference FROM letters WHERE recipient_id = ?",
+                     [recipient_id]).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]))

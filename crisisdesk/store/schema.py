@@ -570,6 +570,25 @@ def m022_hotline(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+
+@migrations()
+def m023_hotline_actions(db: sqlite_utils.Database) -> None:
+    """What a verified hotline caller asked for: a re-send, another language, a complaint, a
+    callback from the privacy officer, e-mail notice. Open ones are the follow-up list (the
+    privacy officer's callbacks and complaints, the letters team's re-sends) until closed."""
+    for sql in (
+        "CREATE TABLE hotline_requests (id TEXT PRIMARY KEY, at TEXT NOT NULL, "
+        "agent TEXT NOT NULL, kind TEXT NOT NULL, lookup_id TEXT NOT NULL, "
+        "recipient_id TEXT NOT NULL, incident_id TEXT NOT NULL DEFAULT '', "
+        "letter_id TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '', "
+        "status TEXT NOT NULL DEFAULT 'open', closed_at TEXT NOT NULL DEFAULT '', "
+        "closed_by TEXT NOT NULL DEFAULT '', closed_note TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX idx_hotline_requests_open ON hotline_requests (status, kind, at)",
+        "CREATE INDEX idx_hotline_requests_recipient ON hotline_requests (recipient_id, kind)",
+        "CREATE INDEX idx_hotline_requests_letter ON hotline_requests (letter_id, kind)",
+    ):
+        db.execute(sql)
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

@@ -5,6 +5,10 @@ It owns the two timers of an open desk (`ui/watchers.py`): idle auto-lock, and t
 the scheduled backups (`ui/backup_scheduler.py`), whose exit backup closing the window waits for.
 Locking drops every page's data, closes the session (and with it the data key's connection),
 and shows an unlock form that always asks for the passphrase again.
+
+An operator with the `agent` role gets the same window with the hotline desk only: no other
+section in the sidebar, no spokesperson line, no desk polling or scheduled backups (all of them
+read what the session refuses an agent); asking for another page is refused and audited.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.errors import PermissionDenied, UserError
+from crisisdesk.domain.operators import Role
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.backup_scheduler import BackupScheduler
@@ -44,19 +49,27 @@ from crisisdesk.ui.workers import Job, JobRunner
 
 DEFAULT_AUTOLOCK_MINUTES = 10
 WARM_UP_DELAY_MS = 250
+AGENT_SECTIONS = ("hotline",)
+AGENT_NOTE = "Hotline desk only"
 
 
 def autolock_ms(session: Session) -> int:
     """The desk's auto-lock setting, or the default while the settings service is absent."""
     try:
         from crisisdesk.services import settings as settings_service
+        from crisisdesk.services.hotline import window as agent_window
     except ImportError:
         return DEFAULT_AUTOLOCK_MINUTES * 60_000
     try:
-        minutes = int(settings_service.get(session, "autolock_minutes"))
+        minutes = (agent_window.autolock_minutes(session) if is_agent(session)
+                   else int(settings_service.get(session, "autolock_minutes")))
     except (UserError, KeyError, TypeError, ValueError):
         minutes = DEFAULT_AUTOLOCK_MINUTES
     return minutes * 60_000
+
+
+def is_agent(session: Session) -> bool:
+    return session.operator.role is Role.AGENT
 
 
 class MainWindow(QMainWindow):
@@ -74,6 +87,7 @@ class MainWindow(QMainWindow):
         session = state.session
         self.data_dir = session.data_dir
         self._fixed_timeout = idle_timeout_ms
+        self.agent_only = is_agent(session)
         self._warm_done = threading.Event()
         self.setWindowTitle(f"{session.org} — CrisisDesk")
         self.resize(1100, 720)
@@ -92,6 +106,8 @@ class MainWindow(QMainWindow):
         # Pages are built the first time they are shown: opening the desk then costs only the
         # first page, and a section's services (and their imports) load when someone uses it.
         self.sections = list(sections if sections is not None else default_sections())
+        if self.agent_only:
+            self.sections = [s for s in self.sections if s.key in AGENT_SECTIONS]
         self.section_keys = [section.key for section in self.sections]
         self.pages: dict[str, Page] = {}
         for section in self.sections:
@@ -121,7 +137,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.content, 1)
         self.setCentralWidget(central)
 
-        self.spokesperson_label = SpokespersonLabel(state, self)
+        self.spokesperson_label = (QLabel(AGENT_NOTE, self) if self.agent_only
+                                   else SpokespersonLabel(state, self))
         self.statusBar().addPermanentWidget(self.spokesperson_label)
         self.org_label = QLabel(self)
         self.operator_label = QLabel(self)
@@ -148,7 +165,8 @@ class MainWindow(QMainWindow):
         self.backups.failed.connect(self._backup_failed)
         self.backups.idle.connect(self._backup_idle)
         self._exit_backup = "none"  # "running", then "done" or "failed"
-        self.backups.start()
+        if not self.agent_only:  # backups read the whole desk, which an agent may not
+            self.backups.start()
         self._update_status()
         self.sidebar.setCurrentRow(0)
         # The warm-up starts once the window has painted: started earlier, its imports compete
@@ -211,6 +229,18 @@ class MainWindow(QMainWindow):
         return self.page(self.section_keys[max(0, self.sidebar.currentRow())])
 
     def show_section(self, key: str) -> Page:
+        """Open the `key` page; one this window does not have (an agent's window has the
+        hotline only) is refused, audited by the session, and the current page stays."""
+        if key not in self.section_keys:
+            from crisisdesk.services.hotline import window as agent_window
+
+            title = next((s.title for s in default_sections() if s.key == key), key)
+            try:
+                agent_window.open_section(self.state.session, f"the {title} page")
+            except PermissionDenied:  # audited by the session; said here in the page's words
+                self.messages.show_warning(f"{self.state.session.operator.name} is a hotline "
+                                           f"agent: the {title} page is not open to agents.")
+            return self.current_page()
         self.sidebar.setCurrentRow(self.section_keys.index(key))
         return self.pages[key]
 
@@ -247,6 +277,14 @@ class MainWindow(QMainWindow):
         self.locked.emit()
 
     def _on_unlocked(self, session: Session) -> None:
+        if is_agent(session) and not self.agent_only:
+            # This window holds every page: an agent opens the app afresh for the hotline desk.
+            name = session.operator.name
+            session.close()
+            self.lock_screen.form.show_error(
+                f"{name} is a hotline agent: close this window and open CrisisDesk again to "
+                "reach the hotline desk.")
+            return
         self.state.set_session(session)
         for page in self.pages.values():
             page._stale = True
@@ -338,8 +376,8 @@ class MainWindow(QMainWindow):
     def _wait_for_backup(self) -> bool:
         """Closing first lets a running backup finish, then makes the exit backup if the desk
         changed, both in the worker; the window closes when they end. True: wait."""
-        if not self.isVisible() or self._exit_backup != "none":  # closing again: quit
-            return False
+        if not self.isVisible() or self._exit_backup != "none" or self.agent_only:
+            return False  # closing again: quit (an agent's window makes no backups)
         if self.backups.busy:
             self._exit_backup = "waiting"
             self.messages.show_info("Finishing the backup in progress before closing… (close "

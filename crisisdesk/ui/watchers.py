@@ -103,8 +103,8 @@ class DataVersionPoller(QObject):
 
     def poll(self) -> bool:
         """Check now; True if the desk changed since the last poll."""
-        if not self.state.unlocked:
-            return False
+        if not self.state.unlocked or self.state.session.restricted:
+            return False  # locked, or an agent's window (the session refuses it the desk)
         try:
             version = data_version(self.state.session.db)
         except DB_ERRORS:

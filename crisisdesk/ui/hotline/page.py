@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QGroupBox, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGroupBox,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QWidget,
+)
 
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.hotline import (
@@ -25,11 +33,13 @@ from crisisdesk.domain.hotline import (
 from crisisdesk.domain.times import TYPED_DATES, typed_date
 from crisisdesk.services.hotline import calls, disclose, lookup, verify
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.hotline.caller_panel import FOR_THE_LOG, CallerActions
+from crisisdesk.ui.hotline.followups_panel import FollowUpsPanel
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.widgets.build import form_rows, line_edit, note_label
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
-from crisisdesk.ui.widgets.layouts import vbox
+from crisisdesk.ui.widgets.layouts import hbox, vbox
 
 
 def _date(text: str, name: str) -> dt.date | None:
@@ -79,7 +89,12 @@ class HotlinePage(Page):
                                   ("Caller is", self.relationship),
                                   ("Caller's name", self.caller_name), ("", self.verify_button),
                                   ("", self.verdict)))
-        self.details = note_label(self, "What the caller may be told")
+        told = QGroupBox("What the caller may be told", self)
+        self.details = note_label(told, "What the caller may be told")
+        vbox(told, self.details)
+        self.caller_actions = CallerActions(ctx, self)
+        self.caller_actions.requested.connect(self._log_request)
+        self.follow_ups = FollowUpsPanel(ctx, self)  # operators only
         log = QGroupBox("3. Log the call", self)
         self.language = _combo(log, "Language", LANGUAGES)
         self.topics = QListWidget(log)
@@ -98,7 +113,19 @@ class HotlinePage(Page):
                                 ("Note", self.note), ("Outcome", self.outcome),
                                 ("Follow-up", self.follow_up), ("", self.log_button),
                                 ("", self.logged)))
-        vbox(self, find, check, self.details, log)
+        # The call in order down the left, the verified caller on the right; the page scrolls
+        # rather than squeezing a verdict or the topics on a short screen.
+        left = vbox(None, find, check, log)
+        right = vbox(None, told, self.caller_actions, self.follow_ups)
+        for side in (left, right):
+            side.addStretch(1)
+        content = QWidget(self)
+        content.setLayout(hbox((left, 1), (right, 1)))
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        vbox(self, scroll, margins=0)
 
     def look_up(self) -> None:
         with user_errors(self.ctx.messages):
@@ -128,6 +155,7 @@ class HotlinePage(Page):
             else:
                 lines.append("Verified.")
                 self._show_details()
+                self.caller_actions.set_handle(self.handle)
             self.verdict.setText("\n".join(lines))
 
     def _show_details(self) -> None:
@@ -142,6 +170,16 @@ class HotlinePage(Page):
              f"{d.deadline}" if d.enrollment_code else "No enrollment code on this letter."),
         )))
 
+    def _log_request(self, kind: str) -> None:
+        """Tick the request's topic and choose its outcome and follow-up in the call log."""
+        topic, outcome, follow_up = FOR_THE_LOG[kind]
+        for i in range(self.topics.count()):
+            if self.topics.item(i).data(Qt.ItemDataRole.UserRole) == topic:
+                self.topics.item(i).setCheckState(Qt.CheckState.Checked)
+        for combo, value in ((self.outcome, outcome), (self.follow_up, follow_up)):
+            if value:
+                combo.setCurrentIndex(combo.findData(value))
+
     def log_call(self) -> None:
         chosen = [self.topics.item(i).data(Qt.ItemDataRole.UserRole)
                   for i in range(self.topics.count())
@@ -154,6 +192,15 @@ class HotlinePage(Page):
             self.logged.setText("Call logged.")
             self.ctx.state.notify_changed()
             self._new_call("")
+            self._reset_log()
+
+    def _reset_log(self) -> None:
+        """The next call's log starts blank (no topic, the first outcome, no follow-up)."""
+        for i in range(self.topics.count()):
+            self.topics.item(i).setCheckState(Qt.CheckState.Unchecked)
+        for combo in (self.outcome, self.follow_up):
+            combo.setCurrentIndex(0)
+        self.note.clear()
 
     def _new_call(self, handle: str) -> None:
         """Forget what the previous caller said and was told."""
@@ -162,10 +209,15 @@ class HotlinePage(Page):
             edit.clear()
         self.verdict.clear()
         self.details.clear()
+        self.caller_actions.set_handle("")
         self.answer.clear()
+
+    def refresh(self) -> None:
+        self.follow_ups.refresh()
 
     def clear(self) -> None:
         self._new_call("")
+        self.follow_ups.clear_rows()
         for edit in (self.reference, self.name, self.birth, self.note):
             edit.clear()
         self.logged.clear()

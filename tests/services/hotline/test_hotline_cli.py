@@ -102,3 +102,48 @@ def test_bad_input_is_one_line(session: Session, tmp_path: Path,
                         "nope", "--birth-date", "1980-05-01", "--zip", "62701")
     assert code == 1
     assert "look the caller up again" in err
+
+
+def test_a_verified_callers_requests_from_the_command_line(
+        session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    refs = mailed_letters(session, tmp_path)
+    agent_session(session).close()
+
+    def agent(*args: str) -> tuple[int, str, str]:
+        return _run(capsys, monkeypatch, session.data_dir, AGENT, "hotline", *args)
+
+    _, out, _ = agent("lookup", "--reference", refs["Ann"], "--json")
+    handle = json.loads(out)["handle"]
+    code, _, err = agent("resend", handle)
+    assert (code, err) == (1, "crisisdesk: Verify the caller first.\n")
+    assert agent("verify", handle, "--birth-date", "1980-05-01", "--zip", "62701")[0] == 0
+    assert agent("resend", handle) == (0, f"Re-send of letter {refs['Ann']} requested.\n", "")
+    assert agent("language", handle, "es")[1] == "Preferred letter language set to es.\n"
+    assert agent("language", handle, "fr")[0] == 2  # not a choice: usage
+    code, _, err = agent("callback", handle, "--phone", "12")
+    assert (code, err) == (1, 'crisisdesk: phone: "12" is not a phone number.\n')
+    assert agent("callback", handle, "--phone", "217-555-0142", "--when", "mornings")[0] == 0
+    assert agent("complaint", handle, "Nobody told me for a month.")[0] == 0
+    code, _, err = agent("email-optin", handle, "ann@")
+    assert (code, err) == (1, "crisisdesk: email: 'ann@' is not an e-mail address like "
+                         "name@example.org.\n")
+    assert agent("email-optin", handle, "ann@example.org")[1] == (
+        "E-mail notice will go to ann@example.org.\n")
+    code, _, err = agent("followups")  # the list is for the desk's operators, not agents
+    assert code == 1
+    assert "hotline agent" in err
+
+    def alex(*args: str) -> tuple[int, str, str]:
+        return _run(capsys, monkeypatch, session.data_dir, "alex", "hotline", *args)
+
+    code, out, _ = alex("followups", "--json")
+    open_ = json.loads(out)
+    assert [(f["kind"], f["reference"]) for f in open_] == [
+        ("resend", refs["Ann"]), ("callback", refs["Ann"]), ("complaint", refs["Ann"])]
+    assert open_[1]["detail"] == "(217) 555-0142 (mornings)"
+    assert alex("close", open_[1]["id"], "--note", "called back") == (
+        0, "Follow-up closed.\n", "")
+    _, out, _ = alex("followups")
+    assert "callback" not in out
+    assert f"{refs['Ann']}  1/1" in out  # the re-send: batch 1, letter 1 to reprint
