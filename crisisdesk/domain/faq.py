@@ -32,11 +32,12 @@ _SLUG_CHARS = 30
 
 # Words that say nothing about what was asked ("how do I ...", "¿cómo puedo ...?").
 _STOP = frozenset("""
-a an and are can could do does for from get have how i if in is it me my of on or our so that
-the this to was we what when where which who why will with you your
-al como con cual cuando de del donde el en es esta este la las lo los me mi mis no para pero
-por puedo que quien se si su sus te tu un una y yo
+about any are can could does for from get got has have how into not our that the their them
+there they this was were what when where which who why will with you your
+algo como con cual cuando del donde esta este hay las los mis para pero por puedo que quien
+sus una
 """.split())
+_MIN_WORD = 3  # "at", "my", "el": too short to say what was asked
 _PERSONAL = re.compile(r"\d[\d\s/.\-]{1,}\d|@")
 
 
@@ -71,10 +72,10 @@ def _words(text: str) -> list[str]:
 def search(answers: Sequence[FaqAnswer], query: str) -> list[FaqAnswer]:
     """The answers that match `query`, best first; all of them for an empty query.
 
-    Every word of the query that says something (not "how", "do", "I" ...) counts when a word
+    Every word of the query that says something (not "how", "do", "I", "at" ...) counts when a word
     of the question or the answer starts with it (the last word may be half typed); a hit in
     the question counts three times. An answer with no hit is left out."""
-    wanted = [w for w in _words(query) if w not in _STOP]
+    wanted = [w for w in _words(query) if len(w) >= _MIN_WORD and w not in _STOP]
     if not wanted:
         return list(answers) if not query.strip() else []
     scored: list[tuple[int, int, FaqAnswer]] = []
