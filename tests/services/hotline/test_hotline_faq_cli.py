@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -61,9 +62,11 @@ def test_faq_search_ask_and_the_call_centre_files(
     assert json.loads(out) == {"file": str(tmp_path / "l.csv"), "letters": 3}
     assert refs["Ann"] in (tmp_path / "l.csv").read_text("utf-8-sig")
     log = tmp_path / "calls.csv"
+    hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)  # the CLI runs on the real clock
     log.write_text("call_id,time,agent,language,verified,topics,outcome,duration_s\n"
-                   "X1,2026-03-20T11:00:00Z,Pat,en,yes,letter,answered,300\n"
-                   "X2,2026-03-20T11:20:00Z,Pat,en,maybe,letter,answered,300\n", "utf-8")
+                   f"X1,{hour_ago:%Y-%m-%dT%H:%M:%SZ},Pat,en,yes,letter,answered,300\n"
+                   f"X2,{hour_ago:%Y-%m-%dT%H:%M:%SZ},Pat,en,maybe,letter,answered,300\n",
+                   "utf-8")
     code, _, err = alex("hotline", "import", str(log), "--centre", "Acme")
     assert code == 1
     assert "line 3: verified must be yes or no, not 'maybe'" in err
