@@ -12,6 +12,7 @@ import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import date_arg
+from crisisdesk.domain.faq import SCRIPTS, search
 from crisisdesk.domain.hotline import (
     FOLLOW_UPS,
     LANGUAGES,
@@ -20,7 +21,6 @@ from crisisdesk.domain.hotline import (
     CallerFacts,
     Relationship,
 )
-from crisisdesk.domain.faq import SCRIPTS, search
 from crisisdesk.services.hotline import call_centre, calls, disclose, faq, lookup, staffing, verify
 
 

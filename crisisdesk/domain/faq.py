@@ -31,12 +31,12 @@ MAX_QUESTION = 200
 _SLUG_CHARS = 30
 
 # Words that say nothing about what was asked ("how do I ...", "¿cómo puedo ...?").
-_STOP = frozenset("""
-about any are can could does for from get got has have how into not our that the their them
-there they this was were what when where which who why will with you your
-algo como con cual cuando del donde esta este hay las los mis para pero por puedo que quien
-sus una
-""".split())
+_STOP_WORDS = (
+    "about any are can could does for from get got has have how into not our that the their "
+    "them there they this was were what when where which who why will with you your "
+    "algo como con cual cuando del donde esta este hay las los mis para pero por puedo que "
+    "quien sus una")
+_STOP = frozenset(_STOP_WORDS.split())
 _MIN_WORD = 3  # "at", "my", "el": too short to say what was asked
 _PERSONAL = re.compile(r"\d[\d\s/.\-]{1,}\d|@")
 

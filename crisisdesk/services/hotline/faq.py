@@ -47,7 +47,8 @@ from crisisdesk.services.session import Session, agent_allowed
 from crisisdesk.store import hotline as store
 from crisisdesk.store import templates as template_store
 
-PROPOSAL_NOTE = "Proposed from the patient hotline: a caller asked this and no approved answer had it"
+PROPOSAL_NOTE = ("Proposed from the patient hotline: a caller asked this and no approved answer "
+                 "had it")
 
 
 @dataclass(frozen=True)
