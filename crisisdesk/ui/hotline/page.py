@@ -9,6 +9,7 @@ call (services/hotline), all quick indexed reads, so they run on the GUI thread.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGroupBox, QListWidget, QListWidgetItem, QWidget
@@ -25,6 +26,7 @@ from crisisdesk.domain.hotline import (
 from crisisdesk.domain.times import TYPED_DATES, typed_date
 from crisisdesk.services.hotline import calls, disclose, lookup, verify
 from crisisdesk.ui.context import UiContext
+from crisisdesk.ui.hotline.faq_panel import FaqPanel
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.widgets.build import form_rows, line_edit, note_label
 from crisisdesk.ui.widgets.buttons import push_button
@@ -56,6 +58,7 @@ class HotlinePage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.handle = ""
+        self.started: float | None = None  # the call's first lookup (monotonic seconds)
         find = QGroupBox("1. Was I affected?", self)
         self.reference = line_edit(find, "Reference", "Type or scan the letter's reference")
         self.reference.returnPressed.connect(self.look_up)
@@ -98,7 +101,8 @@ class HotlinePage(Page):
                                 ("Note", self.note), ("Outcome", self.outcome),
                                 ("Follow-up", self.follow_up), ("", self.log_button),
                                 ("", self.logged)))
-        vbox(self, find, check, self.details, log)
+        self.faq = FaqPanel(ctx, self.language, self)
+        vbox(self, find, check, self.details, log, self.faq)
 
     def look_up(self) -> None:
         with user_errors(self.ctx.messages):
@@ -106,6 +110,7 @@ class HotlinePage(Page):
                                    name=self.name.text(),
                                    birth_date=_date(self.birth.text(), "date of birth"))
             self._new_call(answer.handle)
+            self.started = self.started if self.started is not None else time.monotonic()
             self.answer.setText(answer.message)
             if answer.found and not self.v_reference.text():
                 self.v_reference.setText(self.reference.text())
@@ -150,10 +155,15 @@ class HotlinePage(Page):
             calls.log_call(self.ctx.session, language=self.language.currentData(),
                            topics=chosen, outcome=self.outcome.currentData(),
                            follow_up=self.follow_up.currentData(), topic_text=self.note.text(),
-                           handle=self.handle)
+                           handle=self.handle, duration_s=self.call_seconds())
+            self.started = None
             self.logged.setText("Call logged.")
             self.ctx.state.notify_changed()
             self._new_call("")
+
+    def call_seconds(self) -> int | None:
+        """The handling time so far: from the call's first lookup (None without one)."""
+        return None if self.started is None else round(time.monotonic() - self.started)
 
     def _new_call(self, handle: str) -> None:
         """Forget what the previous caller said and was told."""
@@ -166,6 +176,7 @@ class HotlinePage(Page):
 
     def clear(self) -> None:
         self._new_call("")
+        self.started = None
         for edit in (self.reference, self.name, self.birth, self.note):
             edit.clear()
         self.logged.clear()
