@@ -11,6 +11,7 @@ by its line instead of being overwritten.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def export_lookup(session: Session, path: Path) -> int:
     session.require(Role.OPERATOR, "export the call centre's lookup file")
     on = today(session)
 
-    def rows() -> object:
+    def rows() -> Iterator[list[object]]:
         for ref, name, first, last, state, variant, code, expires, enrolled in (
                 store.call_centre_rows(session.db)):
             yield [ref, mask_name(str(name or ""), str(first or ""), str(last or "")),
@@ -56,7 +57,7 @@ def export_lookup(session: Session, path: Path) -> int:
 
     with session.action("hotline.call_centre_export", "hotline_call", "",
                         "Exported the call centre's lookup file") as act:
-        count = write_csv(path, LOOKUP_HEADER, rows())  # type: ignore[arg-type]
+        count = write_csv(path, LOOKUP_HEADER, rows())
         if not count:
             raise UserError("No letters yet: the call centre's lookup file would be empty.")
         act.summary = f"Exported the call centre's lookup file ({count:,} letters)"
