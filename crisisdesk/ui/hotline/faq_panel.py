@@ -73,8 +73,8 @@ class FaqPanel(QGroupBox):
         self.answer = note_label(self, "Approved answer to read")
         self.answer.setTextFormat(Qt.TextFormat.PlainText)
         self.status = note_label(self, "Answers status")
-        vbox(self, hbox(*self.script_buttons.values()), lead_row(self.search, self.no_answer), self.results,
-             self.answer, self.status)
+        vbox(self, hbox(*self.script_buttons.values()), lead_row(self.search, self.no_answer),
+             self.results, self.answer, self.status)
         language.currentIndexChanged.connect(lambda _i: self.reload())
         ctx.state.session_changed.connect(lambda s: self.clear() if s is None else None)
 
