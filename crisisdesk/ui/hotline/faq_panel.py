@@ -69,6 +69,7 @@ class FaqPanel(QGroupBox):
         self.no_answer.setEnabled(False)
         self.results = QListWidget(self)
         self.results.setAccessibleName("Matching approved answers")
+        self.results.setMaximumHeight(self.results.fontMetrics().height() * 9)  # ~8 questions
         self.results.currentItemChanged.connect(self._chosen)
         self.answer = note_label(self, "Approved answer to read")
         self.answer.setTextFormat(Qt.TextFormat.PlainText)
