@@ -1,5 +1,5 @@
-"""`crisisdesk hotline lookup|verify|log|stats|export`, what a verified caller asks for
-(`resend|language|complaint|callback|email-optin`) and the follow-up list
+"""`crisisdesk hotline lookup|verify|log|stats|faq|export|import`, what a verified caller
+asks for (`resend|language|complaint|callback|email-optin`) and the follow-up list
 (`followups`, `close`): the patient hotline desk.
 
 An agent (the `agent` role) may run these and nothing else: any other command is refused by
@@ -14,6 +14,7 @@ import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import date_arg
+from crisisdesk.domain.faq import SCRIPTS, search
 from crisisdesk.domain.hotline import (
     FOLLOW_UPS,
     LANGUAGES,
@@ -22,7 +23,16 @@ from crisisdesk.domain.hotline import (
     CallerFacts,
     Relationship,
 )
-from crisisdesk.services.hotline import actions, calls, disclose, lookup, verify
+from crisisdesk.services.hotline import (
+    actions,
+    call_centre,
+    calls,
+    disclose,
+    faq,
+    lookup,
+    staffing,
+    verify,
+)
 
 
 @click.group("hotline")
@@ -122,11 +132,16 @@ def log_cmd(cli: CliContext, language: str, topics: tuple[str, ...], note: str, 
 @pass_cli
 def stats_cmd(cli: CliContext, since: str, as_json: bool) -> None:
     """Calls per hour and per topic.  Example: crisisdesk hotline stats --since 2026-03-20"""
-    result = calls.stats(cli.session(), since)
+    session = cli.session()
+    result = calls.stats(session, since)
+    hint = staffing.staffing_hint(session)
     if as_json:
-        emit_json(dataclasses.asdict(result))
+        emit_json({**dataclasses.asdict(result),
+                   "staffing": dataclasses.asdict(hint) if hint else None})
         return
     click.echo(f"{result.calls} calls, {result.verified} verified.")
+    click.echo(f"Staffing hint: {hint.describe()}." if hint else
+               "Staffing hint: none yet (no timed call in the last hours).")
     table([[hour, str(n)] for hour, n in result.per_hour.items()], ["HOUR (UTC)", "CALLS"])
     table([[topic, str(n)] for topic, n in result.per_topic.items()], ["TOPIC", "CALLS"])
 
@@ -134,11 +149,95 @@ def stats_cmd(cli: CliContext, since: str, as_json: bool) -> None:
 @hotline_group.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--since", default="", metavar="WHEN", help="Only calls at or after WHEN (UTC).")
+@click.option("--call-centre", "for_call_centre", is_flag=True, help="Write the lookup file for "
+              "an outside call centre instead (reference, masked name, state, letter variant, "
+              "enrollment code status).")
+@json_option
 @pass_cli
-def export_cmd(cli: CliContext, file: Path, since: str) -> None:
-    """The call log as CSV without patient identifiers (operators, not agents)."""
-    count = calls.export_csv(cli.session(), file, since)
-    click.echo(f"Wrote {count} calls to {file}.")
+def export_cmd(cli: CliContext, file: Path, since: str, for_call_centre: bool,
+               as_json: bool) -> None:
+    """The call log as CSV without patient identifiers, or with --call-centre the lookup file
+    for an outside call centre (operators, not agents).
+    Example: crisisdesk hotline export lookup.csv --call-centre"""
+    if for_call_centre:
+        count = call_centre.export_lookup(cli.session(), file)
+        what = "letters"
+    else:
+        count = calls.export_csv(cli.session(), file, since)
+        what = "calls"
+    if as_json:
+        emit_json({"file": str(file), what: count})
+    else:
+        click.echo(f"Wrote {count} {what} to {file}.")
+
+
+@hotline_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--centre", required=True, metavar="NAME", help="The call centre the log comes "
+              "from (keeps their call ids apart from another centre's).")
+@json_option
+@pass_cli
+def import_cmd(cli: CliContext, file: Path, centre: str, as_json: bool) -> None:
+    """Add an outside call centre's call log (CSV or .xlsx with the columns call_id, time,
+    agent, language, verified, topics, outcome, and optionally follow_up and duration_s).
+    Every bad row is named by its line and nothing is applied; importing the same file again
+    adds nothing.  Example: crisisdesk hotline import calls.csv --centre Acme"""
+    result = call_centre.import_call_log(cli.session(), file, centre)
+    if as_json:
+        emit_json(dataclasses.asdict(result))
+    else:
+        click.echo(f"{result.rows} calls in {file.name}: {result.added} added, "
+                   f"{result.already} imported before.")
+
+
+@hotline_group.command("faq")
+@click.argument("words", nargs=-1)
+@click.option("--language", type=click.Choice(LANGUAGES), default="en", help="The caller's "
+              "language (answers in another language than Spanish are the English ones).")
+@click.option("--script", type=click.Choice(SCRIPTS), help="Print an approved call script "
+              "instead.")
+@click.option("--ask", is_flag=True, help="No approved answer: log WORDS as the caller's "
+              "question (no names, numbers or e-mail addresses) and propose it to the approver "
+              "as a draft.")
+@click.option("--unanswered", is_flag=True, help="List the most asked questions that still "
+              "have no approved answer.")
+@json_option
+@pass_cli
+def faq_cmd(cli: CliContext, words: tuple[str, ...], language: str, script: str | None,
+            ask: bool, unanswered: bool, as_json: bool) -> None:
+    """Search the approved FAQ answers in the caller's language (all of them without WORDS).
+    Example: crisisdesk hotline faq credit monitoring --language es"""
+    session = cli.session()
+    query = " ".join(words)
+    if sum((bool(script), ask, unanswered)) > 1:
+        raise click.UsageError("Use one of --script, --ask and --unanswered.")
+    if ask:
+        proposal = faq.ask(session, query, language)
+        if as_json:
+            emit_json(dataclasses.asdict(proposal))
+        else:
+            click.echo(f"Logged. {'Proposed' if proposal.new_draft else 'Already proposed'} "
+                       f"to the approver as draft {proposal.template_key}.")
+        return
+    if unanswered:
+        asked = faq.unanswered(session, 20)
+        if as_json:
+            emit_json([dataclasses.asdict(q) for q in asked])
+        else:
+            table([[str(q.asked), q.language, q.question] for q in asked],
+                  ["ASKED", "LANG", "QUESTION"])
+        return
+    if script:
+        found = [faq.script(session, script, language)]
+    else:
+        found = search(faq.answers(session, language), query)
+    if as_json:
+        emit_json([dataclasses.asdict(a) for a in found])
+        return
+    if not found:
+        click.echo("No approved answer. Log the question with --ask.")
+    for answer in found:
+        click.echo(f"{answer.question}\n{answer.text}\n")
 
 
 # -- what a verified caller asks for (the HANDLE of their verified lookup) -------------------

@@ -139,7 +139,7 @@ def letter_details(db: sqlite_utils.Database, recipient_id: str) -> dict[str, An
 
 
 CALL_COLUMNS = ("id", "at", "agent", "language", "verified", "topics", "topic_text", "outcome",
-                "follow_up", "lookup_id")
+                "follow_up", "lookup_id", "duration_s", "source")
 
 
 def add_call(db: sqlite_utils.Database, row: Sequence[object]) -> None:
@@ -216,3 +216,63 @@ def letter_of(db: sqlite_utils.Database, recipient_id: str) -> tuple[str, str] |
     row = db.execute("SELECT id, reference FROM letters WHERE recipient_id = ?",
                      [recipient_id]).fetchone()
     return None if row is None else (str(row[0]), str(row[1]))
+
+
+# --- questions with no approved answer, handling time, the outside call centre -------------
+
+def add_question(db: sqlite_utils.Database, row: Sequence[object]) -> None:
+    """(id, at, agent, language, question, folded, template_key): one question asked."""
+    db.execute("INSERT INTO hotline_questions (id, at, agent, language, question, folded, "
+               "template_key) VALUES (?, ?, ?, ?, ?, ?, ?)", list(row))
+
+
+def question_template(db: sqlite_utils.Database, folded: str, language: str) -> str:
+    """The draft proposed before for the same question in the same language ("" if none)."""
+    row = db.execute("SELECT template_key FROM hotline_questions WHERE folded = ? AND "
+                     "language = ? ORDER BY at LIMIT 1", [folded, language]).fetchone()
+    return str(row[0]) if row else ""
+
+
+def unanswered(db: sqlite_utils.Database, limit: int) -> list[tuple[str, str, str, int, str]]:
+    """(template key, question as first proposed, language, times asked, last asked) of the
+    questions whose proposed template has no approved version, most asked first."""
+    rows = db.execute(
+        "SELECT q.template_key, COALESCE(t.name, MIN(q.question)), q.language, COUNT(*), "
+        "MAX(q.at) FROM hotline_questions q LEFT JOIN templates t ON t.key = q.template_key "
+        "WHERE NOT EXISTS (SELECT 1 FROM template_versions v WHERE v.template_id = t.id "
+        "AND v.status = 'approved') GROUP BY q.template_key "
+        "ORDER BY COUNT(*) DESC, MAX(q.at) DESC LIMIT ?", [limit]).fetchall()
+    return [(str(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])) for r in rows]
+
+
+def handling_times(db: sqlite_utils.Database, since: str) -> list[tuple[str, int | None]]:
+    """(at, duration in seconds or None) of every call at or after `since`."""
+    rows = db.execute("SELECT at, duration_s FROM hotline_calls WHERE at >= ? ORDER BY at",
+                      [since]).fetchall()
+    return [(str(r[0]), None if r[1] is None else int(r[1])) for r in rows]
+
+
+def call_centre_rows(db: sqlite_utils.Database) -> Iterator[tuple[Any, ...]]:
+    """(reference, name, first name, last name, state, variant, code, code expires on,
+    enrolled on) of every letter, in reference order: what an outside call centre's lookup
+    needs (the name is masked by the caller)."""
+    yield from db.execute(
+        "SELECT l.reference, r.name, r.first_name, r.last_name, l.state, l.variant, c.code, "
+        "p.expires_on, e.enrolled_on FROM letters l JOIN recipients r ON r.id = l.recipient_id "
+        "LEFT JOIN enrollment_codes c ON c.letter_id = l.id "
+        "LEFT JOIN code_pools p ON p.id = c.pool_id "
+        "LEFT JOIN vendor_enrolments e ON e.incident_id = l.incident_id "
+        "AND e.reference = l.reference ORDER BY l.reference")
+
+
+def calls_by_id(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The calls with these ids (imported before), by id."""
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        cursor = db.execute(f"SELECT {', '.join(CALL_COLUMNS)} FROM hotline_calls WHERE id IN "
+                            f"({', '.join('?' for _ in chunk)})", chunk)
+        for row in cursor:
+            call = dict(zip(CALL_COLUMNS, row, strict=True))
+            out[str(call["id"])] = call
+    return out

@@ -589,6 +589,24 @@ def m023_hotline_actions(db: sqlite_utils.Database) -> None:
     ):
         db.execute(sql)
 
+
+@migrations()
+def m024_hotline_faq(db: sqlite_utils.Database) -> None:
+    """The hotline's questions with no approved answer (the question as the agent typed it,
+    no patient data, and the draft template proposed for it), each call's handling time in
+    seconds (NULL: not timed) and where a call was logged (an outside call centre's file, with
+    its own call id, so importing the same file again adds nothing)."""
+    for sql in (
+        "CREATE TABLE hotline_questions (id TEXT PRIMARY KEY, at TEXT NOT NULL, "
+        "agent TEXT NOT NULL, language TEXT NOT NULL, question TEXT NOT NULL, "
+        "folded TEXT NOT NULL, template_key TEXT NOT NULL)",
+        "CREATE INDEX idx_hotline_questions ON hotline_questions (template_key, at)",
+        "ALTER TABLE hotline_calls ADD COLUMN duration_s INTEGER",
+        "ALTER TABLE hotline_calls ADD COLUMN source TEXT NOT NULL DEFAULT ''",
+    ):
+        db.execute(sql)
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

@@ -22,6 +22,7 @@ from crisisdesk.services.session import Session, agent_allowed
 from crisisdesk.store import hotline as store
 
 MAX_TEXT = 500
+MAX_DURATION_S = 4 * 3600
 EXPORT_HEADER = ("time", "agent", "language", "verified", "topics", "outcome", "follow_up")
 
 
@@ -35,8 +36,10 @@ class CallStats:
 
 @agent_allowed
 def log_call(session: Session, *, language: str, topics: Sequence[str], outcome: str,
-             follow_up: str = "", topic_text: str = "", handle: str = "") -> str:
-    """Record one call; `verified` comes from the lookup `handle`, never from the agent."""
+             follow_up: str = "", topic_text: str = "", handle: str = "",
+             duration_s: int | None = None) -> str:
+    """Record one call; `verified` comes from the lookup `handle`, never from the agent.
+    `duration_s` is the handling time (the desk times it from the lookup to the log)."""
     session.require(Role.AGENT, "use the hotline")
     lang = check_choice(language, LANGUAGES, "language")
     chosen = sorted({check_choice(t, TOPICS, "topic") for t in topics})
@@ -48,12 +51,16 @@ def log_call(session: Session, *, language: str, topics: Sequence[str], outcome:
     if len(text) > MAX_TEXT:
         raise ValidationError(f"The topic note is at most {MAX_TEXT} characters.",
                               {"topic_text": "too long"})
+    if duration_s is not None and not 0 <= duration_s <= MAX_DURATION_S:
+        raise ValidationError(f"A call's handling time is 0 to {MAX_DURATION_S // 3600} hours.",
+                              {"duration_s": "out of range"})
     call_id = uuid.uuid4().hex
     with session.action("hotline.log_call", "hotline_call", call_id,
                         f"Hotline call logged: {result}") as act:
         verified = bool(lookup_row(session, handle).verified_id) if handle.strip() else False
         store.add_call(session.db, (call_id, act.at, session.operator.name, lang, int(verified),
-                                    ",".join(chosen), text, result, follow, handle.strip()))
+                                    ",".join(chosen), text, result, follow, handle.strip(),
+                                    duration_s, ""))
     return call_id
 
 

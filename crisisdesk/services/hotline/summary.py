@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from crisisdesk.domain.dashboard import DashboardSummary
 from crisisdesk.domain.formatting import count_of
-from crisisdesk.services.hotline import actions, calls, verify
+from crisisdesk.services.hotline import actions, calls, faq, staffing, verify
 from crisisdesk.services.session import Session
 
 TOP_TOPICS = 3
+TOP_QUESTIONS = 3
 
 
 def dashboard_summary(session: Session) -> DashboardSummary:
@@ -18,16 +19,16 @@ def dashboard_summary(session: Session) -> DashboardSummary:
         f"{count_of(len(flags), 'record')} locked after failed verifications: possible "
         f"impersonation (latest by {flags[0].agent})." for _ in flags[:1])
     result = calls.stats(session)
-    follow = _follow_ups(session)
+    extra = (*_follow_ups(session), *_staffing_and_questions(session))
     if not result.calls:
-        return DashboardSummary((("", "No hotline calls logged yet."), *follow), warnings)
+        return DashboardSummary((("", "No hotline calls logged yet."), *extra), warnings)
     last_hour = next(reversed(result.per_hour.items()))
     topics = ", ".join(f"{t} {n}" for t, n in list(result.per_topic.items())[:TOP_TOPICS])
     return DashboardSummary((
         ("Calls", f"{result.calls:,} ({result.verified:,} verified)"),
         ("Busiest topics", topics),
         ("Latest hour with calls", f"{last_hour[0].replace('T', ' ')}:00 UTC: {last_hour[1]:,}"),
-        *follow,
+        *extra,
     ), warnings)
 
 
@@ -43,3 +44,16 @@ def _follow_ups(session: Session) -> tuple[tuple[str, str], ...]:
     parts = [count_of(kinds.count(kind), one, many) for kind, one, many in FOLLOW_UP_WORDS
              if kind in kinds]
     return (("Follow-ups open", ", ".join(parts)),) if parts else ()
+
+
+def _staffing_and_questions(session: Session) -> tuple[tuple[str, str], ...]:
+    """The staffing hint, and the most asked questions with no approved answer yet."""
+    rows = []
+    hint = staffing.staffing_hint(session)
+    if hint is not None:
+        rows.append(("Staffing hint", hint.describe()))
+    asked = faq.unanswered(session, TOP_QUESTIONS)
+    if asked:
+        rows.append(("Unanswered questions", "; ".join(
+            f"\"{q.question}\" ({q.language}, asked {q.asked}x)" for q in asked)))
+    return tuple(rows)

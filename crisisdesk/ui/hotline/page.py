@@ -9,6 +9,7 @@ call (services/hotline), all quick indexed reads, so they run on the GUI thread.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ from crisisdesk.domain.times import TYPED_DATES, typed_date
 from crisisdesk.services.hotline import calls, disclose, lookup, verify
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.hotline.caller_panel import FOR_THE_LOG, CallerActions
+from crisisdesk.ui.hotline.faq_panel import FaqPanel
 from crisisdesk.ui.hotline.followups_panel import FollowUpsPanel
 from crisisdesk.ui.page import Page
 from crisisdesk.ui.widgets.build import form_rows, line_edit, note_label
@@ -66,6 +68,7 @@ class HotlinePage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.handle = ""
+        self.started: float | None = None  # the call's first lookup (monotonic seconds)
         find = QGroupBox("1. Was I affected?", self)
         self.reference = line_edit(find, "Reference", "Type or scan the letter's reference")
         self.reference.returnPressed.connect(self.look_up)
@@ -115,8 +118,9 @@ class HotlinePage(Page):
                                 ("", self.logged)))
         # The call in order down the left, the verified caller on the right; the page scrolls
         # rather than squeezing a verdict or the topics on a short screen.
+        self.faq = FaqPanel(ctx, self.language, self)
         left = vbox(None, find, check, log)
-        right = vbox(None, told, self.caller_actions, self.follow_ups)
+        right = vbox(None, told, self.caller_actions, self.faq, self.follow_ups)
         for side in (left, right):
             side.addStretch(1)
         content = QWidget(self)
@@ -133,6 +137,7 @@ class HotlinePage(Page):
                                    name=self.name.text(),
                                    birth_date=_date(self.birth.text(), "date of birth"))
             self._new_call(answer.handle)
+            self.started = self.started if self.started is not None else time.monotonic()
             self.answer.setText(answer.message)
             if answer.found and not self.v_reference.text():
                 self.v_reference.setText(self.reference.text())
@@ -188,7 +193,8 @@ class HotlinePage(Page):
             calls.log_call(self.ctx.session, language=self.language.currentData(),
                            topics=chosen, outcome=self.outcome.currentData(),
                            follow_up=self.follow_up.currentData(), topic_text=self.note.text(),
-                           handle=self.handle)
+                           handle=self.handle, duration_s=self.call_seconds())
+            self.started = None
             self.logged.setText("Call logged.")
             self.ctx.state.notify_changed()
             self._new_call("")
@@ -201,6 +207,10 @@ class HotlinePage(Page):
         for combo in (self.outcome, self.follow_up):
             combo.setCurrentIndex(0)
         self.note.clear()
+
+    def call_seconds(self) -> int | None:
+        """The handling time so far: from the call's first lookup (None without one)."""
+        return None if self.started is None else round(time.monotonic() - self.started)
 
     def _new_call(self, handle: str) -> None:
         """Forget what the previous caller said and was told."""
@@ -218,6 +228,7 @@ class HotlinePage(Page):
     def clear(self) -> None:
         self._new_call("")
         self.follow_ups.clear_rows()
+        self.started = None
         for edit in (self.reference, self.name, self.birth, self.note):
             edit.clear()
         self.logged.clear()
