@@ -13,10 +13,12 @@ from PySide6.QtWidgets import QGroupBox, QTableWidgetItem, QWidget
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.services.hotline import actions
+from crisisdesk.services.localtime import zone
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.layouts import hbox, vbox
+from crisisdesk.ui.widgets.table_model import time_formatter
 from crisisdesk.ui.widgets.tables import read_only_table
 
 KIND_WORDS = {"callback": "privacy officer: call back", "complaint": "complaint",
@@ -29,7 +31,7 @@ class FollowUpsPanel(QGroupBox):
         self.ctx = ctx
         self.ids: list[str] = []
         self.table = read_only_table(self, "Open hotline follow-ups",
-                                     ["Asked (UTC)", "For", "Letter", "Detail"])
+                                     ["Asked", "For", "Letter", "Detail"])
         self.done_button = push_button(self, "Mark &done", self.mark_done,
                                        "The selected follow-up was done")
         vbox(self, self.table, hbox((QWidget(self), 1), self.done_button))
@@ -44,12 +46,13 @@ class FollowUpsPanel(QGroupBox):
             return
         with user_errors(self.ctx.messages):
             found = actions.follow_ups(session)
+            show = time_formatter(zone(session))
             self.table.setRowCount(len(found))
             self.ids = [f.id for f in found]
             for row, f in enumerate(found):
                 detail = (f"reprint batch {f.batch}, letter {f.seq}" if f.kind == "resend"
                           else f.detail)
-                for col, text in enumerate((f.at.replace("T", " ").rstrip("Z"),
+                for col, text in enumerate((show(f.at),
                                             KIND_WORDS.get(f.kind, f.kind), f.reference,
                                             detail)):
                     self.table.setItem(row, col, QTableWidgetItem(text))
