@@ -1,0 +1,117 @@
+"""The relational desk as a projection of the replicated records: what the app keeps reading.
+
+After the engine merged a bundle, each record this desk did not know becomes a row of its table
+(with this desk's own `seq`, so lists keep their local order), in time order. A record whose
+row cannot be written yet (a call on an activation this laptop has not got, a timeline entry of
+an unknown incident) waits, kept in the engine and relayed, and is tried again at every import.
+A record of a kind or version this CrisisDesk does not know is kept and relayed, never shown.
+Calls also fold into each person's state, recomputed from all their calls, so the order in
+which laptops' calls arrive does not change the result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from crisisdesk.domain.call_outcomes import fold
+from crisisdesk.store import activations as activation_store
+from crisisdesk.store import replication as repl
+from crisisdesk.store.errors import DB_ERRORS
+
+
+@dataclass
+class Brought:
+    """What one merge added to this desk: (origin laptop, family) -> rows; waiting records."""
+
+    rows: Counter[tuple[str, str]] = field(default_factory=Counter)
+    waiting: int = 0
+    unknown: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def _columns(db: sqlite_utils.Database, table: str) -> list[str]:
+    return [str(r[1]) for r in db.execute(f"PRAGMA table_info([{table}])").fetchall()]
+
+
+def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
+    """Write every record the engine has and the tables lack (new ones, and waiting ones)."""
+    brought = Brought()
+    known = repl.known_ids(db)
+    waiting = {str(r[0]) for r in db.execute(
+        "SELECT id FROM repl_records WHERE state IN ('waiting', 'unknown')")}
+    wanted = (replica.keys() - known) | waiting
+    records: list[dict[str, Any]] = []
+    for key, text in replica.records(sorted(wanted)):
+        rec = _parse(key, text)
+        if key not in known:
+            db.execute("INSERT INTO repl_records (id, family, state, origin, operator, at) "
+                       "VALUES (?, ?, 'unknown', ?, ?, ?)",
+                       [key, str(rec.get("family", "")), str(rec.get("origin", "")),
+                        str(rec.get("by", "")), str(rec.get("at", ""))])
+        records.append(rec)
+    records.sort(key=lambda r: (str(r.get("at", "")), str(r.get("id", ""))))
+    columns: dict[str, list[str]] = {}
+    calls: set[tuple[str, str]] = set()
+    for rec in records:
+        state = _write_row(db, rec, columns)
+        db.execute("UPDATE repl_records SET state = ? WHERE id = ?", [state, rec["id"]])
+        if state == "projected":
+            brought.rows[(str(rec["origin"]), str(rec["family"]))] += 1
+            if rec["family"] == "call_attempt":
+                row = rec["row"]
+                calls.add((str(row["activation_id"]), str(row["contact_id"])))
+        elif state == "waiting":
+            brought.waiting += 1
+        else:
+            brought.unknown += 1
+    for activation_id, contact_id in sorted(calls):
+        state_now = fold(activation_store.attempts(db, activation_id, contact_id))
+        activation_store.update_state(db, activation_id, contact_id, state_now)
+    return brought
+
+
+def _parse(key: str, text: str) -> dict[str, Any]:
+    try:
+        rec = json.loads(text)
+    except ValueError:
+        return {"id": key}
+    return rec if isinstance(rec, dict) else {"id": key}
+
+
+def _write_row(db: sqlite_utils.Database, rec: dict[str, Any],
+               columns: dict[str, list[str]]) -> str:
+    """'projected', 'waiting' (what it refers to is missing here) or 'unknown'."""
+    family = repl.FAMILIES.get(str(rec.get("family", "")))
+    row = rec.get("row")
+    if family is None or not isinstance(row, dict) or rec.get("v") != repl.RECORD_SCHEMA \
+            or row.get("id") != rec.get("id"):
+        return "unknown"
+    table = family.table
+    if db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?", [rec["id"]]).fetchone():
+        return "projected"  # the row came with the desk this one was cloned from
+    if table not in columns:
+        columns[table] = _columns(db, table)
+    cols = [c for c in columns[table] if c in row and c not in family.local_cols]
+    values: list[Any] = [row[c] for c in cols]
+    marks = ["?"] * len(cols)
+    for local in family.local_cols:
+        cols.append(local)
+        marks.append(f"(SELECT coalesce(max({local}), 0) + 1 FROM [{table}])")
+    sql = (f"INSERT INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join(marks)})")
+    try:
+        db.execute(sql, values)
+    except DB_ERRORS as exc:
+        if "FOREIGN KEY" in str(exc).upper():
+            return "waiting"
+        if "constraint" in str(exc).lower():
+            return "unknown"
+        raise
+    return "projected"
