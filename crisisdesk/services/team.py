@@ -102,6 +102,8 @@ def clone_desk(session: Session, to: Path, name: str, *, this_name: str = "") ->
             raise ValidationError(f"A laptop of this team is already called {name!r}; "
                                   "pick another name.", {"name": "taken"})
         repl.ingest(db, replica, ident, act.at)
+        # Named here too, so this laptop can export `--for` it before it has sent anything.
+        repl.append(db, replica.name_laptop(laptop_id, name), source="local", at=act.at)
     vault = Vault.load(session.data_dir)
     keep = [s for s in vault.slots if s.kind == "recovery" or (
         s.kind == "operator" and slot_key(s.operator) == slot_key(session.operator.name))]
