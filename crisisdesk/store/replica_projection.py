@@ -57,7 +57,8 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
                        [key, str(rec.get("family", "")), str(rec.get("origin", "")),
                         str(rec.get("by", "")), str(rec.get("at", ""))])
         records.append(rec)
-    records.sort(key=lambda r: (str(r.get("at", "")), str(r.get("id", ""))))
+    # What others refer to first (an activation before its calls), then in time order.
+    records.sort(key=lambda r: (_referred(r), str(r.get("at", "")), str(r.get("id", ""))))
     columns: dict[str, list[str]] = {}
     calls: set[tuple[str, str]] = set()
     for rec in records:
@@ -76,6 +77,11 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
         state_now = fold(activation_store.attempts(db, activation_id, contact_id))
         activation_store.update_state(db, activation_id, contact_id, state_now)
     return brought
+
+
+def _referred(rec: dict[str, Any]) -> int:
+    family = repl.FAMILIES.get(str(rec.get("family", "")))
+    return 0 if family is not None and family.children is not None else 1
 
 
 def _parse(key: str, text: str) -> dict[str, Any]:
@@ -99,19 +105,50 @@ def _write_row(db: sqlite_utils.Database, rec: dict[str, Any],
         return "projected"  # the row came with the desk this one was cloned from
     if table not in columns:
         columns[table] = _columns(db, table)
-    cols = [c for c in columns[table] if c in row and c not in family.local_cols]
-    values: list[Any] = [row[c] for c in cols]
+    fixed = dict(family.fixed)
+    cols = [c for c in columns[table]
+            if (c in row or c in fixed) and c not in family.local_cols]
+    values: list[Any] = [fixed[c] if c in fixed else row[c] for c in cols]
+    for col, value in (("updated_at", rec.get("at")), ("updated_by", rec.get("by"))):
+        if col in family.local_cols and col in columns[table]:  # as when it was written
+            cols.append(col)
+            values.append(value)
     marks = ["?"] * len(cols)
     for local in family.local_cols:
-        cols.append(local)
-        marks.append(f"(SELECT coalesce(max({local}), 0) + 1 FROM [{table}])")
+        if local == "seq":
+            cols.append(local)
+            marks.append(f"(SELECT coalesce(max({local}), 0) + 1 FROM [{table}])")
     sql = (f"INSERT INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join(marks)})")
+    # A statement that fails undoes only itself; a row with children needs a savepoint.
+    nested = family.children is not None
     try:
+        if nested:
+            db.execute("SAVEPOINT repl_row")
         db.execute(sql, values)
-    except DB_ERRORS as exc:
+        if family.children is not None:
+            _write_children(db, family.children, str(rec["id"]), rec.get("children"))
+    except (*DB_ERRORS, TypeError, ValueError) as exc:
+        if nested:
+            db.execute("ROLLBACK TO repl_row")
+            db.execute("RELEASE repl_row")
         if "FOREIGN KEY" in str(exc).upper():
             return "waiting"
-        if "constraint" in str(exc).lower():
+        if isinstance(exc, TypeError | ValueError) or "constraint" in str(exc).lower():
             return "unknown"
         raise
+    if nested:
+        db.execute("RELEASE repl_row")
     return "projected"
+
+
+def _write_children(db: sqlite_utils.Database, spec: tuple[str, str, tuple[str, ...]],
+                    key: str, rows: object) -> None:
+    """The rows written once with a record (an activation's people); ValueError if the
+    record does not hold them as expected."""
+    table, key_col, cols = spec
+    if not isinstance(rows, list) or any(not isinstance(r, list) or len(r) != len(cols)
+                                         for r in rows):
+        raise ValueError("malformed children")
+    marks = ", ".join("?" for _ in range(len(cols) + 1))
+    db.conn.executemany(f"INSERT INTO [{table}] ({key_col}, {', '.join(cols)}) "
+                        f"VALUES ({marks})", [[key, *r] for r in rows])

@@ -44,17 +44,29 @@ EMPTY_UPDATE = b"\x00\x00"  # what an update holding nothing encodes to
 
 @dataclass(frozen=True)
 class Family:
-    """A kind of append-only record: its table, who wrote it, when, and the columns that are
-    this desk's own numbering (never replicated: each desk numbers its rows itself)."""
+    """A kind of immutable record: its table, who wrote it, when, and the columns that are
+    this desk's own numbering (never replicated: each desk numbers its rows itself).
+
+    `fixed`: columns a later local change may alter (an activation's closing), replicated as
+    their value at the start. `children`: rows of another table written with it once (an
+    activation's frozen copy of the tree), as (table, key column, columns)."""
 
     name: str
     table: str
     operator_col: str
     at_col: str
     local_cols: tuple[str, ...] = ("seq",)
+    fixed: tuple[tuple[str, object], ...] = ()
+    children: tuple[str, str, tuple[str, ...]] | None = None
 
 
 FAMILIES = {f.name: f for f in (
+    Family("activation", "tree_activations", "started_by", "started_at",
+           ("updated_at", "updated_by"),
+           fixed=(("status", "open"), ("closed_at", ""), ("closed_by", ""), ("summary", "")),
+           children=("activation_people", "activation_id",
+                     ("contact_id", "seq", "name", "job_title", "phones", "caller_id",
+                      "backup_id", "position", "depth", "branch_id"))),
     Family("call_attempt", "call_attempts", "recorded_by", "at", ()),
     Family("caller_mark", "caller_marks", "recorded_by", "at"),
     Family("timeline_entry", "timeline", "updated_by", "at"),
@@ -203,12 +215,25 @@ def append(db: sqlite_utils.Database, update: bytes, *, source: str, at: str) ->
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def record_text(family: Family, row: dict[str, Any], origin: str) -> str:
+def record_text(family: Family, row: dict[str, Any], origin: str,
+                children: list[list[Any]] | None = None) -> str:
     """The immutable replicated form of a row: JSON text naming its origin and operator."""
-    body = {k: v for k, v in row.items() if k not in family.local_cols}
-    return _JSON.encode({"v": RECORD_SCHEMA, "family": family.name, "id": row["id"],
-                         "origin": origin, "by": row.get(family.operator_col) or "",
-                         "at": row.get(family.at_col) or "", "row": body})
+    skip = set(family.local_cols) | {col for col, _ in family.fixed}
+    body = {k: v for k, v in row.items() if k not in skip}
+    rec = {"v": RECORD_SCHEMA, "family": family.name, "id": row["id"], "origin": origin,
+           "by": row.get(family.operator_col) or "", "at": row.get(family.at_col) or "",
+           "row": body}
+    if family.children is not None:
+        rec["children"] = children or []
+    return _JSON.encode(rec)
+
+
+def children_of(db: sqlite_utils.Database, family: Family, key: str) -> list[list[Any]]:
+    if family.children is None:
+        return []
+    table, key_col, cols = family.children
+    return [list(r) for r in db.execute(
+        f"SELECT {', '.join(cols)} FROM [{table}] WHERE {key_col} = ? ORDER BY rowid", [key])]
 
 
 def outbox(db: sqlite_utils.Database) -> dict[str, list[str]]:
@@ -235,7 +260,8 @@ def ingest(db: sqlite_utils.Database, replica: Replica, ident: Identity, at: str
             cols = [d[0] for d in cursor.description]
             for values in cursor.fetchall():
                 row = dict(zip(cols, values, strict=True))
-                texts.append((str(row["id"]), record_text(family, row, ident.laptop_id)))
+                kids = children_of(db, family, str(row["id"]))
+                texts.append((str(row["id"]), record_text(family, row, ident.laptop_id, kids)))
                 notes.append((ident.laptop_id, str(row.get(family.operator_col) or ""),
                               str(row.get(family.at_col) or ""), str(row["id"])))
     update = replica.name_laptop(ident.laptop_id, ident.laptop_name)

@@ -591,7 +591,8 @@ def m026_replication(db: sqlite_utils.Database) -> None:
         "imported_at TEXT NOT NULL, summary TEXT NOT NULL)",
     ):
         db.execute(sql)
-    for table, family in (("call_attempts", "call_attempt"), ("caller_marks", "caller_mark"),
+    for table, family in (("tree_activations", "activation"),
+                          ("call_attempts", "call_attempt"), ("caller_marks", "caller_mark"),
                           ("timeline", "timeline_entry"), ("media_events", "media_event"),
                           ("cadence_events", "cadence_event")):
         db.execute(

@@ -13,7 +13,7 @@ from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.calling_trees import activations
 from crisisdesk.services.media import inquiries
 from crisisdesk.services.session import Session
-from tests.replication.conftest import Team, tick
+from tests.replication.conftest import START, Team, tick
 from tests.replication.picture import picture
 
 
@@ -57,6 +57,8 @@ def test_three_laptops_converge_whatever_the_order_duplicates_included(
         team_desks: Team) -> None:
     t = team_desks
     _work(t)
+    tree = activations.get_activation(t.a, t.activation).tree_id
+    activations.start_activation(t.a, tree, also=True, **START)  # type: ignore[arg-type]
     bundles = {name: _export(desk, t.tmp / f"{name}.cdbundle")
                for name, desk in t.desks.items()}
     orders = {"A": ["C", "B", "C"], "B": ["A", "C", "A"], "C": ["B", "B", "A"]}
@@ -66,6 +68,7 @@ def test_three_laptops_converge_whatever_the_order_duplicates_included(
     pictures = {name: picture(desk) for name, desk in t.desks.items()}
     assert pictures["A"] == pictures["B"] == pictures["C"]
     assert len(pictures["A"]["call_attempts"]) == 9
+    assert len(pictures["A"]["tree_activations"]) == 2
     # A second round (each relaying everything it now knows) changes nothing anywhere.
     again = {name: _export(desk, t.tmp / f"{name}-2.cdbundle")
              for name, desk in t.desks.items()}
