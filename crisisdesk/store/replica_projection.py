@@ -23,6 +23,9 @@ from crisisdesk.store import activations as activation_store
 from crisisdesk.store import replication as repl
 from crisisdesk.store.errors import DB_ERRORS
 
+# What writing one record's row may raise: the driver's errors, and a malformed record.
+_ROW_ERRORS: tuple[type[BaseException], ...] = (*DB_ERRORS, TypeError, ValueError)
+
 
 @dataclass
 class Brought:
@@ -127,7 +130,7 @@ def _write_row(db: sqlite_utils.Database, rec: dict[str, Any],
         db.execute(sql, values)
         if family.children is not None:
             _write_children(db, family.children, str(rec["id"]), rec.get("children"))
-    except (*DB_ERRORS, TypeError, ValueError) as exc:
+    except _ROW_ERRORS as exc:
         if nested:
             db.execute("ROLLBACK TO repl_row")
             db.execute("RELEASE repl_row")
