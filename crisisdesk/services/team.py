@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import secrets
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ def _slug(text: str) -> str:
 
 def bundle_name(session: Session, ident: repl.Identity) -> str:
     stamp = session.now_iso().replace(":", "").replace("-", "")
-    return f"CDX-{_slug(ident.laptop_name)}-{stamp}{team_bundle.SUFFIX}"
+    return f"CDX-{_slug(ident.laptop_name)}-{stamp}-{secrets.token_hex(2)}{team_bundle.SUFFIX}"
 
 
 def _laptop_ref(ref: str, laptops: dict[str, str], own: str) -> str:
@@ -257,7 +258,9 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
         brought = projection.project(db, replica)
         if not already:
             repl.append(db, update, source=bundle.sender, at=act.at)
-        repl.note_peer(db, bundle.sender, sender_state, bundle_at=bundle.created_at, at=act.at)
+        if bundle.sender != ident.laptop_id:  # (this laptop's own bundle, back again)
+            repl.note_peer(db, bundle.sender, sender_state, bundle_at=bundle.created_at,
+                           at=act.at)
         laptops = {**replica.laptops(), ident.laptop_id: ident.laptop_name}
         by_origin: dict[str, Counter[str]] = {}
         for (origin, family), n in sorted(brought.rows.items()):

@@ -51,22 +51,23 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
     waiting = {str(r[0]) for r in db.execute(
         "SELECT id FROM repl_records WHERE state IN ('waiting', 'unknown')")}
     wanted = (replica.keys() - known) | waiting
-    records: list[dict[str, Any]] = []
-    for key, text in replica.records(sorted(wanted)):
-        rec = _parse(key, text)
-        if key not in known:
-            db.execute("INSERT INTO repl_records (id, family, state, origin, operator, at) "
-                       "VALUES (?, ?, 'unknown', ?, ?, ?)",
-                       [key, str(rec.get("family", "")), str(rec.get("origin", "")),
-                        str(rec.get("by", "")), str(rec.get("at", ""))])
-        records.append(rec)
+    records = [_parse(key, text) for key, text in replica.records(sorted(wanted))]
+    # Noted before their rows are written, so the tables' triggers do not take them for
+    # rows written here.
+    db.conn.executemany(
+        "INSERT INTO repl_records (id, family, state, origin, operator, at) "
+        "VALUES (?, ?, 'unknown', ?, ?, ?)",
+        [(rec["id"], str(rec.get("family", "")), str(rec.get("origin", "")),
+          str(rec.get("by", "")), str(rec.get("at", "")))
+         for rec in records if rec["id"] not in known])
     # What others refer to first (an activation before its calls), then in time order.
     records.sort(key=lambda r: (_referred(r), str(r.get("at", "")), str(r.get("id", ""))))
     columns: dict[str, list[str]] = {}
     calls: set[tuple[str, str]] = set()
+    states: list[tuple[str, str]] = []
     for rec in records:
         state = _write_row(db, rec, columns)
-        db.execute("UPDATE repl_records SET state = ? WHERE id = ?", [state, rec["id"]])
+        states.append((state, rec["id"]))
         if state == "projected":
             brought.rows[(str(rec["origin"]), str(rec["family"]))] += 1
             if rec["family"] == "call_attempt":
@@ -74,8 +75,9 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
                 calls.add((str(row["activation_id"]), str(row["contact_id"])))
         elif state == "waiting":
             brought.waiting += 1
-        else:
+        elif state == "unknown":
             brought.unknown += 1
+    db.conn.executemany("UPDATE repl_records SET state = ? WHERE id = ?", states)
     for activation_id, contact_id in sorted(calls):
         state_now = fold(activation_store.attempts(db, activation_id, contact_id))
         activation_store.update_state(db, activation_id, contact_id, state_now)
@@ -92,20 +94,21 @@ def _parse(key: str, text: str) -> dict[str, Any]:
         rec = json.loads(text)
     except ValueError:
         return {"id": key}
-    return rec if isinstance(rec, dict) else {"id": key}
+    if not isinstance(rec, dict) or rec.get("id") != key:
+        return {"id": key}
+    return rec
 
 
 def _write_row(db: sqlite_utils.Database, rec: dict[str, Any],
                columns: dict[str, list[str]]) -> str:
-    """'projected', 'waiting' (what it refers to is missing here) or 'unknown'."""
+    """'projected', 'present' (it was here already), 'waiting' (what it refers to is
+    missing here) or 'unknown'."""
     family = repl.FAMILIES.get(str(rec.get("family", "")))
     row = rec.get("row")
     if family is None or not isinstance(row, dict) or rec.get("v") != repl.RECORD_SCHEMA \
             or row.get("id") != rec.get("id"):
         return "unknown"
     table = family.table
-    if db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?", [rec["id"]]).fetchone():
-        return "projected"  # the row came with the desk this one was cloned from
     if table not in columns:
         columns[table] = _columns(db, table)
     fixed = dict(family.fixed)
@@ -136,6 +139,8 @@ def _write_row(db: sqlite_utils.Database, rec: dict[str, Any],
             db.execute("RELEASE repl_row")
         if "FOREIGN KEY" in str(exc).upper():
             return "waiting"
+        if f"UNIQUE constraint failed: {table}.id" in str(exc):
+            return "present"  # the row came with the desk this one was cloned from
         if isinstance(exc, TypeError | ValueError) or "constraint" in str(exc).lower():
             return "unknown"
         raise
