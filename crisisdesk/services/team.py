@@ -7,8 +7,9 @@ Afterwards each laptop works alone; `export_bundle` writes what this laptop know
 or what a given laptop had not shown it yet) into one encrypted file, and `import_bundle`
 merges such a file, whatever its order, however often, whichever laptop relayed it, and says
 what it brought. Each is one action with one audit entry; a bundle that is refused changes
-nothing. What replicates today: call attempts and caller marks, timeline entries, media
-inquiry events and cadence events (the append-only records).
+nothing. What replicates today: activations (their start), call attempts and caller marks,
+timeline entries, media inquiry and cadence events, the communication log and hotline calls
+(the append-only records).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ NOUNS = {
     "timeline_entry": ("timeline entry", "timeline entries"),
     "media_event": ("media inquiry event", "media inquiry events"),
     "cadence_event": ("media cadence event", "media cadence events"),
+    "log_entry": ("communication log entry", "communication log entries"),
+    "hotline_call": ("hotline call", "hotline calls"),
 }
 
 

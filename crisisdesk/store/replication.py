@@ -72,6 +72,8 @@ FAMILIES = {f.name: f for f in (
     Family("timeline_entry", "timeline", "updated_by", "at"),
     Family("media_event", "media_events", "operator", "at"),
     Family("cadence_event", "cadence_events", "operator", "at"),
+    Family("log_entry", "message_log", "operator", "issued_at", ()),
+    Family("hotline_call", "hotline_calls", "agent", "at", ()),
 )}
 
 

@@ -594,7 +594,8 @@ def m026_replication(db: sqlite_utils.Database) -> None:
     for table, family in (("tree_activations", "activation"),
                           ("call_attempts", "call_attempt"), ("caller_marks", "caller_mark"),
                           ("timeline", "timeline_entry"), ("media_events", "media_event"),
-                          ("cadence_events", "cadence_event")):
+                          ("cadence_events", "cadence_event"), ("message_log", "log_entry"),
+                          ("hotline_calls", "hotline_call")):
         db.execute(
             f"CREATE TRIGGER repl_note_{table} AFTER INSERT ON {table} "
             "WHEN NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "

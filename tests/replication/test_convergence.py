@@ -11,6 +11,7 @@ from crisisdesk.services import audit as audit_service
 from crisisdesk.services import team
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.calling_trees import activations
+from crisisdesk.services.hotline import calls as hotline_calls
 from crisisdesk.services.media import inquiries
 from crisisdesk.services.session import Session
 from tests.replication.conftest import START, Team, tick
@@ -28,6 +29,7 @@ def _work(t: Team) -> None:
         timeline_service.add_entry(desk, f"Site {name}: generator on")
         inquiry = inquiries.log_inquiry(desk, outlet=f"Radio {name}", question="Is it open?")
         inquiries.assign(desk, inquiry.id, f"press officer {name}")
+        hotline_calls.log_call(desk, language="en", topics=["letter"], outcome="answered")
 
 
 def _timeline_ids(desk: Session) -> set[str]:
@@ -69,6 +71,7 @@ def test_three_laptops_converge_whatever_the_order_duplicates_included(
     assert pictures["A"] == pictures["B"] == pictures["C"]
     assert len(pictures["A"]["call_attempts"]) == 9
     assert len(pictures["A"]["tree_activations"]) == 2
+    assert len(pictures["A"]["hotline_calls"]) == 3
     # A second round (each relaying everything it now knows) changes nothing anywhere.
     again = {name: _export(desk, t.tmp / f"{name}-2.cdbundle")
              for name, desk in t.desks.items()}

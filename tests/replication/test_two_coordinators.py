@@ -4,6 +4,7 @@ both desks show every call, none twice."""
 from __future__ import annotations
 
 from crisisdesk.domain.call_outcomes import Outcome, Status
+from crisisdesk.services import messages as message_service
 from crisisdesk.services import team
 from crisisdesk.services.calling_trees import activations, reports, trees
 from tests.replication.conftest import START, Team, tick
@@ -48,6 +49,7 @@ def test_an_activation_started_after_the_clone_reaches_the_other_laptop(
     team.import_bundle(t.b, team.export_bundle(t.a, t.tmp / "a.cdbundle").path)
     on_b = activations.get_activation(t.b, second.id)
     assert on_b.is_open
+    assert second.message_log_id in {e.id for e in message_service.communication_log(t.b)}
     assert [p.contact_id for p in activations.people(t.b, second.id)] == [
         p.contact_id for p in activations.people(t.a, second.id)]
     tick(t.b, 40)
