@@ -9,6 +9,7 @@ import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.formatting import count_of
 from crisisdesk.services import team
 
 
@@ -69,7 +70,7 @@ def export_cmd(cli: CliContext, to: Path, for_laptop: str, force: bool, as_json:
         return
     scope = f" for {result.for_laptop}" if result.for_laptop else ""
     whole = " (everything this laptop knows)" if result.everything else ""
-    click.echo(f"Wrote {result.path}{scope}: {result.records} records{whole}, "
+    click.echo(f"Wrote {result.path}{scope}: {count_of(result.records, 'record')}{whole}, "
                f"{result.size_bytes:,} bytes.")
 
 
@@ -120,9 +121,10 @@ def status_cmd(cli: CliContext, as_json: bool) -> None:
         return
     click.echo(f"This laptop: {status.laptop_name} ({status.laptop_id[:8]})")
     click.echo(f"Team:        {status.team_id[:8]}")
-    click.echo(f"Not yet exported: {status.not_exported} records written here")
+    click.echo(f"Not yet exported: {count_of(status.not_exported, 'record')} written here")
     if status.waiting:
-        click.echo(f"Waiting: {status.waiting} records refer to what this laptop has not got")
+        click.echo(f"Waiting: {count_of(status.waiting, 'record')} that refer to what this "
+                   "laptop has not got")
     rows = [[lap.name, lap.laptop_id[:8], str(lap.records_here), lap.last_bundle_at or "-",
              lap.imported_at or "-"] for lap in status.laptops]
     table(rows, ["Laptop", "Id", "Records here", "Last bundle made", "Imported here"])

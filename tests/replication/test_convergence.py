@@ -63,6 +63,7 @@ def test_three_laptops_converge_whatever_the_order_duplicates_included(
     activations.start_activation(t.a, tree, also=True, **START)  # type: ignore[arg-type]
     bundles = {name: _export(desk, t.tmp / f"{name}.cdbundle")
                for name, desk in t.desks.items()}
+    assert b"generator on" not in bundles["A"].read_bytes()  # encrypted, not just packed
     orders = {"A": ["C", "B", "C"], "B": ["A", "C", "A"], "C": ["B", "B", "A"]}
     for name, desk in t.desks.items():
         for sender in orders[name]:
