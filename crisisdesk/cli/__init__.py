@@ -25,7 +25,7 @@ COMMAND_MODULES = ("desk_cmds", "operator_cmds", "audit_cmds", "contacts_cmds", 
                    "translation_cmds", "roles_cmds", "timeline_cmds", "systems_cmds",
                    "templates_cmds", "messages_cmds", "media_cmds", "calling_tree_cmds",
                    "activation_cmds", "letters_cmds", "binder_cmds", "salvage_cmds",
-                   "assessment_cmds", "filings_cmds", "hotline_cmds")
+                   "assessment_cmds", "filings_cmds", "hotline_cmds", "team_cmds")
 
 
 class CommandsOnDemand(click.Group):

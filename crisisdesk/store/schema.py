@@ -607,6 +607,38 @@ def m024_hotline_faq(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+@migrations()
+def m026_replication(db: sqlite_utils.Database) -> None:
+    """Team desks on several laptops (store/replication.py): the engine's update log, every
+    replicated record this desk knows (its origin laptop and operator, and whether it is
+    projected into its table yet), the other laptops' last known state and the bundles
+    imported. Each append-only table gets a trigger that notes a row written here as waiting
+    to enter the engine: one place for every service that writes those tables."""
+    for sql in (
+        "CREATE TABLE repl_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL, "
+        "data BLOB NOT NULL, source TEXT NOT NULL, at TEXT NOT NULL)",
+        "CREATE TABLE repl_records (id TEXT PRIMARY KEY, family TEXT NOT NULL, "
+        "state TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '', "
+        "operator TEXT NOT NULL DEFAULT '', at TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX idx_repl_records_state ON repl_records (state)",
+        "CREATE TABLE repl_peers (laptop_id TEXT PRIMARY KEY, state BLOB NOT NULL, "
+        "bundle_at TEXT NOT NULL, imported_at TEXT NOT NULL)",
+        "CREATE TABLE repl_bundles (sha256 TEXT PRIMARY KEY, sender TEXT NOT NULL, "
+        "imported_at TEXT NOT NULL, summary TEXT NOT NULL)",
+    ):
+        db.execute(sql)
+    for table, family in (("tree_activations", "activation"),
+                          ("call_attempts", "call_attempt"), ("caller_marks", "caller_mark"),
+                          ("timeline", "timeline_entry"), ("media_events", "media_event"),
+                          ("cadence_events", "cadence_event"), ("message_log", "log_entry"),
+                          ("hotline_calls", "hotline_call")):
+        db.execute(
+            f"CREATE TRIGGER repl_note_{table} AFTER INSERT ON {table} "
+            "WHEN NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "
+            f"BEGIN INSERT INTO repl_records (id, family, state) "
+            f"VALUES (NEW.id, '{family}', 'outbox'); END")
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

@@ -1,0 +1,133 @@
+"""`crisisdesk team clone|export|import|status`: one desk on several laptops, merged offline."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import click
+
+from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
+from crisisdesk.domain.errors import UserError
+from crisisdesk.domain.formatting import count_of
+from crisisdesk.services import team
+
+
+@click.group("team")
+def team_group() -> None:
+    """One desk on several laptops: clone it, then exchange work as encrypted bundle files."""
+
+
+@team_group.command("clone")
+@click.option("--to", "to", required=True, metavar="NEWDIR", type=click.Path(path_type=Path),
+              help="A new or empty folder for the other laptop's desk (e.g. on a USB stick).")
+@click.option("--name", required=True, metavar="NAME",
+              help="The other laptop's name, as the team will see it (e.g. 'Site 2 laptop').")
+@click.option("--this-name", default="", metavar="NAME",
+              help="This laptop's name (the first clone names it 'First laptop' otherwise).")
+@json_option
+@pass_cli
+def clone_cmd(cli: CliContext, to: Path, name: str, this_name: str, as_json: bool) -> None:
+    """Copy the desk into NEWDIR for another laptop of the team (admins only).
+
+    The copy holds everything the desk holds now and the team's key, opens with the recovery
+    key and with your passphrase (the other operators' key slots stay on this laptop), and is
+    a laptop of its own. Copy NEWDIR onto the other laptop and open it with --data-dir.
+
+    \b
+    Example: crisisdesk team clone --to /media/usb/site2-desk --name "Site 2 laptop"
+    """
+    result = team.clone_desk(cli.session(), to, name, this_name=this_name)
+    if as_json:
+        emit_json({"data_dir": str(result.data_dir), "laptop_id": result.laptop_id,
+                   "laptop_name": result.laptop_name, "this_laptop": result.this_laptop})
+        return
+    click.echo(f"Copied the desk for {result.laptop_name} into {result.data_dir}")
+    click.echo(f"This laptop is {result.this_laptop}. On the other laptop open it with:")
+    click.echo(f"    crisisdesk --data-dir {shlex.quote(str(result.data_dir))}")
+
+
+@team_group.command("export")
+@click.option("--to", "to", required=True, metavar="FILE", type=click.Path(path_type=Path),
+              help="The bundle file to write, or a folder (a dated name is chosen).")
+@click.option("--for", "for_laptop", default="", metavar="LAPTOP",
+              help="Only what LAPTOP (name or id) had not shown this laptop yet.")
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+@json_option
+@pass_cli
+def export_cmd(cli: CliContext, to: Path, for_laptop: str, force: bool, as_json: bool) -> None:
+    """Write one encrypted bundle of this laptop's work and what it relays from others.
+
+    Without --for it holds everything this laptop knows (right for a laptop never met, or a
+    USB stick that travels round the team).
+
+    \b
+    Example: crisisdesk team export --to /media/usb/ --for "Site 2 laptop"
+    """
+    result = team.export_bundle(cli.session(), to, for_laptop=for_laptop, force=force)
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    scope = f" for {result.for_laptop}" if result.for_laptop else ""
+    whole = " (everything this laptop knows)" if result.everything else ""
+    click.echo(f"Wrote {result.path}{scope}: {count_of(result.records, 'record')}{whole}, "
+               f"{result.size_bytes:,} bytes.")
+
+
+@team_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
+@pass_cli
+def import_cmd(cli: CliContext, files: tuple[Path, ...], as_json: bool) -> None:
+    """Merge bundles from the team's laptops (any order; importing one twice does nothing).
+
+    A bundle of another team, altered, truncated or from a newer CrisisDesk is refused with
+    one line and nothing of it is applied; exit 1 if any was refused.
+
+    \b
+    Example: crisisdesk team import /media/usb/*.cdbundle
+    """
+    session = cli.session()
+    results, refused = [], 0
+    for path in files:
+        try:
+            result = team.import_bundle(session, path)
+        except UserError as exc:
+            refused += 1
+            click.echo(f"crisisdesk: {exc}", err=True)
+            continue
+        results.append(result)
+        if not as_json:
+            again = (f" (already imported {result.already})" if result.already else "")
+            click.echo(f"{path.name} from {result.sender}{again}: {result.sentence()}.")
+    if as_json:
+        emit_json({"imported": [r.as_dict() for r in results], "refused": refused})
+    if refused:
+        raise SystemExit(1)
+
+
+@team_group.command("status")
+@json_option
+@pass_cli
+def status_cmd(cli: CliContext, as_json: bool) -> None:
+    """This laptop, its team, what it holds from each laptop and what it has not sent yet.
+
+    \b
+    Example: crisisdesk team status --json
+    """
+    status = team.team_status(cli.session())
+    if as_json:
+        emit_json(status.as_dict())
+        return
+    click.echo(f"This laptop: {status.laptop_name} ({status.laptop_id[:8]})")
+    click.echo(f"Team:        {status.team_id[:8]}")
+    click.echo(f"Not yet exported: {count_of(status.not_exported, 'record')} written here")
+    if status.waiting:
+        click.echo(f"Waiting: {count_of(status.waiting, 'record')} that refer to what this "
+                   "laptop has not got")
+    rows = [[lap.name, lap.laptop_id[:8], str(lap.records_here), lap.last_bundle_at or "-",
+             lap.imported_at or "-"] for lap in status.laptops]
+    table(rows, ["Laptop", "Id", "Records here", "Last bundle made", "Imported here"])
+
+
+COMMANDS = [team_group]

@@ -1,0 +1,23 @@
+"""What a desk's replicated tables hold, comparable between laptops: every row of every
+replicated table (without the desk's own numbering), and each person's folded call state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crisisdesk.services.session import Session
+from crisisdesk.store import replication as repl
+
+COMPARED = [f.table for f in repl.FAMILIES.values()] + ["activation_people"]
+
+
+def picture(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for table in COMPARED:
+        cursor = session.db.execute(f"SELECT * FROM [{table}]")
+        cols = [d[0] for d in cursor.description]
+        keep = [i for i, c in enumerate(cols) if c != "seq"]
+        out[table] = sorted(tuple(row[i] for i in keep) for row in cursor.fetchall())
+    out["repl_records"] = sorted(session.db.execute(
+        "SELECT id, family, origin, operator, at FROM repl_records").fetchall())
+    return out
