@@ -4,6 +4,7 @@ Qt in test mode on the offscreen platform. Nothing touches the real user's files
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,15 +59,36 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "desk"
 
 
+@pytest.fixture(scope="session")
+def _library_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `session` desk, built once per test process: creating a desk and approving the
+    whole shipped library takes a second or two, copying the closed desk a blink."""
+    built = tmp_path_factory.mktemp("library-desk") / "desk"
+    patch = pytest.MonkeyPatch()
+    previous = keyring.get_keyring()
+    try:
+        patch.setattr(vault, "DEFAULT_KDF", FAST_KDF)
+        patch.setenv("HOME", str(built.parent / "home"))
+        keyring.set_keyring(MemoryKeyring())
+        result = desk_service.init_desk(built, org="Riverside Clinics", operator="alex",
+                                        passphrase=PASSPHRASE)
+        approve_library(result.session)
+        result.session.close()
+    finally:
+        keyring.set_keyring(previous)
+        patch.undo()
+    return built
+
+
 @pytest.fixture
-def session(data_dir: Path) -> Iterator[Session]:
+def session(data_dir: Path, _library_desk: Path) -> Iterator[Session]:
     """A fresh desk unlocked by its first admin, 'alex', who has approved the shipped template
-    library (a new desk gets it in review; see `new_desk_session` for that state)."""
-    result = desk_service.init_desk(data_dir, org="Riverside Clinics", operator="alex",
-                                    passphrase=PASSPHRASE)
-    approve_library(result.session)
-    yield result.session
-    result.session.close()
+    library (a new desk gets it in review; see `new_desk_session` for that state): a copy of
+    one built for this test process, so every test still has a desk of its own."""
+    shutil.copytree(_library_desk, data_dir)
+    opened = desk_service.unlock(data_dir, "alex", PASSPHRASE)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture

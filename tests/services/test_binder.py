@@ -192,8 +192,9 @@ def test_cover_page_numbers_and_sections(binder: Binder) -> None:
     for command in ("backup verify BACKUP.crisisdesk-backup", "backup restore",
                     "BACKUP.crisisdesk-backup --to ~/crisis-desk", "operators recovery-key"):
         assert command in restore
-    first = binder.summary["sections"][titles.index("Approved scripts and statements")]["page"]
-    scripts = flat(" ".join(binder.pages[first - 1:first + 1]))
+    at = titles.index("Approved scripts and statements")
+    first, after = (binder.summary["sections"][i]["page"] for i in (at, at + 1))
+    scripts = flat(" ".join(binder.pages[first - 1:after - 1]))  # the whole section
     assert "[THE MESSAGE, WORD FOR WORD:" in scripts
     assert "Holding statement: Media holding statement" in scripts
     assert list(binder.path.parent.iterdir()) == [binder.path]  # no section files left over
