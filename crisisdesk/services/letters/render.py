@@ -348,6 +348,7 @@ class _Run:
                     cover = self.cover(part)
                     workers.start(part.number, tmp, self.layout, cover, self.contents(part))
                     flying[part.number] = (part, tmp)
+                failure: tuple[Any, ...] | None = None
                 for event in workers.events(0.1):
                     kind, number = event[0], int(event[1])
                     if kind == "progress":
@@ -357,7 +358,9 @@ class _Run:
                         painted.pop(number, None)
                         self.keep(part, tmp)
                     elif kind == "failed":
-                        raise self.failed(flying.get(number, (None, None))[0], event)
+                        failure = failure or event
+                if failure is not None:  # after keeping every part proven meanwhile
+                    raise self.failed(flying.get(int(failure[1]), (None, None))[0], failure)
                 if self.cancelled():
                     raise self.stop()
                 self.report(sum(painted.values()))
@@ -395,8 +398,8 @@ class _Run:
         if kind == "user":
             return UserError(str(event[3]))
         if kind == "stalled":
-            return UserError(f"Writing {name} stopped: its worker process sent nothing for "
-                             f"{event[3]} s; {again}")
+            return UserError(f"Writing {name} stopped: its worker process hung (silent for "
+                             f"{event[3]} s); {again}")
         if kind == "stopped":
             code = event[3]
             how = ("ended unexpectedly" if not isinstance(code, int) else
