@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
 from crisisdesk.store import files as file_store
-from tests.support.cli import run_cli
+from tests.support.cli import cli, run_cli
 from tests.support.desk import PASSPHRASE
 from tests.support.full_disk import fill, small_disk
-from tests.support.letters import letter_desk
+from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
 
 pytest.importorskip("PySide6")
 
@@ -235,3 +237,41 @@ def test_parts_written_by_worker_processes_onto_a_full_disk_are_one_line_then_re
                                         printer=lambda: letter_workers.LetterWorkers(2))
     assert report.reused_files == len(kept)
     check_letters(report.files, own)
+
+
+@pytest.mark.slow
+def test_cli_render_in_worker_processes_onto_a_real_full_disk(session: Session,
+                                                             tmp_path: Path) -> None:
+    """`letters render` of 1,200 letters (worker processes) onto a tmpfs with room for about
+    two of its twelve files: one line, exit 1, no temp file; once space is freed the same
+    command reuses the files that were proven and writes the rest, each letter once."""
+    import re
+
+    letter_desk(session)
+    settings_service.set(session, "letters_per_file", 100)
+    letter_service.import_recipients(session, write_list(tmp_path / "l.csv", adult_rows(1200)))
+    letter_service.classify_recipients(session)
+    add_codes(session, tmp_path, 1200)
+    letter_service.create_batch(session)
+    session.close()
+    with small_disk(tmp_path / "mnt", "12m") as mnt:
+        filler = fill(mnt, 1200 * 1024)
+        out = mnt / "letters"
+        run = cli(session.data_dir, "letters", "render", "1", "--out", str(out))
+        assert run.returncode == 1, (run.stdout, run.stderr)
+        kept = sorted(out.glob("letters-*.pdf"))
+        files = "1 file" if len(kept) == 1 else f"{len(kept)} files"
+        assert run.stderr.strip().splitlines() == [
+            f"crisisdesk: The disk holding {out} is full: {100 * len(kept)} of 1,200 letters "
+            f"are safe in {files}; free space in {out} and run the same command again."]
+        assert not list(out.glob(".*.tmp"))
+        filler.unlink()
+        run = cli(session.data_dir, "letters", "render", "1", "--out", str(out))
+        assert run.returncode == 0, run.stderr
+        assert f"({len(kept)} reused" in run.stdout
+        from tests.support.pdf import page_texts
+
+        references: list[str] = []
+        for path in sorted(out.glob("letters-*.pdf")):
+            references += re.findall(r"Reference (CD\d{8})", "\n".join(page_texts(path)))
+        assert len(references) == len(set(references)) == 1200
