@@ -11,6 +11,10 @@ A worker writes its part to the temp path, reports progress every few letters, a
 failure and a line without patient data. A worker whose parent is gone (killed) removes its
 temp file and exits at the next letter, so a killed render leaves no orphan painting letters.
 Patient data travels over the pipes only.
+
+The parent, in turn, never waits on a worker for ever: a worker that has parts to write and
+has said nothing for `STALL_SECONDS` (hung: alive but silent) or whose process has ended is
+reported as a failed part, and the render stops every worker and removes its temp files.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import os
 import queue
 import signal
 import threading
+import time
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,10 @@ from crisisdesk.store.files import FileNotProven
 
 PROGRESS_EVERY = 20  # letters between progress reports
 MAX_WORKERS = 4
+# A worker writing a part reports every PROGRESS_EVERY letters (well under a second each, a
+# few seconds under load) and proves a file of at most 5,000 letters in seconds; starting one
+# (an interpreter, Qt, the fonts) takes a few. Two minutes of silence is not a busy worker.
+STALL_SECONDS = 120.0
 Event = tuple[Any, ...]
 
 
@@ -118,6 +127,7 @@ class _Proc:
         child_requests.close()
         child_replies.close()
         self.parts: list[int] = []
+        self.heard = time.monotonic()  # when it last reported, or was given work while idle
         # A part is megabytes: sent from a thread, so the parent can fill the next part
         # while this worker is still reading the last one off the pipe.
         self.outbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
@@ -139,17 +149,23 @@ class LetterWorkers:
     """A few worker processes writing part files; see `services.letters.render.PartPrinter`.
 
     `events(timeout)` returns what the workers reported since the last call:
-    ("progress", part, letters), ("done", part, pages) or ("failed", part, kind, ...).
+    ("progress", part, letters), ("done", part, pages) or ("failed", part, kind, ...);
+    a worker with parts to write that went silent for `STALL_SECONDS` is reported as
+    ("failed", part, "stalled", seconds), one whose process ended as
+    ("failed", part, "stopped", exit code).
     """
 
     def __init__(self, workers: int | None = None) -> None:
         count = workers if workers is not None else min(MAX_WORKERS, os.cpu_count() or 1)
         self.procs = [_Proc() for _ in range(max(1, count))]
         self.capacity = 2 * len(self.procs)  # one painting and one waiting per worker
+        self.gone: list[_Proc] = []  # workers whose process ended, closed with the rest
 
     def start(self, part: int, tmp: Path, layout: LetterLayout, cover: CoverSheet | None,
               letters: list[LetterContent]) -> None:
         proc = min(self.procs, key=lambda p: len(p.parts))
+        if not proc.parts:
+            proc.heard = time.monotonic()  # its silence counts from now
         proc.parts.append(part)
         proc.outbox.put((part, str(tmp), layout, cover, letters))
 
@@ -160,24 +176,39 @@ class LetterWorkers:
             try:
                 while proc.replies.poll():
                     event: Event = proc.replies.recv()
+                    proc.heard = time.monotonic()
                     if event[0] in ("done", "failed") and event[1] in proc.parts:
                         proc.parts.remove(event[1])
                     found.append(event)
             except (EOFError, OSError):
-                part = proc.parts[0] if proc.parts else 0
-                found.append(("failed", part, "bug", "the worker process stopped"))
-                self.procs.remove(proc)
+                found.append(self._lost(proc))
+        # Judged only after reading everything waiting: news the parent was too busy to read
+        # (filling the next part) is news, so only a worker's own silence counts.
+        now = time.monotonic()
+        for proc in [p for p in self.procs if p.parts]:
+            if proc.process.exitcode is not None:
+                found.append(self._lost(proc))
+            elif now - proc.heard > STALL_SECONDS:
+                found.append(("failed", proc.parts[0], "stalled", round(now - proc.heard)))
         return found
+
+    def _lost(self, proc: _Proc) -> Event:
+        """A worker whose process ended (killed, crashed): the part it was writing failed."""
+        proc.process.join(1)
+        self.procs.remove(proc)
+        self.gone.append(proc)
+        return ("failed", proc.parts[0] if proc.parts else 0, "stopped", proc.process.exitcode)
 
     def close(self) -> None:
         """Stop every worker at once (a cancel or an error: the parent removes temp files)."""
-        for proc in self.procs:
+        procs = self.procs + self.gone
+        for proc in procs:
             proc.outbox.put(None)
             if proc.process.is_alive():
-                proc.process.kill()
-        for proc in self.procs:
+                proc.process.kill()  # a stopped (SIGSTOP) process is killed all the same
+        for proc in procs:
             for conn in (proc.requests, proc.replies):
                 conn.close()
             proc.process.join(5)
             proc.sender.join(5)
-        self.procs = []
+        self.procs, self.gone = [], []

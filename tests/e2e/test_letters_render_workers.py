@@ -28,9 +28,36 @@ PARTS = LETTERS // PER_FILE
 LAST_KILL_BEFORE = PARTS // 2 - 1
 
 
-def _kill_part_way(command: list[str], out_dir: Path, rng: random.Random) -> None:
+def _children(pid: int) -> set[int]:
+    """The live processes `pid` started (its workers and their resource tracker), from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+def _kill_part_way(command: list[str], out_dir: Path, rng: random.Random,
+                   workers: set[int]) -> None:
     """Run `command` and SIGKILL it at a random point: after a random number of finished
-    files (none, at the first kill, is allowed), plus a random fraction of a second."""
+    files (none, at the first kill, is allowed), plus a random fraction of a second. The
+    processes it had started are added to `workers`."""
     done = len(list(out_dir.glob("letters-*.pdf")))
     target = rng.randint(done, min(LAST_KILL_BEFORE, done + 6))
     with killable(command, cli_env(PASSPHRASE)) as proc:
@@ -40,6 +67,7 @@ def _kill_part_way(command: list[str], out_dir: Path, rng: random.Random) -> Non
             assert time.monotonic() < deadline, "the render stopped writing files"
             time.sleep(0.02)
         time.sleep(rng.uniform(0, 0.5))
+        workers |= _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
 
@@ -60,13 +88,17 @@ def test_a_render_killed_three_times_has_every_letter_exactly_once(session: Sess
     out_dir = tmp_path / "pdf"
     rendering = crisisdesk_command(session.data_dir, "letters", "render", "1",
                                    "--out", str(out_dir))
+    workers: set[int] = set()
     for _ in range(3):
-        _kill_part_way(rendering, out_dir, rng)
+        _kill_part_way(rendering, out_dir, rng, workers)
+    assert workers, "the render started no worker processes"
     # A worker whose parent was killed removes its temp file and exits at its next letter.
     deadline = time.monotonic() + 30
-    while list(out_dir.glob(".*.tmp")) and time.monotonic() < deadline:
+    while ((list(out_dir.glob(".*.tmp")) or _alive(workers))
+           and time.monotonic() < deadline):
         time.sleep(0.1)
     assert not list(out_dir.glob(".*.tmp")), f"orphaned temp files (seed {seed})"
+    assert not _alive(workers), f"worker processes outlived their parent (seed {seed})"
     finished = len(list(out_dir.glob("letters-*.pdf")))
     assert finished < PARTS, f"the last kill came too late to test anything (seed {seed})"
     out = cli(session.data_dir, "letters", "render", "1", "--out", str(out_dir))

@@ -5,22 +5,29 @@ left, and the user gets one line naming the folder; the CLI exits 1 and never sa
 from __future__ import annotations
 
 import errno
+import functools
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from crisisdesk.services import settings as settings_service
+from crisisdesk.services.letters import batches as letter_service
+from crisisdesk.services.letters import render as letter_render
 from crisisdesk.services.session import Session
 from crisisdesk.store import files as file_store
-from tests.support.cli import run_cli
+from tests.support.cli import cli, run_cli
 from tests.support.desk import PASSPHRASE
 from tests.support.full_disk import fill, small_disk
-from tests.support.letters import letter_desk
+from tests.support.letters import add_codes, adult_rows, letter_desk, write_list
 
 pytest.importorskip("PySide6")
 
 from crisisdesk.cli import main
+from crisisdesk.printing import letter_workers
+from crisisdesk.printing.letters import open_letter_pdf
 from crisisdesk.printing.pdf import KEEP_TABLES_TOGETHER, ensure_gui_app, html_to_pdf
 
 HTML = "<h1>Deadlines</h1>" + "".join(f"<p>Line {i} of the printout.</p>" for i in range(150))
@@ -183,3 +190,88 @@ def test_cli_pdfs_onto_a_real_full_disk(session: Session, tmp_path: Path) -> Non
                                        "printout.pdf "), command
             assert "Wrote" not in run.stdout
             assert sorted(p.name for p in mnt.iterdir()) == ["filler.bin"]
+
+
+def serve_on_a_full_disk(how: str, requests: object, replies: object, parent: int) -> None:
+    """A letter worker (in its own process) whose disk fills once its first part file is
+    written: every later part file is `how` (emptied or refused) as on a full disk."""
+    losing, real, files = globals()[how], os.fsync, [0]
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            files[0] += 1
+            if files[0] >= 2:
+                losing(fd)
+        real(fd)
+
+    os.fsync = fsync
+    letter_workers.serve(requests, replies, parent)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("how", [emptied, no_space])
+def test_parts_written_by_worker_processes_onto_a_full_disk_are_one_line_then_resume(
+        session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        how: Callable[[int], None]) -> None:
+    """The same line as a render in one process (what is safe, which folder to free), no
+    temp file left, and once space is freed the same render reuses the proven files."""
+    from tests.printing.test_letters_fast import check_letters, make_batch
+
+    monkeypatch.setattr(letter_render, "PARALLEL_FROM", 0)  # workers even for a small batch
+    own = make_batch(session, tmp_path, 240, 20)
+    out = tmp_path / "letters"
+    with monkeypatch.context() as full:
+        full.setattr(letter_workers, "serve", functools.partial(serve_on_a_full_disk,
+                                                                how.__name__))
+        full.setattr(file_store, "free_bytes", lambda folder: 0)
+        with pytest.raises(file_store.DiskFull) as caught:
+            letter_render.render_batch(session, "1", out, open_letter_pdf,
+                                       printer=lambda: letter_workers.LetterWorkers(2))
+    kept = sorted(out.glob("letters-*.pdf"))
+    assert 1 <= len(kept) <= 2  # each worker's first file, the one written before it filled
+    files = "1 file" if len(kept) == 1 else f"{len(kept)} files"
+    assert str(caught.value) == (f"The disk holding {out} is full: {20 * len(kept)} of 240 "
+                                 f"letters are safe in {files}; free space in {out} and run "
+                                 "the same command again.")
+    assert not list(out.glob(".*.tmp"))
+    report = letter_render.render_batch(session, "1", out, open_letter_pdf,
+                                        printer=lambda: letter_workers.LetterWorkers(2))
+    assert report.reused_files == len(kept)
+    check_letters(report.files, own)
+
+
+@pytest.mark.slow
+def test_cli_render_in_worker_processes_onto_a_real_full_disk(session: Session,
+                                                             tmp_path: Path) -> None:
+    """`letters render` of 1,200 letters (worker processes) onto a tmpfs with room for about
+    two of its twelve files: one line, exit 1, no temp file; once space is freed the same
+    command reuses the files that were proven and writes the rest, each letter once."""
+    import re
+
+    letter_desk(session)
+    settings_service.set(session, "letters_per_file", 100)
+    letter_service.import_recipients(session, write_list(tmp_path / "l.csv", adult_rows(1200)))
+    letter_service.classify_recipients(session)
+    add_codes(session, tmp_path, 1200)
+    letter_service.create_batch(session)
+    session.close()
+    with small_disk(tmp_path / "mnt", "12m") as mnt:
+        filler = fill(mnt, 1200 * 1024)
+        out = mnt / "letters"
+        run = cli(session.data_dir, "letters", "render", "1", "--out", str(out))
+        assert run.returncode == 1, (run.stdout, run.stderr)
+        kept = sorted(out.glob("letters-*.pdf"))
+        files = "1 file" if len(kept) == 1 else f"{len(kept)} files"
+        assert run.stderr.strip().splitlines() == [
+            f"crisisdesk: The disk holding {out} is full: {100 * len(kept)} of 1,200 letters "
+            f"are safe in {files}; free space in {out} and run the same command again."]
+        assert not list(out.glob(".*.tmp"))
+        filler.unlink()
+        run = cli(session.data_dir, "letters", "render", "1", "--out", str(out))
+        assert run.returncode == 0, run.stderr
+        assert f"({len(kept)} reused" in run.stdout
+        from tests.support.pdf import page_texts
+
+        references: list[str] = []
+        for path in sorted(out.glob("letters-*.pdf")):
+            references += re.findall(r"Reference (CD\d{8})", "\n".join(page_texts(path)))
+        assert len(references) == len(set(references)) == 1200

@@ -50,6 +50,7 @@ from crisisdesk.store.files import (
     FileNotProven,
     cannot_write,
     file_digest,
+    is_disk_full,
     looks_full,
     matches_digest,
     move_into_place,
@@ -188,7 +189,9 @@ class PartPrinter(Protocol):
 
     `start` hands over one part (its letters, filled, and the temp path to write and prove);
     `events(timeout)` returns what happened since: ("progress", part, letters),
-    ("done", part, pages) or ("failed", part, kind, ...); `close` stops every worker.
+    ("done", part, pages) or ("failed", part, kind, ...), a worker that hung or whose
+    process ended being a failed part too (so the render never waits for ever);
+    `close` stops every worker.
     """
 
     capacity: int
@@ -315,9 +318,7 @@ class _Run:
                     out.add(self.filler.content(letter))
                     self.report(n)
         except DiskFull as exc:
-            raise DiskFull(exc.folder, self.safe.text(),
-                           f"free space in {exc.folder} and run the same command again"
-                           ) from None
+            raise self.disk_full(exc.folder) from None
         except FileNotProven as exc:
             raise FileNotProven(f"{exc} ({self.safe.text()}); run the same command again"
                                 ) from None
@@ -347,6 +348,7 @@ class _Run:
                     cover = self.cover(part)
                     workers.start(part.number, tmp, self.layout, cover, self.contents(part))
                     flying[part.number] = (part, tmp)
+                failure: tuple[Any, ...] | None = None
                 for event in workers.events(0.1):
                     kind, number = event[0], int(event[1])
                     if kind == "progress":
@@ -356,7 +358,9 @@ class _Run:
                         painted.pop(number, None)
                         self.keep(part, tmp)
                     elif kind == "failed":
-                        raise self.failed(flying.get(number, (None, None))[0], event)
+                        failure = failure or event
+                if failure is not None:  # after keeping every part proven meanwhile
+                    raise self.failed(flying.get(int(failure[1]), (None, None))[0], failure)
                 if self.cancelled():
                     raise self.stop()
                 self.report(sum(painted.values()))
@@ -371,6 +375,8 @@ class _Run:
             self.recorder(part).record(tmp)
             move_into_place(tmp, part.path)
         except OSError as exc:
+            if is_disk_full(exc):
+                raise self.disk_full(part.path.parent) from None
             raise UserError(f"{cannot_write(part.path, exc)} ({self.safe.text()})") from None
         self.finished(part)
 
@@ -378,19 +384,33 @@ class _Run:
         """The one line for a part a worker could not write."""
         kind, name = event[2], part.path.name if part is not None else "a letter file"
         folder = part.path.parent if part is not None else Path(".")
+        again = f"{self.safe.text()}; run the same command again."
         if kind == "not_proven":
             if looks_full(folder):
-                return DiskFull(folder, self.safe.text(),
-                                f"free space in {folder} and run the same command again")
+                return self.disk_full(folder)
             return FileNotProven(f"{name} was not written to {folder}: {event[3]} "
                                  f"({self.safe.text()}); run the same command again")
         if kind == "os":
             error = OSError(event[3], event[4])
+            if is_disk_full(error):
+                return self.disk_full(folder)
             return UserError(f"{cannot_write(folder / name, error)} ({self.safe.text()})")
         if kind == "user":
             return UserError(str(event[3]))
-        return UserError(f"Writing {name} failed ({event[3]}); {self.safe.text()}; run the "
-                         "same command again.")
+        if kind == "stalled":
+            return UserError(f"Writing {name} stopped: its worker process hung (silent for "
+                             f"{event[3]} s); {again}")
+        if kind == "stopped":
+            code = event[3]
+            how = ("ended unexpectedly" if not isinstance(code, int) else
+                   f"was killed (signal {-code})" if code < 0 else f"ended (exit code {code})")
+            return UserError(f"Writing {name} stopped: its worker process {how}; {again}")
+        return UserError(f"Writing {name} failed ({event[3]}); {again}")
+
+    def disk_full(self, folder: Path) -> DiskFull:
+        """The same line as a full disk in this process (`here`): what is safe, what to do."""
+        return DiskFull(folder, self.safe.text(),
+                        f"free space in {folder} and run the same command again")
 
 
 class _Safe:
