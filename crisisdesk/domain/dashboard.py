@@ -89,6 +89,13 @@ def duration_text(delta: dt.timedelta) -> str:
     return f"{hours} h" if hours else f"{rest} min"
 
 
+def time_left(seconds: float) -> str:
+    """A work's remaining time as people say it: '45 s', then '2 min', '1 h 10 min'."""
+    if seconds < 90:
+        return f"{max(0, round(seconds))} s"
+    return duration_text(dt.timedelta(seconds=seconds))
+
+
 def due_text(remaining: dt.timedelta) -> str:
     """'due in 2 h' or 'overdue by 30 min' (a negative remaining time is overdue)."""
     if remaining < dt.timedelta():

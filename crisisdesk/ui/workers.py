@@ -113,6 +113,7 @@ class Job(QRunnable):
         self.exited_at = 0.0
         self.done = False
         self.released = False  # its signals object is on its way out (see JobRunner._forget)
+        self.cancel_note = ""  # what the work said as it stopped ("3 of 8 files are kept")
 
     # A QRunnable is not a QObject and cannot own signals: these read through to `signals`.
     progress = _signal("progress")
@@ -136,7 +137,8 @@ class Job(QRunnable):
             if self._cancel.is_set():
                 raise Cancelled()
             result = fn(progress=self._report, is_cancelled=self._cancel.is_set)
-        except Cancelled:
+        except Cancelled as exc:
+            self.cancel_note = str(exc)
             self.signals.flush()
             self.signals.cancelled.emit()
         except BaseException as exc:  # everything must reach the GUI thread

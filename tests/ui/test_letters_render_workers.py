@@ -100,6 +100,9 @@ def test_render_shows_combined_progress_and_cancel_stops_every_worker(
     assert not list(out.glob(".*.tmp"))
     kept = sorted(out.glob("letters-*.pdf"))
     assert 2 <= len(kept) < LETTERS // PER_FILE
+    # The person is told what Cancel kept, not only that it stopped.
+    assert (f"{len(kept)} of {LETTERS // PER_FILE} files are complete and will be reused"
+            in page.ctx.messages.text)
     clicked.set()
     job = page.render_batch(out)
     assert job is not None

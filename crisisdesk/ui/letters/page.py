@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crisisdesk.domain.dashboard import time_left
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.letters import SUBSTITUTE_WEB_TEMPLATE, LetterStatus
@@ -300,11 +301,15 @@ class LettersPage(Page):
         job = Job(in_thread_session(self.ctx.session, work), name=name)
         job.finished.connect(done)
         job.failed.connect(self._failed)
-        job.cancelled.connect(lambda: self.ctx.messages.show_info(f"{name.capitalize()} "
-                                                                  "cancelled."))
+        job.cancelled.connect(lambda: self._cancelled(name, job))
         self.progress_dialog = run_with_progress(self.ctx.runner, job, self, title=name,
                                                  label=label)
         return job
+
+    def _cancelled(self, name: str, job: Job) -> None:
+        """Say what the work said as it stopped (what is kept), and show what it left."""
+        self.ctx.messages.show_info(job.cancel_note or f"{name.capitalize()} cancelled.")
+        self.ctx.state.notify_changed()
 
     def _failed(self, err: BaseException) -> None:
         self.ctx.show_error(err)
@@ -401,8 +406,8 @@ class LettersPage(Page):
             if done and spent > 0:
                 rate = done / spent
                 left = (total - done) / rate
-                dialog.setLabelText(f"Rendering batch {number}: {done} of {total} letters, "
-                                    f"{rate:.0f} letters/s, about {left:.0f} s left")
+                dialog.setLabelText(f"Rendering batch {number}: {done:,} of {total:,} letters, "
+                                    f"{rate:,.0f} letters/s, about {time_left(left)} left")
 
         job.progress.connect(speed)
         return job
