@@ -9,7 +9,7 @@ merges such a file, whatever its order, however often, whichever laptop relayed 
 what it brought. Each is one action with one audit entry; a bundle that is refused changes
 nothing. What replicates today: activations (their start), call attempts and caller marks,
 timeline entries, media inquiry and cadence events, the communication log and hotline calls
-(the append-only records).
+(the append-only records), and changes of contacts' fields as edit records (team_conflicts).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ NOUNS = {
     "cadence_event": ("media cadence event", "media cadence events"),
     "log_entry": ("communication log entry", "communication log entries"),
     "hotline_call": ("hotline call", "hotline calls"),
+    "edit": ("edit", "edits"),
 }
 
 
@@ -202,6 +203,7 @@ class ImportResult:
     brought: dict[str, dict[str, int]]  # origin laptop name -> family -> rows added
     waiting: int  # records kept until what they refer to arrives
     already: str  # when this very file was imported before ("" = first time)
+    conflicts: int = 0  # fields the bundle's edits left in conflict (see team_conflicts)
 
     @property
     def total(self) -> int:
@@ -213,6 +215,8 @@ class ImportResult:
                  for origin, families in self.brought.items()
                  for family, n in families.items()]
         text = ", ".join(parts) if parts else "nothing new"
+        if self.conflicts:
+            text += f", {count_of(self.conflicts, 'conflict')}"
         if self.waiting:
             text += (f"; {count_of(self.waiting, 'record')} waiting for what "
                      f"{'it refers' if self.waiting == 1 else 'they refer'} to")
@@ -220,7 +224,8 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, object]:
         return {"path": str(self.path), "sender": self.sender, "brought": self.brought,
-                "total": self.total, "waiting": self.waiting, "already_imported": self.already,
+                "total": self.total, "waiting": self.waiting, "conflicts": self.conflicts,
+                "already_imported": self.already,
                 "summary": self.sentence()}
 
 
@@ -270,7 +275,7 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
             by_origin.setdefault(laptops.get(origin, origin[:8]), Counter())[family] += n
         sender = laptops.get(bundle.sender, bundle.sender[:8])
         result = ImportResult(path, sender, {o: dict(c) for o, c in by_origin.items()},
-                              brought.waiting, already)
+                              brought.waiting, already, brought.conflicts)
         repl.note_bundle(db, bundle.sha256, bundle.sender, act.at, result.sentence())
         act.summary = (f"Imported a team bundle from {sender}: "
                        f"{count_of(result.total, 'record')} new"
