@@ -5,6 +5,7 @@ everywhere, and edits made one after the other never conflict."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
 from tests.replication.conftest import Team, tick
 from tests.replication.picture import picture
+from tests.support.cli import run_cli
 
 CLONED = "(312) 555-0101"
 
@@ -152,3 +154,27 @@ def test_only_the_changed_field_is_an_edit_record(team_desks: Team) -> None:
     contact_service.update_contact(t.b, t.people[2], draft)
     fields = [r[0] for r in t.b.db.execute("SELECT field FROM repl_edits")]
     assert fields == ["job_title"]
+
+
+@pytest.mark.slow  # each command is a fresh process
+def test_conflicts_and_resolve_from_the_command_line(team_desks: Team) -> None:
+    t = team_desks
+    a, b = concurrent_phone_edits(t)
+    team.import_bundle(t.b, a)
+    b_dir = t.tmp / "B"
+    t.b.close()  # the command line opens the desk itself
+    listed = run_cli(b_dir, "team", "conflicts")
+    assert listed.returncode == 0, listed.stderr
+    assert "Ann Able: phones (shown meanwhile: mobile: (312) 555-0101)" in listed.stdout
+    assert "Command centre (alex, " in listed.stdout
+    [conflict] = json.loads(run_cli(b_dir, "team", "conflicts", "--json").stdout)
+    assert [c["value"] for c in conflict["candidates"]] == ["mobile: (312) 555-0177",
+                                                           "mobile: (312) 555-0188"]
+    wrong = run_cli(b_dir, "team", "resolve", conflict["id"], "--take", "Nowhere")
+    assert wrong.returncode == 1
+    assert len(wrong.stderr.strip().splitlines()) == 1
+    out = run_cli(b_dir, "team", "resolve", conflict["id"][:5], "--take", "command centre")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == (f"Resolved {conflict['id']}: phones is now "
+                                  "mobile: (312) 555-0177.")
+    assert run_cli(b_dir, "team", "conflicts").stdout.strip() == "No conflicts."
