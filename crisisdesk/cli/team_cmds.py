@@ -126,6 +126,8 @@ def status_cmd(cli: CliContext, as_json: bool) -> None:
     if status.waiting:
         click.echo(f"Waiting: {count_of(status.waiting, 'record')} that refer to what this "
                    "laptop has not got")
+    if status.conflicts:
+        click.echo(f"Conflicts: {status.conflicts} (see 'crisisdesk team conflicts')")
     rows = [[lap.name, lap.laptop_id[:8], str(lap.records_here), lap.last_bundle_at or "-",
              lap.imported_at or "-"] for lap in status.laptops]
     table(rows, ["Laptop", "Id", "Records here", "Last bundle made", "Imported here"])

@@ -26,6 +26,7 @@ from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
 from crisisdesk.services.session import Session
+from crisisdesk.store import replica_edits
 from crisisdesk.store import replica_projection as projection
 from crisisdesk.store import replication as repl
 from crisisdesk.store import team_bundle
@@ -302,11 +303,13 @@ class TeamStatus:
     waiting: int
     families: dict[str, int]  # family -> records held
     laptops: list[LaptopStatus] = field(default_factory=list)
+    conflicts: int = 0  # fields edited concurrently, not yet resolved (team_conflicts)
 
     def as_dict(self) -> dict[str, object]:
         return {"team_id": self.team_id, "laptop_id": self.laptop_id,
                 "laptop_name": self.laptop_name, "not_exported": self.not_exported,
-                "waiting": self.waiting, "records": self.families,
+                "waiting": self.waiting, "conflicts": self.conflicts,
+                "records": self.families,
                 "laptops": [dataclasses.asdict(lap) for lap in self.laptops]}
 
 
@@ -328,4 +331,4 @@ def team_status(session: Session) -> TeamStatus:
                             origins.get(lid, 0) + (outbox if lid == ident.laptop_id else 0),
                             *seen.get(lid, ("", ""))) for lid in ids]
     return TeamStatus(ident.team_id, ident.laptop_id, ident.laptop_name, outbox, waiting,
-                      families, laptops)
+                      families, laptops, len(replica_edits.conflicts(db)))

@@ -225,8 +225,12 @@ def _write_field(db: sqlite_utils.Database, entity: Entity, entity_id: str, fiel
 # -- reading --------------------------------------------------------------------------------
 def conflicts(db: sqlite_utils.Database) -> list[ConflictRecord]:
     """Every field with concurrent heads, oldest conflict first."""
-    keys = db.execute("SELECT DISTINCT entity, entity_id, field FROM repl_edits "
-                      "ORDER BY entity, entity_id, field").fetchall()
+    # Only the fields with more than one head are read edit by edit.
+    keys = db.execute(
+        "WITH superseded AS (SELECT DISTINCT j.value AS id FROM repl_edits s, "
+        "json_each(s.supersedes) j) SELECT entity, entity_id, field FROM repl_edits "
+        "WHERE id NOT IN superseded GROUP BY entity, entity_id, field HAVING count(*) > 1 "
+        "ORDER BY entity, entity_id, field").fetchall()
     out = []
     for entity, entity_id, field in keys:
         chain = edits(db, (str(entity), str(entity_id), str(field)))

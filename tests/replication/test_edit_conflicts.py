@@ -12,6 +12,7 @@ import pytest
 
 from crisisdesk.domain.contacts import ContactDraft
 from crisisdesk.domain.errors import NotFound, UserError
+from crisisdesk.services import audit as audit_service
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import team, team_conflicts
 from crisisdesk.services.session import Session
@@ -67,6 +68,7 @@ def test_a_concurrent_phone_edit_is_the_same_conflict_on_every_desk(
     relay = bundle(t.c, t.tmp / "c.cdbundle")
     for desk in (t.a, t.b):  # each gets the other's edit only through C
         assert team.import_bundle(desk, relay).conflicts == 1
+    assert team.team_status(t.b).conflicts == 1
     seen = {name: inbox(desk) for name, desk in t.desks.items()}
     assert seen["A"] == seen["B"] == seen["C"]
     [conflict] = team_conflicts.list_conflicts(t.c)
@@ -98,6 +100,7 @@ def test_a_resolution_on_one_desk_clears_the_conflict_everywhere(team_desks: Tea
     for name, desk in t.desks.items():
         assert team_conflicts.list_conflicts(desk) == [], name
         assert phone(desk, t.people[1]) == "(312) 555-0188", name
+        assert audit_service.verify_deep(desk).ok, name  # edits are audited rows too
     pictures = {name: picture(desk) for name, desk in t.desks.items()}
     assert pictures["A"]["repl_edits"] == pictures["B"]["repl_edits"] \
         == pictures["C"]["repl_edits"]
@@ -178,3 +181,29 @@ def test_conflicts_and_resolve_from_the_command_line(team_desks: Team) -> None:
     assert out.stdout.strip() == (f"Resolved {conflict['id']}: phones is now "
                                   "mobile: (312) 555-0177.")
     assert run_cli(b_dir, "team", "conflicts").stdout.strip() == "No conflicts."
+
+
+def test_the_value_before_a_conflict_is_the_last_one_both_laptops_saw(
+        team_desks: Team) -> None:
+    t = team_desks
+    tick(t.a, 1)
+    set_phone(t.a, t.people[1], "(312) 555-0111")
+    team.import_bundle(t.b, bundle(t.a, t.tmp / "a1.cdbundle"))
+    tick(t.a, 2)
+    set_phone(t.a, t.people[1], "(312) 555-0122")  # A changes it twice more,
+    tick(t.a, 3)
+    set_phone(t.a, t.people[1], "(312) 555-0133")
+    tick(t.b, 4)
+    set_phone(t.b, t.people[1], "(312) 555-0144")  # B once, from 0111
+    team.import_bundle(t.b, bundle(t.a, t.tmp / "a2.cdbundle"))
+    [conflict] = team_conflicts.list_conflicts(t.b)
+    assert conflict.kept == "mobile: (312) 555-0111"
+    assert [x.value for x in conflict.candidates] == ["mobile: (312) 555-0133",
+                                                      "mobile: (312) 555-0144"]
+    assert phone(t.b, t.people[1]) == "(312) 555-0111"
+    # Changing the field in the contact form settles it too: the typed value supersedes both.
+    set_phone(t.b, t.people[1], "(312) 555-0155")
+    assert team_conflicts.list_conflicts(t.b) == []
+    team.import_bundle(t.a, bundle(t.b, t.tmp / "b.cdbundle"))
+    assert team_conflicts.list_conflicts(t.a) == []
+    assert phone(t.a, t.people[1]) == "(312) 555-0155"
