@@ -26,10 +26,9 @@ from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
 from crisisdesk.services.session import Session
-from crisisdesk.store import replica_edits
+from crisisdesk.store import replica_edits, team_bundle
 from crisisdesk.store import replica_projection as projection
 from crisisdesk.store import replication as repl
-from crisisdesk.store import team_bundle
 from crisisdesk.store.db import DESK_FILE
 from crisisdesk.store.files import built_beside, new_desk_folder
 from crisisdesk.store.vault import SLOTS_FILE, Vault, slot_key
