@@ -1,4 +1,5 @@
-"""`crisisdesk team clone|export|import|status`: one desk on several laptops, merged offline."""
+"""`crisisdesk team clone|export|import|status|conflicts|resolve`: one desk on several laptops,
+merged offline, with concurrent edits shown and resolved, never settled silently."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import click
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
-from crisisdesk.services import team
+from crisisdesk.services import team, team_conflicts
 
 
 @click.group("team")
@@ -125,9 +126,64 @@ def status_cmd(cli: CliContext, as_json: bool) -> None:
     if status.waiting:
         click.echo(f"Waiting: {count_of(status.waiting, 'record')} that refer to what this "
                    "laptop has not got")
+    if status.conflicts:
+        click.echo(f"Conflicts: {status.conflicts} (see 'crisisdesk team conflicts')")
     rows = [[lap.name, lap.laptop_id[:8], str(lap.records_here), lap.last_bundle_at or "-",
              lap.imported_at or "-"] for lap in status.laptops]
     table(rows, ["Laptop", "Id", "Records here", "Last bundle made", "Imported here"])
+
+
+@team_group.command("conflicts")
+@json_option
+@pass_cli
+def conflicts_cmd(cli: CliContext, as_json: bool) -> None:
+    """Fields edited on two laptops without either seeing the other's change.
+
+    Neither value wins: the field keeps the value it had before both until someone resolves
+    the conflict with 'crisisdesk team resolve'. Times are each laptop's own clock.
+
+    \b
+    Example: crisisdesk team conflicts --json
+    """
+    found = team_conflicts.list_conflicts(cli.session())
+    if as_json:
+        emit_json([c.as_dict() for c in found])
+        return
+    if not found:
+        click.echo("No conflicts.")
+        return
+    for c in found:
+        what = team_conflicts.FIELD_LABELS.get(c.field, c.field.replace("_", " "))
+        click.echo(f"{c.id}  {c.entity} {c.label or c.entity_id[:8]}: {what} "
+                   f"(shown meanwhile: {c.kept})")
+        for x in c.candidates:
+            click.echo(f"    {x.laptop} ({x.operator}, {x.at}): {x.value}")
+
+
+@team_group.command("resolve")
+@click.argument("conflict_id", metavar="ID")
+@click.option("--take", "take", default="", metavar="LAPTOP",
+              help="Keep the value this laptop (name or id) wrote.")
+@click.option("--value", "value", default=None, metavar="TEXT",
+              help="Type the value to keep (phones: 'label=number; label=number').")
+@json_option
+@pass_cli
+def resolve_cmd(cli: CliContext, conflict_id: str, take: str, value: str | None,
+                as_json: bool) -> None:
+    """Resolve conflict ID (or its first characters): keep one laptop's value or a new one.
+
+    The resolution travels with the next bundle and clears the conflict on every laptop.
+
+    \b
+    Example: crisisdesk team resolve 3fa9c1 --take "Site 2 laptop"
+    """
+    done = team_conflicts.resolve_conflict(cli.session(), conflict_id, take_laptop=take,
+                                           value=value)
+    if as_json:
+        emit_json({"conflict_id": done.conflict_id, "edit_id": done.edit_id,
+                   "field": done.field, "value": done.value})
+        return
+    click.echo(f"Resolved {done.conflict_id}: {done.field} is now {done.value}.")
 
 
 COMMANDS = [team_group]

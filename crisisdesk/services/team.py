@@ -9,7 +9,7 @@ merges such a file, whatever its order, however often, whichever laptop relayed 
 what it brought. Each is one action with one audit entry; a bundle that is refused changes
 nothing. What replicates today: activations (their start), call attempts and caller marks,
 timeline entries, media inquiry and cadence events, the communication log and hotline calls
-(the append-only records).
+(the append-only records), and changes of contacts' fields as edit records (team_conflicts).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
 from crisisdesk.services.session import Session
+from crisisdesk.store import replica_edits, team_bundle
 from crisisdesk.store import replica_projection as projection
 from crisisdesk.store import replication as repl
-from crisisdesk.store import team_bundle
 from crisisdesk.store.db import DESK_FILE
 from crisisdesk.store.files import built_beside, new_desk_folder
 from crisisdesk.store.vault import SLOTS_FILE, Vault, slot_key
@@ -44,6 +44,7 @@ NOUNS = {
     "cadence_event": ("media cadence event", "media cadence events"),
     "log_entry": ("communication log entry", "communication log entries"),
     "hotline_call": ("hotline call", "hotline calls"),
+    "edit": ("edit", "edits"),
 }
 
 
@@ -202,6 +203,7 @@ class ImportResult:
     brought: dict[str, dict[str, int]]  # origin laptop name -> family -> rows added
     waiting: int  # records kept until what they refer to arrives
     already: str  # when this very file was imported before ("" = first time)
+    conflicts: int = 0  # fields the bundle's edits left in conflict (see team_conflicts)
 
     @property
     def total(self) -> int:
@@ -213,6 +215,8 @@ class ImportResult:
                  for origin, families in self.brought.items()
                  for family, n in families.items()]
         text = ", ".join(parts) if parts else "nothing new"
+        if self.conflicts:
+            text += f", {count_of(self.conflicts, 'conflict')}"
         if self.waiting:
             text += (f"; {count_of(self.waiting, 'record')} waiting for what "
                      f"{'it refers' if self.waiting == 1 else 'they refer'} to")
@@ -220,7 +224,8 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, object]:
         return {"path": str(self.path), "sender": self.sender, "brought": self.brought,
-                "total": self.total, "waiting": self.waiting, "already_imported": self.already,
+                "total": self.total, "waiting": self.waiting, "conflicts": self.conflicts,
+                "already_imported": self.already,
                 "summary": self.sentence()}
 
 
@@ -270,7 +275,7 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
             by_origin.setdefault(laptops.get(origin, origin[:8]), Counter())[family] += n
         sender = laptops.get(bundle.sender, bundle.sender[:8])
         result = ImportResult(path, sender, {o: dict(c) for o, c in by_origin.items()},
-                              brought.waiting, already)
+                              brought.waiting, already, brought.conflicts)
         repl.note_bundle(db, bundle.sha256, bundle.sender, act.at, result.sentence())
         act.summary = (f"Imported a team bundle from {sender}: "
                        f"{count_of(result.total, 'record')} new"
@@ -297,11 +302,13 @@ class TeamStatus:
     waiting: int
     families: dict[str, int]  # family -> records held
     laptops: list[LaptopStatus] = field(default_factory=list)
+    conflicts: int = 0  # fields edited concurrently, not yet resolved (team_conflicts)
 
     def as_dict(self) -> dict[str, object]:
         return {"team_id": self.team_id, "laptop_id": self.laptop_id,
                 "laptop_name": self.laptop_name, "not_exported": self.not_exported,
-                "waiting": self.waiting, "records": self.families,
+                "waiting": self.waiting, "conflicts": self.conflicts,
+                "records": self.families,
                 "laptops": [dataclasses.asdict(lap) for lap in self.laptops]}
 
 
@@ -323,4 +330,4 @@ def team_status(session: Session) -> TeamStatus:
                             origins.get(lid, 0) + (outbox if lid == ident.laptop_id else 0),
                             *seen.get(lid, ("", ""))) for lid in ids]
     return TeamStatus(ident.team_id, ident.laptop_id, ident.laptop_name, outbox, waiting,
-                      families, laptops)
+                      families, laptops, len(replica_edits.conflicts(db)))

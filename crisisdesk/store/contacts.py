@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from crisisdesk.domain.contacts import Contact, ContactFields, ContactKind, Phone
+from crisisdesk.store import replica_edits
 from crisisdesk.store.db import write_txn
 
 TABLE = "contacts"
@@ -113,6 +114,11 @@ def update(db: sqlite_utils.Database, contact_id: str, fields: ContactFields, *,
                  updated_by=updated_by)
     values = dict(zip(COLUMNS, row, strict=True))
     del values["id"], values["created_at"]
+    # On a team desk each changed field is also an edit record that replicates.
+    replica_edits.note_change(db, "contact", contact_id,
+                              replica_edits.row_values(db, replica_edits.ENTITIES["contact"],
+                                                       contact_id),
+                              values, operator=updated_by, at=updated_at)
     sets = ", ".join(f"{col} = ?" for col in values)
     cur = db.execute(f"UPDATE {TABLE} SET {sets} WHERE id = ?", [*values.values(), contact_id])
     return bool(cur.rowcount)

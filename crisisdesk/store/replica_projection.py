@@ -20,6 +20,7 @@ import sqlite_utils
 
 from crisisdesk.domain.call_outcomes import fold
 from crisisdesk.store import activations as activation_store
+from crisisdesk.store import replica_edits
 from crisisdesk.store import replication as repl
 from crisisdesk.store.errors import DB_ERRORS
 
@@ -34,6 +35,7 @@ class Brought:
     rows: Counter[tuple[str, str]] = field(default_factory=Counter)
     waiting: int = 0
     unknown: int = 0
+    conflicts: int = 0  # fields its edit records left in conflict
 
     @property
     def total(self) -> int:
@@ -64,6 +66,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
     records.sort(key=lambda r: (_referred(r), str(r.get("at", "")), str(r.get("id", ""))))
     columns: dict[str, list[str]] = {}
     calls: set[tuple[str, str]] = set()
+    edited: set[replica_edits.Key] = set()
     states: list[tuple[str, str]] = []
     for rec in records:
         state = _write_row(db, rec, columns)
@@ -73,6 +76,9 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
             if rec["family"] == "call_attempt":
                 row = rec["row"]
                 calls.add((str(row["activation_id"]), str(row["contact_id"])))
+            elif rec["family"] == "edit":
+                row = rec["row"]
+                edited.add((str(row["entity"]), str(row["entity_id"]), str(row["field"])))
         elif state == "waiting":
             brought.waiting += 1
         elif state == "unknown":
@@ -81,6 +87,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
     for activation_id, contact_id in sorted(calls):
         state_now = fold(activation_store.attempts(db, activation_id, contact_id))
         activation_store.update_state(db, activation_id, contact_id, state_now)
+    brought.conflicts = replica_edits.settle(db, edited)
     return brought
 
 

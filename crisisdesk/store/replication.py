@@ -74,6 +74,8 @@ FAMILIES = {f.name: f for f in (
     Family("cadence_event", "cadence_events", "operator", "at"),
     Family("log_entry", "message_log", "operator", "issued_at", ()),
     Family("hotline_call", "hotline_calls", "agent", "at", ()),
+    # A change of one field of an editable entity (store/replica_edits.py).
+    Family("edit", "repl_edits", "operator", "at", ()),
 )}
 
 

@@ -639,6 +639,25 @@ def m026_replication(db: sqlite_utils.Database) -> None:
             f"VALUES (NEW.id, '{family}', 'outbox'); END")
 
 
+@migrations()
+def m027_replication_edits(db: sqlite_utils.Database) -> None:
+    """Edit records of editable entities (contacts first): each change of one field on a team
+    desk is an immutable record naming the edit records it supersedes ('[]': the value as
+    cloned), so two concurrent edits of one field stay visible as a conflict instead of one
+    silently winning (store/replica_edits.py). Noted for the engine like the other families."""
+    db.execute(
+        "CREATE TABLE repl_edits (id TEXT PRIMARY KEY, entity TEXT NOT NULL, "
+        "entity_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, "
+        "was TEXT NOT NULL, supersedes TEXT NOT NULL, origin TEXT NOT NULL, "
+        "operator TEXT NOT NULL, at TEXT NOT NULL)")
+    db.execute("CREATE INDEX idx_repl_edits_entity ON repl_edits (entity, entity_id, field)")
+    db.execute(
+        "CREATE TRIGGER repl_note_repl_edits AFTER INSERT ON repl_edits "
+        "WHEN NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "
+        "BEGIN INSERT INTO repl_records (id, family, state) "
+        "VALUES (NEW.id, 'edit', 'outbox'); END")
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 
