@@ -48,9 +48,11 @@ print(json.dumps({"shown": shown, "typing": typing}))
 NOT_BEFORE_THE_DIALOG = ["crisisdesk.ui.main_window", "crisisdesk.ui.context",
                          "crisisdesk.services.desk", "crisisdesk.services.session",
                          "crisisdesk.store.rekey", "sqlite_utils", "jinja2", "pypdf",
-                         # the command line, the crypto and the lock library
+                         # the command line, the crypto, the lock library, what only a
+                         # crash report or a settings dialog needs
                          "click", "crisisdesk.cli.root", "cryptography", "filelock",
-                         "crisisdesk.domain.roster", "platformdirs", "importlib.resources"]
+                         "crisisdesk.domain.roster", "platformdirs", "importlib.resources",
+                         "platform", "crisisdesk.domain.operators"]
 
 
 def _probe(data_dir: Path) -> dict[str, dict[str, object]]:

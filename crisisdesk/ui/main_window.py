@@ -44,6 +44,9 @@ from crisisdesk.ui.workers import Job, JobRunner
 
 DEFAULT_AUTOLOCK_MINUTES = 10
 WARM_UP_DELAY_MS = 250
+# After the warm-up, the pages not opened yet are built one at a time while the window is
+# idle, this long apart, so the first click on a section only fills and shows its page.
+PREBUILD_GAP_MS = 100
 
 
 def autolock_ms(session: Session) -> int:
@@ -154,6 +157,7 @@ class MainWindow(QMainWindow):
         # The warm-up starts once the window has painted: started earlier, its imports compete
         # with building and showing the first page for the interpreter lock.
         self._warm_started = False
+        self._prebuilding = False
         QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
 
     def _shortcuts(self) -> None:
@@ -257,6 +261,8 @@ class MainWindow(QMainWindow):
         self._update_status()
         self.current_page().reload()
         self.lock_button.setEnabled(True)
+        if self._warm_done.is_set():
+            self._prebuild()
         self.unlocked.emit()
 
     def _warm_up(self) -> None:
@@ -293,6 +299,24 @@ class MainWindow(QMainWindow):
 
     def _warmed(self, _result: object = None) -> None:
         self._apply_settings()
+        self._prebuild()
+
+    def _prebuild(self) -> None:
+        if not self._prebuilding:
+            self._prebuilding = True
+            QTimer.singleShot(PREBUILD_GAP_MS, self._prebuild_next)
+
+    def _prebuild_next(self) -> None:
+        """Build the next page nobody opened yet (hidden: it loads its data when first shown),
+        then come back for the one after. Building a page costs tens of milliseconds (its
+        widgets, its module's import); paid on the click, it added to the page's first load
+        and drawing and froze the window for a moment. One page per idle turn never does."""
+        waiting = [key for key in self.section_keys if key not in self.pages]
+        if not waiting or not self.isVisible() or not self.state.unlocked:
+            self._prebuilding = False  # done, closed, or locked (resumes after unlocking)
+            return
+        self.page(waiting[0])
+        QTimer.singleShot(PREBUILD_GAP_MS, self._prebuild_next)
 
     def _apply_settings(self) -> None:
         session = self.state.current
