@@ -92,8 +92,8 @@ class MainWindow(QMainWindow):
                                    "#sidebar::item { padding: 7px 14px; }")
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages_stack = QStackedWidget(self)
-        # Pages are built the first time they are shown: opening the desk then costs only the
-        # first page, and a section's services (and their imports) load when someone uses it.
+        # Opening the desk builds only the first page; the others are built when first shown
+        # or, hidden and without their data, one per idle turn after the warm-up.
         self.sections = list(sections if sections is not None else default_sections())
         self.section_keys = [section.key for section in self.sections]
         self.pages: dict[str, Page] = {}
@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         """Build the next page nobody opened yet (hidden: it loads its data when first shown),
         then come back for the one after. Building a page costs tens of milliseconds (its
         widgets, its module's import); paid on the click, it added to the page's first load
-        and drawing and froze the window for a moment. One page per idle turn never does."""
+        and drawing in one freeze. One page per idle turn pays it where nobody is waiting."""
         waiting = [key for key in self.section_keys if key not in self.pages]
         if not waiting or not self.isVisible() or not self.state.unlocked:
             self._prebuilding = False  # done, closed, or locked (resumes after unlocking)
