@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from crisisdesk.services import desk as desk_service
 from tests.support.desk import FAST_KDF, PASSPHRASE
 
@@ -79,3 +81,17 @@ def test_every_command_is_still_there_when_asked_for() -> None:
 
     assert len(cli.commands) >= len(COMMAND_MODULES)
     assert {"contacts", "tree", "activation", "binder", "demo"} <= set(cli.commands)
+
+
+def test_bare_crisisdesk_opens_the_app_with_the_default_desk(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from crisisdesk import app, cli
+    from crisisdesk.cli.context import CliContext
+
+    opened: list[CliContext] = []
+    monkeypatch.setattr(app, "run_gui", lambda ctx: opened.append(ctx) or 3)
+    with pytest.raises(SystemExit) as ended:
+        cli.main([])
+    assert ended.value.code == 3  # the app's exit status is the command's
+    assert [(c.data_dir_option, c.operator_option, c.passphrase_file, c.recovery_key_file)
+            for c in opened] == [(None, None, None, None)]  # CRISISDESK_HOME etc. decide

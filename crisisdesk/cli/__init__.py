@@ -15,6 +15,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import click
+
     from crisisdesk.cli.root import cli as cli
 
 # Every command group, named explicitly: a module that fails to import fails every command.
@@ -29,11 +31,17 @@ COMMAND_MODULES = ("desk_cmds", "operator_cmds", "audit_cmds", "contacts_cmds", 
                    "assessment_cmds", "filings_cmds", "hotline_cmds")
 
 
+def _group() -> click.Group:
+    """The click group (crisisdesk/cli/root.py), with this module's command list."""
+    from crisisdesk.cli.root import cli
+
+    cli.command_modules = COMMAND_MODULES
+    return cli
+
+
 def __getattr__(name: str) -> Any:
     if name == "cli":  # the click group, loaded when asked for (tests, --help, commands)
-        from crisisdesk.cli.root import cli
-
-        return cli
+        return _group()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -60,4 +68,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(open_app())
     from crisisdesk.cli.root import run
 
-    run(args)
+    run(_group(), args)

@@ -1,17 +1,17 @@
 """The `crisisdesk` command line itself: the click group, its global options, and how its
 errors end (exit 1 with one line, 2 for bad usage). `crisisdesk/cli/__init__.py` hands every
-command line here except the bare `crisisdesk`, which opens the app without loading click."""
+command line here except the bare `crisisdesk`, which opens the app without loading click,
+and gives the group its command modules (`COMMAND_MODULES` there: the one list to edit)."""
 
 from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 
 import click
 
 from crisisdesk import __version__
-from crisisdesk.cli import COMMAND_MODULES
 from crisisdesk.cli.context import CliContext
 from crisisdesk.domain.errors import UserError
 
@@ -20,12 +20,13 @@ class CommandsOnDemand(click.Group):
     """A click group whose `commands` import the command modules on first use."""
 
     _loaded = False
+    command_modules: Sequence[str] = ()  # set by crisisdesk.cli before the group is used
 
     @property
     def commands(self) -> MutableMapping[str, click.Command]:
         if not self._loaded:
             self._loaded = True
-            for name in COMMAND_MODULES:
+            for name in self.command_modules:
                 module = importlib.import_module(f"crisisdesk.cli.{name}")
                 for command in module.COMMANDS:
                     self.add_command(command)
@@ -75,10 +76,10 @@ def _details(exc: UserError) -> None:
             click.echo(f"  {line}", err=True)
 
 
-def run(argv: list[str] | None = None) -> None:
-    """Run one command line through click and exit with its status."""
+def run(group: click.Group, argv: list[str]) -> None:
+    """Run one command line through `group` (this module's `cli`) and exit with its status."""
     try:
-        rv = cli.main(args=argv, prog_name="crisisdesk", standalone_mode=False)
+        rv = group.main(args=argv, prog_name="crisisdesk", standalone_mode=False)
         if isinstance(rv, int):
             sys.exit(rv)
     except click.UsageError as exc:
