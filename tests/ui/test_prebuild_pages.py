@@ -23,7 +23,8 @@ def test_unopened_pages_are_built_when_idle_but_load_only_when_shown(
     assert all(page._stale for page in hidden)  # no data read for a page nobody looked at
     window.sidebar.setCurrentRow(window.section_keys.index("templates"))
     templates = window.pages["templates"]
-    assert window.pages_stack.currentWidget() is templates and templates.isVisible()
+    assert window.pages_stack.currentWidget() is templates
+    assert templates.isVisible()
     assert not templates._stale  # loaded on the way to the screen, as before
 
 
