@@ -1,9 +1,10 @@
 """The composition root: the only place that builds the app's objects and wires them together.
 
 Order matters and is kept here, in one function, so it can be read top to bottom: Qt
-application (name, Fusion style, shipped fonts) -> crash path -> which desk -> "no desk here"
--> the single-instance lock (before any secret is asked for) -> unlock dialog -> main window
-with the unlocked session. Objects are handed down; nothing is looked up in a global registry.
+application (name, Fusion style) -> crash path -> which desk -> "no desk here" -> the
+single-instance lock (before any secret is asked for) -> unlock dialog -> (once it is on
+screen) the shipped fonts and, in a thread, the main window's modules -> main window with the
+unlocked session. Objects are handed down; nothing is looked up in a global registry.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from crisisdesk.ui.widgets.wheel_guard import guard_wheel
 from crisisdesk.ui.workers import JobRunner
 
 if TYPE_CHECKING:
-    from crisisdesk.cli.common import CliContext
+    from crisisdesk.cli.context import CliContext
     from crisisdesk.services.session import Session
     from crisisdesk.ui.context import DeskState
     from crisisdesk.ui.first_run.window import FirstRunWindow
@@ -119,10 +120,19 @@ class CrisisDeskApp(QObject):
         return None
 
     def _preload(self) -> None:
+        """The dialog is on screen: what it did not need to appear is done now, while the
+        person types (`finish_qt_app` here, the main window's modules in a thread)."""
+        finish_qt_app()
+        data_dir = self.paths.data_dir
+
         def run() -> None:
             try:
                 for name in MAIN_WINDOW_MODULES:
                     importlib.import_module(name)
+                # The rule files several pages decode when they first open (tens of ms each).
+                from crisisdesk.store import rule_files
+
+                rule_files.warm(data_dir)
             finally:  # a failure shows when the window is built, on the GUI thread
                 self.preloaded.set()
 
@@ -132,6 +142,7 @@ class CrisisDeskApp(QObject):
     def show_first_run(self) -> FirstRunWindow:
         from crisisdesk.ui.first_run.window import FirstRunWindow
 
+        finish_qt_app()
         window = FirstRunWindow(self.paths.data_dir, self.runner, self.prompts)
         window.opened.connect(self._first_run_opened)
         window.restored.connect(self._first_run_restored)
@@ -168,6 +179,7 @@ class CrisisDeskApp(QObject):
         from crisisdesk.ui.context import DeskState
         from crisisdesk.ui.main_window import MainWindow
 
+        finish_qt_app()  # done already unless the unlock beat the preload
         self.state = DeskState(session, self)
         window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
                             sections=self.sections, idle_timeout_ms=self.idle_timeout_ms)
@@ -214,18 +226,35 @@ class GuiThreadGc(QObject):
 
 
 def make_qt_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, named and styled: all the unlock dialog needs. The rest waits until
+    it is on screen (`finish_qt_app`)."""
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("CrisisDesk")
     app.setOrganizationName("CrisisDesk")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    return app
+
+
+def finish_qt_app() -> None:
+    """What the windows after the unlock dialog need, done once (the dialog needs neither):
+
+    - the wheel guard, an application-wide event filter written in Python. Every event then
+      crosses into Python with its object, and the first object of a kind PySide has not met
+      yet (the text document behind a rich-text label) makes it create the Python enums of
+      nearly every QtCore and QtGui class at once, a third of an empty window's start-up;
+    - the shipped fonts, for the pages and printouts that name them (six font files and the
+      font database). On a machine with no system fonts at all the shipped sans becomes the
+      app's font rather than leave widgets blank; the unlock dialog, already up, redraws in it.
+    """
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
     guard_wheel(app)
     families = register_fonts()
     real = set(QFontDatabase.families()) - set(families) - _ALIAS_FAMILIES
-    if not real:  # no system fonts at all: use the shipped one rather than blank widgets
+    if not real:
         app.setFont(QFont(SANS, max(9, app.font().pointSize())))
-    return app
 
 
 # Qt platforms that draw without a display server (tests, VNC, a kiosk framebuffer).
@@ -259,7 +288,7 @@ def _secret(read: Callable[[], str | None]) -> str:
 
 def run_gui(cli: CliContext) -> int:
     """Open the app for `cli`'s desk and run until it closes; returns the exit status."""
-    from crisisdesk.cli.common import read_secret_file
+    from crisisdesk.cli.context import read_secret_file
 
     if display_missing():
         from crisisdesk.launcher import command

@@ -13,13 +13,13 @@ PYTHONPATH all read the same files.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import os
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import platformdirs
+if TYPE_CHECKING:  # importlib.resources and platformdirs load when used: not to show a dialog
+    from importlib.resources.abc import Traversable
 
 ENV_HOME = "CRISISDESK_HOME"
 RESOURCES_PACKAGE = "crisisdesk.resources"
@@ -32,6 +32,8 @@ def _resources_root() -> Traversable:
     # checkout's editable install in the same venv must never supply its copy instead.
     if (_SOURCE_TREE / "pyproject.toml").is_file() and (_SOURCE_TREE / "resources").is_dir():
         return _SOURCE_TREE / "resources"
+    import importlib.resources
+
     return importlib.resources.files(RESOURCES_PACKAGE)
 
 
@@ -52,6 +54,8 @@ FONTS_DIR = shipped_dir("fonts")  # the one font folder, for printing and `crisi
 
 
 def default_data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("crisisdesk", appauthor=False))
 
 

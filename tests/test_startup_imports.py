@@ -1,6 +1,7 @@
 """The path to the unlock dialog stays light: `crisisdesk` alone imports neither the command
-modules, nor the main window, nor the storage stack before the dialog is on screen (they load
-on first use, or in a thread while the person types; see crisisdesk/app.py)."""
+line parser and modules, nor the main window, nor the storage stack or the crypto before the
+dialog is on screen, and leaves the shipped fonts and the wheel guard until it is (they load
+on first use, or while the person types; see crisisdesk/app.py)."""
 
 from __future__ import annotations
 
@@ -9,27 +10,70 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from crisisdesk.services import desk as desk_service
+from tests.support.desk import FAST_KDF, PASSPHRASE
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = r"""
-import json, sys
+import json, sys, time
 import crisisdesk.cli
 from crisisdesk.app import CrisisDeskApp, make_qt_app
-from crisisdesk.services import desk_folder
-loaded = set(sys.modules)
-print(json.dumps(sorted(m for m in loaded if m in WANTED or m.endswith("_cmds"))))
+from crisisdesk.printing import fonts
+from crisisdesk.store.keychain import Keychain
+from crisisdesk.ui.prompts import Prompts
+from crisisdesk.ui.widgets.wheel_guard import WheelGuard
+
+def state():
+    return {"modules": sorted(m for m in sys.modules
+                              if m.split(".")[0] in WANTED or m in WANTED
+                              or m.endswith("_cmds")),
+            "fonts": list(fonts._registered),
+            "wheel_guard": app.findChild(WheelGuard) is not None}
+
+app = make_qt_app()
+desk = CrisisDeskApp(sys.argv[1], keychain=Keychain(trusted=True), prompts=Prompts())
+assert desk.start() is None
+assert desk.unlock_dialog is not None and desk.unlock_dialog.isVisible()
+shown = state()
+deadline = time.monotonic() + 60
+while not desk.preloaded.is_set() and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+typing = state()
+desk.shutdown()
+print(json.dumps({"shown": shown, "typing": typing}))
 """
 
 NOT_BEFORE_THE_DIALOG = ["crisisdesk.ui.main_window", "crisisdesk.ui.context",
                          "crisisdesk.services.desk", "crisisdesk.services.session",
-                         "crisisdesk.store.rekey", "sqlite_utils", "jinja2", "pypdf"]
+                         "crisisdesk.store.rekey", "sqlite_utils", "jinja2", "pypdf",
+                         # the command line, the crypto, the lock library, what only a
+                         # crash report or a settings dialog needs
+                         "click", "crisisdesk.cli.root", "cryptography", "filelock",
+                         "crisisdesk.domain.roster", "platformdirs", "importlib.resources",
+                         "platform", "crisisdesk.domain.operators"]
 
 
-def test_the_unlock_dialog_path_imports_nothing_it_does_not_need() -> None:
+def _probe(data_dir: Path) -> dict[str, dict[str, object]]:
     code = f"WANTED = {NOT_BEFORE_THE_DIALOG!r}\n{PROBE}"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True, timeout=120)
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    out = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True,
+                         text=True, cwd=ROOT, check=True, timeout=180)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_the_unlock_dialog_path_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    desk_service.init_desk(tmp_path / "desk", org="Riverside Clinics", operator="alex",
+                           passphrase=PASSPHRASE, kdf=FAST_KDF).session.close()
+    seen = _probe(tmp_path / "desk")
+    assert seen["shown"] == {"modules": [], "fonts": [], "wheel_guard": False}
+    # Once it is up, while the person types: the fonts and the guard the pages need.
+    typing = seen["typing"]
+    assert "DejaVu Sans" in typing["fonts"]  # type: ignore[operator]
+    assert typing["wheel_guard"] is True
+    assert "crisisdesk.ui.main_window" in typing["modules"]  # type: ignore[operator]
 
 
 def test_every_command_is_still_there_when_asked_for() -> None:
@@ -37,3 +81,17 @@ def test_every_command_is_still_there_when_asked_for() -> None:
 
     assert len(cli.commands) >= len(COMMAND_MODULES)
     assert {"contacts", "tree", "activation", "binder", "demo"} <= set(cli.commands)
+
+
+def test_bare_crisisdesk_opens_the_app_with_the_default_desk(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from crisisdesk import app, cli
+    from crisisdesk.cli.context import CliContext
+
+    opened: list[CliContext] = []
+    monkeypatch.setattr(app, "run_gui", lambda ctx: opened.append(ctx) or 3)
+    with pytest.raises(SystemExit) as ended:
+        cli.main([])
+    assert ended.value.code == 3  # the app's exit status is the command's
+    assert [(c.data_dir_option, c.operator_option, c.passphrase_file, c.recovery_key_file)
+            for c in opened] == [(None, None, None, None)]  # CRISISDESK_HOME etc. decide

@@ -3,10 +3,17 @@ catalogue), and a desk's own copy of the rules when it has one.
 
 Returns decoded TOML plus a problem string instead of raising, so a broken file never stops the
 app from opening: the caller shows the problem and carries on with what it could read.
+
+Decoding the 50 kB of notification rules takes tens of milliseconds and several pages read them
+when they first open (deadlines, facts, filings), on the GUI thread. So each file's decoded
+content is kept, keyed by where it came from and checked against the file's bytes on every
+read (reading them costs microseconds): a changed file is decoded again, never served stale,
+whatever its modification time says. Every caller gets its own copy of the data.
 """
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +33,32 @@ class LoadedFile:
     problem: str = ""  # why it could not be read at all ("" when it was)
 
 
+_decoded: dict[str, tuple[bytes, LoadedFile]] = {}  # origin -> (its bytes, decoded once)
+_decoded_lock = threading.Lock()  # the app reads them in a thread too (`warm`)
+
+
 def _decode(origin: str, raw: bytes) -> LoadedFile:
+    with _decoded_lock:
+        known = _decoded.get(origin)
+    if known is None or known[0] != raw:
+        known = (raw, _parse(origin, raw))
+        with _decoded_lock:
+            _decoded[origin] = known
+    loaded = known[1]
+    return LoadedFile(loaded.origin, _fresh(loaded.data), loaded.problem)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of decoded TOML a caller may change freely: its only containers are tables
+    (dicts) and arrays (lists); everything else in it is immutable."""
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fresh(item) for item in value]
+    return value
+
+
+def _parse(origin: str, raw: bytes) -> LoadedFile:
     try:
         return LoadedFile(origin, tomllib.loads(raw.decode("utf-8")))
     except UnicodeDecodeError:
@@ -63,3 +95,10 @@ def notification_rules(data_dir: Path | None = None) -> LoadedFile:
 
 def role_catalogue() -> LoadedFile:
     return shipped(*ROLES_RESOURCE)
+
+
+def warm(data_dir: Path | None = None) -> None:
+    """Decode the files the first pages read (a desk's rules, the role catalogue) ahead of
+    them, off the GUI thread: the app does it while the unlock dialog waits for a passphrase."""
+    notification_rules(data_dir)
+    role_catalogue()

@@ -24,6 +24,10 @@ so the signing key does too (a resealed slot keeps its id and its `sign_*` field
 Legacy slots (no `box_public`/`sealed`; `wrapped` is the data key under the KEK) still open,
 and are turned into sealed slots the first time they are opened (the KEK is known then). A
 rekey refuses while a remaining slot is still legacy (`Vault.resealed` names it).
+
+`cryptography` (and the roster, which needs it), `secrets`, `uuid` and the atomic file writer are
+imported where a key is made, derived, wrapped or opened, or the file written, not at import:
+reading the slot file to show the unlock dialog needs none of them.
 """
 
 from __future__ import annotations
@@ -31,19 +35,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import secrets
 import unicodedata
-import uuid
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from crisisdesk.domain.errors import (
     DeskDamaged,
@@ -52,9 +46,7 @@ from crisisdesk.domain.errors import (
     UserError,
     WrongPassphrase,
 )
-from crisisdesk.domain.roster import public_key
 from crisisdesk.paths import DeskPaths
-from crisisdesk.store.files import write_bytes_atomic
 
 SLOTS_FILE = "keyslots.json"
 FORMAT = 1
@@ -96,6 +88,18 @@ class KeySlot:
 SEALED_FIELDS = ("box_public", "sealed")
 
 
+def _random_bytes(n: int) -> bytes:
+    import secrets
+
+    return secrets.token_bytes(n)
+
+
+def _new_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -128,6 +132,8 @@ def passphrase_forms(passphrase: str) -> list[str]:
 
 
 def derive_kek(secret: str, salt: bytes, params: KdfParams) -> bytes:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     kdf = Argon2id(
         salt=salt, length=32, iterations=params.iterations, lanes=params.lanes,
         memory_cost=params.memory_cost,
@@ -137,7 +143,7 @@ def derive_kek(secret: str, salt: bytes, params: KdfParams) -> bytes:
 
 def new_recovery_code() -> str:
     """160 random bits as 32 base32 characters in groups of four: easy to print and type."""
-    raw = base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+    raw = base64.b32encode(_random_bytes(20)).decode("ascii")
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
@@ -306,8 +312,8 @@ class Vault:
     @classmethod
     def create(cls, data_dir: Path, org: str) -> tuple[Vault, bytes]:
         """A new vault with a fresh random data key (returned; never stored in clear)."""
-        vault = cls(data_dir / SLOTS_FILE, str(uuid.uuid4()), org, [])
-        return vault, secrets.token_bytes(32)
+        vault = cls(data_dir / SLOTS_FILE, _new_id(), org, [])
+        return vault, _random_bytes(32)
 
     def to_bytes(self) -> bytes:
         doc = {
@@ -319,6 +325,8 @@ class Vault:
         return json.dumps(doc, indent=2).encode("utf-8")
 
     def save(self) -> None:
+        from crisisdesk.store.files import write_bytes_atomic
+
         write_bytes_atomic(self.path, self.to_bytes())
 
     # -- slots ------------------------------------------------------------------------------
@@ -328,17 +336,21 @@ class Vault:
     def _make_slot(
         self, data_key: bytes, kind: str, operator: str, secret: str, params: KdfParams
     ) -> tuple[KeySlot, bytes]:
-        salt = secrets.token_bytes(16)
+        salt = _random_bytes(16)
         kek = derive_kek(secret, salt, params)
-        slot = KeySlot(id=str(uuid.uuid4()), kind=kind, operator=operator, salt=_b64(salt),
+        slot = KeySlot(id=_new_id(), kind=kind, operator=operator, salt=_b64(salt),
                        nonce="", wrapped="", kdf=asdict(params))
         return self._sealed_slot(slot, kek, data_key), kek
 
     def _sealed_slot(self, slot: KeySlot, kek: bytes, data_key: bytes) -> KeySlot:
         """`slot` (same id, salt and KEK) as a sealed slot: a new key pair, its private half
         wrapped under the KEK, and `data_key` sealed to its public half."""
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
         box = X25519PrivateKey.generate()
-        nonce = secrets.token_bytes(12)
+        nonce = _random_bytes(12)
         wrapped = AESGCM(kek).encrypt(nonce, box.private_bytes_raw(), self._box_aad(slot))
         public = box.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         made = KeySlot(id=slot.id, kind=slot.kind, operator=slot.operator, salt=slot.salt,
@@ -353,16 +365,30 @@ class Vault:
 
     def _seal(self, slot: KeySlot, data_key: bytes) -> str:
         """`data_key` sealed to the slot's public key: only its private half opens it."""
+        from cryptography.hazmat.primitives.asymmetric.x25519 import (
+            X25519PrivateKey,
+            X25519PublicKey,
+        )
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
         recipient = _unb64(slot.box_public)
         ephemeral = X25519PrivateKey.generate()
         eph_public = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
-        nonce = secrets.token_bytes(12)
+        nonce = _random_bytes(12)
         box = AESGCM(_seal_key(shared, eph_public, recipient))
         aad = self._aad(slot.id, slot.kind, slot.operator) + b":sealed"
         return _b64(eph_public + nonce + box.encrypt(nonce, data_key, aad))
 
     def _unseal(self, slot: KeySlot, private: bytes) -> bytes:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.asymmetric.x25519 import (
+            X25519PrivateKey,
+            X25519PublicKey,
+        )
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         raw = _unb64(slot.sealed)
         eph_public, nonce, body = raw[:32], raw[32:44], raw[44:]
         box = X25519PrivateKey.from_private_bytes(private)
@@ -500,8 +526,12 @@ class Vault:
                 + public.encode("ascii"))
 
     def _wrap_signing(self, slot: KeySlot, kek: bytes, private: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        from crisisdesk.domain.roster import public_key
+
         public = public_key(private)
-        nonce = secrets.token_bytes(12)
+        nonce = _random_bytes(12)
         slot.sign_public = public
         slot.sign_nonce = _b64(nonce)
         slot.sign_wrapped = _b64(AESGCM(kek).encrypt(nonce, private,
@@ -514,6 +544,9 @@ class Vault:
     def open_signing_key(self, slot: KeySlot, kek: bytes) -> bytes | None:
         """The slot's Ed25519 private key (one AES-GCM unwrap), None if it has none yet;
         SigningKeyDamaged if the slot's data key opened with `kek` but this does not."""
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         if not slot.sign_public:
             return None
         try:
@@ -538,6 +571,9 @@ class Vault:
         return data_key
 
     def _unwrap(self, slot: KeySlot, kek: bytes, aad: bytes) -> bytes:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         try:
             return AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), aad)
         except (InvalidTag, ValueError):
@@ -545,6 +581,9 @@ class Vault:
 
 
 def _seal_key(shared: bytes, eph_public: bytes, recipient: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=eph_public + recipient,
                 info=b"crisisdesk slot seal v1").derive(shared)
 

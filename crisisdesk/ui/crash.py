@@ -10,7 +10,7 @@ never included.
 
 from __future__ import annotations
 
-import platform
+import functools
 import re
 import sys
 import traceback
@@ -37,18 +37,26 @@ if TYPE_CHECKING:
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 
-_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"'[^']*'|\"[^\"]*\"|‘[^’]*’|“[^”]*”"), "<text>"),
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "<email>"),
-    (re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s\\/:]+)+[\\/]?"), "<path>"),
-    (re.compile(r"\+?\d[\d\s().-]{1,}\d|\d"), "<n>"),
+_RULES: list[tuple[str, str]] = [
+    (r"'[^']*'|\"[^\"]*\"|‘[^’]*’|“[^”]*”", "<text>"),
+    (r"[\w.+-]+@[\w-]+(\.[\w-]+)+", "<email>"),
+    (r"(?:[A-Za-z]:)?(?:[\\/][^\s\\/:]+)+[\\/]?", "<path>"),
+    (r"\+?\d[\d\s().-]{1,}\d|\d", "<n>"),
 ]
+
+
+@functools.cache
+def _compiled() -> list[tuple[re.Pattern[str], str]]:
+    """The rules, compiled on first use: the app starts without paying for a crash."""
+    return [(re.compile(pattern), replacement) for pattern, replacement in _RULES]
+
+
 MAX_MESSAGE = 300
 
 
 def scrub(text: str) -> str:
     """Remove from an exception message what could identify a person or a file."""
-    for pattern, replacement in _RULES:
+    for pattern, replacement in _compiled():
         text = pattern.sub(replacement, text)
     return text[:MAX_MESSAGE]
 
@@ -70,6 +78,8 @@ def _where(filename: str) -> str:
 
 def crash_report(exc_type: type[BaseException], exc: BaseException,
                  tb: TracebackType | None) -> str:
+    import platform  # here, not at import: only a crash needs it
+
     lines = [
         f"CrisisDesk {__version__} crash report",
         f"Python {platform.python_version()}, PySide6 {pyside_version}, "

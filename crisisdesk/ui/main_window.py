@@ -51,6 +51,9 @@ DEFAULT_AUTOLOCK_MINUTES = 10
 WARM_UP_DELAY_MS = 250
 AGENT_SECTIONS = ("hotline",)
 AGENT_NOTE = "Hotline desk only"
+# After the warm-up, the pages not opened yet are built one at a time while the window is
+# idle, this long apart, so the first click on a section only fills and shows its page.
+PREBUILD_GAP_MS = 100
 
 
 def autolock_ms(session: Session) -> int:
@@ -103,8 +106,8 @@ class MainWindow(QMainWindow):
                                    "#sidebar::item { padding: 7px 14px; }")
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages_stack = QStackedWidget(self)
-        # Pages are built the first time they are shown: opening the desk then costs only the
-        # first page, and a section's services (and their imports) load when someone uses it.
+        # Opening the desk builds only the first page; the others are built when first shown
+        # or, hidden and without their data, one per idle turn after the warm-up.
         self.sections = list(sections if sections is not None else default_sections())
         if self.agent_only:
             self.sections = [s for s in self.sections if s.key in AGENT_SECTIONS]
@@ -172,6 +175,7 @@ class MainWindow(QMainWindow):
         # The warm-up starts once the window has painted: started earlier, its imports compete
         # with building and showing the first page for the interpreter lock.
         self._warm_started = False
+        self._prebuilding = False
         QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
 
     def _shortcuts(self) -> None:
@@ -295,6 +299,8 @@ class MainWindow(QMainWindow):
         self._update_status()
         self.current_page().reload()
         self.lock_button.setEnabled(True)
+        if self._warm_done.is_set():
+            self._prebuild()
         self.unlocked.emit()
 
     def _warm_up(self) -> None:
@@ -331,6 +337,24 @@ class MainWindow(QMainWindow):
 
     def _warmed(self, _result: object = None) -> None:
         self._apply_settings()
+        self._prebuild()
+
+    def _prebuild(self) -> None:
+        if not self._prebuilding:
+            self._prebuilding = True
+            QTimer.singleShot(PREBUILD_GAP_MS, self._prebuild_next)
+
+    def _prebuild_next(self) -> None:
+        """Build the next page nobody opened yet (hidden: it loads its data when first shown),
+        then come back for the one after. Building a page costs tens of milliseconds (its
+        widgets, its module's import); paid on the click, it added to the page's first load
+        and drawing in one freeze. One page per idle turn pays it where nobody is waiting."""
+        waiting = [key for key in self.section_keys if key not in self.pages]
+        if not waiting or not self.isVisible() or not self.state.unlocked:
+            self._prebuilding = False  # done, closed, or locked (resumes after unlocking)
+            return
+        self.page(waiting[0])
+        QTimer.singleShot(PREBUILD_GAP_MS, self._prebuild_next)
 
     def _apply_settings(self) -> None:
         session = self.state.current

@@ -8,11 +8,14 @@ fighting a nested modal event loop, and the wording of questions stays in one pl
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from crisisdesk.domain.operators import Role
 from crisisdesk.ui.crash import CrashDialog
+
+if TYPE_CHECKING:
+    from crisisdesk.domain.operators import Role
 
 CSV_FILTER = "CSV files (*.csv)"
 PDF_FILTER = "PDF files (*.pdf)"

@@ -16,7 +16,6 @@ small probe job) "Remember me" stays disabled, then it is enabled or explained.
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -293,9 +292,10 @@ class UnlockDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Unlock {org} — CrisisDesk")
         self.session: Session | None = None
-        heading = QLabel(f"<b>{escape(org)}</b>", self)
-        heading.setTextFormat(Qt.TextFormat.RichText)
+        heading = QLabel(org, self)  # plain text in a bold font: no HTML to escape
+        heading.setTextFormat(Qt.TextFormat.PlainText)
         font = heading.font()
+        font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.4)
         heading.setFont(font)
         where = QLabel(f"Desk folder: {data_dir}", self)
