@@ -59,9 +59,11 @@ def test_letters_on_static_parts_read_and_sit_exactly_as_letters_painted_whole(
     fast_texts, _ = read(fast)
     whole_texts, _ = read(whole)
     assert len(fast_texts) == len(whole_texts)
-    for a, b in zip(sorted(fast_texts, key=_where), sorted(whole_texts, key=_where)):
+    for a, b in zip(sorted(fast_texts, key=_where), sorted(whole_texts, key=_where),
+                    strict=True):
         assert (a.page, a.text) == (b.page, b.text)
-        assert abs(a.x_in - b.x_in) < 0.005 and abs(a.top_in - b.top_in) < 0.005, (a, b)
+        assert abs(a.x_in - b.x_in) < 0.005, (a, b)
+        assert abs(a.top_in - b.top_in) < 0.005, (a, b)
 
 
 def _lines(page: str) -> list[str]:
