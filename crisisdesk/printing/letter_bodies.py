@@ -7,6 +7,10 @@ name, the enrollment code) is replaced in place with the letter's own value, in 
 marker had, and Qt re-lays out only the paragraphs that changed. The document then holds
 exactly the text the letter's own HTML would give, so pages are cut the same way.
 
+`BodyShape` says which height ranges of a laid-out body hold the fields, so a printer can draw
+the rest once (see `letters.StaticPart`) and per letter only those ranges; a letter whose
+fields wrap differently has another shape, with a static part of its own.
+
 A value the HTML parser would have changed (runs of spaces, line breaks, leading or trailing
 space) or an empty one is not swapped: that letter is laid out from its own HTML instead.
 """

@@ -8,6 +8,13 @@ envelope window plus the tap-test allowance, so nothing from the body (above all
 enrollment code) can show through the window; the pages of a letter are folded together with
 page 1 outside, so later pages start right under their continuation line. Pages are cut only
 between paragraphs (`page_cuts`): a sentence holding an enrollment code is never split.
+
+In a PDF file, what every letter of one body shares (the letterhead and each paragraph without
+a person field) is laid out once per process and written once per file as PDF forms
+(`pdf_forms`); each letter's page draws a placeholder for it and then only the letter's own
+fields: address, reference and barcode, the paragraphs holding names or the code, page X of Y.
+The static part is drawn from a letter's own layout but never includes a paragraph with a
+field, and every slice is drawn a hair inside its edges, so it cannot carry that person's data.
 """
 
 from __future__ import annotations

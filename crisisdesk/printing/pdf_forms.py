@@ -151,8 +151,8 @@ def append_forms(path: Path, forms: dict[int, tuple[StaticPages, int]]) -> int:
         rb"/(?:Root|Info) \d+ 0 R|/ID \[[^\]]*\]", trailer))
     lines.append(b"trailer\n<<\n/Size %d\n%s/Prev %d\n>>\nstartxref\n%d\n%%%%EOF\n"
                  % (size, keep, reader.startxref, xref))
-    with open(path, "ab") as fh:
-        fh.write(b"".join(chunks) + b"".join(lines))
+    with open(path, "ab") as out:
+        out.write(b"".join(chunks) + b"".join(lines))
     return len(found)
 
 
