@@ -20,6 +20,7 @@ field, and every slice is drawn a hair inside its edges, so it cannot carry that
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -68,10 +69,17 @@ class AddressTooLong(UserError):
 
 
 def _font(point_size: float, *, bold: bool = False) -> QFont:
-    font = QFont(print_family())
+    """A copy (callers may change it) of the print font at this size: made once, as every
+    letter asks for the same few several times."""
+    return QFont(_made_font(print_family(), point_size, bold))
+
+
+@functools.lru_cache(maxsize=64)
+def _made_font(family: str, point_size: float, bold: bool) -> QFont:
+    font = QFont(family)
     # Glyphs DejaVu lacks (the Chinese, Japanese and Korean taglines) come from the shipped
     # tagline subsets, never from whatever fonts the printing machine happens to have.
-    font.setFamilies([print_family(), *TAGLINE_FAMILIES[1:]])
+    font.setFamilies([family, *TAGLINE_FAMILIES[1:]])
     font.setPointSizeF(point_size)
     font.setBold(bold)
     return font
