@@ -5,23 +5,27 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_letters.py
      [--workers N]
 
 - letters_render_1m: minutes to render 1,000,000 letters, SCALED from a `--letters` run
-  (100,000 by default) as letters / (letters per second of that run): a render streams part
+  (100,000 by default) as 1,000,000 / (letters per second of that run): a render streams part
   files of `letters_per_file` (500) letters through worker processes, so its rate does not
   depend on the batch size (the memory line below checks that nothing grows with it). The run
   is `render_batch` end to end with its worker processes (one per core): fill the approved
   template, lay out, letterhead, window address, barcode, code, page X of Y, prove, record and
-  rename each file. Two floors, each run in as many processes at once as the render used, on
-  --floor-letters letters: the bare Qt loop (a QTextDocument + QPdfWriter over the same
-  pre-rendered letter HTML) and "stamp only" (the variable fields, address, reference and
-  barcode, salutation, code and page number, drawn on a blank page, nothing else).
+  rename each file. Each body's static part (letterhead and every paragraph without a person
+  field) is laid out once per process and written once per file as PDF forms; a letter draws
+  only its own fields (`printing/pdf_forms.py`). Two floors, each run in as many processes at
+  once as the render used, on --floor-letters letters: the bare Qt loop (a QTextDocument +
+  QPdfWriter over the same pre-rendered letter HTML, every page painted whole) and "stamp
+  only" (the variable fields, address, reference and barcode, salutation, code and page
+  number, drawn on a blank page, nothing else).
 - letters_render_peak_rss: peak resident memory during the render (the parent plus its
   largest worker, sampled from /proc) of the `--letters` render minus the `--small` one, both
   in child processes; building the batch before it is not measured.
-- letters_file_size: megabytes of PDF per 1,000 letters in that render.
+- letters_file_size: megabytes of PDF per 1,000 letters in that render, against the files
+  of the Qt-loop floor (every page painted whole: what N copies of the static text weigh).
 - letters_import_classify_1m: `import_recipients` + `classify_recipients` of a generated
   `--recipients`-row list against `sqlite-utils insert plain.db recipients file.csv --csv`;
   one import takes at most 200,000 rows, so a million is five files, for both.
-  `--letters 0` runs this one alone.
+  `--letters 0` runs this one alone; `--recipients 0` leaves it out.
 
 Prints exactly `name: value unit (ratio R to floor)` lines on stdout; details go to stderr.
 Unlocking is not measured, so the key derivation is made cheap. These take many minutes at
@@ -209,8 +213,10 @@ def run_child(letters: int, workers: int) -> dict[str, object]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def in_parallel(floor: str, samples: list[object], letters: int, workers: int) -> float:
-    """Seconds for `workers` processes at once to run `floor` over `letters` letters in all."""
+def in_parallel(floor: str, samples: list[object], letters: int, workers: int
+                ) -> tuple[float, int]:
+    """Seconds for `workers` processes at once to run `floor` over `letters` letters in all,
+    and the bytes of PDF they wrote."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
@@ -218,8 +224,8 @@ def in_parallel(floor: str, samples: list[object], letters: int, workers: int) -
     with ctx.Pool(workers) as pool:
         pool.apply(_ready)  # start the interpreters before the clock
         start = time.perf_counter()
-        pool.starmap(_floor, [(floor, samples, n) for n in share])
-        return time.perf_counter() - start
+        sizes = pool.starmap(_floor, [(floor, samples, n) for n in share])
+        return time.perf_counter() - start, sum(sizes)
 
 
 def _ready() -> None:
@@ -228,13 +234,13 @@ def _ready() -> None:
     ensure_gui_app()
 
 
-def _floor(floor: str, samples: list[object], letters: int) -> float:
+def _floor(floor: str, samples: list[object], letters: int) -> int:
     if floor == "qt":
         return floor_render([str(s) for s in samples], letters)
     return stamp_render(samples, letters)
 
 
-def stamp_render(stamps: list[object], letters: int, per_file: int = 500) -> float:
+def stamp_render(stamps: list[object], letters: int, per_file: int = 500) -> int:
     """The variable fields only, one blank page a letter: address in the window, reference
     and barcode, salutation, code, page X of Y (the painter the letters use)."""
     from PySide6.QtCore import QPointF
@@ -247,7 +253,6 @@ def stamp_render(stamps: list[object], letters: int, per_file: int = 500) -> flo
     ensure_gui_app()
     layout = _bench_layout()
     with tempfile.TemporaryDirectory(prefix="crisisdesk-floor-") as tmp:
-        start = time.perf_counter()
         done = 0
         while done < letters:
             writer = _writer(Path(tmp) / f"stamp{done}.pdf", "stamp")
@@ -268,7 +273,7 @@ def stamp_render(stamps: list[object], letters: int, per_file: int = 500) -> flo
             painter.end()
             del painter, writer
             done += min(per_file, letters - done)
-        return time.perf_counter() - start
+        return sum(f.stat().st_size for f in Path(tmp).iterdir())
 
 
 def _bench_layout() -> object:
@@ -279,8 +284,9 @@ def _bench_layout() -> object:
                         "100 Example Rd, Springfield, IL 62701")
 
 
-def floor_render(html: list[str], letters: int, per_file: int = 500) -> float:
-    """Bare QTextDocument + QPdfWriter over pre-rendered letter HTML: seconds for `letters`."""
+def floor_render(html: list[str], letters: int, per_file: int = 500) -> int:
+    """Bare QTextDocument + QPdfWriter over pre-rendered letter HTML: bytes written for
+    `letters` (the caller times it)."""
     from PySide6.QtCore import QMarginsF, QSizeF
     from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
@@ -294,7 +300,6 @@ def floor_render(html: list[str], letters: int, per_file: int = 500) -> float:
     font = QFont(print_family())
     font.setPointSizeF(10)
     with tempfile.TemporaryDirectory(prefix="crisisdesk-floor-") as tmp:
-        start = time.perf_counter()
         done = 0
         while done < letters:
             writer = QPdfWriter(str(Path(tmp) / f"floor{done}.pdf"))
@@ -319,7 +324,7 @@ def floor_render(html: list[str], letters: int, per_file: int = 500) -> float:
             painter.end()
             del painter, writer
             done += min(per_file, letters - done)
-        return time.perf_counter() - start
+        return sum(f.stat().st_size for f in Path(tmp).iterdir())
 
 
 def bench_import(rows: int) -> tuple[float, float]:
@@ -379,8 +384,8 @@ def main() -> None:
     big = run_child(args.letters, args.workers)
     small = run_child(args.small, args.workers)
     floor_n = min(args.floor_letters, args.letters)
-    qt_s = in_parallel("qt", list(big["html"]), floor_n, args.workers)  # type: ignore[call-overload]
-    stamp_s = in_parallel("stamp", list(big["stamps"]), floor_n, args.workers)  # type: ignore[call-overload]
+    qt_s, qt_bytes = in_parallel("qt", list(big["html"]), floor_n, args.workers)  # type: ignore[call-overload]
+    stamp_s, _ = in_parallel("stamp", list(big["stamps"]), floor_n, args.workers)  # type: ignore[call-overload]
     rate = float(big["letters"]) / float(big["seconds"])  # type: ignore[arg-type]
     qt_rate, stamp_rate = floor_n / qt_s, floor_n / stamp_s
     print(f"  render: {big['letters']} letters in {big['files']} files, "
@@ -390,7 +395,6 @@ def main() -> None:
     rss_big, rss_small = int(big["rss_kib"]) / 1024, int(small["rss_kib"]) / 1024  # type: ignore[call-overload]
     print(f"  peak RSS (parent + largest worker): {args.letters} letters {rss_big:.0f} MB, "
           f"{args.small} letters {rss_small:.0f} MB", file=sys.stderr)
-    imp, imp_floor = bench_import(args.recipients)
     minutes = 1_000_000 / rate / 60
     scaled = "" if args.letters == 1_000_000 else f", scaled from {args.letters:,}"
     print(f"letters_render_1m: {minutes:.1f} min ({rate:.0f} letters/s{scaled}; ratio "
@@ -399,9 +403,13 @@ def main() -> None:
     print(f"letters_render_peak_rss: {rss_big - rss_small:.0f} MB more for {args.letters} "
           f"than {args.small} letters (ratio {rss_big / rss_small:.2f} to floor)")
     per_1000 = int(big["bytes"]) / float(big["letters"]) * 1000 / 1e6  # type: ignore[call-overload, arg-type]
-    print(f"letters_file_size: {per_1000:.1f} MB per 1,000 letters")
-    print(f"letters_import_classify_{_short(args.recipients)}: {imp:.2f} s (ratio "
-          f"{imp / imp_floor:.2f} to floor)")
+    floor_1000 = qt_bytes / floor_n * 1000 / 1e6
+    print(f"letters_file_size: {per_1000:.1f} MB per 1,000 letters (ratio "
+          f"{per_1000 / floor_1000:.2f} to the Qt-loop floor's {floor_1000:.1f} MB)")
+    if args.recipients:
+        imp, imp_floor = bench_import(args.recipients)
+        print(f"letters_import_classify_{_short(args.recipients)}: {imp:.2f} s (ratio "
+              f"{imp / imp_floor:.2f} to floor)")
 
 
 def _short(n: int) -> str:

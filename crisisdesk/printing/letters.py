@@ -8,16 +8,26 @@ envelope window plus the tap-test allowance, so nothing from the body (above all
 enrollment code) can show through the window; the pages of a letter are folded together with
 page 1 outside, so later pages start right under their continuation line. Pages are cut only
 between paragraphs (`page_cuts`): a sentence holding an enrollment code is never split.
+
+In a PDF file, what every letter of one body shares (the letterhead and each paragraph without
+a person field) is laid out once per process and written once per file as PDF forms
+(`pdf_forms`); each letter's page draws a placeholder for it and then only the letter's own
+fields: address, reference and barcode, the paragraphs holding names or the code, page X of Y.
+The static part is drawn from a letter's own layout but never includes a paragraph with a
+field, and every slice is drawn a hair inside its edges, so it cannot carry that person's data.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -37,7 +47,8 @@ from crisisdesk.domain.envelopes import MIN_ADDRESS_PT, SHEET_HEIGHT_IN, SHEET_W
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.letter_pages import CoverSheet, LetterContent, LetterLayout
 from crisisdesk.printing.fonts import TAGLINE_FAMILIES, print_family
-from crisisdesk.printing.letter_bodies import LaidOutBodies
+from crisisdesk.printing.letter_bodies import EDGE, BodyShape, LaidOutBodies
+from crisisdesk.printing.pdf_forms import FormError, Placeholder, StaticPages, append_forms
 from crisisdesk.store.files import atomic_path, prove_pdf
 
 DPI = 300
@@ -50,6 +61,7 @@ BARCODE_MODULE_IN = 0.011
 BARCODE_HEIGHT_IN = 0.4
 CONTINUED_GAP_IN = 0.45  # from the continuation line's top to the body on pages 2..n
 KEEP_WHOLE_SHARE = 0.4  # a paragraph up to this share of a page is never split
+KEEP_STATIC = 32  # static parts kept per process (a body with each shape of its fields)
 
 
 class AddressTooLong(UserError):
@@ -57,17 +69,45 @@ class AddressTooLong(UserError):
 
 
 def _font(point_size: float, *, bold: bool = False) -> QFont:
-    font = QFont(print_family())
+    """A copy (callers may change it) of the print font at this size: made once, as every
+    letter asks for the same few several times."""
+    return QFont(_made_font(print_family(), point_size, bold))
+
+
+@functools.lru_cache(maxsize=64)
+def _made_font(family: str, point_size: float, bold: bool) -> QFont:
+    font = QFont(family)
     # Glyphs DejaVu lacks (the Chinese, Japanese and Korean taglines) come from the shipped
     # tagline subsets, never from whatever fonts the printing machine happens to have.
-    font.setFamilies([print_family(), *TAGLINE_FAMILIES[1:]])
+    font.setFamilies([family, *TAGLINE_FAMILIES[1:]])
     font.setPointSizeF(point_size)
     font.setBold(bold)
     return font
 
 
+@dataclass
+class StaticPart:
+    """The part of a body's pages every letter with this shape shares (letterhead and every
+    paragraph without a person field), written once per file as PDF forms; each page draws
+    its placeholder and only the `shape`'s variable ranges."""
+
+    cuts: list[tuple[float, float]]
+    shape: BodyShape
+    pages: StaticPages
+    placeholders: list[Placeholder]
+
+
+_static_parts: OrderedDict[tuple[object, ...], StaticPart | None] = OrderedDict()
+
+
 class LetterPainter:
-    """Paints letters on one device; `dpi` converts inches to device pixels."""
+    """Paints letters on one device; `dpi` converts inches to device pixels.
+
+    With `forms` set (a PDF file, see `LetterPdf`), a letter whose body has a shape
+    (`letter_bodies.BodyShape`) is painted as its body's static part, laid out and written
+    once per file, plus its own fields; `forms` collects the placeholders drawn, for
+    `pdf_forms.append_forms` once the file is closed. Otherwise every page is painted whole.
+    """
 
     def __init__(self, painter: QPainter, device: QPaintDevice, layout: LetterLayout,
                  dpi: float) -> None:
@@ -78,6 +118,7 @@ class LetterPainter:
                            self.px(SHEET_HEIGHT_IN - FOOTER_IN - 0.2 - w.bottom - BODY_GAP_IN))
         self.logo = QImage(layout.logo_path) if layout.logo_path else QImage()
         self.bodies: LaidOutBodies | None = None
+        self.forms: dict[int, tuple[StaticPages, int]] | None = None
 
     def px(self, inches: float) -> float:
         return inches * self.dpi
@@ -110,7 +151,9 @@ class LetterPainter:
 
     def letter(self, content: LetterContent, new_page: Callable[[], object]) -> int:
         """Paint every page of one letter; `new_page()` is called before pages 2..n."""
-        doc = self.body_document(content)
+        doc, static = self._body(content)
+        if static is not None:
+            return self._letter_on_static(content, doc, static, new_page)
         bottom = self.body.bottom()
         cuts = page_cuts(doc, bottom - self.body.top(), bottom - self.continued_top())
         pages = len(cuts)
@@ -126,7 +169,96 @@ class LetterPainter:
                 top = self.body.top()
             self.p.save()
             self.p.translate(self.body.left(), top - start)
-            doc.drawContents(self.p, QRectF(0, start, self.body.width(), end - start))
+            # A hair inside the page's slice: a line ending exactly at the cut belongs to the
+            # page before, and one starting at it to the page after, never to both.
+            doc.drawContents(self.p, QRectF(0, start + EDGE, self.body.width(),
+                                            end - start - 2 * EDGE))
+            self.p.restore()
+            self._footer(content, i + 1, pages)
+        return pages
+
+    def _body(self, content: LetterContent) -> tuple[QTextDocument, StaticPart | None]:
+        """The letter's body laid out, and its static part when it is drawn on one: only
+        the paragraphs with fields are laid out again when the body's static part with
+        their shape is known; else all of it, and the static part is made if it can be."""
+        if self.forms is None or self.bodies is None or not content.marked_html:
+            return self.body_document(content), None
+        doc = self.bodies.document(content, whole=False)
+        if doc is None:
+            return self.document(content.body_html), None
+        shape_key = self.bodies.shape_key(doc)
+        key = (self.layout, self.dpi, content.marked_html, shape_key)
+        if shape_key is not None and key in _static_parts:
+            _static_parts.move_to_end(key)
+            known = _static_parts[key]
+            if known is not None:
+                return doc, known
+        self.bodies.finish(doc)
+        if shape_key is None or key in _static_parts:
+            return doc, None
+        shape = self.bodies.shape(doc)
+        if shape is None or shape.key != shape_key:
+            return doc, None
+        try:
+            static: StaticPart | None = self._make_static(doc, shape)
+        except FormError:
+            static = None  # drawn whole, letter by letter
+        _static_parts[key] = static
+        if len(_static_parts) > KEEP_STATIC:
+            _static_parts.popitem(last=False)
+        return doc, static
+
+    def _make_static(self, doc: QTextDocument, shape: BodyShape) -> StaticPart:
+        """Lay out and write the static part once: a small PDF of its pages, in memory."""
+        bottom = self.body.bottom()
+        cuts = page_cuts(doc, bottom - self.body.top(), bottom - self.continued_top())
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = _writer(buffer, "static")
+        painter = QPainter(writer)
+        try:
+            static = LetterPainter(painter, writer, self.layout, self.dpi)
+            for i, (start, end) in enumerate(cuts):
+                if i:
+                    writer.newPage()
+                else:
+                    static._letterhead()
+                top = self.continued_top() if i else self.body.top()
+                for a, b in shape.outside(start + EDGE, end - EDGE):
+                    painter.save()
+                    painter.translate(self.body.left(), top - start)
+                    doc.drawContents(painter, QRectF(0, a, self.body.width(), b - a))
+                    painter.restore()
+        finally:
+            painter.end()
+            del painter, writer
+            buffer.close()
+        return StaticPart(cuts, shape, StaticPages.from_pdf(bytes(data.data())),
+                          [Placeholder() for _ in cuts])
+
+    def _letter_on_static(self, content: LetterContent, doc: QTextDocument,
+                          static: StaticPart, new_page: Callable[[], object]) -> int:
+        """One letter as its body's static part plus its own fields, page by page."""
+        assert self.forms is not None
+        pages = len(static.cuts)
+        sheet = QRectF(0, 0, self.px(SHEET_WIDTH_IN), self.px(SHEET_HEIGHT_IN))
+        for i, (start, end) in enumerate(static.cuts):
+            if i:
+                new_page()
+                self._continuation_header(content)
+                top = self.continued_top()
+            else:
+                self._reference(content.reference)
+                self._address(content.address_lines)
+                top = self.body.top()
+            mark = static.placeholders[i]
+            self.forms[mark.height] = (static.pages, i)
+            self.p.drawImage(sheet, mark.image)
+            self.p.save()
+            self.p.translate(self.body.left(), top - start)
+            for a, b in static.shape.inside(start + EDGE, end - EDGE):
+                doc.drawContents(self.p, QRectF(0, a, self.body.width(), b - a))
             self.p.restore()
             self._footer(content, i + 1, pages)
         return pages
@@ -277,8 +409,8 @@ def page_cuts(doc: QTextDocument, first: float, later: float) -> list[tuple[floa
     return cuts
 
 
-def _writer(path: Path, title: str) -> QPdfWriter:
-    writer = QPdfWriter(str(path))
+def _writer(path: Path | QIODevice, title: str) -> QPdfWriter:
+    writer = QPdfWriter(path if isinstance(path, QIODevice) else str(path))
     writer.setResolution(DPI)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.Letter),
                                      QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
@@ -296,6 +428,7 @@ class LetterPdf:
         self.writer, self.painter = writer, painter
         self.paint = LetterPainter(painter, writer, layout, DPI)
         self.paint.bodies = LaidOutBodies(self.paint.document)
+        self.paint.forms = {}
         self._started = started
         self.letters = 0
         self.pages = 0
@@ -308,6 +441,11 @@ class LetterPdf:
         self.letters += 1
         self.pages += pages
         return pages
+
+    def finish(self, path: Path) -> None:
+        """Put the static parts in the closed file at `path` where their placeholders are."""
+        if self.paint.forms:
+            append_forms(path, self.paint.forms)
 
 
 @contextlib.contextmanager
@@ -343,6 +481,7 @@ def open_letter_pdf(path: Path, layout: LetterLayout, cover: CoverSheet | None,
         finally:
             painter.end()
             del painter, writer  # closes and flushes the file before it is renamed
+        out.finish(tmp)
 
 
 def write_letter_pdf(tmp: Path, layout: LetterLayout, cover: CoverSheet | None,
@@ -367,6 +506,7 @@ def write_letter_pdf(tmp: Path, layout: LetterLayout, cover: CoverSheet | None,
     finally:
         painter.end()
         del painter, writer  # closes and flushes the file
+    out.finish(tmp)
     pages = out.pages + (1 if cover is not None else 0)
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
