@@ -34,7 +34,8 @@ def test_two_laptops_syncing_with_one_folder_see_each_others_calls(
     t = team_desks
     activations.record_call(t.a, t.activation, t.people[1], Outcome.REACHED)
     first = sync_folder(t.a, stick)
-    assert first.imported == [] and first.exported is not None
+    assert first.imported == []
+    assert first.exported is not None
     assert len(list(stick.glob("*.cdbundle"))) == 1
     tick(t.b, 5)
     activations.record_call(t.b, t.activation, t.people[2], Outcome.REACHED)
@@ -61,7 +62,9 @@ def test_a_second_sync_with_nothing_new_imports_and_writes_nothing(
     before = picture(t.a), audit_count(t.a)
     tick(t.a, 10)
     again = sync_folder(t.a, stick)
-    assert again.imported == [] and again.exported is None and again.skipped == 1
+    assert again.imported == []
+    assert again.exported is None
+    assert again.skipped == 1
     assert (picture(t.a), audit_count(t.a)) == before
     assert sorted(p.name for p in stick.iterdir()) == files
     assert "up to date" in again.sentence()
