@@ -66,9 +66,10 @@ class TeamPage(Page):
         self.last_label.setText("Nothing imported since the app was opened.")
         self.buttons: list[QPushButton] = [self.export_button, self.import_button,
                                            self.sync_button]
+        self.filler = QWidget(self)  # takes the table's room on a desk that is not a team
         column(self, self.heading, self.not_team_label, self.summary_label, (self.table, 1),
                hbox(*self.buttons, (QWidget(self), 1)), self.folder_label, self.last_label,
-               margin=12)
+               (self.filler, 1), margin=12)
         self._show_team(False)
 
     # -- loading ---------------------------------------------------------------------------
@@ -91,10 +92,11 @@ class TeamPage(Page):
         tz = localtime.zone(self.ctx.session)
         waiting = (f"; {count_of(result.waiting, 'record')} waiting for what they refer to"
                    if result.waiting else "")
+        unsent = (f"{count_of(result.not_exported, 'record')} written here "
+                  f"{'has' if result.not_exported == 1 else 'have'} not been exported yet"
+                  if result.not_exported else "Everything written here has been exported")
         self.summary_label.setText(
-            f"This laptop: <b>{_html(result.laptop_name)}</b>. "
-            f"{count_of(result.not_exported, 'record')} written here "
-            f"{'has' if result.not_exported == 1 else 'have'} not been exported yet{waiting}.")
+            f"This laptop: <b>{_html(result.laptop_name)}</b>. {unsent}{waiting}.")
         self.table.setRowCount(len(result.laptops))
         for row, lap in enumerate(result.laptops):
             own = lap.laptop_id == result.laptop_id
@@ -111,6 +113,7 @@ class TeamPage(Page):
 
     def _show_team(self, is_team: bool) -> None:
         self.not_team_label.setVisible(not is_team)
+        self.filler.setVisible(not is_team)
         for widget in (self.summary_label, self.table, self.folder_label, self.last_label,
                        *self.buttons):
             widget.setVisible(is_team)
