@@ -44,6 +44,7 @@ class FolderSync:
     skipped: int = 0  # other laptops' bundles imported before
     refused: list[str] = field(default_factory=list)  # one line per bad bundle
     exported: team.ExportResult | None = None
+    export: bool = True  # whether this sync was to leave this laptop's bundle
 
     def sentence(self) -> str:
         """One line for the user: what came in, what went out, what was refused."""
@@ -57,7 +58,7 @@ class FolderSync:
             parts.append("No new bundles")
         if self.exported is not None:
             parts.append(f"left this laptop's bundle ({count_of(self.exported.records, 'record')})")
-        else:
+        elif self.export:
             parts.append("this laptop's bundle there is up to date")
         text = "; ".join(parts) + "."
         if self.refused:
@@ -77,6 +78,36 @@ def configured_folder(session: Session) -> Path | None:
     return Path(raw).expanduser() if raw else None
 
 
+def is_team(session: Session) -> bool:
+    return repl.identity(session.db) is not None
+
+
+def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, mtime) of the bundles in `folder`: what changes when a bundle arrives."""
+    found = []
+    for path in folder.glob(f"*{team_bundle.SUFFIX}"):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        found.append((path.name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+def watch_once(session: Session, seen: tuple[tuple[str, int, int], ...]
+               ) -> tuple[tuple[tuple[str, int, int], ...], FolderSync | None]:
+    """One look at the exchange folder for the app's watcher: when its bundles changed since
+    `seen`, import the new ones (no export: that stays the user's choice, or the next
+    'Sync with folder'). Returns (what the folder holds now, the sync or None)."""
+    folder = configured_folder(session)
+    if folder is None or not is_team(session) or not folder.is_dir():
+        return (), None
+    now = fingerprint(folder)
+    if now == seen:
+        return now, None
+    return now, sync_folder(session, folder, export=False)
+
+
 def _digest(path: Path) -> str:
     sha = hashlib.sha256()
     with path.open("rb") as fh:
@@ -87,11 +118,12 @@ def _digest(path: Path) -> str:
 
 def sync_folder(session: Session, folder: Path | None = None, *,
                 progress: Callable[[int, int], None] = _no_progress,
-                is_cancelled: Callable[[], bool] = _never) -> FolderSync:
+                is_cancelled: Callable[[], bool] = _never, export: bool = True) -> FolderSync:
     """Import the folder's new bundles, then leave this laptop's bundle there (see module doc).
 
     `folder` defaults to the team_exchange_folder setting. Cancelling stops between bundles:
-    the bundles imported so far stay imported, none is half-applied.
+    the bundles imported so far stay imported, none is half-applied. `export=False` only
+    imports (what the app's folder watcher does).
     """
     folder = (folder.expanduser() if folder is not None else configured_folder(session))
     if folder is None:
@@ -133,12 +165,13 @@ def sync_folder(session: Session, folder: Path | None = None, *,
     newest_own = max((at for _, at in own), default="")
     last_import = max((imported_at for _, _, imported_at in repl.peers(session.db)),
                       default="")
-    stale = (not own or any(r.total or r.waiting for r in imported) or last_import > newest_own
-             or team.team_status(session).not_exported > 0)
+    stale = export and (not own or any(r.total or r.waiting for r in imported)
+                        or last_import > newest_own
+                        or team.team_status(session).not_exported > 0)
     exported = None
     if stale:
         exported = team.export_bundle(session, folder)
         for path, _ in own:
             path.unlink(missing_ok=True)  # the new bundle holds everything the old ones held
     progress(len(others) + 1, len(others) + 1)
-    return FolderSync(folder, imported, skipped, refused, exported)
+    return FolderSync(folder, imported, skipped, refused, exported, export)

@@ -12,7 +12,7 @@ from crisisdesk.domain.errors import Cancelled, UserError
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import team
 from crisisdesk.services.calling_trees import activations
-from crisisdesk.services.team_folder import sync_folder
+from crisisdesk.services.team_folder import sync_folder, watch_once
 from tests.replication.conftest import Team, tick
 from tests.replication.picture import picture
 from tests.support.crisis import audit_count
@@ -130,3 +130,22 @@ def test_cancelling_stops_between_bundles_and_keeps_what_was_imported(
         sync_folder(t.b, stick, is_cancelled=cancel_after_one)
     assert _calls(t, "B") == 1  # the first bundle whole, the second not at all
     assert len(list(stick.glob("*.cdbundle"))) == 2  # and B left nothing half-written
+
+
+def test_the_watcher_imports_new_bundles_once_and_leaves_nothing_of_its_own(
+        team_desks: Team, stick: Path) -> None:
+    t = team_desks
+    settings_service.set(t.b, "team_exchange_folder", str(stick))
+    assert watch_once(t.b, ()) == ((), None)  # an empty folder: nothing to do
+    activations.record_call(t.a, t.activation, t.people[1], Outcome.REACHED)
+    sync_folder(t.a, stick)
+    seen, synced = watch_once(t.b, ())
+    assert synced is not None
+    assert [r.brought for r in synced.imported] == [{"Command centre": {"call_attempt": 1}}]
+    assert synced.exported is None
+    assert "left this laptop" not in synced.sentence()
+    assert len(list(stick.glob("*.cdbundle"))) == 1  # importing only: B wrote nothing
+    before = audit_count(t.b)
+    assert watch_once(t.b, seen) == (seen, None)  # nothing changed there: not even looked into
+    assert audit_count(t.b) == before
+    assert _calls(t, "B") == 1

@@ -12,10 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.times import show_utc
 from crisisdesk.services import desk as desk_service
-from crisisdesk.services import localtime, team
+from crisisdesk.services import localtime, team, team_folder
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.session import Session
+from crisisdesk.ui.context import DeskState
+from crisisdesk.ui.team.folder_watcher import TeamFolderWatcher
 from crisisdesk.ui.team.page import TeamPage
 from crisisdesk.ui.workers import JobRunner
 from tests.support.crisis import NOW, freeze, open_incident
@@ -129,3 +131,27 @@ def test_sync_with_folder_exchanges_both_ways(
     assert "Generator on" in {e.entry.text for e in timeline_service.list_entries(laptop_b)}
 
     b_runner.shutdown()
+
+
+def test_the_window_s_folder_watcher_imports_what_another_laptop_left(
+        qtbot: QtBot, session: Session, laptop_b: Session, tmp_path: Path) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    settings_service.set(laptop_b, "team_exchange_folder", str(stick))
+    timeline_service.add_entry(session, "Generator on")
+    team_folder.sync_folder(session, stick)
+    runner = JobRunner()
+    state = DeskState(laptop_b)
+    changed: list[bool] = []
+    state.desk_changed.connect(lambda: changed.append(True))
+    watcher = TeamFolderWatcher(state, runner, tick_ms=3_600_000)
+    with qtbot.waitSignal(watcher.imported, timeout=10_000) as got:
+        watcher.tick()
+    assert "1 timeline entry from Command centre" in got.args[0].sentence()
+    assert changed == [True]  # the open pages reload
+    assert "Generator on" in {e.entry.text for e in timeline_service.list_entries(laptop_b)}
+    qtbot.waitUntil(lambda: watcher.job is None, timeout=10_000)
+    with qtbot.assertNotEmitted(watcher.imported, wait=500):
+        watcher.tick()  # the same folder again: nothing imported
+        qtbot.waitUntil(lambda: watcher.job is None, timeout=10_000)
+    runner.shutdown()
