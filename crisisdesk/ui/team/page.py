@@ -15,7 +15,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.times import show_utc
@@ -75,6 +74,11 @@ class TeamPage(Page):
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Team status rebuilds the replication document: read it in a worker."""
+        if not team_folder.is_team(self.ctx.session):  # one row of the desk's meta table
+            self.status = None
+            self._show_team(False)
+            return
+
         def work(twin: Session, **_: Any) -> team.TeamStatus:
             return team.team_status(twin)
 
@@ -117,13 +121,6 @@ class TeamPage(Page):
         for widget in (self.summary_label, self.table, self.folder_label, self.last_label,
                        *self.buttons):
             widget.setVisible(is_team)
-
-    def _not_a_team(self, err: BaseException) -> None:
-        if isinstance(err, UserError) and "not part of a team" in str(err):
-            self.status = None
-            self._show_team(False)
-        else:
-            self.ctx.show_error(err)
 
     # -- the three exchanges ---------------------------------------------------------------
     def export_bundle(self) -> None:
@@ -209,7 +206,7 @@ class TeamPage(Page):
             job.finished.connect(lambda _r: self._busy(False))
             job.failed.connect(lambda _e: self._busy(False))
         job.finished.connect(done)
-        job.failed.connect(self._not_a_team)
+        job.failed.connect(self.ctx.show_error)
         return job
 
     def _run(self, name: str, work: Callable[..., object], done: Callable[[object], None],
