@@ -291,6 +291,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         minimum=1, maximum=720,
     ),
     SettingSpec(
+        "team_exchange_folder", str, "", "Team exchange folder",
+        "For a team desk: a folder (a USB stick carried between laptops, or a shared folder) "
+        "where 'Sync with folder' leaves this laptop's bundle and imports the other laptops' "
+        "new ones; empty turns it off.", max_length=400,
+    ),
+    SettingSpec(
         "min_passphrase_chars", int, MIN_PASSPHRASE_LENGTH, "Shortest new passphrase",
         "A new or changed passphrase needs at least this many characters that are not spaces; "
         "passphrases already set keep working.",

@@ -139,3 +139,24 @@ def decode(data: bytes, team_id: str, team_key: bytes, *, name: str = "the bundl
     return Bundle(str(header["team"]), str(header.get("sender", "")),
                   str(header.get("created_at", "")), payload,
                   hashlib.sha256(data).hexdigest())
+
+
+def peek(path: Path) -> tuple[str, str] | None:
+    """(sender laptop id, when made) from a bundle's clear header; None if it has none.
+    Cheap (reads the first kilobytes, decrypts nothing): for telling this laptop's own bundles
+    in a shared folder from the others'. Not a check: `read` still checks everything."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(MAGIC) + 4 + _MAX_HEADER)
+    except OSError:
+        return None
+    if not head.startswith(MAGIC) or len(head) < len(MAGIC) + 4:
+        return None
+    (size,) = struct.unpack(">I", head[len(MAGIC):len(MAGIC) + 4])
+    try:
+        header = json.loads(head[len(MAGIC) + 4:len(MAGIC) + 4 + size].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(header, dict) or not isinstance(header.get("sender"), str):
+        return None
+    return header["sender"], str(header.get("created_at", ""))

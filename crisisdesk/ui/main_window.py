@@ -42,6 +42,7 @@ from crisisdesk.ui.page import Page
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.sections import Section, default_sections
 from crisisdesk.ui.spokesperson import SpokespersonLabel
+from crisisdesk.ui.team.folder_watcher import TeamFolderWatcher
 from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
 from crisisdesk.ui.widgets.icons import ICONS, decorate_buttons, icon
 from crisisdesk.ui.widgets.keyboard import sidebar_shortcut_text
@@ -168,8 +169,13 @@ class MainWindow(QMainWindow):
         self.backups.failed.connect(self._backup_failed)
         self.backups.idle.connect(self._backup_idle)
         self._exit_backup = "none"  # "running", then "done" or "failed"
+        self.team_folder = TeamFolderWatcher(state, runner, parent=self)
+        self.team_folder.imported.connect(
+            lambda r: self.statusBar().showMessage(r.sentence(), 30_000))
+        self.team_folder.failed.connect(self._team_folder_failed)
         if not self.agent_only:  # backups read the whole desk, which an agent may not
             self.backups.start()
+            self.team_folder.start()
         self._update_status()
         self.sidebar.setCurrentRow(0)
         # The warm-up starts once the window has painted: started earlier, its imports compete
@@ -388,6 +394,12 @@ class MainWindow(QMainWindow):
         elif isinstance(err, BaseException):
             self.ctx.show_error(err)
 
+    def _team_folder_failed(self, err: object) -> None:
+        if isinstance(err, UserError):
+            self.statusBar().showMessage(f"Team exchange folder: {err}", 30_000)
+        elif isinstance(err, BaseException):
+            self.ctx.show_error(err)
+
     def _backup_idle(self) -> None:
         if self._exit_backup == "running":
             self._exit_backup = "done"
@@ -419,6 +431,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.backups.stop()
+        self.team_folder.stop()
         self.idle.stop()
         self.poller.stop()
         super().closeEvent(event)

@@ -151,6 +151,18 @@ def _warm_timeline() -> object:
     return timeline
 
 
+def _team(ctx: UiContext) -> Page:
+    from crisisdesk.ui.team.page import TeamPage
+
+    return TeamPage(ctx)
+
+
+def _warm_team() -> object:
+    from crisisdesk.services import team, team_folder
+
+    return team, team_folder
+
+
 def _warm_settings() -> object:
     from crisisdesk.services import backup
 
@@ -169,5 +181,6 @@ def default_sections() -> list[Section]:
         Section("media", "Media desk", _media, _warm_media),
         Section("regulators", "Regulators", _regulators, _warm_regulators),
         Section("timeline", "Timeline", _timeline, _warm_timeline),
+        Section("team", "Team", _team, _warm_team),
         Section("settings", "Settings", _settings, _warm_settings),
     ]

@@ -76,7 +76,8 @@ def test_sidebar_shows_each_page(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
     assert window is not None
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert titles == ["Dashboard", "Contacts", "Calling trees", "Roles", "Templates", "Letters",
-                      "Hotline", "Media desk", "Regulators", "Timeline", "Settings"]
+                      "Hotline", "Media desk", "Regulators", "Timeline", "Team",
+                      "Settings"]
     assert list(window.pages) == ["dashboard"]  # the others are built when first shown
     for row, key in enumerate(window.section_keys):
         window.sidebar.setCurrentRow(row)

@@ -48,6 +48,7 @@ ICONS: dict[str, tuple[str, int]] = {
     "media": ("microphone-outline", 0xF036E),
     "regulators": ("scale-balance", 0xF05D1),
     "timeline": ("timeline-text-outline", 0xF0BD4),
+    "team": ("account-group-outline", 0xF0B58),
     "settings": ("cog-outline", 0xF08BB),
     # Actions.
     "print": ("printer-outline", 0xF1786),
@@ -90,6 +91,7 @@ ICONS: dict[str, tuple[str, int]] = {
     "submit": ("send-check-outline", 0xF1162),
     "retire": ("archive-outline", 0xF120E),
     "unlock": ("lock-open-variant-outline", 0xF0FC7),
+    "sync": ("sync", 0xF04E6),
 }
 
 # A button's label -> our icon name: the first rule whose pattern matches the label (mnemonic
