@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.domain.errors import ImportRejected, UserError
-from crisisdesk.services.files import limits
+from crisisdesk.services.files import limits, open_source
 from crisisdesk.services.files import source as source_module
+from crisisdesk.services.files.source import stream_source
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.session import Session
@@ -180,3 +181,51 @@ def test_memory_does_not_grow_with_the_list(session: Session, incident: str,
     small_kib = _peak_kib(session, small)
     large_kib = _peak_kib(session, large)
     assert large_kib - small_kib < 512, (small_kib, large_kib)
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def _variants(tmp_path: Path) -> list[Path]:
+    """Real exports (Google, Outlook, an EHR) and the same list saved the ways spreadsheets
+    save it: CRLF, CR alone (Excel for Mac), UTF-8 with a BOM, UTF-16, cp1252, semicolons,
+    a quoted cell over two lines."""
+    files = [FIXTURES / "contacts" / n for n in ("google_current.csv", "google_legacy.csv",
+                                                 "outlook.csv")]
+    files.append(FIXTURES / "letters" / "ehr_patients.csv")
+    text = "FIRST,LAST,NOTE\nZoë,Núñez,\"two\nlines\"\nAnn,O'Brien,plain\n\nBo,Lee,\n"
+    for name, data in (("crlf.csv", text.replace("\n", "\r\n").encode()),
+                       ("cr.csv", text.replace("\n", "\r").encode()),
+                       ("bom.csv", b"\xef\xbb\xbf" + text.encode()),
+                       ("utf16.csv", text.encode("utf-16")),
+                       ("ansi.csv", text.encode("cp1252")),
+                       ("semi.csv", text.replace(",", ";").encode())):
+        (tmp_path / name).write_bytes(data)
+        files.append(tmp_path / name)
+    return files
+
+
+def test_the_streaming_reader_reads_what_the_whole_file_reader_reads(tmp_path: Path) -> None:
+    for path in _variants(tmp_path):
+        whole, streamed = open_source(path), stream_source(path)
+        assert (streamed.headers, streamed.encoding, streamed.delimiter) == (
+            whole.headers, whole.encoding, whole.delimiter), path.name
+        assert list(streamed.rows()) == list(whole.rows()), path.name
+        assert streamed.total_rows >= whole.total_rows > 0, path.name  # an estimate
+
+
+def test_the_streaming_reader_refuses_what_the_whole_file_reader_refuses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same one-line messages, naming the same line (a NUL byte, a line too long, an
+    unbalanced quote); the streamed file only finds the line when the walk reaches it."""
+    monkeypatch.setattr(limits, "MAX_LINE_CHARS", 200)
+    cases = {"nul.csv": "A,B\n1,2\n3,\x004\n", "long.csv": "A,B\n1,2\n" + "x" * 201 + ",3\n",
+             "quote.csv": 'A,B\n1,2\n"3,4\n5,6\n'}
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(UserError) as whole:
+            list(open_source(path).rows())
+        with pytest.raises(UserError) as streamed:
+            list(stream_source(path).rows())
+        assert str(streamed.value) == str(whole.value), name
