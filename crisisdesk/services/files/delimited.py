@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 
 import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.column_scheme import unique_headers
@@ -55,7 +55,7 @@ def _records(text: str, delimiter: str, name: str = "the file"
 
 
 def _records_of(lines: Iterable[str], delimiter: str, name: str
-                ) -> Iterator[tuple[int, list[str]]]:
+                ) -> Generator[tuple[int, list[str]], None, None]:
     """`_records` over physical lines (a decoded string, or a file read line by line)."""
     if csv.field_size_limit() != limits.MAX_FIELD_CHARS:  # process-wide: make it ours
         csv.field_size_limit(limits.MAX_FIELD_CHARS)
