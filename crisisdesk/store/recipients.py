@@ -62,14 +62,9 @@ def classified(recipient_id: str, incident_id: str, import_id: str, line: int,
                f: RecipientFields, classes: Classes, *, at: str, by: str) -> Row:
     """A `record` with its classification, for `insert_many(..., classified=True)`; whether
     it duplicates an earlier row is `mark_duplicates`'s business."""
-    a, n = f.address, f.nok_address
-    return (recipient_id, incident_id, import_id, line, f.name, f.first_name, f.last_name,
-            f.birth_date.isoformat() if f.birth_date else None,
-            f.death_date.isoformat() if f.death_date else None,
-            a.line1, a.line2, a.city, a.state, a.zip, int(f.zip_repaired), f.language,
-            f.guardian_name, f.nok_name, n.line1, n.line2, n.city, n.state, n.zip,
-            f.external_id, f.address_issue, f.nok_address_issue, at, at, by,
-            encode(f.information), classes[0], classes[1], classes[2], "", classes[3], at)
+    variant, outcome, reason, key = classes
+    return (*record(recipient_id, incident_id, import_id, line, f, at=at, by=by),
+            variant, outcome, reason, "", key, at)
 
 
 def fields_from(r: Sequence[Any], start: int = 0) -> RecipientFields:
