@@ -33,6 +33,7 @@ ROWS = 3000
 def incident(session: Session, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(recipient_store, "BATCH_SIZE", 200)
     monkeypatch.setattr(recipient_store, "BULK_MIN_ROWS", 1000)
+    monkeypatch.setattr(recipient_store, "BULK_REBUILD_INDEXES", True)  # the riskier path
     return letter_desk(session)
 
 
