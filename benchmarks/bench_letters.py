@@ -1,8 +1,7 @@
 """Letter benchmarks, each against floors timed in the same run.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_letters.py
-     [--letters 100000] [--small 10000] [--floor-letters 4000] [--recipients 1000000]
-     [--workers N]
+     [--letters 100000] [--small 10000] [--floor-letters 4000] [--workers N]
 
 - letters_render_1m: minutes to render 1,000,000 letters, SCALED from a `--letters` run
   (100,000 by default) as 1,000,000 / (letters per second of that run): a render streams part
@@ -22,10 +21,7 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_letters.py
   in child processes; building the batch before it is not measured.
 - letters_file_size: megabytes of PDF per 1,000 letters in that render, against the files
   of the Qt-loop floor (every page painted whole: what N copies of the static text weigh).
-- letters_import_classify_1m: `import_recipients` + `classify_recipients` of a generated
-  `--recipients`-row list against `sqlite-utils insert plain.db recipients file.csv --csv`;
-  one import takes at most 200,000 rows, so a million is five files, for both.
-  `--letters 0` runs this one alone; `--recipients 0` leaves it out.
+- letters_import_classify_1m: see bench_letters_import.py.
 
 Prints exactly `name: value unit (ratio R to floor)` lines on stdout; details go to stderr.
 Unlocking is not measured, so the key derivation is made cheap. These take many minutes at
@@ -327,41 +323,6 @@ def floor_render(html: list[str], letters: int, per_file: int = 500) -> int:
         return sum(f.stat().st_size for f in Path(tmp).iterdir())
 
 
-def bench_import(rows: int) -> tuple[float, float]:
-    """One list of `rows` people, in files of at most `MAX_ROWS` rows (the most one import
-    takes; a million-row list is five files), imported one after the other and classified
-    once, against `sqlite-utils insert --csv` of the same files."""
-    from crisisdesk.services.files.limits import MAX_ROWS
-
-    with tempfile.TemporaryDirectory(prefix="crisisdesk-bench-") as tmp:
-        work = Path(tmp)
-        sources = []
-        for n, first in enumerate(range(0, rows, MAX_ROWS)):
-            sources.append(work / f"patients{n}.csv")
-            write_patients(sources[-1], min(MAX_ROWS, rows - first), seed=6 + n)
-        cli = Path(sys.executable).with_name("sqlite-utils")
-        start = time.perf_counter()
-        for source in sources:
-            subprocess.run([str(cli), "insert", str(work / "plain.db"), "recipients",
-                            str(source), "--csv"], check=True)
-        floor = time.perf_counter() - start
-        session = desk(work)
-        start = time.perf_counter()
-        imported = set_aside = repaired = 0
-        for source in sources:
-            report = letter_service.import_recipients(session, source, set_aside_invalid=True)
-            imported += report.imported
-            set_aside += report.set_aside
-            repaired += report.zip_repaired
-        result = letter_service.classify_recipients(session)
-        ours = time.perf_counter() - start
-        session.close()
-    print(f"  import+classify {imported} rows in {len(sources)} files ({set_aside} set aside, "
-          f"{repaired} ZIPs repaired): {result.counts}; ours {ours:.2f} s, "
-          f"floor {floor:.2f} s", file=sys.stderr)
-    return ours, floor
-
-
 def main() -> None:
     import os
 
@@ -369,17 +330,11 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--floor-letters", type=int, default=4_000)
-    parser.add_argument("--recipients", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--child-render", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_render:
         child_render(args.child_render, args.workers)
-        return
-    if not args.letters:  # --letters 0: the import alone
-        imp, imp_floor = bench_import(args.recipients)
-        print(f"letters_import_classify_{_short(args.recipients)}: {imp:.2f} s (ratio "
-              f"{imp / imp_floor:.2f} to floor)")
         return
     big = run_child(args.letters, args.workers)
     small = run_child(args.small, args.workers)
@@ -406,14 +361,6 @@ def main() -> None:
     floor_1000 = qt_bytes / floor_n * 1000 / 1e6
     print(f"letters_file_size: {per_1000:.1f} MB per 1,000 letters (ratio "
           f"{per_1000 / floor_1000:.2f} to the Qt-loop floor's {floor_1000:.1f} MB)")
-    if args.recipients:
-        imp, imp_floor = bench_import(args.recipients)
-        print(f"letters_import_classify_{_short(args.recipients)}: {imp:.2f} s (ratio "
-              f"{imp / imp_floor:.2f} to floor)")
-
-
-def _short(n: int) -> str:
-    return f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k"
 
 
 if __name__ == "__main__":

@@ -155,11 +155,17 @@ _ABBREVIATIONS = {
 }
 
 
+_NOT_WORD = re.compile(r"[^\w#]+")
+
+
 def _fold(text: str) -> str:
-    """Case, accents and punctuation removed; words single-spaced."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w#]+", " ", plain).split())
+    """Case, accents and punctuation removed; words single-spaced. (Plain ASCII has no
+    accents to remove: the decomposition is skipped, a million rows are mostly that.)"""
+    plain = text.casefold()
+    if not plain.isascii():
+        plain = "".join(c for c in unicodedata.normalize("NFKD", plain)
+                        if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", plain).split())
 
 
 def dedupe_key(person: RecipientFields) -> str:

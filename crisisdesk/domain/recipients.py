@@ -223,19 +223,42 @@ def clean_cell(value: str | None) -> str:
     return " ".join(value.split())
 
 
+CACHE_LIMIT = 100_000  # distinct cells remembered per reader (dates, states, ZIP codes)
+
+
 class RecipientReader:
-    """A confirmed mapping and date format, compiled once for reading many rows."""
+    """A confirmed mapping and date format, compiled once for reading many rows.
+
+    A list of a million people holds a few tens of thousands of distinct birth dates, states
+    and ZIP codes, so each distinct cell that reads cleanly is parsed once and remembered (up
+    to CACHE_LIMIT of each); a cell that does not read is parsed again each time it is met,
+    so its row gets its own message."""
 
     def __init__(self, mapping: Mapping[str, str], date_label: str) -> None:
         by_field: dict[str, tuple[str, ...]] = {}
         for header, fld in mapping.items():
             by_field[fld] = (*by_field.get(fld, ()), header)
         self._by_field = by_field
+        self._single = [(fld, hs[0]) for fld, hs in by_field.items() if len(hs) == 1]
+        self._several = [(fld, hs) for fld, hs in by_field.items() if len(hs) > 1]
         self.date_label = date_label
+        self._dates: dict[str, dt.date | None] = {}
+        self._states: dict[str, str] = {}
+        self._zips: dict[tuple[str, str], tuple[str, bool]] = {}
 
     def _get(self, row: Mapping[str, str], fld: str) -> str:
         cells = (clean_cell(row.get(h)) for h in self._by_field.get(fld, ()))
         return " ".join(c for c in cells if c)
+
+    def _cells(self, row: Mapping[str, str]) -> dict[str, str]:
+        """Every mapped field's text, in one pass over the mapping (several columns mapped to
+        one field are joined by a space, as `_get` does)."""
+        get = row.get  # blank cells are left out (read as ""); the usual cell is split inline
+        out = {fld: " ".join(v.split()) if v[0] != "'" else clean_cell(v)
+               for fld, h in self._single if (v := get(h))}
+        for fld, headers in self._several:
+            out[fld] = " ".join(c for c in (clean_cell(get(h)) for h in headers) if c)
+        return out
 
     def state_of(self, row: Mapping[str, str]) -> str:
         """The row's state of residence if it can be read, else "" (for a set-aside row)."""
@@ -250,50 +273,92 @@ class RecipientReader:
         Only a missing name and unreadable dates are bad fields; an address that cannot be
         used is left out with the reason in `address_issue` (the person still counts).
         """
-        g = self._get
-        first, last = g(row, "first_name"), g(row, "last_name")
-        name = g(row, "name") or " ".join(p for p in (first, g(row, "middle_name"), last,
-                                                       g(row, "suffix")) if p)
-        check = _Collector()
-        if not name:
+        g = self._cells(row).get
+        first, last = g("first_name", ""), g("last_name", "")
+        name = g("name", "") or " ".join(p for p in (first, g("middle_name", ""), last,
+                                                      g("suffix", "")) if p)
+        check = None if name else _Collector()
+        if check is not None:
             check.fail("the name is missing", {"name": "missing"})
-        birth = check.call(parse_date, g(row, "birth_date"), self.date_label, "birth_date")
-        death = check.call(parse_date, g(row, "death_date"), self.date_label, "death_date")
-        address, repaired, issue = self._address(row, "")
-        nok, nok_repaired, nok_issue = self._address(row, "nok_")
-        if check.fields:
+        birth = death = None
+        try:
+            birth = self._date(g("birth_date", ""), "birth_date")
+        except ValidationError as exc:
+            check = check or _Collector()
+            check.fail(str(exc), exc.fields)
+        try:
+            death = self._date(g("death_date", ""), "death_date")
+        except ValidationError as exc:
+            check = check or _Collector()
+            check.fail(str(exc), exc.fields)
+        address, repaired, issue = self._address(g, "")
+        nok, nok_repaired, nok_issue = self._address(g, "nok_")
+        if check is not None:
             raise ValidationError("; ".join(check.reasons), check.fields)
+        information = g("information", "")
         return RecipientFields(
             name=name, first_name=first, last_name=last, birth_date=birth, death_date=death,
-            address=address, language=parse_language(g(row, "language")),
-            guardian_name=g(row, "guardian_name"), nok_name=g(row, "nok_name"),
-            nok_address=nok, external_id=g(row, "external_id"),
+            address=address, language=parse_language(g("language", "")),
+            guardian_name=g("guardian_name", ""), nok_name=g("nok_name", ""),
+            nok_address=nok, external_id=g("external_id", ""),
             zip_repaired=repaired or nok_repaired, address_issue=issue,
-            nok_address_issue=nok_issue, information=parse_elements(g(row, "information")))
+            nok_address_issue=nok_issue,
+            information=parse_elements(information) if information else ())
 
-    def _address(self, row: Mapping[str, str], prefix: str) -> tuple[Address, bool, str]:
+    def _date(self, value: str, field_name: str) -> dt.date | None:
+        if not value:
+            return None
+        found = self._dates.get(value)
+        if found is None:
+            found = parse_date(value, self.date_label, field_name)
+            if len(self._dates) < CACHE_LIMIT:
+                self._dates[value] = found
+        return found
+
+    def _state(self, value: str) -> str:
+        found = self._states.get(value)
+        if found is None:
+            found = parse_state(value)
+            if len(self._states) < CACHE_LIMIT:
+                self._states[value] = found
+        return found
+
+    def _zip(self, value: str, state: str) -> tuple[str, bool]:
+        found = self._zips.get((value, state))
+        if found is None:
+            found = parse_zip(value, state)
+            if len(self._zips) < CACHE_LIMIT:
+                self._zips[(value, state)] = found
+        return found
+
+    def _address(self, g: Callable[[str, str], str], prefix: str) -> tuple[Address, bool, str]:
         """(address, ZIP repaired, why it cannot be used): an unreadable state or ZIP is left
         out of the address and named in the reason instead of refusing the row."""
-        g = self._get
+        line1, line2, city = (g(f"{prefix}{f}", "") for f in ("address1", "address2", "city"))
+        state_cell, zip_cell = g(f"{prefix}state", ""), g(f"{prefix}zip", "")
+        if not (line1 or line2 or city or state_cell or zip_cell):
+            return _NO_ADDRESS, False, ""  # most next-of-kin columns: nothing to read
         reasons: list[str] = []
         try:
-            state = parse_state(g(row, f"{prefix}state"))
+            state = self._state(state_cell)
         except ValidationError as exc:
             state = ""
             reasons.append(str(exc))
         try:
-            zip_code, repaired = parse_zip(g(row, f"{prefix}zip"), state)
+            zip_code, repaired = self._zip(zip_cell, state)
         except ValidationError as exc:
             zip_code, repaired = "", False
             reasons.append(str(exc))
-        line1, line2, city = (g(row, f"{prefix}{f}") for f in ("address1", "address2", "city"))
-        address = Address("" if is_placeholder(line1) else line1,
-                          "" if is_placeholder(line2) else line2,
-                          "" if is_placeholder(city) else city, state, zip_code)
+        address = Address("" if not line1 or is_placeholder(line1) else line1,
+                          "" if not line2 or is_placeholder(line2) else line2,
+                          "" if not city or is_placeholder(city) else city, state, zip_code)
         issue = "; ".join(reasons)
         if issue and prefix:
             issue = f"next-of-kin address: {issue}"
         return address, repaired, issue
+
+
+_NO_ADDRESS = Address()
 
 
 class _Collector:

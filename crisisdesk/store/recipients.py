@@ -2,11 +2,16 @@
 
 Recipients are patient data: they live only in the encrypted desk, always under one incident
 (so `purge_incident` can remove them when the retention period ends). Bulk inserts use one
-prepared statement per batch (`executemany`), as the contact import does.
+prepared statement per batch (`executemany`), as the contact import does; an import writes
+each row already classified (`classified`), inside `bulk_insert` (a larger page cache, and
+optionally the secondary indexes built once at the end instead of row by row). Duplicates
+are marked by one statement (`mark_duplicates`), so no list of every person is ever held in
+memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,6 +21,7 @@ import sqlite_utils
 
 from crisisdesk.domain.data_elements import decode, encode
 from crisisdesk.domain.recipients import Address, RecipientFields
+from crisisdesk.store.db import write_txn
 from crisisdesk.store.errors import DB_ERRORS
 
 COLUMNS = ("id", "incident_id", "import_id", "line", "name", "first_name", "last_name",
@@ -31,8 +37,19 @@ FIELD_COLUMNS = ("name", "first_name", "last_name", "birth_date", "death_date", 
                  "nok_state", "nok_zip", "external_id", "address_issue", "nok_address_issue",
                  "information")
 SELECT_FIELDS = ", ".join(f"r.{c}" for c in FIELD_COLUMNS)
+CLASS_COLUMNS = ("variant", "outcome", "reason", "duplicate_of", "dedupe_key", "classified_at")
+_INSERT_CLASSIFIED = (f"INSERT INTO recipients ({', '.join((*COLUMNS, *CLASS_COLUMNS))}) "
+                      f"VALUES ({', '.join('?' for _ in (*COLUMNS, *CLASS_COLUMNS))})")
 BATCH_SIZE = 2000  # rows per executemany; read at call time so a test can make it small
+BULK_MIN_ROWS = 20_000  # a load at least this large (and larger than the table) is bulk
+# Whether a bulk load drops the secondary indexes and builds them again at the end. Off:
+# measured on a million rows (bench_letters_import) it takes 74 s of CPU instead of 132 s,
+# but SQLite sorts each index in memory (temp_store is MEMORY, so no patient data reaches a
+# temp file) and peak memory grew by 178 MB from 100,000 to 1,000,000 rows instead of 48 MB.
+BULK_REBUILD_INDEXES = False
+BULK_CACHE_KIB = 16 * 1024  # page cache during a bulk load (more saves no time at 300,000 rows)
 Row = tuple[Any, ...]
+Classes = tuple[str, str, str, str]  # (variant, outcome, reason, dedupe key)
 
 
 def record(recipient_id: str, incident_id: str, import_id: str, line: int,
@@ -45,6 +62,15 @@ def record(recipient_id: str, incident_id: str, import_id: str, line: int,
             f.guardian_name, f.nok_name, n.line1, n.line2, n.city, n.state, n.zip,
             f.external_id, f.address_issue, f.nok_address_issue, at, at, by,
             encode(f.information))
+
+
+def classified(recipient_id: str, incident_id: str, import_id: str, line: int,
+               f: RecipientFields, classes: Classes, *, at: str, by: str) -> Row:
+    """A `record` with its classification, for `insert_many(..., classified=True)`; whether
+    it duplicates an earlier row is `mark_duplicates`'s business."""
+    variant, outcome, reason, key = classes
+    return (*record(recipient_id, incident_id, import_id, line, f, at=at, by=by),
+            variant, outcome, reason, "", key, at)
 
 
 def fields_from(r: Sequence[Any], start: int = 0) -> RecipientFields:
@@ -62,18 +88,75 @@ def fields_from(r: Sequence[Any], start: int = 0) -> RecipientFields:
         information=decode(v[22]))
 
 
-def insert_many(db: sqlite_utils.Database, rows: Iterable[Row]) -> int:
-    """Insert rows in batches of BATCH_SIZE (call inside a write transaction); how many."""
+def insert_many(db: sqlite_utils.Database, rows: Iterable[Row], *,
+                classified: bool = False) -> int:
+    """Insert rows (`record`s, or `classified` ones) in batches of BATCH_SIZE (call inside a
+    write transaction); how many."""
+    sql = _INSERT_CLASSIFIED if classified else _INSERT
+    size = BATCH_SIZE
     count, batch = 0, []
     for row in rows:
         batch.append(row)
-        if len(batch) >= BATCH_SIZE:
-            db.conn.executemany(_INSERT, batch)
+        if len(batch) >= size:
+            db.conn.executemany(sql, batch)
             count, batch = count + len(batch), []
     if batch:
-        db.conn.executemany(_INSERT, batch)
+        db.conn.executemany(sql, batch)
         count += len(batch)
     return count
+
+
+def last_rowid(db: sqlite_utils.Database) -> int:
+    """The newest recipient row of any incident (0 for none): rows written later are after."""
+    return int(db.execute("SELECT coalesce(max(rowid), 0) FROM recipients").fetchone()[0])
+
+
+@contextlib.contextmanager
+def bulk_insert(db: sqlite_utils.Database, expected: int) -> Iterator[None]:
+    """Inside a write transaction: load `expected` rows faster.
+
+    With BULK_REBUILD_INDEXES, when the load is large (BULK_MIN_ROWS or more) and larger than
+    the table already is, the secondary indexes of `recipients` are dropped and built again
+    at the end, each by one sort instead of a million scattered updates; their definitions
+    are read from the schema, so whatever the migrations made is put back exactly. The page
+    cache is enlarged meanwhile (by a constant). DDL is transactional in SQLite: the body runs
+    in a savepoint, so an error, a Cancel or a killed process takes the rows back and leaves
+    the indexes as they were."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("bulk_insert needs an open write transaction")
+    indexes: list[tuple[str, str]] = []
+    if BULK_REBUILD_INDEXES and expected >= BULK_MIN_ROWS and expected > last_rowid(db):
+        indexes = [(str(r[0]), str(r[1])) for r in db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+            "tbl_name = 'recipients' AND sql IS NOT NULL ORDER BY name")]
+    cache = int(db.execute("PRAGMA cache_size").fetchone()[0])
+    db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        with write_txn(db):
+            for name, _ in indexes:
+                db.execute(f"DROP INDEX [{name}]")
+            yield
+            for _, sql in indexes:
+                db.execute(sql)
+    finally:
+        db.execute(f"PRAGMA cache_size = {cache}")
+
+
+DUPLICATE_REASON = "same name, date of birth and address as an earlier row: merged into it"
+
+
+def mark_duplicates(db: sqlite_utils.Database, incident_id: str) -> int:
+    """Mark each recipient whose dedupe key an earlier row (by rowid) of the incident has as
+    a duplicate of the first such row, in one statement over the dedupe index (the first
+    listed wins); how many. Rows must have been classified first (which clears the mark)."""
+    cur = db.execute(
+        "UPDATE recipients SET outcome = 'duplicate', reason = ?, duplicate_of = "
+        "(SELECT f.id FROM recipients f WHERE f.rowid = g.first) "
+        "FROM (SELECT dedupe_key AS k, min(rowid) AS first FROM recipients "
+        "WHERE incident_id = ? GROUP BY dedupe_key HAVING count(*) > 1) AS g "
+        "WHERE recipients.incident_id = ? AND recipients.dedupe_key = g.k AND "
+        "recipients.rowid > g.first", [DUPLICATE_REASON, incident_id, incident_id])
+    return int(cur.rowcount)
 
 
 def update_fields(db: sqlite_utils.Database, recipient_id: str, f: RecipientFields, *,
@@ -86,27 +169,30 @@ def update_fields(db: sqlite_utils.Database, recipient_id: str, f: RecipientFiel
     return bool(cur.rowcount)
 
 
-def iter_for_classification(db: sqlite_utils.Database, incident_id: str
-                            ) -> Iterator[tuple[str, RecipientFields]]:
-    """Every recipient of the incident in import order (first listed wins a duplicate)."""
-    sql = (f"SELECT r.id, {SELECT_FIELDS} FROM recipients r WHERE r.incident_id = ? "
-           "ORDER BY r.rowid")
-    for r in db.execute(sql, [incident_id]):
-        yield r[0], fields_from(r, 1)
+def pages_for_classification(db: sqlite_utils.Database, incident_id: str, *,
+                             up_to: int | None = None
+                             ) -> Iterator[list[tuple[int, RecipientFields]]]:
+    """The incident's recipients as (rowid, fields) in import order, BATCH_SIZE at a time
+    (each page read whole before it is handed out, so it may be updated at once); only rows
+    up to rowid `up_to` when given."""
+    sql = (f"SELECT r.rowid, {SELECT_FIELDS} FROM recipients r WHERE r.incident_id = ? AND "
+           "r.rowid > ? AND r.rowid <= ? ORDER BY r.rowid LIMIT ?")
+    after, last = 0, up_to if up_to is not None else last_rowid(db)
+    while True:
+        page = [(int(r[0]), fields_from(r, 1))
+                for r in db.execute(sql, [incident_id, after, last, BATCH_SIZE])]
+        if not page:
+            return
+        yield page
+        after = page[-1][0]
 
 
 def set_classifications(db: sqlite_utils.Database, rows: Iterable[Row]) -> None:
-    """rows: (variant, outcome, reason, duplicate_of, dedupe_key, classified_at, id)."""
-    sql = ("UPDATE recipients SET variant = ?, outcome = ?, reason = ?, duplicate_of = ?, "
-           "dedupe_key = ?, classified_at = ? WHERE id = ?")
-    batch: list[Row] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH_SIZE:
-            db.conn.executemany(sql, batch)
-            batch = []
-    if batch:
-        db.conn.executemany(sql, batch)
+    """rows: (variant, outcome, reason, dedupe_key, classified_at, rowid); clears any
+    duplicate mark (`mark_duplicates` sets it again)."""
+    db.conn.executemany("UPDATE recipients SET variant = ?, outcome = ?, reason = ?, "
+                        "duplicate_of = '', dedupe_key = ?, classified_at = ? "
+                        "WHERE rowid = ?", list(rows))
 
 
 def get(db: sqlite_utils.Database, recipient_id: str) -> tuple[dict[str, Any],

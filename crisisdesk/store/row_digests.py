@@ -272,13 +272,29 @@ def record(db: sqlite_utils.Database, seq: int) -> str:
     return entry_list_digest(db, seq)
 
 
+DIGEST_PAGE = 20_000  # rows of the list hashed per statement
+
+
 def entry_list_digest(db: sqlite_utils.Database, seq: int) -> str:
     """`list_digest` of the rows recorded under `seq`, with the list built by SQLite (a
-    100,000-row action hashes one string instead of looping in Python)."""
-    row = db.execute("SELECT group_concat(tbl || char(31) || key || char(31) || "
-                     "lower(hex(digest)) || char(10), '' ORDER BY tbl, key) "
-                     "FROM row_digests WHERE seq = ?", [seq]).fetchone()
-    return hashlib.sha256(str(row[0] or "").encode("utf-8")).hexdigest()
+    100,000-row action hashes a few strings instead of looping in Python), a page of
+    DIGEST_PAGE rows at a time in key order: the same digest as hashing the whole list as one
+    string, with memory that does not grow with a million-row action."""
+    h = hashlib.sha256()
+    after = ("", "")
+    while True:
+        text, tbl, key = db.execute(
+            "WITH page AS MATERIALIZED (SELECT tbl, key, digest FROM row_digests "
+            "WHERE seq = ? AND (tbl, key) > (?, ?) ORDER BY tbl, key LIMIT ?) "
+            "SELECT (SELECT group_concat(tbl || char(31) || key || char(31) || "
+            "lower(hex(digest)) || char(10), '' ORDER BY tbl, key) FROM page), "
+            "l.tbl, l.key FROM (SELECT 1) LEFT JOIN "
+            "(SELECT tbl, key FROM page ORDER BY tbl DESC, key DESC LIMIT 1) AS l",
+            [seq, *after, DIGEST_PAGE]).fetchone()
+        if text is None:
+            return h.hexdigest()
+        h.update(str(text).encode("utf-8"))
+        after = (str(tbl), str(key))
 
 
 def note_all(db: sqlite_utils.Database, tables: Iterable[str] | None = None) -> None:

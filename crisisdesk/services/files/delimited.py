@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 
 import crisisdesk.services.files.limits as limits
 from crisisdesk.domain.column_scheme import unique_headers
@@ -51,9 +51,15 @@ def sniff_delimiter(text: str) -> str:
 def _records(text: str, delimiter: str, name: str = "the file"
              ) -> Iterator[tuple[int, list[str]]]:
     """(start line, cells) for each non-blank CSV record; quoting is read strictly."""
+    return _records_of(io.StringIO(text, newline=""), delimiter, name)
+
+
+def _records_of(lines: Iterable[str], delimiter: str, name: str
+                ) -> Generator[tuple[int, list[str]], None, None]:
+    """`_records` over physical lines (a decoded string, or a file read line by line)."""
     if csv.field_size_limit() != limits.MAX_FIELD_CHARS:  # process-wide: make it ours
         csv.field_size_limit(limits.MAX_FIELD_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     start = 1
     while True:
         try:
@@ -80,7 +86,7 @@ def check_shape(line: int, cells: list[str], width: int, delimiter: str, name: s
     if count != width:
         raise UserError(f"Line {line} of {name} has {count_of(len(cells), 'cell')} but the "
                         f"header has {width}.")
-    if width < 4:
+    if width < 4 or "\n" not in delimiter.join(cells):  # one C call instead of a loop
         return
     for cell in cells:
         if "\n" in cell and any(len(part.split(delimiter)) == width
@@ -113,3 +119,36 @@ def open_csv(text: str, name: str, *, repeats: bool = False) -> tuple[str, Opene
             yield line, dict(zip(headers, cells, strict=False))
 
     return delimiter, (headers, total, rows)
+
+
+def stream_csv(lines: Callable[[], Iterable[str]], head: str, name: str, estimate: int, *,
+               repeats: bool = False) -> tuple[str, Opened]:
+    """Like `open_csv`, for a file too large to hold: `lines()` reads its physical lines
+    afresh on each call, `head` is its first SNIFF_BYTES characters (for the delimiter) and
+    `estimate` the data rows it probably holds (for progress). Nothing is read ahead: each
+    record is checked to line up with the header as it is reached, so a malformed line is
+    found by the walk (UserError naming it) instead of here; the importer's one transaction
+    takes back what it wrote before that line. No row limit: memory does not grow with rows."""
+    delimiter = sniff_delimiter(head)
+    records = _records_of(lines(), delimiter, name)
+    try:
+        first = next(records, None)
+    finally:
+        records.close()
+    if first is None:
+        raise UserError(f"{name} is empty.")
+    headers = unique_headers(first[1], name, repeats=repeats)
+    check_shape(first[0], first[1], len(first[1]), delimiter, name)
+    width = len(headers)
+
+    def rows() -> Rows:
+        it = _records_of(lines(), delimiter, name)
+        try:
+            next(it, None)
+            for line, cells in it:
+                check_shape(line, cells, width, delimiter, name)
+                yield line, dict(zip(headers, cells, strict=False))
+        finally:
+            it.close()
+
+    return delimiter, (headers, estimate, rows)

@@ -15,11 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crisisdesk.domain.errors import UserError
-from crisisdesk.services.files.delimited import open_csv
+from crisisdesk.services.files.delimited import SNIFF_BYTES, open_csv, stream_csv
 from crisisdesk.services.files.rows import Rows
-from crisisdesk.services.files.text import check_lines, nul_at, read_bounded, read_head
+from crisisdesk.services.files.text import (
+    bounded_lines,
+    check_lines,
+    nul_at,
+    read_bounded,
+    read_head,
+)
 from crisisdesk.services.files.vcard import PROPERTIES, open_vcf
-from crisisdesk.services.files.xlsx import open_xlsx
+from crisisdesk.services.files.xlsx import open_xlsx, stream_xlsx
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
            ".vcf": "vcf", ".vcard": "vcf"}
@@ -32,7 +38,7 @@ class SourceFile:
     path: Path
     format: str  # "csv" | "xlsx" | "vcf"
     headers: list[str]
-    total_rows: int
+    total_rows: int  # exact; for a streamed file an estimate, for progress only
     encoding: str = ""
     delimiter: str = ""
     # where a column comes from when its header is ours, not the file's (vCard: "phone" -> TEL)
@@ -59,6 +65,79 @@ def open_source(path: Path, *, repeated_headers: bool = False) -> SourceFile:
                           _rows=rows)
     delimiter, (headers, total, rows) = open_csv(text, path.name, repeats=repeated_headers)
     return SourceFile(path, "csv", headers, total, encoding, delimiter, _rows=rows)
+
+
+def stream_source(path: Path) -> SourceFile:
+    """Open a CSV or XLSX list of any length to be read in one streaming pass, memory bounded
+    by a row, not the file: the same rules and messages as `open_source`, but nothing is read
+    ahead. The text encoding is settled (and NUL bytes refused) by one quick pass over the
+    bytes, which also counts the lines for `total_rows`, an estimate for progress; a record
+    that does not line up with the header is found when the walk reaches it (UserError
+    naming the line), so the importer must write inside one transaction. No row limit. A
+    vCard file is opened whole, as by `open_source`."""
+    fmt = detect_format(path)
+    if fmt == "xlsx":
+        headers, estimate, rows = stream_xlsx(path)
+        return SourceFile(path, "xlsx", headers, estimate, _rows=rows)
+    if fmt == "vcf":
+        return open_source(path)
+    codec, encoding, breaks = _stream_codec(path)
+    head = ""
+    for line in bounded_lines(path, codec):
+        head += line
+        if len(head) > SNIFF_BYTES:
+            break
+    delimiter, (headers, estimate, rows) = stream_csv(
+        lambda: bounded_lines(path, codec), head, path.name, max(0, breaks - 1))
+    return SourceFile(path, "csv", headers, estimate, encoding, delimiter, _rows=rows)
+
+
+SCAN_CHUNK = 1024 * 1024
+
+
+def _stream_codec(path: Path) -> tuple[str, str, int]:
+    """(codec to read with, encoding as `decode` names it, line breaks): `decode`'s choice
+    made by decoding the file a chunk at a time instead of whole."""
+    head = read_head(path)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        breaks = _scan(path, "utf-16")
+        if breaks is not None:
+            return "utf-16", "utf-16", breaks
+    bare = utf16_without_bom(head)
+    if bare:
+        breaks = _scan(path, bare)
+        if breaks is None:
+            raise UserError(f"{path.name} looks like UTF-16 text without a byte order mark "
+                            "but does not decode as such; save it as \"CSV UTF-8\".")
+        return bare, bare, breaks
+    breaks = _scan(path, "utf-8-sig")
+    if breaks is not None:
+        return "utf-8-sig", "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", breaks
+    breaks = _scan(path, "cp1252")
+    if breaks is None:
+        raise UserError(f"{path.name} is neither UTF-8 nor Windows-1252 text; save it as "
+                        "\"CSV UTF-8\" and try again.")
+    return "cp1252", "cp1252", breaks
+
+
+def _scan(path: Path, codec: str) -> int | None:
+    """Line breaks in the file if all of it decodes as `codec` (None if not); refuses the
+    first NUL byte by line, as `decode` does."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    lf = cr = 0
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(SCAN_CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError:
+                return None
+            nul = text.find("\0")
+            if nul >= 0:
+                raise nul_at(path.name, lf + text.count("\n", 0, nul) + 1)
+            lf, cr = lf + text.count("\n"), cr + text.count("\r")
+            if not chunk:
+                return lf or cr
 
 
 def detect_format(path: Path) -> str:

@@ -7,6 +7,7 @@ a file too large to read at all, a line or cell past its limit, too many rows, a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import crisisdesk.services.files.limits as limits
@@ -54,6 +55,25 @@ def check_lines(text: str, name: str) -> None:
         if end < 0:
             return
         start, line = end + 1, line + 1
+
+
+def bounded_lines(path: Path, codec: str) -> Iterator[str]:
+    """The physical lines of a text file in `codec`, read one at a time (memory stays at one
+    line whatever the file's size); the first line longer than MAX_LINE_CHARS is refused
+    naming it, as `check_lines` does for a file held whole. Lines end as `check_lines` counts
+    them (LF, CRLF or CR alone)."""
+    limit = limits.MAX_LINE_CHARS
+    with path.open(encoding=codec, newline="") as fh:
+        readline, number = fh.readline, 0
+        while line := readline(limit + 2):
+            number += 1
+            if len(line) > limit:
+                end = 2 if line.endswith("\r\n") else 1 if line.endswith(("\n", "\r")) else 0
+                if len(line) - end > limit:
+                    raise UserError(f"Line {number} of {path.name} is longer than {limit:,} "
+                                    "characters, the limit for one line; the file is damaged "
+                                    "or not a list.")
+            yield line
 
 
 def too_long_cell(name: str, line: int) -> UserError:

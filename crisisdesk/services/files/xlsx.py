@@ -80,8 +80,10 @@ def _unreadable(path: Path) -> UserError:
     return UserError(f"{path.name} is not a readable Excel (.xlsx) workbook.")
 
 
-def _sheet_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
-    """(row number, cells) of the non-blank rows of the first sheet; closes the workbook."""
+def _sheet_rows(path: Path, size: list[int] | None = None
+                ) -> Generator[tuple[int, list[str]], None, None]:
+    """(row number, cells) of the non-blank rows of the first sheet; closes the workbook.
+    `size` is given the last row number the sheet says it has (0 if it says none)."""
     wb = _workbook(path)
     try:
         if not wb.worksheets:
@@ -89,6 +91,8 @@ def _sheet_rows(path: Path) -> Generator[tuple[int, list[str]], None, None]:
         ws = wb.worksheets[0]
         if ws.max_row is None or (ws.max_row == 1 and ws.max_column == 1):
             ws.reset_dimensions()  # some writers record no (or a wrong) size
+        if size is not None:
+            size.append(ws.max_row or 0)
         values_of = enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
         while True:
             try:
@@ -131,3 +135,29 @@ def open_xlsx(path: Path, *, repeats: bool = False) -> Opened:
             sheet.close()
 
     return headers, total, rows
+
+
+def stream_xlsx(path: Path, *, repeats: bool = False) -> Opened:
+    """Like `open_xlsx` without reading the sheet ahead and with no row limit: the data row
+    count is the sheet's own claim (an estimate, for progress); only the header row is read
+    here. openpyxl's read-only rows keep memory flat however long the sheet is."""
+    size: list[int] = []
+    it = _sheet_rows(path, size)
+    try:
+        first = next(it, None)
+    finally:
+        it.close()
+    if first is None:
+        raise UserError(f"The first sheet of {path.name} is empty.")
+    headers = unique_headers(first[1], path.name, repeats=repeats)
+
+    def rows() -> Rows:
+        sheet = _sheet_rows(path)
+        try:
+            next(sheet, None)
+            for number, cells in sheet:
+                yield number, dict(zip(headers, cells, strict=False))
+        finally:
+            sheet.close()
+
+    return headers, max(0, (size[0] if size else 0) - first[0]), rows

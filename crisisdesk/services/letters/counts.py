@@ -18,21 +18,19 @@ import datetime as dt
 from crisisdesk.domain.errors import Cancelled
 from crisisdesk.domain.incidents import Incident, validate_counts
 from crisisdesk.domain.letters import (
-    Outcome,
     SubstituteNotice,
     classify,
     dedupe_key,
     substitute_change,
     substitute_notice,
 )
+from crisisdesk.domain.recipients import RecipientFields
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.files.walk import IsCancelled, Progress
 from crisisdesk.services.session import Action, Session
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import recipients as recipient_store
-
-TICK_EVERY = 2000
 
 
 def substitute_position(session: Session, incident_id: str) -> SubstituteNotice:
@@ -41,31 +39,46 @@ def substitute_position(session: Session, incident_id: str) -> SubstituteNotice:
     return substitute_notice(*recipient_store.substitute_counts(session.db, incident_id))
 
 
+class Classifier:
+    """What one person's row is classified as, at one notice date: (variant, outcome, reason,
+    dedupe key). Whether the row duplicates an earlier one is settled for the whole incident
+    afterwards, in SQL (`recipient_store.mark_duplicates`: the first listed wins)."""
+
+    def __init__(self, session: Session, notice: dt.date) -> None:
+        self.notice = notice
+        self.majority = int(settings_service.get(session, "age_of_majority"))
+
+    def __call__(self, person: RecipientFields) -> recipient_store.Classes:
+        result = classify(person, self.notice, self.majority)
+        return result.variant.value, result.outcome.value, result.reason, dedupe_key(person)
+
+
+def classify_rows(session: Session, act: Action, incident_id: str, notice: dt.date, *,
+                  up_to: int | None = None, total: int = 0, progress: Progress | None = None,
+                  is_cancelled: IsCancelled | None = None) -> int:
+    """Classify the incident's recipients (those up to rowid `up_to` when given) inside
+    `act`, a page at a time, without marking duplicates; how many."""
+    classes = Classifier(session, notice)
+    done = 0
+    for page in recipient_store.pages_for_classification(session.db, incident_id,
+                                                         up_to=up_to):
+        if is_cancelled is not None and is_cancelled():
+            raise Cancelled()
+        recipient_store.set_classifications(session.db, (
+            (*classes(person), act.at, rowid) for rowid, person in page))
+        done += len(page)
+        if progress is not None:
+            progress(done, max(done, total))
+    return done
+
+
 def classify_all(session: Session, act: Action, incident_id: str, notice: dt.date, *,
                  total: int = 0, progress: Progress | None = None,
                  is_cancelled: IsCancelled | None = None) -> None:
     """Classify every recipient of the incident (inside `act`); the first of a duplicate wins."""
-    majority = int(settings_service.get(session, "age_of_majority"))
-    seen: dict[str, str] = {}
-    updates = []
-    for n, (rid, person) in enumerate(
-            recipient_store.iter_for_classification(session.db, incident_id), start=1):
-        if n % TICK_EVERY == 0:
-            if is_cancelled is not None and is_cancelled():
-                raise Cancelled()
-            if progress is not None:
-                progress(n, max(n, total))
-        key = dedupe_key(person)
-        result = classify(person, notice, majority)
-        if key in seen:
-            updates.append((result.variant.value, Outcome.DUPLICATE.value,
-                            "same name, date of birth and address as an earlier row: "
-                            "merged into it", seen[key], key, act.at, rid))
-            continue
-        seen[key] = rid
-        updates.append((result.variant.value, result.outcome.value, result.reason, "", key,
-                        act.at, rid))
-    recipient_store.set_classifications(session.db, updates)
+    classify_rows(session, act, incident_id, notice, total=total, progress=progress,
+                  is_cancelled=is_cancelled)
+    recipient_store.mark_duplicates(session.db, incident_id)
 
 
 def update_incident_counts(session: Session, act: Action, incident: Incident

@@ -1,21 +1,27 @@
 """Importing an incident's affected-patient list: preview (`plan_recipients`), then all or none.
 
-The file is read by the one reader every import uses (`services.files.open_source`: CSV with
-encoding and delimiter detection, XLSX streamed read-only); what differs is the columns, the
-dates and the rule for bad rows. Every person on the list stays counted: a row whose address
-cannot be used (no street, a blank or placeholder ZIP, a ZIP that cannot be repaired, an
-unknown state) is imported as a recipient with insufficient address and the reason. Only a row
-that names nobody or whose dates cannot be read is bad: it either stops the whole import
-(ImportRejected naming every bad line) or, when the user says so, is set aside into the
-incident's review list, kept with its line number, reason and state to be fixed later, and
-still counted in the incident's totals and the substitute-notice count. Either way it is one
-action: one transaction and one audit entry (counts only), so a cancel, an error or a killed
-process leaves nothing half-imported. The import classifies the list and updates the incident's
-affected counts in that same action.
+The file is read by the one reader every import uses, in its streaming form
+(`services.files.stream_source`: CSV with encoding and delimiter detection, XLSX read-only),
+so a list of a million people is read in one pass with memory bounded by a batch of rows, and
+has no row limit; what differs from other imports is the columns, the dates and the rule for
+bad rows. Each good row is classified as it is read and written already classified, in
+batches, inside the one transaction (duplicates are then marked in SQL).
+
+Every person on the list stays counted: a row whose address cannot be used (no street, a
+blank or placeholder ZIP, a ZIP that cannot be repaired, an unknown state) is imported as a
+recipient with insufficient address and the reason. Only a row that names nobody or whose
+dates cannot be read is bad: it either stops the whole import (ImportRejected naming every
+bad line) or, when the user says so, is set aside into the incident's review list, kept with
+its line number, reason and state to be fixed later, and still counted in the incident's
+totals and the substitute-notice count. Either way it is one action: one transaction and one
+audit entry (counts only), so a cancel, an error or a killed process leaves nothing
+half-imported. The import classifies the list and updates the incident's affected counts in
+that same action.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator, Mapping
@@ -42,7 +48,8 @@ from crisisdesk.domain.recipients import (
     detect_date_format,
 )
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services.files import SourceFile, open_source
+from crisisdesk.services.files import SourceFile
+from crisisdesk.services.files.source import stream_source
 from crisisdesk.services.files.walk import IsCancelled, Progress, RowWalk
 from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.localtime import today
@@ -51,6 +58,7 @@ from crisisdesk.store import recipients as store
 
 SAMPLE_SIZE = 5
 DATE_SAMPLE_ROWS = 2000
+REVIEW_BATCH = 500  # set-aside rows written together while the file is read
 
 
 @dataclass
@@ -122,7 +130,7 @@ class RecipientImportReport:
 
 
 def _open(path: Path) -> SourceFile:
-    source = open_source(path)
+    source = stream_source(path)
     if source.format not in ("csv", "xlsx"):
         raise UserError(f"{path.name} is not a CSV or Excel (.xlsx) list of patients.")
     return source
@@ -167,11 +175,12 @@ def _remembered(saved: Mapping[str, str], headers: list[str]) -> dict[str, str]:
 
 
 class _Rows:
-    """Walks the file: yields (line, fields) for good rows and collects the bad ones."""
+    """Walks the file: yields (line, fields) for good rows and collects the bad ones (their
+    problems; the rows themselves only when `keep_bad`, for the caller to take away)."""
 
     def __init__(self, source: SourceFile, reader: RecipientReader, progress: Progress | None,
-                 is_cancelled: IsCancelled | None) -> None:
-        self.source, self.reader = source, reader
+                 is_cancelled: IsCancelled | None, *, keep_bad: bool = False) -> None:
+        self.source, self.reader, self.keep_bad = source, reader, keep_bad
         self.walk = RowWalk(source, progress, is_cancelled)
         self.problems: list[RowProblem] = []
         self.bad_rows: list[tuple[int, dict[str, str], str]] = []  # (line, row, reason)
@@ -182,17 +191,21 @@ class _Rows:
     def rows(self) -> int:
         return self.walk.rows
 
+    def _bad(self, line: int, row: dict[str, str], reason: str) -> None:
+        self.problems.append(RowProblem(line, reason))
+        if self.keep_bad:
+            self.bad_rows.append((line, row, reason))
+
     def __iter__(self) -> Iterator[tuple[int, RecipientFields]]:
+        read = self.reader.read
         for line, row in self.walk:
             if isinstance(row, str):
-                self.problems.append(RowProblem(line, row))
-                self.bad_rows.append((line, {}, row))
+                self._bad(line, {}, row)
                 continue
             try:
-                fields = self.reader.read(row)
+                fields = read(row)
             except ValidationError as exc:
-                self.problems.append(RowProblem(line, str(exc)))
-                self.bad_rows.append((line, row, str(exc)))
+                self._bad(line, row, str(exc))
                 continue
             self.repaired += fields.zip_repaired
             if fields.death_date is not None:
@@ -261,44 +274,79 @@ def import_recipients(
         raise ValidationError(f"The dates in {path.name} read as {label} and also another way "
                               f"(e.g. day and month swapped); confirm with --date-format {label}.",
                               {"date_format": "ambiguous"})
-    if source.total_rows == 0:
-        raise UserError(f"{path.name} has a header but no patients.")
     reader = RecipientReader(mapping, label)
-    walker = _Rows(source, reader, progress, is_cancelled)
+    walker = _Rows(source, reader, progress, is_cancelled,
+                   keep_bad=set_aside_invalid and not dry_run)
     if dry_run:
         valid = sum(1 for _ in walker)
+        _has_patients(walker, path)
         return _report(walker, valid, set_aside_invalid, "", dry_run=True)
     import_id = str(uuid.uuid4())
     with session.action("letters.import", "incident", incident.id) as act:
-        by = session.operator.name
+        by, db, notice = session.operator.name, session.db, today(session)
         before = letter_counts.substitute_position(session, incident.id)
-        rows = (store.record(str(uuid.uuid4()), incident.id, import_id, line, fields,
-                             at=act.at, by=by)
-                for line, fields in walker if set_aside_invalid or not walker.problems)
-        imported = store.insert_many(session.db, rows)
+        if store.count(db, incident.id):  # the earlier rows are classified again, as of today
+            letter_counts.classify_rows(session, act, incident.id, notice,
+                                        up_to=store.last_rowid(db), is_cancelled=is_cancelled)
+        rows = _classified_rows(session, walker, incident.id, import_id, notice, act.at,
+                                set_aside_invalid)
+        with store.bulk_insert(db, source.total_rows):
+            imported = store.insert_many(db, rows, classified=True)
+        _has_patients(walker, path)
         report = _report(walker, imported, set_aside_invalid, import_id, dry_run=False)
-        if walker.bad_rows:
-            store.insert_review(session.db, (
-                (str(uuid.uuid4()), incident.id, import_id, line,
-                 json.dumps(row, ensure_ascii=False), reason, act.at, by,
-                 reader.state_of(row) if row else "")
-                for line, row, reason in walker.bad_rows))
-        store.insert_import(session.db, {
+        store.mark_duplicates(db, incident.id)
+        store.insert_import(db, {
             "id": import_id, "incident_id": incident.id, "file_name": path.name,
             "format": source.format, "encoding": source.encoding,
             "delimiter": source.delimiter, "date_format": label, "total_rows": walker.rows,
-            "imported": imported, "set_aside": len(walker.bad_rows), "created_at": act.at,
+            "imported": imported, "set_aside": len(walker.problems), "created_at": act.at,
             "created_by": by})
-        store.save_source(session.db, source_signature(source.headers), mapping, label,
+        store.save_source(db, source_signature(source.headers), mapping, label,
                           at=act.at, by=by)
-        letter_counts.classify_all(session, act, incident.id, today(session),
-                                   is_cancelled=is_cancelled)
         counts, unknown = letter_counts.update_incident_counts(session, act, incident)
         report.counted = sum(counts.values()) + unknown
         report.substitute = letter_counts.record_substitute_change(
             session, act, incident.id, before, "Importing the letter list")
         act.summary = f"Imported letter recipients from a {source.format} file: {report.summary}"
     return report
+
+
+def _classified_rows(session: Session, walker: _Rows, incident_id: str, import_id: str,
+                     notice: dt.date, at: str, set_aside: bool) -> Iterator[store.Row]:
+    """The good rows as classified records, for `insert_many`, while the set-aside rows go to
+    the review list a few hundred at a time. Once a bad row is found and rows are not being
+    set aside, nothing more is produced, but the file is still read to the end so the refusal
+    can name every bad line. Ids are one random prefix per import and a counter: unique,
+    and in the order the rows are written (the primary key index grows at its end)."""
+    classes = letter_counts.Classifier(session, notice)
+    by, record = session.operator.name, store.classified
+    prefix = str(uuid.uuid4())[:24]
+    n = 0
+    for line, fields in walker:
+        if len(walker.bad_rows) >= REVIEW_BATCH:
+            _set_aside(session, walker, incident_id, import_id, at)
+        if walker.problems and not set_aside:
+            continue
+        n += 1
+        yield record(f"{prefix}{n:012x}", incident_id, import_id, line, fields,
+                     classes(fields), at=at, by=by)
+    if walker.bad_rows:
+        _set_aside(session, walker, incident_id, import_id, at)
+
+
+def _set_aside(session: Session, walker: _Rows, incident_id: str, import_id: str,
+               at: str) -> None:
+    by, state_of = session.operator.name, walker.reader.state_of
+    store.insert_review(session.db, (
+        (str(uuid.uuid4()), incident_id, import_id, line, json.dumps(row, ensure_ascii=False),
+         reason, at, by, state_of(row) if row else "")
+        for line, row, reason in walker.bad_rows))
+    walker.bad_rows.clear()
+
+
+def _has_patients(walker: _Rows, path: Path) -> None:
+    if walker.rows == 0:
+        raise UserError(f"{path.name} has a header but no patients.")
 
 
 def _report(walker: _Rows, valid: int, set_aside: bool, import_id: str, *,
