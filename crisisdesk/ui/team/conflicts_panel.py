@@ -6,15 +6,15 @@ competing value with the laptop, operator and time it came from, then pick one (
 one") or type the right value. Each competing value is one row, the rows of one conflict
 together (the contact, field and kept value on its first row only, so the competing values
 read as a group). The list is read by the Team page's status load (in the worker); resolving
-runs in the worker too, since the service reads the replication document, and then asks the
-page to reload. A typed value is checked by the service: a bad one puts its one-line error on
-the message bar and changes nothing.
+runs in the worker too, since the service reads the replication document, and then the
+desk-changed signal reloads the page (status and list). A typed value is checked by the
+service: a bad one puts its one-line error on the message bar and changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QGroupBox, QWidget
@@ -42,13 +42,12 @@ def field_words(field: str) -> str:
 
 
 class ConflictsPanel(QGroupBox):
-    """One row per competing value; `resolved` (a callable) reloads the page afterwards."""
+    """One row per competing value. A resolution tells the desk it changed, which reloads
+    the Team page (status and this list, in its worker) and every page showing the contact."""
 
-    def __init__(self, ctx: UiContext, resolved: Callable[[], None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(TITLE, parent)
         self.ctx = ctx
-        self.resolved = resolved
         self.conflicts: list[Conflict] = []
         self.picks: list[tuple[Conflict, Candidate]] = []  # one per table row
         self.last_job: Job | None = None
@@ -124,7 +123,6 @@ class ConflictsPanel(QGroupBox):
             self.ctx.messages.show_info(f"{said} ({result.value}){more}. The resolution "
                                         "reaches the other laptops with the next exchange.")
             self.ctx.state.notify_changed()
-            self.resolved()
 
         job = Job(in_thread_session(self.ctx.session, work), name="team resolve")
         self.last_job = job

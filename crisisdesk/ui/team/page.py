@@ -66,7 +66,7 @@ class TeamPage(Page):
         self.last_label.setText("Nothing imported since the app was opened.")
         self.buttons: list[QPushButton] = [self.export_button, self.import_button,
                                            self.sync_button]
-        self.conflicts_panel = ConflictsPanel(ctx, self.refresh, self)
+        self.conflicts_panel = ConflictsPanel(ctx, self)
         self.filler = QWidget(self)  # takes the table's room on a desk that is not a team
         column(self, self.heading, self.not_team_label, self.summary_label, (self.table, 1),
                hbox(*self.buttons, (QWidget(self), 1)), self.folder_label, self.last_label,
