@@ -41,6 +41,11 @@ def field_words(field: str) -> str:
     return team_conflicts.FIELD_LABELS.get(field, field.replace("_", " "))
 
 
+def who(conflict: Conflict) -> str:
+    """The record's name here; a laptop may hold a conflict about a record it lacks."""
+    return conflict.label or f"a {conflict.entity} not on this desk ({conflict.entity_id[:8]})"
+
+
 class ConflictsPanel(QGroupBox):
     """One row per competing value. A resolution tells the desk it changed, which reloads
     the Team page (status and this list, in its worker) and every page showing the contact."""
@@ -71,7 +76,7 @@ class ConflictsPanel(QGroupBox):
         self.table.setRowCount(len(self.picks))
         for row, (conflict, cand) in enumerate(self.picks):
             first = cand is conflict.candidates[0]
-            label = conflict.label or f"(a contact not on this desk, {conflict.entity_id[:8]})"
+            label = who(conflict)
             cells = ((label, field_words(conflict.field), conflict.kept) if first else
                      ("", "", ""))
             tip = f"{label}, {field_words(conflict.field)}"
@@ -107,10 +112,10 @@ class ConflictsPanel(QGroupBox):
             what = field_words(conflict.field)
             hint = f" ({PHONES_HINT})" if conflict.field == "phones" else ""
             text = self.ctx.prompts.ask_text(
-                self, "Type a value", f"The {what} to keep for {conflict.label}{hint}:")
+                self, "Type a value", f"The {what} to keep for {who(conflict)}{hint}:")
             if text is None:
                 return
-            self._resolve(conflict, f"Set {conflict.label}'s {what}", value=text)
+            self._resolve(conflict, f"Set the {what} of {who(conflict)}", value=text)
 
     def _resolve(self, conflict: Conflict, said: str, **how: Any) -> None:
         def work(twin: Session, **_: Any) -> team_conflicts.Resolution:
