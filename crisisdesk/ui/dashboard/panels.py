@@ -71,6 +71,12 @@ def hotline(session: Session) -> DashboardSummary:
     return summary.dashboard_summary(session)
 
 
+def team_conflicts(session: Session) -> DashboardSummary:
+    from crisisdesk.services import team_summary
+
+    return team_summary.dashboard_summary(session)
+
+
 PANELS: tuple[tuple[str, Summary], ...] = (
     ("Getting ready", getting_ready),
     ("Warnings for the coordinator", role_warnings),
@@ -80,6 +86,7 @@ PANELS: tuple[tuple[str, Summary], ...] = (
     ("Backups", backups),
     ("Downtime binder", binder),
     ("Patient hotline", hotline),
+    ("Team", team_conflicts),
 )
 
 

@@ -18,12 +18,13 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.times import show_utc
-from crisisdesk.services import localtime, team, team_folder
+from crisisdesk.services import localtime, team, team_conflicts, team_folder
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.store.team_bundle import SUFFIX
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.page import Page
+from crisisdesk.ui.team.conflicts_panel import ConflictsPanel
 from crisisdesk.ui.widgets.build import note_label
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.layouts import column, hbox
@@ -65,10 +66,11 @@ class TeamPage(Page):
         self.last_label.setText("Nothing imported since the app was opened.")
         self.buttons: list[QPushButton] = [self.export_button, self.import_button,
                                            self.sync_button]
+        self.conflicts_panel = ConflictsPanel(ctx, self)
         self.filler = QWidget(self)  # takes the table's room on a desk that is not a team
         column(self, self.heading, self.not_team_label, self.summary_label, (self.table, 1),
                hbox(*self.buttons, (QWidget(self), 1)), self.folder_label, self.last_label,
-               (self.filler, 1), margin=12)
+               (self.conflicts_panel, 1), (self.filler, 1), margin=12)
         self._show_team(False)
 
     # -- loading ---------------------------------------------------------------------------
@@ -79,8 +81,8 @@ class TeamPage(Page):
             self._show_team(False)
             return
 
-        def work(twin: Session, **_: Any) -> team.TeamStatus:
-            return team.team_status(twin)
+        def work(twin: Session, **_: Any) -> tuple[team.TeamStatus, list[Any]]:
+            return team.team_status(twin), team_conflicts.list_conflicts(twin)
 
         self._run("team status", work, self._loaded, busy=False)
 
@@ -88,19 +90,25 @@ class TeamPage(Page):
         self.status = None
         self.table.setRowCount(0)
         self.summary_label.clear()
+        self.conflicts_panel.clear()
 
     def _loaded(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        result, conflicts = result
         assert isinstance(result, team.TeamStatus)
         self.status = result
         self._show_team(True)
         tz = localtime.zone(self.ctx.session)
+        self.conflicts_panel.show_conflicts(conflicts, tz)
+        unsettled = (f" {count_of(len(conflicts), 'conflict')} to settle below."
+                     if conflicts else "")
         waiting = (f"; {count_of(result.waiting, 'record')} waiting for what they refer to"
                    if result.waiting else "")
         unsent = (f"{count_of(result.not_exported, 'record')} written here "
                   f"{'has' if result.not_exported == 1 else 'have'} not been exported yet"
                   if result.not_exported else "Everything written here has been exported")
         self.summary_label.setText(
-            f"This laptop: <b>{_html(result.laptop_name)}</b>. {unsent}{waiting}.")
+            f"This laptop: <b>{_html(result.laptop_name)}</b>. {unsent}{waiting}.{unsettled}")
         self.table.setRowCount(len(result.laptops))
         for row, lap in enumerate(result.laptops):
             own = lap.laptop_id == result.laptop_id
@@ -118,6 +126,8 @@ class TeamPage(Page):
     def _show_team(self, is_team: bool) -> None:
         self.not_team_label.setVisible(not is_team)
         self.filler.setVisible(not is_team)
+        if not is_team:
+            self.conflicts_panel.clear()
         for widget in (self.summary_label, self.table, self.folder_label, self.last_label,
                        *self.buttons):
             widget.setVisible(is_team)
