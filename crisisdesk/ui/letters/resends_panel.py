@@ -18,7 +18,6 @@ from crisisdesk.services.letters import resend
 from crisisdesk.services.localtime import zone
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.widgets.buttons import push_button
-from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.layouts import WrapLabel, hbox, vbox
 from crisisdesk.ui.widgets.table_model import time_formatter
 from crisisdesk.ui.widgets.tables import read_only_table
@@ -30,6 +29,8 @@ class ResendsPanel(QGroupBox):
         super().__init__("Re-sends asked for by callers", parent)
         self.ctx = ctx
         self.ids: list[str] = []
+        self._generation = 0  # a read started before a lock or a newer read is dropped
+        self.target = Path()
         self.table = read_only_table(self, "Re-sends asked for by callers",
                                      ["Batch", "Letter", "Reference", "Asked"])
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -42,25 +43,44 @@ class ResendsPanel(QGroupBox):
         self.hide()
 
     def refresh(self) -> None:
-        """Read the waiting re-sends of the current incident (a few rows, on this thread)."""
+        """Read the waiting re-sends of the current incident in the worker (the page reads
+        its overview there too); `show_waiting` puts them on screen."""
         session = self.ctx.state.current
         if session is None:
             self.clear_rows()
             return
-        with user_errors(self.ctx.messages):
-            found = resend.waiting(session)
-            show = time_formatter(zone(session))
-            kept = set(self.selected_ids())
-            self.table.setRowCount(len(found))
-            self.ids = [r.id for r in found]
-            for row, r in enumerate(found):
-                for col, text in enumerate((str(r.batch), str(r.seq), r.reference,
-                                            show(r.at))):
-                    self.table.setItem(row, col, QTableWidgetItem(text))
-            for row, rid in enumerate(self.ids):
-                if rid in kept:
-                    self.table.selectRow(row)
-            self.setVisible(bool(found))
+        self._generation += 1
+        asked = self._generation
+
+        def work(twin: Any, *, progress: Any, is_cancelled: Any) -> Any:
+            return resend.waiting(twin), zone(twin), asked
+
+        job = Job(in_thread_session(session, work), name="re-sends waiting")
+        job.finished.connect(self._read)  # bound methods: dropped with the panel
+        job.failed.connect(self._read_failed)
+        self.ctx.runner.start(job)
+
+    def _read(self, result: tuple[list[resend.ResendRequest], Any, int]) -> None:
+        found, tz, asked = result
+        if asked == self._generation and self.ctx.state.unlocked:
+            self.show_waiting(found, tz)
+
+    def _read_failed(self, err: BaseException) -> None:
+        if self.ctx.state.unlocked:
+            self.ctx.show_error(err)
+
+    def show_waiting(self, found: list[resend.ResendRequest], tz: Any) -> None:
+        show = time_formatter(tz)
+        kept = set(self.selected_ids())
+        self.table.setRowCount(len(found))
+        self.ids = [r.id for r in found]
+        for row, r in enumerate(found):
+            for col, text in enumerate((str(r.batch), str(r.seq), r.reference, show(r.at))):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        for row, rid in enumerate(self.ids):
+            if rid in kept:
+                self.table.selectRow(row)
+        self.setVisible(bool(found))
 
     def selected_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectedItems()})
@@ -99,14 +119,14 @@ class ResendsPanel(QGroupBox):
     def _done(self, count: int) -> None:
         self.ctx.messages.show_info(f"Wrote {count_of(count, 'letter')} to {self.target}; "
                                     "print and mail them.")
-        self.ctx.state.notify_changed()
-        self.refresh()
+        self.ctx.state.notify_changed()  # the page reads again, this list with it
 
     def _failed(self, err: BaseException) -> None:
         self.ctx.show_error(err)
         self.refresh()
 
     def clear_rows(self) -> None:
+        self._generation += 1
         self.ids = []
         self.table.setRowCount(0)
         self.hide()
