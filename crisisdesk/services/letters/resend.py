@@ -103,7 +103,8 @@ def _plan(session: Session, request_ids: Sequence[str]) -> list[_Planned]:
         raise ValidationError(f"{len(gone)} of the chosen re-sends are no longer waiting "
                               "(reprinted or closed meanwhile); nothing was printed.",
                               {"requests": "not waiting"})
-    planned, batches = [], {}
+    planned: list[_Planned] = []
+    batches: dict[str, Batch] = {}
     for rid in dict.fromkeys(request_ids):
         request = by_id[rid]
         letter = store.letter_by_reference(session.db, request.reference)
