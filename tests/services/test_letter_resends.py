@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.domain.errors import UserError, ValidationError
-from crisisdesk.domain.hotline import CallerFacts
+from crisisdesk.domain.hotline import CallerFacts, Relationship
 from crisisdesk.printing.letters import open_letter_pdf
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.hotline import actions, lookup, verify
@@ -107,3 +107,28 @@ def test_no_approved_spanish_letter_prints_nothing_and_says_which(
     assert not list(tmp_path.glob("resends*"))
     assert _kinds(session, ref)[-1] == "resend_requested"
     assert [w.id for w in resend.waiting(session)] == [request.id]  # still waiting
+
+
+def test_two_resends_print_together_each_in_its_callers_language(
+        session: Session, agent: Session, refs: dict[str, str], tmp_path: Path) -> None:
+    spanish_facts(session)
+    parent = lookup.lookup(agent, reference=refs["Emma"]).handle  # asked first, unchanged
+    assert verify.verify(agent, parent, CallerFacts(
+        birth_date=dt.date(2012, 4, 7), zip_code="75201", relationship=Relationship.PARENT,
+        caller_name="Robert Jones")).verified
+    actions.request_resend(agent, parent)
+    _ask(agent, refs["Ann"], "es")
+    waiting = resend.waiting(session)
+    assert [w.reference for w in waiting] == [refs["Emma"], refs["Ann"]]
+    out = tmp_path / "resends.pdf"
+    assert resend.reprint_requested(session, [w.id for w in waiting], out,
+                                    open_letter_pdf) == 2
+    pages = page_texts(out)
+    emma = [p for p in pages if "Robert Jones" in p]
+    ann = [p for p in pages if "Ann Smith" in p]
+    assert emma
+    assert ann
+    assert "Dear" in emma[0]
+    assert "Estimad" in ann[0]
+    assert _kinds(session, refs["Emma"])[-1] == _kinds(session, refs["Ann"])[-1] == "reprinted"
+    assert resend.waiting(session) == []
