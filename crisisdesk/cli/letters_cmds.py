@@ -342,3 +342,44 @@ def purge_cmd(cli: CliContext, incident: str, yes: bool) -> None:
 
 
 COMMANDS = [letters_group]
+
+
+@letters_group.command("resends")
+@incident_option
+@click.option("--print", "out", metavar="FILE",
+              help="Reprint the waiting re-sends (or the IDs given) into this PDF.")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@json_option
+@pass_cli
+def resends_cmd(cli: CliContext, incident: str | None, out: str | None, ids: tuple[str, ...],
+                as_json: bool) -> None:
+    """The re-sends callers asked for on the hotline; --print reprints them, each in the
+    caller's current letter language, and marks them re-sent.
+
+    Example: crisisdesk letters resends --print ~/re-sends.pdf
+    """
+    from crisisdesk.services.letters import resend
+    from crisisdesk.services.localtime import show
+
+    session = cli.session()
+    waiting = resend.waiting(session, incident)
+    if out:
+        if not waiting and not ids:
+            raise UserError("No re-send is waiting.")
+        path = Path(out).expanduser()
+        n = resend.reprint_requested(session, list(ids) or [w.id for w in waiting], path,
+                                     _pdf_writer())  # type: ignore[arg-type]
+        if as_json:
+            emit_json({"reprinted": n, "file": str(path)})
+        else:
+            click.echo(f"Wrote {count_of(n, 'letter')} to {path}; print and mail them.")
+        return
+    if as_json:
+        emit_json([{"id": w.id, "asked_at": w.at, "batch": w.batch, "letter": w.seq,
+                    "reference": w.reference} for w in waiting])
+        return
+    if not waiting:
+        click.echo("No re-send is waiting.")
+        return
+    table([[w.id, str(w.batch), str(w.seq), w.reference, show(session, w.at)]
+           for w in waiting], ["ID", "Batch", "Letter", "Reference", "Asked"])

@@ -48,6 +48,7 @@ from crisisdesk.ui.letters.dialogs import BatchDialog, CodesDialog, PreviewDialo
 from crisisdesk.ui.letters.import_wizard import RecipientImportWizard
 from crisisdesk.ui.letters.mailing import RemailDialog, ReprintDialog
 from crisisdesk.ui.letters.pipeline_panel import PipelinePanel
+from crisisdesk.ui.letters.resends_panel import ResendsPanel
 from crisisdesk.ui.letters.review import ReviewDialog
 from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.widgets.errors import user_errors
@@ -120,6 +121,7 @@ class LettersPage(Page):
         self.mailed_button = self._button("Mark &mailed", lambda: self.mark("mailed"), batch_bar)
         self.reprint_button = self._button("Reprint ran&ge…", self.reprint_range, batch_bar)
         batch_bar.addStretch(1)
+        self.resends = ResendsPanel(ctx, self)
         self.totals = read_only_table(self, "Letters by state and status",
                                       ["State", *STATUSES])
         returned = QHBoxLayout()
@@ -149,6 +151,7 @@ class LettersPage(Page):
         layout.addWidget(QLabel("<b>Batches</b>", self))
         layout.addWidget(self.batches, 2)
         layout.addLayout(batch_bar)
+        layout.addWidget(self.resends)
         layout.addWidget(QLabel("<b>Mailing log</b>: letters by state and status", self))
         layout.addWidget(self.totals, 3)
         layout.addLayout(returned)
@@ -211,6 +214,7 @@ class LettersPage(Page):
             self.substitute_button.hide()
             self.batches.setRowCount(0)
             self.totals.setRowCount(0)
+            self.resends.clear_rows()
             self.show_next_step()
             return
         self.incident_label.setText(f"Incident: {overview.incident_title}")
@@ -243,6 +247,7 @@ class LettersPage(Page):
             self.totals.setItem(row, 0, QTableWidgetItem(state))
             for col, status in enumerate(STATUSES, start=1):
                 self.totals.setItem(row, col, QTableWidgetItem(str(counts.get(status, 0))))
+        self.resends.refresh()
         self.show_next_step()
 
     def next_step(self) -> NextStepHook:
@@ -286,6 +291,7 @@ class LettersPage(Page):
         self.substitute_button.hide()
         self.batches.setRowCount(0)
         self.totals.setRowCount(0)
+        self.resends.clear_rows()
         self.reference_edit.clear()
 
     def selected_batch(self) -> str | None:
