@@ -7,11 +7,12 @@ follow-up list (`follow_ups`, on the Dashboard): the privacy officer's callbacks
 complaints, and the re-sends for the letters team.
 
 A re-send goes into the letters' own mailing log: a `resend_requested` event on the letter
-(the append-only history that proves who was sent what), and the letters team sends it with the
-Letters page's "Reprint range" of that one letter (batch and place given in `follow_ups`),
-whose `reprinted` event marks the request sent. The letter's state is left alone: a letter the
-caller did not receive is not "returned", which would count the person toward substitute
-notice. A new language is written where the letters read it (the recipient's language).
+(the append-only history that proves who was sent what), and the letters team sends it from
+the Letters page's "Re-sends asked for by callers" list (services/letters/resend.py, in the
+caller's current language), whose `reprinted` event marks the request sent. The letter's
+state is left alone: a letter the caller did not receive is not "returned", which would count
+the person toward substitute notice. A new language is written where the letters read it
+(the recipient's language).
 """
 
 from __future__ import annotations

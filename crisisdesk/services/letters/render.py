@@ -88,7 +88,7 @@ def letter_layout(session: Session) -> LetterLayout:
                         str(settings_service.get(session, "letterhead_logo")), label)
 
 
-class _Filler:
+class LetterFiller:
     """Fills a batch's approved templates for one letter at a time."""
 
     def __init__(self, session: Session, batch: Batch) -> None:
@@ -145,7 +145,7 @@ class _Filler:
         return self.values.render(letter, approved, values)
 
 
-def approved_language(filler: _Filler, letter: Letter) -> str:
+def approved_language(filler: LetterFiller, letter: Letter) -> str:
     return filler.approved[(letter.template_key, letter.template_version)].meta.language.value
 
 
@@ -238,7 +238,7 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
         _stem(name)
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean_stale(out_dir, batch, name)
-    filler, layout = _Filler(session, batch), letter_layout(session)
+    filler, layout = LetterFiller(session, batch), letter_layout(session)
     first = next(store.iter_letters(session.db, batch.id, 1, 1), None)
     if first is None:
         raise UserError(f"Letter batch {batch.number} has no letters.")
@@ -270,7 +270,7 @@ def render_batch(session: Session, batch_ref: str, out_dir: Path, open_file: Ope
 class _Run:
     """One render of a batch's missing parts: here, or in worker processes."""
 
-    def __init__(self, session: Session, batch: Batch, filler: _Filler, layout: LetterLayout,
+    def __init__(self, session: Session, batch: Batch, filler: LetterFiller, layout: LetterLayout,
                  parts: int, total: int, progress: Progress | None,
                  is_cancelled: IsCancelled | None) -> None:
         self.session, self.batch, self.filler, self.layout = session, batch, filler, layout
@@ -493,7 +493,7 @@ def reprint(session: Session, batch_ref: str, first: int, last: int, path: Path,
     if not 1 <= first <= last <= batch.letter_count:
         raise ValidationError(f"Give a range within 1-{batch.letter_count} (first <= last).",
                               {"range": "out of range"})
-    filler, layout = _Filler(session, batch), letter_layout(session)
+    filler, layout = LetterFiller(session, batch), letter_layout(session)
     count = last - first + 1
     with open_file(Path(path), layout, None) as out:
         for n, letter in enumerate(store.iter_letters(session.db, batch.id, first, last), 1):
@@ -515,6 +515,6 @@ def preview(session: Session, batch_ref: str, count: int = 3, *,
             incident_id: str | None = None) -> tuple[LetterLayout, list[LetterContent]]:
     """The first letters of a batch exactly as they will print (nothing is written)."""
     batch = get_batch(session, batch_ref, incident_id)
-    filler = _Filler(session, batch)
+    filler = LetterFiller(session, batch)
     letters = store.iter_letters(session.db, batch.id, 1, count)
     return letter_layout(session), [filler.content(letter) for letter in letters]

@@ -33,7 +33,7 @@ from crisisdesk.services import templates as template_service
 from crisisdesk.services.files.walk import IsCancelled, Progress
 from crisisdesk.services.letters.batches import DEFAULT_TEMPLATES, Batch, get_batch
 from crisisdesk.services.letters.languages import usable_template
-from crisisdesk.services.letters.render import OpenLetterFile, _Filler, letter_layout
+from crisisdesk.services.letters.render import LetterFiller, OpenLetterFile, letter_layout
 from crisisdesk.services.session import Session
 from crisisdesk.store import hotline as hotline_store
 from crisisdesk.store import letters as store
@@ -128,10 +128,10 @@ def reprint_requested(session: Session, request_ids: Sequence[str], path: Path,
     current language), then mark them reprinted and their requests done; returns letters."""
     session.require(Role.OPERATOR, "reprint letters")
     planned = _plan(session, request_ids)
-    fillers: dict[str, _Filler] = {}
+    fillers: dict[str, LetterFiller] = {}
     for p in planned:
         if p.batch.id not in fillers:
-            fillers[p.batch.id] = _Filler(session, p.batch)
+            fillers[p.batch.id] = LetterFiller(session, p.batch)
     with open_file(Path(path), letter_layout(session), None) as out:
         for n, p in enumerate(planned, 1):
             if is_cancelled is not None and is_cancelled():
