@@ -260,7 +260,8 @@ class DashboardPage(Page):
             self.tabs.setCurrentIndex(current)
         finally:
             self.tabs.blockSignals(False)
-        placeholder.deleteLater()
+        if placeholder is not None:
+            placeholder.deleteLater()
         if self.isVisible():  # its tables give Tab back, its buttons get Alt+letters
             make_keyboard_ready(self)
 
