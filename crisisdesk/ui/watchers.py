@@ -1,8 +1,9 @@
 """Two timers the main window runs: idle auto-lock and `PRAGMA data_version` polling.
 
 Idle means no keyboard, mouse or touch input anywhere in the app. An application-wide event
-filter only records the time of the last input (cheap: it runs for every event), and a coarse
-timer compares it with the limit, rather than restarting a timer on every mouse move.
+filter only records the time of the last input (cheap: it runs for every event, so it asks
+the event's class before its type, which costs an enum object per event), and a coarse timer
+compares it with the limit, rather than restarting a timer on every mouse move.
 
 `PRAGMA data_version` changes when another connection commits, so polling it every ~1.5 s is
 how changes made by the CLI (or by our own workers' connections) reach the open window. The
@@ -14,6 +15,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QInputEvent
 from PySide6.QtWidgets import QApplication
 
 from crisisdesk.store.db import data_version
@@ -54,7 +56,9 @@ class IdleWatcher(QObject):
         self._timer.start(max(50, min(1000, timeout_ms // 4)))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT_EVENTS:
+        # Every input event is a QInputEvent (key, mouse, wheel, touch, tablet); the isinstance
+        # test is nearly free, where `type()` makes a Python enum for each of thousands of events.
+        if isinstance(event, QInputEvent) and event.type() in _INPUT_EVENTS:
             self._last = time.monotonic()
         return False
 

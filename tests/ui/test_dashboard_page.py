@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.domain.dashboard import DashboardSummary
@@ -302,3 +303,29 @@ def test_letters_panel_and_deadlines_show_substitute_notice_from_returned_mail(
     keys = [page.deadlines.proxy.index(r, 0).data(OBJECT_ROLE).key
             for r in range(page.deadlines.proxy.rowCount())]
     assert SUBSTITUTE_OBLIGATION_KEY in keys
+
+
+def test_deadlines_and_systems_tabs_show_the_latest_rows_when_first_opened(
+        qtbot: QtBot, page: DashboardPage, session: Session) -> None:
+    assert page._deadlines is None  # not built while the person looks at the overview
+    assert page._systems is None
+    system_service.set_status(session, "EHR", SystemStatus.DOWN)
+    page.ctx.state.notify_changed()  # a refresh reaches the tabs nobody has opened yet
+    qtbot.waitUntil(lambda: page._board is not None and any(
+        row.name == "EHR" and row.status is SystemStatus.DOWN for row in page._board[0]))
+    bar = page.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.tabRect(2).center())  # "Systems board"
+    board = page.systems
+    assert page.tabs.currentWidget() is board
+    assert board.isVisible()
+    ehr = next(r for r in range(board.model.rowCount()) if board.model.index(r, 0).data() == "EHR")
+    assert board.model.index(ehr, 1).data() == "DOWN"
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())  # "Deadlines"
+    view = page.deadlines
+    assert page.tabs.currentWidget() is view
+    shown = {view.proxy.index(r, 0).data(OBJECT_ROLE).key for r in range(view.proxy.rowCount())}
+    assert {"hipaa.individuals", "hipaa.hhs"} <= shown
+    assert "last reviewed" in view.rules_label.text().lower()
+    assert [page.tabs.tabText(i) for i in range(3)] == [
+        "&Overview", "&Deadlines", "&Systems board"]

@@ -26,7 +26,7 @@ from crisisdesk.ui.widgets.layouts import column, lead_row
 from crisisdesk.ui.widgets.pairs_table import PairsTable
 from crisisdesk.ui.widgets.search_field import SearchField
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, SORT_ROLE, RowTableModel, SortProxy
-from crisisdesk.ui.widgets.tables import select_where, selected_object, standard_table
+from crisisdesk.ui.widgets.tables import Resize, select_where, selected_object, standard_table
 from crisisdesk.ui.widgets.wheel_guard import guard_wheel
 
 
@@ -136,6 +136,35 @@ def test_select_where_finds_the_row_by_its_object_in_the_sorted_view(qtbot: QtBo
     assert table.selectionModel().selectedRows()[0].row() == 1  # 100, 10, 9
     assert not select_where(table, lambda row: row[0] == "z")
     assert selected_object(table, tuple) == ("b", 10)  # a miss keeps the user's place
+
+
+class Counted(Pairs):
+    """`Pairs` that counts the cells Qt asks it about."""
+
+    asked = 0
+
+    def data(self, index: object, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        self.asked += 1
+        return super().data(index, role)  # type: ignore[arg-type]
+
+
+def test_a_content_sized_column_shows_the_rows_on_screen_whole_without_reading_every_row(
+        qtbot: QtBot) -> None:
+    model = Counted()
+    widest = "Evacuation notice for the west wing families"
+    model.set_rows([(widest, 0)] + [(f"t{n}", n) for n in range(1, 2000)])
+    table = standard_table(None, "Templates", model,  # type: ignore[arg-type]
+                           resize=Resize.ResizeToContents, stretch_last=False)
+    qtbot.addWidget(table)
+    table.resize(800, 300)
+    model.asked = 0
+    table.show()
+    qtbot.waitExposed(table)
+    qtbot.wait(20)
+    shown = table.fontMetrics().horizontalAdvance(widest)
+    assert table.columnWidth(0) >= shown  # the long name on screen is not cut
+    assert table.columnWidth(1) >= table.horizontalHeader().sectionSizeHint(1)  # nor "Count"
+    assert model.asked < 4000  # Qt did not measure all 2,000 rows (x 8 roles) on each pass
 
 
 class Cells(RowTableModel[tuple[str, int]]):

@@ -4,12 +4,16 @@ Overview: the current incident (chooser, status, affected counts, law-enforcemen
 notification clock with its days left coloured as it nears, who holds each role now with a
 phone number, the latest timeline entries, and the panels of calling trees, letters and the
 next public update (see `panels.py`). The Deadlines and
-Systems tabs hold the obligations table and the HICS 251 board. Everything is read from the
+Systems tabs hold the obligations table and the HICS 251 board; they are built when first
+shown (or first asked for), which is most of the page's build, and until then keep only the
+latest data a refresh gave them. Everything is read from the
 services on refresh (a few milliseconds on a crisis-sized desk); every change goes through one
 service call and then `notify_changed()`, which refreshes this and every other page.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -38,6 +42,7 @@ from crisisdesk.services import next_steps
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
+from crisisdesk.services.clocks import DeadlineReport
 from crisisdesk.services.localtime import today, zone
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
@@ -46,7 +51,7 @@ from crisisdesk.ui.dashboard.deadlines import DeadlinesView, ObligationsModel
 from crisisdesk.ui.dashboard.filings_panel import FilingsPanel
 from crisisdesk.ui.dashboard.incident_dialog import IncidentDialog
 from crisisdesk.ui.dashboard.panels import PANELS, SummaryPanel
-from crisisdesk.ui.dashboard.systems import SystemsBoard
+from crisisdesk.ui.dashboard.systems import SystemRow, SystemsBoard
 from crisisdesk.ui.dashboard.translations_dialog import TranslationsDialog
 from crisisdesk.ui.page import NextStepHook, Page
 from crisisdesk.ui.printouts import print_preview, save_pdf
@@ -54,12 +59,15 @@ from crisisdesk.ui.roles import model as roster
 from crisisdesk.ui.widgets.build import note_label
 from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
+from crisisdesk.ui.widgets.keyboard import make_keyboard_ready
 from crisisdesk.ui.widgets.layouts import vbox
 from crisisdesk.ui.widgets.table_model import SortProxy, time_formatter
 from crisisdesk.ui.widgets.tables import Selection, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 LATEST = 8
+DEADLINES_TAB, SYSTEMS_TAB = 1, 2
+TAB_LABELS = {DEADLINES_TAB: "&Deadlines", SYSTEMS_TAB: "&Systems board"}
 
 
 def _compact_table(parent: QWidget, name: str, keep: tuple[int, ...], columns: int) -> QTableView:
@@ -175,29 +183,16 @@ class DashboardPage(Page):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
-        self.deadlines = DeadlinesView(ctx, self)
-        self.deadlines.changed.connect(self.ctx.state.notify_changed)
-        self.systems = SystemsBoard(ctx, self)
-        self.systems.changed.connect(self.ctx.state.notify_changed)
-        self.sheet_button = push_button(self, "Obligations sheet &PDF…", self.print_obligations)
-        self.board_button = push_button(self, "Board P&DF (one page)…", self.print_board)
-        self.board_print = push_button(
-            self, "Pr&int board…",
-            lambda: print_preview(self.ctx, self, crisis_reports.systems_board,
-                                  title="Systems status board"))
-        sheet_row = QHBoxLayout()
-        sheet_row.addStretch(1)
-        sheet_row.addWidget(self.sheet_button)
-        self.deadlines.layout().addLayout(sheet_row)  # type: ignore[union-attr]
-        board_row = QHBoxLayout()
-        board_row.addStretch(1)
-        board_row.addWidget(self.board_button)
-        board_row.addWidget(self.board_print)
-        self.systems.layout().addLayout(board_row)  # type: ignore[union-attr]
+        self._deadlines: DeadlinesView | None = None
+        self._systems: SystemsBoard | None = None
+        # What the last refresh gave a tab not built yet: (report,) and (rows, show).
+        self._report: tuple[DeadlineReport | None] | None = None
+        self._board: tuple[list[SystemRow], Any] | None = None
         self.tabs = QTabWidget(self)
         self.tabs.addTab(overview, "&Overview")
-        self.tabs.addTab(self.deadlines, "&Deadlines")
-        self.tabs.addTab(self.systems, "&Systems board")
+        for index in (DEADLINES_TAB, SYSTEMS_TAB):
+            self.tabs.addTab(QWidget(self.tabs), TAB_LABELS[index])
+        self.tabs.currentChanged.connect(self._tab_shown)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Incident:", self))
@@ -211,6 +206,70 @@ class DashboardPage(Page):
         shortcut = QShortcut(QKeySequence("Ctrl+E"), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.edit_incident)
+
+    # -- the tabs built on first view -----------------------------------------------------
+    @property
+    def deadlines(self) -> DeadlinesView:
+        """The Deadlines tab, built now if it was not yet."""
+        if self._deadlines is None:
+            view = self._deadlines = DeadlinesView(self.ctx, self)
+            view.changed.connect(self.ctx.state.notify_changed)
+            self.sheet_button = push_button(self, "Obligations sheet &PDF…",
+                                            self.print_obligations)
+            self.sheet_button.setEnabled(self.incident is not None)
+            sheet_row = QHBoxLayout()
+            sheet_row.addStretch(1)
+            sheet_row.addWidget(self.sheet_button)
+            view.layout().addLayout(sheet_row)  # type: ignore[union-attr]
+            if self._report is not None:
+                view.show_report(self._report[0])
+                self._report = None
+            self._put_tab(DEADLINES_TAB, view)
+        return self._deadlines
+
+    @property
+    def systems(self) -> SystemsBoard:
+        """The Systems board tab, built now if it was not yet."""
+        if self._systems is None:
+            board = self._systems = SystemsBoard(self.ctx, self)
+            board.changed.connect(self.ctx.state.notify_changed)
+            self.board_button = push_button(self, "Board P&DF (one page)…", self.print_board)
+            self.board_print = push_button(
+                self, "Pr&int board…",
+                lambda: print_preview(self.ctx, self, crisis_reports.systems_board,
+                                      title="Systems status board"))
+            board_row = QHBoxLayout()
+            board_row.addStretch(1)
+            board_row.addWidget(self.board_button)
+            board_row.addWidget(self.board_print)
+            board.layout().addLayout(board_row)  # type: ignore[union-attr]
+            if self._board is not None:
+                board.show_systems(*self._board)
+                self._board = None
+            self._put_tab(SYSTEMS_TAB, board)
+        return self._systems
+
+    def _put_tab(self, index: int, widget: QWidget) -> None:
+        """Swap the placeholder at `index` for the built tab, staying on the same tab."""
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        self.tabs.blockSignals(True)  # no currentChanged for the swap itself
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, TAB_LABELS[index])
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        if self.isVisible():  # its tables give Tab back, its buttons get Alt+letters
+            make_keyboard_ready(self)
+
+    def _tab_shown(self, index: int) -> None:
+        if index == DEADLINES_TAB:
+            _ = self.deadlines
+        elif index == SYSTEMS_TAB:
+            _ = self.systems
 
     # -- Page -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -228,7 +287,8 @@ class DashboardPage(Page):
             self.incident_combo.addItem("No incident yet", "")
         self.edit_button.setEnabled(self.incident is not None)
         self.spanish_button.setEnabled(self.incident is not None)
-        self.sheet_button.setEnabled(self.incident is not None)
+        if self._deadlines is not None:
+            self.sheet_button.setEnabled(self.incident is not None)
         self._show_incident(show)
         self.holders_model.show = show
         self.holders_model.set_rows(role_service.roster(session).statuses)
@@ -238,7 +298,11 @@ class DashboardPage(Page):
             for entry in sorted(entries, key=lambda e: (e.at, e.seq), reverse=True):
                 self.latest.addItem(f"{show(entry.at)}  [{entry.category.value}] "
                                     f"{entry.author}: {' '.join(entry.text.split())}")
-        self.systems.show_systems(system_service.list_systems(session), show)
+        systems = system_service.list_systems(session)
+        if self._systems is not None:
+            self._systems.show_systems(systems, show)
+        else:
+            self._board = (systems, show)
         self._refresh_panels()
 
     def _refresh_panels(self) -> None:
@@ -270,7 +334,7 @@ class DashboardPage(Page):
                                       "notification clocks and the timeline.")
             self.next_label.clear()
             self.clocks_model.set_rows([])
-            self.deadlines.show_report(None)
+            self._show_report(None)
             return
         report = clock_service.deadlines(session, self.incident.id)
         self.title_label.setText(self.incident.title)
@@ -286,7 +350,13 @@ class DashboardPage(Page):
         self.clocks_model.today = report.today
         self.clocks_model.set_rows(report.running + [o for o in report.obligations
                                                      if o.done is not None])
-        self.deadlines.show_report(report)
+        self._show_report(report)
+
+    def _show_report(self, report: DeadlineReport | None) -> None:
+        if self._deadlines is not None:
+            self._deadlines.show_report(report)
+        else:
+            self._report = (report,)
 
     def next_step(self) -> NextStepHook:
         step = next_steps.dashboard(self.ctx.session)
@@ -302,8 +372,11 @@ class DashboardPage(Page):
             label.clear()
         self.clocks_model.set_rows([])
         self.holders_model.set_rows([])
-        self.deadlines.model.set_rows([])
-        self.systems.model.set_rows([])
+        self._report = self._board = None
+        if self._deadlines is not None:
+            self._deadlines.model.set_rows([])
+        if self._systems is not None:
+            self._systems.model.set_rows([])
         self.latest.clear()
         for panel in self.panels:
             panel.clear()

@@ -40,6 +40,19 @@ from crisisdesk.ui.widgets.scheme import for_background, for_text, readable_text
 OBJECT_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
+# `data()` runs for every role of every painted or measured cell (thousands of times as a
+# page opens), so it compares the role with plain ints read once here: looking an enum member
+# up on each call cost more than the cell's own text.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_OBJECT = int(OBJECT_ROLE)
+_SORT = int(SORT_ROLE)
+_HEADER_ROLES = frozenset({_DISPLAY, _TOOLTIP})
+_HORIZONTAL = Qt.Orientation.Horizontal
+
 Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
 
@@ -110,23 +123,24 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS) and (
-                role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)):
+        if orientation == _HORIZONTAL and 0 <= section < len(self.HEADERS) and (
+                role in _HEADER_ROLES):
             return self.HEADERS[section]  # the tooltip: the whole title of a narrow column
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        at = index.row()
+        if not 0 <= at < len(self._rows) or not index.isValid():
             return None
-        row = self._rows[index.row()]
+        row = self._rows[at]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self.display(row, column)
-        if role == OBJECT_ROLE:
+        if role == _OBJECT:
             return row
-        if role == SORT_ROLE:
+        if role == _SORT:
             return self.sort_value(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             # Colours follow the light or dark scheme, and text on a status colour stays
             # readable on both (ui/widgets/scheme.py); the cell's words say the status too.
             colour = self.foreground(row, column)
@@ -135,13 +149,13 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
                 return QBrush(readable_text(for_background(background), colour))
             if colour is not None:
                 return QBrush(for_text(colour))
-        elif role == Qt.ItemDataRole.BackgroundRole:
+        elif role == _BACKGROUND:
             colour = self.background(row, column)
             if colour is not None:
                 return QBrush(for_background(colour))
-        elif role == Qt.ItemDataRole.ToolTipRole:
+        elif role == _TOOLTIP:
             return whole_text_tip(self.display(row, column), self.tooltip(row, column))
-        elif role == Qt.ItemDataRole.FontRole and self.bold(row, column):
+        elif role == _FONT and self.bold(row, column):
             font = QFont()
             font.setBold(True)
             return font

@@ -61,6 +61,7 @@ def standard_table(parent: QWidget, name: str, model: QAbstractItemModel | None 
     table.setWordWrap(wrap)
     header = table.horizontalHeader()
     header.setStretchLastSection(stretch_last)
+    header.setResizeContentsPrecision(CONTENT_ROWS)
     if resize is not None:
         header.setSectionResizeMode(resize)
     if stretch is not None:
@@ -79,6 +80,11 @@ def standard_table(parent: QWidget, name: str, model: QAbstractItemModel | None 
 MAX_COLUMN_SHARE = 0.45
 STRETCH_SHARE = 0.3
 FIT_ROWS = 200  # rows measured when fitting: enough for the widest value, bounded for big tables
+# A ResizeToContents column is measured again on every layout pass (each refresh, each resize),
+# reading every role of every measured cell through the Python model: on all rows, opening
+# Templates made ~12,000 `data()` calls. The rows on screen are measured first, then this many
+# in all; a longer value further down elides, its tooltip whole (`RowTableModel`).
+CONTENT_ROWS = 40
 
 
 def fit_columns(table: QTableView, least: Sequence[int] = ()) -> None:
@@ -86,7 +92,15 @@ def fit_columns(table: QTableView, least: Sequence[int] = ()) -> None:
     most `MAX_COLUMN_SHARE` each, the widest ones trimmed first when together they would
     squeeze a stretched column below `STRETCH_SHARE`; never below `least` or the header."""
     header = table.horizontalHeader()
+    precision = header.resizeContentsPrecision()
     header.setResizeContentsPrecision(FIT_ROWS)
+    try:
+        _fit(table, header, least)
+    finally:
+        header.setResizeContentsPrecision(precision)  # ResizeToContents columns stay cheap
+
+
+def _fit(table: QTableView, header: QHeaderView, least: Sequence[int]) -> None:
     room = max(table.viewport().width(), 200)
     last = header.count() - 1
     stretched = [c for c in range(header.count()) if not header.isSectionHidden(c) and (

@@ -22,13 +22,15 @@ FIELDS = (QAbstractSpinBox, QComboBox)  # fields whose value the wheel turns
 
 class WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.Polish and isinstance(watched, FIELDS)
-                and watched.focusPolicy() == Qt.FocusPolicy.WheelFocus):
+        # It sees every event of the app: the class test comes first because it is nearly
+        # free, where `event.type()` makes a Python enum object each time.
+        if not isinstance(watched, FIELDS):
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Polish and watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
             # Qt focuses a WheelFocus field as the wheel passes, before any filter sees it.
             watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        elif (event.type() == QEvent.Type.Wheel
-                and isinstance(watched, FIELDS)
-                and not watched.hasFocus()):
+        elif kind == QEvent.Type.Wheel and not watched.hasFocus():
             area = _scroll_area_around(watched)
             if area is not None:  # the page scrolls instead (the wheel still works)
                 QApplication.sendEvent(area.viewport(), event)
