@@ -32,7 +32,14 @@ def _one_qapplication(qapp: Any) -> Iterator[Any]:
 
     At the end the clipboard is emptied: Qt's offscreen platform segfaults while exiting when
     its clipboard still holds QMimeData (seen after the templates "Copy" test; xcb is fine).
+
+    The shipped fonts are registered first, as the app does before any window after the
+    unlock dialog: a label measured before they arrive is drawn wider after (a page then
+    looked clipped or not depending on which test of the process registered them first).
     """
+    from crisisdesk.printing.fonts import register_fonts
+
+    register_fonts()
     yield qapp
     qapp.clipboard().clear()
 
