@@ -6,9 +6,11 @@ thread: workers never touch widgets. Anything that touches the desk from a worke
 connection with `session.for_thread()` (see `in_thread_session`) and closes it after.
 
 Lifetimes are the subtle part. The signals object is parented to the runner (a GUI-thread
-QObject) and removed with `deleteLater()` once the worker has left the job (shortly after a
-final signal arrived), so a QObject is never destroyed from a worker thread and no queued
-handler loses its call; the runner keeps each Job referenced until then.
+QObject) and removed with `deleteLater()` once the job is over, so a QObject is never destroyed
+from a worker thread; the runner keeps each Job referenced until then. The runner learns that
+a job is over from a private signal sent after the final one: had it listened to the final
+signal itself, it could let go of the object while a preempted worker was still queueing the
+same signal for handlers connected after it, and those calls would be dropped.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class JobSignals(QObject):
     cancelled = Signal()
     _wake = Signal()
     _flush = Signal()
+    _over = Signal()  # after the final signal's emission is complete: for the runner only
 
     job: Job | None = None
 
@@ -112,7 +115,6 @@ class Job(QRunnable):
         self._spent_fn: object = None
         self.exited_at = 0.0
         self.done = False
-        self.released = False  # its signals object is on its way out (see JobRunner._forget)
         self.cancel_note = ""  # what the work said as it stopped ("3 of 8 files are kept")
 
     # A QRunnable is not a QObject and cannot own signals: these read through to `signals`.
@@ -151,6 +153,9 @@ class Job(QRunnable):
         finally:
             self._spent_fn = fn
             self.exited_at = time.monotonic()
+            # The runner hears of the end only now: every handler of the final signal has its
+            # call queued before this one, so none is dropped when the runner lets go.
+            self.signals._over.emit()
 
 
 class JobRunner(QObject):
@@ -172,15 +177,10 @@ class JobRunner(QObject):
         # runner, and with it (again) the child that is being deleted: a crash.
         job.signals.setParent(self)
         job.signals.job = job
-        job.finished.connect(self._ended_with_value)
-        job.failed.connect(self._ended_with_value)
-        job.cancelled.connect(self._ended)
+        job.signals._over.connect(self._ended)
         self._jobs.add(job)
         self.pool.start(job)
         return job
-
-    def _ended_with_value(self, _value: object) -> None:
-        self._ended()
 
     def _ended(self) -> None:
         signals = self.sender()
@@ -189,36 +189,19 @@ class JobRunner(QObject):
             self._forget(job)
 
     def _forget(self, job: Job) -> None:
-        """A final signal arrived. Keep the Job (and what its closure holds) a little longer:
-        if the GUI let go first, the last reference would drop in the worker thread as its
-        `run()` returns, and objects must not be destroyed there.
-
-        The signals object goes once the worker has finished emitting: the runner hears of
-        the end first, and a worker preempted mid-emission (a loaded machine) may still be
-        queueing the same signal for handlers connected later; deleting the object then
-        would drop those calls. Such a job's signals go at the next reap."""
+        """The job is over. Keep the Job (and what its closure holds) a little longer: if the
+        GUI let go first, the last reference would drop in the worker thread as its `run()`
+        returns, and objects must not be destroyed there."""
         job.done = True
         self._jobs.discard(job)
-        if job.exited_at:
-            self._release(job)
+        job.signals.deleteLater()
         self._graveyard.append(job)
         if not self._reaper.isActive():
             self._reaper.start()
 
-    @staticmethod
-    def _release(job: Job) -> None:
-        if not job.released:
-            job.released = True
-            job.signals.deleteLater()
-
     def _reap(self) -> None:
         cutoff = time.monotonic() - REAP_AFTER_S
-        keep = []
-        for job in self._graveyard:
-            if job.exited_at:
-                self._release(job)
-            if not job.exited_at or job.exited_at > cutoff:
-                keep.append(job)
+        keep = [j for j in self._graveyard if not j.exited_at or j.exited_at > cutoff]
         self._graveyard = keep
         if not keep:
             self._reaper.stop()
@@ -233,8 +216,6 @@ class JobRunner(QObject):
             job.cancel()
         done = bool(self.pool.waitForDone(timeout_ms))
         if done:
-            for job in self._graveyard:
-                self._release(job)
             self._graveyard.clear()
         return done
 
