@@ -49,7 +49,7 @@ from crisisdesk.domain.letter_pages import CoverSheet, LetterContent, LetterLayo
 from crisisdesk.printing.fonts import TAGLINE_FAMILIES, print_family
 from crisisdesk.printing.letter_bodies import EDGE, BodyShape, LaidOutBodies
 from crisisdesk.printing.pdf_forms import FormError, Placeholder, StaticPages, append_forms
-from crisisdesk.store.files import atomic_path, prove_pdf
+from crisisdesk.store.files import FileNotProven, atomic_path, prove_pdf
 
 DPI = 300
 MARGIN_IN = 0.9
@@ -443,9 +443,15 @@ class LetterPdf:
         return pages
 
     def finish(self, path: Path) -> None:
-        """Put the static parts in the closed file at `path` where their placeholders are."""
+        """Put the static parts in the closed file at `path` where their placeholders are.
+
+        A file Qt could not finish (a full disk cuts it short) has no cross-reference table
+        to add to: that is a file not proven, not a bug."""
         if self.paint.forms:
-            append_forms(path, self.paint.forms)
+            try:
+                append_forms(path, self.paint.forms)
+            except FormError as exc:
+                raise FileNotProven(f"the file came out incomplete ({exc})") from None
 
 
 @contextlib.contextmanager
@@ -465,6 +471,10 @@ def open_letter_pdf(path: Path, layout: LetterLayout, cover: CoverSheet | None,
         return (painted[0].pages if painted else 0) + (1 if cover is not None else 0)
 
     def check(tmp: Path) -> None:
+        if painted:
+            painted[0].finish(tmp)  # here, so a full disk while adding them is `DiskFull`
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
         prove_pdf(tmp, pages())
         if proven is not None:
             proven(tmp)
@@ -481,7 +491,6 @@ def open_letter_pdf(path: Path, layout: LetterLayout, cover: CoverSheet | None,
         finally:
             painter.end()
             del painter, writer  # closes and flushes the file before it is renamed
-        out.finish(tmp)
 
 
 def write_letter_pdf(tmp: Path, layout: LetterLayout, cover: CoverSheet | None,
