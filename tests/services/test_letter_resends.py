@@ -5,7 +5,6 @@ the letter in the new language, or nothing is printed and one line names the tem
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,23 +17,10 @@ from crisisdesk.services.hotline import actions, lookup, verify
 from crisisdesk.services.letters import resend
 from crisisdesk.services.session import Session
 from crisisdesk.store import letters as letter_store
-from tests.support.hotline import agent_session, mailed_letters
 from tests.support.letters import spanish_facts
 from tests.support.pdf import page_texts
 
 ANN = CallerFacts(birth_date=dt.date(1980, 5, 1), zip_code="62701")
-
-
-@pytest.fixture
-def refs(session: Session, tmp_path: Path) -> dict[str, str]:
-    return mailed_letters(session, tmp_path)
-
-
-@pytest.fixture
-def agent(session: Session, refs: dict[str, str]) -> Iterator[Session]:
-    agent = agent_session(session)
-    yield agent
-    agent.close()
 
 
 def _ask(agent: Session, ref: str, language: str = "") -> None:

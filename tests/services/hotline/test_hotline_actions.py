@@ -5,7 +5,7 @@ where the desk acts on it (the letter's mailing log, the recipient, the follow-u
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,23 +20,11 @@ from crisisdesk.store import audit as audit_store
 from crisisdesk.store import hotline as hotline_store
 from crisisdesk.store import letters as letter_store
 from crisisdesk.store import recipients as recipient_store
-from tests.support.hotline import agent_session, mailed_letters
+from tests.support.hotline import agent_session
 
 ANN = CallerFacts(birth_date=dt.date(1980, 5, 1), zip_code="62701")
 PATIENT_DATA = ("Ann", "Smith", "1980", "62701", "Elm", "555", "ann@example.org",
                 "rude", "CD0")
-
-
-@pytest.fixture
-def refs(session: Session, tmp_path: Path) -> dict[str, str]:
-    return mailed_letters(session, tmp_path)
-
-
-@pytest.fixture
-def agent(session: Session, refs: dict[str, str]) -> Iterator[Session]:
-    agent = agent_session(session)
-    yield agent
-    agent.close()
 
 
 def _found(agent: Session, ref: str) -> str:

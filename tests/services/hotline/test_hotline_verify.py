@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -15,21 +14,9 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.hotline import calls, disclose, lookup, summary, verify
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
-from tests.support.hotline import agent_session, mailed_letters
+from tests.support.hotline import agent_session
 
 ANN_DOB = dt.date(1980, 5, 1)
-
-
-@pytest.fixture
-def refs(session: Session, tmp_path: Path) -> dict[str, str]:
-    return mailed_letters(session, tmp_path)
-
-
-@pytest.fixture
-def agent(session: Session, refs: dict[str, str]) -> Iterator[Session]:
-    agent = agent_session(session)
-    yield agent
-    agent.close()
 
 
 def _scalars(value: object) -> Iterator[object]:
