@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from crisisdesk.domain.errors import RowProblem, UserError, ValidationError
+from crisisdesk.domain.errors import FileRejected, RowProblem, UserError, ValidationError
 from crisisdesk.domain.hotline import FOLLOW_UPS, LANGUAGES, OUTCOMES, TOPICS, check_choice
 
 LOOKUP_HEADER = ("reference", "name", "state", "letter_variant", "code_status")
@@ -69,15 +69,8 @@ class ImportedCall:
         return "cc-" + hashlib.sha256(f"{centre}\0{self.call_id}".encode()).hexdigest()[:32]
 
 
-class CallLogRejected(UserError):
+class CallLogRejected(FileRejected):
     """Bad rows in a call centre's log: nothing was applied."""
-
-    def __init__(self, name: str, problems: Sequence[RowProblem]) -> None:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more bad rows)" if len(problems) > 1 else ""
-        super().__init__(f"Nothing was applied from {name}: {first}{more}. Fix the file and "
-                         "import it again.")
-        self.problems = [str(p) for p in problems]
 
 
 def check_header(headers: Sequence[str], file: str) -> dict[str, str]:

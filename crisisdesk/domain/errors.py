@@ -7,6 +7,7 @@ Messages never contain patient data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -92,6 +93,17 @@ class ImportRejected(UserError):
         )
         self.problems = problems
         self.total_rows = total_rows
+
+
+class FileRejected(UserError):
+    """Bad rows in a file from outside (a vendor's, a call centre's): nothing was applied."""
+
+    def __init__(self, name: str, problems: Sequence[RowProblem]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more bad rows)" if len(problems) > 1 else ""
+        super().__init__(f"Nothing was applied from {name}: {first}{more}. Fix the file and "
+                         "import it again.")
+        self.problems = [str(p) for p in problems]
 
 
 class Cancelled(UserError):

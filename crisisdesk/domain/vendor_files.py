@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from crisisdesk.domain.errors import RowProblem, UserError
+from crisisdesk.domain.errors import FileRejected, RowProblem, UserError
 from crisisdesk.domain.letters import Letter, parse_reference
 from crisisdesk.domain.times import typed_date
 
@@ -48,15 +48,8 @@ class Enrolment:
     enrolled_on: dt.date
 
 
-class EnrolmentFileRejected(UserError):
+class EnrolmentFileRejected(FileRejected):
     """Bad rows in a vendor file: nothing was applied."""
-
-    def __init__(self, name: str, problems: Sequence[RowProblem]) -> None:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more bad rows)" if len(problems) > 1 else ""
-        super().__init__(f"Nothing was applied from {name}: {first}{more}. Fix the file and "
-                         "import it again.")
-        self.problems = [str(p) for p in problems]
 
 
 def find_column(headers: Sequence[str], names: Sequence[str], what: str, file: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.operators import Role
 from crisisdesk.services import desk as desk_service
@@ -45,3 +47,17 @@ def agent_session(session: Session, name: str = AGENT) -> Session:
     agent = desk_service.unlock(session.data_dir, name, PASSPHRASE)
     freeze(agent)
     return agent
+
+
+def run_cli_in_process(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                       data_dir: Path, operator: str, *args: str) -> tuple[int, str, str]:
+    """`crisisdesk --data-dir DATA_DIR ARGS…` as `operator`, in this process: (exit, out, err)."""
+    from crisisdesk.cli import main
+
+    monkeypatch.setenv("CRISISDESK_OPERATOR", operator)
+    monkeypatch.setenv("CRISISDESK_PASSPHRASE", PASSPHRASE)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main(["--data-dir", str(data_dir), *args])
+    out = capsys.readouterr()
+    return int(done.value.code or 0), out.out, out.err

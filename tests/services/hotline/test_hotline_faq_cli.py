@@ -8,21 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from crisisdesk.cli import main
 from crisisdesk.services.session import Session
-from tests.support.desk import PASSPHRASE
 from tests.support.hotline import AGENT, agent_session, mailed_letters
-
-
-def _run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path,
-         operator: str, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setenv("CRISISDESK_OPERATOR", operator)
-    monkeypatch.setenv("CRISISDESK_PASSPHRASE", PASSPHRASE)
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as done:
-        main(["--data-dir", str(data_dir), *args])
-    out = capsys.readouterr()
-    return int(done.value.code or 0), out.out, out.err
+from tests.support.hotline import run_cli_in_process as _run
 
 
 def test_faq_search_ask_and_the_call_centre_files(
