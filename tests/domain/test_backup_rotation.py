@@ -50,6 +50,11 @@ def test_several_backups_in_one_hour_keep_only_the_newest() -> None:
     assert backups_to_keep(stamps) == {START + dt.timedelta(minutes=50)}
 
 
+def test_hourly_counts_hours_that_have_a_backup_not_the_last_24_hours() -> None:
+    stamps = every(24 * 60, 16)  # one backup a day for 16 days: 16 hours that have one
+    assert backups_to_keep(stamps) == set(stamps)
+
+
 def test_nothing_to_keep_from_nothing() -> None:
     assert backups_to_keep([]) == set()
 
@@ -64,9 +69,12 @@ def test_rotation_properties(offsets: list[int]) -> None:
         assert max(stamps) in kept  # the newest is never deleted
     assert len(kept) <= 24 + 14
     assert backups_to_keep(kept) == kept  # rotating again deletes nothing more
-    # No two kept backups share an hour, and at most 14 distinct days are kept.
+    # No two kept backups share an hour. Beyond the 14 newest days that have a backup, only
+    # the hourly rule keeps anything: the 24 newest hours that have one, however old (as
+    # restic's --keep-hourly counts), so at most 24 such days.
     assert len({(s.date(), s.hour) for s in kept}) == len(kept)
-    assert len({s.date() for s in kept}) <= 14 + 1
+    days = sorted({s.date() for s in stamps}, reverse=True)
+    assert len({s.date() for s in kept} - set(days[:14])) <= 24
 
 
 def test_a_backup_is_due_only_after_a_change_and_the_interval() -> None:
