@@ -57,9 +57,10 @@ def _kill_part_way(command: list[str], out_dir: Path, rng: random.Random,
                    workers: set[int]) -> None:
     """Run `command` and SIGKILL it at a random point: after a random number of finished
     files (none, at the first kill, is allowed), plus a random fraction of a second. The
-    processes it had started are added to `workers`."""
+    processes it had started are added to `workers`. A run that went past LAST_KILL_BEFORE
+    in its last fraction of a second (a fast machine) is killed as soon as it starts."""
     done = len(list(out_dir.glob("letters-*.pdf")))
-    target = rng.randint(done, min(LAST_KILL_BEFORE, done + 6))
+    target = rng.randint(done, max(done, min(LAST_KILL_BEFORE, done + 6)))
     with killable(command, cli_env(PASSPHRASE)) as proc:
         deadline = time.monotonic() + 180
         while len(list(out_dir.glob("letters-*.pdf"))) < target:
