@@ -9,59 +9,43 @@ key is gone until someone unlocks it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services import backup_schedule
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState
-from crisisdesk.ui.workers import Job, JobRunner, in_thread_session
+from crisisdesk.ui.periodic import PeriodicJob
+from crisisdesk.ui.workers import Job, JobRunner
 
 TICK_MS = 60_000
 
 
-class BackupScheduler(QObject):
+class BackupScheduler(PeriodicJob):
     made = Signal(object)  # a ScheduledResult whose status is "made"
-    failed = Signal(object)  # the exception (a UserError names the folder and the reason)
     idle = Signal()  # a run ended, whatever its outcome
+    job_name = "scheduled backup"
 
     def __init__(self, state: DeskState, runner: JobRunner, *, tick_ms: int = TICK_MS,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.runner = runner
-        self.job: Job | None = None
-        self.timer = QTimer(self)
-        self.timer.setInterval(tick_ms)
-        self.timer.timeout.connect(self.tick)
-
-    def start(self) -> None:
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    @property
-    def busy(self) -> bool:
-        return self.job is not None
+        super().__init__(state, runner, tick_ms=tick_ms, parent=parent)
+        self._on_exit = False
 
     def tick(self, *, on_exit: bool = False) -> Job | None:
         """Start one run in the worker (None: locked, or a run is still going)."""
-        session = self.state.current
-        if session is None or self.job is not None:
-            return None
+        self._on_exit = on_exit
+        return super().tick()
 
-        def work(twin: Session, **_: Any) -> backup_schedule.ScheduledResult:
+    def work(self) -> Callable[..., object]:
+        on_exit = self._on_exit
+
+        def run(twin: Session, **_: Any) -> backup_schedule.ScheduledResult:
             return backup_schedule.scheduled_backup(twin, on_exit=on_exit)
 
-        job = Job(in_thread_session(session, work), name="scheduled backup")
-        job.finished.connect(self._finished)
-        job.failed.connect(self._failed)
-        self.job = job
-        self.runner.start(job)
-        return job
+        return run
 
     def exit_backup_needed(self) -> bool:
         """Whether closing the window should wait for a backup: a folder is set and the desk
@@ -75,13 +59,9 @@ class BackupScheduler(QObject):
         except UserError:
             return False
 
-    def _finished(self, result: object) -> None:
-        self.job = None
+    def finished(self, result: object) -> None:
         if isinstance(result, backup_schedule.ScheduledResult) and result.status == "made":
             self.made.emit(result)
-        self.idle.emit()
 
-    def _failed(self, err: object) -> None:
-        self.job = None
-        self.failed.emit(err)
+    def ended(self) -> None:
         self.idle.emit()

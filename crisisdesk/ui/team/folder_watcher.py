@@ -10,59 +10,40 @@ only starts a job, one at a time. Exporting stays the user's choice ("Export for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import DeskState
-from crisisdesk.ui.workers import Job, JobRunner, in_thread_session
+from crisisdesk.ui.periodic import PeriodicJob
+from crisisdesk.ui.workers import JobRunner
 
 TICK_MS = 30_000
 
 
-class TeamFolderWatcher(QObject):
+class TeamFolderWatcher(PeriodicJob):
     imported = Signal(object)  # a FolderSync that imported or refused something
-    failed = Signal(object)  # the exception (a UserError names the folder and the reason)
+    job_name = "team folder"
 
     def __init__(self, state: DeskState, runner: JobRunner, *, tick_ms: int = TICK_MS,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.runner = runner
-        self.job: Job | None = None
+        super().__init__(state, runner, tick_ms=tick_ms, parent=parent)
         self.seen: tuple[tuple[str, int, int], ...] = ()
-        self.timer = QTimer(self)
-        self.timer.setInterval(tick_ms)
-        self.timer.timeout.connect(self.tick)
 
-    def start(self) -> None:
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def tick(self) -> Job | None:
-        """Look at the folder in the worker (None: locked, or a look is still going)."""
-        session = self.state.current
-        if session is None or self.job is not None:
-            return None
+    def work(self) -> Callable[..., object]:
+        """Look at the folder in the worker, against what the last look saw."""
         seen = self.seen
 
-        def work(twin: Session, **_: Any) -> object:
+        def run(twin: Session, **_: Any) -> object:
             from crisisdesk.services import team_folder  # (pycrdt: loaded off the GUI thread)
 
             return team_folder.watch_once(twin, seen)
 
-        job = Job(in_thread_session(session, work), name="team folder")
-        job.finished.connect(self._finished)
-        job.failed.connect(self._failed)
-        self.job = job
-        self.runner.start(job)
-        return job
+        return run
 
-    def _finished(self, result: object) -> None:
-        self.job = None
+    def finished(self, result: object) -> None:
         if not isinstance(result, tuple):
             return
         self.seen, synced = result
@@ -70,7 +51,3 @@ class TeamFolderWatcher(QObject):
                 any(r.total or r.waiting for r in synced.imported) or synced.refused):
             self.state.desk_changed.emit()
             self.imported.emit(synced)
-
-    def _failed(self, err: object) -> None:
-        self.job = None
-        self.failed.emit(err)
