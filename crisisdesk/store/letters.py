@@ -252,6 +252,26 @@ def insert_events(db: sqlite_utils.Database, rows: list[Row]) -> None:
                         rows)
 
 
+_STAGES = {s.value: i for i, s in enumerate(LetterStatus)}
+
+
+def settle_status(db: sqlite_utils.Database, letter_ids: Iterable[str]) -> None:
+    """Set each letter's status from its mailing log (after a merge brought events of it from
+    another laptop): the kind of its latest status event, by time, then by how far along the
+    mailing it is (events of one action share a time), then id; any order of arrival gives the
+    same status. A letter with no status event keeps its own."""
+    marks = ", ".join("?" for _ in _STAGES)
+    for letter_id in sorted(set(letter_ids)):
+        rows = db.execute(f"SELECT kind, at, operator, id FROM letter_events WHERE letter_id = ? "
+                          f"AND kind IN ({marks})", [letter_id, *_STAGES]).fetchall()
+        if not rows:
+            continue
+        kind, at, by, _ = max(rows, key=lambda r: (str(r[1]), _STAGES[str(r[0])], str(r[3])))
+        db.execute("UPDATE letters SET status = ?, updated_at = ?, updated_by = ? WHERE id = ? "
+                   "AND (status, updated_at, updated_by) IS NOT (?, ?, ?)",
+                   [kind, at, by, letter_id, kind, at, by])
+
+
 def events(db: sqlite_utils.Database, letter_id: str) -> list[dict[str, Any]]:
     return list(db.query("SELECT at, kind, on_date, note, address, operator FROM letter_events "
                          "WHERE letter_id = ? ORDER BY at, rowid", [letter_id]))
