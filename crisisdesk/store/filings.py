@@ -59,8 +59,11 @@ def put(db: sqlite_utils.Database, incident_id: str, record: FilingRecord, at: s
     row = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM filings WHERE incident_id = ? AND "
                      "key = ?", [incident_id, record.key]).fetchone()
     before = dict(zip(_COLUMNS, row, strict=True)) if row else {}
+    changed = {c: v for c, v in values.items() if before.get(c) != v}
+    # A new preparation starts the filing afresh (approval, sending and all): the report says
+    # so whole, so it also undoes a step another laptop took on the old preparation meanwhile.
     latest_wins.note(db, latest_wins.FILINGS, (incident_id, record.key),
-                     {c: v for c, v in values.items() if before.get(c) != v}, at, by)
+                     values if "prepared_at" in changed else changed, at, by)
     columns = ["incident_id", *values, "updated_at", "updated_by"]
     updates = ", ".join(f"{c} = excluded.{c}" for c in [*values, "updated_at", "updated_by"]
                         if c != "key")

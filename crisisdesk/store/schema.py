@@ -666,7 +666,8 @@ def m030_replication_more_families(db: sqlite_utils.Database) -> None:
     travel: a status report of a system on the board and a step of a regulator filing (each
     with the columns it set and `n`, one more than the newest report of that row this desk
     had seen: store/latest_wins.py), and the closing of a calling-tree activation (the earliest
-    close wins everywhere). Activations closed before this step get their close record now,
+    close wins everywhere). A mailing-log event gets the same `n` for its letter (NULL before
+    this step, so no older row's digest changes). Activations closed before this step get their close record now,
     with an id made from the activation's, so two laptops upgrading apart agree on it."""
     for sql in (
         "CREATE TABLE system_updates (id TEXT PRIMARY KEY, system_id TEXT NOT NULL "
@@ -680,6 +681,7 @@ def m030_replication_more_families(db: sqlite_utils.Database) -> None:
         "CREATE TABLE activation_closes (id TEXT PRIMARY KEY, activation_id TEXT NOT NULL "
         "REFERENCES tree_activations(id), at TEXT NOT NULL, operator TEXT NOT NULL)",
         "CREATE INDEX idx_activation_closes ON activation_closes (activation_id, at)",
+        "ALTER TABLE letter_events ADD COLUMN n INTEGER",
     ):
         db.execute(sql)
     import uuid as _uuid

@@ -9,6 +9,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.store import replication as repl
 
 COMPARED = [f.table for f in repl.FAMILIES.values()] + ["activation_people"]
+COMPARED += ["letters", "systems", "filings"]  # rows set from their records' latest
 
 
 def picture(session: Session) -> dict[str, list[tuple[Any, ...]]]:
