@@ -20,9 +20,8 @@ import sqlite_utils
 
 from crisisdesk.domain.call_outcomes import fold
 from crisisdesk.store import activations as activation_store
-from crisisdesk.store import latest_wins
+from crisisdesk.store import latest_wins, replica_edits
 from crisisdesk.store import letters as letter_store
-from crisisdesk.store import replica_edits
 from crisisdesk.store import replication as repl
 from crisisdesk.store.errors import DB_ERRORS
 

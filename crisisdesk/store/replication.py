@@ -48,8 +48,9 @@ class Family:
     this desk's own numbering (never replicated: each desk numbers its rows itself).
 
     `fixed`: columns a later local change may alter (an activation's closing, which travels
-    as its own record: `activation_close`), replicated as their value at the start. `children`: rows of another table written with it once (an
-    activation's frozen copy of the tree), as (table, key column, columns)."""
+    as its own record: `activation_close`), replicated as their value at the start.
+    `children`: rows of another table written with it once (an activation's frozen copy of
+    the tree), as (table, key column, columns)."""
 
     name: str
     table: str

@@ -667,8 +667,9 @@ def m030_replication_more_families(db: sqlite_utils.Database) -> None:
     with the columns it set and `n`, one more than the newest report of that row this desk
     had seen: store/latest_wins.py), and the closing of a calling-tree activation (the earliest
     close wins everywhere). A mailing-log event gets the same `n` for its letter (NULL before
-    this step, so no older row's digest changes). Activations closed before this step get their close record now,
-    with an id made from the activation's, so two laptops upgrading apart agree on it."""
+    this step, so no older row's digest changes). Activations closed before this step get
+    their close record now, with an id made from the activation's, so two laptops upgrading
+    apart agree on it."""
     for sql in (
         "CREATE TABLE system_updates (id TEXT PRIMARY KEY, system_id TEXT NOT NULL "
         "REFERENCES systems(id), n INTEGER NOT NULL, changes TEXT NOT NULL, at TEXT NOT NULL, "

@@ -99,7 +99,8 @@ def test_every_new_family_converges_on_three_laptops_in_any_order(
         assert board["EHR"][0] == "up"  # C's report came after A's, on both clocks
         assert board["Email"][0] == "degraded"
         hhs = filing_service.get_filing(desk, "hipaa.hhs_annual").record
-        assert hhs is not None and hhs.count == 2 and not hhs.approved_at
+        assert hhs is not None
+        assert (hhs.count, hhs.approved_at) == (2, "")
         assert [u.question for u in faq.unanswered(desk)] == [
             "Will my insurance pay for credit monitoring?"]
         outlets = substitute_service.status(desk).plan.placements
@@ -116,7 +117,8 @@ def test_every_new_family_converges_on_three_laptops_in_any_order(
         assert status(desk, refs["Ann"]) is LetterStatus.REMAILED
         assert systems(desk)["EHR"][0] == "restored"
         hhs = filing_service.get_filing(desk, "hipaa.hhs_annual").record
-        assert hhs is not None and hhs.approved_at == b.now_iso()
+        assert hhs is not None
+        assert hhs.approved_at == b.now_iso()
 
 
 def test_an_import_names_the_new_kinds_of_records(
