@@ -668,8 +668,8 @@ def m030_replication_more_families(db: sqlite_utils.Database) -> None:
     had seen: store/latest_wins.py), and the closing of a calling-tree activation (the earliest
     close wins everywhere). A mailing-log event gets the same `n` for its letter (NULL before
     this step, so no older row's digest changes). Activations closed before this step get
-    their close record now, with an id made from the activation's, so two laptops upgrading
-    apart agree on it."""
+    their close record now (it travels with the next bundle), its id made from the close
+    itself, so two laptops holding the same close make the same record."""
     for sql in (
         "CREATE TABLE system_updates (id TEXT PRIMARY KEY, system_id TEXT NOT NULL "
         "REFERENCES systems(id), n INTEGER NOT NULL, changes TEXT NOT NULL, at TEXT NOT NULL, "
@@ -685,14 +685,6 @@ def m030_replication_more_families(db: sqlite_utils.Database) -> None:
         "ALTER TABLE letter_events ADD COLUMN n INTEGER",
     ):
         db.execute(sql)
-    import uuid as _uuid
-
-    closed = db.execute("SELECT id, closed_at, closed_by FROM tree_activations "
-                        "WHERE status = 'closed'").fetchall()
-    db.conn.executemany(
-        "INSERT INTO activation_closes (id, activation_id, at, operator) VALUES (?, ?, ?, ?)",
-        [(str(_uuid.uuid5(_uuid.NAMESPACE_URL, f"crisisdesk:close:{r[0]}")), r[0],
-          r[1] or "", r[2] or "") for r in closed])
     for table in ("system_updates", "filing_events", "activation_closes"):
         for verb in ("UPDATE", "DELETE"):
             db.execute(
@@ -709,7 +701,14 @@ def m030_replication_more_families(db: sqlite_utils.Database) -> None:
             "WHEN NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "
             f"BEGIN INSERT INTO repl_records (id, family, state) "
             f"VALUES (NEW.id, '{family}', 'outbox'); END")
+    import uuid as _uuid
 
+    closed = db.execute("SELECT id, closed_at, closed_by FROM tree_activations "
+                        "WHERE status = 'closed' ORDER BY id").fetchall()
+    db.conn.executemany(
+        "INSERT INTO activation_closes (id, activation_id, at, operator) VALUES (?, ?, ?, ?)",
+        [(str(_uuid.uuid5(_uuid.NAMESPACE_URL, f"crisisdesk:close:{r[0]}|{r[1]}|{r[2]}")),
+          r[0], r[1] or "", r[2] or "") for r in closed])
 
 KNOWN = [m.name for m in migrations._migrations]
 

@@ -5,14 +5,18 @@ had not seen the close yet are never lost, and the kept report says how many cam
 from __future__ import annotations
 
 import pytest
+import sqlite_utils
 
 from crisisdesk.domain.call_outcomes import Outcome
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.services import team
 from crisisdesk.services.calling_trees import activations, reports
 from crisisdesk.services.session import Session
+from crisisdesk.store import schema
 from tests.replication.conftest import Team, tick
 from tests.replication.picture import picture
+
+STEP = "m030_replication_more_families"
 
 
 def exchange(t: Team, round_name: str, orders: dict[str, str]) -> None:
@@ -84,3 +88,32 @@ def test_the_closing_laptop_keeps_the_same_report_it_would_get_from_a_merge(
     assert kept(t.a, t.activation)["attempted"] == summary["attempted"] == 1
     team.import_bundle(t.b, team.export_bundle(t.a, t.tmp / "a.cdbundle").path)
     assert picture(t.b)["tree_activations"] == picture(t.a)["tree_activations"]
+
+
+def _upgraded(closes: dict[str, tuple[str, str]]) -> list[tuple[str, ...]]:
+    """A desk of the step before, with activations a1 (and a2) closed as `closes` says
+    (activation id -> (closed at, by)), upgraded: its close records and what notes them."""
+    db = sqlite_utils.Database(memory=True)
+    schema.migrations.apply(db, stop_before=STEP)
+    db["calling_trees"].insert({"id": "t1", "name": "All", "name_key": "all", "version": 1,
+                                "created_at": "2026-03-01T09:00:00Z"})
+    for aid in ("a1", "a2"):
+        at, by = closes.get(aid, ("", ""))
+        db["tree_activations"].insert({
+            "id": aid, "tree_id": "t1", "tree_name": "All", "tree_version": 1,
+            "status": "closed" if at else "open", "started_at": "2026-03-01T09:30:00Z",
+            "closed_at": at, "closed_by": by, "created_at": "2026-03-01T09:30:00Z"})
+    schema.migrations.apply(db)
+    return [tuple(r) for r in db.execute(
+        "SELECT c.id, c.activation_id, c.at, c.operator, r.family, r.state FROM "
+        "activation_closes c JOIN repl_records r ON r.id = c.id ORDER BY c.activation_id")]
+
+
+def test_activations_closed_before_the_upgrade_get_close_records_that_travel() -> None:
+    ten = ("2026-03-01T10:00:00Z", "alex")
+    on_a = _upgraded({"a1": ten})
+    assert [r[1:] for r in on_a] == [("a1", *ten, "activation_close", "outbox")]
+    assert _upgraded({"a1": ten}) == on_a  # the same close (cloned): the same record
+    on_b = _upgraded({"a1": ("2026-03-01T10:05:00Z", "bea"), "a2": ten})
+    assert on_b[0][0] != on_a[0][0]  # a1 closed apart: two records, the earliest wins
+    assert [r[1] for r in on_b] == ["a1", "a2"]
