@@ -15,6 +15,7 @@ from crisisdesk.services.session import Session
 from crisisdesk.store import schema
 from tests.replication.conftest import Team, tick
 from tests.replication.picture import picture
+from tests.support.hotline import run_cli_in_process
 
 STEP = "m030_replication_more_families"
 
@@ -50,7 +51,8 @@ def test_a_close_on_one_laptop_closes_the_activation_on_every_desk(team_desks: T
 
 
 def test_two_closes_made_apart_converge_on_the_earliest_and_no_call_is_lost(
-        team_desks: Team) -> None:
+        team_desks: Team, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     t = team_desks
     tick(t.c, 10)  # C records a call before anyone closes, then one after both closes
     activations.record_call(t.c, t.activation, t.people[3], Outcome.REACHED)
@@ -76,6 +78,11 @@ def test_two_closes_made_apart_converge_on_the_earliest_and_no_call_is_lost(
     # A second round, each relaying all it knows, changes nothing.
     exchange(t, "r2", {"A": "BC", "B": "CA", "C": "AB"})
     assert {name: picture(desk) for name, desk in t.desks.items()} == pictures
+    code, out, _ = run_cli_in_process(capsys, monkeypatch, t.tmp / "C", "alex", "activation",
+                                      "report", t.activation)
+    assert code == 0
+    assert out.splitlines()[1] == ("2 calls made after the closing time (on a laptop that had "
+                                   "not seen the close yet) count above.")
 
 
 def test_the_closing_laptop_keeps_the_same_report_it_would_get_from_a_merge(

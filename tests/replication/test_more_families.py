@@ -15,6 +15,7 @@ import pytest
 from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipients import Address
 from crisisdesk.domain.systems import SystemStatus
+from crisisdesk.services import audit as audit_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import filings as filing_service
 from crisisdesk.services import substitute_notice as substitute_service
@@ -119,6 +120,7 @@ def test_every_new_family_converges_on_three_laptops_in_any_order(
         hhs = filing_service.get_filing(desk, "hipaa.hhs_annual").record
         assert hhs is not None
         assert hhs.approved_at == b.now_iso()
+        assert audit_service.verify_deep(desk).ok  # what the merges set is audited too
 
 
 def test_an_import_names_the_new_kinds_of_records(
