@@ -75,7 +75,8 @@ FAMILIES = {f.name: f for f in (
     Family("cadence_event", "cadence_events", "operator", "at"),
     Family("log_entry", "message_log", "operator", "issued_at", ()),
     Family("hotline_call", "hotline_calls", "agent", "at", ()),
-    Family("letter_event", "letter_events", "operator", "at", ()),
+    # A re-mail's corrected address stays here: no patient address in the team's exchange.
+    Family("letter_event", "letter_events", "operator", "at", ("address",)),
     Family("hotline_question", "hotline_questions", "agent", "at", ()),
     Family("substitute_placement", "substitute_media", "created_by", "created_at", ()),
     # Reports that set a row's latest values (store/latest_wins.py), and closes.

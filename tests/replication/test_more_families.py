@@ -114,6 +114,10 @@ def test_every_new_family_converges_on_three_laptops_in_any_order(
     exchange(desks, tmp_path, "r3", {"A": "B", "B": "", "C": "AB"})
     pictures = {name: picture(desk) for name, desk in desks.items()}
     assert pictures["A"] == pictures["B"] == pictures["C"]
+    addresses = {name: {str(r[0]) for r in desk.db.execute(
+        "SELECT address FROM letter_events WHERE kind = 'remailed'")}
+        for name, desk in desks.items()}
+    assert addresses["A"] == addresses["C"] == {""} != addresses["B"]  # it stays on B
     for desk in desks.values():
         assert status(desk, refs["Ann"]) is LetterStatus.REMAILED
         assert systems(desk)["EHR"][0] == "restored"
