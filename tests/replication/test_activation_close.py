@@ -9,6 +9,7 @@ import sqlite_utils
 
 from crisisdesk.domain.call_outcomes import Outcome
 from crisisdesk.domain.errors import ValidationError
+from crisisdesk.printing.calling_tree_paper import report_html
 from crisisdesk.services import team
 from crisisdesk.services.calling_trees import activations, reports
 from crisisdesk.services.session import Session
@@ -83,6 +84,9 @@ def test_two_closes_made_apart_converge_on_the_earliest_and_no_call_is_lost(
     assert code == 0
     assert out.splitlines()[1] == ("2 calls made after the closing time (on a laptop that had "
                                    "not seen the close yet) count above.")
+    paper = report_html(kept(t.c, t.activation), org="Riverside", printed="now")
+    assert ("2 calls were made after the closing time, on a laptop that had not seen the close "
+            "yet") in paper
 
 
 def test_the_closing_laptop_keeps_the_same_report_it_would_get_from_a_merge(
