@@ -12,6 +12,7 @@ from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, 
 from crisisdesk.cli.crisis_common import when, write_pdf
 from crisisdesk.domain.call_outcomes import parse_outcome
 from crisisdesk.domain.errors import NeedsConfirmation
+from crisisdesk.domain.formatting import count_of
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import reports as report_service
@@ -226,6 +227,9 @@ def report_cmd(cli: CliContext, activation: str, pdf_path: str | None, as_json: 
     click.echo(f"{data['tree']}: {data['reached']} of {data['total']} reached "
                f"({data['percent_reached']}%); 50% {ms.get('50')}, 90% {ms.get('90')}, "
                f"100% {ms.get('100')}; {len(data['earlier_drills'])} earlier drills.")
+    if data.get("calls_after_close"):
+        click.echo(f"{count_of(data['calls_after_close'], 'call')} made after the closing time "
+                   "(on a laptop that had not seen the close yet) count above.")
 
 
 def _write_report(session: Session, data: dict[str, Any], pdf_path: str) -> None:

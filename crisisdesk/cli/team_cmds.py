@@ -1,4 +1,4 @@
-"""`crisisdesk team clone|export|import|status|conflicts|resolve`: one desk on several laptops,
+"""`crisisdesk team clone|export|import|sync|status|conflicts|resolve`: one desk on several laptops,
 merged offline, with concurrent edits shown and resolved, never settled silently."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import click
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
-from crisisdesk.services import team, team_conflicts
+from crisisdesk.services import team, team_conflicts, team_folder
 
 
 @click.group("team")
@@ -104,6 +104,33 @@ def import_cmd(cli: CliContext, files: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         emit_json({"imported": [r.as_dict() for r in results], "refused": refused})
     if refused:
+        raise SystemExit(1)
+
+
+@team_group.command("sync")
+@click.option("--folder", "folder", default=None, metavar="DIR",
+              type=click.Path(path_type=Path),
+              help="The exchange folder (default: the team_exchange_folder setting).")
+@json_option
+@pass_cli
+def sync_cmd(cli: CliContext, folder: Path | None, as_json: bool) -> None:
+    """Sync with the team's exchange folder, as the app's 'Sync with folder' does.
+
+    Imports every bundle there this laptop has not imported yet, then leaves this laptop's
+    own bundle (everything it knows) and removes its older ones; writes nothing when nothing
+    is new. A bad bundle is named in one line and skipped; exit 1 if one was.
+
+    \b
+    Example: crisisdesk team sync --folder /media/usb/crisis-team
+    """
+    done = team_folder.sync_folder(cli.session(), folder)
+    if as_json:
+        emit_json(done.as_dict())
+    else:
+        click.echo(done.sentence(refusals=False))
+    for line in done.refused:
+        click.echo(f"crisisdesk: {line}", err=True)
+    if done.refused:
         raise SystemExit(1)
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.times import PAPER_MINUTES, show_utc
 from crisisdesk.printing.pdf import KEEP_TABLES_TOGETHER
 
@@ -179,6 +180,9 @@ def report_html(data: dict[str, Any], *, org: str, printed: str,
     compare = ("<h2>Earlier drills of this tree</h2><table border='1' cellspacing='0' "
                "cellpadding='3'><tr><th>Started</th><th>Reached</th><th>50%</th>"
                f"<th>90%</th><th>100%</th></tr>{earlier}</table>") if earlier else ""
+    after = int(data.get("calls_after_close") or 0)
+    late = (f"<p>{count_of(after, 'call was', 'calls were')} made after the closing time, on a "
+            "laptop that had not seen the close yet; they count above.</p>") if after else ""
     return _doc("Calling tree report", (
         f"<h1>{kind} report: {escape(str(data.get('tree', '')))}</h1>"
         f"<p class=\"sub\">{escape(org)} · tree version {data.get('tree_version')} · printed "
@@ -187,7 +191,7 @@ def report_html(data: dict[str, Any], *, org: str, printed: str,
         f"({data.get('percent_reached')}%) in {data.get('duration_minutes')} minutes. "
         f"Tried but not reached: {data.get('attempted')}; never called: "
         f"{data.get('not_called')}; unavailable: {data.get('unavailable')}; calls reassigned: "
-        f"{data.get('reassigned')}.</p>"
+        f"{data.get('reassigned')}.</p>{late}"
         f"<p>Time to reach 50%: {mins(ms.get('50'))}; 90%: {mins(ms.get('90'))}; 100%: "
         f"{mins(ms.get('100'))}.</p>{compare}"
         "<h2>Never reached</h2><table width='100%' border='1' cellspacing='0' cellpadding='3'>"

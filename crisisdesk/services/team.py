@@ -7,9 +7,11 @@ Afterwards each laptop works alone; `export_bundle` writes what this laptop know
 or what a given laptop had not shown it yet) into one encrypted file, and `import_bundle`
 merges such a file, whatever its order, however often, whichever laptop relayed it, and says
 what it brought. Each is one action with one audit entry; a bundle that is refused changes
-nothing. What replicates today: activations (their start), call attempts and caller marks,
-timeline entries, media inquiry and cadence events, the communication log and hotline calls
-(the append-only records), and changes of contacts' fields as edit records (team_conflicts).
+nothing. What replicates today: activations (their start and their close), call attempts and
+caller marks, timeline entries, media inquiry and cadence events, the communication log, hotline
+calls and unanswered hotline questions, the letters' mailing log, systems board updates, filing
+steps and substitute-notice placements (the append-only records; store/replication.py FAMILIES),
+and changes of contacts' fields as edit records (team_conflicts).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
+from crisisdesk.services.calling_trees import reports
 from crisisdesk.services.session import Session
 from crisisdesk.store import replica_edits, team_bundle
 from crisisdesk.store import replica_projection as projection
@@ -45,6 +48,12 @@ NOUNS = {
     "log_entry": ("communication log entry", "communication log entries"),
     "hotline_call": ("hotline call", "hotline calls"),
     "edit": ("edit", "edits"),
+    "letter_event": ("mailing log event", "mailing log events"),
+    "hotline_question": ("hotline question", "hotline questions"),
+    "substitute_placement": ("substitute notice placement", "substitute notice placements"),
+    "system_update": ("systems board update", "systems board updates"),
+    "filing_event": ("filing step", "filing steps"),
+    "activation_close": ("activation close", "activation closes"),
 }
 
 
@@ -264,6 +273,8 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
             raise team_bundle.BundleRefused(f"{path.name} is damaged; nothing was "
                                             "imported.") from None
         brought = projection.project(db, replica)
+        for activation_id in sorted(brought.closed):
+            reports.refresh_kept_report(session, activation_id)
         if not already:
             repl.append(db, update, source=bundle.sender, at=act.at)
         if bundle.sender != ident.laptop_id:  # (this laptop's own bundle, back again)

@@ -46,8 +46,9 @@ class FolderSync:
     exported: team.ExportResult | None = None
     export: bool = True  # whether this sync was to leave this laptop's bundle
 
-    def sentence(self) -> str:
-        """One line for the user: what came in, what went out, what was refused."""
+    def sentence(self, refusals: bool = True) -> str:
+        """One line for the user: what came in, what went out, what was refused (unless
+        `refusals` is False: the command line gives each refusal its own line)."""
         parts: list[str] = []
         brought = [r.sentence() for r in self.imported if r.total or r.waiting]
         if brought:
@@ -61,7 +62,7 @@ class FolderSync:
         elif self.export:
             parts.append("this laptop's bundle there is up to date")
         text = "; ".join(parts) + "."
-        if self.refused:
+        if self.refused and refusals:
             text += f" {count_of(len(self.refused), 'bundle')} refused: " + " ".join(self.refused)
         return text
 

@@ -8,6 +8,7 @@ over the `(activation_id, status)` index. The frozen copy is written with one `e
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -89,9 +90,36 @@ def list_activations(db: sqlite_utils.Database, *, tree_id: str | None = None,
 
 def close(db: sqlite_utils.Database, activation_id: str, *, at: str, by: str,
           summary: dict[str, Any]) -> None:
+    """Close it here, and keep the close as a record that travels to the team's laptops."""
+    db.execute("INSERT INTO activation_closes (id, activation_id, at, operator) "
+               "VALUES (?, ?, ?, ?)", [str(uuid.uuid4()), activation_id, at, by])
     db.execute("UPDATE tree_activations SET status = 'closed', closed_at = ?, closed_by = ?, "
                "summary = ?, updated_at = ?, updated_by = ? WHERE id = ?",
                [at, by, _JSON.encode(summary), at, by, activation_id])
+
+
+def settle_close(db: sqlite_utils.Database, activation_id: str) -> bool:
+    """Close the activation as its earliest close record says (by time, then id), after a
+    merge brought a close from another laptop: two laptops that closed it apart end with the
+    same closing time and closer everywhere. True when it is closed (the caller recomputes its
+    kept report); False when no close record exists here."""
+    row = db.execute("SELECT at, operator FROM activation_closes WHERE activation_id = ? "
+                     "ORDER BY at, id LIMIT 1", [activation_id]).fetchone()
+    if row is None:
+        return False
+    at, by = str(row[0]), str(row[1])
+    db.execute("UPDATE tree_activations SET status = 'closed', closed_at = ?, closed_by = ?, "
+               "updated_at = ?, updated_by = ? WHERE id = ? AND (status, closed_at, closed_by, "
+               "updated_at, updated_by) IS NOT ('closed', ?, ?, ?, ?)",
+               [at, by, at, by, activation_id, at, by, at, by])
+    return True
+
+
+def set_summary(db: sqlite_utils.Database, activation_id: str, summary: dict[str, Any]) -> None:
+    """Replace the kept report of a closed activation (recomputed after a merge)."""
+    text = _JSON.encode(summary)
+    db.execute("UPDATE tree_activations SET summary = ? WHERE id = ? AND summary IS NOT ?",
+               [text, activation_id, text])
 
 
 def _person(r: Sequence[Any]) -> FrozenPerson:

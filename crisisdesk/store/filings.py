@@ -12,6 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from crisisdesk.domain.filings import FilingRecord
+from crisisdesk.store import latest_wins
 
 _COLUMNS = ("key", "prepared_at", "prepared_by", "count", "template_key", "template_version",
             "content", "approved_at", "approved_by", "sent_on", "sent_how", "sent_by",
@@ -42,7 +43,8 @@ def records(db: sqlite_utils.Database, incident_id: str) -> dict[str, FilingReco
 
 def put(db: sqlite_utils.Database, incident_id: str, record: FilingRecord, at: str,
         by: str) -> None:
-    """Write the record whole (insert or replace its columns)."""
+    """Write the record whole (insert or replace its columns). The columns it changes are
+    also kept as a report that travels to the team's other laptops (store/latest_wins.py)."""
     values: dict[str, Any] = {
         "key": record.key, "prepared_at": record.prepared_at,
         "prepared_by": record.prepared_by, "count": record.count,
@@ -54,6 +56,14 @@ def put(db: sqlite_utils.Database, incident_id: str, record: FilingRecord, at: s
         "confirmation": record.confirmation,
         "acknowledged_on": record.acknowledged_on.isoformat() if record.acknowledged_on else "",
     }
+    row = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM filings WHERE incident_id = ? AND "
+                     "key = ?", [incident_id, record.key]).fetchone()
+    before = dict(zip(_COLUMNS, row, strict=True)) if row else {}
+    changed = {c: v for c, v in values.items() if before.get(c) != v}
+    # A new preparation starts the filing afresh (approval, sending and all): the report says
+    # so whole, so it also undoes a step another laptop took on the old preparation meanwhile.
+    latest_wins.note(db, latest_wins.FILINGS, (incident_id, record.key),
+                     values if "prepared_at" in changed else changed, at, by)
     columns = ["incident_id", *values, "updated_at", "updated_by"]
     updates = ", ".join(f"{c} = excluded.{c}" for c in [*values, "updated_at", "updated_by"]
                         if c != "key")

@@ -246,10 +246,38 @@ def set_status(db: sqlite_utils.Database, rows: list[Row]) -> None:
 
 
 def insert_events(db: sqlite_utils.Database, rows: list[Row]) -> None:
-    """rows: (id, letter_id, incident_id, at, kind, on_date, note, address, operator)."""
+    """rows: (id, letter_id, incident_id, at, kind, on_date, note, address, operator).
+
+    Each event's `n` is one more than the newest of its letter's events here (see
+    `settle_status`)."""
     db.conn.executemany("INSERT INTO letter_events (id, letter_id, incident_id, at, kind, "
-                        "on_date, note, address, operator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        rows)
+                        "on_date, note, address, operator, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                        "?7, ?8, ?9, (SELECT coalesce(max(n), 0) + 1 FROM letter_events "
+                        "WHERE letter_id = ?2))", rows)
+
+
+_STAGES = {s.value: i for i, s in enumerate(LetterStatus)}
+
+
+def settle_status(db: sqlite_utils.Database, letter_ids: Iterable[str]) -> None:
+    """Set each letter's status from its mailing log (after a merge brought events of it from
+    another laptop): the kind of its latest status event. Latest: the highest `n` (one more
+    than the newest event of the letter its laptop had seen, so an event made after seeing
+    another wins even when its laptop's clock is behind), then time, then how far along the
+    mailing it is, then id; any order of arrival gives the same status. A letter with no
+    status event keeps its own."""
+    marks = ", ".join("?" for _ in _STAGES)
+    for letter_id in sorted(set(letter_ids)):
+        rows = db.execute(f"SELECT kind, at, operator, id, coalesce(n, 0) FROM letter_events "
+                          f"WHERE letter_id = ? AND kind IN ({marks})",
+                          [letter_id, *_STAGES]).fetchall()
+        if not rows:
+            continue
+        kind, at, by, _, _ = max(rows, key=lambda r: (int(r[4]), str(r[1]), _STAGES[str(r[0])],
+                                                      str(r[3])))
+        db.execute("UPDATE letters SET status = ?, updated_at = ?, updated_by = ? WHERE id = ? "
+                   "AND (status, updated_at, updated_by) IS NOT (?, ?, ?)",
+                   [kind, at, by, letter_id, kind, at, by])
 
 
 def events(db: sqlite_utils.Database, letter_id: str) -> list[dict[str, Any]]:

@@ -20,7 +20,8 @@ import sqlite_utils
 
 from crisisdesk.domain.call_outcomes import fold
 from crisisdesk.store import activations as activation_store
-from crisisdesk.store import replica_edits
+from crisisdesk.store import latest_wins, replica_edits
+from crisisdesk.store import letters as letter_store
 from crisisdesk.store import replication as repl
 from crisisdesk.store.errors import DB_ERRORS
 
@@ -36,6 +37,7 @@ class Brought:
     waiting: int = 0
     unknown: int = 0
     conflicts: int = 0  # fields its edit records left in conflict
+    closed: set[str] = field(default_factory=set)  # closed activations it touched
 
     @property
     def total(self) -> int:
@@ -67,6 +69,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
     columns: dict[str, list[str]] = {}
     calls: set[tuple[str, str]] = set()
     edited: set[replica_edits.Key] = set()
+    settled = _Settled()
     states: list[tuple[str, str]] = []
     for rec in records:
         state = _write_row(db, rec, columns)
@@ -79,6 +82,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
             elif rec["family"] == "edit":
                 row = rec["row"]
                 edited.add((str(row["entity"]), str(row["entity_id"]), str(row["field"])))
+            settled.note(str(rec["family"]), rec["row"])
         elif state == "waiting":
             brought.waiting += 1
         elif state == "unknown":
@@ -88,7 +92,38 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
         state_now = fold(activation_store.attempts(db, activation_id, contact_id))
         activation_store.update_state(db, activation_id, contact_id, state_now)
     brought.conflicts = replica_edits.settle(db, edited)
+    brought.closed = settled.apply(db, {a for a, _ in calls})
     return brought
+
+
+@dataclass
+class _Settled:
+    """Rows that show the latest of their records, to set again after a merge: letters
+    (their mailing log), systems and filings (their reports), activations (their closes)."""
+
+    letters: set[str] = field(default_factory=set)
+    systems: set[tuple[str, ...]] = field(default_factory=set)
+    filings: set[tuple[str, ...]] = field(default_factory=set)
+    activations: set[str] = field(default_factory=set)
+
+    def note(self, family: str, row: dict[str, Any]) -> None:
+        if family == "letter_event":
+            self.letters.add(str(row["letter_id"]))
+        elif family == "system_update":
+            self.systems.add((str(row["system_id"]),))
+        elif family == "filing_event":
+            self.filings.add((str(row["incident_id"]), str(row["key"])))
+        elif family in ("activation_close", "caller_mark"):
+            self.activations.add(str(row["activation_id"]))
+
+    def apply(self, db: sqlite_utils.Database, called: set[str]) -> set[str]:
+        """Set them again; returns the closed activations touched (their kept report is
+        recomputed by the caller: it counts every call, whenever it arrived)."""
+        letter_store.settle_status(db, self.letters)
+        latest_wins.settle(db, latest_wins.SYSTEMS, self.systems)
+        latest_wins.settle(db, latest_wins.FILINGS, self.filings)
+        return {a for a in sorted(self.activations | called)
+                if activation_store.settle_close(db, a)}
 
 
 def _referred(rec: dict[str, Any]) -> int:

@@ -47,9 +47,10 @@ class Family:
     """A kind of immutable record: its table, who wrote it, when, and the columns that are
     this desk's own numbering (never replicated: each desk numbers its rows itself).
 
-    `fixed`: columns a later local change may alter (an activation's closing), replicated as
-    their value at the start. `children`: rows of another table written with it once (an
-    activation's frozen copy of the tree), as (table, key column, columns)."""
+    `fixed`: columns a later local change may alter (an activation's closing, which travels
+    as its own record: `activation_close`), replicated as their value at the start.
+    `children`: rows of another table written with it once (an activation's frozen copy of
+    the tree), as (table, key column, columns)."""
 
     name: str
     table: str
@@ -74,6 +75,14 @@ FAMILIES = {f.name: f for f in (
     Family("cadence_event", "cadence_events", "operator", "at"),
     Family("log_entry", "message_log", "operator", "issued_at", ()),
     Family("hotline_call", "hotline_calls", "agent", "at", ()),
+    # A re-mail's corrected address stays here: no patient address in the team's exchange.
+    Family("letter_event", "letter_events", "operator", "at", ("address",)),
+    Family("hotline_question", "hotline_questions", "agent", "at", ()),
+    Family("substitute_placement", "substitute_media", "created_by", "created_at", ()),
+    # Reports that set a row's latest values (store/latest_wins.py), and closes.
+    Family("system_update", "system_updates", "operator", "at", ()),
+    Family("filing_event", "filing_events", "operator", "at", ()),
+    Family("activation_close", "activation_closes", "operator", "at", ()),
     # A change of one field of an editable entity (store/replica_edits.py).
     Family("edit", "repl_edits", "operator", "at", ()),
 )}

@@ -658,6 +658,58 @@ def m027_replication_edits(db: sqlite_utils.Database) -> None:
         "VALUES (NEW.id, 'edit', 'outbox'); END")
 
 
+@migrations()
+def m030_replication_more_families(db: sqlite_utils.Database) -> None:
+    """More append-only families for team desks: the mailing log, the hotline's unanswered
+    questions and the substitute notice's media placements are noted like the others; three
+    new append-only tables hold what used to be only a row changed in place, so it can
+    travel: a status report of a system on the board and a step of a regulator filing (each
+    with the columns it set and `n`, one more than the newest report of that row this desk
+    had seen: store/latest_wins.py), and the closing of a calling-tree activation (the earliest
+    close wins everywhere). A mailing-log event gets the same `n` for its letter (NULL before
+    this step, so no older row's digest changes). Activations closed before this step get
+    their close record now (it travels with the next bundle), its id made from the close
+    itself, so two laptops holding the same close make the same record."""
+    for sql in (
+        "CREATE TABLE system_updates (id TEXT PRIMARY KEY, system_id TEXT NOT NULL "
+        "REFERENCES systems(id), n INTEGER NOT NULL, changes TEXT NOT NULL, at TEXT NOT NULL, "
+        "operator TEXT NOT NULL)",
+        "CREATE INDEX idx_system_updates ON system_updates (system_id, n)",
+        "CREATE TABLE filing_events (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL "
+        "REFERENCES incidents(id), key TEXT NOT NULL, n INTEGER NOT NULL, "
+        "changes TEXT NOT NULL, at TEXT NOT NULL, operator TEXT NOT NULL)",
+        "CREATE INDEX idx_filing_events ON filing_events (incident_id, key, n)",
+        "CREATE TABLE activation_closes (id TEXT PRIMARY KEY, activation_id TEXT NOT NULL "
+        "REFERENCES tree_activations(id), at TEXT NOT NULL, operator TEXT NOT NULL)",
+        "CREATE INDEX idx_activation_closes ON activation_closes (activation_id, at)",
+        "ALTER TABLE letter_events ADD COLUMN n INTEGER",
+    ):
+        db.execute(sql)
+    for table in ("system_updates", "filing_events", "activation_closes"):
+        for verb in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END")
+    for table, family in (("letter_events", "letter_event"),
+                          ("hotline_questions", "hotline_question"),
+                          ("substitute_media", "substitute_placement"),
+                          ("system_updates", "system_update"),
+                          ("filing_events", "filing_event"),
+                          ("activation_closes", "activation_close")):
+        db.execute(
+            f"CREATE TRIGGER repl_note_{table} AFTER INSERT ON {table} "
+            "WHEN NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "
+            f"BEGIN INSERT INTO repl_records (id, family, state) "
+            f"VALUES (NEW.id, '{family}', 'outbox'); END")
+    import uuid as _uuid
+
+    closed = db.execute("SELECT id, closed_at, closed_by FROM tree_activations "
+                        "WHERE status = 'closed' ORDER BY id").fetchall()
+    db.conn.executemany(
+        "INSERT INTO activation_closes (id, activation_id, at, operator) VALUES (?, ?, ?, ?)",
+        [(str(_uuid.uuid5(_uuid.NAMESPACE_URL, f"crisisdesk:close:{r[0]}|{r[1]}|{r[2]}")),
+          r[0], r[1] or "", r[2] or "") for r in closed])
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

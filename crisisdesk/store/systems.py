@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from crisisdesk.domain.systems import SystemRow, SystemStatus
+from crisisdesk.store import latest_wins
 
 _COLS = "id, name, status, since, procedure, notes, position, updated_at, updated_by"
 
@@ -54,6 +55,9 @@ def insert(db: sqlite_utils.Database, name: str, status: SystemStatus, since: st
 
 def update(db: sqlite_utils.Database, system_id: str, changes: dict[str, Any], at: str,
            by: str) -> None:
+    """Change a system's row; a change of its status, since, procedure or notes is also kept
+    as a report that travels to the team's other laptops (store/latest_wins.py)."""
+    latest_wins.note(db, latest_wins.SYSTEMS, (system_id,), changes, at, by)
     db.table("systems").update(system_id, {**changes, "updated_at": at, "updated_by": by})
 
 

@@ -9,6 +9,8 @@ from crisisdesk.services.session import Session
 from crisisdesk.store import replication as repl
 
 COMPARED = [f.table for f in repl.FAMILIES.values()] + ["activation_people"]
+COMPARED += ["letters", "systems", "filings"]  # rows set from their records' latest
+LOCAL = {f.table: f.local_cols for f in repl.FAMILIES.values()}  # each desk's own
 
 
 def picture(session: Session) -> dict[str, list[tuple[Any, ...]]]:
@@ -16,7 +18,7 @@ def picture(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     for table in COMPARED:
         cursor = session.db.execute(f"SELECT * FROM [{table}]")
         cols = [d[0] for d in cursor.description]
-        keep = [i for i, c in enumerate(cols) if c != "seq"]
+        keep = [i for i, c in enumerate(cols) if c != "seq" and c not in LOCAL.get(table, ())]
         out[table] = sorted(tuple(row[i] for i in keep) for row in cursor.fetchall())
     out["repl_records"] = sorted(session.db.execute(
         "SELECT id, family, origin, operator, at FROM repl_records").fetchall())

@@ -57,8 +57,8 @@ def test_an_activation_started_after_the_clone_reaches_the_other_laptop(
     team.import_bundle(t.a, team.export_bundle(t.b, t.tmp / "b.cdbundle").path)
     for desk in (t.a, t.b):
         assert activations.view(desk, second.id).progress.counts.reached == 2
-    # Only the start travels: closing the first activation on A did not close it on B.
-    assert activations.get_activation(t.b, t.activation).is_open
+    # The close travels too: closing the first activation on A closed it on B.
+    assert not activations.get_activation(t.b, t.activation).is_open
 
 
 def test_records_that_refer_to_what_a_laptop_lacks_wait_and_are_relayed(

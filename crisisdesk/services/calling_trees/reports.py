@@ -70,24 +70,41 @@ def summarise(session: Session, activation_ref: str) -> dict[str, Any]:
 
 
 def close_activation(session: Session, activation_ref: str) -> dict[str, Any]:
-    """Close an activation and keep its report in the desk; no more calls can be recorded."""
+    """Close an activation and keep its report in the desk; no more calls can be recorded.
+    On a team desk the close travels to the other laptops (see `refresh_kept_report`)."""
     activation = activation_service._open(session, activation_ref)
-    summary = summarise(session, activation.id)
-    summary["closed_at"] = session.now_iso()
-    summary["duration_minutes"] = round(
-        (parse_utc(summary["closed_at"]) - parse_utc(activation.started_at)).total_seconds()
-        / 60, 1)
     kind = "drill" if activation.is_drill else "activation"
-    with session.action("activation.close", "activation", activation.id,
-                        f"Closed a {kind} of calling tree {activation.tree_name!r}: "
-                        f"{summary['reached']} of {summary['total']} reached") as act:
-        summary["closed_at"] = act.at
+    with session.action("activation.close", "activation", activation.id) as act:
         store.close(session.db, activation.id, at=act.at, by=session.operator.name,
-                    summary=summary)
+                    summary={})
+        summary = refresh_kept_report(session, activation.id)
+        act.summary = (f"Closed a {kind} of calling tree {activation.tree_name!r}: "
+                       f"{summary['reached']} of {summary['total']} reached")
         record_in_action(session, act, f"Calling tree {activation.tree_name} {kind} closed: "
                          f"{summary['reached']} of {summary['total']} reached "
                          f"({summary['percent_reached']}%)", category=Category.COMMUNICATION,
                          source="calling_tree", incident_id=activation.incident_id or None)
+    return summary
+
+
+def refresh_kept_report(session: Session, activation_id: str) -> dict[str, Any]:
+    """Compute and keep the report of a closed activation, as of its closing time, from every
+    call this desk holds (call inside the action that closed it or merged work into it).
+
+    On a team desk the report is recomputed whenever a merge brings calls of the activation or
+    a close from another laptop, so every laptop keeps the same report: the earliest close
+    wins (its time and closer), and calls recorded on a laptop that had not seen the close yet
+    are never lost. Those made after the closing time count like the others (the person was
+    called) and `calls_after_close` says how many there were."""
+    activation = activation_service.get_activation(session, activation_id)
+    summary = summarise(session, activation.id)
+    summary["closed_at"] = activation.closed_at
+    summary["duration_minutes"] = round(
+        (parse_utc(activation.closed_at) - parse_utc(activation.started_at)).total_seconds()
+        / 60, 1)
+    summary["calls_after_close"] = sum(
+        1 for a in store.attempts(session.db, activation.id) if a.at > activation.closed_at)
+    store.set_summary(session.db, activation.id, summary)
     return summary
 
 
