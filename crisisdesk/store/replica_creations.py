@@ -69,17 +69,18 @@ def note_removal(db: sqlite_utils.Database, entity: str, entity_id: str, *, oper
     return rid
 
 
-def _removal(db: sqlite_utils.Database, entity_id: str) -> tuple[str, dict[str, Any]] | None:
-    """(when, data) of the earliest removal of the entity, if any."""
-    row = db.execute("SELECT at, data FROM repl_removals WHERE entity_id = ? ORDER BY at, id "
-                     "LIMIT 1", [entity_id]).fetchone()
+def _removal(db: sqlite_utils.Database,
+             entity_id: str) -> tuple[str, str, dict[str, Any]] | None:
+    """(when, by whom, data) of the earliest removal of the entity, if any."""
+    row = db.execute("SELECT at, operator, data FROM repl_removals WHERE entity_id = ? "
+                     "ORDER BY at, id LIMIT 1", [entity_id]).fetchone()
     if row is None:
         return None
     try:
-        data = json.loads(str(row[1]))
+        data = json.loads(str(row[2]))
     except ValueError:
         data = {}
-    return str(row[0]), data if isinstance(data, dict) else {}
+    return str(row[0]), str(row[1]), data if isinstance(data, dict) else {}
 
 
 # -- projection -------------------------------------------------------------------------------
@@ -95,8 +96,9 @@ def prepare(db: sqlite_utils.Database, family: str, row: dict[str, Any], origin:
     removed = _removal(db, str(row["id"]))
     key = str(row["name"]).casefold()
     if removed is not None:  # it stays in the desk (activations refer to it), out of the list
-        at, data = removed
-        row.update(removed_at=at, name_key=f"{key} (removed {row['id']})",
+        at, by, data = removed
+        row.update(removed_at=at, name_key=f"{key} (removed {row['id']})", updated_at=at,
+                   updated_by=by,
                    version=max(int(row.get("version") or 1), int(data.get("version") or 0)))
         return row, 0
     row.update(removed_at="", name_key=key)
@@ -141,21 +143,21 @@ def _free_name(db: sqlite_utils.Database, name: str, laptop: str) -> str:
 def apply_removals(db: sqlite_utils.Database, removal_ids: Iterable[str]) -> None:
     """Carry out removal records just projected: delete the contact, take the tree out of
     the list (what the removing laptop did)."""
-    for entity, entity_id, data in db.execute(
-            "SELECT entity, entity_id, data FROM repl_removals WHERE id IN "
+    for entity, entity_id in db.execute(
+            "SELECT entity, entity_id FROM repl_removals WHERE id IN "
             "(SELECT value FROM json_each(?))", [json.dumps(sorted(removal_ids))]).fetchall():
         if entity == "contact":
             db.execute("DELETE FROM contacts WHERE id = ?", [entity_id])
         elif entity == "calling_tree":
-            removed = _removal(db, str(entity_id))
+            removed = _removal(db, str(entity_id))  # the first one, if it was removed twice
             if removed is None:
                 continue
-            at, first = removed
-            version = int(first.get("version") or json.loads(str(data)).get("version") or 0)
+            at, by, data = removed
             db.execute("UPDATE calling_trees SET removed_at = ?, "
                        "name_key = name_key || ' (removed ' || id || ')', "
-                       "version = max(version, ?) WHERE id = ? AND removed_at = ''",
-                       [at, version, entity_id])
+                       "version = max(version, ?), updated_at = ?, updated_by = ? "
+                       "WHERE id = ? AND removed_at = ''",
+                       [at, int(data.get("version") or 0), at, by, entity_id])
 
 
 def edit_keys(db: sqlite_utils.Database, entity_ids: Iterable[str]) -> set[Key]:

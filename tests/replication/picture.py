@@ -9,6 +9,8 @@ from crisisdesk.services.session import Session
 from crisisdesk.store import replication as repl
 
 COMPARED = [f.table for f in repl.FAMILIES.values()] + ["activation_people"]
+COMPARED += [f.children[0] for f in repl.FAMILIES.values()
+             if f.children and f.children[0] not in COMPARED]  # a new tree's people
 
 
 def picture(session: Session) -> dict[str, list[tuple[Any, ...]]]:
