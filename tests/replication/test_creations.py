@@ -253,3 +253,27 @@ def test_a_deleted_contact_stays_deleted_whatever_edits_arrive(team_desks: Team)
     assert gone not in {str(r[0]) for r in t.c.db.execute("SELECT id FROM repl_records")}
     pictures = {name: picture(desk) for name, desk in t.desks.items()}
     assert pictures["A"] == pictures["B"] == pictures["C"]
+
+
+def test_a_deletion_that_arrives_before_the_creation_wins_too(team_desks: Team) -> None:
+    t = team_desks
+    tick(t.a, 1)
+    gina = staff(t.a, "Gina Green").id
+    tree = trees.create_tree(t.a, "Night shift")
+    trees.add_person(t.a, tree.id, gina)
+    a1 = bundle(t.a, t.tmp / "a1.cdbundle")
+    team.import_bundle(t.b, a1)
+    team.import_bundle(t.a, bundle(t.b, t.tmp / "b1.cdbundle"))  # A now knows B has them
+    tick(t.a, 2)
+    contact_service.delete_contact(t.a, gina)
+    trees.delete_tree(t.a, tree.id)
+    # A's bundle for B holds only the deletions; carried to C, they come before the creations.
+    only_deletions = bundle(t.a, t.tmp / "a-for-b.cdbundle", for_laptop="Site 2 laptop")
+    first = team.import_bundle(t.c, only_deletions)
+    assert first.brought["Command centre"] == {"removal": 2}
+    assert "2 deletions from Command centre" in first.sentence()
+    team.import_bundle(t.c, a1)
+    assert "Gina Green" not in names(t.c)
+    assert "Night shift" not in tree_names(t.c)
+    team.import_bundle(t.b, only_deletions)
+    assert picture(t.c) == picture(t.b) == picture(t.a)
