@@ -23,6 +23,7 @@ from crisisdesk.services.session import Session
 from tests.replication.conftest import START, Team, tick
 from tests.replication.picture import picture
 from tests.support.crisis import open_incident, staff
+from tests.support.hotline import run_cli_in_process
 
 
 def bundle(desk: Session, path: Path, **kw: str) -> Path:
@@ -135,6 +136,21 @@ def test_the_import_and_team_status_name_what_was_created(team_desks: Team) -> N
     own = team.team_status(t.a).laptops[0]  # not sent yet counts for this laptop too
     staff(t.a, "Jo Jones")
     assert team.team_status(t.a).laptops[0].families["contact"] == own.families["contact"] + 1
+
+
+def test_team_status_on_the_command_line_says_what_came_from_each_laptop(
+        team_desks: Team, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    t = team_desks
+    create_on_a(t)
+    team.import_bundle(t.b, bundle(t.a, t.tmp / "a.cdbundle"))
+    t.b.close()  # the command line opens the desk itself
+    code, out, err = run_cli_in_process(capsys, monkeypatch, t.tmp / "B", "alex",
+                                        "team", "status")
+    assert code == 0, err
+    [line] = [x for x in out.splitlines() if x.startswith("From Command centre: ")]
+    for part in ("2 contacts", "1 calling tree", "1 incident", "2 activations"):
+        assert part in line, line
 
 
 def test_a_record_of_an_entity_the_desk_lacks_waits_until_its_creation_arrives(
