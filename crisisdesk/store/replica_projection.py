@@ -80,11 +80,11 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
     laptops = replica.laptops()
     pending = records
     while pending:  # again while a pass wrote what a waiting record refers to
-        waiting = []
+        later: list[dict[str, Any]] = []
         for rec in pending:
             state = _write_row(db, rec, columns, laptops, brought)
             if state == "waiting":
-                waiting.append(rec)
+                later.append(rec)
                 continue
             states.append((state, rec["id"]))
             if state == "projected":
@@ -101,9 +101,9 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
                     removals.append(str(rec["id"]))
             elif state == "unknown":
                 brought.unknown += 1
-        if len(waiting) == len(pending):
+        if len(later) == len(pending):
             break
-        pending = waiting
+        pending = later
     states += [("waiting", rec["id"]) for rec in pending]
     brought.waiting = len(pending)
     db.conn.executemany("UPDATE repl_records SET state = ? WHERE id = ?", states)
