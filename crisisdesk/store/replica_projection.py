@@ -68,7 +68,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
           str(rec.get("by", "")), str(rec.get("at", "")))
          for rec in records if rec["id"] not in known])
     # What others refer to first (a tree before its activations before their calls), then
-    # in time order.
+    # in time order (see _referred).
     records.sort(key=lambda r: (_referred(r), str(r.get("at", "")), str(r.get("id", ""))))
     columns: dict[str, list[str]] = {}
     calls: set[tuple[str, str]] = set()
@@ -119,11 +119,15 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
 
 
 def _referred(rec: dict[str, Any]) -> int:
+    """Removals first (a creation that comes with its removal is written removed), then
+    creations, then records with children (activations), then the rest."""
     name = str(rec.get("family", ""))
-    if name in creations.CREATED:
+    if name == "removal":
         return 0
+    if name in creations.CREATED:
+        return 1
     family = repl.FAMILIES.get(name)
-    return 1 if family is not None and family.children is not None else 2
+    return 2 if family is not None and family.children is not None else 3
 
 
 def _parse(key: str, text: str) -> dict[str, Any]:

@@ -293,3 +293,16 @@ def test_a_deletion_that_arrives_before_the_creation_wins_too(team_desks: Team) 
     assert "Night shift" not in tree_names(t.c)
     team.import_bundle(t.b, only_deletions)
     assert picture(t.c) == picture(t.b) == picture(t.a)
+
+
+def test_a_tree_removed_before_it_left_and_made_again_keeps_its_name(
+        team_desks: Team) -> None:
+    t = team_desks
+    tick(t.a, 1)
+    first = trees.create_tree(t.a, "Night shift")
+    trees.delete_tree(t.a, first.id)
+    second = trees.create_tree(t.a, "Night shift")
+    brought = team.import_bundle(t.b, bundle(t.a, t.tmp / "a.cdbundle"))
+    assert brought.renamed == 0
+    assert trees.get_tree(t.b, "Night shift").id == second.id
+    assert picture(t.b) == picture(t.a)
