@@ -167,9 +167,15 @@ def edit_keys(db: sqlite_utils.Database, entity_ids: Iterable[str]) -> set[Key]:
         "(SELECT value FROM json_each(?))", [json.dumps(sorted(set(entity_ids)))])}
 
 
-def on_removed(db: sqlite_utils.Database, edit_ids: Iterable[str]) -> int:
-    """How many of these edit records change an entity that was removed (kept, not applied)."""
+def on_removed(db: sqlite_utils.Database, edit_ids: Iterable[str],
+               removal_ids: Iterable[str]) -> int:
+    """How many edits a merge leaves unapplied because their entity is removed: the edit
+    records it brought of a removed entity, and every edit (this laptop's too) of an entity
+    one of its removal records removed."""
     return int(db.execute(
-        "SELECT count(*) FROM repl_edits WHERE id IN (SELECT value FROM json_each(?)) "
-        "AND entity_id IN (SELECT entity_id FROM repl_removals)",
-        [json.dumps(sorted(set(edit_ids)))]).fetchone()[0])
+        "SELECT count(*) FROM repl_edits WHERE entity_id IN "
+        "(SELECT entity_id FROM repl_removals) AND (id IN (SELECT value FROM json_each(?)) "
+        "OR entity_id IN (SELECT entity_id FROM repl_removals WHERE id IN "
+        "(SELECT value FROM json_each(?))))",
+        [json.dumps(sorted(set(edit_ids))), json.dumps(sorted(set(removal_ids)))]
+    ).fetchone()[0])

@@ -114,7 +114,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
     # Edits that came before their entity's creation take effect now.
     edited |= creations.edit_keys(db, created)
     brought.conflicts = replica_edits.settle(db, edited)
-    brought.on_removed = creations.on_removed(db, edit_ids)
+    brought.on_removed = creations.on_removed(db, edit_ids, removals)
     return brought
 
 

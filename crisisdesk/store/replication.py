@@ -14,6 +14,7 @@ Where it lives: the engine's update log is the `repl_updates` table inside the e
 a document is rebuilt from it for each exchange, inside the write transaction, and a fresh
 random client id is used every time (never reused with a clock another process may have
 advanced). Local writes do not touch the engine at all: the triggers of the append-only tables
+(and of contacts, calling trees and incidents created on a team desk: store/replica_creations.py)
 note each new row in `repl_records` ('outbox'), and `ingest` puts them into the document when
 the laptop next exchanges, so recording a call costs one more INSERT, not a Y transaction.
 """

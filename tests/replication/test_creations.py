@@ -107,12 +107,11 @@ def test_entities_created_after_the_clone_converge_on_three_desks_in_every_order
         assert "Pumps arrived" in texts
         assert activations.view(desk, made.activation).progress.counts.reached == 1
         assert audit_service.verify_deep(desk).ok
-    assert {(r[0], r[1]) for r in t.c.db.execute(
-        "SELECT family, origin FROM repl_records WHERE id IN (?, ?, ?)",
-        [made.gina, made.tree, made.incident])} == {
-        ("contact", team.team_status(t.a).laptop_id), ("calling_tree",
-                                                       team.team_status(t.a).laptop_id),
-        ("incident", team.team_status(t.a).laptop_id)}
+    a_id = team.team_status(t.a).laptop_id  # each creation names its laptop and operator
+    assert set(t.c.db.execute(
+        "SELECT family, origin, operator FROM repl_records WHERE id IN (?, ?, ?)",
+        [made.gina, made.tree, made.incident]).fetchall()) == {
+        ("contact", a_id, "alex"), ("calling_tree", a_id, "alex"), ("incident", a_id, "alex")}
     # Everyone relays everything once more: nothing changes anywhere.
     again = {name: bundle(desk, t.tmp / f"{name}2.cdbundle") for name, desk in t.desks.items()}
     for desk, path in itertools.product(t.desks.values(), again.values()):
@@ -255,7 +254,9 @@ def test_a_deleted_contact_stays_deleted_whatever_edits_arrive(team_desks: Team)
     into_a = team.import_bundle(t.a, b2)
     assert into_a.on_removed == 2
     assert "2 edits of deleted entries not applied" in into_a.sentence()
-    team.import_bundle(t.b, a2)
+    into_b = team.import_bundle(t.b, a2)  # B's own two edits, and A's, are not applied
+    assert into_b.on_removed == 3
+    assert into_b.brought["Command centre"]["removal"] == 3
     team.import_bundle(t.c, a2)  # C gets the deletions first, then the edits
     team.import_bundle(t.c, b2)
     for name, desk in t.desks.items():
