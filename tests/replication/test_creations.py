@@ -13,16 +13,20 @@ import pytest
 
 from crisisdesk.domain.call_outcomes import Outcome
 from crisisdesk.domain.contacts import ContactDraft
+from crisisdesk.domain.operators import Role
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import contacts as contact_service
+from crisisdesk.services import desk as desk_service
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import operators as operator_service
 from crisisdesk.services import team, team_conflicts
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.calling_trees import activations, trees
 from crisisdesk.services.session import Session
 from tests.replication.conftest import START, Team, tick
 from tests.replication.picture import picture
-from tests.support.crisis import open_incident, staff
+from tests.support.crisis import freeze, open_incident, staff
+from tests.support.desk import FAST_KDF, PASSPHRASE
 from tests.support.hotline import run_cli_in_process
 
 
@@ -307,3 +311,21 @@ def test_a_tree_removed_before_it_left_and_made_again_keeps_its_name(
     assert brought.renamed == 0
     assert trees.get_tree(t.b, "Night shift").id == second.id
     assert picture(t.b) == picture(t.a)
+
+
+def test_a_creation_names_who_created_it_even_if_someone_else_changed_it_since(
+        team_desks: Team) -> None:
+    t = team_desks
+    operator_service.add_operator(t.a, "sam", Role.OPERATOR, PASSPHRASE, FAST_KDF)
+    sam = desk_service.unlock(t.a.data_dir, "sam", PASSPHRASE)
+    try:
+        freeze(sam)
+        gina = staff(t.a, "Gina Green").id  # made by alex ...
+        set_phone(sam, gina, "(312) 555-0177")  # ... changed by sam before it left
+        team.import_bundle(t.b, bundle(sam, t.tmp / "a.cdbundle"))
+    finally:
+        sam.close()
+    assert t.b.db.execute("SELECT operator FROM repl_records WHERE id = ?",
+                          [gina]).fetchone()[0] == "alex"
+    got = contact_service.get_contact(t.b, gina)
+    assert (got.phones[0].original, got.updated_by) == ("(312) 555-0177", "sam")
