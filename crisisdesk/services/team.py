@@ -310,7 +310,8 @@ class LaptopStatus:
 
     def held(self) -> str:
         """'2 contacts, 1 incident, 3 timeline entries' (what this desk holds from it)."""
-        return ", ".join(_noun(f, n) for f, n in self.families.items()) or "nothing yet"
+        kinds = sorted(self.families.items(), key=lambda kv: NOUNS.get(kv[0], (kv[0],))[0])
+        return ", ".join(_noun(f, n) for f, n in kinds) or "nothing yet"
 
 
 @dataclass(frozen=True)
