@@ -158,6 +158,9 @@ def status_cmd(cli: CliContext, as_json: bool) -> None:
     rows = [[lap.name, lap.laptop_id[:8], str(lap.records_here), lap.last_bundle_at or "-",
              lap.imported_at or "-"] for lap in status.laptops]
     table(rows, ["Laptop", "Id", "Records here", "Last bundle made", "Imported here"])
+    for lap in status.laptops:  # what each one's records are ("2 contacts, 1 incident")
+        if lap.families:
+            click.echo(f"From {lap.name}: {lap.held()}")
 
 
 @team_group.command("conflicts")

@@ -31,6 +31,7 @@ from crisisdesk.services.contact_import import (
 from crisisdesk.services.files.csv_export import write_csv
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
+from crisisdesk.store import replica_creations
 
 __all__ = [
     "ImportPlan", "ImportReport", "add_contact", "count_contacts", "delete_contact",
@@ -89,6 +90,8 @@ def delete_contact(session: Session, contact_id: str) -> None:
         if old is None:
             raise NotFound(_MISSING)
         contact_store.delete(session.db, contact_id)
+        replica_creations.note_removal(session.db, "contact", contact_id,
+                                       operator=session.operator.name, at=act.at)
         act.summary = f"Deleted {_noun(old.kind)}"
 
 

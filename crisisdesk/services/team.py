@@ -11,7 +11,8 @@ nothing. What replicates today: activations (their start and their close), call 
 caller marks, timeline entries, media inquiry and cadence events, the communication log, hotline
 calls and unanswered hotline questions, the letters' mailing log, systems board updates, filing
 steps and substitute-notice placements (the append-only records; store/replication.py FAMILIES),
-and changes of contacts' fields as edit records (team_conflicts).
+contacts, calling trees and incidents created after the clone and their deletion
+(store/replica_creations.py), and changes of contacts' fields as edit records (team_conflicts).
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ NOUNS = {
     "system_update": ("systems board update", "systems board updates"),
     "filing_event": ("filing step", "filing steps"),
     "activation_close": ("activation close", "activation closes"),
+    "contact": ("contact", "contacts"),
+    "calling_tree": ("calling tree", "calling trees"),
+    "incident": ("incident", "incidents"),
+    "removal": ("deletion", "deletions"),
 }
 
 
@@ -213,6 +218,8 @@ class ImportResult:
     waiting: int  # records kept until what they refer to arrives
     already: str  # when this very file was imported before ("" = first time)
     conflicts: int = 0  # fields the bundle's edits left in conflict (see team_conflicts)
+    renamed: int = 0  # trees renamed: two laptops created one of the same name
+    on_removed: int = 0  # edits of a deleted contact or removed tree: kept, not applied
 
     @property
     def total(self) -> int:
@@ -226,6 +233,11 @@ class ImportResult:
         text = ", ".join(parts) if parts else "nothing new"
         if self.conflicts:
             text += f", {count_of(self.conflicts, 'conflict')}"
+        if self.renamed:
+            text += (f"; {count_of(self.renamed, 'calling tree')} renamed (two laptops "
+                     "created trees of the same name)")
+        if self.on_removed:
+            text += (f"; {count_of(self.on_removed, 'edit')} of deleted entries not applied")
         if self.waiting:
             text += (f"; {count_of(self.waiting, 'record')} waiting for what "
                      f"{'it refers' if self.waiting == 1 else 'they refer'} to")
@@ -234,6 +246,7 @@ class ImportResult:
     def as_dict(self) -> dict[str, object]:
         return {"path": str(self.path), "sender": self.sender, "brought": self.brought,
                 "total": self.total, "waiting": self.waiting, "conflicts": self.conflicts,
+                "renamed": self.renamed, "not_applied": self.on_removed,
                 "already_imported": self.already,
                 "summary": self.sentence()}
 
@@ -286,7 +299,8 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
             by_origin.setdefault(laptops.get(origin, origin[:8]), Counter())[family] += n
         sender = laptops.get(bundle.sender, bundle.sender[:8])
         result = ImportResult(path, sender, {o: dict(c) for o, c in by_origin.items()},
-                              brought.waiting, already, brought.conflicts)
+                              brought.waiting, already, brought.conflicts, brought.renamed,
+                              brought.on_removed)
         repl.note_bundle(db, bundle.sha256, bundle.sender, act.at, result.sentence())
         act.summary = (f"Imported a team bundle from {sender}: "
                        f"{count_of(result.total, 'record')} new"
@@ -302,6 +316,12 @@ class LaptopStatus:
     records_here: int  # records of this laptop this desk holds
     last_bundle_at: str = ""  # when its newest bundle imported here was made
     imported_at: str = ""
+    families: dict[str, int] = field(default_factory=dict)  # its records here, by family
+
+    def held(self) -> str:
+        """'2 contacts, 1 incident, 3 timeline entries' (what this desk holds from it)."""
+        kinds = sorted(self.families.items(), key=lambda kv: NOUNS.get(kv[0], (kv[0],))[0])
+        return ", ".join(_noun(f, n) for f, n in kinds) or "nothing yet"
 
 
 @dataclass(frozen=True)
@@ -337,8 +357,9 @@ def team_status(session: Session) -> TeamStatus:
     families = {f: sum(states.values()) for f, states in sorted(counts.items())}
     ids = sorted(set(names) | set(origins) | set(seen),
                  key=lambda lid: (lid != ident.laptop_id, names.get(lid, lid)))
+    held = repl.by_origin_family(db, ident.laptop_id)
     laptops = [LaptopStatus(lid, names.get(lid, lid[:8]),
                             origins.get(lid, 0) + (outbox if lid == ident.laptop_id else 0),
-                            *seen.get(lid, ("", ""))) for lid in ids]
+                            *seen.get(lid, ("", "")), held.get(lid, {})) for lid in ids]
     return TeamStatus(ident.team_id, ident.laptop_id, ident.laptop_name, outbox, waiting,
                       families, laptops, len(replica_edits.conflicts(db)))

@@ -13,7 +13,9 @@ the same value, whatever the order they came in:
   as cloned), and `conflicts` lists the heads side by side. A resolution is a new edit that
   supersedes all of them, so it replicates and clears the conflict on every desk.
 
-Only `ENTITIES` are covered; creating or deleting an entity does not replicate here.
+Only `ENTITIES` are covered. Creating and deleting entities replicate as their own records
+(store/replica_creations.py): an entity created after the clone starts from the value its
+creation record carries; a removed one shows no conflicts and no edit brings it back.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.store import replica_creations
 from crisisdesk.store import replication as repl
 
 
@@ -162,6 +165,8 @@ def note_change(db: sqlite_utils.Database, entity_name: str, entity_id: str,
     ident = repl.identity(db)
     if ident is None or not before:
         return []
+    if replica_creations.unsent(db, entity_id):  # its creation record will carry the change
+        return []
     entity = ENTITIES[entity_name]
     changed = []
     for field, cols in entity.fields.items():
@@ -229,7 +234,9 @@ def conflicts(db: sqlite_utils.Database) -> list[ConflictRecord]:
     keys = db.execute(
         "WITH superseded AS (SELECT DISTINCT j.value AS id FROM repl_edits s, "
         "json_each(s.supersedes) j) SELECT entity, entity_id, field FROM repl_edits "
-        "WHERE id NOT IN superseded GROUP BY entity, entity_id, field HAVING count(*) > 1 "
+        "WHERE id NOT IN superseded "
+        "AND entity_id NOT IN (SELECT entity_id FROM repl_removals) "  # removal wins
+        "GROUP BY entity, entity_id, field HAVING count(*) > 1 "
         "ORDER BY entity, entity_id, field").fetchall()
     out = []
     for entity, entity_id, field in keys:

@@ -3,7 +3,9 @@
 After the engine merged a bundle, each record this desk did not know becomes a row of its table
 (with this desk's own `seq`, so lists keep their local order), in time order. A record whose
 row cannot be written yet (a call on an activation this laptop has not got, a timeline entry of
-an unknown incident) waits, kept in the engine and relayed, and is tried again at every import.
+an unknown incident) waits, kept in the engine and relayed, and is tried again at every import
+(and within one import once what it refers to is written: entities created after the clone,
+store/replica_creations.py, are written first).
 A record of a kind or version this CrisisDesk does not know is kept and relayed, never shown.
 Calls also fold into each person's state, recomputed from all their calls, so the order in
 which laptops' calls arrive does not change the result.
@@ -22,6 +24,7 @@ from crisisdesk.domain.call_outcomes import fold
 from crisisdesk.store import activations as activation_store
 from crisisdesk.store import latest_wins, replica_edits
 from crisisdesk.store import letters as letter_store
+from crisisdesk.store import replica_creations as creations
 from crisisdesk.store import replication as repl
 from crisisdesk.store.errors import DB_ERRORS
 
@@ -38,6 +41,8 @@ class Brought:
     unknown: int = 0
     conflicts: int = 0  # fields its edit records left in conflict
     closed: set[str] = field(default_factory=set)  # closed activations it touched
+    renamed: int = 0  # trees renamed because two laptops created one of the same name
+    on_removed: int = 0  # edit records of a deleted contact or removed tree (kept, not applied)
 
     @property
     def total(self) -> int:
@@ -64,35 +69,57 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
         [(rec["id"], str(rec.get("family", "")), str(rec.get("origin", "")),
           str(rec.get("by", "")), str(rec.get("at", "")))
          for rec in records if rec["id"] not in known])
-    # What others refer to first (an activation before its calls), then in time order.
+    # What others refer to first (a tree before its activations before their calls), then
+    # in time order (see _referred).
     records.sort(key=lambda r: (_referred(r), str(r.get("at", "")), str(r.get("id", ""))))
     columns: dict[str, list[str]] = {}
     calls: set[tuple[str, str]] = set()
     edited: set[replica_edits.Key] = set()
     settled = _Settled()
+    edit_ids: list[str] = []
+    created: list[str] = []
+    removals: list[str] = []
     states: list[tuple[str, str]] = []
-    for rec in records:
-        state = _write_row(db, rec, columns)
-        states.append((state, rec["id"]))
-        if state == "projected":
-            brought.rows[(str(rec["origin"]), str(rec["family"]))] += 1
-            if rec["family"] == "call_attempt":
+    laptops = replica.laptops()
+    pending = records
+    while pending:  # again while a pass wrote what a waiting record refers to
+        later: list[dict[str, Any]] = []
+        for rec in pending:
+            state = _write_row(db, rec, columns, laptops, brought)
+            if state == "waiting":
+                later.append(rec)
+                continue
+            states.append((state, rec["id"]))
+            if state == "projected":
+                brought.rows[(str(rec["origin"]), str(rec["family"]))] += 1
                 row = rec["row"]
-                calls.add((str(row["activation_id"]), str(row["contact_id"])))
-            elif rec["family"] == "edit":
-                row = rec["row"]
-                edited.add((str(row["entity"]), str(row["entity_id"]), str(row["field"])))
-            settled.note(str(rec["family"]), rec["row"])
-        elif state == "waiting":
-            brought.waiting += 1
-        elif state == "unknown":
-            brought.unknown += 1
+                if rec["family"] == "call_attempt":
+                    calls.add((str(row["activation_id"]), str(row["contact_id"])))
+                elif rec["family"] == "edit":
+                    edited.add((str(row["entity"]), str(row["entity_id"]), str(row["field"])))
+                    edit_ids.append(str(rec["id"]))
+                elif rec["family"] in creations.CREATED:
+                    created.append(str(rec["id"]))
+                elif rec["family"] == "removal":
+                    removals.append(str(rec["id"]))
+                settled.note(str(rec["family"]), row)
+            elif state == "unknown":
+                brought.unknown += 1
+        if len(later) == len(pending):
+            break
+        pending = later
+    states += [("waiting", rec["id"]) for rec in pending]
+    brought.waiting = len(pending)
     db.conn.executemany("UPDATE repl_records SET state = ? WHERE id = ?", states)
     for activation_id, contact_id in sorted(calls):
         state_now = fold(activation_store.attempts(db, activation_id, contact_id))
         activation_store.update_state(db, activation_id, contact_id, state_now)
+    creations.apply_removals(db, removals)
+    # Edits that came before their entity's creation take effect now.
+    edited |= creations.edit_keys(db, created)
     brought.conflicts = replica_edits.settle(db, edited)
     brought.closed = settled.apply(db, {a for a, _ in calls})
+    brought.on_removed = creations.on_removed(db, edit_ids, removals)
     return brought
 
 
@@ -127,8 +154,15 @@ class _Settled:
 
 
 def _referred(rec: dict[str, Any]) -> int:
-    family = repl.FAMILIES.get(str(rec.get("family", "")))
-    return 0 if family is not None and family.children is not None else 1
+    """Removals first (a creation that comes with its removal is written removed), then
+    creations, then records with children (activations), then the rest."""
+    name = str(rec.get("family", ""))
+    if name == "removal":
+        return 0
+    if name in creations.CREATED:
+        return 1
+    family = repl.FAMILIES.get(name)
+    return 2 if family is not None and family.children is not None else 3
 
 
 def _parse(key: str, text: str) -> dict[str, Any]:
@@ -142,14 +176,23 @@ def _parse(key: str, text: str) -> dict[str, Any]:
 
 
 def _write_row(db: sqlite_utils.Database, rec: dict[str, Any],
-               columns: dict[str, list[str]]) -> str:
+               columns: dict[str, list[str]], laptops: dict[str, str],
+               brought: Brought) -> str:
     """'projected', 'present' (it was here already), 'waiting' (what it refers to is
-    missing here) or 'unknown'."""
+    missing here), 'removed' (a creation whose entity was removed meanwhile) or 'unknown'."""
     family = repl.FAMILIES.get(str(rec.get("family", "")))
     row = rec.get("row")
     if family is None or not isinstance(row, dict) or rec.get("v") != repl.RECORD_SCHEMA \
             or row.get("id") != rec.get("id"):
         return "unknown"
+    if family.name in creations.CREATED:
+        if db.execute(f"SELECT 1 FROM [{family.table}] WHERE id = ?", [row["id"]]).fetchone():
+            return "present"  # (before any renaming: its row came with the clone)
+        ready, renamed = creations.prepare(db, family.name, row, str(rec.get("origin", "")),
+                                           laptops)
+        if ready is None:
+            return "removed"
+        row, brought.renamed = ready, brought.renamed + renamed
     table = family.table
     if table not in columns:
         columns[table] = _columns(db, table)

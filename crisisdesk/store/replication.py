@@ -14,6 +14,7 @@ Where it lives: the engine's update log is the `repl_updates` table inside the e
 a document is rebuilt from it for each exchange, inside the write transaction, and a fresh
 random client id is used every time (never reused with a clock another process may have
 advanced). Local writes do not touch the engine at all: the triggers of the append-only tables
+(and of contacts, calling trees and incidents created on a team desk: store/replica_creations.py)
 note each new row in `repl_records` ('outbox'), and `ingest` puts them into the document when
 the laptop next exchanges, so recording a call costs one more INSERT, not a Y transaction.
 """
@@ -85,6 +86,15 @@ FAMILIES = {f.name: f for f in (
     Family("activation_close", "activation_closes", "operator", "at", ()),
     # A change of one field of an editable entity (store/replica_edits.py).
     Family("edit", "repl_edits", "operator", "at", ()),
+    # Entities created after the clone, keyed by their own id, as they are when they first
+    # leave the laptop; and their deletion (store/replica_creations.py).
+    Family("contact", "contacts", "updated_by", "created_at", ()),
+    Family("calling_tree", "calling_trees", "updated_by", "created_at", (),
+           children=("tree_nodes", "tree_id",
+                     ("id", "contact_id", "caller_id", "backup_id", "position", "created_at",
+                      "updated_at", "updated_by"))),
+    Family("incident", "incidents", "updated_by", "created_at", ()),
+    Family("removal", "repl_removals", "operator", "at", ()),
 )}
 
 
@@ -229,12 +239,13 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=Tr
 
 
 def record_text(family: Family, row: dict[str, Any], origin: str,
-                children: list[list[Any]] | None = None) -> str:
-    """The immutable replicated form of a row: JSON text naming its origin and operator."""
+                children: list[list[Any]] | None = None, by: str = "") -> str:
+    """The immutable replicated form of a row: JSON text naming its origin and operator
+    (`by`, else the row's operator column)."""
     skip = set(family.local_cols) | {col for col, _ in family.fixed}
     body = {k: v for k, v in row.items() if k not in skip}
     rec = {"v": RECORD_SCHEMA, "family": family.name, "id": row["id"], "origin": origin,
-           "by": row.get(family.operator_col) or "", "at": row.get(family.at_col) or "",
+           "by": by or row.get(family.operator_col) or "", "at": row.get(family.at_col) or "",
            "row": body}
     if family.children is not None:
         rec["children"] = children or []
@@ -261,6 +272,10 @@ def outbox(db: sqlite_utils.Database) -> dict[str, list[str]]:
 def ingest(db: sqlite_utils.Database, replica: Replica, ident: Identity, at: str) -> int:
     """Put this laptop's new rows into the document and the log; returns how many."""
     pending = outbox(db)
+    # Who wrote a row, when its trigger noted that (a created entity's own column may name
+    # whoever changed it last).
+    noted = {str(r[0]): str(r[1]) for r in db.execute(
+        "SELECT id, operator FROM repl_records WHERE state = 'outbox' AND operator != ''")}
     texts: list[tuple[str, str]] = []
     notes: list[tuple[str, str, str, str]] = []
     for name, ids in pending.items():
@@ -274,8 +289,10 @@ def ingest(db: sqlite_utils.Database, replica: Replica, ident: Identity, at: str
             for values in cursor.fetchall():
                 row = dict(zip(cols, values, strict=True))
                 kids = children_of(db, family, str(row["id"]))
-                texts.append((str(row["id"]), record_text(family, row, ident.laptop_id, kids)))
-                notes.append((ident.laptop_id, str(row.get(family.operator_col) or ""),
+                by = noted.get(str(row["id"]), "")
+                texts.append((str(row["id"]),
+                              record_text(family, row, ident.laptop_id, kids, by)))
+                notes.append((ident.laptop_id, by or str(row.get(family.operator_col) or ""),
                               str(row.get(family.at_col) or ""), str(row["id"])))
     update = replica.name_laptop(ident.laptop_id, ident.laptop_name)
     append(db, update, source="local", at=at)
@@ -309,6 +326,18 @@ def by_origin(db: sqlite_utils.Database) -> dict[str, int]:
     """origin laptop -> records this desk holds from it."""
     return {str(o): int(n) for o, n in db.execute(
         "SELECT origin, count(*) FROM repl_records WHERE origin != '' GROUP BY origin")}
+
+
+def by_origin_family(db: sqlite_utils.Database, own: str) -> dict[str, dict[str, int]]:
+    """origin laptop -> family -> records this desk holds from it (rows written here and not
+    sent yet count for `own`, this laptop)."""
+    out: dict[str, dict[str, int]] = {}
+    for origin, family, n in db.execute(
+            "SELECT CASE WHEN state = 'outbox' THEN ? ELSE origin END AS o, family, count(*) "
+            "FROM repl_records WHERE state = 'outbox' OR origin != '' GROUP BY o, family "
+            "ORDER BY o, family", [own]):
+        out.setdefault(str(origin), {})[str(family)] = int(n)
+    return out
 
 
 def peer_state(db: sqlite_utils.Database, laptop_id: str) -> bytes | None:

@@ -710,6 +710,36 @@ def m030_replication_more_families(db: sqlite_utils.Database) -> None:
         [(str(_uuid.uuid5(_uuid.NAMESPACE_URL, f"crisisdesk:close:{r[0]}|{r[1]}|{r[2]}")),
           r[0], r[1] or "", r[2] or "") for r in closed])
 
+
+@migrations()
+def m028_replication_creations(db: sqlite_utils.Database) -> None:
+    """Contacts, calling trees and incidents created on a team desk replicate as creation
+    records keyed by the entity's own id (store/replica_creations.py); deleting a contact or
+    removing a tree replicates as a removal record in `repl_removals`. The triggers note only
+    rows written on a team desk (a desk that is not one yet hands its rows on by the clone), and
+    keep the creating operator and time, since the row's own `updated_by` may change before the
+    record is made."""
+    db.execute(
+        "CREATE TABLE repl_removals (id TEXT PRIMARY KEY, entity TEXT NOT NULL, "
+        "entity_id TEXT NOT NULL, data TEXT NOT NULL DEFAULT '{}', origin TEXT NOT NULL, "
+        "operator TEXT NOT NULL, at TEXT NOT NULL)")
+    db.execute("CREATE INDEX idx_repl_removals_entity ON repl_removals (entity_id)")
+    db.execute(
+        "CREATE TRIGGER repl_note_repl_removals AFTER INSERT ON repl_removals "
+        "WHEN NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "
+        "BEGIN INSERT INTO repl_records (id, family, state) "
+        "VALUES (NEW.id, 'removal', 'outbox'); END")
+    for table, family in (("contacts", "contact"), ("calling_trees", "calling_tree"),
+                          ("incidents", "incident")):
+        db.execute(
+            f"CREATE TRIGGER repl_note_{table} AFTER INSERT ON {table} "
+            "WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'team_id' AND value != '') "
+            "AND NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "
+            "BEGIN INSERT INTO repl_records (id, family, state, operator, at) "
+            f"VALUES (NEW.id, '{family}', 'outbox', coalesce(NEW.updated_by, ''), "
+            "coalesce(NEW.created_at, '')); END")
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

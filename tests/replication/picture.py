@@ -11,6 +11,8 @@ from crisisdesk.store import replication as repl
 COMPARED = [f.table for f in repl.FAMILIES.values()] + ["activation_people"]
 COMPARED += ["letters", "systems", "filings"]  # rows set from their records' latest
 LOCAL = {f.table: f.local_cols for f in repl.FAMILIES.values()}  # each desk's own
+COMPARED += [f.children[0] for f in repl.FAMILIES.values()
+             if f.children and f.children[0] not in COMPARED]  # a new tree's people
 
 
 def picture(session: Session) -> dict[str, list[tuple[Any, ...]]]:

@@ -65,13 +65,25 @@ def test_records_that_refer_to_what_a_laptop_lacks_wait_and_are_relayed(
         team_desks: Team) -> None:
     t = team_desks
     tick(t.a, 30)
-    new_tree = trees.create_tree(t.a, "Night shift")  # trees do not replicate (yet)
+    new_tree = trees.create_tree(t.a, "Night shift")
     trees.add_person(t.a, new_tree.id, t.people[1])
+    trees.add_person(t.a, new_tree.id, t.people[2], caller_id=t.people[1])
     night = activations.start_activation(t.a, new_tree.id, **START)  # type: ignore[arg-type]
     activations.record_call(t.a, night.id, t.people[1], Outcome.REACHED)
     into_b = team.import_bundle(t.b, team.export_bundle(t.a, t.tmp / "a.cdbundle").path)
-    assert into_b.waiting == 2  # the activation and its call
-    assert "2 records waiting" in into_b.sentence()
-    assert team.team_status(t.b).waiting == 2
-    into_c = team.import_bundle(t.c, team.export_bundle(t.b, t.tmp / "b.cdbundle").path)
-    assert into_c.waiting == 2  # B kept them and passed them on
+    assert into_b.waiting == 0  # the tree came with its activation
+    tick(t.b, 40)
+    activations.record_call(t.b, night.id, t.people[2], Outcome.REACHED)
+    # B's bundle meant for A (only what A lacks: B's call) is carried to C by mistake.
+    for_a = team.export_bundle(t.b, t.tmp / "b-for-a.cdbundle", for_laptop="Command centre")
+    into_c = team.import_bundle(t.c, for_a.path)
+    assert into_c.waiting == 1  # C has no activation "night" yet
+    assert "1 record waiting" in into_c.sentence()
+    assert team.team_status(t.c).waiting == 1
+    relayed = team.import_bundle(t.a, team.export_bundle(t.c, t.tmp / "c.cdbundle").path)
+    assert relayed.brought["Site 2 laptop"]["call_attempt"] == 1  # C kept it and passed it on
+    late = team.import_bundle(t.c, team.export_bundle(t.a, t.tmp / "a2.cdbundle").path)
+    assert late.waiting == 0
+    assert late.brought["Site 2 laptop"] == {"call_attempt": 1}  # the one that waited
+    for desk in t.desks.values():
+        assert activations.view(desk, night.id).progress.counts.reached == 2

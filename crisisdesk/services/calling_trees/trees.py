@@ -33,6 +33,7 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import calling_trees as store
 from crisisdesk.store import contacts as contact_store
+from crisisdesk.store import replica_creations
 
 __all__ = [
     "TreeDetails", "TreeSummary", "add_person", "contacts_for", "create_tree",
@@ -94,6 +95,8 @@ def delete_tree(session: Session, ref: str) -> None:
     with session.action("tree.delete", "calling_tree", tree.id,
                         f"Removed calling tree {tree.name!r}") as act:
         store.update_tree(session.db, tree.id, at=act.at, by=session.operator.name, removed=True)
+        replica_creations.note_removal(session.db, "calling_tree", tree.id,
+                                       operator=session.operator.name, at=act.at)
 
 
 def _renumber(nodes: list[TreeNode]) -> list[TreeNode]:

@@ -116,7 +116,10 @@ class TeamPage(Page):
                      "—" if own else show_utc(lap.last_bundle_at, tz) or "never",
                      "—" if own else show_utc(lap.imported_at, tz) or "never")
             for col, text in enumerate(cells):
-                self.table.setItem(row, col, text_item(text))
+                item = text_item(text)
+                if col == 1:  # of which kinds: "2 contacts, 42 call attempts"
+                    item.setToolTip(lap.held())
+                self.table.setItem(row, col, item)
         folder = team_folder.configured_folder(self.ctx.session)
         self.folder_label.setText(
             f"Team exchange folder: {folder}" if folder else
