@@ -18,8 +18,9 @@ the renaming. Contacts and incidents have no unique name: two of them simply exi
 
 Removal: deleting a contact or removing a tree writes a removal record. The removal wins over
 any edit, made before or after it, on any laptop: an edit of a removed entity is kept (and
-relayed) but never brings it back; a creation arriving after its removal stays removed. A contact
-created and deleted before it ever left its laptop never leaves it.
+relayed) but never brings it back; a creation arriving after its removal stays removed. A
+removed tree stays in the desk, out of the list, as on the removing laptop (activations refer to
+it). A contact created and deleted before it ever left its laptop never leaves it.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ import sqlite_utils
 from crisisdesk.store import replication as repl
 
 CREATED = ("contact", "calling_tree", "incident")  # families projected before the others
-REMOVABLE = ("contact", "calling_tree")
 Key = tuple[str, str, str]  # (entity, entity id, field), as in replica_edits
 
 
