@@ -173,3 +173,25 @@ def validate_tree(nodes: Sequence[TreeNode], people: Mapping[str, PersonInfo], *
                 f"people {name(caller)} calls: {name(caller)} cannot be phoned and has no "
                 "backup."))
     return problems
+
+
+def loops(parents: Mapping[str, str | None]) -> list[list[str]]:
+    """Every loop of callers (people who, through others, are their own caller): each as its
+    people, each followed by their caller, from the smallest id, so a loop reads the same
+    anywhere. A tree edited on one desk never has one (`check_move`); moves on two can."""
+    walked: set[str] = set()
+    found: list[list[str]] = []
+    for start in sorted(parents):
+        path: list[str] = []
+        at: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node in parents and node not in walked:
+            walked.add(node)
+            at[node] = len(path)
+            path.append(node)
+            node = parents[node]
+        if node is not None and node in at:
+            cycle = path[at[node]:]
+            first = cycle.index(min(cycle))
+            found.append(cycle[first:] + cycle[:first])
+    return found

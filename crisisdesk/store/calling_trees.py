@@ -14,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from crisisdesk.domain.calling_trees import CallingTree, TreeNode
+from crisisdesk.store import replica_edits
 
 _TREE_COLS = "id, name, description, version, updated_at, updated_by"
 
@@ -106,7 +107,19 @@ def save_nodes(db: sqlite_utils.Database, tree_id: str, old: Iterable[TreeNode],
         "created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", added)
     changed = [(n.caller_id or "", n.backup_id or "", n.position, at, by, tree_id, cid)
                for cid, n in after.items() if cid in before and before[cid] != n]
+    # On a team desk each person's changed caller or backup is also an edit record.
+    for cid, n in after.items():
+        if cid in before and before[cid] != n:
+            row = db.execute("SELECT id FROM tree_nodes WHERE tree_id = ? AND contact_id = ?",
+                             [tree_id, cid]).fetchone()
+            replica_edits.note_change(db, "tree_node", str(row[0]), _columns(before[cid]),
+                                      _columns(n), operator=by, at=at)
     db.conn.executemany(
         "UPDATE tree_nodes SET caller_id = ?, backup_id = ?, position = ?, updated_at = ?, "
         "updated_by = ? WHERE tree_id = ? AND contact_id = ?", changed)
     return len(gone) + len(added) + len(changed)
+
+
+def _columns(node: TreeNode) -> dict[str, Any]:
+    return {"caller_id": node.caller_id or "", "position": node.position,
+            "backup_id": node.backup_id or ""}
