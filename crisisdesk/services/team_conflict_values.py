@@ -20,7 +20,7 @@ FIELD_LABELS = {
     "job_title": "job title", "email": "e-mail", "phones": "phones",
     "caller": "caller", "backup": "backup caller", "holders": "holders",
     "acknowledged": "acknowledgement", "unavailable": "availability",
-    "loop": "moves that make a loop", "affected": "affected counts",
+    "loop": "these moves make a loop", "affected": "affected counts",
     "systems_affected": "systems affected", "info_kinds": "kinds of information",
 }
 ENTITY_NOUNS = {"role_lineup": "role", "role_holder": "role holder",

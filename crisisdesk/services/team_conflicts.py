@@ -28,6 +28,8 @@ from crisisdesk.store import replica_tree_loops as tree_loops
 from crisisdesk.store import replication as repl
 
 FIELD_LABELS = values.FIELD_LABELS  # (the CLI and the inbox name fields with it)
+field_words = values.field_words
+entity_noun = values.entity_noun
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Resolution:
     edit_id: str  # the new edit record (a loop's: the ids of those undoing moves, by ',')
     field: str
     value: str
+    said: str = ""  # a loop's: 'kept the moves of LAPTOP: ...'
 
 
 def _laptops(session: Session) -> dict[str, str]:
@@ -213,4 +216,6 @@ def _resolve_loop(session: Session, rec: edits.ConflictRecord, ident: repl.Ident
                                   for m in loop.moves])
     kept_moves = [m for m in loop.moves if m not in undo]
     text = "; ".join(values.move_words(session.db, m.node_id, m.value) for m in kept_moves)
-    return Resolution(rec.id, ",".join(made), rec.field, text)
+    laptop = _laptops(session).get(kept_moves[0].heads[-1].origin, take_laptop)
+    return Resolution(rec.id, ",".join(made), rec.field, text,
+                      f"kept the moves of {laptop}: {text}")

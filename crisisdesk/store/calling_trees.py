@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlite_utils
 
-from crisisdesk.domain.calling_trees import CallingTree, TreeNode
-from crisisdesk.store import replica_edits
+from crisisdesk.domain.calling_trees import CallingTree, TreeNode, moved_people
+from crisisdesk.store import replica_edits, replica_tree_loops
 
 _TREE_COLS = "id, name, description, version, updated_at, updated_by"
 
@@ -107,13 +108,21 @@ def save_nodes(db: sqlite_utils.Database, tree_id: str, old: Iterable[TreeNode],
         "created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", added)
     changed = [(n.caller_id or "", n.backup_id or "", n.position, at, by, tree_id, cid)
                for cid, n in after.items() if cid in before and before[cid] != n]
-    # On a team desk each person's changed caller or backup is also an edit record.
+    # On a team desk each person moved (not shifted to make room) or given another backup
+    # is also an edit record.
+    moved = moved_people(before.values(), after.values())
+    noted = ""
     for cid, n in after.items():
         if cid in before and before[cid] != n:
             row = db.execute("SELECT id FROM tree_nodes WHERE tree_id = ? AND contact_id = ?",
                              [tree_id, cid]).fetchone()
-            replica_edits.note_change(db, "tree_node", str(row[0]), _columns(before[cid]),
-                                      _columns(n), operator=by, at=at)
+            now = n if cid in moved else replace(n, position=before[cid].position)
+            if "caller" in replica_edits.note_change(db, "tree_node", str(row[0]),
+                                                     _columns(before[cid]), _columns(now),
+                                                     operator=by, at=at):
+                noted = str(row[0])
+    if noted:  # a move that breaks a loop lets the loop's other moves apply: as elsewhere
+        replica_tree_loops.settle(db, [("tree_node", noted, "caller")])
     db.conn.executemany(
         "UPDATE tree_nodes SET caller_id = ?, backup_id = ?, position = ?, updated_at = ?, "
         "updated_by = ? WHERE tree_id = ? AND contact_id = ?", changed)
