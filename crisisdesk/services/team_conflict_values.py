@@ -22,6 +22,7 @@ FIELD_LABELS = {
     "acknowledged": "acknowledgement", "unavailable": "availability",
     "loop": "these moves make a loop", "affected": "affected counts",
     "systems_affected": "systems affected", "info_kinds": "kinds of information",
+    "release": "text and approval",
 }
 ENTITY_NOUNS = {"role_lineup": "role", "role_holder": "role holder",
                 "tree_node": "calling tree", "calling_tree": "calling tree"}
@@ -120,6 +121,19 @@ def tree_value(db: sqlite_utils.Database, field: str, value: dict[str, Any]) -> 
         "no backup"
 
 
+def template_value(value: dict[str, Any]) -> str:
+    """'version 4, approved by pat: Dear {{ name }}, we are writing…' (template text holds
+    no patient data)."""
+    if not value:
+        return "(not on this desk)"
+    status = str(value.get("status") or "").replace("_", " ")
+    if value.get("approved_by") and status == "approved":
+        status += f" by {value['approved_by']}"
+    body = " ".join(str(value.get("body") or "").split())
+    start = body if len(body) <= 60 else body[:59] + "…"
+    return f"version {value.get('version')}, {status}: {start}"
+
+
 def setting_value(value: dict[str, Any]) -> str:
     text = value.get("value")
     return "(the default)" if text is None else _plain(_json(text))
@@ -135,6 +149,8 @@ def shown(db: sqlite_utils.Database, entity: str, field: str, value: dict[str, A
         return tree_value(db, field, value)
     if entity == "setting":
         return setting_value(value)
+    if entity == "template":
+        return template_value(value)
     return contact_value(field, value)
 
 

@@ -24,6 +24,7 @@ from crisisdesk.services import team_conflict_values as values
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
 from crisisdesk.store import replica_edits as edits
+from crisisdesk.store import replica_templates
 from crisisdesk.store import replica_tree_loops as tree_loops
 from crisisdesk.store import replication as repl
 
@@ -188,6 +189,9 @@ def resolve_conflict(session: Session, conflict_id: str, *, take_laptop: str = "
     with session.action("team.resolve", rec.entity, rec.entity_id,
                         f"Resolved a conflict on a {values.entity_noun(rec.entity)} "
                         f"({what})") as act:
+        if rec.entity == "template":  # kept as a new draft: it must be approved again
+            chosen = replica_templates.resolution(chosen, [e.value for e in rec.heads], rec.id,
+                                                  at=act.at, by=session.operator.name)
         eid = edits.write_edit(session.db, rec.entity, rec.entity_id, rec.field, chosen,
                                rec.kept, [e.id for e in rec.heads], origin=ident.laptop_id,
                                operator=session.operator.name, at=act.at)

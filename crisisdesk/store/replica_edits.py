@@ -32,6 +32,7 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.store import replica_templates
 from crisisdesk.store import replication as repl
 from crisisdesk.store import roles as role_store
 from crisisdesk.store import settings as settings_store
@@ -88,6 +89,10 @@ ENTITIES = {e.name: e for e in (
            label_sql="SELECT c.name || ' in ' || t.name FROM tree_nodes n JOIN contacts c "
                      "ON c.id = n.contact_id JOIN calling_trees t ON t.id = n.tree_id "
                      "WHERE n.id = ?"),
+    # A template's latest version, text and approval together (replica_templates).
+    Entity("template", "templates", "key", replica_templates.FIELDS,
+           label_sql=replica_templates.LABEL_SQL, read=replica_templates.latest,
+           write=replica_templates.write),
     # Team-wide settings (domain/settings.py TEAM_WIDE); None: the default (no row).
     Entity("setting", "settings", "key", {"value": ("value",)}, label_sql="SELECT ?1",
            read=settings_store.value_of, write=settings_store.write_value),
@@ -272,6 +277,12 @@ def settle(db: sqlite_utils.Database, keys: Iterable[Key]) -> int:
     from crisisdesk.store import replica_tree_loops  # it builds on this module
 
     return in_conflict + replica_tree_loops.settle(db, keys)
+
+
+def in_conflict(db: sqlite_utils.Database, key: Key) -> bool:
+    """Whether the field has concurrent heads that disagree (nothing to settle it yet)."""
+    tops = heads(edits(db, key))
+    return len(tops) > 1 and not agreed(tops)
 
 
 def agreed(tops: list[Edit]) -> bool:
