@@ -9,7 +9,8 @@ merges such a file, whatever its order, however often, whichever laptop relayed 
 what it brought. Each is one action with one audit entry; a bundle that is refused changes
 nothing. What replicates today: activations (their start), call attempts and caller marks,
 timeline entries, media inquiry and cadence events, the communication log and hotline calls
-(the append-only records), and changes of contacts' fields as edit records (team_conflicts).
+(the append-only records), and changes of contacts, incident fields, role line-ups, calling
+trees' structure, templates and team-wide settings as edit records (team_conflicts).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
 from crisisdesk.services.session import Session
-from crisisdesk.store import replica_edits, team_bundle
+from crisisdesk.store import replica_conflicts, team_bundle
 from crisisdesk.store import replica_projection as projection
 from crisisdesk.store import replication as repl
 from crisisdesk.store.db import DESK_FILE
@@ -330,4 +331,4 @@ def team_status(session: Session) -> TeamStatus:
                             origins.get(lid, 0) + (outbox if lid == ident.laptop_id else 0),
                             *seen.get(lid, ("", ""))) for lid in ids]
     return TeamStatus(ident.team_id, ident.laptop_id, ident.laptop_name, outbox, waiting,
-                      families, laptops, len(replica_edits.conflicts(db)))
+                      families, laptops, len(replica_conflicts.conflicts(db)))

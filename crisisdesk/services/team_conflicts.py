@@ -7,7 +7,11 @@ had before both, and `list_conflicts` shows each candidate with its laptop, oper
 resolves with `resolve_conflict`, taking one laptop's value or typing a new one; the resolution
 is itself an edit record superseding all candidates, so it replicates and clears the conflict
 on every desk. Each resolution is one action with one audit entry (naming the field, never
-the value: contact details are personal data).
+the value: contact details are personal data). The same holds for the incident's fields, role
+line-ups, calling trees, templates and team-wide settings (store/replica_edits.py ENTITIES;
+how their values read: team_conflict_values), with two kinds of their own: calling-tree moves
+that make a loop together (kept: one laptop's moves), and templates, whose resolution is a new
+draft to approve again (store/replica_templates.py).
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from crisisdesk.domain.operators import Role
 from crisisdesk.services import team_conflict_values as values
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
+from crisisdesk.store import replica_conflicts, replica_templates
 from crisisdesk.store import replica_edits as edits
-from crisisdesk.store import replica_templates
 from crisisdesk.store import replica_tree_loops as tree_loops
 from crisisdesk.store import replication as repl
 
@@ -95,7 +99,7 @@ def _conflict(session: Session, rec: edits.ConflictRecord, names: dict[str, str]
 
 def list_conflicts(session: Session) -> list[Conflict]:
     """Every field edited concurrently on two or more laptops and not yet resolved."""
-    records = edits.conflicts(session.db)
+    records = replica_conflicts.conflicts(session.db)
     if not records:
         return []
     names = _laptops(session)
@@ -104,7 +108,7 @@ def list_conflicts(session: Session) -> list[Conflict]:
 
 def _find(session: Session, conflict_id: str) -> edits.ConflictRecord:
     ref = conflict_id.strip().lower()
-    hits = [c for c in edits.conflicts(session.db) if ref and c.id.startswith(ref)]
+    hits = [c for c in replica_conflicts.conflicts(session.db) if ref and c.id.startswith(ref)]
     if len(hits) != 1:
         raise NotFound(f"No open conflict {conflict_id!r} on this desk "
                        "(see 'crisisdesk team conflicts').")
@@ -195,7 +199,7 @@ def resolve_conflict(session: Session, conflict_id: str, *, take_laptop: str = "
         eid = edits.write_edit(session.db, rec.entity, rec.entity_id, rec.field, chosen,
                                rec.kept, [e.id for e in rec.heads], origin=ident.laptop_id,
                                operator=session.operator.name, at=act.at)
-        edits.settle(session.db, [(rec.entity, rec.entity_id, rec.field)])
+        replica_conflicts.settle(session.db, [(rec.entity, rec.entity_id, rec.field)])
     return Resolution(rec.id, eid, rec.field,
                       values.shown(session.db, rec.entity, rec.field, chosen))
 
@@ -216,8 +220,8 @@ def _resolve_loop(session: Session, rec: edits.ConflictRecord, ident: repl.Ident
                                  m.before, m.value, [h.id for h in m.heads],
                                  origin=ident.laptop_id, operator=session.operator.name,
                                  at=act.at) for m in undo]
-        edits.settle(session.db, [(tree_loops.ENTITY, m.node_id, tree_loops.FIELD)
-                                  for m in loop.moves])
+        replica_conflicts.settle(session.db, [(tree_loops.ENTITY, m.node_id, tree_loops.FIELD)
+                                              for m in loop.moves])
     kept_moves = [m for m in loop.moves if m not in undo]
     text = "; ".join(values.move_words(session.db, m.node_id, m.value) for m in kept_moves)
     laptop = _laptops(session).get(kept_moves[0].heads[-1].origin, take_laptop)

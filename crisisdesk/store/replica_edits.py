@@ -1,4 +1,4 @@
-"""Edit records: how editable entities (contacts first) replicate without a silent winner.
+"""Edit records: how editable entities (`ENTITIES`) replicate without a silent winner.
 
 A change of one field on a team desk writes, beside the row, an immutable record in
 `repl_edits`: the entity and field, the new value and the one it replaced (as column values),
@@ -18,7 +18,7 @@ that all hold the same value (two laptops made the same correction) agree: no co
 An entity whose fields are not plain columns of one row found by `id` (a role's line-up, a
 setting that may have no row) names its own `read` and `write`. After the fields, a calling
 tree whose moves, each fine alone, make a loop together is settled as a conflict of its own
-(store/replica_tree_loops.py).
+(store/replica_tree_loops.py); store/replica_conflicts.py does both.
 """
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ def write_edit(db: sqlite_utils.Database, entity: str, entity_id: str, field: st
 
 def settle(db: sqlite_utils.Database, keys: Iterable[Key]) -> int:
     """Set each field from its edit records (see the module docstring); returns how many of
-    them are in conflict now, and how many loops the touched calling trees hold."""
+    them are in conflict now. (replica_conflicts.settle: this, then the calling trees.)"""
     in_conflict = 0
     keys = sorted(set(keys))
     for key in keys:
@@ -274,9 +274,7 @@ def settle(db: sqlite_utils.Database, keys: Iterable[Key]) -> int:
             in_conflict += 1
             value, stamp = kept_value(chain, tops), None
         write_field(db, entity, key[1], key[2], value, stamp)
-    from crisisdesk.store import replica_tree_loops  # it builds on this module
-
-    return in_conflict + replica_tree_loops.settle(db, keys)
+    return in_conflict
 
 
 def in_conflict(db: sqlite_utils.Database, key: Key) -> bool:
@@ -323,9 +321,6 @@ def conflicts(db: sqlite_utils.Database) -> list[ConflictRecord]:
         if not agreed(tops):
             out.append(ConflictRecord(conflict_id(tops), str(entity), str(entity_id),
                                       str(field), kept_value(chain, tops), tuple(tops)))
-    from crisisdesk.store import replica_tree_loops  # it builds on this module
-
-    out.extend(replica_tree_loops.loop_conflicts(db))
     return sorted(out, key=lambda c: (c.heads[-1].at, c.id))
 
 

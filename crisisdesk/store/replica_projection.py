@@ -20,7 +20,7 @@ import sqlite_utils
 
 from crisisdesk.domain.call_outcomes import fold
 from crisisdesk.store import activations as activation_store
-from crisisdesk.store import replica_edits
+from crisisdesk.store import replica_conflicts, replica_edits
 from crisisdesk.store import replication as repl
 from crisisdesk.store.errors import DB_ERRORS
 
@@ -87,7 +87,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
     for activation_id, contact_id in sorted(calls):
         state_now = fold(activation_store.attempts(db, activation_id, contact_id))
         activation_store.update_state(db, activation_id, contact_id, state_now)
-    brought.conflicts = replica_edits.settle(db, edited)
+    brought.conflicts = replica_conflicts.settle(db, edited)
     return brought
 
 

@@ -31,7 +31,7 @@ VERSION_COLS = ("version", "status", "body", "variables", "required_sections", "
                 "approved_at", "approved_by", "acknowledged_warnings", "retired_at",
                 "retired_by", "retired_reason", "approval_signer", "approval_key",
                 "approval_signature")
-FIELDS = {"release": (*VERSION_COLS, "retired", "resolves")}
+FIELDS: dict[str, tuple[str, ...]] = {"release": (*VERSION_COLS, "retired", "resolves")}
 LABEL_SQL = "SELECT key FROM templates WHERE id = ?"
 # What an approved row may still change (the schema's trigger forbids the rest).
 _AFTER_APPROVAL = ("status", "retired_at", "retired_by", "retired_reason", "approval_signer",

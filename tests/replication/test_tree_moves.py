@@ -14,7 +14,7 @@ from crisisdesk.domain.calling_trees import in_call_order
 from crisisdesk.services import team, team_conflicts
 from crisisdesk.services.calling_trees import trees
 from crisisdesk.services.session import Session
-from tests.replication.conftest import Team
+from tests.replication.conftest import Team, tick
 from tests.replication.exchange import ORDERS, bundle, concurrent, resolve_everywhere
 from tests.support.cli import run_cli
 
@@ -125,7 +125,9 @@ def test_backups_and_moves_made_one_after_the_other_never_conflict(team_desks: T
 def test_a_loop_from_the_command_line(team_desks: Team) -> None:
     t = team_desks
     ann, bo = t.people[1], t.people[2]
+    tick(t.a, 5)
     move(t.a, ann, bo)
+    tick(t.b, 7)
     move(t.b, bo, ann)
     team.import_bundle(t.b, bundle(t.a, t.tmp / "a.cdbundle"))
     b_dir = t.tmp / "B"

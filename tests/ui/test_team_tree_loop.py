@@ -10,7 +10,7 @@ from crisisdesk.services import team, team_conflicts
 from crisisdesk.services.session import Session
 from crisisdesk.ui.team.page import TeamPage
 from crisisdesk.ui.workers import JobRunner
-from tests.replication.conftest import Team, team_desks  # noqa: F401  (the fixture)
+from tests.replication.conftest import Team, team_desks, tick  # noqa: F401  (the fixture)
 from tests.replication.exchange import bundle
 from tests.replication.test_tree_moves import BEFORE, callers, move
 from tests.support.ui import RecordingPrompts, show_page, ui_context
@@ -28,7 +28,9 @@ def test_keep_this_one_keeps_one_laptops_moves_of_a_loop(
         runner: JobRunner) -> None:
     t = team_desks
     ann, bo = t.people[1], t.people[2]
+    tick(t.a, 5)
     move(t.a, ann, bo)
+    tick(t.b, 7)  # later: listed second
     move(t.b, bo, ann)
     assert team.import_bundle(t.a, bundle(t.b, t.tmp / "b.cdbundle")).conflicts == 1
     page = _page(qtbot, t.a, prompts, runner)
