@@ -24,6 +24,7 @@ from typing import Any
 from crisisdesk.domain.contacts import ContactDraft, ContactKind, validate_draft
 from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.operators import Role
+from crisisdesk.services import roles as role_service
 from crisisdesk.services import team_conflict_values as values
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
@@ -91,10 +92,21 @@ def _conflict(session: Session, rec: edits.ConflictRecord, names: dict[str, str]
         kept = values.shown(db, rec.entity, rec.field, rec.kept)
         shown = [values.shown(db, rec.entity, rec.field, e.value) for e in rec.heads]
         label = edits.label(db, rec.entity, rec.entity_id)
+        if rec.entity in ("role_lineup", "role_holder") and label:
+            label = _role_title(session, rec.entity_id.split("/")[1], label)
     return Conflict(rec.id, rec.entity, rec.entity_id, label, rec.field, kept,
                     tuple(Candidate(e.id, e.origin, names.get(e.origin, e.origin[:8]),
                                     e.operator, e.at, text)
                           for e, text in zip(rec.heads, shown, strict=True)), rec.kind)
+
+
+def _role_title(session: Session, role_key: str, label: str) -> str:
+    """'ic in operational period 1' as 'Incident Commander in operational period 1'."""
+    role = role_service.catalogue(session).get(role_key)
+    if role is None:
+        return label
+    return label.replace(f"{role_key} in operational period", f"{role.title} in operational "
+                         "period", 1)
 
 
 def list_conflicts(session: Session) -> list[Conflict]:

@@ -108,8 +108,19 @@ def save_nodes(db: sqlite_utils.Database, tree_id: str, old: Iterable[TreeNode],
         "created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", added)
     changed = [(n.caller_id or "", n.backup_id or "", n.position, at, by, tree_id, cid)
                for cid, n in after.items() if cid in before and before[cid] != n]
-    # On a team desk each person moved (not shifted to make room) or given another backup
-    # is also an edit record.
+    db.conn.executemany(
+        "UPDATE tree_nodes SET caller_id = ?, backup_id = ?, position = ?, updated_at = ?, "
+        "updated_by = ? WHERE tree_id = ? AND contact_id = ?", changed)
+    if replica_edits.on_team(db):
+        _note_moves(db, tree_id, before, after, at=at, by=by)
+    return len(gone) + len(added) + len(changed)
+
+
+def _note_moves(db: sqlite_utils.Database, tree_id: str, before: dict[str, TreeNode],
+                after: dict[str, TreeNode], *, at: str, by: str) -> None:
+    """On a team desk each person moved (not shifted to make room) or given another backup
+    is also an edit record; a move that breaks a loop lets the loop's other moves apply, as
+    on the other laptops."""
     moved = moved_people(before.values(), after.values())
     noted = ""
     for cid, n in after.items():
@@ -121,12 +132,8 @@ def save_nodes(db: sqlite_utils.Database, tree_id: str, old: Iterable[TreeNode],
                                                      _columns(before[cid]), _columns(now),
                                                      operator=by, at=at):
                 noted = str(row[0])
-    if noted:  # a move that breaks a loop lets the loop's other moves apply: as elsewhere
+    if noted:
         replica_tree_loops.settle(db, [("tree_node", noted, "caller")])
-    db.conn.executemany(
-        "UPDATE tree_nodes SET caller_id = ?, backup_id = ?, position = ?, updated_at = ?, "
-        "updated_by = ? WHERE tree_id = ? AND contact_id = ?", changed)
-    return len(gone) + len(added) + len(changed)
 
 
 def _columns(node: TreeNode) -> dict[str, Any]:

@@ -199,6 +199,11 @@ def conflict_id(tops: Iterable[Edit]) -> str:
 
 
 # -- writing --------------------------------------------------------------------------------
+def on_team(db: sqlite_utils.Database) -> bool:
+    """Whether this desk is part of a team (its changes are edit records)."""
+    return repl.identity(db) is not None
+
+
 def current(db: sqlite_utils.Database, entity_name: str, entity_id: str) -> dict[str, Any]:
     """The entity's replicated columns as this desk has them now ({}: it lacks it)."""
     return row_values(db, ENTITIES[entity_name], entity_id)

@@ -102,7 +102,7 @@ def test_a_role_line_up_changed_on_two_laptops(crisis_team: Team, order: str) ->
 
     conflict = concurrent(t, change, order)
     assert (conflict.field, conflict.kept) == ("holders", "Lee Lead (primary), Ann Able")
-    assert conflict.label == "ic in operational period 1"
+    assert conflict.label == "Incident Commander in operational period 1"
     assert [x.value for x in conflict.candidates] == ["Lee Lead (primary), Cy Cole",
                                                       "Lee Lead (primary), Di Dunn"]
     assert {tuple(holders(d)) for d in t.desks.values()} == {("Lee Lead", "Ann Able")}
@@ -120,7 +120,7 @@ def test_a_holder_marked_unavailable_on_two_laptops(crisis_team: Team, order: st
 
     conflict = concurrent(t, change, order)
     assert (conflict.field, conflict.kept) == ("unavailable", "available")
-    assert conflict.label == "Lee Lead as ic in operational period 1"
+    assert conflict.label == "Lee Lead as Incident Commander in operational period 1"
     assert [x.value for x in conflict.candidates] == [
         "unavailable since 2026-03-20T12:05:00Z (sick)",
         "unavailable since 2026-03-20T12:07:00Z (stuck at Site 2)"]
