@@ -160,6 +160,20 @@ def edits(db: sqlite_utils.Database, key: Key) -> dict[str, Edit]:
     return {str(r[0]): _edit(r) for r in rows}
 
 
+def tree_chains(db: sqlite_utils.Database, tree_id: str, field: str
+                ) -> dict[str, dict[str, Edit]]:
+    """Node id -> the edit records of `field` of each person in the calling tree that has
+    any, in one query (a tree's loops are looked for across all its people)."""
+    cols = ", ".join(f"e.{c.strip()}" for c in _COLS.split(","))
+    out: dict[str, dict[str, Edit]] = {}
+    for row in db.execute(f"SELECT {cols} FROM repl_edits e JOIN tree_nodes n ON "
+                          "n.id = e.entity_id WHERE e.entity = 'tree_node' AND e.field = ? "
+                          "AND n.tree_id = ?", [field, tree_id]):
+        edit = _edit(row)
+        out.setdefault(edit.entity_id, {})[edit.id] = edit
+    return out
+
+
 def heads(chain: dict[str, Edit]) -> list[Edit]:
     """The edits no other edit supersedes, oldest first."""
     superseded = {p for e in chain.values() for p in e.supersedes}

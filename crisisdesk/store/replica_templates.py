@@ -66,7 +66,9 @@ def write(db: sqlite_utils.Database, template_id: str, value: dict[str, Any],
                                    [template_id]).fetchone() is None:
         return
     at, by = stamp
-    number = int(value["version"])
+    number = value.get("version")
+    if not isinstance(number, int) or isinstance(number, bool) or "sha256" not in value:
+        return  # (not a version row: kept and relayed, never written)
     if value.get("resolves"):
         _retire_older(db, template_id, number, only="!= 'retired'", at=at, by=by,
                       reason="set aside: the template was changed on two laptops at once")

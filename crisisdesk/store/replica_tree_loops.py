@@ -61,9 +61,10 @@ def _moves(db: sqlite_utils.Database, tree_id: str) -> tuple[dict[str, str | Non
     """(contact -> the caller the edit records ask for, contact -> its move)."""
     asked: dict[str, str | None] = {}
     moved: dict[str, Move] = {}
+    chains = edits.tree_chains(db, tree_id, FIELD)
     for node_id, contact_id, caller_id in db.execute(
             "SELECT id, contact_id, caller_id FROM tree_nodes WHERE tree_id = ?", [tree_id]):
-        chain = edits.edits(db, (ENTITY, str(node_id), FIELD))
+        chain = chains.get(str(node_id), {})
         tops = edits.heads(chain)
         if not tops:
             asked[str(contact_id)] = str(caller_id or "") or None
