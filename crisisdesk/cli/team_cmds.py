@@ -170,7 +170,9 @@ def conflicts_cmd(cli: CliContext, as_json: bool) -> None:
     """Fields edited on two laptops without either seeing the other's change.
 
     Neither value wins: the field keeps the value it had before both until someone resolves
-    the conflict with 'crisisdesk team resolve'. Times are each laptop's own clock.
+    the conflict with 'crisisdesk team resolve'. Calling-tree moves from two laptops that
+    together make a loop are listed too; the tree stays as it was before them. Times are each
+    laptop's own clock.
 
     \b
     Example: crisisdesk team conflicts --json
@@ -183,8 +185,9 @@ def conflicts_cmd(cli: CliContext, as_json: bool) -> None:
         click.echo("No conflicts.")
         return
     for c in found:
-        what = team_conflicts.FIELD_LABELS.get(c.field, c.field.replace("_", " "))
-        click.echo(f"{c.id}  {c.entity} {c.label or c.entity_id[:8]}: {what} "
+        what = team_conflicts.field_words(c.field)
+        noun = team_conflicts.entity_noun(c.entity)
+        click.echo(f"{c.id}  {noun} {c.label or c.entity_id[:8]}: {what} "
                    f"(shown meanwhile: {c.kept})")
         for x in c.candidates:
             click.echo(f"    {x.laptop} ({x.operator}, {x.at}): {x.value}")
@@ -202,6 +205,8 @@ def resolve_cmd(cli: CliContext, conflict_id: str, take: str, value: str | None,
                 as_json: bool) -> None:
     """Resolve conflict ID (or its first characters): keep one laptop's value or a new one.
 
+    A loop of calling-tree moves: --take keeps that laptop's moves and undoes the others.
+
     The resolution travels with the next bundle and clears the conflict on every laptop.
 
     \b
@@ -213,7 +218,8 @@ def resolve_cmd(cli: CliContext, conflict_id: str, take: str, value: str | None,
         emit_json({"conflict_id": done.conflict_id, "edit_id": done.edit_id,
                    "field": done.field, "value": done.value})
         return
-    click.echo(f"Resolved {done.conflict_id}: {done.field} is now {done.value}.")
+    click.echo(f"Resolved {done.conflict_id}: "
+               f"{done.said or f'{done.field} is now {done.value}'}.")
 
 
 COMMANDS = [team_group]

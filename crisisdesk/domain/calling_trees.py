@@ -12,6 +12,7 @@ refuses to put a person under themselves or under anyone they (indirectly) call.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -173,3 +174,44 @@ def validate_tree(nodes: Sequence[TreeNode], people: Mapping[str, PersonInfo], *
                 f"people {name(caller)} calls: {name(caller)} cannot be phoned and has no "
                 "backup."))
     return problems
+
+
+def loops(parents: Mapping[str, str | None]) -> list[list[str]]:
+    """Every loop of callers (people who, through others, are their own caller): each as its
+    people, each followed by their caller, from the smallest id, so a loop reads the same
+    anywhere. A tree edited on one desk never has one (`check_move`); moves on two can."""
+    walked: set[str] = set()
+    found: list[list[str]] = []
+    for start in sorted(parents):
+        path: list[str] = []
+        at: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node in parents and node not in walked:
+            walked.add(node)
+            at[node] = len(path)
+            path.append(node)
+            node = parents[node]
+        if node is not None and node in at:
+            cycle = path[at[node]:]
+            first = cycle.index(min(cycle))
+            found.append(cycle[first:] + cycle[:first])
+    return found
+
+
+def moved_people(old: Iterable[TreeNode], new: Iterable[TreeNode]) -> set[str]:
+    """Who was moved from `old` to `new`: a new caller, or a new place among the people who
+    stayed in the same list. The others of a list shifting up or down to make room are not
+    moved (their order among themselves is the same), so a team desk does not replicate
+    those shifts as changes of their own, which would conflict with other laptops' moves."""
+    before = {n.contact_id: n for n in old}
+    moved = {n.contact_id for n in new
+             if n.contact_id in before and before[n.contact_id].caller_id != n.caller_id}
+    old_lists = children(before.values())
+    for caller, listed in children(new).items():
+        stayed = [n.contact_id for n in listed if n.contact_id in before
+                  and n.contact_id not in moved]
+        was = [n.contact_id for n in old_lists.get(caller, []) if n.contact_id in stayed]
+        kept = difflib.SequenceMatcher(a=was, b=stayed, autojunk=False).get_matching_blocks()
+        in_order = {cid for block in kept for cid in stayed[block.b:block.b + block.size]}
+        moved.update(cid for cid in stayed if cid not in in_order)
+    return moved

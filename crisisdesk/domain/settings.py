@@ -312,6 +312,18 @@ SETTINGS: tuple[SettingSpec, ...] = (
 
 _BY_KEY = {spec.key: spec for spec in SETTINGS}
 
+# On a team desk these replicate to every laptop (store/replica_edits.py: a change is an edit
+# record, two concurrent changes a conflict): what the organisation says and how the team
+# works. The others stay on the laptop: its lock, printer and machine limits, its folders
+# and files (a logo is a file on this laptop), its time zone and its operators' passphrases.
+TEAM_WIDE = frozenset({
+    "org_display_name", "public_phone", "public_hours", "public_email", "public_website",
+    "public_postal_address", "signer_name", "signer_title", "staff_hotline",
+    "call_attempts_before_flag", "call_minutes_before_flag", "reading_grade_target",
+    "default_phone_region", "tree_fan_out_limit", "stale_contact_days", "age_of_majority",
+    "media_due_soon_minutes", "cadence_near_minutes", "hotline_max_failed_verifications",
+})
+
 
 def spec_for(key: str) -> SettingSpec:
     """The spec of `key`, or NotFound naming the closest real key."""

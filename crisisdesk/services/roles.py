@@ -60,8 +60,8 @@ from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time
 from crisisdesk.services.session import Action, Session, iso
 from crisisdesk.store import contacts as contact_store
+from crisisdesk.store import replica_edits, rule_files
 from crisisdesk.store import roles as role_store
-from crisisdesk.store import rule_files
 from crisisdesk.store.roles import AssignmentRow
 
 DEFAULT_PERIOD_HOURS = 12.0
@@ -336,8 +336,12 @@ def assign_role(session: Session, role_key: str, primary: str,
         rows = [dataclasses.replace(before[c.id], rank=rank) if c.id in before
                 else AssignmentRow("", period.id, role.key, rank, c.id)
                 for rank, c in enumerate(people)]
+        lineup_key = role_store.lineup_id(period.id, role.key)
+        was = replica_edits.current(session.db, "role_lineup", lineup_key)
         role_store.replace_lineup(session.db, period.id, role.key, rows, act.at,
                                   session.operator.name)
+        replica_edits.note_now(session.db, "role_lineup", lineup_key, was,
+                               operator=session.operator.name, at=act.at)
         status = role_status(session, role.key)
         backup_names = ", ".join(c.name for c in people[1:]) or "none"
         timeline_service.record_in_action(
@@ -378,8 +382,12 @@ def acknowledge(session: Session, role_key: str, person: str | None = None, *,
     who = " ".join(by.split()) or name
     with session.action("role.ack", "role", role.key,
                         f"Recorded acknowledgement of {role.short}") as act:
+        holder = role_store.holder_id(period.id, role.key, contact_id)
+        was = replica_edits.current(session.db, "role_holder", holder)
         role_store.update_assignment(session.db, row.id, {
             "acknowledged_at": act.at, "acknowledged_by": who}, act.at, session.operator.name)
+        replica_edits.note_now(session.db, "role_holder", holder, was,
+                               operator=session.operator.name, at=act.at)
         label = "primary" if row.rank == 0 else f"backup {row.rank}"
         confirmed = f", confirmed by {who}" if who != name else ""
         timeline_service.record_in_action(
@@ -403,8 +411,12 @@ def _set_availability(session: Session, person: str, role_key: str | None, reaso
         for row in rows:
             changes = ({"unavailable_since": act.at, "unavailable_reason": reason.strip()}
                        if unavailable else {"unavailable_since": "", "unavailable_reason": ""})
+            holder = role_store.holder_id(period.id, row.role_key, row.contact_id)
+            was = replica_edits.current(session.db, "role_holder", holder)
             role_store.update_assignment(session.db, row.id, changes, act.at,
                                          session.operator.name)
+            replica_edits.note_now(session.db, "role_holder", holder, was,
+                                   operator=session.operator.name, at=act.at)
         statuses = [role_status(session, k) for k in roles]
         why = f" ({reason.strip()})" if unavailable and reason.strip() else ""
         text = f"{name} marked {word}{why}; " + "; ".join(_acting_text(s) for s in statuses)

@@ -2,7 +2,8 @@
 
 Anyone may read settings; the GUI, the CLI and other services call `get` rather than hard-coding
 defaults, so an admin's change applies everywhere. A stored value that is no longer valid (say a
-newer version narrowed a range) reads as the default instead of breaking the app.
+newer version narrowed a range) reads as the default instead of breaking the app. On a team
+desk the team-wide settings (domain TEAM_WIDE) replicate as edit records; the others stay here.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from crisisdesk.domain.operators import Role
 from crisisdesk.domain.settings import (
     LOCAL_TIMEZONE,
     SETTINGS,
+    TEAM_WIDE,
     SettingSpec,
     SettingValue,
     spec_for,
 )
 from crisisdesk.services.session import Session
+from crisisdesk.store import replica_edits
 from crisisdesk.store import settings as settings_store
 
 
@@ -37,6 +40,17 @@ def _state(spec: SettingSpec, stored: dict[str, object]) -> SettingState:
         except ValidationError:
             pass
     return SettingState(spec, spec.default, True)
+
+
+def _team_value(session: Session, key: str) -> dict[str, object]:
+    return replica_edits.current(session.db, "setting", key) if key in TEAM_WIDE else {}
+
+
+def _note_team_change(session: Session, key: str, was: dict[str, object], at: str) -> None:
+    """On a team desk a team-wide setting's change is an edit record that replicates."""
+    if was:
+        replica_edits.note_now(session.db, "setting", key, was,
+                               operator=session.operator.name, at=at)
 
 
 def get(session: Session, key: str) -> SettingValue:
@@ -57,7 +71,9 @@ def set(session: Session, key: str, value: object) -> SettingValue:
     typed = spec.coerce(value)
     with session.action("settings.set", "setting", spec.key,
                         f"Set {spec.key} to {typed!r}") as act:
+        was = _team_value(session, spec.key)
         settings_store.put(session.db, spec.key, typed, act.at, session.operator.name)
+        _note_team_change(session, spec.key, was, act.at)
     return typed
 
 
@@ -68,8 +84,10 @@ def reset(session: Session, key: str) -> bool:
     if spec.key not in settings_store.stored(session.db):
         return False
     with session.action("settings.reset", "setting", spec.key,
-                        f"Reset {spec.key} to its default"):
+                        f"Reset {spec.key} to its default") as act:
+        was = _team_value(session, spec.key)
         settings_store.delete(session.db, spec.key)
+        _note_team_change(session, spec.key, was, act.at)
     return True
 
 

@@ -12,7 +12,8 @@ caller marks, timeline entries, media inquiry and cadence events, the communicat
 calls and unanswered hotline questions, the letters' mailing log, systems board updates, filing
 steps and substitute-notice placements (the append-only records; store/replication.py FAMILIES),
 contacts, calling trees and incidents created after the clone and their deletion
-(store/replica_creations.py), and changes of contacts' fields as edit records (team_conflicts).
+(store/replica_creations.py), and changes of contacts, incident fields, role line-ups,
+calling trees' structure, templates and team-wide settings as edit records (team_conflicts).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
 from crisisdesk.services.calling_trees import reports
 from crisisdesk.services.session import Session
-from crisisdesk.store import replica_edits, team_bundle
+from crisisdesk.store import replica_conflicts, team_bundle
 from crisisdesk.store import replica_projection as projection
 from crisisdesk.store import replication as repl
 from crisisdesk.store.db import DESK_FILE
@@ -362,4 +363,4 @@ def team_status(session: Session) -> TeamStatus:
                             origins.get(lid, 0) + (outbox if lid == ident.laptop_id else 0),
                             *seen.get(lid, ("", "")), held.get(lid, {})) for lid in ids]
     return TeamStatus(ident.team_id, ident.laptop_id, ident.laptop_name, outbox, waiting,
-                      families, laptops, len(replica_edits.conflicts(db)))
+                      families, laptops, len(replica_conflicts.conflicts(db)))

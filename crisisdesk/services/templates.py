@@ -47,7 +47,7 @@ from crisisdesk.services import roster as roster_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import template_process
 from crisisdesk.services.session import Session
-from crisisdesk.store import library
+from crisisdesk.store import library, replica_edits
 from crisisdesk.store import templates as store
 from crisisdesk.store import wording as wording_store
 
@@ -344,8 +344,10 @@ def save_draft(session: Session, ref: str, body: str, *, meta: TemplateMeta | No
     in_place = latest.status is Status.DRAFT
     number = latest.version if in_place else latest.version + 1
     verb = "Edited draft" if in_place else "Drafted"
+    _not_in_conflict(session, str(template["id"]), meta.key)
     with session.action("template.edit", "template", str(template["id"]),
                         f"{verb} {meta.key} version {number}") as act:
+        before = _team_value(session, str(template["id"]))
         if in_place:
             store.update_draft(session.db, str(template["id"]), number, meta, body, sha,
                                at=act.at, by=session.operator.name, note=note)
@@ -355,6 +357,7 @@ def save_draft(session: Session, ref: str, body: str, *, meta: TemplateMeta | No
         store.touch_template(session.db, str(template["id"]), at=act.at,
                              by=session.operator.name, name=meta.name,
                              description=meta.description)
+        _note_team_change(session, str(template["id"]), before, act.at)
     return get_version(session, meta.key, number)
 
 
@@ -377,12 +380,15 @@ def submit(session: Session, ref: str, version: int | None = None) -> TemplateVe
         raise ValidationError(
             f"Cannot submit {found.meta.key} version {found.version}: "
             f"{_problems(report.submit_errors)}.", {"template": "check"})
+    _not_in_conflict(session, found.template_id, found.meta.key)
     with session.action("template.submit", "template", found.template_id,
                         f"Submitted {found.meta.key} version {found.version} for review") as act:
         _recheck_unchanged(session, found)
+        before = _team_value(session, found.template_id)
         store.set_status(session.db, found.template_id, found.version, Status.IN_REVIEW,
                          at=act.at, by=session.operator.name, submitted_at=act.at,
                          submitted_by=session.operator.name)
+        _note_team_change(session, found.template_id, before, act.at)
     return get_version(session, ref, found.version)
 
 
@@ -393,11 +399,14 @@ def send_back(session: Session, ref: str, version: int | None = None, *,
     found = get_version(session, ref, version)
     _expect(found, Status.IN_REVIEW, "sent back to draft")
     summary = f"Sent {found.meta.key} version {found.version} back to draft"
+    _not_in_conflict(session, found.template_id, found.meta.key)
     with session.action("template.send_back", "template", found.template_id,
                         summary + (f": {reason}" if reason else "")) as act:
+        before = _team_value(session, found.template_id)
         store.set_status(session.db, found.template_id, found.version, Status.DRAFT,
                          at=act.at, by=session.operator.name, submitted_at=None,
                          submitted_by=None, note=reason or found.note)
+        _note_team_change(session, found.template_id, before, act.at)
     return get_version(session, ref, found.version)
 
 
@@ -440,8 +449,10 @@ def approve(session: Session, ref: str, version: int | None = None, *,
         self_note = f"Approved by its own author under the single-person policy: {policy.reason}"
         summary += f"; single-person approval ({policy.reason})"
         extra["note"] = f"{found.note}\n{self_note}".strip()
+    _not_in_conflict(session, found.template_id, found.meta.key)
     with session.action("template.approve", "template", found.template_id, summary) as act:
         _recheck_unchanged(session, found)
+        before = _team_value(session, found.template_id)
         store.set_status(session.db, found.template_id, found.version, Status.APPROVED,
                          at=act.at, by=session.operator.name, approved_at=act.at,
                          approved_by=session.operator.name,
@@ -452,6 +463,7 @@ def approve(session: Session, ref: str, version: int | None = None, *,
                              at=act.at, by=session.operator.name, retired_at=act.at,
                              retired_by=session.operator.name,
                              retired_reason=f"superseded by version {found.version}")
+        _note_team_change(session, found.template_id, before, act.at)
     return get_version(session, ref, found.version)
 
 
@@ -468,12 +480,41 @@ def retire(session: Session, ref: str, version: int | None = None, *,
         raise ValidationError(f"{found.meta.key} version {found.version} is already retired.",
                               {"status": "retired"})
     summary = f"Retired {found.meta.key} version {found.version}"
+    _not_in_conflict(session, found.template_id, found.meta.key)
     with session.action("template.retire", "template", found.template_id,
                         summary + (f": {reason}" if reason else "")) as act:
+        before = _team_value(session, found.template_id)
         store.set_status(session.db, found.template_id, found.version, Status.RETIRED,
                          at=act.at, by=session.operator.name, retired_at=act.at,
                          retired_by=session.operator.name, retired_reason=reason)
+        _note_team_change(session, found.template_id, before, act.at)
     return get_version(session, ref, found.version)
+
+
+# --- team desks: a template's latest version replicates (store/replica_templates.py) ---------
+
+def _team_value(session: Session, template_id: str) -> dict[str, Any]:
+    return replica_edits.current(session.db, "template", template_id)
+
+
+def _note_team_change(session: Session, template_id: str, before: dict[str, Any],
+                      at: str) -> None:
+    """On a team desk the template's new latest version is an edit record that replicates."""
+    replica_edits.note_now(session.db, "template", template_id, before,
+                           operator=session.operator.name, at=at)
+
+
+def in_team_conflict(session: Session, template_id: str) -> bool:
+    """Two laptops changed (or one approved what another changed) without seeing it."""
+    return replica_edits.in_conflict(session.db, ("template", template_id, "release"))
+
+
+def _not_in_conflict(session: Session, template_id: str, key: str) -> None:
+    if in_team_conflict(session, template_id):
+        raise ValidationError(
+            f"{key} was changed on two laptops at once; settle the conflict first (Team "
+            "page, or 'crisisdesk team conflicts'), then approve the kept version again.",
+            {"template": "conflict"})
 
 
 def _expect(found: TemplateVersion, status: Status, doing: str) -> None:
@@ -505,6 +546,10 @@ def require_approved(session: Session, ref: str, version: int | None = None
     template = _template(session, ref)
     versions = store.versions(session.db, template)
     key = str(template["key"])
+    if in_team_conflict(session, str(template["id"])):
+        raise NotApproved(f"{key} was changed on two laptops at once; it cannot be used until "
+                          "a coordinator settles the conflict (Team page, or 'crisisdesk team "
+                          "conflicts') and the kept version is approved again.")
     if version is None:
         approved = [v for v in versions if v.status is Status.APPROVED]
         if not approved:

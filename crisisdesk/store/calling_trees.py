@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlite_utils
 
-from crisisdesk.domain.calling_trees import CallingTree, TreeNode
+from crisisdesk.domain.calling_trees import CallingTree, TreeNode, moved_people
+from crisisdesk.store import replica_edits, replica_tree_loops
 
 _TREE_COLS = "id, name, description, version, updated_at, updated_by"
 
@@ -109,4 +111,31 @@ def save_nodes(db: sqlite_utils.Database, tree_id: str, old: Iterable[TreeNode],
     db.conn.executemany(
         "UPDATE tree_nodes SET caller_id = ?, backup_id = ?, position = ?, updated_at = ?, "
         "updated_by = ? WHERE tree_id = ? AND contact_id = ?", changed)
+    if replica_edits.on_team(db):
+        _note_moves(db, tree_id, before, after, at=at, by=by)
     return len(gone) + len(added) + len(changed)
+
+
+def _note_moves(db: sqlite_utils.Database, tree_id: str, before: dict[str, TreeNode],
+                after: dict[str, TreeNode], *, at: str, by: str) -> None:
+    """On a team desk each person moved (not shifted to make room) or given another backup
+    is also an edit record; a move that breaks a loop lets the loop's other moves apply, as
+    on the other laptops."""
+    moved = moved_people(before.values(), after.values())
+    noted = ""
+    for cid, n in after.items():
+        if cid in before and before[cid] != n:
+            row = db.execute("SELECT id FROM tree_nodes WHERE tree_id = ? AND contact_id = ?",
+                             [tree_id, cid]).fetchone()
+            now = n if cid in moved else replace(n, position=before[cid].position)
+            if "caller" in replica_edits.note_change(db, "tree_node", str(row[0]),
+                                                     _columns(before[cid]), _columns(now),
+                                                     operator=by, at=at):
+                noted = str(row[0])
+    if noted:
+        replica_tree_loops.settle(db, [("tree_node", noted, "caller")])
+
+
+def _columns(node: TreeNode) -> dict[str, Any]:
+    return {"caller_id": node.caller_id or "", "position": node.position,
+            "backup_id": node.backup_id or ""}

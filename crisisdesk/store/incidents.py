@@ -22,6 +22,7 @@ from crisisdesk.domain.incidents import (
     LawEnforcementDelay,
 )
 from crisisdesk.store import meta as meta_store
+from crisisdesk.store import replica_edits
 
 CURRENT_KEY = "current_incident_id"
 _COLS = ("id, title, kind, status, discovered_on, breach_started_on, breach_ended_on, "
@@ -82,6 +83,10 @@ def insert(db: sqlite_utils.Database, incident: Incident) -> None:
 def update(db: sqlite_utils.Database, incident: Incident) -> None:
     row = _row(incident)
     row.pop("created_at")
+    # On a team desk each changed field is also an edit record that replicates.
+    replica_edits.note_change(db, "incident", incident.id,
+                              replica_edits.current(db, "incident", incident.id), row,
+                              operator=incident.updated_by, at=incident.updated_at)
     db.table("incidents").update(incident.id, row)
 
 

@@ -22,7 +22,7 @@ import sqlite_utils
 
 from crisisdesk.domain.call_outcomes import fold
 from crisisdesk.store import activations as activation_store
-from crisisdesk.store import latest_wins, replica_edits
+from crisisdesk.store import latest_wins, replica_conflicts, replica_edits
 from crisisdesk.store import letters as letter_store
 from crisisdesk.store import replica_creations as creations
 from crisisdesk.store import replication as repl
@@ -117,7 +117,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
     creations.apply_removals(db, removals)
     # Edits that came before their entity's creation take effect now.
     edited |= creations.edit_keys(db, created)
-    brought.conflicts = replica_edits.settle(db, edited)
+    brought.conflicts = replica_conflicts.settle(db, edited)
     brought.closed = settled.apply(db, {a for a, _ in calls})
     brought.on_removed = creations.on_removed(db, edit_ids, removals)
     return brought

@@ -145,3 +145,77 @@ def update_assignment(db: sqlite_utils.Database, assignment_id: str, changes: di
                       at: str, by: str) -> None:
     db.table("role_assignments").update(assignment_id,
                                         {**changes, "updated_at": at, "updated_by": by})
+
+
+# --- line-ups as replicated edit records (store/replica_edits.py) ---------------------------
+# A line-up's entity id is 'period id/role key'; a holder's is 'period id/role key/contact id'.
+
+LINEUP_LABEL_SQL = (
+    "SELECT substr(?1, length(p.id) + 2) || ' in operational period ' || p.number "
+    "FROM operational_periods p WHERE substr(?1, 1, length(p.id) + 1) = p.id || '/'")
+HOLDER_LABEL_SQL = (
+    "SELECT c.name || ' as ' || a.role_key || ' in operational period ' || p.number "
+    "FROM role_assignments a JOIN operational_periods p ON p.id = a.period_id "
+    "LEFT JOIN contacts c ON c.id = a.contact_id "
+    "WHERE a.period_id || '/' || a.role_key || '/' || a.contact_id = ?1")
+
+
+def lineup_id(period_id: str, role_key: str) -> str:
+    return f"{period_id}/{role_key}"
+
+
+def holder_id(period_id: str, role_key: str, contact_id: str) -> str:
+    return f"{period_id}/{role_key}/{contact_id}"
+
+
+def lineup_value(db: sqlite_utils.Database, entity_id: str) -> dict[str, Any]:
+    """{'holders': contact ids, primary first}; {} if this desk lacks the period."""
+    period_id, _, role_key = entity_id.partition("/")
+    if db.execute("SELECT 1 FROM operational_periods WHERE id = ?",
+                  [period_id]).fetchone() is None:
+        return {}
+    return {"holders": [r.contact_id for r in assignments(db, period_id, role_key)]}
+
+
+def write_lineup(db: sqlite_utils.Database, entity_id: str, value: dict[str, Any],
+                 stamp: tuple[str, str] | None) -> None:
+    """Set the holders as replicated; each one who stays keeps their acknowledgement and
+    availability. Nothing on a desk that lacks the period."""
+    period_id, _, role_key = entity_id.partition("/")
+    wanted = [str(c) for c in value.get("holders") or []]
+    if lineup_value(db, entity_id).get("holders", wanted) == wanted:
+        return
+    before = {r.contact_id: r for r in assignments(db, period_id, role_key)}
+    rows = [before.get(c) or AssignmentRow("", period_id, role_key, rank, c)
+            for rank, c in enumerate(wanted)]
+    at, by = stamp or ("", "")
+    replace_lineup(db, period_id, role_key, rows, at, by)
+
+
+def _holder_key(entity_id: str) -> tuple[str, str, str]:
+    period_id, _, rest = entity_id.partition("/")
+    role_key, _, contact_id = rest.rpartition("/")
+    return period_id, role_key, contact_id
+
+
+_HOLDER_COLS = ("acknowledged_at", "acknowledged_by", "unavailable_since", "unavailable_reason")
+
+
+def holder_value(db: sqlite_utils.Database, entity_id: str) -> dict[str, Any]:
+    """A holder's acknowledgement and availability columns; {} if not assigned here."""
+    row = db.execute(f"SELECT {', '.join(_HOLDER_COLS)} FROM role_assignments WHERE "
+                     "period_id = ? AND role_key = ? AND contact_id = ?",
+                     list(_holder_key(entity_id))).fetchone()
+    return {c: str(v or "") for c, v in zip(_HOLDER_COLS, row, strict=True)} if row else {}
+
+
+def write_holder(db: sqlite_utils.Database, entity_id: str, value: dict[str, Any],
+                 stamp: tuple[str, str] | None) -> None:
+    cols = [c for c in _HOLDER_COLS if c in value]
+    sets = [f"{c} = ?" for c in cols]
+    params: list[Any] = [value[c] for c in cols]
+    if stamp is not None:
+        sets += ["updated_at = ?", "updated_by = ?"]
+        params += list(stamp)
+    db.execute(f"UPDATE role_assignments SET {', '.join(sets)} WHERE period_id = ? AND "
+               "role_key = ? AND contact_id = ?", [*params, *_holder_key(entity_id)])

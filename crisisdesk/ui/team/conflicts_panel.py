@@ -8,7 +8,8 @@ together (the contact, field and kept value on its first row only, so the compet
 read as a group). The list is read by the Team page's status load (in the worker); resolving
 runs in the worker too, since the service reads the replication document, and then the
 desk-changed signal reloads the page (status and list). A typed value is checked by the
-service: a bad one puts its one-line error on the message bar and changes nothing.
+service: a bad one puts its one-line error on the message bar and changes nothing. A loop of
+calling-tree moves lists each move as a competing value: keeping one keeps its laptop's moves.
 """
 
 from __future__ import annotations
@@ -33,17 +34,21 @@ from crisisdesk.ui.widgets.tables import read_only_table, text_item
 from crisisdesk.ui.workers import Job, in_thread_session
 
 TITLE = "Conflicts to settle"
-HEADERS = ("Contact", "Field", "Shown meanwhile", "Laptop", "Operator", "When", "Value")
+HEADERS = ("Record", "Field", "Shown meanwhile", "Laptop", "Operator", "When", "Value")
 PHONES_HINT = "phones as 'mobile=312 555 0101; desk=312 555 0102'"
 
 
 def field_words(field: str) -> str:
-    return team_conflicts.FIELD_LABELS.get(field, field.replace("_", " "))
+    return team_conflicts.field_words(field)
 
 
 def who(conflict: Conflict) -> str:
-    """The record's name here; a laptop may hold a conflict about a record it lacks."""
-    return conflict.label or f"a {conflict.entity} not on this desk ({conflict.entity_id[:8]})"
+    """The record's name here (a contact's alone, others after what they are: 'calling tree:
+    All staff'); a laptop may hold a conflict about a record it lacks."""
+    noun = team_conflicts.entity_noun(conflict.entity)
+    if not conflict.label:
+        return f"a {noun} not on this desk ({conflict.entity_id[:8]})"
+    return conflict.label if conflict.entity == "contact" else f"{noun}: {conflict.label}"
 
 
 class ConflictsPanel(QGroupBox):
@@ -109,6 +114,9 @@ class ConflictsPanel(QGroupBox):
     def type_value(self) -> None:
         with user_errors(self.ctx.messages):
             conflict, _ = self.selected()
+            if conflict.kind == "loop":
+                raise ValidationError("A loop is settled by keeping one laptop's moves: choose "
+                                      "one and press Keep this one.", {"value": "loop"})
             what = field_words(conflict.field)
             hint = f" ({PHONES_HINT})" if conflict.field == "phones" else ""
             text = self.ctx.prompts.ask_text(
@@ -125,7 +133,9 @@ class ConflictsPanel(QGroupBox):
             assert isinstance(result, team_conflicts.Resolution)
             left = len(self.conflicts) - 1
             more = f"; {count_of(left, 'conflict')} left" if left > 0 else ""
-            self.ctx.messages.show_info(f"{said} ({result.value}){more}. The resolution "
+            done = result.said[:1].upper() + result.said[1:] if result.said else \
+                f"{said} ({result.value})"
+            self.ctx.messages.show_info(f"{done}{more}. The resolution "
                                         "reaches the other laptops with the next exchange.")
             self.ctx.state.notify_changed()
 
