@@ -221,7 +221,11 @@ def on_team(db: sqlite_utils.Database) -> bool:
 
 
 def current(db: sqlite_utils.Database, entity_name: str, entity_id: str) -> dict[str, Any]:
-    """The entity's replicated columns as this desk has them now ({}: it lacks it)."""
+    """The entity's replicated columns as this desk has them now, the `before` of a change to
+    note ({}: it lacks it, or the desk is not part of a team, so there is nothing to note and
+    an old desk being upgraded is not read for columns it does not have yet)."""
+    if not on_team(db):
+        return {}
     return row_values(db, ENTITIES[entity_name], entity_id)
 
 
@@ -301,7 +305,10 @@ def settle(db: sqlite_utils.Database, keys: Iterable[Key]) -> int:
 
 
 def in_conflict(db: sqlite_utils.Database, key: Key) -> bool:
-    """Whether the field has concurrent heads that disagree (nothing to settle it yet)."""
+    """Whether the field has concurrent heads that disagree (nothing to settle it yet). A desk
+    that is not part of a team has no edit records (nor, before its upgrade, their table)."""
+    if not on_team(db):
+        return False
     tops = heads(edits(db, key))
     return len(tops) > 1 and not agreed(tops)
 
