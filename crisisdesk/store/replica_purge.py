@@ -15,13 +15,16 @@ does the same three things:
    still holds the deleted content; from then on each import rewrites the log instead of
    keeping the bundle's raw update, which may come from a laptop that had not heard of it.
 
+A purge usually arrives together with the deletions its laptop made: those records are gone
+from the document once the bundle is merged, and their rows here are deleted too (`vanished`:
+a patient record this desk holds that the document no longer has was taken out by a purge).
 From then on a record of a purged incident that arrives (from a laptop that had not heard of
 the purge, or in an old bundle relayed by a third one) is dropped before it is projected:
-never shown, never waiting, never relayed. A record made before its laptop tagged records with
-their incidents cannot be recognised elsewhere; its own laptop deletes it when the purge
-reaches it, and that deletion reaches the others, which then delete its row (`vanished`).
-Hotline questions and substitute notice placements are no patient data and stay, as they do
-when a single desk purges.
+never shown, never waiting, never relayed; one whose content the document already deleted is
+ignored by the engine itself (a deletion wins). A record written before records named their
+incidents cannot be recognised elsewhere; its own laptop deletes it when the purge reaches it,
+and that deletion reaches the others the same way. Hotline questions and substitute notice
+placements are no patient data and stay, as they do when a single desk purges.
 """
 
 from __future__ import annotations

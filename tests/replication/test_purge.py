@@ -32,7 +32,7 @@ from tests.replication.conftest import tick
 from tests.replication.picture import picture
 from tests.support.crisis import freeze
 from tests.support.desk import PASSPHRASE
-from tests.support.hotline import mailed_letters
+from tests.support.hotline import mailed_letters, run_cli_in_process
 from tests.support.letters import write_list
 
 MARK = "ZEBRA-PURGED"  # in every free text of incident X's records
@@ -180,3 +180,50 @@ def test_a_purge_travels_and_no_laptop_keeps_the_incidents_patient_data(
                  and "Purged by alex on laptop Command centre" in e.summary]
         assert len(entry) == 1
         assert MARK not in entry[0].summary
+
+
+def test_a_call_recorded_by_an_older_crisisdesk_goes_when_its_own_laptop_purges(
+        purge_team: tuple[Desks, dict[str, str], str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record that does not name its incidents (written before records did) cannot be
+    recognised by another laptop; its own laptop deletes it when the purge reaches it, and
+    that deletion takes its row off the others."""
+    desks, refs, x = purge_team
+    a, b = desks["A"], desks["B"]
+    with monkeypatch.context() as old_version:
+        old_version.setattr(repl, "patient_incidents", lambda db, family, row: [])
+        call_about(b, refs["Emma"], f"{MARK} B untagged call")
+        team.import_bundle(a, export(b, tmp_path / "b1.cdbundle"))
+    assert patient_rows_of(a, x)["marked calls"] == 1
+    letter_service.purge_recipients(a, x)
+    assert patient_rows_of(a, x)["marked calls"] == 1  # A cannot tell whose call it is
+    heard = team.import_bundle(b, export(a, tmp_path / "a-purge.cdbundle"))
+    assert heard.purges
+    assert patient_rows_of(b, x)["marked calls"] == 0
+    team.import_bundle(a, export(b, tmp_path / "b2.cdbundle"))
+    for name, desk in (("A", a), ("B", b)):
+        assert patient_rows_of(desk, x)["marked calls"] == 0, name
+        assert not any(MARK.encode() in blob for blob in log_blobs(desk)), name
+        assert audit_service.verify_deep(desk).ok, name
+
+
+def test_the_purge_command_says_the_purge_travels_to_every_laptop(
+        purge_team: tuple[Desks, dict[str, str], str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    desks, _refs, x = purge_team
+    a = desks["A"]
+    code, _out, err = run_cli_in_process(capsys, monkeypatch, a.data_dir, "alex", "letters",
+                                         "purge", "--incident", x)
+    assert code == 1
+    assert "travels to every laptop of the team at the next exchange" in err
+    assert patient_rows_of(a, x)["recipients"] == 3  # nothing done without --yes
+    code, out, err = run_cli_in_process(capsys, monkeypatch, a.data_dir, "alex", "letters",
+                                        "purge", "--incident", x, "--yes")
+    assert code == 0, err
+    assert "Purged 3 recipients" in out
+    assert "travels to every laptop of the team at the next exchange" in out
+    bundle = export(a, tmp_path / "a.cdbundle")
+    code, out, err = run_cli_in_process(capsys, monkeypatch, tmp_path / "B", "alex", "team",
+                                        "import", str(bundle))
+    assert code == 0, err
+    assert "Purged by alex on laptop Command centre" in out
