@@ -126,9 +126,9 @@ def screen(db: sqlite_utils.Database, replica: repl.Replica) -> Screened:
     brought, drop arriving records of purged incidents, and delete the rows of records another
     laptop took out. Inside the import's transaction."""
     out = Screened()
-    arrived = {}
-    for key, text in replica.records(sorted(replica.keys() - repl.known_ids(db))):
-        arrived[key] = _parse(text)
+    keys = replica.keys()
+    arrived = {key: _parse(text)
+               for key, text in replica.records(sorted(keys - repl.known_ids(db)))}
     fresh = sorted((Purge(key, str(rec["row"]["incident_id"]), str(rec.get("by", "")),
                           str(rec.get("at", "")), str(rec.get("origin", "")))
                     for key, rec in arrived.items() if _is_purge(rec)), key=lambda p: p.at)
@@ -145,21 +145,21 @@ def screen(db: sqlite_utils.Database, replica: repl.Replica) -> Screened:
     out.active = bool(purged)
     dropped = {key for key, rec in arrived.items() if incidents_of(rec) & purged}
     out.dropped = len(dropped - gone)
-    gone |= dropped | vanished(db, replica)
+    gone |= dropped | vanished(db, keys)
     if gone:
         recipients.secure_delete_on(db)
-        out.removed = _remove(db, replica, gone)
+        out.removed = _remove(db, replica, gone, keys)
     return out
 
 
-def vanished(db: sqlite_utils.Database, replica: repl.Replica) -> set[str]:
+def vanished(db: sqlite_utils.Database, keys: set[str]) -> set[str]:
     """Patient records this desk holds that the document no longer has: another laptop took
     them out when it applied a purge (not yet sent records, 'outbox', are not in it yet)."""
     marks = ", ".join("?" for _ in repl.PATIENT_FAMILIES)
     held = {str(r[0]) for r in db.execute(
         f"SELECT id FROM repl_records WHERE family IN ({marks}) AND state != 'outbox'",
         list(repl.PATIENT_FAMILIES))}
-    return held - replica.keys() if held else set()
+    return held - keys
 
 
 def _tagged(replica: repl.Replica, incidents: set[str]) -> set[str]:
@@ -168,13 +168,13 @@ def _tagged(replica: repl.Replica, incidents: set[str]) -> set[str]:
             if incidents_of(_parse(text)) & incidents}
 
 
-def _remove(db: sqlite_utils.Database, replica: repl.Replica, keys: set[str]) -> int:
-    """Delete these records' rows and notes here and take them out of the document; how many
-    records that was."""
-    present = keys & replica.keys()
-    _forget_rows(db, keys)
-    replica.forget(sorted(present))
-    return len(keys)
+def _remove(db: sqlite_utils.Database, replica: repl.Replica, gone: set[str],
+            keys: set[str] | None = None) -> int:
+    """Delete these records' rows and notes here and take them out of the document (whose
+    keys are `keys` when known); how many records that was."""
+    _forget_rows(db, gone)
+    replica.forget(sorted(gone & (replica.keys() if keys is None else keys)))
+    return len(gone)
 
 
 def _forget_rows(db: sqlite_utils.Database, keys: Iterable[str]) -> None:
