@@ -109,9 +109,11 @@ def purge_here(db: sqlite_utils.Database, incident_id: str, *, at: str, by: str
     the incident's records out of the engine and its log. Returns what `purge_incident` does,
     with "team_records": records taken out of the engine."""
     ids = recipients.team_record_ids(db, incident_id)
-    db.execute("INSERT INTO repl_purges (id, incident_id, at, operator) VALUES (?, ?, ?, ?)",
-               [str(uuid.uuid4()), incident_id, at, by])
+    again = incident_id in purged_incidents(db)
     removed = recipients.purge_incident(db, incident_id)
+    if not again or any(removed.values()):  # purging again only to wipe: no new record
+        db.execute("INSERT INTO repl_purges (id, incident_id, at, operator) "
+                   "VALUES (?, ?, ?, ?)", [str(uuid.uuid4()), incident_id, at, by])
     ident = repl.identity(db)
     if ident is None:
         _forget_rows(db, ids)

@@ -230,3 +230,16 @@ def test_the_purge_command_says_the_purge_travels_to_every_laptop(
                                         "import", str(bundle))
     assert code == 0, err
     assert "Purged by alex on laptop Command centre" in out
+
+
+def test_purging_again_to_wipe_sends_no_second_purge(
+        purge_team: tuple[Desks, dict[str, str], str], tmp_path: Path) -> None:
+    desks, _refs, x = purge_team
+    a, b = desks["A"], desks["B"]
+    letter_service.purge_recipients(a, x)
+    again = letter_service.purge_recipients(a, x)  # e.g. when a window kept the file busy
+    assert again["recipients"] == 0
+    assert a.db.execute("SELECT count(*) FROM repl_purges").fetchone()[0] == 1
+    heard = team.import_bundle(b, export(a, tmp_path / "a.cdbundle"))
+    assert len(heard.purges) == 1
+    assert "1 patient data purge from Command centre" in heard.sentence()
