@@ -16,6 +16,7 @@ from crisisdesk.domain.recipients import FORMAT_BY_LABEL, Address, parse_state, 
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import codes as letter_codes
 from crisisdesk.services.letters import mailing_log as mailing_log
+from crisisdesk.services.team_folder import is_team
 
 incident_option = click.option("--incident", metavar="ID",
                                help="The incident (default: the current one).")
@@ -331,11 +332,17 @@ def purge_cmd(cli: CliContext, incident: str, yes: bool) -> None:
 
     Example: crisisdesk letters purge --incident 3f2a9c1e --yes
     """
+    team_desk = is_team(cli.session())
+    travels = (" On this team desk the purge travels to every laptop of the team at the next "
+               "exchange, and each deletes the same records." if team_desk else "")
     if not yes:
         raise UserError("Purging deletes every patient record of the incident and cannot be "
-                        "undone; add --yes to confirm.")
+                        f"undone; add --yes to confirm.{travels}")
     removed = letter_service.purge_recipients(cli.session(), incident)
-    click.echo(f"Purged {removed['recipients']} recipients and {removed['letters']} letters.")
+    click.echo(f"Purged {removed['recipients']} recipients and {removed['letters']} letters."
+               + (f" {removed['team_records']} team records were taken out of the exchange;"
+                  " the purge travels to every laptop of the team at the next exchange, and "
+                  "each deletes the same records." if team_desk else ""))
     if not removed.get("scrubbed"):
         click.echo("Another window kept the desk busy, so deleted pages could not be wiped "
                    "yet; close it and run this command again.", err=True)

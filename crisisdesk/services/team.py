@@ -31,7 +31,9 @@ from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
 from crisisdesk.services.calling_trees import reports
 from crisisdesk.services.session import Session
-from crisisdesk.store import replica_conflicts, team_bundle
+from crisisdesk.store import incidents as incident_store
+from crisisdesk.store import recipients as recipient_store
+from crisisdesk.store import replica_conflicts, replica_purge, team_bundle
 from crisisdesk.store import replica_projection as projection
 from crisisdesk.store import replication as repl
 from crisisdesk.store.db import DESK_FILE
@@ -61,6 +63,7 @@ NOUNS = {
     "incident": ("incident", "incidents"),
     "removal": ("deletion", "deletions"),
 }
+NOUNS["purge"] = ("patient data purge", "patient data purges")
 
 
 def _noun(family: str, n: int) -> str:
@@ -221,6 +224,7 @@ class ImportResult:
     conflicts: int = 0  # fields the bundle's edits left in conflict (see team_conflicts)
     renamed: int = 0  # trees renamed: two laptops created one of the same name
     on_removed: int = 0  # edits of a deleted contact or removed tree: kept, not applied
+    purges: tuple[str, ...] = ()  # purges applied here ("Purged by O on laptop L: ...")
 
     @property
     def total(self) -> int:
@@ -242,13 +246,13 @@ class ImportResult:
         if self.waiting:
             text += (f"; {count_of(self.waiting, 'record')} waiting for what "
                      f"{'it refers' if self.waiting == 1 else 'they refer'} to")
-        return text
+        return "; ".join((text, *self.purges))
 
     def as_dict(self) -> dict[str, object]:
         return {"path": str(self.path), "sender": self.sender, "brought": self.brought,
                 "total": self.total, "waiting": self.waiting, "conflicts": self.conflicts,
                 "renamed": self.renamed, "not_applied": self.on_removed,
-                "already_imported": self.already,
+                "already_imported": self.already, "purges": list(self.purges),
                 "summary": self.sentence()}
 
 
@@ -286,10 +290,13 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
         except ValueError:
             raise team_bundle.BundleRefused(f"{path.name} is damaged; nothing was "
                                             "imported.") from None
+        screened = replica_purge.screen(db, replica)
         brought = projection.project(db, replica)
         for activation_id in sorted(brought.closed):
             reports.refresh_kept_report(session, activation_id)
-        if not already:
+        if screened.active:  # the raw update may hold a purged incident's records
+            repl.rewrite_log(db, replica, act.at)
+        elif not already:
             repl.append(db, update, source=bundle.sender, at=act.at)
         if bundle.sender != ident.laptop_id:  # (this laptop's own bundle, back again)
             repl.note_peer(db, bundle.sender, sender_state, bundle_at=bundle.created_at,
@@ -299,14 +306,27 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
         for (origin, family), n in sorted(brought.rows.items()):
             by_origin.setdefault(laptops.get(origin, origin[:8]), Counter())[family] += n
         sender = laptops.get(bundle.sender, bundle.sender[:8])
+        purges = tuple(_purge_note(session, p, laptops) for p in screened.applied)
         result = ImportResult(path, sender, {o: dict(c) for o, c in by_origin.items()},
                               brought.waiting, already, brought.conflicts, brought.renamed,
-                              brought.on_removed)
+                              brought.on_removed, purges)
         repl.note_bundle(db, bundle.sha256, bundle.sender, act.at, result.sentence())
-        act.summary = (f"Imported a team bundle from {sender}: "
-                       f"{count_of(result.total, 'record')} new"
-                       + (f", {brought.waiting} waiting" if brought.waiting else ""))
+        act.summary = "; ".join((f"Imported a team bundle from {sender}: "
+                                 f"{count_of(result.total, 'record')} new"
+                                 + (f", {brought.waiting} waiting" if brought.waiting else ""),
+                                 *purges))
+    if screened.scrub:  # as after a purge here: no freed page or old WAL frame keeps a row
+        recipient_store.scrub_free_pages(db)
     return result
+
+
+def _purge_note(session: Session, purge: replica_purge.Purge,
+                laptops: dict[str, str]) -> str:
+    """"Purged by O on laptop L at T: the patient data of incident 'title'"."""
+    incident = incident_store.get(session.db, purge.incident_id)
+    what = f"incident {incident.title!r}" if incident else f"incident {purge.incident_id[:8]}"
+    laptop = laptops.get(purge.origin, purge.origin[:8])
+    return f"Purged by {purge.by} on laptop {laptop} at {purge.at}: the patient data of {what}"
 
 
 # -- status -----------------------------------------------------------------------------------

@@ -377,6 +377,28 @@ def purge_incident(db: sqlite_utils.Database, incident_id: str) -> dict[str, int
     return removed
 
 
+
+def team_record_ids(db: sqlite_utils.Database, incident_id: str) -> set[str]:
+    """The ids of the rows `purge_incident` deletes that are team records (the mailing log,
+    the hotline calls found through this desk's lookups): call before it, so the same records
+    can be taken out of the replication engine."""
+    rows = db.execute(f"SELECT id FROM letter_events WHERE incident_id = :incident UNION "
+                      f"SELECT id FROM hotline_calls WHERE {HOTLINE_PURGE[0][1]}",
+                      {"incident": incident_id})
+    return {str(r[0]) for r in rows}
+
+
+def lookup_incidents(db: sqlite_utils.Database, lookup_id: str) -> list[str]:
+    """The incidents whose patients a hotline lookup found or verified (what a purge of each
+    of them deletes a call logged on it for), sorted; [] for a miss or an unknown lookup."""
+    if not lookup_id:
+        return []
+    rows = db.execute(
+        "SELECT DISTINCT r.incident_id FROM hotline_lookups l JOIN recipients r ON "
+        "r.id = l.verified_id OR r.id IN (SELECT value FROM json_each(l.recipient_ids)) "
+        "WHERE l.id = ? ORDER BY 1", [lookup_id])
+    return [str(r[0]) for r in rows]
+
 def secure_delete_on(db: sqlite_utils.Database) -> bool:
     """Switch on (and report) zeroing of deleted content for this connection.
 

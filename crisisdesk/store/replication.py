@@ -32,7 +32,7 @@ from typing import Any
 import sqlite_utils
 from pycrdt import Doc, Map, merge_updates
 
-from crisisdesk.store import meta
+from crisisdesk.store import meta, recipients
 from crisisdesk.store.db import connect, write_txn
 
 DOC = "desk"
@@ -96,6 +96,11 @@ FAMILIES = {f.name: f for f in (
     Family("incident", "incidents", "updated_by", "created_at", ()),
     Family("removal", "repl_removals", "operator", "at", ()),
 )}
+# An incident's patient data purged (store/replica_purge.py): every desk deletes it too.
+FAMILIES["purge"] = Family("purge", "repl_purges", "operator", "at", ())
+# Families whose records are an incident's patient data: each record names the incidents
+# whose purge deletes it ("incidents"), so a desk that has the purge drops it on arrival.
+PATIENT_FAMILIES = ("letter_event", "hotline_call")
 
 
 # -- which team and which laptop this desk is (laptop-local: never replicated) -----------------
@@ -181,6 +186,17 @@ class Replica:
             self._laptops[laptop_id] = name
         return bytes(self._doc.get_update(before))
 
+    def forget(self, keys: Iterable[str]) -> bytes:
+        """Delete records (a purge): their keys become tombstones that replicate, and their
+        content is garbage-collected (the document never skips gc), so an update encoded from
+        it afterwards no longer holds it. Returns the update the deletions make."""
+        before = self._doc.get_state()
+        with self._doc.transaction():
+            for key in keys:
+                if key in self._records:
+                    del self._records[key]
+        return bytes(self._doc.get_update(before))
+
     def laptops(self) -> dict[str, str]:
         with self._doc.transaction():
             return {str(k): str(v) for k, v in self._laptops.items()}
@@ -234,12 +250,21 @@ def append(db: sqlite_utils.Database, update: bytes, *, source: str, at: str) ->
                    [DOC, merged, "compacted", at])
 
 
+def rewrite_log(db: sqlite_utils.Database, replica: Replica, at: str) -> None:
+    """Replace the log by one update encoded from the document: unlike `merge_updates` of the
+    old rows, it no longer holds the content of deleted records (after a purge)."""
+    db.execute("DELETE FROM repl_updates WHERE doc = ?", [DOC])
+    db.execute("INSERT INTO repl_updates (doc, data, source, at) VALUES (?, ?, ?, ?)",
+               [DOC, replica.delta(), "compacted", at])
+
+
 # -- local rows into the engine ---------------------------------------------------------------
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def record_text(family: Family, row: dict[str, Any], origin: str,
-                children: list[list[Any]] | None = None, by: str = "") -> str:
+                children: list[list[Any]] | None = None, by: str = "",
+                incidents: Iterable[str] = ()) -> str:
     """The immutable replicated form of a row: JSON text naming its origin and operator
     (`by`, else the row's operator column)."""
     skip = set(family.local_cols) | {col for col, _ in family.fixed}
@@ -249,7 +274,21 @@ def record_text(family: Family, row: dict[str, Any], origin: str,
            "row": body}
     if family.children is not None:
         rec["children"] = children or []
+    if incidents:
+        rec["incidents"] = sorted(incidents)
     return _JSON.encode(rec)
+
+
+def patient_incidents(db: sqlite_utils.Database, family: Family, row: dict[str, Any]
+                      ) -> list[str]:
+    """The incidents whose purge deletes this row ([] for a row that is no patient data):
+    a mailing-log event's own incident; for a hotline call, those of the patients its lookup
+    found (only the laptop that made the lookup knows them, so they travel in the record)."""
+    if family.name == "letter_event":
+        return [str(row["incident_id"])]
+    if family.name == "hotline_call":
+        return recipients.lookup_incidents(db, str(row.get("lookup_id") or ""))
+    return []
 
 
 def children_of(db: sqlite_utils.Database, family: Family, key: str) -> list[list[Any]]:
@@ -291,7 +330,8 @@ def ingest(db: sqlite_utils.Database, replica: Replica, ident: Identity, at: str
                 kids = children_of(db, family, str(row["id"]))
                 by = noted.get(str(row["id"]), "")
                 texts.append((str(row["id"]),
-                              record_text(family, row, ident.laptop_id, kids, by)))
+                              record_text(family, row, ident.laptop_id, kids, by,
+                                          patient_incidents(db, family, row))))
                 notes.append((ident.laptop_id, by or str(row.get(family.operator_col) or ""),
                               str(row.get(family.at_col) or ""), str(row["id"])))
     update = replica.name_laptop(ident.laptop_id, ident.laptop_name)

@@ -740,6 +740,23 @@ def m028_replication_creations(db: sqlite_utils.Database) -> None:
             "coalesce(NEW.created_at, '')); END")
 
 
+@migrations()
+def m031_replication_purge(db: sqlite_utils.Database) -> None:
+    """Purges on team desks (store/replica_purge.py): each purge of an incident's patient data
+    is an append-only record that travels to every laptop of the team, which then deletes the
+    same rows, takes the incident's records out of its engine and ignores any that arrive
+    later. No reference to the incident: a purge never waits for anything."""
+    db.execute("CREATE TABLE repl_purges (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, "
+               "at TEXT NOT NULL, operator TEXT NOT NULL)")
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER repl_purges_no_{verb.lower()} BEFORE {verb} ON repl_purges "
+                   "BEGIN SELECT RAISE(ABORT, 'repl_purges are append-only'); END")
+    db.execute("CREATE TRIGGER repl_note_repl_purges AFTER INSERT ON repl_purges "
+               "WHEN NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "
+               "BEGIN INSERT INTO repl_records (id, family, state) "
+               "VALUES (NEW.id, 'purge', 'outbox'); END")
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

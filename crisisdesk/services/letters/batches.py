@@ -41,8 +41,10 @@ from crisisdesk.services.letters.imports import (  # noqa: F401 - re-exported AP
 from crisisdesk.services.letters.languages import fallback_note, usable_template
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
+from crisisdesk.services.team_folder import is_team
 from crisisdesk.store import letters as store
 from crisisdesk.store import recipients as recipient_store
+from crisisdesk.store import replica_purge
 
 TAGLINES_TEMPLATE = "language-assistance-taglines-en"  # the optional last page, per batch
 # (variant, language) -> the shipped template used unless the batch names another.
@@ -351,9 +353,12 @@ def purge_recipients(session: Session, incident_id: str) -> dict[str, int]:
         raise UserError("This SQLite build cannot zero deleted data (secure_delete); purging "
                         "was refused so no patient row lingers in the desk file.")
     with session.action("letters.purge", "incident", incident.id) as act:
-        removed = recipient_store.purge_incident(session.db, incident.id)
+        removed = replica_purge.purge_here(session.db, incident.id, at=act.at,
+                                           by=session.operator.name)
         act.summary = (f"Purged patient letter data: {removed['recipients']} recipients, "
                        f"{removed['letters']} letters, {removed['hotline_calls']} hotline "
-                       "calls")
+                       "calls" + (f"; {removed['team_records']} team records taken out of "
+                                  "the exchange, the purge goes to every laptop of the team"
+                                  if is_team(session) else ""))
     removed["scrubbed"] = int(recipient_store.scrub_free_pages(session.db))
     return removed
