@@ -348,8 +348,8 @@ PURGE_ORDER = ("letter_events", "enrollment_codes", "vendor_enrolments", "letter
 
 
 # The hotline's rows about the incident's patients (m022_hotline has no incident column): the
-# lookups that found one of them (or verified one), the calls and attempts made on those
-# lookups, and the attempts and locks on their records. Run before the recipients go: each
+# lookups that found one of them (or verified one), the calls, attempts and requests made on
+# those lookups, and the attempts and locks on their records. Run before the recipients go: each
 # finds its rows through them. A lookup that found no one holds no patient, so it stays.
 _INCIDENT_PEOPLE = "SELECT id FROM recipients WHERE incident_id = :incident"
 _PURGED_LOOKUPS = (f"SELECT l.id FROM hotline_lookups l WHERE l.verified_id IN "
@@ -360,6 +360,9 @@ HOTLINE_PURGE = (
     ("hotline_attempts", f"recipient_id IN ({_INCIDENT_PEOPLE}) OR lookup_id IN "
                          f"({_PURGED_LOOKUPS})"),
     ("hotline_locks", f"recipient_id IN ({_INCIDENT_PEOPLE})"),
+    # What verified callers asked for: a callback number, a complaint's words, an e-mail.
+    ("hotline_requests", f"incident_id = :incident OR recipient_id IN ({_INCIDENT_PEOPLE}) "
+                         f"OR lookup_id IN ({_PURGED_LOOKUPS})"),
     ("hotline_lookups", f"id IN ({_PURGED_LOOKUPS})"),
 )
 

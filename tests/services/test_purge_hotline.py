@@ -1,6 +1,6 @@
 """Purging an incident's patient records (retention over) takes the hotline's rows about those
-patients with them: the lookups that found them, the verification attempts, the locks and the
-calls logged on those lookups. Another incident's hotline rows, and a lookup that found no one,
+patients with them: the lookups that found them, the verification attempts, the locks, the
+calls logged on those lookups and what the callers asked for (a callback number, a complaint). Another incident's hotline rows, and a lookup that found no one,
 stay."""
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from crisisdesk.domain.hotline import CallerFacts
 from crisisdesk.domain.incidents import IncidentKind
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import settings as settings_service
-from crisisdesk.services.hotline import calls, lookup, verify
+from crisisdesk.services.hotline import actions, calls, lookup, verify
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
 from tests.support.hotline import agent_session, mailed_letters
 from tests.support.letters import write_list
 
-TABLES = ("hotline_lookups", "hotline_attempts", "hotline_locks", "hotline_calls")
+TABLES = ("hotline_lookups", "hotline_attempts", "hotline_locks", "hotline_calls",
+          "hotline_requests")
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -43,6 +44,8 @@ def test_purging_an_incident_purges_its_hotline_rows(session: Session, tmp_path:
         verify.verify(agent, ann, CallerFacts(birth_date=dt.date(1980, 5, 1), zip_code="62701"))
         calls.log_call(agent, language="en", topics=["letter"], outcome="answered",
                        topic_text="asked when the letter was mailed", handle=ann)
+        actions.request_callback(agent, ann, "217-555-0143", "evenings only")
+        actions.record_complaint(agent, ann, "My neighbour got my letter")
         emma = lookup.lookup(agent, reference=refs["Emma"]).handle
         for _ in range(2):  # locked for casey: a possible impersonation flag
             verify.verify(agent, emma, CallerFacts(birth_date=dt.date(2000, 1, 1),
@@ -58,7 +61,7 @@ def test_purging_an_incident_purges_its_hotline_rows(session: Session, tmp_path:
     finally:
         agent.close()
     assert counts(session) == {"hotline_lookups": 4, "hotline_attempts": 3, "hotline_locks": 1,
-                               "hotline_calls": 4}
+                               "hotline_calls": 4, "hotline_requests": 2}
     assert verify.impersonation_flags(session)
 
     removed = letter_service.purge_recipients(session, first.id)
@@ -66,7 +69,7 @@ def test_purging_an_incident_purges_its_hotline_rows(session: Session, tmp_path:
     assert (removed["hotline_lookups"], removed["hotline_calls"]) == (2, 2)
     assert (removed["hotline_attempts"], removed["hotline_locks"]) == (3, 1)
     assert counts(session) == {"hotline_lookups": 2, "hotline_attempts": 0, "hotline_locks": 0,
-                               "hotline_calls": 2}
+                               "hotline_calls": 2, "hotline_requests": 0}
     left = {r[0] for r in session.db.execute("SELECT lookup_id FROM hotline_calls")}
     assert left == {olga.handle, nobody}  # the other incident's call, and the miss
     assert not verify.impersonation_flags(session)
