@@ -197,6 +197,10 @@ def test_a_100k_batch_renders_with_live_progress_and_cancel_keeps_what_is_done(
         qtbot.waitUntil(lambda: not page.loading, timeout=30_000)
         qtbot.waitUntil(lambda: _rendered_on_page(page) == len(kept) * PER_FILE,
                         timeout=30_000)
+        done = len(kept) * PER_FILE
+        assert page.pipeline.counts["render"].text() == (
+            f"Batch 1: {LETTERS - done:,} of {LETTERS:,} letters left to render "
+            f"({len(kept)} of {PARTS} files done)")
         log = mailing_log.totals(page.ctx.session)["ALL"]
         assert log == {"rendered": len(kept) * PER_FILE,
                        "pending": LETTERS - len(kept) * PER_FILE}, log
