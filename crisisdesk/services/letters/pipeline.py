@@ -10,6 +10,7 @@ so the page, the header's "Next:" line and a test all say the same thing.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -20,8 +21,10 @@ from crisisdesk.services import incidents as incident_service
 from crisisdesk.services.letters import batches as letter_service
 from crisisdesk.services.letters import counts as letter_counts
 from crisisdesk.services.letters import mailing_log
+from crisisdesk.services.letters.batches import Batch
 from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
+from crisisdesk.store import letters as letter_store
 from crisisdesk.store.letter_pipeline import PipelineCounts, pipeline_counts
 
 
@@ -87,8 +90,20 @@ def _no_incident() -> list[Step]:
         Step(key, StepState.WAITING, "", "on the import") for key in list(STEP_TITLES)[1:]]
 
 
-def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = "") -> list[Step]:
-    """The seven steps from the counts (no I/O: the rules in one readable place)."""
+@dataclass(frozen=True)
+class PartsKept:
+    """The part files a render of a batch has finished so far, and their letters."""
+
+    batch: int  # its number
+    files: int
+    letters: int
+    parts: int
+
+
+def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = "",
+               kept: PartsKept | None = None) -> list[Step]:
+    """The seven steps from the counts (no I/O: the rules in one readable place). `kept` is
+    what a cancelled or stopped render of the first batch still to render left on disk."""
     recipients = sum(c.outcomes.values())
     unclassified = c.outcomes.get("", 0)
     letters = c.outcomes.get("letter", 0)
@@ -157,8 +172,11 @@ def steps_from(c: PipelineCounts, *, codes_needed: int, template_problem: str = 
     elif unrendered:
         number, n = unrendered[0][0], unrendered[0][1]
         more = f" ({len(unrendered) - 1:,} more after it)" if len(unrendered) > 1 else ""
-        steps.append(Step("render", StepState.READY, f"Batch {number}: "
-                          f"{count_of(n, 'letter')} to render{more}",
+        left = f"{count_of(n, 'letter')} to render"
+        if kept is not None and kept.batch == number and kept.files:
+            left = (f"{n - kept.letters:,} of {count_of(n, 'letter')} left to render "
+                    f"({kept.files:,} of {kept.parts:,} files done)")
+        steps.append(Step("render", StepState.READY, f"Batch {number}: {left}{more}",
                           action=f"Render batch {number}…", batch=number))
     else:
         steps.append(Step("render", StepState.DONE,
@@ -208,6 +226,18 @@ def summary_text(c: PipelineCounts) -> str:
             f"returned {s.get('returned', 0):,}.")
 
 
+def parts_kept(session: Session, batches: list[Batch]) -> PartsKept | None:
+    """What a render stopped part way (Cancel, a kill, a full disk) kept of the first batch
+    still to render: the next render starts from there."""
+    batch = next((b for b in batches if not b.rendered_at), None)
+    if batch is None:
+        return None
+    files = letter_store.rendered_files(session.db, batch.id)
+    letters = sum(int(r["last_seq"]) - int(r["first_seq"]) + 1 for r in files.values())
+    return PartsKept(batch.number, len(files), letters,
+                     math.ceil(batch.letter_count / batch.letters_per_file))
+
+
 def overview(session: Session, incident_id: str | None = None) -> LettersOverview:
     """The pipeline, its counts, the batches and the mailing-log totals of the incident."""
     try:
@@ -221,8 +251,9 @@ def overview(session: Session, incident_id: str | None = None) -> LettersOvervie
     except UserError as err:
         problem = str(err)
     notice = letter_counts.substitute_position(session, incident.id)
+    batches = letter_service.list_batches(session, incident.id)
     return LettersOverview(
-        incident.title, steps_from(counts, codes_needed=needed, template_problem=problem),
-        summary_text(counts), notice,
-        letter_service.list_batches(session, incident.id),
+        incident.title, steps_from(counts, codes_needed=needed, template_problem=problem,
+                                   kept=parts_kept(session, batches)),
+        summary_text(counts), notice, batches,
         mailing_log.totals(session, incident.id), counts.review_open)

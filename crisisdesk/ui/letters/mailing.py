@@ -83,7 +83,7 @@ class ReprintDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Reprint letters of batch {batch_number}")
         self.setMinimumWidth(440)
-        intro = QLabel(f"Batch {batch_number} has {letters} letters. Give the first and last "
+        intro = QLabel(f"Batch {batch_number} has {letters:,} letters. Give the first and last "
                        "letter to print again (after a jam: from the first damaged letter). "
                        "They go into one PDF file; references and codes stay the same.", self)
         intro.setWordWrap(True)

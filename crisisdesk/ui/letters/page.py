@@ -13,7 +13,6 @@ window may stall.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.dashboard import time_left
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.letters import SUBSTITUTE_WEB_TEMPLATE, LetterStatus
@@ -48,6 +46,7 @@ from crisisdesk.ui.letters.dialogs import BatchDialog, CodesDialog, PreviewDialo
 from crisisdesk.ui.letters.import_wizard import RecipientImportWizard
 from crisisdesk.ui.letters.mailing import RemailDialog, ReprintDialog
 from crisisdesk.ui.letters.pipeline_panel import PipelinePanel
+from crisisdesk.ui.letters.render_speed import RenderSpeed
 from crisisdesk.ui.letters.resends_panel import ResendsPanel
 from crisisdesk.ui.letters.review import ReviewDialog
 from crisisdesk.ui.page import NextStepHook, Page
@@ -233,7 +232,7 @@ class LettersPage(Page):
         batches = overview.batches
         self.batches.setRowCount(len(batches))
         for row, b in enumerate(batches):
-            cells = (str(b.number), str(b.letter_count), b.letter_date, b.rendered_at[:10],
+            cells = (str(b.number), f"{b.letter_count:,}", b.letter_date, b.rendered_at[:10],
                      b.printed_at[:10])
             for col, text in enumerate(cells):
                 self.batches.setItem(row, col, QTableWidgetItem(text))
@@ -246,7 +245,7 @@ class LettersPage(Page):
         for row, (state, counts) in enumerate(totals.items()):
             self.totals.setItem(row, 0, QTableWidgetItem(state))
             for col, status in enumerate(STATUSES, start=1):
-                self.totals.setItem(row, col, QTableWidgetItem(str(counts.get(status, 0))))
+                self.totals.setItem(row, col, QTableWidgetItem(f"{counts.get(status, 0):,}"))
         self.resends.refresh()
         self.show_next_step()
 
@@ -336,7 +335,7 @@ class LettersPage(Page):
                                                       is_cancelled=is_cancelled)
 
         self._run(work, "classify", "Classifying recipients…", lambda r: self._done(
-            f"Classified {r.total} recipients. {r.substitute.text}"))
+            f"Classified {r.total:,} recipients. {r.substitute.text}"))
 
     def import_codes(self) -> None:
         path = self.ctx.prompts.open_file(self, "Choose the enrollment code file",
@@ -352,7 +351,7 @@ class LettersPage(Page):
         with user_errors(self.ctx.messages):
             report = letter_codes.import_codes(self.ctx.session, path, expires_on=expires,
                                                enrollment_url=url, monitoring_months=months)
-            self._done(f"Imported {report.imported} codes; {report.free_codes} unused.")
+            self._done(f"Imported {report.imported:,} codes; {report.free_codes:,} unused.")
 
     def new_batch(self) -> None:
         report = letter_service.classification(self.ctx.session)
@@ -365,7 +364,7 @@ class LettersPage(Page):
         with user_errors(self.ctx.messages):
             batch = letter_service.create_batch(self.ctx.session, spec=spec)
             note = f" Note: {batch.language_note}." if batch.language_note else ""
-            self._done(f"Created batch {batch.number} with {batch.letter_count} letters.{note}")
+            self._done(f"Created batch {batch.number} with {batch.letter_count:,} letters.{note}")
 
     def preview(self) -> None:
         number = self.selected_batch()
@@ -391,8 +390,6 @@ class LettersPage(Page):
         from crisisdesk.printing.letter_workers import LetterWorkers
         from crisisdesk.printing.letters import open_letter_pdf
 
-        started = time.monotonic()
-
         def work(session: Any, *, progress: Any, is_cancelled: Any) -> Any:
             return letter_render.render_batch(session, number, folder, open_letter_pdf,
                                               progress=progress, is_cancelled=is_cancelled,
@@ -405,17 +402,13 @@ class LettersPage(Page):
             self._done(f"Rendered {count_of(report.letters, 'letter')} into {where}.")
 
         job = self._run(work, "render letters", f"Rendering batch {number}…", rendered)
-        dialog = self.progress_dialog
+        dialog, speed = self.progress_dialog, RenderSpeed(f"Rendering batch {number}")
 
-        def speed(done: int, total: int) -> None:
-            spent = time.monotonic() - started
-            if done and spent > 0:
-                rate = done / spent
-                left = (total - done) / rate
-                dialog.setLabelText(f"Rendering batch {number}: {done:,} of {total:,} letters, "
-                                    f"{rate:,.0f} letters/s, about {time_left(left)} left")
+        def show_speed(done: int, total: int) -> None:
+            if not job.is_cancelled():  # "Cancelling…" stays until the workers are stopped
+                dialog.setLabelText(speed.text(done, total))
 
-        job.progress.connect(speed)
+        job.progress.connect(show_speed)
         return job
 
     def print_batch(self) -> None:
