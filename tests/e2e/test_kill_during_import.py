@@ -16,7 +16,6 @@ import pytest
 
 from crisisdesk.services import contacts as contact_service
 from crisisdesk.services import desk as desk_service
-from crisisdesk.store.errors import DB_ERRORS
 from tests.support.cli import (
     E2E_PASSPHRASE,
     cli_env,
@@ -24,6 +23,7 @@ from tests.support.cli import (
     init_desk,
     killable,
     run_cli,
+    writer_holds_lock,
 )
 
 ROWS = 60_000
@@ -37,18 +37,6 @@ def write_big_csv(path: Path) -> None:
         for i in range(ROWS):
             writer.writerow([f"Person {i}", f"Org {i % 97}",
                              f"({200 + i % 800}) 555-{i % 10000:04d}", f"p{i}@example.org"])
-
-
-def writer_holds_lock(conn: object) -> bool:
-    """True while another connection holds the write lock (BEGIN IMMEDIATE fails at once)."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
-    except DB_ERRORS as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            return True
-        raise
-    conn.execute("ROLLBACK")  # type: ignore[attr-defined]
-    return False
 
 
 @pytest.mark.slow

@@ -21,8 +21,7 @@ import pytest
 
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services.session import Session
-from tests.e2e.test_kill_during_import import writer_holds_lock
-from tests.support.cli import cli, cli_env, crisisdesk_command, killable
+from tests.support.cli import cli, cli_env, crisisdesk_command, killable, writer_holds_lock
 from tests.support.desk import PASSPHRASE
 from tests.support.letters import adult_rows, letter_desk, write_list
 

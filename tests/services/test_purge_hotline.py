@@ -1,7 +1,7 @@
 """Purging an incident's patient records (retention over) takes the hotline's rows about those
 patients with them: the lookups that found them, the verification attempts, the locks, the
-calls logged on those lookups and what the callers asked for (a callback number, a complaint). Another incident's hotline rows, and a lookup that found no one,
-stay."""
+calls logged on those lookups and what the callers asked for (a callback number, a
+complaint). Another incident's hotline rows, and a lookup that found no one, stay."""
 
 from __future__ import annotations
 

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from crisisdesk.store.errors import DB_ERRORS
+
 E2E_PASSPHRASE = "correct horse battery"
 
 
@@ -67,3 +69,15 @@ def killable(command: list[str], env: dict[str, str],
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def writer_holds_lock(conn: object) -> bool:
+    """True while another connection holds the write lock (BEGIN IMMEDIATE fails at once)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+    except DB_ERRORS as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            return True
+        raise
+    conn.execute("ROLLBACK")  # type: ignore[attr-defined]
+    return False
