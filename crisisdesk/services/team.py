@@ -60,6 +60,7 @@ NOUNS = {
     "calling_tree": ("calling tree", "calling trees"),
     "incident": ("incident", "incidents"),
     "removal": ("deletion", "deletions"),
+    "template": ("template", "templates"),
 }
 
 
@@ -221,6 +222,7 @@ class ImportResult:
     conflicts: int = 0  # fields the bundle's edits left in conflict (see team_conflicts)
     renamed: int = 0  # trees renamed: two laptops created one of the same name
     on_removed: int = 0  # edits of a deleted contact or removed tree: kept, not applied
+    rekeyed: int = 0  # templates given a new key: two laptops created one with one key
 
     @property
     def total(self) -> int:
@@ -239,6 +241,9 @@ class ImportResult:
                      "created trees of the same name)")
         if self.on_removed:
             text += (f"; {count_of(self.on_removed, 'edit')} of deleted entries not applied")
+        if self.rekeyed:
+            text += (f"; {count_of(self.rekeyed, 'template')} given a new key (two laptops "
+                     "created templates with the same key)")
         if self.waiting:
             text += (f"; {count_of(self.waiting, 'record')} waiting for what "
                      f"{'it refers' if self.waiting == 1 else 'they refer'} to")
@@ -248,6 +253,7 @@ class ImportResult:
         return {"path": str(self.path), "sender": self.sender, "brought": self.brought,
                 "total": self.total, "waiting": self.waiting, "conflicts": self.conflicts,
                 "renamed": self.renamed, "not_applied": self.on_removed,
+                "rekeyed": self.rekeyed,
                 "already_imported": self.already,
                 "summary": self.sentence()}
 
@@ -301,7 +307,7 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
         sender = laptops.get(bundle.sender, bundle.sender[:8])
         result = ImportResult(path, sender, {o: dict(c) for o, c in by_origin.items()},
                               brought.waiting, already, brought.conflicts, brought.renamed,
-                              brought.on_removed)
+                              brought.on_removed, rekeyed=brought.rekeyed)
         repl.note_bundle(db, bundle.sha256, bundle.sender, act.at, result.sentence())
         act.summary = (f"Imported a team bundle from {sender}: "
                        f"{count_of(result.total, 'record')} new"

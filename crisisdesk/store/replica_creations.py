@@ -1,4 +1,5 @@
-"""Entities created after the clone (contacts, calling trees, incidents) and their removal.
+"""Entities created after the clone (contacts, calling trees, incidents, templates) and their
+removal.
 
 Why: a call, a timeline entry or an activation made on one laptop refers to a contact, a tree
 or an incident; if that entity was created after the clone and did not travel, the record would
@@ -14,7 +15,8 @@ record carries, so every laptop starts from the same value.
 Same thing created twice: two laptops that each create "Night shift" get two trees, never one
 merged silently. Tree names are unique, so the later of the two (by creation time, then id, the
 same on every desk) is renamed "Night shift (Site 2 laptop)" everywhere, and the import counts
-the renaming. Contacts and incidents have no unique name: two of them simply exist.
+the renaming. Contacts and incidents have no unique name: two of them simply exist. Templates
+have a unique key: the later one gets a new key the same way (store/replica_template_keys.py).
 
 Removal: deleting a contact or removing a tree writes a removal record. The removal wins over
 any edit, made before or after it, on any laptop: an edit of a removed entity is kept (and
@@ -32,9 +34,11 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.store import replica_template_keys
 from crisisdesk.store import replication as repl
 
-CREATED = ("contact", "calling_tree", "incident")  # families projected before the others
+# The families projected before the others.
+CREATED = ("contact", "calling_tree", "incident", "template")
 Key = tuple[str, str, str]  # (entity, entity id, field), as in replica_edits
 
 
@@ -90,6 +94,10 @@ def prepare(db: sqlite_utils.Database, family: str, row: dict[str, Any], origin:
     and how many trees were renamed to make room for it."""
     if family == "contact":
         return (None if _removal(db, str(row["id"])) else row), 0
+    if family == "template":
+        return replica_template_keys.prepare(
+            db, row, laptops.get(origin, origin[:8]),
+            lambda other: laptops.get(_origin(db, other), other[:8]))
     if family != "calling_tree":
         return row, 0
     row = dict(row)
