@@ -95,6 +95,11 @@ ENTITIES = {e.name: e for e in (
     Entity("template", "templates", "key", replica_templates.FIELDS,
            label_sql=replica_templates.LABEL_SQL, read=replica_templates.latest,
            write=replica_templates.write),
+    # An operational period's end: when, by whom, the handover note (replica_periods).
+    Entity("period", "operational_periods", "", {
+        "end": ("ended_at", "ended_by", "handover_note")},
+           label_sql="SELECT 'operational period ' || number FROM operational_periods "
+                     "WHERE id = ?"),
     # Team-wide settings (domain/settings.py TEAM_WIDE); None: the default (no row).
     Entity("setting", "settings", "key", {"value": ("value",)}, label_sql="SELECT ?1",
            read=settings_store.value_of, write=settings_store.write_value),

@@ -13,6 +13,8 @@ COMPARED += ["letters", "systems", "filings"]  # rows set from their records' la
 LOCAL = {f.table: f.local_cols for f in repl.FAMILIES.values()}  # each desk's own
 COMPARED += [f.children[0] for f in repl.FAMILIES.values()
              if f.children and f.children[0] not in COMPARED]  # a new tree's people
+COMPARED += ["role_assignments"]  # line-ups, set from their edit records
+LOCAL["role_assignments"] = ("id",)  # each desk writes a line-up's rows itself
 
 
 def picture(session: Session) -> dict[str, list[tuple[Any, ...]]]:
