@@ -49,7 +49,8 @@ def test_a_period_started_after_the_clone_travels_with_its_line_ups(
     [(number, aside)] = replica_periods.set_aside(t.a.db)
     assert number == 1
     current = role_service.current_period(t.a)
-    assert current is not None and aside != current.id  # C's period, not A's
+    assert current is not None
+    assert aside != current.id  # C's period, not A's
     for desk in t.desks.values():
         assert replica_periods.set_aside(desk.db) == [(1, aside)]
         assert holders(desk, "pio") == []
@@ -69,7 +70,8 @@ def test_a_handover_travels(team_desks: Team) -> None:
         assert period_number(desk) == 2, name
         assert holders(desk) == ["Ann Able"], name
         ended = role_service.roster(desk, 1).period
-        assert ended is not None and ended.handover_note.startswith("Night shift"), name
+        assert ended is not None, name
+        assert ended.handover_note.startswith("Night shift"), name
         assert team.team_status(desk).waiting == 0, name
         assert team_conflicts.list_conflicts(desk) == [], name
     assert picture(t.a) == picture(t.b) == picture(t.c)
@@ -107,7 +109,8 @@ def test_two_laptops_handing_over_at_once(team_desks: Team, order: str) -> None:
         team.import_bundle(desk, done)
     for name, desk in t.desks.items():
         ended = role_service.roster(desk, 1).period
-        assert ended is not None and ended.handover_note == "Handover written on B.", name
+        assert ended is not None, name
+        assert ended.handover_note == "Handover written on B.", name
         assert team_conflicts.list_conflicts(desk) == [], name
 
 
