@@ -25,6 +25,7 @@ from tests.replication.picture import picture
 from tests.support.crisis import freeze, open_incident, staff
 from tests.support.desk import PASSPHRASE
 
+
 @pytest.fixture
 def crisis_team(session: Session, tmp_path: Path) -> Iterator[Team]:
     """Desk A with an incident (discovered March 2), two people and the incident commander's
