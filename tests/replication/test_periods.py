@@ -64,11 +64,14 @@ def test_a_handover_travels(team_desks: Team) -> None:
     tick(t.b, 30)
     role_service.end_period(t.b, "Night shift takes over; servers still down.")
     role_service.assign_role(t.b, "ic", t.people[1])
+    role_service.acknowledge(t.b, "ic")  # Ann acknowledges in the new period
     team.import_bundle(t.c, bundle(t.b, t.tmp / "b.cdbundle"))  # C never saw period 1 alone
     team.import_bundle(t.a, bundle(t.c, t.tmp / "c.cdbundle"))
     for name, desk in t.desks.items():
         assert period_number(desk) == 2, name
         assert holders(desk) == ["Ann Able"], name
+        [ann] = role_service.role_status(desk, "ic").slots
+        assert ann.acknowledged_at, name
         ended = role_service.roster(desk, 1).period
         assert ended is not None, name
         assert ended.handover_note.startswith("Night shift"), name
