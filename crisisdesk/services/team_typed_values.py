@@ -41,7 +41,7 @@ _DATES = {"discovered_on", "breach_started_on", "breach_ended_on", "contained_on
           "law_enforcement_notified_on"}
 _TEXTS = {"title", "summary", "law_enforcement_agency"}
 _LISTS = {"systems_affected", "info_kinds"}
-TYPED_ENTITIES = ("contact", "incident", "setting")
+KEEP = "Keep this one on the Team page, or --take LAPTOP"
 
 
 def hint(entity: str, field: str) -> str:
@@ -63,10 +63,9 @@ def hint(entity: str, field: str) -> str:
 def refusal(entity: str, noun: str) -> str:
     """The one line for a conflict whose value cannot be typed."""
     if entity == "template":
-        return ("A template's conflict cannot take a typed value: keep one laptop's text with "
-                "--take LAPTOP (it becomes a new draft to approve).")
-    return (f"A {noun}'s conflict cannot take a typed value; keep one laptop's value with "
-            "--take LAPTOP.")
+        return ("A template's conflict cannot take a typed value: keep one laptop's text "
+                f"({KEEP}); it becomes a new draft to approve.")
+    return f"A {noun}'s conflict cannot take a typed value; keep one laptop's value ({KEEP})."
 
 
 def incident_value(session: Session, incident_id: str, field: str,
@@ -94,8 +93,8 @@ def incident_value(session: Session, incident_id: str, field: str,
         changes = {"affected_by_state": parse_counts(
             p.strip() for p in text.split(";") if p.strip())}
     else:
-        raise UserError(f"The incident's {field.replace('_', ' ')} cannot be typed here; keep "
-                        "one laptop's value with --take LAPTOP.")
+        raise UserError(f"The incident's {field.replace('_', ' ')} cannot be typed; keep one "
+                        f"laptop's value ({KEEP}).")
     checked = validate_incident(dataclasses.replace(incident, **changes), today(session))
     row = incident_store.row_values(checked)
     return {c: row[c] for c in edits.ENTITIES["incident"].fields[field]}
