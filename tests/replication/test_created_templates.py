@@ -190,3 +190,13 @@ def test_a_draft_the_hotline_proposed_travels(template_team: Team) -> None:
             assert proposed.body == faq.PROPOSAL_BODY, name
         assert faq.unanswered(desk)[0].asked == 2, name
     assert picture(t.a) == picture(t.b) == picture(t.c)
+
+
+def test_a_key_changes_only_to_the_key_an_import_gave_it(template_team: Team) -> None:
+    t = template_team
+    create(t.a, "A's text.")
+    template_id = template_service.get_version(t.a, NEW).template_id
+    with pytest.raises(Exception, match="cannot be changed"):  # the schema itself refuses
+        t.a.db.execute("UPDATE templates SET key = 'storm-closure-x-en' WHERE id = ?",
+                       [template_id])
+    assert keys(t.a) == [NEW]
