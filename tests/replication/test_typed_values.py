@@ -6,12 +6,14 @@ naming the field, and nothing changes), then written alike on every desk. What c
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from crisisdesk.domain.errors import UserError, ValidationError
+from crisisdesk.domain.incidents import IncidentStatus
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import desk as desk_service
 from crisisdesk.services import incidents as incident_service
@@ -19,9 +21,10 @@ from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import team, team_conflicts
 from crisisdesk.services.session import Session
-from tests.replication.conftest import Team
+from tests.replication.conftest import Team, tick
 from tests.replication.exchange import ORDERS, bundle, concurrent
 from tests.replication.picture import picture
+from tests.support.cli import run_cli
 from tests.support.crisis import freeze, open_incident, staff
 from tests.support.desk import PASSPHRASE
 
@@ -138,3 +141,24 @@ def test_a_role_line_up_takes_no_typed_value(crisis_team: Team) -> None:
 
     conflict = concurrent(t, change, "ab")
     refused(t, conflict.id, "Lee Lead", "--take LAPTOP", UserError)
+
+
+@pytest.mark.slow  # each command is a fresh process
+def test_typed_values_from_the_command_line(crisis_team: Team) -> None:
+    t = crisis_team
+    tick(t.a, 5)
+    incident_service.update_incident(t.a, None, status=IncidentStatus.CONTAINED)
+    tick(t.b, 7)
+    incident_service.update_incident(t.b, None, status=IncidentStatus.CLOSED)
+    team.import_bundle(t.b, bundle(t.a, t.tmp / "a.cdbundle"))
+    b_dir = t.tmp / "B"
+    t.b.close()  # the command line opens the desk itself
+    [conflict] = json.loads(run_cli(b_dir, "team", "conflicts", "--json").stdout)
+    wrong = run_cli(b_dir, "team", "resolve", conflict["id"], "--value", "finished")
+    assert wrong.returncode == 1
+    [line] = wrong.stderr.strip().splitlines()
+    assert "Status" in line
+    out = run_cli(b_dir, "team", "resolve", conflict["id"], "--value", "Contained")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"Resolved {conflict['id']}: status is now contained."
+    assert run_cli(b_dir, "team", "conflicts").stdout.strip() == "No conflicts."
