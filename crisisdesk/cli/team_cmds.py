@@ -198,7 +198,9 @@ def conflicts_cmd(cli: CliContext, as_json: bool) -> None:
 @click.option("--take", "take", default="", metavar="LAPTOP",
               help="Keep the value this laptop (name or id) wrote.")
 @click.option("--value", "value", default=None, metavar="TEXT",
-              help="Type the value to keep (phones: 'label=number; label=number').")
+              help="Type the value to keep: a contact's field (phones: 'label=number; "
+                   "label=number'), an incident's (dates as typed, lists comma separated, "
+                   "counts 'TX=1300; OK=40') or a team-wide setting.")
 @json_option
 @pass_cli
 def resolve_cmd(cli: CliContext, conflict_id: str, take: str, value: str | None,

@@ -244,7 +244,10 @@ def end_period(session: Session, handover_note: str, *,
     rows = role_store.assignments(session.db, period.id)
     with session.action("period.end", "period", period.id,
                         f"Ended operational period {period.number} with a handover note") as act:
+        ended = replica_edits.current(session.db, "period", period.id)
         role_store.end_period(session.db, period.id, note, act.at, session.operator.name)
+        replica_edits.note_now(session.db, "period", period.id, ended,
+                               operator=session.operator.name, at=act.at)
         nxt = _open_period(session, act, period.number + 1, act.at, next_hours)
         by_role: dict[str, list[AssignmentRow]] = {}
         for row in rows:
@@ -252,8 +255,12 @@ def end_period(session: Session, handover_note: str, *,
         for role_key, lineup in by_role.items():
             carried = [dataclasses.replace(r, acknowledged_at="", acknowledged_by="")
                        for r in sorted(lineup, key=lambda r: r.rank)]
+            lineup_key = role_store.lineup_id(nxt.id, role_key)
+            was = replica_edits.current(session.db, "role_lineup", lineup_key)
             role_store.replace_lineup(session.db, nxt.id, role_key, carried, act.at,
                                       session.operator.name)
+            replica_edits.note_now(session.db, "role_lineup", lineup_key, was,
+                                   operator=session.operator.name, at=act.at)
         timeline_service.record_in_action(
             session, act, f"Operational period {period.number} ended; handover note: {note}",
             category=Category.DECISION, source="roles")

@@ -62,6 +62,8 @@ NOUNS = {
     "calling_tree": ("calling tree", "calling trees"),
     "incident": ("incident", "incidents"),
     "removal": ("deletion", "deletions"),
+    "template": ("template", "templates"),
+    "period": ("operational period", "operational periods"),
 }
 NOUNS["purge"] = ("patient data purge", "patient data purges")
 
@@ -225,6 +227,8 @@ class ImportResult:
     renamed: int = 0  # trees renamed: two laptops created one of the same name
     on_removed: int = 0  # edits of a deleted contact or removed tree: kept, not applied
     purges: tuple[str, ...] = ()  # purges applied here ("Purged by O on laptop L: ...")
+    rekeyed: int = 0  # templates given a new key: two laptops created one with one key
+    set_aside: int = 0  # periods set aside: two laptops started one with one number
 
     @property
     def total(self) -> int:
@@ -243,6 +247,12 @@ class ImportResult:
                      "created trees of the same name)")
         if self.on_removed:
             text += (f"; {count_of(self.on_removed, 'edit')} of deleted entries not applied")
+        if self.rekeyed:
+            text += (f"; {count_of(self.rekeyed, 'template')} given a new key (two laptops "
+                     "created templates with the same key)")
+        if self.set_aside:
+            text += (f"; {count_of(self.set_aside, 'operational period')} set aside (two "
+                     "laptops started the same period; the one started first is kept)")
         if self.waiting:
             text += (f"; {count_of(self.waiting, 'record')} waiting for what "
                      f"{'it refers' if self.waiting == 1 else 'they refer'} to")
@@ -252,6 +262,7 @@ class ImportResult:
         return {"path": str(self.path), "sender": self.sender, "brought": self.brought,
                 "total": self.total, "waiting": self.waiting, "conflicts": self.conflicts,
                 "renamed": self.renamed, "not_applied": self.on_removed,
+                "rekeyed": self.rekeyed, "set_aside": self.set_aside,
                 "already_imported": self.already, "purges": list(self.purges),
                 "summary": self.sentence()}
 
@@ -309,7 +320,8 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
         purges = tuple(_purge_note(session, p, laptops) for p in screened.applied)
         result = ImportResult(path, sender, {o: dict(c) for o, c in by_origin.items()},
                               brought.waiting, already, brought.conflicts, brought.renamed,
-                              brought.on_removed, purges)
+                              brought.on_removed, purges, rekeyed=brought.rekeyed,
+                              set_aside=brought.set_aside)
         repl.note_bundle(db, bundle.sha256, bundle.sender, act.at, result.sentence())
         act.summary = "; ".join((f"Imported a team bundle from {sender}: "
                                  f"{count_of(result.total, 'record')} new"

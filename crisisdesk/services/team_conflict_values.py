@@ -23,9 +23,11 @@ FIELD_LABELS = {
     "loop": "these moves make a loop", "affected": "affected counts",
     "systems_affected": "systems affected", "info_kinds": "kinds of information",
     "release": "text and approval",
+    "end": "end and handover note",
 }
 ENTITY_NOUNS = {"role_lineup": "role", "role_holder": "role holder",
-                "tree_node": "calling tree", "calling_tree": "calling tree"}
+                "tree_node": "calling tree", "calling_tree": "calling tree",
+                "period": "operational period"}
 
 
 def field_words(field: str) -> str:
@@ -139,8 +141,18 @@ def setting_value(value: dict[str, Any]) -> str:
     return "(the default)" if text is None else _plain(_json(text))
 
 
+def period_value(value: dict[str, Any]) -> str:
+    """An operational period's end: 'ended by pat at ...: <handover note>'."""
+    if not value.get("ended_at"):
+        return "not ended"
+    return f"ended by {value.get('ended_by', '')} at {value['ended_at']}: " \
+           f"{_plain(value.get('handover_note'))}"
+
+
 def shown(db: sqlite_utils.Database, entity: str, field: str, value: dict[str, Any]) -> str:
     """One field's stored columns as one line of text."""
+    if entity == "period":
+        return period_value(value)
     if entity == "incident":
         return incident_value(field, value)
     if entity in ("role_lineup", "role_holder"):

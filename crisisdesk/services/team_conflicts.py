@@ -4,7 +4,8 @@ Two laptops that changed the same field of a contact without seeing each other's
 two edit records that supersede the same value. Neither wins: the contact keeps the value it
 had before both, and `list_conflicts` shows each candidate with its laptop, operator and time
 (laptop clocks may be wrong: the times are shown as each laptop reported them). A coordinator
-resolves with `resolve_conflict`, taking one laptop's value or typing a new one; the resolution
+resolves with `resolve_conflict`, taking one laptop's value or typing a new one (a contact's
+field, an incident's or a team-wide setting: team_typed_values); the resolution
 is itself an edit record superseding all candidates, so it replicates and clears the conflict
 on every desk. Each resolution is one action with one audit entry (naming the field, never
 the value: contact details are personal data). The same holds for the incident's fields, role
@@ -26,6 +27,7 @@ from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.operators import Role
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import team_conflict_values as values
+from crisisdesk.services import team_typed_values as typed_values
 from crisisdesk.services.session import Session
 from crisisdesk.store import contacts as contact_store
 from crisisdesk.store import replica_conflicts, replica_templates
@@ -161,6 +163,17 @@ def _typed_contact_value(session: Session, entity_id: str, field: str,
     return {c: row[c] for c in edits.ENTITIES["contact"].fields[field]}
 
 
+def _typed_value(session: Session, rec: edits.ConflictRecord, text: str) -> dict[str, Any]:
+    """The columns of the conflict's field for a typed value, checked like its form."""
+    if rec.entity == "contact":
+        return _typed_contact_value(session, rec.entity_id, rec.field, text)
+    if rec.entity == "incident":
+        return typed_values.incident_value(session, rec.entity_id, rec.field, text)
+    if rec.entity == "setting":
+        return typed_values.setting_value(session, rec.entity_id, text)
+    raise UserError(typed_values.refusal(rec.entity, values.entity_noun(rec.entity)))
+
+
 def _picked(session: Session, rec: edits.ConflictRecord, take_laptop: str) -> list[edits.Edit]:
     """The heads of `rec` written on the laptop named (or id'd) `take_laptop`."""
     names = _laptops(session)
@@ -197,10 +210,7 @@ def resolve_conflict(session: Session, conflict_id: str, *, take_laptop: str = "
                             "type the one to keep with --value.")
         chosen = picked[0].value
     else:
-        if rec.entity != "contact":
-            raise UserError("Only a contact's conflicts can take a typed value; keep one "
-                            "laptop's value with --take LAPTOP.")
-        chosen = _typed_contact_value(session, rec.entity_id, rec.field, value or "")
+        chosen = _typed_value(session, rec, value or "")
     what = values.field_words(rec.field)
     with session.action("team.resolve", rec.entity, rec.entity_id,
                         f"Resolved a conflict on a {values.entity_noun(rec.entity)} "

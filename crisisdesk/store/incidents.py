@@ -76,6 +76,11 @@ def _row(incident: Incident) -> dict[str, Any]:
     }
 
 
+def row_values(incident: Incident) -> dict[str, Any]:
+    """The incident's stored columns (what its edit records hold)."""
+    return _row(incident)
+
+
 def insert(db: sqlite_utils.Database, incident: Incident) -> None:
     db.table("incidents").insert(_row(incident))
 

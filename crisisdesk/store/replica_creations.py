@@ -1,4 +1,5 @@
-"""Entities created after the clone (contacts, calling trees, incidents) and their removal.
+"""Entities created after the clone (contacts, calling trees, incidents, templates, operational
+periods) and their removal.
 
 Why: a call, a timeline entry or an activation made on one laptop refers to a contact, a tree
 or an incident; if that entity was created after the clone and did not travel, the record would
@@ -14,7 +15,9 @@ record carries, so every laptop starts from the same value.
 Same thing created twice: two laptops that each create "Night shift" get two trees, never one
 merged silently. Tree names are unique, so the later of the two (by creation time, then id, the
 same on every desk) is renamed "Night shift (Site 2 laptop)" everywhere, and the import counts
-the renaming. Contacts and incidents have no unique name: two of them simply exist.
+the renaming. Contacts and incidents have no unique name: two of them simply exist. Templates
+have a unique key: the later one gets a new key the same way (store/replica_template_keys.py).
+Of two periods with one number the later is set aside (store/replica_periods.py).
 
 Removal: deleting a contact or removing a tree writes a removal record. The removal wins over
 any edit, made before or after it, on any laptop: an edit of a removed entity is kept (and
@@ -32,9 +35,11 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.store import replica_periods, replica_template_keys
 from crisisdesk.store import replication as repl
 
-CREATED = ("contact", "calling_tree", "incident")  # families projected before the others
+# The families projected before the others.
+CREATED = ("contact", "calling_tree", "incident", "template", "period")
 Key = tuple[str, str, str]  # (entity, entity id, field), as in replica_edits
 
 
@@ -90,6 +95,12 @@ def prepare(db: sqlite_utils.Database, family: str, row: dict[str, Any], origin:
     and how many trees were renamed to make room for it."""
     if family == "contact":
         return (None if _removal(db, str(row["id"])) else row), 0
+    if family == "period":
+        return replica_periods.prepare(db, row)
+    if family == "template":
+        return replica_template_keys.prepare(
+            db, row, laptops.get(origin, origin[:8]),
+            lambda other: laptops.get(_origin(db, other), other[:8]))
     if family != "calling_tree":
         return row, 0
     row = dict(row)
@@ -161,10 +172,13 @@ def apply_removals(db: sqlite_utils.Database, removal_ids: Iterable[str]) -> Non
 
 
 def edit_keys(db: sqlite_utils.Database, entity_ids: Iterable[str]) -> set[Key]:
-    """The edited fields of these entities (to settle once their creation is here)."""
+    """The edited fields of these entities (to settle once their creation is here), and of
+    what lives in them (a period's line-ups: 'period id/role key')."""
     return {(str(e), str(i), str(f)) for e, i, f in db.execute(
         "SELECT DISTINCT entity, entity_id, field FROM repl_edits WHERE entity_id IN "
-        "(SELECT value FROM json_each(?))", [json.dumps(sorted(set(entity_ids)))])}
+        "(SELECT value FROM json_each(?1)) OR (instr(entity_id, '/') > 0 AND "
+        "substr(entity_id, 1, instr(entity_id, '/') - 1) IN (SELECT value FROM json_each(?1)))",
+        [json.dumps(sorted(set(entity_ids)))])}
 
 
 def on_removed(db: sqlite_utils.Database, edit_ids: Iterable[str],

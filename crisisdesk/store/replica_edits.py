@@ -95,6 +95,11 @@ ENTITIES = {e.name: e for e in (
     Entity("template", "templates", "key", replica_templates.FIELDS,
            label_sql=replica_templates.LABEL_SQL, read=replica_templates.latest,
            write=replica_templates.write),
+    # An operational period's end: when, by whom, the handover note (replica_periods).
+    Entity("period", "operational_periods", "", {
+        "end": ("ended_at", "ended_by", "handover_note")},
+           label_sql="SELECT 'operational period ' || number FROM operational_periods "
+                     "WHERE id = ?"),
     # Team-wide settings (domain/settings.py TEAM_WIDE); None: the default (no row).
     Entity("setting", "settings", "key", {"value": ("value",)}, label_sql="SELECT ?1",
            read=settings_store.value_of, write=settings_store.write_value),
@@ -102,6 +107,7 @@ ENTITIES = {e.name: e for e in (
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 Key = tuple[str, str, str]  # (entity, entity id, field)
+SETTLE_LAST = ("role_holder",)  # entities whose row another entity's value writes
 
 
 @dataclass(frozen=True)
@@ -286,7 +292,8 @@ def settle(db: sqlite_utils.Database, keys: Iterable[Key]) -> int:
     """Set each field from its edit records (see the module docstring); returns how many of
     them are in conflict now. (replica_conflicts.settle: this, then the calling trees.)"""
     in_conflict = 0
-    keys = sorted(set(keys))
+    # A holder's row exists only once its line-up is written: line-ups first.
+    keys = sorted(set(keys), key=lambda k: (k[0] in SETTLE_LAST, k))
     for key in keys:
         entity = ENTITIES.get(key[0])
         if entity is None or key[2] not in entity.fields:

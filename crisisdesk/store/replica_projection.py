@@ -42,6 +42,8 @@ class Brought:
     conflicts: int = 0  # fields its edit records left in conflict
     closed: set[str] = field(default_factory=set)  # closed activations it touched
     renamed: int = 0  # trees renamed because two laptops created one of the same name
+    rekeyed: int = 0  # templates given a new key: two laptops created one with one key
+    set_aside: int = 0  # periods set aside: two laptops started one with one number
     on_removed: int = 0  # edit records of a deleted contact or removed tree (kept, not applied)
 
     @property
@@ -192,7 +194,13 @@ def _write_row(db: sqlite_utils.Database, rec: dict[str, Any],
                                            laptops)
         if ready is None:
             return "removed"
-        row, brought.renamed = ready, brought.renamed + renamed
+        row = ready
+        if family.name == "template":
+            brought.rekeyed += renamed
+        elif family.name == "period":
+            brought.set_aside += renamed
+        else:
+            brought.renamed += renamed
     table = family.table
     if table not in columns:
         columns[table] = _columns(db, table)

@@ -14,7 +14,8 @@ Where it lives: the engine's update log is the `repl_updates` table inside the e
 a document is rebuilt from it for each exchange, inside the write transaction, and a fresh
 random client id is used every time (never reused with a clock another process may have
 advanced). Local writes do not touch the engine at all: the triggers of the append-only tables
-(and of contacts, calling trees and incidents created on a team desk: store/replica_creations.py)
+(and of contacts, calling trees, incidents, templates and operational periods created on a
+team desk: store/replica_creations.py)
 note each new row in `repl_records` ('outbox'), and `ingest` puts them into the document when
 the laptop next exchanges, so recording a call costs one more INSERT, not a Y transaction.
 """
@@ -95,6 +96,18 @@ FAMILIES = {f.name: f for f in (
                       "updated_at", "updated_by"))),
     Family("incident", "incidents", "updated_by", "created_at", ()),
     Family("removal", "repl_removals", "operator", "at", ()),
+    # A template created after the clone, with its versions (store/replica_template_keys.py).
+    Family("template", "templates", "created_by", "created_at", ("updated_at", "updated_by"),
+           children=("template_versions", "template_id",
+                     ("id", "version", "status", "body", "variables", "required_sections",
+                      "sha256", "note", "created_at", "created_by", "updated_at",
+                      "updated_by", "submitted_at", "submitted_by", "approved_at",
+                      "approved_by", "acknowledged_warnings", "retired_at", "retired_by",
+                      "retired_reason", "approval_signer", "approval_key",
+                      "approval_signature"))),
+    # An operational period started after the clone (store/replica_periods.py).
+    Family("period", "operational_periods", "updated_by", "created_at",
+           ("updated_at", "updated_by")),
 )}
 # An incident's patient data purged (store/replica_purge.py): every desk deletes it too.
 FAMILIES["purge"] = Family("purge", "repl_purges", "operator", "at", ())

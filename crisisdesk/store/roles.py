@@ -61,14 +61,14 @@ def _period(r: Sequence[Any]) -> OperationalPeriod:
 
 
 def latest_period(db: sqlite_utils.Database) -> OperationalPeriod | None:
-    row = db.execute(f"SELECT {_PCOLS} FROM operational_periods ORDER BY number DESC "
-                     "LIMIT 1").fetchone()
+    row = db.execute(f"SELECT {_PCOLS} FROM operational_periods WHERE set_aside = '' "
+                     "ORDER BY number DESC LIMIT 1").fetchone()
     return _period(row) if row else None
 
 
 def period_by_number(db: sqlite_utils.Database, number: int) -> OperationalPeriod | None:
-    row = db.execute(f"SELECT {_PCOLS} FROM operational_periods WHERE number = ?",
-                     [number]).fetchone()
+    row = db.execute(f"SELECT {_PCOLS} FROM operational_periods WHERE number = ? "
+                     "AND set_aside = ''", [number]).fetchone()
     return _period(row) if row else None
 
 

@@ -757,6 +757,47 @@ def m031_replication_purge(db: sqlite_utils.Database) -> None:
                "VALUES (NEW.id, 'purge', 'outbox'); END")
 
 
+@migrations()
+def m032_replication_created_templates(db: sqlite_utils.Database) -> None:
+    """Templates created on a team desk replicate as creation records with their versions
+    (store/replica_template_keys.py). Keys are unique, so when two laptops create the same key
+    the later template gets a new key on every desk: `repl_rekeys` notes each such new key,
+    and the trigger that keeps a template's identity fixed now lets its key change to exactly
+    the key noted there (nothing else may change it, as before). Operational periods started
+    on a team desk replicate the same way (store/replica_periods.py); of two periods with one
+    number started on two laptops, the later is `set_aside` (the id of the one kept), so a
+    number is unique only among the periods not set aside."""
+    db.execute("CREATE TABLE repl_rekeys (template_id TEXT PRIMARY KEY, was TEXT NOT NULL, "
+               "key TEXT NOT NULL, laptop TEXT NOT NULL DEFAULT '')")
+    db.execute("DROP TRIGGER templates_identity_fixed")
+    db.execute(
+        "CREATE TRIGGER templates_identity_fixed BEFORE UPDATE OF key, audience, channel, "
+        "language, hipaa_notice ON templates WHEN NOT (NEW.audience IS OLD.audience AND "
+        "NEW.channel IS OLD.channel AND NEW.language IS OLD.language AND "
+        "NEW.hipaa_notice IS OLD.hipaa_notice AND NEW.key IS NOT OLD.key AND EXISTS "
+        "(SELECT 1 FROM repl_rekeys WHERE template_id = OLD.id AND key = NEW.key)) "
+        "BEGIN SELECT RAISE(ABORT, 'a template''s key, audience, channel, language and "
+        "notice type cannot be changed'); END")
+    db.execute(
+        "CREATE TRIGGER repl_note_templates AFTER INSERT ON templates "
+        "WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'team_id' AND value != '') "
+        "AND NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "
+        "BEGIN INSERT INTO repl_records (id, family, state, operator, at) "
+        "VALUES (NEW.id, 'template', 'outbox', coalesce(NEW.created_by, ''), "
+        "coalesce(NEW.created_at, '')); END")
+    db.execute("ALTER TABLE operational_periods ADD COLUMN set_aside TEXT NOT NULL DEFAULT ''")
+    db.execute("DROP INDEX idx_operational_periods_number")
+    db.execute("CREATE UNIQUE INDEX idx_operational_periods_number ON operational_periods "
+               "(number) WHERE set_aside = ''")
+    db.execute(
+        "CREATE TRIGGER repl_note_operational_periods AFTER INSERT ON operational_periods "
+        "WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'team_id' AND value != '') "
+        "AND NOT EXISTS (SELECT 1 FROM repl_records WHERE id = NEW.id) "
+        "BEGIN INSERT INTO repl_records (id, family, state, operator, at) "
+        "VALUES (NEW.id, 'period', 'outbox', coalesce(NEW.updated_by, ''), "
+        "coalesce(NEW.created_at, '')); END")
+
+
 KNOWN = [m.name for m in migrations._migrations]
 
 

@@ -60,3 +60,22 @@ def resolve_everywhere(t: Team, conflict: Conflict, laptop: str) -> None:
         team.import_bundle(desk, done)
     for name, desk in t.desks.items():
         assert team_conflicts.list_conflicts(desk) == [], name
+
+
+def round_trip(t: Team, order: str | tuple[str, ...], files: dict[str, Path]) -> None:
+    """Every desk imports the other desks' bundles (`files`: 'a', 'b', 'c') in `order`, C the
+    first one twice (a duplicate changes nothing), then C relays all it has to A and B."""
+    for name in order:
+        for desk_name, desk in t.desks.items():
+            if desk_name.lower() != name:
+                team.import_bundle(desk, files[name])
+    team.import_bundle(t.c, files[order[0]])
+    relay = bundle(t.c, t.tmp / "relay.cdbundle")
+    for desk in (t.a, t.b):
+        team.import_bundle(desk, relay)
+
+
+def all_bundles(t: Team) -> dict[str, Path]:
+    """Each desk's bundle of everything it has, by its letter."""
+    return {name.lower(): bundle(desk, t.tmp / f"{name.lower()}-all.cdbundle")
+            for name, desk in t.desks.items()}

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QGroupBox, QWidget
 
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.formatting import count_of
-from crisisdesk.services import team_conflicts
+from crisisdesk.services import team_conflicts, team_typed_values
 from crisisdesk.services.session import Session
 from crisisdesk.services.team_conflicts import Candidate, Conflict
 from crisisdesk.ui.context import UiContext
@@ -67,7 +67,8 @@ class ConflictsPanel(QGroupBox):
             "Settle the conflict with the selected laptop's value, on every laptop")
         self.type_button = push_button(
             self, "&Type a value…", self.type_value,
-            "Settle the selected conflict with a value you type (checked like the contact form)")
+            "Settle the selected conflict with a value you type (checked like its form: a "
+            "contact's field, the incident's or a team-wide setting)")
         vbox(self, self.table, hbox(self.keep_button, self.type_button, (QWidget(self), 1)))
         self.hide()
 
@@ -119,6 +120,8 @@ class ConflictsPanel(QGroupBox):
                                       "one and press Keep this one.", {"value": "loop"})
             what = field_words(conflict.field)
             hint = f" ({PHONES_HINT})" if conflict.field == "phones" else ""
+            typed = team_typed_values.hint(conflict.entity, conflict.field)
+            hint = f" ({typed})" if typed else hint
             text = self.ctx.prompts.ask_text(
                 self, "Type a value", f"The {what} to keep for {who(conflict)}{hint}:")
             if text is None:
