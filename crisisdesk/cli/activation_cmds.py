@@ -188,7 +188,7 @@ def status_cmd(cli: CliContext, activation: str | None, as_json: bool) -> None:
             who = f" by {change['operator']}" if change["operator"] else ""
             when = f", {change['when']}" if change["when"] else ""
             seen = " [seen]" if change["seen"] else ""
-            click.echo(f"tree change: {change['change']} (on {change['laptop']}{who}{when})"
+            click.echo(f"tree change: {change['change']} — on {change['laptop']}{who}{when}"
                        f"{seen}")
 
 

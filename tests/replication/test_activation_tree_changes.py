@@ -40,11 +40,11 @@ def test_a_move_on_one_laptop_shows_on_both_activation_views(team_desks: Team) -
     tick(t.a, 5)
     trees.move_person(t.a, TREE, ann, caller_id=bo)  # Ann under Bo, during the activation
     assert lines(t.a, t.activation) == [
-        "Ann Able moved under Bo Baker (place 1) (on Command centre by alex, 2026-03-20 13:05)"]
+        "Ann Able moved under Bo Baker (place 1) — on Command centre by alex, 2026-03-20 13:05"]
     assert lines(t.b, t.activation) == []  # not exchanged yet
     team.import_bundle(t.b, bundle(t.a, t.tmp / "a.cdbundle"))
     assert lines(t.b, t.activation) == [
-        "Ann Able moved under Bo Baker (place 1) (on Command centre by alex, 2026-03-20 07:05)"]
+        "Ann Able moved under Bo Baker (place 1) — on Command centre by alex, 2026-03-20 07:05"]
     # The running activation still follows the tree as it was when it started.
     for desk in (t.a, t.b):
         view = activations.view(desk, t.activation)
@@ -75,7 +75,7 @@ def test_a_backup_change_from_another_laptop_and_marking_seen_per_laptop(
     # A later change shows again, alone.
     tick(t.a, 12)
     trees.set_backup(t.a, TREE, ann, None)
-    assert [c.split(" (on ")[0] for c in lines(t.a, t.activation)] == [
+    assert [c.split(" — on ")[0] for c in lines(t.a, t.activation)] == [
         "Ann Able no longer has a backup"]
 
 
@@ -87,11 +87,11 @@ def test_people_added_and_taken_out_here_show_and_a_closed_activation_has_no_not
     tick(t.a, 3)
     trees.remove_person(t.a, TREE, di)
     assert lines(t.a, t.activation) == [
-        "Di Dunn taken out of the tree (on Command centre by alex, 2026-03-20 12:03)"]
+        "Di Dunn taken out of the tree — on Command centre by alex, 2026-03-20 12:03"]
     fay = staff(t.a, "Fay Fox").id
     tick(t.a, 4)
     trees.add_person(t.a, TREE, fay, caller_id=t.people[0])
-    assert [c.split(" (on ")[0] for c in lines(t.a, t.activation)] == [
+    assert [c.split(" — on ")[0] for c in lines(t.a, t.activation)] == [
         "Di Dunn taken out of the tree", "Fay Fox added to the tree, called by Lee Lead"]
     reports.close_activation(t.a, t.activation)
     assert activations.view(t.a, t.activation).changes.changes == ()
@@ -109,7 +109,7 @@ def test_activation_status_lists_the_changes_and_seen_changes_marks_them(
     out = run_cli(b_dir, "activation", "status", t.activation[:8])
     assert out.returncode == 0, out.stderr
     assert "still follows the tree as it was when it started" in out.stdout
-    assert "tree change: Ann Able moved under Bo Baker (place 1) (on Command centre by alex," \
+    assert "tree change: Ann Able moved under Bo Baker (place 1) — on Command centre by alex," \
         in out.stdout
     data = json.loads(run_cli(b_dir, "activation", "status", t.activation[:8],
                               "--json").stdout)

@@ -56,11 +56,11 @@ def test_a_move_made_on_a_shows_on_both_progress_tabs_until_marked_seen(
     trees.move_person(t.a, "All staff", t.people[1], caller_id=t.people[2])
     on_a.refresh_activation()  # what the periodic refresh does
     qtbot.waitUntil(lambda: notice_lines(on_a) != [], timeout=5000)
-    assert notice_lines(on_a)[0].startswith(f"{MOVE} (on Command centre by alex, ")
+    assert notice_lines(on_a)[0].startswith(f"{MOVE} — on Command centre by alex, ")
     team.import_bundle(t.b, bundle(t.a, t.tmp / "a.cdbundle"))
     on_b.refresh_activation()
     qtbot.waitUntil(lambda: notice_lines(on_b) != [], timeout=5000)
-    assert notice_lines(on_b) == [f"{MOVE} (on Command centre by alex, 2026-03-20 07:05)"]
+    assert notice_lines(on_b) == [f"{MOVE} — on Command centre by alex, 2026-03-20 07:05"]
     title = on_b.progress.notice.title.text()
     assert "changed since this activation started (1 change)" in title
     assert "still follows the tree as it was when it started" in title

@@ -41,7 +41,7 @@ class TreeChange:
     def line(self) -> str:
         who = f" by {self.operator}" if self.operator else ""
         when = f", {self.when}" if self.when else ""
-        return f"{self.text} (on {self.laptop}{who}{when})"
+        return f"{self.text} — on {self.laptop}{who}{when}"
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "change": self.text, "laptop": self.laptop,

@@ -31,6 +31,9 @@ from crisisdesk.ui.widgets.scheme import WARN_BG, readable_text, shade
 from crisisdesk.ui.widgets.tables import read_only_table, standard_table
 
 
+SHOWN_LINES = 4  # changes listed without scrolling
+
+
 class ChangesNotice(QFrame):
     """'The calling tree changed since this activation started': each change not yet marked
     seen on this laptop, and *Mark as seen*; hidden when there is none."""
@@ -47,7 +50,6 @@ class ChangesNotice(QFrame):
         self.list = QListWidget(self)
         self.list.setAccessibleName("Calling tree changes since the start")
         self.list.setWordWrap(True)
-        self.list.setMaximumHeight(110)
         self.seen_button = QPushButton("Mark as &seen", self)
         row = QHBoxLayout()
         row.addWidget(self.title, 1)
@@ -72,6 +74,9 @@ class ChangesNotice(QFrame):
         if [self.list.item(i).text() for i in range(self.list.count())] != lines:
             self.list.clear()
             self.list.addItems(lines)
+            # As tall as its lines (up to SHOWN_LINES; more scroll): the progress stays in view.
+            rows = sum(self.list.sizeHintForRow(i) for i in range(min(len(lines), SHOWN_LINES)))
+            self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 4)
         self.show()
 
 
