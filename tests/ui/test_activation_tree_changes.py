@@ -14,7 +14,7 @@ from crisisdesk.services.calling_trees import trees
 from crisisdesk.ui.calling_trees.page import CallingTreesPage
 from crisisdesk.ui.context import UiContext
 from crisisdesk.ui.workers import JobRunner
-from tests.replication.conftest import Team, team_desks, tick  # noqa: F401 (a fixture)
+from tests.replication.conftest import Team, team_desks, tick  # noqa: F401 (the fixture)
 from tests.replication.exchange import bundle
 from tests.support.ui import RecordingPrompts, show_page, ui_context
 
@@ -22,8 +22,9 @@ MOVE = "Ann Able moved under Bo Baker (place 1)"
 
 
 @pytest.fixture
-def pages(qtbot: QtBot, team_desks: Team, ctx: UiContext, prompts: RecordingPrompts,
-          runner: JobRunner) -> Iterator[tuple[CallingTreesPage, CallingTreesPage]]:
+def pages(qtbot: QtBot, team_desks: Team,  # noqa: F811 (the fixture imported above)
+          ctx: UiContext, prompts: RecordingPrompts, runner: JobRunner
+          ) -> Iterator[tuple[CallingTreesPage, CallingTreesPage]]:
     """Laptop A's and laptop B's Calling trees page, each on the Progress tab."""
     on_b = ui_context(qtbot, team_desks.b, prompts, runner)
     shown = []
@@ -45,7 +46,7 @@ def notice_lines(page: CallingTreesPage) -> list[str]:
 
 
 def test_a_move_made_on_a_shows_on_both_progress_tabs_until_marked_seen(
-        qtbot: QtBot, team_desks: Team,
+        qtbot: QtBot, team_desks: Team,  # noqa: F811 (the fixture)
         pages: tuple[CallingTreesPage, CallingTreesPage]) -> None:
     t = team_desks
     on_a, on_b = pages

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from crisisdesk.domain.call_outcomes import Activation
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
-from crisisdesk.domain.call_outcomes import Activation
 from crisisdesk.services.localtime import show as show_local
 from crisisdesk.services.session import Session
 from crisisdesk.services.team_conflict_values import person

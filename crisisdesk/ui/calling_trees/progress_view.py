@@ -30,7 +30,6 @@ from crisisdesk.ui.calling_trees.model import PeopleModel
 from crisisdesk.ui.widgets.scheme import WARN_BG, readable_text, shade
 from crisisdesk.ui.widgets.tables import read_only_table, standard_table
 
-
 SHOWN_LINES = 4  # changes listed without scrolling
 
 
