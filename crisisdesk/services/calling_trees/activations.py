@@ -312,7 +312,7 @@ def view(session: Session, activation_ref: str) -> ActivationView:
     picture = progress(people, states, store.marks(session.db, activation.id),
                        started_at=activation.started_at, now=now, limits=limits(session))
     return ActivationView(activation, people, states, picture,
-                          tree_changes.changes_for(session, activation))
+                          tree_changes.changes_for(session, activation, people))
 
 
 def mark_tree_changes_seen(session: Session, activation_ref: str) -> int:

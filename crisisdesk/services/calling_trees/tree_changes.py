@@ -11,9 +11,11 @@ listed at that moment on this laptop; a later change shows again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from crisisdesk.domain.call_escalation import FrozenPerson
 from crisisdesk.domain.call_outcomes import Activation
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
@@ -73,13 +75,16 @@ def _backup_text(name: str, backup: str) -> str:
     return f"{name}'s backup is now {backup}" if backup else f"{name} no longer has a backup"
 
 
-def changes_for(session: Session, act: Activation) -> TreeChanges:
+def changes_for(session: Session, act: Activation,
+                people: Iterable[FrozenPerson] | None = None) -> TreeChanges:
     """The structure changes of an open activation's tree since it started (none once it is
-    closed: the notice is for the coordinators running it)."""
+    closed: the notice is for the coordinators running it). `people`: its frozen copy, when
+    the caller has read it already."""
     db = session.db
     if not act.is_open:
         return TreeChanges()
-    frozen = {p.contact_id: p for p in activation_store.people(db, act.id)}
+    frozen = {p.contact_id: p for p in (people if people is not None
+                                        else activation_store.people(db, act.id))}
     names = {cid: p.name for cid, p in frozen.items()}
 
     def name(contact_id: str) -> str:
@@ -97,8 +102,7 @@ def changes_for(session: Session, act: Activation) -> TreeChanges:
     edits = [e for e in every if e.at >= act.started_at]
     latest = {(e.contact_id, e.field): e for e in every}  # (oldest first: the last one stays)
     if ident and any(e.origin not in laptops for e in every):
-        laptops.update(repl.load(db).laptops())
-        laptops[ident.laptop_id] = ident.laptop_name
+        laptops = store.laptop_names(db, ident)
 
     def made(contact_id: str, what: str, node: store.NodeNow) -> tuple[str, str, str]:
         """(laptop id, by, at) of the change that put the person where they are now: its
