@@ -22,7 +22,7 @@ FIELD_LABELS = {
     "acknowledged": "acknowledgement", "unavailable": "availability",
     "loop": "these moves make a loop", "affected": "affected counts",
     "systems_affected": "systems affected", "info_kinds": "kinds of information",
-    "release": "text and approval", "done": "done or not",
+    "release": "text and approval", "done": "status",
 }
 ENTITY_NOUNS = {"role_lineup": "role", "role_holder": "role holder",
                 "tree_node": "calling tree", "calling_tree": "calling tree",

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from crisisdesk.services import audit as audit_service
 from crisisdesk.services import clocks, team, team_conflicts
 from crisisdesk.services import filings as filing_service
 from crisisdesk.services.session import Session
@@ -77,6 +78,7 @@ def test_done_on_one_laptop_and_not_done_on_another_at_once_is_a_conflict(
 
     conflict = concurrent(t, change, order)
     assert (conflict.entity, conflict.field) == ("obligation", "done")
+    assert team_conflicts.field_words(conflict.field) == "status"
     assert conflict.label == f"{KEY} (Ransomware)"
     assert [(x.laptop, x.value) for x in conflict.candidates] == [
         ("Command centre", "not done"),
@@ -88,4 +90,5 @@ def test_done_on_one_laptop_and_not_done_on_another_at_once_is_a_conflict(
     resolve_everywhere(t, conflict, "Command centre")
     for name, desk in t.desks.items():
         assert done(desk) is None, name
+        assert audit_service.verify_deep(desk).ok, name  # what the merges set is audited too
     assert rows(t.a) == rows(t.b) == rows(t.c)
