@@ -1,12 +1,15 @@
 """Calling-tree structure changes made while an activation of the tree is open.
 
-An activation follows the copy of the tree frozen when it started; a move, a backup change or a
-person added or taken out afterwards (on this laptop, or on another one and brought by a team
-bundle) changes the tree but not the running activation. `changes_for` lists them for the
-progress screen and `activation status`, each with its laptop, operator and time in the desk's
-zone, so every coordinator running the activation sees what the others changed (store/
-tree_changes.py says where each comes from). `mark_seen` is one action: it hides the changes
-listed at that moment on this laptop; a later change shows again.
+An activation follows the copy of the tree frozen when it started; a move or a backup change
+afterwards (on this laptop, or on another one and brought by a team bundle), or a person added
+or taken out here, changes the tree but not the running activation. `changes_for` lists them
+for the progress screen and `activation status`, each with its laptop, operator and time in the
+desk's zone, so every coordinator running the activation sees what the others changed
+(store/tree_changes.py says where each comes from). An edit record dated before the start (a
+laptop whose clock is behind, or a move made before the start and brought after it) still
+shows when it put the person somewhere else than the frozen copy, as that difference, named
+with the edit's laptop. `mark_seen` is one action: it hides the changes listed at that moment
+on this laptop; a later change shows again.
 """
 
 from __future__ import annotations
