@@ -126,3 +126,13 @@ def test_activation_status_lists_the_changes_and_seen_changes_marks_them(
     data = json.loads(run_cli(b_dir, "activation", "status", t.activation[:8],
                               "--json").stdout)
     assert data["tree_changes"]["unseen"] == 0
+
+
+def test_a_move_dated_before_the_start_by_a_laptop_clock_still_shows(team_desks: Team) -> None:
+    t = team_desks
+    settings_service.set(t.a, "timezone", "UTC")
+    tick(t.b, -30)  # B's clock is half an hour behind the activation's start
+    trees.move_person(t.b, TREE, t.people[3], caller_id=t.people[1])
+    team.import_bundle(t.a, bundle(t.b, t.tmp / "b.cdbundle"))
+    assert lines(t.a, t.activation) == [
+        "Cy Cole moved under Ann Able — on Site 2 laptop by alex, 2026-03-20 11:30"]
