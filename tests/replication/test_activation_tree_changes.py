@@ -106,6 +106,10 @@ def test_activation_status_lists_the_changes_and_seen_changes_marks_them(
     team.import_bundle(t.b, bundle(t.a, t.tmp / "a.cdbundle"))
     t.b.close()
     b_dir = t.tmp / "B"
+    moved = run_cli(b_dir, "tree", "move", TREE, "Cy Cole", "--caller", "Ann Able")
+    assert moved.returncode == 0, moved.stderr
+    assert f"An activation of {TREE} is running ({t.activation[:8]}): it still follows the " \
+        "tree as it was when it started" in moved.stdout
     out = run_cli(b_dir, "activation", "status", t.activation[:8])
     assert out.returncode == 0, out.stderr
     assert "still follows the tree as it was when it started" in out.stdout
@@ -113,12 +117,14 @@ def test_activation_status_lists_the_changes_and_seen_changes_marks_them(
         in out.stdout
     data = json.loads(run_cli(b_dir, "activation", "status", t.activation[:8],
                               "--json").stdout)
-    [change] = data["tree_changes"]["changes"]
-    assert (change["laptop"], change["operator"], change["seen"]) == (
+    first, second = data["tree_changes"]["changes"]
+    assert (first["laptop"], first["operator"], first["seen"]) == (
         "Command centre", "alex", False)
-    assert data["tree_changes"]["unseen"] == 1
+    assert (second["change"], second["laptop"]) == ("Cy Cole moved under Ann Able (place 1)",
+                                                    "Site 2 laptop")
+    assert data["tree_changes"]["unseen"] == 2
     seen = run_cli(b_dir, "activation", "seen-changes", t.activation[:8])
-    assert seen.stdout.strip() == "Marked 1 calling-tree change as seen.", seen.stderr
+    assert seen.stdout.strip() == "Marked 2 calling-tree changes as seen.", seen.stderr
     again = run_cli(b_dir, "activation", "seen-changes", t.activation[:8])
     assert again.returncode == 1
     assert again.stderr.strip().endswith(
