@@ -145,7 +145,8 @@ def _status(session: Session, ref: str) -> dict[str, Any]:
                                   for f in view.progress.flags],
             "reassigned": [{"name": names.get(r.contact_id, "?"),
                             "to": names.get(r.to_caller or "", "the coordinator")}
-                           for r in view.progress.reassignments]}
+                           for r in view.progress.reassignments],
+            "tree_changes": view.changes.as_dict()}
 
 
 @activation_group.command("status")
@@ -179,6 +180,33 @@ def status_cmd(cli: CliContext, activation: str | None, as_json: bool) -> None:
         click.echo(f"needs the coordinator: {flag['name']}: {flag['why']}")
     for moved in data["reassigned"]:
         click.echo(f"reassigned: {moved['name']} -> {moved['to']}")
+    changes = data["tree_changes"]
+    if changes["changes"]:
+        click.echo(f"calling tree changed since the start ({changes['unseen']} not marked "
+                   f"seen): {changes['note']}")
+        for change in changes["changes"]:
+            who = f" by {change['operator']}" if change["operator"] else ""
+            when = f", {change['when']}" if change["when"] else ""
+            seen = " [seen]" if change["seen"] else ""
+            click.echo(f"tree change: {change['change']} — on {change['laptop']}{who}{when}"
+                       f"{seen}")
+
+
+@activation_group.command("seen-changes")
+@click.argument("activation")
+@json_option
+@pass_cli
+def seen_changes_cmd(cli: CliContext, activation: str, as_json: bool) -> None:
+    """Mark the calling-tree changes listed by `activation status` as seen on this laptop.
+
+    Example: crisisdesk activation seen-changes 3f2a
+    """
+    session = cli.session()
+    n = activation_service.mark_tree_changes_seen(session, activation)
+    if as_json:
+        emit_json({"marked_seen": n})
+        return
+    click.echo(f"Marked {n} calling-tree change{'' if n == 1 else 's'} as seen.")
 
 
 def _report_command(name: str, pdf_help: str) -> Callable[[Callable[..., None]], click.Command]:

@@ -13,6 +13,7 @@ from crisisdesk.cli.crisis_common import when, write_pdf
 from crisisdesk.domain.calling_trees import CallingTree, in_call_order
 from crisisdesk.domain.errors import ImportRejected
 from crisisdesk.services import roles as role_service
+from crisisdesk.services.calling_trees import activations as activation_service
 from crisisdesk.services.calling_trees import files as tree_files
 from crisisdesk.services.calling_trees import reports as report_service
 from crisisdesk.services.calling_trees import trees as tree_service
@@ -107,6 +108,7 @@ def add_cmd(cli: CliContext, tree: str, person: str, caller: str | None,
     found = tree_service.add_person(session, tree, pid, caller_id=_pid(session, caller),
                                     backup_id=_pid(session, backup))
     click.echo(f"Added to {found.name} (now version {found.version}).")
+    _running(session, found)
 
 
 @tree_group.command("remove")
@@ -123,6 +125,7 @@ def remove_cmd(cli: CliContext, tree: str, person: str) -> None:
     assert pid is not None
     found = tree_service.remove_person(session, tree, pid)
     click.echo(f"Removed from {found.name} (now version {found.version}).")
+    _running(session, found)
 
 
 @tree_group.command("move")
@@ -144,6 +147,15 @@ def move_cmd(cli: CliContext, tree: str, person: str, caller: str | None,
     found = tree_service.move_person(session, tree, pid, caller_id=_pid(session, caller),
                                      position=None if position is None else position - 1)
     click.echo(f"Moved in {found.name} (now version {found.version}).")
+    _running(session, found)
+
+
+def _running(session: Session, tree: CallingTree) -> None:
+    """Tell whoever changed a tree that its running activations do not follow the change."""
+    for act in activation_service.list_activations(session, tree.id, only_open=True):
+        click.echo(f"An activation of {tree.name} is running ({act.id[:8]}): it still follows "
+                   "the tree as it was when it started; its coordinators see this change in "
+                   f"'crisisdesk activation status {act.id[:8]}'.")
 
 
 @tree_group.command("backup")
@@ -162,6 +174,7 @@ def backup_cmd(cli: CliContext, tree: str, person: str, backup: str | None) -> N
     found = tree_service.set_backup(session, tree, pid, _pid(session, backup))
     click.echo(f"Backup {'set' if backup else 'cleared'} in {found.name} "
                f"(now version {found.version}).")
+    _running(session, found)
 
 
 @tree_group.command("import")

@@ -195,7 +195,8 @@ def mark_not_done(session: Session, obligation_key: str, *,
         return obligation
     with session.action("deadlines.undone", "obligation", obligation.key,
                         f"Marked {obligation.key} not done") as act:
-        incident_store.delete_completion(session.db, report.incident.id, obligation.key)
+        incident_store.delete_completion(session.db, report.incident.id, obligation.key,
+                                        at=act.at, by=session.operator.name)
         timeline_service.record_in_action(
             session, act, f"{obligation.title}: marked not done (was recorded as done on "
             f"{obligation.done.done_on.isoformat()}).", category=Category.NOTE,

@@ -13,7 +13,8 @@ calls and unanswered hotline questions, the letters' mailing log, systems board 
 steps and substitute-notice placements (the append-only records; store/replication.py FAMILIES),
 contacts, calling trees and incidents created after the clone and their deletion
 (store/replica_creations.py), and changes of contacts, incident fields, role line-ups,
-calling trees' structure, templates and team-wide settings as edit records (team_conflicts).
+calling trees' structure, templates, team-wide settings and legal deadlines marked done as
+edit records (team_conflicts).
 """
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ FIELD_LABELS = {
     "acknowledged": "acknowledgement", "unavailable": "availability",
     "loop": "these moves make a loop", "affected": "affected counts",
     "systems_affected": "systems affected", "info_kinds": "kinds of information",
-    "release": "text and approval",
+    "release": "text and approval", "done": "status",
     "end": "end and handover note",
 }
 ENTITY_NOUNS = {"role_lineup": "role", "role_holder": "role holder",
                 "tree_node": "calling tree", "calling_tree": "calling tree",
-                "period": "operational period"}
+                "period": "operational period", "obligation": "deadline"}
 
 
 def field_words(field: str) -> str:
@@ -136,6 +136,15 @@ def template_value(value: dict[str, Any]) -> str:
     return f"version {value.get('version')}, {status}: {start}"
 
 
+def obligation_value(value: dict[str, Any]) -> str:
+    """'done on 2026-03-21, reference HHS-1' or 'not done'."""
+    if not value.get("done_on"):
+        return "not done"
+    ref = f", reference {value['reference']}" if value.get("reference") else ""
+    note = f" ({value['note']})" if value.get("note") else ""
+    return f"done on {value['done_on']}{ref}{note}"
+
+
 def setting_value(value: dict[str, Any]) -> str:
     text = value.get("value")
     return "(the default)" if text is None else _plain(_json(text))
@@ -163,6 +172,8 @@ def shown(db: sqlite_utils.Database, entity: str, field: str, value: dict[str, A
         return setting_value(value)
     if entity == "template":
         return template_value(value)
+    if entity == "obligation":
+        return obligation_value(value)
     return contact_value(field, value)
 
 

@@ -22,7 +22,7 @@ from crisisdesk.domain.incidents import (
     LawEnforcementDelay,
 )
 from crisisdesk.store import meta as meta_store
-from crisisdesk.store import replica_edits
+from crisisdesk.store import replica_edits, replica_obligations
 
 CURRENT_KEY = "current_incident_id"
 _COLS = ("id, title, kind, status, discovered_on, breach_started_on, breach_ended_on, "
@@ -134,6 +134,9 @@ def completions(db: sqlite_utils.Database, incident_id: str) -> dict[str, Comple
 
 def put_completion(db: sqlite_utils.Database, incident_id: str, key: str, done: Completion,
                    at: str, by: str) -> None:
+    """Mark an obligation done (on a team desk also an edit record: replica_obligations)."""
+    entity = replica_obligations.entity_id(incident_id, key)
+    before = replica_edits.current(db, "obligation", entity)
     db.execute(
         "INSERT INTO obligation_status (incident_id, obligation_key, done_on, reference, note, "
         "created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -142,11 +145,17 @@ def put_completion(db: sqlite_utils.Database, incident_id: str, key: str, done: 
         "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         [incident_id, key, done.done_on.isoformat(), done.reference, done.note, at, at, by],
     )
+    replica_edits.note_now(db, "obligation", entity, before, operator=by, at=at)
 
 
-def delete_completion(db: sqlite_utils.Database, incident_id: str, key: str) -> bool:
+def delete_completion(db: sqlite_utils.Database, incident_id: str, key: str, *, at: str,
+                      by: str) -> bool:
+    """Mark an obligation not done (on a team desk also an edit record)."""
+    entity = replica_obligations.entity_id(incident_id, key)
+    before = replica_edits.current(db, "obligation", entity)
     cur = db.execute("DELETE FROM obligation_status WHERE incident_id = ? AND obligation_key = ?",
                      [incident_id, key])
+    replica_edits.note_now(db, "obligation", entity, before, operator=by, at=at)
     return bool(cur.rowcount)
 
 

@@ -34,7 +34,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crisisdesk.store import replica_creations, replica_templates
+from crisisdesk.store import replica_creations, replica_obligations, replica_templates
 from crisisdesk.store import replication as repl
 from crisisdesk.store import roles as role_store
 from crisisdesk.store import settings as settings_store
@@ -103,6 +103,10 @@ ENTITIES = {e.name: e for e in (
     # Team-wide settings (domain/settings.py TEAM_WIDE); None: the default (no row).
     Entity("setting", "settings", "key", {"value": ("value",)}, label_sql="SELECT ?1",
            read=settings_store.value_of, write=settings_store.write_value),
+    # Whether a legal deadline is done (replica_obligations); id 'incident id/obligation key'.
+    Entity("obligation", "obligation_status", "", replica_obligations.FIELDS,
+           label_sql=replica_obligations.LABEL_SQL, read=replica_obligations.value,
+           write=replica_obligations.write),
 )}
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)

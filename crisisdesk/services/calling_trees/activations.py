@@ -44,6 +44,7 @@ from crisisdesk.domain.timeline import Category
 from crisisdesk.domain.times import parse_utc
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
+from crisisdesk.services.calling_trees import tree_changes
 from crisisdesk.services.calling_trees import trees as tree_service
 from crisisdesk.services.facts import incident_facts
 from crisisdesk.services.localtime import parse_time
@@ -76,6 +77,8 @@ class ActivationView:
     people: list[FrozenPerson]
     states: dict[str, PersonState]
     progress: Progress
+    # Structure changes of the tree since the start (the activation still follows its copy).
+    changes: tree_changes.TreeChanges = tree_changes.TreeChanges()
 
 
 def get_activation(session: Session, ref: str) -> Activation:
@@ -308,7 +311,14 @@ def view(session: Session, activation_ref: str) -> ActivationView:
     now = session.now() if activation.is_open else parse_utc(activation.closed_at)
     picture = progress(people, states, store.marks(session.db, activation.id),
                        started_at=activation.started_at, now=now, limits=limits(session))
-    return ActivationView(activation, people, states, picture)
+    return ActivationView(activation, people, states, picture,
+                          tree_changes.changes_for(session, activation, people))
+
+
+def mark_tree_changes_seen(session: Session, activation_ref: str) -> int:
+    """Hide, on this laptop, the calling-tree changes the activation's view lists now (one
+    action); returns how many. A change made later shows again."""
+    return tree_changes.mark_seen(session, get_activation(session, activation_ref))
 
 
 def my_calls(session: Session, activation_ref: str, caller_id: str | None

@@ -99,6 +99,7 @@ class CallingTreesPage(FileActions, Page):
         self.my_calls.recorded.connect(self._recorded)
         self.progress = ProgressView(self)
         self.progress.undo_button.clicked.connect(self.undo_reassignment)
+        self.progress.notice.seen_button.clicked.connect(self.mark_changes_seen)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.editor, "&Tree")
         self.tabs.addTab(self.my_calls, "&My calls")
@@ -315,6 +316,14 @@ class CallingTreesPage(FileActions, Page):
                             "Closed the activation.")
         if summary is not None:
             self._tree_chosen()
+
+    def mark_changes_seen(self) -> None:
+        act_id = self.activation_id()
+        if act_id is None:
+            return
+        if self._try(lambda: activation_service.mark_tree_changes_seen(self.ctx.session, act_id),
+                     "Calling-tree changes marked as seen on this laptop.") is not None:
+            self.load_activation()
 
     def undo_reassignment(self) -> None:
         moved = self.progress.selected_reassignment()

@@ -3,12 +3,15 @@
 A recorded call updates the totals from the counts the service returned and repaints one row
 (`apply_recorded`); the parts that depend on time and on the whole tree (flags, branches,
 elapsed time, reassignments) come from a periodic background refresh (`apply_view`), which
-also repaints only the rows that changed.
+also repaints only the rows that changed. Changes of the tree's structure since the start
+(here or on another laptop of the team) show in a notice above the totals until a coordinator
+marks them as seen: the running activation keeps following its frozen copy.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -22,8 +25,58 @@ from PySide6.QtWidgets import (
 
 from crisisdesk.domain.call_escalation import Counts, Reassignment
 from crisisdesk.services.calling_trees.activations import ActivationView, Recorded
+from crisisdesk.services.calling_trees.tree_changes import TreeChanges
 from crisisdesk.ui.calling_trees.model import PeopleModel
+from crisisdesk.ui.widgets.scheme import WARN_BG, readable_text, shade
 from crisisdesk.ui.widgets.tables import read_only_table, standard_table
+
+SHOWN_LINES = 4  # changes listed without scrolling
+
+
+class ChangesNotice(QFrame):
+    """'The calling tree changed since this activation started': each change not yet marked
+    seen on this laptop, and *Mark as seen*; hidden when there is none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Calling tree changes")
+        back = shade(*WARN_BG)
+        self.setStyleSheet(f"ChangesNotice {{ background: {back.name()}; }} "
+                           f"QLabel {{ color: {readable_text(back).name()}; }}")
+        self.title = QLabel(self)
+        self.title.setWordWrap(True)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Calling tree changes since the start")
+        self.list.setWordWrap(True)
+        self.seen_button = QPushButton("Mark as &seen", self)
+        row = QHBoxLayout()
+        row.addWidget(self.title, 1)
+        row.addWidget(self.seen_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.list)
+        self.hide()
+
+    def show_changes(self, changes: TreeChanges) -> None:
+        unseen = changes.unseen
+        if not unseen:
+            self.list.clear()
+            self.hide()
+            return
+        many = len(unseen) != 1
+        self.title.setText(f"<b>The calling tree changed since this activation started "
+                           f"({len(unseen)} change{'s' if many else ''}).</b> "
+                           f"{changes.note}")
+        lines = [c.line() for c in unseen]
+        if [self.list.item(i).text() for i in range(self.list.count())] != lines:
+            self.list.clear()
+            self.list.addItems(lines)
+            # As tall as its lines (up to SHOWN_LINES; more scroll): the progress stays in view.
+            rows = sum(self.list.sizeHintForRow(i) for i in range(min(len(lines), SHOWN_LINES)))
+            self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 4)
+        self.show()
 
 
 def counts_text(c: Counts) -> str:
@@ -36,6 +89,7 @@ class ProgressView(QWidget):
         super().__init__(parent)
         self.activation_id = ""
         self.reassignments: list[Reassignment] = []
+        self.notice = ChangesNotice(self)
         self.totals = QLabel("No activation selected.", self)
         self.totals.setAccessibleName("Progress totals")
         self.bar = QProgressBar(self)
@@ -71,6 +125,7 @@ class ProgressView(QWidget):
         head.addWidget(self.bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.notice)
         layout.addLayout(head)
         layout.addWidget(self.timing)
         layout.addWidget(split, 1)
@@ -101,7 +156,9 @@ class ProgressView(QWidget):
             for widget in (self.flags, self.moved):
                 widget.clear()
             self.branches.setRowCount(0)
+            self.notice.show_changes(TreeChanges())
             return
+        self.notice.show_changes(view.changes)
         names = {p.contact_id: p.name for p in view.people}
         p = view.progress
         if view.activation.id != self.activation_id:
