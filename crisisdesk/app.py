@@ -133,6 +133,10 @@ class CrisisDeskApp(QObject):
                 from crisisdesk.store import rule_files
 
                 rule_files.warm(data_dir)
+                # What the first page's panels compute in a worker as the window appears.
+                from crisisdesk.ui.dashboard import panels
+
+                panels.warm()
             finally:  # a failure shows when the window is built, on the GUI thread
                 self.preloaded.set()
 
