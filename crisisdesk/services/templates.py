@@ -210,14 +210,13 @@ def list_templates(session: Session, *, audience: str | None = None,
                    status: str | None = None) -> list[TemplateSummary]:
     """Templates, filtered; `status` matches templates that have a version in that status."""
     out = []
-    for row in store.all_templates(session.db):
-        if audience and row["audience"] != audience:
-            continue
-        if channel and row["channel"] != channel:
-            continue
-        if language and row["language"] != language:
-            continue
-        versions = store.versions(session.db, row)
+    rows = [row for row in store.all_templates(session.db)
+            if (not audience or row["audience"] == audience)
+            and (not channel or row["channel"] == channel)
+            and (not language or row["language"] == language)]
+    every_version = store.versions_of(session.db, rows)
+    for row in rows:
+        versions = every_version[str(row["id"])]
         if not versions:
             continue
         summary = _summary(row, versions)
