@@ -53,8 +53,11 @@ WARM_UP_DELAY_MS = 250
 AGENT_SECTIONS = ("hotline",)
 AGENT_NOTE = "Hotline desk only"
 # After the warm-up, the pages not opened yet are built one at a time while the window is
-# idle, this long apart, so the first click on a section only fills and shows its page.
+# idle, this long apart, so the first click on a section only fills and shows its page; and
+# only once nobody has typed or clicked for PREBUILD_QUIET_MS: right after a click the window
+# is busy showing what was asked for, and a page built then would add to that freeze.
 PREBUILD_GAP_MS = 100
+PREBUILD_QUIET_MS = 250
 
 
 def autolock_ms(session: Session) -> int:
@@ -358,6 +361,10 @@ class MainWindow(QMainWindow):
         waiting = [key for key in self.section_keys if key not in self.pages]
         if not waiting or not self.isVisible() or not self.state.unlocked:
             self._prebuilding = False  # done, closed, or locked (resumes after unlocking)
+            return
+        quiet = self.idle.quiet_ms()
+        if quiet < PREBUILD_QUIET_MS:  # the person is at work: come back when they pause
+            QTimer.singleShot(PREBUILD_QUIET_MS - quiet, self._prebuild_next)
             return
         self.page(waiting[0])
         QTimer.singleShot(PREBUILD_GAP_MS, self._prebuild_next)

@@ -66,6 +66,10 @@ class IdleWatcher(QObject):
         self._last = time.monotonic()
         self._fired = False
 
+    def quiet_ms(self) -> int:
+        """Milliseconds since the last key press, click, wheel turn or mouse move."""
+        return int((time.monotonic() - self._last) * 1000)
+
     def _check(self) -> None:
         if self._fired or self.timeout_ms <= 0:
             return
