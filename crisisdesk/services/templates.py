@@ -22,7 +22,7 @@ approve it. An admin may allow single-person approval for a tiny team, with a re
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -191,7 +191,7 @@ def get_version(session: Session, ref: str, version: int | None = None) -> Templ
     return found
 
 
-def _summary(row: dict[str, Any], versions: list[TemplateVersion]) -> TemplateSummary:
+def _summary(row: dict[str, Any], versions: Sequence[store.VersionState]) -> TemplateSummary:
     latest = versions[-1]
     approved = [v for v in versions if v.status is Status.APPROVED]
     return TemplateSummary(
@@ -214,9 +214,9 @@ def list_templates(session: Session, *, audience: str | None = None,
             if (not audience or row["audience"] == audience)
             and (not channel or row["channel"] == channel)
             and (not language or row["language"] == language)]
-    every_version = store.versions_of(session.db, rows)
+    every_version = store.version_states(session.db)
     for row in rows:
-        versions = every_version[str(row["id"])]
+        versions = every_version.get(str(row["id"]), [])
         if not versions:
             continue
         summary = _summary(row, versions)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -115,19 +115,23 @@ def versions(db: sqlite_utils.Database, template: dict[str, Any]) -> list[Templa
     return [_version(template, r) for r in rows]
 
 
-def versions_of(db: sqlite_utils.Database, templates: list[dict[str, Any]]
-                ) -> dict[str, list[TemplateVersion]]:
-    """`versions()` of every template given (id -> versions, oldest first) in one query:
-    listing the library asked for each template's versions apart, two queries apiece."""
-    by_id = {str(t["id"]): t for t in templates}
-    out: dict[str, list[TemplateVersion]] = {key: [] for key in by_id}
-    cursor = db.execute("SELECT * FROM template_versions ORDER BY template_id, version")
-    names = [column[0] for column in cursor.description]
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
-        template = by_id.get(str(row["template_id"]))
-        if template is not None:
-            out[str(template["id"])].append(_version(template, row))
+class VersionState(NamedTuple):
+    """What listing the library needs of one version (not its body or variables)."""
+
+    version: int
+    status: Status
+    approved_by: str | None
+
+
+def version_states(db: sqlite_utils.Database) -> dict[str, list[VersionState]]:
+    """Every template's versions, oldest first (template id -> states), in one query: listing
+    the library read each template's versions whole, two queries apiece."""
+    out: dict[str, list[VersionState]] = {}
+    for template_id, number, status, approved_by in db.execute(
+            "SELECT template_id, version, status, approved_by FROM template_versions "
+            "ORDER BY template_id, version"):
+        out.setdefault(str(template_id), []).append(
+            VersionState(int(number), Status(status), approved_by))
     return out
 
 
