@@ -133,10 +133,13 @@ class CrisisDeskApp(QObject):
                 from crisisdesk.store import rule_files
 
                 rule_files.warm(data_dir)
-                # What the first page's panels compute in a worker as the window appears.
+                # What the first page's panels compute in a worker as the window appears, and
+                # the phone metadata its table of role holders formats numbers with.
+                from crisisdesk.domain import phones
                 from crisisdesk.ui.dashboard import panels
 
                 panels.warm()
+                phones.warm()
             finally:  # a failure shows when the window is built, on the GUI thread
                 self.preloaded.set()
 

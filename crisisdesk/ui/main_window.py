@@ -325,6 +325,7 @@ class MainWindow(QMainWindow):
         def work(**_: object) -> None:
             try:
                 from crisisdesk.services import settings  # noqa: F401 - the import is the work
+                from crisisdesk.services.hotline import window  # noqa: F401 - autolock_ms
 
                 for warm in warmers:
                     warm()

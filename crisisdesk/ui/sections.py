@@ -115,11 +115,9 @@ def _warm_dashboard() -> object:
 
 
 def _warm_contacts() -> object:
-    from crisisdesk.domain import phones
     from crisisdesk.services import contacts
     from crisisdesk.ui.contacts import page
 
-    phones.warm()  # the table shows every number formatted
     return contacts, page
 
 
