@@ -4,11 +4,19 @@ Qt hands a wheel event to whatever widget is under the pointer, so scrolling dow
 (Settings) silently turned every spin box and drop-down the pointer crossed: a fan-out limit
 of 5 became 1 on the way to the Backups box. One application-wide filter sends such a wheel
 event to the scroll area instead, unless the person clicked into that field first.
+
+The same filter notes when the person last pressed a key, clicked, moved the mouse or turned
+the wheel (`input_at`), which auto-lock reads (ui/watchers.py): one Python filter rather than
+two, since each one is a call into Python, with both objects wrapped, for every event the app
+sends, thousands while a window is first built and shown.
 """
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QInputEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -18,12 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 FIELDS = (QAbstractSpinBox, QComboBox)  # fields whose value the wheel turns
+INPUT_EVENTS = frozenset({  # what a person does (the app's own events never count)
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+    QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
+    QEvent.Type.ShortcutOverride,
+})
 
 
 class WheelGuard(QObject):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.input_at = time.monotonic()  # the last key, click, mouse move or wheel turn
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # It sees every event of the app: the class test comes first because it is nearly
+        # It sees every event of the app: the class tests come first because they are nearly
         # free, where `event.type()` makes a Python enum object each time.
+        if isinstance(event, QInputEvent) and event.type() in INPUT_EVENTS:
+            self.input_at = time.monotonic()
         if not isinstance(watched, FIELDS):
             return False
         kind = event.type()
