@@ -41,7 +41,7 @@ from crisisdesk.printing.fonts import SANS, register_fonts
 from crisisdesk.ui import crash, smoke_exit
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.unlock_dialog import UnlockDialog
-from crisisdesk.ui.widgets.wheel_guard import guard_wheel
+from crisisdesk.ui.widgets.wheel_guard import guard_wheel, steady_fields, while_building
 from crisisdesk.ui.workers import JobRunner
 
 if TYPE_CHECKING:
@@ -188,10 +188,12 @@ class CrisisDeskApp(QObject):
 
         finish_qt_app()  # done already unless the unlock beat the preload
         self.state = DeskState(session, self)
-        window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
-                            sections=self.sections, idle_timeout_ms=self.idle_timeout_ms)
-        self.main_window = window
-        window.show()
+        with while_building():
+            window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
+                                sections=self.sections, idle_timeout_ms=self.idle_timeout_ms)
+            self.main_window = window
+            window.show()
+        steady_fields(window)
         return window
 
     def finish(self, code: int) -> None:

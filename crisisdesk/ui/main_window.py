@@ -46,6 +46,7 @@ from crisisdesk.ui.team.folder_watcher import TeamFolderWatcher
 from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
 from crisisdesk.ui.widgets.icons import ICONS, decorate_buttons, icon
 from crisisdesk.ui.widgets.keyboard import sidebar_shortcut_text
+from crisisdesk.ui.widgets.wheel_guard import steady_fields, while_building
 from crisisdesk.ui.workers import Job, JobRunner
 
 DEFAULT_AUTOLOCK_MINUTES = 10
@@ -220,7 +221,9 @@ class MainWindow(QMainWindow):
                 # threads never initialise one module at once.
                 self._warm_done.wait(30)
             row = self.section_keys.index(key)
-            page = self.sections[row].build(self.ctx)
+            with while_building():
+                page = self.sections[row].build(self.ctx)
+            steady_fields(page)
             decorate_buttons(page)
             self.pages[key] = page
             stub = self.pages_stack.widget(row)
