@@ -91,6 +91,7 @@ class CrisisDeskApp(QObject):
         self.main_window: MainWindow | None = None
         self.exit_code = 0
         self.preloaded = threading.Event()
+        self.opening = threading.Event()  # the main window is being built
 
     def start(self) -> int | None:
         """Show the unlock dialog (the first-run window when the folder holds no desk yet);
@@ -134,12 +135,14 @@ class CrisisDeskApp(QObject):
 
                 rule_files.warm(data_dir)
                 # What the first page's panels compute in a worker as the window appears, and
-                # the phone metadata its table of role holders formats numbers with.
+                # the phone metadata its table of role holders formats numbers with; not once
+                # the window is being built (a remembered key): this thread would only slow it.
                 from crisisdesk.domain import phones
                 from crisisdesk.ui.dashboard import panels
 
-                panels.warm()
-                phones.warm()
+                for warm in (panels.warm, phones.warm):
+                    if not self.opening.is_set():
+                        warm()
             finally:  # a failure shows when the window is built, on the GUI thread
                 self.preloaded.set()
 
@@ -186,6 +189,7 @@ class CrisisDeskApp(QObject):
         from crisisdesk.ui.context import DeskState
         from crisisdesk.ui.main_window import MainWindow
 
+        self.opening.set()
         finish_qt_app()  # done already unless the unlock beat the preload
         self.state = DeskState(session, self)
         with while_building():
