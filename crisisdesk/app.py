@@ -41,7 +41,7 @@ from crisisdesk.printing.fonts import SANS, register_fonts
 from crisisdesk.ui import crash, smoke_exit
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.unlock_dialog import UnlockDialog
-from crisisdesk.ui.widgets.wheel_guard import guard_wheel
+from crisisdesk.ui.widgets.wheel_guard import guard_wheel, steady_fields, while_building
 from crisisdesk.ui.workers import JobRunner
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ class CrisisDeskApp(QObject):
         self.main_window: MainWindow | None = None
         self.exit_code = 0
         self.preloaded = threading.Event()
+        self.opening = threading.Event()  # the main window is being built
 
     def start(self) -> int | None:
         """Show the unlock dialog (the first-run window when the folder holds no desk yet);
@@ -133,6 +134,15 @@ class CrisisDeskApp(QObject):
                 from crisisdesk.store import rule_files
 
                 rule_files.warm(data_dir)
+                # What the first page's panels compute in a worker as the window appears, and
+                # the phone metadata its table of role holders formats numbers with; not once
+                # the window is being built (a remembered key): this thread would only slow it.
+                from crisisdesk.domain import phones
+                from crisisdesk.ui.dashboard import panels
+
+                for warm in (panels.warm, phones.warm):
+                    if not self.opening.is_set():
+                        warm()
             finally:  # a failure shows when the window is built, on the GUI thread
                 self.preloaded.set()
 
@@ -179,12 +189,15 @@ class CrisisDeskApp(QObject):
         from crisisdesk.ui.context import DeskState
         from crisisdesk.ui.main_window import MainWindow
 
+        self.opening.set()
         finish_qt_app()  # done already unless the unlock beat the preload
         self.state = DeskState(session, self)
-        window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
-                            sections=self.sections, idle_timeout_ms=self.idle_timeout_ms)
-        self.main_window = window
-        window.show()
+        with while_building():
+            window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
+                                sections=self.sections, idle_timeout_ms=self.idle_timeout_ms)
+            self.main_window = window
+            window.show()
+        steady_fields(window)
         return window
 
     def finish(self, code: int) -> None:

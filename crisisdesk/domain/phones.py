@@ -74,6 +74,16 @@ def shown_number(e164: str, original: str) -> str:
         return original or e164
 
 
+def warm() -> None:
+    """Load what showing a number of the default region needs, from a worker: phonenumbers
+    reads that region's metadata module on first use, which the first table of numbers would
+    otherwise do on the GUI thread while it draws."""
+    format_phone(_EXAMPLE, DEFAULT_REGION)
+
+
+_EXAMPLE = "+12025550100"
+
+
 def clean_number(number: str) -> str:
     """The number as it will be shown: outer space trimmed, runs of space collapsed."""
     text = " ".join(number.split())

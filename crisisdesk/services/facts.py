@@ -114,8 +114,9 @@ def incident_facts(session: Session, incident_id: str | None = None) -> dict[str
     incident the desk-level facts are still returned.
     """
     facts: dict[str, Any] = dict(desk_facts(session))
+    settings = settings_service.get_many(session, SETTING_FACTS.values())
     for variable, key in SETTING_FACTS.items():
-        value = str(settings_service.get(session, key) or "").strip()
+        value = str(settings[key] or "").strip()
         if value:
             facts[variable] = value
     holder = role_service.spokesperson(session)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from crisisdesk.domain.errors import ValidationError
@@ -56,6 +57,12 @@ def _note_team_change(session: Session, key: str, was: dict[str, object], at: st
 def get(session: Session, key: str) -> SettingValue:
     """The current value of `key` (the default when no admin changed it)."""
     return _state(spec_for(key), settings_store.stored(session.db)).value
+
+
+def get_many(session: Session, keys: Iterable[str]) -> dict[str, SettingValue]:
+    """`get()` of each key, reading the stored settings once rather than once per key."""
+    stored = settings_store.stored(session.db)
+    return {key: _state(spec_for(key), stored).value for key in keys}
 
 
 def all_settings(session: Session) -> list[SettingState]:

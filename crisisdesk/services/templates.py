@@ -22,7 +22,7 @@ approve it. An admin may allow single-person approval for a tiny team, with a re
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -191,7 +191,7 @@ def get_version(session: Session, ref: str, version: int | None = None) -> Templ
     return found
 
 
-def _summary(row: dict[str, Any], versions: list[TemplateVersion]) -> TemplateSummary:
+def _summary(row: dict[str, Any], versions: Sequence[store.VersionState]) -> TemplateSummary:
     latest = versions[-1]
     approved = [v for v in versions if v.status is Status.APPROVED]
     return TemplateSummary(
@@ -210,14 +210,13 @@ def list_templates(session: Session, *, audience: str | None = None,
                    status: str | None = None) -> list[TemplateSummary]:
     """Templates, filtered; `status` matches templates that have a version in that status."""
     out = []
-    for row in store.all_templates(session.db):
-        if audience and row["audience"] != audience:
-            continue
-        if channel and row["channel"] != channel:
-            continue
-        if language and row["language"] != language:
-            continue
-        versions = store.versions(session.db, row)
+    rows = [row for row in store.all_templates(session.db)
+            if (not audience or row["audience"] == audience)
+            and (not channel or row["channel"] == channel)
+            and (not language or row["language"] == language)]
+    every_version = store.version_states(session.db)
+    for row in rows:
+        versions = every_version.get(str(row["id"]), [])
         if not versions:
             continue
         summary = _summary(row, versions)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -113,6 +113,26 @@ def versions(db: sqlite_utils.Database, template: dict[str, Any]) -> list[Templa
     rows = db.table("template_versions").rows_where("template_id = ?", [template["id"]],
                                                     order_by="version")
     return [_version(template, r) for r in rows]
+
+
+class VersionState(NamedTuple):
+    """What listing the library needs of one version (not its body or variables)."""
+
+    version: int
+    status: Status
+    approved_by: str | None
+
+
+def version_states(db: sqlite_utils.Database) -> dict[str, list[VersionState]]:
+    """Every template's versions, oldest first (template id -> states), in one query: listing
+    the library read each template's versions whole, two queries apiece."""
+    out: dict[str, list[VersionState]] = {}
+    for template_id, number, status, approved_by in db.execute(
+            "SELECT template_id, version, status, approved_by FROM template_versions "
+            "ORDER BY template_id, version"):
+        out.setdefault(str(template_id), []).append(
+            VersionState(int(number), Status(status), approved_by))
+    return out
 
 
 def version(db: sqlite_utils.Database, template: dict[str, Any], number: int

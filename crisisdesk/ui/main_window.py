@@ -46,6 +46,7 @@ from crisisdesk.ui.team.folder_watcher import TeamFolderWatcher
 from crisisdesk.ui.watchers import POLL_INTERVAL_MS, DataVersionPoller, IdleWatcher
 from crisisdesk.ui.widgets.icons import ICONS, decorate_buttons, icon
 from crisisdesk.ui.widgets.keyboard import sidebar_shortcut_text
+from crisisdesk.ui.widgets.wheel_guard import steady_fields, while_building
 from crisisdesk.ui.workers import Job, JobRunner
 
 DEFAULT_AUTOLOCK_MINUTES = 10
@@ -53,8 +54,11 @@ WARM_UP_DELAY_MS = 250
 AGENT_SECTIONS = ("hotline",)
 AGENT_NOTE = "Hotline desk only"
 # After the warm-up, the pages not opened yet are built one at a time while the window is
-# idle, this long apart, so the first click on a section only fills and shows its page.
+# idle, this long apart, so the first click on a section only fills and shows its page; and
+# only once nobody has typed or clicked for PREBUILD_QUIET_MS: right after a click the window
+# is busy showing what was asked for, and a page built then would add to that freeze.
 PREBUILD_GAP_MS = 100
+PREBUILD_QUIET_MS = 250
 
 
 def autolock_ms(session: Session) -> int:
@@ -217,7 +221,9 @@ class MainWindow(QMainWindow):
                 # threads never initialise one module at once.
                 self._warm_done.wait(30)
             row = self.section_keys.index(key)
-            page = self.sections[row].build(self.ctx)
+            with while_building():
+                page = self.sections[row].build(self.ctx)
+            steady_fields(page)
             decorate_buttons(page)
             self.pages[key] = page
             stub = self.pages_stack.widget(row)
@@ -322,6 +328,7 @@ class MainWindow(QMainWindow):
         def work(**_: object) -> None:
             try:
                 from crisisdesk.services import settings  # noqa: F401 - the import is the work
+                from crisisdesk.services.hotline import window  # noqa: F401 - autolock_ms
 
                 for warm in warmers:
                     warm()
@@ -358,6 +365,10 @@ class MainWindow(QMainWindow):
         waiting = [key for key in self.section_keys if key not in self.pages]
         if not waiting or not self.isVisible() or not self.state.unlocked:
             self._prebuilding = False  # done, closed, or locked (resumes after unlocking)
+            return
+        quiet = self.idle.quiet_ms()
+        if quiet < PREBUILD_QUIET_MS:  # the person is at work: come back when they pause
+            QTimer.singleShot(PREBUILD_QUIET_MS - quiet, self._prebuild_next)
             return
         self.page(waiting[0])
         QTimer.singleShot(PREBUILD_GAP_MS, self._prebuild_next)

@@ -1,8 +1,10 @@
 """The sidebar's sections, in order: the one list to edit when a page is added.
 
-Each entry builds its page from the `UiContext` and names the services its page needs, which
-the main window imports in a worker once the window is up (`warm`), so the first click on the
-section does not freeze the window while Python imports them.
+Each entry builds its page from the `UiContext` and imports the modules its page needs: its
+services and the page's own module (`warm`). The main window runs every `warm` in a worker once
+the window is up, so neither the first click on the section nor the page built while the window
+is idle freezes the window while Python imports them: only the widgets are made on the GUI
+thread. A page module makes no widget or other QObject when imported, so a worker may load it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ class Section:
     key: str
     title: str
     build: Callable[[UiContext], Page]
-    # Imports the page's service modules (slow ones: phonenumbers, openpyxl...); returns them.
+    # Imports the page's modules (its services, slow ones: phonenumbers, openpyxl..., and the
+    # page's own module); returns them.
     warm: Callable[[], object] | None = None
 
 
@@ -85,8 +88,9 @@ def _regulators(ctx: UiContext) -> Page:
 
 def _warm_regulators() -> object:
     from crisisdesk.services import filings, substitute_notice, vendor_exchange
+    from crisisdesk.ui.regulators import page
 
-    return filings, substitute_notice, vendor_exchange
+    return filings, substitute_notice, vendor_exchange, page
 
 
 def _hotline(ctx: UiContext) -> Page:
@@ -97,58 +101,67 @@ def _hotline(ctx: UiContext) -> Page:
 
 def _warm_hotline() -> object:
     from crisisdesk.services.hotline import calls, disclose
+    from crisisdesk.ui.hotline import page
 
-    return calls, disclose
+    return calls, disclose, page
 
 
 def _warm_dashboard() -> object:
     from crisisdesk.printing import crisis_reports
     from crisisdesk.services import clocks
+    from crisisdesk.ui.dashboard import page
 
-    return clocks, crisis_reports
+    return clocks, crisis_reports, page
 
 
 def _warm_contacts() -> object:
     from crisisdesk.services import contacts
+    from crisisdesk.ui.contacts import page
 
-    return contacts
+    return contacts, page
 
 
 def _warm_calling_trees() -> object:
     from crisisdesk.services.calling_trees import activations, files
+    from crisisdesk.ui.calling_trees import page
 
-    return activations, files
+    return activations, files, page
 
 
 def _warm_roles() -> object:
     from crisisdesk.services import roles
+    from crisisdesk.ui.roles import page
 
-    return roles
+    return roles, page
 
 
 def _warm_templates() -> object:
     from crisisdesk.services import messages, templates
     from crisisdesk.store import syllables
+    from crisisdesk.ui.templates import page
 
-    return templates, messages, syllables
+    return templates, messages, syllables, page
 
 
 def _warm_letters() -> object:
     from crisisdesk.services.letters import mailing_log, render
+    from crisisdesk.ui.letters import page
 
-    return render, mailing_log
+    return render, mailing_log, page
 
 
 def _warm_media() -> object:
     from crisisdesk.services.media import inquiries, statements
+    from crisisdesk.ui.media import page
 
-    return inquiries, statements
+    return inquiries, statements, page
 
 
 def _warm_timeline() -> object:
     from crisisdesk.services import timeline
+    from crisisdesk.ui.timeline import page
 
-    return timeline
+    return timeline, page
 
 
 def _team(ctx: UiContext) -> Page:
@@ -159,14 +172,16 @@ def _team(ctx: UiContext) -> Page:
 
 def _warm_team() -> object:
     from crisisdesk.services import team, team_folder
+    from crisisdesk.ui.team import page
 
-    return team, team_folder
+    return team, team_folder, page
 
 
 def _warm_settings() -> object:
     from crisisdesk.services import backup
+    from crisisdesk.ui.settings import page
 
-    return backup
+    return backup, page
 
 
 def default_sections() -> list[Section]:

@@ -1,9 +1,9 @@
 """Two timers the main window runs: idle auto-lock and `PRAGMA data_version` polling.
 
-Idle means no keyboard, mouse or touch input anywhere in the app. An application-wide event
-filter only records the time of the last input (cheap: it runs for every event, so it asks
-the event's class before its type, which costs an enum object per event), and a coarse timer
-compares it with the limit, rather than restarting a timer on every mouse move.
+Idle means no keyboard, mouse or touch input anywhere in the app. The app's one event filter
+(the wheel guard, ui/widgets/wheel_guard.py) records the time of the last input, and a coarse
+timer compares it with the limit, rather than restarting a timer on every mouse move. A filter
+of its own would be a second call into Python for every event the app sends.
 
 `PRAGMA data_version` changes when another connection commits, so polling it every ~1.5 s is
 how changes made by the CLI (or by our own workers' connections) reach the open window. The
@@ -14,19 +14,13 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QInputEvent
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from crisisdesk.store.db import data_version
 from crisisdesk.store.errors import DB_ERRORS
 from crisisdesk.ui.context import DeskState
-
-_INPUT_EVENTS = frozenset({
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
-    QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
-    QEvent.Type.ShortcutOverride,
-})
+from crisisdesk.ui.widgets.wheel_guard import WheelGuard, guard_wheel
 
 POLL_INTERVAL_MS = 1500
 
@@ -38,14 +32,14 @@ class IdleWatcher(QObject):
 
     def __init__(self, timeout_ms: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._last = time.monotonic()
+        self._reset_at = time.monotonic()
         self._fired = False
+        app = QApplication.instance()
+        self._guard: WheelGuard | None = (guard_wheel(app) if isinstance(app, QApplication)
+                                          else None)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._check)
         self.set_timeout(timeout_ms)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
 
     def set_timeout(self, timeout_ms: int) -> None:
         """0 or less turns auto-lock off."""
@@ -55,16 +49,18 @@ class IdleWatcher(QObject):
             return
         self._timer.start(max(50, min(1000, timeout_ms // 4)))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Every input event is a QInputEvent (key, mouse, wheel, touch, tablet); the isinstance
-        # test is nearly free, where `type()` makes a Python enum for each of thousands of events.
-        if isinstance(event, QInputEvent) and event.type() in _INPUT_EVENTS:
-            self._last = time.monotonic()
-        return False
+    @property
+    def _last(self) -> float:
+        """When the person last did something, or the watcher was last (re)started."""
+        return max(self._reset_at, self._guard.input_at if self._guard is not None else 0.0)
 
     def reset(self) -> None:
-        self._last = time.monotonic()
+        self._reset_at = time.monotonic()
         self._fired = False
+
+    def quiet_ms(self) -> int:
+        """Milliseconds since the last key press, click, wheel turn or mouse move."""
+        return int((time.monotonic() - self._last) * 1000)
 
     def _check(self) -> None:
         if self._fired or self.timeout_ms <= 0:
@@ -75,9 +71,6 @@ class IdleWatcher(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
 
 
 class DataVersionPoller(QObject):

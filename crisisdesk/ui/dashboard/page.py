@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -68,6 +68,10 @@ from crisisdesk.ui.workers import Job, in_thread_session
 LATEST = 8
 DEADLINES_TAB, SYSTEMS_TAB = 1, 2
 TAB_LABELS = {DEADLINES_TAB: "&Deadlines", SYSTEMS_TAB: "&Systems board"}
+# The panels' worker starts this long after a refresh (refreshes in a burst start it once).
+# The first refresh comes as the window is first drawn; a worker running Python meanwhile
+# slows that drawing, since every widget callback into Python waits for the interpreter lock.
+PANELS_AFTER_MS = 150
 
 
 def _compact_table(parent: QWidget, name: str, keep: tuple[int, ...], columns: int) -> QTableView:
@@ -157,6 +161,10 @@ class DashboardPage(Page):
         self.panels.insert(0, FilingsPanel(self))
         self._panel_generation = 0
         self.panel_job: Job | None = None
+        self._panels_timer = QTimer(self)
+        self._panels_timer.setSingleShot(True)
+        self._panels_timer.setInterval(PANELS_AFTER_MS)
+        self._panels_timer.timeout.connect(self._start_panels_job)
 
         overview = QWidget(self)
         grid = QGridLayout(overview)
@@ -308,13 +316,19 @@ class DashboardPage(Page):
     def _refresh_panels(self) -> None:
         """The other features' summaries load in a worker: importing and querying them takes
         hundreds of milliseconds on a big desk, too long for the GUI thread."""
-        self._panel_generation += 1
+        self._panel_generation += 1  # what a job started earlier brings is out of date
+        self._panels_timer.start()
+
+    def _start_panels_job(self) -> None:
+        session = self.ctx.state.current
+        if session is None or session.closed:
+            return  # locked or closed meanwhile
         generation, panels = self._panel_generation, list(self.panels)
 
         def work(twin: Session, **_: object) -> list[list[tuple[str, str]]]:
             return [panel.compute(twin) for panel in panels]
 
-        job = Job(in_thread_session(self.ctx.session, work), name="dashboard panels")
+        job = Job(in_thread_session(session, work), name="dashboard panels")
         job.finished.connect(lambda rows: self._show_panels(generation, rows))
         job.failed.connect(self.ctx.show_error)
         self.panel_job = job
@@ -364,6 +378,7 @@ class DashboardPage(Page):
 
     def clear(self) -> None:
         self._panel_generation += 1  # a summary still loading must not show after locking
+        self._panels_timer.stop()
         if self.dialog is not None:
             self.dialog.reject()
         self.incident = None

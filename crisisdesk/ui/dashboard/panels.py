@@ -3,12 +3,16 @@ calling trees, letters, the media desk, backups, the downtime binder and the pat
 
 Each of those features has a Qt-free `dashboard_summary(session) -> DashboardSummary` in its
 service package; a panel shows its rows. The service is imported when the panel first refreshes
-(in a worker), so opening the Dashboard does not wait for three features' imports. A failing
-summary shows its message in the panel instead of taking the whole dashboard down with it.
+(in a worker), so opening the Dashboard does not wait for three features' imports; `warm()`
+imports them all earlier still, while the person types the passphrase (see crisisdesk/app.py):
+imported as the window first appears, they held the interpreter lock while the window was
+being drawn. A failing summary shows its message in the panel instead of taking the whole
+dashboard down with it.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +25,20 @@ from crisisdesk.services.session import Session
 
 Summary = Callable[[Session], DashboardSummary]
 MAX_ROWS = 8
+# What the panels' summaries import (this module's functions and the Filings panel's).
+SERVICE_MODULES = (
+    "crisisdesk.services.calling_trees.reports", "crisisdesk.services.letters.batches",
+    "crisisdesk.services.media.inquiries", "crisisdesk.services.backup_schedule",
+    "crisisdesk.services.binder", "crisisdesk.services.role_warnings",
+    "crisisdesk.services.checklist", "crisisdesk.services.hotline.summary",
+    "crisisdesk.services.team_summary", "crisisdesk.services.filings",
+)
+
+
+def warm() -> None:
+    """Import every panel's service now (any thread), so the first refresh only queries."""
+    for name in SERVICE_MODULES:
+        importlib.import_module(name)
 
 
 def calling_trees(session: Session) -> DashboardSummary:

@@ -57,6 +57,9 @@ from crisisdesk.ui.widgets.tables import Resize, selected_object, standard_table
 from crisisdesk.ui.workers import Job, in_thread_session
 
 TICK_MS = 30_000
+# The answer bank loads in a worker this long after a refresh: started at once, its Python
+# competed for the interpreter lock with the page being drawn for the first time.
+BANK_AFTER_MS = 150
 
 
 def banner_style() -> str:
@@ -86,6 +89,10 @@ class MediaPage(Page):
         self.tray: QSystemTrayIcon | None = None
         self.last_banner = ""
         self._bank_generation = 0
+        self._bank_timer = QTimer(self)
+        self._bank_timer.setSingleShot(True)
+        self._bank_timer.setInterval(BANK_AFTER_MS)
+        self._bank_timer.timeout.connect(self._start_bank_job)
         self.banner = QLabel(self)
         self.banner.setObjectName("cadenceBanner")
         self.banner.setStyleSheet(banner_style())
@@ -199,6 +206,7 @@ class MediaPage(Page):
     def clear(self) -> None:
         self.timer.stop()
         self._bank_generation += 1
+        self._bank_timer.stop()
         if self.dialog is not None:
             self.dialog.reject()
         self.model.set_inquiries([], self._now_or_epoch())
@@ -283,9 +291,15 @@ class MediaPage(Page):
                               QSystemTrayIcon.MessageIcon.Warning, 15_000)
 
     def _load_bank(self) -> None:
-        self._bank_generation += 1
+        self._bank_generation += 1  # what a job started earlier brings is out of date
+        self._bank_timer.start()
+
+    def _start_bank_job(self) -> None:
+        session = self.ctx.state.current
+        if session is None or session.closed:
+            return  # locked or closed meanwhile
         generation = self._bank_generation
-        job = Job(in_thread_session(self.ctx.session, lambda s, **_: media_bank.bank(s)),
+        job = Job(in_thread_session(session, lambda s, **_: media_bank.bank(s)),
                   name="load answer bank")
         job.finished.connect(lambda entries: self._bank_loaded(generation, entries))
         job.failed.connect(self.ctx.show_error)
