@@ -96,7 +96,7 @@ class ConflictsPanel(QGroupBox):
         self.setVisible(bool(self.conflicts))
         if self.picks:
             self.table.selectRow(0)
-            fit_table(self.table)
+            fit_table(self.table, max_lines=5)
 
     def clear(self) -> None:
         self.conflicts, self.picks = [], []
