@@ -17,10 +17,11 @@ import sqlite_utils
 
 from crisisdesk.domain import settings as settings_domain
 from crisisdesk.domain.errors import NotFound
+from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.times import show_utc
 from crisisdesk.store import contacts as contact_store
-from crisisdesk.store import templates as template_store
 from crisisdesk.store import replica_tree_loops as tree_loops
+from crisisdesk.store import templates as template_store
 
 FIELD_LABELS = {
     "job_title": "job title", "email": "e-mail", "phones": "phones",
@@ -160,18 +161,16 @@ def _template_words(value: dict[str, Any], kept: dict[str, Any] | None) -> str:
     """The first 60 characters of the body's readable lines (no '{# ... #}' notes), from the
     first line that differs from `kept`'s; 'same text' when nothing differs."""
     lines = _readable_lines(value.get("body"))
-    before = _readable_lines(kept.get("body")) if kept else []
+    lead = ""
     if kept:
-        same = next((i for i, (x, y) in enumerate(zip(lines, before)) if x != y),
-                    min(len(lines), len(before)))
+        before = _readable_lines(kept.get("body"))
         if lines == before:
             return "same text"
+        same = next((i for i, (x, y) in enumerate(zip(lines, before, strict=False)) if x != y),
+                    min(len(lines), len(before)))
         if same >= len(lines):
-            return f"same text, without the end ({len(before) - len(lines)} lines shorter)"
-        lines = lines[same:]
-        lead = "…" if same else ""
-    else:
-        lead = ""
+            return f"same text, without its last {count_of(len(before) - len(lines), 'line')}"
+        lines, lead = lines[same:], "…" if same else ""
     body = " ".join(" ".join(lines).split())
     return lead + (body if len(body) <= 60 else body[:59] + "…")
 
