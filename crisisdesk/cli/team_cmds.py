@@ -11,7 +11,7 @@ import click
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.formatting import count_of
-from crisisdesk.services import team, team_conflicts, team_folder
+from crisisdesk.services import localtime, team, team_conflicts, team_folder
 
 
 @click.group("team")
@@ -143,21 +143,22 @@ def status_cmd(cli: CliContext, as_json: bool) -> None:
     \b
     Example: crisisdesk team status --json
     """
-    status = team.team_status(cli.session())
+    session = cli.session()
+    status = team.team_status(session)
     if as_json:
         emit_json(status.as_dict())
         return
-    click.echo(f"This laptop: {status.laptop_name} ({status.laptop_id[:8]})")
-    click.echo(f"Team:        {status.team_id[:8]}")
+    click.echo(f"This laptop: {status.laptop_name}")
     click.echo(f"Not yet exported: {count_of(status.not_exported, 'record')} written here")
     if status.waiting:
         click.echo(f"Waiting: {count_of(status.waiting, 'record')} that refer to what this "
                    "laptop has not got")
     if status.conflicts:
         click.echo(f"Conflicts: {status.conflicts} (see 'crisisdesk team conflicts')")
-    rows = [[lap.name, lap.laptop_id[:8], str(lap.records_here), lap.last_bundle_at or "-",
-             lap.imported_at or "-"] for lap in status.laptops]
-    table(rows, ["Laptop", "Id", "Records here", "Last bundle made", "Imported here"])
+    rows = [[lap.name + (" (this laptop)" if lap.laptop_id == status.laptop_id else ""),
+             f"{lap.records_here:,}", localtime.show(session, lap.last_bundle_at) or "-",
+             localtime.show(session, lap.imported_at) or "-"] for lap in status.laptops]
+    table(rows, ["Laptop", "Records here", "Last bundle made", "Imported here"])
     for lap in status.laptops:  # what each one's records are ("2 contacts, 1 incident")
         if lap.families:
             click.echo(f"From {lap.name}: {lap.held()}")
@@ -171,13 +172,14 @@ def conflicts_cmd(cli: CliContext, as_json: bool) -> None:
 
     Neither value wins: the field keeps the value it had before both until someone resolves
     the conflict with 'crisisdesk team resolve'. Calling-tree moves from two laptops that
-    together make a loop are listed too; the tree stays as it was before them. Times are each
-    laptop's own clock.
+    together make a loop are listed too; the tree stays as it was before them. Times are in the
+    desk's time zone, as each laptop's clock said them.
 
     \b
     Example: crisisdesk team conflicts --json
     """
-    found = team_conflicts.list_conflicts(cli.session())
+    session = cli.session()
+    found = team_conflicts.list_conflicts(session)
     if as_json:
         emit_json([c.as_dict() for c in found])
         return
@@ -187,10 +189,14 @@ def conflicts_cmd(cli: CliContext, as_json: bool) -> None:
     for c in found:
         what = team_conflicts.field_words(c.field)
         noun = team_conflicts.entity_noun(c.entity)
-        click.echo(f"{c.id}  {noun} {c.label or c.entity_id[:8]}: {what} "
-                   f"(shown meanwhile: {c.kept})")
+        click.echo(f"{c.id}  {noun} {c.label or c.entity_id[:8]}: {what}")
+        click.echo(f"    shown meanwhile: {c.kept}")
         for x in c.candidates:
-            click.echo(f"    {x.laptop} ({x.operator}, {x.at}): {x.value}")
+            mine = " (this laptop)" if x.here else ""
+            click.echo(f"    {x.laptop}{mine}, {x.operator}, "
+                       f"{localtime.show(session, x.at)}: {x.value}")
+    click.echo(f"Settle one with: crisisdesk team resolve {found[0].id} --take "
+               f"{shlex.quote(found[0].candidates[0].laptop)}")
 
 
 @team_group.command("resolve")

@@ -46,19 +46,19 @@ NAME_MAX = 60
 # (singular, plural) of what each family's records are called in a sentence.
 NOUNS = {
     "call_attempt": ("call attempt", "call attempts"),
-    "caller_mark": ("caller mark", "caller marks"),
+    "caller_mark": ("caller marked (un)available", "callers marked (un)available"),
     "timeline_entry": ("timeline entry", "timeline entries"),
     "media_event": ("media inquiry event", "media inquiry events"),
     "cadence_event": ("media cadence event", "media cadence events"),
     "log_entry": ("communication log entry", "communication log entries"),
     "hotline_call": ("hotline call", "hotline calls"),
-    "edit": ("edit", "edits"),
+    "edit": ("change", "changes"),  # to a contact, role, tree, incident, template, setting
     "letter_event": ("mailing log event", "mailing log events"),
     "hotline_question": ("hotline question", "hotline questions"),
     "substitute_placement": ("substitute notice placement", "substitute notice placements"),
     "system_update": ("systems board update", "systems board updates"),
     "filing_event": ("filing step", "filing steps"),
-    "activation_close": ("activation close", "activation closes"),
+    "activation_close": ("activation closed", "activations closed"),
     "contact": ("contact", "contacts"),
     "calling_tree": ("calling tree", "calling trees"),
     "incident": ("incident", "incidents"),
@@ -247,7 +247,7 @@ class ImportResult:
             text += (f"; {count_of(self.renamed, 'calling tree')} renamed (two laptops "
                      "created trees of the same name)")
         if self.on_removed:
-            text += (f"; {count_of(self.on_removed, 'edit')} of deleted entries not applied")
+            text += (f"; {count_of(self.on_removed, 'change')} to deleted entries not applied")
         if self.rekeyed:
             text += (f"; {count_of(self.rekeyed, 'template')} given a new key (two laptops "
                      "created templates with the same key)")

@@ -8,13 +8,20 @@ are looked up on this desk; a person it lacks shows as the first characters of t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.domain import settings as settings_domain
+from crisisdesk.domain.errors import NotFound
+from crisisdesk.domain.formatting import count_of
+from crisisdesk.domain.times import show_utc
 from crisisdesk.store import contacts as contact_store
 from crisisdesk.store import replica_tree_loops as tree_loops
+from crisisdesk.store import templates as template_store
 
 FIELD_LABELS = {
     "job_title": "job title", "email": "e-mail", "phones": "phones",
@@ -36,6 +43,20 @@ def field_words(field: str) -> str:
 
 def entity_noun(entity: str) -> str:
     return ENTITY_NOUNS.get(entity, entity.replace("_", " "))
+
+
+def readable_label(db: sqlite_utils.Database, entity: str, label: str) -> str:
+    """A setting by its label on the Settings page ('Organisation name on paper'), a template
+    by its name: their keys mean nothing to a coordinator."""
+    if entity == "setting" and label:
+        try:
+            return settings_domain.spec_for(label).label
+        except NotFound:
+            return label
+    if entity == "template" and label:
+        row = template_store.find_template(db, label)
+        return str(row["name"]) if row and row.get("name") else label
+    return label
 
 
 def person(db: sqlite_utils.Database, contact_id: object) -> str:
@@ -95,7 +116,8 @@ def incident_value(field: str, value: dict[str, Any]) -> str:
     return _plain(value.get(field))
 
 
-def role_value(db: sqlite_utils.Database, field: str, value: dict[str, Any]) -> str:
+def role_value(db: sqlite_utils.Database, field: str, value: dict[str, Any],
+               tz: dt.tzinfo | None = None) -> str:
     if field == "holders":
         names = [person(db, c) for c in value.get("holders") or []]
         if not names:
@@ -104,11 +126,12 @@ def role_value(db: sqlite_utils.Database, field: str, value: dict[str, Any]) -> 
     if field == "acknowledged":
         if not value.get("acknowledged_at"):
             return "not acknowledged"
-        return f"acknowledged by {value.get('acknowledged_by', '')} at {value['acknowledged_at']}"
+        return f"acknowledged by {value.get('acknowledged_by', '')} at " \
+               f"{show_utc(value['acknowledged_at'], tz)}"
     if not value.get("unavailable_since"):
         return "available"
     why = f" ({value['unavailable_reason']})" if value.get("unavailable_reason") else ""
-    return f"unavailable since {value['unavailable_since']}{why}"
+    return f"unavailable since {show_utc(value['unavailable_since'], tz)}{why}"
 
 
 def caller_words(db: sqlite_utils.Database, caller_id: object) -> str:
@@ -123,17 +146,40 @@ def tree_value(db: sqlite_utils.Database, field: str, value: dict[str, Any]) -> 
         "no backup"
 
 
-def template_value(value: dict[str, Any]) -> str:
+def template_value(value: dict[str, Any], kept: dict[str, Any] | None = None) -> str:
     """'version 4, approved by pat: Dear {{ name }}, we are writing…' (template text holds
-    no patient data)."""
+    no patient data). Beside the text `kept` (the version shown meanwhile), only what differs
+    is quoted: two drafts of one letter start alike, so their openings would read the same."""
     if not value:
         return "(not on this desk)"
     status = str(value.get("status") or "").replace("_", " ")
     if value.get("approved_by") and status == "approved":
         status += f" by {value['approved_by']}"
-    body = " ".join(str(value.get("body") or "").split())
-    start = body if len(body) <= 60 else body[:59] + "…"
-    return f"version {value.get('version')}, {status}: {start}"
+    text = _template_words(value, kept)
+    return f"version {value.get('version')}, {status}: {text}"
+
+
+def _template_words(value: dict[str, Any], kept: dict[str, Any] | None) -> str:
+    """The first 60 characters of the body's readable lines (no '{# ... #}' notes), from the
+    first line that differs from `kept`'s; 'same text' when nothing differs."""
+    lines = _readable_lines(value.get("body"))
+    lead = ""
+    if kept:
+        before = _readable_lines(kept.get("body"))
+        if lines == before:
+            return "same text"
+        same = next((i for i, (x, y) in enumerate(zip(lines, before, strict=False)) if x != y),
+                    min(len(lines), len(before)))
+        if same >= len(lines):
+            return f"same text, without its last {count_of(len(before) - len(lines), 'line')}"
+        lines, lead = lines[same:], "…" if same else ""
+    body = " ".join(" ".join(lines).split())
+    return lead + (body if len(body) <= 60 else body[:59] + "…")
+
+
+def _readable_lines(body: object) -> list[str]:
+    text = re.sub(r"\{#.*?#\}", "", str(body or ""), flags=re.DOTALL)
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def obligation_value(value: dict[str, Any]) -> str:
@@ -150,28 +196,30 @@ def setting_value(value: dict[str, Any]) -> str:
     return "(the default)" if text is None else _plain(_json(text))
 
 
-def period_value(value: dict[str, Any]) -> str:
+def period_value(value: dict[str, Any], tz: dt.tzinfo | None = None) -> str:
     """An operational period's end: 'ended by pat at ...: <handover note>'."""
     if not value.get("ended_at"):
         return "not ended"
-    return f"ended by {value.get('ended_by', '')} at {value['ended_at']}: " \
+    return f"ended by {value.get('ended_by', '')} at {show_utc(value['ended_at'], tz)}: " \
            f"{_plain(value.get('handover_note'))}"
 
 
-def shown(db: sqlite_utils.Database, entity: str, field: str, value: dict[str, Any]) -> str:
-    """One field's stored columns as one line of text."""
+def shown(db: sqlite_utils.Database, entity: str, field: str, value: dict[str, Any], *,
+          tz: dt.tzinfo | None = None, kept: dict[str, Any] | None = None) -> str:
+    """One field's stored columns as one line of text (times in `tz`, the desk's zone; a
+    template's text beside `kept`, the value shown meanwhile)."""
     if entity == "period":
-        return period_value(value)
+        return period_value(value, tz)
     if entity == "incident":
         return incident_value(field, value)
     if entity in ("role_lineup", "role_holder"):
-        return role_value(db, field, value)
+        return role_value(db, field, value, tz)
     if entity == "tree_node":
         return tree_value(db, field, value)
     if entity == "setting":
         return setting_value(value)
     if entity == "template":
-        return template_value(value)
+        return template_value(value, kept)
     if entity == "obligation":
         return obligation_value(value)
     return contact_value(field, value)

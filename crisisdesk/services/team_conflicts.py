@@ -25,6 +25,7 @@ from typing import Any
 from crisisdesk.domain.contacts import ContactDraft, ContactKind, validate_draft
 from crisisdesk.domain.errors import NotFound, UserError, ValidationError
 from crisisdesk.domain.operators import Role
+from crisisdesk.services import localtime
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import team_conflict_values as values
 from crisisdesk.services import team_typed_values as typed_values
@@ -50,6 +51,7 @@ class Candidate:
     operator: str
     at: str
     value: str
+    here: bool = False  # made on this laptop (the one the coordinator sits at)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ def _laptops(session: Session) -> dict[str, str]:
     return {**repl.load(session.db).laptops(), ident.laptop_id: ident.laptop_name}
 
 
-def _conflict(session: Session, rec: edits.ConflictRecord, names: dict[str, str]) -> Conflict:
+def _conflict(session: Session, rec: edits.ConflictRecord, names: dict[str, str],
+              here: str = "") -> Conflict:
     db = session.db
     if rec.kind == "loop":  # each candidate is one move; kept: the callers before them
         kept = "; ".join(f"{values.person(db, cid)} {values.caller_words(db, v.get('caller_id'))}"
@@ -91,14 +94,17 @@ def _conflict(session: Session, rec: edits.ConflictRecord, names: dict[str, str]
         shown = [values.move_words(db, e.entity_id, e.value) for e in rec.heads]
         label = rec.label
     else:
-        kept = values.shown(db, rec.entity, rec.field, rec.kept)
-        shown = [values.shown(db, rec.entity, rec.field, e.value) for e in rec.heads]
+        tz = localtime.zone(session)
+        kept = values.shown(db, rec.entity, rec.field, rec.kept, tz=tz)
+        shown = [values.shown(db, rec.entity, rec.field, e.value, tz=tz, kept=rec.kept)
+                 for e in rec.heads]
         label = edits.label(db, rec.entity, rec.entity_id)
         if rec.entity in ("role_lineup", "role_holder") and label:
             label = _role_title(session, rec.entity_id.split("/")[1], label)
+        label = values.readable_label(db, rec.entity, label)
     return Conflict(rec.id, rec.entity, rec.entity_id, label, rec.field, kept,
                     tuple(Candidate(e.id, e.origin, names.get(e.origin, e.origin[:8]),
-                                    e.operator, e.at, text)
+                                    e.operator, e.at, text, e.origin == here)
                           for e, text in zip(rec.heads, shown, strict=True)), rec.kind)
 
 
@@ -117,7 +123,9 @@ def list_conflicts(session: Session) -> list[Conflict]:
     if not records:
         return []
     names = _laptops(session)
-    return [_conflict(session, rec, names) for rec in records]
+    ident = repl.identity(session.db)
+    here = ident.laptop_id if ident is not None else ""
+    return [_conflict(session, rec, names, here) for rec in records]
 
 
 def _find(session: Session, conflict_id: str) -> edits.ConflictRecord:

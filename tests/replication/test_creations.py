@@ -257,7 +257,7 @@ def test_a_deleted_contact_stays_deleted_whatever_edits_arrive(team_desks: Team)
     a2, b2 = bundle(t.a, t.tmp / "a2.cdbundle"), bundle(t.b, t.tmp / "b2.cdbundle")
     into_a = team.import_bundle(t.a, b2)
     assert into_a.on_removed == 2
-    assert "2 edits of deleted entries not applied" in into_a.sentence()
+    assert "2 changes to deleted entries not applied" in into_a.sentence()
     into_b = team.import_bundle(t.b, a2)  # B's own two edits, and A's, are not applied
     assert into_b.on_removed == 3
     assert into_b.brought["Command centre"]["removal"] == 3

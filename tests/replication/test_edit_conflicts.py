@@ -63,7 +63,7 @@ def test_a_concurrent_phone_edit_is_the_same_conflict_on_every_desk(
     team.import_bundle(t.c, first)
     brought = team.import_bundle(t.c, second)
     assert brought.conflicts == 1
-    assert "1 edit from" in brought.sentence()
+    assert "1 change from" in brought.sentence()
     assert brought.sentence().endswith(", 1 conflict")
     relay = bundle(t.c, t.tmp / "c.cdbundle")
     for desk in (t.a, t.b):  # each gets the other's edit only through C
@@ -168,8 +168,9 @@ def test_conflicts_and_resolve_from_the_command_line(team_desks: Team) -> None:
     t.b.close()  # the command line opens the desk itself
     listed = run_cli(b_dir, "team", "conflicts")
     assert listed.returncode == 0, listed.stderr
-    assert "Ann Able: phones (shown meanwhile: mobile: (312) 555-0101)" in listed.stdout
-    assert "Command centre (alex, " in listed.stdout
+    assert "Ann Able: phones\n    shown meanwhile: mobile: (312) 555-0101\n" in listed.stdout
+    assert "Command centre, alex, 2026-03-20 12:05: mobile: (312) 555-0177" in listed.stdout
+    assert "Site 2 laptop (this laptop), alex, " in listed.stdout
     [conflict] = json.loads(run_cli(b_dir, "team", "conflicts", "--json").stdout)
     assert [c["value"] for c in conflict["candidates"]] == ["mobile: (312) 555-0177",
                                                            "mobile: (312) 555-0188"]

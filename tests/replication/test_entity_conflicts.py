@@ -122,8 +122,8 @@ def test_a_holder_marked_unavailable_on_two_laptops(crisis_team: Team, order: st
     assert (conflict.field, conflict.kept) == ("unavailable", "available")
     assert conflict.label == "Lee Lead as Incident Commander in operational period 1"
     assert [x.value for x in conflict.candidates] == [
-        "unavailable since 2026-03-20T12:05:00Z (sick)",
-        "unavailable since 2026-03-20T12:07:00Z (stuck at Site 2)"]
+        "unavailable since 2026-03-20 12:05 (sick)",
+        "unavailable since 2026-03-20 12:07 (stuck at Site 2)"]
     for desk in t.desks.values():  # Lee stays acting everywhere meanwhile
         assert role_service.current_holder(desk, "ic").slot.person.name == "Lee Lead"
     resolve_everywhere(t, conflict, "Site 2 laptop")
@@ -148,7 +148,7 @@ def test_a_team_wide_setting_changed_on_two_laptops(crisis_team: Team, order: st
 
     conflict = concurrent(t, change, order)
     assert (conflict.entity, conflict.label, conflict.kept) == (
-        "setting", "org_display_name", "Lakeside Health")
+        "setting", "Organisation name on paper", "Lakeside Health")
     assert org_names(t) == {"Lakeside Health"}
     resolve_everywhere(t, conflict, "Command centre")
     assert org_names(t) == {"Lakeside Health System"}

@@ -91,7 +91,8 @@ def test_a_template_edited_on_two_laptops_is_refused_until_settled_and_approved(
         template_team: Team, order: str) -> None:
     t = template_team
     conflict = concurrent(t, lambda desk, who: edit(desk, f"Text from {who}."), order)
-    assert (conflict.entity, conflict.label, conflict.field) == ("template", SMS, "release")
+    assert (conflict.entity, conflict.label, conflict.field) == ("template", "Staff text alert",
+                                                                 "release")
     assert [x.value.split(":")[0] for x in conflict.candidates] == ["version 2, draft"] * 2
     # Version 1 was approved on every laptop, but the template is not used meanwhile.
     refused_everywhere(t, "changed on two laptops at once")

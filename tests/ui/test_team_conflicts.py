@@ -61,7 +61,7 @@ def test_keep_this_one_settles_the_conflict_with_the_chosen_phone(
     tz = localtime.zone(t.a)
     when = {x.laptop: show_utc(x.at, tz) for x in conflict.candidates}
     assert _rows(page) == [
-        ["Ann Able", "phones", f"mobile: {CLONED}", "Command centre", "alex",
+        ["Ann Able", "phones", f"mobile: {CLONED}", "Command centre (this laptop)", "alex",
          when["Command centre"], f"mobile: {A_PHONE}"],
         ["", "", "", "Site 2 laptop", "alex", when["Site 2 laptop"], f"mobile: {B_PHONE}"]]
 

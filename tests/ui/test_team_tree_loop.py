@@ -38,7 +38,8 @@ def test_keep_this_one_keeps_one_laptops_moves_of_a_loop(
     assert panel.isVisible()
     table = panel.table
     rows = [[table.item(r, c).text() for c in (0, 1, 3, 6)] for r in range(table.rowCount())]
-    assert rows == [["calling tree: All staff", "these moves make a loop", "Command centre",
+    assert rows == [["calling tree: All staff", "these moves make a loop",
+                     "Command centre (this laptop)",
                      "Ann Able called by Bo Baker"],
                     ["", "", "Site 2 laptop", "Bo Baker called by Ann Able"]]
     assert "Ann Able called by Lee Lead" in table.item(0, 2).text()

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QGroupBox, QWidget
+from PySide6.QtWidgets import QGroupBox, QHeaderView, QWidget
 
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.formatting import count_of
@@ -30,7 +30,7 @@ from crisisdesk.ui.widgets.buttons import push_button
 from crisisdesk.ui.widgets.errors import user_errors
 from crisisdesk.ui.widgets.layouts import hbox, vbox
 from crisisdesk.ui.widgets.table_model import time_formatter
-from crisisdesk.ui.widgets.tables import read_only_table, text_item
+from crisisdesk.ui.widgets.tables import fit_table, read_only_table, text_item
 from crisisdesk.ui.workers import Job, in_thread_session
 
 TITLE = "Conflicts to settle"
@@ -62,6 +62,10 @@ class ConflictsPanel(QGroupBox):
         self.picks: list[tuple[Conflict, Candidate]] = []  # one per table row
         self.last_job: Job | None = None
         self.table = read_only_table(self, "Conflicts to settle", HEADERS)
+        # Every column within the width, long values wrapped: the competing values are what
+        # the coordinator compares, so they are never pushed off to the right.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setWordWrap(True)
         self.keep_button = push_button(
             self, "&Keep this one", self.keep_selected,
             "Settle the conflict with the selected laptop's value, on every laptop")
@@ -86,13 +90,14 @@ class ConflictsPanel(QGroupBox):
             cells = ((label, field_words(conflict.field), conflict.kept) if first else
                      ("", "", ""))
             tip = f"{label}, {field_words(conflict.field)}"
-            for col, text in enumerate((*cells, cand.laptop, cand.operator, show(cand.at),
+            laptop = cand.laptop + (" (this laptop)" if cand.here else "")
+            for col, text in enumerate((*cells, laptop, cand.operator, show(cand.at),
                                         cand.value)):
                 self.table.setItem(row, col, text_item(text, "" if first else tip))
+        self.setVisible(bool(self.conflicts))
         if self.picks:
             self.table.selectRow(0)
-            self.table.resizeColumnsToContents()
-        self.setVisible(bool(self.conflicts))
+            fit_table(self.table, max_lines=5)
 
     def clear(self) -> None:
         self.conflicts, self.picks = [], []

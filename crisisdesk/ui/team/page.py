@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 
 from crisisdesk.domain.formatting import count_of
 from crisisdesk.domain.operators import Role
@@ -67,8 +67,9 @@ class TeamPage(Page):
         self.buttons: list[QPushButton] = [self.export_button, self.import_button,
                                            self.sync_button]
         self.conflicts_panel = ConflictsPanel(ctx, self)
-        self.filler = QWidget(self)  # takes the table's room on a desk that is not a team
-        column(self, self.heading, self.not_team_label, self.summary_label, (self.table, 1),
+        # The laptops take the rows they have; the conflicts, when there are any, the rest.
+        self.filler = QWidget(self)  # the room below when there is nothing to settle
+        column(self, self.heading, self.not_team_label, self.summary_label, self.table,
                hbox(*self.buttons, (QWidget(self), 1)), self.folder_label, self.last_label,
                (self.conflicts_panel, 1), (self.filler, 1), margin=12)
         self._show_team(False)
@@ -100,6 +101,7 @@ class TeamPage(Page):
         self._show_team(True)
         tz = localtime.zone(self.ctx.session)
         self.conflicts_panel.show_conflicts(conflicts, tz)
+        self.filler.setVisible(not conflicts)
         unsettled = (f" {count_of(len(conflicts), 'conflict')} to settle below."
                      if conflicts else "")
         waiting = (f"; {count_of(result.waiting, 'record')} waiting for what they refer to"
@@ -120,6 +122,7 @@ class TeamPage(Page):
                 if col == 1:  # of which kinds: "2 contacts, 42 call attempts"
                     item.setToolTip(lap.held())
                 self.table.setItem(row, col, item)
+        fit_height(self.table)
         folder = team_folder.configured_folder(self.ctx.session)
         self.folder_label.setText(
             f"Team exchange folder: {folder}" if folder else
@@ -128,7 +131,6 @@ class TeamPage(Page):
 
     def _show_team(self, is_team: bool) -> None:
         self.not_team_label.setVisible(not is_team)
-        self.filler.setVisible(not is_team)
         if not is_team:
             self.conflicts_panel.clear()
         for widget in (self.summary_label, self.table, self.folder_label, self.last_label,
@@ -174,6 +176,7 @@ class TeamPage(Page):
         self._run("team import", work, done)
 
     def sync_folder(self) -> None:
+        fit_height(self.table)
         folder = team_folder.configured_folder(self.ctx.session)
         if folder is None:
             folder = self.ctx.prompts.open_folder(self, "Choose the team exchange folder")
@@ -225,6 +228,17 @@ class TeamPage(Page):
     def _run(self, name: str, work: Callable[..., object], done: Callable[[object], None],
              busy: bool = True) -> None:
         self.ctx.runner.start(self._job(name, work, done, busy))
+
+
+def fit_height(table: QTableWidget, most_rows: int = 8) -> None:
+    """As tall as the header and the rows (a team has a handful of laptops), so the room
+    below goes to the conflicts; scrolls past `most_rows`."""
+    shown = min(table.rowCount(), most_rows)
+    rows = sum(table.rowHeight(r) for r in range(shown)) if shown else \
+        table.verticalHeader().defaultSectionSize()
+    scroll = table.horizontalScrollBar()
+    table.setFixedHeight(table.horizontalHeader().height() + rows + 2 * table.frameWidth()
+                         + (scroll.sizeHint().height() if scroll.isVisible() else 0))
 
 
 def _html(text: str) -> str:

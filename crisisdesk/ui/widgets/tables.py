@@ -126,6 +126,19 @@ def _fit(table: QTableView, header: QHeaderView, least: Sequence[int]) -> None:
         header.resizeSection(column, max(min(wanted, cap), floor))
 
 
+def fit_table(table: QTableView, max_lines: int = 3) -> None:
+    """`fit_columns`, then each row as tall as its wrapped text, up to `max_lines` lines (the
+    rest in the cell's tooltip): a table whose every value must be read, not scrolled to."""
+    fit_columns(table)
+    table.resizeRowsToContents()
+    line = table.fontMetrics().lineSpacing()
+    most = max_lines * line + 8  # the cell's margins
+    vertical = table.verticalHeader()
+    for row in range(vertical.count()):
+        if vertical.sectionSize(row) > most:
+            vertical.resizeSection(row, most)
+
+
 class _Fitter(QObject):
     """Fits a table's columns once it has rows and is on screen (a hidden table has no width
     to share out yet); again after the model is reset or the table first gets its real width."""
