@@ -44,6 +44,7 @@ class Brought:
     renamed: int = 0  # trees renamed because two laptops created one of the same name
     rekeyed: int = 0  # templates given a new key: two laptops created one with one key
     set_aside: int = 0  # periods set aside: two laptops started one with one number
+    kept_once: int = 0  # a person added to one tree on two laptops: one entry kept
     on_removed: int = 0  # edit records of a deleted contact or removed tree (kept, not applied)
 
     @property
@@ -193,12 +194,16 @@ def _write_row(db: sqlite_utils.Database, rec: dict[str, Any],
         ready, renamed = creations.prepare(db, family.name, row, str(rec.get("origin", "")),
                                            laptops)
         if ready is None:
+            if family.name == "tree_node":  # (the same person added here first: kept once)
+                brought.kept_once += renamed
             return "removed"
         row = ready
         if family.name == "template":
             brought.rekeyed += renamed
         elif family.name == "period":
             brought.set_aside += renamed
+        elif family.name == "tree_node":
+            brought.kept_once += renamed
         else:
             brought.renamed += renamed
     table = family.table
