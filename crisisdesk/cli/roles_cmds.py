@@ -9,8 +9,8 @@ import click
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import pdf_option, when, write_pdf
 from crisisdesk.domain.roles import SPOKESPERSON, RoleGroup, RoleStatus, Slot
-from crisisdesk.services import roles as role_service
 from crisisdesk.services import periods_set_aside
+from crisisdesk.services import roles as role_service
 from crisisdesk.services.session import Session
 
 

@@ -52,8 +52,7 @@ from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import meta as meta_store
-from crisisdesk.store import rule_files
-from crisisdesk.store import replica_edits, replica_obligations
+from crisisdesk.store import replica_edits, replica_obligations, rule_files
 
 FLAGS_KEY = "notification_profile_flags"
 

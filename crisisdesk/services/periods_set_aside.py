@@ -15,10 +15,9 @@ from crisisdesk.services import roles as role_service
 from crisisdesk.services.localtime import show
 from crisisdesk.services.session import Session
 from crisisdesk.services.team_conflict_values import person
-from crisisdesk.store import replica_periods
+from crisisdesk.store import replica_periods, tree_changes
 from crisisdesk.store import replication as repl
 from crisisdesk.store import roles as role_store
-from crisisdesk.store import tree_changes
 
 
 @dataclass(frozen=True)

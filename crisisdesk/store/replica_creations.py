@@ -39,7 +39,7 @@ from crisisdesk.store import replica_periods, replica_template_keys, replica_tre
 from crisisdesk.store import replication as repl
 
 # The families projected before the others.
-CREATED = ("contact", "calling_tree", "incident", "template", "period")
+CREATED: tuple[str, ...] = ("contact", "calling_tree", "incident", "template", "period")
 CREATED += (replica_tree_people.FAMILY,)  # a person added to a tree (after its tree)
 Key = tuple[str, str, str]  # (entity, entity id, field), as in replica_edits
 

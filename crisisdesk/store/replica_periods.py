@@ -15,8 +15,8 @@ then id: the same on every desk) stays period 2 and is the current one everywher
 one is *set aside* on every desk (`set_aside` holds the id of the one kept), whichever arrives
 first, keeping its line-ups, out of the roster. The import counts it, `crisisdesk roles list`
 and the Roles page name it with its laptop, time and line-ups (services/periods_set_aside.py),
-and its coordinator assigns again in the kept period what still matters. A later period started on top of a set
-aside one (period 3 after it) is a period like any other.
+and its coordinator assigns again in the kept period what still matters. A later period
+started on top of a set aside one (period 3 after it) is a period like any other.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ tree but not the running activation. The coordinators running it must see such c
 move or backup change on a team desk is an edit record (store/replica_edits.py) naming its
 laptop, operator and time, wherever it was made, and so is each person added or taken out
 (store/replica_tree_people.py); the rest (changes on a desk that is not part of a team) shows
-as the difference between the frozen copy and the tree now. Which changes a coordinator has marked as seen is
-this laptop's own (`meta`), never replicated.
+as the difference between the frozen copy and the tree now. Which changes a coordinator has
+marked as seen is this laptop's own (`meta`), never replicated.
 """
 
 from __future__ import annotations

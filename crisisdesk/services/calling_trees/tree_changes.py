@@ -2,10 +2,11 @@
 
 An activation follows the copy of the tree frozen when it started; a move or a backup change,
 or a person added or taken out, afterwards (on this laptop, or on another one and brought by a
-team bundle: store/replica_tree_people.py), changes the tree but not the running activation. `changes_for` lists them
-for the progress screen and `activation status`, each with its laptop, operator and time in the
-desk's zone, so every coordinator running the activation sees what the others changed
-(store/tree_changes.py says where each comes from). An edit record dated before the start (a
+team bundle: store/replica_tree_people.py), changes the tree but not the running activation.
+`changes_for` lists them for the progress screen and `activation status`, each with its
+laptop, operator and time in the desk's zone, so every coordinator running the activation sees
+what the others changed (a person taken out: with where the people they called moved up to;
+store/tree_changes.py says where each comes from). An edit record dated before the start (a
 laptop whose clock is behind, or a move made before the start and brought after it) still
 shows when it put the person somewhere else than the frozen copy, as that difference, named
 with the edit's laptop. `mark_seen` is one action: it hides the changes listed at that moment
