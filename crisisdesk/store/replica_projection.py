@@ -22,7 +22,7 @@ import sqlite_utils
 
 from crisisdesk.domain.call_outcomes import fold
 from crisisdesk.store import activations as activation_store
-from crisisdesk.store import latest_wins, replica_conflicts, replica_edits
+from crisisdesk.store import latest_wins, replica_conflicts, replica_edits, replica_tree_people
 from crisisdesk.store import letters as letter_store
 from crisisdesk.store import replica_creations as creations
 from crisisdesk.store import replication as repl
@@ -118,6 +118,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
         state_now = fold(activation_store.attempts(db, activation_id, contact_id))
         activation_store.update_state(db, activation_id, contact_id, state_now)
     creations.apply_removals(db, removals)
+    replica_tree_people.apply_to_new_trees(db, created)
     # Edits that came before their entity's creation take effect now.
     edited |= creations.edit_keys(db, created)
     brought.conflicts = replica_conflicts.settle(db, edited)

@@ -10,7 +10,8 @@ has, or taken out of one, would otherwise stay on their laptop, and the trees wo
 * **Taking out** writes a removal record (replica_creations' `repl_removals`, entity
   `tree_node`) naming the tree, the person, and the caller and place they had. A removal wins
   over a concurrent add or move of that person in that tree: on every desk it takes out the
-  person's entry in that tree added at or before it (an add made later, a re-add, stays).
+  person's entry in that tree added at or before it (an add made later, a re-add, stays),
+  also when it arrives before a tree created after the clone (applied once the tree arrives).
 * **The same person added on two laptops** is one entry: a tree holds a contact once. The entry
   added first (by time, then id: the same on every desk) is kept everywhere; the other is set
   aside (kept in the engine and relayed, never shown), and the import says so ("1 person added
@@ -144,6 +145,21 @@ def apply_removal(db: sqlite_utils.Database, at: str, data: dict[str, Any]) -> N
     db.execute("DELETE FROM tree_nodes WHERE tree_id = ? AND contact_id = ? AND "
                "created_at <= ?", [str(data.get("tree_id") or ""),
                                    str(data.get("contact_id") or ""), at])
+
+
+def apply_to_new_trees(db: sqlite_utils.Database, created_ids: list[str]) -> None:
+    """Take out of trees just created here (their people as they first left their laptop) the
+    people whose removal arrived before them."""
+    for at, data in db.execute(
+            "SELECT at, data FROM repl_removals WHERE entity = ? AND "
+            "json_extract(data, '$.tree_id') IN (SELECT value FROM json_each(?))",
+            [ENTITY, json.dumps(sorted(created_ids))]).fetchall():
+        try:
+            value = json.loads(str(data))
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            apply_removal(db, str(at), value)
 
 
 def adopt_orphans(db: sqlite_utils.Database) -> int:

@@ -177,3 +177,47 @@ def test_the_activation_names_adds_and_removals_from_other_laptops(team_desks: T
     assert any(line.startswith("Bo Baker taken out of the tree; the people they called "
                                "move up to Lee Lead — on Site 2 laptop by ")
                for line in lines), lines
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_moving_up_that_would_make_a_loop_goes_to_the_coordinator(team_desks: Team,
+                                                                   order: str) -> None:
+    t = team_desks
+    ann, bo, cy = t.people[1], t.people[2], t.people[3]
+    trees.move_person(t.a, TREE, bo, caller_id=ann)  # Bo under Ann, on every desk
+    shared = bundle(t.a, t.tmp / "shared.cdbundle")
+    for desk in (t.b, t.c):
+        team.import_bundle(desk, shared)
+    tick(t.a, 5)
+    trees.remove_person(t.a, TREE, bo)
+    trees.move_person(t.a, TREE, ann, caller_id=cy)  # fine on A: Cy is under Lee there
+    tick(t.b, 7)
+    trees.move_person(t.b, TREE, cy, caller_id=bo)  # fine on B: Bo is under Ann there
+    round_trip(t, tuple(order), all_bundles(t))
+    # Cy would move up to Ann (Bo's caller), who is under Cy now: the coordinator calls Cy.
+    want = {"Lee Lead": "", "Ann Able": "Cy Cole", "Cy Cole": "", "Di Dunn": "Lee Lead",
+            "Ed Eve": "Lee Lead"}
+    for name, desk in t.desks.items():
+        assert callers(desk) == want, name
+        assert len(call_order(desk)) == len(want), name  # everyone is called
+    converged(t, places=False)
+
+
+def test_a_removal_that_arrives_before_its_new_tree_still_applies(team_desks: Team) -> None:
+    t = team_desks
+    ann, bo = t.people[1], t.people[2]
+    night = trees.create_tree(t.a, "Night shift")
+    trees.add_person(t.a, night.id, ann)
+    trees.add_person(t.a, night.id, bo, caller_id=ann)
+    made = bundle(t.a, t.tmp / "night.cdbundle")
+    team.import_bundle(t.b, made)
+    tick(t.b, 5)
+    trees.remove_person(t.b, "Night shift", bo)
+    for_a = team.export_bundle(t.b, t.tmp / "for-a.cdbundle", for_laptop="Command centre").path
+    team.import_bundle(t.c, for_a)  # B's removal, without the tree (A has it)
+    assert all(s.tree.name != "Night shift" for s in trees.list_trees(t.c))
+    team.import_bundle(t.c, made)  # the tree as it first left A: Ann and Bo
+    team.import_bundle(t.a, for_a)
+    for name, desk in t.desks.items():
+        people = [n.contact_id for n in trees.get_tree(desk, "Night shift").nodes]
+        assert people == [ann], name
