@@ -360,7 +360,9 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
             "rules_last_reviewed": (report.rules.last_reviewed.isoformat()
                                     if report.rules.last_reviewed else None),
             "verify_note": report.rules.verify_note, "rule_problems": list(report.rules.problems),
-            "obligations": [obligation_json(o, report.today) for o in report.obligations],
+            "obligations": [{**obligation_json(o, report.today),
+                             "team_conflict": o.key in report.in_team_conflict}
+                            for o in report.obligations],
             "law_enforcement_delay_applies": report.delay_lines,
             "not_in_force": [{"key": v.rule.key, "title": v.rule.title,
                               "citation": v.rule.citation, "timing": v.rule.timing,
@@ -389,6 +391,8 @@ def deadlines_group(ctx: click.Context, incident: str | None, as_json: bool,
                 status = "no fixed date"
             else:
                 status = (f"OVERDUE by {-left} days" if left < 0 else f"{left} days left")
+            if o.key in report.in_team_conflict:
+                status += f"; {clock_service.TEAM_CONFLICT}"
             rows.append([o.due.isoformat() if o.due else "-", status, o.key, o.title])
         if rows:
             table(rows, ["DUE", "STATUS", "KEY", "NOTICE"])

@@ -9,6 +9,7 @@ import click
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import pdf_option, when, write_pdf
 from crisisdesk.domain.roles import SPOKESPERSON, RoleGroup, RoleStatus, Slot
+from crisisdesk.services import periods_set_aside
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.session import Session
 
@@ -48,7 +49,8 @@ def roles_group() -> None:
 @json_option
 @pass_cli
 def list_cmd(cli: CliContext, period: int | None, as_json: bool) -> None:
-    """Every role with who is acting now, their phone and the backups.
+    """Every role with who is acting now, their phone and the backups; and any period set
+    aside because two laptops of the team started it (with its line-ups).
 
     \b
     Example: crisisdesk roles list
@@ -56,12 +58,14 @@ def list_cmd(cli: CliContext, period: int | None, as_json: bool) -> None:
     """
     session = cli.session()
     roster = role_service.roster(session, period)
+    set_aside = periods_set_aside.set_aside_periods(session)
     p = roster.period
     if as_json:
         emit_json({"period": ({"number": p.number, "starts_at": p.starts_at,
                                "ends_at": p.ends_at, "ended_at": p.ended_at or None,
                                "handover_note": p.handover_note or None} if p else None),
-                   "roles": [status_json(s) for s in roster.statuses]})
+                   "roles": [status_json(s) for s in roster.statuses],
+                   "set_aside": [x.as_dict() for x in set_aside]})
         return
     if p is None:
         click.echo("No operational period yet: 'crisisdesk roles assign' starts period 1.")
@@ -80,6 +84,9 @@ def list_cmd(cli: CliContext, period: int | None, as_json: bool) -> None:
         rows.append([s.role.short, who, acting.person.phone if acting else "",
                      _ack(session, s), backups])
     table(rows, ["ROLE", "HOLDER NOW", "PHONE", "ACK", "OTHERS"])
+    for aside in set_aside:  # two laptops started one period: the later is set aside
+        for line in aside.lines():
+            click.echo(line)
 
 
 @roles_group.command("who")

@@ -52,7 +52,7 @@ from crisisdesk.services.localtime import today
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import meta as meta_store
-from crisisdesk.store import rule_files
+from crisisdesk.store import replica_edits, replica_obligations, rule_files
 
 FLAGS_KEY = "notification_profile_flags"
 
@@ -76,6 +76,9 @@ class DeadlineReport:
     obligations: tuple[Obligation, ...]
     today: dt.date
     not_in_force: tuple[OutOfForce, ...] = ()
+    # Obligations whose status two laptops of the team changed at once (replica_obligations):
+    # shown where the deadline is, since what it shows is only the value before both.
+    in_team_conflict: frozenset[str] = frozenset()
 
     @property
     def delay_lines(self) -> list[str]:
@@ -132,7 +135,18 @@ def deadlines(session: Session, incident_ref: str | None = None, *,
     obligations = compute_obligations(ruleset, incident, done, profile_flags(session))
     _add_substitute_notice(session, incident, obligations, done)
     return DeadlineReport(incident, ruleset, tuple(obligations), today(session),
-                          tuple(rules_not_in_force(ruleset, incident)))
+                          tuple(rules_not_in_force(ruleset, incident)),
+                          _in_team_conflict(session, incident.id, obligations))
+
+
+TEAM_CONFLICT = "in conflict between laptops: settle on the Team page"
+
+
+def _in_team_conflict(session: Session, incident_id: str,
+                      obligations: list[Obligation]) -> frozenset[str]:
+    """The keys of the obligations whose status is in conflict between laptops."""
+    return frozenset(o.key for o in obligations if replica_edits.in_conflict(
+        session.db, ("obligation", replica_obligations.entity_id(incident_id, o.key), "done")))
 
 
 def _add_substitute_notice(session: Session, incident: Incident, obligations: list[Obligation],

@@ -63,6 +63,7 @@ NOUNS = {
     "calling_tree": ("calling tree", "calling trees"),
     "incident": ("incident", "incidents"),
     "removal": ("deletion", "deletions"),
+    "tree_node": ("person added to a calling tree", "people added to calling trees"),
     "template": ("template", "templates"),
     "period": ("operational period", "operational periods"),
 }
@@ -230,6 +231,7 @@ class ImportResult:
     purges: tuple[str, ...] = ()  # purges applied here ("Purged by O on laptop L: ...")
     rekeyed: int = 0  # templates given a new key: two laptops created one with one key
     set_aside: int = 0  # periods set aside: two laptops started one with one number
+    kept_once: int = 0  # a person added to one tree on two laptops: one entry kept
 
     @property
     def total(self) -> int:
@@ -254,6 +256,9 @@ class ImportResult:
         if self.set_aside:
             text += (f"; {count_of(self.set_aside, 'operational period')} set aside (two "
                      "laptops started the same period; the one started first is kept)")
+        if self.kept_once:
+            text += (f"; {count_of(self.kept_once, 'person', 'people')} added to a calling "
+                     "tree on two laptops, kept once (as added first)")
         if self.waiting:
             text += (f"; {count_of(self.waiting, 'record')} waiting for what "
                      f"{'it refers' if self.waiting == 1 else 'they refer'} to")
@@ -264,6 +269,7 @@ class ImportResult:
                 "total": self.total, "waiting": self.waiting, "conflicts": self.conflicts,
                 "renamed": self.renamed, "not_applied": self.on_removed,
                 "rekeyed": self.rekeyed, "set_aside": self.set_aside,
+                "kept_once": self.kept_once,
                 "already_imported": self.already, "purges": list(self.purges),
                 "summary": self.sentence()}
 
@@ -322,7 +328,7 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
         result = ImportResult(path, sender, {o: dict(c) for o, c in by_origin.items()},
                               brought.waiting, already, brought.conflicts, brought.renamed,
                               brought.on_removed, purges, rekeyed=brought.rekeyed,
-                              set_aside=brought.set_aside)
+                              set_aside=brought.set_aside, kept_once=brought.kept_once)
         repl.note_bundle(db, bundle.sha256, bundle.sender, act.at, result.sentence())
         act.summary = "; ".join((f"Imported a team bundle from {sender}: "
                                  f"{count_of(result.total, 'record')} new"

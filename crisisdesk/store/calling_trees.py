@@ -1,5 +1,8 @@
 """The `calling_trees` and `tree_nodes` tables: rows in, domain `CallingTree`s out.
 
+On a team desk each change is also noted for the other laptops: moves and backups as edit
+records (replica_edits), people added or taken out as their own records (replica_tree_people).
+
 A tree's `version` goes up by one with every change, so paper and activations can say which
 version of the tree they were made from. Empty text stands for "none" in `caller_id` and
 `backup_id` (SQLite indexes and compares '' more simply than NULL).
@@ -15,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from crisisdesk.domain.calling_trees import CallingTree, TreeNode, moved_people
-from crisisdesk.store import replica_edits, replica_tree_loops
+from crisisdesk.store import replica_edits, replica_tree_loops, replica_tree_people
 
 _TREE_COLS = "id, name, description, version, updated_at, updated_by"
 
@@ -100,6 +103,11 @@ def save_nodes(db: sqlite_utils.Database, tree_id: str, old: Iterable[TreeNode],
     before = {n.contact_id: n for n in old}
     after = {n.contact_id: n for n in new}
     gone = [(tree_id, cid) for cid in before if cid not in after]
+    team = replica_edits.on_team(db)
+    gone_rows = [dict(zip(("id", "contact_id", "caller_id", "position"), r, strict=True))
+                 for r in db.execute("SELECT id, contact_id, caller_id, position FROM "
+                                     "tree_nodes WHERE tree_id = ?", [tree_id])
+                 if str(r[1]) not in after] if team and gone else []
     db.conn.executemany("DELETE FROM tree_nodes WHERE tree_id = ? AND contact_id = ?", gone)
     added = [(str(uuid.uuid4()), tree_id, n.contact_id, n.caller_id or "", n.backup_id or "",
               n.position, at, at, by) for cid, n in after.items() if cid not in before]
@@ -111,8 +119,11 @@ def save_nodes(db: sqlite_utils.Database, tree_id: str, old: Iterable[TreeNode],
     db.conn.executemany(
         "UPDATE tree_nodes SET caller_id = ?, backup_id = ?, position = ?, updated_at = ?, "
         "updated_by = ? WHERE tree_id = ? AND contact_id = ?", changed)
-    if replica_edits.on_team(db):
+    if team:
         _note_moves(db, tree_id, before, after, at=at, by=by)
+        replica_tree_people.note_added(db, tree_id, [n[2] for n in added], operator=by, at=at)
+        replica_tree_people.note_removed(db, tree_id, gone_rows, operator=by, at=at)
+        replica_tree_people.adopt_orphans(db)
     return len(gone) + len(added) + len(changed)
 
 

@@ -35,11 +35,12 @@ from typing import Any
 
 import sqlite_utils
 
-from crisisdesk.store import replica_periods, replica_template_keys
+from crisisdesk.store import replica_periods, replica_template_keys, replica_tree_people
 from crisisdesk.store import replication as repl
 
 # The families projected before the others.
-CREATED = ("contact", "calling_tree", "incident", "template", "period")
+CREATED: tuple[str, ...] = ("contact", "calling_tree", "incident", "template", "period")
+CREATED += (replica_tree_people.FAMILY,)  # a person added to a tree (after its tree)
 Key = tuple[str, str, str]  # (entity, entity id, field), as in replica_edits
 
 
@@ -74,6 +75,14 @@ def note_removal(db: sqlite_utils.Database, entity: str, entity_id: str, *, oper
     return rid
 
 
+def _data(text: object) -> dict[str, Any]:
+    try:
+        data = json.loads(str(text))
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _removal(db: sqlite_utils.Database,
              entity_id: str) -> tuple[str, str, dict[str, Any]] | None:
     """(when, by whom, data) of the earliest removal of the entity, if any."""
@@ -97,6 +106,8 @@ def prepare(db: sqlite_utils.Database, family: str, row: dict[str, Any], origin:
         return (None if _removal(db, str(row["id"])) else row), 0
     if family == "period":
         return replica_periods.prepare(db, row)
+    if family == replica_tree_people.FAMILY:
+        return replica_tree_people.prepare(db, row)
     if family == "template":
         return replica_template_keys.prepare(
             db, row, laptops.get(origin, origin[:8]),
@@ -154,10 +165,12 @@ def _free_name(db: sqlite_utils.Database, name: str, laptop: str) -> str:
 def apply_removals(db: sqlite_utils.Database, removal_ids: Iterable[str]) -> None:
     """Carry out removal records just projected: delete the contact, take the tree out of
     the list (what the removing laptop did)."""
-    for entity, entity_id in db.execute(
-            "SELECT entity, entity_id FROM repl_removals WHERE id IN "
+    for entity, entity_id, at, data in db.execute(
+            "SELECT entity, entity_id, at, data FROM repl_removals WHERE id IN "
             "(SELECT value FROM json_each(?))", [json.dumps(sorted(removal_ids))]).fetchall():
-        if entity == "contact":
+        if entity == replica_tree_people.ENTITY:
+            replica_tree_people.apply_removal(db, str(at), _data(data))
+        elif entity == "contact":
             db.execute("DELETE FROM contacts WHERE id = ?", [entity_id])
         elif entity == "calling_tree":
             removed = _removal(db, str(entity_id))  # the first one, if it was removed twice

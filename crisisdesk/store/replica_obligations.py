@@ -11,7 +11,9 @@ different values are a conflict in the inbox, and the obligation shows what it w
 until a coordinator keeps one laptop's. The row's `updated_by`/`updated_at` are the edit's, so
 each desk shows who marked it and when, as the laptop that did. Both ways of marking one done
 (the deadlines screen, and the filing tracker when an obligation's last filing is sent) go
-through store/incidents.py, which writes the record.
+through store/incidents.py, which writes the record. A mark that arrives before its incident
+(a bundle made for one laptop carried to another first) is kept and applied when the incident
+arrives: its creation settles the edits of what lives in it (replica_creations.edit_keys).
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ Two laptops that both started period 2 (each handed over without seeing the othe
 merged: line-ups made in one were chosen for it. The period started first (by creation time,
 then id: the same on every desk) stays period 2 and is the current one everywhere; the other
 one is *set aside* on every desk (`set_aside` holds the id of the one kept), whichever arrives
-first, keeping its line-ups, out of the roster. The import counts it, and its coordinator
-assigns again in the kept period what still matters. A later period started on top of a set
-aside one (period 3 after it) is a period like any other.
+first, keeping its line-ups, out of the roster. The import counts it, `crisisdesk roles list`
+and the Roles page name it with its laptop, time and line-ups (services/periods_set_aside.py),
+and its coordinator assigns again in the kept period what still matters. A later period
+started on top of a set aside one (period 3 after it) is a period like any other.
 """
 
 from __future__ import annotations
@@ -50,3 +51,20 @@ def set_aside(db: sqlite_utils.Database) -> list[tuple[int, str]]:
     """(number, id) of the periods set aside on this desk."""
     return [(int(r[0]), str(r[1])) for r in db.execute(
         "SELECT number, id FROM operational_periods WHERE set_aside != '' ORDER BY number, id")]
+
+
+def set_aside_details(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Each period set aside with the one kept instead: their numbers, ids, when each was
+    started and by which laptop ('' when it came with the clone; this laptop's id when it has
+    not left it yet)."""
+    cols = ("id", "number", "created_at", "origin", "kept_id", "kept_created_at", "kept_origin")
+    rows = db.execute(
+        "SELECT p.id, p.number, p.created_at, "
+        "(SELECT CASE WHEN r.state = 'outbox' THEN (SELECT value FROM meta WHERE "
+        "key = 'laptop_id') ELSE r.origin END FROM repl_records r WHERE r.id = p.id), "
+        "k.id, k.created_at, "
+        "(SELECT CASE WHEN r.state = 'outbox' THEN (SELECT value FROM meta WHERE "
+        "key = 'laptop_id') ELSE r.origin END FROM repl_records r WHERE r.id = k.id) "
+        "FROM operational_periods p LEFT JOIN operational_periods k ON k.id = p.set_aside "
+        "WHERE p.set_aside != '' ORDER BY p.number, p.created_at, p.id").fetchall()
+    return [{c: ("" if v is None else v) for c, v in zip(cols, r, strict=True)} for r in rows]

@@ -22,7 +22,7 @@ import sqlite_utils
 
 from crisisdesk.domain.call_outcomes import fold
 from crisisdesk.store import activations as activation_store
-from crisisdesk.store import latest_wins, replica_conflicts, replica_edits
+from crisisdesk.store import latest_wins, replica_conflicts, replica_edits, replica_tree_people
 from crisisdesk.store import letters as letter_store
 from crisisdesk.store import replica_creations as creations
 from crisisdesk.store import replication as repl
@@ -44,6 +44,7 @@ class Brought:
     renamed: int = 0  # trees renamed because two laptops created one of the same name
     rekeyed: int = 0  # templates given a new key: two laptops created one with one key
     set_aside: int = 0  # periods set aside: two laptops started one with one number
+    kept_once: int = 0  # a person added to one tree on two laptops: one entry kept
     on_removed: int = 0  # edit records of a deleted contact or removed tree (kept, not applied)
 
     @property
@@ -117,6 +118,7 @@ def project(db: sqlite_utils.Database, replica: repl.Replica) -> Brought:
         state_now = fold(activation_store.attempts(db, activation_id, contact_id))
         activation_store.update_state(db, activation_id, contact_id, state_now)
     creations.apply_removals(db, removals)
+    replica_tree_people.apply_to_new_trees(db, created)
     # Edits that came before their entity's creation take effect now.
     edited |= creations.edit_keys(db, created)
     brought.conflicts = replica_conflicts.settle(db, edited)
@@ -193,12 +195,16 @@ def _write_row(db: sqlite_utils.Database, rec: dict[str, Any],
         ready, renamed = creations.prepare(db, family.name, row, str(rec.get("origin", "")),
                                            laptops)
         if ready is None:
+            if family.name == "tree_node":  # (the same person added here first: kept once)
+                brought.kept_once += renamed
             return "removed"
         row = ready
         if family.name == "template":
             brought.rekeyed += renamed
         elif family.name == "period":
             brought.set_aside += renamed
+        elif family.name == "tree_node":
+            brought.kept_once += renamed
         else:
             brought.renamed += renamed
     table = family.table

@@ -109,6 +109,8 @@ FAMILIES = {f.name: f for f in (
     Family("period", "operational_periods", "updated_by", "created_at",
            ("updated_at", "updated_by")),
 )}
+# A person added to a calling tree every laptop has (store/replica_tree_people.py).
+FAMILIES["tree_node"] = Family("tree_node", "tree_nodes", "updated_by", "created_at", ())
 # An incident's patient data purged (store/replica_purge.py): every desk deletes it too.
 FAMILIES["purge"] = Family("purge", "repl_purges", "operator", "at", ())
 # Families whose records are an incident's patient data: each record names the incidents

@@ -4,10 +4,10 @@ Why: an activation follows the copy of the tree frozen when it started (`activat
 a coordinator who moves someone meanwhile, here or on another laptop of the team, changes the
 tree but not the running activation. The coordinators running it must see such changes. Each
 move or backup change on a team desk is an edit record (store/replica_edits.py) naming its
-laptop, operator and time, wherever it was made; the rest (people added or taken out, which
-stay on their laptop, and moves on a desk that is not part of a team) shows as the difference
-between the frozen copy and the tree now. Which changes a coordinator has marked as seen is
-this laptop's own (`meta`), never replicated.
+laptop, operator and time, wherever it was made, and so is each person added or taken out
+(store/replica_tree_people.py); the rest (changes on a desk that is not part of a team) shows
+as the difference between the frozen copy and the tree now. Which changes a coordinator has
+marked as seen is this laptop's own (`meta`), never replicated.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Calling-tree structure changes made while an activation of the tree is open.
 
-An activation follows the copy of the tree frozen when it started; a move or a backup change
-afterwards (on this laptop, or on another one and brought by a team bundle), or a person added
-or taken out here, changes the tree but not the running activation. `changes_for` lists them
-for the progress screen and `activation status`, each with its laptop, operator and time in the
-desk's zone, so every coordinator running the activation sees what the others changed
-(store/tree_changes.py says where each comes from). An edit record dated before the start (a
+An activation follows the copy of the tree frozen when it started; a move or a backup change,
+or a person added or taken out, afterwards (on this laptop, or on another one and brought by a
+team bundle: store/replica_tree_people.py), changes the tree but not the running activation.
+`changes_for` lists them for the progress screen and `activation status`, each with its
+laptop, operator and time in the desk's zone, so every coordinator running the activation sees
+what the others changed (a person taken out: with where the people they called moved up to;
+store/tree_changes.py says where each comes from). An edit record dated before the start (a
 laptop whose clock is behind, or a move made before the start and brought after it) still
 shows when it put the person somewhere else than the frozen copy, as that difference, named
 with the edit's laptop. `mark_seen` is one action: it hides the changes listed at that moment
@@ -26,6 +27,7 @@ from crisisdesk.services.localtime import show as show_local
 from crisisdesk.services.session import Session
 from crisisdesk.services.team_conflict_values import person
 from crisisdesk.store import activations as activation_store
+from crisisdesk.store import replica_tree_people as people_store
 from crisisdesk.store import replication as repl
 from crisisdesk.store import tree_changes as store
 
@@ -123,14 +125,22 @@ def changes_for(session: Session, act: Activation,
             text = _backup_text(name(e.contact_id), name(str(e.value.get("backup_id") or "")))
         found.append((e.id, text, laptops.get(e.origin, e.origin[:8]), e.operator, e.at))
     now = store.nodes_now(db, act.tree_id)
+    added_by = people_store.origins(db, act.tree_id) if ident else {}
+    taken_out = people_store.removals(db, act.tree_id) if ident else {}
+    if any(o[0] not in laptops for o in [*added_by.values(), *taken_out.values()]) and ident:
+        laptops = store.laptop_names(db, ident)
     for cid, node in now.items():  # what no edit record says: added here, or a solo desk
         was = frozen.get(cid)
         if was is None:
             caller = name(node.caller_id)
+            origin, by, at = added_by.get(cid, ("", node.updated_by, node.created_at))
             found.append((f"added:{cid}", f"{name(cid)} added to the tree, "
                           f"{'called by ' + caller if caller else 'called by the coordinator'}",
-                          "", node.updated_by, node.created_at))
+                          origin, by, at))
             continue
+        if (was.caller_id or "") in taken_out and (was.caller_id or "") not in now \
+                and (cid, "caller") not in edited:
+            continue  # moved up because their caller was taken out: that removal says so
         if (was.caller_id or "") != node.caller_id and (cid, "caller") not in edited:
             found.append((f"moved:{cid}:{node.caller_id}", _caller_text(
                 name(cid), name(node.caller_id), {}), *made(cid, "caller", node)))
@@ -143,7 +153,16 @@ def changes_for(session: Session, act: Activation,
         else None
     for cid in gone:
         at, by = removal or ("", "")
-        found.append((f"removed:{cid}", f"{names[cid]} taken out of the tree", "", by, at))
+        origin = ""
+        text = f"{names[cid]} taken out of the tree"
+        if cid in taken_out:
+            origin, by, at, caller_then = taken_out[cid]
+            if any((p.caller_id or "") == cid for p in frozen.values()) or any(
+                    e.field == "caller" and e.value.get("caller_id") == cid for e in every):
+                up = name(caller_then)
+                text += ("; the people they called move up to " + up if up else
+                         "; the people they called are called by the coordinator")
+        found.append((f"removed:{cid}", text, origin, by, at))
     seen = store.seen(db, act.id)
     out = tuple(TreeChange(cid, text, laptops.get(lid, lid) if lid else here, by, at,
                            show_local(session, at) if at else "", cid in seen)

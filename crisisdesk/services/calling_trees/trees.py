@@ -33,7 +33,7 @@ from crisisdesk.services import settings as settings_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import calling_trees as store
 from crisisdesk.store import contacts as contact_store
-from crisisdesk.store import replica_creations
+from crisisdesk.store import replica_creations, replica_tree_people
 
 __all__ = [
     "TreeDetails", "TreeSummary", "add_person", "contacts_for", "create_tree",
@@ -149,16 +149,29 @@ def add_person(session: Session, ref: str, contact_id: str, *, caller_id: str | 
     check_backup(contact_id, backup_id)
     node = TreeNode(contact_id, caller_id, 0, backup_id)
     check_move([*tree.nodes, node], contact_id, caller_id)
-    new = _place(list(tree.nodes), node, position)
+    siblings = children(tree.nodes).get(caller_id, [])
+    if position is None and replica_tree_people.tree_travels(session.db, tree.id):
+        # At the end, nobody else's place changed (a team desk does not send such shifts).
+        last = max((n.position for n in siblings), default=-1)
+        new = [*tree.nodes, replace(node, position=last + 1)]
+    else:
+        new = _place(list(tree.nodes), node, position)
     return _save(session, tree, new, "tree.add", f"Added a person to calling tree {tree.name!r}")
 
 
 def remove_person(session: Session, ref: str, contact_id: str) -> CallingTree:
-    """Take a person out; the people they called move up to their caller, in the same order."""
+    """Take a person out; the people they called move up to their caller, in the same order
+    (on a team desk: at the removed person's place, by contact id, as every laptop of the team
+    does on receiving the removal: store/replica_tree_people.py)."""
     tree = get_tree(session, ref)
     gone = tree.node(contact_id)
     if gone is None:
         raise NotFound("That person is not in this tree.")
+    if replica_tree_people.removal_travels(session.db, tree.id, contact_id):
+        kept = [replace(n, backup_id=None) if n.backup_id == contact_id else n
+                for n in tree.nodes if n.contact_id != contact_id]
+        return _save(session, tree, kept, "tree.remove",
+                     f"Removed a person from calling tree {tree.name!r}")
     kids = children(tree.nodes).get(contact_id, [])
     listed: list[TreeNode] = []
     for sibling in children(tree.nodes).get(gone.caller_id, []):

@@ -111,6 +111,7 @@ class ObligationsModel(RowTableModel[Obligation]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.today = dt.date.today()
+        self.in_team_conflict: frozenset[str] = frozenset()
 
     def key(self, row: Obligation) -> Hashable:
         return row.key
@@ -119,6 +120,8 @@ class ObligationsModel(RowTableModel[Obligation]):
         if column == DUE:
             return row.due.isoformat() if row.due else "—"
         if column == LEFT:
+            if row.key in self.in_team_conflict:  # in words, not only a colour
+                return f"{days_left_text(row, self.today)}; {clock_service.TEAM_CONFLICT}"
             return days_left_text(row, self.today)
         if column == NOTICE:
             return row.title
@@ -143,12 +146,16 @@ class ObligationsModel(RowTableModel[Obligation]):
         return QColor("#1b1b1b") if column in (DUE, LEFT) else None
 
     def bold(self, row: Obligation, column: int) -> bool:
-        return column == LEFT and row.state(self.today) in ("overdue", "due_today")
+        return column == LEFT and (row.state(self.today) in ("overdue", "due_today")
+                                   or row.key in self.in_team_conflict)
 
     def tooltip(self, row: Obligation, column: int) -> str | None:
         rule = row.rule
         verify = f"Verify with counsel: {row.caution}" if row.caution else ""
-        return "\n".join(x for x in (done_text(row), "; ".join(row.basis), row.advisory,
+        conflict = (f"Marked done and not done (or done differently) on two laptops at "
+                    f"once: {clock_service.TEAM_CONFLICT}; until then it shows what it was "
+                    "before both." if row.key in self.in_team_conflict else "")
+        return "\n".join(x for x in (conflict, done_text(row), "; ".join(row.basis), row.advisory,
                                      verify, rule.citation, rule.timing, rule.note,
                                      f"Version in force: {rule.period()}") if x)
 
@@ -287,6 +294,7 @@ class DeadlinesView(QWidget):
         self.not_in_force_label.setText(not_in_force_text(report) if report else "")
         self.not_in_force_label.setVisible(bool(report and report.not_in_force))
         self._show_flags(rules.flags)
+        self.model.in_team_conflict = report.in_team_conflict if report else frozenset()
         if report is not None:
             self.model.today = report.today
             self.done_date.setMaximumDate(qdate(report.today))

@@ -36,7 +36,7 @@ from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.roles import OperationalPeriod, RoleStatus, Slot
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import contacts as contact_service
-from crisisdesk.services import next_steps, role_warnings
+from crisisdesk.services import next_steps, periods_set_aside, role_warnings
 from crisisdesk.services import roles as role_service
 from crisisdesk.services.localtime import zone
 from crisisdesk.services.roles import Roster
@@ -90,6 +90,13 @@ class RolesPage(Page):
         self.print_button.clicked.connect(self.print_chart)
 
         self.warnings = WarningsLabel(self)
+        # Periods set aside: two laptops of the team started the same period.
+        self.set_aside_label = QLabel(self)
+        self.set_aside_label.setWordWrap(True)
+        self.set_aside_label.setAccessibleName("Periods set aside")
+        self.set_aside_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.set_aside_label.hide()
         self.model = RosterModel(self)
         self.table = standard_table(self, "Role roster", self.model, resize=Resize.Interactive,
                                     widths=(210, 220, 120, 160, 280))
@@ -146,6 +153,7 @@ class RolesPage(Page):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.warnings)
+        layout.addWidget(self.set_aside_label)
         layout.addWidget(splitter, 1)
         shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -175,6 +183,9 @@ class RolesPage(Page):
         self.model.set_rows(self.roster.statuses)
         self.warnings.show_warnings(role_warnings.warnings(session) if self.viewing is None
                                     else [])
+        aside = periods_set_aside.set_aside_periods(session)
+        self.set_aside_label.setText("\n".join(line for x in aside for line in x.lines()))
+        self.set_aside_label.setVisible(bool(aside))
         if not self.table.currentIndex().isValid() and self.model.rowCount():
             self.table.selectRow(0)
         self._show_detail()
@@ -196,6 +207,8 @@ class RolesPage(Page):
         self.period_combo.clear()
         self.reason_edit.clear()
         self.warnings.show_warnings([])
+        self.set_aside_label.clear()
+        self.set_aside_label.hide()
         self._stale = True
 
     def _period_text(self) -> str:
