@@ -33,6 +33,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
@@ -61,7 +62,14 @@ _HEADER_ROLES = frozenset({_DISPLAY, _TOOLTIP})
 _HORIZONTAL = Qt.Orientation.Horizontal
 
 Index = QModelIndex | QPersistentModelIndex
+Span = QModelRoleDataSpan | QModelRoleData
 T = TypeVar("T")
+
+
+def each_role(span: Span) -> Iterable[QModelRoleData]:
+    """The roles a view asks for in one `multiData()` call (PySide's stubs do not say that a
+    span iterates)."""
+    return (span,) if isinstance(span, QModelRoleData) else span  # type: ignore[return-value]
 
 
 def blocks(rows: Sequence[int]) -> list[tuple[int, int]]:
@@ -165,20 +173,20 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             return None  # size hint, icon, check state... which this table never sets
         return self._value(self._rows[at], index.column(), role)
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index, roleDataSpan: Span) -> None:
         """Every role a delegate asks of one cell (font, alignment, colours, check state,
         icon, text), in one call."""
         at = index.row()
         if self._own_data:  # a subclass that answers some role in data() itself
-            for wanted in roleDataSpan:
+            for wanted in each_role(roleDataSpan):
                 wanted.setData(self.data(index, wanted.role()))
         elif not 0 <= at < len(self._rows) or not index.isValid():
-            for wanted in roleDataSpan:
+            for wanted in each_role(roleDataSpan):
                 wanted.clearData()
         else:
             row, column, value, answered = (self._rows[at], index.column(), self._value,
                                             self._answered)
-            for wanted in roleDataSpan:
+            for wanted in each_role(roleDataSpan):
                 role = wanted.role()
                 if answered is None or role in answered:
                     wanted.setData(value(row, column, role))
@@ -259,7 +267,7 @@ class SortProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
         self._own_data = type(self).data is not QSortFilterProxyModel.data
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index, roleDataSpan: Span) -> None:
         """Hands the view's one request per cell to the source's `multiData()` (Qt's own
         asks `data()` here once per role, each mapped to the source again)."""
         if self._own_data:
@@ -267,7 +275,7 @@ class SortProxy(QSortFilterProxyModel):
             return
         source = self.mapToSource(index)
         if index.isValid() and not source.isValid():
-            for wanted in roleDataSpan:
+            for wanted in each_role(roleDataSpan):
                 wanted.clearData()
             return
         self.sourceModel().multiData(source, roleDataSpan)
