@@ -134,6 +134,11 @@ class CrisisDeskApp(QObject):
                 from crisisdesk.store import rule_files
 
                 rule_files.warm(data_dir)
+                # and what the Dashboard and the status bar make of them, parsed once
+                from crisisdesk.services import clocks, roles
+
+                clocks.warm(data_dir)
+                roles.warm()
                 # What the first page's panels compute in a worker as the window appears, and
                 # the phone metadata its table of role holders formats numbers with; not once
                 # the window is being built (a remembered key): this thread would only slow it.

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from crisisdesk.domain.clocks import (
     Completion,
@@ -58,10 +59,19 @@ FLAGS_KEY = "notification_profile_flags"
 
 
 def load_rules(session: Session | None = None) -> RuleSet:
-    loaded = rule_files.notification_rules(session.data_dir if session else None)
+    return _rules(rule_files.notification_rules(session.data_dir if session else None))
+
+
+def warm(data_dir: Path | None = None) -> None:
+    """Read the desk's rules ahead of the first page that needs them, off the GUI thread (the
+    app does it while the unlock dialog waits for a passphrase)."""
+    _rules(rule_files.notification_rules(data_dir))
+
+
+def _rules(loaded: rule_files.LoadedFile) -> RuleSet:
     if loaded.problem:
         return RuleSet((), (loaded.problem,), verify_note="Verify every deadline with counsel.")
-    rules = parse_rules(loaded.data)
+    rules = rule_files.parsed(loaded, parse_rules)  # once per content: refreshes reuse it
     if loaded.origin != "/".join(("resources", *rule_files.RULES_RESOURCE)):
         return RuleSet(rules.rules, tuple(f"{loaded.origin}: {p}" for p in rules.problems),
                        rules.last_reviewed, rules.verify_note, rules.delay_effect,

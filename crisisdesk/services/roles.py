@@ -34,6 +34,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from crisisdesk.domain.contacts import Contact
 from crisisdesk.domain.errors import NotFound, ValidationError
@@ -91,10 +92,23 @@ class Roster:
 def catalogue(session: Session) -> Catalogue:
     loaded = rule_files.role_catalogue()
     problems: list[str] = [loaded.problem] if loaded.problem else []
-    shipped, role_problems = parse_catalogue(loaded.data) if not loaded.problem else ([], [])
+    shipped, role_problems = (rule_files.parsed(loaded, _shipped_roles) if not loaded.problem
+                              else ((), ()))
     problems += [f"{loaded.origin}: {p}" for p in role_problems]
     desk, removed = role_store.desk_roles(session.db)
     return Catalogue(tuple(merge_catalogue(shipped, desk, removed)), tuple(problems))
+
+
+def _shipped_roles(data: dict[str, Any]) -> tuple[tuple[RoleDef, ...], tuple[str, ...]]:
+    """The shipped roles, parsed once per content (`rule_files.parsed`): the status bar and
+    the Roles page read the catalogue on every refresh."""
+    roles, problems = parse_catalogue(data)
+    return tuple(roles), tuple(problems)
+
+
+def warm() -> None:
+    """Parse the shipped catalogue off the GUI thread, before the window's status bar needs it."""
+    rule_files.parsed(rule_files.role_catalogue(), _shipped_roles)
 
 
 def get_role(session: Session, role_key: str) -> RoleDef:

@@ -9,15 +9,20 @@ when they first open (deadlines, facts, filings), on the GUI thread. So each fil
 content is kept, keyed by where it came from and checked against the file's bytes on every
 read (reading them costs microseconds): a changed file is decoded again, never served stale,
 whatever its modification time says. Every caller gets its own copy of the data.
+
+What the services make of a file (`parsed`: the rule set, the role catalogue) is kept the same
+way, per content and parser: the Dashboard turns the rules into deadlines on every refresh,
+and the first one ran on the GUI thread as the window opened.
 """
 
 from __future__ import annotations
 
 import threading
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from crisisdesk.paths import shipped as shipped_file
 
@@ -31,6 +36,10 @@ class LoadedFile:
     origin: str  # where it came from, for messages ("shipped rules", a path)
     data: dict[str, Any] = field(default_factory=dict)
     problem: str = ""  # why it could not be read at all ("" when it was)
+    source: bytes = field(default=b"", repr=False, compare=False)  # the bytes decoded
+
+
+R = TypeVar("R")
 
 
 _decoded: dict[str, tuple[bytes, LoadedFile]] = {}  # origin -> (its bytes, decoded once)
@@ -45,7 +54,26 @@ def _decode(origin: str, raw: bytes) -> LoadedFile:
         with _decoded_lock:
             _decoded[origin] = known
     loaded = known[1]
-    return LoadedFile(loaded.origin, _fresh(loaded.data), loaded.problem)
+    return LoadedFile(loaded.origin, _fresh(loaded.data), loaded.problem, known[0])
+
+
+_parsed: dict[tuple[str, Callable[..., Any]], tuple[bytes, Any]] = {}  # -> (bytes, result)
+
+
+def parsed(loaded: LoadedFile, parse: Callable[[dict[str, Any]], R]) -> R:
+    """`parse(loaded.data)`, worked out once per file content and parser, and shared by every
+    caller: `parse` must return values nobody changes (frozen dataclasses, tuples)."""
+    key = (loaded.origin, parse)
+    with _decoded_lock:
+        known = _parsed.get(key)
+    if known is not None and loaded.source and (
+            known[0] is loaded.source or known[0] == loaded.source):
+        return known[1]
+    result = parse(loaded.data)
+    if loaded.source and not loaded.problem:
+        with _decoded_lock:
+            _parsed[key] = (loaded.source, result)
+    return result
 
 
 def _fresh(value: Any) -> Any:

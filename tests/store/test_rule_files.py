@@ -57,3 +57,44 @@ def test_the_same_file_is_decoded_once(monkeypatch: pytest.MonkeyPatch, tmp_path
     for _ in range(4):  # as the pages opening one after another do
         assert rule_files.notification_rules(tmp_path).data["verify_note"]
     assert len(decoded) == 1
+
+
+def test_what_the_services_make_of_a_file_is_worked_out_once_per_content(
+        tmp_path: Path) -> None:
+    # The Dashboard turns the rules into deadlines on every refresh; the rules themselves are
+    # parsed again only when the file changed, and a broken file is never remembered.
+    own = tmp_path / rule_files.DESK_RULES_FILE
+    stamp = 1_764_000_000_000_000_000
+    parsed: list[str] = []
+
+    def parse(data: dict[str, object]) -> str:
+        parsed.append(str(data["verify_note"]))
+        return str(data["verify_note"])
+
+    _write(own, RULES.format(n=4), stamp)
+    seen = [rule_files.parsed(rule_files.notification_rules(tmp_path), parse) for _ in range(3)]
+    assert seen == ["Check with counsel (4)."] * 3
+    assert len(parsed) == 1
+    _write(own, RULES.format(n=5), stamp)  # same size, same time: still read again
+    assert rule_files.parsed(rule_files.notification_rules(tmp_path),
+                             parse) == "Check with counsel (5)."
+    _write(own, "[[rule]\nkey = ", stamp)
+    broken = rule_files.notification_rules(tmp_path)
+    assert broken.problem
+    _write(own, RULES.format(n=5), stamp)
+    assert rule_files.parsed(rule_files.notification_rules(tmp_path),
+                             parse) == "Check with counsel (5)."
+    assert len(parsed) == 2  # 4, then 5: the same text again after the broken save is known
+
+
+def test_a_desk_s_edited_rules_reach_its_deadlines_without_restarting(tmp_path: Path) -> None:
+    from crisisdesk.services import clocks
+
+    shipped_note = clocks._rules(rule_files.notification_rules()).verify_note
+    clocks.warm(tmp_path)
+    assert clocks._rules(rule_files.notification_rules(tmp_path)).verify_note == shipped_note
+    own = tmp_path / rule_files.DESK_RULES_FILE
+    for n in (6, 7):  # edited twice while the desk is open
+        own.write_text(RULES.format(n=n), "utf-8")
+        assert clocks._rules(rule_files.notification_rules(tmp_path)).verify_note == (
+            f"Check with counsel ({n}).")

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import sys
+from collections.abc import Iterator
+from types import FrameType
 
 import pytest
-from PySide6.QtCore import QDate, QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import (
+    QDate,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPoint,
+    QPointF,
+    Qt,
+)
+from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -20,6 +31,7 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.domain.contact_types import Contact, ContactKind
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.ui.message_bar import MessageBar
+from crisisdesk.ui.widgets import table_model
 from crisisdesk.ui.widgets.build import date_edit
 from crisisdesk.ui.widgets.contact_picker import ContactSearch
 from crisisdesk.ui.widgets.errors import user_errors
@@ -167,6 +179,112 @@ def test_a_content_sized_column_shows_the_rows_on_screen_whole_without_reading_e
     assert table.columnWidth(0) >= shown  # the long name on screen is not cut
     assert table.columnWidth(1) >= table.horizontalHeader().sectionSizeHint(1)  # nor "Count"
     assert model.asked < 4000  # Qt did not measure all 2,000 rows (x 8 roles) on each pass
+
+
+MODEL_CALLS = frozenset({"data", "multiData", "index", "rowCount", "columnCount"})
+
+
+@contextlib.contextmanager
+def python_calls_into_the_model() -> Iterator[list[int]]:
+    """Counts the calls Qt (and the proxy) make into `RowTableModel`'s Python methods."""
+    counted = [0]
+    source = table_model.__file__
+
+    def profile(frame: FrameType, event: str, _arg: object) -> None:
+        code = frame.f_code
+        if event == "call" and code.co_name in MODEL_CALLS and code.co_filename == source:
+            counted[0] += 1
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield counted
+    finally:
+        sys.setprofile(previous)
+
+
+def test_first_show_of_a_sorted_2000_row_table_asks_the_model_little(qtbot: QtBot) -> None:
+    # As the Templates page opens: rows arrive in a sorted proxy, then the table is first
+    # drawn and its columns measured. Each Python call from C++ costs the GUI thread; with
+    # one request per cell (not one per role, each after two row/column counts) a first show
+    # stays far below what drawing 8 roles of each cell on screen used to cost.
+    model = Pairs()
+    proxy = SortProxy(model)
+    table = standard_table(None, "Templates", proxy, sort=(0, Qt.SortOrder.AscendingOrder),
+                           resize=Resize.ResizeToContents, stretch_last=False)
+    qtbot.addWidget(table)
+    table.resize(800, 300)
+    with python_calls_into_the_model() as sorting:
+        model.set_rows([(f"t{n:04}", n) for n in range(2000)])
+    with python_calls_into_the_model() as calls:
+        table.show()
+        qtbot.waitExposed(table)
+        qtbot.wait(20)
+    assert proxy.index(0, 0).data() == "t0000"  # sorted, and on screen
+    assert table.rowAt(0) == 0
+    assert 0 < calls[0] < 5_000  # it was 16,000 (and 77,000 to sort the rows, now 52,000)
+    assert 0 < sorting[0] < 62_000
+
+
+class Coloured(Pairs):
+    """Every hook a page may define, and one role answered only in `data()`."""
+
+    def foreground(self, row: tuple[str, int], column: int) -> QColor | None:
+        return QColor("#b00020") if row[1] > 1 else None
+
+    def background(self, row: tuple[str, int], column: int) -> QColor | None:
+        return QColor("#fff3c4") if column == 1 and row[1] > 2 else None
+
+    def bold(self, row: tuple[str, int], column: int) -> bool:
+        return row[1] == 3
+
+    def tooltip(self, row: tuple[str, int], column: int) -> str | None:
+        return "late" if row[1] > 2 else None
+
+    def extra(self, row: tuple[str, int], column: int, role: int) -> object:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class StruckOut(Coloured):
+    def data(self, index: object, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.StatusTipRole:
+            return "own"
+        return super().data(index, role)  # type: ignore[arg-type]
+
+
+class Hidden(SortProxy):
+    def filterAcceptsRow(self, source_row: int, source_parent: object) -> bool:
+        return source_row != 1
+
+
+@pytest.mark.parametrize("kind", [Pairs, Coloured, StruckOut])
+def test_a_cell_drawn_in_one_request_looks_as_when_asked_role_by_role(
+        kind: type[Pairs], qtmodeltester: object) -> None:
+    # The view asks each cell for all its roles at once (`multiData`); what it gets must be
+    # what `data()` says role by role, on the model and through a sorting, filtering proxy.
+    model = kind()
+    model.set_rows([("a", 1), ("b", 2), ("c", 3)])
+    proxy = Hidden(model)
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy)  # type: ignore[attr-defined]
+    roles = [*range(14), int(OBJECT_ROLE), int(SORT_ROLE)]
+    answered = 0
+    for shown in (model, proxy):
+        cells = [shown.index(r, c) for r in range(shown.rowCount()) for c in range(2)]
+        for index in [*cells, QModelIndex()]:
+            for role in roles:
+                wanted = QModelRoleData(role)
+                wanted.setData("stale")
+                shown.multiData(index, QModelRoleDataSpan(wanted))
+                assert wanted.data() == shown.data(index, role), (shown, index.row(), role)
+                answered += wanted.data() is not None
+    assert answered > 30  # text, tooltips, sort keys... not only empty roles
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["c", "a"]
+    assert model.index(3, 0) == QModelIndex()
+    assert model.index(0, 2) == QModelIndex()
+    assert model.index(0, 0, model.index(0, 0)) == QModelIndex()
 
 
 class Cells(RowTableModel[tuple[str, int]]):

@@ -14,6 +14,12 @@ can always be read in full.
 Every table in the desk (contacts, templates, log, roster, inquiries, people called)
 builds on it, so the roles below are defined here and nowhere else.
 
+Cost: Qt calls into the model for every role of every painted or measured cell, through the
+proxy, thousands of times as a page first shows. So a view's one `multiData()` per cell is
+answered in one Python call (not one `data()` per role, each after an `index()` that asked
+`rowCount()` and `columnCount()`), `index()` is answered without those two, and the hooks a
+subclass leaves alone are not called at all.
+
 Roles: `OBJECT_ROLE` hands back the row object, `SORT_ROLE` a comparable value (so a proxy sorts
 dates as dates and names case-insensitively).
 """
@@ -27,6 +33,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -54,7 +62,14 @@ _HEADER_ROLES = frozenset({_DISPLAY, _TOOLTIP})
 _HORIZONTAL = Qt.Orientation.Horizontal
 
 Index = QModelIndex | QPersistentModelIndex
+Span = QModelRoleDataSpan | QModelRoleData
 T = TypeVar("T")
+
+
+def each_role(span: Span) -> Iterable[QModelRoleData]:
+    """The roles a view asks for in one `multiData()` call (PySide's stubs do not say that a
+    span iterates)."""
+    return (span,) if isinstance(span, QModelRoleData) else span  # type: ignore[return-value]
 
 
 def blocks(rows: Sequence[int]) -> list[tuple[int, int]]:
@@ -86,6 +101,19 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[T] = []
+        # Which hooks the subclass defines: the others would only say None, so they are
+        # skipped (a page's first show asks each cell for seven roles, several times).
+        kind, base = type(self), RowTableModel
+        self._colours = (kind.foreground is not base.foreground
+                         or kind.background is not base.background)
+        self._bold = kind.bold is not base.bold
+        self._extra = kind.extra is not base.extra
+        self._own_data = kind.data is not base.data
+        answered = {_DISPLAY, _OBJECT, _SORT, _TOOLTIP}
+        answered |= {_FOREGROUND, _BACKGROUND} if self._colours else set()
+        answered |= {_FONT} if self._bold else set()
+        # None: `extra()` may answer any role.
+        self._answered: frozenset[int] | None = None if self._extra else frozenset(answered)
 
     # -- what subclasses define -------------------------------------------------------------
     def key(self, row: T) -> Hashable:
@@ -128,12 +156,44 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             return self.HEADERS[section]  # the tooltip: the whole title of a narrow column
         return None
 
+    def index(self, row: int, column: int,
+              parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """Qt's own asks `rowCount()` and `columnCount()` (two Python calls) each time; the
+        proxy maps every cell it shows through here."""
+        if 0 <= row < len(self._rows) and 0 <= column < len(self.HEADERS) and (
+                not parent.isValid()):
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         at = index.row()
         if not 0 <= at < len(self._rows) or not index.isValid():
             return None
-        row = self._rows[at]
-        column = index.column()
+        if self._answered is not None and role not in self._answered:
+            return None  # size hint, icon, check state... which this table never sets
+        return self._value(self._rows[at], index.column(), role)
+
+    def multiData(self, index: Index, roleDataSpan: Span) -> None:
+        """Every role a delegate asks of one cell (font, alignment, colours, check state,
+        icon, text), in one call."""
+        at = index.row()
+        if self._own_data:  # a subclass that answers some role in data() itself
+            for wanted in each_role(roleDataSpan):
+                wanted.setData(self.data(index, wanted.role()))
+        elif not 0 <= at < len(self._rows) or not index.isValid():
+            for wanted in each_role(roleDataSpan):
+                wanted.clearData()
+        else:
+            row, column, value, answered = (self._rows[at], index.column(), self._value,
+                                            self._answered)
+            for wanted in each_role(roleDataSpan):
+                role = wanted.role()
+                if answered is None or role in answered:
+                    wanted.setData(value(row, column, role))
+                else:
+                    wanted.clearData()
+
+    def _value(self, row: T, column: int, role: int) -> Any:
         if role == _DISPLAY:
             return self.display(row, column)
         if role == _OBJECT:
@@ -141,25 +201,26 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         if role == _SORT:
             return self.sort_value(row, column)
         if role == _FOREGROUND:
-            # Colours follow the light or dark scheme, and text on a status colour stays
-            # readable on both (ui/widgets/scheme.py); the cell's words say the status too.
-            colour = self.foreground(row, column)
-            background = self.background(row, column)
-            if background is not None:
-                return QBrush(readable_text(for_background(background), colour))
-            if colour is not None:
-                return QBrush(for_text(colour))
+            if self._colours:
+                # Colours follow the light or dark scheme, and text on a status colour stays
+                # readable on both (ui/widgets/scheme.py); the cell's words say the status too.
+                colour = self.foreground(row, column)
+                background = self.background(row, column)
+                if background is not None:
+                    return QBrush(readable_text(for_background(background), colour))
+                if colour is not None:
+                    return QBrush(for_text(colour))
         elif role == _BACKGROUND:
-            colour = self.background(row, column)
+            colour = self.background(row, column) if self._colours else None
             if colour is not None:
                 return QBrush(for_background(colour))
         elif role == _TOOLTIP:
             return whole_text_tip(self.display(row, column), self.tooltip(row, column))
-        elif role == _FONT and self.bold(row, column):
+        elif role == _FONT and self._bold and self.bold(row, column):
             font = QFont()
             font.setBold(True)
             return font
-        return self.extra(row, column, role)
+        return self.extra(row, column, role) if self._extra else None
 
     # -- rows -------------------------------------------------------------------------------
     def row_at(self, row: int) -> T:
@@ -204,6 +265,20 @@ class SortProxy(QSortFilterProxyModel):
         self.setSourceModel(source)
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
+        self._own_data = type(self).data is not QSortFilterProxyModel.data
+
+    def multiData(self, index: Index, roleDataSpan: Span) -> None:
+        """Hands the view's one request per cell to the source's `multiData()` (Qt's own
+        asks `data()` here once per role, each mapped to the source again)."""
+        if self._own_data:
+            super().multiData(index, roleDataSpan)
+            return
+        source = self.mapToSource(index)
+        if index.isValid() and not source.isValid():
+            for wanted in each_role(roleDataSpan):
+                wanted.clearData()
+            return
+        self.sourceModel().multiData(source, roleDataSpan)
 
 
 def time_formatter(tz: dt.tzinfo, fmt: str = MINUTES) -> Callable[[str], str]:
