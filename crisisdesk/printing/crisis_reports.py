@@ -19,6 +19,7 @@ from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import filings as filing_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
+from crisisdesk.services import record_origins
 from crisisdesk.services import substitute_notice as substitute_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
@@ -75,7 +76,7 @@ def activity_log(session: Session, incident_ref: str | None = None, *, filters_t
     lines = timeline_service.list_entries(session, incident.id, **filters)
     return timeline_html(lines, incident=incident.title, tz=zone(session), org=_org(session),
                          period=_period_text(session), printed=_printed(session),
-                         filters=filters_text)
+                         filters=filters_text, who=record_origins.origins(session).who)
 
 
 def systems_board(session: Session) -> str:
