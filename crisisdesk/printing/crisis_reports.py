@@ -18,8 +18,8 @@ from crisisdesk.printing.timeline_log import timeline_html
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import filings as filing_service
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import roles as role_service
 from crisisdesk.services import record_origins
+from crisisdesk.services import roles as role_service
 from crisisdesk.services import substitute_notice as substitute_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service

@@ -13,7 +13,6 @@ from crisisdesk.domain.timeline import LogLine
 from crisisdesk.domain.times import PAPER_CLOCK, PAPER_MINUTES, show_utc
 from crisisdesk.printing.crisis_paper import document, esc, grid_table, header_table
 
-
 Who = Callable[[str, str], str]  # (name, record id) -> "demo on Site 2 laptop"
 
 
@@ -31,7 +30,9 @@ def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo, who_of: Who) -
     if line.corrected_by is not None:
         text = (f'<span class="struck">{text}</span><br><span class="small">corrected '
                 f"{esc(show_utc(line.corrected_by.recorded_at, tz, PAPER_MINUTES))}</span>")
-    who = esc(who_of(entry.author, entry.id)) + (f"<br>{esc(entry.position)}" if entry.position else "")
+    who = esc(who_of(entry.author, entry.id))
+    if entry.position:
+        who += f"<br>{esc(entry.position)}"
     nowrap = '<td style="white-space: nowrap">'
     return (f"<tr>{nowrap}{esc(show_utc(entry.at, tz, '%Y-%m-%d'))}</td>"
             f"{nowrap}{esc(show_utc(entry.at, tz, PAPER_CLOCK))}</td>"
