@@ -8,7 +8,7 @@ import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import pdf_option, when, write_pdf
-from crisisdesk.domain.timeline import Category, LogLine, parse_category
+from crisisdesk.domain.timeline import Category, LogLine, entry_ids, parse_category
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import record_origins
 from crisisdesk.services import timeline as timeline_service
@@ -97,7 +97,7 @@ def list_cmd(cli: CliContext, incident: str | None, categories: tuple[str, ...],
                                "text": search, "since": since, "until": until,
                                "author": author, "include_corrected": not hide_corrected}
     lines = timeline_service.list_entries(session, target.id, **filters)
-    origins = record_origins.origins(session)
+    origins = record_origins.origins(session, entry_ids(lines))
     if as_json:
         emit_json([line_json(line, origins) for line in lines])
     else:

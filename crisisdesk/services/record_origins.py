@@ -2,19 +2,20 @@
 
 Why: on a team desk two laptops often share an operator name ("demo", or a coordinator who
 works on both), so a list that only says who cannot tell whose laptop wrote a line. Every list
-that shows who recorded something asks `origins(session)` once per refresh and then
-`who(name, record_id)` per line: records written on this laptop, and every record of a desk
-that is not part of a team, show the name alone.
+that shows who recorded something asks `origins(session, ids)` once per refresh, with the ids
+of the records it shows, and then `who(name, record_id)` per line: records written on this
+laptop, and every record of a desk that is not part of a team, show the name alone.
 
-Cheap by design (lists refresh every few seconds on desks of 100,000 records): the map of
-records from other laptops is kept per desk file and rebuilt only when the engine's update log
-changes (an import or an export); otherwise a refresh costs one indexed query.
+Cheap by design (lists refresh every few seconds on desks of 100,000 records): what was looked
+up is kept per desk file until the engine's update log changes (an import or an export), so a
+refresh of an unchanged list costs one indexed query; after a change only the ids shown are
+looked up again, never the whole desk.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from crisisdesk.services.session import Session
@@ -24,7 +25,7 @@ from crisisdesk.store import replication as repl
 
 @dataclass(frozen=True)
 class Origins:
-    """record id -> name of the laptop it came from, for records from other laptops only."""
+    """record id -> name of the laptop it came from (records from other laptops only)."""
 
     laptops: Mapping[str, str] = field(default_factory=dict)
 
@@ -41,25 +42,38 @@ class Origins:
 
 
 NONE = Origins()
-_cache: dict[tuple[str, str], tuple[int, Origins]] = {}
+
+
+@dataclass
+class _Known:
+    mark: int
+    names: dict[str, str]
+    laptops: dict[str, str] = field(default_factory=dict)  # id -> laptop name, "" = this one
+
+
+_cache: dict[tuple[str, str], _Known] = {}
 _lock = threading.Lock()
 
 
-def origins(session: Session) -> Origins:
-    """The origins of this desk's records (NONE for a desk that is not part of a team)."""
+def origins(session: Session, ids: Iterable[str]) -> Origins:
+    """Where the records `ids` came from (NONE on a desk that is not part of a team)."""
     db = session.db
     ident = repl.identity(db)
     if ident is None:
         return NONE
     key = (str(session.paths.desk_file), ident.laptop_id)
     now = store.mark(db)
+    wanted = list(dict.fromkeys(ids))
     with _lock:
-        held = _cache.get(key)
-    if held is not None and held[0] == now:
-        return held[1]
-    names = store.laptop_names(db)
-    found = Origins({rid: names.get(origin) or "another laptop"
-                     for rid, origin in store.foreign(db, ident.laptop_id).items()})
-    with _lock:
-        _cache[key] = (now, found)
-    return found
+        known = _cache.get(key)
+        if known is None or known.mark != now:
+            known = _cache[key] = _Known(now, store.laptop_names(db))
+        missing = [i for i in wanted if i not in known.laptops]
+    if missing:
+        found = store.origins_of(db, missing, ident.laptop_id)
+        with _lock:
+            for rid in missing:
+                origin = found.get(rid)
+                known.laptops[rid] = (known.names.get(origin) or "another laptop"
+                                      if origin else "")
+    return Origins({i: known.laptops[i] for i in wanted if known.laptops.get(i)})

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.cli import timeline_cmds
+from crisisdesk.domain.timeline import entry_ids
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import record_origins, team
 from crisisdesk.services import timeline as timeline_service
@@ -35,11 +36,11 @@ def test_a_record_from_another_laptop_names_it_and_this_laptops_do_not(
         team_desks: Team) -> None:
     t = team_desks
     mine, theirs = _exchange(t)
-    who = record_origins.origins(t.a).who
+    who = record_origins.origins(t.a, [mine, theirs]).who
     assert who("alex", theirs) == "alex on Site 2 laptop"
     assert who("alex", mine) == "alex"
     # On B, A's entry (not sent yet) is unknown and B's own entry is B's: names alone.
-    assert record_origins.origins(t.b).who("alex", theirs) == "alex"
+    assert record_origins.origins(t.b, [theirs]).who("alex", theirs) == "alex"
 
 
 def test_the_import_s_audit_entry_names_where_relayed_records_came_from(
@@ -70,7 +71,7 @@ def test_an_imported_record_s_origin_changed_by_hand_fails_the_deep_check(
 
 def _timeline_json(desk: Session) -> dict[str, dict[str, object]]:
     lines = timeline_service.list_entries(desk)
-    origins = record_origins.origins(desk)
+    origins = record_origins.origins(desk, entry_ids(lines))
     return {line.entry.text: timeline_cmds.line_json(line, origins) for line in lines}
 
 
@@ -87,8 +88,8 @@ def test_a_desk_that_is_not_a_team_shows_names_alone(session: Session) -> None:
 
     open_incident(session)
     entry = timeline_service.add_entry(session, "Generators checked")
-    assert record_origins.origins(session) is record_origins.NONE
-    assert record_origins.origins(session).who("alex", entry.id) == "alex"
+    assert record_origins.origins(session, [entry.id]) is record_origins.NONE
+    assert record_origins.origins(session, [entry.id]).who("alex", entry.id) == "alex"
     assert {v["origin"] for v in _timeline_json(session).values()} == {None}
 
 

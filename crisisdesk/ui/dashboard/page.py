@@ -303,7 +303,7 @@ class DashboardPage(Page):
         self.latest.clear()
         if self.incident is not None:
             entries = timeline_service.latest_entries(session, self.incident.id, LATEST)
-            who = record_origins.origins(session).who
+            who = record_origins.origins(session, (e.id for e in entries)).who
             for entry in sorted(entries, key=lambda e: (e.at, e.seq), reverse=True):
                 self.latest.addItem(f"{show(entry.at)}  [{entry.category.value}] "
                                     f"{who(entry.author, entry.id)}: "

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.timeline import Category, LogLine, TimelineEntry
+from crisisdesk.domain.timeline import Category, LogLine, TimelineEntry, entry_ids
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import next_steps, record_origins
@@ -136,8 +136,9 @@ class TimelinePage(Page):
         else:
             self.incident_id = incident.id
             self.incident_label.setText(f"Activity log: {incident.title}")
-            self.model.origins = record_origins.origins(session)
-            self.model.set_rows(timeline_service.list_entries(session, incident.id))
+            lines = timeline_service.list_entries(session, incident.id)
+            self.model.origins = record_origins.origins(session, entry_ids(lines))
+            self.model.set_rows(lines)
             if not self.range_check.isChecked():
                 today = session.now().astimezone(zone(session)).date()
                 self.from_edit.setDate(qdate(incident.discovered_on))
