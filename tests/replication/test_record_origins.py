@@ -12,10 +12,12 @@ import pytest
 from crisisdesk.cli import timeline_cmds
 from crisisdesk.domain.timeline import entry_ids
 from crisisdesk.services import audit as audit_service
+from crisisdesk.services import filings as filing_service
 from crisisdesk.services import record_origins, team
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
+from crisisdesk.ui.regulators.filings_tab import detail_html
 from tests.replication.conftest import Team, tick
 from tests.support.cli import run_cli
 from tests.support.tamper import outside_the_app
@@ -110,3 +112,19 @@ def test_timeline_list_on_the_command_line_names_the_other_laptop(team_desks: Te
     data = json.loads(run_cli(t.a.data_dir, "timeline", "list", "--json").stdout)
     assert {e["text"]: e["origin"] for e in data}["Site 2: pharmacy on paper"] == \
         "Site 2 laptop"
+
+
+def test_a_filing_step_taken_on_another_laptop_names_it(team_desks: Team) -> None:
+    t = team_desks
+    key = next(f.key for f in filing_service.tracker(t.a).filings
+               if f.owed.kind not in filing_service.LETTER_KINDS)  # no letter to fill in
+    filing_service.prepare(t.a, key)
+    team.import_bundle(t.b, team.export_bundle(t.a, t.tmp / "a.cdbundle").path)
+    tick(t.b, 5)
+    filing_service.approve(t.b, key)
+    team.import_bundle(t.a, team.export_bundle(t.b, t.tmp / "b.cdbundle").path)
+    report = filing_service.tracker(t.a)
+    filing = next(f for f in report.filings if f.key == key)
+    text = detail_html(filing, filing_service.step_authors(t.a, report.incident.id))
+    assert "Prepared by alex; approved by alex on Site 2 laptop." in text
+    assert "Prepared by alex; approved by alex." in detail_html(filing)  # nothing extra
