@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.cli import timeline_cmds
+from crisisdesk.domain.systems import SystemStatus
 from crisisdesk.domain.timeline import entry_ids
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import filings as filing_service
 from crisisdesk.services import record_origins, team
+from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
@@ -128,3 +130,16 @@ def test_a_filing_step_taken_on_another_laptop_names_it(team_desks: Team) -> Non
     text = detail_html(filing, filing_service.step_authors(t.a, report.incident.id))
     assert "Prepared by alex; approved by alex on Site 2 laptop." in text
     assert "Prepared by alex; approved by alex." in detail_html(filing)  # nothing extra
+
+
+def test_systems_json_names_the_laptop_of_the_last_update(team_desks: Team) -> None:
+    t = team_desks
+    system_service.set_status(t.a, "EHR", SystemStatus.DOWN)
+    tick(t.b, 5)
+    system_service.set_status(t.b, "Email", SystemStatus.DEGRADED)
+    team.import_bundle(t.a, team.export_bundle(t.b, t.tmp / "b.cdbundle").path)
+    systems = system_service.list_systems(t.a)
+    laptops = system_service.update_laptops(t.a, systems)
+    by_name = {s.name: laptops.get(s.id) for s in systems}
+    assert by_name["Email"] == "Site 2 laptop"
+    assert by_name["EHR"] is None
