@@ -14,6 +14,7 @@ from crisisdesk.domain.systems import SystemStatus
 from crisisdesk.domain.timeline import entry_ids
 from crisisdesk.services import audit as audit_service
 from crisisdesk.services import filings as filing_service
+from crisisdesk.services import messages as message_service
 from crisisdesk.services import record_origins, team
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
@@ -143,3 +144,13 @@ def test_systems_json_names_the_laptop_of_the_last_update(team_desks: Team) -> N
     by_name = {s.name: laptops.get(s.id) for s in systems}
     assert by_name["Email"] == "Site 2 laptop"
     assert by_name["EHR"] is None
+
+
+def test_the_printed_communication_log_names_the_other_laptop(team_desks: Team) -> None:
+    t = team_desks
+    values = {"org_name": "Riverside", "action_requested": "Stay home",
+              "staff_hotline": "217-555-0120"}
+    message_service.issue_message(t.b, "staff-sms-alert-en", recipient_count=12, values=values)
+    team.import_bundle(t.a, team.export_bundle(t.b, t.tmp / "b.cdbundle").path)
+    html = message_service.log_report_html(t.a, message_service.communication_log(t.a))
+    assert html.count("alex on Site 2 laptop") == 1  # B's message; A's own: "alex"
