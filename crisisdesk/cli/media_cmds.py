@@ -22,6 +22,7 @@ from crisisdesk.domain.media import (
     span_text,
     time_to_answer,
 )
+from crisisdesk.services import record_origins
 from crisisdesk.services.localtime import show
 from crisisdesk.services.media import bank as media_bank
 from crisisdesk.services.media import cadence as cadence_service
@@ -266,10 +267,12 @@ def statements_list_cmd(cli: CliContext, as_json: bool) -> None:
     """Statements issued so far.  Example: crisisdesk statements list --json"""
     session = cli.session()
     entries = statement_service.issued_statements(session)
+    origins = record_origins.origins(session, (e.id for e in entries))
     if as_json:
-        emit_json([e.to_dict() for e in entries])
+        emit_json([{**e.to_dict(), "origin": origins.laptop(e.id) or None} for e in entries])
         return
-    table([[show(session, e.issued_at), e.template_key, str(e.version), e.operator]
+    table([[show(session, e.issued_at), e.template_key, str(e.version),
+            origins.who(e.operator, e.id)]
            for e in entries], ["ISSUED", "TEMPLATE", "VER", "BY"])
 
 

@@ -15,6 +15,7 @@ from crisisdesk.cli.templates_cmds import (
 )
 from crisisdesk.domain.errors import UserError
 from crisisdesk.services import messages as message_service
+from crisisdesk.services import record_origins
 
 
 @click.group("messages")
@@ -82,11 +83,13 @@ def log_cmd(cli: CliContext, incident: str | None, csv_path: str | None, pdf_pat
         click.echo(f"Wrote {len(entries)} entries to {pdf_path}.")
     if csv_path or pdf_path:
         return
+    origins = record_origins.origins(session, (e.id for e in entries))
     if as_json:
-        emit_json([e.to_dict() for e in entries])
+        emit_json([{**e.to_dict(), "origin": origins.laptop(e.id) or None} for e in entries])
         return
     table([[e.issued_at, e.template_key, str(e.version), e.audience, e.channel,
-            str(e.recipient_count), e.operator, e.incident_id] for e in entries],
+            str(e.recipient_count), origins.who(e.operator, e.id), e.incident_id]
+           for e in entries],
           ["ISSUED (UTC)", "TEMPLATE", "VER", "AUDIENCE", "CHANNEL", "RECIPIENTS", "OPERATOR",
            "INCIDENT"])
 

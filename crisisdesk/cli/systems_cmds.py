@@ -31,9 +31,10 @@ def list_cmd(cli: CliContext, as_json: bool, pdf_path: str | None) -> None:
     session = cli.session()
     systems = system_service.list_systems(session)
     if as_json:
+        laptops = system_service.update_laptops(session, systems)
         emit_json([{"name": s.name, "status": s.status.value, "since": s.since,
                     "procedure": s.procedure, "notes": s.notes, "updated_at": s.updated_at,
-                    "updated_by": s.updated_by} for s in systems])
+                    "updated_by": s.updated_by, "origin": laptops.get(s.id)} for s in systems])
     else:
         table([[s.name, s.status.value.upper() if s.status is SystemStatus.DOWN
                 else s.status.value, when(session, s.since), s.procedure, s.notes]

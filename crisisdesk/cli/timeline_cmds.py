@@ -8,16 +8,20 @@ import click
 
 from crisisdesk.cli.common import CliContext, emit_json, json_option, pass_cli, table
 from crisisdesk.cli.crisis_common import pdf_option, when, write_pdf
-from crisisdesk.domain.timeline import Category, LogLine, parse_category
+from crisisdesk.domain.timeline import Category, LogLine, entry_ids, parse_category
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import record_origins
 from crisisdesk.services import timeline as timeline_service
 
 _CATEGORIES = [c.value for c in Category]
 
 
-def line_json(line: LogLine) -> dict[str, Any]:
+def line_json(line: LogLine, origins: record_origins.Origins = record_origins.NONE
+              ) -> dict[str, Any]:
+    """`origin`: the other laptop that wrote the entry (null for this laptop's own)."""
     e = line.entry
     return {"id": e.id, "at": e.at, "recorded_at": e.recorded_at, "author": e.author,
+            "origin": origins.laptop(e.id) or None,
             "position": e.position or None, "category": e.category.value, "text": e.text,
             "source": e.source, "corrects": e.corrects or None,
             "corrected_by": line.corrected_by.id if line.corrected_by else None}
@@ -93,8 +97,9 @@ def list_cmd(cli: CliContext, incident: str | None, categories: tuple[str, ...],
                                "text": search, "since": since, "until": until,
                                "author": author, "include_corrected": not hide_corrected}
     lines = timeline_service.list_entries(session, target.id, **filters)
+    origins = record_origins.origins(session, entry_ids(lines))
     if as_json:
-        emit_json([line_json(line) for line in lines])
+        emit_json([line_json(line, origins) for line in lines])
     else:
         rows = []
         for line in lines:
@@ -104,7 +109,8 @@ def list_cmd(cli: CliContext, incident: str | None, categories: tuple[str, ...],
                 text = f"[corrected by {line.corrected_by.id[:8]}] {text}"
             if e.corrects:
                 text = f"[corrects {e.corrects[:8]}] {text}"
-            rows.append([when(session, e.at), e.id[:8], e.category.value, e.author, text])
+            rows.append([when(session, e.at), e.id[:8], e.category.value,
+                         origins.who(e.author, e.id), text])
         if rows:
             table(rows, ["WHEN", "ID", "CATEGORY", "BY", "TEXT"])
         else:

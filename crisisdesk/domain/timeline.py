@@ -53,6 +53,12 @@ class LogLine:
         return self.corrected_by is not None
 
 
+def entry_ids(lines: Iterable[LogLine]) -> list[str]:
+    """The ids of the entries `lines` show, corrections included."""
+    return [e.id for line in lines
+            for e in (line.entry, line.corrected_by) if e is not None]
+
+
 def clean_text(text: str) -> str:
     cleaned = "\n".join(line.rstrip() for line in text.strip().splitlines())
     return checked_text(cleaned, "text", limit=MAX_ENTRY,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crisisdesk.domain.timeline import entry_ids
 from crisisdesk.domain.times import PAPER_MINUTES, show_utc
 from crisisdesk.printing.obligations_sheet import obligations_html
 from crisisdesk.printing.org_chart import org_chart_html
@@ -18,6 +19,7 @@ from crisisdesk.printing.timeline_log import timeline_html
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import filings as filing_service
 from crisisdesk.services import incidents as incident_service
+from crisisdesk.services import record_origins
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import substitute_notice as substitute_service
 from crisisdesk.services import systems as system_service
@@ -75,7 +77,8 @@ def activity_log(session: Session, incident_ref: str | None = None, *, filters_t
     lines = timeline_service.list_entries(session, incident.id, **filters)
     return timeline_html(lines, incident=incident.title, tz=zone(session), org=_org(session),
                          period=_period_text(session), printed=_printed(session),
-                         filters=filters_text)
+                         filters=filters_text,
+                         who=record_origins.origins(session, entry_ids(lines)).who)
 
 
 def systems_board(session: Session) -> str:

@@ -7,14 +7,20 @@ correction; the correction says which entry it corrects, so the paper is as hone
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from crisisdesk.domain.timeline import LogLine
 from crisisdesk.domain.times import PAPER_CLOCK, PAPER_MINUTES, show_utc
 from crisisdesk.printing.crisis_paper import document, esc, grid_table, header_table
 
+Who = Callable[[str, str], str]  # (name, record id) -> "demo on Site 2 laptop"
 
-def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo) -> str:
+
+def _own(name: str, _record_id: str) -> str:
+    return name
+
+
+def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo, who_of: Who) -> str:
     entry = line.entry
     text = esc(entry.text).replace("\n", "<br>")
     if entry.corrects:
@@ -24,7 +30,9 @@ def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo) -> str:
     if line.corrected_by is not None:
         text = (f'<span class="struck">{text}</span><br><span class="small">corrected '
                 f"{esc(show_utc(line.corrected_by.recorded_at, tz, PAPER_MINUTES))}</span>")
-    who = esc(entry.author) + (f"<br>{esc(entry.position)}" if entry.position else "")
+    who = esc(who_of(entry.author, entry.id))
+    if entry.position:
+        who += f"<br>{esc(entry.position)}"
     nowrap = '<td style="white-space: nowrap">'
     return (f"<tr>{nowrap}{esc(show_utc(entry.at, tz, '%Y-%m-%d'))}</td>"
             f"{nowrap}{esc(show_utc(entry.at, tz, PAPER_CLOCK))}</td>"
@@ -33,10 +41,12 @@ def _row(line: LogLine, by_id: dict[str, LogLine], tz: dt.tzinfo) -> str:
 
 
 def timeline_html(lines: Sequence[LogLine], *, incident: str, tz: dt.tzinfo, org: str = "",
-                  period: str = "", printed: str = "", filters: str = "") -> str:
-    """A complete HTML page: the log lines (already filtered and in time order)."""
+                  period: str = "", printed: str = "", filters: str = "",
+                  who: Who = _own) -> str:
+    """A complete HTML page: the log lines (already filtered and in time order). `who` names
+    an entry's author, with the laptop it came from on a team desk."""
     by_id = {line.entry.id: line for line in lines}
-    rows = "".join(_row(line, by_id, tz) for line in lines)
+    rows = "".join(_row(line, by_id, tz, who) for line in lines)
     body = header_table([("1. Incident name", incident), ("2. Operational period", period),
                          ("Facility", org), ("Prepared", printed)])
     if filters:

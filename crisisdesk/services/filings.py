@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ from crisisdesk.domain.incidents import US_STATES, Incident
 from crisisdesk.domain.operators import Role
 from crisisdesk.domain.timeline import Category
 from crisisdesk.services import clocks as clock_service
+from crisisdesk.services import record_origins
 from crisisdesk.services import templates as template_service
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.facts import facts_for
@@ -103,6 +105,18 @@ def tracker(session: Session, incident_ref: str | None = None, *,
         code = parse_state(state)
         filings = [f for f in filings if f.owed.jurisdiction == code]
     return FilingReport(report.incident, tuple(filings), report.today)
+
+
+def step_authors(session: Session, incident_id: str) -> Callable[[Filing, str, str], str]:
+    """who(filing, step column, name) -> "demo on Site 2 laptop" when that step (prepared_by,
+    approved_by, sent_by) was taken on another laptop of the team, else the name alone."""
+    events = store.step_events(session.db, incident_id)
+    origins = record_origins.origins(session, events.values())
+
+    def who(filing: Filing, column: str, name: str) -> str:
+        return origins.who(name, events.get((filing.key, column), ""))
+
+    return who
 
 
 def get_filing(session: Session, key: str, incident_ref: str | None = None) -> Filing:

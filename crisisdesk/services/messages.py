@@ -22,6 +22,7 @@ from crisisdesk.domain.messages import LOG_COLUMNS, LogEntry
 from crisisdesk.domain.sms import count_segments
 from crisisdesk.domain.templates import Channel
 from crisisdesk.domain.times import PAPER_MINUTES, local_minutes, show_utc
+from crisisdesk.services import record_origins
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.files.csv_export import csv_text, write_csv
@@ -116,13 +117,14 @@ def log_report_html(session: Session, entries: Sequence[LogEntry]) -> str:
     titles = {i.id: i.title for i in incident_service.list_incidents(session)}
     head = [("When", 14), ("Template and version", 26), ("Sent to", 15), ("Recipients", 13),
             ("Operator", 10), ("Incident, note", 22)]
+    who = record_origins.origins(session, (e.id for e in entries)).who
     rows = []
     for e in entries:
         incident = titles.get(e.incident_id, "another incident") if e.incident_id else ""
         cells = [show_utc(e.issued_at, zone, PAPER_MINUTES),
                  f"{e.template_name} ({e.template_key}) v{e.version}",
                  f"{e.audience.replace('_', ' ')} by {e.channel.replace('_', ' ')}, "
-                 f"{e.language}", f"{e.recipient_count:,}", e.operator,
+                 f"{e.language}", f"{e.recipient_count:,}", who(e.operator, e.id),
                  "; ".join(x for x in (incident, e.note) if x)]
         rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
     body = "".join(rows) or f"<tr><td colspan='{len(head)}'>No messages issued yet.</td></tr>"

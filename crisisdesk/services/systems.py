@@ -19,6 +19,7 @@ from crisisdesk.domain.errors import NotFound, ValidationError
 from crisisdesk.domain.systems import SystemRow, SystemStatus, clean_name, clean_notes
 from crisisdesk.domain.timeline import Category
 from crisisdesk.domain.times import parse_utc
+from crisisdesk.services import record_origins
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time
 from crisisdesk.services.session import Session
@@ -27,6 +28,14 @@ from crisisdesk.store import systems as system_store
 
 def list_systems(session: Session) -> list[SystemRow]:
     return system_store.active(session.db)
+
+
+def update_laptops(session: Session, systems: list[SystemRow]) -> dict[str, str]:
+    """system id -> the other laptop its last update came from (none for this laptop's)."""
+    reports = system_store.last_reports(session.db)
+    origins = record_origins.origins(session, (reports.get(s.id, "") for s in systems))
+    return {s.id: origins.laptop(reports.get(s.id, "")) for s in systems
+            if origins.laptop(reports.get(s.id, ""))}
 
 
 def get_system(session: Session, name: str) -> SystemRow:

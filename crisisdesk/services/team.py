@@ -34,7 +34,7 @@ from crisisdesk.services.calling_trees import reports
 from crisisdesk.services.session import Session
 from crisisdesk.store import incidents as incident_store
 from crisisdesk.store import recipients as recipient_store
-from crisisdesk.store import replica_conflicts, replica_purge, team_bundle
+from crisisdesk.store import record_origins, replica_conflicts, replica_purge, team_bundle
 from crisisdesk.store import replica_projection as projection
 from crisisdesk.store import replication as repl
 from crisisdesk.store.db import DESK_FILE
@@ -131,6 +131,8 @@ def clone_desk(session: Session, to: Path, name: str, *, this_name: str = "") ->
         repl.ingest(db, replica, ident, act.at)
         # Named here too, so this laptop can export `--for` it before it has sent anything.
         repl.append(db, replica.name_laptop(laptop_id, name), source="local", at=act.at)
+        record_origins.keep_laptop_names(db, {**replica.laptops(),
+                                              ident.laptop_id: ident.laptop_name})
     vault = Vault.load(session.data_dir)
     keep = [s for s in vault.slots if s.kind == "recovery" or (
         s.kind == "operator" and slot_key(s.operator) == slot_key(session.operator.name))]
@@ -320,6 +322,7 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
             repl.note_peer(db, bundle.sender, sender_state, bundle_at=bundle.created_at,
                            at=act.at)
         laptops = {**replica.laptops(), ident.laptop_id: ident.laptop_name}
+        record_origins.keep_laptop_names(db, laptops)
         by_origin: dict[str, Counter[str]] = {}
         for (origin, family), n in sorted(brought.rows.items()):
             by_origin.setdefault(laptops.get(origin, origin[:8]), Counter())[family] += n
@@ -332,11 +335,20 @@ def import_bundle(session: Session, path: Path) -> ImportResult:
         repl.note_bundle(db, bundle.sha256, bundle.sender, act.at, result.sentence())
         act.summary = "; ".join((f"Imported a team bundle from {sender}: "
                                  f"{count_of(result.total, 'record')} new"
+                                 + _origins_note(result.brought)
                                  + (f", {brought.waiting} waiting" if brought.waiting else ""),
                                  *purges))
     if screened.scrub:  # as after a purge here: no freed page or old WAL frame keeps a row
         recipient_store.scrub_free_pages(db)
     return result
+
+
+def _origins_note(brought: dict[str, dict[str, int]]) -> str:
+    """" (3 from Command centre, 2 from Site 2 laptop)": which laptops wrote what an import
+    brought, so the audit entry names the origin of relayed work too."""
+    counts = [f"{sum(families.values())} from {origin}"
+              for origin, families in brought.items() if sum(families.values())]
+    return f" ({', '.join(counts)})" if counts else ""
 
 
 def _purge_note(session: Session, purge: replica_purge.Purge,

@@ -7,6 +7,7 @@ what the desk has done about each, so a rule change never leaves a stale "owed" 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import sqlite_utils
@@ -71,3 +72,22 @@ def put(db: sqlite_utils.Database, incident_id: str, record: FilingRecord, at: s
         f"INSERT INTO filings ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
         f"ON CONFLICT(incident_id, key) DO UPDATE SET {updates}",
         [incident_id, *values.values(), at, by])
+
+
+STEPS = ("prepared_by", "approved_by", "sent_by")
+
+
+def step_events(db: sqlite_utils.Database, incident_id: str) -> dict[tuple[str, str], str]:
+    """(filing key, step column) -> id of the report that set the step's person as shown (the
+    last one naming it, in the order store/latest_wins.py applies them)."""
+    found: dict[tuple[str, str], str] = {}
+    for rid, key, changes in db.execute(
+            "SELECT id, key, changes FROM filing_events WHERE incident_id = ? "
+            "ORDER BY n, at, id", [incident_id]):
+        try:
+            cols = json.loads(changes)
+        except ValueError:
+            continue
+        if isinstance(cols, dict):
+            found.update({(str(key), c): str(rid) for c in STEPS if c in cols})
+    return found

@@ -63,3 +63,13 @@ def update(db: sqlite_utils.Database, system_id: str, changes: dict[str, Any], a
 
 def remove(db: sqlite_utils.Database, system_id: str, at: str, by: str) -> None:
     update(db, system_id, {"removed_at": at}, at, by)
+
+
+def last_reports(db: sqlite_utils.Database) -> dict[str, str]:
+    """system id -> id of its last status report (the one that names `updated_by`, in the
+    order store/latest_wins.py applies them)."""
+    found: dict[str, str] = {}
+    for rid, system_id in db.execute(
+            "SELECT id, system_id FROM system_updates ORDER BY n, at, id"):
+        found[str(system_id)] = str(rid)
+    return found

@@ -38,7 +38,7 @@ from crisisdesk.printing import crisis_reports
 from crisisdesk.services import clocks as clock_service
 from crisisdesk.services import incident_translations as translation_service
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import next_steps
+from crisisdesk.services import next_steps, record_origins
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import timeline as timeline_service
@@ -303,9 +303,11 @@ class DashboardPage(Page):
         self.latest.clear()
         if self.incident is not None:
             entries = timeline_service.latest_entries(session, self.incident.id, LATEST)
+            who = record_origins.origins(session, (e.id for e in entries)).who
             for entry in sorted(entries, key=lambda e: (e.at, e.seq), reverse=True):
                 self.latest.addItem(f"{show(entry.at)}  [{entry.category.value}] "
-                                    f"{entry.author}: {' '.join(entry.text.split())}")
+                                    f"{who(entry.author, entry.id)}: "
+                                    f"{' '.join(entry.text.split())}")
         systems = system_service.list_systems(session)
         if self._systems is not None:
             self._systems.show_systems(systems, show)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from crisisdesk.services import record_origins
 from crisisdesk.services.localtime import show
 from crisisdesk.services.media import statements as statement_service
 from crisisdesk.ui.context import UiContext
@@ -33,9 +34,10 @@ class StatementsController:
         self.panel.set_templates(items, issued[-1].template_key if issued else "")
         if issued:
             last = issued[-1]
+            by = record_origins.origins(session, [last.id]).who(last.operator, last.id)
             self.panel.issued_label.setText(
                 f"{len(issued)} statement(s) issued; last: {last.template_name} version "
-                f"{last.version} at {show(session, last.issued_at)} by {last.operator}.")
+                f"{last.version} at {show(session, last.issued_at)} by {by}.")
         else:
             self.panel.issued_label.setText("No statement issued yet.")
 

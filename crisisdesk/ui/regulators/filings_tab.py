@@ -9,6 +9,7 @@ confirmation on an unsent filing) is shown in the message bar and nothing change
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -71,8 +72,13 @@ class FilingsModel(RowTableModel[Filing]):
         return LATE if row.overdue(self.today) and column in (DUE, STEP) else None
 
 
-def detail_html(f: Filing) -> str:
-    """What the selected filing needs, and its prepared letter or content note."""
+def _name(_filing: Filing, _column: str, name: str) -> str:
+    return name
+
+
+def detail_html(f: Filing, who: Callable[[Filing, str, str], str] = _name) -> str:
+    """What the selected filing needs, and its prepared letter or content note. `who` names the
+    person of a step, with the laptop it was taken on when that is another one."""
     from html import escape
 
     o, r = f.owed, f.record
@@ -89,12 +95,13 @@ def detail_html(f: Filing) -> str:
     if o.sample_notice:
         parts.append("<p><b>Attach a sample of the resident notice.</b></p>")
     if r is not None and r.prepared_at:
-        who = f"Prepared by {escape(r.prepared_by)}"
+        steps = f"Prepared by {escape(who(f, 'prepared_by', r.prepared_by))}"
         if r.approved_by:
-            who += f"; approved by {escape(r.approved_by)}"
+            steps += f"; approved by {escape(who(f, 'approved_by', r.approved_by))}"
         if r.sent_on:
-            who += f"; sent {r.sent_on.isoformat()} by {escape(r.sent_how)} ({escape(r.sent_by)})"
-        parts.append(f"<p><i>{who}.</i></p><hr>")
+            steps += (f"; sent {r.sent_on.isoformat()} by {escape(r.sent_how)} "
+                      f"({escape(who(f, 'sent_by', r.sent_by))})")
+        parts.append(f"<p><i>{steps}.</i></p><hr>")
         parts.append(r.content if r.template_key else f"<p>{escape(r.content)}</p>")
     return "".join(parts)
 
@@ -152,6 +159,7 @@ class FilingsTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.dialog: FormDialog | None = None
+        self._who: Callable[[Filing, str, str], str] = _name
         self.model = FilingsModel(self)
         self.proxy = SortProxy(self.model, self)
         self.table = standard_table(self, "Filings", self.proxy,
@@ -186,6 +194,7 @@ class FilingsTab(QWidget):
     # -- data -------------------------------------------------------------------------------
     def refresh(self, session: Session) -> None:
         report = filing_service.tracker(session)
+        self._who = filing_service.step_authors(session, report.incident.id)
         self.model.today = report.today
         self.model.set_rows(report.filings)
         self._show_selected()
@@ -202,7 +211,7 @@ class FilingsTab(QWidget):
 
     def _show_selected(self, *_: object) -> None:
         f = self.selected()
-        self.detail.setHtml(detail_html(f) if f else "")
+        self.detail.setHtml(detail_html(f, self._who) if f else "")
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -27,7 +27,7 @@ from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.domain.templates import Channel
 from crisisdesk.printing.pdf import html_to_pdf
-from crisisdesk.services import localtime
+from crisisdesk.services import localtime, record_origins
 from crisisdesk.services import messages as message_service
 from crisisdesk.services.session import Session
 from crisisdesk.ui.context import UiContext
@@ -111,6 +111,7 @@ class LogView(QWidget):
         self.model.incident_titles = {i.id: i.title for i in found}
         self._fill_incidents(found)
         entries = message_service.communication_log(session, incident_id=self.incident_filter())
+        self.model.origins = record_origins.origins(session, (e.id for e in entries))
         self.model.set_rows(entries)
         recipients = sum(e.recipient_count for e in entries)
         messages = "1 message" if len(entries) == 1 else f"{len(entries)} messages"

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from crisisdesk.domain.messages import LogEntry
+from crisisdesk.services.record_origins import NONE, Origins
 from crisisdesk.services.templates import TemplateSummary
 from crisisdesk.ui.widgets.table_model import OBJECT_ROLE, Index, RowTableModel, SortProxy
 
@@ -102,6 +103,7 @@ class LogModel(RowTableModel[LogEntry]):
         super().__init__(parent)
         self.show_time: Callable[[str], str] = lambda iso: iso
         self.incident_titles: dict[str, str] = {}
+        self.origins: Origins = NONE  # set before set_rows: who wrote on another laptop
 
     def key(self, row: LogEntry) -> str:
         return row.id
@@ -118,7 +120,7 @@ class LogModel(RowTableModel[LogEntry]):
         if column == RECIPIENTS:
             return f"{row.recipient_count:,}"
         if column == OPERATOR:
-            return row.operator
+            return self.origins.who(row.operator, row.id)
         if column == INCIDENT:
             return self.incident_titles.get(row.incident_id, row.incident_id)
         if column == NOTE:

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from crisisdesk.domain.timeline import Category, LogLine, matches
+from crisisdesk.services.record_origins import NONE, Origins
 from crisisdesk.ui.widgets.table_model import (
     OBJECT_ROLE,
     RowTableModel,
@@ -47,6 +48,7 @@ class TimelineModel(RowTableModel[LogLine]):
         super().__init__(parent)
         self.show = time_formatter(dt.UTC)
         self._by_id: dict[str, LogLine] = {}
+        self.origins: Origins = NONE  # set before set_rows: who wrote on another laptop
 
     def set_rows(self, rows: Any) -> None:
         lines = list(rows)
@@ -66,7 +68,8 @@ class TimelineModel(RowTableModel[LogLine]):
         if column == CATEGORY:
             return entry.category.value
         if column == AUTHOR:
-            return entry.author + (f" ({entry.position})" if entry.position else "")
+            return (self.origins.who(entry.author, entry.id)
+                    + (f" ({entry.position})" if entry.position else ""))
         if column == TEXT:
             return " ".join(entry.text.split())
         if column == LINK:
@@ -77,7 +80,8 @@ class TimelineModel(RowTableModel[LogLine]):
         entry = row.entry
         if row.corrected_by is not None:
             fix = row.corrected_by
-            return f"corrected {self.show(fix.recorded_at)} by {fix.author}"
+            who = self.origins.who(fix.author, fix.id)
+            return f"corrected {self.show(fix.recorded_at)} by {who}"
         if entry.corrects:
             original = self._by_id.get(entry.corrects)
             when = self.show(original.entry.recorded_at) if original else "an earlier entry"

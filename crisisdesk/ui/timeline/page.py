@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisdesk.domain.timeline import Category, LogLine, TimelineEntry
+from crisisdesk.domain.timeline import Category, LogLine, TimelineEntry, entry_ids
 from crisisdesk.printing import crisis_reports
 from crisisdesk.services import incidents as incident_service
-from crisisdesk.services import next_steps
+from crisisdesk.services import next_steps, record_origins
 from crisisdesk.services import timeline as timeline_service
 from crisisdesk.services.localtime import parse_time, zone
 from crisisdesk.services.session import Session
@@ -136,7 +136,9 @@ class TimelinePage(Page):
         else:
             self.incident_id = incident.id
             self.incident_label.setText(f"Activity log: {incident.title}")
-            self.model.set_rows(timeline_service.list_entries(session, incident.id))
+            lines = timeline_service.list_entries(session, incident.id)
+            self.model.origins = record_origins.origins(session, entry_ids(lines))
+            self.model.set_rows(lines)
             if not self.range_check.isChecked():
                 today = session.now().astimezone(zone(session)).date()
                 self.from_edit.setDate(qdate(incident.discovered_on))
@@ -233,11 +235,12 @@ class TimelinePage(Page):
         if line is None:
             self.detail.clear()
         else:
-            show, entry = self.model.show, line.entry
-            text = (f"{show(entry.at)} · {entry.category.value} · {entry.author} "
+            show, entry, who = self.model.show, line.entry, self.model.origins.who
+            text = (f"{show(entry.at)} · {entry.category.value} · {who(entry.author, entry.id)} "
                     f"(written {show(entry.recorded_at)})\n{entry.text}")
             if line.corrected_by is not None:
-                text += f"\n\nCORRECTED by {line.corrected_by.author} at " \
+                fix = line.corrected_by
+                text += f"\n\nCORRECTED by {who(fix.author, fix.id)} at " \
                         f"{show(line.corrected_by.recorded_at)}:\n{line.corrected_by.text}"
             elif entry.corrects:
                 original = self.model.line(entry.corrects)
