@@ -130,9 +130,9 @@ def test_approver_acknowledges_warnings(qtbot: QtBot, session: Session,
                                         prompts: RecordingPrompts, runner: JobRunner) -> None:
     with reviewing(qtbot, session, prompts, runner, "pat", Role.APPROVER) as page:
         assert page.lifecycle.approve_button.isEnabled()
-        page.lifecycle.approve_button.click()
-        qtbot.waitUntil(lambda: template_service.get_version(session, SMS).status
-                        is Status.APPROVED, timeout=10_000)
+        with qtbot.waitSignal(page.lifecycle.done, timeout=10_000):  # and the page reopened
+            page.lifecycle.approve_button.click()
+        assert template_service.get_version(session, SMS).status is Status.APPROVED
         asked = [a for a in prompts.asked if a[0] == "confirm"]
         assert asked
         assert "drill_notice is declared but never used" in asked[0][2]
@@ -294,9 +294,11 @@ def test_an_admin_allows_single_person_approval_with_a_reason(
     qtbot.waitUntil(lambda: "counsel reviews" in page.lifecycle.policy_label.text(),
                     timeout=5_000)
     assert page.lifecycle.approve_button.isEnabled()
-    page.lifecycle.approve_button.click()  # the warning is acknowledged (confirm says yes)
-    qtbot.waitUntil(lambda: template_service.get_version(session, SMS).status
-                    is Status.APPROVED, timeout=10_000)
+    # The warning is acknowledged (confirm says yes); the test ends once the page has reopened
+    # the template, not while that is still queued for a session the teardown closes.
+    with qtbot.waitSignal(page.lifecycle.done, timeout=10_000):
+        page.lifecycle.approve_button.click()
+    assert template_service.get_version(session, SMS).status is Status.APPROVED
     approved = template_service.get_version(session, SMS)
     assert approved.approved_by == "alex"
     assert "single-person policy" in approved.note

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.domain.messages import LogEntry
 from crisisdesk.domain.templates import Channel
+from crisisdesk.domain.times import show_utc
 from crisisdesk.printing.pdf import html_to_pdf
 from crisisdesk.services import localtime, record_origins
 from crisisdesk.services import messages as message_service
@@ -106,7 +107,9 @@ class LogView(QWidget):
 
     def refresh(self) -> None:
         session = self.ctx.session
-        self.model.show_time = lambda iso: localtime.show(session, iso)
+        # The zone read once here, not per painted cell (a query each, on the GUI thread).
+        tz = localtime.zone(session)
+        self.model.show_time = lambda iso: show_utc(iso, tz)
         found, _current = incidents(session)
         self.model.incident_titles = {i.id: i.title for i in found}
         self._fill_incidents(found)

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from crisisdesk.domain.templates import Status
+from crisisdesk.domain.times import show_utc
 from crisisdesk.services import localtime, next_steps
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import templates as template_service
@@ -132,7 +133,9 @@ class TemplatesPage(Page):
             self.lifecycle.approved_version = approved[-1] if approved else None
             self.editor.load(version, settings=settings, facts=facts_for(session),
                              incident_title=current.title if current else None)
-            self.history.model.show_time = lambda iso: localtime.show(session, iso)
+            # The zone read once here, not per painted cell (a query each, on the GUI thread).
+            tz = localtime.zone(session)
+            self.history.model.show_time = lambda iso: show_utc(iso, tz)
             self.history.set_versions(versions)
             self._enable_template_tabs(True)
             self.lifecycle.update_buttons()
