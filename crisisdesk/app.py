@@ -245,12 +245,18 @@ class GuiThreadGc(QObject):
 def make_qt_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, named and styled: all the unlock dialog needs. The rest waits until
     it is on screen (`finish_qt_app`)."""
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        # Fusion asked for on the command line rather than by `setStyle`, which returns the
+        # style and so makes PySide6 build the Python type of QStyle (~700 enum members,
+        # ~10 ms) before the unlock dialog is on screen. Same style; the last -style wins.
+        app = QApplication([*(argv or sys.argv[:1]), "-style", "Fusion"])
+    else:
+        app.setStyle("Fusion")
     assert isinstance(app, QApplication)
     app.setApplicationName("CrisisDesk")
     app.setOrganizationName("CrisisDesk")
     app.setApplicationVersion(__version__)
-    app.setStyle("Fusion")
     return app
 
 

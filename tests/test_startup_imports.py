@@ -37,7 +37,8 @@ def state():
             "wheel_guard": guard is not None and app.findChild(guard.WheelGuard) is not None,
             # PySide6 makes a class's Python type the first time it is asked for
             "qt": sorted(n for n in ["Qt", *QT_CLASSES]
-                         if n in vars(QtCore) or n in vars(QtWidgets))}
+                         if n in vars(QtCore) or n in vars(QtWidgets)),
+            "style": app.style().name()}  # after "qt": asking makes QStyle
 
 app = make_qt_app()
 desk = CrisisDeskApp(sys.argv[1], keychain=Keychain(trusted=True), prompts=Prompts())
@@ -64,8 +65,9 @@ NOT_BEFORE_THE_DIALOG = ["crisisdesk.ui.main_window", "crisisdesk.ui.context",
                          # what the pages, a crash or a test run need, loaded when used
                          "crisisdesk.ui.crash_dialog", "crisisdesk.ui.smoke_exit",
                          "crisisdesk.printing.fonts", "crisisdesk.ui.widgets.wheel_guard"]
-# The `Qt` namespace and the dialogs `Prompts` opens on demand (not the unlock dialog).
-NOT_MADE_BEFORE_THE_DIALOG = ["QMessageBox", "QFileDialog", "QInputDialog", "QPlainTextEdit"]
+# The `Qt` namespace, QStyle's enums and the dialogs `Prompts` opens on demand.
+NOT_MADE_BEFORE_THE_DIALOG = ["QMessageBox", "QFileDialog", "QInputDialog", "QPlainTextEdit",
+                              "QStyle"]
 
 
 def _probe(data_dir: Path) -> dict[str, dict[str, object]]:
@@ -80,7 +82,8 @@ def test_the_unlock_dialog_path_imports_nothing_it_does_not_need(tmp_path: Path)
     desk_service.init_desk(tmp_path / "desk", org="Riverside Clinics", operator="alex",
                            passphrase=PASSPHRASE, kdf=FAST_KDF).session.close()
     seen = _probe(tmp_path / "desk")
-    assert seen["shown"] == {"modules": [], "fonts": [], "wheel_guard": False, "qt": []}
+    assert seen["shown"] == {"modules": [], "fonts": [], "wheel_guard": False, "qt": [],
+                             "style": "fusion"}
     # Once it is up, while the person types: the fonts and the guard the pages need.
     typing = seen["typing"]
     assert "DejaVu Sans" in typing["fonts"]  # type: ignore[operator]
