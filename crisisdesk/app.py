@@ -251,7 +251,8 @@ def make_qt_app(argv: list[str] | None = None) -> QApplication:
         # style and so makes PySide6 build the Python type of QStyle (~700 enum members,
         # ~10 ms) before the unlock dialog is on screen. Same style; the last -style wins.
         app = QApplication([*(argv or sys.argv[:1]), "-style", "Fusion"])
-    else:
+    else:  # made elsewhere (tests)
+        assert isinstance(app, QApplication)
         app.setStyle("Fusion")
     assert isinstance(app, QApplication)
     app.setApplicationName("CrisisDesk")
