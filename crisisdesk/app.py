@@ -37,11 +37,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from crisisdesk.printing.fonts import SANS, register_fonts
-from crisisdesk.ui import crash, smoke_exit
+from crisisdesk.ui import crash
 from crisisdesk.ui.prompts import Prompts
 from crisisdesk.ui.unlock_dialog import UnlockDialog
-from crisisdesk.ui.widgets.wheel_guard import guard_wheel, steady_fields, while_building
 from crisisdesk.ui.workers import JobRunner
 
 if TYPE_CHECKING:
@@ -193,6 +191,7 @@ class CrisisDeskApp(QObject):
     def open_main_window(self, session: Session) -> MainWindow:
         from crisisdesk.ui.context import DeskState
         from crisisdesk.ui.main_window import MainWindow
+        from crisisdesk.ui.widgets.wheel_guard import steady_fields, while_building
 
         self.opening.set()
         finish_qt_app()  # done already unless the unlock beat the preload
@@ -246,12 +245,19 @@ class GuiThreadGc(QObject):
 def make_qt_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, named and styled: all the unlock dialog needs. The rest waits until
     it is on screen (`finish_qt_app`)."""
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        # Fusion asked for on the command line rather than by `setStyle`, which returns the
+        # style and so makes PySide6 build the Python type of QStyle (~700 enum members,
+        # ~10 ms) before the unlock dialog is on screen. Same style; the last -style wins.
+        app = QApplication([*(argv or sys.argv[:1]), "-style", "Fusion"])
+    else:  # made elsewhere (tests)
+        assert isinstance(app, QApplication)
+        app.setStyle("Fusion")
     assert isinstance(app, QApplication)
     app.setApplicationName("CrisisDesk")
     app.setOrganizationName("CrisisDesk")
     app.setApplicationVersion(__version__)
-    app.setStyle("Fusion")
     return app
 
 
@@ -266,6 +272,9 @@ def finish_qt_app() -> None:
       font database). On a machine with no system fonts at all the shipped sans becomes the
       app's font rather than leave widgets blank; the unlock dialog, already up, redraws in it.
     """
+    from crisisdesk.printing.fonts import SANS, register_fonts
+    from crisisdesk.ui.widgets.wheel_guard import guard_wheel
+
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     guard_wheel(app)
@@ -334,6 +343,8 @@ def run_gui(cli: CliContext) -> int:
     desk.finished.connect(app.exit)
     app.aboutToQuit.connect(desk.shutdown)
     GuiThreadGc(desk)  # its timer also lets Python see Ctrl+C / SIGTERM while Qt waits
+    from crisisdesk.ui import smoke_exit
+
     smoke_exit.install(app)  # test-only: CRISISDESK_TEST_QUIT_AFTER_MS
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: app.quit())

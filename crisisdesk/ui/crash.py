@@ -17,22 +17,14 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
-
-from PySide6 import __version__ as pyside_version
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import TYPE_CHECKING, Any
 
 from crisisdesk import __version__
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from crisisdesk.ui.crash_dialog import CrashDialog as CrashDialog
     from crisisdesk.ui.prompts import Prompts
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -80,6 +72,8 @@ def crash_report(exc_type: type[BaseException], exc: BaseException,
                  tb: TracebackType | None) -> str:
     import platform  # here, not at import: only a crash needs it
 
+    from PySide6 import __version__ as pyside_version
+
     lines = [
         f"CrisisDesk {__version__} crash report",
         f"Python {platform.python_version()}, PySide6 {pyside_version}, "
@@ -100,34 +94,15 @@ def crash_report(exc_type: type[BaseException], exc: BaseException,
     return "\n".join(lines)
 
 
-class CrashDialog(QDialog):
-    def __init__(self, report: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("CrisisDesk hit a bug")
-        self.report = report
-        intro = QLabel(
-            "Something went wrong inside CrisisDesk. Your saved work is safe: every change is "
-            "saved as you make it. Copy the report below and send it to your IT contact; it "
-            "contains no contact or patient details.", self)
-        intro.setWordWrap(True)
-        self.text = QPlainTextEdit(report, self)
-        self.text.setReadOnly(True)
-        self.text.setAccessibleName("Crash report")
-        self.text.setMinimumSize(560, 240)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        copy = buttons.addButton("Copy report", QDialogButtonBox.ButtonRole.ActionRole)
-        copy.clicked.connect(self.copy)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(buttons)
-
-    def copy(self) -> None:
-        QApplication.clipboard().setText(self.report)
-
-
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CrashDialog":  # the dialog's widgets load with the first crash, not at start-up
+        from crisisdesk.ui.crash_dialog import CrashDialog
+
+        return CrashDialog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def install(prompts: Prompts, parent: Callable[[], QWidget | None] = lambda: None) -> ExceptHook:
@@ -138,6 +113,8 @@ def install(prompts: Prompts, parent: Callable[[], QWidget | None] = lambda: Non
     def hook(exc_type: type[BaseException], exc: BaseException,
              tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
+            from PySide6.QtWidgets import QApplication
+
             QApplication.quit()
             return
         report = crash_report(exc_type, exc, tb)

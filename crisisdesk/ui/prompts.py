@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
-
-from crisisdesk.ui.crash import CrashDialog
+# The dialogs are imported where they open: the app builds its `Prompts` before the unlock
+# dialog, which needs none of them (each class costs ~1 ms the first time PySide6 meets it).
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from crisisdesk.domain.operators import Role
@@ -29,14 +29,20 @@ class Prompts:
         self.start_dir = start_dir or Path.home()
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(parent, title, text)
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(parent, title, text)
 
     def confirm(self, parent: QWidget | None, title: str, text: str, *,
                 ok_label: str = "OK", destructive: bool = False) -> bool:
         """Ask yes/no; the safe answer (Cancel) is the default for destructive questions."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
                           title, text, QMessageBox.StandardButton.Cancel, parent)
         ok = box.addButton(ok_label, QMessageBox.ButtonRole.AcceptRole)
@@ -46,11 +52,15 @@ class Prompts:
 
     def ask_text(self, parent: QWidget | None, title: str, label: str) -> str | None:
         """A short line of free text, e.g. a reason (stripped; None if cancelled)."""
+        from PySide6.QtWidgets import QInputDialog
+
         text, ok = QInputDialog.getText(parent, title, label)
         return text.strip() if ok else None
 
     def open_file(self, parent: QWidget | None, title: str,
                   filters: str = IMPORT_FILTER) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(parent, title, str(self.start_dir), filters)
         if not name:
             return None
@@ -59,11 +69,15 @@ class Prompts:
 
     def open_folder(self, parent: QWidget | None, title: str) -> Path | None:
         """A folder (it may be new and empty, e.g. for a restored desk); None if cancelled."""
+        from PySide6.QtWidgets import QFileDialog
+
         name = QFileDialog.getExistingDirectory(parent, title, str(self.start_dir))
         return Path(name) if name else None
 
     def save_file(self, parent: QWidget | None, title: str, suggested: str,
                   filters: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getSaveFileName(parent, title, str(self.start_dir / suggested),
                                               filters)
         if not name:
@@ -92,4 +106,6 @@ class Prompts:
         show_code(parent, title, text, secret)
 
     def crash(self, parent: QWidget | None, report: str) -> None:
+        from crisisdesk.ui.crash_dialog import CrashDialog  # loaded by the first crash only
+
         CrashDialog(report, parent).exec()

@@ -12,6 +12,10 @@ needed again).
 Looking the keychain up imports `keyring` and asks the OS for its backend, so the form never
 does that on the GUI thread: until a worker has done it (the remembered-operator attempt, or a
 small probe job) "Remember me" stays disabled, then it is enabled or explained.
+
+The dialog is the first window, so its module stays cheap to import: it does not touch
+PySide6's `Qt` namespace (creating its Python enums costs ~14 ms) unless a label's text could
+be read as markup, and the error text's colours are worked out when there is an error.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -43,6 +48,18 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from crisisdesk.services.session import Session
+
+
+def plain_label(text: str, parent: QWidget) -> QLabel:
+    """A label that shows `text` as typed, never as markup (a desk's name, a folder)."""
+    label = QLabel(text, parent)
+    # Qt reads text as rich text only when it holds "<" (or the "&lt;" entity); setting the
+    # format for every label would load the `Qt` namespace before the dialog is on screen.
+    if "<" in text or "&" in text:
+        from PySide6.QtCore import Qt
+
+        label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 def desk_service() -> ModuleType:
@@ -88,8 +105,7 @@ class UnlockForm(QWidget):
         self.recovery_link.linkActivated.connect(lambda _href: self.toggle_recovery())
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setObjectName("unlockError")
-        self.error_label.setStyleSheet(f"#unlockError {{ {error_style()} }}")
+        self.error_label.setObjectName("unlockError")  # styled when first shown
         self.error_label.setAccessibleName("Unlock problem")
         self.status_label = QLabel(self)
         self.unlock_button = QPushButton("&Unlock", self)
@@ -112,7 +128,10 @@ class UnlockForm(QWidget):
         layout.addWidget(self.recovery_link)
         layout.addWidget(self.error_label)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignRight)
+        button_row = QHBoxLayout()  # the button on the right, at its own width
+        button_row.addStretch(1)
+        button_row.addWidget(self.unlock_button)
+        layout.addLayout(button_row)
         for edit in (self.operator_edit, self.passphrase_edit, self.recovery_edit):
             edit.returnPressed.connect(self.submit)
         self.error_label.hide()
@@ -202,6 +221,8 @@ class UnlockForm(QWidget):
         self.focus_first_empty()
 
     def show_error(self, text: str) -> None:
+        if not self.error_label.styleSheet():  # the scheme is asked once an error shows
+            self.error_label.setStyleSheet(f"#unlockError {{ {error_style()} }}")
         self.error_label.setText(text)
         self.error_label.show()
         grow_to_fit(self)  # the dialog grows for the sentence; the keychain note stays whole
@@ -292,21 +313,19 @@ class UnlockDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Unlock {org} — CrisisDesk")
         self.session: Session | None = None
-        heading = QLabel(org, self)  # plain text in a bold font: no HTML to escape
-        heading.setTextFormat(Qt.TextFormat.PlainText)
+        heading = plain_label(org, self)  # plain text in a bold font: no HTML to escape
         font = heading.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.4)
         heading.setFont(font)
-        where = QLabel(f"Desk folder: {data_dir}", self)
-        where.setTextFormat(Qt.TextFormat.PlainText)
+        where = plain_label(f"Desk folder: {data_dir}", self)
         where.setWordWrap(True)
         where.setEnabled(False)
         self.form = UnlockForm(data_dir, keychain, runner, operator=operator,
                                passphrase=passphrase, recovery_code=recovery_code,
                                parent=self)
         self.form.unlocked.connect(self._on_unlocked)
-        buttons = QDialogButtonBox(self)
+        buttons = QDialogButtonBox(parent=self)  # by keyword: no `Qt.Orientation` overload tried
         quit_button = buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
         quit_button.setAutoDefault(False)
         buttons.addButton(self.form.unlock_button, QDialogButtonBox.ButtonRole.ActionRole)

@@ -6,7 +6,8 @@ them as a list keeps each constructor to what is on screen, in screen order.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QResizeEvent
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
@@ -16,6 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
 
 # A piece: a widget or layout, or (widget or layout, stretch) for one that takes spare room.
 Piece = QWidget | QLayout | tuple[QWidget | QLayout, int]

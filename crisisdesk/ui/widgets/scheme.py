@@ -8,12 +8,15 @@ decides, so a dark palette set by hand is followed too.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 
 def is_dark() -> bool:
     """True when the app is shown in a dark scheme."""
+    # Here, not at import: the first window (the unlock dialog) appears before the `Qt`
+    # namespace's enums are made, ~14 ms; asking for the scheme makes them.
+    from PySide6.QtCore import Qt
+
     hints = QGuiApplication.styleHints()
     scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
     if scheme != Qt.ColorScheme.Unknown:
