@@ -4,7 +4,8 @@ activation, cloned to laptops B and C (each its own folder under tmp_path)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,24 @@ def tick(session: Session, minutes: int) -> None:
     freeze(session, NOW + dt.timedelta(minutes=minutes))
 
 
+@contextmanager
+def cloned(session: Session, tmp_path: Path, activation: str = "",
+           people: Sequence[str] = ()) -> Iterator[Team]:
+    """Desk A as it is now cloned to laptops B ("Site 2 laptop") and C ("Spokesperson laptop"),
+    each unlocked in its own folder under tmp_path with the tests' clock."""
+    team.clone_desk(session, tmp_path / "B", "Site 2 laptop", this_name="Command centre")
+    team.clone_desk(session, tmp_path / "C", "Spokesperson laptop")
+    b = desk_service.unlock(tmp_path / "B", "alex", PASSPHRASE)
+    c = desk_service.unlock(tmp_path / "C", "alex", PASSPHRASE)
+    freeze(b)
+    freeze(c)
+    try:
+        yield Team(session, b, c, activation, list(people), tmp_path)
+    finally:
+        b.close()
+        c.close()
+
+
 @pytest.fixture
 def team_desks(session: Session, tmp_path: Path) -> Iterator[Team]:
     freeze(session)
@@ -51,12 +70,5 @@ def team_desks(session: Session, tmp_path: Path) -> Iterator[Team]:
     for pid in people[1:]:
         trees.add_person(session, tree.id, pid, caller_id=people[0])
     act = activations.start_activation(session, tree.id, **START)  # type: ignore[arg-type]
-    team.clone_desk(session, tmp_path / "B", "Site 2 laptop", this_name="Command centre")
-    team.clone_desk(session, tmp_path / "C", "Spokesperson laptop")
-    b = desk_service.unlock(tmp_path / "B", "alex", PASSPHRASE)
-    c = desk_service.unlock(tmp_path / "C", "alex", PASSPHRASE)
-    freeze(b)
-    freeze(c)
-    yield Team(session, b, c, act.id, people, tmp_path)
-    b.close()
-    c.close()
+    with cloned(session, tmp_path, act.id, people) as t:
+        yield t

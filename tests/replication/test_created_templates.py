@@ -13,18 +13,16 @@ from pathlib import Path
 import pytest
 
 from crisisdesk.domain.templates import Status, check_key
-from crisisdesk.services import desk as desk_service
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import team, team_conflicts
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.hotline import faq
 from crisisdesk.services.session import Session
 from crisisdesk.services.templates import NotApproved
-from tests.replication.conftest import Team, tick
+from tests.replication.conftest import Team, cloned, tick
 from tests.replication.exchange import bundle
 from tests.replication.picture import picture
 from tests.support.crisis import freeze
-from tests.support.desk import PASSPHRASE
 
 SMS = "staff-sms-alert-en"
 NEW = "storm-closure-en"
@@ -38,15 +36,8 @@ def template_team(session: Session, tmp_path: Path) -> Iterator[Team]:
     freeze(session)
     template_service.set_approval_policy(session, single_person=True,
                                          reason="three-person crisis team")
-    team.clone_desk(session, tmp_path / "B", "Site 2 laptop", this_name="Command centre")
-    team.clone_desk(session, tmp_path / "C", "Spokesperson laptop")
-    b = desk_service.unlock(tmp_path / "B", "alex", PASSPHRASE)
-    c = desk_service.unlock(tmp_path / "C", "alex", PASSPHRASE)
-    freeze(b)
-    freeze(c)
-    yield Team(session, b, c, "", [], tmp_path)
-    b.close()
-    c.close()
+    with cloned(session, tmp_path) as t:
+        yield t
 
 
 def create(desk: Session, text: str, key: str = NEW) -> None:

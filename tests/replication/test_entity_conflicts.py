@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from crisisdesk.services import desk as desk_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import team, team_conflicts
 from crisisdesk.services.session import Session
-from tests.replication.conftest import Team, tick
+from tests.replication.conftest import Team, cloned, tick
 from tests.replication.exchange import ORDERS, bundle, concurrent, resolve_everywhere
 from tests.support.crisis import freeze, open_incident, staff
-from tests.support.desk import PASSPHRASE
 
 NAMES = ["Lee Lead", "Ann Able", "Bo Baker", "Cy Cole", "Di Dunn", "Ed Eve"]
 
@@ -34,15 +32,8 @@ def crisis_team(session: Session, tmp_path: Path) -> Iterator[Team]:
     people = [staff(session, n, phone=f"(312) 555-01{i:02d}").id for i, n in enumerate(NAMES)]
     role_service.assign_role(session, "ic", people[0], [people[1]])
     settings_service.set(session, "org_display_name", "Lakeside Health")
-    team.clone_desk(session, tmp_path / "B", "Site 2 laptop", this_name="Command centre")
-    team.clone_desk(session, tmp_path / "C", "Spokesperson laptop")
-    b = desk_service.unlock(tmp_path / "B", "alex", PASSPHRASE)
-    c = desk_service.unlock(tmp_path / "C", "alex", PASSPHRASE)
-    freeze(b)
-    freeze(c)
-    yield Team(session, b, c, "", people, tmp_path)
-    b.close()
-    c.close()
+    with cloned(session, tmp_path, "", people) as t:
+        yield t
 
 
 def summaries(t: Team) -> set[str]:

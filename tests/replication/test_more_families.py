@@ -16,7 +16,6 @@ from crisisdesk.domain.letters import LetterStatus
 from crisisdesk.domain.recipients import Address
 from crisisdesk.domain.systems import SystemStatus
 from crisisdesk.services import audit as audit_service
-from crisisdesk.services import desk as desk_service
 from crisisdesk.services import filings as filing_service
 from crisisdesk.services import substitute_notice as substitute_service
 from crisisdesk.services import systems as system_service
@@ -25,10 +24,9 @@ from crisisdesk.services.hotline import faq
 from crisisdesk.services.letters import mailing_log
 from crisisdesk.services.session import Session
 from crisisdesk.store import letters as letter_store
-from tests.replication.conftest import tick
+from tests.replication.conftest import cloned, tick
 from tests.replication.picture import picture
-from tests.support.crisis import TODAY, freeze
-from tests.support.desk import PASSPHRASE
+from tests.support.crisis import TODAY
 from tests.support.hotline import mailed_letters
 
 Desks = dict[str, Session]
@@ -38,15 +36,8 @@ Desks = dict[str, Session]
 def letter_team(session: Session, tmp_path: Path) -> Iterator[tuple[Desks, dict[str, str]]]:
     """Desk A with three letters mailed, cloned to B and C before anyone worked apart."""
     refs = mailed_letters(session, tmp_path)
-    team.clone_desk(session, tmp_path / "B", "Site 2 laptop", this_name="Command centre")
-    team.clone_desk(session, tmp_path / "C", "Spokesperson laptop")
-    b = desk_service.unlock(tmp_path / "B", "alex", PASSPHRASE)
-    c = desk_service.unlock(tmp_path / "C", "alex", PASSPHRASE)
-    freeze(b)
-    freeze(c)
-    yield {"A": session, "B": b, "C": c}, refs
-    b.close()
-    c.close()
+    with cloned(session, tmp_path) as t:
+        yield t.desks, refs
 
 
 def exchange(desks: Desks, tmp: Path, round_name: str, orders: dict[str, str]) -> None:

@@ -17,7 +17,6 @@ import pytest
 from crisisdesk.domain.incidents import IncidentKind
 from crisisdesk.domain.systems import SystemStatus
 from crisisdesk.services import audit as audit_service
-from crisisdesk.services import desk as desk_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import systems as system_service
 from crisisdesk.services import team
@@ -28,10 +27,8 @@ from crisisdesk.services.session import Session
 from crisisdesk.store import audit as audit_store
 from crisisdesk.store import replication as repl
 from crisisdesk.store import team_bundle
-from tests.replication.conftest import tick
+from tests.replication.conftest import cloned, tick
 from tests.replication.picture import picture
-from tests.support.crisis import freeze
-from tests.support.desk import PASSPHRASE
 from tests.support.hotline import mailed_letters, run_cli_in_process
 from tests.support.letters import write_list
 
@@ -54,15 +51,8 @@ def purge_team(session: Session, tmp_path: Path) -> Iterator[tuple[Desks, dict[s
     letter_service.import_recipients(session, write_list(
         tmp_path / "other.csv", ["Olga,Other,1975-02-03,,1 Main St,Peoria,IL,61602,,,,,,,"]),
         incident_id=y)
-    team.clone_desk(session, tmp_path / "B", "Site 2 laptop", this_name="Command centre")
-    team.clone_desk(session, tmp_path / "C", "Spokesperson laptop")
-    b = desk_service.unlock(tmp_path / "B", "alex", PASSPHRASE)
-    c = desk_service.unlock(tmp_path / "C", "alex", PASSPHRASE)
-    freeze(b)
-    freeze(c)
-    yield {"A": session, "B": b, "C": c}, refs, x.id
-    b.close()
-    c.close()
+    with cloned(session, tmp_path) as t:
+        yield t.desks, refs, x.id
 
 
 def call_about(desk: Session, reference: str, text: str) -> None:

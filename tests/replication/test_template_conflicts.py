@@ -13,16 +13,14 @@ import pytest
 
 from crisisdesk.domain.errors import ValidationError
 from crisisdesk.domain.templates import Status
-from crisisdesk.services import desk as desk_service
 from crisisdesk.services import messages as message_service
 from crisisdesk.services import team, team_conflicts
 from crisisdesk.services import templates as template_service
 from crisisdesk.services.session import Session
 from crisisdesk.services.templates import NotApproved
-from tests.replication.conftest import Team
+from tests.replication.conftest import Team, cloned
 from tests.replication.exchange import ORDERS, bundle, concurrent
 from tests.support.crisis import freeze
-from tests.support.desk import PASSPHRASE
 
 SMS = "staff-sms-alert-en"
 VALUES = {"action_requested": "Come in", "staff_hotline": "217-555-0120"}
@@ -38,15 +36,8 @@ def template_team(session: Session, tmp_path: Path) -> Iterator[Team]:
     assert template_service.get_version(session, SMS, 1).status is Status.APPROVED
     v1 = template_service.get_version(session, SMS, 1)
     template_service.save_draft(session, SMS, v1.body + "\nBring your badge.")
-    team.clone_desk(session, tmp_path / "B", "Site 2 laptop", this_name="Command centre")
-    team.clone_desk(session, tmp_path / "C", "Spokesperson laptop")
-    b = desk_service.unlock(tmp_path / "B", "alex", PASSPHRASE)
-    c = desk_service.unlock(tmp_path / "C", "alex", PASSPHRASE)
-    freeze(b)
-    freeze(c)
-    yield Team(session, b, c, "", [], tmp_path)
-    b.close()
-    c.close()
+    with cloned(session, tmp_path) as t:
+        yield t
 
 
 def approve(desk: Session, version: int) -> None:

@@ -15,18 +15,16 @@ import pytest
 from crisisdesk.domain.errors import UserError, ValidationError
 from crisisdesk.domain.incidents import IncidentStatus
 from crisisdesk.services import audit as audit_service
-from crisisdesk.services import desk as desk_service
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import settings as settings_service
 from crisisdesk.services import team, team_conflicts
 from crisisdesk.services.session import Session
-from tests.replication.conftest import Team, tick
+from tests.replication.conftest import Team, cloned, tick
 from tests.replication.exchange import ORDERS, bundle, concurrent
 from tests.replication.picture import picture
 from tests.support.cli import run_cli
 from tests.support.crisis import freeze, open_incident, staff
-from tests.support.desk import PASSPHRASE
 
 
 @pytest.fixture
@@ -37,15 +35,8 @@ def crisis_team(session: Session, tmp_path: Path) -> Iterator[Team]:
     open_incident(session)
     people = [staff(session, n).id for n in ("Lee Lead", "Ann Able", "Bo Baker")]
     role_service.assign_role(session, "ic", people[0], [people[1]])
-    team.clone_desk(session, tmp_path / "B", "Site 2 laptop", this_name="Command centre")
-    team.clone_desk(session, tmp_path / "C", "Spokesperson laptop")
-    b = desk_service.unlock(tmp_path / "B", "alex", PASSPHRASE)
-    c = desk_service.unlock(tmp_path / "C", "alex", PASSPHRASE)
-    freeze(b)
-    freeze(c)
-    yield Team(session, b, c, "", people, tmp_path)
-    b.close()
-    c.close()
+    with cloned(session, tmp_path, "", people) as t:
+        yield t
 
 
 def settle_everywhere(t: Team, conflict_id: str, typed: str) -> team_conflicts.Resolution:
