@@ -15,7 +15,8 @@ from crisisdesk.ui.team.page import TeamPage
 from crisisdesk.ui.workers import JobRunner
 from tests.replication.conftest import Team, team_desks  # noqa: F401  (the fixture)
 from tests.replication.test_edit_conflicts import CLONED, concurrent_phone_edits, phone
-from tests.support.ui import RecordingPrompts, show_page, ui_context
+from tests.support.team_page import team_page
+from tests.support.ui import RecordingPrompts
 
 A_PHONE, B_PHONE = "(312) 555-0177", "(312) 555-0188"
 
@@ -24,13 +25,6 @@ def _conflict_on_a(t: Team) -> None:
     """A and B change Ann Able's phone concurrently; A imports B's bundle."""
     _, from_b = concurrent_phone_edits(t)
     assert team.import_bundle(t.a, from_b).conflicts == 1
-
-
-def _page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-          runner: JobRunner) -> TeamPage:
-    page = show_page(qtbot, TeamPage(ui_context(qtbot, session, prompts, runner)), (1000, 700))
-    qtbot.waitUntil(lambda: not page.ctx.runner.busy, timeout=10_000)
-    return page
 
 
 def _rows(page: TeamPage) -> list[list[str]]:
@@ -53,7 +47,7 @@ def test_keep_this_one_settles_the_conflict_with_the_chosen_phone(
     t = team_desks
     _conflict_on_a(t)
     assert _team_panel(qtbot, t.a) == [("Warning:", "1 team conflict to settle on the Team page.")]
-    page = _page(qtbot, t.a, prompts, runner)
+    page = team_page(qtbot, t.a, prompts, runner)
     panel = page.conflicts_panel
     assert panel.isVisible()
     assert "1 conflict to settle" in page.summary_label.text()
@@ -81,7 +75,7 @@ def test_a_typed_value_is_checked_and_a_bad_one_changes_nothing(
         runner: JobRunner) -> None:
     t = team_desks
     _conflict_on_a(t)
-    page = _page(qtbot, t.a, prompts, runner)
+    page = team_page(qtbot, t.a, prompts, runner)
     panel = page.conflicts_panel
     prompts.text_answer = "desk=not a number"
     panel.type_button.click()

@@ -22,14 +22,8 @@ from crisisdesk.ui.team.page import TeamPage
 from crisisdesk.ui.workers import JobRunner
 from tests.support.crisis import NOW, freeze, open_incident
 from tests.support.desk import PASSPHRASE
-from tests.support.ui import RecordingPrompts, show_page, ui_context
-
-
-def _page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-          runner: JobRunner) -> TeamPage:
-    page = show_page(qtbot, TeamPage(ui_context(qtbot, session, prompts, runner)), (900, 600))
-    qtbot.waitUntil(lambda: not page.ctx.runner.busy, timeout=10_000)
-    return page
+from tests.support.team_page import team_page
+from tests.support.ui import RecordingPrompts
 
 
 def _cell(page: TeamPage, row: int, col: int) -> str:
@@ -56,7 +50,7 @@ def laptop_b(session: Session, tmp_path: Path) -> Iterator[Session]:
 
 def test_a_desk_that_is_not_a_team_says_how_to_make_one(
         qtbot: QtBot, session: Session, prompts: RecordingPrompts, runner: JobRunner) -> None:
-    page = _page(qtbot, session, prompts, runner)
+    page = team_page(qtbot, session, prompts, runner, (900, 600))
     assert page.not_team_label.isVisible()
     assert "crisisdesk team clone" in page.not_team_label.text()
     assert not page.export_button.isVisible()
@@ -68,7 +62,7 @@ def test_export_on_one_laptop_and_import_on_the_other_shows_what_came(
         runner: JobRunner, tmp_path: Path) -> None:
     timeline_service.add_entry(session, "Phones down in the east wing")
     timeline_service.add_entry(session, "Paper forms handed out")
-    a_page = _page(qtbot, session, prompts, runner)
+    a_page = team_page(qtbot, session, prompts, runner, (900, 600))
     assert not a_page.not_team_label.isVisible()
     assert "Command centre" in a_page.summary_label.text()
     assert "2 records written here have not been exported yet" in a_page.summary_label.text()
@@ -86,7 +80,7 @@ def test_export_on_one_laptop_and_import_on_the_other_shows_what_came(
 
     b_prompts = RecordingPrompts()
     b_runner = JobRunner()
-    b_page = _page(qtbot, laptop_b, b_prompts, b_runner)
+    b_page = team_page(qtbot, laptop_b, b_prompts, b_runner, (900, 600))
     b_prompts.open_path = prompts.save_path
     b_page.import_button.click()
     qtbot.waitUntil(lambda: "timeline entries" in b_page.last_label.text(), timeout=10_000)
@@ -115,7 +109,7 @@ def test_sync_with_folder_exchanges_both_ways(
     for desk in (session, laptop_b):
         settings_service.set(desk, "team_exchange_folder", str(stick))
     timeline_service.add_entry(session, "Generator on")
-    a_page = _page(qtbot, session, prompts, runner)
+    a_page = team_page(qtbot, session, prompts, runner, (900, 600))
     assert str(stick) in a_page.folder_label.text()
     a_page.sync_button.click()
     qtbot.waitUntil(lambda: "left this laptop's bundle" in a_page.last_label.text(),
@@ -123,7 +117,7 @@ def test_sync_with_folder_exchanges_both_ways(
     assert len(list(stick.glob("*.cdbundle"))) == 1
 
     b_runner = JobRunner()
-    b_page = _page(qtbot, laptop_b, RecordingPrompts(), b_runner)
+    b_page = team_page(qtbot, laptop_b, RecordingPrompts(), b_runner, (900, 600))
     b_page.sync_button.click()
     qtbot.waitUntil(lambda: "1 timeline entry from Command centre" in b_page.last_label.text(),
                     timeout=10_000)

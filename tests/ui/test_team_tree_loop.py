@@ -7,20 +7,12 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.services import team, team_conflicts
-from crisisdesk.services.session import Session
-from crisisdesk.ui.team.page import TeamPage
 from crisisdesk.ui.workers import JobRunner
 from tests.replication.conftest import Team, team_desks, tick  # noqa: F401  (the fixture)
 from tests.replication.exchange import bundle
 from tests.replication.test_tree_moves import BEFORE, callers, move
-from tests.support.ui import RecordingPrompts, show_page, ui_context
-
-
-def _page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-          runner: JobRunner) -> TeamPage:
-    page = show_page(qtbot, TeamPage(ui_context(qtbot, session, prompts, runner)), (1000, 700))
-    qtbot.waitUntil(lambda: not page.ctx.runner.busy, timeout=10_000)
-    return page
+from tests.support.team_page import team_page
+from tests.support.ui import RecordingPrompts
 
 
 def test_keep_this_one_keeps_one_laptops_moves_of_a_loop(
@@ -33,7 +25,7 @@ def test_keep_this_one_keeps_one_laptops_moves_of_a_loop(
     tick(t.b, 7)  # later: listed second
     move(t.b, bo, ann)
     assert team.import_bundle(t.a, bundle(t.b, t.tmp / "b.cdbundle")).conflicts == 1
-    page = _page(qtbot, t.a, prompts, runner)
+    page = team_page(qtbot, t.a, prompts, runner)
     panel = page.conflicts_panel
     assert panel.isVisible()
     table = panel.table

@@ -11,12 +11,11 @@ from pytestqt.qtbot import QtBot
 from crisisdesk.services import incidents as incident_service
 from crisisdesk.services import roles as role_service
 from crisisdesk.services import team, team_conflicts
-from crisisdesk.services.session import Session
-from crisisdesk.ui.team.page import TeamPage
 from crisisdesk.ui.workers import JobRunner
 from tests.replication.conftest import Team, team_desks, tick  # noqa: F401  (the fixture)
 from tests.replication.exchange import bundle
-from tests.support.ui import RecordingPrompts, show_page, ui_context
+from tests.support.team_page import team_page
+from tests.support.ui import RecordingPrompts
 
 
 def _conflict_on_a(t: Team, change: object) -> None:
@@ -29,13 +28,6 @@ def _conflict_on_a(t: Team, change: object) -> None:
     assert team.import_bundle(t.a, bundle(t.b, t.tmp / "b.cdbundle")).conflicts == 1
 
 
-def _page(qtbot: QtBot, session: Session, prompts: RecordingPrompts,
-          runner: JobRunner) -> TeamPage:
-    page = show_page(qtbot, TeamPage(ui_context(qtbot, session, prompts, runner)), (1000, 700))
-    qtbot.waitUntil(lambda: not page.ctx.runner.busy, timeout=10_000)
-    return page
-
-
 def test_an_incident_date_typed_on_the_team_page(
         qtbot: QtBot, team_desks: Team, prompts: RecordingPrompts,  # noqa: F811
         runner: JobRunner) -> None:
@@ -43,7 +35,7 @@ def test_an_incident_date_typed_on_the_team_page(
     ended = {"A": dt.date(2026, 3, 1), "B": dt.date(2026, 2, 28)}
     _conflict_on_a(t, lambda desk, who: incident_service.update_incident(
         desk, None, breach_ended_on=ended[who]))
-    page = _page(qtbot, t.a, prompts, runner)
+    page = team_page(qtbot, t.a, prompts, runner)
     panel = page.conflicts_panel
     prompts.text_answer = "the 6th"
     panel.type_button.click()
@@ -73,7 +65,7 @@ def test_a_line_up_conflict_asks_to_keep_one_laptops_value(
         team.import_bundle(desk, bundle(t.a, t.tmp / "a0.cdbundle"))
     _conflict_on_a(t, lambda desk, who: role_service.assign_role(
         desk, "ic", t.people[1 if who == "A" else 2]))
-    page = _page(qtbot, t.a, prompts, runner)
+    page = team_page(qtbot, t.a, prompts, runner)
     prompts.text_answer = "Ann Able"
     page.conflicts_panel.type_button.click()
     qtbot.waitUntil(lambda: not page.ctx.runner.busy, timeout=10_000)
