@@ -34,7 +34,6 @@ from crisisdesk.store.lock import DeskLock
 
 # isort: split
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from crisisdesk.ui import crash
@@ -272,6 +271,8 @@ def finish_qt_app() -> None:
       font database). On a machine with no system fonts at all the shipped sans becomes the
       app's font rather than leave widgets blank; the unlock dialog, already up, redraws in it.
     """
+    from PySide6.QtGui import QFont, QFontDatabase  # here: their types and enums take ~2 ms
+
     from crisisdesk.printing.fonts import SANS, register_fonts
     from crisisdesk.ui.widgets.wheel_guard import guard_wheel
 

@@ -3,3 +3,9 @@
 QtGui only (never QtWidgets or QtPrintSupport), so the CLI can render PDFs headless after
 `ensure_gui_app()`; printing to a real printer (QPrinter) lives in `ui/`.
 """
+
+import PySide6  # noqa: F401  (loaded by every module here anyway)
+
+from crisisdesk.pyside_import_scan import skip_source_scan
+
+skip_source_scan()  # the modules below are imported after PySide6: spare them its source scan

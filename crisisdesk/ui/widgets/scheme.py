@@ -8,7 +8,7 @@ decides, so a dark palette set by hand is followed too.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication
 
 
 def is_dark() -> bool:
@@ -16,6 +16,7 @@ def is_dark() -> bool:
     # Here, not at import: the first window (the unlock dialog) appears before the `Qt`
     # namespace's enums are made, ~14 ms; asking for the scheme makes them.
     from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPalette  # its enums too (the unlock dialog never asks)
 
     hints = QGuiApplication.styleHints()
     scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
