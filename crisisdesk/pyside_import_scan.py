@@ -41,5 +41,5 @@ def skip_source_scan() -> bool:
     feature = sys.modules.get(_FEATURE_MODULE)
     if feature is None or not hasattr(feature, "_mod_uses_pyside"):
         return False
-    feature._mod_uses_pyside = uses_pyside
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 (a private name of PySide6)
     return True

@@ -90,6 +90,7 @@ class UnlockForm(QWidget):
         self.abandoned = False
         self.recovery_mode = False
         self._keychain_known = False
+        self._asked = False  # Unlock pressed (or Return) at least once
 
         self.operator_edit = QLineEdit(operator, self)
         self.operator_edit.setAccessibleName("Operator name")
@@ -179,7 +180,7 @@ class UnlockForm(QWidget):
 
     def start(self) -> None:
         """Called once the form is on screen: unlock straight away if we can."""
-        if self.busy:  # an unlock asked for before the first paint stands; no second one
+        if self._asked:  # the person was quicker than the first paint: no unlock of ours
             self._probe_keychain()
             return
         operator = self.operator_edit.text().strip()
@@ -238,6 +239,7 @@ class UnlockForm(QWidget):
     def submit(self) -> None:
         if self.busy:
             return
+        self._asked = True
         data_dir, keychain = self.data_dir, self.keychain
         if self.recovery_mode:
             code = self.recovery_edit.text().strip()
@@ -356,7 +358,7 @@ class UnlockDialog(QDialog):
         self.show()
         QTimer.singleShot(FORM_START_FALLBACK_MS, self._start_form)  # should no paint come
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._form_started:
             QTimer.singleShot(0, self._start_form)

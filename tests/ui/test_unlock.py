@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import keyring
+import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.app import CrisisDeskApp
 from crisisdesk.services.session import Session
 from crisisdesk.store.keychain import Keychain
-from crisisdesk.ui.workers import JobRunner
+from crisisdesk.ui.workers import Job, JobRunner
 from tests.support.desk import PASSPHRASE, MemoryKeyring
 from tests.support.ui import RecordingPrompts, unlock_via_dialog
 
@@ -135,3 +138,53 @@ def test_env_operator_and_passphrase_unlock_straight_away(
         qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
     finally:
         app.shutdown()
+
+
+def test_the_keychain_is_asked_only_once_the_dialog_is_drawn(
+        qtbot: QtBot, desk_app: CrisisDeskApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker's imports would hold the interpreter while the first window is drawn."""
+    order: list[str] = []
+    real_start = JobRunner.start
+
+    def start(runner: JobRunner, job: Job) -> Job:
+        order.append(f"job {job.name}")
+        return real_start(runner, job)
+
+    monkeypatch.setattr(JobRunner, "start", start)
+    desk_app.operator = "alex"  # remembered operators are tried straight away
+    assert desk_app.start() is None
+    dialog = desk_app.unlock_dialog
+    assert dialog is not None
+    watcher = _PaintWatcher(order)
+    dialog.installEventFilter(watcher)
+    qtbot.waitUntil(lambda: any(step.startswith("job") for step in order), timeout=5_000)
+    assert order[0] == "paint", order
+    qtbot.waitUntil(lambda: not dialog.form.busy, timeout=5_000)  # nothing remembered: it asks
+    assert dialog.form.passphrase_edit.isEnabled()
+
+
+class _PaintWatcher(QObject):
+    def __init__(self, order: list[str]) -> None:
+        super().__init__()
+        self.order = order
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and "paint" not in self.order:
+            self.order.append("paint")
+        return False
+
+
+def test_the_desk_name_is_shown_as_typed_never_as_markup(
+        qtbot: QtBot, session: Session, runner: JobRunner, trusted_keychain: Keychain) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    from crisisdesk.ui.unlock_dialog import UnlockDialog
+
+    org = 'St. Anne & <b>North</b> "Clinic"'
+    dialog = UnlockDialog(session.data_dir, org, trusted_keychain, runner)
+    qtbot.addWidget(dialog)
+    heading = dialog.findChildren(QLabel)[0]
+    shown = QTextDocument()
+    shown.setHtml(heading.text())
+    assert shown.toPlainText() == org
+    assert heading.accessibleName() == org
