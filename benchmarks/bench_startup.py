@@ -13,7 +13,9 @@ Three figures, each beside its floor from the same run:
   (`desk.unlock`, in this process). Target: under 300 ms.
 - `app_open_to_main_window`: the whole open on the "remember on this computer" path below.
 
-Both are measured in fresh subprocesses, from the first line of the child (before any import)
+Each figure is the median of RUNS fresh starts, run interleaved with the floor's so both see
+the same load (single starts of an empty window here range from ~75 to ~135 ms). Both are
+measured in fresh subprocesses, from the first line of the child (before any import)
 to the window shown and its first events processed; interpreter start-up is common to both and
 left out. CrisisDesk opens a demo-like desk (~85 contacts) through the real unlock dialog, on
 the "remember on this computer" path, so the Argon2id derivation (deliberately slow) is not in
@@ -39,7 +41,7 @@ from pathlib import Path
 
 import keyring.backend
 
-RUNS = 5
+RUNS = 9  # interleaved; medians: one start disturbed by the machine moves nothing
 OPERATOR = "bench"
 PASSPHRASE = "benchmark passphrase"
 

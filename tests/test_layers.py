@@ -80,6 +80,7 @@ def _imports_in(folder: str) -> list[tuple[str, str]]:
 # Printing draws with QPainter on QPdfWriter/QImage: QtGui and QtCore only, never widgets or
 # the print-dialog module, and never the ui package, so the CLI can print without a screen.
 PRINTING_ALLOWED = ("crisisdesk.domain", "crisisdesk.printing", "crisisdesk.services",
+                    "crisisdesk.pyside_import_scan",
                     "crisisdesk.store.files", "crisisdesk.paths", "PySide6.QtGui",
                     "PySide6.QtCore")
 # The CLI calls services; of the store it may use only the platform pieces that are not data

@@ -4,7 +4,7 @@ QtGui only (never QtWidgets or QtPrintSupport), so the CLI can render PDFs headl
 `ensure_gui_app()`; printing to a real printer (QPrinter) lives in `ui/`.
 """
 
-import PySide6  # noqa: F401  (loaded by every module here anyway)
+import PySide6.QtCore  # noqa: F401  (loaded by every module here anyway)
 
 from crisisdesk.pyside_import_scan import skip_source_scan
 
