@@ -29,7 +29,9 @@ class StallWatchdog(QObject):
         self.interval_ms = interval_ms
         self.longest_ms = 0.0
         self.longest_note = ""
-        self.note = ""  # what the caller says is happening (a journey's current step)
+        self._note = ""
+        self._previous_note = ""
+        self._note_set_at = 0.0
         self.by_note: dict[str, float] = {}  # the longest stall seen during each note
         self.ticks = 0
         self._last: float | None = None
@@ -37,6 +39,25 @@ class StallWatchdog(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
+
+    @property
+    def note(self) -> str:
+        """What the caller says is happening (a journey's current step)."""
+        return self._note
+
+    @note.setter
+    def note(self, value: str) -> None:
+        self._previous_note, self._note = self._note, value
+        self._note_set_at = time.perf_counter()
+
+    def _note_of_stall(self, began: float, ended: float) -> str:
+        """The step a stall belongs to: the note in force for most of it. A step set just
+        before its click stalls under the new note; a stall that ended just before the caller
+        moved on (its wait saw the window, then the late tick came) is the old step's."""
+        changed = self._note_set_at
+        if began < changed < ended and changed - began > ended - changed:
+            return self._previous_note
+        return self._note
 
     def start(self) -> None:
         self._last = time.perf_counter()
@@ -67,10 +88,11 @@ class StallWatchdog(QObject):
         now = time.perf_counter()
         if self._last is not None:
             late = (now - self._last) * 1000 - self.interval_ms
+            note = self._note_of_stall(self._last, now)
             if late > self.longest_ms:
-                self.longest_ms, self.longest_note = late, self.note
-            if late > self.by_note.get(self.note, 0.0):
-                self.by_note[self.note] = late
+                self.longest_ms, self.longest_note = late, note
+            if late > self.by_note.get(note, 0.0):
+                self.by_note[note] = late
         self._last = now
         self.ticks += 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.ui.watchdog import StallWatchdog
@@ -35,3 +36,24 @@ def test_time_spent_paused_is_not_a_stall(qtbot: QtBot) -> None:
     watchdog.stop()
     assert watchdog.ticks > 0
     assert watchdog.longest_ms < 200
+
+
+def test_a_stall_is_charged_to_the_step_that_caused_it_not_the_next(qtbot: QtBot) -> None:
+    """A journey waits for a window, then names its next step at once; the tick that comes
+    late for the window's build must not be charged to that next step."""
+    watchdog = StallWatchdog()
+    watchdog.start()
+    watchdog.note = "build the window"
+    qtbot.wait(30)
+    opened: list[bool] = []
+    QTimer.singleShot(0, lambda: (time.sleep(0.25), opened.append(True)))
+    app = QApplication.instance()
+    assert app is not None
+    while not opened:  # as a journey waits: the window is there before the late tick comes
+        app.processEvents()
+    watchdog.note = "look around"
+    qtbot.wait(60)
+    watchdog.stop()
+    assert watchdog.longest_ms >= 200
+    assert watchdog.longest_note == "build the window"
+    assert watchdog.by_note.get("look around", 0.0) < 150
