@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from crisisdesk.domain.errors import UserError
 from crisisdesk.store.keychain import Keychain
 from crisisdesk.ui.crash import report_unexpected
+from crisisdesk.ui.first_paint import FirstPaint
 from crisisdesk.ui.widgets.layouts import grow_to_fit
 from crisisdesk.ui.widgets.scheme import error_style
 from crisisdesk.ui.workers import Job, JobRunner
@@ -47,11 +48,9 @@ from crisisdesk.ui.workers import Job, JobRunner
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from PySide6.QtGui import QPaintEvent
-
     from crisisdesk.services.session import Session
 
-FORM_START_FALLBACK_MS = 250
+FORM_START_FALLBACK_MS = 250  # should no paint come (a dialog shown minimised)
 
 
 def plain_label(text: str, parent: QWidget) -> QLabel:
@@ -349,24 +348,13 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
-        self._form_started = False
 
     def start(self) -> None:
         """Show the dialog; the form starts (the keychain lookup, an unlock from the
         environment) once the dialog has been drawn, so those workers' imports do not hold
         the interpreter while the first window is still being drawn."""
+        FirstPaint(self, self.form.start, fallback_ms=FORM_START_FALLBACK_MS)
         self.show()
-        QTimer.singleShot(FORM_START_FALLBACK_MS, self._start_form)  # should no paint come
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not self._form_started:
-            QTimer.singleShot(0, self._start_form)
-
-    def _start_form(self) -> None:
-        if not self._form_started:
-            self._form_started = True
-            self.form.start()
 
     def _on_unlocked(self, session: Session) -> None:
         self.session = session

@@ -116,7 +116,8 @@ class Journey:
         window.resize(*WINDOW_SIZE)
         self.step("main window: first page, background warm-up")
         self.qtbot.waitExposed(window)
-        self.qtbot.waitUntil(lambda: window.warmed_up, timeout=30_000)
+        self.qtbot.waitUntil(lambda: window.warmed_up and window.first_page_shown,
+                             timeout=30_000)
         self.step("idle")
         return window
 

@@ -68,7 +68,7 @@ def demo_window(qtbot: QtBot, tmp_path: Path, runner: JobRunner, prompts: Prompt
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.warmed_up, timeout=20_000)
+    qtbot.waitUntil(lambda: window.warmed_up and window.first_page_shown, timeout=20_000)
     try:
         yield window
     finally:

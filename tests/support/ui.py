@@ -67,7 +67,9 @@ def unlock_via_dialog(qtbot: object, app: CrisisDeskApp, operator: str = "alex",
     dialog.form.operator_edit.setText(operator)
     dialog.form.passphrase_edit.setText(passphrase)
     dialog.form.unlock_button.click()
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)  # type: ignore[attr-defined]
+    # the window, then its first page (built on the turn after the window's first paint)
+    qtbot.waitUntil(lambda: app.main_window is not None  # type: ignore[attr-defined]
+                    and app.main_window.first_page_shown, timeout=10_000)
 
 
 def ui_context(qtbot: QtBot, session: Session, prompts: RecordingPrompts,

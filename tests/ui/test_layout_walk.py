@@ -93,6 +93,7 @@ def test_a_message_appears_and_goes_without_moving_the_page(
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.first_page_shown)
     page = window.pages["buttons"]
     assert isinstance(page, ButtonPage)
 

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from crisisdesk.app import CrisisDeskApp, run_gui
@@ -246,3 +246,51 @@ def test_lock_now_button(qtbot: QtBot, desk_app: CrisisDeskApp) -> None:
         window.lock_button.click()
     assert window.is_locked
     assert not window.lock_button.isEnabled()
+
+
+class _SidebarPaints(QObject):
+    """Notes when the main window's sidebar is first drawn (an application-wide filter, so
+    it is in place before the window exists)."""
+
+    def __init__(self, order: list[str]) -> None:
+        super().__init__()
+        self.order = order
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.Paint and "window drawn" not in self.order
+                and isinstance(watched, QWidget) and watched.parent() is not None
+                and watched.parent().objectName() == "sidebar"):
+            self.order.append("window drawn")
+        return False
+
+
+def test_the_window_is_drawn_before_its_first_page_is_built(
+        qtbot: QtBot, session: Session, prompts: RecordingPrompts,
+        trusted_keychain: Keychain) -> None:
+    """Building the first page and drawing the whole window in one go kept the window from
+    answering for up to ~100 ms after Unlock: the window comes first, then its page."""
+    order: list[str] = []
+
+    class RecordingPage(CountingPage):
+        def __init__(self, ctx: UiContext) -> None:
+            order.append("page built")
+            super().__init__(ctx)
+
+    app = CrisisDeskApp(session.data_dir, keychain=trusted_keychain, prompts=prompts,
+                        sections=[Section("counter", "Counter", RecordingPage)])
+    watcher = _SidebarPaints(order)
+    qt_app = QApplication.instance()
+    assert qt_app is not None
+    qt_app.installEventFilter(watcher)
+    try:
+        unlock_via_dialog(qtbot, app)
+        window = app.main_window
+        assert window is not None
+        assert order == ["window drawn", "page built"]
+        page = window.current_page()
+        assert isinstance(page, RecordingPage)
+        assert page.isVisible()
+        assert page.label.text() == "1 operators"
+    finally:
+        qt_app.removeEventFilter(watcher)
+        app.shutdown()
