@@ -66,6 +66,8 @@ class CrisisDeskApp(QObject):
     """One open desk: its lock, its unlock dialog, then its main window. Testable without exec."""
 
     finished = Signal(int)
+    locked = Signal()  # the main window locked the desk (idle, or Lock now)
+    warmed_up = Signal()  # the main window's warm-up has imported what its pages need
 
     def __init__(self, data_dir: Path, *, keychain: Keychain, prompts: Prompts,
                  operator: str = "", passphrase: str = "", recovery_code: str = "",
@@ -199,6 +201,8 @@ class CrisisDeskApp(QObject):
             window = MainWindow(self.state, self.runner, self.prompts, self.keychain,
                                 sections=self.sections, idle_timeout_ms=self.idle_timeout_ms)
             self.main_window = window
+            window.locked.connect(self.locked)
+            window.warmed.connect(self.warmed_up)
             window.show()
         steady_fields(window)
         return window
@@ -221,24 +225,53 @@ class CrisisDeskApp(QObject):
 
 
 class GuiThreadGc(QObject):
-    """Run Python's cyclic GC on the GUI thread only.
+    """Run Python's cyclic GC on the GUI thread only, in short pauses.
 
     Left alone, the collector runs in whichever thread allocates, and may then destroy a
     QObject from a worker thread, which Qt does not allow (see platform notes, section 5).
+
+    A full collection examines every object the collector tracks: once the main window's
+    modules are loaded that took 90-115 ms on the GUI thread here (`make bench`, the stall
+    journey), due after every hundred young collections. So:
+    - until the main window has warmed up (the modules imported while the person types, then
+      by the warm-up), only the young generations are collected;
+    - then everything is frozen (`gc.freeze`: left out of later collections) without being
+      examined, and after each full collection what survived is frozen too: a full
+      collection examines only what is newer than the last one;
+    - frozen objects that later became unreachable cycles are freed when the desk locks and
+      nobody is working: `thaw` examines everything once and freezes what is left.
     """
 
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
+    def __init__(self, desk: CrisisDeskApp, *, interval_ms: int = 500) -> None:
+        super().__init__(desk)
         gc.disable()
+        self.settled = False
+        desk.warmed_up.connect(self.settle)
+        desk.locked.connect(self.thaw)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.check)
-        self._timer.start(500)
+        self._timer.start(interval_ms)
 
     def check(self) -> None:
         t0, t1, t2 = gc.get_threshold()
         c0, c1, c2 = gc.get_count()
         if c0 > t0:
-            gc.collect(2 if c2 > t2 else 1 if c1 > t1 else 0)
+            generation = 2 if c2 > t2 and self.settled else 1 if c1 > t1 else 0
+            gc.collect(generation)
+            if generation == 2:
+                gc.freeze()
+
+    def settle(self) -> None:
+        """The window has warmed up: what exists now (modules, the window) is long-lived."""
+        if not self.settled:
+            self.settled = True
+            gc.freeze()
+
+    def thaw(self) -> None:
+        """The desk locked: collect among everything, frozen or not, and freeze what is left."""
+        gc.unfreeze()
+        gc.collect(2)
+        gc.freeze()
 
 
 def make_qt_app(argv: list[str] | None = None) -> QApplication:

@@ -84,6 +84,7 @@ def is_agent(session: Session) -> bool:
 class MainWindow(QMainWindow):
     locked = Signal()
     unlocked = Signal()
+    warmed = Signal()  # the warm-up's imports are done (once)
 
     def __init__(self, state: DeskState, runner: JobRunner, prompts: Prompts,
                  keychain: Keychain, *, sections: list[Section] | None = None,
@@ -182,9 +183,9 @@ class MainWindow(QMainWindow):
             self.backups.start()
             self.team_folder.start()
         self._update_status()
-        # The first page is built once the window has been drawn: building it (its widgets,
-        # its data) and drawing the whole window in one go kept the window from answering for
-        # up to ~100 ms after Unlock; now it is two shorter waits, the window frame first.
+        # The first page is built once the window has been drawn, and shown (its data read,
+        # drawn) on the turn after: the window, the page's widgets, then its data, three short
+        # waits instead of one that kept the window from answering for up to ~100 ms.
         self.sidebar.blockSignals(True)
         self.sidebar.setCurrentRow(0)
         self.sidebar.blockSignals(False)
@@ -245,11 +246,12 @@ class MainWindow(QMainWindow):
             self.pages_stack.setCurrentWidget(self.page(self.section_keys[row]))
 
     def _show_first_page(self) -> None:
-        """The window is on screen: show the page its sidebar points at, unless that page
-        is there already (asked for meanwhile)."""
+        """The window is on screen: build the page its sidebar points at, and show it on the
+        next turn, unless that page is there already (asked for meanwhile)."""
         row = self.sidebar.currentRow()
         if 0 <= row < len(self.sections) and self.section_keys[row] not in self.pages:
-            self._show_row(row)
+            self.page(self.section_keys[row])  # built now, shown (its data, drawn) next turn
+            QTimer.singleShot(0, lambda: self._show_row(self.sidebar.currentRow()))
 
     def _go_to_row(self, row: int) -> None:
         if self.state.unlocked:
@@ -374,6 +376,7 @@ class MainWindow(QMainWindow):
     def _warmed(self, _result: object = None) -> None:
         self._apply_settings()
         self._prebuild()
+        self.warmed.emit()
 
     def _prebuild(self) -> None:
         if not self._prebuilding:
