@@ -166,6 +166,7 @@ class UnlockForm(QWidget):
             self.remember_note.setToolTip(self.keychain.refusal())
         self.remember_check.setEnabled(usable and not self.busy)
         self.form.setRowVisible(self.remember_note, not usable and not self.recovery_mode)
+        grow_to_fit(self)  # the note may come after the dialog is up: its lines stay whole
 
     def _probe_keychain(self) -> None:
         """Look the keychain up in a worker (the import and the OS query take a while)."""
@@ -322,12 +323,11 @@ class UnlockDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Unlock {org} — CrisisDesk")
         self.session: Session | None = None
-        # Larger and bold through markup (the name escaped), not a QFont: asking for a label's
-        # font makes QFont's Python type and enums (~2 ms) before the first window is up; the
-        # three replacements are `html.escape`'s without its module (~1 ms to import).
-        name = org.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        heading = QLabel(f'<span style="font-size: x-large; font-weight: 600">{name}</span>', self)
-        heading.setAccessibleName(org)
+        heading = plain_label(org, self)  # plain text in a bold font: no HTML to escape
+        font = heading.font()  # (markup would be cheaper, but rich text keeps the font it was
+        font.setBold(True)     # laid out in when the shipped fonts arrive after the dialog)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        heading.setFont(font)
         where = plain_label(f"Desk folder: {data_dir}", self)
         where.setWordWrap(True)
         where.setEnabled(False)

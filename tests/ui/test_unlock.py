@@ -177,7 +177,7 @@ class _PaintWatcher(QObject):
 
 def test_the_desk_name_is_shown_as_typed_never_as_markup(
         qtbot: QtBot, session: Session, runner: JobRunner, trusted_keychain: Keychain) -> None:
-    from PySide6.QtGui import QTextDocument
+    from PySide6.QtCore import Qt
 
     from crisisdesk.ui.unlock_dialog import UnlockDialog
 
@@ -185,7 +185,25 @@ def test_the_desk_name_is_shown_as_typed_never_as_markup(
     dialog = UnlockDialog(session.data_dir, org, trusted_keychain, runner)
     qtbot.addWidget(dialog)
     heading = dialog.findChildren(QLabel)[0]
-    shown = QTextDocument()
-    shown.setHtml(heading.text())
-    assert shown.toPlainText() == org
-    assert heading.accessibleName() == org
+    assert heading.text() == org
+    assert heading.textFormat() == Qt.TextFormat.PlainText
+    assert heading.font().bold()
+
+
+def test_the_keychain_note_that_comes_after_the_dialog_is_whole(
+        qtbot: QtBot, session: Session, runner: JobRunner) -> None:
+    """The note is shown once the keychain has been looked up, after the dialog is drawn:
+    the dialog grows for its lines instead of cutting the last one."""
+    from crisisdesk.ui.unlock_dialog import UnlockDialog
+
+    untrusted = Keychain(keyring.get_keyring())
+    dialog = UnlockDialog(session.data_dir, session.org, untrusted, runner)
+    qtbot.addWidget(dialog)
+    dialog.form.form.setRowVisible(dialog.form.remember_note, False)  # as before the lookup
+    dialog.form._keychain_known = False
+    dialog.start()
+    qtbot.waitExposed(dialog)
+    dialog.form._show_keychain_state()  # the lookup's answer, after the first paint
+    note = dialog.form.remember_note
+    qtbot.waitUntil(note.isVisible)
+    assert note.height() >= note.heightForWidth(note.width()), note.text()
