@@ -45,7 +45,7 @@ from pathlib import Path
 
 import keyring.backend
 
-RUNS = 9  # interleaved; medians: one start disturbed by the machine moves nothing
+RUNS = 15  # interleaved; medians: a few starts disturbed by the machine move nothing
 OPERATOR = "bench"
 PASSPHRASE = "benchmark passphrase"
 
