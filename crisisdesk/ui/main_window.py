@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         row = self.sidebar.currentRow()
         if 0 <= row < len(self.sections) and self.section_keys[row] not in self.pages:
             self.page(self.section_keys[row])  # built now, shown (its data, drawn) next turn
-            QTimer.singleShot(0, lambda: self._show_row(self.sidebar.currentRow()))
+            QTimer.singleShot(0, self, lambda: self._show_row(self.sidebar.currentRow()))
 
     def _go_to_row(self, row: int) -> None:
         if self.state.unlocked:
