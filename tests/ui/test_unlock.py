@@ -153,10 +153,11 @@ def test_the_keychain_is_asked_only_once_the_dialog_is_drawn(
 
     monkeypatch.setattr(JobRunner, "start", start)
     desk_app.operator = "alex"  # remembered operators are tried straight away
+    watcher = _PaintWatcher(order)
     assert desk_app.start() is None
     dialog = desk_app.unlock_dialog
     assert dialog is not None
-    watcher = _PaintWatcher(order)
+    assert order == []  # nothing started with the dialog: the worker waits for it to be drawn
     dialog.installEventFilter(watcher)
     qtbot.waitUntil(lambda: any(step.startswith("job") for step in order), timeout=5_000)
     assert order[0] == "paint", order
