@@ -137,14 +137,8 @@ def put_completion(db: sqlite_utils.Database, incident_id: str, key: str, done: 
     """Mark an obligation done (on a team desk also an edit record: replica_obligations)."""
     entity = replica_obligations.entity_id(incident_id, key)
     before = replica_edits.current(db, "obligation", entity)
-    db.execute(
-        "INSERT INTO obligation_status (incident_id, obligation_key, done_on, reference, note, "
-        "created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(incident_id, obligation_key) DO UPDATE SET done_on = excluded.done_on, "
-        "reference = excluded.reference, note = excluded.note, "
-        "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        [incident_id, key, done.done_on.isoformat(), done.reference, done.note, at, at, by],
-    )
+    replica_obligations.put_status(db, incident_id, key, done.done_on.isoformat(),
+                                   done.reference, done.note, at, by)
     replica_edits.note_now(db, "obligation", entity, before, operator=by, at=at)
 
 

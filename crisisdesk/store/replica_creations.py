@@ -37,6 +37,7 @@ import sqlite_utils
 
 from crisisdesk.store import replica_periods, replica_template_keys, replica_tree_people
 from crisisdesk.store import replication as repl
+from crisisdesk.store.creation_order import created_later
 
 # The families projected before the others.
 CREATED: tuple[str, ...] = ("contact", "calling_tree", "incident", "template", "period")
@@ -75,7 +76,8 @@ def note_removal(db: sqlite_utils.Database, entity: str, entity_id: str, *, oper
     return rid
 
 
-def _data(text: object) -> dict[str, Any]:
+def json_object(text: object) -> dict[str, Any]:
+    """A record's JSON text as a dict ({} for anything else: a damaged record is skipped)."""
     try:
         data = json.loads(str(text))
     except ValueError:
@@ -128,9 +130,7 @@ def prepare(db: sqlite_utils.Database, family: str, row: dict[str, Any], origin:
                        "AND id != ?", [key, row["id"]]).fetchone()
     if other is None:
         return row, 0
-    mine = (str(row.get("created_at") or ""), str(row["id"]))
-    theirs = (str(other[2] or ""), str(other[0]))
-    if theirs < mine:  # the one created first keeps the name
+    if created_later(row, other[0], other[2]):  # the one created first keeps the name
         row["name"] = _free_name(db, str(row["name"]), laptops.get(origin, origin[:8]))
         row["name_key"] = str(row["name"]).casefold()
         return row, 1
@@ -169,7 +169,7 @@ def apply_removals(db: sqlite_utils.Database, removal_ids: Iterable[str]) -> Non
             "SELECT entity, entity_id, at, data FROM repl_removals WHERE id IN "
             "(SELECT value FROM json_each(?))", [json.dumps(sorted(removal_ids))]).fetchall():
         if entity == replica_tree_people.ENTITY:
-            replica_tree_people.apply_removal(db, str(at), _data(data))
+            replica_tree_people.apply_removal(db, str(at), json_object(data))
         elif entity == "contact":
             db.execute("DELETE FROM contacts WHERE id = ?", [entity_id])
         elif entity == "calling_tree":

@@ -143,16 +143,9 @@ class ConflictRecord:
 
 
 def _edit(row: tuple[Any, ...]) -> Edit:
-    return Edit(str(row[0]), str(row[1]), str(row[2]), str(row[3]), _dict(row[4]),
-                _dict(row[5]), tuple(_list(row[6])), str(row[7]), str(row[8]), str(row[9]))
-
-
-def _dict(text: object) -> dict[str, Any]:
-    try:
-        value = json.loads(str(text))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    as_dict = replica_creations.json_object
+    return Edit(str(row[0]), str(row[1]), str(row[2]), str(row[3]), as_dict(row[4]),
+                as_dict(row[5]), tuple(_list(row[6])), str(row[7]), str(row[8]), str(row[9]))
 
 
 def _list(text: object) -> list[str]:

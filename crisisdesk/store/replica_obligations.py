@@ -57,14 +57,20 @@ def write(db: sqlite_utils.Database, entity: str, value: dict[str, Any],
                    "obligation_key = ?", [incident_id, key])
         return
     at, by = stamp or _made(db, entity, value)
+    put_status(db, incident_id, key, str(value["done_on"]), str(value.get("reference") or ""),
+               str(value.get("note") or ""), at, by)
+
+
+def put_status(db: sqlite_utils.Database, incident_id: str, key: str, done_on: str,
+               reference: str, note: str, at: str, by: str) -> None:
+    """The one write of a deadline's done status, whether marked here or arriving in an edit."""
     db.execute(
         "INSERT INTO obligation_status (incident_id, obligation_key, done_on, reference, note, "
         "created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(incident_id, obligation_key) DO UPDATE SET done_on = excluded.done_on, "
         "reference = excluded.reference, note = excluded.note, "
         "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        [incident_id, key, str(value["done_on"]), str(value.get("reference") or ""),
-         str(value.get("note") or ""), at, at, by])
+        [incident_id, key, done_on, reference, note, at, at, by])
 
 
 def _made(db: sqlite_utils.Database, entity: str, value: dict[str, Any]) -> tuple[str, str]:

@@ -25,6 +25,8 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.store.creation_order import created_later
+
 
 def prepare(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """The period row to insert (set aside if it is the later of two with one number), and
@@ -37,9 +39,7 @@ def prepare(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[dict[str, A
                        "AND set_aside = '' AND id != ?", [row["number"], row["id"]]).fetchone()
     if other is None:
         return row, 0
-    mine = (str(row.get("created_at") or ""), str(row["id"]))
-    theirs = (str(other[1] or ""), str(other[0]))
-    if theirs < mine:  # the one started first stays
+    if created_later(row, other[0], other[1]):  # the one started first stays
         row["set_aside"] = str(other[0])
         return row, 1
     db.execute("UPDATE operational_periods SET set_aside = ? WHERE id = ?",

@@ -28,6 +28,8 @@ from typing import Any
 
 import sqlite_utils
 
+from crisisdesk.store.creation_order import created_later
+
 KEY_MAX = 63  # domain/templates.py: 2-63 lower-case letters, digits and dashes
 
 
@@ -42,9 +44,7 @@ def prepare(db: sqlite_utils.Database, row: dict[str, Any], laptop: str,
                        "AND id != ?", [key, row["id"]]).fetchone()
     if other is None:
         return row, 0
-    mine = (str(row.get("created_at") or ""), str(row["id"]))
-    theirs = (str(other[3] or ""), str(other[0]))
-    if theirs < mine:  # the one created first keeps the key
+    if created_later(row, other[0], other[3]):  # the one created first keeps the key
         row["key"] = free_key(db, key, str(row.get("language") or ""), laptop)
         _note(db, str(row["id"]), key, str(row["key"]), laptop)
         return row, 1

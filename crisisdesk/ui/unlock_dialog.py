@@ -355,7 +355,7 @@ class UnlockDialog(QDialog):
         A timer, not `ui.first_paint`: watching for the paint would make PySide6 build the
         Python type of QEvent (~180 enum members, 3-7 ms) before the dialog is up."""
         self.show()
-        QTimer.singleShot(FORM_START_DELAY_MS, self.form.start)
+        QTimer.singleShot(FORM_START_DELAY_MS, self.form, self.form.start)  # not if gone
 
     def _on_unlocked(self, session: Session) -> None:
         self.session = session
